@@ -1,0 +1,101 @@
+"""What every command shares: finding the project, the coder, output and errors."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import QualcodeError
+from ..project import Project
+
+console = Console(highlight=False, soft_wrap=True)
+
+
+def find_project_path(given: str | None) -> Path:
+    """-p/--project, else $QUALCODE_PROJECT, else the only *.qualcode in this folder."""
+    if given:
+        return Path(given)
+    env = os.environ.get("QUALCODE_PROJECT")
+    if env:
+        return Path(env)
+    candidates = sorted(Path.cwd().glob("*.qualcode"))
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise QualcodeError(
+            "no project given: use -p/--project PATH, set QUALCODE_PROJECT, "
+            "or run in a folder with one *.qualcode file"
+        )
+    names = ", ".join(c.name for c in candidates)
+    raise QualcodeError(f"several projects in this folder ({names}): choose one with -p/--project")
+
+
+def project_option(func: Callable) -> Callable:
+    """Add -p/--project and --coder to a command and pass an open Project as ``project``."""
+
+    @click.option("-p", "--project", "project_path", metavar="PATH", default=None,
+                  help="Project file (default: $QUALCODE_PROJECT, or the only *.qualcode here).")
+    @click.option("--coder", default=None, metavar="NAME",
+                  help="Who is doing this (default: $QUALCODE_CODER, else the project's default).")
+    @click.pass_context
+    @functools.wraps(func)
+    def wrapper(ctx: click.Context, project_path: str | None, coder: str | None, **kwargs: Any):
+        root = ctx.find_root().params
+        path = find_project_path(project_path or root.get("project_path"))
+        with Project.open(path) as project:
+            project.coder = coder or root.get("coder")
+            return ctx.invoke(func, project=project, **kwargs)
+
+    return wrapper
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+
+
+def parse_pairs(pairs: Iterable[str], what: str = "key=value") -> dict[str, str]:
+    result: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise QualcodeError(f"{pair!r} is not {what}")
+        result[key.strip()] = value.strip()
+    return result
+
+
+class QualcodeGroup(click.Group):
+    """A click group that turns our errors into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QualcodeError as exc:
+            raise click.ClickException(str(exc)) from None
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise click.ClickException(
+                    "the project is busy in another program for too long; try again"
+                ) from None
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing half-done was saved", err=True)
+            sys.exit(130)

@@ -1,0 +1,1 @@
+"""Transcript readers (one module per format) and the importer that stores them."""

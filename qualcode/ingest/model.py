@@ -1,0 +1,50 @@
+"""What every transcript reader produces.
+
+Readers are pure: bytes in, :class:`ParsedTranscript` out. They never touch a
+project; :mod:`qualcode.ingest.importer` stores the result.
+
+Offsets count code points of ``ParsedTranscript.text`` (Python ``str`` indexes),
+end exclusive. ``text[turn.start:turn.end]`` is exactly what the speaker said:
+speaker labels and turn-start timestamps stay in the text (so an exported plain
+text still reads like a transcript) but fall outside the turn's span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedTurn:
+    """One speaker turn: a span of the normalised text."""
+
+    speaker: str | None  # label as written ("Interviewer", "P07"); None = unattributed
+    start: int
+    end: int
+    start_time: float | None = None  # seconds from the start of the recording
+    end_time: float | None = None
+
+
+@dataclass(slots=True)
+class ParsedTranscript:
+    """The normalised, immutable text of one source file and its turns."""
+
+    text: str
+    turns: list[ParsedTurn]
+    source_name: str
+    sha256: str  # of the original bytes, before any decoding or normalisation
+    format: str  # "text", "docx", "vtt", "srt"
+    encoding: str | None = None  # what the bytes were decoded from (text formats)
+    warnings: list[str] = field(default_factory=list)
+
+    def turn_text(self, turn: ParsedTurn) -> str:
+        return self.text[turn.start : turn.end]
+
+    @property
+    def speakers(self) -> list[str]:
+        """Speaker labels in order of first appearance."""
+        seen: dict[str, None] = {}
+        for turn in self.turns:
+            if turn.speaker is not None:
+                seen.setdefault(turn.speaker, None)
+        return list(seen)

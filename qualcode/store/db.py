@@ -1,0 +1,211 @@
+"""Opening, creating and upgrading project files; transactions and the event recorder.
+
+A project file is one SQLite database in WAL mode with foreign keys on and a busy
+timeout, so that the TUI and a CLI command can write to it at the same time.
+Every write goes through :func:`write` (``BEGIN IMMEDIATE``: the write lock is taken
+up front, so a second writer waits on the busy timeout instead of failing half-way).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ..errors import InputError, NotFoundError, QualcodeError
+from . import schema
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 30.0
+PROJECT_SUFFIX = ".qualcode"
+
+
+def now() -> str:
+    """UTC timestamp with seconds, as stored everywhere in the project."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def new_guid() -> str:
+    return str(uuid.uuid4())
+
+
+def _connect(path: Path) -> Database:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def _check_is_sqlite(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror})") from exc
+    if not header.startswith(SQLITE_MAGIC):
+        raise InputError(path, "is not a qualcode project (not an SQLite database)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    # The in-header page count is reliable for every file written by SQLite >= 3.7;
+    # a file shorter than it says is a truncated copy (a failed download or sync).
+    if page_count and path.stat().st_size < page_size * page_count:
+        raise InputError(path, "is truncated (the file is shorter than the database it holds)")
+
+
+def _applied_names(db: Database) -> list[str]:
+    return [m.name for m in schema.MIGRATIONS.applied(db)]
+
+
+def schema_version(db: Database) -> int:
+    return len(_applied_names(db))
+
+
+def create_database(path: str | Path) -> Database:
+    """Create a new, empty project file at ``path`` (which must not exist)."""
+    path = Path(path)
+    if path.exists():
+        raise QualcodeError(f"{path.name}: already exists; open it instead of creating it")
+    if not path.parent.exists():
+        raise QualcodeError(f"{path.name}: folder {path.parent} does not exist")
+    # Create the file readable by the owner only: it holds interview data.
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    try:
+        db = _connect(path)
+        db.execute("PRAGMA journal_mode = WAL")
+        schema.MIGRATIONS.apply(db)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
+    return db
+
+
+def open_database(path: str | Path, *, migrate: bool = True) -> Database:
+    """Open an existing project file, upgrading its schema (after a backup) if needed."""
+    path = Path(path)
+    if not path.exists():
+        raise NotFoundError(f"{path.name}: no such project file")
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a project file")
+    _check_is_sqlite(path)
+    db = _connect(path)
+    try:
+        tables = set(db.table_names())
+        if "meta" not in tables or schema.MIGRATIONS.migrations_table not in tables:
+            raise InputError(path, "is an SQLite database but not a qualcode project")
+        applied = _applied_names(db)
+        known = schema.migration_names()
+        unknown = [name for name in applied if name not in known]
+        if unknown:
+            raise InputError(
+                path,
+                f"was written by a newer qualcode (schema version {len(applied)}; "
+                f"this version reads up to {len(known)}); upgrade qualcode to open it",
+            )
+        if migrate and len(applied) < len(known):
+            backup_database(db, path, reason=f"v{len(applied)}")
+            schema.MIGRATIONS.apply(db)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise InputError(path, f"is damaged or not a qualcode project ({exc})") from exc
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def backup_database(db: Database, path: Path, reason: str) -> Path:
+    """Copy the whole database (consistently, via SQLite's backup API) beside it."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{reason}-{stamp}.bak")
+    counter = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.{reason}-{stamp}-{counter}.bak")
+        counter += 1
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    dest = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+@contextlib.contextmanager
+def write(db: Database) -> Iterator[Database]:
+    """One transaction: all of the block's writes happen, or none do.
+
+    Nested blocks become savepoints of the outer transaction.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+@contextlib.contextmanager
+def recording(
+    db: Database,
+    action: str,
+    summary: str,
+    *,
+    coder: str | None = None,
+    details: dict | None = None,
+    undoable: bool = True,
+) -> Iterator[int]:
+    """A user action: one transaction and one event in the log.
+
+    While the block runs, triggers copy every row change of the undoable tables into
+    ``event_changes`` under the new event, which is what undo and redo replay. A new
+    action discards whatever could have been redone.
+    """
+    with write(db):
+        outer = db.execute("SELECT event_id FROM recorder WHERE id = 1").fetchone()[0]
+        if outer is not None:
+            # Already inside an action: its event records these changes too.
+            yield outer
+            return
+        if undoable:
+            db.execute("UPDATE events SET status = 'discarded' WHERE status = 'undone'")
+        cursor = db.execute(
+            "INSERT INTO events (ts, coder, action, summary, details, undoable, status) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'done')",
+            [now(), coder, action, summary, json.dumps(details) if details else None, int(undoable)],
+        )
+        event_id = cursor.lastrowid
+        if not undoable:
+            # Logged for the audit trail, but nothing to replay: no capture.
+            yield event_id
+            return
+        db.execute("UPDATE recorder SET event_id = ? WHERE id = 1", [event_id])
+        try:
+            yield event_id
+        finally:
+            db.execute("UPDATE recorder SET event_id = NULL WHERE id = 1")

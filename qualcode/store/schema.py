@@ -1,0 +1,328 @@
+"""The project file's schema, created and upgraded by sqlite-utils migrations.
+
+Each migration is a function registered on :data:`MIGRATIONS`; the schema version of
+a file is the number of migrations applied to it. Never edit a released migration:
+add a new one. :func:`qualcode.store.db.open_database` backs the file up before it
+applies any pending migration.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("qualcode")
+
+# Tables whose every row change is captured by triggers into ``event_changes`` so that
+# an event can be undone and redone. Imported text (transcripts, turns, sentences) is
+# not: it is immutable once stored and too large to copy into the log.
+UNDOABLE_TABLES = (
+    "coders",
+    "participants",
+    "participant_attributes",
+    "participant_wave_attributes",
+    "attendance",
+    "waves",
+    "speakers",
+    "codes",
+    "codings",
+    "memos",
+    "memo_links",
+    "settings",
+)
+
+MEMO_TYPES = (
+    "code",
+    "transcript",
+    "participant",
+    "segment",
+    "comparison",
+    "theoretical",
+    "theme",
+    "project",
+)
+TRANSCRIPT_KINDS = ("interview", "focus-group", "notes", "document")
+ATTENDANCE = ("interviewed", "missed", "withdrawn", "not_yet")
+STAGES = ("initial", "focused", "axial", "theoretical")
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+@MIGRATIONS(name="m001_initial")
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        f"""
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        );
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        );
+        CREATE TABLE coders (
+            id INTEGER PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE participants (
+            id INTEGER PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            pid TEXT NOT NULL UNIQUE,
+            pseudonym TEXT,
+            role TEXT,
+            site TEXT,
+            created TEXT NOT NULL
+        );
+        CREATE INDEX idx_participants_role ON participants(role);
+        CREATE INDEX idx_participants_site ON participants(site);
+        CREATE TABLE waves (
+            id INTEGER PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            label TEXT NOT NULL UNIQUE,
+            ordinal INTEGER NOT NULL,
+            start_date TEXT,
+            end_date TEXT,
+            description TEXT
+        );
+        CREATE INDEX idx_waves_ordinal ON waves(ordinal);
+        CREATE TABLE participant_attributes (
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT,
+            PRIMARY KEY (participant_id, key)
+        );
+        CREATE INDEX idx_pattr_key ON participant_attributes(key, value);
+        CREATE TABLE participant_wave_attributes (
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            wave_id INTEGER NOT NULL REFERENCES waves(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT,
+            PRIMARY KEY (participant_id, wave_id, key)
+        );
+        CREATE INDEX idx_pwattr_wave ON participant_wave_attributes(wave_id, key);
+        CREATE TABLE attendance (
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            wave_id INTEGER NOT NULL REFERENCES waves(id) ON DELETE CASCADE,
+            status TEXT NOT NULL CHECK (status IN {_in(ATTENDANCE)}),
+            note TEXT,
+            PRIMARY KEY (participant_id, wave_id)
+        );
+        CREATE INDEX idx_attendance_wave ON attendance(wave_id);
+        CREATE TABLE transcripts (
+            id INTEGER PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN {_in(TRANSCRIPT_KINDS)}),
+            wave_id INTEGER REFERENCES waves(id) ON DELETE RESTRICT,
+            participant_id INTEGER REFERENCES participants(id) ON DELETE RESTRICT,
+            date TEXT,
+            source_name TEXT NOT NULL,
+            source_format TEXT NOT NULL,
+            sha256 TEXT NOT NULL UNIQUE,
+            encoding TEXT,
+            text TEXT NOT NULL,
+            char_count INTEGER NOT NULL,
+            word_count INTEGER NOT NULL,
+            imported_at TEXT NOT NULL,
+            imported_by INTEGER REFERENCES coders(id)
+        );
+        CREATE INDEX idx_transcripts_wave ON transcripts(wave_id);
+        CREATE INDEX idx_transcripts_participant ON transcripts(participant_id);
+        CREATE INDEX idx_transcripts_imported_by ON transcripts(imported_by);
+        CREATE TABLE speakers (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            participant_id INTEGER REFERENCES participants(id) ON DELETE SET NULL,
+            is_interviewer INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (transcript_id, label)
+        );
+        CREATE INDEX idx_speakers_participant ON speakers(participant_id);
+        CREATE TABLE turns (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            speaker_id INTEGER REFERENCES speakers(id) ON DELETE SET NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            start_time REAL,
+            end_time REAL,
+            UNIQUE (transcript_id, seq),
+            CHECK (start >= 0 AND end >= start)
+        );
+        CREATE INDEX idx_turns_transcript_start ON turns(transcript_id, start);
+        CREATE INDEX idx_turns_speaker ON turns(speaker_id);
+        CREATE TABLE sentences (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            CHECK (start >= 0 AND end >= start)
+        );
+        CREATE INDEX idx_sentences_transcript_start ON sentences(transcript_id, start);
+        CREATE INDEX idx_sentences_turn ON sentences(turn_id, seq);
+        CREATE VIRTUAL TABLE turn_fts USING fts5(
+            body, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE codes (
+            id INTEGER PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            parent_id INTEGER REFERENCES codes(id) ON DELETE RESTRICT,
+            definition TEXT,
+            inclusion TEXT,
+            exclusion TEXT,
+            example TEXT,
+            colour TEXT,
+            stage TEXT NOT NULL DEFAULT 'initial' CHECK (stage IN {_in(STAGES)}),
+            in_vivo INTEGER NOT NULL DEFAULT 0,
+            is_category INTEGER NOT NULL DEFAULT 0,
+            codable INTEGER NOT NULL DEFAULT 1,
+            keywords TEXT,
+            position INTEGER NOT NULL DEFAULT 0,
+            merged_into_id INTEGER REFERENCES codes(id) ON DELETE SET NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        -- Names identify live codes for people; GUIDs identify them for machines.
+        CREATE UNIQUE INDEX idx_codes_live_name ON codes(name) WHERE merged_into_id IS NULL;
+        CREATE INDEX idx_codes_parent ON codes(parent_id, position);
+        CREATE INDEX idx_codes_merged ON codes(merged_into_id);
+        CREATE TABLE codings (
+            id INTEGER PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE RESTRICT,
+            coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE RESTRICT,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            memo TEXT,
+            exemplar INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL,
+            CHECK (start >= 0 AND end > start)
+        );
+        CREATE UNIQUE INDEX idx_codings_identity
+            ON codings(transcript_id, code_id, coder_id, start, end);
+        CREATE INDEX idx_codings_code ON codings(code_id, transcript_id, start);
+        CREATE INDEX idx_codings_transcript_start ON codings(transcript_id, start);
+        CREATE INDEX idx_codings_coder ON codings(coder_id);
+        CREATE TABLE memos (
+            id INTEGER PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL CHECK (type IN {_in(MEMO_TYPES)}),
+            title TEXT NOT NULL,
+            body TEXT NOT NULL DEFAULT '',
+            author_id INTEGER REFERENCES coders(id) ON DELETE RESTRICT,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE INDEX idx_memos_type ON memos(type);
+        CREATE INDEX idx_memos_author ON memos(author_id);
+        -- One row per link; exactly one target column is set. Real foreign keys (not a
+        -- polymorphic id) so that deleting a target can never leave a dangling link.
+        CREATE TABLE memo_links (
+            id INTEGER PRIMARY KEY,
+            memo_id INTEGER NOT NULL REFERENCES memos(id) ON DELETE CASCADE,
+            code_id INTEGER REFERENCES codes(id) ON DELETE CASCADE,
+            coding_id INTEGER REFERENCES codings(id) ON DELETE CASCADE,
+            participant_id INTEGER REFERENCES participants(id) ON DELETE CASCADE,
+            transcript_id INTEGER REFERENCES transcripts(id) ON DELETE CASCADE,
+            wave_id INTEGER REFERENCES waves(id) ON DELETE CASCADE,
+            CHECK ((code_id IS NOT NULL) + (coding_id IS NOT NULL) + (participant_id IS NOT NULL)
+                   + (transcript_id IS NOT NULL) + (wave_id IS NOT NULL) = 1)
+        );
+        CREATE INDEX idx_memo_links_memo ON memo_links(memo_id);
+        CREATE INDEX idx_memo_links_code ON memo_links(code_id);
+        CREATE INDEX idx_memo_links_coding ON memo_links(coding_id);
+        CREATE INDEX idx_memo_links_participant ON memo_links(participant_id);
+        CREATE INDEX idx_memo_links_transcript ON memo_links(transcript_id);
+        CREATE INDEX idx_memo_links_wave ON memo_links(wave_id);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            ts TEXT NOT NULL,
+            coder TEXT,
+            action TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            details TEXT,
+            undoable INTEGER NOT NULL DEFAULT 1,
+            status TEXT NOT NULL DEFAULT 'done'
+                CHECK (status IN ('done', 'undone', 'discarded')),
+            target_event_id INTEGER REFERENCES events(id)
+        );
+        CREATE INDEX idx_events_status ON events(undoable, status, id);
+        CREATE INDEX idx_events_ts ON events(ts);
+        CREATE INDEX idx_events_target ON events(target_event_id);
+        """
+    )
+
+
+@MIGRATIONS(name="m002_change_capture")
+def m002_change_capture(db: Database) -> None:
+    """Row-level change capture for undo/redo: triggers copy every change of an
+    undoable table into ``event_changes`` while ``recorder.event_id`` is set."""
+    db.executescript(
+        """
+        CREATE TABLE event_changes (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            tbl TEXT NOT NULL,
+            op TEXT NOT NULL CHECK (op IN ('I', 'U', 'D')),
+            row_id INTEGER NOT NULL,
+            old TEXT,
+            new TEXT
+        );
+        CREATE INDEX idx_event_changes_event ON event_changes(event_id, id);
+        CREATE TABLE recorder (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            event_id INTEGER
+        );
+        INSERT INTO recorder (id, event_id) VALUES (1, NULL);
+        """
+    )
+    install_change_triggers(db)
+
+
+def install_change_triggers(db: Database) -> None:
+    """(Re)create the capture triggers from the tables' current columns.
+
+    Call this at the end of any later migration that changes an undoable table, so
+    the triggers copy the new columns too.
+    """
+    for table in UNDOABLE_TABLES:
+        columns = [c.name for c in db[table].columns]
+        for op, event in (("I", "INSERT"), ("U", "UPDATE"), ("D", "DELETE")):
+            db.execute(f"DROP TRIGGER IF EXISTS capture_{table}_{op}")
+            old = _json_row("OLD", columns) if op in ("U", "D") else "NULL"
+            new = _json_row("NEW", columns) if op in ("I", "U") else "NULL"
+            rowid = "OLD.rowid" if op == "D" else "NEW.rowid"
+            db.execute(
+                f"""
+                CREATE TRIGGER capture_{table}_{op} AFTER {event} ON {table}
+                WHEN (SELECT event_id FROM recorder WHERE id = 1) IS NOT NULL
+                BEGIN
+                    INSERT INTO event_changes (event_id, tbl, op, row_id, old, new)
+                    VALUES ((SELECT event_id FROM recorder WHERE id = 1),
+                            '{table}', '{op}', {rowid}, {old}, {new});
+                END
+                """
+            )
+
+
+def _json_row(alias: str, columns: list[str]) -> str:
+    pairs = ", ".join(f"'{c}', {alias}.\"{c}\"" for c in columns)
+    return f"json_object({pairs})"
+
+
+def current_version() -> int:
+    """The schema version this code writes: the number of migrations it knows."""
+    return len(MIGRATIONS._migrations)
+
+
+def migration_names() -> list[str]:
+    return [m.name for m in MIGRATIONS._migrations]

@@ -1,0 +1,238 @@
+"""SQL for the study design: project metadata, coders, participants, waves,
+attributes (fixed and per wave) and attendance."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from ..errors import ConflictError, NotFoundError
+from .db import new_guid, now
+
+
+# --- metadata and settings ---------------------------------------------------------
+
+def get_meta(db: Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(db: Database, key: str, value: str | None) -> None:
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+def get_setting(db: Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_setting(db: Database, key: str, value: str | None) -> None:
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+# --- coders -------------------------------------------------------------------------
+
+def coder_id(db: Database, name: str, *, create: bool = True, guid: str | None = None) -> int:
+    row = db.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
+    if row:
+        return row[0]
+    if not create:
+        raise NotFoundError(f"no coder named {name!r}")
+    cursor = db.execute(
+        "INSERT INTO coders (guid, name, created) VALUES (?, ?, ?)", [guid or new_guid(), name, now()]
+    )
+    return cursor.lastrowid
+
+
+def list_coders(db: Database) -> list[dict]:
+    rows = db.execute(
+        "SELECT c.id, c.guid, c.name, c.created, "
+        "(SELECT count(*) FROM codings WHERE coder_id = c.id) AS codings "
+        "FROM coders c ORDER BY c.name"
+    ).fetchall()
+    return [dict(zip(("id", "guid", "name", "created", "codings"), r)) for r in rows]
+
+
+# --- participants -------------------------------------------------------------------
+
+PARTICIPANT_FIELDS = ("pseudonym", "role", "site")
+
+
+def participant_row(db: Database, pid: str) -> dict:
+    row = db.execute(
+        "SELECT id, guid, pid, pseudonym, role, site, created FROM participants WHERE pid = ?",
+        [pid],
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no participant with id {pid!r}")
+    return dict(zip(("id", "guid", "pid", "pseudonym", "role", "site", "created"), row))
+
+
+def participant_exists(db: Database, pid: str) -> bool:
+    return db.execute("SELECT 1 FROM participants WHERE pid = ?", [pid]).fetchone() is not None
+
+
+def add_participant(
+    db: Database,
+    pid: str,
+    *,
+    pseudonym: str | None = None,
+    role: str | None = None,
+    site: str | None = None,
+    guid: str | None = None,
+) -> int:
+    if participant_exists(db, pid):
+        raise ConflictError(f"participant {pid!r} already exists")
+    cursor = db.execute(
+        "INSERT INTO participants (guid, pid, pseudonym, role, site, created) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [guid or new_guid(), pid, pseudonym, role, site, now()],
+    )
+    return cursor.lastrowid
+
+
+def update_participant(db: Database, pid: str, **fields: str | None) -> None:
+    row = participant_row(db, pid)
+    for key, value in fields.items():
+        if key not in PARTICIPANT_FIELDS:
+            raise ValueError(key)
+        db.execute(f"UPDATE participants SET {key} = ? WHERE id = ?", [value, row["id"]])
+
+
+def list_participants(db: Database) -> list[dict]:
+    rows = db.execute(
+        "SELECT id, guid, pid, pseudonym, role, site FROM participants ORDER BY pid"
+    ).fetchall()
+    people = [dict(zip(("id", "guid", "pid", "pseudonym", "role", "site"), r)) for r in rows]
+    fixed: dict[int, dict] = {}
+    for pid_id, key, value in db.execute(
+        "SELECT participant_id, key, value FROM participant_attributes ORDER BY key"
+    ):
+        fixed.setdefault(pid_id, {})[key] = value
+    by_wave: dict[int, dict] = {}
+    for pid_id, label, key, value in db.execute(
+        "SELECT a.participant_id, w.label, a.key, a.value FROM participant_wave_attributes a "
+        "JOIN waves w ON w.id = a.wave_id ORDER BY w.ordinal, a.key"
+    ):
+        by_wave.setdefault(pid_id, {}).setdefault(label, {})[key] = value
+    for person in people:
+        person["attributes"] = fixed.get(person["id"], {})
+        person["wave_attributes"] = by_wave.get(person["id"], {})
+    return people
+
+
+def set_attribute(db: Database, participant_id: int, key: str, value: str | None) -> None:
+    db.execute(
+        "INSERT INTO participant_attributes (participant_id, key, value) VALUES (?, ?, ?) "
+        "ON CONFLICT(participant_id, key) DO UPDATE SET value = excluded.value",
+        [participant_id, key, value],
+    )
+
+
+def set_wave_attribute(
+    db: Database, participant_id: int, wave_id: int, key: str, value: str | None
+) -> None:
+    db.execute(
+        "INSERT INTO participant_wave_attributes (participant_id, wave_id, key, value) "
+        "VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(participant_id, wave_id, key) DO UPDATE SET value = excluded.value",
+        [participant_id, wave_id, key, value],
+    )
+
+
+# --- waves --------------------------------------------------------------------------
+
+WAVE_COLUMNS = ("id", "guid", "label", "ordinal", "start_date", "end_date", "description")
+
+
+def wave_row(db: Database, label: str) -> dict:
+    row = db.execute(
+        f"SELECT {', '.join(WAVE_COLUMNS)} FROM waves WHERE label = ?", [label]
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no wave labelled {label!r}")
+    return dict(zip(WAVE_COLUMNS, row))
+
+
+def add_wave(
+    db: Database,
+    label: str,
+    *,
+    ordinal: int | None = None,
+    start_date: str | None = None,
+    end_date: str | None = None,
+    description: str | None = None,
+    guid: str | None = None,
+) -> int:
+    if db.execute("SELECT 1 FROM waves WHERE label = ?", [label]).fetchone():
+        raise ConflictError(f"wave {label!r} already exists")
+    if ordinal is None:
+        ordinal = db.execute("SELECT coalesce(max(ordinal), 0) + 1 FROM waves").fetchone()[0]
+    cursor = db.execute(
+        "INSERT INTO waves (guid, label, ordinal, start_date, end_date, description) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [guid or new_guid(), label, ordinal, start_date, end_date, description],
+    )
+    return cursor.lastrowid
+
+
+def list_waves(db: Database) -> list[dict]:
+    rows = db.execute(
+        f"SELECT {', '.join(WAVE_COLUMNS)} FROM waves ORDER BY ordinal, label"
+    ).fetchall()
+    return [dict(zip(WAVE_COLUMNS, r)) for r in rows]
+
+
+# --- attendance ---------------------------------------------------------------------
+
+def set_attendance(
+    db: Database, participant_id: int, wave_id: int, status: str, note: str | None = None
+) -> None:
+    db.execute(
+        "INSERT INTO attendance (participant_id, wave_id, status, note) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(participant_id, wave_id) DO UPDATE SET status = excluded.status, "
+        "note = coalesce(excluded.note, attendance.note)",
+        [participant_id, wave_id, status, note],
+    )
+
+
+def attendance_rows(db: Database) -> list[tuple[str, str, str]]:
+    """(participant pid, wave label, status) for every recorded cell."""
+    return db.execute(
+        "SELECT p.pid, w.label, a.status FROM attendance a "
+        "JOIN participants p ON p.id = a.participant_id JOIN waves w ON w.id = a.wave_id "
+        "ORDER BY p.pid, w.ordinal"
+    ).fetchall()
+
+
+# --- counts -------------------------------------------------------------------------
+
+COUNTED_TABLES = (
+    "participants",
+    "waves",
+    "transcripts",
+    "turns",
+    "sentences",
+    "codes",
+    "codings",
+    "memos",
+    "coders",
+)
+
+
+def counts(db: Database) -> dict[str, int]:
+    result = {}
+    for table in COUNTED_TABLES:
+        sql = f"SELECT count(*) FROM {table}"
+        if table == "codes":
+            # Merged codes are history, not part of the codebook.
+            sql += " WHERE merged_into_id IS NULL"
+        result[table] = db.execute(sql).fetchone()[0]
+    return result
