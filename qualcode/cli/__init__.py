@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import history, study
+from . import coding, history, ingest, memos, study
 from .common import QualcodeGroup
 
 
@@ -23,6 +23,13 @@ cli.add_command(study.participant)
 cli.add_command(study.wave)
 cli.add_command(study.attend)
 cli.add_command(study.status)
+cli.add_command(study.example)
+cli.add_command(ingest.import_)
+cli.add_command(ingest.transcript)
+cli.add_command(ingest.search)
+for command in (coding.codebook, coding.code, coding.tag, coding.untag, coding.codings,
+                memos.memo, memos.segments, memos.autocode):
+    cli.add_command(command)
 cli.add_command(history.undo)
 cli.add_command(history.redo)
 cli.add_command(history.log)

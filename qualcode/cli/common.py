@@ -14,6 +14,7 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import QualcodeError
 from ..project import Project
@@ -68,7 +69,8 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: st
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        # Transcript text is full of brackets ("[inaudible]"): never read it as markup.
+        table.add_row(*(v if isinstance(v, Text) else Text("" if v is None else str(v)) for v in row))
     console.print(table)
 
 

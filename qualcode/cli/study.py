@@ -143,3 +143,26 @@ def status(project: Project, as_json: bool) -> None:
         return
     click.echo(f"{info['title']}  ({info['path']}, schema version {info['schema_version']})")
     print_table(["what", "count"], info["counts"].items())
+
+
+@click.command()
+@click.argument("dest", required=False, type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace DEST if it exists.")
+def example(dest: str | None, force: bool) -> None:
+    """Build the coded example study into DEST (default exports/example.qualcode)."""
+    from pathlib import Path
+
+    from rich.progress import Progress
+
+    from ..example import DEFAULT_DEST, build_example
+
+    target = Path(dest) if dest else DEFAULT_DEST
+    if force:
+        for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    with Progress(transient=True) as bar:
+        task = bar.add_task("importing transcripts", total=None)
+        path = build_example(target, progress=lambda d, t, n: bar.update(task, completed=d, total=t))
+    with Project.open(path) as project:
+        counts = project.status()["counts"]
+    click.echo(f"built {path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -1,0 +1,189 @@
+"""Commands for transcripts: import, list, show, speaker mapping, search."""
+
+from __future__ import annotations
+
+import click
+from rich.text import Text
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..errors import QualcodeError
+from ..ingest.service import parse_speaker_map
+from ..project import Project
+from .common import console, parse_pairs, print_json, print_table, project_option
+
+
+def _print_results(results, failures=()) -> None:
+    print_table(
+        ["transcript", "status", "kind", "participant", "wave", "turns", "sentences", "words", "unmapped"],
+        [
+            (r.name, r.status, r.kind, r.participant, r.wave, r.turns, r.sentences, r.words,
+             ", ".join(r.unmapped))
+            for r in results
+        ],
+    )
+    for r in results:
+        for note in r.notes:
+            click.echo(f"note: {r.name}: {note}", err=True)
+    for failure in failures:
+        click.echo(f"failed: {failure}", err=True)
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--manifest", type=click.Path(dir_okay=False), help="Import every file a manifest CSV lists.")
+@click.option("--keep-going", is_flag=True, help="With --manifest: import the good rows, report the bad.")
+@click.option("--participant", help="The participant interviewed.")
+@click.option("--wave", help="The wave the transcript belongs to.")
+@click.option("--kind", default="interview", show_default=True,
+              type=click.Choice(["interview", "focus-group", "notes", "document"]))
+@click.option("--speaker-map", "speaker_map", multiple=True, metavar="LABEL=ID",
+              help="Map a speaker label to a participant (repeatable).")
+@click.option("--date", help="Date of the interview (YYYY-MM-DD).")
+@click.option("--name", help="Name of the transcript (default: the file name without extension).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@project_option
+def import_(project: Project, files, manifest, keep_going, participant, wave, kind, speaker_map,
+            date, name, as_json) -> None:
+    """Import transcripts (.txt, .docx, .vtt, .srt), or a whole study with --manifest."""
+    if manifest and files:
+        raise QualcodeError("give files or --manifest, not both")
+    if not manifest and not files:
+        raise QualcodeError("nothing to import: give transcript files or --manifest FILE")
+    if name and len(files) > 1:
+        raise QualcodeError("--name works with one file at a time")
+    if manifest:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=True,
+                      disable=as_json) as bar:
+            task = bar.add_task("importing", total=None)
+
+            def tick(done: int, total: int, current: str) -> None:
+                bar.update(task, completed=done, total=total, description=current)
+
+            report = project.import_manifest(manifest, keep_going=keep_going, progress=tick)
+        if as_json:
+            print_json(report.to_dict())
+            return
+        _print_results(report.results, report.failures)
+        click.echo(
+            f"{len(report.imported)} imported, {len(report.duplicates)} already there, "
+            f"{len(report.failures)} failed; participants added: {len(report.participants_added)}"
+        )
+        if report.failures:
+            raise SystemExit(1)
+        return
+    mapping = parse_speaker_map(list(speaker_map))
+    results = []
+    for file in files:
+        results.append(project.import_transcript(
+            file, participant=participant, wave=wave, kind=kind, speaker_map=mapping,
+            date=date, name=name,
+        ))
+    if as_json:
+        print_json([r.to_dict() for r in results])
+    else:
+        _print_results(results)
+
+
+@click.group()
+def transcript() -> None:
+    """List and read imported transcripts."""
+
+
+@transcript.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@project_option
+def transcript_list(project: Project, as_json: bool) -> None:
+    """List transcripts with their wave, participant, size and codings."""
+    rows = project.transcripts()
+    if as_json:
+        print_json([{k: v for k, v in r.items() if k != "id"} for r in rows])
+        return
+    print_table(
+        ["name", "kind", "wave", "participant", "date", "format", "words", "turns", "codings"],
+        [(r["name"], r["kind"], r["wave"], r["participant"], r["date"], r["source_format"],
+          r["words"], r["turns"], r["codings"]) for r in rows],
+    )
+
+
+@transcript.command("show")
+@click.argument("name")
+@click.option("--turns", "show_turns", is_flag=True, help="List turns with offsets instead of the text.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (text, speakers, turns, sentences).")
+@project_option
+def transcript_show(project: Project, name: str, show_turns: bool, as_json: bool) -> None:
+    """Show a transcript's text, or its turns."""
+    info = project.transcript(name)
+    text = info["text"]
+    if as_json:
+        for turn in info["turns"]:
+            turn["text"] = text[turn["start"]:turn["end"]]
+        print_json({k: v for k, v in info.items() if k not in ("id", "wave_id", "participant_id")})
+        return
+    if not show_turns:
+        click.echo(text)
+        return
+    print_table(
+        ["#", "speaker", "participant", "start", "end", "time", "text"],
+        [(t["seq"], t["speaker"], t["participant"], t["start"], t["end"],
+          _clock(t["start_time"]), _preview(text[t["start"]:t["end"]])) for t in info["turns"]],
+        title=f"{info['name']} ({info['kind']}, {info['wave'] or 'no wave'})",
+    )
+
+
+@transcript.command("speakers")
+@click.argument("name")
+@click.argument("pairs", nargs=-1, metavar="[LABEL=ID]...")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@project_option
+def transcript_speakers(project: Project, name: str, pairs, as_json: bool) -> None:
+    """List a transcript's speakers, or map labels to participants (LABEL=ID; LABEL= unmaps)."""
+    if pairs:
+        mapping = {k: (v or None) for k, v in parse_pairs(pairs, "LABEL=ID").items()}
+        project.map_speakers(name, mapping)
+    speakers = project.transcript(name)["speakers"]
+    if as_json:
+        print_json([{k: v for k, v in s.items() if k != "id"} for s in speakers])
+        return
+    print_table(["label", "participant", "interviewer", "turns"],
+                [(s["label"], s["participant"], "yes" if s["interviewer"] else "", s["turns"])
+                 for s in speakers])
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _preview(text: str, width: int = 70) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+@click.command()
+@click.argument("query")
+@click.option("--kwic", default=40, show_default=True, help="Characters of context either side.")
+@click.option("--participant", help="Only what this participant said.")
+@click.option("--wave", help="Only this wave.")
+@click.option("--speaker", help="Only turns with this speaker label.")
+@click.option("--limit", default=500, show_default=True, help="At most this many turns.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@project_option
+def search(project: Project, query, kwic, participant, wave, speaker, limit, as_json) -> None:
+    """Full-text search of what was said: words, "a phrase", prefix*, AND/OR/NOT."""
+    hits = project.search(query, kwic=kwic, participant=participant, wave=wave, speaker=speaker,
+                          limit=limit)
+    if as_json:
+        print_json(hits)
+        return
+    rows = []
+    for hit in hits:
+        for m in hit["matches"] or [{"left": "", "match": "", "right": ""}]:
+            rows.append((hit["transcript"], hit["turn"], hit["speaker"], hit["wave"],
+                         m["left"], m["match"], m["right"]))
+    table_rows = [(t, n, s, w, Text.assemble("…", l, " ", (m, "bold"), " ", r, "…"))
+                  for t, n, s, w, l, m, r in rows]
+    print_table(["transcript", "turn", "speaker", "wave", "in context"], table_rows)
+    click.echo(f"{len(hits)} turns", err=True)

@@ -1,0 +1,215 @@
+"""Codebook use cases: add, rename, edit, move, merge, split, delete, show."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+
+from ..errors import ConflictError, QualcodeError
+from ..store import codes as store_codes
+from ..store import memos as store_memos
+from ..store import schema
+
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def clean_fields(fields: dict) -> dict:
+    """Validate editable code fields; returns them as stored (keywords as JSON)."""
+    result = {}
+    for key, value in fields.items():
+        if key not in store_codes.EDITABLE and key != "category":
+            raise QualcodeError(f"{key!r} is not a field of a code")
+        if key == "stage" and value is not None and value not in schema.STAGES:
+            raise QualcodeError(f"stage {value!r} is not one of {', '.join(schema.STAGES)}")
+        if key == "colour" and value and not COLOUR.match(value):
+            raise QualcodeError(f"colour {value!r} is not #rrggbb")
+        if key == "keywords" and value is not None and not isinstance(value, str):
+            value = json.dumps([str(k) for k in value], ensure_ascii=False)
+        if key in ("in_vivo", "is_category", "codable") and value is not None:
+            value = int(bool(value))
+        if key == "category":
+            result["is_category"] = int(bool(value))
+            if value and "codable" not in fields:
+                result["codable"] = 0
+            continue
+        result[key] = value
+    return result
+
+
+def check_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise QualcodeError("code name is empty")
+    if len(name) > 200:
+        raise QualcodeError("code name is longer than 200 characters")
+    return name
+
+
+class CodebookMixin:
+    """The codebook tree."""
+
+    def add_code(self, name: str, *, parent: str | None = None, guid: str | None = None,
+                 **fields) -> dict:
+        name = check_name(name)
+        if store_codes.name_is_live(self.db, name):
+            raise ConflictError(f"a code named {name!r} already exists")
+        values = clean_fields(fields)
+        with self.action("code.add", f"added code {name}"):
+            parent_id = store_codes.code_by_name(self.db, parent)["id"] if parent else None
+            code_id = store_codes.insert_code(self.db, name, parent_id, values, guid=guid)
+        return self.code(store_codes.code_by_id(self.db, code_id)["name"])
+
+    def code(self, name: str) -> dict:
+        """One live code with its parent name, keywords and coding counts."""
+        row = store_codes.code_by_name(self.db, name)
+        return self._describe(row, store_codes.coding_counts(self.db),
+                              store_codes.coding_counts_by_wave(self.db))
+
+    def _describe(self, row: dict, counts: dict, by_wave: dict) -> dict:
+        parent = store_codes.code_by_id(self.db, row["parent_id"])["name"] if row["parent_id"] else None
+        result = {k: v for k, v in row.items() if k not in ("parent_id", "merged_into_id")}
+        result["parent"] = parent
+        result["keywords"] = json.loads(row["keywords"]) if row["keywords"] else []
+        for flag in ("in_vivo", "is_category", "codable"):
+            result[flag] = bool(row[flag])
+        result["codings"] = counts.get(row["id"], 0)
+        result["codings_by_wave"] = by_wave.get(row["id"], {})
+        return result
+
+    def codes(self) -> list[dict]:
+        """Every live code, flat, parents before children, with counts."""
+        counts = store_codes.coding_counts(self.db)
+        by_wave = store_codes.coding_counts_by_wave(self.db)
+        return [self._describe(r, counts, by_wave) for r in store_codes.live_codes(self.db)]
+
+    def codebook(self) -> list[dict]:
+        """The tree: each code with ``children`` and ``total`` (its codings plus its
+        descendants')."""
+        flat = self.codes()
+        by_name = {c["name"]: dict(c, children=[]) for c in flat}
+        roots = []
+        for code in flat:
+            node = by_name[code["name"]]
+            if code["parent"] and code["parent"] in by_name:
+                by_name[code["parent"]]["children"].append(node)
+            else:
+                roots.append(node)
+
+        def total(node: dict) -> int:
+            node["total"] = node["codings"] + sum(total(c) for c in node["children"])
+            return node["total"]
+
+        for root in roots:
+            total(root)
+        return roots
+
+    def rename_code(self, name: str, new_name: str) -> dict:
+        new_name = check_name(new_name)
+        row = store_codes.code_by_name(self.db, name)
+        if new_name != name and store_codes.name_is_live(self.db, new_name):
+            raise ConflictError(f"a code named {new_name!r} already exists")
+        with self.action("code.rename", f"renamed code {name} to {new_name}"):
+            store_codes.update_code(self.db, row["id"], name=new_name)
+        return self.code(new_name)
+
+    def edit_code(self, name: str, **fields) -> dict:
+        row = store_codes.code_by_name(self.db, name)
+        values = clean_fields(fields)
+        if not values:
+            raise QualcodeError("nothing to change")
+        with self.action("code.edit", f"edited code {name}: {', '.join(values)}"):
+            store_codes.update_code(self.db, row["id"], **values)
+        return self.code(name)
+
+    def move_code(self, name: str, parent: str | None) -> dict:
+        row = store_codes.code_by_name(self.db, name)
+        parent_id = None
+        if parent:
+            target = store_codes.code_by_name(self.db, parent)
+            if target["id"] == row["id"] or target["id"] in store_codes.descendant_ids(self.db, row["id"]):
+                raise ConflictError(f"cannot move {name} under {parent}: {parent} is inside {name}")
+            parent_id = target["id"]
+        with self.action("code.move", f"moved code {name} under {parent or 'the top level'}"):
+            position = self.db.execute(
+                "SELECT coalesce(max(position), 0) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
+            ).fetchone()[0]
+            store_codes.update_code(self.db, row["id"], parent_id=parent_id, position=position)
+        return self.code(name)
+
+    def merge_codes(self, source: str, target: str) -> dict:
+        """Merge ``source`` into ``target``: codings, sub-codes and memo links follow;
+        the source stays in the history, marked as merged into the target."""
+        src = store_codes.code_by_name(self.db, source)
+        dst = store_codes.code_by_name(self.db, target)
+        if src["id"] == dst["id"]:
+            raise ConflictError("cannot merge a code into itself")
+        if dst["id"] in store_codes.descendant_ids(self.db, src["id"]):
+            raise ConflictError(f"cannot merge {source} into {target}: {target} is inside {source}")
+        with self.action("code.merge", f"merged code {source} into {target}",
+                         details={"source": src["guid"], "target": dst["guid"]}):
+            moved, absorbed = store_codes.move_codings(self.db, src["id"], dst["id"])
+            for child in store_codes.children_ids(self.db, src["id"]):
+                store_codes.update_code(self.db, child, parent_id=dst["id"])
+            store_memos.repoint_code_links(self.db, src["id"], dst["id"])
+            store_codes.update_code(self.db, src["id"], merged_into_id=dst["id"])
+        return {"source": source, "target": target, "codings_moved": moved,
+                "duplicates_absorbed": absorbed}
+
+    def split_code(self, name: str, new_name: str, coding_ids: Sequence[int], **fields) -> dict:
+        """Move the chosen codings of ``name`` to a new sibling code ``new_name``."""
+        row = store_codes.code_by_name(self.db, name)
+        new_name = check_name(new_name)
+        if store_codes.name_is_live(self.db, new_name):
+            raise ConflictError(f"a code named {new_name!r} already exists")
+        ids = sorted(set(int(i) for i in coding_ids))
+        if not ids:
+            raise QualcodeError("choose the codings to move to the new code")
+        for coding_id in ids:
+            coding = store_codes.coding_by_id(self.db, coding_id)
+            if coding["code_id"] != row["id"]:
+                raise QualcodeError(f"coding {coding_id} is not coded with {name}")
+        values = clean_fields({k: v for k, v in fields.items() if v is not None})
+        values.setdefault("stage", row["stage"])
+        with self.action("code.split", f"split {len(ids)} codings of {name} into {new_name}"):
+            new_id = store_codes.insert_code(self.db, new_name, row["parent_id"], values)
+            self.db.conn.executemany("UPDATE codings SET code_id = ? WHERE id = ?",
+                                     [(new_id, i) for i in ids])
+        return self.code(new_name)
+
+    def delete_code(self, name: str, *, force: bool = False) -> dict:
+        """Delete a code. Refused while it has codings or sub-codes unless ``force``:
+        then its codings are deleted and its sub-codes move up to its parent, and the
+        result says how many of each (nothing is lost silently; undo restores it)."""
+        row = store_codes.code_by_name(self.db, name)
+        codings = [r[0] for r in self.db.execute("SELECT id FROM codings WHERE code_id = ?", [row["id"]])]
+        children = store_codes.children_ids(self.db, row["id"])
+        if (codings or children) and not force:
+            raise ConflictError(
+                f"code {name} has {len(codings)} codings and {len(children)} sub-codes; "
+                "merge it into another code, or delete with force"
+            )
+        with self.action("code.delete", f"deleted code {name} ({len(codings)} codings)"):
+            store_codes.delete_codings(self.db, codings)
+            for child in children:
+                store_codes.update_code(self.db, child, parent_id=row["parent_id"])
+            # Codes once merged into this one go with it (their codings moved long
+            # ago); left behind, a NULL merged_into_id would bring them back to life.
+            self.db.execute(
+                "WITH RECURSIVE gone(id) AS (SELECT id FROM codes WHERE merged_into_id = ? "
+                "UNION ALL SELECT c.id FROM codes c JOIN gone g ON c.merged_into_id = g.id) "
+                "DELETE FROM codes WHERE id IN (SELECT id FROM gone)", [row["id"]])
+            self.db.execute("DELETE FROM codes WHERE id = ?", [row["id"]])
+        return {"code": name, "codings_deleted": len(codings), "subcodes_moved": len(children)}
+
+    def code_names(self) -> list[str]:
+        return [c["name"] for c in store_codes.live_codes(self.db)]
+
+    def _code_ids_with_descendants(self, names: Iterable[str], include_subcodes: bool) -> list[int]:
+        ids = []
+        for name in names:
+            row = store_codes.code_by_name(self.db, name)
+            ids.append(row["id"])
+            if include_subcodes:
+                ids.extend(store_codes.descendant_ids(self.db, row["id"]))
+        return ids

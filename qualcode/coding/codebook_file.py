@@ -1,0 +1,208 @@
+"""The human-editable codebook file (YAML), loaded and saved.
+
+Format (``format: qualcode-codebook``, ``version: 1``): ``title``, ``description``
+and ``codes``, a list of codes, each with ``name``, ``guid``, ``category``,
+``codable``, ``colour``, ``stage``, ``in_vivo``, ``definition``, ``inclusion``,
+``exclusion``, ``example``, ``keywords`` and ``children`` (nested codes). Reloading
+a changed file updates codes by GUID (then by name), so renaming a code in the
+file renames it in the project instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import yaml
+
+from ..errors import ConflictError, InputError, QualcodeError
+from ..store import codes as store_codes
+from .codebook import check_name, clean_fields
+
+FORMAT = "qualcode-codebook"
+NODE_KEYS = {"name", "guid", "category", "codable", "colour", "color", "stage", "in_vivo",
+             "definition", "inclusion", "exclusion", "example", "keywords", "children"}
+FIELD_KEYS = ("definition", "inclusion", "exclusion", "example", "colour", "stage", "in_vivo",
+              "keywords", "codable")
+
+
+def read_codebook_file(path: Path) -> dict:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror})") from None
+    if not raw.strip():
+        raise InputError(path, "is empty")
+    try:
+        data = yaml.safe_load(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(path, "is not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise InputError(path, f"is not valid YAML{where} ({problem})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
+        raise InputError(path, "is not a qualcode codebook (no 'codes' list at the top)")
+    if data.get("format", FORMAT) != FORMAT:
+        raise InputError(path, f"format {data.get('format')!r} is not {FORMAT}")
+    seen_names: set[str] = set()
+    seen_guids: set[str] = set()
+
+    def check(nodes, trail):
+        if not isinstance(nodes, list):
+            raise InputError(path, f"'children' of {trail} is not a list")
+        for node in nodes:
+            if not isinstance(node, dict) or not isinstance(node.get("name"), str) or not node["name"].strip():
+                raise InputError(path, f"a code under {trail} has no name")
+            unknown = set(node) - NODE_KEYS
+            if unknown:
+                raise InputError(path, f"code {node['name']!r} has unknown key(s): {', '.join(sorted(unknown))}")
+            name = " ".join(node["name"].split())
+            if name in seen_names:
+                raise InputError(path, f"code name {name!r} appears twice")
+            seen_names.add(name)
+            guid = node.get("guid")
+            if guid is not None:
+                try:
+                    uuid.UUID(str(guid))
+                except ValueError:
+                    raise InputError(path, f"code {name!r} has a guid that is not a UUID: {guid!r}") from None
+                if str(guid).lower() in seen_guids:
+                    raise InputError(path, f"guid {guid} appears twice")
+                seen_guids.add(str(guid).lower())
+            keywords = node.get("keywords")
+            if keywords is not None and not (isinstance(keywords, list) and all(isinstance(k, (str, int, float)) for k in keywords)):
+                raise InputError(path, f"keywords of {name!r} are not a list of words")
+            check(node.get("children") or [], repr(name))
+
+    check(data["codes"], "the top level")
+    return data
+
+
+def _fields(node: dict) -> dict:
+    fields = {k: node[k] for k in FIELD_KEYS if k in node}
+    if "color" in node and "colour" not in fields:
+        fields["colour"] = node["color"]
+    for key in ("definition", "inclusion", "exclusion", "example"):
+        if isinstance(fields.get(key), str):
+            fields[key] = fields[key].strip()
+    if node.get("category"):
+        fields["category"] = True
+    elif "category" in node:
+        fields["is_category"] = False
+    return fields
+
+
+class CodebookFileMixin:
+    """Load and save the codebook file."""
+
+    def load_codebook(self, path: str | Path) -> dict:
+        """Bring a codebook file into the project as one action; returns counts of
+        codes added, updated and unchanged."""
+        path = Path(path)
+        if path.suffix.lower() == ".qdc":
+            from ..exchange.refi_qdc import load_qdc  # REFI-QDA codebook exchange
+
+            return load_qdc(self, path)
+        data = read_codebook_file(path)
+        report = {"added": [], "updated": [], "unchanged": []}
+        try:
+            with self.action("codebook.load", f"loaded codebook {path.name}"):
+                for node in data["codes"]:
+                    self._load_node(node, None, report)
+                if data.get("title"):
+                    from ..store import study as store_study
+
+                    store_study.set_setting(self.db, "codebook_title", str(data["title"]))
+        except QualcodeError as exc:
+            raise QualcodeError(f"{path.name}: {exc}") from None
+        return {k: len(v) for k, v in report.items()} | {"names": report}
+
+    def _load_node(self, node: dict, parent_id: int | None, report: dict) -> None:
+        name = check_name(node["name"])
+        fields = clean_fields(_fields(node))
+        existing = store_codes.code_by_guid(self.db, str(node["guid"])) if node.get("guid") else None
+        if existing is None and store_codes.name_is_live(self.db, name):
+            existing = store_codes.code_by_name(self.db, name)
+        if existing is not None and existing["merged_into_id"] is not None:
+            raise ConflictError(f"code {name!r} was merged into another code; edit that one instead")
+        if existing is None:
+            code_id = store_codes.insert_code(self.db, name, parent_id, fields,
+                                              guid=str(node["guid"]) if node.get("guid") else None)
+            report["added"].append(name)
+        else:
+            code_id = existing["id"]
+            changes = {k: v for k, v in fields.items() if existing.get(k) != v}
+            if existing["name"] != name:
+                if store_codes.name_is_live(self.db, name):
+                    raise ConflictError(f"cannot rename {existing['name']!r} to {name!r}: that name is taken")
+                changes["name"] = name
+            if existing["parent_id"] != parent_id:
+                if parent_id is not None and (parent_id == code_id or parent_id in store_codes.descendant_ids(self.db, code_id)):
+                    raise ConflictError(f"moving {name!r} there would put it inside itself")
+                changes["parent_id"] = parent_id
+            if changes:
+                store_codes.update_code(self.db, code_id, **changes)
+                report["updated"].append(name)
+            else:
+                report["unchanged"].append(name)
+        for child in node.get("children") or []:
+            self._load_node(child, code_id, report)
+
+    def codebook_document(self) -> dict:
+        """The codebook as the plain data the YAML file holds."""
+        from ..store import study as store_study
+
+        def node(code: dict) -> dict:
+            out = {"name": code["name"], "guid": code["guid"]}
+            if code["is_category"]:
+                out["category"] = True
+            if not code["codable"]:
+                out["codable"] = False
+            for key in ("colour", "stage"):
+                if code[key]:
+                    out[key] = code[key]
+            if code["in_vivo"]:
+                out["in_vivo"] = True
+            for key in ("definition", "inclusion", "exclusion", "example"):
+                if code[key]:
+                    out[key] = code[key]
+            if code["keywords"]:
+                out["keywords"] = code["keywords"]
+            if code["children"]:
+                out["children"] = [node(c) for c in code["children"]]
+            return out
+
+        return {
+            "format": FORMAT,
+            "version": 1,
+            "title": store_study.get_setting(self.db, "codebook_title") or self.title,
+            "codes": [node(c) for c in self.codebook()],
+        }
+
+    def save_codebook(self, path: str | Path) -> Path:
+        path = Path(path)
+        if path.suffix.lower() == ".qdc":
+            from ..exchange.refi_qdc import save_qdc
+
+            return save_qdc(self, path)
+        if not path.parent.exists():
+            raise QualcodeError(f"{path.name}: folder {path.parent} does not exist")
+        text = yaml.dump(self.codebook_document(), Dumper=_Dumper, sort_keys=False,
+                         allow_unicode=True, width=88)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+
+class _Dumper(yaml.SafeDumper):
+    """Long text as folded block scalars, so the file reads and diffs well."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str):
+    if len(value) > 70 or "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=">" if "\n" not in value else "|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _str)

@@ -1,0 +1,83 @@
+"""Memo use cases: typed memos linked to codes, codings, participants, transcripts, waves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..errors import QualcodeError
+from ..store import memos as store_memos
+from ..store import schema
+from ..store import study as store_study
+
+
+def parse_link(text: str) -> tuple[str, str]:
+    """``"code:Trust and rapport"`` -> ("code", "Trust and rapport")."""
+    kind, sep, value = str(text).partition(":")
+    if not sep or not value.strip():
+        raise QualcodeError(f"memo link {text!r} is not KIND:TARGET (code:, coding:, participant:, transcript:, wave:)")
+    return kind.strip(), value.strip()
+
+
+class MemoMixin:
+    """Memos."""
+
+    def add_memo(self, type_: str, title: str, body: str = "", *,
+                 links: Iterable[str | tuple[str, str]] = (), author: str | None = None) -> dict:
+        if type_ not in schema.MEMO_TYPES:
+            raise QualcodeError(f"memo type {type_!r} is not one of {', '.join(schema.MEMO_TYPES)}")
+        title = " ".join((title or "").split())
+        if not title:
+            raise QualcodeError("memo title is empty")
+        pairs = [parse_link(l) if isinstance(l, str) else l for l in links]
+        resolved = [store_memos.resolve_link(self.db, k, v) for k, v in pairs]
+        with self.action("memo.add", f"wrote {type_} memo {title!r}"):
+            author_id = store_study.coder_id(self.db, author or self.coder)
+            memo_id = store_memos.insert_memo(self.db, type_, title, body or "", author_id)
+            for column, target in resolved:
+                store_memos.add_link(self.db, memo_id, column, target)
+        return self.memo(memo_id)
+
+    def memo(self, memo_id: int) -> dict:
+        store_memos.memo_exists(self.db, int(memo_id))
+        return store_memos.memos_by_ids(self.db, [int(memo_id)])[0]
+
+    def edit_memo(self, memo_id: int, *, title: str | None = None, body: str | None = None,
+                  type_: str | None = None, add_links: Iterable[str] = (),
+                  remove_links: Iterable[str] = ()) -> dict:
+        memo_id = int(memo_id)
+        store_memos.memo_exists(self.db, memo_id)
+        fields = {}
+        if title is not None:
+            title = " ".join(title.split())
+            if not title:
+                raise QualcodeError("memo title is empty")
+            fields["title"] = title
+        if body is not None:
+            fields["body"] = body
+        if type_ is not None:
+            if type_ not in schema.MEMO_TYPES:
+                raise QualcodeError(f"memo type {type_!r} is not one of {', '.join(schema.MEMO_TYPES)}")
+            fields["type"] = type_
+        adds = [store_memos.resolve_link(self.db, *parse_link(l)) for l in add_links]
+        removes = [store_memos.resolve_link(self.db, *parse_link(l)) for l in remove_links]
+        if not (fields or adds or removes):
+            raise QualcodeError("nothing to change in the memo")
+        with self.action("memo.edit", f"edited memo {memo_id}"):
+            if fields:
+                store_memos.update_memo(self.db, memo_id, **fields)
+            for column, target in adds:
+                store_memos.add_link(self.db, memo_id, column, target)
+            for column, target in removes:
+                store_memos.remove_link(self.db, memo_id, column, target)
+        return self.memo(memo_id)
+
+    def delete_memo(self, memo_id: int) -> None:
+        memo = self.memo(memo_id)
+        with self.action("memo.delete", f"deleted memo {memo_id} {memo['title']!r}"):
+            self.db.execute("DELETE FROM memos WHERE id = ?", [int(memo_id)])
+
+    def memos(self, *, type_: str | None = None, author: str | None = None,
+              link: str | None = None) -> list[dict]:
+        target = store_memos.resolve_link(self.db, *parse_link(link)) if link else None
+        ids = store_memos.memo_ids(self.db, type_=type_, author=author, link=target)
+        return store_memos.memos_by_ids(self.db, ids)

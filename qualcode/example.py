@@ -1,0 +1,94 @@
+"""Build the example project from ``transcripts_example/`` and ``codebooks/``.
+
+The scripted coding in ``codings.csv`` gives, for each coding, the transcript, the
+code, the coder and the exact words coded (``quote``); the quote is found in the
+transcript's stored text, so the codings survive any change of offsets. Each
+coder's codings are one action, as if they had coded in a session.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+from .errors import QualcodeError
+from .project import Project
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE_SOURCE = REPO / "transcripts_example"
+EXAMPLE_CODEBOOK = REPO / "codebooks" / "health_trainers.yaml"
+DEFAULT_DEST = REPO / "exports" / "example.qualcode"
+TITLE = "Lay health trainer services: a qualitative longitudinal example study"
+
+
+def _rows(path: Path) -> list[dict]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def build_example(dest: str | Path = DEFAULT_DEST, *, source: Path = EXAMPLE_SOURCE,
+                  codebook: Path = EXAMPLE_CODEBOOK, progress=None) -> Path:
+    dest = Path(dest)
+    if not (source / "manifest.csv").exists():
+        raise QualcodeError(f"the example study is not here: {source} has no manifest.csv")
+    if dest.exists():
+        raise QualcodeError(f"{dest.name}: already exists; remove it first to rebuild the example")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with Project.create(dest, title=TITLE) as project:
+            project.coder = "anna"
+            project.set_default_coder("anna")
+            for wave in _rows(source / "waves.csv"):
+                project.add_wave(wave["label"], order=int(wave["order"]), start=wave["start"],
+                                 end=wave["end"], description=wave["description"])
+            project.import_manifest(source / "manifest.csv", progress=progress)
+            project.load_codebook(codebook)
+            apply_scripted_codings(project, source / "codings.csv")
+            add_scripted_memos(project, source / "memos.csv")
+            project.coder = None
+    except BaseException:
+        for leftover in (dest, dest.with_name(dest.name + "-wal"), dest.with_name(dest.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return dest
+
+
+def locate_quote(text: str, quote: str, where: str) -> tuple[int, int]:
+    start = text.find(quote)
+    if start < 0:
+        raise QualcodeError(f"{where}: quote not found: {quote[:60]!r}")
+    if text.find(quote, start + 1) >= 0:
+        raise QualcodeError(f"{where}: quote occurs more than once: {quote[:60]!r}")
+    return start, start + len(quote)
+
+
+def apply_scripted_codings(project: Project, path: Path) -> int:
+    by_coder: dict[str, list] = defaultdict(list)
+    texts: dict[str, str] = {}
+    for number, row in enumerate(_rows(path), start=2):
+        name = Path(row["file"]).stem
+        if name not in texts:
+            texts[name] = project.transcript(name)["text"]
+        start, end = locate_quote(texts[name], row["quote"], f"{path.name} row {number}")
+        by_coder[row["coder"]].append((name, row["code"], start, end, row.get("memo") or None))
+    total = 0
+    for coder, spans in sorted(by_coder.items()):
+        project.coder = coder
+        created = project.apply_spans([s[:4] for s in spans],
+                                      summary=f"coding session of {coder} ({len(spans)} segments)")
+        memos = {(s[0], s[1], s[2], s[3]): s[4] for s in spans if s[4]}
+        for coding in created:
+            memo = memos.get((coding["transcript"], coding["code"], coding["start"], coding["end"]))
+            if memo:
+                project.set_coding_memo(coding["id"], memo)
+        total += len(created)
+    return total
+
+
+def add_scripted_memos(project: Project, path: Path) -> int:
+    for row in _rows(path):
+        links = [l.strip() for l in (row.get("links") or "").split(";") if l.strip()]
+        project.coder = row["author"]
+        project.add_memo(row["type"], row["title"], row["body"], links=links)
+    return len(_rows(path))

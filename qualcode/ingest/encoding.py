@@ -1,0 +1,226 @@
+"""Bytes to faithful text: reading, decoding and normalising a source file.
+
+Transcripts arrive from word processors, transcription services and video-call
+tools, so the bytes may be UTF-8 (with or without a byte-order mark), UTF-16 as
+written by Windows "Unicode" exports, or legacy Windows-1252. We decode those and
+refuse anything that is clearly not text, so that a PDF or a Word file renamed to
+``.txt`` fails with a clear message instead of being imported as noise.
+
+:func:`normalise` changes as little as possible: offsets into the stored text are
+what codings point at, so every later change to the text would move them. It only
+does what makes the same transcript read the same on every platform (NFC, one line
+ending, no BOM).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from ..errors import InputError
+
+#: Largest source file we read. A transcript of a two-hour interview is ~150 KB of
+#: text and a Word file with a few images a few MB; 20 MB leaves ample room while
+#: keeping a mistaken pick (a video, a database dump) from filling memory.
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
+
+# Magic numbers of formats people mistake for transcripts (or rename by accident).
+# Checked before any decoding: none of these can start a real text transcript.
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "PDF"),
+    (b"PK\x03\x04", "zip (perhaps a .docx)"),
+    (b"PK\x05\x06", "zip"),
+    (b"PK\x07\x08", "zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE (an old .doc or an encrypted Office file)"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\x7fELF", "ELF executable"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"\x1f\x8b", "gzip"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"OggS", "Ogg audio"),
+    (b"fLaC", "FLAC audio"),
+)
+
+# Share of control characters above which decoded "text" is really binary data.
+# Real transcripts have essentially none (tabs, newlines and form feeds excepted).
+_MAX_CONTROL_SHARE = 0.05
+# Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F; tab, newline,
+# carriage return and form feed are ordinary in text files.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+_BINARY_PROBLEM = "looks like a binary file, not a transcript"
+
+
+def _binary(path: str | Path, what: str | None = None) -> InputError:
+    if what:
+        return InputError(path, f"{_BINARY_PROBLEM} ({what})")
+    return InputError(path, _BINARY_PROBLEM)
+
+
+def _check_controls(text: str, path: str | Path) -> None:
+    """Refuse decoded text that is mostly control characters (binary data)."""
+    if not text:
+        return
+    if "\x00" in text:
+        # A NUL never occurs in a real transcript; one is enough to refuse.
+        raise _binary(path)
+    controls = len(_CONTROL.findall(text))
+    if controls / len(text) > _MAX_CONTROL_SHARE:
+        raise _binary(path)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Return "utf-16-le"/"utf-16-be" when BOM-less data is clearly UTF-16.
+
+    Text that is mostly ASCII or Latin, encoded as UTF-16, has a NUL in every
+    other byte (the high byte of each code unit). We require that pattern on
+    nearly all code units of the first few KB, and NULs almost nowhere else, so a
+    binary file that merely contains NULs does not pass.
+    """
+    sample = data[:8192]
+    if len(sample) < 4 or len(sample) % 2:
+        sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    units = len(sample) // 2
+    even_nuls = sum(1 for i in range(0, len(sample), 2) if sample[i] == 0)
+    odd_nuls = sum(1 for i in range(1, len(sample), 2) if sample[i] == 0)
+    if odd_nuls >= 0.9 * units and even_nuls <= 0.02 * units:
+        return "utf-16-le"
+    if even_nuls >= 0.9 * units and odd_nuls <= 0.02 * units:
+        return "utf-16-be"
+    return None
+
+
+def _decode_cp1252(data: bytes) -> str:
+    """Windows-1252, keeping the five bytes it leaves undefined as C1 controls.
+
+    Python's cp1252 codec rejects 0x81, 0x8D, 0x8F, 0x90 and 0x9D; Windows itself
+    maps them to U+0081... like Latin-1. Doing the same means the fallback never
+    fails, and the control-character check then judges whether it is text at all.
+    """
+    text = data.decode("cp1252", errors="surrogateescape")
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        text = "".join(
+            chr(ord(ch) - 0xDC00) if "\udc80" <= ch <= "\udcff" else ch for ch in text
+        )
+    return text
+
+
+def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
+    """Decode the bytes of a text transcript; return ``(text, encoding name)``.
+
+    Order: refuse known binary formats; honour a byte-order mark (UTF-8, UTF-16
+    LE/BE); recognise BOM-less UTF-16 by its NUL pattern; refuse any other NUL;
+    then UTF-8, and Windows-1252 as the last resort (which decodes any byte, so
+    the control-character check decides whether the result is text).
+
+    The returned text still has its BOM removed but is not normalised; see
+    :func:`normalise`. Encoding names are Python codec names: ``utf-8``,
+    ``utf-8-sig`` (UTF-8 with BOM), ``utf-16-le``, ``utf-16-be``, ``cp1252``.
+    """
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            raise _binary(path, what)
+    if data.startswith(b"{\\rtf"):
+        raise InputError(path, "is an RTF file; save it as .docx or plain text (.txt)")
+
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            text = data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                path, f"starts with a UTF-8 byte-order mark but is not valid UTF-8 (byte {exc.start + 3})"
+            ) from None
+        _check_controls(text, path)
+        return text, "utf-8-sig"
+
+    bom16 = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}.get(data[:2])
+    encoding = bom16 or _utf16_without_bom(data)
+    if encoding is not None:
+        body = data[2:] if bom16 else data
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError:
+            if bom16:
+                raise InputError(path, "starts with a UTF-16 byte-order mark but is not valid UTF-16") from None
+            raise _binary(path) from None
+        _check_controls(text, path)
+        return text, encoding
+
+    if b"\x00" in data:
+        raise _binary(path)
+
+    try:
+        text = data.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        text = _decode_cp1252(data)
+        encoding = "cp1252"
+    _check_controls(text, path)
+    return text, encoding
+
+
+def normalise(text: str) -> str:
+    """NFC, every line ending as ``\\n``, leading BOM removed; nothing else.
+
+    NFC makes "é" typed as one code point and as e + combining accent the same
+    text (so search and offsets agree across sources). Whitespace, quotes and
+    dashes are kept exactly as written: the stored text is the record.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def _describe_limit(limit: int) -> str:
+    if limit >= 1024 * 1024 and limit % (1024 * 1024) == 0:
+        return f"{limit // (1024 * 1024)} MB"
+    if limit >= 1024 and limit % 1024 == 0:
+        return f"{limit // 1024} KB"
+    return f"{limit} bytes"
+
+
+def read_source(path: str | Path) -> bytes:
+    """Read a source file's bytes, refusing empty files and files over the limit.
+
+    The limit is :data:`MAX_SOURCE_BYTES` (20 MB), looked up at call time. We read
+    at most one byte past it, so a file that grows while we read it, or a device
+    that reports no size, cannot make us read without bound.
+    """
+    path = Path(path)
+    limit = MAX_SOURCE_BYTES
+    try:
+        if path.is_dir():
+            raise InputError(path, "is a folder, not a transcript file")
+        with open(path, "rb") as handle:
+            try:
+                size = os.fstat(handle.fileno()).st_size
+            except OSError:
+                size = 0
+            if size > limit:
+                raise InputError(
+                    path,
+                    f"is too large ({size:,} bytes); the limit for a transcript is {_describe_limit(limit)}",
+                )
+            data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise InputError(path, "does not exist") from None
+    except PermissionError:
+        raise InputError(path, "cannot be read (permission denied)") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a folder, not a transcript file") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise InputError(path, f"is too large; the limit for a transcript is {_describe_limit(limit)}")
+    if not data:
+        raise InputError(path, "is empty")
+    return data

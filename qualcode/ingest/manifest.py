@@ -1,0 +1,222 @@
+"""Importing a whole study from a manifest CSV.
+
+One row per transcript (or per missed interview, or per participant to register).
+Columns: ``file, participant, wave, kind, date, speaker_map, status, name`` plus
+``role, site, pseudonym`` (participant fields), ``wave:NAME`` (attributes that vary by
+wave) and any other column (fixed attributes). Empty cells mean "not given" and never
+erase a value already stored.
+
+Everything is checked before anything is written, then the manifest is imported as
+one transaction: one bad row fails the whole manifest with a message naming the row
+and column, unless ``keep_going`` is set, in which case each row stands alone and the
+failures are reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, QualcodeError
+from ..store import db as store_db
+from ..store import schema
+from ..store import study as store_study
+from .encoding import decode_bytes, normalise, read_source
+from .service import ImportResult, parse_speaker_map
+
+RESERVED = {"file", "participant", "wave", "kind", "date", "speaker_map", "status", "name", "note"}
+FIELDS = {"role", "site", "pseudonym"}
+STATUSES = {"", "missed", "withdrawn", "interviewed", "not_yet"}
+
+
+@dataclass
+class ManifestRow:
+    number: int  # line number in the CSV file (header is line 1)
+    values: dict[str, str]
+
+    def get(self, key: str) -> str:
+        return (self.values.get(key) or "").strip()
+
+    @property
+    def participants(self) -> list[str]:
+        return [p.strip() for p in self.get("participant").split(";") if p.strip()]
+
+
+@dataclass
+class ManifestReport:
+    manifest: str
+    rows: int
+    results: list[ImportResult] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    participants_added: list[str] = field(default_factory=list)
+    waves_added: list[str] = field(default_factory=list)
+
+    @property
+    def imported(self) -> list[ImportResult]:
+        return [r for r in self.results if r.status == "imported"]
+
+    @property
+    def duplicates(self) -> list[ImportResult]:
+        return [r for r in self.results if r.status == "duplicate"]
+
+    def to_dict(self) -> dict:
+        return {
+            "manifest": self.manifest,
+            "rows": self.rows,
+            "imported": len(self.imported),
+            "duplicates": len(self.duplicates),
+            "failures": self.failures,
+            "participants_added": self.participants_added,
+            "waves_added": self.waves_added,
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+def read_manifest(path: Path) -> list[ManifestRow]:
+    text = normalise(decode_bytes(read_source(path), path)[0])
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "file" not in [f.strip() for f in reader.fieldnames]:
+        raise InputError(path, "is not a manifest: it needs a header row with a 'file' column")
+    rows = []
+    for index, raw in enumerate(reader):
+        if None in raw:
+            raise InputError(path, f"row {reader.line_num} has more cells than the header")
+        values = {k.strip(): (v or "") for k, v in raw.items() if k is not None}
+        if any(v.strip() for v in values.values()):
+            rows.append(ManifestRow(reader.line_num, values))
+    return rows
+
+
+def _fail(path: Path, row: ManifestRow, column: str, problem: str) -> QualcodeError:
+    return QualcodeError(f"{path.name} row {row.number}, column {column}: {problem}")
+
+
+def check_row(path: Path, row: ManifestRow, known_waves: set[str]) -> None:
+    """Every check that needs no writing, so a bad manifest fails before anything."""
+    from ..project import _check_date, _check_pid
+
+    file = row.get("file")
+    kind = row.get("kind") or ("interview" if file else "")
+    status = row.get("status")
+    for pid in row.participants:
+        try:
+            _check_pid(pid)
+        except QualcodeError as exc:
+            raise _fail(path, row, "participant", str(exc)) from None
+    if kind and kind not in schema.TRANSCRIPT_KINDS:
+        raise _fail(path, row, "kind", f"{kind!r} is not one of {', '.join(schema.TRANSCRIPT_KINDS)}")
+    if status not in STATUSES:
+        raise _fail(path, row, "status", f"{status!r} is not one of missed, withdrawn, interviewed, not_yet")
+    if status and not row.get("wave"):
+        raise _fail(path, row, "wave", "a status needs the wave it applies to")
+    if (status or file) and kind != "focus-group" and len(row.participants) > 1:
+        raise _fail(path, row, "participant", "an interview has one participant (focus groups may list several)")
+    if status and not row.participants:
+        raise _fail(path, row, "participant", "a status needs the participant it applies to")
+    if file:
+        source = (path.parent / file)
+        if not source.is_file():
+            raise _fail(path, row, "file", f"{file} does not exist")
+    elif not row.participants:
+        raise _fail(path, row, "participant", "a row without a file must name a participant")
+    try:
+        _check_date(row.get("date") or None, "date")
+    except QualcodeError as exc:
+        raise _fail(path, row, "date", str(exc)) from None
+    try:
+        parse_speaker_map(row.get("speaker_map"))
+    except QualcodeError as exc:
+        raise _fail(path, row, "speaker_map", str(exc)) from None
+    for key, value in row.values.items():
+        if key.startswith("wave:") and value.strip() and not row.get("wave"):
+            raise _fail(path, row, key, "a per-wave attribute needs a wave")
+        if key.startswith("wave:") and not key[5:].strip():
+            raise _fail(path, row, key, "per-wave attribute name is empty")
+
+
+def import_manifest(project, path: Path, *, keep_going: bool = False, progress=None) -> ManifestReport:
+    db = project.db
+    rows = read_manifest(path)
+    report = ManifestReport(manifest=path.name, rows=len(rows))
+    known_waves = {w["label"] for w in store_study.list_waves(db)}
+    good_rows = []
+    for row in rows:
+        try:
+            check_row(path, row, known_waves)
+            good_rows.append(row)
+        except QualcodeError as exc:
+            if not keep_going:
+                raise
+            report.failures.append(str(exc))
+    total_files = sum(1 for r in good_rows if r.get("file"))
+    done = 0
+    with project.action("manifest.import", f"imported manifest {path.name}", undoable=False):
+        for row in good_rows:
+            try:
+                with store_db.write(db):  # a savepoint: with keep_going, a row stands alone
+                    result = _apply_row(project, path, row, report)
+                if result is not None:
+                    report.results.append(result)
+            except QualcodeError as exc:
+                message = str(exc)
+                if not message.startswith(f"{path.name} row"):
+                    message = f"{path.name} row {row.number}: {message}"
+                if not keep_going:
+                    raise QualcodeError(message) from None
+                report.failures.append(message)
+            if row.get("file"):
+                done += 1
+                if progress:
+                    progress(done, total_files, row.get("file"))
+    return report
+
+
+def _apply_row(project, path: Path, row: ManifestRow, report: ManifestReport) -> ImportResult | None:
+    db = project.db
+    wave = row.get("wave") or None
+    if wave and not db.execute("SELECT 1 FROM waves WHERE label = ?", [wave]).fetchone():
+        store_study.add_wave(db, wave)
+        report.waves_added.append(wave)
+    wave_id = store_study.wave_row(db, wave)["id"] if wave else None
+    fields = {k: row.get(k) for k in FIELDS if row.get(k)}
+    attributes = {
+        k: v.strip() for k, v in row.values.items()
+        if k not in RESERVED and k not in FIELDS and not k.startswith("wave:") and v.strip()
+    }
+    wave_attributes = {
+        k[5:].strip(): v.strip() for k, v in row.values.items() if k.startswith("wave:") and v.strip()
+    }
+    for pid in row.participants:
+        if not store_study.participant_exists(db, pid):
+            store_study.add_participant(db, pid)
+            report.participants_added.append(pid)
+        participant_id = store_study.participant_row(db, pid)["id"]
+        # Attributes in a focus-group row would be ambiguous: they belong to people.
+        if len(row.participants) == 1:
+            if fields:
+                store_study.update_participant(db, pid, **fields)
+            for key, value in attributes.items():
+                store_study.set_attribute(db, participant_id, key, value)
+            for key, value in wave_attributes.items():
+                store_study.set_wave_attribute(db, participant_id, wave_id, key, value)
+        if row.get("status") and wave_id:
+            store_study.set_attendance(db, participant_id, wave_id, row.get("status"), row.get("note") or None)
+    file = row.get("file")
+    if not file:
+        return None
+    from .readers import read_transcript
+
+    source = path.parent / file
+    try:
+        parsed = read_transcript(source)
+    except InputError as exc:
+        raise _fail(path, row, "file", str(exc)) from None
+    kind = row.get("kind") or "interview"
+    participant = row.participants[0] if kind != "focus-group" and row.participants else None
+    return project._store_parsed(
+        parsed, participant=participant, wave=wave, kind=kind,
+        speaker_map=parse_speaker_map(row.get("speaker_map")), date=row.get("date") or None,
+        name=row.get("name") or Path(file).stem,
+    )

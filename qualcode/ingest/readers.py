@@ -1,0 +1,50 @@
+"""Choose the reader for a transcript file by its extension.
+
+This is the only reader entry point that touches the file system: it reads the
+bytes (with the size and emptiness checks of :func:`read_source`) and hands them
+to the pure reader for the format. The extension decides, not the content, so a
+mislabelled file fails with that reader's clear message ("is not a Word .docx
+file", "looks like a binary file") instead of being guessed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import InputError
+from .docx import read_docx
+from .encoding import read_source
+from .model import ParsedTranscript
+from .srt import read_srt
+from .text import read_text
+from .vtt import read_vtt
+
+Reader = Callable[[bytes, str], ParsedTranscript]
+
+READERS: dict[str, Reader] = {
+    ".txt": read_text,
+    ".text": read_text,
+    ".md": read_text,
+    ".docx": read_docx,
+    ".vtt": read_vtt,
+    ".srt": read_srt,
+}
+
+
+def reader_for(path: str | Path) -> Reader:
+    """The reader for a path's extension, or an InputError naming the formats we read."""
+    suffix = Path(path).suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None:
+        shown = suffix or "(no extension)"
+        raise InputError(path, f"unsupported format {shown}; qualcode reads .txt, .docx, .vtt and .srt")
+    return reader
+
+
+def read_transcript(path: str | Path) -> ParsedTranscript:
+    """Read one transcript file of any supported format into a ParsedTranscript."""
+    path = Path(path)
+    reader = reader_for(path)  # before reading, so a .pdf is refused without loading it
+    data = read_source(path)
+    return reader(data, path.name)

@@ -1,0 +1,66 @@
+"""Mapping speaker labels to participants, without guessing.
+
+Interviewer labels are recognised by name. In an interview every other label is the
+participant being interviewed. In a focus group a label maps only through the
+speaker map (``Leanne=H01``) or when it is exactly a registered participant id; the
+rest are reported as unmapped, never matched on a hunch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+INTERVIEWER_LABELS = frozenset(
+    {"interviewer", "int", "i", "q", "moderator", "mod", "facilitator", "researcher",
+     "interviewer 1", "interviewer 2"}
+)
+
+
+def is_interviewer_label(label: str) -> bool:
+    return label.strip().rstrip(".").casefold() in INTERVIEWER_LABELS
+
+
+@dataclass
+class SpeakerPlan:
+    """Where each label of one transcript goes."""
+
+    participant_of: dict[str, str | None] = field(default_factory=dict)  # label -> pid
+    interviewers: set[str] = field(default_factory=set)
+    unmapped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def plan_speakers(
+    labels: Iterable[str],
+    *,
+    kind: str,
+    participant: str | None,
+    speaker_map: Mapping[str, str],
+    registered: set[str],
+) -> SpeakerPlan:
+    plan = SpeakerPlan()
+    by_fold = {label.casefold(): pid for label, pid in speaker_map.items()}
+    respondents = []
+    for label in labels:
+        mapped = by_fold.get(label.casefold())
+        if mapped is not None:
+            plan.participant_of[label] = mapped
+        elif is_interviewer_label(label):
+            plan.interviewers.add(label)
+            plan.participant_of[label] = None
+        elif label in registered:
+            plan.participant_of[label] = label
+            plan.notes.append(f"speaker {label!r} mapped to participant {label} by id")
+        elif kind == "interview" and participant:
+            plan.participant_of[label] = participant
+            respondents.append(label)
+        else:
+            plan.participant_of[label] = None
+            plan.unmapped.append(label)
+    if len(respondents) > 1:
+        plan.notes.append(
+            f"several non-interviewer speakers ({', '.join(respondents)}) all mapped to "
+            f"{participant}; use --speaker-map to say otherwise"
+        )
+    return plan

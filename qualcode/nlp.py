@@ -1,0 +1,55 @@
+"""spaCy, loaded once: sentence boundaries (and, later, matching and names).
+
+A trained English pipeline (``en_core_web_sm`` or larger) is used when one is
+installed; otherwise a blank English pipeline with the rule-based sentencizer. Both
+work offline: nothing is ever downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from collections.abc import Iterable, Iterator
+
+TRAINED_PIPELINES = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
+
+
+def trained_pipeline_name() -> str | None:
+    for name in TRAINED_PIPELINES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return None
+
+
+@functools.lru_cache(maxsize=2)
+def pipeline(trained: bool | None = None):
+    """The shared pipeline. ``trained=None`` picks a trained one when installed."""
+    import spacy
+
+    name = trained_pipeline_name() if trained is not False else None
+    if name:
+        # Sentence splitting needs only the tagger/parser side, not NER or lemmas.
+        nlp = spacy.load(name, exclude=["ner"])
+    else:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+    nlp.max_length = 5_000_000
+    return nlp
+
+
+def sentence_spans(texts: Iterable[str], *, batch_size: int = 256) -> Iterator[list[tuple[int, int]]]:
+    """For each text, its sentences as (start, end) code-point offsets into that text,
+    trimmed of surrounding white space; blank texts give no sentences."""
+    nlp = pipeline()
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        spans = []
+        for sent in doc.sents:
+            start, end = sent.start_char, sent.end_char
+            text = doc.text
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end > start:
+                spans.append((start, end))
+        yield spans

@@ -1,0 +1,217 @@
+"""SQL for the codebook tree and codings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlite_utils import Database
+
+from ..errors import NotFoundError
+from .db import new_guid, now
+
+CODE_COLUMNS = (
+    "id", "guid", "name", "parent_id", "definition", "inclusion", "exclusion", "example",
+    "colour", "stage", "in_vivo", "is_category", "codable", "keywords", "position",
+    "merged_into_id", "created", "updated",
+)
+EDITABLE = ("definition", "inclusion", "exclusion", "example", "colour", "stage", "in_vivo",
+            "is_category", "codable", "keywords")
+CODING_COLUMNS = ("id", "guid", "transcript_id", "code_id", "coder_id", "start", "end", "memo",
+                  "exemplar", "created")
+
+
+def _code(row: Sequence) -> dict:
+    return dict(zip(CODE_COLUMNS, row))
+
+
+def code_by_name(db: Database, name: str) -> dict:
+    row = db.execute(
+        f"SELECT {', '.join(CODE_COLUMNS)} FROM codes WHERE name = ? AND merged_into_id IS NULL",
+        [name],
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no code named {name!r}")
+    return _code(row)
+
+
+def code_by_id(db: Database, code_id: int) -> dict:
+    row = db.execute(f"SELECT {', '.join(CODE_COLUMNS)} FROM codes WHERE id = ?", [code_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"no code with id {code_id}")
+    return _code(row)
+
+
+def code_by_guid(db: Database, guid: str) -> dict | None:
+    row = db.execute(
+        f"SELECT {', '.join(CODE_COLUMNS)} FROM codes WHERE lower(guid) = lower(?)", [guid]
+    ).fetchone()
+    return _code(row) if row else None
+
+
+def name_is_live(db: Database, name: str) -> bool:
+    return db.execute(
+        "SELECT 1 FROM codes WHERE name = ? AND merged_into_id IS NULL", [name]
+    ).fetchone() is not None
+
+
+def insert_code(db: Database, name: str, parent_id: int | None, fields: dict, guid: str | None = None) -> int:
+    position = db.execute(
+        "SELECT coalesce(max(position), 0) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
+    ).fetchone()[0]
+    stamp = now()
+    values = {k: fields[k] for k in EDITABLE if k in fields}
+    columns = ["guid", "name", "parent_id", "position", "created", "updated", *values]
+    cursor = db.execute(
+        f"INSERT INTO codes ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        [guid or new_guid(), name, parent_id, position, stamp, stamp, *values.values()],
+    )
+    return cursor.lastrowid
+
+
+def update_code(db: Database, code_id: int, **fields) -> None:
+    if not fields:
+        return
+    fields["updated"] = now()
+    assignments = ", ".join(f"{k} = ?" for k in fields)
+    db.execute(f"UPDATE codes SET {assignments} WHERE id = ?", [*fields.values(), code_id])
+
+
+def live_codes(db: Database) -> list[dict]:
+    rows = db.execute(
+        f"SELECT {', '.join(CODE_COLUMNS)} FROM codes WHERE merged_into_id IS NULL "
+        "ORDER BY parent_id IS NOT NULL, parent_id, position, name"
+    ).fetchall()
+    return [_code(r) for r in rows]
+
+
+def descendant_ids(db: Database, code_id: int) -> list[int]:
+    rows = db.execute(
+        "WITH RECURSIVE tree(id) AS (SELECT id FROM codes WHERE parent_id = ? "
+        "UNION ALL SELECT c.id FROM codes c JOIN tree t ON c.parent_id = t.id) SELECT id FROM tree",
+        [code_id],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def children_ids(db: Database, code_id: int) -> list[int]:
+    return [r[0] for r in db.execute(
+        "SELECT id FROM codes WHERE parent_id = ? AND merged_into_id IS NULL ORDER BY position", [code_id]
+    )]
+
+
+def coding_counts(db: Database) -> dict[int, int]:
+    return dict(db.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id").fetchall())
+
+
+def coding_counts_by_wave(db: Database) -> dict[int, dict[str, int]]:
+    result: dict[int, dict[str, int]] = {}
+    for code_id, label, n in db.execute(
+        "SELECT c.code_id, w.label, count(*) FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
+        "LEFT JOIN waves w ON w.id = t.wave_id GROUP BY c.code_id, w.label"
+    ):
+        result.setdefault(code_id, {})[label or "-"] = n
+    return result
+
+
+# --- codings ------------------------------------------------------------------------
+
+def insert_coding(
+    db: Database, transcript_id: int, code_id: int, coder_id: int, start: int, end: int,
+    memo: str | None = None, *, guid: str | None = None, created: str | None = None,
+    exemplar: bool = False,
+) -> int:
+    cursor = db.execute(
+        "INSERT INTO codings (guid, transcript_id, code_id, coder_id, start, end, memo, exemplar, created) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [guid or new_guid(), transcript_id, code_id, coder_id, start, end, memo, int(exemplar),
+         created or now()],
+    )
+    return cursor.lastrowid
+
+
+def find_coding(db: Database, transcript_id: int, code_id: int, coder_id: int, start: int, end: int) -> int | None:
+    row = db.execute(
+        "SELECT id FROM codings WHERE transcript_id = ? AND code_id = ? AND coder_id = ? "
+        "AND start = ? AND end = ?",
+        [transcript_id, code_id, coder_id, start, end],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def coding_by_id(db: Database, coding_id: int) -> dict:
+    row = db.execute(
+        f"SELECT {', '.join(CODING_COLUMNS)} FROM codings WHERE id = ?", [coding_id]
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no coding with id {coding_id}")
+    return dict(zip(CODING_COLUMNS, row))
+
+
+def delete_codings(db: Database, coding_ids: Iterable[int]) -> None:
+    db.conn.executemany("DELETE FROM codings WHERE id = ?", [(i,) for i in coding_ids])
+
+
+def codings_where(db: Database, where: str = "1", params: Sequence = ()) -> list[dict]:
+    rows = db.execute(
+        "SELECT c.id, c.guid, t.name, k.name, d.name, c.start, c.end, c.memo, c.exemplar, c.created, "
+        "c.transcript_id, c.code_id FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
+        "JOIN codes k ON k.id = c.code_id JOIN coders d ON d.id = c.coder_id "
+        f"WHERE {where} ORDER BY t.name, c.start, c.end, k.name",
+        list(params),
+    ).fetchall()
+    keys = ("id", "guid", "transcript", "code", "coder", "start", "end", "memo", "exemplar",
+            "created", "transcript_id", "code_id")
+    return [dict(zip(keys, r)) for r in rows]
+
+
+def move_codings(db: Database, from_code: int, to_code: int) -> tuple[int, int]:
+    """Re-point codings; an identical coding already under ``to_code`` absorbs its twin.
+    Returns (moved, absorbed)."""
+    twins = [r[0] for r in db.execute(
+        "SELECT a.id FROM codings a JOIN codings b ON b.code_id = ? AND b.transcript_id = a.transcript_id "
+        "AND b.coder_id = a.coder_id AND b.start = a.start AND b.end = a.end WHERE a.code_id = ?",
+        [to_code, from_code],
+    )]
+    delete_codings(db, twins)
+    moved = db.execute("UPDATE codings SET code_id = ? WHERE code_id = ?", [to_code, from_code]).rowcount
+    return moved, len(twins)
+
+
+# --- segments (constant comparison) --------------------------------------------------
+
+SEGMENT_SQL = """
+SELECT c.id, c.start, c.end, c.memo, c.exemplar, k.name, d.name, t.id, t.name, t.kind,
+       w.label, w.ordinal, tu.seq, tu.start, tu.end, s.label,
+       coalesce(sp.pid, tp.pid), coalesce(sp.pseudonym, tp.pseudonym),
+       coalesce(sp.role, tp.role), coalesce(sp.site, tp.site)
+FROM codings c
+JOIN codes k ON k.id = c.code_id
+JOIN coders d ON d.id = c.coder_id
+JOIN transcripts t ON t.id = c.transcript_id
+LEFT JOIN waves w ON w.id = t.wave_id
+LEFT JOIN participants tp ON tp.id = t.participant_id
+LEFT JOIN turns tu ON tu.id = (
+    SELECT id FROM turns WHERE transcript_id = c.transcript_id AND start <= c.start
+    ORDER BY start DESC LIMIT 1)
+LEFT JOIN speakers s ON s.id = tu.speaker_id
+LEFT JOIN participants sp ON sp.id = s.participant_id
+"""
+SEGMENT_KEYS = ("id", "start", "end", "memo", "exemplar", "code", "coder", "transcript_id",
+                "transcript", "kind", "wave", "wave_order", "turn", "turn_start", "turn_end",
+                "speaker", "participant", "pseudonym", "role", "site")
+
+
+def segments(db: Database, code_ids: Sequence[int], filters: dict) -> list[dict]:
+    marks = ", ".join("?" for _ in code_ids)
+    clauses, params = [f"c.code_id IN ({marks})"], list(code_ids)
+    for key, column in (("participant", "coalesce(sp.pid, tp.pid)"), ("wave", "w.label"),
+                        ("role", "coalesce(sp.role, tp.role)"), ("site", "coalesce(sp.site, tp.site)"),
+                        ("coder", "d.name"), ("transcript", "t.name")):
+        if filters.get(key):
+            clauses.append(f"{column} = ?")
+            params.append(filters[key])
+    rows = db.execute(
+        SEGMENT_SQL + f" WHERE {' AND '.join(clauses)} ORDER BY w.ordinal, t.name, c.start",
+        params,
+    ).fetchall()
+    return [dict(zip(SEGMENT_KEYS, r)) for r in rows]

@@ -1,0 +1,187 @@
+"""SQL for transcripts, speakers, turns, sentences and the full-text index."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlite_utils import Database
+
+from ..errors import NotFoundError
+from .db import new_guid, now
+
+TRANSCRIPT_COLUMNS = (
+    "id", "guid", "name", "kind", "wave_id", "participant_id", "date", "source_name",
+    "source_format", "sha256", "encoding", "char_count", "word_count", "imported_at",
+)
+
+
+def find_by_sha(db: Database, sha256: str) -> str | None:
+    row = db.execute("SELECT name FROM transcripts WHERE sha256 = ?", [sha256]).fetchone()
+    return row[0] if row else None
+
+
+def name_taken(db: Database, name: str) -> bool:
+    return db.execute("SELECT 1 FROM transcripts WHERE name = ?", [name]).fetchone() is not None
+
+
+def insert_transcript(
+    db: Database,
+    *,
+    name: str,
+    kind: str,
+    wave_id: int | None,
+    participant_id: int | None,
+    date: str | None,
+    source_name: str,
+    source_format: str,
+    sha256: str,
+    encoding: str | None,
+    text: str,
+    imported_by: int | None,
+    guid: str | None = None,
+) -> int:
+    cursor = db.execute(
+        "INSERT INTO transcripts (guid, name, kind, wave_id, participant_id, date, source_name, "
+        "source_format, sha256, encoding, text, char_count, word_count, imported_at, imported_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [guid or new_guid(), name, kind, wave_id, participant_id, date, source_name,
+         source_format, sha256, encoding, text, len(text), len(text.split()), now(), imported_by],
+    )
+    return cursor.lastrowid
+
+
+def insert_speaker(
+    db: Database, transcript_id: int, label: str, participant_id: int | None, is_interviewer: bool
+) -> int:
+    cursor = db.execute(
+        "INSERT INTO speakers (transcript_id, label, participant_id, is_interviewer) "
+        "VALUES (?, ?, ?, ?)",
+        [transcript_id, label, participant_id, int(is_interviewer)],
+    )
+    return cursor.lastrowid
+
+
+def insert_turns(db: Database, transcript_id: int, rows: Sequence[tuple]) -> list[int]:
+    """rows: (seq, speaker_id, start, end, start_time, end_time). Returns the new ids."""
+    first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM turns").fetchone()[0]
+    db.conn.executemany(
+        "INSERT INTO turns (id, transcript_id, seq, speaker_id, start, end, start_time, end_time) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(first + i, transcript_id, *row) for i, row in enumerate(rows)],
+    )
+    return [first + i for i in range(len(rows))]
+
+
+def insert_sentences(db: Database, transcript_id: int, rows: Sequence[tuple]) -> None:
+    """rows: (turn_id, seq, start, end)."""
+    db.conn.executemany(
+        "INSERT INTO sentences (transcript_id, turn_id, seq, start, end) VALUES (?, ?, ?, ?, ?)",
+        [(transcript_id, *row) for row in rows],
+    )
+
+
+def index_turns(db: Database, rows: Sequence[tuple[int, str]]) -> None:
+    """rows: (turn_id, speech). The FTS rowid is the turn id."""
+    db.conn.executemany("INSERT INTO turn_fts (rowid, body) VALUES (?, ?)", rows)
+
+
+def transcript_row(db: Database, name: str) -> dict:
+    row = db.execute(
+        f"SELECT {', '.join('t.' + c for c in TRANSCRIPT_COLUMNS)}, w.label, p.pid "
+        "FROM transcripts t LEFT JOIN waves w ON w.id = t.wave_id "
+        "LEFT JOIN participants p ON p.id = t.participant_id WHERE t.name = ?",
+        [name],
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no transcript named {name!r}")
+    result = dict(zip((*TRANSCRIPT_COLUMNS, "wave", "participant"), row))
+    return result
+
+
+def transcript_text(db: Database, transcript_id: int) -> str:
+    return db.execute("SELECT text FROM transcripts WHERE id = ?", [transcript_id]).fetchone()[0]
+
+
+def list_transcripts(db: Database) -> list[dict]:
+    rows = db.execute(
+        "SELECT t.id, t.name, t.kind, w.label, p.pid, t.date, t.source_name, t.source_format, "
+        "t.char_count, t.word_count, "
+        "(SELECT count(*) FROM turns WHERE transcript_id = t.id), "
+        "(SELECT count(*) FROM codings WHERE transcript_id = t.id) "
+        "FROM transcripts t LEFT JOIN waves w ON w.id = t.wave_id "
+        "LEFT JOIN participants p ON p.id = t.participant_id "
+        "ORDER BY w.ordinal, t.name"
+    ).fetchall()
+    keys = ("id", "name", "kind", "wave", "participant", "date", "source_name", "source_format",
+            "chars", "words", "turns", "codings")
+    return [dict(zip(keys, r)) for r in rows]
+
+
+def speakers_of(db: Database, transcript_id: int) -> list[dict]:
+    rows = db.execute(
+        "SELECT s.id, s.label, p.pid, s.is_interviewer, "
+        "(SELECT count(*) FROM turns WHERE speaker_id = s.id) "
+        "FROM speakers s LEFT JOIN participants p ON p.id = s.participant_id "
+        "WHERE s.transcript_id = ? ORDER BY s.id",
+        [transcript_id],
+    ).fetchall()
+    return [dict(zip(("id", "label", "participant", "interviewer", "turns"), r)) for r in rows]
+
+
+def set_speaker_participant(db: Database, speaker_id: int, participant_id: int | None) -> None:
+    db.execute("UPDATE speakers SET participant_id = ? WHERE id = ?", [participant_id, speaker_id])
+
+
+def turns_of(db: Database, transcript_id: int) -> list[dict]:
+    rows = db.execute(
+        "SELECT t.id, t.seq, s.label, p.pid, s.is_interviewer, t.start, t.end, t.start_time, "
+        "t.end_time FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id "
+        "LEFT JOIN participants p ON p.id = s.participant_id "
+        "WHERE t.transcript_id = ? ORDER BY t.seq",
+        [transcript_id],
+    ).fetchall()
+    keys = ("id", "seq", "speaker", "participant", "interviewer", "start", "end",
+            "start_time", "end_time")
+    return [dict(zip(keys, r)) for r in rows]
+
+
+def sentences_of(db: Database, transcript_id: int) -> list[dict]:
+    rows = db.execute(
+        "SELECT s.id, s.seq, t.seq, s.start, s.end FROM sentences s "
+        "JOIN turns t ON t.id = s.turn_id WHERE s.transcript_id = ? ORDER BY s.start",
+        [transcript_id],
+    ).fetchall()
+    return [dict(zip(("id", "seq", "turn", "start", "end"), r)) for r in rows]
+
+
+def search_turns(
+    db: Database,
+    query: str,
+    *,
+    participant: str | None = None,
+    wave: str | None = None,
+    speaker: str | None = None,
+    limit: int = 500,
+) -> list[dict]:
+    clauses, params = ["turn_fts MATCH ?"], [query]
+    if participant:
+        clauses.append("p.pid = ?")
+        params.append(participant)
+    if wave:
+        clauses.append("w.label = ?")
+        params.append(wave)
+    if speaker:
+        clauses.append("s.label = ?")
+        params.append(speaker)
+    sql = (
+        "SELECT tr.name, tr.id, tu.seq, s.label, p.pid, w.label, tu.start, tu.end "
+        "FROM turn_fts JOIN turns tu ON tu.id = turn_fts.rowid "
+        "JOIN transcripts tr ON tr.id = tu.transcript_id "
+        "LEFT JOIN speakers s ON s.id = tu.speaker_id "
+        "LEFT JOIN participants p ON p.id = s.participant_id "
+        "LEFT JOIN waves w ON w.id = tr.wave_id "
+        f"WHERE {' AND '.join(clauses)} ORDER BY w.ordinal, tr.name, tu.seq LIMIT ?"
+    )
+    rows = db.execute(sql, [*params, limit]).fetchall()
+    keys = ("transcript", "transcript_id", "turn", "speaker", "participant", "wave", "start", "end")
+    return [dict(zip(keys, r)) for r in rows]
