@@ -59,6 +59,15 @@ def codebook_save(project: Project, file: str) -> None:
     click.echo(f"wrote {path}")
 
 
+@codebook.command("export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@project_option
+def codebook_export(project: Project, file: str) -> None:
+    """Write the codebook as REFI-QDA .qdc (validated) or .yaml, by FILE's extension."""
+    path = project.save_codebook(file)
+    click.echo(f"wrote {path}")
+
+
 @click.group()
 def code() -> None:
     """Add, rename, edit, move, merge, split and delete codes."""

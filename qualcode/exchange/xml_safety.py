@@ -1,0 +1,54 @@
+"""Parsing other programs' XML safely, and validating ours against the REFI-QDA schemas.
+
+Untrusted XML is parsed with defusedxml: DTDs, external entities and entity expansion
+(the "billion laughs") are refused. Element names are matched on their local names so
+that namespace variants written by real programs (``urn:QDA-XML:codebook:0:4``, typos)
+still read.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
+
+from ..errors import InputError
+
+SCHEMA_DIR = Path(__file__).with_name("schemas")  # QDA-XML 1.0 (MIT), as published by REFI
+
+
+def parse_xml_bytes(data: bytes, path: str | Path) -> Element:
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise InputError(path, f"refused: the XML declares a DTD or entities ({type(exc).__name__})") from None
+    except SafeET.ParseError as exc:
+        raise InputError(path, f"is not well-formed XML ({exc})") from None
+
+
+def local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def children(element: Element, name: str) -> list[Element]:
+    return [c for c in element if local(c.tag) == name]
+
+
+def child(element: Element, name: str) -> Element | None:
+    found = children(element, name)
+    return found[0] if found else None
+
+
+@functools.lru_cache(maxsize=2)
+def schema(name: str):
+    import xmlschema
+
+    return xmlschema.XMLSchema(str(SCHEMA_DIR / name))
+
+
+def validation_errors(xml: bytes | str, schema_name: str) -> list[str]:
+    """Every schema error of a document (empty when it validates)."""
+    return [str(e.reason or e) for e in schema(schema_name).iter_errors(xml)]
