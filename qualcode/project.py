@@ -52,9 +52,10 @@ def _check_pid(pid: str) -> str:
 
 from .coding.service import CodingMixin  # noqa: E402  (mixins import store helpers only)
 from .ingest.service import IngestMixin  # noqa: E402
+from .team.service import TeamMixin  # noqa: E402
 
 
-class Project(IngestMixin, CodingMixin):
+class Project(IngestMixin, CodingMixin, TeamMixin):
     """An open project file."""
 
     def __init__(self, db: Database, path: Path) -> None:
@@ -236,6 +237,10 @@ class Project(IngestMixin, CodingMixin):
         wave_row = store_study.wave_row(self.db, wave)
         with self.action("attendance.set", f"{pid} at {wave}: {status}"):
             store_study.set_attendance(self.db, participant["id"], wave_row["id"], status, note)
+
+    def attendance(self) -> list[tuple[str, str, str]]:
+        """(participant pid, wave label, status) for every recorded attendance cell."""
+        return [tuple(row) for row in store_study.attendance_rows(self.db)]
 
     # --- status, undo, log -----------------------------------------------------------
 

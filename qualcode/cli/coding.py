@@ -238,12 +238,12 @@ def untag(project: Project, transcript, range_, turn, sentence, speaker, code_na
 @click.command()
 @click.option("--transcript", help="Only this transcript.")
 @click.option("--code", "code_name", help="Only this code.")
-@click.option("--by", "coder", help="Only this coder's codings.")
+@click.option("--by", "by_coder", help="Only this coder's codings.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @project_option
-def codings(project: Project, transcript, code_name, coder, as_json) -> None:
+def codings(project: Project, transcript, code_name, by_coder, as_json) -> None:
     """List codings with their ids and text."""
-    rows = project.codings(transcript=transcript, code=code_name, coder=coder)
+    rows = project.codings(transcript=transcript, code=code_name, coder=by_coder)
     if as_json:
         print_json(rows)
         return

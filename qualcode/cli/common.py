@@ -44,17 +44,18 @@ def find_project_path(given: str | None) -> Path:
 def project_option(func: Callable) -> Callable:
     """Add -p/--project and --coder to a command and pass an open Project as ``project``."""
 
-    @click.option("-p", "--project", "project_path", metavar="PATH", default=None,
+    # Distinct parameter names, so a command may have its own "coder" (e.g. --by).
+    @click.option("-p", "--project", "_project_path", metavar="PATH", default=None,
                   help="Project file (default: $QUALCODE_PROJECT, or the only *.qualcode here).")
-    @click.option("--coder", default=None, metavar="NAME",
+    @click.option("--coder", "_coder", default=None, metavar="NAME",
                   help="Who is doing this (default: $QUALCODE_CODER, else the project's default).")
     @click.pass_context
     @functools.wraps(func)
-    def wrapper(ctx: click.Context, project_path: str | None, coder: str | None, **kwargs: Any):
+    def wrapper(ctx: click.Context, _project_path: str | None, _coder: str | None, **kwargs: Any):
         root = ctx.find_root().params
-        path = find_project_path(project_path or root.get("project_path"))
+        path = find_project_path(_project_path or root.get("project_path"))
         with Project.open(path) as project:
-            project.coder = coder or root.get("coder")
+            project.coder = _coder or root.get("coder")
             return ctx.invoke(func, project=project, **kwargs)
 
     return wrapper

@@ -96,17 +96,17 @@ def memo_show(project: Project, memo_id, as_json) -> None:
 @click.option("--wave")
 @click.option("--role")
 @click.option("--site")
-@click.option("--by", "coder", help="Only this coder's segments.")
+@click.option("--by", "by_coder", help="Only this coder's segments.")
 @click.option("--context", default=0, show_default=True, help="Characters of context either side.")
 @click.option("--group", type=click.Choice(["wave", "participant", "role", "site", "coder", "transcript"]),
               default="wave", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @project_option
-def segments(project: Project, code_name, subcodes, participant, wave, role, site, coder, context,
+def segments(project: Project, code_name, subcodes, participant, wave, role, site, by_coder, context,
              group, as_json) -> None:
     """Constant comparison: every segment under a code, grouped by wave, participant..."""
     rows = project.segments(code_name, include_subcodes=subcodes, context=context,
-                            participant=participant, wave=wave, role=role, site=site, coder=coder)
+                            participant=participant, wave=wave, role=role, site=site, coder=by_coder)
     if as_json:
         print_json(rows)
         return

@@ -1,0 +1,1 @@
+"""Team work: merging codebooks and coders' projects."""

@@ -1,0 +1,270 @@
+"""Merging another codebook into this project's, through a plan people can edit.
+
+Matching, for each incoming code: by GUID, then by exact name (case and spacing
+ignored), then fuzzily. Fuzzy matching compares names normalised for case,
+punctuation, simple plurals and word order (rapidfuzz ``token_set_ratio``, so "GP
+referral", "GP referrals" and "referral from GP" meet), with the definitions as a
+second signal (a fifth of the score when both codes have one). Every incoming code
+gets a status: ``guid``, ``name``, ``fuzzy``, ``ambiguous`` (several candidates above
+the threshold), ``new``, or ``conflict`` (matched, but its definition or parent
+differs), and a proposed action. Fuzzy and ambiguous matches are proposed as
+``review``: nothing is merged on a guess, the team decides in the plan file
+(``map`` to a code, ``add`` as new, ``rename`` and add, or ``reject``) and applies it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz
+
+from ..errors import InputError, QualcodeError
+from ..store import codes as store_codes
+
+PLAN_FORMAT = "qualcode-merge-plan"
+ACTIONS = ("map", "add", "rename", "reject", "review")
+DEFINITION_CHOICES = ("keep", "theirs", "both")
+
+
+@dataclass
+class IncomingCode:
+    guid: str
+    name: str
+    parent: str | None  # the incoming parent's GUID
+    parent_name: str | None
+    fields: dict = field(default_factory=dict)
+
+
+def _words(name: str) -> list[str]:
+    words = re.findall(r"\w+", name.casefold())
+    out = []
+    for w in words:
+        if len(w) > 4 and w.endswith("ies"):
+            w = w[:-3] + "y"
+        elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.append(w)
+    return out
+
+
+def normalise_name(name: str) -> str:
+    return " ".join(sorted(_words(name)))
+
+
+def similarity(a_name: str, b_name: str, a_def: str | None = None, b_def: str | None = None) -> float:
+    name_score = fuzz.token_set_ratio(normalise_name(a_name), normalise_name(b_name))
+    if a_def and b_def:
+        return 0.8 * name_score + 0.2 * fuzz.token_set_ratio(a_def.casefold(), b_def.casefold())
+    return float(name_score)
+
+
+def incoming_from_project(path: Path) -> list[IncomingCode]:
+    from ..project import Project
+
+    with Project.open(path) as other:
+        return _from_tree(other.codebook())
+
+
+def incoming_from_file(path: Path) -> list[IncomingCode]:
+    if path.suffix.lower() == ".qdc":
+        from ..exchange.refi_qdc import read_qdc
+
+        tree = read_qdc(path)["codes"]
+    else:
+        from ..coding.codebook_file import read_codebook_file
+
+        tree = read_codebook_file(path)["codes"]
+    return _from_tree(tree)
+
+
+def _from_tree(tree: list[dict]) -> list[IncomingCode]:
+    import uuid
+
+    result: list[IncomingCode] = []
+
+    def walk(nodes, parent_guid, parent_name):
+        for node in nodes:
+            guid = str(node.get("guid") or uuid.uuid5(uuid.NAMESPACE_URL, f"name:{node['name']}"))
+            keywords = node.get("keywords") or []
+            fields = {
+                "definition": node.get("definition"), "inclusion": node.get("inclusion"),
+                "exclusion": node.get("exclusion"), "example": node.get("example"),
+                "colour": node.get("colour") or node.get("color"), "stage": node.get("stage"),
+                "keywords": keywords,
+                "category": bool(node.get("is_category") or node.get("category")),
+                "codable": bool(node.get("codable", True)),
+                "in_vivo": bool(node.get("in_vivo")),
+            }
+            result.append(IncomingCode(guid, " ".join(str(node["name"]).split()), parent_guid,
+                                       parent_name, fields))
+            walk(node.get("children") or [], guid, node["name"])
+
+    walk(tree, None, None)
+    return result
+
+
+def read_incoming(path: str | Path) -> list[IncomingCode]:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "does not exist")
+    if path.suffix.lower() == ".qualcode":
+        return incoming_from_project(path)
+    return incoming_from_file(path)
+
+
+def _definition_text(code: dict) -> str:
+    return " ".join((code.get("definition") or "").split()).casefold()
+
+
+def build_plan(project, sources: list[str | Path], threshold: float = 85.0) -> dict:
+    """Compare every incoming code with this project's codebook; return the plan."""
+    if not 0 < threshold <= 100:
+        raise QualcodeError("threshold must be between 0 and 100")
+    live = project.codes()
+    by_guid = {c["guid"].lower(): c for c in live}
+    merged_guid = {row[0].lower(): row[1] for row in project.db.execute(
+        "SELECT m.guid, l.name FROM codes m JOIN codes l ON l.id = m.merged_into_id")}
+    by_name = {" ".join(c["name"].split()).casefold(): c for c in live}
+    decisions = []
+    for source in sources:
+        for inc in read_incoming(source):
+            decision = {"source": Path(source).name,
+                        "incoming": {"name": inc.name, "guid": inc.guid, "parent": inc.parent_name},
+                        "fields": {k: v for k, v in inc.fields.items() if v not in (None, [], "")},
+                        "parent_guid": inc.parent}
+            target = by_guid.get(inc.guid.lower())
+            how = "guid" if target else None
+            if target is None and inc.guid.lower() in merged_guid:
+                target, how = by_name.get(merged_guid[inc.guid.lower()].casefold()), "guid"
+            if target is None:
+                target = by_name.get(inc.name.casefold())
+                how = "name" if target else None
+            if target is not None:
+                conflicts = []
+                if inc.fields.get("definition") and _definition_text(inc.fields) != _definition_text(target):
+                    conflicts.append("definition")
+                if (inc.parent_name or None) != (target["parent"] or None):
+                    conflicts.append("parent")
+                decision.update(status="conflict" if conflicts else how, matched_by=how,
+                                conflicts=conflicts, action="map", target=target["name"])
+                if "definition" in conflicts:
+                    decision["definition"] = "keep"
+            else:
+                scored = sorted(
+                    ((similarity(inc.name, c["name"], inc.fields.get("definition"), c["definition"]), c["name"])
+                     for c in live if c["codable"] or not inc.fields.get("codable", True)),
+                    reverse=True)
+                above = [(round(s, 1), n) for s, n in scored if s >= threshold]
+                if len(above) == 1:
+                    decision.update(status="fuzzy", action="review", target=above[0][1],
+                                    candidates=[{"name": n, "score": s} for s, n in above])
+                elif len(above) > 1:
+                    decision.update(status="ambiguous", action="review", target=None,
+                                    candidates=[{"name": n, "score": s} for s, n in above[:5]])
+                else:
+                    decision.update(status="new", action="add", target=None)
+            decisions.append(decision)
+    return {"format": PLAN_FORMAT, "version": 1, "threshold": threshold,
+            "sources": [Path(s).name for s in sources], "decisions": decisions}
+
+
+def summarise(plan: dict) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for d in plan["decisions"]:
+        counts[d["status"]] = counts.get(d["status"], 0) + 1
+    return counts
+
+
+def write_plan(plan: dict, path: str | Path) -> Path:
+    path = Path(path)
+    header = (
+        "# Codebook merge plan. For each incoming code set `action` to one of:\n"
+        "#   map     merge it into the code named in `target`\n"
+        "#   add     add it as a new code (under its parent's counterpart)\n"
+        "#   rename  add it as a new code called `new_name`\n"
+        "#   reject  leave it out\n"
+        "# `review` marks fuzzy and ambiguous matches: decide them before applying.\n"
+        "# On a definition conflict, `definition` is keep (ours), theirs, or both.\n"
+    )
+    path.write_text(header + yaml.safe_dump(plan, sort_keys=False, allow_unicode=True, width=100),
+                    encoding="utf-8")
+    return path
+
+
+def read_plan(path: str | Path) -> dict:
+    path = Path(path)
+    try:
+        plan = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise InputError(path, f"is not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(plan, dict) or plan.get("format") != PLAN_FORMAT:
+        raise InputError(path, "is not a qualcode merge plan")
+    for number, d in enumerate(plan.get("decisions") or [], start=1):
+        if d.get("action") not in ACTIONS:
+            raise InputError(path, f"decision {number} ({d.get('incoming', {}).get('name')}): "
+                                   f"action {d.get('action')!r} is not one of {', '.join(ACTIONS)}")
+    return plan
+
+
+def apply_plan(project, plan: dict, *, plan_name: str = "plan") -> dict[str, int]:
+    """Apply a reviewed plan inside the caller's action; returns incoming GUID ->
+    local code id for every code that was mapped or added."""
+    pending = [d["incoming"]["name"] for d in plan["decisions"] if d["action"] == "review"]
+    if pending:
+        raise QualcodeError(
+            f"{plan_name}: {len(pending)} code(s) still marked review ({', '.join(pending[:5])}); "
+            "set each to map, add, rename or reject")
+    db = project.db
+    mapping: dict[str, int] = {}
+    for d in plan["decisions"]:
+        action, inc = d["action"], d["incoming"]
+        fields = dict(d.get("fields") or {})
+        if action == "reject":
+            continue
+        if action == "map":
+            if not d.get("target"):
+                raise QualcodeError(f"{plan_name}: {inc['name']} is to be mapped but names no target")
+            target = store_codes.code_by_name(db, d["target"])
+            choice = d.get("definition", "keep")
+            if choice not in DEFINITION_CHOICES:
+                raise QualcodeError(f"{plan_name}: definition choice {choice!r} for {inc['name']} "
+                                    f"is not one of {', '.join(DEFINITION_CHOICES)}")
+            theirs = fields.get("definition")
+            if theirs and choice == "theirs":
+                store_codes.update_code(db, target["id"], definition=theirs)
+            elif theirs and choice == "both" and theirs.strip() != (target["definition"] or "").strip():
+                store_codes.update_code(db, target["id"],
+                                        definition=f"{target['definition'] or ''}\n\n{theirs}".strip())
+            if inc["guid"].lower() != target["guid"].lower() and store_codes.code_by_guid(db, inc["guid"]) is None:
+                # The incoming code's identity is kept as a merged record: its history
+                # stays, and merging the same file again matches it by GUID.
+                history = store_codes.insert_code(db, f"{inc['name']} ({d.get('source', 'merged')})",
+                                                  target["parent_id"], {}, guid=inc["guid"])
+                store_codes.update_code(db, history, merged_into_id=target["id"])
+            mapping[inc["guid"]] = target["id"]
+            continue
+        name = d.get("new_name") if action == "rename" else inc["name"]
+        if not name:
+            raise QualcodeError(f"{plan_name}: {inc['name']} is to be renamed but has no new_name")
+        if store_codes.name_is_live(db, name):
+            raise QualcodeError(f"{plan_name}: cannot add {name!r}: a code with that name exists "
+                                "(map it, or rename it)")
+        parent_id = mapping.get(d.get("parent_guid")) if d.get("parent_guid") else None
+        from ..coding.codebook import clean_fields
+
+        values = clean_fields({k: v for k, v in fields.items()
+                               if k in ("definition", "inclusion", "exclusion", "example", "colour",
+                                        "stage", "keywords", "category", "codable", "in_vivo")})
+        guid = inc["guid"] if store_codes.code_by_guid(db, inc["guid"]) is None else None
+        mapping[inc["guid"]] = store_codes.insert_code(db, name, parent_id, values, guid=guid)
+    return mapping
+
+
+def plan_json(plan: dict) -> str:
+    return json.dumps(plan, indent=2, ensure_ascii=False)

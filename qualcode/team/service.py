@@ -1,0 +1,25 @@
+"""Team use cases of :class:`qualcode.project.Project`: codebook and project merges."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import codebook_merge, project_merge
+
+
+class TeamMixin:
+    """Merging codebooks and coders' projects."""
+
+    def codebook_merge_plan(self, sources: list[str | Path], *, threshold: float = 85.0) -> dict:
+        return codebook_merge.build_plan(self, sources, threshold)
+
+    def apply_codebook_plan(self, plan_path: str | Path) -> dict[str, int]:
+        plan = codebook_merge.read_plan(plan_path)
+        with self.action("codebook.merge", f"applied codebook merge plan {Path(plan_path).name}"):
+            mapping = codebook_merge.apply_plan(self, plan, plan_name=Path(plan_path).name)
+        return mapping
+
+    def merge_project(self, other: str | Path, *, plan: str | Path | None = None,
+                      dry_run: bool = False, threshold: float = 85.0) -> project_merge.MergeReport:
+        return project_merge.merge_project(self, other, plan_path=plan, dry_run=dry_run,
+                                           threshold=threshold)
