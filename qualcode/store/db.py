@@ -58,7 +58,12 @@ def _check_is_sqlite(path: Path) -> None:
     page_count = int.from_bytes(header[28:32], "big")
     # The in-header page count is reliable for every file written by SQLite >= 3.7;
     # a file shorter than it says is a truncated copy (a failed download or sync).
-    if page_count and path.stat().st_size < page_size * page_count:
+    # Not so while a write-ahead log is waiting beside it: a checkpoint interrupted by
+    # a crash can leave the header ahead of the file, and SQLite finishes it from the
+    # log on the next open.
+    wal = path.with_name(path.name + "-wal")
+    pending_wal = wal.exists() and wal.stat().st_size > 0
+    if page_count and not pending_wal and path.stat().st_size < page_size * page_count:
         raise InputError(path, "is truncated (the file is shorter than the database it holds)")
 
 

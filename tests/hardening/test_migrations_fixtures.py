@@ -1,0 +1,42 @@
+"""Every released schema version's fixture opens with the current code, after a
+backup, with all its content."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qualcode import Project
+from qualcode.store import schema
+
+FIXTURES = sorted((Path(__file__).parents[1] / "fixtures").glob("schema_v*.qualcode"))
+
+
+def test_there_is_a_fixture_for_the_current_version():
+    assert f"schema_v{schema.current_version()}.qualcode" in [f.name for f in FIXTURES]
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f.stem)
+def test_fixture_opens_and_keeps_everything(fixture, tmp_path):
+    path = tmp_path / fixture.name
+    shutil.copy(fixture, path)
+    version = int(fixture.stem.split("_v")[1])
+    with Project.open(path) as project:
+        assert project.schema_version == schema.current_version()
+        person = project.participant("P01")
+        assert (person["pseudonym"], person["role"], person["site"]) == ("Pat", "client", "North")
+        assert person["attributes"] == {"sex": "F"}
+        assert person["wave_attributes"] == {"W1": {"employment": "none"}}
+        assert [t["name"] for t in project.transcripts()] == ["P01_W1"]
+        codings = {(c["code"], c["text"], c["coder"]) for c in project.codings()}
+        assert codings == {("GP referral", "My GP sent me.", "anna"),
+                           ("Small steps", "It's the little things.", "anna")}
+        assert project.code("GP referral")["parent"] == "Routes in"
+        assert [m["title"] for m in project.memos()] == ["Small steps"]
+        # The upgraded file still undoes what was done before the upgrade.
+        project.undo()
+        assert project.memos() == []
+    backups = list(tmp_path.glob(f"{fixture.name}.v*.bak"))
+    assert len(backups) == (0 if version == schema.current_version() else 1)
