@@ -50,12 +50,14 @@ def _check_pid(pid: str) -> str:
     return pid
 
 
+from .analysis.agreement_service import AgreementMixin  # noqa: E402
 from .coding.service import CodingMixin  # noqa: E402  (mixins import store helpers only)
 from .ingest.service import IngestMixin  # noqa: E402
+from .privacy.service import PrivacyMixin  # noqa: E402
 from .team.service import TeamMixin  # noqa: E402
 
 
-class Project(IngestMixin, CodingMixin, TeamMixin):
+class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin):
     """An open project file."""
 
     def __init__(self, db: Database, path: Path) -> None:

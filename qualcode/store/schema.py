@@ -288,6 +288,26 @@ def m002_change_capture(db: Database) -> None:
     install_change_triggers(db)
 
 
+@MIGRATIONS(name="m003_name_key")
+def m003_name_key(db: Database) -> None:
+    """The pseudonymisation key: real names (and places, organisations) and what
+    replaces them. Deliberately NOT an undoable table: its rows must never be copied
+    into the event log, so that removing the key from the project removes it whole."""
+    db.executescript(
+        """
+        CREATE TABLE name_key (
+            id INTEGER PRIMARY KEY,
+            real TEXT NOT NULL UNIQUE,
+            pseudonym TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'person'
+                CHECK (kind IN ('person', 'place', 'organisation', 'other')),
+            participant_id INTEGER REFERENCES participants(id) ON DELETE SET NULL
+        );
+        CREATE INDEX idx_name_key_participant ON name_key(participant_id);
+        """
+    )
+
+
 def install_change_triggers(db: Database) -> None:
     """(Re)create the capture triggers from the tables' current columns.
 

@@ -1,0 +1,1 @@
+"""Pseudonymisation: the name key, replacing names in text, finding likely names."""

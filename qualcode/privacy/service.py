@@ -1,0 +1,143 @@
+"""Pseudonymisation use cases of :class:`qualcode.project.Project`.
+
+The name key maps real names (of people, places, organisations) to pseudonyms. It is
+applied to every transcript as it is imported, and can be applied to transcripts
+already in the project (``deidentify``), moving turns, sentences and codings with the
+text. The key can be exported to a file kept elsewhere and removed from the project;
+only with that file can pseudonymised text be read with the real names again.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+from ..errors import InputError, QualcodeError
+from ..store import namekey as store_key
+from ..store import study as store_study
+from ..store import transcripts as store_tx
+from .replace import reidentify, replace_names
+from .suggest import collect, entity_candidates, heuristic_candidates, number_proposals
+
+KINDS = ("person", "place", "organisation", "other")
+KEY_COLUMNS = ("real", "pseudonym", "kind", "participant")
+
+
+class PrivacyMixin:
+    """The name key, de-identification and suggestions."""
+
+    def name_key(self) -> list[dict]:
+        return store_key.entries(self.db)
+
+    def add_name(self, real: str, pseudonym: str, *, kind: str = "person",
+                 participant: str | None = None) -> None:
+        real, pseudonym = " ".join((real or "").split()), " ".join((pseudonym or "").split())
+        if not real or not pseudonym:
+            raise QualcodeError("a name key entry needs a real name and a pseudonym")
+        if kind not in KINDS:
+            raise QualcodeError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        participant_id = store_study.participant_row(self.db, participant)["id"] if participant else None
+        # Logged without the name itself: the log must not become a copy of the key.
+        with self.action("namekey.add", f"added a name key entry ({kind})", undoable=False):
+            store_key.add(self.db, real, pseudonym, kind, participant_id)
+
+    def export_name_key(self, path: str | Path, *, remove: bool = False) -> int:
+        path = Path(path)
+        if not path.parent.exists():
+            raise QualcodeError(f"{path.name}: folder {path.parent} does not exist")
+        entries = store_key.entries(self.db)
+        if not entries:
+            raise QualcodeError("the name key is empty")
+        fd = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, KEY_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows({k: e[k] for k in KEY_COLUMNS} for e in entries)
+        if remove:
+            with self.action("namekey.remove", "moved the name key out of the project", undoable=False):
+                store_key.remove_all(self.db)
+            store_key.scrub(self.db)
+        return len(entries)
+
+    def import_name_key(self, path: str | Path) -> int:
+        path = Path(path)
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as handle:
+                rows = list(csv.DictReader(handle))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(path, f"cannot be read as a CSV name key ({exc})") from None
+        if not rows or "real" not in rows[0] or "pseudonym" not in rows[0]:
+            raise InputError(path, "is not a name key (columns real, pseudonym[, kind, participant])")
+        with self.action("namekey.import", f"imported a name key of {len(rows)} entries", undoable=False):
+            for number, row in enumerate(rows, start=2):
+                try:
+                    self.add_name(row["real"], row["pseudonym"], kind=row.get("kind") or "person",
+                                  participant=row.get("participant") or None)
+                except QualcodeError as exc:
+                    raise InputError(path, f"row {number}: {exc}") from None
+        return len(rows)
+
+    def _key(self, key_file: str | Path | None = None) -> dict[str, str]:
+        if key_file:
+            with Path(key_file).open(newline="", encoding="utf-8-sig") as handle:
+                return {r["real"]: r["pseudonym"] for r in csv.DictReader(handle)}
+        return store_key.mapping(self.db)
+
+    def deidentify(self) -> dict[str, int]:
+        """Apply the name key to every transcript already in the project (one
+        transaction, after a backup): replaced names, and turns, sentences and codings
+        moved with the text."""
+        from ..store.db import backup_database
+
+        key = store_key.mapping(self.db)
+        if not key:
+            raise QualcodeError("the name key is empty: add names first (qualcode namekey add)")
+        plans = []
+        for transcript_id, _name in store_key.transcript_ids(self.db):
+            text = store_tx.transcript_text(self.db, transcript_id)
+            new_text, offsets, reps = replace_names(text, key)
+            if reps:
+                plans.append((transcript_id, new_text, offsets, len(reps)))
+        if not plans:
+            return {"transcripts": 0, "replacements": 0, "speakers": 0}
+        backup_database(self.db, Path(self.path), "pre-deidentify")
+        with self.action("deidentify", f"applied the name key to {len(plans)} transcript(s)", undoable=False):
+            for transcript_id, new_text, offsets, _n in plans:
+                store_key.rewrite_transcript(self.db, transcript_id, new_text, offsets)
+            speakers = store_key.rename_speakers(self.db, key)
+        return {"transcripts": len(plans), "replacements": sum(p[3] for p in plans), "speakers": speakers}
+
+    def suggest_names(self, *, use_entities: bool | None = None) -> list[dict]:
+        """Likely identifying words still in the transcripts, with a proposed pseudonym."""
+        from ..nlp import trained_pipeline_name
+
+        key = store_key.mapping(self.db)
+        exclude = set(key.values())
+        for person in store_study.list_participants(self.db):
+            exclude.update(filter(None, (person["pseudonym"], person["pid"])))
+        exclude.update(r[0] for r in self.db.execute("SELECT DISTINCT label FROM speakers"))
+        names = [(tid, name, store_tx.transcript_text(self.db, tid)) for tid, name in store_key.transcript_ids(self.db)]
+        hits: dict = {}
+        for _tid, name, text in names:
+            for start, end, real in ((r.start, r.end, r.real) for r in replace_names(text, key)[2]):
+                collect(hits, text, name, start, end, "person", "name key (not yet replaced)")
+                hits[text[start:end]]["pseudonym"] = key[real]
+        entities = trained_pipeline_name() is not None if use_entities is None else use_entities
+        if entities:
+            for (_tid, name, text), found in zip(names, entity_candidates([t for _, _, t in names])):
+                for start, end, kind in found:
+                    if text[start:end] not in exclude:
+                        collect(hits, text, name, start, end, kind, "named entity")
+        else:
+            for _tid, name, text in names:
+                for start, end, kind in heuristic_candidates(text, exclude):
+                    collect(hits, text, name, start, end, kind, "capitalised word")
+        return number_proposals(hits)
+
+    def reidentified_text(self, transcript: str, key_file: str | Path | None = None) -> str:
+        key = self._key(key_file)
+        if not key:
+            raise QualcodeError("no name key: give the key file it was exported to")
+        row = store_tx.transcript_row(self.db, transcript)
+        return reidentify(store_tx.transcript_text(self.db, row["id"]), key)

@@ -1,0 +1,74 @@
+"""SQL for the name key (pseudonymisation). Kept out of the event log on purpose."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from ..errors import ConflictError, NotFoundError
+
+COLUMNS = ("id", "real", "pseudonym", "kind", "participant")
+
+
+def entries(db: Database) -> list[dict]:
+    rows = db.execute(
+        "SELECT k.id, k.real, k.pseudonym, k.kind, p.pid FROM name_key k "
+        "LEFT JOIN participants p ON p.id = k.participant_id ORDER BY k.real"
+    ).fetchall()
+    return [dict(zip(COLUMNS, r)) for r in rows]
+
+
+def mapping(db: Database) -> dict[str, str]:
+    return dict(db.execute("SELECT real, pseudonym FROM name_key").fetchall())
+
+
+def add(db: Database, real: str, pseudonym: str, kind: str, participant_id: int | None) -> None:
+    if db.execute("SELECT 1 FROM name_key WHERE real = ?", [real]).fetchone():
+        raise ConflictError("that real name is already in the name key")
+    db.execute("INSERT INTO name_key (real, pseudonym, kind, participant_id) VALUES (?, ?, ?, ?)",
+               [real, pseudonym, kind, participant_id])
+
+
+def remove(db: Database, real: str) -> None:
+    if not db.execute("DELETE FROM name_key WHERE real = ?", [real]).rowcount:
+        raise NotFoundError("no such name in the name key")
+
+
+def remove_all(db: Database) -> int:
+    # secure_delete zeroes the freed pages, so the names do not linger in the file.
+    db.execute("PRAGMA secure_delete = ON")
+    return db.execute("DELETE FROM name_key").rowcount
+
+
+def scrub(db: Database) -> None:
+    """After removing the key: push the change out of the write-ahead log."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def transcript_ids(db: Database) -> list[tuple[int, str]]:
+    return db.execute("SELECT id, name FROM transcripts ORDER BY id").fetchall()
+
+
+def rewrite_transcript(db: Database, transcript_id: int, text: str, offset_map) -> dict[str, int]:
+    """Store a transcript's new text and move every offset that points into it."""
+    db.execute("UPDATE transcripts SET text = ?, char_count = ?, word_count = ? WHERE id = ?",
+               [text, len(text), len(text.split()), transcript_id])
+    moved = {}
+    for table in ("turns", "sentences", "codings"):
+        rows = db.execute(f"SELECT id, start, end FROM {table} WHERE transcript_id = ?", [transcript_id]).fetchall()
+        updates = [(offset_map(s), offset_map(e, is_end=True), i) for i, s, e in rows]
+        db.conn.executemany(f"UPDATE {table} SET start = ?, end = ? WHERE id = ?", updates)
+        moved[table] = len(rows)
+    turns = db.execute("SELECT id, start, end FROM turns WHERE transcript_id = ?", [transcript_id]).fetchall()
+    db.conn.executemany("DELETE FROM turn_fts WHERE rowid = ?", [(t[0],) for t in turns])
+    db.conn.executemany("INSERT INTO turn_fts (rowid, body) VALUES (?, ?)",
+                        [(i, text[s:e]) for i, s, e in turns])
+    return moved
+
+
+def rename_speakers(db: Database, key: dict[str, str]) -> int:
+    changed = 0
+    for speaker_id, label in db.execute("SELECT id, label FROM speakers").fetchall():
+        if label in key:
+            db.execute("UPDATE speakers SET label = ? WHERE id = ?", [key[label], speaker_id])
+            changed += 1
+    return changed
