@@ -43,6 +43,11 @@ def blocks(lines: list[str], first: int = 0) -> Iterator[tuple[int, list[str]]]:
         yield start, block
 
 
+def last_line(lines: list[str]) -> int:
+    """1-based number of the last line (a final newline does not start a line)."""
+    return max(1, len(lines) - (1 if lines and lines[-1] == "" else 0))
+
+
 def clean(text: str) -> str:
     """Join display lines into running speech: NFC, single spaces at the joins."""
     return unicodedata.normalize("NFC", " ".join(part.strip() for part in text.split("\n") if part.strip()))
@@ -55,6 +60,7 @@ def assemble(segments: list[Segment]) -> tuple[str, list[ParsedTurn]]:
     cannot tell one voice from the next, so each cue stays its own turn.
     """
     merged: list[Segment] = []
+    pieces: list[list[str]] = []  # joined once at the end: merging is then linear
     for seg in segments:
         # Whitespace inside a cue is kept but trimmed at the ends, so the rebuilt
         # paragraph holds exactly "Speaker: speech".
@@ -63,10 +69,13 @@ def assemble(segments: list[Segment]) -> tuple[str, list[ParsedTurn]]:
             continue
         prev = merged[-1] if merged else None
         if prev is not None and seg.speaker is not None and seg.speaker == prev.speaker and not seg.new_turn:
-            prev.text = f"{prev.text} {text}"
+            pieces[-1].append(text)
             prev.end = max(prev.end, seg.end)
         else:
             merged.append(Segment(seg.speaker, text, seg.start, seg.end, seg.new_turn))
+            pieces.append([text])
+    for seg, texts in zip(merged, pieces):
+        seg.text = " ".join(texts)
 
     parts: list[str] = []
     turns: list[ParsedTurn] = []

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from ..errors import InputError
 from .encoding import normalise
 from .model import ParsedTranscript
-from .text import classify_label, find_turns, parse_clock
+from .text import classify_label, find_turns, label_prefix, parse_clock
 
 # Unpacked size we accept: a zip of a few MB that unpacks to gigabytes is a bomb,
 # not a transcript (a long interview's document.xml is a few MB).
@@ -56,6 +56,14 @@ class _Block:
     bold_colon: bool = False
 
 
+def _label(text: str) -> str | None:
+    """``text`` as a speaker label if it has a label's shape (as in a text file)."""
+    found = label_prefix(f"{text.strip()}: ")
+    if found is None or found[0] != " ".join(text.split()):
+        return None
+    return found[0]
+
+
 def _w(tag: str) -> str:
     return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
 
@@ -72,7 +80,7 @@ def _check_package(data: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, IndexError, KeyError):
+    except Exception:  # noqa: BLE001 - zipfile raises many types for damaged archives
         raise InputError(name, "is a damaged or truncated .docx file (the zip archive cannot be read)") from None
     names = {info.filename for info in infos}
     if "word/document.xml" not in names and not any(re.fullmatch(r"word/document\d*\.xml", n) for n in names):
@@ -80,7 +88,8 @@ def _check_package(data: bytes, name: str) -> None:
     if any(info.flag_bits & 0x1 for info in infos):
         raise InputError(name, "is encrypted; save it as .docx without a password")
     if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-        raise InputError(name, f"unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; it is not a transcript")
+        limit = MAX_UNPACKED_BYTES // (1024 * 1024)
+        raise InputError(name, f"unpacks to more than {limit} MB; it is not a transcript")
 
 
 def _runs(paragraph_element, parent) -> list:
@@ -92,7 +101,7 @@ def _runs(paragraph_element, parent) -> list:
     from docx.text.run import Run
 
     elements = paragraph_element.xpath(
-        "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
+        "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
         " | ./w:sdt/w:sdtContent/w:r | ./w:ins/w:hyperlink/w:r | ./w:sdt/w:sdtContent/w:hyperlink/w:r"
     )
     # xpath unions come back in document order.
@@ -130,7 +139,8 @@ def _paragraph_block(paragraph_element, parent) -> _Block:
         after = len(prefix) + (len(rest) - len(rest.lstrip(" \t"))) + 1
     if not rest.strip() and not colon:
         return block  # a bold paragraph is a heading (or an emphasised question)
-    if label and classify_label(label) is not None:
+    label = _label(label) if label else None
+    if label is not None:
         block.speaker, block.speech_at = label, after
         block.bold_label, block.bold_colon = True, colon
     return block
@@ -171,7 +181,7 @@ def _table_blocks(table_element, parent) -> list[_Block]:
             if not label:
                 blocks.append(_Block(lead + speech))  # the speaker goes on
                 continue
-            if "\n" not in label and classify_label(label) is not None:
+            if _label(label) == label:
                 blocks.append(_Block(f"{lead}{label}: {speech}", label, len(lead) + len(label) + 2))
                 continue
         blocks.append(_Block("\t".join(cells)))
@@ -207,7 +217,9 @@ def read_docx(data: bytes, source_name: str) -> ParsedTranscript:
         raise
     except ValueError as exc:
         if "content type" in str(exc):
-            raise InputError(source_name, "is not a plain Word document (perhaps a template or macro file); save it as .docx") from None
+            raise InputError(
+                source_name, "is not a plain Word document (perhaps a template or macro file); save it as .docx"
+            ) from None
         raise InputError(source_name, f"is a damaged Word file ({exc})") from None
     except Exception as exc:  # noqa: BLE001 - any failure inside a corrupt package
         # python-docx and lxml raise many types for corrupt packages (KeyError for a

@@ -47,4 +47,7 @@ def read_transcript(path: str | Path) -> ParsedTranscript:
     path = Path(path)
     reader = reader_for(path)  # before reading, so a .pdf is refused without loading it
     data = read_source(path)
-    return reader(data, path.name)
+    parsed = reader(data, path.name)
+    if not parsed.text.strip():
+        raise InputError(path, "has no text in it (only white space)")
+    return parsed

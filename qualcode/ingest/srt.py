@@ -25,14 +25,14 @@ import re
 from collections import Counter
 
 from ..errors import InputError
-from .cues import Segment, assemble, blocks, clean
+from .cues import Segment, assemble, blocks, clean, last_line
 from .encoding import decode_bytes, normalise
 from .model import ParsedTranscript
 from .text import label_prefix
 from .vtt import parse_timing
 
 _EXAMPLE = "00:00:01,000 --> 00:00:04,000"
-_TAGS = re.compile(r"</?(?:b|i|u|s|font)(?:[ \t][^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
+_TAGS = re.compile(r"</?(?:b|i|u|s|font)(?:[ \t][^<>]*)?>|\{\\[^{}]*\}", re.IGNORECASE)
 _DASH = re.compile(r"-[ \t]*")  # "- Name: ..." marks a change of speaker in captions
 
 
@@ -74,7 +74,7 @@ def read_srt(data: bytes, source_name: str) -> ParsedTranscript:
         cues.append((start, end, [_TAGS.sub("", line).strip() for line in block[timing_at + 1 :]]))
     if not cues:
         raise InputError(
-            source_name, f"line {len(lines)}: reached the end without a cue timing line such as '{_EXAMPLE}'"
+            source_name, f"line {last_line(lines)}: reached the end without a cue timing line such as '{_EXAMPLE}'"
         )
 
     # Prefixes used at least twice (or roles and ids) may also start a later line.

@@ -20,9 +20,9 @@ only when one of these holds:
    or looks like an id (P07, C01, id1, Speaker 2, initials such as JS);
 2. the same label starts a line at least twice in the file;
 3. it occurs once, is shaped like a name, is written in the file's main label style
-   with at least two other labels confirmed by rule 1 or 2, and starts a paragraph
-   (or the file is "dense": most lines start with a label). This catches the
-   focus-group member who speaks only once.
+   after a label confirmed by rule 1 or 2, and starts a paragraph (or the file is
+   "dense": most lines start with a label). This catches the focus-group member
+   who speaks only once, and the respondent of a two-turn transcript.
 
 Metadata words (Note, Date, Location, Transcript...) never count, and a role word
 that occurs only once before the first repeated label ("Participant: Janet" in a
@@ -37,6 +37,7 @@ whitespace. :func:`find_turns` is shared with the Word reader.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -158,6 +159,7 @@ class LabelCandidate:
     name_like: bool  # shaped like a personal name (for the single-occurrence rule)
 
 
+@functools.lru_cache(maxsize=4096)  # the same few labels recur on every other line
 def classify_label(label: str) -> tuple[bool, bool, bool] | None:
     """Return (strong, role_word, name_like) for a label, or None if it cannot be one."""
     words = label.split()
@@ -315,9 +317,11 @@ def _accepted(
 
     # A role word used once before any repeated label is a header field
     # ("Interviewer: Anna Smith"), not the first turn.
-    for i in range(min(first_repeated, len(lines))):
+    header_zone = first_repeated if first_repeated < len(lines) else 0
+    for i in range(header_zone):
         c = accepted[i]
-        if c is not None and c.speaker is not None and c.role_word and counts[c.speaker] + padded_counts[c.speaker] < 2:
+        once = c is not None and c.speaker is not None and counts[c.speaker] + padded_counts[c.speaker] < 2
+        if once and c.role_word:
             accepted[i] = None
 
     # Rule 3: a name used once, in the file's main label style.
@@ -327,7 +331,8 @@ def _accepted(
         confirmed = {c.speaker for c in accepted if c is not None and c.style == main_style and c.speaker}
         nonblank = sum(1 for b in blank if not b)
         dense = nonblank and sum(1 for c in accepted if c is not None and c.speaker) / nonblank >= 0.5
-        if len(confirmed) >= 2:
+        header_end = min(i for i, c in enumerate(accepted) if c is not None and c.speaker is not None)
+        if confirmed:
             for i, c in enumerate(candidates):
                 if (
                     c is not None
@@ -335,7 +340,7 @@ def _accepted(
                     and c.speaker is not None
                     and c.style == main_style
                     and c.name_like
-                    and i >= first_repeated
+                    and i > header_end
                     and (dense or para_start(i))
                 ):
                     accepted[i] = c

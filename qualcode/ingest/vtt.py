@@ -10,7 +10,8 @@ last cue's end.
 
 Other tags (``<b>``, ``<i>``, ``<c.yellow>``, ``<00:00:01.000>``) are removed and
 HTML entities decoded. NOTE, STYLE and REGION blocks and cue identifiers are
-skipped. Malformed files raise :class:`~qualcode.errors.InputError` naming the
+skipped; text cut from its cue by a stray blank line is kept with that cue (with
+a warning). Malformed files raise :class:`~qualcode.errors.InputError` naming the
 line: no ``WEBVTT`` header, a cue timing that does not parse, or no cue at all.
 """
 
@@ -21,7 +22,7 @@ import html
 import re
 
 from ..errors import InputError
-from .cues import Segment, assemble, blocks, clean
+from .cues import Segment, assemble, blocks, clean, last_line
 from .encoding import decode_bytes, normalise
 from .model import ParsedTranscript
 from .text import label_prefix
@@ -30,8 +31,9 @@ from .text import label_prefix
 # fewer millisecond digits, which some tools write, since the meaning is clear.
 _TIME = r"(?:(\d{1,5}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?"
 _TIMING = re.compile(rf"[ \t]*{_TIME}[ \t]+-->[ \t]+{_TIME}(?:[ \t]+.*)?")
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+(?P<name>[^>]*))?>|</v[ \t]*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
+# Tag bodies exclude "<" so that a run of unclosed "<" costs linear, not quadratic, time.
+_VOICE = re.compile(r"<v(?:\.[^\s<>]*)?(?:[ \t]+(?P<name>[^<>]*))?>|</v[ \t]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]*>")
 _SKIPPED_BLOCKS = frozenset({"NOTE", "STYLE", "REGION"})
 
 
@@ -106,6 +108,7 @@ def read_vtt(data: bytes, source_name: str) -> ParsedTranscript:
     segments: list[Segment] = []
     warnings: list[str] = []
     cues = 0
+    cue: tuple[float, float, list[str]] | None = None  # the cue being read
     for line_number, block in blocks(lines, first):
         head = block[0]
         if head.split(None, 1)[0] in _SKIPPED_BLOCKS:
@@ -115,18 +118,28 @@ def read_vtt(data: bytes, source_name: str) -> ParsedTranscript:
         elif len(block) > 1 and "-->" in block[1]:
             timing_at = 1  # the first line is a cue identifier
         else:
-            warnings.append(f"line {line_number}: text without a cue timing was skipped")
+            # The spec drops such blocks, but they are usually a cue's text cut by
+            # a stray blank line: keep the speech with the cue before it.
+            if cue is not None:
+                cue[2].extend(block)
+                warnings.append(f"line {line_number}: text after a blank line was kept with the cue before it")
+            else:
+                warnings.append(f"line {line_number}: text before the first cue was skipped")
             continue
         start, end = parse_timing(
             block[timing_at], line_number + timing_at, source_name, "00:00:01.000 --> 00:00:04.000"
         )
+        if cue is not None:
+            segments.extend(_cue_segments(" ".join(cue[2]), cue[0], cue[1]))
+        cue = (start, end, list(block[timing_at + 1 :]))
         cues += 1
-        payload = " ".join(block[timing_at + 1 :])
-        segments.extend(_cue_segments(payload, start, end))
+    if cue is not None:
+        segments.extend(_cue_segments(" ".join(cue[2]), cue[0], cue[1]))
     if cues == 0:
         raise InputError(
             source_name,
-            f"line {len(lines)}: reached the end without a cue timing line such as '00:00:01.000 --> 00:00:04.000'",
+            f"line {last_line(lines)}: reached the end without a cue timing line"
+            " such as '00:00:01.000 --> 00:00:04.000'",
         )
     text, turns = assemble(segments)
     return ParsedTranscript(
