@@ -1,0 +1,358 @@
+"""The participant x wave x code cube, its attendance mask, matrices and the framework
+matrix.
+
+Cells
+    For each (participant, wave, code): the number of codings (``count``), the
+    characters they cover summed over codings (``chars``; two coders coding the same
+    passage count it twice; filter by coder to avoid that) and ``presence`` (1 if at
+    least one coding). A coding belongs to the participant who speaks the turn where it
+    starts, else to the transcript's participant (the rule of the segment view);
+    codings nobody is attributed to (an unmapped interviewer in a focus group) are kept
+    apart as ``unattributed``. Codings in transcripts without a wave are not in the
+    cube.
+
+Attendance mask
+    Each (participant, wave) has a status: the recorded attendance (``interviewed``,
+    ``missed``, ``withdrawn``, ``not_yet``), upgraded to ``focus-group`` (or
+    ``document``) when the participant was not interviewed but took part in a focus
+    group (or another transcript) of that wave as a mapped speaker, and ``none`` when
+    nothing is recorded. A cell is *observed* when the status is ``interviewed``,
+    ``focus-group`` or ``document``; an unobserved cell is **missing** (value ``None``),
+    which is not the same as a code that is absent (value 0). Focus groups give data
+    (presence of the codes their mapped speakers said) but never count as interviews.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..errors import QualcodeError
+from ..store import analysis as store
+from ..store import study as store_study
+
+MEASURES = ("count", "chars", "presence")
+BY = ("participant", "wave", "role", "site")
+OBSERVED = ("interviewed", "focus-group", "document")
+_PARTICIPATION_STATUS = {"interview": "interviewed", "focus-group": "focus-group"}
+
+
+@dataclass
+class Cube:
+    participants: dict[int, dict]          # id -> participant (pid, role, site, attributes...)
+    waves: list[dict]                      # in order: id, label, ordinal
+    codes: dict[int, dict]                 # id -> code (name, parent_id, is_category, colour)
+    cells: dict[tuple[int, int, int], tuple[int, int]]   # (participant, wave, code) -> (n, chars)
+    status: dict[tuple[int, int], str]     # (participant, wave) -> attendance status
+    unattributed: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+
+    # --- the mask ------------------------------------------------------------------
+
+    def status_of(self, participant_id: int, wave_id: int) -> str:
+        return self.status.get((participant_id, wave_id), "none")
+
+    def observed(self, participant_id: int, wave_id: int) -> bool:
+        return self.status_of(participant_id, wave_id) in OBSERVED
+
+    def value(self, participant_id: int, wave_id: int, code_id: int, measure: str = "count"):
+        """The cell's value, or None when the participant has no data at that wave."""
+        if not self.observed(participant_id, wave_id):
+            return None
+        n, chars = self.cells.get((participant_id, wave_id, code_id), (0, 0))
+        return measure_of(n, chars, measure)
+
+    # --- helpers -------------------------------------------------------------------
+
+    def wave_by_label(self, label: str) -> dict:
+        for wave in self.waves:
+            if wave["label"] == label:
+                return wave
+        raise QualcodeError(f"no wave labelled {label!r}")
+
+    def code_by_name(self, name: str) -> dict:
+        for code in self.codes.values():
+            if code["name"] == name:
+                return code
+        raise QualcodeError(f"no code named {name!r}")
+
+    def participant_by_pid(self, pid: str) -> dict:
+        for person in self.participants.values():
+            if person["pid"] == pid:
+                return person
+        raise QualcodeError(f"no participant with id {pid!r}")
+
+    def code_order(self) -> list[int]:
+        """Code ids in codebook (depth-first) order."""
+        return tree_order(self.codes)
+
+    def descendants(self, code_id: int) -> list[int]:
+        children = defaultdict(list)
+        for code in self.codes.values():
+            children[code["parent_id"]].append(code["id"])
+        result, stack = [], [code_id]
+        while stack:
+            current = stack.pop()
+            result.append(current)
+            stack.extend(children[current])
+        return result
+
+    def category_of(self, code_id: int) -> int:
+        """The nearest ancestor marked as a category (or the top of the tree)."""
+        code = self.codes[code_id]
+        seen = set()
+        while code["parent_id"] is not None and code["parent_id"] in self.codes:
+            if code["id"] in seen:  # pragma: no cover (the store forbids cycles)
+                break
+            seen.add(code["id"])
+            parent = self.codes[code["parent_id"]]
+            if parent["is_category"]:
+                return parent["id"]
+            code = parent
+        return code["id"]
+
+    def coded_ids(self) -> set[int]:
+        return {k for (_, _, k) in self.cells}
+
+
+def measure_of(n: int, chars: int, measure: str):
+    if measure == "count":
+        return n
+    if measure == "chars":
+        return chars
+    if measure == "presence":
+        return 1 if n else 0
+    raise QualcodeError(f"measure {measure!r} is not one of {', '.join(MEASURES)}")
+
+
+def tree_order(codes: dict[int, dict]) -> list[int]:
+    children = defaultdict(list)
+    for code in codes.values():
+        parent = code["parent_id"] if code["parent_id"] in codes else None
+        children[parent].append(code)
+    for siblings in children.values():
+        siblings.sort(key=lambda c: (c.get("position") or 0, c["name"]))
+    order: list[int] = []
+
+    def walk(parent):
+        for code in children.get(parent, []):
+            order.append(code["id"])
+            walk(code["id"])
+
+    walk(None)
+    return order
+
+
+def attendance_status(attendance_rows, participation_rows) -> dict[tuple[int, int], str]:
+    """Merge recorded attendance with who took part in which wave's transcripts."""
+    status = {(p, w): s for p, w, s in attendance_rows}
+    took_part: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for p, w, kind in participation_rows:
+        took_part[(p, w)].add(kind)
+    for key, kinds in took_part.items():
+        if status.get(key) == "interviewed":
+            continue
+        if "interview" in kinds and key not in status:
+            status[key] = "interviewed"
+        elif "focus-group" in kinds:
+            status[key] = "focus-group"
+        else:
+            status[key] = "document"
+    return status
+
+
+def load_cube(db, *, coders=None, waves=None) -> Cube:
+    """Build the cube with three bulk queries (cells, attendance, participation)."""
+    coder_ids = store.coder_ids(db, coders) if coders else None
+    if coders and not coder_ids:
+        raise QualcodeError(f"no coder named {', '.join(coders)}")
+    wave_rows = store_study.list_waves(db)
+    wave_ids = None
+    if waves:
+        by_label = {w["label"]: w["id"] for w in wave_rows}
+        missing = [w for w in waves if w not in by_label]
+        if missing:
+            raise QualcodeError(f"no wave labelled {missing[0]!r}")
+        wave_ids = [by_label[w] for w in waves]
+    cells, unattributed = {}, {}
+    for p, w, k, n, chars in store.cube_cells(db, coder_ids=coder_ids, wave_ids=wave_ids):
+        if w is None:
+            continue
+        if p is None:
+            unattributed[(w, k)] = (n, chars)
+        else:
+            cells[(p, w, k)] = (n, chars)
+    return Cube(
+        participants={p["id"]: p for p in store_study.list_participants(db)},
+        waves=[{k: w[k] for k in ("id", "label", "ordinal")} for w in wave_rows
+               if wave_ids is None or w["id"] in wave_ids],
+        codes={c["id"]: c for c in store.all_codes(db)},
+        cells=cells,
+        status=attendance_status(store.attendance(db), store.participation(db)),
+        unattributed=unattributed,
+    )
+
+
+# --- matrices ----------------------------------------------------------------------
+
+@dataclass
+class Matrix:
+    """Rows x columns of numbers; ``None`` is a missing cell (no data there)."""
+
+    row_keys: list[str]            # names of the row label fields, e.g. ["participant", "wave"]
+    columns: list[str]
+    rows: list[dict]               # {"labels": [...], "status": str|None, "n": int, "values": [...]}
+    measure: str
+    by: str
+
+    def to_dict(self) -> dict:
+        return {"by": self.by, "measure": self.measure, "row_keys": self.row_keys,
+                "columns": self.columns, "rows": self.rows}
+
+
+def select_columns(cube: Cube, *, codes=None, category=None, level="code") -> tuple[list[str], dict[int, int]]:
+    """Columns (names) and code id -> column index. ``level='category'`` rolls codes up
+    into their nearest category."""
+    if codes:
+        chosen = [cube.code_by_name(name)["id"] for name in codes]
+    elif category:
+        top = cube.code_by_name(category)["id"]
+        chosen = [c for c in cube.descendants(top) if c != top or not cube.codes[c]["is_category"]]
+    else:
+        chosen = cube.code_order()
+    order = {k: i for i, k in enumerate(cube.code_order())}
+    coded = cube.coded_ids()
+    if not codes:
+        # Categories that are not codable and never coded are headings, not columns.
+        chosen = [c for c in chosen if cube.codes[c]["codable"] or c in coded]
+        chosen.sort(key=lambda c: order.get(c, 0))
+    columns: list[str] = []
+    col_of: dict[int, int] = {}
+    if level == "category":
+        index: dict[int, int] = {}
+        for code_id in chosen:
+            cat = cube.category_of(code_id)
+            if cat not in index:
+                index[cat] = len(columns)
+                columns.append(cube.codes[cat]["name"])
+            col_of[code_id] = index[cat]
+    else:
+        for code_id in chosen:
+            col_of[code_id] = len(columns)
+            columns.append(cube.codes[code_id]["name"])
+    return columns, col_of
+
+
+def matrix(cube: Cube, *, by: str = "participant", measure: str = "count", codes=None,
+           category=None, level: str = "code") -> Matrix:
+    """Aggregate the cube. ``by='participant'``: one row per participant and wave,
+    missing cells None. Otherwise rows are groups (wave; role or site x wave): count and
+    chars are summed over the group's observed participants, presence is the number of
+    them with the code; ``n`` is how many were observed."""
+    if by not in BY:
+        raise QualcodeError(f"--by {by!r} is not one of {', '.join(BY)}")
+    measure_of(0, 0, measure)  # validates
+    columns, col_of = select_columns(cube, codes=codes, category=category, level=level)
+    width = len(columns)
+    # per (participant, wave): raw per-column (n, chars)
+    per_pw: dict[tuple[int, int], list[list[int]]] = {}
+    for (p, w, k), (n, chars) in cube.cells.items():
+        col = col_of.get(k)
+        if col is None:
+            continue
+        acc = per_pw.setdefault((p, w), [[0, 0] for _ in range(width)])
+        acc[col][0] += n
+        acc[col][1] += chars
+    people = sorted(cube.participants.values(), key=lambda p: p["pid"])
+    rows: list[dict] = []
+    if by == "participant":
+        for person in people:
+            statuses = [cube.status_of(person["id"], w["id"]) for w in cube.waves]
+            if all(s == "none" for s in statuses) and not any(
+                    (person["id"], w["id"]) in per_pw for w in cube.waves):
+                continue
+            for wave, status in zip(cube.waves, statuses):
+                observed = status in OBSERVED
+                acc = per_pw.get((person["id"], wave["id"]))
+                values = [
+                    (measure_of(*acc[i], measure) if acc else 0) if observed else None
+                    for i in range(width)
+                ]
+                rows.append({"labels": [person["pid"], wave["label"]], "status": status,
+                             "n": int(observed), "values": values})
+        return Matrix(["participant", "wave"], columns, rows, measure, by)
+
+    def group_of(person) -> str:
+        if by == "wave":
+            return ""
+        return person.get(by) or "(missing)"
+
+    groups = sorted({group_of(p) for p in people})
+    for group in groups:
+        for wave in cube.waves:
+            n_obs = 0
+            totals = [0] * width
+            for person in people:
+                if group_of(person) != group or not cube.observed(person["id"], wave["id"]):
+                    continue
+                n_obs += 1
+                acc = per_pw.get((person["id"], wave["id"]))
+                if not acc:
+                    continue
+                for i in range(width):
+                    totals[i] += measure_of(*acc[i], measure)
+            labels = [wave["label"]] if by == "wave" else [group, wave["label"]]
+            rows.append({"labels": labels, "status": None, "n": n_obs,
+                         "values": totals if n_obs else [None] * width})
+    keys = ["wave"] if by == "wave" else [by, "wave"]
+    return Matrix(keys, columns, rows, measure, by)
+
+
+# --- the framework matrix ----------------------------------------------------------
+
+def framework(db, cube: Cube, *, by: str = "participant", content: str = "text", codes=None,
+              category=None, level: str = "code", max_chars: int = 300, coders=None) -> dict:
+    """Cases x codes (or categories) with the coded text (or the codings' memos) in the
+    cells, one sheet per wave: ``{"columns": [...], "sheets": {wave: [{"case": ...,
+    "cells": [...]}]}}``. Cases are participants, or sites or roles (rows then read
+    "Riverside at W1, Riverside at W3", the shape of a case-study comparison of
+    services at start-up and follow-up). Missing cases at a wave have cells None."""
+    if by not in ("participant", "role", "site"):
+        raise QualcodeError("framework cases are participants, roles or sites")
+    if content not in ("text", "memo"):
+        raise QualcodeError("framework cells hold 'text' or 'memo'")
+    columns, col_of = select_columns(cube, codes=codes, category=category, level=level)
+    coder_ids = store.coder_ids(db, coders) if coders else None
+    pieces: dict[tuple[str, int, int], list[str]] = defaultdict(list)
+
+    def case_of(person) -> str:
+        return person["pid"] if by == "participant" else (person.get(by) or "(missing)")
+
+    for p, w, k, text, memo in store.coded_texts(db, code_ids=list(col_of), coder_ids=coder_ids):
+        if p is None or w is None or p not in cube.participants:
+            continue
+        piece = text if content == "text" else memo
+        if piece:
+            piece = " ".join(piece.split())
+            pieces[(case_of(cube.participants[p]), w, col_of[k])].append(piece)
+    cases = sorted({case_of(p) for p in cube.participants.values()})
+    sheets: dict[str, list[dict]] = {}
+    for wave in cube.waves:
+        sheet = []
+        for case in cases:
+            members = [p for p in cube.participants.values() if case_of(p) == case]
+            observed = any(cube.observed(p["id"], wave["id"]) for p in members)
+            if not observed:
+                continue
+            cells = []
+            for i in range(len(columns)):
+                seen: list[str] = []
+                for piece in pieces.get((case, wave["id"], i), []):
+                    if piece not in seen:
+                        seen.append(piece)
+                text = " | ".join(seen)
+                if max_chars and len(text) > max_chars:
+                    text = text[: max_chars - 1].rstrip() + "\u2026"
+                cells.append(text)
+            sheet.append({"case": case, "cells": cells})
+        sheets[wave["label"]] = sheet
+    return {"by": by, "content": content, "columns": columns, "sheets": sheets}

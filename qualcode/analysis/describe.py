@@ -1,0 +1,100 @@
+"""Attendance grid, retention and the sample description.
+
+Attendance grid: one row per participant with a recorded or observed status at any
+wave (see :mod:`qualcode.analysis.cube` for the statuses).
+
+Retention at wave w: of the participants interviewed at the first wave, those who
+have a status recorded at w (they were due), the share interviewed at w. Participants
+not due at a wave (no status; e.g. managers only seen at W1 and W3) do not count
+against it. Focus-group participation is shown but is not an interview.
+
+Describe: counts and percentages of every value of every attribute (role, site, the
+fixed attributes, and the attributes recorded for the wave), within groups (``by``:
+a fixed field or attribute, or ``wave``: those observed at each wave). Participants
+without a value count as ``(missing)``; percentages are of the group's size.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from .cube import OBSERVED, Cube
+
+MISSING = "(missing)"
+
+
+def attendance_grid(cube: Cube) -> dict:
+    waves = [w["label"] for w in cube.waves]
+    rows = []
+    for person in sorted(cube.participants.values(), key=lambda p: p["pid"]):
+        statuses = [cube.status_of(person["id"], w["id"]) for w in cube.waves]
+        if all(s == "none" for s in statuses):
+            continue
+        rows.append({"participant": person["pid"], "role": person.get("role"),
+                     "site": person.get("site"), "status": dict(zip(waves, statuses))})
+    first = cube.waves[0]["id"] if cube.waves else None
+    baseline = {p["id"] for p in cube.participants.values()
+                if first is not None and cube.status_of(p["id"], first) == "interviewed"}
+    summary = []
+    for wave in cube.waves:
+        counts = Counter(cube.status_of(p["id"], wave["id"]) for p in cube.participants.values())
+        due = [p for p in baseline if cube.status_of(p, wave["id"]) != "none"]
+        kept = [p for p in due if cube.status_of(p, wave["id"]) == "interviewed"]
+        summary.append({
+            "wave": wave["label"],
+            **{s: counts.get(s, 0) for s in ("interviewed", "focus-group", "missed",
+                                             "withdrawn", "not_yet")},
+            "observed": sum(counts.get(s, 0) for s in OBSERVED),
+            "baseline_due": len(due),
+            "retained": len(kept),
+            "retention": round(len(kept) / len(due), 4) if due else None,
+        })
+    return {"waves": waves, "participants": rows, "summary": summary}
+
+
+def _value(person: dict, key: str, wave_label: str | None):
+    if key in ("role", "site", "pseudonym"):
+        return person.get(key)
+    if wave_label is not None:
+        wave_attrs = person.get("wave_attributes", {}).get(wave_label, {})
+        if key in wave_attrs:
+            return wave_attrs[key]
+    return person.get("attributes", {}).get(key)
+
+
+def describe(cube: Cube, *, by: str | None = None) -> dict:
+    """Counts and percentages of attribute values, overall or by group or by wave."""
+    people = [p for p in cube.participants.values()]
+    keys = ["role", "site"]
+    extra = sorted({k for p in people for k in p.get("attributes", {})})
+    wave_keys = sorted({k for p in people for attrs in p.get("wave_attributes", {}).values()
+                        for k in attrs})
+    keys += [k for k in extra + wave_keys if k not in keys]
+    groups: dict[str, list[tuple[dict, str | None]]] = defaultdict(list)
+    if by == "wave":
+        for wave in cube.waves:
+            members = [p for p in people if cube.observed(p["id"], wave["id"])]
+            groups[wave["label"]] = [(p, wave["label"]) for p in members]
+    else:
+        for p in people:
+            group = "all" if not by else (_value(p, by, None) or MISSING)
+            groups[group].append((p, None))
+    result = []
+    for group in (list(groups) if by == "wave" else sorted(groups)):
+        members = groups[group]
+        size = len(members)
+        for key in keys:
+            if key == by:
+                continue
+            if by != "wave" and key in wave_keys and key not in extra:
+                # Per-wave attributes: describe them by wave, not in a fixed group.
+                continue
+            counts = Counter(str(_value(p, key, w)) if _value(p, key, w) is not None else MISSING
+                             for p, w in members)
+            if set(counts) == {MISSING} and key not in ("role", "site"):
+                continue
+            for value in sorted(counts, key=lambda v: (v == MISSING, v)):
+                result.append({"group": group, "size": size, "attribute": key, "value": value,
+                               "n": counts[value],
+                               "percent": round(100 * counts[value] / size, 1) if size else 0.0})
+    return {"by": by or "all", "rows": result}

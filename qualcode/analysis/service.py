@@ -1,0 +1,56 @@
+"""Analysis use cases of :class:`qualcode.project.Project` (read-only: no actions)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from . import change as _change
+from . import cooccurrence as _cooc
+from . import cube as _cube
+from . import describe as _describe
+from . import saturation as _saturation
+
+
+class AnalysisMixin:
+    """Participant x wave x code cube, change over time, wave comparison, saturation,
+    co-occurrence networks, attendance and the sample description."""
+
+    def cube(self, *, coders: Sequence[str] | None = None,
+             waves: Sequence[str] | None = None) -> _cube.Cube:
+        return _cube.load_cube(self.db, coders=coders, waves=waves)
+
+    def matrix(self, *, by: str = "participant", measure: str = "count", codes=None,
+               category: str | None = None, level: str = "code", coders=None) -> _cube.Matrix:
+        return _cube.matrix(self.cube(coders=coders), by=by, measure=measure, codes=codes,
+                            category=category, level=level)
+
+    def framework_matrix(self, *, by: str = "participant", content: str = "text", codes=None,
+                         category: str | None = None, level: str = "code",
+                         max_chars: int = 300, coders=None) -> dict:
+        return _cube.framework(self.db, self.cube(coders=coders), by=by, content=content,
+                               codes=codes, category=category, level=level,
+                               max_chars=max_chars, coders=coders)
+
+    def change_report(self, *, codes=None, participants=None, measure: str = "count",
+                      coders=None) -> dict:
+        return _change.change_report(self.cube(coders=coders), codes=codes,
+                                     participants=participants, measure=measure)
+
+    def compare_waves(self, wave_a: str, wave_b: str, *, codes=None, coders=None) -> dict:
+        return _change.compare_waves(self.cube(coders=coders), wave_a, wave_b, codes=codes)
+
+    def saturation(self, *, by_wave: bool = False, k: int = 3, coders=None) -> dict:
+        return _saturation.saturation(self.db, by_wave=by_wave, k=k, coders=coders)
+
+    def cooccurrence(self, *, scope: str = "overlap", waves=None, coders=None,
+                     category: str | None = None, codes=None,
+                     where: Mapping[str, str] | None = None, per_wave: bool = False):
+        return _cooc.cooccurrence(self.db, scope=scope, waves=waves, coders=coders,
+                                  category=category, codes=codes,
+                                  where=dict(where) if where else None, per_wave=per_wave)
+
+    def attendance_grid(self) -> dict:
+        return _describe.attendance_grid(self.cube())
+
+    def describe_sample(self, *, by: str | None = None) -> dict:
+        return _describe.describe(self.cube(), by=by)

@@ -1,0 +1,388 @@
+"""Commands for the longitudinal analysis: matrix, change, compare-waves, saturation,
+cooccur, attendance, describe. Rules and thresholds: docs/analysis.md."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import click
+
+from ..analysis import change as change_mod
+from ..analysis import cooccurrence as cooc_mod
+from ..analysis import cube as cube_mod
+from ..analysis import describe as describe_mod
+from ..analysis import saturation as saturation_mod
+from ..errors import QualcodeError
+from ..project import Project
+from .common import parse_pairs, print_json, print_table, project_option
+
+CODED_BY = click.option("--coded-by", "coded_by", multiple=True, metavar="CODER",
+                        help="Only codings by this coder (repeatable).")
+
+
+def _cube(project: Project, coded_by=(), waves=()) -> cube_mod.Cube:
+    return cube_mod.load_cube(project.db, coders=list(coded_by) or None,
+                              waves=list(waves) or None)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
+def _emit_table(columns: list[str], rows: list[list], fmt: str, output: str | None,
+                title: str | None = None, data=None) -> None:
+    """Print or write rows as table, csv, md or json."""
+    if fmt == "json":
+        text = json.dumps(data if data is not None else [dict(zip(columns, r)) for r in rows],
+                          indent=2, ensure_ascii=False, default=str) + "\n"
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        writer.writerows([["" if v is None else v for v in r] for r in rows])
+        text = buffer.getvalue()
+    elif fmt == "md":
+        def esc(v) -> str:
+            return _cell(v).replace("|", "\\|").replace("\n", " ")
+        lines = ([f"### {title}", ""] if title else []) + [
+            "| " + " | ".join(esc(c) for c in columns) + " |",
+            "|" + "|".join("---" for _ in columns) + "|",
+        ]
+        lines += ["| " + " | ".join(esc(v) for v in r) + " |" for r in rows]
+        text = "\n".join(lines) + "\n"
+    else:
+        if output:
+            raise QualcodeError("-o needs --format csv, md or json")
+        print_table(columns, [[_cell(v) for v in r] for r in rows], title=title)
+        return
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+# --- matrix ---------------------------------------------------------------------------
+
+@click.command()
+@click.option("--codes", "codes", multiple=True, metavar="CODE", help="Columns: these codes (repeatable).")
+@click.option("--category", metavar="CODE", help="Columns: the codes under this category.")
+@click.option("--level", type=click.Choice(["code", "category"]), default="code", show_default=True,
+              help="One column per code, or roll codes up into their category.")
+@click.option("--by", "by", type=click.Choice(list(cube_mod.BY)), default="participant",
+              show_default=True, help="Rows: participant x wave, wave, role x wave or site x wave.")
+@click.option("--measure", type=click.Choice([*cube_mod.MEASURES, "text", "memo"]),
+              default="count", show_default=True,
+              help="Cell value; text/memo give the framework matrix (one sheet per wave).")
+@click.option("--wave", "waves", multiple=True, metavar="W",
+              help="Only this wave (repeatable), e.g. start-up and follow-up.")
+@click.option("--max-chars", type=int, default=300, show_default=True,
+              help="Framework matrix: longest cell text.")
+@click.option("--one-table", is_flag=True,
+              help="Framework matrix: one table with rows case x wave instead of a sheet per wave.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "md", "json"]), default="table",
+              show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of printing.")
+@CODED_BY
+@project_option
+def matrix(project: Project, codes, category, level, by, measure, waves, max_chars, one_table,
+           fmt, output, coded_by) -> None:
+    """The participant x wave x code matrix ('-' marks a wave with no data for that
+    participant: missed, withdrawn, not yet, or not recorded)."""
+    if codes and category:
+        raise QualcodeError("give --codes or --category, not both")
+    cube = _cube(project, coded_by, waves)
+    if measure in ("text", "memo"):
+        if by == "wave":
+            raise QualcodeError("a framework matrix has cases as rows: --by participant, role or site")
+        frame = cube_mod.framework(project.db, cube, by=by, content=measure, codes=list(codes) or None,
+                                   category=category, level=level, max_chars=max_chars,
+                                   coders=list(coded_by) or None)
+        columns = [by, "wave", *frame["columns"]]
+        order = {w: i for i, w in enumerate(frame["sheets"])}
+        # Rows: cases, and within each case its time points (a case-study comparison).
+        rows = sorted(([case["case"], wave, *case["cells"]]
+                       for wave, sheet in frame["sheets"].items() for case in sheet),
+                      key=lambda r: (r[0], order[r[1]]))
+        if one_table and fmt in ("md", "table"):
+            _emit_table(columns, rows, fmt, output, title=f"framework matrix ({measure})")
+            return
+        if fmt == "md":
+            parts = []
+            for wave, sheet in frame["sheets"].items():
+                sub = [[c["case"], *c["cells"]] for c in sheet]
+                buffer = io.StringIO()
+                _md = [f"### {wave}", "", "| " + " | ".join([by, *frame["columns"]]) + " |",
+                       "|" + "|".join("---" for _ in range(len(frame["columns"]) + 1)) + "|"]
+                _md += ["| " + " | ".join(_cell(v).replace("|", "\\|") for v in r) + " |" for r in sub]
+                buffer.write("\n".join(_md) + "\n")
+                parts.append(buffer.getvalue())
+            text = "\n".join(parts)
+            if output:
+                Path(output).write_text(text, encoding="utf-8")
+                click.echo(f"wrote {output}", err=True)
+            else:
+                click.echo(text, nl=False)
+            return
+        if fmt == "table":
+            for wave, sheet in frame["sheets"].items():
+                print_table([by, *frame["columns"]], [[c["case"], *c["cells"]] for c in sheet],
+                            title=f"{wave}")
+            return
+        _emit_table(columns, rows, fmt, output, data=frame)
+        return
+    result = cube_mod.matrix(cube, by=by, measure=measure, codes=list(codes) or None,
+                             category=category, level=level)
+    status_col = ["status"] if by == "participant" else ["n"]
+    columns = [*result.row_keys, *status_col, *result.columns]
+    rows = [[*r["labels"], r["status"] if by == "participant" else r["n"], *r["values"]]
+            for r in result.rows]
+    _emit_table(columns, rows, fmt, output, title=f"{measure} by {by}", data=result.to_dict())
+
+
+# --- change ---------------------------------------------------------------------------
+
+@click.command()
+@click.option("--code", "codes", multiple=True, metavar="CODE", help="Only this code (repeatable).")
+@click.option("--participant", "participants", multiple=True, metavar="PID",
+              help="Only this participant (repeatable; the sample view is then left out).")
+@click.option("--measure", type=click.Choice(["count", "chars"]), default="count", show_default=True)
+@click.option("--sample", "sample_only", is_flag=True, help="Only the sample view.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with the evidence.")
+@CODED_BY
+@project_option
+def change(project: Project, codes, participants, measure, sample_only, as_json, coded_by) -> None:
+    """How each code changes across waves: emerges, increases, surges, decreases, ceases,
+    constant, idiosyncratic or missing (rules: docs/analysis.md)."""
+    report = change_mod.change_report(_cube(project, coded_by), codes=list(codes) or None,
+                                      participants=list(participants) or None, measure=measure)
+    if sample_only:
+        report["participants"] = []
+    if as_json:
+        print_json(report)
+        return
+    waves = report["waves"]
+    if report["sample"]:
+        print_table(
+            ["code", "label", "participants", *[f"{w} with/obs" for w in waves]],
+            [[s["code"], s["label"], s["participants"],
+              *[f"{s['evidence'][w]['with_code']}/{s['evidence'][w]['observed']}" for w in waves]]
+             for s in report["sample"]],
+            title="sample (share of observed participants with the code)",
+        )
+    if report["participants"]:
+        print_table(
+            ["participant", "code", "label", *waves],
+            [[r["participant"], r["code"], r["label"],
+              *[_cell(r["evidence"]["values"][w]) for w in waves]] for r in report["participants"]],
+            title=f"participants ({measure}; '-' = no data at that wave)",
+        )
+    if not report["sample"] and not report["participants"]:
+        click.echo("no coded data")
+
+
+@click.command("compare-waves")
+@click.argument("wave_a")
+@click.argument("wave_b")
+@click.option("--code", "codes", multiple=True, metavar="CODE", help="Only this code (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@CODED_BY
+@project_option
+def compare_waves(project: Project, wave_a, wave_b, codes, as_json, coded_by) -> None:
+    """Codes new, gone, grown and shrunk from WAVE_A to WAVE_B, for the sample and for
+    each participant seen at both."""
+    result = change_mod.compare_waves(_cube(project, coded_by), wave_a, wave_b,
+                                      codes=list(codes) or None)
+    if as_json:
+        print_json(result)
+        return
+    print_table(
+        ["code", "change", f"{wave_a} with/obs", f"{wave_b} with/obs"],
+        [[s["code"], s["label"], f"{s[wave_a]['with_code']}/{s[wave_a]['observed']}",
+          f"{s[wave_b]['with_code']}/{s[wave_b]['observed']}"] for s in result["sample"]],
+        title=f"sample: {wave_a} -> {wave_b}",
+    )
+    print_table(
+        ["participant", "new", "gone", "grown", "shrunk"],
+        [[p["participant"], *[", ".join(x["code"] for x in p[k]) for k in ("new", "gone", "grown", "shrunk")]]
+         for p in result["participants"]],
+        title=f"participants seen at both {wave_a} and {wave_b}",
+    )
+    if result["not_observed_at_both"]:
+        click.echo(f"not seen at both waves: {', '.join(result['not_observed_at_both'])}")
+
+
+# --- saturation -----------------------------------------------------------------------
+
+@click.command()
+@click.option("--by", "by", type=click.Choice(["study", "wave"]), default="study", show_default=True,
+              help="One curve, or one per wave.")
+@click.option("-k", "--last", "k", type=int, default=3, show_default=True,
+              help="Share of new codes in the last K transcripts.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "png"]), default="table",
+              show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (needed for png).")
+@CODED_BY
+@project_option
+def saturation(project: Project, by, k, fmt, output, coded_by) -> None:
+    """Cumulative distinct codes against transcripts in interview order."""
+    if k < 1:
+        raise QualcodeError("-k must be at least 1")
+    result = saturation_mod.saturation(project.db, by_wave=by == "wave", k=k,
+                                       coders=list(coded_by) or None)
+    curves = result["waves"] if by == "wave" else {"all": result}
+    if fmt == "png":
+        if not output:
+            raise QualcodeError("--format png needs -o FILE.png")
+        _saturation_png(curves, Path(output), project.title)
+        click.echo(f"wrote {output}", err=True)
+        return
+    if fmt == "json":
+        text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+            click.echo(f"wrote {output}", err=True)
+        else:
+            click.echo(text, nl=False)
+        return
+    if output:
+        raise QualcodeError("-o needs --format json or png")
+    for label, curve in curves.items():
+        print_table(["#", "transcript", "wave", "codes", "new", "cumulative"],
+                    [[p["index"], p["transcript"], p["wave"], p["codes"], p["new"], p["cumulative"]]
+                     for p in curve["points"]],
+                    title=None if label == "all" else f"wave {label}")
+        click.echo(f"{curve['distinct_codes']} distinct codes in {curve['transcripts']} transcripts; "
+                   f"{curve['new_in_last_k']} new in the last {curve['k']} "
+                   f"({100 * curve['new_share_last_k']:.0f}%)")
+
+
+def _saturation_png(curves: dict, path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 5.5), dpi=120)
+    for label, curve in curves.items():
+        xs = [p["index"] for p in curve["points"]]
+        ys = [p["cumulative"] for p in curve["points"]]
+        ax.plot(xs, ys, marker="o", markersize=3.5, linewidth=1.6,
+                label=None if label == "all" else f"wave {label}")
+    ax.set_xlabel("transcripts in interview order")
+    ax.set_ylabel("distinct codes (cumulative)")
+    ax.set_title(f"Saturation: {title}")
+    ax.grid(alpha=0.3)
+    ax.set_ylim(bottom=0)
+    if len(curves) > 1:
+        ax.legend(frameon=False)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+# --- co-occurrence --------------------------------------------------------------------
+
+@click.command()
+@click.option("--scope", type=click.Choice(list(cooc_mod.SCOPES)), default="overlap", show_default=True,
+              help="Together = overlapping codings, same turn, or same transcript.")
+@click.option("--measure", type=click.Choice(list(cooc_mod.MEASURES)), default="count",
+              show_default=True, help="Edge weight: count, jaccard, or c (c-coefficient).")
+@click.option("--wave", "waves", multiple=True, metavar="W", help="Only this wave (repeatable).")
+@click.option("--per-wave", is_flag=True, help="One network per wave, same layout.")
+@click.option("--min", "minimum", type=float, default=0, show_default=True, help="Minimum edge weight.")
+@click.option("--category", metavar="CODE", help="Only codes under this category.")
+@click.option("--where", "where", multiple=True, metavar="ATTR=VALUE",
+              help="Only codings of participants with this attribute value (repeatable).")
+@click.option("-o", "--output", metavar="FILE",
+              help="FILE.graphml, .gexf, .json (node-link), .csv (edge list) or .png.")
+@click.option("--json", "as_json", is_flag=True, help="Print the edges as JSON.")
+@CODED_BY
+@project_option
+def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category, where, output,
+            as_json, coded_by) -> None:
+    """Code co-occurrence network: print it, or export it for Gephi/Cytoscape or as a picture."""
+    from ..export import graph as graph_export  # networkx: imported only when needed
+
+    if waves and per_wave:
+        raise QualcodeError("give --wave or --per-wave, not both")
+    if output:
+        graph_export.format_of(output)
+    result = cooc_mod.cooccurrence(project.db, scope=scope, waves=list(waves) or None,
+                                   coders=list(coded_by) or None, category=category,
+                                   where=parse_pairs(where) or None, per_wave=per_wave)
+    results = result if per_wave else {(",".join(waves) if waves else "all"): result}
+    if output:
+        graphs = {label: cooc_mod.to_graph(r, measure=measure, minimum=minimum)
+                  for label, r in results.items()}
+        if per_wave:
+            written = graph_export.write_graphs(graphs, output, title=f"Co-occurrence ({scope})")
+        else:
+            label, graph = next(iter(graphs.items()))
+            title = f"Code co-occurrence ({scope})" + ("" if label == "all" else f": {label}")
+            written = [graph_export.write_graph(graph, output, title=title)]
+        for path in written:
+            click.echo(f"wrote {path}", err=True)
+        return
+    tables = {label: cooc_mod.table(r, measure=measure, minimum=minimum) for label, r in results.items()}
+    if as_json:
+        print_json({"scope": scope, "measure": measure, "min": minimum,
+                    "networks": tables if per_wave else next(iter(tables.values()))})
+        return
+    for label, rows in tables.items():
+        print_table(["code A", "code B", "n1", "n2", "count", "jaccard", "c", "n1/n2 > 5"],
+                    [[r["code_a"], r["code_b"], r["n1"], r["n2"], r["count"], r["jaccard"], r["c"],
+                      "yes" if r["freq_ratio_flag"] else ""] for r in rows],
+                    title=f"{scope} co-occurrence" + ("" if label == "all" else f": {label}"))
+
+
+# --- attendance and describe ----------------------------------------------------------
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@project_option
+def attendance(project: Project, as_json) -> None:
+    """Participant x wave attendance grid and retention per wave."""
+    grid = describe_mod.attendance_grid(_cube(project))
+    if as_json:
+        print_json(grid)
+        return
+    print_table(["participant", "role", "site", *grid["waves"]],
+                [[r["participant"], r["role"], r["site"],
+                  *[("." if r["status"][w] == "none" else r["status"][w]) for w in grid["waves"]]]
+                 for r in grid["participants"]],
+                title="attendance ('.' = nothing recorded)")
+    print_table(["wave", "interviewed", "focus group", "missed", "withdrawn", "not yet", "retention"],
+                [[s["wave"], s["interviewed"], s["focus-group"], s["missed"], s["withdrawn"],
+                  s["not_yet"],
+                  "-" if s["retention"] is None else f"{s['retained']}/{s['baseline_due']} "
+                                                      f"({100 * s['retention']:.0f}%)"]
+                 for s in grid["summary"]],
+                title="per wave (retention: of those interviewed at the first wave and due)")
+
+
+@click.command()
+@click.option("--by", "by", metavar="ATTR", default=None,
+              help="Group by role, site, an attribute, or 'wave' (those seen at each wave).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@project_option
+def describe(project: Project, by, as_json) -> None:
+    """Describe the sample: counts and percentages of each attribute value, with missing."""
+    result = describe_mod.describe(_cube(project), by=by)
+    if as_json:
+        print_json(result)
+        return
+    print_table(["group", "size", "attribute", "value", "n", "%"],
+                [[r["group"], r["size"], r["attribute"], r["value"], r["n"], f"{r['percent']:.1f}"]
+                 for r in result["rows"]],
+                title=f"sample by {result['by']}")
+
+
+COMMANDS = (matrix, change, compare_waves, saturation, cooccur, attendance, describe)

@@ -1,0 +1,101 @@
+"""The codebook as a Word document: an overview table of the tree with counts by wave,
+then every code with its definition, inclusion and exclusion criteria, example, stage
+and counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from ..errors import QualcodeError
+from . import docx_common as dc
+
+
+def _inclusive(node: dict) -> Counter:
+    """Codings per wave of a code and everything under it."""
+    total = Counter(node["codings_by_wave"])
+    for child in node["children"]:
+        total += _inclusive(child)
+    node["inclusive_by_wave"] = total
+    return total
+
+
+def _walk(nodes, depth=0):
+    for node in nodes:
+        yield node, depth
+        yield from _walk(node["children"], depth + 1)
+
+
+def write_codebook(project, path: Path) -> Path:
+    tree = project.codebook()
+    if not tree:
+        raise QualcodeError("nothing to export: the codebook is empty")
+    for root in tree:
+        _inclusive(root)
+    waves = project.waves()
+    labels = [w["label"] for w in waves]
+    if any("-" in n["codings_by_wave"] for n, _ in _walk(tree)):
+        labels.append("-")
+    flat = list(_walk(tree))
+    doc = dc.new_document(f"Codebook: {project.title}", subject="Codebook")
+    facts = [
+        ("Study", project.title), ("Date", dc.today()),
+        ("Codes", f"{sum(1 for n, _ in flat if not n['is_category'])} codes in "
+                  f"{sum(1 for n, _ in flat if n['is_category'])} categories"),
+        ("Coded segments", str(sum(r["total"] for r in tree))),
+        ("Coders", ", ".join(dc.coder_names(project)) or "none"),
+        ("Waves", "; ".join(f"{w['label']} ({w['description']})" if w.get("description")
+                            else w["label"] for w in waves)),
+    ]
+    dc.title_page(doc, "Codebook", project.title, facts)
+    dc.page_break(doc)
+    dc.add_toc(doc)
+    numbers = dc.Numbering()
+    dc.heading(doc, "Overview", 1)
+    header = ["Code", "Stage", *("no wave" if l == "-" else l for l in labels), "Total"]
+    rows = []
+    for node, depth in flat:
+        rows.append(["\u2003" * depth + node["name"], node["stage"],
+                     *(node["inclusive_by_wave"].get(l, 0) for l in labels), node["total"]])
+    dc.add_table(doc, header, rows, font_size=9, widths=_widths(len(header)),
+                 caption=numbers.table("The coding tree with coded segments per wave "
+                                       "(a category counts its sub-codes)."))
+    for node, depth in flat:
+        write_code(doc, node, depth, labels)
+    return dc.save(doc, path)
+
+
+def _widths(n: int) -> list[float]:
+    first, stage = 6.5, 2.0
+    rest = (16.0 - first - stage) / max(1, n - 2)
+    return [first, stage] + [rest] * (n - 2)
+
+
+def write_code(doc, node: dict, depth: int, labels: list[str]) -> None:
+    heading = dc.heading(doc, node["name"], min(depth + 1, 3))
+    if depth == 0:
+        heading.paragraph_format.page_break_before = True
+    kind = "Category" if node["is_category"] else "Code"
+    bits = [kind, f"stage: {node['stage']}"]
+    if node["in_vivo"]:
+        bits.append("in vivo")
+    if node["parent"]:
+        bits.append(f"under {node['parent']}")
+    dc.note(doc, "; ".join(bits) + ".")
+    if node["definition"]:
+        dc.labelled(doc, "Definition", node["definition"])
+    else:
+        dc.note(doc, "No definition has been written yet.")
+    dc.labelled(doc, "Include", node["inclusion"])
+    dc.labelled(doc, "Exclude", node["exclusion"])
+    if node["example"]:
+        p = doc.add_paragraph()
+        p.paragraph_format.keep_with_next = True
+        p.add_run("Example:").bold = True
+        dc.par(doc, node["example"].strip(), "Quote")
+    if node["keywords"]:
+        dc.labelled(doc, "Keywords", ", ".join(node["keywords"]))
+    by_wave = node["inclusive_by_wave"]
+    parts = ", ".join(f"{'no wave' if l == '-' else l} {by_wave.get(l, 0)}" for l in labels)
+    own = f"; {node['codings']} at the category itself" if node["children"] and node["codings"] else ""
+    dc.labelled(doc, "Coded segments", f"{node['total']} ({parts}){own}")

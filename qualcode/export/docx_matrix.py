@@ -1,0 +1,169 @@
+"""The framework matrix as Word tables on landscape pages.
+
+``by='wave'``: one section per wave, each a table of cases (rows) x themes (columns).
+``by='case'``: one table whose rows are each case at each time point and whose first
+column (the case) spans its time points, the shape of a case-study comparison table
+(cases = sites, time points = start-up and follow-up, columns = dimensions).
+Cells hold the coded text, shortened, or the codings' memos (``content='memo'``).
+The matrix itself comes from :func:`qualcode.analysis.cube.framework`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import QualcodeError
+from . import docx_common as dc
+
+BY = ("wave", "case")
+CASES = ("participant", "site", "role")
+MAX_COLUMNS = 7           # theme columns per table; more are split over several tables
+MISSING = "\u2014"
+
+
+def build_framework(project, *, cases: str, content: str, level: str, themes, category,
+                    coder, max_chars: int, waves=None) -> dict:
+    try:
+        from ..analysis.cube import framework, load_cube
+    except ImportError:  # pragma: no cover
+        raise QualcodeError("the framework matrix needs qualcode.analysis (not installed)") from None
+    if cases not in CASES:
+        raise QualcodeError(f"cases {cases!r} are not one of {', '.join(CASES)}")
+    if content not in ("text", "memo"):
+        raise QualcodeError(f"cells hold 'text' or 'memo', not {content!r}")
+    if level not in ("category", "code"):
+        raise QualcodeError(f"level {level!r} is not 'category' or 'code'")
+    if themes and category:
+        raise QualcodeError("choose columns either by name (--themes) or by category, not both")
+    known = set(project.code_names())
+    for name in (themes or []) + ([category] if category else []):
+        if name not in known:
+            raise QualcodeError(f"unknown theme {name!r}: there is no code of that name")
+    if coder and coder not in {c["name"] for c in project.coders()}:
+        raise QualcodeError(f"unknown coder {coder!r}")
+    for label in waves or []:
+        project.wave(label)
+    cube = load_cube(project.db, coders=[coder] if coder else None)
+    result = framework(project.db, cube, by=cases, content=content, codes=themes,
+                       category=category, level="code" if themes else level,
+                       max_chars=max_chars, coders=[coder] if coder else None)
+    if waves:
+        result["sheets"] = {k: v for k, v in result["sheets"].items() if k in waves}
+    if not result["columns"]:
+        raise QualcodeError("nothing to export: no themes to use as matrix columns")
+    if not any(row["cells"] for sheet in result["sheets"].values() for row in sheet):
+        raise QualcodeError("nothing to export: no case took part at the chosen waves")
+    return result
+
+
+def case_label(project_people: dict, cases: str, case: str) -> str:
+    if cases == "participant":
+        person = project_people.get(case, {})
+        label = dc.person_label(case, person.get("pseudonym"))
+        extra = ", ".join(x for x in (dc.role_label(person.get("role")) if person.get("role") else "",
+                                      person.get("site") or "") if x)
+        return f"{label}\n{extra}" if extra else label
+    if cases == "role":
+        return dc.role_label(case)
+    return case
+
+
+def _chunks(columns: list[str]) -> list[range]:
+    n = len(columns)
+    if n <= MAX_COLUMNS:
+        return [range(n)]
+    parts = -(-n // MAX_COLUMNS)
+    result, start = [], 0
+    for i in range(parts):  # balanced: 7 columns in 3 tables are 3 + 2 + 2
+        size = n // parts + (1 if i < n % parts else 0)
+        result.append(range(start, start + size))
+        start += size
+    return result
+
+
+def write_matrix(project, path: Path, *, by: str = "wave", cases: str = "participant",
+                 content: str = "text", level: str = "category", themes=None, category=None,
+                 coder=None, max_chars: int = 300, waves=None) -> Path:
+    if by not in BY:
+        raise QualcodeError(f"--by {by!r} is not one of {', '.join(BY)}")
+    data = build_framework(project, cases=cases, content=content, level=level, themes=themes,
+                           category=category, coder=coder, max_chars=max_chars, waves=waves)
+    people = {p["pid"]: p for p in project.participants()}
+    wave_rows = {w["label"]: w for w in project.waves()}
+    doc = dc.new_document(f"Framework matrix: {project.title}", subject="Framework matrix")
+    section = dc.landscape_section(doc, new=False)
+    width = dc.text_width_cm(section)
+    what = "coded text (shortened)" if content == "text" else "the analysts' memos on the codings"
+    facts = [("Study", project.title), ("Date", dc.today()),
+             ("Cases", {"participant": "participants", "site": "sites", "role": "roles"}[cases]),
+             ("Columns", ("codes" if themes or level == "code" else "categories")
+              + f" ({len(data['columns'])})"),
+             ("Cells", what),
+             ("Coder", coder or ", ".join(dc.coder_names(project)))]
+    dc.title_page(doc, "Framework matrix", project.title, facts)
+    dc.note(doc, "An empty cell means the case took part at that time point but nothing was "
+                 f"coded there; {MISSING} means the case did not take part (missing, not absent).")
+    numbers = dc.Numbering()
+    columns = data["columns"]
+    if by == "wave":
+        for label, sheet in data["sheets"].items():
+            dc.landscape_section(doc)
+            wave = wave_rows.get(label, {"label": label})
+            title = f"{label}: {wave['description']}" if wave.get("description") else label
+            dc.heading(doc, title, 1)
+            present = {row["case"] for row in sheet}
+            absent = sorted({c for s in data["sheets"].values() for c in (r["case"] for r in s)} - present)
+            for part, span in enumerate(_chunks(columns), start=1):
+                header = ["Case", *(columns[i] for i in span)]
+                rows = [[case_label(people, cases, row["case"]), *(row["cells"][i] for i in span)]
+                        for row in sheet]
+                extra = f" (part {part})" if len(_chunks(columns)) > 1 else ""
+                dc.add_table(doc, header, rows, font_size=8, first_column_bold=True,
+                             widths=_widths(width, len(header)),
+                             caption=numbers.table(f"Framework matrix at {label}{extra}: "
+                                                   f"cases x {'themes'}, cells hold {what}."))
+            if absent:
+                dc.note(doc, f"Did not take part at {label}: "
+                             + ", ".join(case_label(people, cases, c).split("\n")[0] for c in absent) + ".")
+    else:
+        dc.landscape_section(doc)
+        dc.heading(doc, "Cases across time points", 1)
+        all_cases = sorted({r["case"] for s in data["sheets"].values() for r in s})
+        for part, span in enumerate(_chunks(columns), start=1):
+            header = ["Case", "Time point", *(columns[i] for i in span)]
+            body, merges = [], []
+            for case in all_cases:
+                first = len(body)
+                for label, sheet in data["sheets"].items():
+                    found = next((r for r in sheet if r["case"] == case), None)
+                    cells = [found["cells"][i] for i in span] if found else [MISSING] * len(span)
+                    body.append([case_label(people, cases, case) if len(body) == first else "",
+                                 dc.wave_text(wave_rows.get(label)) or label, *cells])
+                merges.append((first, len(body) - 1))
+            extra = f" (part {part})" if len(_chunks(columns)) > 1 else ""
+            widths = _widths(width, len(header), fixed=2)
+            table = dc.add_table(doc, header, body, font_size=8, first_column_bold=True, widths=widths)
+            for first, last in merges:
+                if last > first:
+                    top = table.cell(first + 1, 0)
+                    text = top.text
+                    merged = top.merge(table.cell(last + 1, 0))
+                    for p in merged.paragraphs[1:]:
+                        p._p.getparent().remove(p._p)
+                    if merged.text != text:  # pragma: no cover (python-docx keeps the top text)
+                        merged.text = text
+            dc.add_caption(doc, numbers.table(f"Cases across time points{extra}; cells hold {what}."))
+        notes = [f"{dc.wave_text(wave_rows.get(l)) or l}: wave {l}"
+                 + (f", {wave_rows[l]['description']}" if wave_rows.get(l, {}).get("description") else "")
+                 for l in data["sheets"]]
+        for line in notes:
+            dc.note(doc, line + ".")
+        dc.note(doc, f"{MISSING}: the case did not take part at that time point.")
+    return dc.save(doc, path)
+
+
+def _widths(total: float, n: int, fixed: int = 1) -> list[float]:
+    """First column(s) narrower than the theme columns."""
+    firsts = [3.6, 2.4][:fixed]
+    rest = (total - sum(firsts)) / max(1, n - fixed)
+    return firsts + [rest] * (n - fixed)

@@ -1,0 +1,126 @@
+"""Export use cases: Word documents for supervisors and plain Markdown/CSV files.
+
+``ExportMixin`` is meant to be mixed into :class:`qualcode.project.Project`; every
+method only reads the project and writes one file (or one file per participant),
+by default into the repository's ``exports/`` folder. Exports name participants by
+study id and pseudonym only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import QualcodeError
+from . import docx_common as dc
+
+FORMATS = ("docx", "md", "csv")
+SUFFIX = {"docx": ".docx", "md": ".md", "csv": ".csv"}
+
+
+def _names(value) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.split(",")
+    names = [v.strip() for v in value if v and v.strip()]
+    return names or None
+
+
+def _suffix(output, known, default: str) -> str:
+    """The format an output file's suffix names, else ``default`` (the file check then
+    says what suffix it needs)."""
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    return suffix if suffix in known else default
+
+
+class ExportMixin:
+    """Theme summary, codebook, framework matrix, pen portraits, methods appendix,
+    coded segments."""
+
+    def _export_name(self, kind: str, suffix: str) -> str:
+        return f"{Path(self.path).stem}-{kind}{suffix}"
+
+    def export_themes(self, output: str | Path | None = None, *, themes=None,
+                      category: str | None = None, wave: str | None = None, quotes: int = 5,
+                      order: str = "codebook", coder: str | None = None,
+                      format: str | None = None) -> Path:
+        """The theme summary as .docx, .md or .csv (one row per chosen quote); the format
+        is ``format`` or else the output file's suffix."""
+        from .themes import build_summary
+
+        fmt = format or _suffix(output, FORMATS, "docx")
+        if fmt not in FORMATS:
+            raise QualcodeError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+        path = dc.output_file(output, self._export_name("themes", SUFFIX[fmt]), (SUFFIX[fmt],))
+        summary = build_summary(self, themes=_names(themes), category=category, wave=wave,
+                                quotes=quotes, order=order, coder=coder)
+        if fmt == "docx":
+            from .docx_theme import write_theme_summary
+
+            return write_theme_summary(summary, path)
+        from . import text_exports
+
+        text = (text_exports.theme_summary_markdown(summary) if fmt == "md"
+                else text_exports.theme_summary_csv(summary))
+        return dc.write_text(path, text)
+
+    def export_codebook(self, output: str | Path | None = None) -> Path:
+        from .docx_codebook import write_codebook
+
+        path = dc.output_file(output, self._export_name("codebook", ".docx"), (".docx",))
+        return write_codebook(self, path)
+
+    def export_matrix(self, output: str | Path | None = None, *, by: str = "wave",
+                      cases: str = "participant", content: str = "text",
+                      level: str = "category", themes=None, category: str | None = None,
+                      coder: str | None = None, max_chars: int = 300,
+                      waves: Sequence[str] | None = None) -> Path:
+        """The framework matrix: cases x themes, one landscape table per wave
+        (``by='wave'``) or one table whose rows are each case at each time point
+        (``by='case'``, the shape of a case-study comparison table)."""
+        from .docx_matrix import write_matrix
+
+        path = dc.output_file(output, self._export_name("matrix", ".docx"), (".docx",))
+        return write_matrix(self, path, by=by, cases=cases, content=content, level=level,
+                            themes=_names(themes), category=category, coder=coder,
+                            max_chars=max_chars, waves=_names(waves))
+
+    def export_portraits(self, output: str | Path | None = None, *, participants=None,
+                         role: str | None = None, quotes: int = 3) -> list[Path]:
+        """Pen portraits: one .docx, or one file per participant when ``output`` is a
+        folder (an existing one, or a path without a suffix or ending in a separator,
+        which must exist)."""
+        from .docx_portraits import write_portraits
+
+        if output is not None and (Path(output).is_dir() or str(output).endswith(("/", "\\"))
+                                   or not Path(output).suffix):
+            folder = dc.check_folder(Path(output))
+            return write_portraits(self, folder, per_participant=True,
+                                   participants=_names(participants), role=role, quotes=quotes)
+        path = dc.output_file(output, self._export_name("portraits", ".docx"), (".docx",))
+        return write_portraits(self, path, per_participant=False,
+                               participants=_names(participants), role=role, quotes=quotes)
+
+    def export_methods(self, output: str | Path | None = None) -> Path:
+        from .docx_methods import write_methods
+
+        path = dc.output_file(output, self._export_name("methods", ".docx"), (".docx",))
+        return write_methods(self, path)
+
+    def export_segments(self, output: str | Path | None = None, *, codes=None,
+                        include_subcodes: bool = True, wave: str | None = None,
+                        coder: str | None = None, format: str | None = None) -> Path:
+        """Every coded segment (or those of ``codes``) as CSV or Markdown."""
+        from . import text_exports
+
+        fmt = format or _suffix(output, ("csv", "md"), "csv")
+        if fmt not in ("csv", "md"):
+            raise QualcodeError(f"segments are exported as csv or md, not {fmt!r}")
+        path = dc.output_file(output, self._export_name("segments", SUFFIX[fmt]), (SUFFIX[fmt],))
+        rows = text_exports.collect_segments(self, codes=_names(codes),
+                                             include_subcodes=include_subcodes,
+                                             wave=wave, coder=coder)
+        text = (text_exports.segments_csv(rows) if fmt == "csv"
+                else text_exports.segments_markdown(self, rows))
+        return dc.write_text(path, text)

@@ -1,0 +1,223 @@
+"""SQL for the longitudinal analysis: a few bulk queries, never one per pair or cell.
+
+Attribution of a coding to a participant follows :data:`qualcode.store.codes.SEGMENT_SQL`:
+the participant mapped to the speaker of the turn that contains the coding's start,
+else the transcript's participant. Looking the turn up costs an index seek per coding,
+so it is done only for "mixed" transcripts, those with a speaker mapped to someone
+other than the transcript's participant (focus groups, a partner joining an
+interview); everywhere else the two rules give the transcript's participant anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlite_utils import Database
+
+from .db import new_guid, now, write
+
+_MIXED = (
+    "SELECT DISTINCT s.transcript_id FROM speakers s "
+    "JOIN transcripts t2 ON t2.id = s.transcript_id "
+    "WHERE s.participant_id IS NOT NULL AND s.participant_id IS NOT t2.participant_id"
+)
+_TURN_OF = (
+    "SELECT {col} FROM turns tu LEFT JOIN speakers s ON s.id = tu.speaker_id "
+    "WHERE tu.transcript_id = c.transcript_id AND tu.start <= c.start "
+    "ORDER BY tu.start DESC LIMIT 1"
+)
+PARTICIPANT_SQL = (
+    f"CASE WHEN c.transcript_id IN (SELECT transcript_id FROM mixed) "
+    f"THEN coalesce(({_TURN_OF.format(col='s.participant_id')}), t.participant_id) "
+    "ELSE t.participant_id END"
+)
+TURN_SQL = f"({_TURN_OF.format(col='tu.id')})"
+
+
+def _where(coder_ids: Sequence[int] | None, wave_ids: Sequence[int] | None,
+           code_ids: Sequence[int] | None) -> tuple[str, list]:
+    clauses, params = ["1"], []
+    for column, values in (("c.coder_id", coder_ids), ("t.wave_id", wave_ids),
+                           ("c.code_id", code_ids)):
+        if values is not None:
+            values = list(values)
+            clauses.append(f"{column} IN ({', '.join('?' for _ in values) or 'NULL'})")
+            params.extend(values)
+    return " AND ".join(clauses), params
+
+
+def transcript_map(db: Database) -> dict[int, tuple[int | None, int | None, str]]:
+    """transcript id -> (participant_id, wave_id, kind)."""
+    return {r[0]: (r[1], r[2], r[3]) for r in db.execute(
+        "SELECT id, participant_id, wave_id, kind FROM transcripts")}
+
+
+def mixed_transcripts(db: Database) -> set[int]:
+    """Transcripts where a coding's participant depends on the turn (see module doc)."""
+    return {r[0] for r in db.execute(_MIXED)}
+
+
+def cube_cells(db: Database, *, coder_ids=None, wave_ids=None, code_ids=None) -> list[tuple]:
+    """(participant_id, wave_id, code_id, codings, characters) per non-empty cell;
+    participant_id is None for codings nobody is attributed to (interviewer turns of
+    a focus group).
+
+    Two queries: counts per (transcript, code) straight off the covering index
+    ``idx_codings_identity`` for ordinary transcripts, folded into cells here; and the
+    per-turn attribution for the few mixed transcripts."""
+    where, params = _where(coder_ids, None, code_ids)
+    transcripts = transcript_map(db)
+    mixed = mixed_transcripts(db)
+    wanted = set(wave_ids) if wave_ids is not None else None
+    cells: dict[tuple, list[int]] = {}
+    for tid, kid, n, chars in db.execute(
+        "SELECT c.transcript_id, c.code_id, count(*), sum(c.end - c.start) FROM codings c "
+        f"WHERE {where} GROUP BY c.transcript_id, c.code_id",
+        params,
+    ):
+        if tid in mixed:
+            continue
+        pid, wid, _ = transcripts[tid]
+        if wanted is not None and wid not in wanted:
+            continue
+        key = (pid, wid, kid)
+        cell = cells.get(key)
+        if cell is None:
+            cells[key] = [n, chars]
+        else:
+            cell[0] += n
+            cell[1] += chars
+    if mixed:
+        where, params = _where(coder_ids, wave_ids, code_ids)
+        for pid, wid, kid, n, chars in db.execute(
+            f"WITH mixed(transcript_id) AS ({_MIXED}), "
+            f"f AS (SELECT {PARTICIPANT_SQL} AS pid, t.wave_id AS wid, c.code_id AS kid, "
+            "c.end - c.start AS len FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
+            f"WHERE c.transcript_id IN (SELECT transcript_id FROM mixed) AND {where}) "
+            "SELECT pid, wid, kid, count(*), sum(len) FROM f GROUP BY pid, wid, kid",
+            params,
+        ):
+            cell = cells.setdefault((pid, wid, kid), [0, 0])
+            cell[0] += n
+            cell[1] += chars
+    return [(*key, n, chars) for key, (n, chars) in cells.items()]
+
+
+def codings(db: Database, *, coder_ids=None, wave_ids=None, code_ids=None,
+            with_turn: bool = False) -> list[tuple]:
+    """Every coding as (transcript_id, code_id, coder_id, start, end), each
+    transcript's codings together and ordered by start (the tuple is unique: it is the
+    identity index). With ``with_turn`` a sixth column holds the id of the turn where
+    the coding starts (an index seek per coding). The participant and wave come from
+    :func:`transcript_map`, and for mixed transcripts from :func:`mixed_attribution`."""
+    where, params = _where(coder_ids, None, code_ids)
+    if wave_ids is not None:
+        marks = ", ".join("?" for _ in wave_ids) or "NULL"
+        where += f" AND c.transcript_id IN (SELECT id FROM transcripts WHERE wave_id IN ({marks}))"
+        params += list(wave_ids)
+    turn = f", {TURN_SQL}" if with_turn else ""
+    return db.execute(
+        # The identity index holds every column read here: no table lookups.
+        f"SELECT c.transcript_id, c.code_id, c.coder_id, c.start, c.end{turn} FROM codings c "
+        f"INDEXED BY idx_codings_identity WHERE {where} ORDER BY c.transcript_id, c.start, c.end",
+        params,
+    ).fetchall()
+
+
+def mixed_attribution(db: Database) -> dict[tuple, int | None]:
+    """(transcript_id, code_id, coder_id, start, end) -> participant_id for the codings
+    of mixed transcripts (the only ones where it is not the transcript's)."""
+    rows = db.execute(
+        f"WITH mixed(transcript_id) AS ({_MIXED}) "
+        f"SELECT c.transcript_id, c.code_id, c.coder_id, c.start, c.end, {PARTICIPANT_SQL} "
+        "FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
+        "WHERE c.transcript_id IN (SELECT transcript_id FROM mixed)"
+    ).fetchall()
+    return {r[:5]: r[5] for r in rows}
+
+
+def coded_texts(db: Database, *, coder_ids=None, wave_ids=None, code_ids=None) -> list[tuple]:
+    """(participant_id, wave_id, code_id, coded text, coding memo) in text order, for
+    the framework matrix."""
+    where, params = _where(coder_ids, wave_ids, code_ids)
+    return db.execute(
+        f"WITH mixed(transcript_id) AS ({_MIXED}) "
+        f"SELECT {PARTICIPANT_SQL}, t.wave_id, c.code_id, "
+        "substr(t.text, c.start + 1, c.end - c.start), c.memo "
+        "FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
+        f"WHERE {where} ORDER BY t.name, c.start, c.end",
+        params,
+    ).fetchall()
+
+
+def attendance(db: Database) -> list[tuple[int, int, str]]:
+    """(participant_id, wave_id, status) for every recorded attendance cell."""
+    return db.execute("SELECT participant_id, wave_id, status FROM attendance").fetchall()
+
+
+def participation(db: Database) -> list[tuple[int, int, str]]:
+    """(participant_id, wave_id, transcript kind): who took part in a transcript of a
+    wave, as its participant or as a mapped (non-interviewer) speaker."""
+    return db.execute(
+        "SELECT participant_id, wave_id, kind FROM transcripts "
+        "WHERE participant_id IS NOT NULL AND wave_id IS NOT NULL "
+        "UNION SELECT s.participant_id, t.wave_id, t.kind FROM speakers s "
+        "JOIN transcripts t ON t.id = s.transcript_id "
+        "WHERE s.participant_id IS NOT NULL AND t.wave_id IS NOT NULL AND s.is_interviewer = 0"
+    ).fetchall()
+
+
+CODE_KEYS = ("id", "name", "parent_id", "is_category", "codable", "colour", "position")
+
+
+def all_codes(db: Database) -> list[dict]:
+    """Live codes (merged ones are history) in tree order."""
+    rows = db.execute(
+        f"SELECT {', '.join(CODE_KEYS)} FROM codes WHERE merged_into_id IS NULL "
+        "ORDER BY parent_id IS NOT NULL, parent_id, position, name"
+    ).fetchall()
+    return [dict(zip(CODE_KEYS, r)) for r in rows]
+
+
+TRANSCRIPT_KEYS = ("id", "name", "kind", "wave_id", "participant_id", "date")
+
+
+def transcripts_in_order(db: Database) -> list[dict]:
+    """Transcripts in interview order: wave, date, then name."""
+    rows = db.execute(
+        "SELECT t.id, t.name, t.kind, t.wave_id, t.participant_id, t.date FROM transcripts t "
+        "LEFT JOIN waves w ON w.id = t.wave_id "
+        "ORDER BY w.ordinal IS NULL, w.ordinal, t.date IS NULL, t.date, t.name"
+    ).fetchall()
+    return [dict(zip(TRANSCRIPT_KEYS, r)) for r in rows]
+
+
+def transcript_code_pairs(db: Database, *, coder_ids=None) -> list[tuple[int, int]]:
+    """Distinct (transcript_id, code_id) that have at least one coding."""
+    where, params = _where(coder_ids, None, None)
+    return db.execute(
+        "SELECT DISTINCT c.transcript_id, c.code_id FROM codings c "
+        f"JOIN transcripts t ON t.id = c.transcript_id WHERE {where}",
+        params,
+    ).fetchall()
+
+
+def coder_ids(db: Database, names: Iterable[str]) -> list[int]:
+    names = list(names)
+    rows = db.execute(
+        f"SELECT id FROM coders WHERE name IN ({', '.join('?' for _ in names)})", names
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def bulk_insert_codings(db: Database, rows: Iterable[tuple[int, int, int, int, int]]) -> int:
+    """Insert (transcript_id, code_id, coder_id, start, end) rows with executemany in
+    one transaction, outside the event log (for benchmarks and bulk loaders)."""
+    stamp = now()
+    with write(db):
+        cursor = db.conn.executemany(
+            "INSERT INTO codings (guid, transcript_id, code_id, coder_id, start, end, created) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((new_guid(), *row, stamp) for row in rows),
+        )
+        return cursor.rowcount

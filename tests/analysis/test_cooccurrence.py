@@ -1,0 +1,209 @@
+"""Co-occurrence counts for each scope and measure, filters, and graph exports read back
+by networkx and by lxml. Expected values are worked out by hand from the layout in
+conftest.build_cooccurrence:
+
+    frequencies (codings): A 3, B 2, C 2, D 1, E 6, F 2 (1 by tester, 1 by zed)
+    coded characters (union): A 10+7+5 = 22, B 10+4 = 14, C 8+6 = 14, D 10, E 6, F 3
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction as Fr
+
+import networkx as nx
+import pytest
+from lxml import etree
+
+from qualcode import QualcodeError
+from qualcode.analysis.cooccurrence import table, to_graph
+from qualcode.export.graph import write_graph, write_graphs
+
+
+def edges(result, measure="count"):
+    return {(r["code_a"], r["code_b"]) if r["code_a"] < r["code_b"] else (r["code_b"], r["code_a"]):
+            r for r in table(result, measure=measure)}
+
+
+def approx(value):
+    return pytest.approx(float(value), abs=1e-4)
+
+
+def test_overlap_scope(cooc):
+    result = cooc.cooccurrence(scope="overlap")
+    rows = edges(result)
+    # A[0,10)-B[5,15): 5 chars; B-C[12,20): 3 chars; C-A[18,25): 2 chars; E-F: F[0,2)
+    # meets E[0,1), E[1,2); zed's F[2,3) meets E[2,3).
+    assert {k: r["count"] for k, r in rows.items()} == {
+        ("A", "B"): 1, ("B", "C"): 1, ("A", "C"): 1, ("E", "F"): 3}
+    assert rows[("A", "B")]["jaccard"] == approx(Fr(5, 22 + 14 - 5))
+    assert rows[("B", "C")]["jaccard"] == approx(Fr(3, 14 + 14 - 3))
+    assert rows[("A", "C")]["jaccard"] == approx(Fr(2, 22 + 14 - 2))
+    assert rows[("E", "F")]["jaccard"] == approx(Fr(3, 6 + 3 - 3))
+    assert rows[("A", "B")]["c"] == approx(Fr(1, 3 + 2 - 1))
+    assert rows[("B", "C")]["c"] == approx(Fr(1, 2 + 2 - 1))
+    assert rows[("E", "F")]["c"] == approx(Fr(3, 6 + 2 - 3))
+    assert not rows[("E", "F")]["freq_ratio_flag"]            # 6 is not > 5 * 2
+    assert (rows[("A", "B")]["n1"], rows[("A", "B")]["n2"]) == (3, 2)
+
+
+def test_turn_scope(cooc):
+    rows = edges(cooc.cooccurrence(scope="turn"))
+    # Turns: X1 {A, B, C}, X2 {A, D}, Y1 {B}, Y2 {C}, Z1 {E, F}
+    assert {k: r["count"] for k, r in rows.items()} == {
+        ("A", "B"): 1, ("A", "C"): 1, ("B", "C"): 1, ("A", "D"): 1, ("E", "F"): 1}
+    # Turns with each code: A 2, B 2, C 2, D 1
+    assert rows[("A", "B")]["jaccard"] == approx(Fr(1, 3))
+    assert rows[("A", "D")]["jaccard"] == approx(Fr(1, 2))
+    assert rows[("A", "D")]["c"] == approx(Fr(1, 3 + 1 - 1))
+    assert rows[("B", "C")]["c"] == approx(Fr(1, 3))
+    assert rows[("E", "F")]["c"] == approx(Fr(1, 6 + 2 - 1))
+
+
+def test_transcript_scope(cooc):
+    rows = edges(cooc.cooccurrence(scope="transcript"))
+    # Transcripts: X {A, B, C, D}, Y {B, C}, Z {E, F}
+    assert {k: r["count"] for k, r in rows.items()} == {
+        ("A", "B"): 1, ("A", "C"): 1, ("A", "D"): 1, ("B", "C"): 2, ("B", "D"): 1,
+        ("C", "D"): 1, ("E", "F"): 1}
+    assert rows[("B", "C")]["jaccard"] == approx(1)
+    assert rows[("A", "B")]["jaccard"] == approx(Fr(1, 2))
+    assert rows[("B", "C")]["c"] == approx(Fr(2, 2 + 2 - 2))
+    assert rows[("B", "D")]["c"] == approx(Fr(1, 2 + 1 - 1))
+
+
+def test_coder_filter_and_frequency_flag(cooc):
+    rows = edges(cooc.cooccurrence(scope="overlap", coders=["tester"]))
+    ef = rows[("E", "F")]
+    assert (ef["count"], ef["n1"], ef["n2"]) == (2, 6, 1)
+    assert ef["c"] == approx(Fr(2, 6 + 1 - 2))
+    assert ef["freq_ratio_flag"]                              # 6 > 5 * 1
+    assert not rows[("A", "B")]["freq_ratio_flag"]
+
+
+def test_wave_attribute_category_filters(cooc):
+    w2 = cooc.cooccurrence(scope="transcript", waves=["W2"])
+    assert {k: r["count"] for k, r in edges(w2).items()} == {("B", "C"): 1}
+    per_wave = cooc.cooccurrence(scope="transcript", per_wave=True)
+    assert set(per_wave) == {"W1", "W2"}
+    assert edges(per_wave["W1"])[("B", "C")]["count"] == 1
+    site_b = cooc.cooccurrence(scope="transcript", where={"site": "B"})
+    assert site_b.freq == {cooc.code("B")["id"]: 1, cooc.code("C")["id"]: 1}
+    only = cooc.cooccurrence(scope="overlap", codes=["A", "B"])
+    assert {k: r["count"] for k, r in edges(only).items()} == {("A", "B"): 1}
+    with pytest.raises(QualcodeError, match="no code"):
+        cooc.cooccurrence(category="Nope")
+    with pytest.raises(QualcodeError, match="scope"):
+        cooc.cooccurrence(scope="sentence")
+
+
+def test_minimum_weight(cooc):
+    result = cooc.cooccurrence(scope="transcript")
+    assert [(r["code_a"], r["code_b"]) for r in table(result, measure="count", minimum=2)] == [("B", "C")]
+    graph = to_graph(result, measure="c", minimum=0.5)
+    assert sorted(tuple(sorted(e)) for e in graph.edges) == [("B", "C"), ("B", "D"), ("C", "D")]
+    assert graph.nodes["A"]["frequency"] == 3          # nodes stay, even without edges
+
+
+EXPECTED_NODES = {"A": 3, "B": 2, "C": 2, "D": 1, "E": 6, "F": 2}
+EXPECTED_EDGES = {("A", "B"): 1, ("A", "C"): 1, ("A", "D"): 1, ("B", "C"): 2, ("B", "D"): 1,
+                  ("C", "D"): 1, ("E", "F"): 1}
+
+
+def _pair(a, b):
+    return (a, b) if a < b else (b, a)
+
+
+def test_graphml_read_back_by_networkx_and_lxml(cooc, tmp_path):
+    graph = to_graph(cooc.cooccurrence(scope="transcript"), measure="count")
+    path = write_graph(graph, tmp_path / "net.graphml")
+    back = nx.read_graphml(path)
+    assert {n: d["frequency"] for n, d in back.nodes(data=True)} == EXPECTED_NODES
+    assert {_pair(a, b): d["weight"] for a, b, d in back.edges(data=True)} == EXPECTED_EDGES
+    assert back.nodes["A"]["colour"] == "#e69f00"
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    tree = etree.parse(str(path))
+    keys = {(k.get("for"), k.get("attr.name")): k.get("id") for k in tree.findall("g:key", ns)}
+    freq_key, weight_key = keys[("node", "frequency")], keys[("edge", "weight")]
+    nodes = {n.get("id"): int(n.find(f"g:data[@key='{freq_key}']", ns).text)
+             for n in tree.findall(".//g:node", ns)}
+    edges_ = {_pair(e.get("source"), e.get("target")): float(e.find(f"g:data[@key='{weight_key}']", ns).text)
+              for e in tree.findall(".//g:edge", ns)}
+    assert nodes == EXPECTED_NODES
+    assert edges_ == EXPECTED_EDGES
+
+
+def test_gexf_read_back_by_networkx_and_lxml(cooc, tmp_path):
+    graph = to_graph(cooc.cooccurrence(scope="transcript"), measure="count")
+    path = write_graph(graph, tmp_path / "net.gexf")
+    back = nx.read_gexf(path)
+    assert {d["label"]: d["frequency"] for _, d in back.nodes(data=True)} == EXPECTED_NODES
+    labels = {n: d["label"] for n, d in back.nodes(data=True)}
+    assert {_pair(labels[a], labels[b]): d["weight"] for a, b, d in back.edges(data=True)} == EXPECTED_EDGES
+    tree = etree.parse(str(path))
+    root = tree.getroot()
+    ns = {"g": root.nsmap[None]}
+    attr_id = {a.get("title"): a.get("id") for a in root.findall(".//g:attributes[@class='node']/g:attribute", ns)}
+    node_label, nodes = {}, {}
+    for n in root.findall(".//g:nodes/g:node", ns):
+        node_label[n.get("id")] = n.get("label")
+        value = n.find(f"g:attvalues/g:attvalue[@for='{attr_id['frequency']}']", ns)
+        nodes[n.get("label")] = int(value.get("value"))
+    edges_ = {_pair(node_label[e.get("source")], node_label[e.get("target")]): float(e.get("weight"))
+              for e in root.findall(".//g:edges/g:edge", ns)}
+    assert nodes == EXPECTED_NODES
+    assert edges_ == EXPECTED_EDGES
+    # Gephi's viz colour of A is its code colour #e69f00.
+    first = root.find(".//g:nodes/g:node[@label='A']", ns)
+    colour = [el for el in first.iter() if etree.QName(el).localname == "color"][0]
+    assert (colour.get("r"), colour.get("g"), colour.get("b")) == ("230", "159", "0")
+
+
+def test_json_and_csv(cooc, tmp_path):
+    graph = to_graph(cooc.cooccurrence(scope="transcript"), measure="count")
+    data = json.loads(write_graph(graph, tmp_path / "net.json").read_text())
+    assert {n["id"]: n["frequency"] for n in data["nodes"]} == EXPECTED_NODES
+    assert {_pair(e["source"], e["target"]): e["weight"] for e in data["links"]} == EXPECTED_EDGES
+    lines = write_graph(graph, tmp_path / "net.csv").read_text().splitlines()
+    assert lines[0] == "source,target,weight,count,jaccard,c,freq_ratio_flag"
+    assert lines[1].startswith("B,C,2.0,2,")
+    assert len(lines) == 1 + len(EXPECTED_EDGES)
+
+
+def test_png_per_wave_share_a_layout(cooc, tmp_path):
+    per_wave = cooc.cooccurrence(scope="overlap", per_wave=True)
+    graphs = {w: to_graph(r) for w, r in per_wave.items()}
+    written = write_graphs(graphs, tmp_path / "net.png")
+    assert [p.name for p in written] == ["net_W1.png", "net_W2.png"]
+    for path in written:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(QualcodeError, match="format"):
+        write_graph(graphs["W1"], tmp_path / "net.svg")
+
+
+def test_sweep_matches_brute_force():
+    """The sweep against the definition, pair by pair, on random codings."""
+    import random
+    from itertools import combinations
+
+    from qualcode.analysis.cooccurrence import count_overlap
+
+    rng = random.Random(3)
+    rows = []
+    for t in (1, 2, 3):
+        for _ in range(60):
+            s = rng.randrange(0, 500)
+            rows.append((t, rng.randrange(1, 6), 1, s, s + rng.randint(1, 60)))
+    rows.sort(key=lambda r: (r[0], r[3], r[4]))
+    freq, chars, pairs = count_overlap(rows)
+    expected_n, cover = {}, {}
+    for a, b in combinations(rows, 2):
+        if a[0] == b[0] and a[1] != b[1] and a[3] < b[4] and b[3] < a[4]:
+            key = tuple(sorted((a[1], b[1])))
+            expected_n[key] = expected_n.get(key, 0) + 1
+    for t, k, _, s, e in rows:
+        cover.setdefault(k, set()).update((t, i) for i in range(s, e))
+    assert {k: v[0] for k, v in pairs.items() if v[0]} == expected_n
+    assert chars == {k: len(v) for k, v in cover.items()}
+    for (a, b), (_, shared) in pairs.items():
+        assert shared == len(cover[a] & cover[b])

@@ -1,0 +1,81 @@
+"""Saturation curve, attendance grid with retention, and the sample description
+(answers by hand from conftest.py)."""
+
+from __future__ import annotations
+
+from qualcode.analysis.saturation import saturation_curve
+
+
+def test_saturation_curve(longitudinal):
+    result = longitudinal.saturation(k=3)
+    points = result["points"]
+    # Interview order: wave, then name. Codes per transcript:
+    # P1_W1 {Inc, Surge, Dec, Cease, Const} 5 new; P2_W1, P3_W1, FG_W2 nothing new;
+    # P1_W2 adds Emerge; P1_W3, P2_W3 nothing new.
+    assert [p["transcript"] for p in points] == [
+        "P1_W1", "P2_W1", "P3_W1", "FG_W2", "P1_W2", "P1_W3", "P2_W3"]
+    assert [p["codes"] for p in points] == [5, 2, 1, 2, 6, 5, 1]
+    assert [p["new"] for p in points] == [5, 0, 0, 0, 1, 0, 0]
+    assert [p["cumulative"] for p in points] == [5, 5, 5, 5, 6, 6, 6]
+    assert result["distinct_codes"] == 6
+    assert (result["new_in_last_k"], result["new_share_last_k"]) == (1, round(1 / 6, 4))
+    assert longitudinal.saturation(k=2)["new_in_last_k"] == 0
+
+
+def test_saturation_by_wave(longitudinal):
+    result = longitudinal.saturation(by_wave=True, k=1)
+    waves = result["waves"]
+    assert [p["cumulative"] for p in waves["W1"]["points"]] == [5, 5, 5]
+    # W2: FG_W2 {Surge, Constant}, then P1_W2 adds Emerge, Increase, Decrease, Cease
+    assert [p["cumulative"] for p in waves["W2"]["points"]] == [2, 6]
+    assert waves["W2"]["new_in_last_k"] == 4
+    assert [p["cumulative"] for p in waves["W3"]["points"]] == [5, 5]
+
+
+def test_saturation_curve_pure():
+    transcripts = [{"id": i, "name": f"t{i}"} for i in (1, 2, 3, 4)]
+    pairs = [(1, 10), (1, 11), (2, 11), (3, 12), (4, 10)]
+    curve = saturation_curve(transcripts, pairs, k=2)
+    assert [p["cumulative"] for p in curve["points"]] == [2, 2, 3, 3]
+    assert curve["new_in_last_k"] == 1 and curve["new_share_last_k"] == round(1 / 3, 4)
+    assert saturation_curve([], [], k=3)["distinct_codes"] == 0
+
+
+def test_attendance_grid_and_retention(longitudinal):
+    grid = longitudinal.attendance_grid()
+    rows = {r["participant"]: r["status"] for r in grid["participants"]}
+    assert rows == {
+        "P1": {"W1": "interviewed", "W2": "interviewed", "W3": "interviewed"},
+        "P2": {"W1": "interviewed", "W2": "missed", "W3": "interviewed"},
+        "P3": {"W1": "interviewed", "W2": "withdrawn", "W3": "withdrawn"},
+        "T1": {"W1": "none", "W2": "focus-group", "W3": "none"},
+    }
+    summary = {s["wave"]: s for s in grid["summary"]}
+    # Baseline: P1, P2, P3 interviewed at W1; all three are due at W2 and W3.
+    assert (summary["W1"]["retained"], summary["W1"]["baseline_due"]) == (3, 3)
+    assert (summary["W2"]["retained"], summary["W2"]["baseline_due"]) == (1, 3)
+    assert (summary["W3"]["retained"], summary["W3"]["baseline_due"]) == (2, 3)
+    assert summary["W2"]["focus-group"] == 1 and summary["W2"]["observed"] == 2
+    assert summary["W2"]["missed"] == 1 and summary["W3"]["withdrawn"] == 1
+
+
+def test_describe_by_role_counts_missing(longitudinal):
+    rows = longitudinal.describe_sample(by="role")["rows"]
+    got = {(r["group"], r["attribute"], r["value"]): (r["n"], r["percent"]) for r in rows}
+    # Clients: P1 (A, F), P2 (A, M), P3 (B, no sex)
+    assert got[("client", "site", "A")] == (2, 66.7)
+    assert got[("client", "site", "B")] == (1, 33.3)
+    assert got[("client", "sex", "F")] == (1, 33.3)
+    assert got[("client", "sex", "(missing)")] == (1, 33.3)
+    assert got[("trainer", "site", "B")] == (1, 100.0)
+    assert all(r["attribute"] != "role" for r in rows)
+
+
+def test_describe_by_wave(longitudinal):
+    rows = longitudinal.describe_sample(by="wave")["rows"]
+    got = {(r["group"], r["attribute"], r["value"]): (r["n"], r["size"]) for r in rows}
+    # Observed at W2: P1 (interview) and T1 (focus group)
+    assert got[("W2", "role", "client")] == (1, 2)
+    assert got[("W2", "role", "trainer")] == (1, 2)
+    assert got[("W3", "sex", "F")] == (1, 2)
+    assert got[("W1", "site", "A")] == (2, 3)
