@@ -39,13 +39,22 @@ def pipeline(trained: bool | None = None):
 
 def sentence_spans(texts: Iterable[str], *, batch_size: int = 256) -> Iterator[list[tuple[int, int]]]:
     """For each text, its sentences as (start, end) code-point offsets into that text,
-    trimmed of surrounding white space; blank texts give no sentences."""
+    trimmed of surrounding white space; blank texts give no sentences.
+
+    Streams: texts are consumed lazily in batches (``nlp.pipe``), so memory does not
+    grow with the number of texts.
+    """
     nlp = pipeline()
-    for doc in nlp.pipe(texts, batch_size=batch_size):
+    # Each doc is paired with its text: ``doc.text`` would rebuild the string from its
+    # tokens, and doing that per sentence made splitting quadratic in the turn length.
+    if isinstance(texts, (list, tuple)):
+        pairs = zip(nlp.pipe(texts, batch_size=batch_size), texts)
+    else:
+        pairs = nlp.pipe(((t, t) for t in texts), batch_size=batch_size, as_tuples=True)
+    for doc, text in pairs:
         spans = []
         for sent in doc.sents:
             start, end = sent.start_char, sent.end_char
-            text = doc.text
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():

@@ -60,3 +60,17 @@ def file_digest(path: Path) -> str:
     import hashlib
 
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def example_project(tmp_path_factory) -> Path:
+    """The example study built once per test session by ``qualcode example DEST``.
+
+    Read-only: tests that change a project must use their own copy.
+    """
+    dest = tmp_path_factory.mktemp("example") / "example.qualcode"
+    result = CliRunner().invoke(cli, ["example", str(dest)], catch_exceptions=False,
+                                env={"QUALCODE_CODER": "tester"})
+    assert result.exit_code == 0, result.output
+    assert dest.exists()
+    return dest

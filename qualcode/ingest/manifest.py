@@ -14,8 +14,10 @@ failures are reported.
 
 from __future__ import annotations
 
+import collections
 import csv
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,15 +79,18 @@ class ManifestReport:
 def read_manifest(path: Path) -> list[ManifestRow]:
     text = normalise(decode_bytes(read_source(path), path)[0])
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "file" not in [f.strip() for f in reader.fieldnames]:
-        raise InputError(path, "is not a manifest: it needs a header row with a 'file' column")
-    rows = []
-    for index, raw in enumerate(reader):
-        if None in raw:
-            raise InputError(path, f"row {reader.line_num} has more cells than the header")
-        values = {k.strip(): (v or "") for k, v in raw.items() if k is not None}
-        if any(v.strip() for v in values.values()):
-            rows.append(ManifestRow(reader.line_num, values))
+    try:
+        if not reader.fieldnames or "file" not in [f.strip() for f in reader.fieldnames]:
+            raise InputError(path, "is not a manifest: it needs a header row with a 'file' column")
+        rows = []
+        for raw in reader:
+            if None in raw:
+                raise InputError(path, f"row {reader.line_num} has more cells than the header")
+            values = {k.strip(): (v or "") for k, v in raw.items() if k is not None}
+            if any(v.strip() for v in values.values()):
+                rows.append(ManifestRow(reader.line_num, values))
+    except csv.Error as exc:
+        raise InputError(path, f"row {reader.line_num} is not valid CSV ({exc})") from None
     return rows
 
 
@@ -136,7 +141,113 @@ def check_row(path: Path, row: ManifestRow, known_waves: set[str]) -> None:
             raise _fail(path, row, key, "per-wave attribute name is empty")
 
 
-def import_manifest(project, path: Path, *, keep_going: bool = False, progress=None) -> ManifestReport:
+#: Above this many bytes of listed files (and with more than one CPU), files are read
+#: and split into sentences in worker processes while this one stores what they
+#: return, so that parsing and storing overlap. Below it, starting processes costs
+#: more than it saves.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+MAX_WORKERS = 4
+
+
+def _available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def _parse_source(source: str, with_sentences: bool):
+    """Read one listed file, and with ``with_sentences`` split its turns into sentences
+    and count its words: ``(parsed, extra arguments of _store_parsed, error message)``.
+    Runs in a worker process: errors travel back as text (InputError cannot be
+    unpickled)."""
+    from .readers import read_transcript
+
+    try:
+        parsed = read_transcript(source)
+    except InputError as exc:
+        return None, None, str(exc)
+    extra = None
+    if with_sentences:  # and whatever else can be computed away from the database
+        from ..nlp import sentence_spans
+
+        extra = {"sentences": list(sentence_spans([parsed.text[t.start:t.end] for t in parsed.turns])),
+                 "words": len(parsed.text.split())}
+    return parsed, extra, None
+
+
+class _Sources:
+    """The listed files' parsed contents, in manifest order.
+
+    Serially, each file is read when its row is stored. With workers, up to a few
+    files per worker are read ahead in other processes (bounded, so memory does not
+    grow with the manifest) while this process stores the rows before them.
+    """
+
+    def __init__(self, folder: Path, rows: list[ManifestRow], workers: int) -> None:
+        self.sources = [str(folder / row.get("file")) for row in rows]
+        self.position = 0
+        self.pending: collections.deque = collections.deque()
+        self.executor = None
+        if workers > 0 and self.sources:
+            import concurrent.futures
+            import multiprocessing
+
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self.executor = concurrent.futures.ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context(method)
+            )
+            self.lookahead = 3 * workers
+            self._fill()
+
+    def _fill(self) -> None:
+        while len(self.pending) < self.lookahead and self.position + len(self.pending) < len(self.sources):
+            source = self.sources[self.position + len(self.pending)]
+            self.pending.append(self.executor.submit(_parse_source, source, True))
+
+    def next(self):
+        if self.executor is None:
+            source = self.sources[self.position]
+            self.position += 1
+            return _parse_source(source, False)
+        future = self.pending.popleft()
+        self.position += 1
+        self._fill()
+        return future.result()
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+    def __enter__(self) -> "_Sources":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _choose_workers(folder: Path, rows: list[ManifestRow], workers: int | None) -> int:
+    if workers is not None:
+        return max(0, workers)
+    cpus = _available_cpus()
+    if cpus < 2:
+        return 0
+    total = 0
+    for row in rows:
+        try:
+            total += (folder / row.get("file")).stat().st_size
+        except OSError:
+            pass
+    # As many workers as CPUs: storing waits for them part of the time, so one more
+    # process than CPUs keeps every CPU busy (measured: 2 workers beat 1 on 2 CPUs).
+    return min(MAX_WORKERS, cpus) if total >= PARALLEL_MIN_BYTES else 0
+
+
+def import_manifest(project, path: Path, *, keep_going: bool = False, progress=None,
+                    workers: int | None = None) -> ManifestReport:
+    """Import a manifest as one action. ``workers``: processes that read and split files
+    ahead of storing (None: chosen from the CPUs and the size of the files; 0: none)."""
     db = project.db
     rows = read_manifest(path)
     report = ManifestReport(manifest=path.name, rows=len(rows))
@@ -150,13 +261,17 @@ def import_manifest(project, path: Path, *, keep_going: bool = False, progress=N
             if not keep_going:
                 raise
             report.failures.append(str(exc))
-    total_files = sum(1 for r in good_rows if r.get("file"))
+    file_rows = [r for r in good_rows if r.get("file")]
+    total_files = len(file_rows)
     done = 0
-    with project.action("manifest.import", f"imported manifest {path.name}", undoable=False):
+    # Workers start before the transaction does, so no process is forked holding it.
+    with _Sources(path.parent, file_rows, _choose_workers(path.parent, file_rows, workers)) as sources, \
+            project.action("manifest.import", f"imported manifest {path.name}", undoable=False):
         for row in good_rows:
+            source = sources.next() if row.get("file") else None
             try:
                 with store_db.write(db):  # a savepoint: with keep_going, a row stands alone
-                    result = _apply_row(project, path, row, report)
+                    result = _apply_row(project, path, row, report, source)
                 if result is not None:
                     report.results.append(result)
             except QualcodeError as exc:
@@ -173,7 +288,8 @@ def import_manifest(project, path: Path, *, keep_going: bool = False, progress=N
     return report
 
 
-def _apply_row(project, path: Path, row: ManifestRow, report: ManifestReport) -> ImportResult | None:
+def _apply_row(project, path: Path, row: ManifestRow, report: ManifestReport,
+               source=None) -> ImportResult | None:
     db = project.db
     wave = row.get("wave") or None
     if wave and not db.execute("SELECT 1 FROM waves WHERE label = ?", [wave]).fetchone():
@@ -206,17 +322,19 @@ def _apply_row(project, path: Path, row: ManifestRow, report: ManifestReport) ->
     file = row.get("file")
     if not file:
         return None
-    from .readers import read_transcript
-
-    source = path.parent / file
-    try:
-        parsed = read_transcript(source)
-    except InputError as exc:
-        raise _fail(path, row, "file", str(exc)) from None
+    parsed, extra, error = source if source is not None else _parse_source(str(path.parent / file), False)
+    if error is not None:
+        raise _fail(path, row, "file", error)
     kind = row.get("kind") or "interview"
     participant = row.participants[0] if kind != "focus-group" and row.participants else None
+    speaker_map = parse_speaker_map(row.get("speaker_map"))
+    for label, pid in speaker_map.items():
+        if not store_study.participant_exists(db, pid):
+            raise _fail(path, row, "speaker_map",
+                        f"{label}={pid}: no participant with id {pid!r} (list them in the "
+                        "participant column or register them in an earlier row)")
     return project._store_parsed(
         parsed, participant=participant, wave=wave, kind=kind,
-        speaker_map=parse_speaker_map(row.get("speaker_map")), date=row.get("date") or None,
-        name=row.get("name") or Path(file).stem,
+        speaker_map=speaker_map, date=row.get("date") or None,
+        name=row.get("name") or Path(file).stem, **(extra or {}),
     )

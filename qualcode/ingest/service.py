@@ -3,7 +3,9 @@ speaker mapping, listing and full-text search."""
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +13,9 @@ from pathlib import Path
 from ..errors import ConflictError, NotFoundError, QualcodeError
 from ..store import schema
 from ..store import study as store_study
+from ..store import namekey as store_namekey
 from ..store import transcripts as store_tx
+from ..privacy.replace import pseudonymise_parsed
 from .model import ParsedTranscript
 from .speakers import plan_speakers
 
@@ -73,11 +77,19 @@ class IngestMixin:
 
         path = Path(path)
         parsed = read_transcript(path)
-        with self.action("transcript.import", f"imported {path.name}", undoable=False):
-            return self._store_parsed(
-                parsed, participant=participant, wave=wave, kind=kind,
-                speaker_map=speaker_map or {}, date=date, name=name or path.stem,
-            )
+        # A file already imported is reported without touching the project (not even
+        # the log: nothing was imported).
+        existing = store_tx.find_by_sha(self.db, parsed.sha256)
+        if existing:
+            return _duplicate(parsed, existing, kind=kind, participant=participant, wave=wave)
+        try:
+            with self.action("transcript.import", f"imported {path.name}", undoable=False):
+                return self._store_parsed(
+                    parsed, participant=participant, wave=wave, kind=kind,
+                    speaker_map=speaker_map or {}, date=date, name=name or path.stem,
+                )
+        except QualcodeError as exc:
+            raise _naming_file(exc, path.name) from None
 
     def _store_parsed(
         self,
@@ -89,7 +101,13 @@ class IngestMixin:
         speaker_map: Mapping[str, str],
         date: str | None,
         name: str,
+        sentences: list[list[tuple[int, int]]] | None = None,
+        words: int | None = None,
     ) -> ImportResult:
+        """Store one parsed transcript (inside the caller's action). ``sentences``, when
+        given, are the sentence spans of each turn as :func:`qualcode.nlp.sentence_spans`
+        gives them, and ``words`` the word count of the text (computed ahead, perhaps in
+        another process); else they are computed here."""
         from ..nlp import sentence_spans
         from ..project import _check_date
 
@@ -97,10 +115,16 @@ class IngestMixin:
         if kind not in schema.TRANSCRIPT_KINDS:
             raise QualcodeError(f"kind {kind!r} is not one of {', '.join(schema.TRANSCRIPT_KINDS)}")
         existing = store_tx.find_by_sha(db, parsed.sha256)
+        # Real names never reach the project: the name key is applied before storing.
+        name_key = store_namekey.mapping(db)
+        pseudonymised = pseudonymise_parsed(parsed, name_key)
+        if pseudonymised is not parsed:
+            # The text and its offsets changed: what was computed ahead no longer fits.
+            sentences = words = None
+        parsed = pseudonymised
+        speaker_map = {name_key.get(label, label): pid for label, pid in speaker_map.items()}
         if existing:
-            return ImportResult(name=existing, source=parsed.source_name, status="duplicate",
-                                kind=kind, participant=participant, wave=wave,
-                                notes=[f"{parsed.source_name} is already imported as {existing}"])
+            return _duplicate(parsed, existing, kind=kind, participant=participant, wave=wave)
         if store_tx.name_taken(db, name):
             raise ConflictError(
                 f"{parsed.source_name}: a different transcript is already named {name!r}; "
@@ -112,16 +136,22 @@ class IngestMixin:
         for label, pid in speaker_map.items():
             if not store_study.participant_exists(db, pid):
                 raise NotFoundError(f"speaker map {label}={pid}: no participant with id {pid!r}")
-        registered = {row[0] for row in db.execute("SELECT pid FROM participants")}
-        plan = plan_speakers(parsed.speakers, kind=kind, participant=participant,
+        labels = parsed.speakers
+        # Only the ids this transcript can use: a query per file over every participant
+        # made a large study's import quadratic.
+        registered = set(store_tx.participant_ids(db, labels))
+        plan = plan_speakers(labels, kind=kind, participant=participant,
                              speaker_map=speaker_map, registered=registered)
 
+        if words is None:
+            words = len(parsed.text.split())
         transcript_id = store_tx.insert_transcript(
             db, name=name, kind=kind, wave_id=wave_id, participant_id=participant_id, date=date,
             source_name=parsed.source_name, source_format=parsed.format, sha256=parsed.sha256,
             encoding=parsed.encoding, text=parsed.text, imported_by=self._coder_id(),
+            word_count=words,
         )
-        pid_to_id = dict(db.execute("SELECT pid, id FROM participants").fetchall())
+        pid_to_id = store_tx.participant_ids(db, {p for p in plan.participant_of.values() if p})
         speaker_ids = {
             label: store_tx.insert_speaker(
                 db, transcript_id, label,
@@ -137,30 +167,34 @@ class IngestMixin:
         ]
         turn_ids = store_tx.insert_turns(db, transcript_id, turn_rows)
         speeches = [parsed.text[t.start:t.end] for t in parsed.turns]
+        if sentences is None:
+            sentences = sentence_spans(speeches)
         sentence_rows = []
         seq = 0
-        for turn_id, turn, spans in zip(turn_ids, parsed.turns, sentence_spans(speeches)):
+        for turn_id, turn, spans in zip(turn_ids, parsed.turns, sentences, strict=True):
             for start, end in spans:
                 seq += 1
                 sentence_rows.append((turn_id, seq, turn.start + start, turn.start + end))
         store_tx.insert_sentences(db, transcript_id, sentence_rows)
-        store_tx.index_turns(db, list(zip(turn_ids, speeches)))
+        store_tx.index_turns(db, zip(turn_ids, speeches))
         if kind == "interview" and participant_id and wave_id:
             store_study.set_attendance(db, participant_id, wave_id, "interviewed")
         return ImportResult(
             name=name, source=parsed.source_name, status="imported", kind=kind,
             participant=participant, wave=wave, turns=len(turn_rows),
-            sentences=len(sentence_rows), words=len(parsed.text.split()),
+            sentences=len(sentence_rows), words=words,
             speakers=dict(plan.participant_of), unmapped=list(plan.unmapped),
             notes=[*parsed.warnings, *plan.notes],
         )
 
     def import_manifest(self, path: str | Path, *, keep_going: bool = False,
-                        progress: Progress | None = None):
-        """Register participants, waves and attributes and import every listed file."""
+                        progress: Progress | None = None, workers: int | None = None):
+        """Register participants, waves and attributes and import every listed file.
+        ``workers``: processes reading files ahead (None: automatic; 0: none)."""
         from .manifest import import_manifest
 
-        return import_manifest(self, Path(path), keep_going=keep_going, progress=progress)
+        return import_manifest(self, Path(path), keep_going=keep_going, progress=progress,
+                               workers=workers)
 
     # --- transcripts -------------------------------------------------------------------
 
@@ -182,12 +216,19 @@ class IngestMixin:
         speakers = {s["label"]: s for s in store_tx.speakers_of(self.db, row["id"])}
         summary = ", ".join(f"{k}={v or '-'}" for k, v in speaker_map.items())
         with self.action("speaker.map", f"{transcript}: {summary}"):
+            folded = {}
+            for known in speakers:
+                folded.setdefault(known.casefold(), []).append(known)
             for label, pid in speaker_map.items():
                 if label not in speakers:
-                    raise NotFoundError(
-                        f"{transcript} has no speaker {label!r} "
-                        f"(speakers: {', '.join(speakers) or 'none'})"
-                    )
+                    # As at import, a label may be given in any case (when that is unambiguous).
+                    same = folded.get(label.strip().casefold(), [])
+                    if len(same) != 1:
+                        raise NotFoundError(
+                            f"{transcript} has no speaker {label!r} "
+                            f"(speakers: {', '.join(speakers) or 'none'})"
+                        )
+                    label = same[0]
                 participant_id = store_study.participant_row(self.db, pid)["id"] if pid else None
                 store_tx.set_speaker_participant(self.db, speakers[label]["id"], participant_id)
 
@@ -210,17 +251,17 @@ class IngestMixin:
         if not query.strip():
             raise QualcodeError("search query is empty")
         try:
-            hits = store_tx.search_turns(self.db, query, participant=participant, wave=wave,
+            hits = store_tx.search_turns(self.db, fts_query(query), participant=participant, wave=wave,
                                          speaker=speaker, limit=limit)
         except sqlite3.OperationalError as exc:
             raise QualcodeError(f"search query {query!r} is not valid ({exc})") from None
-        pattern = _match_pattern(query)
+        pattern = _match_pattern(fts_query(query))
         texts: dict[int, str] = {}
         for hit in hits:
             text = texts.get(hit["transcript_id"])
             if text is None:
                 text = texts[hit["transcript_id"]] = store_tx.transcript_text(self.db, hit["transcript_id"])
-            speech = text[hit["start"]:hit["end"]]
+            speech = _fold_text(text[hit["start"]:hit["end"]])
             matches = []
             for m in pattern.finditer(speech) if pattern else ():
                 a, b = hit["start"] + m.start(), hit["start"] + m.end()
@@ -235,26 +276,97 @@ class IngestMixin:
         return hits
 
 
+def _duplicate(parsed: ParsedTranscript, existing: str, *, kind: str, participant: str | None,
+               wave: str | None) -> ImportResult:
+    return ImportResult(name=existing, source=parsed.source_name, status="duplicate",
+                        kind=kind, participant=participant, wave=wave,
+                        notes=[f"{parsed.source_name} is already imported as {existing}"])
+
+
+def _naming_file(exc: QualcodeError, filename: str) -> QualcodeError:
+    """The same error, its message starting with the file it is about."""
+    message = str(exc)
+    if message.startswith(f"{filename}:"):
+        return exc
+    try:
+        return type(exc)(f"{filename}: {message}")
+    except TypeError:  # an error class with another signature (InputError)
+        return QualcodeError(f"{filename}: {message}")
+
+
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+# A query token: a "phrase" (perhaps unterminated, perhaps with a prefix star), or a
+# run of anything but white space, parentheses, quotes and commas (which FTS5 syntax uses).
+_QUERY_TOKEN = re.compile(r'"(?:[^"]|"")*(?:"\*?)?|[^\s()",]+')
+# What FTS5 accepts as a bare word (letters, digits, "_", any non-ASCII character),
+# with the optional "^" (first token) and "*" (prefix) around it.
+_BAREWORD = re.compile(r"\^?[\w\u0080-\U0010ffff]+\*?")
+_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR", "+"})
+
+
+def fts_query(query: str) -> str:
+    """The query with every word FTS5 cannot take bare quoted as a phrase.
+
+    Transcripts are full of "full-time", "don't", "Leanne's" and "10:30", which FTS5
+    reads as a column filter or a syntax error; quoted, each is the phrase of its
+    tokens, which is what the researcher meant. Phrases, operators (upper case, as
+    FTS5 wants them), parentheses and NEAR(..., N) are left as written.
+    """
+
+    def fix(match: re.Match) -> str:
+        token = match.group(0)
+        if token.startswith('"') or token in _OPERATORS or _BAREWORD.fullmatch(token):
+            return token
+        if token.startswith("-") and token.strip("-"):
+            # Quoted, "-money" would find money: the opposite of what was meant.
+            raise QualcodeError(
+                f"search query {query!r}: to leave out turns with a word write NOT {token[1:]}, "
+                f"not {token} (and put it after what you are looking for)"
+            )
+        caret = "^" if token.startswith("^") else ""
+        star = "*" if token.endswith("*") else ""
+        core = token[len(caret):len(token) - len(star)]
+        if not core:
+            return token
+        return f'{caret}"{core.replace(chr(34), chr(34) * 2)}"{star}'
+
+    return _QUERY_TOKEN.sub(fix, query)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold(char: str) -> str:
+    """One character without its accents (one character for one, so offsets hold),
+    as the FTS5 index folds them (remove_diacritics)."""
+    base = unicodedata.normalize("NFD", char)[0]
+    return base if base.isalnum() == char.isalnum() else char
+
+
+def _fold_text(text: str) -> str:
+    return "".join(_fold(c) for c in text)
+
+
 def _match_pattern(query: str) -> re.Pattern | None:
-    """A regex finding, in a turn, the words and phrases an FTS5 query matched."""
+    """A regex finding, in accent-folded turn text, the words and phrases an FTS5
+    query (as :func:`fts_query` gives it) matched."""
+    # NEAR(a b, 10): the distance is not something said.
+    query = re.sub(r",\s*\d+\s*\)", ")", query)
     parts = []
-    for phrase, word in re.findall(r'"([^"]+)"|(\S+)', query):
-        if word and word.upper() in {"AND", "OR", "NOT", "NEAR"}:
+    for token in _QUERY_TOKEN.findall(query):
+        if token in _OPERATORS:
             continue
-        text = phrase or word
-        words = re.findall(r"\w+\*?", text)
+        words = re.findall(r"\w+", _fold_text(token.replace('""', '"')))
         if not words:
             continue
-        pieces = []
-        for w in words:
-            prefix = w.endswith("*")
-            w = w.rstrip("*")
-            pieces.append(re.escape(w) + (r"\w*" if prefix else r"\b"))
+        prefix = token.endswith("*")
+        pieces = [re.escape(w) + r"\b" for w in words]
+        if prefix:
+            pieces[-1] = re.escape(words[-1]) + r"\w*"
         parts.append(r"\b" + r"\W+".join(pieces))
     if not parts:
         return None
+    # Longest first, so a phrase wins over one of its own words.
+    parts.sort(key=len, reverse=True)
     return re.compile("|".join(parts), re.IGNORECASE)

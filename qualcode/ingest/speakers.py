@@ -8,6 +8,7 @@ rest are reported as unmapped, never matched on a hunch.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -17,8 +18,18 @@ INTERVIEWER_LABELS = frozenset(
 )
 
 
+# A role word, optionally numbered or named: "Interviewer 2", "Moderator B",
+# "Interviewer (Anna)", "Researcher - Sam", "Int.1".
+_NUMBERED_ROLE = re.compile(
+    r"(?:interviewer|int|moderator|mod|facilitator|co-facilitator|researcher)\.?"
+    r"(?:\s*\d{1,2}|\s+[a-z]|\s*\([^()]{1,40}\)|\s+[-–]\s+\S.{0,38})",
+    re.IGNORECASE,
+)
+
+
 def is_interviewer_label(label: str) -> bool:
-    return label.strip().rstrip(".").casefold() in INTERVIEWER_LABELS
+    label = label.strip().rstrip(".")
+    return label.casefold() in INTERVIEWER_LABELS or _NUMBERED_ROLE.fullmatch(label) is not None
 
 
 @dataclass
@@ -41,6 +52,15 @@ def plan_speakers(
 ) -> SpeakerPlan:
     plan = SpeakerPlan()
     by_fold = {label.casefold(): pid for label, pid in speaker_map.items()}
+    labels = list(labels)
+    folded = {label.casefold() for label in labels}
+    for label in speaker_map:
+        if label.casefold() not in folded:
+            # Most often a typo: say so rather than let the real label go unmapped quietly.
+            plan.notes.append(
+                f"speaker map label {label!r} matches no speaker of this transcript "
+                f"(speakers: {', '.join(labels) or 'none'})"
+            )
     respondents = []
     for label in labels:
         mapped = by_fold.get(label.casefold())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
 
@@ -18,6 +18,18 @@ TRANSCRIPT_COLUMNS = (
 def find_by_sha(db: Database, sha256: str) -> str | None:
     row = db.execute("SELECT name FROM transcripts WHERE sha256 = ?", [sha256]).fetchone()
     return row[0] if row else None
+
+
+def participant_ids(db: Database, pids) -> dict[str, int]:
+    """{pid: row id} for those of ``pids`` that are registered participants."""
+    pids = list(dict.fromkeys(pids))
+    result: dict[str, int] = {}
+    for i in range(0, len(pids), 500):  # stay under SQLite's bound-parameter limit
+        chunk = pids[i:i + 500]
+        result.update(db.execute(
+            f"SELECT pid, id FROM participants WHERE pid IN ({', '.join('?' * len(chunk))})", chunk
+        ).fetchall())
+    return result
 
 
 def name_taken(db: Database, name: str) -> bool:
@@ -39,13 +51,16 @@ def insert_transcript(
     text: str,
     imported_by: int | None,
     guid: str | None = None,
+    word_count: int | None = None,
 ) -> int:
+    if word_count is None:
+        word_count = len(text.split())
     cursor = db.execute(
         "INSERT INTO transcripts (guid, name, kind, wave_id, participant_id, date, source_name, "
         "source_format, sha256, encoding, text, char_count, word_count, imported_at, imported_by) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [guid or new_guid(), name, kind, wave_id, participant_id, date, source_name,
-         source_format, sha256, encoding, text, len(text), len(text.split()), now(), imported_by],
+         source_format, sha256, encoding, text, len(text), word_count, now(), imported_by],
     )
     return cursor.lastrowid
 
@@ -66,21 +81,21 @@ def insert_turns(db: Database, transcript_id: int, rows: Sequence[tuple]) -> lis
     first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM turns").fetchone()[0]
     db.conn.executemany(
         "INSERT INTO turns (id, transcript_id, seq, speaker_id, start, end, start_time, end_time) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(first + i, transcript_id, *row) for i, row in enumerate(rows)],
+        f"VALUES (?, {int(transcript_id)}, ?, ?, ?, ?, ?, ?)",
+        [(first + i, *row) for i, row in enumerate(rows)],
     )
     return [first + i for i in range(len(rows))]
 
 
-def insert_sentences(db: Database, transcript_id: int, rows: Sequence[tuple]) -> None:
-    """rows: (turn_id, seq, start, end)."""
+def insert_sentences(db: Database, transcript_id: int, rows: Iterable[tuple]) -> None:
+    """rows: (turn_id, seq, start, end), in any iterable (streamed to SQLite)."""
     db.conn.executemany(
-        "INSERT INTO sentences (transcript_id, turn_id, seq, start, end) VALUES (?, ?, ?, ?, ?)",
-        [(transcript_id, *row) for row in rows],
+        f"INSERT INTO sentences (transcript_id, turn_id, seq, start, end) VALUES ({int(transcript_id)}, ?, ?, ?, ?)",
+        rows,
     )
 
 
-def index_turns(db: Database, rows: Sequence[tuple[int, str]]) -> None:
+def index_turns(db: Database, rows: Iterable[tuple[int, str]]) -> None:
     """rows: (turn_id, speech). The FTS rowid is the turn id."""
     db.conn.executemany("INSERT INTO turn_fts (rowid, body) VALUES (?, ?)", rows)
 

@@ -1,0 +1,63 @@
+"""``qualcode example DEST`` builds the coded example study from transcripts_example/."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from qualcode import Project
+from qualcode.ingest.readers import read_transcript
+from qualcode.nlp import sentence_spans
+
+from ._stored import assert_offsets_sound
+from .conftest import EXAMPLE_DIR, file_digest
+
+
+def expected_turns_and_sentences() -> tuple[int, int]:
+    """Turns and sentences of every listed file, from the readers and the splitter alone."""
+    with (EXAMPLE_DIR / "manifest.csv").open(newline="", encoding="utf-8") as handle:
+        files = [row["file"] for row in csv.DictReader(handle) if row["file"]]
+    assert len(files) == 31
+    turns = sentences = 0
+    for name in files:
+        parsed = read_transcript(EXAMPLE_DIR / name)
+        turns += len(parsed.turns)
+        speeches = [parsed.turn_text(t) for t in parsed.turns]
+        sentences += sum(len(spans) for spans in sentence_spans(speeches))
+    return turns, sentences
+
+
+def test_status_of_the_example(example_project, run_cli):
+    result = run_cli("-p", example_project, "status", "--json")
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)["counts"]
+    turns, sentences = expected_turns_and_sentences()
+    assert counts == {
+        "participants": 25, "waves": 3, "transcripts": 31, "turns": turns, "sentences": sentences,
+        "codes": 40, "codings": 569, "memos": 30, "coders": 2,
+    }
+
+
+def test_example_transcripts_are_sound(example_project):
+    with Project.open(example_project) as proj:
+        names = [t["name"] for t in proj.transcripts()]
+        assert len(names) == 31
+        for name in names:
+            assert_offsets_sound(proj.transcript(name))
+        # Every scripted coding lies inside its transcript.
+        for name in names:
+            length = len(proj.transcript(name)["text"])
+            rows = proj.db.execute(
+                "SELECT c.start, c.end FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
+                "WHERE t.name = ?", [name]).fetchall()
+            assert all(0 <= start < end <= length for start, end in rows)
+        assert {c["name"] for c in proj.coders()} == {"anna", "ben"}
+
+
+def test_example_refuses_to_overwrite(example_project, run_cli):
+    before = file_digest(example_project)
+    result = run_cli("example", example_project)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {example_project.name}: already exists; remove it first to rebuild the example"]
+    assert file_digest(example_project) == before
