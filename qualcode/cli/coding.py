@@ -182,8 +182,10 @@ def code_split(project: Project, name, new_name, coding_ids, **fields) -> None:
 def code_delete(project: Project, name, force) -> None:
     """Delete code NAME (refused while it has codings or sub-codes, unless --force)."""
     result = project.delete_code(name, force=force)
+    links = result.get("memo_links_removed")
     click.echo(f"deleted {name}: {result['codings_deleted']} codings deleted, "
-               f"{result['subcodes_moved']} sub-codes moved up")
+               f"{result['subcodes_moved']} sub-codes moved up"
+               + (f", {links} memo links removed (the memos stay)" if links else ""))
 
 
 def _target(range_, turn, sentence, speaker) -> Target:

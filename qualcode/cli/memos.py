@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..project import Project
@@ -26,7 +28,8 @@ def memo() -> None:
 def memo_add(project: Project, type_, title, body, links) -> None:
     """Write a memo."""
     if body is None:
-        body = click.get_text_stream("stdin").read() if not click.get_text_stream("stdin").isatty() else ""
+        stdin = sys.stdin
+        body = "" if stdin is None or stdin.isatty() else stdin.read()
     result = project.add_memo(type_, title, body, links=links)
     click.echo(f"memo #{result['id']} written")
 

@@ -103,7 +103,7 @@ class AutocodeMixin:
         nlp = pipeline()
         attr = "LEMMA" if trained_pipeline_name() else "LOWER"
         matcher = PhraseMatcher(nlp.vocab, attr=attr)
-        chosen = [store_codes.code_by_name(self.db, c) for c in codes] if codes else [
+        chosen = [self._codable(c) for c in codes] if codes else [
             c for c in store_codes.live_codes(self.db) if c["codable"] and c["keywords"]]
         for code in chosen:
             keywords = json.loads(code["keywords"]) if code["keywords"] else []

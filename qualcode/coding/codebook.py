@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
+import uuid
 from collections.abc import Iterable, Sequence
 
 from ..errors import ConflictError, QualcodeError
@@ -14,19 +16,41 @@ from ..store import schema
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
+TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example", "colour", "stage")
+FLAG_FIELDS = ("in_vivo", "is_category", "codable")
+# Columns that cannot be empty: a None for them means "leave as it is" (or the default).
+NOT_NULL_FIELDS = ("stage", *FLAG_FIELDS)
+
+
 def clean_fields(fields: dict) -> dict:
     """Validate editable code fields; returns them as stored (keywords as JSON)."""
     result = {}
     for key, value in fields.items():
         if key not in store_codes.EDITABLE and key != "category":
             raise QualcodeError(f"{key!r} is not a field of a code")
-        if key == "stage" and value is not None and value not in schema.STAGES:
+        if value is None and (key in NOT_NULL_FIELDS or key == "category"):
+            continue
+        if key in TEXT_FIELDS and value is not None and not isinstance(value, str):
+            raise QualcodeError(f"{key} {value!r} is not text")
+        if key in TEXT_FIELDS and value is not None:
+            # Stored as the codebook file gives them back: trimmed, and nothing as NULL.
+            value = value.strip() or None
+            if value is None and key == "stage":
+                continue
+        if key in (*FLAG_FIELDS, "category") and not isinstance(value, (bool, int)):
+            raise QualcodeError(f"{key} {value!r} is not true or false")
+        if key == "stage" and value not in schema.STAGES:
             raise QualcodeError(f"stage {value!r} is not one of {', '.join(schema.STAGES)}")
         if key == "colour" and value and not COLOUR.match(value):
             raise QualcodeError(f"colour {value!r} is not #rrggbb")
-        if key == "keywords" and value is not None and not isinstance(value, str):
-            value = json.dumps([str(k) for k in value], ensure_ascii=False)
-        if key in ("in_vivo", "is_category", "codable") and value is not None:
+        if key == "keywords" and value is not None:
+            if isinstance(value, str):
+                value = [value]  # one keyword, not a JSON string or a list of letters
+            if not all(isinstance(k, (str, int, float)) and not isinstance(k, bool) for k in value):
+                raise QualcodeError(f"keywords {value!r} are not a list of words")
+            words = (" ".join(str(k).split()) for k in value)
+            value = json.dumps(list(dict.fromkeys(w for w in words if w)), ensure_ascii=False)
+        if key in FLAG_FIELDS:
             value = int(bool(value))
         if key == "category":
             result["is_category"] = int(bool(value))
@@ -43,6 +67,8 @@ def check_name(name: str) -> str:
         raise QualcodeError("code name is empty")
     if len(name) > 200:
         raise QualcodeError("code name is longer than 200 characters")
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise QualcodeError(f"code name {name!r} holds control characters")
     return name
 
 
@@ -54,6 +80,13 @@ class CodebookMixin:
         name = check_name(name)
         if store_codes.name_is_live(self.db, name):
             raise ConflictError(f"a code named {name!r} already exists")
+        if guid is not None:
+            try:
+                guid = str(uuid.UUID(str(guid)))
+            except ValueError:
+                raise QualcodeError(f"guid {guid!r} is not a UUID") from None
+            if store_codes.code_by_guid(self.db, guid):
+                raise ConflictError(f"a code with guid {guid} already exists")
         values = clean_fields(fields)
         with self.action("code.add", f"added code {name}"):
             parent_id = store_codes.code_by_name(self.db, parent)["id"] if parent else None
@@ -107,7 +140,9 @@ class CodebookMixin:
     def rename_code(self, name: str, new_name: str) -> dict:
         new_name = check_name(new_name)
         row = store_codes.code_by_name(self.db, name)
-        if new_name != name and store_codes.name_is_live(self.db, new_name):
+        if new_name == name:
+            raise QualcodeError(f"{name} is already named {new_name}: nothing to change")
+        if store_codes.name_is_live(self.db, new_name):
             raise ConflictError(f"a code named {new_name!r} already exists")
         with self.action("code.rename", f"renamed code {name} to {new_name}"):
             store_codes.update_code(self.db, row["id"], name=new_name)
@@ -146,6 +181,10 @@ class CodebookMixin:
             raise ConflictError("cannot merge a code into itself")
         if dst["id"] in store_codes.descendant_ids(self.db, src["id"]):
             raise ConflictError(f"cannot merge {source} into {target}: {target} is inside {source}")
+        if not dst["codable"] and self.db.execute(
+                "SELECT 1 FROM codings WHERE code_id = ? LIMIT 1", [src["id"]]).fetchone():
+            raise ConflictError(f"cannot merge {source} into {target}: {target} is a category "
+                                f"that is not applied to text, and {source} has codings")
         with self.action("code.merge", f"merged code {source} into {target}",
                          details={"source": src["guid"], "target": dst["guid"]}):
             moved, absorbed = store_codes.move_codings(self.db, src["id"], dst["id"])
@@ -189,18 +228,34 @@ class CodebookMixin:
                 f"code {name} has {len(codings)} codings and {len(children)} sub-codes; "
                 "merge it into another code, or delete with force"
             )
+        links = self.db.execute(
+            "SELECT count(*) FROM memo_links WHERE code_id = ? OR coding_id IN "
+            "(SELECT id FROM codings WHERE code_id = ?)", [row["id"], row["id"]]).fetchone()[0]
         with self.action("code.delete", f"deleted code {name} ({len(codings)} codings)"):
             store_codes.delete_codings(self.db, codings)
-            for child in children:
-                store_codes.update_code(self.db, child, parent_id=row["parent_id"])
             # Codes once merged into this one go with it (their codings moved long
             # ago); left behind, a NULL merged_into_id would bring them back to life.
-            self.db.execute(
-                "WITH RECURSIVE gone(id) AS (SELECT id FROM codes WHERE merged_into_id = ? "
-                "UNION ALL SELECT c.id FROM codes c JOIN gone g ON c.merged_into_id = g.id) "
-                "DELETE FROM codes WHERE id IN (SELECT id FROM gone)", [row["id"]])
+            # Deepest first, so that none of them comes back to life on the way.
+            gone = [r[0] for r in self.db.execute(
+                "WITH RECURSIVE gone(id, depth) AS (SELECT id, 1 FROM codes WHERE merged_into_id = ? "
+                "UNION ALL SELECT c.id, g.depth + 1 FROM codes c JOIN gone g ON c.merged_into_id = g.id) "
+                "SELECT id FROM gone ORDER BY depth DESC, id", [row["id"]])]
+            gone_set = set(gone) | {row["id"]}
+            # Every code under one that goes moves up: the live sub-codes (counted) and
+            # the merged ones kept for history (whose parent would block the delete).
+            for child_id, in self.db.execute(
+                    f"SELECT id FROM codes WHERE parent_id IN ({', '.join('?' for _ in gone_set)})",
+                    list(gone_set)).fetchall():
+                if child_id not in gone_set:
+                    store_codes.update_code(self.db, child_id, parent_id=row["parent_id"])
+            for code_id in gone:
+                self.db.execute("UPDATE codes SET parent_id = NULL WHERE id = ? AND parent_id IS NOT NULL",
+                                [code_id])
+            for code_id in gone:
+                self.db.execute("DELETE FROM codes WHERE id = ?", [code_id])
             self.db.execute("DELETE FROM codes WHERE id = ?", [row["id"]])
-        return {"code": name, "codings_deleted": len(codings), "subcodes_moved": len(children)}
+        return {"code": name, "codings_deleted": len(codings), "subcodes_moved": len(children),
+                "memo_links_removed": links}
 
     def code_names(self) -> list[str]:
         return [c["name"] for c in store_codes.live_codes(self.db)]

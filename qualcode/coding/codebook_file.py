@@ -22,6 +22,9 @@ from .codebook import check_name, clean_fields
 FORMAT = "qualcode-codebook"
 NODE_KEYS = {"name", "guid", "category", "codable", "colour", "color", "stage", "in_vivo",
              "definition", "inclusion", "exclusion", "example", "keywords", "children"}
+TOP_KEYS = {"format", "version", "title", "description", "codes"}
+TEXT_KEYS = ("definition", "inclusion", "exclusion", "example", "colour", "color", "stage")
+FLAG_KEYS = ("category", "codable", "in_vivo")
 FIELD_KEYS = ("definition", "inclusion", "exclusion", "example", "colour", "stage", "in_vivo",
               "keywords", "codable")
 
@@ -46,6 +49,11 @@ def read_codebook_file(path: Path) -> dict:
         raise InputError(path, "is not a qualcode codebook (no 'codes' list at the top)")
     if data.get("format", FORMAT) != FORMAT:
         raise InputError(path, f"format {data.get('format')!r} is not {FORMAT}")
+    unknown_top = {str(k) for k in data} - TOP_KEYS
+    if unknown_top:
+        raise InputError(path, f"unknown key(s) at the top: {', '.join(sorted(unknown_top))}")
+    if data.get("version", 1) != 1:
+        raise InputError(path, f"version {data.get('version')!r} is not 1 (written by a newer qualcode?)")
     seen_names: set[str] = set()
     seen_guids: set[str] = set()
 
@@ -71,6 +79,12 @@ def read_codebook_file(path: Path) -> dict:
                 if str(guid).lower() in seen_guids:
                     raise InputError(path, f"guid {guid} appears twice")
                 seen_guids.add(str(guid).lower())
+            for key in TEXT_KEYS:
+                if node.get(key) is not None and not isinstance(node[key], str):
+                    raise InputError(path, f"{key} of {name!r} is not text: {node[key]!r}")
+            for key in FLAG_KEYS:
+                if node.get(key) is not None and not isinstance(node[key], bool):
+                    raise InputError(path, f"{key} of {name!r} is not true or false: {node[key]!r}")
             keywords = node.get("keywords")
             if keywords is not None and not (isinstance(keywords, list) and all(isinstance(k, (str, int, float)) for k in keywords)):
                 raise InputError(path, f"keywords of {name!r} are not a list of words")
@@ -94,6 +108,10 @@ def _fields(node: dict) -> dict:
     return fields
 
 
+# A code's name while a load renames it (never a real name: code names have no NUL).
+_RENAMING = "\x00renaming "
+
+
 class CodebookFileMixin:
     """Load and save the codebook file."""
 
@@ -109,6 +127,7 @@ class CodebookFileMixin:
         report = {"added": [], "updated": [], "unchanged": []}
         try:
             with self.action("codebook.load", f"loaded codebook {path.name}"):
+                self._free_names_renamed_by(data["codes"])
                 for node in data["codes"]:
                     self._load_node(node, None, report)
                 if data.get("title"):
@@ -117,7 +136,23 @@ class CodebookFileMixin:
                     store_study.set_setting(self.db, "codebook_title", str(data["title"]))
         except QualcodeError as exc:
             raise QualcodeError(f"{path.name}: {exc}") from None
+        finally:
+            self._old_names = {}
         return {k: len(v) for k, v in report.items()} | {"names": report}
+
+    def _free_names_renamed_by(self, nodes: list[dict]) -> None:
+        """Codes the file renames (found by GUID) give up their old names first, so that
+        a file may swap two names, or pass a name along, in one load."""
+        for node in nodes:
+            guid = node.get("guid")
+            existing = store_codes.code_by_guid(self.db, str(guid)) if guid else None
+            if (existing is not None and existing["merged_into_id"] is None
+                    and existing["name"] != check_name(node["name"])):
+                store_codes.update_code(self.db, existing["id"],
+                                        name=f"{_RENAMING}{existing['guid']}")
+                self._old_names = getattr(self, "_old_names", {})
+                self._old_names[existing["id"]] = existing["name"]
+            self._free_names_renamed_by(node.get("children") or [])
 
     def _load_node(self, node: dict, parent_id: int | None, report: dict) -> None:
         name = check_name(node["name"])
@@ -136,7 +171,8 @@ class CodebookFileMixin:
             changes = {k: v for k, v in fields.items() if existing.get(k) != v}
             if existing["name"] != name:
                 if store_codes.name_is_live(self.db, name):
-                    raise ConflictError(f"cannot rename {existing['name']!r} to {name!r}: that name is taken")
+                    old = getattr(self, "_old_names", {}).get(code_id, existing["name"])
+                    raise ConflictError(f"cannot rename {old!r} to {name!r}: that name is taken")
                 changes["name"] = name
             if existing["parent_id"] != parent_id:
                 if parent_id is not None and (parent_id == code_id or parent_id in store_codes.descendant_ids(self.db, code_id)):
@@ -158,8 +194,9 @@ class CodebookFileMixin:
             out = {"name": code["name"], "guid": code["guid"]}
             if code["is_category"]:
                 out["category"] = True
-            if not code["codable"]:
-                out["codable"] = False
+            # A category is read as not codable unless the file says otherwise.
+            if not code["codable"] or code["is_category"]:
+                out["codable"] = bool(code["codable"])
             for key in ("colour", "stage"):
                 if code[key]:
                     out[key] = code[key]
@@ -191,7 +228,10 @@ class CodebookFileMixin:
             raise QualcodeError(f"{path.name}: folder {path.parent} does not exist")
         text = yaml.dump(self.codebook_document(), Dumper=_Dumper, sort_keys=False,
                          allow_unicode=True, width=88)
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise QualcodeError(f"{path.name}: cannot be written ({exc.strerror})") from None
         return path
 
 
@@ -199,7 +239,14 @@ class _Dumper(yaml.SafeDumper):
     """Long text as folded block scalars, so the file reads and diffs well."""
 
 
+# Line breaks other than \n: YAML reads them as breaks (folding them into spaces), so
+# text holding one is written double-quoted, where they are escaped.
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
 def _str(dumper: yaml.SafeDumper, value: str):
+    if any(b in value for b in _OTHER_BREAKS):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if len(value) > 70 or "\n" in value:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=">" if "\n" not in value else "|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)

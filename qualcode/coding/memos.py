@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..errors import QualcodeError
+from ..errors import NotFoundError, QualcodeError
 from ..store import memos as store_memos
 from ..store import schema
 from ..store import study as store_study
@@ -60,6 +60,11 @@ class MemoMixin:
             fields["type"] = type_
         adds = [store_memos.resolve_link(self.db, *parse_link(l)) for l in add_links]
         removes = [store_memos.resolve_link(self.db, *parse_link(l)) for l in remove_links]
+        for text, (column, target) in zip(remove_links, removes):
+            if not store_memos.has_link(self.db, memo_id, column, target):
+                raise NotFoundError(f"memo {memo_id} is not linked to {text}")
+        adds = [(c, t) for c, t in dict.fromkeys(adds)
+                if not store_memos.has_link(self.db, memo_id, c, t)]
         if not (fields or adds or removes):
             raise QualcodeError("nothing to change in the memo")
         with self.action("memo.edit", f"edited memo {memo_id}"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import QualcodeError
 from ..store import codes as store_codes
 from ..store import transcripts as store_tx
 
@@ -15,6 +16,8 @@ class SegmentsMixin:
                  participant: str | None = None, wave: str | None = None, role: str | None = None,
                  site: str | None = None, coder: str | None = None,
                  transcript: str | None = None) -> list[dict]:
+        if context < 0:
+            raise QualcodeError(f"context {context} is negative (give characters either side, 0 or more)")
         code_ids = self._code_ids_with_descendants([code], include_subcodes)
         filters = dict(participant=participant, wave=wave, role=role, site=site, coder=coder,
                        transcript=transcript)
@@ -27,6 +30,9 @@ class SegmentsMixin:
                 text = texts[tid] = store_tx.transcript_text(self.db, tid)
             row["text"] = text[row["start"]:row["end"]]
             row["exemplar"] = bool(row["exemplar"])
+            # The case is the interview's participant; who spoke is `speaker`, and
+            # `interviewer` says the words are the researcher's, not the participant's.
+            row["interviewer"] = bool(row["interviewer"])
             if context:
                 row["before"] = text[max(0, row["start"] - context):row["start"]]
                 row["after"] = text[row["end"]:row["end"] + context]
@@ -36,7 +42,7 @@ class SegmentsMixin:
     def group_segments(rows: list[dict], by: str) -> dict[str, list[dict]]:
         """Group segments (already in wave order) by one of :data:`GROUPINGS`."""
         if by not in GROUPINGS:
-            raise ValueError(by)
+            raise QualcodeError(f"cannot group by {by!r}: use one of {', '.join(GROUPINGS)}")
         groups: dict[str, list[dict]] = {}
         for row in rows:
             groups.setdefault(str(row.get(by) or "-"), []).append(row)

@@ -51,6 +51,8 @@ class TaggingMixin:
             match = [t for t in turns if t["seq"] == int(target.turn)]
             if not match:
                 raise NotFoundError(f"{transcript} has no turn {target.turn} (it has {len(turns)})")
+            if match[0]["end"] <= match[0]["start"]:
+                raise QualcodeError(f"turn {target.turn} of {transcript} has no text to code")
             return row, [(match[0]["start"], match[0]["end"])]
         if target.speaker is not None:
             spans = [(t["start"], t["end"]) for t in turns
@@ -104,6 +106,10 @@ class TaggingMixin:
                     continue
                 new_ids.append(store_codes.insert_coding(
                     self.db, row["id"], code_row["id"], coder_id, start, end, memo))
+            if not new_ids:
+                # Raising rolls the action back: no empty event in the log to undo.
+                raise ConflictError(
+                    f"all {len(spans)} spans of {transcript} are already coded {code} by {self.coder}")
         return self.codings_by_ids(new_ids)
 
     def apply_spans(self, spans: Iterable[tuple[str, str, int, int]], *, summary: str,
@@ -111,6 +117,8 @@ class TaggingMixin:
         """Apply many (transcript, code, start, end) at once as ONE undoable action;
         spans already coded identically by this coder are skipped."""
         spans = list(spans)
+        if not spans:
+            raise QualcodeError("nothing to code: no spans given")
         new_ids = []
         with self.action("coding.batch", summary):
             coder_id = self._coder_id()
@@ -126,6 +134,8 @@ class TaggingMixin:
                 if store_codes.find_coding(self.db, t["id"], c["id"], coder_id, start, end):
                     continue
                 new_ids.append(store_codes.insert_coding(self.db, t["id"], c["id"], coder_id, start, end, memo))
+            if not new_ids:
+                raise ConflictError(f"all {len(spans)} spans are already coded by {self.coder}")
         return self.codings_by_ids(new_ids)
 
     def untag(self, transcript: str, code: str, target: Target, *, any_coder: bool = False) -> int:

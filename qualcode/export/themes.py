@@ -181,6 +181,9 @@ def pick_quotes(rows: list[dict], n: int, spread=_role_person_wave) -> list[dict
     """Choose ``n`` segments spread over the dimensions ``spread(row)`` returns, most
     important first (default: role, participant, wave; see the module docstring).
     Pure and deterministic."""
+    # An interviewer's words are never quoted as a participant's, unless the analyst
+    # marked the segment as an exemplar on purpose.
+    rows = [r for r in rows if r["exemplar"] or not r.get("interviewer")]
     if n <= 0 or not rows:
         return []
     kept: dict[str, list[dict]] = defaultdict(list)

@@ -166,13 +166,28 @@ def codings_where(db: Database, where: str = "1", params: Sequence = ()) -> list
 
 def move_codings(db: Database, from_code: int, to_code: int) -> tuple[int, int]:
     """Re-point codings; an identical coding already under ``to_code`` absorbs its twin.
-    Returns (moved, absorbed)."""
-    twins = [r[0] for r in db.execute(
-        "SELECT a.id FROM codings a JOIN codings b ON b.code_id = ? AND b.transcript_id = a.transcript_id "
+    Nothing of the twin is lost: its memo links move to the survivor, its memo is
+    added to the survivor's, and an exemplar mark carries over. Returns (moved, absorbed)."""
+    twins = db.execute(
+        "SELECT a.id, b.id, a.memo, b.memo, a.exemplar FROM codings a JOIN codings b "
+        "ON b.code_id = ? AND b.transcript_id = a.transcript_id "
         "AND b.coder_id = a.coder_id AND b.start = a.start AND b.end = a.end WHERE a.code_id = ?",
         [to_code, from_code],
-    )]
-    delete_codings(db, twins)
+    ).fetchall()
+    for twin, survivor, twin_memo, survivor_memo, exemplar in twins:
+        memos = [m for m in (survivor_memo, twin_memo) if m]
+        memo = "\n\n".join(dict.fromkeys(memos)) or None
+        if memo != survivor_memo or exemplar:
+            db.execute(
+                "UPDATE codings SET memo = ?, exemplar = max(exemplar, ?) WHERE id = ?",
+                [memo, exemplar, survivor],
+            )
+        db.execute(
+            "DELETE FROM memo_links WHERE coding_id = ? AND memo_id IN "
+            "(SELECT memo_id FROM memo_links WHERE coding_id = ?)", [twin, survivor]
+        )
+        db.execute("UPDATE memo_links SET coding_id = ? WHERE coding_id = ?", [survivor, twin])
+    delete_codings(db, [t[0] for t in twins])
     moved = db.execute("UPDATE codings SET code_id = ? WHERE code_id = ?", [to_code, from_code]).rowcount
     return moved, len(twins)
 
@@ -181,7 +196,7 @@ def move_codings(db: Database, from_code: int, to_code: int) -> tuple[int, int]:
 
 SEGMENT_SQL = """
 SELECT c.id, c.start, c.end, c.memo, c.exemplar, k.name, d.name, t.id, t.name, t.kind,
-       w.label, w.ordinal, tu.seq, tu.start, tu.end, s.label,
+       w.label, w.ordinal, tu.seq, tu.start, tu.end, s.label, coalesce(s.is_interviewer, 0),
        coalesce(sp.pid, tp.pid), coalesce(sp.pseudonym, tp.pseudonym),
        coalesce(sp.role, tp.role), coalesce(sp.site, tp.site)
 FROM codings c
@@ -198,7 +213,7 @@ LEFT JOIN participants sp ON sp.id = s.participant_id
 """
 SEGMENT_KEYS = ("id", "start", "end", "memo", "exemplar", "code", "coder", "transcript_id",
                 "transcript", "kind", "wave", "wave_order", "turn", "turn_start", "turn_end",
-                "speaker", "participant", "pseudonym", "role", "site")
+                "speaker", "interviewer", "participant", "pseudonym", "role", "site")
 
 
 def segments(db: Database, code_ids: Sequence[int], filters: dict) -> list[dict]:

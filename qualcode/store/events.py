@@ -86,6 +86,13 @@ def _insert_row(db: Database, table: str, row_id: int, values: dict) -> None:
     )
 
 
+# Tables of identities that an action may create on the side (a coder is added the
+# first time someone codes). Undo removes such a row only if nothing refers to it any
+# more: later work that cannot be undone (an import records who imported it) may
+# refer to it, and must not make the whole undo fail. Redo adds it back if it went.
+KEPT_WHILE_USED = ("coders",)
+
+
 def _replay(db: Database, event_id: int, *, inverse: bool) -> None:
     changes = db.execute(
         "SELECT tbl, op, row_id, old, new FROM event_changes WHERE event_id = ? ORDER BY id "
@@ -95,6 +102,19 @@ def _replay(db: Database, event_id: int, *, inverse: bool) -> None:
     for table, op, row_id, old, new in changes:
         old_row = json.loads(old) if old else None
         new_row = json.loads(new) if new else None
+        if table in KEPT_WHILE_USED and op == "I":
+            if inverse:
+                # In a savepoint, so that a refused delete gives up only itself.
+                db.execute("SAVEPOINT kept_while_used")
+                try:
+                    db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
+                    db.execute("RELEASE kept_while_used")
+                except sqlite3.IntegrityError:
+                    db.execute("ROLLBACK TO kept_while_used")
+                    db.execute("RELEASE kept_while_used")
+            elif db.execute(f"SELECT 1 FROM {table} WHERE rowid = ?", [row_id]).fetchone() is None:
+                _insert_row(db, table, row_id, new_row)
+            continue
         if inverse:
             if op == "I":
                 db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])

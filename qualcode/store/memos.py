@@ -50,11 +50,14 @@ def insert_memo(db: Database, type_: str, title: str, body: str, author_id: int 
     return cursor.lastrowid
 
 
-def add_link(db: Database, memo_id: int, column: str, target_id: int) -> None:
-    exists = db.execute(
+def has_link(db: Database, memo_id: int, column: str, target_id: int) -> bool:
+    return db.execute(
         f"SELECT 1 FROM memo_links WHERE memo_id = ? AND {column} = ?", [memo_id, target_id]
-    ).fetchone()
-    if not exists:
+    ).fetchone() is not None
+
+
+def add_link(db: Database, memo_id: int, column: str, target_id: int) -> None:
+    if not has_link(db, memo_id, column, target_id):
         db.execute(f"INSERT INTO memo_links (memo_id, {column}) VALUES (?, ?)", [memo_id, target_id])
 
 

@@ -270,3 +270,17 @@ def test_example_end_to_end(example, tmp_path):
     sources = [s for _, s in quotes]
     assert len({re.search(r"[CHM]\d\d", s).group() for s in sources}) >= 15
     assert {"Baseline", "Six months", "Twelve months"} <= {s.split(", ")[1] for s in sources}
+
+
+def test_interviewer_words_are_not_quoted_as_a_participants(small, tmp_path):
+    transcript = small.transcripts()[0]["name"]
+    info = small.transcript(transcript)
+    question = next(t for t in info["turns"] if t["interviewer"])
+    small.add_code("Questions asked")
+    small.apply_spans([(transcript, "Questions asked", question["start"], question["end"])],
+                      summary="coded a question")
+    rows = small.segments("Questions asked")
+    assert rows and rows[0]["interviewer"] is True
+    assert pick_quotes(rows, 3) == []
+    small.set_exemplar(rows[0]["id"])  # the analyst can still force it in
+    assert len(pick_quotes(small.segments("Questions asked"), 3)) == 1

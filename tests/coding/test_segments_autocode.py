@@ -1,0 +1,154 @@
+"""Constant comparison listings and auto-coding suggestions."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode import QualcodeError
+from qualcode.coding.autocode import Suggestion
+from qualcode.coding.tagging import Target
+
+from .conftest import snapshot
+
+
+@pytest.fixture
+def compared(study):
+    study.add_code("Support")
+    study.add_code("Family", parent="Support")
+    study.add_code("Let down")
+    study.tag("p01_w1", "Support", Target(sentence="4.2"))   # A trainer called Sam came round.
+    study.tag("p02_w2", "Support", Target(turn=2))
+    study.tag("p01_w1", "Family", Target(sentence="6.3"))    # My daughter says...
+    study.coder = "second"
+    study.tag("p02_w2", "Support", Target(sentence="4.2"))
+    study.tag("p01_w1", "Let down", Target(sentence="1"))    # an interviewer sentence
+    study.coder = None
+    return study
+
+
+def test_segments_carry_who_when_and_where(compared):
+    rows = compared.segments("Support")
+    assert [(r["wave"], r["participant"], r["turn"]) for r in rows] == [
+        ("W1", "P01", 4), ("W2", "P02", 2), ("W2", "P02", 4)]
+    first = rows[0]
+    assert first["text"] == "A trainer called Sam came round."
+    assert first["speaker"] == "P01" and first["role"] == "client" and first["site"] == "Northgate"
+    assert first["transcript"] == "p01_w1" and first["kind"] == "interview"
+    assert first["coder"] == "tester" and first["code"] == "Support"
+    assert "before" not in first
+    assert rows[2]["coder"] == "second"
+
+
+def test_segments_context(compared):
+    [row] = compared.segments("Support", context=16, participant="P01")
+    assert row["before"] == "I rang them up. " and row["after"] == " We went walking"
+    # Context is cut at the ends of the text.
+    [start] = compared.segments("Let down", context=100)
+    assert start["before"] == "Interviewer: " and start["text"] == "Thanks for coming in today."
+    with pytest.raises(QualcodeError, match="negative"):
+        compared.segments("Support", context=-1)
+
+
+def test_segments_filters(compared):
+    texts = lambda **kw: [r["text"][:12] for r in compared.segments("Support", **kw)]
+    assert texts(participant="P02") == ["I stopped wa", "I felt let d"]
+    assert texts(wave="W1") == ["A trainer ca"]
+    assert texts(role="trainer") == ["I stopped wa", "I felt let d"]
+    assert texts(role="client") == ["A trainer ca"]
+    assert texts(site="Riverside", coder="second") == ["I felt let d"]
+    assert texts(participant="P99") == []
+    assert texts(transcript="p01_w1") == ["A trainer ca"]
+
+
+def test_segments_with_subcodes_and_grouping(compared):
+    assert len(compared.segments("Support")) == 3
+    rows = compared.segments("Support", include_subcodes=True)
+    assert len(rows) == 4
+    assert sorted({r["code"] for r in rows}) == ["Family", "Support"]
+    by_wave = compared.group_segments(rows, "wave")
+    assert list(by_wave) == ["W1", "W2"] and [len(v) for v in by_wave.values()] == [2, 2]
+    by_person = compared.group_segments(rows, "participant")
+    assert {k: len(v) for k, v in by_person.items()} == {"P01": 2, "P02": 2}
+    assert {k: len(v) for k, v in compared.group_segments(rows, "coder").items()} == {
+        "tester": 3, "second": 1}
+    with pytest.raises(QualcodeError, match="cannot group by"):
+        compared.group_segments(rows, "colour")
+
+
+def test_suggest_by_speaker_and_apply_is_one_event(study):
+    study.add_code("Client talk")
+    study.tag("p01_w1", "Client talk", Target(turn=2))
+    before = snapshot(study)
+    suggestions = study.suggest_by_speaker("Client talk", "P01")
+    assert snapshot(study) == before  # suggestions only
+    assert [s.start for s in suggestions] == [241, 384]  # turn 2 is already coded
+    assert all(isinstance(s, Suggestion) and s.code == "Client talk" for s in suggestions)
+    assert suggestions[0].reason == "turn 4 by P01"
+    events = len(study.log())
+    created = study.apply_suggestions(suggestions)
+    assert len(created) == 2 and len(study.log()) == events + 1
+    assert study.log()[-1].action == "coding.batch"
+    assert study.suggest_by_speaker("Client talk", "P01") == []
+    study.undo()
+    assert len(study.codings(code="Client talk")) == 1
+    with pytest.raises(QualcodeError, match="no suggestions"):
+        study.apply_suggestions([])
+
+
+def test_suggest_by_regex(study):
+    study.add_code("Walking")
+    found = study.suggest_by_pattern("Walking", r"walk(ing)?")
+    assert [(s.transcript, s.text) for s in found] == [
+        ("p01_w1", "We went walking together every Tuesday."),
+        ("p02_w2", "I stopped walking when the weather turned.")]
+    with_interviewer = study.suggest_by_pattern("Walking", "walking", include_interviewer=True)
+    assert len(with_interviewer) == 3
+    matches = study.suggest_by_pattern("Walking", "walk", scope="match")
+    assert [s.text for s in matches] == ["walk", "walk"]
+    turns = study.suggest_by_pattern("Walking", "walk", scope="turn")
+    assert turns[0].text.startswith("I rang them up.")
+    study.apply_suggestions(found[:1])
+    assert [s.transcript for s in study.suggest_by_pattern("Walking", "walk")] == ["p02_w2"]
+    before = snapshot(study)
+    with pytest.raises(QualcodeError, match="not a valid regular expression"):
+        study.suggest_by_pattern("Walking", "walk(")
+    with pytest.raises(QualcodeError, match="scope"):
+        study.suggest_by_pattern("Walking", "walk", scope="page")
+    with pytest.raises(QualcodeError, match="no code named"):
+        study.suggest_by_pattern("Nope", "walk")
+    with pytest.raises(QualcodeError, match="no transcript named"):
+        study.suggest_by_pattern("Walking", "walk", transcripts=["nope"])
+    assert snapshot(study) == before
+
+
+def test_suggest_by_fts_query(study):
+    study.add_code("Let down")
+    found = study.suggest_by_pattern("Let down", "service", fts=True)
+    assert [s.text for s in found] == ["I felt let down by the service, to be honest."]
+    assert study.suggest_by_pattern("Let down", '"let down"', fts=True)[0].transcript == "p02_w2"
+    with pytest.raises(QualcodeError, match="not valid"):
+        study.suggest_by_pattern("Let down", '"unclosed', fts=True)
+
+
+def test_suggest_by_keywords(study):
+    study.add_code("Health", keywords=["blood pressure", "Stone"])
+    study.add_code("Staff", keywords=["trainer"])
+    study.add_code("Cat", category=True, keywords=["walking"])
+    study.add_code("Nothing")
+    found = study.suggest_by_keywords()
+    assert sorted((s.code, s.text) for s in found) == [
+        ("Health", "I lost two stone."),
+        ("Health", "She said my blood pressure was high."),
+        ("Staff", "A trainer called Sam came round."),
+        ("Staff", "The trainer left and nobody rang me."),
+    ]
+    assert all(s.reason.startswith("keyword ") for s in found)
+    only = study.suggest_by_keywords(["Health"], scope="match")
+    assert sorted(s.text for s in only) == ["blood pressure", "stone"]
+    created = study.apply_suggestions(found)
+    assert len(created) == 4
+    assert study.suggest_by_keywords() == []
+    with pytest.raises(QualcodeError, match="category"):
+        study.suggest_by_keywords(["Cat"])
+    with pytest.raises(QualcodeError, match="no keywords"):
+        study.suggest_by_keywords(["Nothing"])

@@ -1,0 +1,273 @@
+"""Undo and redo of every coding operation, across reopening, and a property test:
+any sequence of operations followed by as many undos gives back the start exactly."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qualcode import Project, QualcodeError
+from qualcode.coding.tagging import Target
+
+from .conftest import dump, fk_problems
+
+
+def _prepare(p: Project) -> None:
+    p.add_code("Cat", category=True)
+    p.add_code("A", parent="Cat", keywords=["doctor"])
+    p.add_code("B")
+    p.add_code("A kid", parent="A")
+    p.tag("p01_w1", "A", Target(turn=2), memo="m")
+    p.tag("p01_w1", "B", Target(turn=2))
+    p.tag("p01_w1", "A", Target(turn=4))
+    p.add_memo("code", "about A", links=["code:A", "participant:P01"])
+
+
+def _first_coding(p, code):
+    return p.codings(code=code)[0]["id"]
+
+
+OPERATIONS = {
+    "add code": lambda p: p.add_code("New", parent="Cat", definition="d", keywords=["k"]),
+    "rename": lambda p: p.rename_code("A", "A2"),
+    "edit": lambda p: p.edit_code("A", definition="changed", stage="axial", colour="#abcdef"),
+    "move": lambda p: p.move_code("A kid", "B"),
+    "merge": lambda p: p.merge_codes("A", "B"),
+    "split": lambda p: p.split_code("A", "A split", [_first_coding(p, "A")]),
+    "delete force": lambda p: p.delete_code("A", force=True),
+    "delete leaf": lambda p: p.delete_code("A kid"),
+    "tag range": lambda p: p.tag("p01_w1", "B", Target(range=(5, 40)), memo="x"),
+    "tag turn": lambda p: p.tag("p02_w2", "A", Target(turn=2)),
+    "tag sentence": lambda p: p.tag("p01_w1", "B", Target(sentence="4.2")),
+    "tag speaker": lambda p: p.tag("p01_w1", "B", Target(speaker="P01")),
+    "untag": lambda p: p.untag("p01_w1", "A", Target(turn=2)),
+    "remove coding": lambda p: p.remove_coding(_first_coding(p, "B")),
+    "coding memo": lambda p: p.set_coding_memo(_first_coding(p, "B"), "new memo"),
+    "exemplar": lambda p: p.set_exemplar(_first_coding(p, "B")),
+    "add memo": lambda p: p.add_memo("theme", "t", "b", links=["code:B", "wave:W1"]),
+    "edit memo": lambda p: p.edit_memo(p.memos()[0]["id"], body="new", add_links=["code:B"],
+                                       remove_links=["code:A"]),
+    "delete memo": lambda p: p.delete_memo(p.memos()[0]["id"]),
+    "apply suggestions": lambda p: p.apply_suggestions(
+        p.suggest_by_pattern("B", r"walk|trainer", scope="sentence")),
+    "load codebook": None,  # filled in below (needs the file)
+    "set attribute": lambda p: p.set_participant("P01", {"sex": "M", "employment": "none"}),
+    "wave attribute": lambda p: p.set_participant("P02", {"hours": "10"}, wave="W2"),
+}
+
+
+def _load(p):
+    from ..conftest import CODEBOOK
+
+    p.load_codebook(CODEBOOK)
+
+
+OPERATIONS["load codebook"] = _load
+
+
+@pytest.mark.parametrize("name", list(OPERATIONS))
+def test_each_operation_undone_and_redone(study, name):
+    _prepare(study)
+    start = dump(study)
+    OPERATIONS[name](study)
+    after = dump(study)
+    assert after != start
+    undone = study.undo()
+    assert dump(study) == start
+    assert fk_problems(study) == []
+    redone = study.redo()
+    assert redone.id == undone.id
+    assert dump(study) == after
+    assert fk_problems(study) == []
+    assert [e.action for e in study.log()][-2:] == ["undo", "redo"]
+    assert study.log()[-1].target_event_id == undone.id
+
+
+def test_undo_survives_reopening_and_nothing_to_undo(study_path):
+    with Project.open(study_path) as p:
+        start = dump(p)
+        p.add_code("A")
+        p.tag("p01_w1", "A", Target(turn=2))
+        middle = dump(p)
+        p.add_memo("code", "m", links=["code:A"])
+        end = dump(p)
+    with Project.open(study_path) as p:
+        assert p.undo().action == "memo.add"
+        assert dump(p) == middle
+    with Project.open(study_path) as p:
+        p.undo()
+        p.undo()
+        assert dump(p) == start
+        # The participants and waves of the template are older undoable events;
+        # undo them all, then there is nothing left.
+        while True:
+            try:
+                p.undo()
+            except QualcodeError as exc:
+                assert str(exc).startswith("cannot undo") or str(exc) == "nothing to undo"
+                break
+    with Project.open(study_path) as p:
+        for _ in range(3):
+            p.redo()
+        # Redo goes oldest-undone first; after all redos the end state is back.
+        while True:
+            try:
+                p.redo()
+            except QualcodeError as exc:
+                assert str(exc) == "nothing to redo"
+                break
+        assert dump(p) == end
+
+
+def test_nothing_to_undo_in_a_new_project(project):
+    with pytest.raises(QualcodeError, match="^nothing to undo$"):
+        project.undo()
+    with pytest.raises(QualcodeError, match="^nothing to redo$"):
+        project.redo()
+    project.add_code("A")
+    project.undo()
+    with pytest.raises(QualcodeError, match="^nothing to undo$"):
+        project.undo()
+    assert project.redo().action == "code.add"
+
+
+def test_new_action_discards_redo(study):
+    study.add_code("A")
+    study.undo()
+    study.add_code("B")
+    with pytest.raises(QualcodeError, match="nothing to redo"):
+        study.redo()
+    assert study.code_names() == ["B"]
+    statuses = {e.summary: e.status for e in study.log() if e.undoable}
+    assert statuses["added code A"] == "discarded"
+
+
+def test_undo_blocked_by_later_non_undoable_work(study, tmp_path):
+    """A participant that an (un-undoable) import now depends on cannot be un-added."""
+    study.add_participant("P03")
+    (tmp_path / "p03.txt").write_text("Interviewer: Hello.\n\nP03: Hi there.\n", encoding="utf-8")
+    study.import_transcript(tmp_path / "p03.txt", participant="P03", wave="W1")
+    before = dump(study)
+    with pytest.raises(QualcodeError, match="cannot undo .* later work depends on it"):
+        study.undo()
+    assert dump(study) == before
+
+
+# --- property test -------------------------------------------------------------------
+
+CODE_NAMES = ["A", "B", "C", "D"]
+SPANS = [(13, 40), (102, 129), (102, 200), (130, 166), (241, 329), (384, 471), (20, 150)]
+
+op = st.one_of(
+    st.tuples(st.just("add"), st.sampled_from(CODE_NAMES), st.sampled_from([None, *CODE_NAMES])),
+    st.tuples(st.just("rename"), st.sampled_from(CODE_NAMES), st.sampled_from(CODE_NAMES)),
+    st.tuples(st.just("move"), st.sampled_from(CODE_NAMES), st.sampled_from([None, *CODE_NAMES])),
+    st.tuples(st.just("merge"), st.sampled_from(CODE_NAMES), st.sampled_from(CODE_NAMES)),
+    st.tuples(st.just("split"), st.sampled_from(CODE_NAMES), st.sampled_from(CODE_NAMES)),
+    st.tuples(st.just("delete"), st.sampled_from(CODE_NAMES), st.just(None)),
+    st.tuples(st.just("tag"), st.sampled_from(CODE_NAMES), st.sampled_from(SPANS)),
+    st.tuples(st.just("untag"), st.sampled_from(CODE_NAMES), st.sampled_from(SPANS)),
+    st.tuples(st.just("memo"), st.sampled_from(CODE_NAMES), st.booleans()),
+    st.tuples(st.just("edit memo"), st.sampled_from(CODE_NAMES), st.text(max_size=5)),
+    st.tuples(st.just("attribute"), st.sampled_from(["P01", "P02"]),
+              st.sampled_from([None, "x", "y"])),
+)
+
+
+def _apply(p: Project, kind: str, a, b) -> None:
+    """Run one operation; a refusal (QualcodeError) counts as no operation."""
+    if kind == "add":
+        p.add_code(a, parent=b, definition=f"def {a}")
+    elif kind == "rename":
+        p.rename_code(a, b)
+    elif kind == "move":
+        p.move_code(a, b)
+    elif kind == "merge":
+        p.merge_codes(a, b)
+    elif kind == "split":
+        ids = [c["id"] for c in p.codings(code=a)][:1]
+        p.split_code(a, b, ids)
+    elif kind == "delete":
+        p.delete_code(a, force=True)
+    elif kind == "tag":
+        p.tag("p01_w1", a, Target(range=b), memo=a)
+    elif kind == "untag":
+        p.untag("p01_w1", a, Target(range=b))
+    elif kind == "memo":
+        links = [f"code:{a}"]
+        codings = p.codings(code=a) if b else []
+        links += [f"coding:{c['id']}" for c in codings[:1]]
+        p.add_memo("code", f"memo on {a}", links=links)
+    elif kind == "edit memo":
+        memos = p.memos(link=f"code:{a}")
+        if not memos:
+            raise QualcodeError("no memo")
+        p.edit_memo(memos[0]["id"], body=b or "empty", add_links=["wave:W1"])
+    elif kind == "attribute":
+        p.set_participant(a, {"sex": b, "group": a + str(b)})
+
+
+@pytest.fixture(scope="module")
+def property_template(template_file, tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("prop") / "base.qualcode"
+    shutil.copyfile(template_file, path)
+    with Project.open(path) as p:
+        p.add_code("A")
+        p.add_code("B", parent="A")
+        p.tag("p01_w1", "A", Target(range=(102, 200)))
+        p.tag("p01_w1", "B", Target(range=(102, 200)))
+        p.add_memo("code", "memo on A", links=["code:A"])
+    return str(path)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(ops=st.lists(op, min_size=1, max_size=12))
+def test_any_sequence_then_as_many_undos_restores_the_start(property_template, tmp_path, ops):
+    path = tmp_path / f"prop-{time.monotonic_ns()}.qualcode"
+    shutil.copyfile(property_template, path)
+    with Project.open(path) as p:
+        start = dump(p)
+        done = 0
+        for kind, a, b in ops:
+            try:
+                _apply(p, kind, a, b)
+                done += 1
+            except QualcodeError:
+                pass
+            assert fk_problems(p) == []
+        after = dump(p)
+        for _ in range(done):
+            p.undo()
+            assert fk_problems(p) == []
+        assert dump(p) == start
+        for _ in range(done):
+            p.redo()
+        assert dump(p) == after
+        with pytest.raises(QualcodeError, match="nothing to redo"):
+            p.redo()
+    path.unlink()
+
+
+def test_undo_of_a_new_coders_first_coding_after_they_imported(study, tmp_path):
+    """The coder row a first coding creates is kept on undo while a later import (not
+    undoable) records that coder as its importer: it must not block the undo."""
+    study.add_code("A")
+    study.coder = "passer-by"
+    study.tag("p01_w1", "A", Target(turn=4))
+    study.undo()
+    assert "passer-by" not in [c["name"] for c in study.coders()]  # unused: removed
+    study.coder = "newcomer"
+    study.tag("p01_w1", "A", Target(turn=2))
+    (tmp_path / "late.txt").write_text("Interviewer: Hi.\n\nP01: Hello again.\n", encoding="utf-8")
+    study.import_transcript(tmp_path / "late.txt", participant="P01", wave="W2")
+    assert study.undo().action == "coding.add"
+    assert study.codings() == []
+    assert "newcomer" in [c["name"] for c in study.coders()]
+    assert study.redo().action == "coding.add"
+    assert [c["coder"] for c in study.codings()] == ["newcomer"]
+    assert fk_problems(study) == []
