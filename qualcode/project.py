@@ -53,6 +53,7 @@ def _check_pid(pid: str) -> str:
 from .analysis.agreement_service import AgreementMixin  # noqa: E402
 from .analysis.service import AnalysisMixin  # noqa: E402
 from .coding.service import CodingMixin  # noqa: E402  (mixins import store helpers only)
+from .exchange.service import ExchangeMixin  # noqa: E402
 from .export.service import ExportMixin  # noqa: E402
 from .ingest.service import IngestMixin  # noqa: E402
 from .privacy.service import PrivacyMixin  # noqa: E402
@@ -60,7 +61,7 @@ from .team.service import TeamMixin  # noqa: E402
 
 
 class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin, AnalysisMixin,
-              ExportMixin):
+              ExportMixin, ExchangeMixin):
     """An open project file."""
 
     def __init__(self, db: Database, path: Path) -> None:

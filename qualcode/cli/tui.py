@@ -1,0 +1,29 @@
+"""``qualcode tui [PATH]``: open the terminal UI (plain ``qualcode`` does too).
+
+Textual is imported inside the command only, so the core and every other command
+start without it.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .common import find_project_path
+
+
+def run_tui(path: str | None, coder: str | None) -> None:
+    """Open the TUI on the project found as every command finds it."""
+    from ..tui.app import make_app  # noqa: PLC0415  (keep textual out of other commands)
+
+    app = make_app(find_project_path(path), coder=coder)
+    app.run()
+
+
+@click.command("tui")
+@click.argument("path", required=False, metavar="[PATH]")
+@click.option("--coder", default=None, metavar="NAME", help="Who is coding.")
+@click.pass_context
+def tui(ctx: click.Context, path: str | None, coder: str | None) -> None:
+    """Open the terminal UI on a project (default: found as other commands find it)."""
+    root = ctx.find_root().params
+    run_tui(path or root.get("project_path"), coder or root.get("coder"))
