@@ -23,13 +23,14 @@ $(EXAMPLE): $(STAMP)
 example: $(EXAMPLE)
 
 run: $(EXAMPLE)
-	$(BIN)/qualcode -p $(EXAMPLE) status
+	$(BIN)/qualcode tui $(EXAMPLE)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
+# make bench [BENCH_ARGS="--size medium --json bench.json"]; see benchmarks/run.py --help
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(EXAMPLE) $(EXAMPLE)-wal $(EXAMPLE)-shm

@@ -19,7 +19,7 @@ from .common import QualcodeGroup
 def cli(ctx: click.Context, project_path: str | None, coder: str | None) -> None:
     """qualcode: qualitative longitudinal coding in the terminal."""
     if ctx.invoked_subcommand is None:  # plain `qualcode` opens the terminal UI
-        tui.run_tui(project_path, coder)
+        tui.run_tui(project_path, coder, ctx)
 
 
 cli.add_command(study.init)

@@ -8,15 +8,24 @@ from __future__ import annotations
 
 import click
 
+from ..errors import QualcodeError
 from .common import find_project_path
 
 
-def run_tui(path: str | None, coder: str | None) -> None:
-    """Open the TUI on the project found as every command finds it."""
+def run_tui(path: str | None, coder: str | None, ctx: click.Context | None = None) -> None:
+    """Open the TUI on the project found as every command finds it. For plain
+    ``qualcode`` (``ctx`` given) with no project to find, show the help instead."""
+    try:
+        project_path = find_project_path(path)
+    except QualcodeError as exc:
+        if ctx is None:
+            raise
+        click.echo(ctx.get_help())
+        click.echo(f"\n(no terminal UI: {exc})")
+        return
     from ..tui.app import make_app  # noqa: PLC0415  (keep textual out of other commands)
 
-    app = make_app(find_project_path(path), coder=coder)
-    app.run()
+    make_app(project_path, coder=coder).run()
 
 
 @click.command("tui")

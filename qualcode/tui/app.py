@@ -1,0 +1,186 @@
+"""The qualcode terminal app: ``make_app(path)`` builds it for the CLI and the tests.
+
+The app owns one open :class:`~qualcode.project.Project` (used on the main thread
+only); thread workers open their own. Screens call the core, never SQL.
+"""
+
+from __future__ import annotations
+
+import gc
+from functools import partial
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ..errors import QualcodeError
+from ..project import Project
+
+
+class QualcodeCommands(Provider):
+    """Command palette: every action, code, participant and transcript."""
+
+    async def startup(self) -> None:
+        app = self.app
+        project = app.project
+        entries: list[tuple[str, object, str]] = [
+            (f"Go: {label}", partial(app.run_action, action), help_)
+            for label, action, help_ in app.PALETTE_ACTIONS
+        ]
+        for code in project.codes():
+            entries.append((f"Code: {code['name']}", partial(app.open_codebook, code["name"]),
+                            "show in the codebook"))
+            if code["codings"]:
+                entries.append((f"Compare: {code['name']}", partial(app.open_comparison, code["name"]),
+                                f"{code['codings']} segments side by side"))
+        for person in project.participants():
+            entries.append((f"Participant: {person['pid']} {person['pseudonym'] or ''}".rstrip(),
+                            partial(app.open_participant, person["pid"]),
+                            f"{person['role'] or ''} {person['site'] or ''}".strip()))
+        for t in project.transcripts():
+            entries.append((f"Transcript: {t['name']}", partial(app.open_transcript, t["name"]),
+                            f"{t['kind']}, {t['codings']} codings"))
+        self.entries = entries
+
+    async def discover(self) -> Hits:
+        for label, callback, help_ in self.entries:
+            if label.startswith("Go: "):
+                yield DiscoveryHit(label, callback, help=help_)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, callback, help_ in self.entries:
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), callback, help=help_)
+
+
+class QualcodeApp(App):
+    """Keyboard-first qualitative coding."""
+
+    CSS_PATH = Path(__file__).parent / "qualcode.tcss"  # absolute: subclasses live elsewhere
+    TITLE = "qualcode"
+    COMMANDS = App.COMMANDS | {QualcodeCommands}
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "help"),
+        Binding("f2", "home", "home"),
+        Binding("f3", "codebook", "codebook"),
+        Binding("f4", "compare", "compare"),
+        Binding("f5", "memos", "memos"),
+        Binding("u", "undo", "undo"),
+        Binding("ctrl+r", "redo", "redo"),
+        Binding("ctrl+q", "quit", "quit", show=False),
+    ]
+    PALETTE_ACTIONS = [
+        ("Study home", "home", "the participant x wave grid"),
+        ("Codebook", "codebook", "add, rename, merge, split, delete codes"),
+        ("Constant comparison", "compare", "a code's segments side by side"),
+        ("Memos", "memos", "every memo, filtered, editable"),
+        ("Undo", "undo", "undo the last action"),
+        ("Redo", "redo", "redo what was undone"),
+        ("Help", "help", "every key"),
+        ("Quit", "quit", "leave qualcode (everything is saved)"),
+    ]
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+        self.last_action = ""
+        self.generation = 0  # bumped by every saved change; screens compare on resume
+
+    def on_mount(self) -> None:
+        from .screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+
+    def on_unmount(self) -> None:
+        self.project.close()
+
+    # --- navigation --------------------------------------------------------------------
+
+    def _home_on_top(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_home(self) -> None:
+        self._home_on_top()
+
+    def action_codebook(self) -> None:
+        self.open_codebook(None)
+
+    def action_compare(self) -> None:
+        self.open_comparison(None)
+
+    def action_memos(self) -> None:
+        from .screens.memos import MemosScreen
+
+        if not isinstance(self.screen, MemosScreen):
+            self.push_screen(MemosScreen())
+
+    def open_transcript(self, name: str, span: tuple[int, int] | None = None) -> None:
+        from .screens.coding import CodingScreen
+
+        self.push_screen(CodingScreen(name, span=span))
+
+    def open_codebook(self, code: str | None) -> None:
+        from .screens.codebook import CodebookScreen
+
+        if isinstance(self.screen, CodebookScreen):
+            self.screen.select(code)
+        else:
+            self.push_screen(CodebookScreen(code))
+
+    def open_comparison(self, code: str | None) -> None:
+        from .screens.comparison import ComparisonScreen
+
+        self.push_screen(ComparisonScreen(code))
+
+    def open_participant(self, pid: str) -> None:
+        from .screens.participant import ParticipantScreen
+
+        self.push_screen(ParticipantScreen(pid))
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # --- undo / redo -------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        self._history(self.project.undo, "undid")
+
+    def action_redo(self) -> None:
+        self._history(self.project.redo, "redid")
+
+    def _history(self, step, verb: str) -> None:
+        try:
+            event = step()
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.last_action = f"{verb}: {event.summary}"
+        self.generation += 1
+        self.screen._generation = self.generation
+        self.notify(self.last_action, timeout=2)
+        reload = getattr(self.screen, "reload", None)
+        if reload:
+            reload()
+        from .widgets.status_line import StatusLine
+
+        for line in self.screen.query(StatusLine):
+            line.update_status()
+
+
+def make_app(path: str | Path, coder: str | None = None) -> QualcodeApp:
+    """Open the project and build the app (shared by the CLI and the tests)."""
+    project = Project.open(path)
+    if coder:
+        project.coder = coder
+    # Long-lived objects (the project, later the transcript rows) should not be walked
+    # by every full garbage collection: those are the p95 frame spikes.
+    gc.collect()
+    gc.freeze()
+    return QualcodeApp(project)

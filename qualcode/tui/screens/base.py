@@ -1,0 +1,53 @@
+"""What every screen shares: the status line, the footer, reloading after changes."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ...errors import QualcodeError
+from ..widgets.status_line import StatusLine
+
+
+class BaseScreen(Screen):
+    """A screen that reloads its data when it comes back into view or after undo."""
+
+    BINDINGS = [Binding("escape", "back", "back")]
+
+    @property
+    def project(self):
+        return self.app.project
+
+    def reload(self) -> None:
+        """Re-read what the screen shows from the project (override)."""
+
+    def on_screen_resume(self) -> None:
+        for line in self.query(StatusLine):
+            line.update_status()
+        # Re-read only if something was saved elsewhere since this screen last looked
+        # (closing a dialog must not rebuild the screen under the user's cursor).
+        seen = getattr(self, "_generation", None)
+        self._generation = self.app.generation
+        if seen is not None and seen != self.app.generation:
+            self.reload()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def attempt(self, func, *args, **kwargs):
+        """Call the core; show its error as a notification instead of crashing."""
+        try:
+            return func(*args, **kwargs)
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error", title="Not done")
+            return None
+
+    def saved(self, summary: str) -> None:
+        """Say what was just saved on the status line (no toast: a toast per coded
+        sentence is noise, and its animation costs frames on long transcripts)."""
+        self.app.last_action = summary
+        self.app.generation += 1
+        self._generation = self.app.generation
+        for line in self.query(StatusLine):
+            line.update_status()

@@ -1,0 +1,384 @@
+"""The coding screen: the transcript on the left, the codebook tree on the right.
+
+Read, select (``s`` sentence, ``t`` turn, ``v`` from here, shift+arrows), press ``c``,
+type two letters, Enter. Every change goes through the core and is saved at once.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+
+from rich.text import Text
+from textual import work
+from textual._context import active_app
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Label, Tree
+
+from ...coding.tagging import Target
+from ...project import Project
+from ..dialogs import ChoiceDialog, MemoDraft, MemoEditor, TextInputDialog
+from ..widgets.code_picker import CodePicker, in_vivo_name
+from ..widgets.key_footer import KeyFooter
+from ..widgets.status_line import StatusLine
+from ..widgets.transcript_view import (
+    TranscriptView,
+    sorted_spans,
+    spans_by_row,
+    usable_turns,
+    wrap_rows,
+)
+from .base import BaseScreen
+
+
+class PositionLine(Widget):
+    """Where the cursor is. Repaints without a layout pass (a ``Static.update`` costs
+    an extra frame tens of milliseconds later, on every key press)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = Text("")
+
+    def show(self, text: Text) -> None:
+        self.text = text
+        self.refresh()
+
+    def render(self) -> Text:
+        return self.text
+
+
+class CodingScreen(BaseScreen):
+    """Code one transcript."""
+
+    BINDINGS = [
+        Binding("c", "code", "code"),
+        Binding("x", "uncode", "uncode"),
+        Binding("m", "memo", "memo"),
+        Binding("slash", "search", "search"),
+        Binding("n", "uncoded(1)", "uncoded"),
+        Binding("N", "uncoded(-1)", "prev uncoded", show=False),
+        Binding("tab", "switch_pane", "codebook/text", show=False),
+    ]
+
+    def __init__(self, name: str, *, span: tuple[int, int] | None = None) -> None:
+        super().__init__()
+        self.transcript_name = name
+        self.span = span
+        self.codes: list[dict] = []
+        self.counts_here: dict[str, int] = {}
+        self.nodes: dict[str, object] = {}
+        self.recent: list[str] = []
+        self.last_search = ""
+        self.loaded = False  # codings drawn: coding keys work
+        self.shown = False  # text painted
+        self._mounted = False
+        self._pending: tuple | None = None
+        self._codings_pending: tuple | None = None
+
+        # Start reading now, before the screen is even mounted: the read (in a thread
+        # worker of the app, on its own connection) and building the screen overlap.
+        app = active_app.get()
+        self._started = app.generation
+        app.run_worker(self.load_transcript, thread=True, group="load", exit_on_error=True)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="coding"):
+            with Vertical(id="text-pane"):
+                yield Label(self.transcript_name, id="doc-title", classes="pane-title")
+                yield TranscriptView(id="transcript")
+                yield PositionLine(id="position")
+            with Vertical(id="code-pane"):
+                yield Label("Codebook (here / all)", classes="pane-title")
+                yield Tree("codes", id="codebook")
+        yield StatusLine(id="status")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        view = self.query_one(TranscriptView)
+        view.on_change = self._update_position
+        self.query_one(Tree).show_root = False
+        self.query_one("#doc-title", Label).update(f"{self.transcript_name}  ·  reading…")
+        self._mounted = True
+        if self._pending:  # the text arrived before the screen was up
+            self._loaded(*self._pending)
+
+    def load_transcript(self) -> None:
+        """Read the text on this thread's own connection and wrap it here too, so the
+        main thread only has to paint."""
+        app = self.app
+        with Project.open(app.project.path) as project:
+            project.coder = app.project.coder
+            doc, codes = project.transcript(self.transcript_name), project.codes()
+        rows = None
+        for _ in range(100):  # the width is known once the screen is laid out (~0.1 s)
+            view = self._view_if_laid_out()
+            if view is not None:
+                width = view.text_width
+                rows = (width, wrap_rows(doc["text"], usable_turns(doc), width))
+                break
+            time.sleep(0.005)
+        app.call_from_thread(self._loaded, doc, codes, rows)
+
+    def _view_if_laid_out(self) -> TranscriptView | None:
+        if not self._mounted:
+            return None
+        view = self.query_one(TranscriptView)
+        return view if view.scrollable_content_region.width > 0 else None
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_codings(self) -> None:
+        """Read the codings (10,000 take a few hundred ms) and sort them onto rows,
+        after the text is on screen: earlier, this thread would hold the GIL and delay
+        that first frame."""
+        generation = self._started
+        with Project.open(self.app.project.path) as project:
+            codings = project.codings(transcript=self.transcript_name)
+        view = self.query_one(TranscriptView)
+        rows, starts = view._rows, view._row_starts
+        spans = sorted_spans(codings)
+        indexed = (rows, spans, spans_by_row(starts, spans))
+        self.app.call_from_thread(self._codings_loaded, codings, generation, indexed)
+
+    def _loaded(self, doc: dict, codes: list[dict], rows: tuple | None = None) -> None:
+        if not self._mounted:
+            self._pending = (doc, codes, rows)
+            return
+        self.doc = doc
+        view = self.query_one(TranscriptView)
+        self._set_codes(codes, [])
+        view.load(doc, [], self.colours, rows=rows)
+        self._title(0)
+        if self.span:
+            view.go_to(*self.span)
+        view.focus()
+        self.shown = True
+        self._update_position()
+        self.call_after_refresh(self.load_codings)
+
+    def _codings_loaded(self, codings: list[dict], generation: int,
+                        indexed: tuple | None = None) -> None:
+        self.loaded = True
+        if generation != self.app.generation:
+            self.reload()  # something was saved meanwhile: read again, in order
+        else:
+            self._set_codes(self.codes, codings)
+            self.query_one(TranscriptView).set_codings(codings, indexed=indexed)
+            self._title(len(codings))
+        self._update_position()
+        # The document's rows and strings live as long as the screen: keep them out of
+        # the garbage collector's full passes (the p95 frame spikes on long transcripts).
+        self.call_after_refresh(gc.freeze)
+
+    def on_unmount(self) -> None:
+        # Let this transcript's objects be collected again once the screen is gone.
+        gc.unfreeze()
+
+    def _title(self, codings: int) -> None:
+        doc = self.doc
+        who = " · ".join(x for x in (doc.get("participant"), doc.get("wave"), doc.get("kind")) if x)
+        self.query_one("#doc-title", Label).update(
+            Text.assemble((doc["name"], "bold"), f"  {who}  ·  {len(doc['turns'])} turns · "
+                          f"{doc['char_count']:,} characters · ",
+                          (f"{codings} codings" if self.loaded else "loading codings…")))
+
+    def _set_codes(self, codes: list[dict], codings: list[dict]) -> None:
+        self.codes = codes
+        self.colours = {c["name"]: c["colour"] for c in codes}
+        self.counts_here = {}
+        for c in codings:
+            self.counts_here[c["code"]] = self.counts_here.get(c["code"], 0) + 1
+        self._build_tree()
+
+    def _label(self, code: dict) -> Text:
+        here = self.counts_here.get(code["name"], 0)
+        style = "dim italic" if not code["codable"] else ""
+        return Text.assemble(("■ ", code["colour"] or "#888888"), (code["name"], style),
+                             (f"  {here}/{code['codings']}", "cyan" if here else "dim"))
+
+    def _build_tree(self) -> None:
+        tree = self.query_one(Tree)
+        tree.clear()
+        self.nodes = {}
+        parents = {c["parent"] for c in self.codes}
+        for code in self.codes:
+            parent = self.nodes.get(code["parent"], tree.root)
+            if code["name"] in parents:
+                node = parent.add(self._label(code), data=code["name"], expand=True)
+            else:
+                node = parent.add_leaf(self._label(code), data=code["name"])
+            self.nodes[code["name"]] = node
+        tree.root.expand()
+
+    def reload(self) -> None:
+        """After undo/redo or an edit elsewhere: re-read codings and codes."""
+        if not self.loaded:
+            return
+        codings = self.project.codings(transcript=self.transcript_name)
+        self._set_codes(self.project.codes(), codings)
+        self.query_one(TranscriptView).set_codings(codings, self.colours)
+        self._title(len(codings))
+        self._update_position()
+
+    # --- status of the cursor ----------------------------------------------------------
+
+
+    def _update_position(self) -> None:
+        view = self.query_one(TranscriptView)
+        if not view.turns:
+            return
+        turn = view.turns[view.turn_index_at(view.cursor)]
+        sel = view.selection
+        parts = [f"turn {turn['seq']}"]
+        if sel:
+            parts.append(f"selected {sel[0]}:{sel[1]} ({sel[1] - sel[0]} chars, {view.unit if view.snap else 'free'})")
+        else:
+            parts.append(f"at {view.cursor}")
+        if view.visual:
+            parts.append("VISUAL: moves extend")
+        here = view.codings_at()
+        if here:
+            parts.append("codes: " + ", ".join(s.code for s in here))
+        self.query_one(PositionLine).show(Text("  ·  ".join(parts), "dim"))
+
+    # --- coding ------------------------------------------------------------------------
+
+    def _codable_names(self) -> list[str]:
+        names = [c["name"] for c in self.codes if c["codable"]]
+        recent = [n for n in self.recent if n in names]
+        return recent + [n for n in names if n not in recent]
+
+    def _ready(self) -> bool:
+        if not self.loaded:
+            self.notify("Still reading the codings of this transcript…", timeout=2)
+        return self.loaded
+
+    def action_code(self) -> None:
+        if not self._ready():
+            return
+        view = self.query_one(TranscriptView)
+        if not view.selection:
+            self.notify("Select something first: s sentence, t turn, v or shift+arrows",
+                        severity="warning")
+            return
+        self.app.push_screen(CodePicker(self._codable_names(), selected_text=view.selected_text),
+                             self._apply)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        if event.node.data and self.query_one(TranscriptView).selection:
+            self._apply(event.node.data)
+
+    def _apply(self, name: str | None) -> None:
+        view = self.query_one(TranscriptView)
+        sel = view.selection
+        if not name or not sel:
+            return
+        project = self.project
+        if name not in self.colours:
+            in_vivo = name == in_vivo_name(view.selected_text)
+            if self.attempt(project.add_code, name, in_vivo=in_vivo) is None:
+                return
+            self.codes = project.codes()
+            self.colours = {c["name"]: c["colour"] for c in self.codes}
+            view.colours = self.colours
+            self._build_tree()
+        added = self.attempt(project.tag, self.transcript_name, name, Target(range=sel))
+        if not added:
+            return
+        view.add_codings(added)
+        self.recent = [name] + [n for n in self.recent if n != name]
+        self.counts_here[name] = self.counts_here.get(name, 0) + len(added)
+        for code in self.codes:
+            if code["name"] == name:
+                code["codings"] += len(added)
+                self.nodes[name].set_label(self._label(code))
+        self.saved(f"coded {sel[0]}:{sel[1]} with {name}")
+        self._update_position()
+
+    def action_uncode(self) -> None:
+        if not self._ready():
+            return
+        view = self.query_one(TranscriptView)
+        sel = view.selection
+        here = view.codings_at(sel[0] if sel else None)
+        if not here:
+            self.notify("No coding under the cursor", severity="warning")
+            return
+        if len(here) == 1:
+            self._remove(here[0].id)
+            return
+        choices = [(f"{s.code}  {s.start}:{s.end}  by {s.coder}", s.id) for s in here]
+        self.app.push_screen(ChoiceDialog("Remove which coding?", choices), self._remove)
+
+    def _remove(self, coding_id: int | None) -> None:
+        if coding_id is None:
+            return
+        removed = self.attempt(self.project.remove_coding, coding_id)
+        if removed:
+            self.query_one(TranscriptView).remove_coding(coding_id)
+            name = removed["code"]
+            self.counts_here[name] = max(0, self.counts_here.get(name, 0) - 1)
+            for code in self.codes:
+                if code["name"] == name:
+                    code["codings"] -= 1
+                    self.nodes[name].set_label(self._label(code))
+            self.saved(f"removed {name} from {removed['start']}:{removed['end']}")
+            self._update_position()
+
+    # --- memos, search, navigation -----------------------------------------------------
+
+    def action_memo(self) -> None:
+        view = self.query_one(TranscriptView)
+        sel = view.selection
+        links = [f"transcript:{self.transcript_name}"]
+        if sel:
+            quote = " ".join(view.selected_text.split())
+            title = in_vivo_name(quote, 50) or self.transcript_name
+            body = f"> {quote}\n> ({self.transcript_name} {sel[0]}:{sel[1]})\n\n"
+            links += [f"coding:{s.id}" for s in view.codings_at(sel[0])
+                      if s.start < sel[1] and s.end > sel[0]]
+            draft = MemoDraft("segment", title, body, links)
+        else:
+            draft = MemoDraft("transcript", f"{self.transcript_name}: ", "", links)
+        self.app.push_screen(MemoEditor(draft, heading="Memo on the selection"), self._save_memo)
+
+    def _save_memo(self, draft: MemoDraft | None) -> None:
+        if draft is None:
+            return
+        memo = self.attempt(self.project.add_memo, draft.type, draft.title, draft.body,
+                            links=draft.links)
+        if memo:
+            self.saved(f"wrote {draft.type} memo {memo['title']!r}")
+
+    def action_search(self) -> None:
+        self.app.push_screen(TextInputDialog("Search in this transcript", self.last_search),
+                             self._search)
+
+    def _search(self, query: str | None) -> None:
+        if not query:
+            return
+        self.last_search = query
+        view = self.query_one(TranscriptView)
+        if not hasattr(self, "_lower"):
+            self._lower = view.text.lower()  # once: searching a 1M text is then instant
+        needle = query.lower()
+        found = self._lower.find(needle, view.cursor + 1)
+        if found < 0:
+            found = self._lower.find(needle)
+            if found >= 0:
+                self.notify("Search wrapped to the top", timeout=2)
+        if found < 0:
+            self.notify(f"{query!r} is not in this transcript", severity="warning")
+            return
+        view.go_to(found, found + len(query))
+
+    def action_uncoded(self, direction: int) -> None:
+        if not self.query_one(TranscriptView).next_uncoded_turn(direction):
+            self.notify("No uncoded turn that way", timeout=2)
+
+    def action_switch_pane(self) -> None:
+        view, tree = self.query_one(TranscriptView), self.query_one(Tree)
+        (tree if view.has_focus else view).focus()

@@ -1,0 +1,178 @@
+"""Constant comparison: every segment of a code side by side, in columns by wave (or by
+participant, or by role); jump into a transcript; write a comparison memo."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..dialogs import MemoDraft, MemoEditor
+from ..widgets.code_picker import CodePicker
+from ..widgets.key_footer import KeyFooter
+from ..widgets.status_line import StatusLine
+from .base import BaseScreen
+
+GROUPS = ("wave", "participant", "role")
+CONTEXT = 60
+
+
+def _words(context: str, *, drop_first: bool) -> str:
+    """Context squashed to whole words (the core cuts it at a character count)."""
+    words = context.split()
+    if len(words) > 1:
+        words = words[1:] if drop_first else words[:-1]
+    return " ".join(words)
+
+
+class ComparisonScreen(BaseScreen):
+    """Read a code's segments across people and time."""
+
+    BINDINGS = [
+        Binding("enter", "jump", "open in transcript"),
+        Binding("g", "group", "group by"),
+        Binding("space", "mark", "mark"),
+        Binding("m", "memo", "comparison memo"),
+        Binding("k", "pick", "pick code"),
+        Binding("left", "column(-1)", "column", show=False),
+        Binding("right", "column(1)", "column", show=False),
+    ]
+
+    def __init__(self, code: str | None = None) -> None:
+        super().__init__()
+        self.code = code
+        self.by = "wave"
+        self.groups: dict[str, list[dict]] = {}
+        self.marked: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="compare-title", classes="pane-title")
+        yield Horizontal(id="columns")
+        yield Static("", id="compare-help")
+        yield StatusLine(id="status")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        if self.code:
+            self.reload()
+        else:
+            self.action_pick()
+
+    def action_pick(self) -> None:
+        names = [c["name"] for c in self.project.codes() if c["codings"]]
+        self.app.push_screen(CodePicker(names, title="Compare the segments of…", allow_new=False),
+                             self._picked)
+
+    def _picked(self, name: str | None) -> None:
+        if name:
+            self.code, self.marked = name, set()
+            self.reload()
+        elif not self.code:
+            self.app.pop_screen()
+
+    def reload(self) -> None:
+        if not self.code:
+            return
+        rows = self.attempt(self.project.segments, self.code, context=CONTEXT)
+        if rows is None:
+            return
+        self.groups = self.project.group_segments(rows, self.by)
+        self.query_one("#compare-title", Label).update(Text.assemble(
+            (self.code, "bold"), f"  ·  {len(rows)} segments by {self.by}  ·  ",
+            (f"{len(self.marked)} marked", "yellow")))
+        self.query_one("#compare-help", Static).update(Text(
+            "←/→ column · ↑/↓ segment · Enter open in transcript · space mark · "
+            "m comparison memo · g group by wave/participant/role · k another code", "dim"))
+        columns = self.query_one("#columns", Horizontal)
+        columns.remove_children()
+        for key, segments in self.groups.items():
+            options = OptionList(*(Option(self._card(s), id=str(s["id"])) for s in segments))
+            columns.mount(Vertical(Label(f"{key}  ({len(segments)})", classes="pane-title"),
+                                   options, classes="column"))
+        self.call_after_refresh(self._focus_first)
+
+    def _focus_first(self) -> None:
+        lists = list(self.query("#columns OptionList"))
+        if lists and not any(l.has_focus for l in lists):
+            lists[0].focus()
+
+    def _card(self, s: dict) -> Text:
+        mark = ("● ", "yellow") if s["id"] in self.marked else ("  ", "")
+        who = f"{s['participant'] or s['speaker'] or '?'} ({s['role'] or '-'}) · {s['wave'] or '-'}"
+        return Text.assemble(
+            mark, (who, "bold"), (f" · {s['transcript']} turn {s['turn']}\n", "dim"),
+            ("…" + _words(s.get("before") or "", drop_first=True) + " ", "dim"),
+            (" ".join(s["text"].split()), "bold #ebcb8b"),
+            (" " + _words(s.get("after") or "", drop_first=False) + "…", "dim"), "\n")
+
+    def _current(self) -> dict | None:
+        focused = self.focused
+        if not isinstance(focused, OptionList) or focused.highlighted is None:
+            return None
+        seg_id = int(focused.get_option_at_index(focused.highlighted).id)
+        for segments in self.groups.values():
+            for s in segments:
+                if s["id"] == seg_id:
+                    return s
+        return None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_jump()
+
+    def action_jump(self) -> None:
+        s = self._current()
+        if s:
+            self.app.open_transcript(s["transcript"], span=(s["start"], s["end"]))
+
+    def action_group(self) -> None:
+        self.by = GROUPS[(GROUPS.index(self.by) + 1) % len(GROUPS)]
+        self.reload()
+
+    def on_descendant_focus(self, event) -> None:
+        # Remember the column, so left/right still work after a dialog closes.
+        lists = list(self.query("#columns OptionList"))
+        if event.widget in lists:
+            self.column = lists.index(event.widget)
+
+    def action_column(self, step: int) -> None:
+        lists = list(self.query("#columns OptionList"))
+        if not lists:
+            return
+        index = min(getattr(self, "column", 0), len(lists) - 1)
+        lists[(index + step) % len(lists)].focus()
+
+    def action_mark(self) -> None:
+        s = self._current()
+        if not s:
+            return
+        self.marked ^= {s["id"]}
+        focused = self.focused
+        focused.replace_option_prompt_at_index(focused.highlighted, self._card(s))
+        self.query_one("#compare-title", Label).update(Text.assemble(
+            (self.code, "bold"), f"  ·  by {self.by}  ·  ", (f"{len(self.marked)} marked", "yellow")))
+
+    def action_memo(self) -> None:
+        if not self.code:
+            return
+        ids = sorted(self.marked) or ([self._current()["id"]] if self._current() else [])
+        links = [f"code:{self.code}"] + [f"coding:{i}" for i in ids]
+        quotes = []
+        for segments in self.groups.values():
+            for s in segments:
+                if s["id"] in ids:
+                    quotes.append(f"> {s['participant'] or '?'} {s['wave'] or ''}: "
+                                  f"{' '.join(s['text'].split())}")
+        draft = MemoDraft("comparison", f"{self.code}: compared by {self.by}",
+                          "\n".join(quotes) + "\n\n", links)
+        self.app.push_screen(MemoEditor(draft, heading="Comparison memo"), self._save)
+
+    def _save(self, draft: MemoDraft | None) -> None:
+        if draft:
+            memo = self.attempt(self.project.add_memo, draft.type, draft.title, draft.body,
+                                links=draft.links)
+            if memo:
+                self.saved(f"wrote comparison memo {memo['title']!r}")

@@ -1,0 +1,67 @@
+"""``?``: every key, for the screen underneath and for every screen."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Label
+
+
+def _screens() -> list[tuple[str, type]]:
+    from ..widgets.code_picker import CodePicker
+    from ..widgets.transcript_view import TranscriptView
+    from .codebook import CodebookScreen
+    from .coding import CodingScreen
+    from .comparison import ComparisonScreen
+    from .home import HomeScreen
+    from .memos import MemosScreen
+    from .participant import ParticipantScreen
+
+    return [("Study home", HomeScreen), ("Coding", CodingScreen),
+            ("Transcript text", TranscriptView), ("Code picker", CodePicker),
+            ("Codebook", CodebookScreen), ("Comparison", ComparisonScreen),
+            ("Participant", ParticipantScreen), ("Memos", MemosScreen)]
+
+
+def _key_names(keys: str) -> str:
+    return ", ".join(k.replace("question_mark", "?").replace("slash", "/") for k in keys.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    """A table of keys: the screen you came from first, then global, then the rest."""
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "close")]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide help"):
+            yield Label("Keys  (Escape closes; ctrl+p finds any action, code, participant or transcript)",
+                        classes="dialog-title")
+            yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        from ..app import QualcodeApp
+
+        table = self.query_one(DataTable)
+        table.add_columns("where", "key", "what")
+        sections = [("Everywhere", QualcodeApp)]
+        sections += [(label, cls) for label, cls in _screens()]
+        here = type(self.under)
+        sections.sort(key=lambda s: s[1] is not here)  # the screen you came from first
+        for label, cls in sections:
+            for binding in cls.BINDINGS:
+                if isinstance(binding, tuple):
+                    binding = Binding(*binding)
+                table.add_row(Text(label, "bold" if cls is here else ""), _key_names(binding.key),
+                              binding.description or binding.action)
+        for key, desc in (("ctrl+p", "command palette"), ("mouse drag", "select text")):
+            table.add_row("Everywhere", key, desc)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

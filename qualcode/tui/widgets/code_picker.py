@@ -1,0 +1,163 @@
+"""The fuzzy code picker: apply a code in two or three keys.
+
+``c`` then ``1``-``9`` picks a numbered code at once (the list starts with the codes
+used most recently), or type a few letters and Enter. The last options create a new
+code from the typed text, or an in-vivo code from the selected words (ctrl+v).
+The picker only returns a name; the screen that opened it decides what to do.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process, utils
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+MAX_SHOWN = 9
+
+
+def in_vivo_name(words: str, limit: int = 60) -> str:
+    """A code name from the participant's own words: squashed, cut at a word."""
+    name = " ".join(words.split()).strip(" .,;:!?\"'“”‘’-")
+    if len(name) > limit:
+        name = name[:limit].rsplit(" ", 1)[0]
+    return name
+
+
+def rank(query: str, names: list[str]) -> list[str]:
+    """Best matches first: rapidfuzz WRatio, with a bonus when the query starts the
+    name or one of its words, so two or three letters put the intended code on top."""
+    query = query.strip()
+    if not query:
+        return list(names)
+    q = query.lower()
+    scored = process.extract(query, names, scorer=fuzz.WRatio, processor=utils.default_process,
+                             limit=None, score_cutoff=40)
+
+    def bonus(name: str) -> int:
+        lower = name.lower()
+        if lower.startswith(q):
+            return 60
+        if any(word.startswith(q) for word in lower.split()):
+            return 40
+        initials = "".join(word[0] for word in lower.split() if word)
+        return 30 if initials.startswith(q) else 0
+
+    return [name for name, score, _ in
+            sorted(scored, key=lambda m: (-(m[1] + bonus(m[0])), m[2]))]
+
+
+class QueryInput(Input):
+    """The picker's filter: while empty, it lets digits through to the picker's
+    bindings (``c 1`` picks code 1); once something is typed, digits are text."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if character and character.isdigit() and not self.value:
+            return False
+        return super().check_consume_key(key, character)
+
+
+class CodePicker(ModalScreen[str | None]):
+    """Returns a code name (existing, new, or in-vivo), or None on escape."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "cancel"),
+        Binding("down", "cursor(1)", "down", show=False, priority=True),
+        Binding("up", "cursor(-1)", "up", show=False, priority=True),
+        Binding("ctrl+n", "new", "new code from text", priority=True),
+        Binding("ctrl+v", "in_vivo", "in-vivo code", priority=True),
+        # With nothing typed, a digit picks the numbered code at once (QueryInput lets
+        # it through), with no frame spent showing it typed first.
+        *(Binding(str(n), f"digit({n})", show=False, priority=True) for n in range(10)),
+    ]
+
+    def __init__(self, names: list[str], *, selected_text: str = "", title: str = "Apply a code",
+                 allow_new: bool = True) -> None:
+        super().__init__()
+        self.names = names
+        self.in_vivo = in_vivo_name(selected_text) if allow_new else ""
+        self.title_text, self.allow_new = title, allow_new
+        self.shown: list[tuple[str, str]] = []  # (kind, name)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield QueryInput(placeholder="type to filter; 1-9 to pick", id="query")
+            yield OptionList(id="options")
+            hint = "Enter apply · 1-9 pick · ↑↓ move"
+            if self.allow_new:
+                hint += " · ctrl+n new code · ctrl+v in-vivo code"
+            yield Label(hint + " · Esc cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        matches = rank(query, self.names)[:MAX_SHOWN]
+        self.shown = [("code", name) for name in matches]
+        new = " ".join(query.split())
+        if self.allow_new and new and new.lower() not in {n.lower() for n in self.names}:
+            self.shown.append(("new", new))
+        if self.allow_new and self.in_vivo and self.in_vivo not in self.names:
+            self.shown.append(("in-vivo", self.in_vivo))
+        for i, (kind, name) in enumerate(self.shown):
+            if kind == "code":
+                # Numbers only while nothing is typed: then a digit picks; later it types.
+                number = f"{i + 1} " if i < 9 and not query else "  "
+                prompt = Text.assemble((number, "bold"), name)
+            elif kind == "new":
+                prompt = Text.assemble(("+ new code ", "green"), name)
+            else:
+                prompt = Text.assemble(("+ in-vivo ", "magenta"), f"“{name}”")
+            options.add_option(Option(prompt, id=str(i)))
+        if self.shown:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def action_digit(self, n: int) -> None:
+        """``c 1``: pick code 1; once something is typed, digits are just text."""
+        field = self.query_one(Input)
+        if not field.value and 1 <= n <= len(self.shown) and self.shown[n - 1][0] == "code":
+            self.dismiss(self.shown[n - 1][1])
+        else:
+            field.insert_text_at_cursor(str(n))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        index = self.query_one(OptionList).highlighted
+        if index is not None and index < len(self.shown):
+            self.dismiss(self.shown[index][1])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.shown[int(event.option.id)][1])
+
+    def action_cursor(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if self.shown:
+            options.highlighted = ((options.highlighted or 0) + step) % len(self.shown)
+
+    def action_new(self) -> None:
+        name = " ".join(self.query_one(Input).value.split())
+        if self.allow_new and name:
+            # "trust" typed for an existing "Trust" applies Trust rather than a near-twin.
+            existing = {n.lower(): n for n in self.names}
+            self.dismiss(existing.get(name.lower(), name))
+
+    def action_in_vivo(self) -> None:
+        if self.in_vivo:
+            self.dismiss(self.in_vivo)
+        else:
+            self.notify("Select some words first for an in-vivo code", severity="warning")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,27 @@
+"""The status line: project, coder, and the reassurance that nothing is unsaved."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class StatusLine(Static):
+    """Every action is saved as it happens; the line says so, with the last action."""
+
+    def on_mount(self) -> None:
+        self.update_status()
+
+    def update_status(self) -> None:
+        app = self.app
+        project = getattr(app, "project", None)
+        if project is None:
+            return
+        last = getattr(app, "last_action", "")
+        line = Text.assemble(
+            (f" {project.title} ", "bold"), (f"{project.path.name}", "dim"),
+            "  ·  coder ", (project.coder, "bold"),
+            "  ·  ", ("✓ all changes saved", "green"),
+            (f"  ·  {last}" if last else "", "dim"),
+        )
+        self.update(line)

@@ -1,0 +1,705 @@
+"""The transcript viewer: a Line API ``ScrollView`` that stays smooth on a 1M-character
+transcript with 10,000 codings.
+
+Why not a ``TextArea`` or a widget per line: see ``shared/notes/tui-long-documents.md``.
+Here the document is wrapped once into rows (one row = one screen line), a prefix-sum
+index (the sorted row start offsets) maps a character offset to its row with ``bisect``,
+each row keeps the list of codings that touch it, and rendered ``Strip``s are cached
+until the codings on that row or the width change. A cursor move repaints only the rows
+it touches (``refresh_lines``).
+
+Offsets are code points into the transcript text, the unit the core stores.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+WORD = re.compile(r"\w+")
+PREFIX = 20  # speaker name and timestamp column
+MARGIN = 22  # code names column
+BASE_BG = (30, 30, 30)
+
+
+def _rgb(colour: str | None) -> tuple[int, int, int]:
+    colour = colour or "#888888"
+    try:
+        return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+    except (ValueError, IndexError):
+        return 136, 136, 136
+
+
+def _blend(colour: str | None, amount: float) -> str:
+    """The code colour mixed into the dark background, so text on it stays readable."""
+    r, g, b = _rgb(colour)
+    br, bg, bb = BASE_BG
+    mix = lambda c, d: int(d + (c - d) * amount)  # noqa: E731
+    return f"#{mix(r, br):02x}{mix(g, bg):02x}{mix(b, bb):02x}"
+
+
+@dataclass(frozen=True)
+class Span:
+    """One coding as the view draws it."""
+
+    id: int
+    code: str
+    start: int
+    end: int
+    coder: str = ""
+
+
+def _clock(seconds: float | None) -> str:
+    """``12:05`` under an hour, ``1:02:03`` after: short, so names keep their room."""
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+def wrap_rows(text: str, turns: list[dict], width: int) -> list[tuple[int, int, int, bool]]:
+    """Pre-wrap every turn into rows of at most ``width`` (+ a trailing space):
+    (start, end, turn index, first row of the turn); a blank row (index -1) between
+    turns. Pure, so a thread worker can do it while the screen is being built."""
+    rows: list[tuple[int, int, int, bool]] = []
+    for index, turn in enumerate(turns):
+        if rows:
+            rows.append((turn["start"], turn["start"], -1, False))
+        first = True
+        pos, end = turn["start"], turn["end"]
+        while pos < end:
+            line_end = text.find("\n", pos, end)
+            line_end = end if line_end < 0 else line_end
+            while True:
+                if line_end - pos <= width:
+                    rows.append((pos, line_end, index, first))
+                    first = False
+                    pos = line_end
+                    break
+                cut = text.rfind(" ", pos, pos + width + 1)
+                cut = pos + width if cut <= pos else cut + 1
+                rows.append((pos, cut, index, first))
+                first = False
+                pos = cut
+            pos = pos + 1 if pos < end and text[pos] == "\n" else pos
+    return rows
+
+
+def sorted_spans(codings: list[dict]) -> list[Span]:
+    return sorted((Span(c["id"], c["code"], c["start"], c["end"], c.get("coder", ""))
+                   for c in codings), key=lambda s: (s.start, -s.end))
+
+
+def spans_by_row(row_starts: list[int], spans: list[Span]) -> list[list[Span]]:
+    """For each row, the codings that touch it (so drawing a row never searches)."""
+    per_row: list[list[Span]] = [[] for _ in row_starts]
+    for span in spans:
+        first = max(0, bisect_right(row_starts, span.start) - 1)
+        last = max(0, bisect_right(row_starts, max(span.start, span.end - 1)) - 1)
+        for row in range(first, last + 1):
+            per_row[row].append(span)
+    return per_row
+
+
+def usable_turns(transcript: dict) -> list[dict]:
+    return [t for t in transcript["turns"] if t["end"] > t["start"]]
+
+
+class TranscriptView(ScrollView, can_focus=True):
+    """Transcript text with speaker/time prefixes, coloured codings, a margin of code
+    names, a cursor and a selection that moves by character, word, sentence or turn."""
+
+    BINDINGS = [
+        Binding("left", "move('char', -1)", "char", show=False),
+        Binding("right", "move('char', 1)", "char", show=False),
+        Binding("ctrl+left,b", "move('word', -1)", "word back", show=False),
+        Binding("ctrl+right,w", "move('word', 1)", "word", show=False),
+        Binding("up", "move('unit', -1)", "previous sentence (or selected unit)", show=False),
+        Binding("down", "move('unit', 1)", "next sentence (or selected unit)", show=False),
+        Binding("ctrl+up,[", "move('turn', -1)", "prev turn", show=False),
+        Binding("ctrl+down,]", "move('turn', 1)", "next turn", show=False),
+        Binding("shift+left", "move('char', -1, True)", "extend char", show=False),
+        Binding("shift+right", "move('char', 1, True)", "extend char", show=False),
+        Binding("ctrl+shift+left", "move('word', -1, True)", "extend word", show=False),
+        Binding("ctrl+shift+right", "move('word', 1, True)", "extend word", show=False),
+        Binding("shift+up", "move('sentence', -1, True)", "extend sentence", show=False),
+        Binding("shift+down", "move('sentence', 1, True)", "extend sentence", show=False),
+        Binding("ctrl+shift+up", "move('turn', -1, True)", "extend turn", show=False),
+        Binding("ctrl+shift+down", "move('turn', 1, True)", "extend turn", show=False),
+        Binding("pageup", "page(-1)", "page up", show=False),
+        Binding("pagedown", "page(1)", "page down", show=False),
+        Binding("home", "edge(-1)", "start", show=False),
+        Binding("end", "edge(1)", "end", show=False),
+        Binding("v", "visual", "select"),
+        Binding("s", "select_unit('sentence')", "sentence"),
+        Binding("t", "select_unit('turn')", "turn"),
+        Binding("e", "select_unit('word')", "word", show=False),
+        Binding("escape", "clear", "clear selection", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    TranscriptView { scrollbar-gutter: stable; background: rgb(30,30,30); }
+    """
+
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = ""
+        self.turns: list[dict] = []
+        self.sentences: list[tuple[int, int, int]] = []  # (start, end, turn seq)
+        self.spans: list[Span] = []
+        self.colours: dict[str, str] = {}
+        self.cursor = 0  # a code-point offset into the text
+        self.anchor: int | None = None  # the other end of the selection
+        self.unit = "sentence"  # what up/down move a snapped selection by
+        self.snap = False  # the selection is a whole unit and moves with up/down
+        self.visual = False
+        self._rows: list[tuple[int, int, int, bool]] = []  # (start, end, turn index, first)
+        self._row_starts: list[int] = []
+        self._row_spans: list[list[Span]] = []
+        self._turn_starts: list[int] = []
+        self._turn_items: list[tuple[int, int]] = []
+        self._sentence_items: list[tuple[int, int]] = []
+        self._coded_turns: set[int] = set()
+        self._sentence_starts: list[int] = []
+        self._cache: OrderedDict[int, Strip] = OrderedDict()
+        self._wrap_width = 0
+        self._drag = False
+        self.on_change = None  # a callable the screen sets to follow the cursor
+        self._styles: dict[tuple, Style] = {}
+
+    # --- loading -----------------------------------------------------------------------
+
+    def load(self, transcript: dict, codings: list[dict], colours: dict[str, str],
+             rows: tuple[int, list] | None = None) -> None:
+        """Show a transcript (``Project.transcript()``) with its codings; ``rows`` may
+        carry (width, rows) wrapped beforehand by :func:`wrap_rows` in a worker."""
+        self.text = transcript["text"]
+        self.turns = usable_turns(transcript)
+        self._turn_starts = [t["start"] for t in self.turns]
+        self.sentences = [(s["start"], s["end"], s["turn"]) for s in transcript["sentences"]]
+        self._sentence_starts = [s[0] for s in self.sentences]
+        self._turn_items = [(t["start"], t["end"]) for t in self.turns]
+        self._sentence_items = [(s[0], s[1]) for s in self.sentences]
+        self.colours = colours
+        self._styles = {}
+        self.anchor, self.snap, self.visual = None, False, False
+        self.cursor = self.turns[0]["start"] if self.turns else 0
+        if rows is not None and rows[0] == self.text_width:
+            self._set_rows(rows[1], rows[0])
+        else:
+            self._rewrap(force=True)
+        self.set_codings(codings)
+
+    def set_codings(self, codings: list[dict], colours: dict[str, str] | None = None,
+                    indexed: tuple[list, list[Span], list[list[Span]]] | None = None) -> None:
+        """Replace the codings drawn (after tagging, removing, undo). ``indexed`` may
+        carry (rows, spans, spans by row) computed in a worker for these very rows."""
+        if colours is not None:
+            self.colours = colours
+        self._styles.clear()
+        if indexed is not None and indexed[0] is self._rows:
+            self.spans, self._row_spans = indexed[1], indexed[2]
+            self._index_coded_turns()
+        else:
+            self.spans = sorted_spans(codings)
+            self._index_spans()
+        self._cache.clear()
+        self.refresh()
+        if self.is_mounted:
+            self.call_after_refresh(self._prefetch)
+
+    @property
+    def text_width(self) -> int:
+        width = self.scrollable_content_region.width or self.size.width or 120
+        return max(10, width - PREFIX - MARGIN - 1)
+
+    def _rewrap(self, force: bool = False) -> None:
+        width = self.text_width
+        if force or width != self._wrap_width:
+            self._set_rows(wrap_rows(self.text, self.turns, width), width)
+
+    def _set_rows(self, rows: list, width: int) -> None:
+        self._wrap_width = width
+        self._rows = rows
+        self._row_starts = [r[0] for r in rows]
+        self.virtual_size = Size(self.size.width, len(rows))
+        self._cache.clear()
+
+    def _index_spans(self) -> None:
+        self._row_spans = spans_by_row(self._row_starts, self.spans)
+        self._index_coded_turns()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.text_width != self._wrap_width and self.turns:
+            self._rewrap()
+            self._index_spans()
+            self.scroll_to_cursor(center=True)
+
+    # --- geometry ----------------------------------------------------------------------
+
+    def row_of(self, offset: int) -> int:
+        """The row showing character ``offset`` (O(log n) over the row starts)."""
+        if not self._rows:
+            return 0
+        # The last row starting at or before the offset; where a blank row and a turn's
+        # first row share a start, bisect_right picks the turn's row.
+        return max(0, bisect_right(self._row_starts, offset) - 1)
+
+    def offset_at(self, x: int, y: int) -> int:
+        """The character offset under a point in the widget (for the mouse)."""
+        row = min(max(0, y + int(self.scroll_y)), len(self._rows) - 1)
+        start, end, turn, _ = self._rows[row]
+        if turn < 0:
+            row = min(row + 1, len(self._rows) - 1)
+            start, end, turn, _ = self._rows[row]
+        return start + min(max(0, x - PREFIX), end - start)
+
+    # --- selection state ---------------------------------------------------------------
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected (start, end), or None."""
+        if self.anchor is None or self.anchor == self.cursor:
+            return None
+        return (min(self.anchor, self.cursor), max(self.anchor, self.cursor))
+
+    @property
+    def selected_text(self) -> str:
+        sel = self.selection
+        return self.text[sel[0]:sel[1]] if sel else ""
+
+    def codings_at(self, offset: int | None = None) -> list[Span]:
+        """Codings covering the cursor (or the selection's start)."""
+        offset = self.cursor if offset is None else offset
+        if not self._rows:
+            return []
+        return [s for s in self._row_spans[self.row_of(offset)] if s.start <= offset < s.end]
+
+    def turn_index_at(self, offset: int) -> int:
+        return max(0, bisect_right(self._turn_starts, offset) - 1)
+
+    def unit_at(self, unit: str, offset: int) -> tuple[int, int]:
+        """The sentence, turn or word containing ``offset`` (or the next one)."""
+        if unit == "turn":
+            turn = self.turns[self.turn_index_at(offset)]
+            return turn["start"], turn["end"]
+        if unit == "sentence" and self.sentences:
+            i = max(0, bisect_right(self._sentence_starts, offset) - 1)
+            if self.sentences[i][1] <= offset and i + 1 < len(self.sentences):
+                i += 1
+            return self.sentences[i][0], self.sentences[i][1]
+        offset = self._in_text(offset, 1)
+        match = WORD.search(self.text, max(0, offset - 60))
+        while match and match.end() <= offset:
+            match = WORD.search(self.text, match.end())
+        if match and not self._inside(match.start()):
+            match = WORD.search(self.text, self._in_text(match.start(), 1))
+        return (match.start(), match.end()) if match else (offset, min(len(self.text), offset + 1))
+
+    def _in_text(self, offset: int, direction: int) -> int:
+        """Text between turns (speaker labels, blank lines) is not shown: an offset
+        there moves to the next turn's start (forward) or the previous turn's end."""
+        if not self._turn_items:
+            return offset
+        i = self.turn_index_at(offset)
+        start, end = self._turn_items[i]
+        if offset < start:
+            return start
+        if offset <= end:
+            return offset
+        if direction > 0 and i + 1 < len(self._turn_items):
+            return self._turn_items[i + 1][0]
+        return end
+
+    def _inside(self, offset: int) -> bool:
+        return self._in_text(offset, 1) == offset
+
+    def _step(self, unit: str, offset: int, direction: int, ends: bool) -> int:
+        """The next/previous unit boundary: starts for moving, ends when extending forward."""
+        if unit == "char":
+            return self._in_text(min(max(0, offset + direction), len(self.text)), direction)
+        if unit == "word":
+            if direction > 0:
+                match = WORD.search(self.text, offset + (0 if ends else 1))
+                if match and not ends and match.start() <= offset:
+                    match = WORD.search(self.text, match.end())
+                if match and ends and match.end() <= offset:
+                    match = WORD.search(self.text, match.end())
+                if match and not self._inside(match.start()):  # a speaker label: skip it
+                    match = WORD.search(self.text, self._in_text(match.start(), 1))
+                if not match:
+                    return self._in_text(len(self.text), -1)
+                return match.end() if ends else match.start()
+            starts = [m.start() for m in WORD.finditer(self.text, max(0, offset - 200), offset)]
+            starts = [s for s in starts if s < offset and self._inside(s)]
+            return starts[-1] if starts else self._in_text(max(0, offset - 1), -1)
+        items = self._turn_items if unit == "turn" else self._sentence_items
+        starts = self._turn_starts if unit == "turn" else self._sentence_starts
+        if not items:
+            return offset
+        if direction > 0:
+            if ends:
+                i = self._first_end_after(items, offset)
+                return items[min(i, len(items) - 1)][1]
+            i = bisect_right(starts, offset)
+            return items[min(i, len(items) - 1)][0]
+        i = bisect_left(starts, offset) - 1
+        return items[max(i, 0)][0]
+
+    @staticmethod
+    def _first_end_after(items: list[tuple[int, int]], offset: int) -> int:
+        lo, hi = 0, len(items)
+        while lo < hi:  # ends are sorted too: binary search without building a list
+            mid = (lo + hi) // 2
+            if items[mid][1] <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def set_selection(self, start: int, end: int, *, snap_unit: str | None = None) -> None:
+        """Select ``start:end`` (cursor at the end) and bring it into view."""
+        before = self._touched_rows()
+        self.anchor, self.snap = start, snap_unit is not None
+        if snap_unit:
+            self.unit = snap_unit
+        self._set_cursor(end, before)
+
+    def _set_cursor(self, offset: int, before: set[int] | None = None) -> None:
+        before = self._touched_rows() if before is None else before
+        self.cursor = min(max(0, offset), len(self.text))
+        self._repaint_rows(before | self._touched_rows())
+        self.scroll_to_cursor()
+        self._changed()
+
+    def _changed(self) -> None:
+        # Called synchronously (not via a message) so whatever the screen updates in
+        # response lands in the same frame as the cursor: one frame per key press.
+        if self.on_change is not None:
+            self.on_change()
+
+    def _touched_rows(self) -> set[int]:
+        """Rows the cursor and selection are drawn on (so only they repaint)."""
+        if not self._rows:
+            return set()
+        sel = self.selection
+        if sel:
+            return set(range(self.row_of(sel[0]), self.row_of(max(sel[0], sel[1] - 1)) + 1)) | {self.row_of(self.cursor)}
+        return {self.row_of(self.cursor)}
+
+    def _repaint_rows(self, rows: set[int]) -> None:
+        top = int(self.scroll_y)
+        height = self.scrollable_content_region.height
+        visible = sorted(r for r in rows if top <= r < top + height)
+        if len(visible) > height // 2:
+            self.refresh()
+        elif visible:
+            # refresh_lines takes document rows (it subtracts the scroll offset itself).
+            self.refresh_lines(visible[0], visible[-1] - visible[0] + 1)
+
+    def scroll_to_cursor(self, center: bool = False) -> None:
+        row = self.row_of(self.cursor)
+        top, height = int(self.scroll_y), max(1, self.scrollable_content_region.height)
+        if center:
+            self.scroll_to(y=max(0, row - height // 3), animate=False, immediate=True)
+        elif row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+
+    # --- actions -----------------------------------------------------------------------
+
+    def action_move(self, unit: str, direction: int, extend: bool = False) -> None:
+        if not self.text:
+            return
+        before = self._touched_rows()
+        if unit == "unit":  # up/down: the selected unit while one is selected, else sentences
+            unit = self.unit if self.snap else "sentence"
+        if self.snap and not extend and unit in ("sentence", "turn", "word"):
+            # A whole sentence/turn/word is selected: the selection moves to the next one.
+            sel = self.selection or (self.cursor, self.cursor)
+            target = self._step(unit, sel[0], direction, False)
+            start, end = self.unit_at(unit, target)
+            self.anchor = start
+            self._set_cursor(end, before)
+            return
+        if extend or self.visual:
+            if self.anchor is None:
+                self.anchor = self.cursor
+            self.snap = False
+            self._set_cursor(self._step(unit, self.cursor, direction, direction > 0), before)
+            return
+        self.anchor, self.snap = None, False
+        self._set_cursor(self._step(unit, self.cursor, direction, False), before)
+
+    def action_select_unit(self, unit: str) -> None:
+        """Select the sentence/turn/word under the cursor; up/down then move it."""
+        if not self.text:
+            return
+        sel = self.selection
+        start, end = self.unit_at(unit, sel[0] if sel else self.cursor)
+        self.visual = False
+        self.set_selection(start, end, snap_unit=unit)
+
+    def action_visual(self) -> None:
+        """Start (or stop) a selection that every move extends."""
+        self.visual = not self.visual
+        if self.visual:
+            self.anchor, self.snap = self.cursor, False
+        self._changed()
+
+    def action_clear(self) -> None:
+        before = self._touched_rows()
+        self.anchor, self.snap, self.visual = None, False, False
+        self._set_cursor(self.cursor, before)
+
+    def action_page(self, direction: int) -> None:
+        height = max(1, self.scrollable_content_region.height - 1)
+        row = min(max(0, self.row_of(self.cursor) + direction * height), len(self._rows) - 1)
+        before = self._touched_rows()
+        self.anchor, self.snap = (self.anchor, False) if self.visual else (None, False)
+        self.scroll_to(y=max(0, int(self.scroll_y) + direction * height), animate=False,
+                       immediate=True)
+        start, _, turn, _ = self._rows[row]
+        if turn < 0 and row + 1 < len(self._rows):
+            start = self._rows[row + 1][0]
+        self._set_cursor(start, before)
+
+    def action_edge(self, direction: int) -> None:
+        self.anchor, self.snap = None, False
+        self._set_cursor(0 if direction < 0 else len(self.text))
+
+    def go_to(self, start: int, end: int | None = None) -> None:
+        """Put the cursor (and selection) on a span and centre it."""
+        self.visual = False
+        if end is not None and end > start:
+            self.set_selection(start, end)
+        else:
+            self.anchor = None
+            self._set_cursor(start)
+        self.scroll_to_cursor(center=True)
+        self.refresh()
+
+    def next_uncoded_turn(self, direction: int) -> bool:
+        """Move to the next (or previous) turn no coding touches; False if none."""
+        if not self.turns:
+            return False
+        here = self.turn_index_at(self.cursor)
+        order = range(here + 1, len(self.turns)) if direction > 0 else range(here - 1, -1, -1)
+        for i in order:
+            if i not in self._coded_turns:
+                turn = self.turns[i]
+                self.set_selection(turn["start"], turn["end"], snap_unit="turn")
+                return True
+        return False
+
+    # --- mouse -------------------------------------------------------------------------
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if not self._rows:
+            return
+        self.focus()
+        offset = self.offset_at(event.x, event.y)
+        before = self._touched_rows()
+        self.anchor, self.snap, self._drag = offset, False, True
+        self.capture_mouse()
+        self._set_cursor(offset, before)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag and self._rows:
+            self._set_cursor(self.offset_at(event.x, event.y))
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag:
+            self._drag = False
+            self.release_mouse()
+
+    # --- drawing -----------------------------------------------------------------------
+
+    def add_codings(self, codings: list[dict]) -> None:
+        """Draw new codings without re-indexing the whole document."""
+        for c in codings:
+            span = Span(c["id"], c["code"], c["start"], c["end"], c.get("coder", ""))
+            self.spans.append(span)
+            first, last = self.row_of(span.start), self.row_of(max(span.start, span.end - 1))
+            for row in range(first, last + 1):
+                self._row_spans[row].append(span)
+                self._row_spans[row].sort(key=lambda s: (s.start, -s.end))
+                self._cache.pop(row, None)
+            a = self.turn_index_at(span.start)
+            self._coded_turns.update(range(a, bisect_left(self._turn_starts, span.end)))
+            self._repaint_rows(set(range(first, last + 1)))
+
+    def remove_coding(self, coding_id: int) -> None:
+        """Stop drawing one coding (after it was removed)."""
+        gone = [s for s in self.spans if s.id == coding_id]
+        if not gone:
+            return
+        span = gone[0]
+        self.spans.remove(span)
+        rows = range(self.row_of(span.start), self.row_of(max(span.start, span.end - 1)) + 1)
+        for row in rows:
+            self._row_spans[row] = [s for s in self._row_spans[row] if s.id != coding_id]
+            self._cache.pop(row, None)
+        self._index_coded_turns()
+        self._repaint_rows(set(rows))
+
+    def _index_coded_turns(self) -> None:
+        covered, starts = set(), self._turn_starts
+        for span in self.spans:
+            a = max(0, bisect_right(starts, span.start) - 1)
+            covered.update(range(a, bisect_left(starts, span.end)))
+        self._coded_turns = covered
+
+    def invalidate(self, start: int, end: int) -> None:
+        """Forget the cached rows of a span (after it was coded or uncoded)."""
+        for row in range(self.row_of(start), self.row_of(max(start, end - 1)) + 1):
+            self._cache.pop(row, None)
+
+    def render_line(self, y: int) -> Strip:
+        row = y + int(self.scroll_y)
+        width = self.scrollable_content_region.width
+        if row >= len(self._rows):
+            return Strip.blank(width, self._style("pad"))
+        start, end = self._rows[row][:2]
+        sel = self.selection
+        cursor_here = row == self.row_of(self.cursor)  # the cursor is drawn on one row only
+        if bool(sel and sel[0] <= end and sel[1] > start) or cursor_here:
+            # Rows under the cursor or selection are few: draw them fresh, never cache.
+            strip = Strip(self._row_segments(row, sel, cursor_here))
+            return strip.adjust_cell_length(width, self._style("pad"))
+        return self._plain_strip(row, width)
+
+    def _plain_strip(self, row: int, width: int) -> Strip:
+        """A row without cursor or selection, from the LRU cache or drawn and cached."""
+        strip = self._cache.get(row)
+        if strip is not None:
+            self._cache.move_to_end(row)
+            return strip
+        strip = Strip(self._row_segments(row, None, False)).adjust_cell_length(width, self._style("pad"))
+        self._cache[row] = strip
+        if len(self._cache) > 3000:
+            self._cache.popitem(last=False)
+        return strip
+
+    def _prefetch(self) -> None:
+        """Draw the pages above and below into the cache while idle, so paging and
+        scrolling find their rows ready (a fresh page is ~45 rows to draw)."""
+        if not self._rows:
+            return
+        top, height = int(self.scroll_y), self.scrollable_content_region.height
+        width = self.scrollable_content_region.width
+        for row in (*range(top + height, min(top + 2 * height, len(self._rows))),
+                    *range(max(0, top - height), top)):
+            if row not in self._cache:
+                self._plain_strip(row, width)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self._rows:
+            self.call_after_refresh(self._prefetch)
+
+    def _style(self, kind: str, *key) -> Style:
+        """Styles built once and reused: building a Style parses colours."""
+        cached = self._styles.get((kind, *key))
+        if cached is not None:
+            return cached
+        text = Style(bgcolor="rgb(30,30,30)", color="rgb(220,220,220)")
+        if kind == "pad":
+            style = Style(bgcolor="rgb(30,30,30)")
+        elif kind == "text":
+            style = text
+        elif kind == "speaker":
+            style = text + Style(bold=True, color="#8fbcbb" if key[0] else "#ebcb8b")
+        elif kind == "fg":
+            style = Style(bgcolor="rgb(30,30,30)", color=self.colours.get(key[0]) or "#888888")
+        else:  # "span": code, overlapping, selected, cursor
+            code, dense, selected, cursor = key
+            style = text
+            if code is not None:
+                style += Style(bgcolor=_blend(self.colours.get(code), 0.65 if dense else 0.45))
+            if selected:
+                style += Style(bgcolor="#4c566a", color="white")
+            if cursor:
+                style += Style(reverse=True)
+        self._styles[(kind, *key)] = style
+        return style
+
+    def _row_segments(self, row: int, sel: tuple[int, int] | None, cursor: bool) -> list[Segment]:
+        start, end, turn_index, first = self._rows[row]
+        base = self._style("text")
+        segments: list[Segment] = []
+        if first and turn_index >= 0:
+            turn = self.turns[turn_index]
+            speaker = turn["speaker"] or ""
+            stamp = _clock(turn.get("start_time"))
+            # With a timestamp the name gets what is left of the column.
+            room = PREFIX - 2 - (len(stamp) + 1 if stamp else 0)
+            label = f"{speaker[:room]:<{room}}{' ' + stamp if stamp else ''} "
+            style = self._style("speaker", bool(turn.get("interviewer")))
+            segments.append(Segment(label[:PREFIX].ljust(PREFIX), style))
+        else:
+            segments.append(Segment(" " * PREFIX, base))
+        if turn_index < 0:  # the blank line between turns
+            return [Segment(" " * (PREFIX + self._wrap_width + 1 + MARGIN), self._style("pad"))]
+        spans = self._row_spans[row] if row < len(self._row_spans) else []
+        # Cut the row at every coding, selection and cursor boundary.
+        cuts = {start, end}
+        for s in spans:
+            cuts.update(c for c in (s.start, s.end) if start < c < end)
+        if sel:
+            cuts.update(c for c in sel if start < c < end)
+        show_cursor = cursor and turn_index >= 0
+        if show_cursor and start <= self.cursor < end:
+            cuts.update((self.cursor, self.cursor + 1))
+        cuts = sorted(cuts)
+        text = self.text
+        for a, b in zip(cuts, cuts[1:]):
+            covering = [s for s in spans if s.start <= a < s.end] if spans else ()
+            colour = None
+            if covering:
+                colour = min(covering, key=lambda s: s.end - s.start).code
+            style = self._style("span", colour, len(covering) > 1,
+                                bool(sel and sel[0] <= a < sel[1]),
+                                bool(show_cursor and a == self.cursor))
+            segments.append(Segment(text[a:b], style))
+        used = end - start
+        if show_cursor and self.cursor == end:
+            segments.append(Segment(" ", self._style("span", None, False, False, True)))
+            used += 1
+        pad = max(1, self._wrap_width + 1 - used)  # rows may end with their space
+        segments.append(Segment(" " * pad, base))
+        segments.extend(self._margin(row, spans, start, end))
+        return segments
+
+    def _margin(self, row: int, spans: list[Span], start: int, end: int) -> list[Segment]:
+        """A coloured bar per coding on the row, then the names of those starting here."""
+        base = self._style("pad")
+        if not spans:
+            return [Segment(" " * MARGIN, base)]
+        out, used = [], 0
+        for s in spans[:4]:
+            out.append(Segment("▍", self._style("fg", s.code)))
+            used += 1
+        upto = self._row_starts[row + 1] if row + 1 < len(self._row_starts) else end + 1
+        names = [s for s in spans if start <= s.start < max(end, upto)]
+        rest = MARGIN - used - 1
+        for s in names:
+            if rest <= 1:
+                break
+            label = " " + s.code[: rest - 2]
+            out.append(Segment(label, self._style("fg", s.code)))
+            rest -= len(label) + 1
+        return out

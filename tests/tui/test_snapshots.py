@@ -1,0 +1,69 @@
+"""Snapshot tests: one per screen, fixed terminal size, no cursor blink.
+
+Regenerate with ``pytest tests/tui --snapshot-update`` and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Input, TextArea
+
+from qualcode.tui.app import make_app
+
+SIZE = (160, 48)
+
+
+async def _still(pilot) -> None:
+    """Wait for workers and stop every blinking cursor."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    for widget in pilot.app.screen.query(TextArea):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+def snap(snap_compare, path, *keys, setup=None) -> bool:
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        if setup:
+            setup(pilot.app)
+            await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await _still(pilot)
+        await _still(pilot)
+
+    return snap_compare(make_app(path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_home(snap_compare, tui_project):
+    assert snap(snap_compare, tui_project)
+
+
+def test_coding_screen_with_selection(snap_compare, tui_project):
+    assert snap(snap_compare, tui_project, "enter", "]", "]", "]", "s", "down")
+
+
+def test_code_picker(snap_compare, tui_project):
+    assert snap(snap_compare, tui_project, "enter", "t", "c", "m")
+
+
+def test_codebook(snap_compare, tui_project):
+    assert snap(snap_compare, tui_project, setup=lambda app: app.open_codebook("Trust"))
+
+
+def test_comparison(snap_compare, tui_project):
+    assert snap(snap_compare, tui_project, setup=lambda app: app.open_comparison("Trust"))
+
+
+def test_participant(snap_compare, tui_project):
+    assert snap(snap_compare, tui_project, "p")
+
+
+def test_memos(snap_compare, tui_project):
+    assert snap(snap_compare, tui_project, "f5")
+
+
+def test_help(snap_compare, tui_project):
+    assert snap(snap_compare, tui_project, "enter", "question_mark")
