@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import sys
 
-from qualcode import Project
+from qualcode import Project, QualcodeError
 
 
 def main(path: str, seed: int) -> None:
@@ -29,7 +29,10 @@ def main(path: str, seed: int) -> None:
                     start = rng.randrange(0, text_len - 5)
                     spans.append(("P01_W1", rng.choice(("Alpha", "Beta")), start,
                                   min(text_len, start + rng.randrange(1, 200))))
-                created = project.apply_spans(spans, summary=f"{kind} {n}")
+                try:
+                    created = project.apply_spans(spans, summary=f"{kind} {n}")
+                except QualcodeError:
+                    continue  # every span already coded: refused, nothing happened
                 for coding in created:
                     print(f"coding {coding['guid']}", flush=True)
             elif kind == "merge":

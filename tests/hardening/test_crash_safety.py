@@ -47,6 +47,8 @@ def run_and_kill(path: Path, seed: int, rng: random.Random) -> list[str]:
             os.close(read_fd)
             sys.stdout = os.fdopen(write_fd, "w", buffering=1)
             crash_worker.main(str(path), seed)
+        except BaseException as exc:  # report why the session stopped on its own
+            print(f"worker failed: {exc!r}", flush=True)
         finally:
             os._exit(1)
     os.close(write_fd)
@@ -55,8 +57,8 @@ def run_and_kill(path: Path, seed: int, rng: random.Random) -> list[str]:
     time.sleep(rng.uniform(0.0, 0.25))
     os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
-    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
     out = reader.read()
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, out[-300:]
     reader.close()
     lines = out.splitlines()
     # A line cut off by the kill may be partial: only whole lines count as reported.
