@@ -52,7 +52,7 @@ from ..store import study as store_study
 from ..store import schema
 from .refi_export import (CODING_MEMO_MARK, MEMO_TYPE_PREFIX, SOURCE_VARIABLE_MARK, WAVE_ATTRIBUTE_MARK,
                           WAVE_MARK)
-from .refi_qdc import _unflatten_names, guid_from_id, split_description
+from .refi_qdc import _unflatten_names, guid_from_id, refi_colour, split_description
 from .xml_safety import child, children, local, parse_xml_bytes, validation_errors
 
 #: Sum of the uncompressed sizes of a .qdpx's entries we accept (documented limit).
@@ -447,15 +447,12 @@ class _Reader:
                 warned[0] += 1
             result = {"name": name or f"code {guid[:8]}", "guid": guid,
                       "codable": (element.get("isCodable") or "true").strip().lower() in ("true", "1")}
-            colour = (element.get("color") or "").strip()
-            if re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
-                result["colour"] = colour.lower()
-            elif re.fullmatch(r"#[0-9a-fA-F]{3}", colour):
-                result["colour"] = "#" + "".join(c * 2 for c in colour[1:]).lower()
-            elif re.fullmatch(r"#[0-9a-fA-F]{8}", colour):
-                result["colour"] = colour[:7].lower()
-            elif colour:
-                self.report.warnings.append(f"code {name!r}: colour {colour!r} is not #RRGGBB; not kept")
+            raw_colour = (element.get("color") or "").strip()
+            colour = refi_colour(raw_colour)
+            if colour:
+                result["colour"] = colour
+            elif raw_colour:
+                self.report.warnings.append(f"code {name!r}: colour {raw_colour!r} is not #RRGGBB; not kept")
             result.update(split_description(_text_of(child(element, "Description"))))
             for ref in children(element, "NoteRef"):
                 notes[guid].append(_gid(ref.get("targetGUID")))

@@ -39,6 +39,19 @@ def guid_from_id(raw: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-qda-id:{raw}"))
 
 
+def refi_colour(value: str | None) -> str | None:
+    """A REFI ``color`` (#RRGGBB, #RGB, or #RRGGBBAA as some programs write) as our
+    #rrggbb, or None when it is not a colour."""
+    colour = (value or "").strip()
+    if re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        return colour.lower()
+    if re.fullmatch(r"#[0-9a-fA-F]{3}", colour):
+        return "#" + "".join(c * 2 for c in colour[1:]).lower()
+    if re.fullmatch(r"#[0-9a-fA-F]{8}", colour):
+        return colour[:7].lower()
+    return None
+
+
 def description_text(code: dict) -> str:
     parts = [code.get("definition") or ""]
     for key, label in LABELS:
@@ -144,11 +157,9 @@ def read_qdc(path: Path) -> dict:
             warnings.append(f"code {name!r}: id {raw_id!r} is not a GUID; stored as {guid}")
         result = {"name": name, "guid": guid,
                   "codable": (element.get("isCodable") or "true").strip().lower() in ("true", "1")}
-        colour = (element.get("color") or "").strip()
-        if re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
-            result["colour"] = colour.lower()
-        elif re.fullmatch(r"#[0-9a-fA-F]{3}", colour):
-            result["colour"] = "#" + "".join(c * 2 for c in colour[1:]).lower()
+        colour = refi_colour(element.get("color"))
+        if colour:
+            result["colour"] = colour
         description = child(element, "Description")
         result.update(split_description(description.text if description is not None else None))
         result["children"] = [node(c) for c in children(element, "Code")]
