@@ -1,7 +1,8 @@
 """spaCy, loaded once: sentence boundaries (and, later, matching and names).
 
-A trained English pipeline (``en_core_web_sm`` or larger) is used when one is
-installed; otherwise a blank English pipeline with the rule-based sentencizer. Both
+A trained English pipeline (``en_core_web_sm`` or larger, or the package named by
+``$QUALCODE_SPACY_MODEL``) is used when one is installed; otherwise (or with
+``QUALCODE_SPACY_MODEL=blank``) a blank English pipeline with the rule-based sentencizer. Both
 work offline: nothing is ever downloaded at run time.
 """
 
@@ -9,13 +10,19 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 from collections.abc import Iterable, Iterator
 
 TRAINED_PIPELINES = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
 
 
 def trained_pipeline_name() -> str | None:
-    for name in TRAINED_PIPELINES:
+    """The trained pipeline to use: $QUALCODE_SPACY_MODEL when it names an installed
+    pipeline package, else the first standard English one installed, else None."""
+    chosen = os.environ.get("QUALCODE_SPACY_MODEL", "").strip()
+    if chosen.lower() in ("blank", "none"):
+        return None
+    for name in ((chosen,) if chosen else TRAINED_PIPELINES):
         if importlib.util.find_spec(name) is not None:
             return name
     return None

@@ -18,7 +18,7 @@ from ..store import namekey as store_key
 from ..store import study as store_study
 from ..store import transcripts as store_tx
 from .replace import reidentify, replace_names
-from .suggest import collect, entity_candidates, heuristic_candidates, number_proposals
+from .suggest import COMMON, STOP_WORDS, collect, entity_candidates, heuristic_candidates, number_proposals
 
 KINDS = ("person", "place", "organisation", "other")
 KEY_COLUMNS = ("real", "pseudonym", "kind", "participant")
@@ -127,7 +127,8 @@ class PrivacyMixin:
         if entities:
             for (_tid, name, text), found in zip(names, entity_candidates([t for _, _, t in names])):
                 for start, end, kind in found:
-                    if text[start:end] not in exclude:
+                    word = text[start:end]
+                    if word not in exclude and word not in COMMON and word.lower() not in STOP_WORDS:
                         collect(hits, text, name, start, end, kind, "named entity")
         else:
             for _tid, name, text in names:
