@@ -54,3 +54,12 @@ class AnalysisMixin:
 
     def describe_sample(self, *, by: str | None = None) -> dict:
         return _describe.describe(self.cube(), by=by)
+
+    def transcript_people(self) -> list[dict]:
+        """Who took part in which transcript: one row per (transcript, participant),
+        the transcript's own participant and every mapped speaker who is not an
+        interviewer (so focus-group members too): transcript, wave, kind, participant."""
+        from ..store import exports as _store_exports
+
+        return [{"transcript": name, "wave": wave, "kind": kind, "participant": pid}
+                for name, wave, kind, pid in _store_exports.transcript_people(self.db)]

@@ -68,6 +68,8 @@ class QualcodeApp(App):
         Binding("f3", "codebook", "codebook"),
         Binding("f4", "compare", "compare"),
         Binding("f5", "memos", "memos"),
+        Binding("f6", "matrix", "matrix"),
+        Binding("f7", "network", "network"),
         Binding("u", "undo", "undo"),
         Binding("ctrl+r", "redo", "redo"),
         Binding("ctrl+q", "quit", "quit", show=False),
@@ -77,6 +79,8 @@ class QualcodeApp(App):
         ("Codebook", "codebook", "add, rename, merge, split, delete codes"),
         ("Constant comparison", "compare", "a code's segments side by side"),
         ("Memos", "memos", "every memo, filtered, editable"),
+        ("Matrix and change", "matrix", "participant x wave x code matrix, change over time"),
+        ("Co-occurrence network", "network", "strongest code pairs; export GraphML and PNG"),
         ("Undo", "undo", "undo the last action"),
         ("Redo", "redo", "redo what was undone"),
         ("Help", "help", "every key"),
@@ -88,6 +92,7 @@ class QualcodeApp(App):
         self.project = project
         self.last_action = ""
         self.generation = 0  # bumped by every saved change; screens compare on resume
+        self.export_folder: Path | None = None  # None: the repository's exports/ folder
 
     def on_mount(self) -> None:
         from .screens.home import HomeScreen
@@ -118,6 +123,18 @@ class QualcodeApp(App):
         if not isinstance(self.screen, MemosScreen):
             self.push_screen(MemosScreen())
 
+    def action_matrix(self) -> None:
+        from .screens.matrix import MatrixScreen
+
+        if not isinstance(self.screen, MatrixScreen):
+            self.push_screen(MatrixScreen())
+
+    def action_network(self) -> None:
+        from .screens.network import NetworkScreen
+
+        if not isinstance(self.screen, NetworkScreen):
+            self.push_screen(NetworkScreen())
+
     def open_transcript(self, name: str, span: tuple[int, int] | None = None) -> None:
         from .screens.coding import CodingScreen
 
@@ -131,10 +148,12 @@ class QualcodeApp(App):
         else:
             self.push_screen(CodebookScreen(code))
 
-    def open_comparison(self, code: str | None) -> None:
+    def open_comparison(self, code: str | None, **filters: str | None) -> None:
+        """The comparison screen for a code, optionally only for a participant, wave,
+        role or site (keyword filters)."""
         from .screens.comparison import ComparisonScreen
 
-        self.push_screen(ComparisonScreen(code))
+        self.push_screen(ComparisonScreen(code, **filters))
 
     def open_participant(self, pid: str) -> None:
         from .screens.participant import ParticipantScreen

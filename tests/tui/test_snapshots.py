@@ -67,3 +67,29 @@ def test_memos(snap_compare, tui_project):
 
 def test_help(snap_compare, tui_project):
     assert snap(snap_compare, tui_project, "enter", "question_mark")
+
+
+def test_matrix(snap_compare, tui_project):
+    assert snap(snap_compare, tui_project, "f6")
+
+
+def test_matrix_change_for_a_code(snap_compare, tui_project):
+    def cursor_on_trust(app) -> None:
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one("#matrix", DataTable)
+        trust = [str(c.label) for c in table.ordered_columns].index("Trust")
+        table.move_cursor(row=1, column=trust)
+
+    async def run_before(pilot) -> None:
+        await pilot.press("f6")
+        await _still(pilot)
+        cursor_on_trust(pilot.app)
+        await pilot.press("c")
+        await _still(pilot)
+
+    assert snap_compare(make_app(tui_project), terminal_size=SIZE, run_before=run_before)
+
+
+def test_network(snap_compare, tui_project):
+    assert snap(snap_compare, tui_project, "f7", "s", "s")

@@ -21,7 +21,7 @@ from textual.widgets import Label, Tree
 from ...coding.tagging import Target
 from ...project import Project
 from ..dialogs import ChoiceDialog, MemoDraft, MemoEditor, TextInputDialog
-from ..widgets.code_picker import CodePicker, in_vivo_name
+from ..widgets.code_picker import PickerPanel, in_vivo_name
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from ..widgets.transcript_view import (
@@ -48,6 +48,10 @@ class PositionLine(Widget):
 
     def render(self) -> Text:
         return self.text
+
+
+PICKER_WIDTH = 80  # .dialog.picker in qualcode.tcss
+PICKER_TOP = 4
 
 
 class CodingScreen(BaseScreen):
@@ -85,6 +89,12 @@ class CodingScreen(BaseScreen):
         app.run_worker(self.load_transcript, thread=True, group="load", exit_on_error=True)
 
     def compose(self) -> ComposeResult:
+        # The code picker lives here, hidden, on the overlay layer: opening and closing it
+        # pushes and pops no screen, so applying a code repaints only what changed. It
+        # comes first: widgets' paint order counts the siblings after them, so a last
+        # child shown or hidden would make every other widget's geometry "change" (and
+        # the whole screen be repainted).
+        yield PickerPanel(id="picker")
         with Horizontal(id="coding"):
             with Vertical(id="text-pane"):
                 yield Label(self.transcript_name, id="doc-title", classes="pane-title")
@@ -263,8 +273,37 @@ class CodingScreen(BaseScreen):
             self.notify("Select something first: s sentence, t turn, v or shift+arrows",
                         severity="warning")
             return
-        self.app.push_screen(CodePicker(self._codable_names(), selected_text=view.selected_text),
-                             self._apply)
+        panel = self.query_one(PickerPanel)
+        panel.configure(self._codable_names(), selected_text=view.selected_text)
+        width = PICKER_WIDTH
+        panel.styles.offset = (max(0, (self.size.width - width) // 2), PICKER_TOP)
+        panel.display = True
+        # The transcript keeps the focus and hands its keys to the picker: no focus
+        # change (each costs Textual a full repaint) when the picker opens or closes.
+        panel.reset(focus=False)
+        view.key_hook = panel.forward_key
+
+    def on_picker_panel_picked(self, event: PickerPanel.Picked) -> None:
+        event.stop()
+        view = self.query_one(TranscriptView)
+        view.key_hook = None
+        if self.focused is not view:  # the filter field was clicked: focus is back here
+            self.set_focus(view, scroll_visible=False)
+        self.query_one(PickerPanel).display = False
+        self._apply(event.name)
+
+    def on_descendant_focus(self, event) -> None:
+        """Focus moved elsewhere by the mouse while the picker was open: close it."""
+        panel = self.query_one(PickerPanel)
+        if panel.display and event.widget is not self.query_one(TranscriptView) \
+                and panel not in event.widget.ancestors_with_self:
+            self.query_one(TranscriptView).key_hook = None
+            panel.display = False
+
+    @property
+    def picking(self) -> bool:
+        """Whether the code picker is open."""
+        return bool(self.query_one(PickerPanel).display)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         event.stop()

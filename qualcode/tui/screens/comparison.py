@@ -37,13 +37,18 @@ class ComparisonScreen(BaseScreen):
         Binding("space", "mark", "mark"),
         Binding("m", "memo", "comparison memo"),
         Binding("k", "pick", "pick code"),
+        Binding("a", "unfilter", "all segments", show=False),
         Binding("left", "column(-1)", "column", show=False),
         Binding("right", "column(1)", "column", show=False),
     ]
 
-    def __init__(self, code: str | None = None) -> None:
+    def __init__(self, code: str | None = None, *, participant: str | None = None,
+                 wave: str | None = None, role: str | None = None,
+                 site: str | None = None) -> None:
         super().__init__()
         self.code = code
+        # optional filters (from a cell of the matrix screen)
+        self.participant, self.wave, self.role, self.site = participant, wave, role, site
         self.by = "wave"
         self.groups: dict[str, list[dict]] = {}
         self.marked: set[int] = set()
@@ -68,6 +73,8 @@ class ComparisonScreen(BaseScreen):
 
     def _picked(self, name: str | None) -> None:
         if name:
+            if name != self.code:
+                self.participant = self.wave = self.role = self.site = None
             self.code, self.marked = name, set()
             self.reload()
         elif not self.code:
@@ -76,12 +83,15 @@ class ComparisonScreen(BaseScreen):
     def reload(self) -> None:
         if not self.code:
             return
-        rows = self.attempt(self.project.segments, self.code, context=CONTEXT)
+        rows = self.attempt(self.project.segments, self.code, context=CONTEXT,
+                            participant=self.participant, wave=self.wave, role=self.role,
+                            site=self.site)
         if rows is None:
             return
         self.groups = self.project.group_segments(rows, self.by)
         self.query_one("#compare-title", Label).update(Text.assemble(
             (self.code, "bold"), f"  ·  {len(rows)} segments by {self.by}  ·  ",
+            (self._filters(), "cyan"),
             (f"{len(self.marked)} marked", "yellow")))
         self.query_one("#compare-help", Static).update(Text(
             "←/→ column · ↑/↓ segment · Enter open in transcript · space mark · "
@@ -93,6 +103,15 @@ class ComparisonScreen(BaseScreen):
             columns.mount(Vertical(Label(f"{key}  ({len(segments)})", classes="pane-title"),
                                    options, classes="column"))
         self.call_after_refresh(self._focus_first)
+
+    def _filters(self) -> str:
+        only = " ".join(x for x in (self.participant, self.role, self.site, self.wave) if x)
+        return f"only {only} (a: all)  ·  " if only else ""
+
+    def action_unfilter(self) -> None:
+        if self.participant or self.wave or self.role or self.site:
+            self.participant = self.wave = self.role = self.site = None
+            self.reload()
 
     def _focus_first(self) -> None:
         lists = list(self.query("#columns OptionList"))

@@ -11,19 +11,22 @@ from textual.widgets import DataTable, Label
 
 
 def _screens() -> list[tuple[str, type]]:
-    from ..widgets.code_picker import CodePicker
+    from ..widgets.code_picker import PickerPanel
     from ..widgets.transcript_view import TranscriptView
     from .codebook import CodebookScreen
     from .coding import CodingScreen
     from .comparison import ComparisonScreen
     from .home import HomeScreen
+    from .matrix import MatrixScreen
     from .memos import MemosScreen
+    from .network import NetworkScreen
     from .participant import ParticipantScreen
 
     return [("Study home", HomeScreen), ("Coding", CodingScreen),
-            ("Transcript text", TranscriptView), ("Code picker", CodePicker),
+            ("Transcript text", TranscriptView), ("Code picker", PickerPanel),
             ("Codebook", CodebookScreen), ("Comparison", ComparisonScreen),
-            ("Participant", ParticipantScreen), ("Memos", MemosScreen)]
+            ("Participant", ParticipantScreen), ("Memos", MemosScreen),
+            ("Matrix and change", MatrixScreen), ("Network", NetworkScreen)]
 
 
 def _key_names(keys: str) -> str:

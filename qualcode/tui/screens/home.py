@@ -53,6 +53,12 @@ class HomeScreen(BaseScreen):
         attendance = {(pid, wave): status for pid, wave, status in project.attendance()}
         cells: dict[tuple[str, str], list[dict]] = {}
         others = []
+        # Focus groups (and any other shared transcript) a participant spoke in.
+        kinds = {t["name"]: t["kind"] for t in transcripts}
+        took_part: dict[tuple[str, str], list[str]] = {}
+        for row in project.transcript_people():
+            if row["kind"] != "interview" and row["wave"]:
+                took_part.setdefault((row["participant"], row["wave"]), []).append(row["transcript"])
         for t in transcripts:
             if t["kind"] == "interview" and t["participant"] and t["wave"]:
                 cells.setdefault((t["participant"], t["wave"]), []).append(t)
@@ -76,6 +82,11 @@ class HomeScreen(BaseScreen):
                     self.cell_transcripts[(r, 4 + c)] = t["name"]
                     values.append(Text.assemble(t["name"], " ", (f"{t['codings']:>3} coded ", "cyan"),
                                                 (label or "done", colour)))
+                elif took_part.get((pid, wave)):
+                    name = took_part[(pid, wave)][0]
+                    self.cell_transcripts[(r, 4 + c)] = name
+                    kind = kinds.get(name, "").replace("-", " ")
+                    values.append(Text.assemble(name, (f" · {kind}", "cyan")))
                 else:
                     values.append(Text(label or "—", colour))
             table.add_row(*values, key=pid)

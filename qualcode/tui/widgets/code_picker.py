@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process, utils
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -61,8 +63,11 @@ class QueryInput(Input):
         return super().check_consume_key(key, character)
 
 
-class CodePicker(ModalScreen[str | None]):
-    """Returns a code name (existing, new, or in-vivo), or None on escape."""
+class PickerPanel(Vertical):
+    """The picker itself, as a widget: the coding screen keeps one mounted (hidden) on
+    an overlay layer and shows it on ``c``, so applying a code closes no screen and
+    costs no full repaint; other screens use it inside the :class:`CodePicker` modal.
+    Posts :class:`PickerPanel.Picked` with a name, or None when cancelled."""
 
     BINDINGS = [
         Binding("escape", "cancel", "cancel"),
@@ -70,32 +75,91 @@ class CodePicker(ModalScreen[str | None]):
         Binding("up", "cursor(-1)", "up", show=False, priority=True),
         Binding("ctrl+n", "new", "new code from text", priority=True),
         Binding("ctrl+v", "in_vivo", "in-vivo code", priority=True),
+        Binding("tab", "stay", "(stays in the picker)", show=False, priority=True),
         # With nothing typed, a digit picks the numbered code at once (QueryInput lets
         # it through), with no frame spent showing it typed first.
         *(Binding(str(n), f"digit({n})", show=False, priority=True) for n in range(10)),
     ]
 
-    def __init__(self, names: list[str], *, selected_text: str = "", title: str = "Apply a code",
-                 allow_new: bool = True) -> None:
-        super().__init__()
+    class Picked(Message):
+        def __init__(self, name: str | None) -> None:
+            super().__init__()
+            self.name = name
+
+    def __init__(self, names: list[str] | None = None, *, selected_text: str = "",
+                 title: str = "Apply a code", allow_new: bool = True, **kwargs) -> None:
+        super().__init__(classes="dialog picker", **kwargs)
+        self.shown: list[tuple[str, str]] = []  # (kind, name)
+        self.configure(names or [], selected_text=selected_text, title=title, allow_new=allow_new)
+
+    def configure(self, names: list[str], *, selected_text: str = "", title: str = "Apply a code",
+                  allow_new: bool = True) -> None:
         self.names = names
         self.in_vivo = in_vivo_name(selected_text) if allow_new else ""
         self.title_text, self.allow_new = title, allow_new
-        self.shown: list[tuple[str, str]] = []  # (kind, name)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog picker"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield QueryInput(placeholder="type to filter; 1-9 to pick", id="query")
-            yield OptionList(id="options")
-            hint = "Enter apply · 1-9 pick · ↑↓ move"
-            if self.allow_new:
-                hint += " · ctrl+n new code · ctrl+v in-vivo code"
-            yield Label(hint + " · Esc cancel", classes="hint")
+        yield Label(self.title_text, classes="dialog-title", id="picker-title")
+        yield QueryInput(placeholder="type to filter; 1-9 to pick", id="query")
+        yield OptionList(id="options")
+        yield Label(self._hint(), classes="hint", id="picker-hint")
+
+    def _hint(self) -> str:
+        hint = "Enter apply · 1-9 pick · ↑↓ move"
+        if self.allow_new:
+            hint += " · ctrl+n new code · ctrl+v in-vivo code"
+        return hint + " · Esc cancel"
 
     def on_mount(self) -> None:
-        self._fill("")
-        self.query_one(Input).focus()
+        self.reset()
+
+    def reset(self, *, focus: bool = True) -> None:
+        """Show the configured names from the start, with the filter empty (and focused,
+        unless the opener forwards its keys here: see :meth:`forward_key`)."""
+        self.query_one("#picker-title", Label).update(self.title_text)
+        self.query_one("#picker-hint", Label).update(self._hint())
+        self._set_query("")
+        if focus:
+            self.query_one(Input).focus()
+
+    def _set_query(self, value: str) -> None:
+        field = self.query_one(Input)
+        if field.value != value:
+            with field.prevent(Input.Changed):
+                field.value = value
+                field.cursor_position = len(value)
+        self._fill(value)
+
+    def forward_key(self, event: events.Key) -> bool:
+        """Handle a key pressed in the widget that kept the focus (the transcript), as
+        the filter field would; True if it was used. Keeping the focus where it is saves
+        the full repaint a focus change costs when the picker closes."""
+        key, char = event.key, event.character
+        field = self.query_one(Input)
+        if key == "escape":
+            self.action_cancel()
+        elif key == "enter":
+            index = self.query_one(OptionList).highlighted
+            if index is not None and index < len(self.shown):
+                self._choose(self.shown[index][1])
+        elif key in ("down", "up"):
+            self.action_cursor(1 if key == "down" else -1)
+        elif key == "ctrl+n":
+            self.action_new()
+        elif key == "ctrl+v":
+            self.action_in_vivo()
+        elif key == "backspace":
+            self._set_query(field.value[:-1])
+        elif key in ("ctrl+u", "ctrl+w"):
+            self._set_query("")
+        elif char and len(char) == 1 and char.isprintable():
+            if char.isdigit() and not field.value:
+                self.action_digit(int(char))
+            else:
+                self._set_query(field.value + char)
+        elif key.startswith("f") and key[1:].isdigit() or key in ("ctrl+q", "ctrl+c"):
+            return False  # screen keys and quitting still work
+        return True
 
     def _fill(self, query: str) -> None:
         options = self.query_one(OptionList)
@@ -107,6 +171,7 @@ class CodePicker(ModalScreen[str | None]):
             self.shown.append(("new", new))
         if self.allow_new and self.in_vivo and self.in_vivo not in self.names:
             self.shown.append(("in-vivo", self.in_vivo))
+        prompts = []
         for i, (kind, name) in enumerate(self.shown):
             if kind == "code":
                 # Numbers only while nothing is typed: then a digit picks; later it types.
@@ -116,18 +181,23 @@ class CodePicker(ModalScreen[str | None]):
                 prompt = Text.assemble(("+ new code ", "green"), name)
             else:
                 prompt = Text.assemble(("+ in-vivo ", "magenta"), f"“{name}”")
-            options.add_option(Option(prompt, id=str(i)))
+            prompts.append(Option(prompt, id=str(i)))
+        options.add_options(prompts)
         if self.shown:
             options.highlighted = 0
 
+    def _choose(self, name: str | None) -> None:
+        self.post_message(self.Picked(name))
+
     def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
         self._fill(event.value)
 
     def action_digit(self, n: int) -> None:
         """``c 1``: pick code 1; once something is typed, digits are just text."""
         field = self.query_one(Input)
         if not field.value and 1 <= n <= len(self.shown) and self.shown[n - 1][0] == "code":
-            self.dismiss(self.shown[n - 1][1])
+            self._choose(self.shown[n - 1][1])
         else:
             field.insert_text_at_cursor(str(n))
 
@@ -135,11 +205,11 @@ class CodePicker(ModalScreen[str | None]):
         event.stop()
         index = self.query_one(OptionList).highlighted
         if index is not None and index < len(self.shown):
-            self.dismiss(self.shown[index][1])
+            self._choose(self.shown[index][1])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(self.shown[int(event.option.id)][1])
+        self._choose(self.shown[int(event.option.id)][1])
 
     def action_cursor(self, step: int) -> None:
         options = self.query_one(OptionList)
@@ -151,13 +221,34 @@ class CodePicker(ModalScreen[str | None]):
         if self.allow_new and name:
             # "trust" typed for an existing "Trust" applies Trust rather than a near-twin.
             existing = {n.lower(): n for n in self.names}
-            self.dismiss(existing.get(name.lower(), name))
+            self._choose(existing.get(name.lower(), name))
 
     def action_in_vivo(self) -> None:
         if self.in_vivo:
-            self.dismiss(self.in_vivo)
+            self._choose(self.in_vivo)
         else:
             self.notify("Select some words first for an in-vivo code", severity="warning")
 
+    def action_stay(self) -> None:
+        """Tab does not leave the picker open behind the user's back."""
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._choose(None)
+
+
+class CodePicker(ModalScreen[str | None]):
+    """The picker as a modal screen: returns a code name (existing, new, or in-vivo),
+    or None on escape."""
+
+    def __init__(self, names: list[str], *, selected_text: str = "", title: str = "Apply a code",
+                 allow_new: bool = True) -> None:
+        super().__init__()
+        self.panel_args = dict(selected_text=selected_text, title=title, allow_new=allow_new)
+        self.names = names
+
+    def compose(self) -> ComposeResult:
+        yield PickerPanel(self.names, **self.panel_args)
+
+    def on_picker_panel_picked(self, event: PickerPanel.Picked) -> None:
+        event.stop()
+        self.dismiss(event.name)

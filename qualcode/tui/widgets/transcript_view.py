@@ -160,6 +160,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.sentences: list[tuple[int, int, int]] = []  # (start, end, turn seq)
         self.spans: list[Span] = []
         self.colours: dict[str, str] = {}
+        self.key_hook = None  # a callable(Key) -> bool that sees every key first
         self.cursor = 0  # a code-point offset into the text
         self.anchor: int | None = None  # the other end of the selection
         self.unit = "sentence"  # what up/down move a snapped selection by
@@ -180,6 +181,39 @@ class TranscriptView(ScrollView, can_focus=True):
         self._styles: dict[tuple, Style] = {}
 
     # --- loading -----------------------------------------------------------------------
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        """Skip a layout pass that changes nothing here. ScrollView compares what layout
+        passes with values it derives differently, so every layout anywhere on the screen
+        (the code picker closing) repaints both scrollbars in an extra frame."""
+        key = (size, virtual_size, container_size, self.virtual_size)
+        if key == getattr(self, "_last_layout", None) and size == self._size:
+            return False
+        self._last_layout = key
+        return super()._size_updated(size, virtual_size, container_size, layout=layout)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """While a key hook is set (the code picker is open), keys go to it first."""
+        hook = self.key_hook
+        if hook is not None and hook(event):
+            event.stop()
+            event.prevent_default()
+
+    # Nothing here is drawn differently with or without focus, so gaining or losing it
+    # must not repaint the whole view (Widget does: ~12 ms of compositing on a full
+    # screen of text, paid every time the code picker closes).
+    def _on_focus(self, event: events.Focus) -> None:
+        event.prevent_default()  # Widget._on_focus would run next and repaint
+        self.has_focus = True
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+
+    def _on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()
+        self.has_focus = False
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
 
     def load(self, transcript: dict, codings: list[dict], colours: dict[str, str],
              rows: tuple[int, list] | None = None) -> None:

@@ -1,0 +1,227 @@
+"""Network: the co-occurrence network of codes as a table of its strongest pairs, and
+an export of it (GraphML and PNG) to the exports folder. Counting and drawing run in
+thread workers, each on its own connection to the project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Label, ProgressBar, Static
+
+from ...analysis import cooccurrence as cooc
+from ...project import Project
+from ..widgets.key_footer import KeyFooter
+from ..widgets.status_line import StatusLine
+from .base import BaseScreen
+
+SCOPES = cooc.SCOPES          # overlap, turn, transcript
+MEASURES = cooc.MEASURES      # count, jaccard, c
+PER_WAVE = "per wave"
+MAX_ROWS = 300
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)
+
+
+def compute_tables(path: Path, coder: str, scope: str, measure: str, wave: str) -> dict:
+    """{label: rows} (see :func:`qualcode.analysis.cooccurrence.table`); one label, or
+    one per wave."""
+    with Project.open(path) as project:
+        project.coder = coder
+        if wave == PER_WAVE:
+            results = project.cooccurrence(scope=scope, per_wave=True)
+        else:
+            waves = None if wave == "all" else [wave]
+            results = {wave: project.cooccurrence(scope=scope, waves=waves)}
+        return {label: cooc.table(r, measure=measure) for label, r in results.items()}
+
+
+def export_network(path: Path, coder: str, scope: str, measure: str, wave: str,
+                   folder: Path) -> list[Path]:
+    """Write GraphML and PNG through the core's export functions; the written paths."""
+    from ...export import graph as graph_export
+
+    with Project.open(path) as project:
+        project.coder = coder
+        if wave == PER_WAVE:
+            results = project.cooccurrence(scope=scope, per_wave=True)
+        else:
+            results = {wave: project.cooccurrence(scope=scope, waves=None if wave == "all" else [wave])}
+        stem = f"{_safe(project.path.stem)}-cooccurrence-{scope}-{measure}"
+    graphs = {label: cooc.to_graph(r, measure=measure) for label, r in results.items()}
+    written: list[Path] = []
+    for suffix in ("graphml", "png"):
+        target = folder / f"{stem}.{suffix}"
+        if wave == PER_WAVE:
+            written += graph_export.write_graphs(graphs, target, title=f"Co-occurrence ({scope})")
+        else:
+            label, graph = next(iter(graphs.items()))
+            title = f"Code co-occurrence ({scope})" + ("" if label == "all" else f": {label}")
+            target = target.with_name(f"{stem}{'' if label == 'all' else '_' + _safe(label)}.{suffix}")
+            written.append(graph_export.write_graph(graph, target, title=title))
+    return written
+
+
+class NetworkScreen(BaseScreen):
+    """Which codes go together, how strongly, and at which wave."""
+
+    BINDINGS = [
+        Binding("s", "scope", "scope"),
+        Binding("m", "measure", "measure"),
+        Binding("w", "wave", "wave"),
+        Binding("e", "export", "export GraphML+PNG"),
+        Binding("enter", "compare", "compare code A"),
+    ]
+
+    def __init__(self, export_folder: Path | None = None) -> None:
+        super().__init__()
+        self.scope, self.measure, self.wave = "overlap", "count", "all"
+        self.export_folder = export_folder
+        self.tables: dict[str, list[dict]] = {}
+        self.row_codes: list[tuple[str, str]] = []
+        self.exported: list[Path] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="network-title", classes="pane-title")
+        yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
+        yield ProgressBar(id="network-progress", show_eta=False, show_percentage=False)
+        yield Static("", id="network-help")
+        yield StatusLine(id="status")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#network-help", Static).update(Text(
+            "s scope · m measure · w wave (all, each, per wave) · e export GraphML + PNG · "
+            "Enter compare code A · ⚠ n×: one code n times as frequent as the other "
+            "(over 5×, c is distorted)", "dim"))
+        self.query_one("#pairs", DataTable).focus()
+        self.reload()
+
+    def _waves(self) -> list[str]:
+        return ["all", *(w["label"] for w in self.project.waves()), PER_WAVE]
+
+    def _busy(self, on: bool) -> None:
+        bar = self.query_one("#network-progress", ProgressBar)
+        bar.display = on
+        bar.update(total=None)
+
+    def reload(self) -> None:
+        self._busy(True)
+        self.query_one("#network-title", Label).update(Text.assemble(
+            ("Co-occurrence network", "bold"), f"  ·  {self._describe()}  ·  ", ("counting…", "yellow")))
+        self.count()
+
+    def _describe(self) -> str:
+        wave = "all waves" if self.wave == "all" else self.wave
+        return f"scope {self.scope} · measure {self.measure} · {wave}"
+
+    @work(thread=True, exclusive=True, group="network")
+    def count(self) -> None:
+        args = (self.scope, self.measure, self.wave)
+        try:
+            tables = compute_tables(self.project.path, self.project.coder, *args)
+        except Exception as exc:  # shown, not raised: the screen stays usable
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._show, args, tables)
+
+    def _failed(self, message: str) -> None:
+        self._busy(False)
+        self.notify(message, severity="error", title="Not done")
+
+    def _show(self, args: tuple, tables: dict[str, list[dict]]) -> None:
+        if args != (self.scope, self.measure, self.wave):
+            return  # the user changed a setting meanwhile; a newer count is on its way
+        self._busy(False)
+        self.tables = tables
+        table = self.query_one("#pairs", DataTable)
+        table.clear(columns=True)
+        per_wave = self.wave == PER_WAVE
+        weight = {"count": "count", "jaccard": "jaccard", "c": "c"}[self.measure]
+        table.add_columns(*(["wave"] if per_wave else []), "#", "code A", "code B", "n A", "n B",
+                          "count", "jaccard", "c", ">5×")
+        self.row_codes = []
+        total = 0
+        for label, rows in tables.items():
+            total += len(rows)
+            for rank, r in enumerate(rows[:MAX_ROWS], 1):
+                def num(key: str, value) -> Text:
+                    style = "bold" if key == weight else ""
+                    return Text(f"{value:.3f}" if isinstance(value, float) else str(value),
+                                style, justify="right")
+                flag = Text("")
+                if r["freq_ratio_flag"]:
+                    low, high = sorted((r["n1"], r["n2"]))
+                    flag = Text(f"⚠ {high / low:.0f}×", "bold yellow")
+                table.add_row(*([Text(label, "bold")] if per_wave else []),
+                              Text(str(rank), "dim", justify="right"), r["code_a"], r["code_b"],
+                              Text(str(r["n1"]), justify="right"), Text(str(r["n2"]), justify="right"),
+                              num("count", r["count"]), num("jaccard", r["jaccard"]), num("c", r["c"]),
+                              flag)
+                self.row_codes.append((r["code_a"], r["code_b"]))
+        flagged = sum(r["freq_ratio_flag"] for rows in tables.values() for r in rows)
+        shown = len(self.row_codes)
+        self.query_one("#network-title", Label).update(Text.assemble(
+            ("Co-occurrence network", "bold"), f"  ·  {self._describe()}  ·  ",
+            (f"{total} pair{'' if total == 1 else 's'}"
+             + (f", strongest {shown} shown" if shown < total else ""), "cyan"),
+            (f"  ·  {flagged} flagged ⚠" if flagged else "", "yellow")))
+
+    # --- settings ----------------------------------------------------------------------
+
+    def action_scope(self) -> None:
+        self.scope = SCOPES[(SCOPES.index(self.scope) + 1) % len(SCOPES)]
+        self.reload()
+
+    def action_measure(self) -> None:
+        self.measure = MEASURES[(MEASURES.index(self.measure) + 1) % len(MEASURES)]
+        self.reload()
+
+    def action_wave(self) -> None:
+        waves = self._waves()
+        self.wave = waves[(waves.index(self.wave) + 1) % len(waves)] if self.wave in waves else "all"
+        self.reload()
+
+    def action_compare(self) -> None:
+        table = self.query_one("#pairs", DataTable)
+        if self.row_codes:
+            code_a, _ = self.row_codes[table.cursor_coordinate.row]
+            self.app.open_comparison(code_a)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_compare()
+
+    # --- export ------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        self._busy(True)
+        self.notify("Writing GraphML and PNG…", timeout=2)
+        self.export()
+
+    @work(thread=True, exclusive=True, group="network-export")
+    def export(self) -> None:
+        from ...export.docx_common import default_folder
+
+        try:
+            folder = (self.export_folder or getattr(self.app, "export_folder", None)
+                      or default_folder())
+            written = export_network(self.project.path, self.project.coder, self.scope,
+                                     self.measure, self.wave, Path(folder))
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, f"export failed: {exc}")
+            return
+        self.app.call_from_thread(self._exported, written)
+
+    def _exported(self, written: list[Path]) -> None:
+        self._busy(False)
+        self.exported = written
+        self.app.last_action = f"exported the network: {len(written)} files"
+        for line in self.query(StatusLine):
+            line.update_status()
+        self.notify("\n".join(str(p) for p in written), title="Wrote", timeout=8)
