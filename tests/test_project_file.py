@@ -171,3 +171,14 @@ def test_concurrent_writer_waits_instead_of_failing(tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def test_commands_start_without_loading_spacy():
+    # spaCy costs a second to import; commands that do not split or match text skip it.
+    code = (
+        "import sys, qualcode.cli\n"
+        "from qualcode.cli import cli\n"
+        "print(','.join(sorted(m for m in sys.modules if m == 'spacy' or m.startswith('spacy.'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

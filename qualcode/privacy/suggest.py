@@ -13,8 +13,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 # Capitalised words that are not identifying in interview talk.
 COMMON = {
     "I", "I'm", "I've", "I'd", "I'll", "OK", "Okay", "Yeah", "Yes", "No", "Oh", "Well", "So", "And",
@@ -26,6 +24,19 @@ COMMON = {
     "There", "What", "When", "Where", "Why", "How", "If", "Then", "Because", "Not", "Just",
 }
 WORD = re.compile(r"(?<![\w'])[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
+
+
+class _StopWords:
+    """spaCy's English stop words, loaded on first use: importing spaCy at start-up
+    would cost every command a second."""
+
+    def __contains__(self, word: str) -> bool:
+        from spacy.lang.en.stop_words import STOP_WORDS as words
+
+        return word in words
+
+
+STOP_WORDS = _StopWords()
 ENTITY_KINDS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation"}
 
 
