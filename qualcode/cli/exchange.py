@@ -6,13 +6,14 @@ import functools
 
 import click
 
-from ..exchange.refi_export import export_qdpx
 from ..exchange.service import import_refi
 from ..project import Project
 from .common import find_project_path, print_json
 
 
 def _export(project: Project, output: str, as_json: bool) -> None:
+    from ..exchange.refi_export import export_qdpx  # only when exporting
+
     counts = export_qdpx(project, output)
     if as_json:
         print_json(counts)

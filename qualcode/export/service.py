@@ -12,9 +12,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import QualcodeError
-from . import docx_common as dc
 
 FORMATS = ("docx", "md", "csv")
+
+
+def _dc():
+    """The document helpers, imported when an export runs: python-docx is not needed
+    to start every other command."""
+    from . import docx_common
+
+    return docx_common
+
 SUFFIX = {"docx": ".docx", "md": ".md", "csv": ".csv"}
 
 
@@ -52,7 +60,7 @@ class ExportMixin:
         fmt = format or _suffix(output, FORMATS, "docx")
         if fmt not in FORMATS:
             raise QualcodeError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
-        path = dc.output_file(output, self._export_name("themes", SUFFIX[fmt]), (SUFFIX[fmt],))
+        path = _dc().output_file(output, self._export_name("themes", SUFFIX[fmt]), (SUFFIX[fmt],))
         summary = build_summary(self, themes=_names(themes), category=category, wave=wave,
                                 quotes=quotes, order=order, coder=coder)
         if fmt == "docx":
@@ -63,12 +71,12 @@ class ExportMixin:
 
         text = (text_exports.theme_summary_markdown(summary) if fmt == "md"
                 else text_exports.theme_summary_csv(summary))
-        return dc.write_text(path, text)
+        return _dc().write_text(path, text)
 
     def export_codebook(self, output: str | Path | None = None) -> Path:
         from .docx_codebook import write_codebook
 
-        path = dc.output_file(output, self._export_name("codebook", ".docx"), (".docx",))
+        path = _dc().output_file(output, self._export_name("codebook", ".docx"), (".docx",))
         return write_codebook(self, path)
 
     def export_matrix(self, output: str | Path | None = None, *, by: str = "wave",
@@ -81,7 +89,7 @@ class ExportMixin:
         (``by='case'``, the shape of a case-study comparison table)."""
         from .docx_matrix import write_matrix
 
-        path = dc.output_file(output, self._export_name("matrix", ".docx"), (".docx",))
+        path = _dc().output_file(output, self._export_name("matrix", ".docx"), (".docx",))
         return write_matrix(self, path, by=by, cases=cases, content=content, level=level,
                             themes=_names(themes), category=category, coder=coder,
                             max_chars=max_chars, waves=_names(waves))
@@ -95,17 +103,17 @@ class ExportMixin:
 
         if output is not None and (Path(output).is_dir() or str(output).endswith(("/", "\\"))
                                    or not Path(output).suffix):
-            folder = dc.check_folder(Path(output))
+            folder = _dc().check_folder(Path(output))
             return write_portraits(self, folder, per_participant=True,
                                    participants=_names(participants), role=role, quotes=quotes)
-        path = dc.output_file(output, self._export_name("portraits", ".docx"), (".docx",))
+        path = _dc().output_file(output, self._export_name("portraits", ".docx"), (".docx",))
         return write_portraits(self, path, per_participant=False,
                                participants=_names(participants), role=role, quotes=quotes)
 
     def export_methods(self, output: str | Path | None = None) -> Path:
         from .docx_methods import write_methods
 
-        path = dc.output_file(output, self._export_name("methods", ".docx"), (".docx",))
+        path = _dc().output_file(output, self._export_name("methods", ".docx"), (".docx",))
         return write_methods(self, path)
 
     def export_segments(self, output: str | Path | None = None, *, codes=None,
@@ -117,10 +125,10 @@ class ExportMixin:
         fmt = format or _suffix(output, ("csv", "md"), "csv")
         if fmt not in ("csv", "md"):
             raise QualcodeError(f"segments are exported as csv or md, not {fmt!r}")
-        path = dc.output_file(output, self._export_name("segments", SUFFIX[fmt]), (SUFFIX[fmt],))
+        path = _dc().output_file(output, self._export_name("segments", SUFFIX[fmt]), (SUFFIX[fmt],))
         rows = text_exports.collect_segments(self, codes=_names(codes),
                                              include_subcodes=include_subcodes,
                                              wave=wave, coder=coder)
         text = (text_exports.segments_csv(rows) if fmt == "csv"
                 else text_exports.segments_markdown(self, rows))
-        return dc.write_text(path, text)
+        return _dc().write_text(path, text)
