@@ -98,6 +98,12 @@ class QualcodeApp(App):
         from .screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Import the coding screen once home is on screen, while the user reads it:
+        the first transcript then opens without paying for the imports."""
+        from .screens import coding  # noqa: F401
 
     def on_unmount(self) -> None:
         self.project.close()
