@@ -89,13 +89,16 @@ def _utf16_without_bom(data: bytes) -> str | None:
     if len(sample) < 4:
         return None
     units = len(sample) // 2
-    even_nuls = sum(1 for i in range(0, len(sample), 2) if sample[i] == 0)
-    odd_nuls = sum(1 for i in range(1, len(sample), 2) if sample[i] == 0)
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
     if odd_nuls >= 0.9 * units and even_nuls <= 0.02 * units:
         return "utf-16-le"
     if even_nuls >= 0.9 * units and odd_nuls <= 0.02 * units:
         return "utf-16-be"
     return None
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bytes the cp1252 codec left undecoded
 
 
 def _decode_cp1252(data: bytes) -> str:
@@ -106,10 +109,8 @@ def _decode_cp1252(data: bytes) -> str:
     fails, and the control-character check then judges whether it is text at all.
     """
     text = data.decode("cp1252", errors="surrogateescape")
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
-        text = "".join(
-            chr(ord(ch) - 0xDC00) if "\udc80" <= ch <= "\udcff" else ch for ch in text
-        )
+    if _ESCAPED.search(text):
+        text = _ESCAPED.sub(lambda m: chr(ord(m.group()) - 0xDC00), text)
     return text
 
 
