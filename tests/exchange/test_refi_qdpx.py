@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from qualcode import Project
 from qualcode.errors import InputError, QualcodeError
-from qualcode.exchange import refi_export, refi_import
+from qualcode.exchange import refi_container, refi_export, refi_import, refi_import_writer
 from qualcode.exchange.refi_export import export_qdpx
 from qualcode.exchange.refi_import import import_qdpx, quote_matches, utf16_to_code_points
 from qualcode.exchange.service import import_refi
@@ -651,7 +651,7 @@ def test_unsafe_or_broken_files_are_one_clear_error_and_leave_nothing(tmp_path, 
 
 
 def test_total_unpacked_size_is_limited_before_extraction(tmp_path, monkeypatch):
-    monkeypatch.setattr(refi_import, "MAX_UNPACKED_BYTES", 10_000)
+    monkeypatch.setattr(refi_container, "MAX_UNPACKED_BYTES", 10_000)
     path = _zip(tmp_path / "big.qdpx", [("project.qde", VALID_QDE), ("sources/a.txt", b"abc" * 5000)])
     with pytest.raises(InputError, match=r"big.qdpx: refused: it unpacks to more than"):
         import_qdpx(path, tmp_path / "new.qualcode")
@@ -671,7 +671,7 @@ def test_failure_while_writing_removes_the_new_project(tmp_path, monkeypatch):
     def boom(self):
         raise QualcodeError("disk trouble")
 
-    monkeypatch.setattr(refi_import._Writer, "_memos", boom)
+    monkeypatch.setattr(refi_import_writer._Writer, "_memos", boom)
     with pytest.raises(QualcodeError, match="disk trouble"):
         import_qdpx(path, tmp_path / "new.qualcode")
     assert list(tmp_path.glob("new.qualcode*")) == []

@@ -1,0 +1,154 @@
+"""Opening a REFI-QDA container (a ``.qdpx`` zip or a bare ``.qde``) safely.
+
+Checked before anything is extracted: entries with ``..`` or absolute paths, symbolic
+links and encrypted entries are refused; so is an archive whose entries unpack to more
+than :data:`MAX_UNPACKED_BYTES`, or with an entry over 1 MB compressed more than
+:data:`MAX_RATIO` times (a "zip bomb"). Entries are read with a bound, whatever their
+headers claim.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from ..errors import InputError
+
+#: Sum of the uncompressed sizes of a .qdpx's entries we accept (documented limit).
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+#: An entry larger than 1 MB compressed more than this many times is a zip bomb;
+#: real text and XML compress 3 to 20 times.
+MAX_RATIO = 200
+MAX_ENTRIES = 50_000
+MAX_QDE_BYTES = 256 * 1024 * 1024
+MAX_SOURCE_BYTES = 256 * 1024 * 1024
+
+TEXT_EXTENSIONS = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf")
+
+
+class _Container:
+    """The .qde bytes and a way to read the files it refers to."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.archive: zipfile.ZipFile | None = None
+        self.by_name: dict[str, zipfile.ZipInfo] = {}
+        self.by_base: dict[str, zipfile.ZipInfo] = {}
+        self.folder: Path | None = None
+        try:
+            with open(path, "rb") as handle:
+                magic = handle.read(4)
+        except FileNotFoundError:
+            raise InputError(path, "does not exist") from None
+        except IsADirectoryError:
+            raise InputError(path, "is a folder, not a .qdpx or .qde file") from None
+        except OSError as exc:
+            raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+        if magic.startswith(b"PK"):
+            self._open_zip()
+        else:
+            size = path.stat().st_size
+            if size == 0:
+                raise InputError(path, "is empty")
+            if size > MAX_QDE_BYTES:
+                raise InputError(path, f"is larger than {MAX_QDE_BYTES // 2**20} MB")
+            self.qde_name = path.name
+            self.qde = path.read_bytes()
+            for candidate in path.parent.iterdir():
+                if candidate.is_dir() and candidate.name.lower() == "sources":
+                    self.folder = candidate
+                    break
+
+    def _open_zip(self) -> None:
+        path = self.path
+        try:
+            archive = zipfile.ZipFile(path)
+            infos = archive.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+            raise InputError(path, f"is a damaged zip archive ({exc})") from None
+        if len(infos) > MAX_ENTRIES:
+            raise InputError(path, f"refused: it has {len(infos)} entries (more than {MAX_ENTRIES})")
+        total = 0
+        for info in infos:
+            name = info.filename
+            parts = PurePosixPath(name.replace("\\", "/")).parts
+            if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+                raise InputError(path, f"refused: zip entry {name!r} has an absolute path")
+            if ".." in parts:
+                raise InputError(path, f"refused: zip entry {name!r} points outside the archive ('..')")
+            mode = info.external_attr >> 16
+            if info.create_system == 3 and stat.S_ISLNK(mode):
+                raise InputError(path, f"refused: zip entry {name!r} is a symbolic link")
+            if info.flag_bits & 0x1:
+                raise InputError(path, f"refused: zip entry {name!r} is encrypted")
+            total += info.file_size
+            if total > MAX_UNPACKED_BYTES:
+                raise InputError(path, f"refused: it unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB "
+                                       "(a zip bomb?)")
+            if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise InputError(path, f"refused: zip entry {name!r} is compressed "
+                                       f"{info.file_size // max(info.compress_size, 1)} times (a zip bomb?)")
+        self.archive = archive
+        for info in infos:
+            if info.is_dir():
+                continue
+            self.by_name.setdefault(info.filename.lower(), info)
+            base = info.filename.rsplit("/", 1)[-1].lower()
+            in_sources = info.filename.lower().startswith("sources/")
+            if in_sources or base not in self.by_base:
+                self.by_base[base] = info
+        qdes = [i for i in infos if "/" not in i.filename.strip("/") and i.filename.lower().endswith(".qde")]
+        if not qdes:
+            raise InputError(path, "is not a REFI-QDA project: no .qde file at the root of the zip")
+        if len(qdes) > 1:
+            named = [i for i in qdes if i.filename.lower() == "project.qde"]
+            if len(named) != 1:
+                raise InputError(path, f"has {len(qdes)} .qde files at its root "
+                                       f"({', '.join(i.filename for i in qdes)}); expected one")
+            qdes = named
+        self.qde_name = qdes[0].filename
+        if qdes[0].file_size > MAX_QDE_BYTES:
+            raise InputError(path, f"refused: {self.qde_name} is larger than {MAX_QDE_BYTES // 2**20} MB")
+        self.qde = self._read_member(qdes[0], MAX_QDE_BYTES)
+
+    def _read_member(self, info: zipfile.ZipInfo, limit: int) -> bytes:
+        """An entry's bytes, read with a bound whatever its header says."""
+        try:
+            with self.archive.open(info) as handle:
+                data = handle.read(min(info.file_size, limit) + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            raise InputError(self.path, f"zip entry {info.filename!r} cannot be read ({exc})") from None
+        if len(data) > min(info.file_size, limit):
+            raise InputError(self.path, f"refused: zip entry {info.filename!r} is larger than its header says")
+        return data
+
+    def read(self, reference: str | None) -> tuple[bytes | None, str]:
+        """The bytes of a referenced file (``internal://X.txt``, ``X.txt``, ...) and its
+        base name; None when it is not in the container."""
+        if not reference:
+            return None, ""
+        ref = reference.strip().replace("\\", "/")
+        scheme = re.match(r"^(internal|relative|absolute|file):/*", ref, re.IGNORECASE)
+        rest = ref[scheme.end():] if scheme else ref
+        base = rest.rsplit("/", 1)[-1]
+        if not base or base in (".", ".."):
+            return None, base
+        if self.archive is not None:
+            info = self.by_name.get(rest.lower()) or self.by_name.get(f"sources/{base}".lower()) \
+                or self.by_base.get(base.lower())
+            if info is None:
+                return None, base
+            return self._read_member(info, MAX_SOURCE_BYTES), base
+        if self.folder is not None:
+            for candidate in self.folder.iterdir():
+                if candidate.name.lower() == base.lower() and candidate.is_file() and not candidate.is_symlink():
+                    if candidate.stat().st_size > MAX_SOURCE_BYTES:
+                        return None, base
+                    return candidate.read_bytes(), base
+        return None, base
+
+    def close(self) -> None:
+        if self.archive is not None:
+            self.archive.close()

@@ -1,0 +1,517 @@
+"""Writing what :mod:`qualcode.exchange.refi_import` read into a new project."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+from ..errors import QualcodeError
+from ..store import codes as store_codes
+from ..store import memos as store_memos
+from ..store import schema
+from ..store import study as store_study
+from .refi_container import TEXT_EXTENSIONS
+from .refi_export import (
+    CODING_MEMO_MARK,
+    MEMO_TYPE_PREFIX,
+    SOURCE_VARIABLE_MARK,
+    WAVE_ATTRIBUTE_MARK,
+    WAVE_MARK,
+)
+from .refi_import import PARTICIPANT_ID, Report, _Selection
+from .refi_positions import (
+    _is_quote,
+    _on_boundary,
+    _TextMap,
+    quote_matches,
+    utf16_to_code_points,
+)
+
+
+class _Writer:
+    """The plan into a new project, in one action."""
+
+    def __init__(self, project, plan: dict, report: Report, coder: str | None):
+        self.project, self.plan, self.report = project, plan, report
+        self.db = project.db
+        self.coder = coder
+        self.ours, self.nvivo_windows = plan["ours"], plan["nvivo_windows"]
+
+    def write(self) -> None:
+        plan, report = self.plan, self.report
+        users = plan["users"]
+        first = users.get(plan["project_user"]) or next(iter(users.values()), None)
+        self.project.coder = self.coder or first or self.project.coder
+        with self.project.action("refi.import", f"imported REFI-QDA project {Path(report.source).name}",
+                                 undoable=False):
+            self._coders()
+            self._waves()
+            self._participants()
+            self._codes()
+            self._sources()
+            self._memos()
+        report.counts = {k: v for k, v in store_study.counts(self.db).items()
+                         if k not in ("turns", "sentences")}
+        report.counts["selections"] = self.n_selections
+
+    # coders -----------------------------------------------------------------------------
+    def _coders(self) -> None:
+        self.coder_ids: dict[str, int] = {}
+        taken: set[str] = set()
+        for guid, name in self.plan["users"].items():
+            unique = name or f"user {guid[:8]}"
+            n = 2
+            while unique in taken:
+                unique = f"{name} ({n})"
+                n += 1
+            taken.add(unique)
+            self.coder_ids[guid] = store_study.coder_id(self.db, unique, guid=guid)
+        self.default_coder = store_study.coder_id(self.db, self.project.coder)
+
+    def _coder(self, *guids: str | None) -> int:
+        for guid in guids:
+            if not guid:
+                continue
+            if guid not in self.coder_ids:
+                self.report.warnings.append(f"user {guid} is not in Users; kept as coder 'user {guid[:8]}'")
+                self.coder_ids[guid] = store_study.coder_id(self.db, f"user {guid[:8]}", guid=guid)
+            return self.coder_ids[guid]
+        if self.coder:  # chosen by the person importing
+            return self.default_coder
+        return self.coder_ids.get(self.plan["project_user"]) or self.default_coder
+
+    # waves ---------------------------------------------------------------------------------
+    def _waves(self) -> None:
+        plan, report = self.plan, self.report
+        variables = plan["variables"]
+        self.source_fields: dict[str, str] = {}  # variable guid -> wave / kind / date
+        for guid, var in variables.items():
+            if var["description"].startswith(SOURCE_VARIABLE_MARK):
+                self.source_fields[guid] = var["description"][len(SOURCE_VARIABLE_MARK):].strip()
+            elif var["name"].casefold() == "wave":
+                self.source_fields[guid] = "wave"
+        self.wave_sets: set[str] = set()
+        labels_in_sources = set()
+        for source in plan["sources"]:
+            for guid, value in source["values"]:
+                if self.source_fields.get(guid) == "wave" and value:
+                    labels_in_sources.add(value)
+        ordered = []
+        for s in plan["sets"]:
+            if s["description"].startswith(WAVE_MARK) or (s["name"] in labels_in_sources and not s["codes"]):
+                head, _sep, description = s["description"].partition("\ndescription: ")
+                info = dict(re.findall(r"^(order|start|end): (.*)$", head, re.MULTILINE))
+                if _sep:
+                    info["description"] = description
+                ordered.append((s, info))
+                self.wave_sets.add(s["guid"])
+        self.wave_guid: dict[str, str] = {}
+        for s, info in ordered:
+            if s["name"] in self.wave_guid or not s["name"]:
+                continue
+            order = int(info["order"]) if info.get("order", "").lstrip("-").isdigit() else None
+            store_study.add_wave(self.db, s["name"], ordinal=order, start_date=info.get("start"),
+                                 end_date=info.get("end"), description=info.get("description"), guid=s["guid"])
+            self.wave_guid[s["name"]] = s["guid"]
+        for label in sorted(labels_in_sources - set(self.wave_guid)):
+            store_study.add_wave(self.db, label)
+            self.wave_guid[label] = store_study.wave_row(self.db, label)["guid"]
+        other = [s for s in plan["sets"] if s["guid"] not in self.wave_sets]
+        report.drop("sets of codes (code groups)", sum(1 for s in other if s["codes"]))
+        report.drop("sets of sources (document groups)", sum(1 for s in other if s["sources"] and not s["codes"]))
+        report.drop("empty sets", sum(1 for s in other if not s["sources"] and not s["codes"] and not s["notes"]))
+        report.drop("sets of notes", sum(1 for s in other if s["notes"] and not s["codes"] and not s["sources"]))
+
+    # participants -------------------------------------------------------------------------
+    def _participants(self) -> None:
+        plan, report = self.plan, self.report
+        variables = plan["variables"]
+        self.participant_of_source: dict[str, str] = {}
+        self.case_pid: dict[str, str] = {}
+        cases_of_source: dict[str, list[str]] = defaultdict(list)
+        taken: set[str] = set()
+        renamed = 0
+        for case in plan["cases"]:
+            name = case["name"] or case["guid"][:8]
+            pid = name if PARTICIPANT_ID.match(name) else (
+                re.sub(r"[^A-Za-z0-9_.\-]+", "_", name).strip("_.-")[:64] or f"case-{case['guid'][:8]}")
+            if not pid[0].isalnum():
+                pid = f"c{pid}"[:64]
+            base, n = pid, 2
+            while pid in taken:
+                pid = f"{base[:60]}-{n}"
+                n += 1
+            taken.add(pid)
+            if pid != name:
+                renamed += 1
+            fields, attributes, by_wave = {}, {}, []
+            for guid, value in case["values"]:
+                var = variables.get(guid)
+                if var is None:
+                    report.drop("case values of unknown variables", 1)
+                    continue
+                desc = var["description"]
+                if desc.startswith(WAVE_ATTRIBUTE_MARK):
+                    info = dict(re.findall(r"^(attribute|wave): (.*)$", desc, re.MULTILINE))
+                    if "attribute" in info and info.get("wave") in self.wave_guid:
+                        by_wave.append((info["wave"], info["attribute"], value))
+                        continue
+                key = var["name"] or guid[:8]
+                if key.casefold() in ("pseudonym", "role", "site") and key == key.lower():
+                    fields[key] = value
+                else:
+                    attributes[key] = value
+            participant_id = store_study.add_participant(self.db, pid, guid=case["guid"], **fields)
+            for key, value in attributes.items():
+                store_study.set_attribute(self.db, participant_id, key, value)
+            for wave, key, value in by_wave:
+                store_study.set_wave_attribute(self.db, participant_id,
+                                               store_study.wave_row(self.db, wave)["id"], key, value)
+            if case["description"]:
+                store_study.set_attribute(self.db, participant_id, "description", case["description"].strip())
+            self.case_pid[case["guid"]] = pid
+            for source in case["sources"]:
+                cases_of_source[source].append(pid)
+        if renamed:
+            report.warnings.append(f"{renamed} case names are not valid participant ids; made valid "
+                                   "(letters, digits, '-', '_', '.')")
+        for source, pids in cases_of_source.items():
+            if len(pids) == 1:
+                self.participant_of_source[source] = pids[0]
+
+    # codes ----------------------------------------------------------------------------------
+    def _codes(self) -> None:
+        from ..coding.codebook import check_name, clean_fields
+
+        self.code_ids: dict[str, int] = {}
+        renamed = []
+        used_guids: set[str] = set()
+
+        def insert(node: dict, parent_id: int | None, parent_name: str | None) -> None:
+            name = check_name(node["name"])[:200]
+            if store_codes.name_is_live(self.db, name):
+                candidate = f"{name} ({parent_name})" if parent_name else name
+                n = 2
+                while store_codes.name_is_live(self.db, candidate):
+                    candidate = f"{name} ({parent_name or 'top'} {n})"
+                    n += 1
+                renamed.append(f"{name} -> {candidate}")
+                name = candidate
+            fields = {k: node[k] for k in ("definition", "inclusion", "exclusion", "example", "colour",
+                                           "stage", "in_vivo", "keywords", "codable") if k in node}
+            if node.get("category"):
+                fields["category"] = True
+            guid = node["guid"]
+            if guid in used_guids:
+                self.report.warnings.append(f"code {name!r}: guid {guid} is used twice; given a new one")
+                guid = str(uuid.uuid4())
+            used_guids.add(guid)
+            code_id = store_codes.insert_code(self.db, name, parent_id, clean_fields(fields), guid=guid)
+            self.code_ids.setdefault(node["guid"], code_id)
+            for sub in node["children"]:
+                insert(sub, code_id, name)
+
+        for node in self.plan["codes"]:
+            insert(node, None, None)
+        if renamed:
+            self.report.warnings.append(f"{len(renamed)} code names occur more than once; renamed: "
+                                        + "; ".join(renamed[:10]) + (" ..." if len(renamed) > 10 else ""))
+
+    # sources, selections, codings ----------------------------------------------------------------
+    def _sources(self) -> None:
+        from ..ingest.model import ParsedTranscript, ParsedTurn
+        from ..ingest.text import find_turns
+
+        plan, report = self.plan, self.report
+        self.transcript_ids: dict[str, int] = {}
+        self.transcript_names: dict[str, str] = {}
+        self.selection_codings: dict[str, list[int]] = {}
+        self.coding_ids: dict[str, int] = {}
+        self.pending_memo_links: list[tuple[str, str, int]] = []  # (note guid, column, target id)
+        self.selection_comments: list[tuple[str, str, int | None, list[int], str | None, str | None]] = []
+        self.n_selections = 0
+        names: set[str] = set()
+        shas: set[str] = set()
+        missing_text = placed = dup_selections = dup_codings = outside = 0
+        mismatched, checked = [], 0
+        for source in plan["sources"]:
+            name = source["name"]
+            if not self.ours and not source["pdf"]:
+                for ext in TEXT_EXTENSIONS:
+                    if name.lower().endswith(ext) and len(name) > len(ext):
+                        name = name[: -len(ext)]
+                        break
+            name = " ".join(name.split()) or source["guid"][:8]
+            base, n = name, 2
+            while name in names:
+                name = f"{base} ({n})"
+                n += 1
+            names.add(name)
+            for warning in source["warnings"]:
+                report.warnings.append(f"source {source['name']!r}: {warning}")
+            raw = source["raw"]
+            if source["missing"]:
+                missing_text += 1
+            mapping = _TextMap(raw)
+            text = mapping.text
+            if source["docx_turns"] is not None:
+                turns = list(source["docx_turns"])
+            else:
+                turns = find_turns(text)
+            if not turns and text.strip():
+                turns = [ParsedTurn(None, 0, len(text))]
+            data = raw.encode("utf-8", "surrogatepass")
+            sha = hashlib.sha256(data).hexdigest()
+            if sha in shas:
+                sha = hashlib.sha256(source["guid"].encode() + b":" + data).hexdigest()
+            shas.add(sha)
+            kind, date, wave = ("document" if source["pdf"] else "interview"), None, None
+            for guid, value in source["values"]:
+                field_ = self.source_fields.get(guid)
+                if field_ == "wave":
+                    wave = value
+                elif field_ == "kind" and value in schema.TRANSCRIPT_KINDS:
+                    kind = value
+                elif field_ == "date":
+                    date = value
+                else:
+                    report.drop("source variable values (qualcode keeps attributes on participants)", 1)
+            participant = self.participant_of_source.get(source["guid"])
+            parsed = ParsedTranscript(text=text, turns=turns, source_name=source["base"], sha256=sha,
+                                      format=source["format"], encoding=source["encoding"])
+            try:
+                result = self.project._store_parsed(parsed, participant=participant, wave=wave, kind=kind,
+                                                    speaker_map={}, date=date, name=name)
+            except QualcodeError as exc:
+                if date is None:
+                    raise
+                report.warnings.append(f"source {name!r}: {exc}; date not kept")
+                result = self.project._store_parsed(parsed, participant=participant, wave=wave, kind=kind,
+                                                    speaker_map={}, date=None, name=name)
+            row = self.db.execute("SELECT id FROM transcripts WHERE name = ?", [result.name]).fetchone()
+            tid = row[0]
+            self.db.execute("UPDATE transcripts SET guid = ? WHERE id = ?", [source["guid"], tid])
+            if source["created"]:
+                self.db.execute("UPDATE transcripts SET imported_at = ? WHERE id = ?", [source["created"], tid])
+            if source["user"] in self.coder_ids:
+                self.db.execute("UPDATE transcripts SET imported_by = ? WHERE id = ?",
+                                [self.coder_ids[source["user"]], tid])
+            self.transcript_ids[source["guid"]] = tid
+            self.transcript_names[source["guid"]] = name
+            for note in source["notes"]:
+                self.pending_memo_links.append((note, "transcript_id", tid))
+            if source["description"] and source["description"].strip():
+                self.selection_comments.append((f"Description of {name}", source["description"], tid, [],
+                                                source["user"], source["created"]))
+            # positions -------------------------------------------------------------------
+            selections = source["selections"]
+            if not selections:
+                continue
+            if source["missing"] or not raw:
+                n_codings = sum(len(s.codings) for s in selections)
+                report.drop("selections on sources whose text is missing", len(selections))
+                report.drop("codings on sources whose text is missing", n_codings)
+                for sel in selections:
+                    if sel.description:
+                        self.selection_comments.append((f"Comment on {name} {sel.start}-{sel.end}",
+                                                        _comment_body(sel), tid, [], sel.user, sel.created))
+                continue
+            convert = self._position_mode(source, raw, selections)
+            seen: dict[tuple[int, int], list[int]] = {}
+            for sel in selections:
+                if sel.whole:
+                    start, end = 0, len(text)
+                else:
+                    a, b = convert(sel.start), convert(sel.end)
+                    if a > b:
+                        a, b = b, a
+                    if a < 0 or b > len(raw):
+                        outside += 1
+                    a, b = max(0, min(a, len(raw))), max(0, min(b, len(raw)))
+                    start, end = mapping.start(a), mapping.end(b)
+                    if _is_quote(sel.name):
+                        checked += 1
+                        if not quote_matches(sel.name, text[start:end]):
+                            mismatched.append(f"{name} {sel.start}-{sel.end}")
+                if end <= start:
+                    report.drop("empty selections", 1)
+                    continue
+                key = (start, end)
+                if key in seen:
+                    dup_selections += 1
+                else:
+                    self.n_selections += 1
+                    seen[key] = []
+                ids = seen[key]
+                if not sel.codings:
+                    report.drop("selections without codings (qualcode keeps only coded text)", 1)
+                for coding in sel.codings:
+                    code_id = self.code_ids.get(coding.code)
+                    if code_id is None:
+                        report.drop("codings of codes not in the codebook", 1)
+                        continue
+                    coder_id = self._coder(coding.user, sel.user, source["user"])
+                    existing = store_codes.find_coding(self.db, tid, code_id, coder_id, start, end)
+                    if existing:
+                        dup_codings += 1
+                        coding_id = existing
+                    else:
+                        guid = coding.guid
+                        if guid in self.coding_ids:
+                            guid = str(uuid.uuid4())
+                        coding_id = store_codes.insert_coding(self.db, tid, code_id, coder_id, start, end,
+                                                              guid=guid, created=coding.created or sel.created)
+                        placed += 1
+                        ids.append(coding_id)
+                    self.coding_ids.setdefault(coding.guid, coding_id)
+                    for note in coding.notes:
+                        self.pending_memo_links.append((note, "coding_id", coding_id))
+                self.selection_codings[sel.guid] = ids or self.selection_codings.get(sel.guid, [])
+                for note in sel.notes:
+                    if ids:
+                        for coding_id in ids:
+                            self.pending_memo_links.append((note, "coding_id", coding_id))
+                    else:
+                        self.pending_memo_links.append((note, "transcript_id", tid))
+                if sel.description and sel.description.strip():
+                    self.selection_comments.append((f"Comment on {name} {start}-{end}",
+                                                    _comment_body(sel, text[start:end]),
+                                                    tid, list(ids), sel.user, sel.created))
+        if missing_text:
+            report.warnings.append(f"the text of {missing_text} source(s) is not in the file (a bare .qde, or "
+                                   "files missing from sources/): they are imported empty and their "
+                                   "selections are not kept")
+        if outside:
+            report.warnings.append(f"{outside} selections run outside their source's text; cut to fit")
+        if dup_selections:
+            report.warnings.append(f"{dup_selections} duplicate selections (same range) merged")
+        if dup_codings:
+            report.warnings.append(f"{dup_codings} duplicate codings (same code, coder and range) merged")
+        report.checks["quoted selections checked"] = checked
+        report.checks["quoted selections matching the text"] = checked - len(mismatched)
+        if mismatched:
+            report.warnings.append(f"{len(mismatched)} of {checked} selections quote other text than they "
+                                   f"cover: {', '.join(mismatched[:5])}{' ...' if len(mismatched) > 5 else ''}")
+        report.checks["codings placed"] = placed
+
+    def _position_mode(self, source: dict, raw: str, selections: list[_Selection]):
+        """Code points (the standard) or UTF-16 code units (NVivo for Windows)?"""
+        points = lambda p: p  # noqa: E731
+        utf16 = utf16_to_code_points(raw)
+        if self.ours or utf16(len(raw) * 2) == len(raw) * 2:  # ours, or nothing outside the BMP
+            return points
+        quoted = [s for s in selections if _is_quote(s.name) and not s.whole]
+        spans = [s for s in selections if not s.whole]
+        if quoted:
+            score = {label: sum(quote_matches(s.name, raw[convert(s.start):convert(s.end)]) for s in quoted)
+                     for label, convert in (("points", points), ("utf16", utf16))}
+            chosen = "utf16" if score["utf16"] > score["points"] or (
+                score["utf16"] == score["points"] and self.nvivo_windows) else "points"
+            how = "quoted text" if score["utf16"] != score["points"] else "origin"
+        elif self.nvivo_windows:
+            chosen, how = "utf16", "origin"
+        else:
+            # Neither quotes nor a telling origin: only a clear majority of selections
+            # that start and end on word boundaries under UTF-16 counting overrides the
+            # standard's code points.
+            score = {label: sum(_on_boundary(raw, convert(s.start), convert(s.end)) for s in spans)
+                     for label, convert in (("points", points), ("utf16", utf16))}
+            chosen = "utf16" if len(spans) >= 5 and score["utf16"] > 1.5 * score["points"] else "points"
+            how = "word boundaries"
+        if chosen == "utf16":
+            self.report.warnings.append(f"source {source['name']!r}: positions are counted in UTF-16 code units "
+                                        f"(judged by {how}); converted to characters")
+            return utf16
+        return points
+
+    # memos ------------------------------------------------------------------------------------
+    def _memos(self) -> None:
+        plan, report = self.plan, self.report
+        notes = plan["notes"]
+        coding_memo_notes = {g for g, n in notes.items() if (n["description"] or "").strip() == CODING_MEMO_MARK}
+        links: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for note, column, target in self.pending_memo_links:
+            if note in notes:
+                links[note].append((column, target))
+            else:
+                report.drop("references to notes that are not in the file", 1)
+        for code_guid, refs in plan["code_notes"].items():
+            for note in refs:
+                if code_guid in self.code_ids:
+                    links[note].append(("code_id", self.code_ids[code_guid]))
+        participant_ids = dict(self.db.execute("SELECT guid, id FROM participants"))
+        wave_ids = dict(self.db.execute("SELECT guid, id FROM waves"))
+        targets = {**{g: ("participant_id", i) for g, i in participant_ids.items()},
+                   **{g: ("wave_id", i) for g, i in wave_ids.items()},
+                   **{g: ("transcript_id", i) for g, i in self.transcript_ids.items()},
+                   **{g: ("code_id", i) for g, i in self.code_ids.items()}}
+        for origin, target, _name in plan["links"]:
+            if origin in notes and target in targets:
+                links[origin].append(targets[target])
+            elif origin in notes and target in self.selection_codings and self.selection_codings[target]:
+                links[origin].extend(("coding_id", c) for c in self.selection_codings[target])
+            else:
+                report.drop("links (other than from a memo to something qualcode keeps)", 1)
+        for note_guid in coding_memo_notes:
+            note = notes[note_guid]
+            codings = [t for c, t in links.get(note_guid, []) if c == "coding_id"]
+            for coding_id in codings:
+                self.db.execute("UPDATE codings SET memo = ? WHERE id = ?", [note["body"] or None, coding_id])
+        used_guids = set()
+        n_memos = 0
+        for guid, note in notes.items():
+            if guid in coding_memo_notes:
+                continue
+            type_ = None
+            desc = (note["description"] or "").strip()
+            body = note["body"]
+            if desc.startswith(MEMO_TYPE_PREFIX) and desc[len(MEMO_TYPE_PREFIX):] in schema.MEMO_TYPES:
+                type_ = desc[len(MEMO_TYPE_PREFIX):]
+            elif desc:
+                body = f"{desc}\n\n{body}" if body else desc
+            note_links = list(dict.fromkeys(links.get(guid, [])))
+            if type_ is None:
+                columns = {c for c, _ in note_links}
+                type_ = ("code" if "code_id" in columns else "segment" if "coding_id" in columns
+                         else "participant" if "participant_id" in columns
+                         else "transcript" if "transcript_id" in columns else "project")
+            title = note["title"] or _title_from(body) or "Note"
+            author = self._coder(note["user"]) if note["user"] else None
+            memo_id = store_memos.insert_memo(self.db, type_, title, body, author,
+                                              guid=guid if guid not in used_guids else None, created=note["created"])
+            used_guids.add(guid)
+            if note["updated"]:
+                self.db.execute("UPDATE memos SET updated = ? WHERE id = ?", [note["updated"], memo_id])
+            for column, target in note_links:
+                store_memos.add_link(self.db, memo_id, column, target)
+            n_memos += 1
+        for title, body, tid, coding_ids, user, created in self.selection_comments:
+            memo_id = store_memos.insert_memo(self.db, "segment", title, body,
+                                              self._coder(user) if user else None, created=created)
+            if coding_ids:
+                for coding_id in coding_ids:
+                    store_memos.add_link(self.db, memo_id, "coding_id", coding_id)
+            elif tid is not None:
+                store_memos.add_link(self.db, memo_id, "transcript_id", tid)
+            n_memos += 1
+        if self.selection_comments:
+            report.warnings.append(f"{len(self.selection_comments)} selection or source descriptions "
+                                   "(comments) kept as segment memos")
+
+
+def _title_from(body: str) -> str:
+    line = next((l for l in body.splitlines() if l.strip()), "")
+    line = " ".join(line.split())
+    return line[:60] + ("…" if len(line) > 60 else "")
+
+
+def _comment_body(sel: _Selection, covered: str | None = None) -> str:
+    body = (sel.description or "").strip()
+    if covered is None and sel.name and _is_quote(sel.name):
+        covered = sel.name
+    if covered:
+        body += f"\n\nOn: {covered}"
+    return body
