@@ -58,6 +58,25 @@ IDIOSYNCRATIC_MAX = 2
 EPS = 1e-9  # shares are floats: 0.3 is 1.5 * 0.2
 
 
+def _compare(a: float, b: float, min_diff: float) -> str | None:
+    if a == 0 and b == 0:
+        return None
+    if a == 0:
+        return "new"
+    if b == 0:
+        return "gone"
+    if b >= CHANGE_RATIO * a - EPS and b - a >= min_diff - EPS:
+        return "grown"
+    if a >= CHANGE_RATIO * b - EPS and a - b >= min_diff - EPS:
+        return "shrunk"
+    return "same"
+
+
+# Wave-vs-wave words for the same comparisons, as trajectory labels.
+_TRAJECTORY = {"new": "emerges", "gone": "ceases", "grown": "increases", "shrunk": "decreases",
+               "same": "constant"}
+
+
 def classify(values: list[float], *, min_diff: float = MIN_DIFF) -> str | None:
     """Label a trajectory of values at observed waves (see the module docstring).
     Returns None when the code never occurs."""
@@ -74,15 +93,8 @@ def classify(values: list[float], *, min_diff: float = MIN_DIFF) -> str | None:
         if len(at) == 1 and 0 < at[0] < k - 1 and all(
                 peak >= SURGE_FACTOR * v - EPS for i, v in enumerate(values) if i != at[0]):
             return "surges"
-    if first == 0:
-        return "emerges"
-    if last == 0:
-        return "ceases"
-    if last >= CHANGE_RATIO * first - EPS and last - first >= min_diff - EPS:
-        return "increases"
-    if first >= CHANGE_RATIO * last - EPS and first - last >= min_diff - EPS:
-        return "decreases"
-    return "constant"
+    # first and last are not both 0 here: one rule of change serves both views.
+    return _TRAJECTORY[_compare(first, last, min_diff)]
 
 
 def change_report(cube: Cube, *, codes=None, participants=None, measure: str = "count") -> dict:
@@ -172,20 +184,6 @@ def change_report(cube: Cube, *, codes=None, participants=None, measure: str = "
         "participants": result_people,
         "sample": result_sample,
     }
-
-
-def _compare(a: float, b: float, min_diff: float) -> str | None:
-    if a == 0 and b == 0:
-        return None
-    if a == 0:
-        return "new"
-    if b == 0:
-        return "gone"
-    if b >= CHANGE_RATIO * a - EPS and b - a >= min_diff - EPS:
-        return "grown"
-    if a >= CHANGE_RATIO * b - EPS and a - b >= min_diff - EPS:
-        return "shrunk"
-    return "same"
 
 
 def compare_waves(cube: Cube, wave_a: str, wave_b: str, *, codes=None) -> dict:
