@@ -8,11 +8,12 @@ label stays in the text but outside the turn's span, as in every reader.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import ParsedTurn
+from .model import ParsedTranscript, ParsedTurn
 
 
 @dataclass(slots=True)
@@ -88,3 +89,12 @@ def assemble(segments: list[Segment]) -> tuple[str, list[ParsedTurn]]:
         parts.append(paragraph)
         offset += len(paragraph) + 2  # the blank line between paragraphs
     return "\n\n".join(parts), turns
+
+
+def transcript_from(segments: list[Segment], data: bytes, source_name: str, fmt: str,
+                    encoding: str, warnings: list[str]) -> ParsedTranscript:
+    """The ParsedTranscript of a caption file: its segments assembled into turns."""
+    text, turns = assemble(segments)
+    return ParsedTranscript(text=text, turns=turns, source_name=source_name,
+                            sha256=hashlib.sha256(data).hexdigest(), format=fmt,
+                            encoding=encoding, warnings=warnings)

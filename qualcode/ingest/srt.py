@@ -20,12 +20,11 @@ line.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 
 from ..errors import InputError
-from .cues import Segment, assemble, blocks, clean, last_line
+from .cues import Segment, blocks, clean, last_line, transcript_from
 from .encoding import decode_bytes, normalise
 from .model import ParsedTranscript
 from .text import label_prefix
@@ -97,13 +96,4 @@ def read_srt(data: bytes, source_name: str) -> ParsedTranscript:
             if text:
                 # Unattributed cues stay separate turns; a new prefix starts a turn.
                 segments.append(Segment(who, text, start, end, new_turn=labelled))
-    text, turns = assemble(segments)
-    return ParsedTranscript(
-        text=text,
-        turns=turns,
-        source_name=source_name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format="srt",
-        encoding=encoding,
-        warnings=warnings,
-    )
+    return transcript_from(segments, data, source_name, "srt", encoding, warnings)

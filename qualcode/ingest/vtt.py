@@ -17,12 +17,11 @@ line: no ``WEBVTT`` header, a cue timing that does not parse, or no cue at all.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 
 from ..errors import InputError
-from .cues import Segment, assemble, blocks, clean, last_line
+from .cues import Segment, blocks, clean, last_line, transcript_from
 from .encoding import decode_bytes, normalise
 from .model import ParsedTranscript
 from .text import label_prefix
@@ -141,13 +140,4 @@ def read_vtt(data: bytes, source_name: str) -> ParsedTranscript:
             f"line {last_line(lines)}: reached the end without a cue timing line"
             " such as '00:00:01.000 --> 00:00:04.000'",
         )
-    text, turns = assemble(segments)
-    return ParsedTranscript(
-        text=text,
-        turns=turns,
-        source_name=source_name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format="vtt",
-        encoding=encoding,
-        warnings=warnings,
-    )
+    return transcript_from(segments, data, source_name, "vtt", encoding, warnings)
