@@ -169,20 +169,18 @@ class IngestMixin:
         speeches = [parsed.text[t.start:t.end] for t in parsed.turns]
         if sentences is None:
             sentences = sentence_spans(speeches)
-        sentence_rows = []
-        seq = 0
-        for turn_id, turn, spans in zip(turn_ids, parsed.turns, sentences, strict=True):
-            for start, end in spans:
-                seq += 1
-                sentence_rows.append((turn_id, seq, turn.start + start, turn.start + end))
-        store_tx.insert_sentences(db, transcript_id, sentence_rows)
+        sentence_count = store_tx.insert_sentences(db, transcript_id, (
+            (turn_seq, turn.start + start, turn.start + end)
+            for turn_seq, (turn, spans) in enumerate(zip(parsed.turns, sentences, strict=True), start=1)
+            for start, end in spans
+        ))
         store_tx.index_turns(db, zip(turn_ids, speeches))
         if kind == "interview" and participant_id and wave_id:
             store_study.set_attendance(db, participant_id, wave_id, "interviewed")
         return ImportResult(
             name=name, source=parsed.source_name, status="imported", kind=kind,
             participant=participant, wave=wave, turns=len(turn_rows),
-            sentences=len(sentence_rows), words=words,
+            sentences=sentence_count, words=words,
             speakers=dict(plan.participant_of), unmapped=list(plan.unmapped),
             notes=[*parsed.warnings, *plan.notes],
         )

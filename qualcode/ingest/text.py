@@ -185,11 +185,6 @@ def classify_label(label: str) -> tuple[bool, bool, bool] | None:
     return False, False, name_like
 
 
-def _lead_time(match: re.Match[str]) -> float | None:
-    raw = match.group("t1") or match.group("t2") or match.group("t3")
-    return parse_clock(raw) if raw else None
-
-
 def label_candidate(line: str) -> LabelCandidate | None:
     """Parse what may be a label (and timestamp) at the start of one line.
 
@@ -199,13 +194,17 @@ def label_candidate(line: str) -> LabelCandidate | None:
     lead = _LEAD.match(line)
     assert lead is not None  # the pattern can match the empty string
     pos = lead.end()
-    time = _lead_time(lead)
-    has_lead_time = bool(lead.group("t1") or lead.group("t2") or lead.group("t3"))
-    if has_lead_time and time is None:
-        return None  # "[75:99]" is not a time we understand; leave the line alone
-    rest = line[pos:]
+    if pos:
+        raw_time = lead.group("t1") or lead.group("t2") or lead.group("t3")
+        time = parse_clock(raw_time) if raw_time else None
+        has_lead_time = raw_time is not None
+        if has_lead_time and time is None:
+            return None  # "[75:99]" is not a time we understand; leave the line alone
+        rest = line[pos:]
+    else:  # most lines: no indentation, no timestamp
+        time, has_lead_time, rest = None, False, line
 
-    m = _BRACKET_LABEL.match(rest)
+    m = _BRACKET_LABEL.match(rest) if rest[:1] == "[" else None
     if m:
         label = " ".join(m.group("label").split())
         kind = classify_label(label) if label else None
@@ -363,7 +362,8 @@ def find_turns(
     """
     hints = hints or {}
     lines = _lines(text)
-    candidates = [label_candidate(line) for _, line in lines]
+    # (A blank line is never a label: no need to parse it.)
+    candidates = [label_candidate(line) if line and not line.isspace() else None for _, line in lines]
     accepted = _accepted(lines, candidates, paragraph_starts)
 
     turns: list[ParsedTurn] = []

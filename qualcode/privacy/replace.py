@@ -107,8 +107,8 @@ def pseudonymise_parsed(parsed, key: Mapping[str, str]):
     text, offsets, reps = replace_names(parsed.text, key)
     if not reps and not any(t.speaker in key for t in parsed.turns):
         return parsed
-    turns = [dc_replace(t, speaker=key.get(t.speaker, t.speaker) if t.speaker else None,
-                        start=offsets(t.start), end=offsets(t.end, is_end=True))
+    turns = [t._replace(speaker=key.get(t.speaker, t.speaker) if t.speaker else None,
+                       start=offsets(t.start), end=offsets(t.end, is_end=True))
              for t in parsed.turns]
     notes = [*parsed.warnings, f"{len(reps)} name(s) replaced by pseudonyms from the name key"]
     return dc_replace(parsed, text=text, turns=turns, warnings=notes)

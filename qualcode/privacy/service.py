@@ -106,6 +106,8 @@ class PrivacyMixin:
             for transcript_id, new_text, offsets, _n in plans:
                 store_key.rewrite_transcript(self.db, transcript_id, new_text, offsets)
             speakers = store_key.rename_speakers(self.db, key)
+            store_key.forget_replaced_text(self.db)
+        store_key.scrub(self.db)
         return {"transcripts": len(plans), "replacements": sum(p[3] for p in plans), "speakers": speakers}
 
     def suggest_names(self, *, use_entities: bool | None = None) -> list[dict]:

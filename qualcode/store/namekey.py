@@ -50,19 +50,38 @@ def transcript_ids(db: Database) -> list[tuple[int, str]]:
 
 def rewrite_transcript(db: Database, transcript_id: int, text: str, offset_map) -> dict[str, int]:
     """Store a transcript's new text and move every offset that points into it."""
+    from . import transcripts as store_tx
+
+    old_text = store_tx.transcript_text(db, transcript_id)
+    old_turns = db.execute("SELECT id, start, end FROM turns WHERE transcript_id = ?", [transcript_id]).fetchall()
+    # The index has no copy of the text: it forgets a turn given the words it indexed.
+    store_tx.unindex_turns(db, [(i, old_text[s:e]) for i, s, e in old_turns])
     db.execute("UPDATE transcripts SET text = ?, char_count = ?, word_count = ? WHERE id = ?",
                [text, len(text), len(text.split()), transcript_id])
     moved = {}
-    for table in ("turns", "sentences", "codings"):
+    for table in ("turns", "codings"):
         rows = db.execute(f"SELECT id, start, end FROM {table} WHERE transcript_id = ?", [transcript_id]).fetchall()
         updates = [(offset_map(s), offset_map(e, is_end=True), i) for i, s, e in rows]
         db.conn.executemany(f"UPDATE {table} SET start = ?, end = ? WHERE id = ?", updates)
         moved[table] = len(rows)
+    sentences = store_tx.sentence_tuples(db, transcript_id)
+    store_tx.replace_sentences(db, transcript_id, [
+        (turn, offset_map(s), offset_map(e, is_end=True)) for turn, s, e in sentences
+    ])
+    moved["sentences"] = len(sentences)
     turns = db.execute("SELECT id, start, end FROM turns WHERE transcript_id = ?", [transcript_id]).fetchall()
-    db.conn.executemany("DELETE FROM turn_fts WHERE rowid = ?", [(t[0],) for t in turns])
-    db.conn.executemany("INSERT INTO turn_fts (rowid, body) VALUES (?, ?)",
-                        [(i, text[s:e]) for i, s, e in turns])
+    store_tx.index_turns(db, [(i, text[s:e]) for i, s, e in turns])
     return moved
+
+
+def forget_replaced_text(db: Database) -> None:
+    """After rewriting transcripts: drop the replaced words from the full-text index
+    (merging its segments) with freed pages zeroed, so the real names do not linger
+    in the file. Call :func:`scrub` after the transaction to empty the write-ahead log."""
+    from . import transcripts as store_tx
+
+    db.execute("PRAGMA secure_delete = ON")
+    store_tx.compact_index(db)
 
 
 def rename_speakers(db: Database, key: dict[str, str]) -> int:

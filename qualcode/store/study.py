@@ -231,7 +231,10 @@ def counts(db: Database) -> dict[str, int]:
     result = {}
     for table in COUNTED_TABLES:
         sql = f"SELECT count(*) FROM {table}"
-        if table == "codes":
+        if table == "sentences":
+            # Stored packed, one row per transcript (see store/sentence_spans.py).
+            sql = "SELECT coalesce(sum(count), 0) FROM sentence_spans"
+        elif table == "codes":
             # Merged codes are history, not part of the codebook.
             sql += " WHERE merged_into_id IS NULL"
         result[table] = db.execute(sql).fetchone()[0]

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from sqlite_utils import Database
 
 from ..errors import NotFoundError
+from . import sentence_spans
 from .db import new_guid, now
 
 TRANSCRIPT_COLUMNS = (
@@ -87,17 +88,46 @@ def insert_turns(db: Database, transcript_id: int, rows: Sequence[tuple]) -> lis
     return [first + i for i in range(len(rows))]
 
 
-def insert_sentences(db: Database, transcript_id: int, rows: Iterable[tuple]) -> None:
-    """rows: (turn_id, seq, start, end), in any iterable (streamed to SQLite)."""
-    db.conn.executemany(
-        f"INSERT INTO sentences (transcript_id, turn_id, seq, start, end) VALUES ({int(transcript_id)}, ?, ?, ?, ?)",
-        rows,
+def insert_sentences(db: Database, transcript_id: int, sentences: Iterable[tuple[int, int, int]]) -> int:
+    """Store a transcript's sentences, ``(turn seq, start, end)`` in text order (offsets
+    into the transcript text); returns how many there are."""
+    sentences = list(sentences)
+    db.execute(
+        "INSERT INTO sentence_spans (transcript_id, count, spans) VALUES (?, ?, ?)",
+        [transcript_id, len(sentences), sentence_spans.pack(sentences)],
     )
+    return len(sentences)
+
+
+def replace_sentences(db: Database, transcript_id: int, sentences: Iterable[tuple[int, int, int]]) -> None:
+    sentences = list(sentences)
+    db.execute(
+        "UPDATE sentence_spans SET count = ?, spans = ? WHERE transcript_id = ?",
+        [len(sentences), sentence_spans.pack(sentences), transcript_id],
+    )
+
+
+def sentence_tuples(db: Database, transcript_id: int) -> list[tuple[int, int, int]]:
+    """A transcript's sentences as ``(turn seq, start, end)``, in text order."""
+    row = db.execute("SELECT spans FROM sentence_spans WHERE transcript_id = ?", [transcript_id]).fetchone()
+    return sentence_spans.unpack(row[0]) if row else []
 
 
 def index_turns(db: Database, rows: Iterable[tuple[int, str]]) -> None:
     """rows: (turn_id, speech). The FTS rowid is the turn id."""
     db.conn.executemany("INSERT INTO turn_fts (rowid, body) VALUES (?, ?)", rows)
+
+
+def unindex_turns(db: Database, rows: Iterable[tuple[int, str]]) -> None:
+    """rows: (turn_id, speech as it was indexed). The index holds no copy of the text,
+    so removing a turn from it takes the words it was indexed with."""
+    db.conn.executemany("INSERT INTO turn_fts (turn_fts, rowid, body) VALUES ('delete', ?, ?)", rows)
+
+
+def compact_index(db: Database) -> None:
+    """Merge the full-text index into one segment. Removing a turn only records that
+    it is gone; merging is what drops its words from the file."""
+    db.execute("INSERT INTO turn_fts (turn_fts) VALUES ('optimize')")
 
 
 def transcript_row(db: Database, name: str) -> dict:
@@ -161,12 +191,12 @@ def turns_of(db: Database, transcript_id: int) -> list[dict]:
 
 
 def sentences_of(db: Database, transcript_id: int) -> list[dict]:
-    rows = db.execute(
-        "SELECT s.id, s.seq, t.seq, s.start, s.end FROM sentences s "
-        "JOIN turns t ON t.id = s.turn_id WHERE s.transcript_id = ? ORDER BY s.start",
-        [transcript_id],
-    ).fetchall()
-    return [dict(zip(("id", "seq", "turn", "start", "end"), r)) for r in rows]
+    """A transcript's sentences in text order: ``seq`` counts them from 1 through the
+    transcript, ``turn`` is the seq of the turn holding each."""
+    return [
+        {"seq": seq, "turn": turn, "start": start, "end": end}
+        for seq, (turn, start, end) in enumerate(sentence_tuples(db, transcript_id), start=1)
+    ]
 
 
 def search_turns(

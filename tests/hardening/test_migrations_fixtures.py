@@ -35,6 +35,18 @@ def test_fixture_opens_and_keeps_everything(fixture, tmp_path):
                            ("Small steps", "It's the little things.", "anna")}
         assert project.code("GP referral")["parent"] == "Routes in"
         assert [m["title"] for m in project.memos()] == ["Small steps"]
+        # Sentences and the full-text index come through whatever way they were stored.
+        info = project.transcript("P01_W1")
+        sentences = [(s["turn"], info["text"][s["start"]:s["end"]]) for s in info["sentences"]]
+        assert sentences == [
+            (1, "How did you come to the service?"), (2, "My GP sent me."),
+            (2, "I didn't know what a health trainer was, to be honest."), (3, "And now?"),
+            (4, "She rings me every fortnight."), (4, "I've cut down on the takeaways."),
+            (4, "It's the little things."),
+        ]
+        assert project.status()["counts"]["sentences"] == 7
+        assert [(h["turn"], h["speaker"]) for h in project.search("takeaway*")] == [(4, "P01")]
+        assert [h["turn"] for h in project.search('"health trainer"')] == [2]
         # The upgraded file still undoes what was done before the upgrade.
         project.undo()
         assert project.memos() == []

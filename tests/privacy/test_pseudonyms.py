@@ -117,6 +117,28 @@ def test_deidentify_moves_codings_with_the_text(study):
     assert list(project.path.parent.glob("p.qualcode.pre-deidentify-*.bak"))
 
 
+def test_deidentified_words_leave_the_file(study, tmp_path):
+    # Neither the replaced text (freed pages) nor the full-text index (whose segments
+    # only mark a removed turn as gone until they are merged) may keep a real name.
+    project, source = study
+    project.import_transcript(source, participant="C01", wave="W1")
+    project.add_name("Ashby Road", "[Place 1]", kind="place")
+    project.add_name("Greenfield Primary", "[School 1]", kind="organisation")
+    project.deidentify()
+    project.export_name_key(tmp_path / "key.csv", remove=True)
+    path = project.path
+    project.close()
+    raw = path.read_bytes() + (path.with_name(path.name + "-wal").read_bytes()
+                              if path.with_name(path.name + "-wal").exists() else b"")
+    # The index stores words case-folded and may share a word's first letters with the
+    # word before it, so look for the ends of the words too.
+    for trace in (b"Ashby", b"Greenfield", b"shby", b"reenfield"):
+        assert trace not in raw, trace
+    with Project.open(path) as again:
+        assert again.search("Ashby") == [] and again.search("Greenfield") == []
+        assert [h["turn"] for h in again.search('"Place 1"')] == [2]
+
+
 def test_key_moved_out_of_the_project_leaves_no_trace(study, tmp_path):
     project, source = study
     project.add_name("Janet Walker", "Janet")
