@@ -11,7 +11,9 @@ manifest, then, in two child processes so that each has its own peak memory:
 * splits the same turns into sentences with bare spaCy
   (``qualcode.nlp.pipeline()`` and ``nlp.pipe``), the floor the import cannot beat.
 
-It prints words/second for both, their ratio and each child's peak RSS. Targets
+Each side runs ``--repeat`` times (3 by default), alternating, and the fastest run of
+each is compared; the run-by-run ratios are printed too, to show the spread. It prints
+words/second for both, their ratio and each child's peak RSS. Targets
 (issue 3): import at >= 0.5x bare spaCy speed, peak RSS under 400 MB.
 """
 
@@ -207,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", metavar="FILE", help="cProfile the import into FILE.")
     parser.add_argument("--workers", type=int, default=None,
                         help="Worker processes for reading and splitting (default: automatic; 0: none).")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="Runs of each side; the fastest of each is compared (default 3).")
     parser.add_argument("--child", choices=("import", "spacy"), help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -224,12 +228,20 @@ def main(argv: list[str] | None = None) -> int:
         corpus = generate_corpus(folder, args.words, args.file_words)
         print(f"corpus: {corpus['words']:,} words in {corpus['files']} files "
               f"(generated in {time.perf_counter() - start:.1f} s)")
-        spacy_run = _run_child("spacy", folder)
-        import_run = _run_child("import", folder, args.profile, args.workers)
+        spacy_runs, import_runs = [], []
+        for _ in range(max(1, args.repeat)):
+            # Alternating, so that a slow spell of the machine hits both sides alike.
+            spacy_runs.append(_run_child("spacy", folder))
+            import_runs.append(_run_child("import", folder, args.profile, args.workers))
 
+    # Each side's fastest run: what the code can do, with the least interference from
+    # whatever else the machine was doing (as timeit reports the minimum).
+    spacy_run = min(spacy_runs, key=lambda r: r["seconds"])
+    import_run = min(import_runs, key=lambda r: r["seconds"])
     spacy_wps = spacy_run["words"] / spacy_run["seconds"]
     import_wps = import_run["words"] / import_run["seconds"]
     ratio = import_wps / spacy_wps
+    paired = [s["seconds"] / i["seconds"] for s, i in zip(spacy_runs, import_runs)]
     # CPU time too: on a shared machine other processes steal wall-clock time from
     # one child more than the other; the CPU-time ratio is the steadier figure.
     cpu_ratio = (import_run["words"] / import_run["cpu"]) / (spacy_run["words"] / spacy_run["cpu"])
@@ -246,12 +258,16 @@ def main(argv: list[str] | None = None) -> int:
               f"{import_run['worker_cpu']:.2f} s reading and splitting (workers)")
     print(f"ratio import/spaCy:   {ratio:.2f} wall; CPU: {cpu_ratio:.2f} on the critical path, "
           f"{total_cpu_ratio:.2f} in all (target >= {TARGET_RATIO})")
+    if len(paired) > 1:
+        print(f"                      best of {len(paired)} runs each; run by run: "
+              + ", ".join(f"{r:.2f}" for r in paired))
     workers = import_run["workers"]
-    print(f"import peak RSS:      {import_run['rss_mb']:.0f} MB (target < {TARGET_RSS_MB} MB)"
+    rss = max(r["rss_mb"] for r in import_runs)  # memory: the worst run, not the fastest
+    worker_rss = max(r["worker_rss_mb"] for r in import_runs)
+    print(f"import peak RSS:      {rss:.0f} MB (target < {TARGET_RSS_MB} MB)"
           + (f"; {workers} parsing worker{'s' * (workers > 1)}, largest peak RSS "
-             f"{import_run['worker_rss_mb']:.0f} MB" if workers else "; no worker processes"))
-    ok = (ratio >= TARGET_RATIO and import_run["rss_mb"] < TARGET_RSS_MB
-          and import_run["worker_rss_mb"] < TARGET_RSS_MB)
+             f"{worker_rss:.0f} MB" if workers else "; no worker processes"))
+    ok = ratio >= TARGET_RATIO and rss < TARGET_RSS_MB and worker_rss < TARGET_RSS_MB
     print("targets met" if ok else "targets NOT met")
     return 0
 

@@ -54,7 +54,8 @@ def test_bench_ingest_smoke(tmp_path):
 
     script = BENCHMARKS / "bench_ingest.py"
     done = subprocess.run(
-        [sys.executable, str(script), "--words", "3000", "--file-words", "1000", "--keep", str(tmp_path)],
+        [sys.executable, str(script), "--words", "3000", "--file-words", "1000", "--keep", str(tmp_path),
+         "--repeat", "2"],
         capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stderr
@@ -63,6 +64,7 @@ def test_bench_ingest_smoke(tmp_path):
     assert re.search(r"bare spaCy sentences: [\d,]+ words/s", out), out
     assert re.search(r"import: +[\d,]+ words/s .* [34] files", out), out
     assert re.search(r"ratio import/spaCy: +\d+\.\d\d wall", out), out
+    assert re.search(r"best of 2 runs each; run by run: \d+\.\d\d, \d+\.\d\d$", out, re.M), out
     assert re.search(r"import peak RSS: +\d+ MB", out), out
     assert (tmp_path / "manifest.csv").exists()
 
