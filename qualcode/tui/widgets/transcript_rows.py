@@ -10,11 +10,20 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
+
+from rich.cells import get_character_cell_size, split_graphemes
 
 WORD = re.compile(r"\w+")
 PREFIX = 20  # speaker name and timestamp column
 MARGIN = 22  # code names column
 BASE_BG = (30, 30, 30)
+
+
+@cache
+def _one_cell(character: str) -> bool:
+    # Tabs are left as they were: the view has always drawn them as one character.
+    return character == "\t" or get_character_cell_size(character) == 1
 
 
 def _rgb(colour: str | None) -> tuple[int, int, int]:
@@ -53,8 +62,46 @@ def _clock(seconds: float | None) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
+def graphemes_of(text: str, start: int, end: int) -> list[tuple[int, int, int]] | None:
+    """None when ``text[start:end]`` takes one terminal cell per character (the usual
+    case, checked at C speed); else its graphemes as (start, end, cells), offsets into
+    ``text``: a CJK character takes two cells, an emoji sequence two cells for several
+    code points, a combining accent none."""
+    piece = text[start:end]
+    # A line's distinct characters are few: checking those (a set is built at C speed)
+    # keeps the common case, text with a curly quote or an accent, as fast as ASCII.
+    if piece.isascii() or all(_one_cell(c) for c in set(piece)):
+        return None
+    spans, _ = split_graphemes(piece)
+    return [(start + a, start + b, cells) for a, b, cells in spans]
+
+
+def _cut_wide_line(text: str, pos: int, line_end: int, width: int,
+                   graphemes: list[tuple[int, int, int]]):
+    """Rows (start, end) of one line of mixed-width text, each at most ``width`` cells
+    (plus the space it ends with), cut after a space where there is one."""
+    first = 0
+    while pos < line_end:
+        while first < len(graphemes) and graphemes[first][0] < pos:
+            first += 1
+        cells, limit, after = 0, pos, first
+        while after < len(graphemes) and cells + graphemes[after][2] <= width:
+            cells += graphemes[after][2]
+            limit = graphemes[after][1]
+            after += 1
+        if after >= len(graphemes):
+            yield pos, line_end
+            return
+        if limit == pos:  # a single grapheme wider than the row: it gets a row of its own
+            limit = graphemes[after][1]
+        cut = text.rfind(" ", pos, limit + 1)
+        cut = limit if cut <= pos else cut + 1
+        yield pos, cut
+        pos = cut
+
+
 def wrap_rows(text: str, turns: list[dict], width: int) -> list[tuple[int, int, int, bool]]:
-    """Pre-wrap every turn into rows of at most ``width`` (+ a trailing space):
+    """Pre-wrap every turn into rows of at most ``width`` cells (+ a trailing space):
     (start, end, turn index, first row of the turn); a blank row (index -1) between
     turns. Pure, so a thread worker can do it while the screen is being built."""
     rows: list[tuple[int, int, int, bool]] = []
@@ -66,19 +113,41 @@ def wrap_rows(text: str, turns: list[dict], width: int) -> list[tuple[int, int, 
         while pos < end:
             line_end = text.find("\n", pos, end)
             line_end = end if line_end < 0 else line_end
-            while True:
-                if line_end - pos <= width:
-                    rows.append((pos, line_end, index, first))
+            graphemes = graphemes_of(text, pos, line_end) if line_end > pos else None
+            if graphemes is not None:
+                for row_start, row_end in _cut_wide_line(text, pos, line_end, width, graphemes):
+                    rows.append((row_start, row_end, index, first))
                     first = False
-                    pos = line_end
-                    break
-                cut = text.rfind(" ", pos, pos + width + 1)
-                cut = pos + width if cut <= pos else cut + 1
-                rows.append((pos, cut, index, first))
-                first = False
-                pos = cut
+                pos = line_end
+            else:  # one cell per character: cut by counting characters
+                while True:
+                    if line_end - pos <= width:
+                        rows.append((pos, line_end, index, first))
+                        first = False
+                        pos = line_end
+                        break
+                    cut = text.rfind(" ", pos, pos + width + 1)
+                    cut = pos + width if cut <= pos else cut + 1
+                    rows.append((pos, cut, index, first))
+                    first = False
+                    pos = cut
             pos = pos + 1 if pos < end and text[pos] == "\n" else pos
     return rows
+
+
+def offset_in_row(text: str, start: int, end: int, column: int) -> int:
+    """The offset shown at ``column`` cells into the row ``text[start:end]`` (the end
+    of the row when the column is past it)."""
+    column = max(0, column)
+    graphemes = graphemes_of(text, start, end)
+    if graphemes is None:
+        return start + min(column, end - start)
+    cells = 0
+    for grapheme_start, _grapheme_end, width in graphemes:
+        cells += width
+        if cells > column:
+            return grapheme_start
+    return end
 
 
 def sorted_spans(codings: list[dict]) -> list[Span]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -33,6 +34,7 @@ from .transcript_rows import (  # noqa: F401  (re-exported for the screens)
     _blend,
     _clock,
     _rgb,
+    offset_in_row,
     sorted_spans,
     spans_by_row,
     usable_turns,
@@ -223,7 +225,7 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
         if turn < 0:
             row = min(row + 1, len(self._rows) - 1)
             start, end, turn, _ = self._rows[row]
-        return start + min(max(0, x - PREFIX), end - start)
+        return offset_in_row(self.text, start, end, x - PREFIX)
 
     # --- selection state ---------------------------------------------------------------
 
@@ -524,9 +526,10 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
             stamp = _clock(turn.get("start_time"))
             # With a timestamp the name gets what is left of the column.
             room = PREFIX - 2 - (len(stamp) + 1 if stamp else 0)
-            label = f"{speaker[:room]:<{room}}{' ' + stamp if stamp else ''} "
+            # Cut and padded in cells: a name in Chinese takes two cells a character.
+            label = f"{set_cell_size(speaker, room)}{' ' + stamp if stamp else ''} "
             style = self._style("speaker", bool(turn.get("interviewer")))
-            segments.append(Segment(label[:PREFIX].ljust(PREFIX), style))
+            segments.append(Segment(set_cell_size(label, PREFIX), style))
         else:
             segments.append(Segment(" " * PREFIX, base))
         if turn_index < 0:  # the blank line between turns
@@ -552,7 +555,7 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
                                 bool(sel and sel[0] <= a < sel[1]),
                                 bool(show_cursor and a == self.cursor))
             segments.append(Segment(text[a:b], style))
-        used = end - start
+        used = cell_len(text[start:end])
         if show_cursor and self.cursor == end:
             segments.append(Segment(" ", self._style("span", None, False, False, True)))
             used += 1
@@ -576,7 +579,7 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
         for s in names:
             if rest <= 1:
                 break
-            label = " " + s.code[: rest - 2]
+            label = " " + set_cell_size(s.code, rest - 2).rstrip()
             out.append(Segment(label, self._style("fg", s.code)))
-            rest -= len(label) + 1
+            rest -= cell_len(label) + 1
         return out
