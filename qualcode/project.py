@@ -47,6 +47,9 @@ def _check_pid(pid: str) -> str:
         raise QualcodeError(
             f"participant id {pid!r} is not valid (letters, digits, '-', '_', '.'; up to 64)"
         )
+    if pid.casefold() == "interviewer":
+        raise QualcodeError("participant id 'interviewer' is reserved: in a speaker map it marks "
+                            "the interviewer's label")
     return pid
 
 

@@ -563,3 +563,43 @@ def test_interviewer_labels(label, interviewer):
     from qualcode.ingest.speakers import is_interviewer_label
 
     assert is_interviewer_label(label) is interviewer
+
+
+def test_interviewer_marked_by_the_speaker_map(project, tmp_path):
+    # An interview in Chinese: no label is an interviewer by name, so the map says which.
+    source = tmp_path / "P01_W1.txt"
+    source.write_text("访谈者：你好。\n\n李华：我每个星期都去食物银行。\n\n访谈者：为什么？\n\n李华：因为钱不够。\n",
+                      encoding="utf-8")
+    project.add_participant("P01")
+    project.add_wave("W1")
+    result = project.import_transcript(source, participant="P01", wave="W1",
+                                       speaker_map={"访谈者": "Interviewer"})
+    assert result.speakers == {"访谈者": None, "李华": "P01"}
+    assert result.notes == [] and result.unmapped == []
+    turns = project.transcript("P01_W1")["turns"]
+    assert [(t["speaker"], t["interviewer"], t["participant"]) for t in turns] == [
+        ("访谈者", 1, None), ("李华", 0, "P01"), ("访谈者", 1, None), ("李华", 0, "P01")]
+    # Marked later, and undone.
+    project.map_speakers("P01_W1", {"李华": "interviewer"})
+    assert {t["speaker"]: (t["interviewer"], t["participant"]) for t in project.transcript("P01_W1")["turns"]} \
+        == {"访谈者": (1, None), "李华": (1, None)}
+    project.undo()
+    assert {t["speaker"]: (t["interviewer"], t["participant"]) for t in project.transcript("P01_W1")["turns"]} \
+        == {"访谈者": (1, None), "李华": (0, "P01")}
+    # Mapping an interviewer's label to a participant makes it a participant's.
+    project.map_speakers("P01_W1", {"访谈者": "P01"})
+    assert project.transcript("P01_W1")["turns"][0]["interviewer"] == 0
+    with pytest.raises(QualcodeError, match="reserved"):
+        project.add_participant("interviewer")
+
+
+def test_manifest_marks_an_interviewer(project, tmp_path):
+    (tmp_path / "A_W1.txt").write_text("المحاور: مرحبا.\n\nسارة: أهلا.\n\nالمحاور: كيف حالك؟\n\nسارة: بخير.\n",
+                                       encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text(
+        "file,participant,wave,speaker_map\nA_W1.txt,A01,W1,المحاور=interviewer\n", encoding="utf-8")
+    report = project.import_manifest(tmp_path / "manifest.csv")
+    assert report.failures == []
+    assert report.imported[0].speakers == {"المحاور": None, "سارة": "A01"}
+    speakers = {s["label"]: s for s in project.transcript("A_W1")["speakers"]}
+    assert speakers["المحاور"]["interviewer"] == 1 and speakers["سارة"]["participant"] == "A01"

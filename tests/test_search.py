@@ -202,3 +202,30 @@ def test_near_and_phrase_prefix(searchable):
     (hit,) = searchable.search("NEAR(patches cafe, 5)")
     assert sorted(m["match"] for m in hit["matches"]) == ["café", "patches"]
     assert [m["match"] for m in searchable.search('"batch cook"*')[0]["matches"]] == ["batch cooking"]
+
+
+def test_scripts_without_spaces_are_searched_as_text(tmp_path):
+    # The index holds "我每个星期都去食物银行" as one word: a word inside it is found by
+    # searching the text, with the same filters, order and keyword-in-context.
+    proj = Project.create(tmp_path / "zh.qualcode")
+    proj.add_participant("P01")
+    proj.add_participant("P02")
+    proj.add_wave("W1")
+    for pid, text in (("P01", "访谈者：你好。\n\n李华：我每个星期都去食物银行，因为钱不够。\n\n"
+                              "访谈者：健康教练呢？\n\n李华：她帮我做了一个计划。\n"),
+                      ("P02", "访谈者：你好。\n\n王芳：我不去食物银行。Café 很贵。\n\n访谈者：好。\n\n王芳：对。\n")):
+        path = tmp_path / f"{pid}_W1.txt"
+        path.write_text(text, encoding="utf-8")
+        proj.import_transcript(path, participant=pid, wave="W1", speaker_map={"访谈者": "interviewer"})
+    assert hits_of(proj, "食物银行") == [("P01_W1", 2), ("P02_W1", 2)]
+    assert hits_of(proj, "食物银行", participant="P02") == [("P02_W1", 2)]
+    assert hits_of(proj, "食物银行 钱") == [("P01_W1", 2)]  # every word, anywhere in the turn
+    assert hits_of(proj, '"做了一个计划"') == [("P01_W1", 4)]
+    assert hits_of(proj, "cafe 很贵") == [("P02_W1", 2)]  # case and accents folded as elsewhere
+    hit = proj.search("食物银行", kwic=3)[0]
+    assert [(m["left"], m["match"], m["right"]) for m in hit["matches"]] == [("期都去", "食物银行", "，因为")]
+    text = proj.transcript("P01_W1")["text"]
+    assert text[hit["matches"][0]["start"]:hit["matches"][0]["end"]] == "食物银行"
+    with pytest.raises(QualcodeError, match="OR is not available"):
+        proj.search("食物银行 OR 计划")
+    proj.close()

@@ -37,7 +37,8 @@ def _print_results(results, failures=()) -> None:
 @click.option("--kind", default="interview", show_default=True,
               type=click.Choice(["interview", "focus-group", "notes", "document"]))
 @click.option("--speaker-map", "speaker_map", multiple=True, metavar="LABEL=ID",
-              help="Map a speaker label to a participant (repeatable).")
+              help="Map a speaker label to a participant, or to 'interviewer' to mark an "
+                   "interviewer's label (repeatable).")
 @click.option("--date", help="Date of the interview (YYYY-MM-DD).")
 @click.option("--name", help="Name of the transcript (default: the file name without extension).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -137,7 +138,8 @@ def transcript_show(project: Project, name: str, show_turns: bool, as_json: bool
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @project_option
 def transcript_speakers(project: Project, name: str, pairs, as_json: bool) -> None:
-    """List a transcript's speakers, or map labels to participants (LABEL=ID; LABEL= unmaps)."""
+    """List a transcript's speakers, or map labels to participants (LABEL=ID; LABEL=interviewer
+    marks an interviewer's label; LABEL= unmaps)."""
     if pairs:
         mapping = {k: (v or None) for k, v in parse_pairs(pairs, "LABEL=ID").items()}
         project.map_speakers(name, mapping)

@@ -27,6 +27,7 @@ from ..store import schema
 from ..store import study as store_study
 from .encoding import decode_bytes, normalise, read_source
 from .service import ImportResult, parse_speaker_map
+from .speakers import marks_interviewer
 
 RESERVED = {"file", "participant", "wave", "kind", "date", "speaker_map", "status", "name", "note"}
 FIELDS = {"role", "site", "pseudonym"}
@@ -329,7 +330,7 @@ def _apply_row(project, path: Path, row: ManifestRow, report: ManifestReport,
     participant = row.participants[0] if kind != "focus-group" and row.participants else None
     speaker_map = parse_speaker_map(row.get("speaker_map"))
     for label, pid in speaker_map.items():
-        if not store_study.participant_exists(db, pid):
+        if not marks_interviewer(pid) and not store_study.participant_exists(db, pid):
             raise _fail(path, row, "speaker_map",
                         f"{label}={pid}: no participant with id {pid!r} (list them in the "
                         "participant column or register them in an earlier row)")

@@ -17,7 +17,7 @@ from ..store import namekey as store_namekey
 from ..store import transcripts as store_tx
 from ..privacy.replace import pseudonymise_parsed
 from .model import ParsedTranscript
-from .speakers import plan_speakers
+from .speakers import marks_interviewer, plan_speakers
 
 Progress = Callable[[int, int, str], None]
 
@@ -134,7 +134,7 @@ class IngestMixin:
         participant_id = store_study.participant_row(db, participant)["id"] if participant else None
         wave_id = store_study.wave_row(db, wave)["id"] if wave else None
         for label, pid in speaker_map.items():
-            if not store_study.participant_exists(db, pid):
+            if not marks_interviewer(pid) and not store_study.participant_exists(db, pid):
                 raise NotFoundError(f"speaker map {label}={pid}: no participant with id {pid!r}")
         labels = parsed.speakers
         # Only the ids this transcript can use: a query per file over every participant
@@ -209,7 +209,8 @@ class IngestMixin:
         return row
 
     def map_speakers(self, transcript: str, speaker_map: Mapping[str, str | None]) -> None:
-        """Map (or, with None, unmap) speaker labels of a transcript to participants."""
+        """Map speaker labels of a transcript to participants, or to ``interviewer`` (an
+        interviewer's label), or with None unmap them."""
         row = store_tx.transcript_row(self.db, transcript)
         speakers = {s["label"]: s for s in store_tx.speakers_of(self.db, row["id"])}
         summary = ", ".join(f"{k}={v or '-'}" for k, v in speaker_map.items())
@@ -227,8 +228,14 @@ class IngestMixin:
                             f"(speakers: {', '.join(speakers) or 'none'})"
                         )
                     label = same[0]
-                participant_id = store_study.participant_row(self.db, pid)["id"] if pid else None
-                store_tx.set_speaker_participant(self.db, speakers[label]["id"], participant_id)
+                if marks_interviewer(pid):
+                    store_tx.set_speaker_participant(self.db, speakers[label]["id"], None, interviewer=True)
+                elif pid:
+                    participant_id = store_study.participant_row(self.db, pid)["id"]
+                    store_tx.set_speaker_participant(self.db, speakers[label]["id"], participant_id,
+                                                     interviewer=False)
+                else:
+                    store_tx.set_speaker_participant(self.db, speakers[label]["id"], None)
 
     # --- search ------------------------------------------------------------------------
 
@@ -243,22 +250,45 @@ class IngestMixin:
         limit: int = 500,
     ) -> list[dict]:
         """Turns matching an FTS5 query (words, "phrases", prefix*), each with its
-        matches in keyword-in-context form (``kwic`` characters either side)."""
+        matches in keyword-in-context form (``kwic`` characters either side).
+
+        A query in a script written without spaces between words (Chinese, Japanese,
+        Thai...) is searched as text instead: the index holds a whole run of such
+        characters as one word, so it cannot find a word inside one."""
         import sqlite3
 
         if not query.strip():
             raise QualcodeError("search query is empty")
-        try:
-            hits = store_tx.search_turns(self.db, fts_query(query), participant=participant, wave=wave,
-                                         speaker=speaker, limit=limit)
-        except sqlite3.OperationalError as exc:
-            raise QualcodeError(f"search query {query!r} is not valid ({exc})") from None
-        pattern = _match_pattern(fts_query(query))
         texts: dict[int, str] = {}
-        for hit in hits:
-            text = texts.get(hit["transcript_id"])
+
+        def text_of(transcript_id: int) -> str:
+            text = texts.get(transcript_id)
             if text is None:
-                text = texts[hit["transcript_id"]] = store_tx.transcript_text(self.db, hit["transcript_id"])
+                text = texts[transcript_id] = store_tx.transcript_text(self.db, transcript_id)
+            return text
+
+        if _UNSPACED.search(query):
+            terms = _text_search_terms(query)
+            term_patterns = [re.compile(re.escape(_fold_text(t)), re.IGNORECASE) for t in terms]
+            hits = []
+            for turn in store_tx.search_turns(self.db, None, participant=participant, wave=wave,
+                                              speaker=speaker, limit=None):
+                speech = _fold_text(text_of(turn["transcript_id"])[turn["start"]:turn["end"]])
+                if all(p.search(speech) for p in term_patterns):
+                    hits.append(turn)
+                    if len(hits) >= limit:
+                        break
+            pattern = re.compile("|".join(p.pattern for p in sorted(term_patterns, key=lambda p: -len(p.pattern))),
+                                 re.IGNORECASE)
+        else:
+            try:
+                hits = store_tx.search_turns(self.db, fts_query(query), participant=participant, wave=wave,
+                                             speaker=speaker, limit=limit)
+            except sqlite3.OperationalError as exc:
+                raise QualcodeError(f"search query {query!r} is not valid ({exc})") from None
+            pattern = _match_pattern(fts_query(query))
+        for hit in hits:
+            text = text_of(hit["transcript_id"])
             speech = _fold_text(text[hit["start"]:hit["end"]])
             matches = []
             for m in pattern.finditer(speech) if pattern else ():
@@ -303,6 +333,34 @@ _QUERY_TOKEN = re.compile(r'"(?:[^"]|"")*(?:"\*?)?|[^\s()",]+')
 # with the optional "^" (first token) and "*" (prefix) around it.
 _BAREWORD = re.compile(r"\^?[\w\u0080-\U0010ffff]+\*?")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR", "+"})
+
+
+# Characters of scripts written without spaces between words: Thai, Lao, Myanmar,
+# Khmer, Japanese kana, CJK ideographs (with their extensions and compatibility forms).
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\U00020000-\U0003134f]"
+)
+
+
+def _text_search_terms(query: str) -> list[str]:
+    """The terms of a query searched as text: words and "phrases", all required."""
+    terms = []
+    for token in _QUERY_TOKEN.findall(query):
+        if token == "AND":
+            continue
+        if token in _OPERATORS:
+            raise QualcodeError(
+                f"search query {query!r}: in Chinese, Japanese or Thai text a search finds the "
+                f"turns holding every word given; {token} is not available there"
+            )
+        core = token[1:] if token.startswith('"') else token
+        core = (core[:-1] if core.endswith('"') else core).replace('""', '"').rstrip("*").lstrip("^")
+        if core.strip():
+            terms.append(core)
+    if not terms:
+        raise QualcodeError(f"search query {query!r} has nothing to search for")
+    return terms
 
 
 def fts_query(query: str) -> str:

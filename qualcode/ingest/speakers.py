@@ -1,6 +1,7 @@
 """Mapping speaker labels to participants, without guessing.
 
-Interviewer labels are recognised by name. In an interview every other label is the
+Interviewer labels are recognised by name, or marked by mapping them to
+``interviewer``. In an interview every other label is the
 participant being interviewed. In a focus group a label maps only through the
 speaker map (``Leanne=H01``) or when it is exactly a registered participant id; the
 rest are reported as unmapped, never matched on a hunch.
@@ -25,6 +26,16 @@ _NUMBERED_ROLE = re.compile(
     r"(?:\s*\d{1,2}|\s+[a-z]|\s*\([^()]{1,40}\)|\s+[-–]\s+\S.{0,38})",
     re.IGNORECASE,
 )
+
+
+#: The speaker-map value that marks a label as the interviewer's (``访谈者=interviewer``):
+#: for interviewer labels not recognised by name, such as those in other languages.
+INTERVIEWER = "interviewer"
+
+
+def marks_interviewer(value: str | None) -> bool:
+    """Whether a speaker-map value is :data:`INTERVIEWER` (in any case)."""
+    return value is not None and value.strip().casefold() == INTERVIEWER
 
 
 def is_interviewer_label(label: str) -> bool:
@@ -64,11 +75,11 @@ def plan_speakers(
     respondents = []
     for label in labels:
         mapped = by_fold.get(label.casefold())
-        if mapped is not None:
-            plan.participant_of[label] = mapped
-        elif is_interviewer_label(label):
+        if marks_interviewer(mapped) or mapped is None and is_interviewer_label(label):
             plan.interviewers.add(label)
             plan.participant_of[label] = None
+        elif mapped is not None:
+            plan.participant_of[label] = mapped
         elif label in registered:
             plan.participant_of[label] = label
             plan.notes.append(f"speaker {label!r} mapped to participant {label} by id")

@@ -5,7 +5,8 @@ line (after an optional turn-start timestamp):
 
 * colon labels: ``Janet:``, ``JANET:``, ``Mary Ann Smith:`` (1-4 words), ``I:``,
   ``R:``, ``P07:``, ``INT:``, ``Interviewer:``, and a timestamp before the colon:
-  ``Janet (03:15):``, ``Speaker 1 (00:01:02):``;
+  ``Janet (03:15):``, ``Speaker 1 (00:01:02):``; the full-width colon of Chinese and
+  Japanese text (``李华：``) counts as a colon;
 * bracket labels: ``[Janet]``, ``[id1]``;
 * padded labels (Rev, Otter and table-to-text exports): ``JANET   Well...`` or
   ``Janet<TAB>Well...``, and ``Speaker 1  0:03`` with the speech on later lines;
@@ -18,7 +19,8 @@ only when one of these holds:
 
 1. it is a known role or group label (Interviewer, INT, I, R, Moderator, Several...)
    or looks like an id (P07, C01, id1, Speaker 2, initials such as JS);
-2. the same label starts a line at least twice in the file;
+2. the same label starts a line at least twice in the file (in a script without
+   letter case, such as Chinese or Arabic, this is the only way a name counts);
 3. it occurs once, is shaped like a name, is written in the file's main label style
    after a label confirmed by rule 1 or 2, and starts a paragraph (or the file is
    "dense": most lines start with a label). This catches the focus-group member
@@ -63,7 +65,7 @@ _LEAD = re.compile(rf"[ \t]*(?:{_TS}[ \t]*(?:[-\u2013\u2014|][ \t]*)?)?")
 _WORD = r"[^\W_][\w'\u2019.\-]*"
 _COLON_LABEL = re.compile(
     rf"(?P<label>{_WORD}(?:[ \t]+[\w'\u2019.\-]+){{0,3}}?)[ \t]*"
-    rf"(?:[\[(][ \t]*(?P<t4>{_CLOCK})[ \t]*[\])][ \t]*)?:(?=\s|$)[ \t]*"
+    rf"(?:[\[(][ \t]*(?P<t4>{_CLOCK})[ \t]*[\])][ \t]*)?(?::(?=\s|$)|\uff1a)[ \t\u3000]*"
 )
 _BRACKET_LABEL = re.compile(r"\[(?P<label>[^\[\]\n:]{1,40})\](?:[ \t]*:)?[ \t]*")
 # Padded labels are separated from the speech by a tab or 2+ spaces; words within
@@ -176,8 +178,12 @@ def classify_label(label: str) -> tuple[bool, bool, bool] | None:
     if _ID_LIKE.fullmatch(label) and label not in _NOT_INITIALS:
         return True, False, False
     first = words[0][0]
-    if not (first.isalpha() and first.isupper()):
+    if not first.isalpha() or first.islower():
         return None
+    if not first.isupper():
+        # A script without letter case (Chinese, Japanese, Arabic, Hebrew...): nothing
+        # marks a name as one, so such a label counts only once it repeats (rule 2).
+        return False, False, False
     for word in words[1:]:
         if not (word[0].isupper() or word[0].isdigit() or word.lower() in _PARTICLES):
             return None

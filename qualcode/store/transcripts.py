@@ -173,8 +173,11 @@ def speakers_of(db: Database, transcript_id: int) -> list[dict]:
     return [dict(zip(("id", "label", "participant", "interviewer", "turns"), r)) for r in rows]
 
 
-def set_speaker_participant(db: Database, speaker_id: int, participant_id: int | None) -> None:
-    db.execute("UPDATE speakers SET participant_id = ? WHERE id = ?", [participant_id, speaker_id])
+def set_speaker_participant(db: Database, speaker_id: int, participant_id: int | None,
+                            *, interviewer: bool | None = None) -> None:
+    """Set who a speaker is; ``interviewer`` None leaves the interviewer flag as it is."""
+    db.execute("UPDATE speakers SET participant_id = ?, is_interviewer = coalesce(?, is_interviewer) "
+               "WHERE id = ?", [participant_id, None if interviewer is None else int(interviewer), speaker_id])
 
 
 def turns_of(db: Database, transcript_id: int) -> list[dict]:
@@ -201,14 +204,16 @@ def sentences_of(db: Database, transcript_id: int) -> list[dict]:
 
 def search_turns(
     db: Database,
-    query: str,
+    query: str | None,
     *,
     participant: str | None = None,
     wave: str | None = None,
     speaker: str | None = None,
-    limit: int = 500,
+    limit: int | None = 500,
 ) -> list[dict]:
-    clauses, params = ["turn_fts MATCH ?"], [query]
+    """Turns matching an FTS5 query (or, with ``query`` None, every turn), in wave,
+    transcript and turn order, within the filters."""
+    clauses, params = (["turn_fts MATCH ?"], [query]) if query is not None else ([], [])
     if participant:
         clauses.append("p.pid = ?")
         params.append(participant)
@@ -220,13 +225,15 @@ def search_turns(
         params.append(speaker)
     sql = (
         "SELECT tr.name, tr.id, tu.seq, s.label, p.pid, w.label, tu.start, tu.end "
-        "FROM turn_fts JOIN turns tu ON tu.id = turn_fts.rowid "
-        "JOIN transcripts tr ON tr.id = tu.transcript_id "
+        + ("FROM turn_fts JOIN turns tu ON tu.id = turn_fts.rowid " if query is not None else "FROM turns tu ")
+        + "JOIN transcripts tr ON tr.id = tu.transcript_id "
         "LEFT JOIN speakers s ON s.id = tu.speaker_id "
         "LEFT JOIN participants p ON p.id = s.participant_id "
         "LEFT JOIN waves w ON w.id = tr.wave_id "
-        f"WHERE {' AND '.join(clauses)} ORDER BY w.ordinal, tr.name, tu.seq LIMIT ?"
+        + (f"WHERE {' AND '.join(clauses)} " if clauses else "")
+        + "ORDER BY w.ordinal, tr.name, tu.seq"
+        + (" LIMIT ?" if limit is not None else "")
     )
-    rows = db.execute(sql, [*params, limit]).fetchall()
+    rows = db.execute(sql, [*params, limit] if limit is not None else params).fetchall()
     keys = ("transcript", "transcript_id", "turn", "speaker", "participant", "wave", "start", "end")
     return [dict(zip(keys, r)) for r in rows]

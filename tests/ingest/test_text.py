@@ -43,6 +43,32 @@ def test_label_styles(source, expected_speakers):
     assert texts(parsed) == ["one", "two", "three", "four"][: len(expected_speakers)]
 
 
+@pytest.mark.parametrize(
+    ("source", "expected_speakers", "expected_texts"),
+    [
+        ("访谈者：你好。\n\n李华：我每个星期都去。\n\n访谈者：为什么？\n\n李华：因为钱不够。\n",
+         ["访谈者", "李华", "访谈者", "李华"], ["你好。", "我每个星期都去。", "为什么？", "因为钱不够。"]),
+        ("インタビュアー： はい。\n山田： ええ。\nインタビュアー： それで？\n山田： 以上です。\n",
+         ["インタビュアー", "山田", "インタビュアー", "山田"], ["はい。", "ええ。", "それで？", "以上です。"]),
+        ("المحاور: مرحبا.\n\nسارة أحمد: أهلا.\n\nالمحاور: كيف حالك؟\n\nسارة أحمد: بخير.\n",
+         ["المحاور", "سارة أحمد", "المحاور", "سارة أحمد"], ["مرحبا.", "أهلا.", "كيف حالك؟", "بخير."]),
+        ("Interviewer：Hello.\n\nP01：我很好。\n", ["Interviewer", "P01"], ["Hello.", "我很好。"]),
+    ],
+    ids=["chinese-fullwidth-colon", "japanese", "arabic", "mixed"],
+)
+def test_labels_in_scripts_without_letter_case(source, expected_speakers, expected_texts):
+    parsed = parse(source)
+    assert speakers(parsed) == expected_speakers
+    assert texts(parsed) == expected_texts
+
+
+def test_caseless_label_must_repeat():
+    # Nothing marks "他说" as a name: said once, it is speech, not a speaker.
+    parsed = parse("访谈者：你好。\n\n访谈者：再见。\n\n他说：好的。\n")
+    assert speakers(parsed) == ["访谈者", "访谈者", "访谈者"]
+    assert texts(parsed)[-1] == "他说：好的。"
+
+
 def test_labels_stay_in_text_outside_the_span():
     parsed = parse("Interviewer:   How was it?  \nJanet:Well,\n")
     turn = parsed.turns[0]
