@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 TRAINED_PIPELINES = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
@@ -28,6 +30,50 @@ def trained_pipeline_name() -> str | None:
     return None
 
 
+# Ideographs and kana: Chinese and Japanese are written without spaces between words.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHARACTER = re.compile(f"[{_CJK}\U00020000-\U0003134f]")
+#: A character of a script written without spaces between words: Chinese and Japanese,
+#: and Thai, Lao, Myanmar and Khmer.
+UNSPACED = re.compile(f"[{_CJK}\U00020000-\U0003134f\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+
+# Their punctuation: 。，！？：「」 and the rest of the CJK and full-width punctuation blocks.
+_CJK_PUNCTUATION_CLASS = "[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
+# Split off by the tokenizer: that punctuation, and quotation marks that touch an
+# ideograph or kana.
+_CJK_INFIXES = (
+    _CJK_PUNCTUATION_CLASS,
+    f"(?<=[{_CJK}\u3000-\u303f\uff01-\uff65])[\u201c\u201d\u2018\u2019]",
+    f"[\u201c\u201d\u2018\u2019](?=[{_CJK}])",
+)
+
+
+def word_count(text: str) -> int:
+    """Words as a word processor counts them: runs of characters between spaces,
+    except that each Chinese or Japanese character counts as a word (as Word counts
+    East Asian text; a paragraph of Chinese is otherwise a single "word")."""
+    if text.isascii() or not _CJK_CHARACTER.search(text):
+        return len(text.split())
+    rest = _CJK_CHARACTER.sub(" ", text).split()
+    # What is left between the characters: words in other scripts, and punctuation
+    # (。，“”), which is not a word.
+    others = sum(1 for word in rest if not all(unicodedata.category(c).startswith("P") for c in word))
+    return len(_CJK_CHARACTER.findall(text)) + others
+
+
+def _split_cjk_punctuation(nlp) -> None:
+    """Make the tokenizer split Chinese and Japanese punctuation off the text around it.
+
+    An English tokenizer splits at spaces, so a paragraph of Chinese is a single token
+    and the sentencizer, which knows 。！？ as sentence ends, never sees them. As
+    infixes they become tokens of their own; text in other scripts is tokenized as
+    before (the added patterns match only these characters).
+    """
+    current = nlp.tokenizer.infix_finditer
+    patterns = [current.__self__.pattern] if current is not None else []
+    nlp.tokenizer.infix_finditer = re.compile("|".join([*patterns, *_CJK_INFIXES])).finditer
+
+
 @functools.lru_cache(maxsize=2)
 def pipeline(trained: bool | None = None):
     """The shared pipeline. ``trained=None`` picks a trained one when installed."""
@@ -40,6 +86,7 @@ def pipeline(trained: bool | None = None):
     else:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
+    _split_cjk_punctuation(nlp)
     nlp.max_length = 5_000_000
     return nlp
 

@@ -27,6 +27,50 @@ def test_blank_pipeline_splits_sentences(monkeypatch):
         nlp.pipeline.cache_clear()
 
 
+def test_chinese_and_japanese_sentences(monkeypatch):
+    # An English tokenizer leaves a paragraph of Chinese as one token; with its
+    # punctuation split off, the sentencizer finds the sentence ends.
+    monkeypatch.setenv("QUALCODE_SPACY_MODEL", "blank")
+    nlp.pipeline.cache_clear()
+    try:
+        text = "我每个星期都去食物银行，因为钱不够用。她说：“我是健康教练！”你信吗？はい、そうです。 Then English."
+        spans = next(nlp.sentence_spans([text]))
+        assert [text[a:b] for a, b in spans] == [
+            "我每个星期都去食物银行，因为钱不够用。", "她说：“我是健康教练！”", "你信吗？", "はい、そうです。",
+            "Then English.",
+        ]
+    finally:
+        nlp.pipeline.cache_clear()
+
+
+def test_other_text_is_tokenized_as_spacy_does(example_project):
+    # The added patterns only touch CJK characters: every token of the example study
+    # (curly quotes, apostrophes, dashes and all) is what spaCy's own English gives.
+    import spacy
+
+    from qualcode import Project
+
+    plain = spacy.blank("en").tokenizer
+    ours = nlp.pipeline().tokenizer
+    with Project.open(example_project) as project:
+        texts = [project.transcript(t["name"])["text"] for t in project.transcripts()]
+    texts.append("She said \u201cdon\u2019t\u201d \u2014 it\u2019s \u2018fine\u2019\u2026 isn\u2019t it? "
+                 "Caf\u00e9 at 10:30, na\u00efve; 50% off (really!) \u00abnon\u00bb \u201eja\u201c.")
+    for text in texts:
+        assert [t.text for t in ours(text)] == [t.text for t in plain(text)]
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Money is tight, to be honest.", 6),
+    ("  café  naïve\n", 2),
+    ("我每个星期都去食物银行。", 11),  # each character a word, as Word counts them
+    ("她说：“好！” OK then 👍", 6),  # punctuation is not a word
+    ("", 0),
+])
+def test_word_count(text, words):
+    assert nlp.word_count(text) == words
+
+
 def test_named_entities_with_a_trained_pipeline(project, tmp_path):
     if nlp.trained_pipeline_name() is None:
         pytest.skip("no trained spaCy pipeline installed (set QUALCODE_SPACY_MODEL to one to run this)")

@@ -170,10 +170,10 @@ def _parse_source(source: str, with_sentences: bool):
         return None, None, str(exc)
     extra = None
     if with_sentences:  # and whatever else can be computed away from the database
-        from ..nlp import sentence_spans
+        from ..nlp import sentence_spans, word_count
 
         extra = {"sentences": list(sentence_spans([parsed.text[t.start:t.end] for t in parsed.turns])),
-                 "words": len(parsed.text.split())}
+                 "words": word_count(parsed.text)}
     return parsed, extra, None
 
 

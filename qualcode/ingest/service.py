@@ -17,6 +17,7 @@ from ..store import namekey as store_namekey
 from ..store import transcripts as store_tx
 from ..privacy.replace import pseudonymise_parsed
 from .model import ParsedTranscript
+from ..nlp import UNSPACED, word_count
 from .speakers import marks_interviewer, plan_speakers
 
 Progress = Callable[[int, int, str], None]
@@ -144,7 +145,7 @@ class IngestMixin:
                              speaker_map=speaker_map, registered=registered)
 
         if words is None:
-            words = len(parsed.text.split())
+            words = word_count(parsed.text)
         transcript_id = store_tx.insert_transcript(
             db, name=name, kind=kind, wave_id=wave_id, participant_id=participant_id, date=date,
             source_name=parsed.source_name, source_format=parsed.format, sha256=parsed.sha256,
@@ -267,7 +268,7 @@ class IngestMixin:
                 text = texts[transcript_id] = store_tx.transcript_text(self.db, transcript_id)
             return text
 
-        if _UNSPACED.search(query):
+        if UNSPACED.search(query):
             terms = _text_search_terms(query)
             term_patterns = [re.compile(re.escape(_fold_text(t)), re.IGNORECASE) for t in terms]
             hits = []
@@ -333,14 +334,6 @@ _QUERY_TOKEN = re.compile(r'"(?:[^"]|"")*(?:"\*?)?|[^\s()",]+')
 # with the optional "^" (first token) and "*" (prefix) around it.
 _BAREWORD = re.compile(r"\^?[\w\u0080-\U0010ffff]+\*?")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR", "+"})
-
-
-# Characters of scripts written without spaces between words: Thai, Lao, Myanmar,
-# Khmer, Japanese kana, CJK ideographs (with their extensions and compatibility forms).
-_UNSPACED = re.compile(
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\U00020000-\U0003134f]"
-)
 
 
 def _text_search_terms(query: str) -> list[str]:

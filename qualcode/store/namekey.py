@@ -50,6 +50,7 @@ def transcript_ids(db: Database) -> list[tuple[int, str]]:
 
 def rewrite_transcript(db: Database, transcript_id: int, text: str, offset_map) -> dict[str, int]:
     """Store a transcript's new text and move every offset that points into it."""
+    from ..nlp import word_count
     from . import transcripts as store_tx
 
     old_text = store_tx.transcript_text(db, transcript_id)
@@ -57,7 +58,7 @@ def rewrite_transcript(db: Database, transcript_id: int, text: str, offset_map) 
     # The index has no copy of the text: it forgets a turn given the words it indexed.
     store_tx.unindex_turns(db, [(i, old_text[s:e]) for i, s, e in old_turns])
     db.execute("UPDATE transcripts SET text = ?, char_count = ?, word_count = ? WHERE id = ?",
-               [text, len(text), len(text.split()), transcript_id])
+               [text, len(text), word_count(text), transcript_id])
     moved = {}
     for table in ("turns", "codings"):
         rows = db.execute(f"SELECT id, start, end FROM {table} WHERE transcript_id = ?", [transcript_id]).fetchall()

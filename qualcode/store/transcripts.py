@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from sqlite_utils import Database
 
 from ..errors import NotFoundError
+from ..nlp import word_count as count_words
 from . import sentence_spans
 from .db import new_guid, now
 
@@ -55,7 +56,7 @@ def insert_transcript(
     word_count: int | None = None,
 ) -> int:
     if word_count is None:
-        word_count = len(text.split())
+        word_count = count_words(text)
     cursor = db.execute(
         "INSERT INTO transcripts (guid, name, kind, wave_id, participant_id, date, source_name, "
         "source_format, sha256, encoding, text, char_count, word_count, imported_at, imported_by) "
