@@ -9,8 +9,9 @@ transcript. The ``.qde`` holds:
   memos linked to the code;
 * ``Variables`` and ``Cases``: each participant is a Case (GUID kept, ``name`` = the
   participant id) whose VariableValues are its pseudonym, role, site and attributes;
-  attributes that vary by wave are variables named ``KEY [WAVE]``. A Case lists its
-  transcripts with ``SourceRef``;
+  attributes that vary by wave are variables named ``KEY [WAVE]``, and attendance
+  (interviewed, missed, withdrawn, not yet) variables named ``Attendance [WAVE]``. A
+  Case lists its transcripts with ``SourceRef``;
 * ``Sources``: one TextSource per transcript, ``plainTextPath="internal://<GUID>.txt"``.
   Each distinct coded range is one PlainTextSelection (positions in code points of
   the stored text, end exclusive; the quoted text in ``@name``) holding one Coding
@@ -53,6 +54,7 @@ MEMO_TYPE_PREFIX = "qualcode memo type: "
 CODING_MEMO_MARK = "qualcode coding memo"
 WAVE_MARK = "qualcode wave"
 WAVE_ATTRIBUTE_MARK = "qualcode attribute by wave"
+ATTENDANCE_MARK = "qualcode attendance"
 SOURCE_VARIABLES = {"wave": ("Wave", "Text"), "kind": ("Transcript kind", "Text"),
                     "date": ("Transcript date", "Date")}
 SOURCE_VARIABLE_MARK = "qualcode transcript field: "
@@ -188,10 +190,19 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
         for wave, values in person["wave_attributes"].items():
             for key in values:
                 case_variables[("wave", wave, key)] = None
+    # Attendance (interviewed, missed, withdrawn, not yet) has no REFI field either: a
+    # variable per wave, which other programs show as a case attribute.
+    attendance: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for pid, wave, status in store_study.attendance_rows(db):
+        attendance[pid].append((wave, status))
+        case_variables[("attendance", wave)] = None
     for spec in case_variables:
         if spec[0] == "wave":
             name = f"{spec[2]} [{spec[1]}]"
             description = f"{WAVE_ATTRIBUTE_MARK}\nattribute: {spec[2]}\nwave: {spec[1]}"
+        elif spec[0] == "attendance":
+            name = f"Attendance [{spec[1]}]"
+            description = f"{ATTENDANCE_MARK}\nwave: {spec[1]}"
         else:
             name, description = spec[-1], None
         case_variables[spec] = (stable_guid(project_guid, "case-variable", *spec), name, description)
@@ -225,6 +236,8 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
             for wave, values in person["wave_attributes"].items():
                 for key, value in values.items():
                     _value(case, case_variables[("wave", wave, key)][0], value)
+            for wave, status in attendance.get(person["pid"], []):
+                _value(case, case_variables[("attendance", wave)][0], status)
             for guid in transcripts_of.get(person["id"], []):
                 _sub(case, "SourceRef", {"targetGUID": guid})
 

@@ -18,6 +18,7 @@ from .refi_export import (
     CODING_MEMO_MARK,
     MEMO_TYPE_PREFIX,
     SOURCE_VARIABLE_MARK,
+    ATTENDANCE_MARK,
     WAVE_ATTRIBUTE_MARK,
     WAVE_MARK,
 )
@@ -147,13 +148,18 @@ class _Writer:
             taken.add(pid)
             if pid != name:
                 renamed += 1
-            fields, attributes, by_wave = {}, {}, []
+            fields, attributes, by_wave, attendance = {}, {}, [], []
             for guid, value in case["values"]:
                 var = variables.get(guid)
                 if var is None:
                     report.drop("case values of unknown variables", 1)
                     continue
                 desc = var["description"]
+                if desc.startswith(ATTENDANCE_MARK):
+                    wave = dict(re.findall(r"^(wave): (.*)$", desc, re.MULTILINE)).get("wave")
+                    if wave in self.wave_guid and value in schema.ATTENDANCE:
+                        attendance.append((wave, value))
+                        continue
                 if desc.startswith(WAVE_ATTRIBUTE_MARK):
                     info = dict(re.findall(r"^(attribute|wave): (.*)$", desc, re.MULTILINE))
                     if "attribute" in info and info.get("wave") in self.wave_guid:
@@ -170,6 +176,8 @@ class _Writer:
             for wave, key, value in by_wave:
                 store_study.set_wave_attribute(self.db, participant_id,
                                                store_study.wave_row(self.db, wave)["id"], key, value)
+            for wave, status in attendance:
+                store_study.set_attendance(self.db, participant_id, store_study.wave_row(self.db, wave)["id"], status)
             if case["description"]:
                 store_study.set_attribute(self.db, participant_id, "description", case["description"].strip())
             self.case_pid[case["guid"]] = pid

@@ -60,6 +60,8 @@ def snapshot(project: Project) -> dict:
                            "JOIN participants p ON p.id = a.participant_id"),
         "wave_attributes": rows("SELECT p.guid, w.guid, a.key, a.value FROM participant_wave_attributes a "
                                 "JOIN participants p ON p.id = a.participant_id JOIN waves w ON w.id = a.wave_id"),
+        "attendance": rows("SELECT p.guid, w.guid, a.status FROM attendance a "
+                           "JOIN participants p ON p.id = a.participant_id JOIN waves w ON w.id = a.wave_id"),
         "waves": rows("SELECT guid, label, ordinal, start_date, end_date, description FROM waves"),
         "transcripts": rows("SELECT t.guid, t.name, t.kind, w.guid, p.guid, t.date, t.text FROM transcripts t "
                             "LEFT JOIN waves w ON w.id = t.wave_id LEFT JOIN participants p ON p.id = t.participant_id"),
@@ -469,6 +471,8 @@ def test_round_trip_and_validation_of_the_example_study(example_project, tmp_pat
     assert report["checks"]["quoted selections checked"] == report["checks"]["quoted selections matching the text"]
     with Project.open(tmp_path / "back.qualcode") as back:
         assert snapshot(back) == before
+    # Missed and withdrawn interviews travel too (the example has both).
+    assert {row[2] for row in before["attendance"]} >= {"interviewed", "missed", "withdrawn"}
 
 
 def test_export_refuses_to_write_an_invalid_document(tmp_path, monkeypatch):
