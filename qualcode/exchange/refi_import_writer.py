@@ -15,10 +15,10 @@ from ..store import schema
 from ..store import study as store_study
 from .refi_container import TEXT_EXTENSIONS
 from .refi_export import (
+    ATTENDANCE_MARK,
     CODING_MEMO_MARK,
     MEMO_TYPE_PREFIX,
     SOURCE_VARIABLE_MARK,
-    ATTENDANCE_MARK,
     WAVE_ATTRIBUTE_MARK,
     WAVE_MARK,
 )

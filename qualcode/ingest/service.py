@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConflictError, NotFoundError, QualcodeError
+from ..nlp import UNSPACED, word_count
 from ..store import schema
 from ..store import study as store_study
 from ..store import namekey as store_namekey
 from ..store import transcripts as store_tx
 from ..privacy.replace import pseudonymise_parsed
 from .model import ParsedTranscript
-from ..nlp import UNSPACED, word_count
 from .speakers import marks_interviewer, plan_speakers
 
 Progress = Callable[[int, int, str], None]

@@ -308,13 +308,12 @@ def m003_name_key(db: Database) -> None:
     )
 
 
-
 @MIGRATIONS(name="m004_compact_text_index")
 def m004_compact_text_index(db: Database) -> None:
     """Sentences packed per transcript, and a full-text index without a copy of the text.
 
-    Sentences were one row each (with two indexes): a third of the cost of an import,
-    for data that is only ever read a whole transcript at a time. They become one row
+    Sentences were one row each (with two indexes): over a third of the time spent
+    storing an import, for data that is only ever read a whole transcript at a time. They become one row
     per transcript holding every sentence as packed integers (see
     :mod:`qualcode.store.sentence_spans`).
 
@@ -355,12 +354,13 @@ def m004_compact_text_index(db: Database) -> None:
     # small segments; merging them only once 16 share a level, rather than 4, took a
     # quarter off the cost of indexing a large import at no visible cost to searching.
     db.execute("INSERT INTO turn_fts (turn_fts, rank) VALUES ('automerge', 16)")
-    # SQLite's substr counts characters, as turn offsets do.
-    db.execute(
-        "INSERT INTO turn_fts (rowid, body) "
-        "SELECT tu.id, substr(tr.text, tu.start + 1, tu.end - tu.start) "
-        "FROM turns tu JOIN transcripts tr ON tr.id = tu.transcript_id"
-    )
+    # Sliced in Python, a transcript at a time: SQLite's substr walks the text from its
+    # start for every turn, which is quadratic in the length of a transcript.
+    for (transcript_id,) in db.execute("SELECT id FROM transcripts").fetchall():
+        text = db.execute("SELECT text FROM transcripts WHERE id = ?", [transcript_id]).fetchone()[0]
+        turns = db.execute("SELECT id, start, end FROM turns WHERE transcript_id = ?", [transcript_id]).fetchall()
+        db.conn.executemany("INSERT INTO turn_fts (rowid, body) VALUES (?, ?)",
+                            [(turn_id, text[start:end]) for turn_id, start, end in turns])
 
 
 def install_change_triggers(db: Database) -> None:
