@@ -20,7 +20,8 @@ transcript. The ``.qde`` holds:
 * ``Notes``: one per memo (``PlainTextContent``), referenced by ``NoteRef`` from the
   codes, sources and codings they are linked to; links to participants and waves,
   for which the schema has no NoteRef, are ``Link`` elements from the note. A
-  coding's own short memo is a Note referenced from its Coding;
+  coding's own short memo is a Note referenced from its Coding, and so is the mark of
+  an exemplar quote (a Note "Exemplar quote");
 * ``Sets``: one per wave, with ``MemberSource`` for its transcripts (never an empty
   ``<Sets/>``, which the schema forbids).
 
@@ -52,6 +53,7 @@ QUOTE_LENGTH = 100  # @name of a selection: its text, cut after this many charac
 # Markers in Descriptions that let our own import read back what REFI has no field for.
 MEMO_TYPE_PREFIX = "qualcode memo type: "
 CODING_MEMO_MARK = "qualcode coding memo"
+EXEMPLAR_MARK = "qualcode exemplar"
 WAVE_MARK = "qualcode wave"
 WAVE_ATTRIBUTE_MARK = "qualcode attribute by wave"
 ATTENDANCE_MARK = "qualcode attendance"
@@ -244,12 +246,14 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
     # --- sources, selections, codings --------------------------------------------------------
     codings_by_transcript: dict[int, list[tuple]] = defaultdict(list)
     for row in db.execute(
-        "SELECT c.id, c.guid, c.transcript_id, k.guid, c.coder_id, c.start, c.end, c.memo, c.created "
+        "SELECT c.id, c.guid, c.transcript_id, k.guid, c.coder_id, c.start, c.end, c.memo, c.created, "
+        "c.exemplar "
         "FROM codings c JOIN codes k ON k.id = c.code_id ORDER BY c.transcript_id, c.start, c.end, c.id"
     ):
         codings_by_transcript[row[2]].append(row)
     files: dict[str, bytes] = {}
     coding_memo_notes: list[tuple[str, str, str | None, str | None]] = []  # (guid, body, author, created)
+    exemplar_notes: list[tuple[str, str | None, str | None]] = []  # (guid, author, created)
     n_selections = n_codings = 0
     if transcripts:
         sources = _sub(root, "Sources")
@@ -273,7 +277,7 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
                     "name": quote(t["text"][start:end]), "startPosition": start, "endPosition": end,
                     "creatingUser": coders[first[4]]["guid"], "creationDateTime": xml_datetime(first[8]),
                 })
-                for cid, cguid, _tid, code_guid, coder_id, _s, _e, memo, created in rows:
+                for cid, cguid, _tid, code_guid, coder_id, _s, _e, memo, created, exemplar in rows:
                     n_codings += 1
                     coding = _sub(selection, "Coding", {
                         "guid": cguid, "creatingUser": coders[coder_id]["guid"],
@@ -283,6 +287,10 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
                     if memo:
                         note_guid = stable_guid(project_guid, "coding-memo", cguid)
                         coding_memo_notes.append((note_guid, memo, coders[coder_id]["guid"], created))
+                        _sub(coding, "NoteRef", {"targetGUID": note_guid})
+                    if exemplar:
+                        note_guid = stable_guid(project_guid, "exemplar", cguid)
+                        exemplar_notes.append((note_guid, coders[coder_id]["guid"], created))
                         _sub(coding, "NoteRef", {"targetGUID": note_guid})
                     for guid in links_by_column["coding"].get(cid, []):
                         _sub(coding, "NoteRef", {"targetGUID": guid})
@@ -297,7 +305,7 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
                 _value(source, stable_guid(project_guid, "source-variable", "date"), t["date"], "Date")
 
     # --- notes -------------------------------------------------------------------------------
-    if memos or coding_memo_notes:
+    if memos or coding_memo_notes or exemplar_notes:
         notes = _sub(root, "Notes")
         author_guid = {c["name"]: c["guid"] for c in coders.values()}
         for memo in memos:
@@ -314,6 +322,11 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
                                         "creationDateTime": xml_datetime(created)})
             _sub(note, "Description", text=CODING_MEMO_MARK)
             _sub(note, "PlainTextContent", text=body)
+        for guid, author, created in exemplar_notes:
+            note = _sub(notes, "Note", {"guid": guid, "name": "Exemplar quote", "creatingUser": author,
+                                        "creationDateTime": xml_datetime(created)})
+            _sub(note, "Description", text=EXEMPLAR_MARK)
+            _sub(note, "PlainTextContent", text="Chosen as an exemplar quote for its code.")
 
     # --- links: memos on participants and waves (no NoteRef for those in the schema) -------------
     person_guid = {p["id"]: p["guid"] for p in participants}

@@ -17,6 +17,7 @@ from .refi_container import TEXT_EXTENSIONS
 from .refi_export import (
     ATTENDANCE_MARK,
     CODING_MEMO_MARK,
+    EXEMPLAR_MARK,
     MEMO_TYPE_PREFIX,
     SOURCE_VARIABLE_MARK,
     WAVE_ATTRIBUTE_MARK,
@@ -440,6 +441,7 @@ class _Writer:
         plan, report = self.plan, self.report
         notes = plan["notes"]
         coding_memo_notes = {g for g, n in notes.items() if (n["description"] or "").strip() == CODING_MEMO_MARK}
+        exemplar_notes = {g for g, n in notes.items() if (n["description"] or "").strip() == EXEMPLAR_MARK}
         links: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for note, column, target in self.pending_memo_links:
             if note in notes:
@@ -468,10 +470,14 @@ class _Writer:
             codings = [t for c, t in links.get(note_guid, []) if c == "coding_id"]
             for coding_id in codings:
                 self.db.execute("UPDATE codings SET memo = ? WHERE id = ?", [note["body"] or None, coding_id])
+        for note_guid in exemplar_notes:
+            for column, coding_id in links.get(note_guid, []):
+                if column == "coding_id":
+                    self.db.execute("UPDATE codings SET exemplar = 1 WHERE id = ?", [coding_id])
         used_guids = set()
         n_memos = 0
         for guid, note in notes.items():
-            if guid in coding_memo_notes:
+            if guid in coding_memo_notes or guid in exemplar_notes:
                 continue
             type_ = None
             desc = (note["description"] or "").strip()

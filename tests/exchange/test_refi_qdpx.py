@@ -45,7 +45,7 @@ def snapshot(project: Project) -> dict:
         "codes": rows("SELECT c.guid, c.name, p.guid, c.definition, c.inclusion, c.exclusion, c.example, "
                       "c.colour, c.stage, c.in_vivo, c.is_category, c.codable, c.keywords FROM codes c "
                       "LEFT JOIN codes p ON p.id = c.parent_id WHERE c.merged_into_id IS NULL"),
-        "codings": rows("SELECT c.guid, t.guid, k.guid, d.name, c.start, c.end, c.memo, c.created "
+        "codings": rows("SELECT c.guid, t.guid, k.guid, d.name, c.start, c.end, c.memo, c.exemplar, c.created "
                         "FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
                         "JOIN codes k ON k.id = c.code_id JOIN coders d ON d.id = c.coder_id"),
         "memos": rows("SELECT m.guid, m.type, m.title, m.body, a.name, m.created FROM memos m "
@@ -428,6 +428,7 @@ def _coded_project(path: Path) -> ExchangeProject:
     project.apply_spans([("P01_W1", "Dessert", a, b), ("P01_W2", "Dessert", c, c + 7)], summary="t")
     project.coder = "bob"
     coding = project.apply_spans([("P01_W1", "Dessert", a, b)], summary="t", memo="sure?")[0]
+    project.set_exemplar(coding["id"])
     project.add_memo("code", "On desserts", "Line one\n\nLine two", links=["code:Dessert", f"coding:{coding['id']}"])
     project.add_memo("participant", "About P01", "Moved house.", links=["participant:P01", "wave:W2"])
     project.add_memo("project", "Plan", "")
@@ -441,7 +442,8 @@ def test_export_validates_and_an_independent_reader_agrees(tmp_path):
     assert counts["codings"] == 3 and counts["selections"] == 2
     other = independent_read(tmp_path / "tiny.qdpx")
     assert (other["users"], other["codes"], other["cases"], other["sources"]) == (3, 2, 1, 2)
-    assert (other["selections"], other["codings"], other["notes"], other["sets"]) == (2, 3, 4, 2)
+    # Notes: three memos, a coding's memo and the mark of an exemplar quote.
+    assert (other["selections"], other["codings"], other["notes"], other["sets"]) == (2, 3, 5, 2)
     assert other["quotes"] == coded  # the same text under the same code, read independently
     with zipfile.ZipFile(tmp_path / "tiny.qdpx") as archive:
         assert archive.namelist()[0] == "project.qde"
