@@ -16,31 +16,30 @@ def test_model_choice_follows_the_environment(monkeypatch):
     assert nlp.trained_pipeline_name() == "json"
 
 
-def test_blank_pipeline_splits_sentences(monkeypatch):
+@pytest.fixture
+def blank_pipeline(monkeypatch):
+    """The blank English pipeline, whatever is installed (and the cache left clean)."""
     monkeypatch.setenv("QUALCODE_SPACY_MODEL", "blank")
     nlp.pipeline.cache_clear()
-    try:
-        text = "  I walk now. Every day!  Not far, mind."
-        spans = next(nlp.sentence_spans([text]))
-        assert [text[a:b] for a, b in spans] == ["I walk now.", "Every day!", "Not far, mind."]
-    finally:
-        nlp.pipeline.cache_clear()
+    yield
+    nlp.pipeline.cache_clear()
 
 
-def test_chinese_and_japanese_sentences(monkeypatch):
+def test_blank_pipeline_splits_sentences(blank_pipeline):
+    text = "  I walk now. Every day!  Not far, mind."
+    spans = next(nlp.sentence_spans([text]))
+    assert [text[a:b] for a, b in spans] == ["I walk now.", "Every day!", "Not far, mind."]
+
+
+def test_chinese_and_japanese_sentences(blank_pipeline):
     # An English tokenizer leaves a paragraph of Chinese as one token; with its
     # punctuation split off, the sentencizer finds the sentence ends.
-    monkeypatch.setenv("QUALCODE_SPACY_MODEL", "blank")
-    nlp.pipeline.cache_clear()
-    try:
-        text = "我每个星期都去食物银行，因为钱不够用。她说：“我是健康教练！”你信吗？はい、そうです。 Then English."
-        spans = next(nlp.sentence_spans([text]))
-        assert [text[a:b] for a, b in spans] == [
-            "我每个星期都去食物银行，因为钱不够用。", "她说：“我是健康教练！”", "你信吗？", "はい、そうです。",
-            "Then English.",
-        ]
-    finally:
-        nlp.pipeline.cache_clear()
+    text = "我每个星期都去食物银行，因为钱不够用。她说：“我是健康教练！”你信吗？はい、そうです。 Then English."
+    spans = next(nlp.sentence_spans([text]))
+    assert [text[a:b] for a, b in spans] == [
+        "我每个星期都去食物银行，因为钱不够用。", "她说：“我是健康教练！”", "你信吗？", "はい、そうです。",
+        "Then English.",
+    ]
 
 
 def test_other_text_is_tokenized_as_spacy_does(example_project):
