@@ -95,23 +95,29 @@ class AutocodeMixin:
     def suggest_by_keywords(self, codes=None, *, scope: str = "sentence", transcripts=None,
                             include_interviewer: bool = False) -> list[Suggestion]:
         """Sentences containing a code's keywords, found with spaCy's PhraseMatcher
-        (on lemmas with a trained pipeline, on lower-cased words otherwise)."""
+        (on lemmas with a trained pipeline, on lower-cased words otherwise). Keywords
+        in Chinese, Japanese or Thai are found as text: those scripts are written without
+        spaces, so a word is not a token of its own there."""
         from spacy.matcher import PhraseMatcher
 
-        from ..nlp import pipeline, trained_pipeline_name
+        from ..nlp import UNSPACED, pipeline, trained_pipeline_name
 
         nlp = pipeline()
         attr = "LEMMA" if trained_pipeline_name() else "LOWER"
         matcher = PhraseMatcher(nlp.vocab, attr=attr)
+        unspaced: dict[str, re.Pattern] = {}  # code name -> its keywords written without spaces
         chosen = [self._codable(c) for c in codes] if codes else [
             c for c in store_codes.live_codes(self.db) if c["codable"] and c["keywords"]]
         for code in chosen:
-            keywords = json.loads(code["keywords"]) if code["keywords"] else []
+            keywords = [str(k) for k in json.loads(code["keywords"])] if code["keywords"] else []
+            as_text = [k for k in keywords if UNSPACED.search(k)]
+            if as_text:
+                unspaced[code["name"]] = re.compile("|".join(map(re.escape, as_text)), re.IGNORECASE)
+            keywords = [k for k in keywords if k not in as_text]
             if keywords:
-                patterns = list(nlp.pipe(str(k) for k in keywords)) if attr == "LEMMA" else \
-                    [nlp.make_doc(str(k)) for k in keywords]
+                patterns = list(nlp.pipe(keywords)) if attr == "LEMMA" else [nlp.make_doc(k) for k in keywords]
                 matcher.add(code["name"], patterns)
-        if not len(matcher):
+        if not len(matcher) and not unspaced:
             raise QualcodeError("no keywords to match: give codes keywords in the codebook")
         result: list[Suggestion] = []
         done = {c["name"]: self._already(c["id"]) for c in chosen}
@@ -124,17 +130,19 @@ class AutocodeMixin:
             docs = nlp.pipe(text[a:b] for a, b in units) if attr == "LEMMA" else \
                 (nlp.make_doc(text[a:b]) for a, b in units)
             for (a, b), doc in zip(units, docs):
+                found = [(nlp.vocab.strings[match_id], doc[s:e].start_char, doc[s:e].end_char)
+                         for match_id, s, e in (matcher(doc) if len(matcher) else ())]
+                found += [(code_name, m.start() - a, m.end() - a) for code_name, pattern in unspaced.items()
+                          for m in pattern.finditer(text, a, b)]
                 seen = set()
-                for match_id, s, e in matcher(doc):
-                    code_name = nlp.vocab.strings[match_id]
-                    span = doc[s:e]
-                    start, end = (a + span.start_char, a + span.end_char) if scope == "match" else (a, b)
+                for code_name, s, e in found:
+                    start, end = (a + s, a + e) if scope == "match" else (a, b)
                     key = (code_name, start, end)
                     if key in seen or (name, start, end) in done[code_name]:
                         continue
                     seen.add(key)
                     result.append(Suggestion(name, code_name, start, end,
-                                             f"keyword {span.text!r}", text[start:end]))
+                                             f"keyword {text[a + s:a + e]!r}", text[start:end]))
         return result
 
     def _units(self, transcript_id: int, turns: list[dict], scope: str) -> list[tuple[int, int]]:

@@ -130,6 +130,22 @@ def test_suggest_by_fts_query(study):
         study.suggest_by_pattern("Let down", '"unclosed', fts=True)
 
 
+def test_keywords_in_chinese_are_found_inside_the_text(study, tmp_path):
+    # Chinese has no spaces: "食物银行" is never a token of its own, so it is found as text,
+    # beside the English keywords the PhraseMatcher finds.
+    source = tmp_path / "p09_w1.txt"
+    source.write_text("访谈者：你好。\n\n李华：我每个星期都去食物银行。因为钱不够。\n\n访谈者：然后呢？\n\n"
+                      "李华：健康教练帮我 walking。\n", encoding="utf-8")
+    study.add_participant("P09")
+    study.import_transcript(source, participant="P09", wave="W1", speaker_map={"访谈者": "interviewer"})
+    study.add_code("Food", keywords=["食物银行", "walking"])
+    found = study.suggest_by_keywords(["Food"], transcripts=["p09_w1"])
+    assert sorted(s.text for s in found) == ["健康教练帮我 walking。", "我每个星期都去食物银行。"]
+    assert {s.reason for s in found} == {"keyword '食物银行'", "keyword 'walking'"}
+    matches = study.suggest_by_keywords(["Food"], scope="match", transcripts=["p09_w1"])
+    assert sorted(s.text for s in matches) == ["walking", "食物银行"]
+
+
 def test_suggest_by_keywords(study):
     study.add_code("Health", keywords=["blood pressure", "Stone"])
     study.add_code("Staff", keywords=["trainer"])
