@@ -157,16 +157,26 @@ def autocode_speaker(project: Project, speaker, code_name, transcripts, apply, a
     _show(project, project.suggest_by_speaker(code_name, speaker, transcripts or None), apply, as_json)
 
 
+def _matching_options(command):
+    """The options every matching suggester shares (pattern, keywords)."""
+    for option in reversed((
+        click.option("--scope", type=click.Choice(["sentence", "turn", "match"]), default="sentence",
+                     show_default=True),
+        click.option("--transcript", "transcripts", multiple=True),
+        click.option("--include-interviewer", is_flag=True),
+        click.option("--apply", is_flag=True),
+        click.option("--json", "as_json", is_flag=True),
+        project_option,
+    )):
+        command = option(command)
+    return command
+
+
 @autocode.command("pattern")
 @click.argument("pattern")
 @click.option("--code", "code_name", required=True)
 @click.option("--fts", is_flag=True, help="PATTERN is a full-text query, not a regular expression.")
-@click.option("--scope", type=click.Choice(["sentence", "turn", "match"]), default="sentence", show_default=True)
-@click.option("--transcript", "transcripts", multiple=True)
-@click.option("--include-interviewer", is_flag=True)
-@click.option("--apply", is_flag=True)
-@click.option("--json", "as_json", is_flag=True)
-@project_option
+@_matching_options
 def autocode_pattern(project: Project, pattern, code_name, fts, scope, transcripts,
                      include_interviewer, apply, as_json) -> None:
     """Sentences (or turns, or matches) that match PATTERN."""
@@ -177,12 +187,7 @@ def autocode_pattern(project: Project, pattern, code_name, fts, scope, transcrip
 
 @autocode.command("keywords")
 @click.option("--code", "code_names", multiple=True, help="Only these codes (default: all with keywords).")
-@click.option("--scope", type=click.Choice(["sentence", "turn", "match"]), default="sentence", show_default=True)
-@click.option("--transcript", "transcripts", multiple=True)
-@click.option("--include-interviewer", is_flag=True)
-@click.option("--apply", is_flag=True)
-@click.option("--json", "as_json", is_flag=True)
-@project_option
+@_matching_options
 def autocode_keywords(project: Project, code_names, scope, transcripts, include_interviewer, apply,
                       as_json) -> None:
     """Sentences containing the codebook's keywords."""

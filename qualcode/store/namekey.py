@@ -54,24 +54,24 @@ def rewrite_transcript(db: Database, transcript_id: int, text: str, offset_map) 
     from . import transcripts as store_tx
 
     old_text = store_tx.transcript_text(db, transcript_id)
-    old_turns = db.execute("SELECT id, start, end FROM turns WHERE transcript_id = ?", [transcript_id]).fetchall()
-    # The index has no copy of the text: it forgets a turn given the words it indexed.
-    store_tx.unindex_turns(db, [(i, old_text[s:e]) for i, s, e in old_turns])
-    db.execute("UPDATE transcripts SET text = ?, char_count = ?, word_count = ? WHERE id = ?",
-               [text, len(text), word_count(text), transcript_id])
-    moved = {}
+    moved, new_turns = {}, []
     for table in ("turns", "codings"):
         rows = db.execute(f"SELECT id, start, end FROM {table} WHERE transcript_id = ?", [transcript_id]).fetchall()
         updates = [(offset_map(s), offset_map(e, is_end=True), i) for i, s, e in rows]
+        if table == "turns":
+            # The index has no copy of the text: it forgets a turn given the words it indexed.
+            store_tx.unindex_turns(db, [(i, old_text[s:e]) for i, s, e in rows])
+            new_turns = [(i, text[s:e]) for s, e, i in updates]
         db.conn.executemany(f"UPDATE {table} SET start = ?, end = ? WHERE id = ?", updates)
         moved[table] = len(rows)
+    db.execute("UPDATE transcripts SET text = ?, char_count = ?, word_count = ? WHERE id = ?",
+               [text, len(text), word_count(text), transcript_id])
     sentences = store_tx.sentence_tuples(db, transcript_id)
     store_tx.replace_sentences(db, transcript_id, [
         (turn, offset_map(s), offset_map(e, is_end=True)) for turn, s, e in sentences
     ])
     moved["sentences"] = len(sentences)
-    turns = db.execute("SELECT id, start, end FROM turns WHERE transcript_id = ?", [transcript_id]).fetchall()
-    store_tx.index_turns(db, [(i, text[s:e]) for i, s, e in turns])
+    store_tx.index_turns(db, new_turns)
     return moved
 
 
