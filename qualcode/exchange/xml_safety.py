@@ -64,26 +64,58 @@ def validation_error(xml: bytes | str, schema_name: str) -> str | None:
     from lxml import etree
 
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
-    events = etree.iterparse(io.BytesIO(data), events=("start", "end"), schema=schema(schema_name),
+    # Well-formedness is decided by expat, not by lxml's iterparse events: lxml 6.2 emits
+    # "end" events for elements a cut-off document never closes, so a truncated file would
+    # pass. Expat refuses anything incomplete whatever lxml version is installed.
+    broken = well_formedness_error(data)
+    if broken:
+        return broken
+    events = etree.iterparse(io.BytesIO(data), events=("end",), schema=schema(schema_name),
                              resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
-    depth, closed = 0, False
     try:
-        for event, element in events:
-            if event == "start":
-                depth += 1
-                continue
-            depth -= 1
-            closed = depth == 0
+        for _event, element in events:
             element.clear(keep_tail=True)
     except etree.XMLSyntaxError as exc:
-        # Schema errors and well-formedness errors alike; lxml's message for a schema
-        # error carries no useful position, so the line is taken from its log.
+        # lxml's message for a schema error carries no useful position, so the line is
+        # taken from its log.
         entry = exc.error_log.last_error if exc.error_log else None
         line = entry.line if entry is not None and entry.line else (exc.lineno or 0)
         message = entry.message if entry is not None else str(exc)
         return f"line {line}: {message}" if line else message
-    if not closed:
-        # With entities left unresolved, lxml can stop at a cut-off document without
-        # complaint: an unclosed root is checked here.
-        return "not well-formed: the document ends before its root element is closed"
     return None
+
+
+def well_formedness_error(data: bytes) -> str | None:
+    """Why ``data`` is not a well-formed XML document, or None.
+
+    Expat reads the bytes without building anything (memory stays flat); a document type
+    declaration is refused, so no entity can be defined, let alone expanded.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def refuse_doctype(*_args) -> None:
+        raise ValueError("the document declares a DTD")
+
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    try:
+        parser.Parse(data, True)
+    except ValueError as exc:
+        return f"refused: {exc}"
+    except expat.ExpatError as exc:
+        if parser.CurrentByteIndex >= len(data) or exc.code in _ENDS_EARLY:
+            return "not well-formed: the document ends before its root element is closed"
+        return f"line {exc.lineno}: not well-formed: {expat.ErrorString(exc.code)}"
+    return None
+
+
+def _early_end_codes() -> frozenset[int]:
+    from xml.parsers.expat import errors
+
+    return frozenset(errors.codes[m] for m in (errors.XML_ERROR_NO_ELEMENTS, errors.XML_ERROR_UNCLOSED_TOKEN,
+                                                errors.XML_ERROR_PARTIAL_CHAR))
+
+
+_ENDS_EARLY = _early_end_codes()
