@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import os
 import random
 import sys
@@ -149,7 +150,7 @@ def run_size(n: int, folder: Path) -> dict:
         t_cube, c_cube, cube = timed(lambda: cube_mod.load_cube(db))
         t_change, c_change, report = timed(lambda: change_mod.change_report(cube_mod.load_cube(db)))
         t_cooc, c_cooc, cooc = timed(lambda: cooc_mod.cooccurrence(db, scope="overlap"))
-        t_jac, c_jac, _ = timed(lambda: cooc.edges("jaccard"))
+        t_jac, _c_jac, _ = timed(lambda: cooc.edges("jaccard"))
     figures = {"size": n, "codings": made["codings"], "transcripts": made["transcripts"],
                "build": t_build, "cube": t_cube, "change": t_change, "cooccurrence": t_cooc,
                "jaccard_chars": t_jac, "cpu_cube": c_cube, "cpu_change": c_change,
@@ -176,7 +177,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         folder = Path(args.keep) if args.keep else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         results = [run_size(n, folder) for n in sizes]
-    for prev, cur in zip(results, results[1:]):
+    for prev, cur in itertools.pairwise(results):
         ratio = cur["codings"] / max(prev["codings"], 1)
         growth = "  ".join(f"{k} x{cur[k] / max(prev[k], 1e-9):.1f} "
                            f"(cpu x{cur['cpu_' + k] / max(prev['cpu_' + k], 1e-9):.1f})"

@@ -33,20 +33,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qualcode import Project  # noqa: E402
-from qualcode.coding.tagging import Target  # noqa: E402
+from qualcode import Project
+from qualcode.coding.tagging import Target
 
 SEGMENTS_TARGET_MS = 200.0
 CODES = [f"Code {i:02d}" for i in range(1, 20)]
 DENSE = "Dense"
 
-_WORDS = (
-    "the a and I you it was that to of in we but so just like know really think what "
-    "then there they she he my me her money food bank week trainer health service "
-    "walking weight doctor kids work job council bus house gym smoking drink pub "
-    "friend mum dad family time day month year morning night help support group "
-    "plan goal change better worse started stopped tried wanted needed felt said"
-).split()
+_WORDS = ["the", "a", "and", "I", "you", "it", "was", "that", "to", "of", "in", "we", "but", "so", "just", "like", "know", "really", "think", "what", "then", "there", "they", "she", "he", "my", "me", "her", "money", "food", "bank", "week", "trainer", "health", "service", "walking", "weight", "doctor", "kids", "work", "job", "council", "bus", "house", "gym", "smoking", "drink", "pub", "friend", "mum", "dad", "family", "time", "day", "month", "year", "morning", "night", "help", "support", "group", "plan", "goal", "change", "better", "worse", "started", "stopped", "tried", "wanted", "needed", "felt", "said"]
 
 
 def _sentence(rng: random.Random) -> str:
@@ -83,7 +77,7 @@ def _ms(seconds: float) -> float:
 
 def _summary(times: list[float]) -> tuple[float, float]:
     times = sorted(times)
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return _ms(statistics.median(times)), _ms(p95)
 
 

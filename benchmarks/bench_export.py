@@ -22,12 +22,7 @@ from pathlib import Path
 
 TARGET_SECONDS = 5.0
 WAVES = (("W1", "Baseline"), ("W2", "Six months"), ("W3", "Twelve months"))
-_WORDS = (
-    "the a and I you it was that to of in we but so just like know really think what then "
-    "there they she he my me her money food bank week trainer health service walking weight "
-    "doctor kids work job council bus house gym smoking drink friend mum time day month year "
-    "help support group plan goal change better worse started stopped tried wanted felt said"
-).split()
+_WORDS = ["the", "a", "and", "I", "you", "it", "was", "that", "to", "of", "in", "we", "but", "so", "just", "like", "know", "really", "think", "what", "then", "there", "they", "she", "he", "my", "me", "her", "money", "food", "bank", "week", "trainer", "health", "service", "walking", "weight", "doctor", "kids", "work", "job", "council", "bus", "house", "gym", "smoking", "drink", "friend", "mum", "time", "day", "month", "year", "help", "support", "group", "plan", "goal", "change", "better", "worse", "started", "stopped", "tried", "wanted", "felt", "said"]
 
 
 def _sentence(rng: random.Random) -> str:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import resource
 import subprocess
@@ -33,17 +32,7 @@ from pathlib import Path
 TARGET_RATIO = 0.5
 TARGET_RSS_MB = 400
 
-_WORDS = (
-    "the a and I you it was that to of in we but so just like know really think what "
-    "then there they she he my me her money food bank week trainer health service "
-    "walking weight doctor kids work job council bus house gym smoking drink pub "
-    "friend mum dad family time day month year morning night help support group "
-    "plan goal change better worse started stopped tried wanted needed felt said "
-    "told went came got made took gave kept lost found used thought "
-    "always never sometimes again still only even quite pretty very bit lot "
-    "Leanne Dave Northgate Riverside Wednesday Sunday Christmas "
-    "café naïve erm yeah okay right well honestly basically anyway"
-).split()
+_WORDS = ["the", "a", "and", "I", "you", "it", "was", "that", "to", "of", "in", "we", "but", "so", "just", "like", "know", "really", "think", "what", "then", "there", "they", "she", "he", "my", "me", "her", "money", "food", "bank", "week", "trainer", "health", "service", "walking", "weight", "doctor", "kids", "work", "job", "council", "bus", "house", "gym", "smoking", "drink", "pub", "friend", "mum", "dad", "family", "time", "day", "month", "year", "morning", "night", "help", "support", "group", "plan", "goal", "change", "better", "worse", "started", "stopped", "tried", "wanted", "needed", "felt", "said", "told", "went", "came", "got", "made", "took", "gave", "kept", "lost", "found", "used", "thought", "always", "never", "sometimes", "again", "still", "only", "even", "quite", "pretty", "very", "bit", "lot", "Leanne", "Dave", "Northgate", "Riverside", "Wednesday", "Sunday", "Christmas", "café", "naïve", "erm", "yeah", "okay", "right", "well", "honestly", "basically", "anyway"]
 _FILLERS = ("[laughs]", "[pause]", "[inaudible]", "(laughs)", "erm,", "you know,", "like,")
 _ENDS = (".", ".", ".", ".", "?", "!", "...")
 

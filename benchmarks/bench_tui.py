@@ -26,14 +26,10 @@ from textual import events
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qualcode import Project  # noqa: E402
-from qualcode.tui.app import QualcodeApp, make_app  # noqa: E402
+from qualcode import Project
+from qualcode.tui.app import QualcodeApp, make_app
 
-WORDS = ("the money side of things got bad and one week there was this woman at a table "
-         "by the tea urn with leaflets bowl fruit thought here we go somebody come tell us "
-         "eat five day laughs that was Leanne she did not judge me knew the chippy bus never "
-         "turns up went back next Wednesday because wasn't posh council hospital used food "
-         "bank herself marriage broke up [inaudible] weight knees doctor blood pressure").split()
+WORDS = ["the", "money", "side", "of", "things", "got", "bad", "and", "one", "week", "there", "was", "this", "woman", "at", "a", "table", "by", "the", "tea", "urn", "with", "leaflets", "bowl", "fruit", "thought", "here", "we", "go", "somebody", "come", "tell", "us", "eat", "five", "day", "laughs", "that", "was", "Leanne", "she", "did", "not", "judge", "me", "knew", "the", "chippy", "bus", "never", "turns", "up", "went", "back", "next", "Wednesday", "because", "wasn't", "posh", "council", "hospital", "used", "food", "bank", "herself", "marriage", "broke", "up", "[inaudible]", "weight", "knees", "doctor", "blood", "pressure"]
 CODES = [f"Code {i:02d}" for i in range(1, 21)]
 PALETTE = ["#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9", "#f0e442"]
 
@@ -90,7 +86,7 @@ class BenchApp(QualcodeApp):
 
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 async def run(path: Path, presses: int) -> dict[str, list[float]]:

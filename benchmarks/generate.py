@@ -71,26 +71,8 @@ SIZES = {
 
 # --- vocabulary -----------------------------------------------------------------------
 
-_COMMON = """the I and to a it was that you of in my know like just but so they we
-    he she it's I'm don't then there what with on for be have had not all me her him
-    them this do get got go went one think really yeah well about out up when if at
-    would could because, said mean um erm right now time more back some very no as
-    or can thing things bit lot can't didn't were been going want wanted people kind
-    see sort felt feel quite much little good bad always never sometimes again still
-    only even pretty maybe probably actually""".split()
-_DOMAIN = """trainer health service walking weight doctor kids work job council bus house
-    gym smoking drink pub friend mum dad family day week month year morning night
-    help support group plan goal change better worse started stopped tried needed
-    told came made took gave kept lost found used thought money food bank benefits
-    appointment referral nurse surgery hospital diabetes blood pressure knees back
-    stairs park swimming leaflet sessions programme targets funding manager contract
-    paperwork outcomes forms clinic pharmacy partner daughter son grandkids neighbour
-    shift rota wages rent landlord flat estate town centre library community centre
-    volunteer course college training certificate confidence anxious lonely stress
-    routine habit cigarettes vape alcohol takeaway cooking shopping budget vouchers
-    dog walk allotment weekend holiday Christmas winter summer weather Wednesday
-    Friday Leanne Dave Northgate Riverside Moorfield honestly basically anyway
-    okay cafe""".split()
+_COMMON = ["the", "I", "and", "to", "a", "it", "was", "that", "you", "of", "in", "my", "know", "like", "just", "but", "so", "they", "we", "he", "she", "it's", "I'm", "don't", "then", "there", "what", "with", "on", "for", "be", "have", "had", "not", "all", "me", "her", "him", "them", "this", "do", "get", "got", "go", "went", "one", "think", "really", "yeah", "well", "about", "out", "up", "when", "if", "at", "would", "could", "because,", "said", "mean", "um", "erm", "right", "now", "time", "more", "back", "some", "very", "no", "as", "or", "can", "thing", "things", "bit", "lot", "can't", "didn't", "were", "been", "going", "want", "wanted", "people", "kind", "see", "sort", "felt", "feel", "quite", "much", "little", "good", "bad", "always", "never", "sometimes", "again", "still", "only", "even", "pretty", "maybe", "probably", "actually"]
+_DOMAIN = ["trainer", "health", "service", "walking", "weight", "doctor", "kids", "work", "job", "council", "bus", "house", "gym", "smoking", "drink", "pub", "friend", "mum", "dad", "family", "day", "week", "month", "year", "morning", "night", "help", "support", "group", "plan", "goal", "change", "better", "worse", "started", "stopped", "tried", "needed", "told", "came", "made", "took", "gave", "kept", "lost", "found", "used", "thought", "money", "food", "bank", "benefits", "appointment", "referral", "nurse", "surgery", "hospital", "diabetes", "blood", "pressure", "knees", "back", "stairs", "park", "swimming", "leaflet", "sessions", "programme", "targets", "funding", "manager", "contract", "paperwork", "outcomes", "forms", "clinic", "pharmacy", "partner", "daughter", "son", "grandkids", "neighbour", "shift", "rota", "wages", "rent", "landlord", "flat", "estate", "town", "centre", "library", "community", "centre", "volunteer", "course", "college", "training", "certificate", "confidence", "anxious", "lonely", "stress", "routine", "habit", "cigarettes", "vape", "alcohol", "takeaway", "cooking", "shopping", "budget", "vouchers", "dog", "walk", "allotment", "weekend", "holiday", "Christmas", "winter", "summer", "weather", "Wednesday", "Friday", "Leanne", "Dave", "Northgate", "Riverside", "Moorfield", "honestly", "basically", "anyway", "okay", "cafe"]
 _FILLERS = ("[laughs]", "[pause]", "[inaudible]", "erm,", "you know,", "like,", "I mean,")
 _QUESTIONS = (
     "Can you tell me a bit more about that?", "How did that feel at the time?",
@@ -181,8 +163,7 @@ def _design(spec: Spec, rng: random.Random) -> tuple[list[dict], list[dict]]:
     per_person = spec.waves * (1 - spec.attrition * (spec.waves - 1) / spec.waves)
     n_people = max(spec.focus_group_size, math.ceil((spec.transcripts - n_fg) / per_person * 1.15))
     sites = ("Northgate", "Riverside", "Moorfield", "Eastbrook")
-    names = ("Janet Ray Kirsty Sam Leanne Dave Parveen Marcus Julie Aisha Gary Beth Nadia Phil "
-             "Donna Imran Carol Steve Tracy Wayne Bev Kev Mandy Lee").split()
+    names = ["Janet", "Ray", "Kirsty", "Sam", "Leanne", "Dave", "Parveen", "Marcus", "Julie", "Aisha", "Gary", "Beth", "Nadia", "Phil", "Donna", "Imran", "Carol", "Steve", "Tracy", "Wayne", "Bev", "Kev", "Mandy", "Lee"]
     people = [{"pid": f"P{i + 1:04d}", "role": "client", "site": sites[i % len(sites)],
                "pseudonym": f"{names[i % len(names)]}{i // len(names) or ''}",
                "sex": rng.choice("FM"),

@@ -113,29 +113,30 @@ def run_child(command: list[str], *, timeout: float | None = None, cwd: Path | N
     """Run a process; wall seconds, peak RSS (MiB, from wait4) and output. On timeout the
     process group is killed and ``timed_out`` is set."""
     start = time.perf_counter()
-    out_f, err_f = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-    proc = subprocess.Popen(command, stdout=out_f, stderr=err_f, cwd=cwd, env=env,
-                            start_new_session=True)
-    deadline = start + timeout if timeout else None
-    timed_out = False
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if deadline and time.perf_counter() > deadline:
-            timed_out = True
-            os.killpg(proc.pid, 9)
-            pid, status, usage = os.wait4(proc.pid, 0)
-            break
-        time.sleep(0.02)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    out_f.seek(0)
-    err_f.seek(0)
+    with tempfile.TemporaryFile() as out_f, tempfile.TemporaryFile() as err_f:
+        proc = subprocess.Popen(command, stdout=out_f, stderr=err_f, cwd=cwd, env=env,
+                                start_new_session=True)
+        deadline = start + timeout if timeout else None
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline and time.perf_counter() > deadline:
+                timed_out = True
+                os.killpg(proc.pid, 9)
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.02)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out_f.seek(0)
+        err_f.seek(0)
+        stdout = out_f.read().decode("utf-8", "replace")
+        stderr = err_f.read().decode("utf-8", "replace")
     rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     return {"wall": wall, "rss_mb": rss, "returncode": proc.returncode, "timed_out": timed_out,
-            "stdout": out_f.read().decode("utf-8", "replace"),
-            "stderr": err_f.read().decode("utf-8", "replace")}
+            "stdout": stdout, "stderr": stderr}
 
 
 def run_median(command: list[str], repeat: int, *, before=None, **kwargs) -> dict:
@@ -158,7 +159,7 @@ def run_median(command: list[str], repeat: int, *, before=None, **kwargs) -> dic
 
 
 def _child_result(done: dict) -> dict:
-    lines = [l for l in done["stdout"].splitlines() if l.startswith("{")]
+    lines = [item for item in done["stdout"].splitlines() if item.startswith("{")]
     return json.loads(lines[-1]) if lines else {}
 
 

@@ -88,7 +88,7 @@ def apply_scripted_codings(project: Project, path: Path) -> int:
 
 def add_scripted_memos(project: Project, path: Path) -> int:
     for row in _rows(path):
-        links = [l.strip() for l in (row.get("links") or "").split(";") if l.strip()]
+        links = [item.strip() for item in (row.get("links") or "").split(";") if item.strip()]
         project.coder = row["author"]
         project.add_memo(row["type"], row["title"], row["body"], links=links)
     return len(_rows(path))

@@ -75,7 +75,7 @@ class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin,
     # --- opening ---------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: str | Path, *, title: str | None = None) -> "Project":
+    def create(cls, path: str | Path, *, title: str | None = None) -> Project:
         path = Path(path)
         db = store_db.create_database(path)
         project = cls(db, path)
@@ -86,14 +86,14 @@ class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin,
         return project
 
     @classmethod
-    def open(cls, path: str | Path) -> "Project":
+    def open(cls, path: str | Path) -> Project:
         path = Path(path)
         return cls(store_db.open_database(path), path)
 
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Project":
+    def __enter__(self) -> Project:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -273,4 +273,4 @@ class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin,
         return store_events.list_events(self.db, since=since, coder=coder, limit=limit)
 
 
-__all__ = ["Project", "ConflictError", "NotFoundError", "QualcodeError"]
+__all__ = ["ConflictError", "NotFoundError", "Project", "QualcodeError"]

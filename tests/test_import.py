@@ -144,7 +144,7 @@ def test_import_stores_transcript_turns_speakers_sentences(study, tmp_path, vari
     assert result.speakers == {"Interviewer": None, "Maria": "P01"}
     assert result.unmapped == []
 
-    parsed, info = assert_stored_like_reader(study, "maria_w1", source)
+    _parsed, info = assert_stored_like_reader(study, "maria_w1", source)
     assert info["kind"] == "interview"
     assert info["wave"] == "W1"
     assert info["participant"] == "P01"
@@ -529,10 +529,7 @@ def labelled_transcripts(draw):
     newline = draw(st.sampled_from(["\n", "\r\n"]))
     enc = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be-bom", "cp1252"]))
     text = text.replace("\n", newline)
-    if enc == "utf-16-be-bom":
-        data = b"\xfe\xff" + text.encode("utf-16-be")
-    else:
-        data = text.encode(enc)
+    data = b"\xfe\xff" + text.encode("utf-16-be") if enc == "utf-16-be-bom" else text.encode(enc)
     return data
 
 

@@ -165,9 +165,9 @@ def test_every_command_has_help(run_cli):
 
     def walk(group, prefix):
         for name, command in group.commands.items():
-            yield prefix + [name], command
+            yield [*prefix, name], command
             if hasattr(command, "commands"):
-                yield from walk(command, prefix + [name])
+                yield from walk(command, [*prefix, name])
 
     for path, command in walk(cli, []):
         result = run_cli(*path, "--help")

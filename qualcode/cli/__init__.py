@@ -38,21 +38,27 @@ cli.add_command(history.undo)
 cli.add_command(history.redo)
 cli.add_command(history.log)
 from . import privacy as _privacy  # noqa: E402  (namekey, deidentify)
+
 cli.add_command(_privacy.namekey)
 cli.add_command(_privacy.deidentify)
 from . import analysis as analysis_cmds  # noqa: E402  (matrix, change, cooccur, ...)
+
 for command in analysis_cmds.COMMANDS:
     cli.add_command(command)
 cli.add_command(tui.tui)
 from . import team as _team  # noqa: E402  (codebook merge, merge)
+
 coding.codebook.add_command(_team.codebook_merge)
 cli.add_command(_team.merge)
 from . import agreement as _agreement  # noqa: E402  (agree, export-for-coder)
+
 cli.add_command(_agreement.agree)
 cli.add_command(_agreement.export_for_coder)
 from . import exchange as _exchange  # noqa: E402  (import-refi; `export refi` is in export.py)
+
 cli.add_command(_exchange.import_refi_command)
 from . import export as _export  # noqa: E402  (export docx|codebook|matrix|portraits|methods|segments)
+
 cli.add_command(_export.export)
 
 

@@ -146,4 +146,5 @@ def segments_command(project, output, codes, no_subcodes, wave, coder, fmt) -> N
 
 
 from .exchange import refi as _refi  # noqa: E402  (qualcode export refi: REFI-QDA .qdpx)
+
 export.add_command(_refi)

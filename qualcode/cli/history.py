@@ -42,7 +42,7 @@ def _since(value: str | None) -> str | None:
                             "YYYY-MM-DDTHH:MM)") from None
     if moment.tzinfo is None:
         moment = moment.astimezone()  # a time without a zone is local time
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 @click.command()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import click
-from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from ..errors import QualcodeError
 from ..ingest.service import parse_speaker_map
@@ -185,7 +185,7 @@ def search(project: Project, query, kwic, participant, wave, speaker, limit, as_
         for m in hit["matches"] or [{"left": "", "match": "", "right": ""}]:
             rows.append((hit["transcript"], hit["turn"], hit["speaker"], hit["wave"],
                          m["left"], m["match"], m["right"]))
-    table_rows = [(t, n, s, w, Text.assemble("…", l, " ", (m, "bold"), " ", r, "…"))
-                  for t, n, s, w, l, m, r in rows]
+    table_rows = [(t, n, s, w, Text.assemble("…", item, " ", (m, "bold"), " ", r, "…"))
+                  for t, n, s, w, item, m, r in rows]
     print_table(["transcript", "turn", "speaker", "wave", "in context"], table_rows)
     click.echo(f"{len(hits)} turns", err=True)

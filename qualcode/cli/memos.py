@@ -72,7 +72,7 @@ def memo_list(project: Project, type_, author, link, as_json) -> None:
         return
     print_table(["#", "type", "title", "author", "updated", "links"],
                 [(m["id"], m["type"], m["title"], m["author"], m["updated"],
-                  "; ".join(f"{l['kind']}:{l['target']}" for l in m["links"])) for m in rows])
+                  "; ".join(f"{item['kind']}:{item['target']}" for item in m["links"])) for m in rows])
 
 
 @memo.command("show")
@@ -87,7 +87,7 @@ def memo_show(project: Project, memo_id, as_json) -> None:
         return
     click.echo(f"#{m['id']} [{m['type']}] {m['title']}  ({m['author']}, {m['updated']})")
     if m["links"]:
-        click.echo("links: " + "; ".join(f"{l['kind']}:{l['target']}" for l in m["links"]))
+        click.echo("links: " + "; ".join(f"{item['kind']}:{item['target']}" for item in m["links"]))
     click.echo("")
     click.echo(m["body"])
 

@@ -23,7 +23,7 @@ def run_tui(path: str | None, coder: str | None, ctx: click.Context | None = Non
         click.echo(ctx.get_help())
         click.echo(f"\n(no terminal UI: {exc})")
         return
-    from ..tui.app import make_app  # noqa: PLC0415  (keep textual out of other commands)
+    from ..tui.app import make_app
 
     make_app(project_path, coder=coder).run()
 

@@ -86,7 +86,8 @@ def read_codebook_file(path: Path) -> dict:
                 if node.get(key) is not None and not isinstance(node[key], bool):
                     raise InputError(path, f"{key} of {name!r} is not true or false: {node[key]!r}")
             keywords = node.get("keywords")
-            if keywords is not None and not (isinstance(keywords, list) and all(isinstance(k, (str, int, float)) for k in keywords)):
+            words_ok = isinstance(keywords, list) and all(isinstance(k, (str, int, float)) for k in keywords)
+            if keywords is not None and not words_ok:
                 raise InputError(path, f"keywords of {name!r} are not a list of words")
             check(node.get("children") or [], repr(name))
 
@@ -175,7 +176,8 @@ class CodebookFileMixin:
                     raise ConflictError(f"cannot rename {old!r} to {name!r}: that name is taken")
                 changes["name"] = name
             if existing["parent_id"] != parent_id:
-                if parent_id is not None and (parent_id == code_id or parent_id in store_codes.descendant_ids(self.db, code_id)):
+                inside_itself = parent_id == code_id or parent_id in store_codes.descendant_ids(self.db, code_id)
+                if parent_id is not None and inside_itself:
                     raise ConflictError(f"moving {name!r} there would put it inside itself")
                 changes["parent_id"] = parent_id
             if changes:

@@ -28,7 +28,7 @@ class MemoMixin:
         title = " ".join((title or "").split())
         if not title:
             raise QualcodeError("memo title is empty")
-        pairs = [parse_link(l) if isinstance(l, str) else l for l in links]
+        pairs = [parse_link(item) if isinstance(item, str) else item for item in links]
         resolved = [store_memos.resolve_link(self.db, k, v) for k, v in pairs]
         with self.action("memo.add", f"wrote {type_} memo {title!r}"):
             author_id = store_study.coder_id(self.db, author or self.coder)
@@ -58,8 +58,8 @@ class MemoMixin:
             if type_ not in schema.MEMO_TYPES:
                 raise QualcodeError(f"memo type {type_!r} is not one of {', '.join(schema.MEMO_TYPES)}")
             fields["type"] = type_
-        adds = [store_memos.resolve_link(self.db, *parse_link(l)) for l in add_links]
-        removes = [store_memos.resolve_link(self.db, *parse_link(l)) for l in remove_links]
+        adds = [store_memos.resolve_link(self.db, *parse_link(item)) for item in add_links]
+        removes = [store_memos.resolve_link(self.db, *parse_link(item)) for item in remove_links]
         for text, (column, target) in zip(remove_links, removes):
             if not store_memos.has_link(self.db, memo_id, column, target):
                 raise NotFoundError(f"memo {memo_id} is not linked to {text}")

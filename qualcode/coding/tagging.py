@@ -20,8 +20,8 @@ class Target:
     speaker: str | None = None
 
     @classmethod
-    def parse_range(cls, text: str) -> "Target":
-        start, sep, end = str(text).partition(":")
+    def parse_range(cls, text: str) -> Target:
+        start, _sep, end = str(text).partition(":")
         try:
             return cls(range=(int(start), int(end)))
         except ValueError:

@@ -82,8 +82,8 @@ def xml_datetime(stamp: str | None) -> str | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def stable_guid(project_guid: str, *parts: object) -> str:
@@ -125,7 +125,7 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
     created = xml_datetime(store_study.get_meta(db, "created"))
     if created:
         root.set("creationDateTime", created)
-    root.set("modifiedDateTime", xml_datetime(dt.datetime.now(dt.timezone.utc).isoformat()))
+    root.set("modifiedDateTime", xml_datetime(dt.datetime.now(dt.UTC).isoformat()))
 
     # --- memos and what they are linked to --------------------------------------------
     memos = project.memos()

@@ -266,10 +266,7 @@ class _Writer:
                 missing_text += 1
             mapping = _TextMap(raw)
             text = mapping.text
-            if source["docx_turns"] is not None:
-                turns = list(source["docx_turns"])
-            else:
-                turns = find_turns(text)
+            turns = list(source["docx_turns"]) if source["docx_turns"] is not None else find_turns(text)
             if not turns and text.strip():
                 turns = [ParsedTurn(None, 0, len(text))]
             data = raw.encode("utf-8", "surrogatepass")
@@ -517,7 +514,7 @@ class _Writer:
 
 
 def _title_from(body: str) -> str:
-    line = next((l for l in body.splitlines() if l.strip()), "")
+    line = next((item for item in body.splitlines() if item.strip()), "")
     line = " ".join(line.split())
     return line[:60] + ("…" if len(line) > 60 else "")
 

@@ -52,11 +52,11 @@ def write_codebook(project, path: Path) -> Path:
     dc.add_toc(doc)
     numbers = dc.Numbering()
     dc.heading(doc, "Overview", 1)
-    header = ["Code", "Stage", *("no wave" if l == "-" else l for l in labels), "Total"]
+    header = ["Code", "Stage", *("no wave" if item == "-" else item for item in labels), "Total"]
     rows = []
     for node, depth in flat:
         rows.append(["\u2003" * depth + node["name"], node["stage"],
-                     *(node["inclusive_by_wave"].get(l, 0) for l in labels), node["total"]])
+                     *(node["inclusive_by_wave"].get(item, 0) for item in labels), node["total"]])
     dc.add_table(doc, header, rows, font_size=9, widths=_widths(len(header)),
                  caption=numbers.table("The coding tree with coded segments per wave "
                                        "(a category counts its sub-codes)."))
@@ -96,6 +96,6 @@ def write_code(doc, node: dict, depth: int, labels: list[str]) -> None:
     if node["keywords"]:
         dc.labelled(doc, "Keywords", ", ".join(node["keywords"]))
     by_wave = node["inclusive_by_wave"]
-    parts = ", ".join(f"{'no wave' if l == '-' else l} {by_wave.get(l, 0)}" for l in labels)
+    parts = ", ".join(f"{'no wave' if item == '-' else item} {by_wave.get(item, 0)}" for item in labels)
     own = f"; {node['codings']} at the category itself" if node["children"] and node["codings"] else ""
     dc.labelled(doc, "Coded segments", f"{node['total']} ({parts}){own}")

@@ -322,7 +322,7 @@ def add_table(doc, header: Sequence[str], rows: Iterable[Sequence], *, caption: 
     rows = [list(r) for r in rows]
     n = len(header)
     sid = style_id(doc, TABLE_TEXT_SMALL if font_size and font_size <= 8.5 else TABLE_TEXT)
-    twips = [int(round(w * 567)) for w in widths] if widths else [int(9000 / max(1, n))] * n
+    twips = [round(w * 567) for w in widths] if widths else [int(9000 / max(1, n))] * n
     layout = '<w:tblLayout w:type="fixed"/>' if widths else ""
     parts = [f"<w:tbl {nsdecls('w')}><w:tblPr>"
              f'<w:tblStyle w:val="{style_id(doc, TABLE_STYLE)}"/><w:tblW w:type="auto" w:w="0"/>'

@@ -153,9 +153,9 @@ def write_matrix(project, path: Path, *, by: str = "wave", cases: str = "partici
                     if merged.text != text:  # pragma: no cover (python-docx keeps the top text)
                         merged.text = text
             dc.add_caption(doc, numbers.table(f"Cases across time points{extra}; cells hold {what}."))
-        notes = [f"{dc.wave_text(wave_rows.get(l)) or l}: wave {l}"
-                 + (f", {wave_rows[l]['description']}" if wave_rows.get(l, {}).get("description") else "")
-                 for l in data["sheets"]]
+        notes = [f"{dc.wave_text(wave_rows.get(item)) or item}: wave {item}"
+                 + (f", {wave_rows[item]['description']}" if wave_rows.get(item, {}).get("description") else "")
+                 for item in data["sheets"]]
         for line in notes:
             dc.note(doc, line + ".")
         dc.note(doc, f"{MISSING}: the case did not take part at that time point.")

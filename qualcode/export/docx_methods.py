@@ -180,7 +180,7 @@ def coding_section(doc, project, numbers) -> None:
     labels = [w["label"] for w in project.waves()]
     header = ["Code", "Stage", *labels, "Total"]
     rows = [["\u2003" * depth + node["name"], node["stage"],
-             *(node["inclusive_by_wave"].get(l, 0) for l in labels), node["total"]]
+             *(node["inclusive_by_wave"].get(item, 0) for item in labels), node["total"]]
             for node, depth in _walk(tree)]
     if rows:
         dc.add_table(doc, header, rows, font_size=8.5,

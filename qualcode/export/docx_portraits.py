@@ -124,7 +124,6 @@ def write_person(doc, ctx: Context, person: dict, *, first: bool) -> None:
         heading.paragraph_format.page_break_before = True
     dc.note(doc, ", ".join(x for x in (dc.role_label(person["role"]) if person["role"] else "",
                                        person["site"] or "") if x) or "No role or site recorded.")
-    numbers = dc.Numbering()
     who = dc.person_label(pid, person["pseudonym"])
 
     dc.heading(doc, "Attributes", 2)
@@ -136,8 +135,8 @@ def write_person(doc, ctx: Context, person: dict, *, first: bool) -> None:
     keys = sorted({k for values in person["wave_attributes"].values() for k in values})
     if keys:
         labels = [w["label"] for w in ctx.waves]
-        rows = [[k.replace("_", " "), *(person["wave_attributes"].get(l, {}).get(k) or "\u2013"
-                                        for l in labels)] for k in keys]
+        rows = [[k.replace("_", " "), *(person["wave_attributes"].get(item, {}).get(k) or "\u2013"
+                                        for item in labels)] for k in keys]
         dc.add_table(doc, ["Attribute", *labels], rows, font_size=9.5, first_column_bold=True,
                      widths=dc.first_wide(len(labels) + 1, first=0.31),
                      caption=f"{who}: attributes that change between waves.")
@@ -168,10 +167,10 @@ def write_person(doc, ctx: Context, person: dict, *, first: bool) -> None:
             total = Counter()
             for code in by_category[category]:
                 total += counts[code]
-            rows.append([category, *(total.get(l, 0) for l in labels), sum(total.values())])
+            rows.append([category, *(total.get(item, 0) for item in labels), sum(total.values())])
             for code in by_category[category]:
                 if code != category:
-                    rows.append(["\u2003" + code, *(counts[code].get(l, 0) for l in labels),
+                    rows.append(["\u2003" + code, *(counts[code].get(item, 0) for item in labels),
                                  sum(counts[code].values())])
         table = dc.add_table(doc, ["Code", *labels, "Total"], rows, font_size=9,
                              widths=dc.first_wide(len(labels) + 2, first=0.5),
@@ -211,4 +210,4 @@ def write_person(doc, ctx: Context, person: dict, *, first: bool) -> None:
 
 
 def _linked(memo: dict, pid: str) -> bool:
-    return any(l["kind"] == "participant" and l["target"] == pid for l in memo["links"])
+    return any(item["kind"] == "participant" and item["target"] == pid for item in memo["links"])

@@ -6,8 +6,8 @@ import csv
 import io
 
 from .docx_common import attribution, paragraphs_of, plural, role_label, wave_text
-from .themes import ThemeSummary, filters_text, prevalence_rows, subcode_rows
 from .docx_theme import QUOTE_NOTE
+from .themes import ThemeSummary, filters_text, prevalence_rows, subcode_rows
 
 SEGMENT_COLUMNS = ("coding_id", "code", "transcript", "turn", "participant", "pseudonym", "role",
                    "site", "wave", "time_point", "coder", "exemplar", "start", "end", "text",
@@ -36,7 +36,7 @@ def theme_summary_markdown(summary: ThemeSummary) -> str:
     out = [f"# Theme summary: {summary.title}", "",
            f"- Date: {summary.date}",
            f"- Coders: {', '.join(summary.coders) or 'none'}",
-           f"- Waves: " + "; ".join(f"{w['label']} ({w['description']})" if w.get("description")
+           "- Waves: " + "; ".join(f"{w['label']} ({w['description']})" if w.get("description")
                                     else w["label"] for w in summary.waves),
            f"- Themes: {len(summary.themes)}"]
     if filters_text(summary):
@@ -164,5 +164,11 @@ def segments_markdown(project, rows: list[dict]) -> str:
     return "\n".join(out)
 
 
-__all__ = ["theme_summary_markdown", "theme_summary_csv", "collect_segments", "segments_csv",
-           "segments_markdown", "role_label"]
+__all__ = [
+    "collect_segments",
+    "role_label",
+    "segments_csv",
+    "segments_markdown",
+    "theme_summary_csv",
+    "theme_summary_markdown",
+]

@@ -226,7 +226,7 @@ def theme_memos(all_memos: list[dict], names: set[str]) -> list[dict]:
     """Theme, theoretical and code memos linked to the theme code or its sub-codes:
     theme memos first, then theoretical, then code memos."""
     found = [m for m in all_memos if m["type"] in MEMO_TYPES and any(
-        l["kind"] == "code" and l["target"] in names for l in m["links"])]
+        item["kind"] == "code" and item["target"] in names for item in m["links"])]
     return sorted(found, key=lambda m: (MEMO_TYPES.index(m["type"]), m["id"]))
 
 
@@ -239,7 +239,7 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
         raise QualcodeError(f"number of quotes {quotes} is negative")
     check_filters(project, wave, coder)
     chosen = select_themes(project, themes, category)
-    codes, children = _tree(project)
+    _codes, children = _tree(project)
     all_waves = project.waves()
     waves = [w for w in all_waves if not wave or w["label"] == wave]
     wave_by_label = {w["label"]: w for w in all_waves}

@@ -80,7 +80,7 @@ def _check_package(data: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except Exception:  # noqa: BLE001 - zipfile raises many types for damaged archives
+    except Exception:
         raise InputError(name, "is a damaged or truncated .docx file (the zip archive cannot be read)") from None
     names = {info.filename for info in infos}
     if "word/document.xml" not in names and not any(re.fullmatch(r"word/document\d*\.xml", n) for n in names):
@@ -221,7 +221,7 @@ def read_docx(data: bytes, source_name: str) -> ParsedTranscript:
                 source_name, "is not a plain Word document (perhaps a template or macro file); save it as .docx"
             ) from None
         raise InputError(source_name, f"is a damaged Word file ({exc})") from None
-    except Exception as exc:  # noqa: BLE001 - any failure inside a corrupt package
+    except Exception as exc:
         # python-docx and lxml raise many types for corrupt packages (KeyError for a
         # missing part, XMLSyntaxError, zlib.error, ...): all mean the same to the user.
         raise InputError(source_name, f"is a damaged Word file ({type(exc).__name__})") from None

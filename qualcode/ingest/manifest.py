@@ -15,6 +15,7 @@ failures are reported.
 from __future__ import annotations
 
 import collections
+import contextlib
 import csv
 import io
 import os
@@ -221,7 +222,7 @@ class _Sources:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
 
-    def __enter__(self) -> "_Sources":
+    def __enter__(self) -> _Sources:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -236,10 +237,8 @@ def _choose_workers(folder: Path, rows: list[ManifestRow], workers: int | None) 
         return 0
     total = 0
     for row in rows:
-        try:
+        with contextlib.suppress(OSError):
             total += (folder / row.get("file")).stat().st_size
-        except OSError:
-            pass
     # As many workers as CPUs: storing waits for them part of the time, so one more
     # process than CPUs keeps every CPU busy (measured: 2 workers beat 1 on 2 CPUs).
     return min(MAX_WORKERS, cpus) if total >= PARALLEL_MIN_BYTES else 0

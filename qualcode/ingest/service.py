@@ -12,11 +12,11 @@ from pathlib import Path
 
 from ..errors import ConflictError, NotFoundError, QualcodeError
 from ..nlp import UNSPACED, word_count
+from ..privacy.replace import pseudonymise_parsed
+from ..store import namekey as store_namekey
 from ..store import schema
 from ..store import study as store_study
-from ..store import namekey as store_namekey
 from ..store import transcripts as store_tx
-from ..privacy.replace import pseudonymise_parsed
 from .model import ParsedTranscript
 from .speakers import marks_interviewer, plan_speakers
 

@@ -75,7 +75,7 @@ def plan_speakers(
     respondents = []
     for label in labels:
         mapped = by_fold.get(label.casefold())
-        if marks_interviewer(mapped) or mapped is None and is_interviewer_label(label):
+        if marks_interviewer(mapped) or (mapped is None and is_interviewer_label(label)):
             plan.interviewers.add(label)
             plan.participant_of[label] = None
         elif mapped is not None:

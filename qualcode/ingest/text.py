@@ -97,10 +97,7 @@ def parse_clock(value: str) -> float | None:
 
 # Full-word roles and group labels, compared case-insensitively.
 _ROLE_WORDS = frozenset(
-    """interviewer interviewee respondent participant moderator facilitator
-    co-facilitator researcher client patient informant narrator host guest chair
-    chairperson translator interpreter speaker several all everyone group both
-    others audience multiple various unknown unidentified voices""".split()
+    ["interviewer", "interviewee", "respondent", "participant", "moderator", "facilitator", "co-facilitator", "researcher", "client", "patient", "informant", "narrator", "host", "guest", "chair", "chairperson", "translator", "interpreter", "speaker", "several", "all", "everyone", "group", "both", "others", "audience", "multiple", "various", "unknown", "unidentified", "voices"]
 ) | frozenset(
     {"multiple speakers", "several participants", "all participants", "several voices",
      "unknown speaker", "unidentified speaker", "inaudible speaker", "female voice",
@@ -108,9 +105,9 @@ _ROLE_WORDS = frozenset(
 )
 # Abbreviations; the one- and two-letter ones must be written in capitals.
 _ROLE_ABBREVIATIONS = frozenset(
-    "int intv iv ivr ier iee res resp rsp mod fac part pt".split()
+    ["int", "intv", "iv", "ivr", "ier", "iee", "res", "resp", "rsp", "mod", "fac", "part", "pt"]
 )
-_ROLE_LETTERS = frozenset("I R P Q A M F IV IR IE PT".split())
+_ROLE_LETTERS = frozenset(["I", "R", "P", "Q", "A", "M", "F", "IV", "IR", "IE", "PT"])
 _ROLE_NUMBERED = re.compile(
     r"(?:speaker|participant|interviewer|respondent|interviewee|person|voice|moderator|"
     r"facilitator|client|patient|member|guest|researcher|student|trainer|manager|"
@@ -120,33 +117,16 @@ _ROLE_NUMBERED = re.compile(
 _ID_LIKE = re.compile(r"[A-Za-z]{1,4}[-_]?\d{1,4}[a-z]?|[A-Z]{1,3}")
 # Capitalised abbreviations that start sentences rather than turns.
 _NOT_INITIALS = frozenset(
-    "OK NB PS TV UK US USA NHS GP AM PM ID RE CC FYI BTW FAQ CD DVD PC IT HR AND "
-    "THE BUT SO YES NO HI WHO WHY HOW AGE".split()
+    ["OK", "NB", "PS", "TV", "UK", "US", "USA", "NHS", "GP", "AM", "PM", "ID", "RE", "CC", "FYI", "BTW", "FAQ", "CD", "DVD", "PC", "IT", "HR", "AND", "THE", "BUT", "SO", "YES", "NO", "HI", "WHO", "WHY", "HOW", "AGE"]
 )
 # Words that introduce notes, metadata or speech content, never a speaker.
 _NEVER_LABELS = frozenset(
-    """note notes nb n.b ps p.s date time location place venue setting duration
-    length interview transcript transcriber transcription recording file filename
-    audio video consent project study title subject re topic theme summary keywords
-    tags example e.g i.e tip warning source http https www present attendees
-    absent apologies wave site code codes memo comment comments observation
-    observations context background key total step part section chapter page day
-    week month year morning afternoon evening today yesterday tomorrow monday
-    tuesday wednesday thursday friday saturday sunday january february march
-    april may june july august september october november december first second
-    third finally also and but so well yes no yeah ok okay right um er erm mm hmm
-    oh ah sure thanks laughs laughter laughing inaudible crosstalk pause silence
-    unclear overlapping overtalk sighs coughs music noise interruption redacted end
-    start begin beginning break update edit edited important remember reminder
-    quote agenda action actions outcome result results goal goals aim aims
-    objective purpose reason problem issue issues solution tl;dr caption
-    question questions prompt probe""".split()
+    ["note", "notes", "nb", "n.b", "ps", "p.s", "date", "time", "location", "place", "venue", "setting", "duration", "length", "interview", "transcript", "transcriber", "transcription", "recording", "file", "filename", "audio", "video", "consent", "project", "study", "title", "subject", "re", "topic", "theme", "summary", "keywords", "tags", "example", "e.g", "i.e", "tip", "warning", "source", "http", "https", "www", "present", "attendees", "absent", "apologies", "wave", "site", "code", "codes", "memo", "comment", "comments", "observation", "observations", "context", "background", "key", "total", "step", "part", "section", "chapter", "page", "day", "week", "month", "year", "morning", "afternoon", "evening", "today", "yesterday", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "first", "second", "third", "finally", "also", "and", "but", "so", "well", "yes", "no", "yeah", "ok", "okay", "right", "um", "er", "erm", "mm", "hmm", "oh", "ah", "sure", "thanks", "laughs", "laughter", "laughing", "inaudible", "crosstalk", "pause", "silence", "unclear", "overlapping", "overtalk", "sighs", "coughs", "music", "noise", "interruption", "redacted", "end", "start", "begin", "beginning", "break", "update", "edit", "edited", "important", "remember", "reminder", "quote", "agenda", "action", "actions", "outcome", "result", "results", "goal", "goals", "aim", "aims", "objective", "purpose", "reason", "problem", "issue", "issues", "solution", "tl;dr", "caption", "question", "questions", "prompt", "probe"]
 )
 _NEVER_LAST_WORDS = frozenset(
-    "date time duration length location venue number no id code title name type "
-    "version status notes note".split()
+    ["date", "time", "duration", "length", "location", "venue", "number", "no", "id", "code", "title", "name", "type", "version", "status", "notes", "note"]
 )
-_PARTICLES = frozenset("de da di del della der den van von la le du dos das bin al el y of st".split())
+_PARTICLES = frozenset(["de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du", "dos", "das", "bin", "al", "el", "y", "of", "st"])
 
 
 class LabelCandidate(NamedTuple):
@@ -170,7 +150,7 @@ def classify_label(label: str) -> tuple[bool, bool, bool] | None:
     if not 1 <= len(words) <= 4 or len(label) > 40:
         return None
     lower = label.lower().rstrip(".")
-    if lower in _NEVER_LABELS or words[-1].lower().rstrip(".") in _NEVER_LAST_WORDS and len(words) > 1:
+    if lower in _NEVER_LABELS or (words[-1].lower().rstrip(".") in _NEVER_LAST_WORDS and len(words) > 1):
         # "Participant ID", "Interview date": metadata fields, not speakers.
         return None
     if lower in _ROLE_WORDS or (lower in _ROLE_ABBREVIATIONS and len(lower) > 2):
@@ -231,7 +211,7 @@ def label_candidate(line: str) -> LabelCandidate | None:
 
     # Padded labels sit at the very start of the line: continuation lines of
     # padded transcripts are indented, and must not be read as labels.
-    if (not pos or has_lead_time and not line[:1].isspace()) and ("\t" in rest or "  " in rest):
+    if (not pos or (has_lead_time and not line[:1].isspace())) and ("\t" in rest or "  " in rest):
         m = _PADDED_LABEL.match(rest)
         if m:
             label = m.group("label")

@@ -62,9 +62,9 @@ def heuristic_candidates(text: str, exclude: set[str]) -> Iterable[tuple[int, in
 
 
 def entity_candidates(texts: list[str]) -> Iterable[list[tuple[int, int, str]]]:
-    from ..nlp import trained_pipeline_name
-
     import spacy
+
+    from ..nlp import trained_pipeline_name
 
     name = trained_pipeline_name()
     nlp = spacy.load(name, exclude=["lemmatizer"])

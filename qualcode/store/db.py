@@ -29,7 +29,7 @@ PROJECT_SUFFIX = ".qualcode"
 
 def now() -> str:
     """UTC timestamp with seconds, as stored everywhere in the project."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def new_guid() -> str:

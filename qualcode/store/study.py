@@ -8,7 +8,6 @@ from sqlite_utils import Database
 from ..errors import ConflictError, NotFoundError
 from .db import new_guid, now
 
-
 # --- metadata and settings ---------------------------------------------------------
 
 def get_meta(db: Database, key: str) -> str | None:

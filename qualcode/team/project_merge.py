@@ -130,7 +130,8 @@ def _merge(project, plan, plan_path, people, coders, codings, memos, ours_tx, re
             if link["code"]:
                 target = ("code_id", code_map.get(link["code"]))
             elif link["coding"]:
-                target = ("coding_id", coding_map.get(link["coding"]) or store_merge.coding_id_by_guid(db, link["coding"]))
+                coding_id = coding_map.get(link["coding"]) or store_merge.coding_id_by_guid(db, link["coding"])
+                target = ("coding_id", coding_id)
             elif link["participant"]:
                 row = db.execute("SELECT id FROM participants WHERE pid = ?", [link["participant"]]).fetchone()
                 target = ("participant_id", row[0] if row else None)

@@ -14,7 +14,6 @@ from qualcode.store import memos as store_memos
 from qualcode.store import study as store_study
 from qualcode.store import transcripts as store_tx
 
-
 AgreementProject = Project  # Project includes the agreement methods
 
 

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from qualcode.analysis import agreement as ag
 
-
 # --- char units: sweep == one entry per character -----------------------------------
 
 @st.composite

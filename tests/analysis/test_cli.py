@@ -66,7 +66,7 @@ def test_cooccur_command(run_cli, cooc_path, tmp_path):
     data = j(run_cli("cooccur", "-p", p, "--scope", "transcript", "--min", "2", "--json"))
     assert [(e["code_a"], e["code_b"], e["count"]) for e in data["networks"]] == [("B", "C", 2)]
     data = j(run_cli("cooccur", "-p", p, "--coded-by", "tester", "--measure", "c", "--json"))
-    ef = [e for e in data["networks"] if {e["code_a"], e["code_b"]} == {"E", "F"}][0]
+    ef = next(e for e in data["networks"] if {e["code_a"], e["code_b"]} == {"E", "F"})
     assert ef["freq_ratio_flag"] is True
     data = j(run_cli("cooccur", "-p", p, "--scope", "turn", "--per-wave", "--json"))
     assert set(data["networks"]) == {"W1", "W2"}

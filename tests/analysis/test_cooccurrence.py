@@ -155,7 +155,7 @@ def test_gexf_read_back_by_networkx_and_lxml(cooc, tmp_path):
     assert edges_ == EXPECTED_EDGES
     # Gephi's viz colour of A is its code colour #e69f00.
     first = root.find(".//g:nodes/g:node[@label='A']", ns)
-    colour = [el for el in first.iter() if etree.QName(el).localname == "color"][0]
+    colour = next(el for el in first.iter() if etree.QName(el).localname == "color")
     assert (colour.get("r"), colour.get("g"), colour.get("b")) == ("230", "159", "0")
 
 
@@ -195,7 +195,7 @@ def test_sweep_matches_brute_force():
             s = rng.randrange(0, 500)
             rows.append((t, rng.randrange(1, 6), 1, s, s + rng.randint(1, 60)))
     rows.sort(key=lambda r: (r[0], r[3], r[4]))
-    freq, chars, pairs = count_overlap(rows)
+    _freq, chars, pairs = count_overlap(rows)
     expected_n, cover = {}, {}
     for a, b in combinations(rows, 2):
         if a[0] == b[0] and a[1] != b[1] and a[3] < b[4] and b[3] < a[4]:

@@ -161,7 +161,7 @@ def test_merge_moves_codings_children_and_memo_links(study):
     study.tag("p01_w1", "A", Target(turn=2), memo="twin memo")
     study.tag("p01_w1", "A", Target(turn=4))
     study.tag("p01_w1", "B", Target(turn=2), memo="kept memo")  # twin of A's turn 2
-    twin_id = [c["id"] for c in study.codings(code="A") if c["start"] == 102][0]
+    twin_id = next(c["id"] for c in study.codings(code="A") if c["start"] == 102)
     survivor_id = _coding_ids(study, "B")[0]
     on_code = study.add_memo("code", "about A", links=["code:A"])
     on_both = study.add_memo("comparison", "A versus B", links=["code:A", "code:B"])
@@ -172,7 +172,7 @@ def test_merge_moves_codings_children_and_memo_links(study):
     assert result == {"source": "A", "target": "B", "codings_moved": 1, "duplicates_absorbed": 1}
     b_codings = study.codings(code="B")
     assert sorted((c["start"], c["end"]) for c in b_codings) == [(102, 200), (241, 329)]
-    survivor = [c for c in b_codings if c["id"] == survivor_id][0]
+    survivor = next(c for c in b_codings if c["id"] == survivor_id)
     assert survivor["memo"] == "kept memo\n\ntwin memo"  # nothing lost silently
     assert study.code("A child")["parent"] == "B"
     assert study.memo(on_code["id"])["links"] == [{"kind": "code", "target": "B"}]

@@ -22,14 +22,14 @@ def coded(study):
 
 
 def test_tag_range_records_coder_time_and_memo(coded):
-    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     [coding] = coded.tag("p01_w1", "Trust", Target(range=(102, 128)), memo="the doctor first")
     assert coding["text"] == "My doctor told me about it"
     assert (coding["transcript"], coding["code"], coding["start"], coding["end"]) == (
         "p01_w1", "Trust", 102, 128)
     assert coding["coder"] == "tester" and coding["memo"] == "the doctor first"
     created = dt.datetime.fromisoformat(coding["created"])
-    assert before <= created <= dt.datetime.now(dt.timezone.utc)
+    assert before <= created <= dt.datetime.now(dt.UTC)
     coded.coder = "second coder"
     [other] = coded.tag("p01_w1", "Trust", Target(range=(102, 128)))
     assert other["coder"] == "second coder"  # same span, another coder: allowed

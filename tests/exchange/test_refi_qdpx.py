@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from qualcode import Project
 from qualcode.errors import InputError, QualcodeError
-from qualcode.exchange import refi_container, refi_export, refi_import, refi_import_writer
+from qualcode.exchange import refi_container, refi_export, refi_import_writer
 from qualcode.exchange.refi_export import export_qdpx
 from qualcode.exchange.refi_import import import_qdpx, quote_matches, utf16_to_code_points
 from qualcode.exchange.service import import_refi
@@ -222,7 +222,7 @@ def _atlas_with_texts(tmp_path: Path) -> tuple[Path, dict]:
 
 
 def test_atlas_standard_project_quotes_match_the_imported_text(tmp_path):
-    path, expected = _atlas_with_texts(tmp_path)
+    path, _expected = _atlas_with_texts(tmp_path)
     report = import_qdpx(path, tmp_path / "atlas.qualcode")
     # 8 selections quote their text in @name; "damage done by fatty foods" is a name
     # given to a 219-character quotation, not a quote: reported, not hidden.
@@ -276,7 +276,7 @@ def _nvivo_qdpx(path: Path, origin: str, *, quotes: bool, utf16: bool = True) ->
             start = raw.index(piece)
             spans.append((piece, start, start + len(piece)))
     sels = []
-    for i, (piece, start, end) in enumerate(spans):
+    for _i, (piece, start, end) in enumerate(spans):
         for code in ("0000000A-0000-4000-8000-000000000001", "0000000A-0000-4000-8000-000000000002"):
             # One selection per coding, as NVivo writes them: duplicates to merge.
             sels.append(
@@ -576,7 +576,7 @@ def _build(path: Path, spec: dict) -> Project:
     seen = set()
     for ti, ci, coder, a, b, memo in spec["spans"]:
         code = codes[ci]
-        if nest and ci == 0 or (ti, ci, coder, a, b) in seen:
+        if (nest and ci == 0) or (ti, ci, coder, a, b) in seen:
             continue
         seen.add((ti, ci, coder, a, b))
         project.coder = coder

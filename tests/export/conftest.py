@@ -10,6 +10,7 @@ import docx
 import pytest
 
 from qualcode.project import Project
+
 P = Project  # the project, with its export use cases
 
 

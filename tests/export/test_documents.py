@@ -16,7 +16,6 @@ from qualcode.errors import QualcodeError
 
 from .conftest import all_text, paragraphs, styled, table_rows
 
-
 # --- codebook ---------------------------------------------------------------------------
 
 def test_codebook_document(small, tmp_path):

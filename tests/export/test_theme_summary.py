@@ -66,7 +66,7 @@ def test_quotes_are_the_coded_text_with_attributions(small, tmp_path):
         row = journeys.get(text) or workforce.get(text)
         assert row is not None, text
         # compare with project.codings too: same text at the same offsets
-        coding = [c for c in small.codings(transcript=row["transcript"]) if c["id"] == row["id"]][0]
+        coding = next(c for c in small.codings(transcript=row["transcript"]) if c["id"] == row["id"])
         assert coding["text"] == text
         pid, pseud = row["participant"], row["pseudonym"]
         assert source.startswith("\u2014 ")
@@ -104,7 +104,7 @@ def test_prevalence_and_subcode_tables_with_captions(small, tmp_path):
     ]
     # Each table is followed by its caption in the Caption style.
     sequence = body_sequence(path)
-    for i, (kind, item) in enumerate(sequence):
+    for i, (kind, _item) in enumerate(sequence):
         if kind == "t":
             nxt = sequence[i + 1][1]
             assert nxt.style.name == "Caption" and nxt.text.startswith("Table ")
@@ -265,7 +265,7 @@ def test_example_end_to_end(example, tmp_path):
             current = p.text
         elif p.style.name == "Quote":
             per_theme.setdefault(current, []).append(p)
-    for theme, items in per_theme.items():
+    for _theme, items in per_theme.items():
         assert len(items) == 6
     sources = [s for _, s in quotes]
     assert len({re.search(r"[CHM]\d\d", s).group() for s in sources}) >= 15

@@ -55,10 +55,7 @@ def _label(style: str, speaker: str, seconds: int) -> str:
 @st.composite
 def transcripts(draw):
     style = draw(st.sampled_from(STYLES))
-    if style == "bracket":
-        pool = [s for s in SPEAKERS if s not in ("I", "R")] + ["Janet"]
-    else:
-        pool = SPEAKERS
+    pool = [s for s in SPEAKERS if s not in ("I", "R")] + ["Janet"] if style == "bracket" else SPEAKERS
     chosen = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=12))
     # Every speaker at least twice: a label used once may rightly be doubted.
     chosen += [s for s in dict.fromkeys(chosen) if chosen.count(s) == 1]

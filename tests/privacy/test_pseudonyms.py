@@ -3,14 +3,12 @@ every offset moved, the key kept outside the project, and suggestions."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualcode import Project, QualcodeError
-from qualcode.privacy.replace import OffsetMap, find_replacements, reidentify, replace_names
+from qualcode.privacy.replace import reidentify, replace_names
 
 TEXT = """Interviewer: How did you hear about the service?
 

@@ -138,6 +138,7 @@ def test_project_merge_brings_every_coding_once_with_its_coder(tmp_path):
         before = file_digest(tmp_path / "anna.qualcode")
         with pytest.raises(QualcodeError, match="still marked review"):
             anna.merge_project(tmp_path / "ben.qualcode")  # the near-duplicate needs a decision
+        assert file_digest(tmp_path / "anna.qualcode") == before  # refused: nothing written
         plan = anna.codebook_merge_plan([tmp_path / "ben.qualcode"])
         decision = next(d for d in plan["decisions"] if d["incoming"]["name"] == "Small step")
         assert decision["status"] == "fuzzy" and decision["target"] == "Small steps"

@@ -115,7 +115,7 @@ async def test_new_code_from_typed_text(tui_project, open_project):
 @run_async
 async def test_remove_coding_then_undo_and_redo(tui_project, open_project):
     with open_project() as p:
-        money = [c for c in p.codings(transcript="P01_W1") if c["code"] == "Money worries"][0]
+        money = next(c for c in p.codings(transcript="P01_W1") if c["code"] == "Money worries")
     app = make_app(tui_project)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -115,7 +115,7 @@ class ComparisonScreen(BaseScreen):
 
     def _focus_first(self) -> None:
         lists = list(self.query("#columns OptionList"))
-        if lists and not any(l.has_focus for l in lists):
+        if lists and not any(item.has_focus for item in lists):
             lists[0].focus()
 
     def _card(self, s: dict) -> Text:

@@ -85,7 +85,7 @@ class MemosScreen(BaseScreen):
         memo = self.current = self.rows[event.option_index]
         self.query_one("#memo-title", Label).update(Text.assemble(
             (memo["title"], "bold"), f"  ({memo['type']}, {memo['author']})"))
-        links = ", ".join(f"{l['kind']}:{l['target']}" for l in memo["links"]) or "no links"
+        links = ", ".join(f"{item['kind']}:{item['target']}" for item in memo["links"]) or "no links"
         self.query_one("#memo-links", Label).update(Text(links))
         self.query_one("#memo-body", TextArea).text = memo["body"]
 

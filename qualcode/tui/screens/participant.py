@@ -134,7 +134,7 @@ class ParticipantScreen(BaseScreen):
 
     def _edit(self, memo: dict) -> None:
         draft = MemoDraft(memo["type"], memo["title"], memo["body"],
-                          [f"{l['kind']}:{l['target']}" for l in memo["links"]])
+                          [f"{item['kind']}:{item['target']}" for item in memo["links"]])
 
         def done(result: MemoDraft | None) -> None:
             if result and self.attempt(self.project.edit_memo, memo["id"], title=result.title,

@@ -157,7 +157,7 @@ class PickerPanel(Vertical):
                 self.action_digit(int(char))
             else:
                 self._set_query(field.value + char)
-        elif key.startswith("f") and key[1:].isdigit() or key in ("ctrl+q", "ctrl+c"):
+        elif (key.startswith("f") and key[1:].isdigit()) or key in ("ctrl+q", "ctrl+c"):
             return False  # screen keys and quitting still work
         return True
 

@@ -13,6 +13,7 @@ Offsets are code points into the transcript text, the unit the core stores.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 
@@ -275,7 +276,8 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
             return set()
         sel = self.selection
         if sel:
-            return set(range(self.row_of(sel[0]), self.row_of(max(sel[0], sel[1] - 1)) + 1)) | {self.row_of(self.cursor)}
+            first, last = self.row_of(sel[0]), self.row_of(max(sel[0], sel[1] - 1))
+            return set(range(first, last + 1)) | {self.row_of(self.cursor)}
         return {self.row_of(self.cursor)}
 
     def _repaint_rows(self, rows: set[int]) -> None:
@@ -546,7 +548,7 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
             cuts.update((self.cursor, self.cursor + 1))
         cuts = sorted(cuts)
         text = self.text
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in itertools.pairwise(cuts):
             covering = [s for s in spans if s.start <= a < s.end] if spans else ()
             colour = None
             if covering:
