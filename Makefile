@@ -1,36 +1,76 @@
 # Two commands do everything on a fresh machine that has only Python:
 #   make run    set up, build the example project if needed, open qualcode on it
 #   make test   set up, then run the whole test suite
-PYTHON ?= python3
+#
+# Dependencies are installed from requirements.lock (exact versions with hashes), so a
+# release of any of them cannot change what is tested. `make lock` refreshes the lock to
+# the newest versions pyproject.toml allows; `make test-latest` tries them first.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 EXAMPLE := exports/example.qualcode
+# A supported interpreter in the environment, or nothing: then it is rebuilt.
+VENV_OK = $(shell $(BIN)/python -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' \
+	2>/dev/null && echo yes)
+PIP_QUIET := --quiet --disable-pip-version-check --no-input
 
-.PHONY: run test setup example bench clean
+.PHONY: run test setup example bench clean lock test-latest lint
 
-setup: $(STAMP)
+setup:
+	@if [ -z "$(PYTHON)" ]; then echo "qualcode needs Python 3.11 or newer; none was found." >&2; exit 1; fi
+	@if [ -d $(VENV) ] && [ "$(VENV_OK)" != yes ]; then \
+		echo "$(VENV) does not run a supported Python (3.11-3.13): rebuilding it"; rm -rf $(VENV); fi
+	@$(MAKE) --no-print-directory $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install $(PIP_QUIET) --require-hashes -r $(LOCK)
+	@# setuptools warns about every editable install; nothing in it applies here.
+	PYTHONWARNINGS="ignore:Editable installation" \
+		$(BIN)/python -m pip install $(PIP_QUIET) --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-$(EXAMPLE): $(STAMP)
+$(EXAMPLE): | setup
 	$(BIN)/qualcode example $(EXAMPLE)
 
-example: $(EXAMPLE)
+example: setup $(EXAMPLE)
 
-run: $(EXAMPLE)
+run: setup $(EXAMPLE)
 	$(BIN)/qualcode tui $(EXAMPLE)
 
-test: $(STAMP)
+test: setup
+	$(BIN)/python -m ruff check qualcode tests benchmarks
 	$(BIN)/python -m pytest -n 2 -q
 
+lint: setup
+	$(BIN)/python -m ruff check qualcode tests benchmarks
+
+# Refresh the lock to the newest versions pyproject.toml allows (a deliberate change:
+# run `make test` afterwards and commit both).
+lock: setup
+	$(BIN)/python -m pip install $(PIP_QUIET) "uv>=0.9"
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command "make lock" --upgrade -o $(LOCK)
+
+# The suite on the newest versions pyproject.toml allows, in a separate environment;
+# prints which versions differ from the lock.
+test-latest:
+	@test -x .venv-latest/bin/python || $(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install $(PIP_QUIET) --upgrade --upgrade-strategy eager -e '.[test]'
+	@.venv-latest/bin/python -m pip freeze --exclude-editable | sort > .venv-latest/freeze.txt
+	@echo "Versions that differ from $(LOCK):"
+	@.venv-latest/bin/python -c 'import re,sys; lock={m[1].lower():m[2] for m in re.finditer(r"^([A-Za-z0-9_.-]+)==([^ ;\\]+)",open("$(LOCK)").read(),re.M)}; \
+		[print(f"  {n}: {lock.get(n.lower().replace(\"_\",\"-\"),\"(not locked)\")} -> {v}") for n,v in (l.strip().split("==") for l in open(".venv-latest/freeze.txt") if "==" in l) \
+		if lock.get(n.lower().replace("_","-")) != v]'
+	.venv-latest/bin/python -m pytest -n 2 -q
+
 # make bench [BENCH_ARGS="--size medium --json bench.json"]; see benchmarks/run.py --help
-bench: $(STAMP)
+bench: setup
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(EXAMPLE) $(EXAMPLE)-wal $(EXAMPLE)-shm
+	rm -rf $(VENV) .venv-latest $(EXAMPLE) $(EXAMPLE)-wal $(EXAMPLE)-shm
