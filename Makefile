@@ -3,8 +3,9 @@
 #   make test   set up, then run the whole test suite
 #
 # Dependencies are installed from requirements.lock (exact versions with hashes), so a
-# release of any of them cannot change what is tested. `make lock` refreshes the lock to
-# the newest versions pyproject.toml allows; `make test-latest` tries them first.
+# release of any of them cannot change what is tested. `make lock-upgrade` refreshes the
+# lock to the newest versions pyproject.toml allows; `make test-latest` tries them first.
+# `make lock` after adding a dependency to pyproject.toml keeps every other pin.
 PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
@@ -18,7 +19,7 @@ VENV_OK = $(shell $(BIN)/python -c 'import sys; sys.exit(not (3, 11) <= sys.vers
 	2>/dev/null && echo yes)
 PIP_QUIET := --quiet --disable-pip-version-check --no-input
 
-.PHONY: run test setup example bench clean lock test-latest lint
+.PHONY: run test setup example bench clean lock lock-upgrade test-latest lint
 
 setup:
 	@if [ -z "$(PYTHON)" ]; then echo "qualcode needs Python 3.11 or newer; none was found." >&2; exit 1; fi
@@ -49,12 +50,19 @@ test: setup
 lint: setup
 	$(BIN)/python -m ruff check qualcode tests benchmarks
 
-# Refresh the lock to the newest versions pyproject.toml allows (a deliberate change:
-# run `make test` afterwards and commit both).
+# The lock after a change of pyproject.toml: versions already locked stay, new
+# dependencies come in at their newest. `make lock-upgrade` moves everything to the newest
+# versions pyproject.toml allows (a deliberate change: run `make test`, commit both).
+LOCK_COMPILE = $(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" --quiet -o $(LOCK)
+
 lock: setup
-	$(BIN)/python -m pip install $(PIP_QUIET) "uv>=0.9"
-	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
-		--generate-hashes --custom-compile-command "make lock" --upgrade -o $(LOCK)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install $(PIP_QUIET) "uv>=0.9"
+	$(LOCK_COMPILE)
+
+lock-upgrade: setup
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install $(PIP_QUIET) "uv>=0.9"
+	$(LOCK_COMPILE) --upgrade
 
 # The suite on the newest versions pyproject.toml allows, in a separate environment;
 # prints which versions differ from the lock.
