@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from .. import __version__
 from . import coding, history, ingest, memos, study, tui
 from .common import QualcodeGroup
 
@@ -14,7 +13,7 @@ from .common import QualcodeGroup
 @click.option("-p", "--project", "project_path", metavar="PATH", default=None,
               help="Project file (default: $QUALCODE_PROJECT, or the only *.qualcode here).")
 @click.option("--coder", default=None, metavar="NAME", help="Who is doing this.")
-@click.version_option(__version__, prog_name="qualcode")
+@click.version_option(package_name="qualcode", prog_name="qualcode")  # read when asked
 @click.pass_context
 def cli(ctx: click.Context, project_path: str | None, coder: str | None) -> None:
     """qualcode: qualitative longitudinal coding in the terminal."""

@@ -9,15 +9,17 @@ still read.
 from __future__ import annotations
 
 import functools
+from importlib import resources
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from ..errors import InputError
+from ..errors import InputError, QualcodeError
 
-SCHEMA_DIR = Path(__file__).with_name("schemas")  # QDA-XML 1.0 (MIT), as published by REFI
+# QDA-XML 1.0 (MIT), as published by REFI; package data, so an installed wheel has them.
+SCHEMAS = resources.files(__package__) / "schemas"
 
 
 def parse_xml_bytes(data: bytes, path: str | Path) -> Element:
@@ -48,7 +50,12 @@ def schema(name: str):
     element-count ceiling a pure-Python validator has on a large project."""
     from lxml import etree
 
-    return etree.XMLSchema(etree.parse(str(SCHEMA_DIR / name)))
+    try:
+        with (SCHEMAS / name).open("rb") as handle:
+            return etree.XMLSchema(etree.parse(handle))
+    except FileNotFoundError:
+        raise QualcodeError(f"{name}: the REFI-QDA schema is missing from this installation of "
+                            "qualcode (reinstall it)") from None
 
 
 def validation_error(xml: bytes | str, schema_name: str) -> str | None:

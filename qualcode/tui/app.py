@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from functools import partial
+from importlib import resources
 from pathlib import Path
 
 from textual.app import App
@@ -59,7 +60,9 @@ class QualcodeCommands(Provider):
 class QualcodeApp(App):
     """Keyboard-first qualitative coding."""
 
-    CSS_PATH = Path(__file__).parent / "qualcode.tcss"  # absolute: subclasses live elsewhere
+    # Package data, as an absolute path (subclasses live elsewhere): on an installed (unzipped)
+    # package files() is a real path, which `textual run --dev` can watch for live editing.
+    CSS_PATH = resources.files(__package__) / "qualcode.tcss"
     TITLE = "qualcode"
     COMMANDS = App.COMMANDS | {QualcodeCommands}
     BINDINGS = [
