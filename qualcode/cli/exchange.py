@@ -11,10 +11,8 @@ from ..project import Project
 from .common import find_project_path, print_json
 
 
-def _export(project: Project, output: str, as_json: bool) -> None:
-    from ..exchange.refi_export import export_qdpx  # only when exporting
-
-    counts = export_qdpx(project, output)
+def _export(project: Project, output: str | None, as_json: bool) -> None:
+    counts = project.export_refi(output)
     if as_json:
         print_json(counts)
         return
@@ -39,11 +37,11 @@ def _project_only(func):
 
 
 @click.command("refi")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.qdpx",
-              help="The .qdpx file to write.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE.qdpx",
+              help="The .qdpx file to write (default: <project>.qdpx in exports/ beside the project).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @_project_only
-def refi(project: Project, output: str, as_json: bool) -> None:
+def refi(project: Project, output: str | None, as_json: bool) -> None:
     """The whole project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder...,
     validated against the standard's schema before it is written."""
     _export(project, output, as_json)

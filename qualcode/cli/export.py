@@ -1,6 +1,6 @@
 """``qualcode export ...``: Word documents for supervisors and plain Markdown/CSV files.
 
-Every command writes to ``-o``; without it, to the repository's ``exports/`` folder.
+Every command writes to ``-o``; without it, to the ``exports/`` folder beside the project file.
 ``--coder`` here chooses whose codings to export (who is running the command does not
 matter for a read-only export; give it before the command: ``qualcode --coder X export``).
 """
@@ -41,7 +41,7 @@ def _done(paths) -> None:
 
 
 OUTPUT = click.option("-o", "--output", metavar="FILE", default=None,
-                      help="Where to write (default: a file in the repository's exports/ folder).")
+                      help="Where to write (default: a file in the exports/ folder beside the project).")
 CODER = click.option("--coder", metavar="NAME", default=None, help="Only this coder's codings.")
 
 
@@ -129,7 +129,7 @@ def methods_command(project, output) -> None:
 
 @export.command("segments")
 @click.option("-o", "--output", metavar="FILE.csv|FILE.md", default=None,
-              help="Where to write (default: exports/<project>-segments.csv).")
+              help="Where to write (default: <project>-segments.csv in exports/ beside the project).")
 @click.option("--code", "codes", multiple=True, metavar="CODE",
               help="Only this code and its sub-codes (repeatable; default: all codes).")
 @click.option("--no-subcodes", is_flag=True, help="With --code: leave the sub-codes out.")

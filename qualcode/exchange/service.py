@@ -12,11 +12,16 @@ from pathlib import Path
 class ExchangeMixin:
     """REFI-QDA project exchange (.qdpx) out."""
 
-    def export_refi(self, path: str | Path) -> dict:
+    def export_refi(self, path: str | Path | None = None) -> dict:
         """Write the whole project as a REFI-QDA ``.qdpx`` (validated against Project.xsd
-        before it is written); returns counts of what was written."""
+        before it is written); returns counts of what was written. Without ``path``:
+        ``<project>.qdpx`` in the ``exports/`` folder beside the project file."""
+        from ..output_folder import default_output_folder, make_output_folder
         from .refi_export import export_qdpx
 
+        if path is None:
+            folder = make_output_folder(default_output_folder(self.path))
+            path = folder / f"{Path(self.path).stem}.qdpx"
         return export_qdpx(self, path)
 
 

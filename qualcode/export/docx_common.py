@@ -24,6 +24,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from ..errors import QualcodeError
+from ..output_folder import make_output_folder
 
 TABLE_STYLE = "Table Grid"
 HEADER_FILL = "D9E2F3"
@@ -32,20 +33,14 @@ MUTED = RGBColor(0x59, 0x59, 0x59)
 
 # --- where files go ------------------------------------------------------------------
 
-def default_folder() -> Path:
-    """The repository's ``exports/`` folder, created if missing."""
-    from ..example import REPO
-
-    folder = REPO / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def output_file(path: str | Path | None, default_name: str, suffixes: Sequence[str]) -> Path:
+def output_file(path: str | Path | None, default: str | Path, suffixes: Sequence[str]) -> Path:
     """Check (and choose) the file an export writes: the folder must exist and be
-    writable, the suffix must be one of ``suffixes``. ``None``: ``exports/default_name``."""
+    writable, the suffix must be one of ``suffixes``. ``None``: ``default``, a path in the
+    default output folder (:mod:`qualcode.output_folder`), which is made if missing."""
     if path is None:
-        return default_folder() / default_name
+        default = Path(default)
+        make_output_folder(default.parent)
+        return default
     path = Path(path)
     if path.is_dir():
         raise QualcodeError(f"{path} is a folder; give a file name ending in {' or '.join(suffixes)}")

@@ -2,7 +2,7 @@
 
 ``ExportMixin`` is meant to be mixed into :class:`qualcode.project.Project`; every
 method only reads the project and writes one file (or one file per participant),
-by default into the repository's ``exports/`` folder. Exports name participants by
+by default into the ``exports/`` folder beside the project file. Exports name participants by
 study id and pseudonym only.
 """
 
@@ -46,8 +46,12 @@ class ExportMixin:
     """Theme summary, codebook, framework matrix, pen portraits, methods appendix,
     coded segments."""
 
-    def _export_name(self, kind: str, suffix: str) -> str:
-        return f"{Path(self.path).stem}-{kind}{suffix}"
+    def _export_name(self, kind: str, suffix: str) -> Path:
+        """Where an export goes without ``output``: ``<project>-<kind><suffix>`` in the
+        ``exports/`` folder beside the project file."""
+        from ..output_folder import default_output_folder
+
+        return default_output_folder(self.path) / f"{Path(self.path).stem}-{kind}{suffix}"
 
     def export_themes(self, output: str | Path | None = None, *, themes=None,
                       category: str | None = None, wave: str | None = None, quotes: int = 5,

@@ -95,7 +95,19 @@ class QualcodeApp(App):
         self.project = project
         self.last_action = ""
         self.generation = 0  # bumped by every saved change; screens compare on resume
-        self.export_folder: Path | None = None  # None: the repository's exports/ folder
+        self._export_folder: Path | None = None
+
+    @property
+    def export_folder(self) -> Path:
+        """Where the screens write exports: the folder set for this session, else the
+        ``exports/`` folder beside the project file (made when something is written)."""
+        from ..output_folder import default_output_folder
+
+        return self._export_folder or default_output_folder(self.project.path)
+
+    @export_folder.setter
+    def export_folder(self, folder: Path | None) -> None:
+        self._export_folder = folder
 
     def on_mount(self) -> None:
         from .screens.home import HomeScreen

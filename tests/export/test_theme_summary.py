@@ -186,17 +186,13 @@ def test_csv_version(small, tmp_path):
         small.export_themes(tmp_path / "t.csv", format="md")
 
 
-def test_default_output_goes_to_exports(small, monkeypatch, tmp_path):
-    monkeypatch.setattr(docx_common, "default_folder", lambda: tmp_path / "exports")
-    (tmp_path / "exports").mkdir()
+def test_default_output_goes_beside_the_project(small, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the current folder plays no part when there is a project
     path = small.export_themes()
     assert path == tmp_path / "exports" / "small-themes.docx" and path.exists()
-
-
-def test_default_folder_is_the_repo_exports():
-    from qualcode.example import REPO
-
-    assert docx_common.default_folder() == REPO / "exports"
+    assert not any(elsewhere.iterdir())
 
 
 @pytest.mark.parametrize("kwargs, message", [

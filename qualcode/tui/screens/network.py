@@ -206,11 +206,10 @@ class NetworkScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="network-export")
     def export(self) -> None:
-        from ...export.docx_common import default_folder
+        from ...output_folder import make_output_folder
 
         try:
-            folder = (self.export_folder or getattr(self.app, "export_folder", None)
-                      or default_folder())
+            folder = make_output_folder(self.export_folder or self.app.export_folder)
             written = export_network(self.project.path, self.project.coder, self.scope,
                                      self.measure, self.wave, Path(folder))
         except Exception as exc:
