@@ -13,7 +13,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements.lock
-EXAMPLE := exports/example.qualcode
+EXAMPLE := example.qualcode
 # A supported interpreter in the environment, or nothing: then it is rebuilt.
 VENV_OK = $(shell $(BIN)/python -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' \
 	2>/dev/null && echo yes)

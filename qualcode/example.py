@@ -1,5 +1,8 @@
 """Build the example project from ``transcripts_example/`` and ``codebooks/``.
 
+Both folders are package data (``qualcode/example_study/`` links to them in a source
+checkout; a wheel carries copies), so ``qualcode example`` works from an installed package.
+
 The scripted coding in ``codings.csv`` gives, for each coding, the transcript, the
 code, the coder and the exact words coded (``quote``); the quote is found in the
 transcript's stored text, so the codings survive any change of offsets. Each
@@ -10,15 +13,17 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from importlib import resources
 from pathlib import Path
 
 from .errors import QualcodeError
 from .project import Project
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLE_SOURCE = REPO / "transcripts_example"
-EXAMPLE_CODEBOOK = REPO / "codebooks" / "health_trainers.yaml"
-DEFAULT_DEST = REPO / "exports" / "example.qualcode"
+# An installed package is unpacked on disk, so these are real paths (the importers need them).
+EXAMPLE_STUDY = resources.files(__package__) / "example_study"
+EXAMPLE_SOURCE = Path(str(EXAMPLE_STUDY / "transcripts"))
+EXAMPLE_CODEBOOK = Path(str(EXAMPLE_STUDY / "codebooks" / "health_trainers.yaml"))
+DEFAULT_NAME = "example.qualcode"  # in the current folder, like any new project
 TITLE = "Lay health trainer services: a qualitative longitudinal example study"
 
 
@@ -27,7 +32,7 @@ def _rows(path: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def build_example(dest: str | Path = DEFAULT_DEST, *, source: Path = EXAMPLE_SOURCE,
+def build_example(dest: str | Path = DEFAULT_NAME, *, source: Path = EXAMPLE_SOURCE,
                   codebook: Path = EXAMPLE_CODEBOOK, progress=None) -> Path:
     dest = Path(dest)
     if not (source / "manifest.csv").exists():

@@ -10,7 +10,7 @@ from qualcode.ingest.readers import read_transcript
 from qualcode.nlp import sentence_spans
 
 from ._stored import assert_offsets_sound
-from .conftest import EXAMPLE_DIR, file_digest
+from .conftest import CODEBOOK, EXAMPLE_DIR, file_digest
 
 
 def expected_turns_and_sentences() -> tuple[int, int]:
@@ -61,3 +61,21 @@ def test_example_refuses_to_overwrite(example_project, run_cli):
     assert result.stderr.strip().splitlines() == [
         f"Error: {example_project.name}: already exists; remove it first to rebuild the example"]
     assert file_digest(example_project) == before
+
+
+def test_example_without_dest_is_built_in_the_current_folder(tmp_path, monkeypatch, run_cli):
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("example")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().startswith("built example.qualcode: 25 participants")
+    # and the folder the tour's exports go to, beside it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["example.qualcode", "exports"]
+
+
+def test_the_example_is_package_data_that_reads_the_checkout_folders():
+    # In a checkout, qualcode/example_study/ links to the two top-level folders (a wheel
+    # carries copies of them, see tests/test_install.py), so there is one copy to edit.
+    from qualcode.example import EXAMPLE_CODEBOOK, EXAMPLE_SOURCE
+
+    assert EXAMPLE_SOURCE.resolve() == EXAMPLE_DIR.resolve()
+    assert EXAMPLE_CODEBOOK.resolve() == CODEBOOK.resolve()

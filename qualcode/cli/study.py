@@ -149,20 +149,23 @@ def status(project: Project, as_json: bool) -> None:
 @click.argument("dest", required=False, type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace DEST if it exists.")
 def example(dest: str | None, force: bool) -> None:
-    """Build the coded example study into DEST (default exports/example.qualcode)."""
+    """Build the coded example study into DEST (default example.qualcode in the current
+    folder), with an exports/ folder beside it for the tour's outputs."""
     from pathlib import Path
 
     from rich.progress import Progress
 
-    from ..example import DEFAULT_DEST, build_example
+    from ..example import DEFAULT_NAME, build_example
+    from ..output_folder import default_output_folder, make_output_folder
 
-    target = Path(dest) if dest else DEFAULT_DEST
+    target = Path(dest or DEFAULT_NAME)
     if force:
         for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
             leftover.unlink(missing_ok=True)
     with Progress(transient=True) as bar:
         task = bar.add_task("importing transcripts", total=None)
         path = build_example(target, progress=lambda d, t, n: bar.update(task, completed=d, total=t))
+    make_output_folder(default_output_folder(path))
     with Project.open(path) as project:
         counts = project.status()["counts"]
     click.echo(f"built {path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
