@@ -25,7 +25,8 @@ setup:
 	@if [ -z "$(PYTHON)" ]; then echo "qualcode needs Python 3.11 or newer; none was found." >&2; exit 1; fi
 	@if [ -d $(VENV) ] && [ "$(VENV_OK)" != yes ]; then \
 		echo "$(VENV) does not run a supported Python (3.11-3.13): rebuilding it"; rm -rf $(VENV); fi
-	@$(MAKE) --no-print-directory $(STAMP)
+	@# -q first: nothing at all is printed when the environment is up to date.
+	@$(MAKE) --no-print-directory -q $(STAMP) || $(MAKE) --no-print-directory $(STAMP)
 
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
