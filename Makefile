@@ -45,11 +45,11 @@ run: setup $(EXAMPLE)
 	$(BIN)/qualcode tui $(EXAMPLE)
 
 test: setup
-	$(BIN)/python -m ruff check qualcode tests benchmarks
+	$(BIN)/python -m ruff check qualcode tests benchmarks .ci
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: setup
-	$(BIN)/python -m ruff check qualcode tests benchmarks
+	$(BIN)/python -m ruff check qualcode tests benchmarks .ci
 
 # The lock after a change of pyproject.toml: versions already locked stay, new
 # dependencies come in at their newest. `make lock-upgrade` moves everything to the newest
@@ -69,12 +69,9 @@ lock-upgrade: setup
 # prints which versions differ from the lock.
 test-latest:
 	@test -x .venv-latest/bin/python || $(PYTHON) -m venv .venv-latest
-	.venv-latest/bin/python -m pip install $(PIP_QUIET) --upgrade --upgrade-strategy eager -e '.[test]'
-	@.venv-latest/bin/python -m pip freeze --exclude-editable | sort > .venv-latest/freeze.txt
-	@echo "Versions that differ from $(LOCK):"
-	@.venv-latest/bin/python -c 'import re,sys; lock={m[1].lower():m[2] for m in re.finditer(r"^([A-Za-z0-9_.-]+)==([^ ;\\]+)",open("$(LOCK)").read(),re.M)}; \
-		[print(f"  {n}: {lock.get(n.lower().replace(\"_\",\"-\"),\"(not locked)\")} -> {v}") for n,v in (l.strip().split("==") for l in open(".venv-latest/freeze.txt") if "==" in l) \
-		if lock.get(n.lower().replace("_","-")) != v]'
+	PYTHONWARNINGS="ignore:Editable installation" \
+		.venv-latest/bin/python -m pip install $(PIP_QUIET) --upgrade --upgrade-strategy eager -e '.[test]'
+	@.venv-latest/bin/python .ci/versions_differing.py $(LOCK)
 	.venv-latest/bin/python -m pytest -n 2 -q
 
 # make bench [BENCH_ARGS="--size medium --json bench.json"]; see benchmarks/run.py --help
