@@ -1,28 +1,33 @@
 """Code co-occurrence: counts, Jaccard and ATLAS.ti's c-coefficient, and networks.
 
-Scopes (what "together" means)
-    ``overlap``     two codings of different codes in one transcript share at least one
-                    character. n12 = number of such (coding, coding) pairs.
-    ``turn``        both codes have a coding starting in the same turn. n12 = number
-                    of turns with both.
-    ``transcript``  both codes occur in the same transcript. n12 = number of
-                    transcripts with both.
+Everything is counted in coded passages (:mod:`qualcode.analysis.passages`): codings of
+one code that overlap in a transcript (two coders on one passage) are one passage.
+
+Scopes (what "together" means) and the unit each counts
+    ``overlap``     a passage of a and a passage of b in one transcript share at least
+                    one character. n12 = number of such (passage, passage) pairs; n1, n2
+                    = passages of a and of b.
+    ``turn``        both codes have a coding starting in the same turn. n12 = turns
+                    with both; n1, n2 = turns with a, with b.
+    ``transcript``  both codes occur in the same transcript. n12 = transcripts with
+                    both; n1, n2 = transcripts with a, with b.
 
 Measures
     ``count``    n12.
     ``jaccard``  shared units / units with either code. Units are coded characters for
-                 ``overlap`` (|A and B| / |A or B| over the union of each code's
-                 codings, so two coders coding one passage count it once), turns for
+                 ``overlap`` (|A and B| / |A or B| over each code's passages), turns for
                  ``turn`` and transcripts for ``transcript``.
-    ``c``        ATLAS.ti's c-coefficient c = n12 / (n1 + n2 - n12), n1 and n2 being the
-                 number of codings of each code. In the overlap scope one long coding
-                 can meet several codings of the other code, so n12 can exceed the
-                 smaller frequency; c is then capped at 1. Pairs where one code is more
-                 than five times as frequent as the other are flagged
+    ``c``        ATLAS.ti's c-coefficient c = n12 / (n1 + n2 - n12), n1, n2 and n12 in
+                 the same unit (above): in the turn and transcript scopes it equals
+                 Jaccard over turns or transcripts. In the overlap scope one long
+                 passage can meet several passages of the other code, so n12 can exceed
+                 the smaller count; c is then capped at 1. Pairs where one code is more
+                 than five times as frequent as the other (n1 / n2 > 5) are flagged
                  (``freq_ratio_flag``), as that distorts c.
 
-Same-code pairs never count. A coding belongs to the turn where it starts.
-Computation is one query and sorted sweeps over each transcript's codings.
+Same-code pairs never count. A coding belongs to the turn where it starts. Node sizes
+(``freq``) are passages in every scope. Computation is one query and sorted sweeps
+over each transcript's codings.
 """
 
 from __future__ import annotations
@@ -30,8 +35,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import accumulate, compress, groupby, repeat
-from operator import gt, itemgetter, sub
+from itertools import compress, groupby, repeat
+from operator import itemgetter, mod, sub
 
 from ..errors import QualcodeError
 from ..store import analysis as store
@@ -46,7 +51,7 @@ FREQ_RATIO = 5.0
 @dataclass
 class Cooccurrence:
     scope: str
-    freq: dict[int, int]                    # code id -> number of codings
+    freq: dict[int, int]                    # code id -> number of coded passages
     units: dict[int, int] | None            # code id -> chars / turns / transcripts with it
     pairs: dict[tuple[int, int], list[int]]  # (a, b), a < b -> [n12, shared units]
     codes: dict[int, dict] = field(default_factory=dict)
@@ -61,11 +66,20 @@ class Cooccurrence:
                 self.pairs.setdefault(key, [0, 0])[1] = value
             self.rows = None
 
+    def n(self, code: int) -> int:
+        """The count of ``code`` in the unit n12 counts: passages in the overlap scope,
+        turns or transcripts with the code in the others (c = n12 / (n1 + n2 - n12)
+        then compares like with like)."""
+        if self.scope == "overlap":
+            return self.freq.get(code, 0)
+        self._ensure_units()
+        return self.units.get(code, 0)
+
     def edge(self, a: int, b: int) -> dict:
         self._ensure_units()
         key = (a, b) if a < b else (b, a)
         n12, shared = self.pairs.get(key, (0, 0))
-        n1, n2 = self.freq.get(a, 0), self.freq.get(b, 0)
+        n1, n2 = self.n(a), self.n(b)
         either = self.units.get(a, 0) + self.units.get(b, 0) - shared
         denominator = n1 + n2 - n12
         c = min(1.0, n12 / denominator) if denominator > 0 else (1.0 if n12 else 0.0)
@@ -90,41 +104,74 @@ class Cooccurrence:
         return result
 
 
-def count_overlap(rows, *, chars: bool = True) -> tuple[dict, dict | None, dict]:
-    """rows: (transcript_id, code_id, _, start, end, ...), each transcript's rows
-    together and ordered by start. Coding j overlaps an earlier coding i exactly when
-    s_i <= s_j < e_i, so the codings overlapping i are the run after it whose starts
-    are below e_i (found by bisection). With ``chars`` also the shared coded
-    characters per pair (:func:`shared_chars`)."""
-    freq = Counter(map(itemgetter(1), rows))
-    if not freq:
-        return {}, ({} if chars else None), {}
+def _overlap_keys(chunk: list, K: int) -> list[int]:
+    """One transcript's rows ordered by start: ``a * K + b`` for every ordered pair of
+    overlapping rows (codes a, b; a == b included). Row j overlaps an earlier row i
+    exactly when s_i <= s_j < e_i, so the rows overlapping i are the run after it whose
+    starts are below e_i (found by bisection, in C); only rows with at least one such
+    follower are visited in Python."""
+    m = len(chunk)
+    starts = list(map(itemgetter(3), chunk))
+    codes = list(map(itemgetter(1), chunk))
+    his = list(map(bisect_left, repeat(starts), map(itemgetter(4), chunk)))
+    keys: list[int] = []
+    extend = keys.extend
+    for x in compress(range(m), map(sub, his, range(1, m + 1))):
+        base = codes[x] * K
+        extend([base + o for o in codes[x + 1:his[x]]])
+    return keys
+
+
+def merge_chunk(chunk: list) -> list[tuple]:
+    """The passages of one transcript's rows (ordered by start): a row that starts
+    before the end of the current passage of its code joins it. Passages come in start
+    order, as ``(transcript, code, coder of the first, start, end)``."""
+    current: dict[int, list] = {}
+    out: list[list] = []
+    for row in chunk:
+        code, start, end = row[1], row[3], row[4]
+        passage = current.get(code)
+        if passage is not None and start < passage[4]:
+            if end > passage[4]:
+                passage[4] = end
+        else:
+            passage = [row[0], code, row[2], start, end]
+            current[code] = passage
+            out.append(passage)
+    return [tuple(p) for p in out]
+
+
+def count_overlap(rows, *, chars: bool = True) -> tuple[dict, dict | None, dict, list]:
+    """rows: (transcript_id, code_id, coder_id, start, end, ...), each transcript's rows
+    together and ordered by start. Counts are of passages
+    (:mod:`qualcode.analysis.passages`): a transcript where two codings of one code
+    overlap (two coders on one passage) has its codings merged first
+    (:func:`merge_chunk`); elsewhere a coding is a passage already.
+
+    Returns (passages per code, coded characters per code or None, {(a, b): [n12,
+    shared characters]}, the passages as rows). n12 counts pairs of overlapping
+    passages of a and b. With ``chars`` also the characters (:func:`shared_chars`)."""
+    if not rows:
+        return {}, ({} if chars else None), {}, []
     # A pair (a, b) is counted as the int a * K + b while sweeping (ints hash faster
-    # than tuples), in both orders and with a == b; folded into (min, max) at the end.
-    K = max(freq) + 1
+    # than tuples), in both orders; a * K + a (one code meeting itself) is the sign
+    # that the transcript's codings must be merged into passages.
+    K = max(map(itemgetter(1), rows)) + 1
+    same = K + 1  # a * K + b is a multiple of K + 1 exactly when a == b
     directed: Counter = Counter()
-    get_start, get_end, get_code = itemgetter(3), itemgetter(4), itemgetter(1)
+    merged: list = []
     for _, group in groupby(rows, itemgetter(0)):
         chunk = list(group)
-        m = len(chunk)
-        starts = list(map(get_start, chunk))
-        codes = list(map(get_code, chunk))
-        # his[x]: the first coding that starts at or after coding x ends (C-level
-        # bisection); codings x+1 .. his[x]-1 overlap x. Only codings with at least one
-        # such follower are visited in Python.
-        his = list(map(bisect_left, repeat(starts), map(get_end, chunk)))
-        followers = list(map(sub, his, range(1, m + 1)))
-        keys: list[int] = []
-        extend = keys.extend
-        for x in compress(range(m), followers):
-            base = codes[x] * K
-            extend([base + o for o in codes[x + 1:his[x]]])
+        keys = _overlap_keys(chunk, K)
+        if keys and 0 in map(mod, keys, repeat(same)):
+            chunk = merge_chunk(chunk)
+            keys = _overlap_keys(chunk, K)
         directed.update(keys)   # counted in C
+        merged += chunk
+    freq = Counter(map(itemgetter(1), merged))
     pairs: dict[tuple[int, int], list[int]] = {}
     for key, count in directed.items():
         a, b = divmod(key, K)
-        if a == b:
-            continue
         pair = (a, b) if a < b else (b, a)
         entry = pairs.get(pair)
         if entry is None:
@@ -133,51 +180,42 @@ def count_overlap(rows, *, chars: bool = True) -> tuple[dict, dict | None, dict]
             entry[0] += count
     units = None
     if chars:
-        units, shared = shared_chars(rows)
+        units, shared = shared_chars(merged)
         for key, value in shared.items():
             pairs.setdefault(key, [0, 0])[1] = value
-    return dict(freq), units, pairs
+    return dict(freq), units, pairs, merged
 
 
-def shared_chars(rows) -> tuple[dict, dict]:
-    """Characters coded with each code (the union of its codings, so overlapping codings
-    by two coders count once) and characters shared by each pair of codes.
-
-    Per transcript: sort by (code, start) and merge each code's codings with a running
-    maximum of ends (codes packed as code * BIG + offset so that the maximum restarts
-    at every code), then sweep the merged spans in start order as in
-    :func:`count_overlap`; since one code's spans are disjoint, the sum of pairwise
-    intersections is the size of the intersection of the unions."""
+def shared_chars(passages) -> tuple[dict, dict]:
+    """Characters coded with each code and characters shared by each pair of codes,
+    from passages (one transcript's together, in start order; one code's passages never
+    overlap, so the sum of the pairwise intersections is the size of the intersection
+    of the codes' coverage)."""
     chars: Counter = Counter()
     shared: Counter = Counter()
-    BIG = 1 << 40
-    for _, group in groupby(rows, itemgetter(0)):
-        chunk = sorted(group, key=itemgetter(1, 3))
-        n = len(chunk)
-        S = [r[1] * BIG + r[3] for r in chunk]
-        R = list(accumulate([r[1] * BIG + r[4] for r in chunk], max))
-        firsts = [0, *compress(range(1, n), map(gt, S[1:], R[:-1]))]
-        lasts = [i - 1 for i in firsts[1:]] + [n - 1]
-        spans = sorted((S[a] % BIG, R[b] - (S[a] // BIG) * BIG, S[a] // BIG)
-                       for a, b in zip(firsts, lasts))
-        for s_, e_, k in spans:
-            chars[k] += e_ - s_
-        starts = [sp[0] for sp in spans]
-        his = list(map(bisect_left, repeat(starts), [sp[1] for sp in spans]))
-        m = len(spans)
+    for row in passages:
+        chars[row[1]] += row[4] - row[3]
+    for _, group in groupby(passages, itemgetter(0)):
+        chunk = list(group)
+        m = len(chunk)
+        starts = list(map(itemgetter(3), chunk))
+        his = list(map(bisect_left, repeat(starts), map(itemgetter(4), chunk)))
         for x in compress(range(m), map(sub, his, range(1, m + 1))):
-            _, ex, kx = spans[x]
-            for sy, ey, ky in spans[x + 1:his[x]]:
+            _, kx, _, _, ex = chunk[x][:5]
+            for row in chunk[x + 1:his[x]]:
+                ky, sy, ey = row[1], row[3], row[4]
                 shared[(kx, ky) if kx < ky else (ky, kx)] += (ey if ey < ex else ex) - sy
     return dict(chars), dict(shared)
 
 
 def count_units(rows, unit_index: int) -> tuple[dict, dict, dict]:
-    """Co-occurrence within units (turns: index 5; transcripts: index 0)."""
-    freq: dict[int, int] = defaultdict(int)
+    """Co-occurrence within units (turns: index 5; transcripts: index 0): passages per
+    code, units with each code, and per pair [units with both, units with both]."""
+    freq = Counter()
+    for _, group in groupby(rows, itemgetter(0)):
+        freq.update(map(itemgetter(1), merge_chunk(list(group))))
     members: dict[object, set[int]] = defaultdict(set)
     for row in rows:
-        freq[row[1]] += 1
         unit = row[unit_index]
         if unit is None:
             continue
@@ -203,8 +241,8 @@ def compute(rows, scope: str, codes: dict[int, dict] | None = None,
     """Counts for one scope. In the overlap scope the characters behind Jaccard are
     counted on first use (they cost a second sweep)."""
     if scope == "overlap":
-        freq, units, pairs = count_overlap(rows, chars=False)
-        return Cooccurrence(scope, freq, None, pairs, codes or {}, label, rows=rows)
+        freq, _units, pairs, merged = count_overlap(rows, chars=False)
+        return Cooccurrence(scope, freq, None, pairs, codes or {}, label, rows=merged)
     elif scope == "turn":
         freq, units, pairs = count_units(rows, 5)
     elif scope == "transcript":
@@ -348,7 +386,7 @@ def table(result: Cooccurrence, *, measure: str = "count", minimum: float = 0) -
         rows.append({
             "code_a": result.codes.get(edge["source"], {"name": str(edge["source"])})["name"],
             "code_b": result.codes.get(edge["target"], {"name": str(edge["target"])})["name"],
-            "n1": result.freq.get(edge["source"], 0), "n2": result.freq.get(edge["target"], 0),
+            "n1": result.n(edge["source"]), "n2": result.n(edge["target"]),
             "count": edge["count"], "jaccard": round(edge["jaccard"], 4),
             "c": round(edge["c"], 4), "freq_ratio_flag": edge["freq_ratio_flag"],
             "weight": edge["weight"] if measure == "count" else round(edge["weight"], 4),

@@ -25,11 +25,14 @@ Attendance mask
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import QualcodeError
 from ..store import analysis as store
 from ..store import study as store_study
+from ..store import transcripts as store_tx
+from . import passages
 
 MEASURES = ("count", "chars", "presence")
 BY = ("participant", "wave", "role", "site")
@@ -44,7 +47,12 @@ class Cube:
     codes: dict[int, dict]                 # id -> code (name, parent_id, is_category, colour)
     cells: dict[tuple[int, int, int], tuple[int, int]]   # (participant, wave, code) -> (n, chars)
     status: dict[tuple[int, int], str]     # (participant, wave) -> attendance status
+    # (participant, wave) -> every way they took part: interviewed, focus-group, document
+    modes: dict[tuple[int, int], frozenset] = field(default_factory=dict)
     unattributed: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # code id -> rolled-up id  =>  cells (participant, wave, rolled-up id) -> (n, chars),
+    # passages merged across the codes of a roll-up (see qualcode.analysis.passages).
+    rollup: Callable[[dict[int, int]], dict] | None = None
 
     # --- the mask ------------------------------------------------------------------
 
@@ -160,6 +168,20 @@ def attendance_status(attendance_rows, participation_rows) -> dict[tuple[int, in
     return status
 
 
+def participation_modes(attendance_rows, participation_rows) -> dict[tuple[int, int], frozenset]:
+    """Every way each participant took part at each wave: ``interviewed`` (recorded, or
+    the participant of an interview), ``focus-group`` (a mapped speaker in a focus
+    group), ``document`` (mapped in another transcript). Someone interviewed who also
+    joined a focus group that wave has both."""
+    modes: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for p, w, s in attendance_rows:
+        if s == "interviewed":
+            modes[(p, w)].add("interviewed")
+    for p, w, kind in participation_rows:
+        modes[(p, w)].add({"interview": "interviewed", "focus-group": "focus-group"}.get(kind, "document"))
+    return {key: frozenset(value) for key, value in modes.items()}
+
+
 def load_cube(db, *, coders=None, waves=None) -> Cube:
     """Build the cube with three bulk queries (cells, attendance, participation)."""
     coder_ids = store.coder_ids(db, coders) if coders else None
@@ -173,22 +195,30 @@ def load_cube(db, *, coders=None, waves=None) -> Cube:
         if missing:
             raise QualcodeError(f"no wave labelled {missing[0]!r}")
         wave_ids = [by_label[w] for w in waves]
-    cells, unattributed = {}, {}
-    for p, w, k, n, chars in store.cube_cells(db, coder_ids=coder_ids, wave_ids=wave_ids):
-        if w is None:
-            continue
-        if p is None:
-            unattributed[(w, k)] = (n, chars)
-        else:
-            cells[(p, w, k)] = (n, chars)
+    def cells_of(group_of=None) -> tuple[dict, dict]:
+        cells, unattributed = {}, {}
+        for p, w, k, n, chars in passages.cube_cells(db, coder_ids=coder_ids, wave_ids=wave_ids,
+                                                     group_of=group_of):
+            if w is None:
+                continue
+            if p is None:
+                unattributed[(w, k)] = (n, chars)
+            else:
+                cells[(p, w, k)] = (n, chars)
+        return cells, unattributed
+
+    cells, unattributed = cells_of()
+    attendance_rows, participation_rows = store.attendance(db), store.participation(db)
     return Cube(
         participants={p["id"]: p for p in store_study.list_participants(db)},
         waves=[{k: w[k] for k in ("id", "label", "ordinal")} for w in wave_rows
                if wave_ids is None or w["id"] in wave_ids],
         codes={c["id"]: c for c in store.all_codes(db)},
         cells=cells,
-        status=attendance_status(store.attendance(db), store.participation(db)),
+        status=attendance_status(attendance_rows, participation_rows),
+        modes=participation_modes(attendance_rows, participation_rows),
         unattributed=unattributed,
+        rollup=lambda group_of: cells_of(group_of)[0],
     )
 
 
@@ -255,8 +285,12 @@ def matrix(cube: Cube, *, by: str = "participant", measure: str = "count", codes
     width = len(columns)
     # per (participant, wave): raw per-column (n, chars)
     per_pw: dict[tuple[int, int], list[list[int]]] = {}
-    for (p, w, k), (n, chars) in cube.cells.items():
-        col = col_of.get(k)
+    source, key_of = cube.cells, col_of
+    if level == "category" and cube.rollup is not None:
+        # A passage coded with two codes of one category is one passage of it.
+        source, key_of = cube.rollup(col_of), {c: c for c in set(col_of.values())}
+    for (p, w, k), (n, chars) in source.items():
+        col = key_of.get(k)
         if col is None:
             continue
         acc = per_pw.setdefault((p, w), [[0, 0] for _ in range(width)])
@@ -322,18 +356,33 @@ def framework(db, cube: Cube, *, by: str = "participant", content: str = "text",
         raise QualcodeError("framework cells hold 'text' or 'memo'")
     columns, col_of = select_columns(cube, codes=codes, category=category, level=level)
     coder_ids = store.coder_ids(db, coders) if coders else None
-    pieces: dict[tuple[str, int, int], list[str]] = defaultdict(list)
 
     def case_of(person) -> str:
         return person["pid"] if by == "participant" else (person.get(by) or "(missing)")
 
-    for p, w, k, text, memo in store.coded_texts(db, code_ids=list(col_of), coder_ids=coder_ids):
+    spans: dict[tuple[str, int, int], list[dict]] = defaultdict(list)
+    for p, w, k, tid, start, end, memo in store.coded_spans(db, code_ids=list(col_of),
+                                                             coder_ids=coder_ids):
         if p is None or w is None or p not in cube.participants:
             continue
-        piece = text if content == "text" else memo
-        if piece:
-            piece = " ".join(piece.split())
-            pieces[(case_of(cube.participants[p]), w, col_of[k])].append(piece)
+        spans[(case_of(cube.participants[p]), w, col_of[k])].append(
+            {"transcript": tid, "start": start, "end": end, "memo": memo})
+    # A cell shows each coded passage once: codings that overlap in one transcript
+    # (two coders, or two codes of one category column) are merged into their union.
+    texts: dict[int, str] = {}
+    pieces: dict[tuple[str, int, int], list[str]] = {}
+    for cell, rows in spans.items():
+        found = []
+        for members in passages.merge(rows):
+            if content == "text":
+                tid = members[0]["transcript"]
+                if tid not in texts:
+                    texts[tid] = store_tx.transcript_text(db, tid)
+                start, end = passages.extent(members)
+                found.append(" ".join(texts[tid][start:end].split()))
+            else:
+                found += [" ".join(m["memo"].split()) for m in members if m["memo"]]
+        pieces[cell] = [piece for piece in dict.fromkeys(found) if piece]
     cases = sorted({case_of(p) for p in cube.participants.values()})
     sheets: dict[str, list[dict]] = {}
     for wave in cube.waves:
@@ -345,11 +394,7 @@ def framework(db, cube: Cube, *, by: str = "participant", content: str = "text",
                 continue
             cells = []
             for i in range(len(columns)):
-                seen: list[str] = []
-                for piece in pieces.get((case, wave["id"], i), []):
-                    if piece not in seen:
-                        seen.append(piece)
-                text = " | ".join(seen)
+                text = " | ".join(pieces.get((case, wave["id"], i), []))
                 if max_chars and len(text) > max_chars:
                     text = text[: max_chars - 1].rstrip() + "\u2026"
                 cells.append(text)

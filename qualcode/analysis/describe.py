@@ -8,14 +8,21 @@ have a status recorded at w (they were due), the share interviewed at w. Partici
 not due at a wave (no status; e.g. managers only seen at W1 and W3) do not count
 against it. Focus-group participation is shown but is not an interview.
 
+The counts per wave count a participant in every way they took part: someone
+interviewed who also joined a focus group that wave counts in ``interviewed`` and in
+``focus-group`` (``observed`` counts them once).
+
 Describe: counts and percentages of every value of every attribute (role, site, the
 fixed attributes, and the attributes recorded for the wave), within groups (``by``:
 a fixed field or attribute, or ``wave``: those observed at each wave). Participants
-without a value count as ``(missing)``; percentages are of the group's size.
+without a value count as ``(missing)``; percentages are of the group's size. An
+attribute whose every recorded value is a number is also summarised as its median and
+range, with how many have a value (``numeric``).
 """
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter, defaultdict
 
 from .cube import OBSERVED, Cube
@@ -31,19 +38,26 @@ def attendance_grid(cube: Cube) -> dict:
         if all(s == "none" for s in statuses):
             continue
         rows.append({"participant": person["pid"], "role": person.get("role"),
-                     "site": person.get("site"), "status": dict(zip(waves, statuses))})
+                     "site": person.get("site"), "status": dict(zip(waves, statuses)),
+                     "took_part": {w["label"]: sorted(cube.modes.get((person["id"], w["id"]), ()))
+                                   for w in cube.waves}})
     first = cube.waves[0]["id"] if cube.waves else None
     baseline = {p["id"] for p in cube.participants.values()
                 if first is not None and cube.status_of(p["id"], first) == "interviewed"}
     summary = []
     for wave in cube.waves:
         counts = Counter(cube.status_of(p["id"], wave["id"]) for p in cube.participants.values())
+        ways = Counter(mode for p in cube.participants.values()
+                       for mode in cube.modes.get((p["id"], wave["id"]), ()))
         due = [p for p in baseline if cube.status_of(p, wave["id"]) != "none"]
         kept = [p for p in due if cube.status_of(p, wave["id"]) == "interviewed"]
         summary.append({
             "wave": wave["label"],
-            **{s: counts.get(s, 0) for s in ("interviewed", "focus-group", "missed",
-                                             "withdrawn", "not_yet")},
+            **{s: counts.get(s, 0) for s in ("missed", "withdrawn", "not_yet")},
+            "interviewed": ways.get("interviewed", 0),
+            "focus-group": ways.get("focus-group", 0),
+            "both": sum(1 for p in cube.participants.values()
+                        if {"interviewed", "focus-group"} <= cube.modes.get((p["id"], wave["id"]), set())),
             "observed": sum(counts.get(s, 0) for s in OBSERVED),
             "baseline_due": len(due),
             "retained": len(kept),
@@ -79,7 +93,7 @@ def describe(cube: Cube, *, by: str | None = None) -> dict:
         for p in people:
             group = "all" if not by else (_value(p, by, None) or MISSING)
             groups[group].append((p, None))
-    result = []
+    result, numeric = [], []
     for group in (list(groups) if by == "wave" else sorted(groups)):
         members = groups[group]
         size = len(members)
@@ -93,8 +107,26 @@ def describe(cube: Cube, *, by: str | None = None) -> dict:
                              for p, w in members)
             if set(counts) == {MISSING} and key not in ("role", "site"):
                 continue
+            numbers = _numbers([v for v in counts.elements() if v != MISSING])
+            if numbers:
+                numeric.append({"group": group, "size": size, "attribute": key, "n": len(numbers),
+                                "missing": counts.get(MISSING, 0),
+                                "median": _plain(statistics.median(numbers)),
+                                "min": _plain(min(numbers)), "max": _plain(max(numbers))})
             for value in sorted(counts, key=lambda v: (v == MISSING, v)):
                 result.append({"group": group, "size": size, "attribute": key, "value": value,
                                "n": counts[value],
                                "percent": round(100 * counts[value] / size, 1) if size else 0.0})
-    return {"by": by or "all", "rows": result}
+    return {"by": by or "all", "rows": result, "numeric": numeric}
+
+
+def _numbers(values: list[str]) -> list[float]:
+    """The values as numbers, or [] when any of them is not one."""
+    try:
+        return [float(v) for v in values]
+    except ValueError:
+        return []
+
+
+def _plain(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else round(x, 2)

@@ -8,6 +8,7 @@ from . import change as _change
 from . import cooccurrence as _cooc
 from . import cube as _cube
 from . import describe as _describe
+from . import passages as _passages
 from . import saturation as _saturation
 
 
@@ -39,8 +40,10 @@ class AnalysisMixin:
     def compare_waves(self, wave_a: str, wave_b: str, *, codes=None, coders=None) -> dict:
         return _change.compare_waves(self.cube(coders=coders), wave_a, wave_b, codes=codes)
 
-    def saturation(self, *, by_wave: bool = False, k: int = 3, coders=None) -> dict:
-        return _saturation.saturation(self.db, by_wave=by_wave, k=k, coders=coders)
+    def saturation(self, *, by_wave: bool = False, k: int = 3, coders=None,
+                   order: str = "interview", by_role: bool = False) -> dict:
+        return _saturation.saturation(self.db, by_wave=by_wave, k=k, coders=coders, order=order,
+                                      by_role=by_role)
 
     def cooccurrence(self, *, scope: str = "overlap", waves=None, coders=None,
                      category: str | None = None, codes=None,
@@ -48,6 +51,20 @@ class AnalysisMixin:
         return _cooc.cooccurrence(self.db, scope=scope, waves=waves, coders=coders,
                                   category=category, codes=codes,
                                   where=dict(where) if where else None, per_wave=per_wave)
+
+    def passage_counts(self, *, coders: Sequence[str] | None = None) -> dict[str, dict]:
+        """Coded passages of every code by wave label (see
+        :mod:`qualcode.analysis.passages`): ``{name: {"own": {wave: n}, "inclusive":
+        {wave: n}}}``, inclusive being the code with everything under it."""
+        from ..store import analysis as _store
+
+        coder_ids = _store.coder_ids(self.db, coders) if coders else None
+        if coders and not coder_ids:
+            from ..errors import QualcodeError
+
+            raise QualcodeError(f"no coder named {', '.join(coders)}")
+        names = {c["id"]: c["name"] for c in _store.all_codes(self.db)}
+        return {names[k]: v for k, v in _passages.code_counts(self.db, coder_ids=coder_ids).items()}
 
     def attendance_grid(self) -> dict:
         return _describe.attendance_grid(self.cube())

@@ -222,8 +222,12 @@ def compare_waves(project: Project, wave_a, wave_b, codes, as_json, coded_by) ->
 # --- saturation -----------------------------------------------------------------------
 
 @click.command()
-@click.option("--by", "by", type=click.Choice(["study", "wave"]), default="study", show_default=True,
-              help="One curve, or one per wave.")
+@click.option("--by", "by", type=click.Choice(["study", "wave", "role"]), default="study",
+              show_default=True, help="One curve, or one per wave, or one per role.")
+@click.option("--order", type=click.Choice(["interview", "coding"]), default="interview",
+              show_default=True,
+              help="Transcripts in interview order, or in the order they were coded (each code "
+                   "new where it was first used).")
 @click.option("-k", "--last", "k", type=int, default=3, show_default=True,
               help="Share of new codes in the last K transcripts.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "png"]), default="table",
@@ -231,13 +235,15 @@ def compare_waves(project: Project, wave_a, wave_b, codes, as_json, coded_by) ->
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (needed for png).")
 @CODED_BY
 @project_option
-def saturation(project: Project, by, k, fmt, output, coded_by) -> None:
-    """Cumulative distinct codes against transcripts in interview order."""
+def saturation(project: Project, by, order, k, fmt, output, coded_by) -> None:
+    """Cumulative distinct codes against transcripts in interview (or coding) order."""
     if k < 1:
         raise QualcodeError("-k must be at least 1")
     result = saturation_mod.saturation(project.db, by_wave=by == "wave", k=k,
-                                       coders=list(coded_by) or None)
-    curves = result["waves"] if by == "wave" else {"all": result}
+                                       coders=list(coded_by) or None, order=order,
+                                       by_role=by == "role")
+    curves = (result["waves"] if by == "wave" else result["roles"] if by == "role"
+              else {"all": result})
     if fmt == "png":
         if not output:
             raise QualcodeError("--format png needs -o FILE.png")
@@ -258,7 +264,7 @@ def saturation(project: Project, by, k, fmt, output, coded_by) -> None:
         print_table(["#", "transcript", "wave", "codes", "new", "cumulative"],
                     [[p["index"], p["transcript"], p["wave"], p["codes"], p["new"], p["cumulative"]]
                      for p in curve["points"]],
-                    title=None if label == "all" else f"wave {label}")
+                    title=None if label == "all" else f"{by} {label}")
         click.echo(f"{curve['distinct_codes']} distinct codes in {curve['transcripts']} transcripts; "
                    f"{curve['new_in_last_k']} new in the last {curve['k']} "
                    f"({100 * curve['new_share_last_k']:.0f}%)")
@@ -275,7 +281,7 @@ def _saturation_png(curves: dict, path: Path, title: str) -> None:
         xs = [p["index"] for p in curve["points"]]
         ys = [p["cumulative"] for p in curve["points"]]
         ax.plot(xs, ys, marker="o", markersize=3.5, linewidth=1.6,
-                label=None if label == "all" else f"wave {label}")
+                label=None if label == "all" else str(label))
     ax.set_xlabel("transcripts in interview order")
     ax.set_ylabel("distinct codes (cumulative)")
     ax.set_title(f"Saturation: {title}")
@@ -356,16 +362,20 @@ def attendance(project: Project, as_json) -> None:
         return
     print_table(["participant", "role", "site", *grid["waves"]],
                 [[r["participant"], r["role"], r["site"],
-                  *[("." if r["status"][w] == "none" else r["status"][w]) for w in grid["waves"]]]
+                  *[("." if r["status"][w] == "none" else
+                     " + ".join(r["took_part"][w]) if len(r["took_part"][w]) > 1 else r["status"][w])
+                    for w in grid["waves"]]]
                  for r in grid["participants"]],
                 title="attendance ('.' = nothing recorded)")
-    print_table(["wave", "interviewed", "focus group", "missed", "withdrawn", "not yet", "retention"],
-                [[s["wave"], s["interviewed"], s["focus-group"], s["missed"], s["withdrawn"],
+    print_table(["wave", "interviewed", "focus group", "both", "missed", "withdrawn", "not yet",
+                 "retention"],
+                [[s["wave"], s["interviewed"], s["focus-group"], s["both"], s["missed"], s["withdrawn"],
                   s["not_yet"],
                   "-" if s["retention"] is None else f"{s['retained']}/{s['baseline_due']} "
                                                       f"({100 * s['retention']:.0f}%)"]
                  for s in grid["summary"]],
-                title="per wave (retention: of those interviewed at the first wave and due)")
+                title="per wave (a person counts in every way they took part; retention: of those "
+                      "interviewed at the first wave and due)")
 
 
 @click.command()
@@ -383,6 +393,11 @@ def describe(project: Project, by, as_json) -> None:
                 [[r["group"], r["size"], r["attribute"], r["value"], r["n"], f"{r['percent']:.1f}"]
                  for r in result["rows"]],
                 title=f"sample by {result['by']}")
+    if result["numeric"]:
+        print_table(["group", "attribute", "n", "missing", "median", "range"],
+                    [[r["group"], r["attribute"], r["n"], r["missing"], r["median"],
+                      f"{r['min']}-{r['max']}"] for r in result["numeric"]],
+                    title="numeric attributes")
 
 
 COMMANDS = (matrix, change, compare_waves, saturation, cooccur, attendance, describe)

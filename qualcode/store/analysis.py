@@ -57,50 +57,52 @@ def mixed_transcripts(db: Database) -> set[int]:
     return {r[0] for r in db.execute(_MIXED)}
 
 
-def cube_cells(db: Database, *, coder_ids=None, wave_ids=None, code_ids=None) -> list[tuple]:
-    """(participant_id, wave_id, code_id, codings, characters) per non-empty cell;
-    participant_id is None for codings nobody is attributed to (interviewer turns of
-    a focus group).
+def packed_codings(db: Database, *, coder_ids=None, wave_ids=None, code_ids=None,
+                   skip_mixed: bool = True) -> tuple[list[tuple[int, int]], int, int]:
+    """The codings as ``(group << shift | start, group << shift | end)`` with
+    ``group = transcript_id * codes_top + code_id``, each (transcript, code) together
+    (ordered by the covering index ``idx_codings_identity``: coder, then start).
+    Returns (rows, shift, codes_top); see :mod:`qualcode.analysis.passages`.
 
-    Two queries: counts per (transcript, code) straight off the covering index
-    ``idx_codings_identity`` for ordinary transcripts, folded into cells here; and the
-    per-turn attribution for the few mixed transcripts."""
-    where, params = _where(coder_ids, None, code_ids)
+    SQLite packs the integers, so reading a million codings builds one small tuple
+    each and nothing else. ``skip_mixed`` leaves out mixed transcripts."""
     transcripts = transcript_map(db)
-    mixed = mixed_transcripts(db)
+    skip = mixed_transcripts(db) if skip_mixed else set()
     wanted = set(wave_ids) if wave_ids is not None else None
-    cells: dict[tuple, list[int]] = {}
-    for tid, kid, n, chars in db.execute(
-        "SELECT c.transcript_id, c.code_id, count(*), sum(c.end - c.start) FROM codings c "
-        f"WHERE {where} GROUP BY c.transcript_id, c.code_id",
-        params,
-    ):
-        if tid in mixed:
-            continue
-        pid, wid, _ = transcripts[tid]
-        if wanted is not None and wid not in wanted:
-            continue
-        key = (pid, wid, kid)
-        cell = cells.get(key)
-        if cell is None:
-            cells[key] = [n, chars]
-        else:
-            cell[0] += n
-            cell[1] += chars
-    if mixed:
-        where, params = _where(coder_ids, wave_ids, code_ids)
-        for pid, wid, kid, n, chars in db.execute(
-            f"WITH mixed(transcript_id) AS ({_MIXED}), "
-            f"f AS (SELECT {PARTICIPANT_SQL} AS pid, t.wave_id AS wid, c.code_id AS kid, "
-            "c.end - c.start AS len FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
-            f"WHERE c.transcript_id IN (SELECT transcript_id FROM mixed) AND {where}) "
-            "SELECT pid, wid, kid, count(*), sum(len) FROM f GROUP BY pid, wid, kid",
-            params,
-        ):
-            cell = cells.setdefault((pid, wid, kid), [0, 0])
-            cell[0] += n
-            cell[1] += chars
-    return [(*key, n, chars) for key, (n, chars) in cells.items()]
+    codes_top, longest = db.execute(
+        "SELECT (SELECT coalesce(max(id), 0) + 1 FROM codes), "
+        "(SELECT coalesce(max(char_count), 0) FROM transcripts)").fetchone()
+    shift = max(1, int(longest).bit_length())
+    where, params = _where(coder_ids, None, code_ids)
+    keep = [t for t, (_, w, _) in transcripts.items()
+            if t not in skip and (wanted is None or w in wanted)]
+    if len(keep) < len(transcripts):
+        where += f" AND c.transcript_id IN ({', '.join(map(str, keep)) or 'NULL'})"
+    order = "ORDER BY c.transcript_id, c.code_id, c.coder_id, c.start, c.end"
+    top_group = (max(transcripts, default=0) + 1) * codes_top
+    if top_group.bit_length() + shift <= 62:
+        g = f"(c.transcript_id * {codes_top} + c.code_id) * {1 << shift}"
+        rows = db.execute(
+            f"SELECT {g} + c.start, {g} + c.end FROM codings c INDEXED BY idx_codings_identity "
+            f"WHERE {where} {order}", params).fetchall()
+    else:  # pragma: no cover (more than 2**62 (transcript, code, offset) combinations)
+        rows = [(((t * codes_top + k) << shift) | s, ((t * codes_top + k) << shift) | e)
+                for t, k, s, e in db.execute(
+                    "SELECT c.transcript_id, c.code_id, c.start, c.end FROM codings c "
+                    f"INDEXED BY idx_codings_identity WHERE {where} {order}", params)]
+    return rows, shift, codes_top
+
+
+def mixed_codings(db: Database, *, coder_ids=None, wave_ids=None, code_ids=None) -> list[tuple]:
+    """(transcript_id, code_id, start, end, participant_id, wave_id) for the codings of
+    mixed transcripts, the participant being the one of the turn where each starts."""
+    where, params = _where(coder_ids, wave_ids, code_ids)
+    return db.execute(
+        f"WITH mixed(transcript_id) AS ({_MIXED}) "
+        f"SELECT c.transcript_id, c.code_id, c.start, c.end, {PARTICIPANT_SQL}, t.wave_id "
+        "FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
+        f"WHERE c.transcript_id IN (SELECT transcript_id FROM mixed) AND {where}",
+        params).fetchall()
 
 
 def codings(db: Database, *, coder_ids=None, wave_ids=None, code_ids=None,
@@ -136,14 +138,13 @@ def mixed_attribution(db: Database) -> dict[tuple, int | None]:
     return {r[:5]: r[5] for r in rows}
 
 
-def coded_texts(db: Database, *, coder_ids=None, wave_ids=None, code_ids=None) -> list[tuple]:
-    """(participant_id, wave_id, code_id, coded text, coding memo) in text order, for
-    the framework matrix."""
+def coded_spans(db: Database, *, coder_ids=None, wave_ids=None, code_ids=None) -> list[tuple]:
+    """(participant_id, wave_id, code_id, transcript_id, start, end, coding memo) of every
+    coding, in transcript and text order, for the framework matrix."""
     where, params = _where(coder_ids, wave_ids, code_ids)
     return db.execute(
         f"WITH mixed(transcript_id) AS ({_MIXED}) "
-        f"SELECT {PARTICIPANT_SQL}, t.wave_id, c.code_id, "
-        "substr(t.text, c.start + 1, c.end - c.start), c.memo "
+        f"SELECT {PARTICIPANT_SQL}, t.wave_id, c.code_id, c.transcript_id, c.start, c.end, c.memo "
         "FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
         f"WHERE {where} ORDER BY t.name, c.start, c.end",
         params,
@@ -200,6 +201,33 @@ def transcript_code_pairs(db: Database, *, coder_ids=None) -> list[tuple[int, in
         f"JOIN transcripts t ON t.id = c.transcript_id WHERE {where}",
         params,
     ).fetchall()
+
+
+def first_codings(db: Database, *, coder_ids=None) -> list[tuple]:
+    """(transcript_id, code_id, (created, id) of the earliest coding) per pair that has
+    one: the order the coding was done in."""
+    where, params = _where(coder_ids, None, None)
+    return [(t, k, (created, first)) for t, k, created, first in db.execute(
+        "SELECT c.transcript_id, c.code_id, min(c.created), min(c.id) FROM codings c "
+        f"JOIN transcripts t ON t.id = c.transcript_id WHERE {where} "
+        "GROUP BY c.transcript_id, c.code_id", params)]
+
+
+def transcript_roles(db: Database) -> dict[int, str | None]:
+    """transcript id -> the role of its participant, or (a focus group) the role most
+    of its mapped speakers have."""
+    roles = {t: r for t, r in db.execute(
+        "SELECT t.id, p.role FROM transcripts t JOIN participants p ON p.id = t.participant_id")}
+    counts: dict[int, dict[str | None, int]] = {}
+    for t, role, n in db.execute(
+            "SELECT s.transcript_id, p.role, count(*) FROM speakers s "
+            "JOIN participants p ON p.id = s.participant_id WHERE s.is_interviewer = 0 "
+            "GROUP BY s.transcript_id, p.role"):
+        counts.setdefault(t, {})[role] = n
+    for t, by_role in counts.items():
+        if roles.get(t) is None:
+            roles[t] = max(sorted(by_role, key=str), key=by_role.get)
+    return roles
 
 
 def coder_ids(db: Database, names: Iterable[str]) -> list[int]:

@@ -3,7 +3,10 @@ by networkx and by lxml. Expected values are worked out by hand from the layout 
 conftest.build_cooccurrence:
 
     frequencies (codings): A 3, B 2, C 2, D 1, E 6, F 2 (1 by tester, 1 by zed)
+    passages: the same (E's six codings and F's two only touch: no shared character)
     coded characters (union): A 10+7+5 = 22, B 10+4 = 14, C 8+6 = 14, D 10, E 6, F 3
+    turns with each code: A 2 (X1, X2), B 2 (X1, Y1), C 2 (X1, Y2), D 1, E 1, F 1
+    transcripts with each code: A 1, B 2, C 2, D 1, E 1, F 1
 """
 
 from __future__ import annotations
@@ -52,12 +55,15 @@ def test_turn_scope(cooc):
     # Turns: X1 {A, B, C}, X2 {A, D}, Y1 {B}, Y2 {C}, Z1 {E, F}
     assert {k: r["count"] for k, r in rows.items()} == {
         ("A", "B"): 1, ("A", "C"): 1, ("B", "C"): 1, ("A", "D"): 1, ("E", "F"): 1}
-    # Turns with each code: A 2, B 2, C 2, D 1
+    # Turns with each code: A 2, B 2, C 2, D 1, E 1, F 1. c counts turns as n12 does
+    # (not codings: E's 6 codings would make c(E, F) = 1 / (6 + 2 - 1)).
     assert rows[("A", "B")]["jaccard"] == approx(Fr(1, 3))
     assert rows[("A", "D")]["jaccard"] == approx(Fr(1, 2))
-    assert rows[("A", "D")]["c"] == approx(Fr(1, 3 + 1 - 1))
-    assert rows[("B", "C")]["c"] == approx(Fr(1, 3))
-    assert rows[("E", "F")]["c"] == approx(Fr(1, 6 + 2 - 1))
+    assert rows[("A", "D")]["c"] == approx(Fr(1, 2 + 1 - 1))
+    assert rows[("B", "C")]["c"] == approx(Fr(1, 2 + 2 - 1))
+    assert rows[("E", "F")]["c"] == approx(Fr(1, 1 + 1 - 1))
+    assert (rows[("E", "F")]["n1"], rows[("E", "F")]["n2"]) == (1, 1)
+    assert all(r["c"] == approx(r["jaccard"]) for r in rows.values())
 
 
 def test_transcript_scope(cooc):
@@ -70,6 +76,9 @@ def test_transcript_scope(cooc):
     assert rows[("A", "B")]["jaccard"] == approx(Fr(1, 2))
     assert rows[("B", "C")]["c"] == approx(Fr(2, 2 + 2 - 2))
     assert rows[("B", "D")]["c"] == approx(Fr(1, 2 + 1 - 1))
+    # n1, n2 are transcripts with the code, as n12 is: E has 6 codings in one transcript
+    assert rows[("E", "F")]["c"] == approx(Fr(1, 1 + 1 - 1))
+    assert (rows[("A", "B")]["n1"], rows[("A", "B")]["n2"]) == (1, 2)
 
 
 def test_coder_filter_and_frequency_flag(cooc):
@@ -100,8 +109,9 @@ def test_wave_attribute_category_filters(cooc):
 def test_minimum_weight(cooc):
     result = cooc.cooccurrence(scope="transcript")
     assert [(r["code_a"], r["code_b"]) for r in table(result, measure="count", minimum=2)] == [("B", "C")]
-    graph = to_graph(result, measure="c", minimum=0.5)
-    assert sorted(tuple(sorted(e)) for e in graph.edges) == [("B", "C"), ("B", "D"), ("C", "D")]
+    # c over transcripts: A-D 1/(1+1-1), B-C 2/(2+2-2), E-F 1/(1+1-1); the others 1/2
+    graph = to_graph(result, measure="c", minimum=0.6)
+    assert sorted(tuple(sorted(e)) for e in graph.edges) == [("A", "D"), ("B", "C"), ("E", "F")]
     assert graph.nodes["A"]["frequency"] == 3          # nodes stay, even without edges
 
 
@@ -181,24 +191,50 @@ def test_png_per_wave_share_a_layout(cooc, tmp_path):
         write_graph(graphs["W1"], tmp_path / "net.svg")
 
 
-def test_sweep_matches_brute_force():
-    """The sweep against the definition, pair by pair, on random codings."""
+def brute_passages(rows):
+    """Passages by the definition: characters covered by a code in a transcript, split
+    where no coding of the code covers two neighbouring characters together."""
+    covered = {}
+    for t, k, _, s, e in rows:
+        for i in range(s, e):
+            covered.setdefault((t, k), set()).add(i)
+    # two codings are one passage when they share a character; chains join
+    passages = []
+    for (t, k) in sorted(covered):
+        spans = sorted((s, e) for tt, kk, _, s, e in rows if (tt, kk) == (t, k))
+        groups = []
+        for s, e in spans:
+            if groups and s < groups[-1][1]:
+                groups[-1][1] = max(groups[-1][1], e)
+            else:
+                groups.append([s, e])
+        passages += [(t, k, s, e) for s, e in groups]
+    return passages
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_sweep_matches_brute_force(seed):
+    """The sweep against the definition, pair by pair, on random codings by two coders
+    (so that codings of one code overlap and must merge into passages)."""
     import random
     from itertools import combinations
 
     from qualcode.analysis.cooccurrence import count_overlap
 
-    rng = random.Random(3)
+    rng = random.Random(seed)
     rows = []
     for t in (1, 2, 3):
         for _ in range(60):
             s = rng.randrange(0, 500)
-            rows.append((t, rng.randrange(1, 6), 1, s, s + rng.randint(1, 60)))
+            rows.append((t, rng.randrange(1, 6), rng.choice((1, 2)), s, s + rng.randint(1, 60)))
     rows.sort(key=lambda r: (r[0], r[3], r[4]))
-    _freq, chars, pairs = count_overlap(rows)
+    freq, chars, pairs, _merged = count_overlap(rows)
+    passages = brute_passages(rows)
+    assert len(passages) < len(rows)          # the random codings do overlap
+    assert freq == {k: sum(1 for p in passages if p[1] == k) for k in {p[1] for p in passages}}
     expected_n, cover = {}, {}
-    for a, b in combinations(rows, 2):
-        if a[0] == b[0] and a[1] != b[1] and a[3] < b[4] and b[3] < a[4]:
+    for a, b in combinations(passages, 2):
+        if a[0] == b[0] and a[1] != b[1] and a[2] < b[3] and b[2] < a[3]:
             key = tuple(sorted((a[1], b[1])))
             expected_n[key] = expected_n.get(key, 0) + 1
     for t, k, _, s, e in rows:
@@ -207,3 +243,31 @@ def test_sweep_matches_brute_force():
     assert chars == {k: len(v) for k, v in cover.items()}
     for (a, b), (_, shared) in pairs.items():
         assert shared == len(cover[a] & cover[b])
+
+
+def test_double_coded_passage_counts_once(project, tmp_path):
+    """anna and ben code one sentence "Trust" (ben a clause of it); anna codes the whole
+    sentence "Place" too. By codings: Trust 2, n12 = 2, c = 2 / (2 + 1 - 2) -> capped 1
+    and Jaccard over characters. By passages: Trust 1, Place 1, n12 = 1, c = 1/(1+1-1)."""
+    text = "I: Hello.\nR: She lives round the corner from me, so she knows the area.\n"
+    (tmp_path / "t1.txt").write_text(text, encoding="utf-8")
+    project.add_wave("W1")
+    project.add_participant("P1")
+    project.import_transcript(tmp_path / "t1.txt", participant="P1", wave="W1")
+    body = project.transcript("t1")["text"]
+    sentence = "She lives round the corner from me, so she knows the area."
+    s = body.index(sentence)
+    clause = body.index("she knows the area")
+    for code in ("Trust", "Place"):
+        project.add_code(code)
+    project.coder = "anna"
+    project.apply_spans([("t1", "Trust", s, s + len(sentence)), ("t1", "Place", s, s + 20)],
+                        summary="anna")
+    project.coder = "ben"
+    project.apply_spans([("t1", "Trust", clause, clause + len("she knows the area"))], summary="ben")
+    [row] = table(project.cooccurrence(scope="overlap"), measure="c")
+    assert (row["n1"], row["n2"], row["count"]) == (1, 1, 1)   # Place, Trust
+    assert row["c"] == approx(1)
+    assert row["jaccard"] == approx(Fr(20, len(sentence)))
+    [by_ben] = table(project.cooccurrence(scope="overlap", coders=["anna"]), measure="c")
+    assert by_ben["count"] == 1

@@ -79,3 +79,70 @@ def test_describe_by_wave(longitudinal):
     assert got[("W2", "role", "trainer")] == (1, 2)
     assert got[("W3", "sex", "F")] == (1, 2)
     assert got[("W1", "site", "A")] == (2, 3)
+
+
+def test_attendance_counts_every_way_of_taking_part(tmp_path):
+    """At W1, T1 is interviewed and also speaks in the focus group, T2 only speaks in it
+    (the seed study's trainers: counted only as interviewed, the focus group looked
+    smaller than it was). Interviewed 1, focus group 2, both 1, took part 2."""
+    from qualcode import Project
+
+    (tmp_path / "T1_W1.txt").write_text("Interviewer: Hello?\nR: Hello there.\nInterviewer: Bye.\nR: Bye.\n",
+                                        encoding="utf-8")
+    (tmp_path / "FG.txt").write_text("Moderator: Go on.\nAmy: Yes.\nBo: No.\nModerator: Thanks.\nAmy: Fine.\n"
+                                     "Bo: Good.\n", encoding="utf-8")
+    with Project.create(tmp_path / "a.qualcode") as p:
+        p.add_wave("W1")
+        p.add_participant("T1", role="trainer")
+        p.add_participant("T2", role="trainer")
+        p.import_transcript(tmp_path / "T1_W1.txt", participant="T1", wave="W1")
+        p.import_transcript(tmp_path / "FG.txt", wave="W1", kind="focus-group",
+                            speaker_map={"Amy": "T1", "Bo": "T2"})
+        grid = p.attendance_grid()
+    [w1] = grid["summary"]
+    assert (w1["interviewed"], w1["focus-group"], w1["both"], w1["observed"]) == (1, 2, 1, 2)
+    took = {r["participant"]: r["took_part"]["W1"] for r in grid["participants"]}
+    assert took == {"T1": ["focus-group", "interviewed"], "T2": ["focus-group"]}
+
+
+def test_describe_numbers_as_median_and_range(longitudinal):
+    longitudinal.set_participant("P1", {"age": "30"})
+    longitudinal.set_participant("P2", {"age": "50"})
+    longitudinal.set_participant("P3", {"age": "41"})
+    result = longitudinal.describe_sample()
+    [age] = [r for r in result["numeric"] if r["attribute"] == "age"]
+    # T1 has no age: 3 values and 1 missing; median of 30, 41, 50 is 41
+    assert (age["n"], age["missing"], age["median"], age["min"], age["max"]) == (3, 1, 41, 30, 50)
+    assert not [r for r in result["numeric"] if r["attribute"] == "sex"]      # not numbers
+    by_role = longitudinal.describe_sample(by="role")["numeric"]
+    assert [(r["group"], r["median"]) for r in by_role] == [("client", 41)]
+
+
+def test_saturation_first_use_in_coding_order_by_role(tmp_path):
+    """Coded in this order: C2 (codes A, B), then C1 (A, C), then M1 (A). Clients: C2
+    first (A, B new), then C1 (C new): 2, 3 - though interview order puts C1 first.
+    Managers: M1, A new for them. A codebook loaded up front (codes D, E never used)
+    does not count."""
+    from qualcode import Project
+
+    with Project.create(tmp_path / "s.qualcode") as p:
+        p.add_wave("W1")
+        for pid, role in (("C1", "client"), ("C2", "client"), ("M1", "manager")):
+            p.add_participant(pid, role=role)
+            (tmp_path / f"{pid}.txt").write_text(f"Interviewer: Hi {pid}?\nR: one two three\n"
+                                                 "Interviewer: Ok.\nR: Bye.\n", encoding="utf-8")
+            p.import_transcript(tmp_path / f"{pid}.txt", participant=pid, wave="W1")
+        for code in "ABCDE":
+            p.add_code(code)
+        for name, codes in (("C2", "AB"), ("C1", "AC"), ("M1", "A")):
+            start = p.transcript(name)["text"].index("one")
+            p.apply_spans([(name, c, start + i, start + i + 1) for i, c in enumerate(codes)],
+                          summary=f"coding {name}")
+        curves = p.saturation(order="coding", by_role=True, k=1)["roles"]
+        interview = p.saturation(by_role=True, k=1)["roles"]
+    clients = curves["client"]
+    assert [(x["transcript"], x["new"], x["cumulative"]) for x in clients["points"]] == [
+        ("C2", 2, 2), ("C1", 1, 3)]
+    assert (clients["new_in_last_k"], clients["distinct_codes"]) == (1, 3)
+    assert [(x["transcript"], x["new"]) for x in curves["manager"]["points"]] == [("M1", 1)]
+    assert [x["transcript"] for x in interview["client"]["points"]] == ["C1", "C2"]

@@ -116,7 +116,7 @@ async def test_network_table_flag_and_export(tui_project, tmp_path):
     with Project.open(tui_project) as p:
         p.coder = "tester"
         p.add_code("Rare", colour="#cc79a7")
-        p.tag("P01_W1", "Rare", Target(sentence="7.1"))
+        p.tag("P01_W1", "Rare", Target(sentence="4.1"))
         for s in ("2.1", "5.3", "6.1"):
             p.tag("P01_W1", "Trust", Target(sentence=s))
     app = make_app(tui_project)
@@ -129,16 +129,21 @@ async def test_network_table_flag_and_export(tui_project, tmp_path):
         assert isinstance(screen, NetworkScreen)
         table = screen.query_one("#pairs", DataTable)
         assert header(table)[1:3] == ["code A", "code B"]
+        # overlap scope: Rare (1 passage) meets Trust (6 passages) at sentence 4.1: over
+        # five times as frequent, flagged
+        rare = {frozenset(r[1:3]): r for r in cells(table)}[frozenset({"Rare", "Trust"})]
+        assert sorted(rare[3:5]) == ["1", "6"] and rare[5] == "1"
+        assert rare[-1] == "⚠ 6×"
         await pilot.press("s", "s")  # overlap -> turn -> transcript
         await settle(pilot)
         assert screen.scope == "transcript"
         pairs = {frozenset(r[1:3]): r for r in cells(table)}
         # transcript scope: Money worries and Trust share P01_W1 and P01_W2
         assert pairs[frozenset({"Money worries", "Trust"})][5] == "2"
-        # Rare (1 coding) with Trust (6): over five times as frequent, flagged
+        # n1, n2 count transcripts as n12 does: Rare is in 1, Trust in 3; not flagged
         rare = pairs[frozenset({"Rare", "Trust"})]
-        assert sorted(rare[3:5]) == ["1", "6"] and rare[5] == "1"
-        assert rare[-1] == "⚠ 6×"
+        assert sorted(rare[3:5]) == ["1", "3"] and rare[5] == "1"
+        assert rare[-1] == ""
         assert pairs[frozenset({"Money worries", "Trust"})][-1] == ""
         # the strongest pair comes first
         assert set(cells(table)[0][1:3]) == {"Money worries", "Trust"}
@@ -166,7 +171,8 @@ async def test_network_table_flag_and_export(tui_project, tmp_path):
     assert graph.graph.get("scope") == "transcript"
     assert graph["Money worries"]["Trust"]["weight"] == 2.0
     assert graph.nodes["Trust"]["frequency"] == 6
-    assert graph["Rare"]["Trust"]["freq_ratio_flag"] in (True, "True", "true")
+    # in the transcript scope Rare (1 transcript) and Trust (3) are not lopsided
+    assert graph["Rare"]["Trust"]["freq_ratio_flag"] in (False, "False", "false")
 
 
 @run_async

@@ -1,0 +1,202 @@
+"""Coded passages: the unit every count of qualcode is made of.
+
+A *passage* of a code is a maximal stretch of one transcript covered by codings of that
+code that overlap one another (share at least one character), whoever made them: when
+anna codes a sentence and ben codes the same sentence or a clause of it, that is one
+passage, not two. Overlap chains: codings [0, 10), [5, 15) and [12, 20) are one passage
+[0, 20). Codings that only touch ([0, 10) and [10, 20)) are two passages. A passage
+belongs to the participant who speaks where it starts (its earliest coding), and to
+the transcript's wave. Its characters are the union of its codings.
+
+Where codes are rolled up (a category, a theme with its sub-codes) the same rule is
+applied to all the codings of the codes rolled up: a sentence coded with two sub-codes
+is one passage of the theme.
+
+Why: coders' codings of one passage differ by a word or a clause at either end, and
+counting codings counts a passage once per coder who coded it, so that a project with
+a second coder looks as if more had been said. Choosing one coder (``--coded-by``)
+counts that coder's passages.
+
+Two implementations of one rule: :func:`count_packed` for the bulk counts (the cube,
+codebook counts; C-level list operations over integers packing group and offset) and
+:func:`merge` for lists of segment records (exports), which keeps the codings of each
+passage.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from itertools import accumulate, compress, islice, repeat
+from operator import ge, itemgetter, le, rshift, sub
+
+
+def count_packed(rows: list[tuple[int, int]], shift: int) -> dict[int, tuple[int, int]]:
+    """Passages per group from ``rows`` of ``(group << shift | start, group << shift |
+    end)``, each group's rows together (any order within a group; the usual order, by
+    coder then start, is sorted unless several coders coded the group).
+
+    Returns ``{group: (passages, characters)}``. Coding i starts a new passage when its
+    start is at or after the largest end of the codings before it (in start order);
+    because the group sits in the high bits, a new group always starts one."""
+    n = len(rows)
+    if not n:
+        return {}
+    if not all(map(le, rows, islice(rows, 1, None))):
+        rows = sorted(rows)     # runs of one coder each: Timsort merges them
+    starts = list(map(itemgetter(0), rows))
+    ends = list(map(itemgetter(1), rows))
+    reach = list(accumulate(ends, max))
+    firsts = [0, *compress(range(1, n), map(ge, islice(starts, 1, None), reach))]
+    if len(firsts) == n:        # no two codings of one group overlap
+        p_starts, p_ends = starts, ends
+    else:
+        lasts = [i - 1 for i in islice(firsts, 1, None)]
+        lasts.append(n - 1)
+        p_starts = list(map(starts.__getitem__, firsts))
+        p_ends = list(map(reach.__getitem__, lasts))
+    # Passages come grouped and in group order: a Counter (insertion-ordered) gives the
+    # number per group, and prefix sums of the lengths cut at the group ends the
+    # characters per group.
+    per_group = Counter(map(rshift, p_starts, repeat(shift)))
+    cuts = list(accumulate(per_group.values()))
+    cumulative = [0, *accumulate(map(sub, p_ends, p_starts))]
+    at_cuts = list(map(cumulative.__getitem__, cuts))
+    chars = map(sub, at_cuts, [0, *at_cuts[:-1]])
+    return dict(zip(per_group, zip(per_group.values(), chars)))
+
+
+def pack(rows: Iterable[tuple[int, int, int]], shift: int) -> list[tuple[int, int]]:
+    """``(group, start, end)`` -> the packed pairs :func:`count_packed` takes."""
+    return [((g << shift) | s, (g << shift) | e) for g, s, e in rows]
+
+
+def offset_bits(longest: int) -> int:
+    """Bits that hold any offset of a text of ``longest`` characters (at least 1)."""
+    return max(1, int(longest).bit_length())
+
+
+def merge(rows: Sequence[dict], key: Callable[[dict], Hashable] = itemgetter("transcript"),
+          ) -> list[list[dict]]:
+    """Group segment records (``start``, ``end`` and whatever ``key`` reads) into
+    passages: lists of the records of one passage, the earliest first. ``key`` says
+    what must be equal for two records to be one passage (default: the transcript;
+    give the transcript and code to count per code). Passages come in key, then start
+    order."""
+    ordered = sorted(rows, key=lambda r: (_sortable(key(r)), r["start"], r["end"]))
+    result: list[list[dict]] = []
+    current_key, reach = object(), -1
+    for row in ordered:
+        k = key(row)
+        if k != current_key or row["start"] >= reach:
+            result.append([row])
+            current_key, reach = k, row["end"]
+        else:
+            result[-1].append(row)
+            reach = max(reach, row["end"])
+    return result
+
+
+def _sortable(value):
+    """Keys may hold None (no wave, no participant): sort it first, beside strings."""
+    if isinstance(value, tuple):
+        return tuple(_sortable(v) for v in value)
+    return (value is not None, "" if value is None else value)
+
+
+def extent(members: Sequence[dict]) -> tuple[int, int]:
+    """(start, end) of a passage: the union of its codings (they chain, so no gaps)."""
+    return min(r["start"] for r in members), max(r["end"] for r in members)
+
+
+def regroup(rows: list[tuple[int, int]], shift: int, codes_top: int,
+            group_of: dict[int, int]) -> list[tuple[int, int]]:
+    """Packed rows with each code replaced by ``group_of[code]`` (codes without a group
+    left out), sorted again: passages are then taken over all the codes of a group."""
+    mask = (1 << shift) - 1
+    out = []
+    for start, end in rows:
+        tid, kid = divmod(start >> shift, codes_top)
+        group = group_of.get(kid)
+        if group is not None:
+            base = (tid * codes_top + group) << shift
+            out.append((base | (start & mask), base | (end & mask)))
+    out.sort()
+    return out
+
+
+def cube_cells(db, *, coder_ids=None, wave_ids=None, code_ids=None,
+               group_of: dict[int, int] | None = None) -> list[tuple]:
+    """(participant_id, wave_id, code_id, passages, characters) per non-empty cell of
+    the cube; participant_id is None for passages nobody is attributed to (a focus
+    group's unmapped interviewer). With ``group_of`` (code id -> the code id it rolls up
+    into, e.g. its category) cells are per group, passages merged across its codes."""
+    from ..store import analysis as store
+
+    transcripts = store.transcript_map(db)
+    rows, shift, codes_top = store.packed_codings(db, coder_ids=coder_ids, wave_ids=wave_ids,
+                                                  code_ids=code_ids)
+    if group_of is not None:
+        rows = regroup(rows, shift, codes_top, group_of)
+    cells: dict[tuple, list[int]] = {}
+    for group, (n, chars) in count_packed(rows, shift).items():
+        tid, kid = divmod(group, codes_top)
+        pid, wid, _ = transcripts[tid]
+        cell = cells.get((pid, wid, kid))
+        if cell is None:
+            cells[(pid, wid, kid)] = [n, chars]
+        else:
+            cell[0] += n
+            cell[1] += chars
+    mixed = []
+    for t, k, s, e, p, w in store.mixed_codings(db, coder_ids=coder_ids, wave_ids=wave_ids,
+                                                code_ids=code_ids):
+        if group_of is not None:
+            k = group_of.get(k)
+            if k is None:
+                continue
+        mixed.append({"transcript": t, "code": k, "start": s, "end": e, "pid": p, "wave": w})
+    for members in merge(mixed, key=itemgetter("transcript", "code")):
+        first = members[0]
+        cell = cells.setdefault((first["pid"], first["wave"], first["code"]), [0, 0])
+        cell[0] += 1
+        cell[1] += max(r["end"] for r in members) - first["start"]
+    return [(*key, n, chars) for key, (n, chars) in cells.items()]
+
+
+def code_counts(db, *, coder_ids=None) -> dict[int, dict]:
+    """Passages of every live code, by wave label ("-": no wave): ``own`` counts the
+    code's own codings, ``inclusive`` the code and everything under it, merged across
+    those codes (a passage coded with two sub-codes counts once for their category).
+    ``{code_id: {"own": {wave: n}, "inclusive": {wave: n}}}``."""
+    from ..store import analysis as store
+
+    codes = {c["id"]: c for c in store.all_codes(db)}
+    ancestors: dict[int, list[int]] = {}
+    for code_id in codes:
+        chain, current, seen = [code_id], codes[code_id]["parent_id"], {code_id}
+        while current in codes and current not in seen:
+            chain.append(current)
+            seen.add(current)
+            current = codes[current]["parent_id"]
+        ancestors[code_id] = chain
+    waves = {w: label for w, label in db.execute("SELECT id, label FROM waves")}
+    wave_of = {t: waves.get(w, "-") for t, (_, w, _) in store.transcript_map(db).items()}
+    rows, shift, codes_top = store.packed_codings(db, coder_ids=coder_ids, skip_mixed=False)
+    mask = (1 << shift) - 1
+    own = count_packed(rows, shift)
+    expanded = []
+    for start, end in rows:
+        tid, kid = divmod(start >> shift, codes_top)
+        for top in ancestors.get(kid, ())[1:]:
+            base = (tid * codes_top + top) << shift
+            expanded.append((base | (start & mask), base | (end & mask)))
+    inclusive = count_packed(sorted(rows + expanded), shift) if expanded else own
+    result = {k: {"own": {}, "inclusive": {}} for k in codes}
+    for kind, counts in (("own", own), ("inclusive", inclusive)):
+        for group, (n, _) in counts.items():
+            tid, kid = divmod(group, codes_top)
+            if kid in result:
+                by_wave = result[kid][kind]
+                by_wave[wave_of[tid]] = by_wave.get(wave_of[tid], 0) + n
+    return result
