@@ -60,11 +60,12 @@ from .exchange.service import ExchangeMixin  # noqa: E402
 from .export.service import ExportMixin  # noqa: E402
 from .ingest.service import IngestMixin  # noqa: E402
 from .privacy.service import PrivacyMixin  # noqa: E402
+from .study_facts import StudyFactsMixin  # noqa: E402
 from .team.service import TeamMixin  # noqa: E402
 
 
 class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin, AnalysisMixin,
-              ExportMixin, ExchangeMixin):
+              ExportMixin, ExchangeMixin, StudyFactsMixin):
     """An open project file."""
 
     def __init__(self, db: Database, path: Path) -> None:
@@ -232,10 +233,14 @@ class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin,
         return store_study.wave_row(self.db, label)
 
     def waves(self) -> list[dict]:
-        return store_study.list_waves(self.db)
+        """Waves in order, each with its ``time_points`` ({role or "*": label})."""
+        points = self.time_points()
+        return [dict(w, time_points=points.get(w["label"], {}))
+                for w in store_study.list_waves(self.db)]
 
     def wave(self, label: str) -> dict:
-        return store_study.wave_row(self.db, label)
+        return dict(store_study.wave_row(self.db, label),
+                    time_points=self.time_points().get(label, {}))
 
     def set_attendance(self, pid: str, wave: str, status: str, note: str | None = None) -> None:
         if status not in schema.ATTENDANCE:

@@ -59,6 +59,9 @@ cli.add_command(_exchange.import_refi_command)
 from . import export as _export  # noqa: E402  (export docx|codebook|matrix|portraits|methods|segments)
 
 cli.add_command(_export.export)
+from . import facts as _facts  # noqa: E402  (study facts; wave time-point)
+
+cli.add_command(_facts.study)
 
 
 def main() -> None:

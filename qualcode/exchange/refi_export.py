@@ -57,6 +57,7 @@ EXEMPLAR_MARK = "qualcode exemplar"
 WAVE_MARK = "qualcode wave"
 WAVE_ATTRIBUTE_MARK = "qualcode attribute by wave"
 ATTENDANCE_MARK = "qualcode attendance"
+STUDY_MARK = "qualcode study facts"
 SOURCE_VARIABLES = {"wave": ("Wave", "Text"), "kind": ("Transcript kind", "Text"),
                     "date": ("Transcript date", "Date")}
 SOURCE_VARIABLE_MARK = "qualcode transcript field: "
@@ -113,6 +114,26 @@ def _value(parent: ET.Element, variable_guid: str, value: str | None, type_: str
     _sub(element, {"Text": "TextValue", "Date": "DateValue"}[type_], text=value)
 
 
+def study_fact_notes(project, project_guid: str) -> list[tuple[str, str, str]]:
+    """(guid, name, text) of the notes holding the study facts: one for the facts, one
+    per interviewer, each line "what (COREQ item): value"."""
+    from ..study_facts import FACTS, INTERVIEWER_FIELDS
+
+    study = project.study_facts()
+    notes = []
+    if study["facts"]:
+        lines = [f"{FACTS[key][1]} (COREQ {FACTS[key][0]}): {value}"
+                 for key, value in study["facts"].items() if key in FACTS]
+        notes.append((stable_guid(project_guid, "study", "facts"), "Study facts", "\n".join(lines)))
+    for person in study["interviewers"]:
+        lines = [f"Interviewer or facilitator (COREQ 1): {person['name']}"]
+        lines += [f"{label} (COREQ {item}): {person[key]}"
+                  for key, (item, label) in INTERVIEWER_FIELDS.items() if person.get(key)]
+        notes.append((stable_guid(project_guid, "study", "interviewer", person["name"]),
+                      f"Interviewer: {person['name']}", "\n".join(lines)))
+    return notes
+
+
 def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
     """The ``project.qde`` bytes, the internal files by path, and counts."""
     db = project.db
@@ -140,6 +161,7 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
     ):
         links_by_column[column][target].append(memo_guid[memo_id])
     linked_memos = {m for m, in db.execute("SELECT DISTINCT memo_id FROM memo_links")}
+    time_points = project.time_points()
 
     # --- users ----------------------------------------------------------------------------
     if coders:
@@ -305,7 +327,8 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
                 _value(source, stable_guid(project_guid, "source-variable", "date"), t["date"], "Date")
 
     # --- notes -------------------------------------------------------------------------------
-    if memos or coding_memo_notes or exemplar_notes:
+    study_notes = study_fact_notes(project, project_guid)
+    if memos or coding_memo_notes or exemplar_notes or study_notes:
         notes = _sub(root, "Notes")
         author_guid = {c["name"]: c["guid"] for c in coders.values()}
         for memo in memos:
@@ -327,6 +350,10 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
                                         "creationDateTime": xml_datetime(created)})
             _sub(note, "Description", text=EXEMPLAR_MARK)
             _sub(note, "PlainTextContent", text="Chosen as an exemplar quote for its code.")
+        for guid, name, body in study_notes:
+            note = _sub(notes, "Note", {"guid": guid, "name": name})
+            _sub(note, "Description", text=STUDY_MARK)
+            _sub(note, "PlainTextContent", text=body)
 
     # --- links: memos on participants and waves (no NoteRef for those in the schema) -------------
     person_guid = {p["id"]: p["guid"] for p in participants}
@@ -350,6 +377,8 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
             for key in ("start_date", "end_date"):
                 if wave[key]:
                     lines.append(f"{key.replace('_date', '')}: {wave[key]}")
+            for role, label in sorted(time_points.get(wave["label"], {}).items()):
+                lines.append(f"time point [{role}]: {' '.join(label.split())}")
             if wave["description"]:
                 lines.append(f"description: {wave['description']}")
             _sub(element, "Description", text="\n".join(lines))
@@ -357,10 +386,12 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
                 if t["wave_id"] == wave["id"]:
                     _sub(element, "MemberSource", {"targetGUID": t["guid"]})
 
-    # Memos linked to nothing belong to the project as a whole.
+    # Memos linked to nothing belong to the project as a whole, as do the study facts.
     for memo in memos:
         if memo["id"] not in linked_memos:
             _sub(root, "NoteRef", {"targetGUID": memo["guid"]})
+    for guid, _name, _body in study_notes:
+        _sub(root, "NoteRef", {"targetGUID": guid})
 
     ET.indent(root, space=" ")
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True)

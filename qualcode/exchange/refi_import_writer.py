@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import uuid
 from collections import defaultdict
@@ -20,6 +21,7 @@ from .refi_export import (
     EXEMPLAR_MARK,
     MEMO_TYPE_PREFIX,
     SOURCE_VARIABLE_MARK,
+    STUDY_MARK,
     WAVE_ATTRIBUTE_MARK,
     WAVE_MARK,
 )
@@ -111,6 +113,13 @@ class _Writer:
                 ordered.append((s, info))
                 self.wave_sets.add(s["guid"])
         self.wave_guid: dict[str, str] = {}
+        time_points: dict[str, dict[str, str]] = {}
+        for s, _info in ordered:
+            head = s["description"].partition("\ndescription: ")[0]
+            for role, label in re.findall(r"^time point \[(.+?)\]: (.+)$", head, re.MULTILINE):
+                time_points.setdefault(s["name"], {})[role] = label.strip()
+        if time_points:
+            store_study.set_setting(self.db, "time_points", json.dumps(time_points, ensure_ascii=False))
         for s, info in ordered:
             if s["name"] in self.wave_guid or not s["name"]:
                 continue
@@ -473,8 +482,11 @@ class _Writer:
                     self.db.execute("UPDATE codings SET exemplar = 1 WHERE id = ?", [coding_id])
         used_guids = set()
         n_memos = 0
+        study_notes = {g for g, n in notes.items() if (n["description"] or "").strip() == STUDY_MARK}
+        if study_notes:
+            self._study_facts([notes[g] for g in study_notes])
         for guid, note in notes.items():
-            if guid in coding_memo_notes or guid in exemplar_notes:
+            if guid in coding_memo_notes or guid in exemplar_notes or guid in study_notes:
                 continue
             type_ = None
             desc = (note["description"] or "").strip()
@@ -511,6 +523,29 @@ class _Writer:
         if self.selection_comments:
             report.warnings.append(f"{len(self.selection_comments)} selection or source descriptions "
                                    "(comments) kept as segment memos")
+
+
+    def _study_facts(self, study_notes: list[dict]) -> None:
+        """The study facts and interviewers our export wrote as notes, back into the
+        project's settings (lines "what (COREQ n): value")."""
+        from ..study_facts import FACTS, FACTS_KEY, INTERVIEWER_FIELDS, INTERVIEWERS_KEY
+
+        by_item = {item: key for key, (item, _) in FACTS.items()}
+        by_field = {item: key for key, (item, _) in INTERVIEWER_FIELDS.items()}
+        facts, people = {}, []
+        for note in study_notes:
+            values = {int(n): v.strip() for n, v in
+                      re.findall(r"^.*?\(COREQ (\d+)\): (.*)$", note["body"] or "", re.MULTILINE)}
+            if 1 in values:
+                person = {"name": values.pop(1)}
+                person.update({by_field[n]: v for n, v in values.items() if n in by_field})
+                people.append(person)
+            else:
+                facts.update({by_item[n]: v for n, v in values.items() if n in by_item})
+        if facts:
+            store_study.set_setting(self.db, FACTS_KEY, json.dumps(facts, ensure_ascii=False))
+        if people:
+            store_study.set_setting(self.db, INTERVIEWERS_KEY, json.dumps(people, ensure_ascii=False))
 
 
 def _title_from(body: str) -> str:
