@@ -51,6 +51,9 @@ def build_example(dest: str | Path = DEFAULT_NAME, *, source: Path = EXAMPLE_SOU
             project.load_codebook(codebook)
             apply_scripted_codings(project, source / "codings.csv")
             add_scripted_memos(project, source / "memos.csv")
+            if (source / "study.yaml").exists():
+                project.coder = "anna"
+                project.load_study_file(source / "study.yaml")
             project.coder = None
     except BaseException:
         for leftover in (dest, dest.with_name(dest.name + "-wal"), dest.with_name(dest.name + "-shm")):

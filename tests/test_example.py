@@ -34,7 +34,7 @@ def test_status_of_the_example(example_project, run_cli):
     turns, sentences = expected_turns_and_sentences()
     assert counts == {
         "participants": 25, "waves": 3, "transcripts": 31, "turns": turns, "sentences": sentences,
-        "codes": 40, "codings": 569, "memos": 30, "coders": 2,
+        "codes": 40, "codings": 668, "memos": 30, "coders": 2,
     }
 
 
@@ -79,3 +79,56 @@ def test_the_example_is_package_data_that_reads_the_checkout_folders():
 
     assert EXAMPLE_SOURCE.resolve() == EXAMPLE_DIR.resolve()
     assert EXAMPLE_CODEBOOK.resolve() == CODEBOOK.resolve()
+
+
+def test_example_codes_like_real_coders(example_project):
+    """anna codes every transcript and double-codes passages with related codes; ben
+    double-codes a subset of anna's transcripts. The default (overlap) network has well
+    over 25 edges, at every wave."""
+    with Project.open(example_project) as proj:
+        by_coder = {name: {t for (t,) in proj.db.execute(
+            "SELECT DISTINCT t.name FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
+            "JOIN coders d ON d.id = c.coder_id WHERE d.name = ?", [name])} for name in ("anna", "ben")}
+        assert by_coder["anna"] == {t["name"] for t in proj.transcripts()}
+        assert by_coder["ben"] < by_coder["anna"] and len(by_coder["ben"]) >= 5
+        assert len(proj.cooccurrence(scope="overlap").edges()) >= 25
+        per_wave = proj.cooccurrence(scope="overlap", per_wave=True)
+        assert {w: len(r.edges()) >= 15 for w, r in per_wave.items()} == {"W1": True, "W2": True, "W3": True}
+
+
+def brute_passages(rows):
+    """Passages by the definition, characters as sets: codings of one code in one
+    transcript that share a character join (chains too)."""
+    groups = {}
+    for transcript, code, start, end in rows:
+        groups.setdefault((transcript, code), []).append(set(range(start, end)))
+    count = 0
+    for spans in groups.values():
+        merged = []
+        for chars in spans:
+            joined = [m for m in merged if m & chars]
+            for m in joined:
+                merged.remove(m)
+                chars |= m
+            merged.append(chars)
+        count += len(merged)
+    return count
+
+
+def test_example_counts_passages_not_codings(example_project):
+    """The wave 1 figure the issue found inflated: codings count a passage once per
+    coder; passages (checked against the definition with sets of characters) do not."""
+    with Project.open(example_project) as proj:
+        rows = proj.db.execute(
+            "SELECT c.transcript_id, c.code_id, c.start, c.end FROM codings c "
+            "JOIN transcripts t ON t.id = c.transcript_id JOIN waves w ON w.id = t.wave_id "
+            "WHERE w.label = 'W1'").fetchall()
+        counts = proj.passage_counts()
+        w1 = sum(v["own"].get("W1", 0) for v in counts.values())
+        assert w1 == brute_passages(rows) < len(rows)
+        matrix = proj.matrix(by="role", codes=["Someone like me"])
+        clients = [r["values"][0] for r in matrix.rows if r["labels"][0] == "client"]
+        anna = [r["values"][0] for r in proj.matrix(by="role", codes=["Someone like me"], coders=["anna"]).rows
+                if r["labels"][0] == "client"]
+        # ben codes two clients' W1 passages anna did not (C04, C05); the rest overlap hers
+        assert clients == [13, 1, 4] and anna == [11, 1, 4]
