@@ -10,14 +10,34 @@ from pathlib import Path
 from ..errors import QualcodeError
 from . import docx_common as dc
 
+COUNT_RULE = ("Counts are coded passages: overlapping codings of one code by several coders "
+              "count once; a category counts the passages of its codes, once where they overlap.")
 
-def _inclusive(node: dict) -> Counter:
-    """Codings per wave of a code and everything under it."""
-    total = Counter(node["codings_by_wave"])
-    for child in node["children"]:
-        total += _inclusive(child)
-    node["inclusive_by_wave"] = total
-    return total
+
+def count_passages(project, tree: list[dict], coder: str | None = None) -> None:
+    """Put passage counts on every node of the codebook tree (``passages``: its own,
+    ``inclusive_by_wave`` and ``total``: with everything under it); see
+    :mod:`qualcode.analysis.passages`."""
+    counts = project.passage_counts(coders=[coder] if coder else None)
+
+    def visit(node: dict) -> None:
+        entry = counts.get(node["name"], {"own": {}, "inclusive": {}})
+        node["passages"] = sum(entry["own"].values())
+        node["passages_by_wave"] = Counter(entry["own"])
+        node["inclusive_by_wave"] = Counter(entry["inclusive"])
+        node["total"] = sum(entry["inclusive"].values())
+        for child in node["children"]:
+            visit(child)
+
+    for root in tree:
+        visit(root)
+
+
+def rule_caption(coder: str | None = None) -> str:
+    """What the counts count, for captions."""
+    if coder:
+        return f"Counts are passages coded by {coder} (overlapping codings of one code count once)."
+    return COUNT_RULE
 
 
 def _walk(nodes, depth=0):
@@ -30,11 +50,10 @@ def write_codebook(project, path: Path) -> Path:
     tree = project.codebook()
     if not tree:
         raise QualcodeError("nothing to export: the codebook is empty")
-    for root in tree:
-        _inclusive(root)
+    count_passages(project, tree)
     waves = project.waves()
     labels = [w["label"] for w in waves]
-    if any("-" in n["codings_by_wave"] for n, _ in _walk(tree)):
+    if any("-" in n["inclusive_by_wave"] for n, _ in _walk(tree)):
         labels.append("-")
     flat = list(_walk(tree))
     doc = dc.new_document(f"Codebook: {project.title}", subject="Codebook")
@@ -42,26 +61,29 @@ def write_codebook(project, path: Path) -> Path:
         ("Study", project.title), ("Date", dc.today()),
         ("Codes", f"{sum(1 for n, _ in flat if not n['is_category'])} codes in "
                   f"{sum(1 for n, _ in flat if n['is_category'])} categories"),
-        ("Coded segments", str(sum(r["total"] for r in tree))),
+        ("Coded passages", str(sum(r["total"] for r in tree))),
         ("Coders", ", ".join(dc.coder_names(project)) or "none"),
         ("Waves", "; ".join(f"{w['label']} ({w['description']})" if w.get("description")
                             else w["label"] for w in waves)),
     ]
     dc.title_page(doc, "Codebook", project.title, facts)
     dc.page_break(doc)
-    dc.add_toc(doc)
+    roots = [node for node, depth in flat if depth == 0]
+    dc.add_contents(doc, [("Overview", "overview"),
+                          *((node["name"], f"code_{i}") for i, node in enumerate(roots, start=1))])
     numbers = dc.Numbering()
-    dc.heading(doc, "Overview", 1)
+    dc.bookmark(dc.heading(doc, "Overview", 1), "overview")
     header = ["Code", "Stage", *("no wave" if item == "-" else item for item in labels), "Total"]
     rows = []
     for node, depth in flat:
         rows.append(["\u2003" * depth + node["name"], node["stage"],
                      *(node["inclusive_by_wave"].get(item, 0) for item in labels), node["total"]])
     dc.add_table(doc, header, rows, font_size=9, widths=_widths(len(header)),
-                 caption=numbers.table("The coding tree with coded segments per wave "
-                                       "(a category counts its sub-codes)."))
+                 caption=numbers.table("The coding tree with coded passages per wave. "
+                                       + COUNT_RULE))
+    marks = {id(node): f"code_{i}" for i, node in enumerate(roots, start=1)}
     for node, depth in flat:
-        write_code(doc, node, depth, labels)
+        write_code(doc, node, depth, labels, marks.get(id(node)))
     return dc.save(doc, path)
 
 
@@ -71,8 +93,10 @@ def _widths(n: int) -> list[float]:
     return [first, stage] + [rest] * (n - 2)
 
 
-def write_code(doc, node: dict, depth: int, labels: list[str]) -> None:
+def write_code(doc, node: dict, depth: int, labels: list[str], mark: str | None = None) -> None:
     heading = dc.heading(doc, node["name"], min(depth + 1, 3))
+    if mark:
+        dc.bookmark(heading, mark)
     if depth == 0:
         heading.paragraph_format.page_break_before = True
     kind = "Category" if node["is_category"] else "Code"
@@ -97,5 +121,5 @@ def write_code(doc, node: dict, depth: int, labels: list[str]) -> None:
         dc.labelled(doc, "Keywords", ", ".join(node["keywords"]))
     by_wave = node["inclusive_by_wave"]
     parts = ", ".join(f"{'no wave' if item == '-' else item} {by_wave.get(item, 0)}" for item in labels)
-    own = f"; {node['codings']} at the category itself" if node["children"] and node["codings"] else ""
-    dc.labelled(doc, "Coded segments", f"{node['total']} ({parts}){own}")
+    own = f"; {node['passages']} at the category itself" if node["children"] and node["passages"] else ""
+    dc.labelled(doc, "Coded passages", f"{node['total']} ({parts}){own}")

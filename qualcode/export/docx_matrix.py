@@ -68,6 +68,13 @@ def case_label(project_people: dict, cases: str, case: str) -> str:
     return case
 
 
+def case_role(project_people: dict, cases: str, case: str) -> str | None:
+    """The role whose time points a case's rows cite (a site mixes roles: none)."""
+    if cases == "participant":
+        return project_people.get(case, {}).get("role")
+    return case if cases == "role" else None
+
+
 def _chunks(columns: list[str]) -> list[range]:
     n = len(columns)
     if n <= MAX_COLUMNS:
@@ -138,7 +145,8 @@ def write_matrix(project, path: Path, *, by: str = "wave", cases: str = "partici
                     found = next((r for r in sheet if r["case"] == case), None)
                     cells = [found["cells"][i] for i in span] if found else [MISSING] * len(span)
                     body.append([case_label(people, cases, case) if len(body) == first else "",
-                                 dc.wave_text(wave_rows.get(label)) or label, *cells])
+                                 dc.wave_text(wave_rows.get(label), case_role(people, cases, case))
+                                 or label, *cells])
                 merges.append((first, len(body) - 1))
             extra = f" (part {part})" if len(_chunks(columns)) > 1 else ""
             widths = _widths(width, len(header), fixed=2)
@@ -153,9 +161,13 @@ def write_matrix(project, path: Path, *, by: str = "wave", cases: str = "partici
                     if merged.text != text:  # pragma: no cover (python-docx keeps the top text)
                         merged.text = text
             dc.add_caption(doc, numbers.table(f"Cases across time points{extra}; cells hold {what}."))
-        notes = [f"{dc.wave_text(wave_rows.get(item)) or item}: wave {item}"
-                 + (f", {wave_rows[item]['description']}" if wave_rows.get(item, {}).get("description") else "")
-                 for item in data["sheets"]]
+        roles = sorted({p["role"] for p in people.values() if p.get("role")})
+        notes = []
+        for item in data["sheets"]:
+            wave = wave_rows.get(item, {"label": item})
+            cited = sorted({dc.wave_text(wave, r) for r in roles} | {dc.wave_text(wave)})
+            notes.append(f"Wave {item}" + (f" ({wave['description']})" if wave.get("description") else "")
+                         + f": cited as {', '.join(cited)}")
         for line in notes:
             dc.note(doc, line + ".")
         dc.note(doc, f"{MISSING}: the case did not take part at that time point.")

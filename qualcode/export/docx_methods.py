@@ -1,64 +1,180 @@
-"""The methods appendix: the facts a COREQ/SRQR checklist asks for that the project
-knows (sample by role and site, waves and attendance, interview durations, coders and
-agreement, the coding tree with counts, the saturation curve, how quotes are cited).
+"""The methods appendix: the COREQ checklist (32 items) filled with what the project
+holds, then the figures behind it: the sample, waves and attendance, data collected
+and durations, coders and agreement, the coding tree with counts, saturation by role,
+how quotes are cited, and the research team.
 
-Figures come from :mod:`qualcode.analysis` (attendance grid, saturation curve,
-agreement) when it is installed; interview durations and who took part in which
-transcript come from :mod:`qualcode.store.exports`.
+Figures come from :mod:`qualcode.analysis` (cube, attendance grid, sample
+description, saturation, agreement) and :mod:`qualcode.export.methods_facts`; the
+study facts no data can give (interviewers, setting, recording...) from
+:mod:`qualcode.study_facts`.
 """
 
 from __future__ import annotations
 
 import io
-import statistics
 from collections import Counter
 from pathlib import Path
 
 from docx.shared import Cm
 
 from ..errors import QualcodeError
-from ..store import exports as store_exports
 from . import docx_common as dc
-from .docx_codebook import _inclusive, _walk
+from . import methods_facts as mf
+from .docx_codebook import COUNT_RULE, _walk, count_passages
 from .docx_theme import QUOTE_NOTE
 
 STATUSES = ("interviewed", "focus-group", "missed", "withdrawn", "not_yet")
+IDIOSYNCRATIC = 2
 
 
 def write_methods(project, path: Path) -> Path:
+    from ..analysis.cube import load_cube
+    from ..analysis.describe import attendance_grid
+
     people = project.participants()
     if not people and not project.transcripts():
         raise QualcodeError("nothing to export: the project has no participants or transcripts")
-    doc = dc.new_document(f"Methods appendix: {project.title}", subject="Methods appendix")
+    coders = [c["name"] for c in project.coders() if c["codings"]]
+    doc = dc.new_document(f"Methods appendix: {project.title}", subject="Methods appendix",
+                          author=", ".join(coders) or None)
     dc.title_page(doc, "Methods appendix", project.title,
                   [("Study", project.title), ("Date", dc.today())])
-    dc.note(doc, "Figures computed by qualcode from the project file; check them against "
-                 "your reporting checklist (COREQ, SRQR) and edit freely.")
+    dc.note(doc, "Figures computed by qualcode from the project file. The checklist says "
+                 "\u201cnot recorded\u201d where the project holds nothing for an item: add the "
+                 "study facts with `qualcode study set` or a study file, or write them in here.")
+    cube = load_cube(project.db)
+    grid = attendance_grid(cube)
+    figures = gather(project, cube, grid, coders)
     numbers = dc.Numbering()
-    participants_section(doc, project, people, numbers)
-    waves_section(doc, project, people, numbers)
-    data_section(doc, project, numbers)
-    coding_section(doc, project, numbers)
-    saturation_section(doc, project, numbers)
+    coreq_section(doc, project, figures, numbers)
+    participants_section(doc, project, cube, people, numbers)
+    waves_section(doc, project, people, grid, numbers)
+    data_section(doc, project, figures, numbers)
+    coding_section(doc, project, coders, figures, numbers)
+    saturation_section(doc, figures, numbers)
     dc.heading(doc, "How quotes are identified", 1)
     doc.add_paragraph(QUOTE_NOTE)
     doc.add_paragraph(
         "Turn numbers count the speaker turns of a transcript from 1, as qualcode stores "
         "them, so any quote can be found again in the project with its transcript name and "
-        "turn. Time points are named by the wave's description, or its label when it has none.")
+        "turn. Time points are those of the speaker's role, as set for each wave, else the "
+        "part of the wave's description naming the role, else the wave's label.")
+    team_section(doc, project)
     return dc.save(doc, path)
 
 
-def participants_section(doc, project, people, numbers) -> None:
+def gather(project, cube, grid, coders: list[str]) -> dict:
+    """Every figure the checklist cites."""
+    from ..analysis.change import change_report
+    from ..analysis.saturation import saturation
+
+    people = project.participants()
+    by_role = Counter(p["role"] or "" for p in people)
+    transcripts = project.transcripts()
+    interviews = [t for t in transcripts if t["kind"] == "interview"]
+    groups = [t for t in transcripts if t["kind"] == "focus-group"]
+    timed, partial = mf.durations(project)
+    lost = Counter()
+    for row in grid["participants"]:
+        for status in row["status"].values():
+            if status in ("missed", "withdrawn"):
+                lost[status] += 1
+    roles_text = ", ".join(f"{by_role[r]} {dc.role_label(r).lower() if r else 'without a role'}"
+                           f"{'s' if by_role[r] != 1 and r else ''}" for r in sorted(by_role))
+    curves = saturation(project.db, order="coding", by_role=True)["roles"]
+    sat = "; ".join(
+        f"{dc.role_label(role) if role != '(no role)' else 'No role'}: {c['distinct_codes']} codes "
+        f"first used over {plural_t(c['transcripts'])}, the last {c['k']} coded adding "
+        f"{c['new_in_last_k']}" for role, c in curves.items() if c["transcripts"])
+    report = change_report(cube)
+    minor = [s["code"] for s in report["sample"] if s["label"] == "idiosyncratic"]
+    tree = project.codebook()
+    count_passages(project, tree)
+    flat = list(_walk(tree))
+    themes = sorted(((n["name"], n["total"]) for n, d in flat if d == 0 and n["total"]),
+                    key=lambda x: -x[1])
+    agreement = agreement_report(project, coders)
+    notes = sum(1 for t in transcripts if t["kind"] == "notes")
+    return {
+        "sample_size": f"{len(people)} participants: {roles_text}.",
+        "non_participation": (f"{lost['missed']} missed interviews and {lost['withdrawn']} "
+                              "withdrawals recorded in the attendance (see Waves and attendance)."
+                              if lost else "No missed interview or withdrawal recorded."),
+        "sample_description": ("Participants by role and site, and every attribute by role "
+                               "with missing values shown (see Participants)."),
+        "repeat_interviews": mf.repeat_text(project, cube),
+        "duration": " ".join([
+            mf.duration_summary([d for d in timed if d.kind == "interview"], len(interviews),
+                                "Interviews"),
+            mf.duration_summary([d for d in timed if d.kind == "focus-group"], len(groups),
+                                "Focus groups")]),
+        "durations": timed, "partial": partial,
+        "saturation": (f"First use of each code in coding order, by role: {sat}." if sat
+                       else "Nothing coded yet."),
+        "curves": curves,
+        "coders": (f"{len(coders)}: {', '.join(coders)}"
+                   + (f"; {len(agreement['transcripts'])} transcripts coded by two or more, with "
+                      "agreement figures below." if agreement else ".")) if coders else "none yet",
+        "agreement": agreement,
+        "coding_tree": (f"{sum(1 for n, _ in flat if not n['is_category'])} codes in "
+                        f"{sum(1 for n, _ in flat if n['is_category'])} categories, with "
+                        "definitions, in the coding tree table below and the codebook export."),
+        "tree": tree,
+        "quotations": ("Yes: exports quote coded passages attributed by role, participant id and "
+                       "pseudonym, time point, transcript and turn."),
+        "major_themes": ("Top-level themes by coded passages: "
+                         + "; ".join(f"{name} {n}" for name, n in themes) + ".") if themes
+                        else "No coded themes yet.",
+        "minor_themes": (f"Codes used by at most {IDIOSYNCRATIC} participants (idiosyncratic): "
+                         + ", ".join(minor) + ".") if minor else "No idiosyncratic codes.",
+        "stages": mf.stage_text(project),
+        "field_notes": f"(The project holds {dc.plural(notes, 'transcript')} of field notes.)"
+                       if notes else "",
+    }
+
+
+def plural_t(n: int) -> str:
+    return dc.plural(n, "transcript")
+
+
+def agreement_report(project, coders: list[str]) -> dict | None:
+    if len(coders) < 2:
+        return None
+    from ..analysis.agreement_service import agreement
+
+    try:
+        return agreement(project, coders, unit="char")
+    except QualcodeError:
+        return None
+
+
+def coreq_section(doc, project, figures: dict, numbers) -> None:
+    dc.heading(doc, "COREQ checklist", 1)
+    doc.add_paragraph(
+        "The consolidated criteria for reporting qualitative research (COREQ; Tong, Sainsbury "
+        "and Craig, 2007): 32 items in three domains, each with what this project records.")
+    rows = mf.coreq_rows(project, figures)
+    by_number = {n: (item, text) for n, item, text in rows}
+    body = []
+    for domain, numbers_in in mf.DOMAINS:
+        body.append(["", domain, ""])
+        body += [[str(n), by_number[n][0], by_number[n][1]] for n in numbers_in]
+    table = dc.add_table(doc, ["No.", "Item", "In this project"], body, font_size=8.5,
+                         widths=[1.1, 4.2, 10.7],
+                         caption=numbers.table("The COREQ checklist with what the project holds."))
+    for r, row in enumerate(body, start=1):
+        if not row[0]:
+            for cell in table.rows[r].cells:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+
+
+def participants_section(doc, project, cube, people, numbers) -> None:
     dc.heading(doc, "Participants", 1)
     roles = sorted({p["role"] or "" for p in people})
     sites = sorted({p["site"] or "" for p in people})
     count = Counter((p["role"] or "", p["site"] or "") for p in people)
     by_role = Counter(p["role"] or "" for p in people)
-    parts = [f"{by_role[r]} {dc.role_label(r).lower() if r else 'without a role'}"
-             f"{'s' if by_role[r] != 1 and r else ''}" for r in roles]
-    doc.add_paragraph(f"{len(people)} participants: {', '.join(parts)}; "
-                      f"{len([s for s in sites if s])} sites.")
     header = ["Role", *(s or "(no site)" for s in sites), "Total"]
     rows = [[dc.role_label(r) if r else "(no role)", *(count[(r, s)] for s in sites), by_role[r]]
             for r in roles]
@@ -66,29 +182,22 @@ def participants_section(doc, project, people, numbers) -> None:
     dc.add_table(doc, header, rows, first_column_bold=True, font_size=10,
                  widths=dc.first_wide(len(header), first=0.3),
                  caption=numbers.table("Participants by role and site."))
+    header, rows = mf.sample_table(project, cube)
+    dc.add_table(doc, header, rows, font_size=8.5, first_column_bold=True,
+                 widths=dc.first_wide(len(header), first=0.3),
+                 caption=numbers.table(
+                     "The sample by role: participants with each value, n (% of the role); "
+                     "(missing): no value recorded; numbers as median (range)."))
 
 
-def waves_section(doc, project, people, numbers) -> None:
+def waves_section(doc, project, people, grid, numbers) -> None:
     dc.heading(doc, "Waves and attendance", 1)
     waves = project.waves()
     if not waves:
         dc.note(doc, "The project has no waves.")
         return
-    try:
-        from ..analysis.cube import load_cube
-        from ..analysis.describe import attendance_grid
-        grid = attendance_grid(load_cube(project.db))
-    except ImportError:  # pragma: no cover (the analysis package is being built)
-        grid = None
-    if grid:
-        summary = {row["wave"]: row for row in grid["summary"]}
-        statuses = {row["participant"]: row["status"] for row in grid["participants"]}
-    else:  # pragma: no cover
-        statuses = {}
-        for pid, label, status in project.attendance():
-            statuses.setdefault(pid, {})[label] = status
-        summary = {w["label"]: dict(Counter(s.get(w["label"]) for s in statuses.values()),
-                                    retention=None) for w in waves}
+    summary = {row["wave"]: row for row in grid["summary"]}
+    statuses = {row["participant"]: row["status"] for row in grid["participants"]}
     header = ["Wave", "Time point", "Dates", "Interviewed", "Focus group", "Missed",
               "Withdrawn", "Not yet", "Retained"]
     rows = []
@@ -96,15 +205,17 @@ def waves_section(doc, project, people, numbers) -> None:
         row = summary.get(wave["label"], {})
         dates = " \u2013\n".join(d for d in (wave["start_date"], wave["end_date"]) if d)
         retention = row.get("retention")
-        rows.append([wave["label"], wave.get("description") or "", dates or "\u2013",
+        points = time_points_text(wave, sorted({p["role"] for p in people if p["role"]}))
+        rows.append([wave["label"], points, dates or "\u2013",
                      *(row.get(s, 0) for s in STATUSES),
                      f"{retention * 100:.0f}%" if retention is not None else "\u2013"])
     dc.add_table(doc, header, rows, font_size=8, first_column_bold=True,
-                 widths=[1.3, 2.8, 2.0, 2.0, 1.6, 1.4, 2.0, 1.3, 1.6],
+                 widths=[1.3, 3.4, 2.0, 1.9, 1.6, 1.4, 1.8, 1.2, 1.4],
                  caption=numbers.table(
-                     "Waves and attendance. Retention: of those interviewed at the first wave "
-                     "and due at a wave, the share interviewed there. Focus-group participation "
-                     "is shown apart and is not an interview."))
+                     "Waves and attendance. A participant counts in every way they took part "
+                     "(interviewed and in a focus group at one wave counts in both). Retention: "
+                     "of those interviewed at the first wave and due at a wave, the share "
+                     "interviewed there."))
     people_by_pid = {p["pid"]: p for p in people}
     lost = []
     for pid in sorted(statuses):
@@ -122,11 +233,17 @@ def waves_section(doc, project, people, numbers) -> None:
         doc.add_paragraph("No participant missed a wave or withdrew.")
 
 
-def _minutes(seconds: float) -> str:
-    return f"{seconds / 60:.0f}"
+def time_points_text(wave: dict, roles: list[str]) -> str:
+    """"Baseline (clients); Service start-up (managers)", one entry per distinct label."""
+    by_label: dict[str, list[str]] = {}
+    for role in roles:
+        by_label.setdefault(dc.wave_text(wave, role), []).append(dc.role_label(role).lower() + "s")
+    if len(by_label) <= 1:
+        return next(iter(by_label), dc.wave_text(wave))
+    return "; ".join(f"{label} ({', '.join(who)})" for label, who in by_label.items())
 
 
-def data_section(doc, project, numbers) -> None:
+def data_section(doc, project, figures: dict, numbers) -> None:
     dc.heading(doc, "Data collected", 1)
     transcripts = project.transcripts()
     kinds = Counter((t["kind"], t["wave"] or "-") for t in transcripts)
@@ -143,151 +260,167 @@ def data_section(doc, project, numbers) -> None:
         dc.add_table(doc, header, rows, first_column_bold=True, font_size=10,
                      widths=dc.first_wide(len(header), first=0.3),
                      caption=numbers.table("Transcripts by kind and wave."))
-    dc.heading(doc, "Interview durations", 2)
-    timed = [t for t in store_exports.timed_transcripts(project.db) if t["last"] is not None]
-    if not timed:
-        doc.add_paragraph("No transcript has turn timestamps, so the project cannot tell how "
-                          "long the interviews lasted.")
-        return
-    spans = [max(0.0, t["last"] - t["first"]) for t in timed]
-    doc.add_paragraph(
-        f"Turn timestamps exist for {len(timed)} of {len(transcripts)} transcripts. Duration is "
-        "taken from the first to the last timestamp, so it is a lower bound: median "
-        f"{_minutes(statistics.median(spans))} minutes, range {_minutes(min(spans))} to "
-        f"{_minutes(max(spans))} minutes.")
-    rows = [[t["name"], t["kind"], t["wave"] or "\u2013", t["participant"] or "\u2013",
-             _minutes(span), t["timed_turns"]] for t, span in zip(timed, spans)]
-    dc.add_table(doc, ["Transcript", "Kind", "Wave", "Participant", "Minutes", "Timed turns"],
-                 rows, font_size=9.5, widths=[4.0, 2.6, 1.8, 2.6, 2.2, 2.8],
-                 caption=numbers.table("Transcripts with turn timestamps and their duration."))
+    dc.heading(doc, "Durations", 2)
+    doc.add_paragraph(figures["duration"])
+    partial = figures["partial"]
+    if partial:
+        dc.note(doc, f"Left out: {dc.plural(len(partial), 'transcript')} with timestamps on some "
+                     "turns only (" + ", ".join(t["name"] for t in partial) + "); their first and "
+                     "last timestamps do not bound the conversation.")
+    timed = figures["durations"]
+    if timed:
+        rows = [[d.name, d.kind, d.wave or "\u2013", d.participant or "\u2013", f"{d.minutes:.0f}",
+                 d.source] for d in timed]
+        dc.add_table(doc, ["Transcript", "Kind", "Wave", "Participant", "Minutes", "From"], rows,
+                     font_size=9, widths=[4.0, 2.6, 1.6, 2.6, 1.8, 3.4],
+                     caption=numbers.table("Durations: recorded, or from the first to the last "
+                                           "timestamp of a completely time-stamped transcript."))
 
 
-def coding_section(doc, project, numbers) -> None:
+def coding_section(doc, project, coders: list[str], figures: dict, numbers) -> None:
     dc.heading(doc, "Coding", 1)
-    coders = [c for c in project.coders() if c["codings"]]
-    doc.add_paragraph(f"{len(coders)} coder{'s' if len(coders) != 1 else ''} applied "
-                      f"{sum(c['codings'] for c in coders)} codings.")
-    if coders:
-        dc.add_table(doc, ["Coder", "Codings"], [[c["name"], c["codings"]] for c in coders],
-                     font_size=10, widths=[8.0, 4.0],
-                     caption=numbers.table("Codings per coder."))
+    everyone = [c for c in project.coders() if c["codings"]]
+    doc.add_paragraph(f"{len(everyone)} coder{'s' if len(everyone) != 1 else ''} applied "
+                      f"{sum(c['codings'] for c in everyone)} codings.")
+    if everyone:
+        dc.add_table(doc, ["Coder", "Codings"], [[c["name"], c["codings"]] for c in everyone],
+                     font_size=10, widths=[8.0, 4.0], caption=numbers.table("Codings per coder."))
     dc.heading(doc, "Agreement", 2)
-    agreement_paragraphs(doc, project, [c["name"] for c in coders], numbers)
+    agreement_paragraphs(doc, project, coders, figures["agreement"], numbers)
     dc.heading(doc, "Coding tree", 2)
-    tree = project.codebook()
-    for root in tree:
-        _inclusive(root)
     labels = [w["label"] for w in project.waves()]
-    header = ["Code", "Stage", *labels, "Total"]
     rows = [["\u2003" * depth + node["name"], node["stage"],
              *(node["inclusive_by_wave"].get(item, 0) for item in labels), node["total"]]
-            for node, depth in _walk(tree)]
+            for node, depth in _walk(figures["tree"])]
     if rows:
-        dc.add_table(doc, header, rows, font_size=8.5,
+        dc.add_table(doc, ["Code", "Stage", *labels, "Total"], rows, font_size=8.5,
                      widths=[6.5, 2.0] + [7.5 / (len(labels) + 1)] * (len(labels) + 1),
-                     caption=numbers.table("The coding tree with coded segments per wave "
-                                           "(a category counts its sub-codes)."))
+                     caption=numbers.table("The coding tree with coded passages per wave. "
+                                           + COUNT_RULE))
     else:
         dc.note(doc, "The codebook is empty.")
 
 
-def agreement_paragraphs(doc, project, coders: list[str], numbers) -> None:
+def fmt(value, digits: int = 2) -> str:
+    """A figure with a real minus sign; \u2013 when undefined."""
+    if value is None:
+        return "\u2013"
+    text = f"{value:.{digits}f}"
+    if text.startswith("-") and text.strip("-0."):
+        return "\u2212" + text[1:]
+    return text.lstrip("-")
+
+
+def agreement_paragraphs(doc, project, coders: list[str], report: dict | None, numbers) -> None:
     if len(coders) < 2:
         doc.add_paragraph("One coder coded the data, so there are no agreement figures.")
         return
-    try:
-        from ..analysis.agreement_service import agreement
-    except ImportError:  # pragma: no cover
-        doc.add_paragraph(f"{len(coders)} coders; agreement figures are not available in this "
-                          "version of qualcode.")
-        return
-    try:
-        report = agreement(project, coders, unit="char")
-    except QualcodeError as exc:
-        doc.add_paragraph(f"No agreement figures: {exc}.")
+    if report is None:
+        doc.add_paragraph("No transcript was coded by two or more coders, so there are no "
+                          "agreement figures.")
         return
     overall = report["overall"]
-
-    def fmt(value, digits=2):
-        if value is None:
-            return "\u2013"
-        text = f"{value:.{digits}f}"
-        return text[1:] if text.startswith("-") and not text.strip("-0.") else text
-
-    kappa = f", Cohen's kappa {fmt(overall.get('kappa'))}" if len(coders) == 2 else ""
+    two = len(report["coders"]) == 2
+    table = overall.get("table") or {}
+    coded = mf.coded_agreement(table) if two else None
+    kappa = f", Cohen's kappa {fmt(overall.get('kappa'))}" if two else ""
     doc.add_paragraph(
-        f"{_and(coders)} {'both' if len(coders) == 2 else 'all'} coded "
+        f"{_and(report['coders'])} {'both' if two else 'all'} coded "
         f"{dc.plural(len(report['transcripts']), 'transcript')} "
         f"({', '.join(report['transcripts'])}). Character-level agreement over all codes: "
-        f"{fmt(overall.get('percent_agreement'), 1)}% agreement{kappa}, Krippendorff's alpha "
-        f"{fmt(overall.get('alpha'))}. Each character of a compared transcript is a unit "
-        "once per code; the overall figure pools the codes.")
-    rows = [[r["code"], fmt(r.get("percent_agreement"), 1), fmt(r.get("kappa")), fmt(r.get("alpha"))]
-            for r in report["codes"]]
-    if rows:
-        dc.add_table(doc, ["Code", "% agreement", "Kappa", "Alpha"], rows, font_size=9,
-                     widths=[7.0, 3.0, 3.0, 3.0],
-                     caption=numbers.table("Agreement per code (character units)."))
+        f"{fmt(overall.get('percent_agreement'), 1)}%{kappa}, Krippendorff's alpha "
+        f"{fmt(overall.get('alpha'))}.")
+    if two:
+        total = sum(table.values()) or 1
+        doc.add_paragraph(
+            "Percent agreement counts every character of the compared transcripts once per "
+            f"code, including those neither coder coded with it ({100 * table.get('neither', 0) / total:.1f}% "
+            "of them here), so it is high whenever codes are rare. On the text either coder "
+            f"coded, the coders agreed on {fmt(coded, 1)}% (characters both coded / characters "
+            "either coded); kappa and alpha correct for chance. A figure resting on few coded "
+            "characters (see the columns of each coder) says little.")
+    dc.add_table(doc, ["Coder", "Codings", "Transcripts", "Characters coded"],
+                 mf.coder_base(project, report), font_size=9.5, widths=[5.0, 3.0, 3.0, 4.0],
+                 caption=numbers.table("What each coder coded in the compared transcripts "
+                                       "(characters summed over codes)."))
+    order = {name: i for i, name in enumerate(project.code_names())}
+    rows = []
+    for r in sorted(report["codes"], key=lambda r: order.get(r["code"], 10**6)):
+        t = r.get("table") or {}
+        rows.append([r["code"], *( [t.get("only_first", 0) + t.get("both", 0),
+                                    t.get("only_second", 0) + t.get("both", 0), t.get("both", 0)]
+                                  if two else []),
+                     fmt(r.get("percent_agreement"), 1), fmt(r.get("kappa")), fmt(r.get("alpha"))])
+    header = ["Code", *([f"{report['coders'][0]} chars", f"{report['coders'][1]} chars", "Both"]
+                        if two else []), "% agreement", "Kappa", "Alpha"]
+    widths = [5.2, 2.1, 2.1, 1.6, 1.9, 1.5, 1.6] if two else [7.0, 3.0, 3.0, 3.0]
+    dc.add_table(doc, header, rows, font_size=8.5, widths=widths,
+                 caption=numbers.table("Agreement per code in codebook order (character units); "
+                                       "a negative kappa means less agreement than chance."))
 
 
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def saturation_section(doc, project, numbers) -> None:
+def saturation_section(doc, figures: dict, numbers) -> None:
     dc.heading(doc, "Saturation", 1)
-    try:
-        from ..analysis.saturation import saturation
-        curve = saturation(project.db)
-    except ImportError:  # pragma: no cover
-        dc.note(doc, "The saturation curve is not available in this version of qualcode.")
-        return
-    points = curve["points"]
-    if not points or not curve["distinct_codes"]:
+    curves = {r: c for r, c in figures["curves"].items() if c["transcripts"]}
+    if not curves:
         doc.add_paragraph("Nothing has been coded yet, so there is no saturation curve.")
         return
     doc.add_paragraph(
-        f"{curve['distinct_codes']} distinct codes were used across {curve['transcripts']} "
-        f"transcripts taken in interview order (wave, date, name). The last {curve['k']} "
-        f"transcripts added {curve['new_in_last_k']} codes not seen before "
-        f"({curve['new_share_last_k'] * 100:.0f}% of all codes used).")
-    doc.add_picture(io.BytesIO(saturation_png(points)), width=Cm(15.5))
+        "Each code counts as new where it was first used, taking the transcripts in the order "
+        "they were coded (the time of their first coding), separately for each role: a "
+        "codebook loaded before coding begins holds every code from the start, so only first "
+        "use shows when the coding stopped finding new things.")
+    for role, curve in curves.items():
+        who = dc.role_label(role) + "s" if role != "(no role)" else "No role"
+        dc.par(doc, f"{who}: {curve['distinct_codes']} codes first used over "
+                    f"{plural_t(curve['transcripts'])}; the last {curve['k']} coded added "
+                    f"{curve['new_in_last_k']} ({curve['new_share_last_k'] * 100:.0f}% of the "
+                    "codes used).", "List Bullet")
+    doc.add_picture(io.BytesIO(saturation_png(curves)), width=Cm(15.5))
     dc.add_caption(doc, numbers.figure(
-        "Saturation: cumulative distinct codes (line) and new codes (bars) per transcript, in "
-        "interview order; dotted lines separate the waves."))
+        "Saturation by role: cumulative codes first used, per transcript in coding order."))
 
 
-def saturation_png(points: list[dict]) -> bytes:
-    """The curve drawn with matplotlib's Agg canvas (no pyplot, no global backend)."""
+def saturation_png(curves: dict) -> bytes:
+    """One line per role, drawn with matplotlib's Agg canvas (no pyplot, no global
+    backend)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+
+    from .colours import PALETTE
 
     fig = Figure(figsize=(7.5, 3.6), dpi=150)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
-    xs = [p["index"] for p in points]
-    ax.bar(xs, [p["new"] for p in points], color="#9DB9E0", label="new codes")
-    ax.plot(xs, [p["cumulative"] for p in points], color="#1F4E79", marker="o", markersize=3,
-            label="cumulative distinct codes")
-    previous = None
-    for p in points:
-        if previous is not None and p.get("wave") != previous:
-            ax.axvline(p["index"] - 0.5, color="#7F7F7F", linestyle=":", linewidth=1)
-        previous = p.get("wave")
-    top = max(p["cumulative"] for p in points)
-    ax.set_ylim(0, top * 1.12 + 1)
-    previous = None
-    for p in points:
-        if p.get("wave") != previous:
-            ax.text(p["index"] - 0.3, top * 1.06 + 0.5, p.get("wave") or "no wave", fontsize=8,
-                    color="#404040")
-        previous = p.get("wave")
-    ax.set_xlabel("Transcript (interview order)")
-    ax.set_ylabel("Codes")
-    ax.set_xlim(0.4, len(points) + 0.6)
+    for i, (role, curve) in enumerate(curves.items()):
+        points = curve["points"]
+        ax.step([p["index"] for p in points], [p["cumulative"] for p in points], where="post",
+                color=PALETTE[i % len(PALETTE)], marker="o", markersize=3,
+                label=dc.role_label(role) if role != "(no role)" else "no role")
+    ax.set_xlabel("Transcripts in the order they were coded")
+    ax.set_ylabel("Codes first used (cumulative)")
+    ax.set_ylim(bottom=0)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def team_section(doc, project) -> None:
+    from ..study_facts import INTERVIEWER_FIELDS
+
+    people = project.study_facts()["interviewers"]
+    dc.heading(doc, "Research team", 1)
+    if not people:
+        dc.note(doc, "No interviewer or facilitator is recorded (qualcode study interviewer).")
+        return
+    for person in people:
+        dc.heading(doc, person["name"], 2)
+        for key, (_, label) in INTERVIEWER_FIELDS.items():
+            dc.labelled(doc, label, person.get(key) or mf.NOT_RECORDED)

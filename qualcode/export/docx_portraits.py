@@ -9,8 +9,9 @@ from pathlib import Path
 from ..errors import QualcodeError
 from ..store import exports as store_exports
 from . import docx_common as dc
+from .quotes import Texts, passages, pick_quotes, with_quotes
 from .text_exports import collect_segments
-from .themes import participation_status, pick_quotes
+from .themes import OBSERVED, participation_status, quote_source
 
 STATUS_TEXT = {"interviewed": "interviewed", "missed": "missed", "withdrawn": "withdrawn",
                "not_yet": "not yet", "focus-group": "took part in a focus group",
@@ -64,6 +65,7 @@ class Context:
 
         self.category = {c["name"]: top(c["parent"]) if c["parent"] else c["name"] for c in codes}
         self.memos = project.memos()
+        self.texts = Texts(project)
 
     def status(self, pid: str, label: str) -> str:
         """The recorded attendance, or how the participant took part without an
@@ -107,9 +109,10 @@ def write_portraits(project, target: Path, *, per_participant: bool, participant
         ("Study", project.title), ("Date", dc.today()),
         ("Participants", ", ".join(dc.person_label(p["pid"], p["pseudonym"]) for p in people))])
     dc.page_break(doc)
-    dc.add_toc(doc, "1-1")
-    for person in people:
-        write_person(doc, ctx, person, first=False)
+    dc.add_contents(doc, [(dc.person_label(p["pid"], p["pseudonym"]), f"person_{i}")
+                          for i, p in enumerate(people, start=1)])
+    for i, person in enumerate(people, start=1):
+        write_person(doc, ctx, person, first=False, mark=f"person_{i}")
     return [dc.save(doc, target)]
 
 
@@ -117,9 +120,11 @@ def _document(project, title: str):
     return dc.new_document(f"{title}: {project.title}", subject="Pen portraits")
 
 
-def write_person(doc, ctx: Context, person: dict, *, first: bool) -> None:
+def write_person(doc, ctx: Context, person: dict, *, first: bool, mark: str | None = None) -> None:
     pid = person["pid"]
     heading = dc.heading(doc, dc.person_label(pid, person["pseudonym"]), 1)
+    if mark:
+        dc.bookmark(heading, mark)
     if not first:
         heading.paragraph_format.page_break_before = True
     dc.note(doc, ", ".join(x for x in (dc.role_label(person["role"]) if person["role"] else "",
@@ -145,7 +150,8 @@ def write_person(doc, ctx: Context, person: dict, *, first: bool) -> None:
     rows = []
     for wave in ctx.waves:
         label = wave["label"]
-        rows.append([label, dc.wave_text(wave), STATUS_TEXT.get(ctx.status(pid, label), ctx.status(pid, label)),
+        rows.append([label, dc.wave_text(wave, person["role"]),
+                     STATUS_TEXT.get(ctx.status(pid, label), ctx.status(pid, label)),
                      ", ".join(ctx.transcripts.get((pid, label), [])) or "\u2013"])
     dc.add_table(doc, ["Wave", "Time point", "Status", "Transcripts"], rows, font_size=9.5,
                  widths=[2.0, 4.0, 4.5, 5.5], caption=f"{who}: participation per wave.")
@@ -155,27 +161,34 @@ def write_person(doc, ctx: Context, person: dict, *, first: bool) -> None:
     if not segments:
         dc.note(doc, "Nothing has been coded for this participant yet.")
     else:
-        counts: dict[str, Counter] = defaultdict(Counter)
-        for row in segments:
-            counts[row["code"]][row["wave"] or "-"] += 1
         labels = [w["label"] for w in ctx.waves]
+        took_part = {label: ctx.statuses.get((pid, label)) in OBSERVED for label in labels}
+        counts: dict[str, Counter] = defaultdict(Counter)
+        for row in passages(segments, ctx.texts, by_code=True):
+            counts[row["code"]][row["wave"] or "-"] += 1
+        # A category's row merges its codes' passages where they overlap.
+        in_category = [dict(r, code=ctx.category.get(r["code"], r["code"])) for r in segments]
+        totals: dict[str, Counter] = defaultdict(Counter)
+        for row in passages(in_category, ctx.texts, by_code=True):
+            totals[row["code"]][row["wave"] or "-"] += 1
         by_category: dict[str, list[str]] = defaultdict(list)
         for code in sorted(counts, key=lambda c: ctx.order.get(c, 10**6)):
             by_category[ctx.category.get(code, code)].append(code)
+
+        def cells(counter: Counter) -> list:
+            return [counter.get(item, 0) if took_part[item] else "\u2013" for item in labels]
+
         rows = []
         for category in sorted(by_category, key=lambda c: ctx.order.get(c, 10**6)):
-            total = Counter()
-            for code in by_category[category]:
-                total += counts[code]
-            rows.append([category, *(total.get(item, 0) for item in labels), sum(total.values())])
+            rows.append([category, *cells(totals[category]), sum(totals[category].values())])
             for code in by_category[category]:
                 if code != category:
-                    rows.append(["\u2003" + code, *(counts[code].get(item, 0) for item in labels),
-                                 sum(counts[code].values())])
+                    rows.append(["\u2003" + code, *cells(counts[code]), sum(counts[code].values())])
         table = dc.add_table(doc, ["Code", *labels, "Total"], rows, font_size=9,
                              widths=dc.first_wide(len(labels) + 2, first=0.5),
-                             caption=f"{who}: coded segments per code and wave (categories in bold "
-                                     "include their codes).")
+                             caption=f"{who}: coded passages per code and wave (overlapping codings "
+                                     "of one code count once; categories in bold count their codes' "
+                                     "passages, once where they overlap; \u2013: did not take part).")
         for r, row in enumerate(rows, start=1):
             if not row[0].startswith("\u2003"):
                 for cell in table.rows[r].cells:
@@ -199,14 +212,16 @@ def write_person(doc, ctx: Context, person: dict, *, first: bool) -> None:
     if not segments or not ctx.quotes:
         dc.note(doc, "No quotes.")
         return
+    merged = with_quotes(passages(segments, ctx.texts, by_code=False), ctx.texts)
     for wave in ctx.waves:
-        rows = [r for r in segments if r["wave"] == wave["label"]]
+        rows = [r for r in merged if r["wave"] == wave["label"]]
         if not rows:
             continue
-        dc.heading(doc, f"{wave['label']}: {dc.wave_text(wave)}", 3)
-        chosen = pick_quotes(rows, ctx.quotes, spread=lambda r: (ctx.category.get(r["code"], r["code"]),))
+        dc.heading(doc, f"{wave['label']}: {dc.wave_text(wave, person['role'])}", 3)
+        chosen = pick_quotes(rows, ctx.quotes,
+                             spread=lambda r: (ctx.category.get(r["codes"][0], r["codes"][0]),))
         for row in chosen:
-            dc.add_quote(doc, row["text"], f"{row['attribution']} \u00b7 {row['code']}")
+            dc.add_quote(doc, row["quote"], quote_source(row))
 
 
 def _linked(memo: dict, pid: str) -> bool:

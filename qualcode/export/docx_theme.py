@@ -1,21 +1,40 @@
 """The theme summary as a Word document: a title page, the contents, then per theme
-its definition and criteria, the analyst's memos, prevalence by wave and role,
-sub-codes with counts and exemplar quotes with attributions."""
+its definition and criteria, the analysts' memos, prevalence by wave and role,
+sub-codes, change over time and exemplar quotes with attributions."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from . import docx_common as dc
-from .themes import ThemeSummary, filters_text, prevalence_rows, subcode_rows
+from .themes import (
+    ThemeSummary,
+    change_rows,
+    change_text,
+    count_rule,
+    filters_text,
+    memo_note,
+    prevalence_rows,
+    quote_source,
+    subcode_rows,
+)
 
 QUOTE_NOTE = (
-    "Quotes are verbatim coded segments. Each is attributed as role, participant id "
-    "(pseudonym), time point, transcript and speaker turn, e.g. \u201cClient C07 (Sharon), "
-    "Six months, C07_W2, turn 12\u201d; participants are named only by study id and "
-    "pseudonym. Quotes are chosen to spread across participants and waves; segments the "
+    "Quotes are coded passages, widened to whole sentences; a passage longer than about "
+    "600 characters is cut after a whole sentence and marked with an ellipsis (\u2026). "
+    "Overlapping codings (by several coders, or with several codes) are one passage and "
+    "are quoted once. Each quote is attributed as role, participant id (pseudonym), time "
+    "point, transcript and speaker turn, then the codes it was coded with, e.g. "
+    "\u201cClient C07 (Sharon), Six months, C07_W2, turn 12 \u00b7 Trust and rapport\u201d; "
+    "participants are named only by study id and pseudonym, and the time point is the one "
+    "of their role (a manager's first wave is the service's start-up). Quotes are chosen "
+    "to spread across roles, participants and waves, shorter passages first; passages the "
     "analyst marked as exemplars are always included first."
 )
+
+
+def anchor(n: int) -> str:
+    return f"theme_{n}"
 
 
 def write_theme_summary(summary: ThemeSummary, path: Path) -> Path:
@@ -29,27 +48,31 @@ def write_theme_summary(summary: ThemeSummary, path: Path) -> Path:
                             else w["label"] for w in summary.waves)),
         ("Themes", str(len(summary.themes))),
         ("Selection", filters_text(summary)),
+        ("Counts", count_rule(summary)[:1].upper() + count_rule(summary)[1:] + "."),
     ]
     dc.title_page(doc, "Theme summary", summary.title, facts, summary.summary)
     dc.page_break(doc)
-    dc.add_toc(doc)
-    dc.heading(doc, "Themes in this document", 2)
-    for theme in summary.themes:
-        dc.par(doc, f"{theme.name} \u2013 {dc.plural(theme.codings, 'coded segment')}, "
-                    f"{dc.plural(theme.participants, 'participant')}", "List Number")
+    entries = [(f"{n}. {theme.name} \u2013 {dc.plural(theme.count, 'coded passage')}, "
+                f"{dc.plural(theme.participants, 'participant')}", anchor(n))
+               for n, theme in enumerate(summary.themes, start=1)]
+    entries.append(("About the quotes", "about_quotes"))
+    dc.add_contents(doc, entries)
     numbers = dc.Numbering()
-    for theme in summary.themes:
-        write_theme(doc, summary, theme, numbers)
+    for n, theme in enumerate(summary.themes, start=1):
+        write_theme(doc, summary, theme, numbers, anchor(n))
     heading = dc.heading(doc, "About the quotes", 1)
     heading.paragraph_format.page_break_before = True
+    dc.bookmark(heading, "about_quotes")
     doc.add_paragraph(QUOTE_NOTE)
     return dc.save(doc, path)
 
 
-def write_theme(doc, summary: ThemeSummary, theme, numbers: dc.Numbering) -> None:
+def write_theme(doc, summary: ThemeSummary, theme, numbers: dc.Numbering, mark: str) -> None:
     heading = dc.heading(doc, theme.name, 1)
     heading.paragraph_format.page_break_before = True
-    dc.note(doc, f"{dc.plural(theme.codings, 'coded segment')} from {dc.plural(theme.participants, 'participant')}"
+    dc.bookmark(heading, mark)
+    dc.note(doc, f"{dc.plural(theme.count, 'coded passage')} from "
+                 f"{dc.plural(theme.participants, 'participant')}"
                  f"{'; stage: ' + theme.code['stage'] if theme.code.get('stage') else ''}.")
     dc.heading(doc, "Definition", 2)
     if theme.definition:
@@ -62,26 +85,46 @@ def write_theme(doc, summary: ThemeSummary, theme, numbers: dc.Numbering) -> Non
         dc.heading(doc, "Analytic memos", 2)
         for memo in theme.memos:
             p = doc.add_paragraph()
-            p.paragraph_format.keep_with_next = True
+            p.paragraph_format.keep_with_next = not memo["see"]
             p.add_run(memo["title"]).bold = True
-            p.add_run(f"  ({memo['type']} memo{', ' + memo['author'] if memo.get('author') else ''}"
-                      f", {memo['updated'][:10]})").italic = True
+            p.add_run(f"  ({memo_note(memo)})").italic = True
+            if memo["see"]:
+                dc.note(doc, f"Printed in full under {memo['see']}.")
+                continue
             for block in dc.paragraphs_of(memo["body"]):
                 doc.add_paragraph(block)
     dc.heading(doc, "Prevalence by wave and role", 2)
     header, rows = prevalence_rows(summary, theme)
     dc.add_table(doc, header, rows, first_column_bold=True, font_size=9.5,
                  widths=dc.first_wide(len(header), first=0.24), caption=numbers.table(
-        f"{theme.name}: participants with at least one coded segment / participants who "
-        "took part at that wave (number of coded segments in brackets)."))
+        f"{theme.name}: participants with at least one coded passage / participants who "
+        f"took part at that wave (passages in brackets). Counts are {count_rule(summary)}."))
     if theme.subcodes:
         dc.heading(doc, "Sub-codes", 2)
         header, rows = subcode_rows(summary, theme)
         dc.add_table(doc, header, rows, font_size=9.5, widths=dc.first_wide(len(header), first=0.45),
                      caption=numbers.table(
-            f"{theme.name}: coded segments per sub-code and wave."))
+            f"{theme.name}: coded passages per sub-code and wave (overlapping codings of one "
+            "sub-code count once; a passage coded with two sub-codes counts for each)."))
+    if theme.change:
+        dc.heading(doc, "Change over time", 2)
+        doc.add_paragraph(change_text(summary, theme))
+        header, rows = change_rows(summary, theme)
+        dc.add_table(doc, header, rows, first_column_bold=True, font_size=9.5,
+                     widths=dc.first_wide(len(header), first=0.24), caption=numbers.table(
+            f"{theme.name}: change over time, participants with the theme / participants "
+            "who took part at each wave, and the label of those shares (rules: emerges, "
+            "increases, surges, decreases, ceases, constant; idiosyncratic when at most two "
+            "people have it)."))
+        paired = theme.change.get("paired")
+        if paired:
+            first = paired["quotes"][0]
+            who = dc.person_label(first["participant"], first.get("pseudonym"))
+            dc.par(doc, f"One participant across the waves: {who}", "Heading 3")
+            for row in paired["quotes"]:
+                dc.add_quote(doc, row["quote"], quote_source(row))
     dc.heading(doc, "Exemplar quotes", 2)
     if not theme.quotes:
-        dc.note(doc, "No coded segments for this theme in the selection.")
+        dc.note(doc, "No coded passages for this theme in the selection.")
     for row in theme.quotes:
-        dc.add_quote(doc, row["text"], row["attribution"])
+        dc.add_quote(doc, row["quote"], quote_source(row))

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import csv
 import io
+from operator import itemgetter
 
+from ..analysis.passages import merge
 from .docx_common import attribution, paragraphs_of, plural, role_label, wave_text
 from .docx_theme import QUOTE_NOTE
-from .themes import ThemeSummary, filters_text, prevalence_rows, subcode_rows
+from .themes import (
+    ThemeSummary,
+    change_rows,
+    change_text,
+    count_rule,
+    filters_text,
+    memo_note,
+    prevalence_rows,
+    quote_source,
+    subcode_rows,
+)
 
-SEGMENT_COLUMNS = ("coding_id", "code", "transcript", "turn", "participant", "pseudonym", "role",
-                   "site", "wave", "time_point", "coder", "exemplar", "start", "end", "text",
+SEGMENT_COLUMNS = ("coding_id", "passage", "code", "transcript", "turn", "participant", "pseudonym",
+                   "role", "site", "wave", "time_point", "coder", "exemplar", "start", "end", "text",
                    "memo", "attribution")
-QUOTE_COLUMNS = ("theme", "quote", "code", "participant", "pseudonym", "role", "site", "wave",
-                 "time_point", "transcript", "turn", "coder", "exemplar", "coding_id", "text",
-                 "attribution")
+QUOTE_COLUMNS = ("theme", "quote", "codes", "participant", "pseudonym", "role", "site", "wave",
+                 "time_point", "transcript", "turn", "coders", "exemplar", "coding_ids", "start",
+                 "end", "text", "attribution")
 
 
 def _md_escape_cell(value) -> str:
@@ -38,7 +50,8 @@ def theme_summary_markdown(summary: ThemeSummary) -> str:
            f"- Coders: {', '.join(summary.coders) or 'none'}",
            "- Waves: " + "; ".join(f"{w['label']} ({w['description']})" if w.get("description")
                                     else w["label"] for w in summary.waves),
-           f"- Themes: {len(summary.themes)}"]
+           f"- Themes: {len(summary.themes)}",
+           f"- Counts: {count_rule(summary)}"]
     if filters_text(summary):
         out.append(f"- Selection: {filters_text(summary)}")
     out.append("")
@@ -48,12 +61,12 @@ def theme_summary_markdown(summary: ThemeSummary) -> str:
             out += [block, ""]
     out += ["## Contents", ""]
     for n, theme in enumerate(summary.themes, start=1):
-        out.append(f"{n}. {theme.name} ({plural(theme.codings, 'coded segment')}, "
+        out.append(f"{n}. {theme.name} ({plural(theme.count, 'coded passage')}, "
                    f"{plural(theme.participants, 'participant')})")
     out.append("")
     for theme in summary.themes:
         out += [f"## {theme.name}", "",
-                f"*{plural(theme.codings, 'coded segment')} from {plural(theme.participants, 'participant')}.*", "",
+                f"*{plural(theme.count, 'coded passage')} from {plural(theme.participants, 'participant')}.*", "",
                 "### Definition", "", " ".join((theme.definition or "No definition yet.").split()), ""]
         if theme.inclusion:
             out += [f"**Include:** {' '.join(theme.inclusion.split())}", ""]
@@ -62,26 +75,38 @@ def theme_summary_markdown(summary: ThemeSummary) -> str:
         if theme.memos:
             out += ["### Analytic memos", ""]
             for memo in theme.memos:
-                out += [f"**{memo['title']}** *({memo['type']} memo"
-                        f"{', ' + memo['author'] if memo.get('author') else ''})*", ""]
+                out += [f"**{memo['title']}** *({memo_note(memo)})*", ""]
+                if memo["see"]:
+                    out += [f"*Printed in full under {memo['see']}.*", ""]
+                    continue
                 for block in paragraphs_of(memo["body"]):
                     out += [block, ""]
         out += ["### Prevalence by wave and role", ""]
         header, rows = prevalence_rows(summary, theme)
         out += md_table(header, rows)
-        out += ["", "*Participants with at least one coded segment / participants who took part "
-                "at that wave (number of coded segments in brackets).*", ""]
+        out += ["", "*Participants with at least one coded passage / participants who took part "
+                f"at that wave (passages in brackets). Counts are {count_rule(summary)}.*", ""]
         if theme.subcodes:
             out += ["### Sub-codes", ""]
             header, rows = subcode_rows(summary, theme)
             out += md_table(header, [[r[0].replace("\u2003", "\u00a0\u00a0"), *r[1:]] for r in rows])
             out.append("")
+        if theme.change:
+            out += ["### Change over time", "", change_text(summary, theme), ""]
+            out += md_table(*change_rows(summary, theme))
+            out.append("")
+            paired = theme.change.get("paired")
+            if paired:
+                out += [f"#### One participant across the waves: {paired['participant']}", ""]
+                for row in paired["quotes"]:
+                    out += md_quote(row["quote"])
+                    out += [">", f"> \u2014 {quote_source(row)}", ""]
         out += ["### Exemplar quotes", ""]
         if not theme.quotes:
-            out += ["*No coded segments for this theme in the selection.*", ""]
+            out += ["*No coded passages for this theme in the selection.*", ""]
         for row in theme.quotes:
-            out += md_quote(row["text"])
-            out += [">", f"> \u2014 {row['attribution']}", ""]
+            out += md_quote(row["quote"])
+            out += [">", f"> \u2014 {quote_source(row)}", ""]
     out += ["## About the quotes", "", QUOTE_NOTE, ""]
     return "\n".join(out)
 
@@ -102,8 +127,10 @@ def theme_summary_csv(summary: ThemeSummary) -> str:
     rows = []
     for theme in summary.themes:
         for n, row in enumerate(theme.quotes, start=1):
-            rows.append({**row, "theme": theme.name, "quote": n, "coding_id": row["id"],
-                         "time_point": wave_text(waves.get(row["wave"])),
+            rows.append({**row, "theme": theme.name, "quote": n, "text": row["quote"],
+                         "codes": "; ".join(row["codes"]), "coders": "; ".join(row["coders"]),
+                         "coding_ids": " ".join(map(str, row["coding_ids"])),
+                         "time_point": wave_text(waves.get(row["wave"]), row.get("role")),
                          "exemplar": int(bool(row["exemplar"]))})
     return _csv(QUOTE_COLUMNS, rows)
 
@@ -111,7 +138,9 @@ def theme_summary_csv(summary: ThemeSummary) -> str:
 def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave=None,
                      coder=None) -> list[dict]:
     """Coded segments of the chosen codes (default: all), each coding once, in wave,
-    transcript and text order, with an attribution."""
+    transcript and text order, with an attribution, the time point of the speaker's
+    role and ``passage``: the number of the coded passage it belongs to (codings of one
+    code that overlap share one; :mod:`qualcode.analysis.passages`)."""
     from .themes import check_filters
 
     check_filters(project, wave, coder)
@@ -134,12 +163,19 @@ def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave
                 continue
             seen.add(row["id"])
             row["coding_id"] = row["id"]
-            row["time_point"] = wave_text(waves.get(row["wave"]))
+            row["time_point"] = wave_text(waves.get(row["wave"]), row.get("role"))
             row["attribution"] = attribution(row, waves)
             row["exemplar"] = int(bool(row["exemplar"]))
             rows.append(row)
     rows.sort(key=lambda r: (r["wave_order"] if r["wave_order"] is not None else 10**6,
                              r["transcript"], r["start"], r["end"], r["code"], r["coder"]))
+    number = {}
+    for n, members in enumerate(merge(rows, key=itemgetter("transcript", "code")), start=1):
+        for member in members:
+            number[member["id"]] = n
+    order = {}
+    for row in rows:  # numbered in the order the rows come
+        row["passage"] = order.setdefault(number[row["id"]], len(order) + 1)
     return rows
 
 
@@ -148,19 +184,26 @@ def segments_csv(rows: list[dict]) -> str:
 
 
 def segments_markdown(project, rows: list[dict]) -> str:
-    out = [f"# Coded segments: {project.title}", "", f"{len(rows)} coded segments.", ""]
+    """The coded passages under each code, each once with the coders who coded it."""
+    from .quotes import Texts, passages
+
+    merged = passages(rows, Texts(project), by_code=True)
+    out = [f"# Coded segments: {project.title}", "",
+           f"{plural(len(merged), 'coded passage')} ({plural(len(rows), 'coding')}; "
+           "overlapping codings of one code are one passage).", ""]
     by_code: dict[str, list[dict]] = {}
-    for row in rows:
+    for row in merged:
         by_code.setdefault(row["code"], []).append(row)
     order = {name: i for i, name in enumerate(project.code_names())}
     for code in sorted(by_code, key=lambda c: order.get(c, 10**6)):
         out += [f"## {code}", ""]
         for row in by_code[code]:
             out += md_quote(row["text"])
-            extra = f" (coder {row['coder']}{', exemplar' if row['exemplar'] else ''})"
+            extra = (f" (coded by {', '.join(row['coders'])}"
+                     f"{', exemplar' if row['exemplar'] else ''})")
             out += [">", f"> \u2014 {row['attribution']}{extra}", ""]
-            if row.get("memo"):
-                out += [f"*Memo:* {' '.join(row['memo'].split())}", ""]
+            for memo in row["memos"]:
+                out += [f"*Memo:* {' '.join(memo.split())}", ""]
     return "\n".join(out)
 
 

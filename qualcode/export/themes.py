@@ -1,19 +1,29 @@
 """The content of a theme summary, independent of the file format: which themes,
-their definitions and memos, prevalence by wave and role, sub-codes with counts and
-exemplar quotes spread across participants and waves.
+their definitions and memos, prevalence by wave and role, sub-codes with counts,
+change over time and exemplar quotes spread across participants and waves.
 
-Quote selection (deterministic)
-    The theme's coded segments (the theme code and its sub-codes) are de-duplicated:
-    a segment overlapping one already kept in the same transcript (the same passage
-    coded by two coders, or with two sub-codes) is dropped, the exemplar-marked one
-    winning. Exemplar-marked segments are taken first (up to N, in wave, participant,
-    transcript order). The remaining places are filled round-robin over the
-    (role, participant, wave) groups: each pick takes, from the group whose role, then
-    participant, then wave have been quoted least so far (ties: fewest picks from the
-    group, then the group with most segments, i.e. the participant who spoke most about
-    the theme at that wave, then earlier wave and participant id), its best remaining
-    segment (one of 60-700 characters before a shorter or longer one, then text order).
-    The chosen quotes are shown in wave, participant and text order.
+Counting
+    Everything is counted in coded passages (:mod:`qualcode.analysis.passages`): a
+    theme's passages are its codings and its sub-codes' codings merged where they
+    overlap, so a sentence coded by two coders, or with two sub-codes, is one passage
+    of the theme; the sub-code table counts each sub-code's own passages.
+
+Memos
+    Every memo linked to the theme code or one of its sub-codes, of any type (theme,
+    theoretical, code, comparison, participant...). A memo linked to several themes is
+    printed in full under the first and cross-referenced under the others.
+
+Quotes (see :mod:`qualcode.export.quotes`)
+    Passages widened to whole sentences and capped in length, each naming the
+    sub-codes it was coded with; exemplar-marked passages first, the others spread
+    round-robin over (role, participant, wave), shorter ones preferred.
+
+Change over time
+    For the theme as a whole, the share of the participants who took part at each wave
+    who have a passage of it, labelled with the sample rules of
+    :mod:`qualcode.analysis.change`, for the sample and for each role; and one
+    participant's quotes paired across the waves (the participant quoted at most waves,
+    then with most passages).
 """
 
 from __future__ import annotations
@@ -21,13 +31,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..analysis.change import IDIOSYNCRATIC_MAX, MIN_SHARE_DIFF, classify
 from ..errors import QualcodeError
 from .docx_common import attribution, coder_names, project_summary, today, wave_text
+from .quotes import Texts, passages, pick_quotes, with_quotes
 
 ORDERS = ("codebook", "frequency")
-MEMO_TYPES = ("theme", "theoretical", "code")
-GOOD_LENGTH = (60, 700)
-NO_WAVE = 10**6
+MEMO_ORDER = ("theme", "theoretical", "comparison", "code", "participant", "transcript",
+              "segment", "project")
+
+__all__ = ["ORDERS", "Theme", "ThemeSummary", "build_summary", "pick_quotes"]
 
 
 @dataclass
@@ -37,19 +50,21 @@ class Theme:
     definition: str | None
     inclusion: str | None
     exclusion: str | None
-    memos: list[dict]
-    segments: list[dict]                      # every coded segment in the selection
+    memos: list[dict]                         # each with "see": where printed, or None
+    passages: list[dict]                      # the theme's passages (all its codes merged)
     prevalence: dict                          # see prevalence()
     subcodes: list[dict]                      # name, depth, by_wave {label: n}, total
-    quotes: list[dict]                        # chosen segments with "attribution"
+    quotes: list[dict]                        # chosen passages with "quote", "attribution"
+    change: dict = field(default_factory=dict)  # see theme_change()
 
     @property
-    def codings(self) -> int:
-        return len(self.segments)
+    def count(self) -> int:
+        """Coded passages of the theme."""
+        return len(self.passages)
 
     @property
     def participants(self) -> int:
-        return len({s["participant"] for s in self.segments if s["participant"]})
+        return len({s["participant"] for s in self.passages if s["participant"]})
 
 
 @dataclass
@@ -143,7 +158,7 @@ def observed_people(project) -> dict[str, set[str]]:
     return result
 
 
-def prevalence(segments: list[dict], people: dict[str, dict], observed: dict[str, set[str]],
+def prevalence(rows: list[dict], people: dict[str, dict], observed: dict[str, set[str]],
                waves: list[dict], roles: list[str]) -> dict:
     """{role or "All": {wave label or "All": (with_theme, observed, codings)}}."""
     table: dict = {}
@@ -154,80 +169,74 @@ def prevalence(segments: list[dict], people: dict[str, dict], observed: dict[str
         for wave in waves:
             label = wave["label"]
             obs = members & observed.get(label, set())
-            rows = [s for s in segments if s["wave"] == label and s["participant"] in members]
-            with_theme = {s["participant"] for s in rows}
-            row[label] = (len(with_theme), len(obs), len(rows))
+            mine = [s for s in rows if s["wave"] == label and s["participant"] in members]
+            with_theme = {s["participant"] for s in mine}
+            row[label] = (len(with_theme), len(obs), len(mine))
             every_with |= with_theme
             every_obs |= obs
-            every_n += len(rows)
+            every_n += len(mine)
         row["All"] = (len(every_with), len(every_obs), every_n)
         table[role] = row
     return table
 
 
-def _wave_key(r: dict) -> int:
-    return r["wave_order"] if r.get("wave_order") is not None else NO_WAVE
-
-
-def _text_key(r: dict) -> tuple:
-    return (_wave_key(r), r["participant"] or "\uffff", r["transcript"], r["start"], r["id"])
-
-
-def _role_person_wave(r: dict) -> tuple:
-    return (r.get("role") or "", r["participant"] or "\uffff", _wave_key(r))
-
-
-def pick_quotes(rows: list[dict], n: int, spread=_role_person_wave) -> list[dict]:
-    """Choose ``n`` segments spread over the dimensions ``spread(row)`` returns, most
-    important first (default: role, participant, wave; see the module docstring).
-    Pure and deterministic."""
-    # An interviewer's words are never quoted as a participant's, unless the analyst
-    # marked the segment as an exemplar on purpose.
-    rows = [r for r in rows if r["exemplar"] or not r.get("interviewer")]
-    if n <= 0 or not rows:
-        return []
-    kept: dict[str, list[dict]] = defaultdict(list)
-    unique: list[dict] = []
-    for r in sorted(rows, key=lambda r: (not r["exemplar"], *_text_key(r))):
-        if any(r["start"] < k["end"] and k["start"] < r["end"] for k in kept[r["transcript"]]):
-            continue
-        kept[r["transcript"]].append(r)
-        unique.append(r)
-    chosen = sorted((r for r in unique if r["exemplar"]), key=_text_key)[:n]
-    seen: list[Counter] = [Counter() for _ in spread(rows[0])]
-    for r in chosen:
-        for counter, value in zip(seen, spread(r)):
-            counter[value] += 1
-    groups: dict[tuple, list[dict]] = defaultdict(list)
-    lo, hi = GOOD_LENGTH
-    for r in unique:
-        if not r["exemplar"]:
-            groups[spread(r)].append(r)
-    for members in groups.values():
-        members.sort(key=lambda r: (not lo <= len(r["text"].strip()) <= hi, _wave_key(r),
-                                    r["transcript"], r["start"]))
-    taken: Counter = Counter()
-    while len(chosen) < n:
-        open_groups = [g for g, members in groups.items() if taken[g] < len(members)]
-        if not open_groups:
-            break
-        group = min(open_groups, key=lambda g: (
-            tuple(counter[v] for counter, v in zip(seen, g)), taken[g], -len(groups[g]),
-            tuple(reversed(g))))
-        row = groups[group][taken[group]]
-        taken[group] += 1
-        chosen.append(row)
-        for counter, value in zip(seen, group):
-            counter[value] += 1
-    return sorted(chosen, key=_text_key)
-
-
 def theme_memos(all_memos: list[dict], names: set[str]) -> list[dict]:
-    """Theme, theoretical and code memos linked to the theme code or its sub-codes:
-    theme memos first, then theoretical, then code memos."""
-    found = [m for m in all_memos if m["type"] in MEMO_TYPES and any(
+    """Memos of any type linked to the theme code or one of its sub-codes: theme memos
+    first, then theoretical, comparison, code, participant... memos."""
+    found = [m for m in all_memos if any(
         item["kind"] == "code" and item["target"] in names for item in m["links"])]
-    return sorted(found, key=lambda m: (MEMO_TYPES.index(m["type"]), m["id"]))
+    return sorted(found, key=lambda m: (MEMO_ORDER.index(m["type"]) if m["type"] in MEMO_ORDER
+                                        else len(MEMO_ORDER), m["id"]))
+
+
+def share_label(values: list[tuple[int, int]], people: int) -> str | None:
+    """The sample rule of :mod:`qualcode.analysis.change` on (with, observed) per wave:
+    idiosyncratic when at most 2 people ever have it, else the label of the shares at
+    the waves where someone took part."""
+    if people == 0:
+        return None
+    if people <= IDIOSYNCRATIC_MAX:
+        return "idiosyncratic"
+    shares = [w / o for w, o in values if o]
+    return classify(shares, min_diff=MIN_SHARE_DIFF) or "missing"
+
+
+def theme_change(rows: list[dict], people: dict[str, dict], observed: dict[str, set[str]],
+                 waves: list[dict], roles: list[str], texts: Texts,
+                 quoted: set[int] = frozenset(), used=frozenset()) -> dict:
+    """Change over time of a theme: the label for the sample and per role, with the
+    (with, observed) counts per wave, and one participant's passages paired across the
+    waves (passages already ``quoted`` (ids) only when that wave has no other)."""
+    result: dict = {"roles": {}}
+    for role in [*roles, "All"]:
+        members = {pid for pid, p in people.items() if role == "All" or (p["role"] or "") == role}
+        values = []
+        holders = {r["participant"] for r in rows if r["participant"] in members}
+        for wave in waves:
+            obs = members & observed.get(wave["label"], set())
+            have = {r["participant"] for r in rows if r["wave"] == wave["label"]} & obs
+            values.append((len(have), len(obs)))
+        entry = {"label": share_label(values, len(holders)), "values": values}
+        if role == "All":
+            result["sample"] = entry
+        else:
+            result["roles"][role] = entry
+    by_person: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        if r["participant"] and r["wave"] and not r.get("interviewer"):
+            by_person[r["participant"]].append(r)
+    candidates = [(len({r["wave"] for r in rs}), len(rs), pid) for pid, rs in by_person.items()]
+    candidates = [c for c in candidates if c[0] >= 2]
+    result["paired"] = None
+    if candidates:
+        _, _, pid = min(candidates, key=lambda c: (-c[0], -c[1], c[2]))
+        paired = []
+        for wave in waves:
+            mine = [r for r in by_person[pid] if r["wave"] == wave["label"]]
+            fresh = [r for r in mine if r["id"] not in quoted]
+            paired += pick_quotes(with_quotes(fresh or mine, texts), 1, used=used)
+        result["paired"] = {"participant": pid, "quotes": paired}
+    return result
 
 
 def build_summary(project, *, themes=None, category: str | None = None, wave: str | None = None,
@@ -247,15 +256,19 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
     roles = sorted({p["role"] or "" for p in people.values()} - {""})
     observed = observed_people(project)
     all_memos = project.memos()
+    texts = Texts(project)
+    used: set[tuple[str, str]] = set()       # quotes already in the document
     result = []
     for code in chosen:
         rows = project.segments(code["name"], include_subcodes=True, wave=wave, coder=coder)
-        for r in rows:
+        merged = passages(rows, texts, by_code=False)
+        for r in merged:
             r["attribution"] = attribution(r, wave_by_label)
+        with_quotes(merged, texts)
         tree = _descendants(children, code["name"])
         names = {code["name"], *(c["name"] for c, _ in tree)}
         per_code: dict[str, Counter] = defaultdict(Counter)
-        for r in rows:
+        for r in passages(rows, texts, by_code=True):
             per_code[r["code"]][r["wave"] or "-"] += 1
         subcodes = [{"name": c["name"], "depth": d, "by_wave": dict(per_code[c["name"]]),
                      "total": sum(per_code[c["name"]].values())} for c, d in tree]
@@ -263,18 +276,24 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
             subcodes.insert(0, {"name": f"{code['name']} (coded at the theme itself)", "depth": 1,
                                 "by_wave": dict(per_code[code["name"]]),
                                 "total": sum(per_code[code["name"]].values())})
+        chosen_quotes = pick_quotes(merged, quotes, used=used)
         result.append(Theme(
             name=code["name"], code=code, definition=code["definition"],
             inclusion=code["inclusion"], exclusion=code["exclusion"],
-            memos=theme_memos(all_memos, names), segments=rows,
-            prevalence=prevalence(rows, people, observed, waves, roles),
-            subcodes=subcodes, quotes=pick_quotes(rows, quotes),
+            memos=theme_memos(all_memos, names), passages=merged,
+            prevalence=prevalence(merged, people, observed, waves, roles),
+            subcodes=subcodes, quotes=chosen_quotes,
+            change=theme_change(merged, people, observed, waves, roles, texts,
+                                {q["id"] for q in chosen_quotes}, used) if len(waves) > 1 else {},
         ))
+        theme = result[-1]
+        for row in theme.quotes + ((theme.change.get("paired") or {}).get("quotes") or []):
+            used.add((row["transcript"], row["quote"]))
     if not themes:
         # Themes picked from the tree: leave out the ones with nothing coded (named
         # themes are kept, with a note, so that the reader sees they are empty).
-        result = [t for t in result if t.segments] or result
-    if require_codings and not any(t.segments for t in result):
+        result = [t for t in result if t.passages] or result
+    if require_codings and not any(t.passages for t in result):
         where = [f"wave {wave}" if wave else "", f"coder {coder}" if coder else ""]
         where_text = " and ".join(w for w in where if w)
         raise QualcodeError(
@@ -282,7 +301,13 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
             + (f" for {where_text}" if where_text else ""))
     if order == "frequency":
         position = {t.name: i for i, t in enumerate(result)}
-        result.sort(key=lambda t: (-t.codings, position[t.name]))
+        result.sort(key=lambda t: (-t.count, position[t.name]))
+    # A memo is printed under the first theme it belongs to; later ones point there.
+    printed: dict[int, str] = {}
+    for theme in result:
+        theme.memos = [dict(m, see=printed.get(m["id"])) for m in theme.memos]
+        for memo in theme.memos:
+            printed.setdefault(memo["id"], theme.name)
     return ThemeSummary(
         title=project.title, date=today(),
         coders=[coder] if coder else coder_names(project),
@@ -292,9 +317,18 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
     )
 
 
+def count_rule(summary: ThemeSummary) -> str:
+    """What the counts count, for captions."""
+    if summary.filters.get("coder"):
+        return (f"passages coded by {summary.filters['coder']} (overlapping codings of one "
+                "theme count once)")
+    return ("coded passages: overlapping codings of a theme, by several coders or with "
+            "several sub-codes, count once")
+
+
 def prevalence_rows(summary: ThemeSummary, theme: Theme) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the prevalence table: "people with the theme / people who
-    took part (codings)" per role and wave."""
+    took part (passages)" per role and wave."""
     header = ["Role", *(f"{w['label']}: {wave_text(w)}" if wave_text(w) != w["label"] else w["label"]
                         for w in summary.waves)]
     if len(summary.waves) > 1:
@@ -336,3 +370,62 @@ def filters_text(summary: ThemeSummary) -> str:
     if summary.filters.get("category"):
         parts.append(f"themes: the sub-codes of {summary.filters['category']}")
     return "; ".join(parts)
+
+
+CHANGE_WORDS = {
+    "emerges": "emerges (absent at the first wave, present at the last)",
+    "increases": "increases",
+    "surges": "surges (peaks at a middle wave)",
+    "decreases": "decreases",
+    "ceases": "ceases (present at the first wave, absent at the last)",
+    "constant": "stays about constant",
+    "idiosyncratic": "is idiosyncratic (at most two participants have it)",
+    "missing": "cannot be followed over time (data at fewer than two waves)",
+    None: "does not occur",
+}
+
+
+def _share(value: tuple[int, int]) -> str:
+    have, observed = value
+    return f"{have}/{observed}" if observed else "\u2013"
+
+
+def change_rows(summary: ThemeSummary, theme: Theme) -> tuple[list[str], list[list[str]]]:
+    """Role | with/observed per wave | label."""
+    from .docx_common import role_label
+
+    header = ["Role", *(w["label"] for w in summary.waves), "Change"]
+    rows = []
+    entries = [(role_label(role), theme.change["roles"][role]) for role in summary.roles]
+    entries.append(("All participants", theme.change["sample"]))
+    for label, entry in entries:
+        rows.append([label, *(_share(v) for v in entry["values"]), entry["label"] or "\u2013"])
+    return header, rows
+
+
+def change_text(summary: ThemeSummary, theme: Theme) -> str:
+    """One sentence for the sample, one listing the roles."""
+    from .docx_common import role_label
+
+    sample = theme.change["sample"]
+    text = f"Across the sample the theme {CHANGE_WORDS.get(sample['label'], sample['label'])}."
+    parts = [f"{role_label(role).lower()}s: {entry['label']}"
+             for role, entry in theme.change["roles"].items() if entry["label"]]
+    if parts:
+        text += " By role: " + "; ".join(parts) + "."
+    return text
+
+
+def memo_note(memo: dict) -> str:
+    """"theme memo, anna, 2025-05-02"."""
+    bits = [f"{memo['type']} memo"]
+    if memo.get("author"):
+        bits.append(memo["author"])
+    if memo.get("updated"):
+        bits.append(memo["updated"][:10])
+    return ", ".join(bits)
+
+
+def quote_source(row: dict) -> str:
+    """The attribution and the codes the passage was coded with."""
+    return f"{row['attribution']} \u00b7 {', '.join(row['codes'])}"

@@ -21,13 +21,25 @@ def transcript_people(db: Database) -> list[tuple[str, str | None, str, str]]:
 
 def timed_transcripts(db: Database) -> list[dict]:
     """Transcripts with turn timestamps: name, kind, wave, participant, first start and
-    last end time (seconds) and how many turns carry a time."""
+    last end time (seconds), how many turns carry a time and how many turns there are
+    (a transcript is completely timed when every turn carries one)."""
     rows = db.execute(
         "SELECT t.name, t.kind, w.label, w.ordinal, p.pid, min(tu.start_time), "
-        "max(coalesce(tu.end_time, tu.start_time)), count(tu.start_time) "
+        "max(coalesce(tu.end_time, tu.start_time)), count(tu.start_time), count(*) "
         "FROM transcripts t JOIN turns tu ON tu.transcript_id = t.id "
         "LEFT JOIN waves w ON w.id = t.wave_id LEFT JOIN participants p ON p.id = t.participant_id "
-        "WHERE tu.start_time IS NOT NULL GROUP BY t.id ORDER BY w.ordinal, t.name"
+        "GROUP BY t.id HAVING count(tu.start_time) > 0 ORDER BY w.ordinal, t.name"
     ).fetchall()
-    keys = ("name", "kind", "wave", "wave_order", "participant", "first", "last", "timed_turns")
+    keys = ("name", "kind", "wave", "wave_order", "participant", "first", "last", "timed_turns",
+            "turns")
     return [dict(zip(keys, r)) for r in rows]
+
+
+def codings_per_coder(db: Database, transcript_names) -> dict[str, tuple[int, int]]:
+    """coder -> (codings, transcripts) within the named transcripts."""
+    names = list(transcript_names)
+    marks = ", ".join("?" for _ in names) or "NULL"
+    return {name: (n, t) for name, n, t in db.execute(
+        "SELECT d.name, count(*), count(DISTINCT c.transcript_id) FROM codings c "
+        "JOIN coders d ON d.id = c.coder_id JOIN transcripts t ON t.id = c.transcript_id "
+        f"WHERE t.name IN ({marks}) GROUP BY d.name ORDER BY d.name", names)}

@@ -31,6 +31,11 @@ def quotes_with_attribution(path) -> list[tuple[str, str]]:
     return out
 
 
+# The small project's theme Journeys, by hand (conftest.CODINGS): anna's and ben's
+# Walking codings in p01_w1 overlap ("we went walking together"): one passage. So
+# W1: Referral 1, Walking 1, Change 2 = 4 passages (5 codings); W2: Walking 2, Let
+# down 2 = 4. Workforce: 2 passages at W1.
+
 def test_structure_headings_styles_and_contents(small, tmp_path):
     path = small.export_themes(tmp_path / "themes.docx")
     assert path == tmp_path / "themes.docx"
@@ -41,11 +46,16 @@ def test_structure_headings_styles_and_contents(small, tmp_path):
     assert "Study: Walking study" in text
     assert "Coders: anna, ben" in text
     assert "A small test study of walking with trainers." in text  # the project memo
-    # A real TOC field the user can update, and the plain list of themes.
+    assert "Counts: Coded passages: overlapping codings of a theme" in text
+    # The contents are written out, one entry per theme, each a link to its heading:
+    # they read correctly without Word updating a field.
     xml = docx.Document(str(path)).element.xml
-    assert 'TOC \\o "1-2"' in xml
-    assert styled(path, "List Number") == ["Journeys \u2013 9 coded segments, 2 participants",
-                                           "Workforce \u2013 2 coded segments, 1 participant"]
+    assert "TOC \\o" not in xml
+    assert styled(path, "TOC Heading") == ["Contents"]
+    assert styled(path, "toc 1") == ["1. Journeys \u2013 8 coded passages, 2 participants",
+                                     "2. Workforce \u2013 2 coded passages, 1 participant",
+                                     "About the quotes"]
+    assert 'w:anchor="theme_1"' in xml and 'w:name="theme_1"' in xml
     # Theme content: definition, criteria, memos.
     assert "How people come to the service and what it does for them." in text
     assert "Include: Accounts of first contact and of change." in text
@@ -56,51 +66,77 @@ def test_structure_headings_styles_and_contents(small, tmp_path):
     assert "Unused" not in styled(path, "Heading 1")
 
 
-def test_quotes_are_the_coded_text_with_attributions(small, tmp_path):
+def test_quotes_are_whole_sentences_naming_their_codes(small, tmp_path):
     path = small.export_themes(tmp_path / "themes.docx", quotes=5)
     quotes = quotes_with_attribution(path)
-    journeys = coded_texts(small, "Journeys")
-    workforce = coded_texts(small, "Workforce")
-    assert len(quotes) == 7
+    segments = {**coded_texts(small, "Journeys"), **coded_texts(small, "Workforce")}
+    # 8 + 2 passages; 5 places per theme, and P01's two paired across the waves
+    assert len(quotes) == 5 + 2 + 2
+    assert len(set(quotes)) == len(quotes)             # no passage quoted twice
     for text, source in quotes:
-        row = journeys.get(text) or workforce.get(text)
-        assert row is not None, text
-        # compare with project.codings too: same text at the same offsets
-        coding = next(c for c in small.codings(transcript=row["transcript"]) if c["id"] == row["id"])
-        assert coding["text"] == text
-        pid, pseud = row["participant"], row["pseudonym"]
-        assert source.startswith("\u2014 ")
-        assert f"{pid} ({pseud})" in source and row["transcript"] in source
-        assert source.endswith(f"turn {row['turn']}")
+        # each quote is a whole sentence holding a coded segment
+        inside = [s for s in segments if s in text]
+        assert inside, text
+        assert text[0].isupper() and text.endswith((".", "?", "!")), text
+        row = segments[inside[0]]
+        assert f"{row['participant']} ({row['pseudonym']})" in source and row["transcript"] in source
+        assert f"turn {row['turn']} \u00b7 " in source and source.endswith(row["code"])
+    # The coded clause "there is a box for everything except what matters" is quoted as
+    # its sentence; a trainer's first wave is the start-up, a client's the baseline.
+    assert ("The forms take longer than the walking, honestly, there is a box for everything "
+            "except what matters.",
+            "\u2014 Health trainer P02 (Sammy), Start-up, p02_w1, turn 4 \u00b7 Paperwork") in quotes
     assert ("I felt let down by the service, to be honest, like they forgot about me.",
-            "\u2014 Client P01 (Jan), Six months, p01_w2, turn 4") in quotes
-    assert ("I grew up on the same estate as most of my clients",
-            "\u2014 Health trainer P02 (Sammy), Baseline, p02_w1, turn 2") in quotes
+            "\u2014 Client P01 (Jan), Six months, p01_w2, turn 4 \u00b7 Let down") in quotes
+    # anna's and ben's overlapping Walking codings are one passage, quoted once
+    walking = [q for q, _ in quotes if "walking together" in q]
+    assert walking == ["A trainer came round and we went walking together every Tuesday morning "
+                       "by the canal."]
 
 
-def test_pseudonyms_only_never_speaker_labels(small, tmp_path):
-    for fmt in ("docx", "md", "csv"):
-        path = small.export_themes(tmp_path / f"themes.{fmt}")
-        text = all_text(path) if fmt == "docx" else path.read_text(encoding="utf-8")
-        for real in ("Janet", "Smith", "Sam Jones", "Kim Brown"):
-            assert real not in text, (fmt, real)
+def test_long_passages_are_cut_after_a_sentence_with_an_ellipsis(small):
+    from qualcode.export.quotes import Texts, passages, quote_text
+
+    texts = Texts(small)
+    rows = small.segments("Journeys", include_subcodes=True, transcript="p01_w1")
+    [change] = [p for p in passages(rows, texts, by_code=False)
+                if p["text"].startswith("It changed my life")]
+    whole, cut = quote_text(change, texts, cap=600)
+    assert not cut and whole == "It changed my life really."
+    text = small.transcript("p01_w1")["text"]
+    start = text.index("My doctor")
+    long = dict(change, start=start, end=text.index("younger.") + len("younger."))
+    quote, cut = quote_text(long, texts, cap=90)
+    # 27 + 1 + 53 characters fit under the cap, the third sentence does not: cut after
+    # the second, marked
+    assert cut and quote == ("My doctor told me about it. She said my blood pressure was high and I "
+                             "was scared. \u2026")
+    quote, cut = quote_text(long, texts, cap=20)        # not even one sentence fits
+    assert cut and quote == "My doctor told me \u2026"
 
 
-def test_prevalence_and_subcode_tables_with_captions(small, tmp_path):
+def test_prevalence_subcode_and_change_tables_with_captions(small, tmp_path):
     path = small.export_themes(tmp_path / "themes.docx", themes="Journeys")
     document = docx.Document(str(path))
     assert all(t.style.name == "Table Grid" for t in document.tables)
-    prevalence, subcodes = document.tables[:2]
+    prevalence, subcodes, change = document.tables[:3]
     assert table_rows(prevalence) == [
-        ["Role", "W1: Baseline", "W2: Six months", "All waves"],
-        ["Client", "1/1 (5)", "2/2 (4)", "2/2 (9)"],
+        ["Role", "W1: Start-up", "W2: Six months", "All waves"],
+        ["Client", "1/1 (4)", "2/2 (4)", "2/2 (8)"],
         ["Health trainer", "0/1 (0)", "\u2013", "0/1 (0)"],
-        ["All participants", "1/2 (5)", "2/2 (4)", "2/3 (9)"],
+        ["All participants", "1/2 (4)", "2/2 (4)", "2/3 (8)"],
     ]
     assert table_rows(subcodes) == [
         ["Sub-code", "W1", "W2", "Total"],
-        ["Referral", "1", "0", "1"], ["Walking", "2", "2", "4"],
+        ["Referral", "1", "0", "1"], ["Walking", "1", "2", "3"],
         ["Change", "2", "0", "2"], ["Let down", "0", "2", "2"],
+    ]
+    # Two clients have the theme: too few to call a trend (idiosyncratic).
+    assert table_rows(change) == [
+        ["Role", "W1", "W2", "Change"],
+        ["Client", "1/1", "2/2", "idiosyncratic"],
+        ["Health trainer", "0/1", "\u2013", "\u2013"],
+        ["All participants", "1/2", "2/2", "idiosyncratic"],
     ]
     # Each table is followed by its caption in the Caption style.
     sequence = body_sequence(path)
@@ -109,16 +145,58 @@ def test_prevalence_and_subcode_tables_with_captions(small, tmp_path):
             nxt = sequence[i + 1][1]
             assert nxt.style.name == "Caption" and nxt.text.startswith("Table ")
     captions = styled(path, "Caption")
-    assert captions[0].startswith("Table 1: Journeys: participants with at least one coded segment")
-    assert captions[1] == "Table 2: Journeys: coded segments per sub-code and wave."
+    assert captions[0].startswith("Table 1: Journeys: participants with at least one coded passage")
+    assert "overlapping codings of a theme, by several coders or with several sub-codes, count once" in captions[0]
+    assert captions[1].startswith("Table 2: Journeys: coded passages per sub-code and wave")
+    # the participant seen at both waves, quoted at each
+    heading = styled(path, "Heading 3")
+    assert heading == ["One participant across the waves: P01 (Jan)"]
+    paired = [s for _, s in quotes_with_attribution(path) if "P01" in s]
+    assert {"Baseline", "Six months"} <= {s.split(", ")[1] for s in paired}
 
 
-def test_exemplar_is_forced_in(small, tmp_path):
-    rows = small.segments("Journeys", include_subcodes=True)
-    target = next(r for r in rows if r["text"] == "It changed my life really.")
-    small.set_exemplar(target["id"])
-    path = small.export_themes(tmp_path / "themes.docx", themes="Journeys", quotes=1)
-    assert [q for q, _ in quotes_with_attribution(path)] == ["It changed my life really."]
+def test_theme_change_labels_by_hand():
+    """Four clients, three waves. Observed: W1 all four, W2 P1-P3, W3 all four. With the
+    theme: W1 P1; W2 P1, P2; W3 P1, P2, P3. Shares 1/4, 2/3, 3/4: present at both ends,
+    0.75 >= 1.5 x 0.25 and 0.5 >= 0.10: increases. P1 is seen at all three waves."""
+    from qualcode.export.themes import theme_change
+
+    class NoTexts:
+        def get(self, name):
+            return ("x" * 200, [], [])
+
+    people = {f"P{i}": {"role": "client"} for i in range(1, 5)}
+    observed = {"W1": {"P1", "P2", "P3", "P4"}, "W2": {"P1", "P2", "P3"},
+                "W3": {"P1", "P2", "P3", "P4"}}
+    waves = [{"label": w} for w in ("W1", "W2", "W3")]
+    rows = []
+    for n, (wave, who) in enumerate((("W1", ["P1"]), ("W2", ["P1", "P2"]), ("W3", ["P1", "P2", "P3"]))):
+        for pid in who:
+            rows.append({"id": len(rows), "participant": pid, "wave": wave, "wave_order": n,
+                         "transcript": f"{pid}_{wave}", "start": 0, "end": 80, "text": "x" * 80,
+                         "exemplar": False})
+    result = theme_change(rows, people, observed, waves, ["client"], NoTexts())
+    assert result["sample"] == {"label": "increases", "values": [(1, 4), (2, 3), (3, 4)]}
+    assert result["roles"]["client"]["label"] == "increases"
+    assert result["paired"]["participant"] == "P1"
+    assert [q["wave"] for q in result["paired"]["quotes"]] == ["W1", "W2", "W3"]
+
+
+def test_memos_of_every_type_printed_once_and_cross_referenced(small, tmp_path):
+    small.add_memo("comparison", "Walking and forms across waves",
+                   "The walking stops when the forms start.",
+                   links=["code:Walking", "code:Paperwork"])
+    small.add_memo("participant", "Sammy (P02)", "Grew up on the estate.",
+                   links=["participant:P02", "code:Someone like me"])
+    path = small.export_themes(tmp_path / "themes.docx")
+    text = all_text(path)
+    assert text.count("The walking stops when the forms start.") == 1
+    assert "Printed in full under Journeys." in text
+    assert "Grew up on the estate." in text
+    paras = [p.text for p in paragraphs(path)]
+    workforce = paras[paras.index("Workforce"):]
+    assert any(p.startswith("Walking and forms across waves  (comparison memo") for p in workforce)
+    assert any(p.startswith("Sammy (P02)  (participant memo") for p in workforce)
 
 
 def _row(i, pid, wave, start=0, exemplar=False, length=80):
@@ -149,26 +227,30 @@ def test_pick_quotes_spreads_over_participants_and_waves():
 
 
 def test_choose_category_order_wave_and_coder(small, tmp_path):
+    # Walking: 3 passages, Change 2, Let down 2, Referral 1 (ties keep codebook order)
     path = small.export_themes(tmp_path / "a.docx", category="Journeys", order="frequency")
     assert styled(path, "Heading 1")[:-1] == ["Walking", "Change", "Let down", "Referral"]
     path = small.export_themes(tmp_path / "b.docx", wave="W2")
     assert styled(path, "Heading 1") == ["Journeys", "About the quotes"]
+    assert "Change over time" not in styled(path, "Heading 2")          # one wave: no change
     rows = table_rows(docx.Document(str(path)).tables[0])
     assert rows[0] == ["Role", "W2: Six months"]
     assert all("Six months" in source for _, source in quotes_with_attribution(path))
     path = small.export_themes(tmp_path / "c.docx", themes=["Walking"], coder="ben", quotes=5)
     assert [q for q, _ in quotes_with_attribution(path)] == [
-        "A trainer came round and we went walking together"]
-    assert "Coders: ben" in all_text(path)
+        "A trainer came round and we went walking together every Tuesday morning by the canal."]
+    text = all_text(path)
+    assert "Coders: ben" in text and "passages coded by ben" in text
 
 
 def test_markdown_version(small, tmp_path):
     text = small.export_themes(tmp_path / "t.md").read_text(encoding="utf-8")
     assert text.startswith("# Theme summary: Walking study")
     assert "## Journeys" in text and "## Workforce" in text
-    assert "| Client | 1/1 (5) | 2/2 (4) | 2/2 (9) |" in text
+    assert "| Client | 1/1 (4) | 2/2 (4) | 2/2 (8) |" in text
     assert ("> I felt let down by the service, to be honest, like they forgot about me.\n>\n"
-            "> \u2014 Client P01 (Jan), Six months, p01_w2, turn 4") in text
+            "> \u2014 Client P01 (Jan), Six months, p01_w2, turn 4 \u00b7 Let down") in text
+    assert "### Change over time" in text and "| Client | 1/1 | 2/2 | idiosyncratic |" in text
     assert "**Include:** Accounts of first contact and of change." in text
 
 
@@ -178,9 +260,14 @@ def test_csv_version(small, tmp_path):
     assert len(rows) == 7
     by_id = {c["id"]: c for c in small.codings()}
     for row in rows:
-        assert row["text"] == by_id[int(row["coding_id"])]["text"]
+        ids = [int(i) for i in row["coding_ids"].split()]
+        assert all(by_id[i]["text"] in row["text"] for i in ids)
         assert row["attribution"].startswith(("Client ", "Health trainer "))
     assert {r["theme"] for r in rows} == {"Journeys", "Workforce"}
+    walking = next(r for r in rows if "walking together" in r["text"])
+    assert (walking["coders"], len(walking["coding_ids"].split())) == ("anna; ben", 2)
+    sammy = next(r for r in rows if r["participant"] == "P02")
+    assert sammy["time_point"] == "Start-up"          # a trainer's W1, not the clients' baseline
     # --format wins over nothing; a suffix that disagrees is refused
     with pytest.raises(QualcodeError, match="must end in .md"):
         small.export_themes(tmp_path / "t.csv", format="md")
@@ -246,13 +333,19 @@ def test_example_end_to_end(example, tmp_path):
     categories = [c["name"] for c in example.codebook()]
     assert headings == [*categories, "About the quotes"]
     quotes = quotes_with_attribution(path)
-    assert len(quotes) == 6 * len(categories)
+    exemplar = [q for q in quotes if "across the waves" not in q[0]]
+    assert len(exemplar) >= 6 * len(categories)
     pattern = re.compile(r"^\u2014 (Client|Health trainer|Manager) [CHM]\d\d \([A-Z][a-z]+\), "
-                         r"(Baseline|Six months|Twelve months), \w+, turn \d+$")
-    texts = {c["text"].strip() for c in example.codings()}
+                         r"(Baseline|Six months|Twelve months|Service start-up|Follow-up), \w+, "
+                         r"turn \d+ \u00b7 [A-Z].+$")
+    codings = [c["text"].strip() for c in example.codings()]
     for text, source in quotes:
-        assert text in texts
+        assert any(c in text for c in codings), text          # whole sentences around a coding
+        assert len(text) <= 600 + 2, text
         assert pattern.match(source), source
+        role, when = source[2:].split(" ")[0], source.split(", ")[1]
+        # managers and trainers are cited by the start-up and follow-up
+        assert (role == "Client") == (when in ("Baseline", "Six months", "Twelve months")), source
     # spread: each theme quotes several participants and more than one wave
     document = docx.Document(str(path))
     current, per_theme = None, {}
@@ -262,10 +355,17 @@ def test_example_end_to_end(example, tmp_path):
         elif p.style.name == "Quote":
             per_theme.setdefault(current, []).append(p)
     for _theme, items in per_theme.items():
-        assert len(items) == 6
+        assert len(items) >= 6
     sources = [s for _, s in quotes]
     assert len({re.search(r"[CHM]\d\d", s).group() for s in sources}) >= 15
-    assert {"Baseline", "Six months", "Twelve months"} <= {s.split(", ")[1] for s in sources}
+    assert {"Baseline", "Six months", "Twelve months", "Service start-up", "Follow-up"} <= {
+        s.split(", ")[1] for s in sources}
+    # no passage is quoted twice in the document, and no memo printed twice
+    assert len({q for q, _ in quotes}) == len(quotes)
+    text = all_text(path)
+    for memo in example.memos():
+        if memo["body"]:
+            assert text.count(memo["body"][:80]) <= 1, memo["title"]
 
 
 def test_interviewer_words_are_not_quoted_as_a_participants(small, tmp_path):
