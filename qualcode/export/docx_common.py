@@ -27,6 +27,7 @@ from ..errors import QualcodeError
 from ..output_folder import make_output_folder
 
 TABLE_STYLE = "Table Grid"
+KEEP_TOGETHER = 25  # rows: a shorter table is kept on one page with its caption
 HEADER_FILL = "D9E2F3"
 MUTED = RGBColor(0x59, 0x59, 0x59)
 
@@ -341,8 +342,10 @@ def runs_xml(text: str, *, bold: bool = False, italic: bool = False) -> str:
 
 
 def paragraph_xml(text: str, style_id_: str | None = None, *, bold: bool = False,
-                  namespaces: bool = True) -> str:
-    ppr = f'<w:pPr><w:pStyle w:val="{style_id_}"/></w:pPr>' if style_id_ else ""
+                  namespaces: bool = True, keep_next: bool = False) -> str:
+    style = f'<w:pStyle w:val="{style_id_}"/>' if style_id_ else ""
+    keep = "<w:keepNext/>" if keep_next else ""
+    ppr = f"<w:pPr>{style}{keep}</w:pPr>" if style or keep else ""
     ns = f" {nsdecls('w')}" if namespaces else ""
     return f"<w:p{ns}>{ppr}{runs_xml(text, bold=bold)}</w:p>"
 
@@ -360,10 +363,12 @@ def add_table(doc, header: Sequence[str], rows: Iterable[Sequence], *, caption: 
     given, a caption in the ``Caption`` style after it (Word's default place). Cell
     text is in the "Table Text" style ("Table Text Small" when ``font_size`` <= 8.5).
     The table's XML is written in one piece (python-docx builds it element by element,
-    which is slow for big tables); the result is an ordinary python-docx Table."""
+    which is slow for big tables); the result is an ordinary python-docx Table. A table
+    of up to :data:`KEEP_TOGETHER` rows is kept on one page with its caption."""
     from docx.table import Table
 
     rows = [list(r) for r in rows]
+    keep = bool(caption) and len(rows) < KEEP_TOGETHER
     n = len(header)
     sid = style_id(doc, TABLE_TEXT_SMALL if font_size and font_size <= 8.5 else TABLE_TEXT)
     twips = [round(w * 567) for w in widths] if widths else [int(9000 / max(1, n))] * n
@@ -377,14 +382,16 @@ def add_table(doc, header: Sequence[str], rows: Iterable[Sequence], *, caption: 
     parts.append("</w:tblGrid>")
     shade_xml = f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>'
     for r, values in enumerate([list(header), *rows]):
-        parts.append("<w:tr>" + ('<w:trPr><w:tblHeader w:val="true"/></w:trPr>' if r == 0 else ""))
+        parts.append("<w:tr><w:trPr><w:cantSplit/>"
+                     + ('<w:tblHeader w:val="true"/>' if r == 0 else "") + "</w:trPr>")
         values = (values + [""] * n)[:n]
         for i, value in enumerate(values):
             text = "" if value is None else str(value)
             bold = r == 0 or (first_column_bold and i == 0)
             parts.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips[i]}"/>'
                          f"{shade_xml if r == 0 else ''}</w:tcPr>"
-                         f"{paragraph_xml(text, sid, bold=bold, namespaces=False)}</w:tc>")
+                         f"{paragraph_xml(text, sid, bold=bold, namespaces=False, keep_next=keep)}"
+                         "</w:tc>")
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     element = parse_xml("".join(parts))

@@ -84,8 +84,8 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
     curves = saturation(project.db, order="coding", by_role=True)["roles"]
     sat = "; ".join(
         f"{dc.role_label(role) if role != '(no role)' else 'No role'}: {c['distinct_codes']} codes "
-        f"first used over {plural_t(c['transcripts'])}, the last {c['k']} coded adding "
-        f"{c['new_in_last_k']}" for role, c in curves.items() if c["transcripts"])
+        f"first used over {plural_t(c['transcripts'])}, {last_k(c)}"
+        for role, c in curves.items() if c["transcripts"])
     report = change_report(cube)
     minor = [s["code"] for s in report["sample"] if s["label"] == "idiosyncratic"]
     tree = project.codebook()
@@ -97,8 +97,9 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
     notes = sum(1 for t in transcripts if t["kind"] == "notes")
     return {
         "sample_size": f"{len(people)} participants: {roles_text}.",
-        "non_participation": (f"{lost['missed']} missed interviews and {lost['withdrawn']} "
-                              "withdrawals recorded in the attendance (see Waves and attendance)."
+        "non_participation": (f"{dc.plural(lost['missed'], 'missed interview')} and "
+                              f"{dc.plural(lost['withdrawn'], 'withdrawal')} recorded in the "
+                              "attendance (see Waves and attendance)."
                               if lost else "No missed interview or withdrawal recorded."),
         "sample_description": ("Participants by role and site, and every attribute by role "
                                "with missing values shown (see Participants)."),
@@ -135,6 +136,14 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
 
 def plural_t(n: int) -> str:
     return dc.plural(n, "transcript")
+
+
+def last_k(curve: dict) -> str:
+    """What the last transcripts added, or that there are too few to tell."""
+    if curve["transcripts"] <= curve["k"]:
+        return "too few transcripts to judge"
+    return (f"the last {curve['k']} coded adding {curve['new_in_last_k']} "
+            f"({curve['new_share_last_k'] * 100:.0f}% of the codes used)")
 
 
 def agreement_report(project, coders: list[str]) -> dict | None:
@@ -198,8 +207,12 @@ def waves_section(doc, project, people, grid, numbers) -> None:
         return
     summary = {row["wave"]: row for row in grid["summary"]}
     statuses = {row["participant"]: row["status"] for row in grid["participants"]}
-    header = ["Wave", "Time point", "Dates", "Interviewed", "Focus group", "Missed",
-              "Withdrawn", "Not yet", "Retained"]
+    # "Not yet" only when someone is not yet due: the columns must fit a portrait page.
+    statuses_shown = [s for s in STATUSES
+                      if s != "not_yet" or any(summary.get(w["label"], {}).get(s) for w in waves)]
+    names = {"interviewed": "Interviewed", "focus-group": "Focus group", "missed": "Missed",
+             "withdrawn": "Withdrawn", "not_yet": "Not yet"}
+    header = ["Wave", "Time point", "Dates", *(names[s] for s in statuses_shown), "Retained"]
     rows = []
     for wave in waves:
         row = summary.get(wave["label"], {})
@@ -207,10 +220,13 @@ def waves_section(doc, project, people, grid, numbers) -> None:
         retention = row.get("retention")
         points = time_points_text(wave, sorted({p["role"] for p in people if p["role"]}))
         rows.append([wave["label"], points, dates or "\u2013",
-                     *(row.get(s, 0) for s in STATUSES),
+                     *(row.get(s, 0) for s in statuses_shown),
                      f"{retention * 100:.0f}%" if retention is not None else "\u2013"])
+    widths = {"interviewed": 2.35, "focus-group": 1.45, "missed": 1.5, "withdrawn": 2.3,
+              "not_yet": 1.1}
+    fixed = [1.4, 2.2] + [widths[s] for s in statuses_shown] + [1.9]
     dc.add_table(doc, header, rows, font_size=8, first_column_bold=True,
-                 widths=[1.3, 3.4, 2.0, 1.9, 1.6, 1.4, 1.8, 1.2, 1.4],
+                 widths=[fixed[0], 16.0 - sum(fixed), *fixed[1:]],
                  caption=numbers.table(
                      "Waves and attendance. A participant counts in every way they took part "
                      "(interviewed and in a focus group at one wave counts in both). Retention: "
@@ -289,14 +305,20 @@ def coding_section(doc, project, coders: list[str], figures: dict, numbers) -> N
     agreement_paragraphs(doc, project, coders, figures["agreement"], numbers)
     dc.heading(doc, "Coding tree", 2)
     labels = [w["label"] for w in project.waves()]
+    flat = list(_walk(figures["tree"]))
     rows = [["\u2003" * depth + node["name"], node["stage"],
              *(node["inclusive_by_wave"].get(item, 0) for item in labels), node["total"]]
-            for node, depth in _walk(figures["tree"])]
+            for node, depth in flat]
     if rows:
-        dc.add_table(doc, ["Code", "Stage", *labels, "Total"], rows, font_size=8.5,
-                     widths=[6.5, 2.0] + [7.5 / (len(labels) + 1)] * (len(labels) + 1),
-                     caption=numbers.table("The coding tree with coded passages per wave. "
-                                           + COUNT_RULE))
+        table = dc.add_table(doc, ["Code", "Stage", *labels, "Total"], rows, font_size=8.5,
+                             widths=[6.5, 2.0] + [7.5 / (len(labels) + 1)] * (len(labels) + 1),
+                             caption=numbers.table("The coding tree with coded passages per wave "
+                                                   "(top-level codes in bold). " + COUNT_RULE))
+        for r, (_node, depth) in enumerate(flat, start=1):
+            if depth == 0:
+                for cell in table.rows[r].cells:
+                    for run in cell.paragraphs[0].runs:
+                        run.bold = True
     else:
         dc.note(doc, "The codebook is empty.")
 
@@ -352,8 +374,8 @@ def agreement_paragraphs(doc, project, coders: list[str], report: dict | None, n
                                   if two else []),
                      fmt(r.get("percent_agreement"), 1), fmt(r.get("kappa")), fmt(r.get("alpha"))])
     header = ["Code", *([f"{report['coders'][0]} chars", f"{report['coders'][1]} chars", "Both"]
-                        if two else []), "% agreement", "Kappa", "Alpha"]
-    widths = [5.2, 2.1, 2.1, 1.6, 1.9, 1.5, 1.6] if two else [7.0, 3.0, 3.0, 3.0]
+                        if two else []), "Agree %", "Kappa", "Alpha"]
+    widths = [5.4, 2.1, 2.1, 1.6, 1.7, 1.5, 1.6] if two else [7.0, 3.0, 3.0, 3.0]
     dc.add_table(doc, header, rows, font_size=8.5, widths=widths,
                  caption=numbers.table("Agreement per code in codebook order (character units); "
                                        "a negative kappa means less agreement than chance."))
@@ -377,9 +399,7 @@ def saturation_section(doc, figures: dict, numbers) -> None:
     for role, curve in curves.items():
         who = dc.role_label(role) + "s" if role != "(no role)" else "No role"
         dc.par(doc, f"{who}: {curve['distinct_codes']} codes first used over "
-                    f"{plural_t(curve['transcripts'])}; the last {curve['k']} coded added "
-                    f"{curve['new_in_last_k']} ({curve['new_share_last_k'] * 100:.0f}% of the "
-                    "codes used).", "List Bullet")
+                    f"{plural_t(curve['transcripts'])}; {last_k(curve)}.", "List Bullet")
     doc.add_picture(io.BytesIO(saturation_png(curves)), width=Cm(15.5))
     dc.add_caption(doc, numbers.figure(
         "Saturation by role: cumulative codes first used, per transcript in coding order."))
@@ -401,6 +421,9 @@ def saturation_png(curves: dict) -> bytes:
         ax.step([p["index"] for p in points], [p["cumulative"] for p in points], where="post",
                 color=PALETTE[i % len(PALETTE)], marker="o", markersize=3,
                 label=dc.role_label(role) if role != "(no role)" else "no role")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Transcripts in the order they were coded")
     ax.set_ylabel("Codes first used (cumulative)")
     ax.set_ylim(bottom=0)

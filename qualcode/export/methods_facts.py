@@ -107,9 +107,12 @@ def sample_table(project, cube) -> tuple[list[str], list[list[str]]]:
             if found:
                 cells[key][group] = f"{found['median']} ({found['min']}\u2013{found['max']})"
     order.sort(key=lambda k: (k[0] != "site", k[0], k[1] == MISSING, k[1] == "median (range)", k[1]))
-    rows = [[attribute.replace("_", " "), value,
-             *(cells[(attribute, value)].get(r, "\u2013") for r in roles),
-             cells[(attribute, value)].get("all", "\u2013")] for attribute, value in order]
+    rows, previous = [], None
+    for attribute, value in order:
+        rows.append(["" if attribute == previous else attribute.replace("_", " "), value,
+                     *(cells[(attribute, value)].get(r, "\u2013") for r in roles),
+                     cells[(attribute, value)].get("all", "\u2013")])
+        previous = attribute
     return header, rows
 
 
@@ -123,8 +126,8 @@ def coder_base(project, report: dict) -> list[list]:
         first += table.get("both", 0) + table.get("only_first", 0)
         second += table.get("both", 0) + table.get("only_second", 0)
     chars = dict(zip(report["coders"], (first, second))) if len(report["coders"]) == 2 else {}
-    return [[name, *per_coder.get(name, (0, 0)), chars.get(name, "\u2013")]
-            for name in report["coders"]]
+    return [[name, *per_coder.get(name, (0, 0)),
+             f"{chars[name]:,}" if name in chars else "\u2013"] for name in report["coders"]]
 
 
 def coded_agreement(table: dict) -> float | None:
@@ -134,8 +137,11 @@ def coded_agreement(table: dict) -> float | None:
 
 
 def _people(interviewers: list[dict], field: str) -> str:
-    values = [f"{p['name']}: {p[field]}" for p in interviewers if p.get(field)]
-    return "; ".join(values) if values else NOT_RECORDED
+    values = [f"{p['name']}: {p[field].rstrip('. ')}" for p in interviewers if p.get(field)]
+    if not values:
+        return NOT_RECORDED
+    ends = "." if any(p[field].rstrip().endswith(".") for p in interviewers if p.get(field)) else ""
+    return "; ".join(values) + ends
 
 
 def _fact(facts: dict, key: str, extra: str = "") -> str:

@@ -85,6 +85,7 @@ def quote_text(passage: dict, texts: Texts, cap: int = QUOTE_CAP) -> tuple[str, 
     j = bisect_right(starts, max(start, end - 1)) - 1
     if j >= 0 and ends[j] >= end:
         end = ends[j]
+    start, end = _balanced(text, start, end)
     body = text[start:end].strip()
     if not cap or len(body) <= cap:
         return body, False
@@ -97,6 +98,25 @@ def quote_text(passage: dict, texts: Texts, cap: int = QUOTE_CAP) -> tuple[str, 
         space = head.rfind(" ")
         cut = start + (space if space > cap // 2 else len(head))
     return text[start:cut].rstrip(" ,;:\u2013-") + " " + ELLIPSIS, True
+
+
+_OPEN, _CLOSE = "[(", "])"
+
+
+def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """Keep a transcriber's bracketed note ("[laughs]", "(pause)") whole: a quote that
+    starts inside one begins after it, one that ends inside one ends before it."""
+    head = text[start:end]
+    for o, c in zip(_OPEN, _CLOSE):
+        close, open_ = head.find(c), head.find(o)
+        if close >= 0 and (open_ < 0 or close < open_):
+            start += close + 1
+            head = text[start:end]
+        close, open_ = head.rfind(c), head.rfind(o)
+        if open_ >= 0 and open_ > close:
+            end = start + open_
+            head = text[start:end]
+    return start, end
 
 
 def _wave_key(r: dict) -> int:

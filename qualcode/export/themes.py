@@ -302,12 +302,23 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
     if order == "frequency":
         position = {t.name: i for i, t in enumerate(result)}
         result.sort(key=lambda t: (-t.count, position[t.name]))
-    # A memo is printed under the first theme it belongs to; later ones point there.
+    # A memo is printed in full once: under the theme of the first code it is linked to
+    # (its author's main subject), else the first theme it belongs to; elsewhere it is
+    # pointed to.
+    theme_of_code = {}
+    for theme in result:
+        for name in [theme.name, *(s["name"] for s in theme.subcodes)]:
+            theme_of_code.setdefault(name, theme.name)
     printed: dict[int, str] = {}
     for theme in result:
-        theme.memos = [dict(m, see=printed.get(m["id"])) for m in theme.memos]
         for memo in theme.memos:
-            printed.setdefault(memo["id"], theme.name)
+            if memo["id"] not in printed:
+                first = next((item["target"] for item in memo["links"] if item["kind"] == "code"
+                              and item["target"] in theme_of_code), None)
+                printed[memo["id"]] = theme_of_code.get(first, theme.name)
+    for theme in result:
+        theme.memos = [dict(m, see=None if printed[m["id"]] == theme.name else printed[m["id"]])
+                       for m in theme.memos]
     return ThemeSummary(
         title=project.title, date=today(),
         coders=[coder] if coder else coder_names(project),
