@@ -100,6 +100,25 @@ def _show(report: dict) -> None:
         click.echo(report["note"])
 
 
+def agreement_table(report: dict) -> tuple[list[str], list[list]]:
+    """Per code and over all codes, as numbers (for a CSV or a spreadsheet): the unit
+    counts each coder gave 1 or 0, and the measures."""
+    two = len(report["coders"]) == 2 and report["unit"] != "segment"
+    first, second = report["coders"][0], report["coders"][-1]
+    header = ["code", "units", "agreed"]
+    if two:
+        header += ["both", f"only {first}", f"only {second}", "neither"]
+    header += ["percent_agreement", "kappa", "alpha"]
+    rows = []
+    for name, s in [*((c["code"], c) for c in report["codes"]), ("(all codes)", report["overall"])]:
+        t = s.get("table") or {}
+        rows.append([name, s["units"], s.get("agreed"),
+                     *([t.get("both"), t.get("only_first"), t.get("only_second"), t.get("neither")]
+                       if two else []),
+                     s["percent_agreement"], s["kappa"], s["alpha"]])
+    return header, rows
+
+
 def _short(text: str, width: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -119,16 +138,34 @@ def _short(text: str, width: int = 80) -> str:
 @click.option("--disagreements", "show_disagreements", is_flag=True,
               help="Also list where the coders differ, with the text.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("-o", "--output", metavar="FILE.csv|FILE.xlsx",
+              help="Write the table per code (a .csv), or it and the disagreements (a .xlsx).")
 @project_option
 def agree(project: Project, coders: tuple[str, ...], code: str | None, category: str | None,
           transcripts: tuple[str, ...], unit: str, min_overlap: float,
-          show_disagreements: bool, as_json: bool) -> None:
+          show_disagreements: bool, as_json: bool, output: str | None) -> None:
     """Inter-coder agreement: percent agreement, Cohen's kappa and Krippendorff's alpha,
     per code and over all codes, on the transcripts that at least two coders coded."""
     options = dict(code=code, category=category, transcripts=list(transcripts) or None,
                    unit=unit, min_overlap=min_overlap)
     report = _method(project, "agreement")(list(coders), **options)
     rows = _method(project, "disagreements")(list(coders), **options) if show_disagreements else None
+    if output:
+        from .analysis import _emit_table, _table_file
+
+        sheets = []
+        if rows is not None:
+            sheets.append(("Disagreements", ["transcript", "code", "start", "end", "coded by",
+                                             "not coded by", "text"],
+                           [[r["transcript"], r["code"], r["start"], r["end"], ", ".join(r["coded_by"]),
+                             ", ".join(r["not_coded_by"]), r["text"]] for r in rows]))
+        _emit_table(*agreement_table(report), _table_file(output), output, title="Agreement",
+                    sheets=sheets, about=[
+                        f"Agreement of {', '.join(report['coders'])} by {report['unit']} over "
+                        f"{', '.join(report['transcripts'])}.",
+                        "Percent agreement counts every unit, those neither coder coded too; "
+                        "kappa and alpha correct for chance. Empty: not defined."])
+        return
     if as_json:
         if rows is not None:
             report["disagreements"] = rows

@@ -37,8 +37,17 @@ def _cell(value) -> str:
 
 
 def _emit_table(columns: list[str], rows: list[list], fmt: str, output: str | None,
-                title: str | None = None, data=None) -> None:
-    """Print or write rows as table, csv, md or json."""
+                title: str | None = None, data=None, sheets=None, about=()) -> None:
+    """Print or write rows as table, csv, md, json or xlsx (``sheets``: more tables for
+    the spreadsheet, after this one)."""
+    if fmt == "xlsx":
+        from ..export.xlsx import write_xlsx
+
+        if not output:
+            raise QualcodeError("--format xlsx needs -o FILE.xlsx")
+        write_xlsx(output, [(title or "Table", columns, rows), *(sheets or [])], about=about)
+        click.echo(f"wrote {output}", err=True)
+        return
     if fmt == "json":
         text = json.dumps(data if data is not None else [dict(zip(columns, r)) for r in rows],
                           indent=2, ensure_ascii=False, default=str) + "\n"
@@ -87,8 +96,8 @@ def _emit_table(columns: list[str], rows: list[list], fmt: str, output: str | No
               help="Framework matrix: longest cell text.")
 @click.option("--one-table", is_flag=True,
               help="Framework matrix: one table with rows case x wave instead of a sheet per wave.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "md", "json"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "md", "json", "xlsx"]),
+              default="table", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of printing.")
 @CODED_BY
 @project_option
@@ -111,8 +120,18 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
         rows = sorted(([case["case"], wave, *case["cells"]]
                        for wave, sheet in frame["sheets"].items() for case in sheet),
                       key=lambda r: (r[0], order[r[1]]))
-        if one_table and fmt in ("md", "table"):
-            _emit_table(columns, rows, fmt, output, title=f"framework matrix ({measure})")
+        if one_table and fmt in ("md", "table", "xlsx"):
+            _emit_table(columns, rows, fmt, output, title=f"framework matrix ({measure})",
+                        about=[f"Framework matrix ({measure}): each cell shows every coded passage "
+                               "once; empty: took part, nothing coded; no row: did not take part."])
+            return
+        if fmt == "xlsx":
+            sheets = [(wave, [by, *frame["columns"]], [[c["case"], *c["cells"]] for c in sheet])
+                      for wave, sheet in frame["sheets"].items()]
+            first = sheets.pop(0) if sheets else ("Matrix", [by], [])
+            _emit_table(first[1], first[2], fmt, output, title=first[0], sheets=sheets,
+                        about=[f"Framework matrix ({measure}), one sheet per wave; each cell shows "
+                               "every coded passage once."])
             return
         if fmt == "md":
             parts = []
@@ -144,7 +163,12 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
     columns = [*result.row_keys, *status_col, *result.columns]
     rows = [[*r["labels"], r["status"] if by == "participant" else r["n"], *r["values"]]
             for r in result.rows]
-    _emit_table(columns, rows, fmt, output, title=f"{measure} by {by}", data=result.to_dict())
+    rule = (f"passages coded by {', '.join(coded_by)}" if coded_by else
+            "coded passages: overlapping codings of one code by several coders count once")
+    _emit_table(columns, rows, fmt, output, title=f"{measure} by {by}", data=result.to_dict(),
+                about=[f"Matrix of {measure} by {by}. Counts are {rule}; a category column "
+                       "merges its codes' passages.", "An empty cell: no data at that wave "
+                       "(missed, withdrawn, not yet, not recorded), not zero."])
 
 
 # --- change ---------------------------------------------------------------------------
@@ -351,12 +375,40 @@ def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category
 
 # --- attendance and describe ----------------------------------------------------------
 
+def _table_file(output: str) -> str:
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise QualcodeError(f"{Path(output).name}: -o takes a .csv or .xlsx file")
+    return suffix[1:]
+
+
+def attendance_tables(grid: dict) -> list[tuple[str, list[str], list[list]]]:
+    """The grid (a person's ways of taking part joined by +) and the per-wave counts."""
+    people = [[r["participant"], r["role"], r["site"],
+               *[" + ".join(r["took_part"][w]) or r["status"][w] for w in grid["waves"]]]
+              for r in grid["participants"]]
+    waves = [[s["wave"], s["interviewed"], s["focus-group"], s["both"], s["missed"], s["withdrawn"],
+              s["not_yet"], s["observed"], s["baseline_due"], s["retained"], s["retention"]]
+             for s in grid["summary"]]
+    return [("Attendance", ["participant", "role", "site", *grid["waves"]], people),
+            ("Per wave", ["wave", "interviewed", "focus-group", "both", "missed", "withdrawn",
+                          "not_yet", "took_part", "baseline_due", "retained", "retention"], waves)]
+
+
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("-o", "--output", metavar="FILE.csv|FILE.xlsx",
+              help="Write the grid (a .csv), or the grid and the counts per wave (a .xlsx).")
 @project_option
-def attendance(project: Project, as_json) -> None:
+def attendance(project: Project, as_json, output) -> None:
     """Participant x wave attendance grid and retention per wave."""
     grid = describe_mod.attendance_grid(_cube(project))
+    if output:
+        (name, columns, rows), *more = attendance_tables(grid)
+        _emit_table(columns, rows, _table_file(output), output, title=name, sheets=more,
+                    about=["Attendance: how each participant took part at each wave; a person "
+                           "interviewed and in a focus group counts in both."])
+        return
     if as_json:
         print_json(grid)
         return
@@ -382,10 +434,24 @@ def attendance(project: Project, as_json) -> None:
 @click.option("--by", "by", metavar="ATTR", default=None,
               help="Group by role, site, an attribute, or 'wave' (those seen at each wave).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("-o", "--output", metavar="FILE.csv|FILE.xlsx",
+              help="Write the counts (a .csv), or the counts and the numeric summaries (a .xlsx).")
 @project_option
-def describe(project: Project, by, as_json) -> None:
+def describe(project: Project, by, as_json, output) -> None:
     """Describe the sample: counts and percentages of each attribute value, with missing."""
     result = describe_mod.describe(_cube(project), by=by)
+    if output:
+        rows = [[r["group"], r["size"], r["attribute"], r["value"], r["n"], r["percent"]]
+                for r in result["rows"]]
+        numeric = [[r["group"], r["attribute"], r["n"], r["missing"], r["median"], r["min"], r["max"]]
+                   for r in result["numeric"]]
+        _emit_table(["group", "size", "attribute", "value", "n", "percent"], rows,
+                    _table_file(output), output, title="Sample",
+                    sheets=[("Numbers", ["group", "attribute", "n", "missing", "median", "min", "max"],
+                             numeric)],
+                    about=[f"The sample by {result['by']}: participants with each value, and "
+                           "(missing) for those without one; percent of the group's size."])
+        return
     if as_json:
         print_json(result)
         return

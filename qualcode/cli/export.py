@@ -75,7 +75,8 @@ def docx_command(project, output, themes, category, wave, quotes, order, coder, 
 @OUTPUT
 @export_project
 def codebook_command(project, output) -> None:
-    """The codebook: the tree with definitions, criteria, examples, stage and counts."""
+    """The codebook: the tree with definitions, criteria, examples, stage and counts
+    (a Word document, or with -o FILE.xlsx one table)."""
     _done(project.export_codebook(output))
 
 
@@ -122,20 +123,21 @@ def portraits_command(project, output, participants, role, quotes) -> None:
 @OUTPUT
 @export_project
 def methods_command(project, output) -> None:
-    """Methods appendix: sample, waves and attendance, durations, coders and agreement,
-    coding tree, saturation curve, how quotes are identified."""
+    """Methods appendix: the COREQ checklist with what the project holds, then the
+    sample, waves and attendance, durations, coders and agreement, coding tree,
+    saturation by role, how quotes are identified, the research team."""
     _done(project.export_methods(output))
 
 
 @export.command("segments")
-@click.option("-o", "--output", metavar="FILE.csv|FILE.md", default=None,
+@click.option("-o", "--output", metavar="FILE.csv|FILE.xlsx|FILE.md", default=None,
               help="Where to write (default: <project>-segments.csv in exports/ beside the project).")
 @click.option("--code", "codes", multiple=True, metavar="CODE",
               help="Only this code and its sub-codes (repeatable; default: all codes).")
 @click.option("--no-subcodes", is_flag=True, help="With --code: leave the sub-codes out.")
 @click.option("--wave", metavar="W", help="Only this wave.")
 @CODER
-@click.option("--format", "fmt", type=click.Choice(["csv", "md"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "md"]), default=None,
               help="File format (default: from the output's suffix, else csv).")
 @export_project
 def segments_command(project, output, codes, no_subcodes, wave, coder, fmt) -> None:

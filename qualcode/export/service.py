@@ -78,9 +78,24 @@ class ExportMixin:
         return _dc().write_text(path, text)
 
     def export_codebook(self, output: str | Path | None = None) -> Path:
+        """The codebook as a Word document, or (``.xlsx``) as one table with its
+        passage counts."""
         from .docx_codebook import write_codebook
 
-        path = _dc().output_file(output, self._export_name("codebook", ".docx"), (".docx",))
+        path = _dc().output_file(output, self._export_name("codebook", ".docx"), (".docx", ".xlsx"))
+        if path.suffix.lower() == ".xlsx":
+            from .docx_codebook import COUNT_RULE, count_passages
+            from .tables import codebook_table
+            from .xlsx import write_xlsx
+
+            tree = self.codebook()
+            if not tree:
+                raise QualcodeError("nothing to export: the codebook is empty")
+            count_passages(self, tree)
+            return write_xlsx(path, [("Codebook", *codebook_table(self, tree))],
+                              about=[f"Codebook: {self.title}", COUNT_RULE,
+                                     "passages: the code and everything under it; "
+                                     "passages (own): the code's own codings."])
         return write_codebook(self, path)
 
     def export_matrix(self, output: str | Path | None = None, *, by: str = "wave",
@@ -123,16 +138,26 @@ class ExportMixin:
     def export_segments(self, output: str | Path | None = None, *, codes=None,
                         include_subcodes: bool = True, wave: str | None = None,
                         coder: str | None = None, format: str | None = None) -> Path:
-        """Every coded segment (or those of ``codes``) as CSV or Markdown."""
+        """Every coded segment (or those of ``codes``) as CSV, a spreadsheet or
+        Markdown; the tables carry the speaker's attributes."""
         from . import text_exports
+        from .tables import segment_table
 
-        fmt = format or _suffix(output, ("csv", "md"), "csv")
-        if fmt not in ("csv", "md"):
-            raise QualcodeError(f"segments are exported as csv or md, not {fmt!r}")
-        path = _dc().output_file(output, self._export_name("segments", SUFFIX[fmt]), (SUFFIX[fmt],))
+        fmt = format or _suffix(output, ("csv", "md", "xlsx"), "csv")
+        if fmt not in ("csv", "md", "xlsx"):
+            raise QualcodeError(f"segments are exported as csv, xlsx or md, not {fmt!r}")
+        suffix = ".xlsx" if fmt == "xlsx" else SUFFIX[fmt]
+        path = _dc().output_file(output, self._export_name("segments", suffix), (suffix,))
         rows = text_exports.collect_segments(self, codes=_names(codes),
                                              include_subcodes=include_subcodes,
                                              wave=wave, coder=coder)
-        text = (text_exports.segments_csv(rows) if fmt == "csv"
+        if fmt == "xlsx":
+            from .xlsx import write_xlsx
+
+            return write_xlsx(path, [("Segments", *segment_table(self, rows))], about=[
+                f"Coded segments: {self.title}", "One row per coding; codings of one code that "
+                "overlap share a passage number (they are one coded passage).",
+                "attr: fixed attributes of the participant; wave: attributes at the segment's wave."])
+        text = (text_exports.table_csv(*segment_table(self, rows)) if fmt == "csv"
                 else text_exports.segments_markdown(self, rows))
         return _dc().write_text(path, text)

@@ -121,6 +121,15 @@ def _csv(columns, rows) -> str:
     return buffer.getvalue()
 
 
+def table_csv(header, rows) -> str:
+    """A header and rows of values (None: empty) as CSV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    return buffer.getvalue()
+
+
 def theme_summary_csv(summary: ThemeSummary) -> str:
     """One row per chosen quote, with its theme and attribution."""
     waves = {w["label"]: w for w in summary.waves}

@@ -1,0 +1,42 @@
+"""Tables written both as CSV and as spreadsheets: coded segments with the speaker's
+attributes, and the codebook with its passage counts. One function builds each table,
+so the two formats cannot disagree."""
+
+from __future__ import annotations
+
+from .text_exports import SEGMENT_COLUMNS
+
+
+def segment_table(project, rows: list[dict]) -> tuple[list[str], list[list]]:
+    """The segment columns, then one column per participant attribute: fixed ones as
+    ``attr:KEY``, those that vary by wave as ``wave:KEY`` (the value at the segment's
+    wave)."""
+    people = {p["pid"]: p for p in project.participants()}
+    fixed = sorted({k for p in people.values() for k in p["attributes"]})
+    by_wave = sorted({k for p in people.values() for values in p["wave_attributes"].values()
+                      for k in values})
+    header = [*SEGMENT_COLUMNS, *(f"attr:{k}" for k in fixed), *(f"wave:{k}" for k in by_wave)]
+    table = []
+    for row in rows:
+        person = people.get(row.get("participant")) or {"attributes": {}, "wave_attributes": {}}
+        at_wave = person["wave_attributes"].get(row.get("wave"), {})
+        table.append([row.get(c) for c in SEGMENT_COLUMNS]
+                     + [person["attributes"].get(k) for k in fixed]
+                     + [at_wave.get(k) for k in by_wave])
+    return header, table
+
+
+def codebook_table(project, tree: list[dict]) -> tuple[list[str], list[list]]:
+    """One row per code in tree order: its place, fields and coded passages per wave
+    (``tree`` with counts from :func:`qualcode.export.docx_codebook.count_passages`)."""
+    from .docx_codebook import _walk
+
+    labels = [w["label"] for w in project.waves()]
+    header = ["code", "parent", "depth", "category", "stage", "definition", "inclusion",
+              "exclusion", "example", *(f"passages {w}" for w in labels), "passages",
+              "passages (own)"]
+    rows = [[node["name"], node["parent"], depth, int(node["is_category"]), node["stage"],
+             node["definition"], node["inclusion"], node["exclusion"], node["example"],
+             *(node["inclusive_by_wave"].get(w, 0) for w in labels), node["total"],
+             node["passages"]] for node, depth in _walk(tree)]
+    return header, rows
