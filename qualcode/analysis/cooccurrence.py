@@ -337,8 +337,12 @@ def cooccurrence(db, *, scope: str = "overlap", waves=None, coders=None, categor
 
 
 def _code_info(codes: dict[int, dict]) -> dict[int, dict]:
-    """Name, colour and category name of every code (colour inherited if unset)."""
-    info = {}
+    """Name, colour and category name of every code (colour inherited if unset). A
+    category without a colour gets one of a colour-blind-safe palette, so pictures tell
+    categories apart even when the codebook has no colours."""
+    from ..export.colours import category_colours
+
+    info, tops = {}, {}
     for code_id in tree_order(codes):
         code = codes[code_id]
         parent = codes.get(code["parent_id"])
@@ -351,10 +355,15 @@ def _code_info(codes: dict[int, dict]) -> dict[int, dict]:
                 category, category_colour = current["name"], current["colour"]
         if category is None:
             category, category_colour = current["name"], current["colour"]
-        info[code_id] = {"name": code["name"], "colour": colour or "#888888",
-                         "category": category,
-                         "category_colour": category_colour or colour or "#888888",
+        tops.setdefault(category, category_colour or colour)
+        info[code_id] = {"name": code["name"], "colour": colour, "category": category,
+                         "category_colour": category_colour or colour,
                          "parent": parent["name"] if parent else None}
+    palette = category_colours(list(tops), tops)
+    for entry in info.values():
+        fallback = palette[entry["category"]]
+        entry["category_colour"] = entry["category_colour"] or fallback
+        entry["colour"] = entry["colour"] or fallback
     return info
 
 
@@ -363,19 +372,23 @@ def to_graph(result: Cooccurrence, *, measure: str = "count", minimum: float = 0
     edges: co-occurrences whose measure is at least ``minimum``, weighted by it."""
     import networkx as nx  # only when a network is wanted: it is slow to import
 
-    graph = nx.Graph(scope=result.scope, measure=measure, wave=result.label or "all")
+    wave = result.label or "all"
+    graph = nx.Graph(scope=result.scope, measure=measure, wave=wave)
+    # Scope and wave on every node and edge too: Gephi drops graph-level attributes.
     for code_id in sorted(result.freq, key=lambda k: result.codes.get(k, {}).get("name", str(k))):
         info = result.codes.get(code_id, {"name": str(code_id), "colour": "#888888",
                                           "category": ""})
         graph.add_node(info["name"], label=info["name"], frequency=result.freq[code_id],
                        category=info["category"] or "", colour=info["colour"],
-                       category_colour=info.get("category_colour") or info["colour"])
+                       category_colour=info.get("category_colour") or info["colour"],
+                       wave=wave, scope=result.scope)
     for edge in result.edges(measure, minimum):
         a = result.codes.get(edge["source"], {"name": str(edge["source"])})["name"]
         b = result.codes.get(edge["target"], {"name": str(edge["target"])})["name"]
         graph.add_edge(a, b, weight=float(edge["weight"]), count=edge["count"],
                        jaccard=round(edge["jaccard"], 6), c=round(edge["c"], 6),
-                       freq_ratio_flag=edge["freq_ratio_flag"])
+                       freq_ratio_flag=edge["freq_ratio_flag"], wave=wave, scope=result.scope,
+                       measure=measure)
     return graph
 
 

@@ -353,7 +353,8 @@ def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category
         graphs = {label: cooc_mod.to_graph(r, measure=measure, minimum=minimum)
                   for label, r in results.items()}
         if per_wave:
-            written = graph_export.write_graphs(graphs, output, title=f"Co-occurrence ({scope})")
+            written = graph_export.write_graphs(graphs, output, title=f"Co-occurrence ({scope})",
+                                                order={w["label"]: w["ordinal"] for w in project.waves()})
         else:
             label, graph = next(iter(graphs.items()))
             title = f"Code co-occurrence ({scope})" + ("" if label == "all" else f": {label}")

@@ -69,30 +69,17 @@ def shared_layout(graphs: list[nx.Graph], seed: int = SEED) -> dict:
     return pos
 
 
-def _hex_rgb(colour: str) -> tuple[int, int, int]:
-    colour = (colour or "#888888").lstrip("#")
-    try:
-        return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
-    except (ValueError, IndexError):
-        return 136, 136, 136
-
-
 def write_graphml(graph: nx.Graph, path: Path) -> None:
     nx.write_graphml(graph, path, encoding="utf-8", prettyprint=True)
 
 
-def write_gexf(graph: nx.Graph, path: Path, pos: Mapping | None = None) -> None:
-    """GEXF with Gephi's viz attributes (colour, size, and position when given)."""
-    copy = graph.copy()
-    for node, data in copy.nodes(data=True):
-        r, g, b = _hex_rgb(data.get("colour"))
-        viz = {"color": {"r": r, "g": g, "b": b, "a": 1.0},
-               "size": float(4 + 2 * data.get("frequency", 1) ** 0.5)}
-        if pos and node in pos:
-            viz["position"] = {"x": float(pos[node][0]) * 500, "y": float(pos[node][1]) * 500,
-                               "z": 0.0}
-        data["viz"] = viz
-    nx.write_gexf(copy, path, encoding="utf-8", prettyprint=True)
+def write_gexf(graph: nx.Graph, path: Path, pos: Mapping | None = None,
+               title: str | None = None) -> None:
+    """GEXF 1.2 with a description, Gephi's viz colour, size and position (see
+    :mod:`qualcode.export.gexf`)."""
+    from .gexf import write_gexf as write
+
+    write(graph, path, pos, title=title or "Code co-occurrence")
 
 
 def write_json(graph: nx.Graph, path: Path) -> None:
@@ -124,7 +111,20 @@ def _wrap(label: str, width: int = 16) -> str:
 def write_png(graph: nx.Graph, path: Path, pos: Mapping | None = None, *,
               title: str | None = None, max_frequency: float | None = None,
               max_weight: float | None = None) -> None:
-    """Draw the network: node area by frequency, edge width by weight, wrapped labels."""
+    """Draw the network (see :func:`draw`) and save it."""
+    import matplotlib.pyplot as plt
+
+    fig, _boxes = draw(graph, pos, title=title, max_frequency=max_frequency, max_weight=max_weight)
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def draw(graph: nx.Graph, pos: Mapping | None = None, *, title: str | None = None,
+         max_frequency: float | None = None, max_weight: float | None = None):
+    """The figure of a network: node area by frequency (coded passages), filled with
+    the category's colour, edge width by weight, and labels placed where they overlap
+    no other label (:func:`place_labels`). Returns (figure, the labels' boxes in
+    display units)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -136,6 +136,7 @@ def write_png(graph: nx.Graph, path: Path, pos: Mapping | None = None, *,
         pos.update(nx.spring_layout(graph.subgraph(missing), seed=SEED))
     fig, ax = plt.subplots(figsize=(13, 10), dpi=120)
     ax.set_axis_off()
+    boxes = []
     if graph.number_of_nodes():
         freqs = [graph.nodes[n].get("frequency", 1) for n in graph]
         top_f = max_frequency or max(freqs) or 1
@@ -149,14 +150,6 @@ def write_png(graph: nx.Graph, path: Path, pos: Mapping | None = None, *,
         nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color="#4d4d4d", alpha=0.4)
         nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color=colours,
                                edgecolors="#222222", linewidths=0.8, alpha=0.95)
-        span = max(max(p[1] for p in pos.values()) - min(p[1] for p in pos.values()), 1e-9)
-        for node, size in zip(graph, sizes):
-            x, y = pos[node]
-            # Label just below the node: radius in points -> a share of the y span.
-            offset = span * (0.012 + 0.0009 * size ** 0.5)
-            ax.text(x, y - offset, _wrap(str(graph.nodes[node].get("label", node))), fontsize=8,
-                    ha="center", va="top", zorder=5,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
         handles = {}
         for node in graph:
             data = graph.nodes[node]
@@ -170,20 +163,78 @@ def write_png(graph: nx.Graph, path: Path, pos: Mapping | None = None, *,
                       frameon=False, title="category", title_fontsize=8)
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
-        pad = 0.12
+        pad = 0.16
         ax.set_xlim(min(xs) - pad, max(xs) + pad)
-        ax.set_ylim(min(ys) - pad - 0.08, max(ys) + pad)
+        ax.set_ylim(min(ys) - pad - 0.06, max(ys) + pad)
     else:
         ax.text(0.5, 0.5, "no co-occurrences", ha="center", va="center", fontsize=14)
     if title:
         ax.set_title(title, fontsize=13)
     caption = (f"{graph.number_of_nodes()} codes, {graph.number_of_edges()} links; node size: "
-               f"codings, edge width: {graph.graph.get('measure', 'weight')} "
+               f"coded passages, edge width: {graph.graph.get('measure', 'weight')} "
                f"({graph.graph.get('scope', '')} scope)")
     fig.text(0.5, 0.02, caption, ha="center", fontsize=9, color="#444444")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    fig.savefig(path)
-    plt.close(fig)
+    if graph.number_of_nodes():
+        boxes = place_labels(fig, ax, [(pos[n], str(graph.nodes[n].get("label", n)), s ** 0.5 / 2)
+                                       for n, s in zip(graph, sizes)])
+    return fig, boxes
+
+
+# Where a label may go around its node, tried in this order: below, above, right,
+# left, the diagonals, then further out.
+_PLACES = [(0, -1, "center", "top"), (0, 1, "center", "bottom"), (1, 0, "left", "center"),
+           (-1, 0, "right", "center"), (1, -1, "left", "top"), (-1, -1, "right", "top"),
+           (1, 1, "left", "bottom"), (-1, 1, "right", "bottom")]
+
+
+def place_labels(fig, ax, items: list[tuple[tuple[float, float], str, float]]) -> list:
+    """Put each label (node position, text, node radius in points) at the first place
+    around its node where its box overlaps no label placed before and no node (largest
+    nodes first); when none is free, the place that overlaps least. Returns the labels'
+    boxes."""
+    from matplotlib.transforms import Bbox
+
+    renderer = fig.canvas.get_renderer()
+    scale = fig.dpi / 72
+    nodes = []
+    for (x, y), _label, radius in items:
+        cx, cy = ax.transData.transform((x, y))
+        r = radius * scale
+        nodes.append(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r))
+    placed: list = []
+    order = sorted(range(len(items)), key=lambda i: -items[i][2])
+    for i in order:
+        (x, y), label, radius = items[i]
+        text, best = _wrap(label), None
+        for reach in (1.0, 2.2, 3.4):
+            for dx, dy, ha, va in _PLACES:
+                gap = (radius + 3) * reach
+                artist = ax.annotate(text, (x, y), xytext=(dx * gap, dy * gap), textcoords="offset points",
+                                     ha=ha, va=va, fontsize=8, zorder=5,
+                                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                                           "alpha": 0.8})
+                box = artist.get_window_extent(renderer).expanded(1.02, 1.05)
+                overlap = (sum(_area(box, other) for other in placed)
+                           + sum(_area(box, node) for j, node in enumerate(nodes) if j != i))
+                if best is None or overlap < best[0]:
+                    if best is not None:
+                        best[1].remove()
+                    best = (overlap, artist, box)
+                else:
+                    artist.remove()
+                if overlap == 0:
+                    break
+            if best[0] == 0:
+                break
+        placed.append(best[2])
+    return placed
+
+
+def _area(a, b) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
 
 
 def write_graph(graph: nx.Graph, path: str | Path, *, fmt: str | None = None,
@@ -193,7 +244,7 @@ def write_graph(graph: nx.Graph, path: str | Path, *, fmt: str | None = None,
     if fmt == "graphml":
         write_graphml(graph, path)
     elif fmt == "gexf":
-        write_gexf(graph, path, pos)
+        write_gexf(graph, path, pos, title)
     elif fmt == "json":
         write_json(graph, path)
     elif fmt == "csv":
@@ -204,12 +255,20 @@ def write_graph(graph: nx.Graph, path: str | Path, *, fmt: str | None = None,
 
 
 def write_graphs(graphs: Mapping[str, nx.Graph], path: str | Path, *,
-                 fmt: str | None = None, title: str | None = None) -> list[Path]:
+                 fmt: str | None = None, title: str | None = None,
+                 order: Mapping[str, int] | None = None) -> list[Path]:
     """One file per graph (``name_W1.png``...), all drawn with one shared layout and
-    the same size scales."""
+    the same size scales; as GEXF, one dynamic file with a time slice per graph
+    (``order``: each graph's position in time, default their order here)."""
     path = Path(path)
     fmt = format_of(path, fmt)
     pos = shared_layout(list(graphs.values()))
+    if fmt == "gexf":
+        from .gexf import write_dynamic_gexf
+
+        write_dynamic_gexf(graphs, path, pos, title=title or "Code co-occurrence",
+                           order=order or {w: i for i, w in enumerate(graphs, start=1)})
+        return [path]
     max_f = max((d.get("frequency", 1) for g in graphs.values() for _, d in g.nodes(data=True)),
                 default=1)
     max_w = max((d.get("weight", 1.0) for g in graphs.values() for _, _, d in g.edges(data=True)),
