@@ -77,9 +77,13 @@ def test_cooccur_command(run_cli, cooc_path, tmp_path):
         assert result.exit_code == 0, result.output
         assert out.stat().st_size > 0
     assert set(nx.read_graphml(tmp_path / "n.graphml").nodes) == set("ABCDEF")
+    # per wave as GEXF: one dynamic file, a time slice per wave; as PNG one per wave
     result = run_cli("cooccur", "-p", p, "--per-wave", "-o", tmp_path / "w.gexf")
     assert result.exit_code == 0
-    assert (tmp_path / "w_W1.gexf").exists() and (tmp_path / "w_W2.gexf").exists()
+    assert (tmp_path / "w.gexf").exists() and not (tmp_path / "w_W1.gexf").exists()
+    assert 'mode="dynamic"' in (tmp_path / "w.gexf").read_text(encoding="utf-8")
+    assert run_cli("cooccur", "-p", p, "--per-wave", "-o", tmp_path / "w.png").exit_code == 0
+    assert (tmp_path / "w_W1.png").exists() and (tmp_path / "w_W2.png").exists()
     bad = run_cli("cooccur", "-p", p, "-o", tmp_path / "n.svg")
     assert bad.exit_code == 1 and "format" in bad.output
     assert run_cli("cooccur", "-p", p, "--wave", "W1", "--per-wave").exit_code == 1
