@@ -319,9 +319,16 @@ def cooccurrence(db, *, scope: str = "overlap", waves=None, coders=None, categor
             if w not in by_label:
                 raise QualcodeError(f"no wave labelled {w!r}")
         wave_ids = [by_label[w] for w in waves]
-    rows = store.codings(db, coder_ids=coder_ids, wave_ids=wave_ids,
-                         code_ids=sorted(code_ids) if code_ids is not None else None,
-                         with_turn=scope == "turn")
+    wanted_codes = sorted(code_ids) if code_ids is not None else None
+    if scope == "overlap" and not where:
+        # Passages merged in numpy straight from the index (see passages.passage_rows):
+        # the sweep then meets no code overlapping itself.
+        from .passages import passage_rows
+
+        rows = passage_rows(db, coder_ids=coder_ids, wave_ids=wave_ids, code_ids=wanted_codes)
+    else:
+        rows = store.codings(db, coder_ids=coder_ids, wave_ids=wave_ids, code_ids=wanted_codes,
+                             with_turn=scope == "turn")
     if where:
         keep = participant_filter(db, where)
         rows = [r for r in rows if keep(r)]

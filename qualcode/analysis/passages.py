@@ -217,3 +217,24 @@ def code_counts(db, *, coder_ids=None) -> dict[int, dict]:
                 by_wave = result[kid][kind]
                 by_wave[wave_of[tid]] = by_wave.get(wave_of[tid], 0) + n
     return result
+
+
+def passage_rows(db, *, coder_ids=None, wave_ids=None, code_ids=None) -> list[tuple]:
+    """Every passage as ``(transcript_id, code_id, None, start, end)``, each
+    transcript's together in start order: the rows co-occurrence sweeps (all
+    transcripts, mixed ones too: passages are per transcript and code)."""
+    import numpy as np
+
+    from ..store import analysis as store
+
+    starts, ends, shift, codes_top = store.packed_codings(
+        db, coder_ids=coder_ids, wave_ids=wave_ids, code_ids=code_ids, skip_mixed=False)
+    if not len(starts):
+        return []
+    p_starts, p_ends, _, _ = merge_arrays(starts, ends)
+    mask = (1 << shift) - 1
+    tid, code = np.divmod(p_starts >> shift, codes_top)
+    start, end = p_starts & mask, p_ends & mask
+    order = np.lexsort((end, start, tid))
+    columns = (tid[order].tolist(), code[order].tolist(), start[order].tolist(), end[order].tolist())
+    return [(t, k, None, s, e) for t, k, s, e in zip(*columns)]
