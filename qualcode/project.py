@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from . import outputs
 from .errors import ConflictError, NotFoundError, QualcodeError
 from .store import db as store_db
 from .store import events as store_events
@@ -72,6 +73,9 @@ class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin,
         self.db = db
         self.path = path
         self._coder: str | None = None
+        self._closed = False
+        # While it is open, no output may be written over the file or its companions.
+        outputs.project_opened(path)
 
     # --- opening ---------------------------------------------------------------------
 
@@ -92,6 +96,9 @@ class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin,
         return cls(store_db.open_database(path), path)
 
     def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            outputs.project_closed(self.path)
         self.db.close()
 
     def __enter__(self) -> Project:

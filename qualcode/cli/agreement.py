@@ -9,7 +9,7 @@ import click
 
 from ..analysis import agreement_service
 from ..project import Project
-from .common import print_json, print_table, project_option
+from .common import csv_options, print_json, print_table, project_option
 
 
 class ManyValues(click.Option):
@@ -140,10 +140,11 @@ def _short(text: str, width: int = 80) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("-o", "--output", metavar="FILE.csv|FILE.xlsx",
               help="Write the table per code (a .csv), or it and the disagreements (a .xlsx).")
+@csv_options
 @project_option
 def agree(project: Project, coders: tuple[str, ...], code: str | None, category: str | None,
           transcripts: tuple[str, ...], unit: str, min_overlap: float,
-          show_disagreements: bool, as_json: bool, output: str | None) -> None:
+          show_disagreements: bool, as_json: bool, output: str | None, csv_style) -> None:
     """Inter-coder agreement: percent agreement, Cohen's kappa and Krippendorff's alpha,
     per code and over all codes, on the transcripts that at least two coders coded."""
     options = dict(code=code, category=category, transcripts=list(transcripts) or None,
@@ -160,7 +161,7 @@ def agree(project: Project, coders: tuple[str, ...], code: str | None, category:
                            [[r["transcript"], r["code"], r["start"], r["end"], ", ".join(r["coded_by"]),
                              ", ".join(r["not_coded_by"]), r["text"]] for r in rows]))
         _emit_table(*agreement_table(report), _table_file(output), output, title="Agreement",
-                    sheets=sheets, about=[
+                    sheets=sheets, csv_style=csv_style, about=[
                         f"Agreement of {', '.join(report['coders'])} by {report['unit']} over "
                         f"{', '.join(report['transcripts'])}.",
                         "Percent agreement counts every unit, those neither coder coded too; "

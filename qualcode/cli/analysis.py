@@ -3,21 +3,22 @@ cooccur, attendance, describe. Rules and thresholds: docs/analysis.md."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
 
 import click
 
+from .. import outputs
 from ..analysis import change as change_mod
 from ..analysis import cooccurrence as cooc_mod
 from ..analysis import cube as cube_mod
 from ..analysis import describe as describe_mod
 from ..analysis import saturation as saturation_mod
+from ..csv_writer import DEFAULT, CsvStyle, csv_text
 from ..errors import QualcodeError
 from ..project import Project
-from .common import parse_pairs, print_json, print_table, project_option
+from .common import csv_options, parse_pairs, print_json, print_table, project_option
 
 CODED_BY = click.option("--coded-by", "coded_by", multiple=True, metavar="CODER",
                         help="Only codings by this coder (repeatable).")
@@ -37,7 +38,8 @@ def _cell(value) -> str:
 
 
 def _emit_table(columns: list[str], rows: list[list], fmt: str, output: str | None,
-                title: str | None = None, data=None, sheets=None, about=()) -> None:
+                title: str | None = None, data=None, sheets=None, about=(),
+                csv_style: CsvStyle = DEFAULT) -> None:
     """Print or write rows as table, csv, md, json or xlsx (``sheets``: more tables for
     the spreadsheet, after this one)."""
     if fmt == "xlsx":
@@ -52,11 +54,7 @@ def _emit_table(columns: list[str], rows: list[list], fmt: str, output: str | No
         text = json.dumps(data if data is not None else [dict(zip(columns, r)) for r in rows],
                           indent=2, ensure_ascii=False, default=str) + "\n"
     elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        writer.writerows([["" if v is None else v for v in r] for r in rows])
-        text = buffer.getvalue()
+        text = csv_text(columns, rows, style=csv_style)
     elif fmt == "md":
         def esc(v) -> str:
             return _cell(v).replace("|", "\\|").replace("\n", " ")
@@ -71,8 +69,12 @@ def _emit_table(columns: list[str], rows: list[list], fmt: str, output: str | No
             raise QualcodeError("-o needs --format csv, md or json")
         print_table(columns, [[_cell(v) for v in r] for r in rows], title=title)
         return
+    _write_or_print(text, output, bom=fmt == "csv" and csv_style.bom)
+
+
+def _write_or_print(text: str, output: str | None, *, bom: bool = False) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        outputs.write_text(output, text, bom=bom)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
@@ -99,14 +101,17 @@ def _emit_table(columns: list[str], rows: list[list], fmt: str, output: str | No
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "md", "json", "xlsx"]),
               default="table", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of printing.")
+@csv_options
 @CODED_BY
 @project_option
 def matrix(project: Project, codes, category, level, by, measure, waves, max_chars, one_table,
-           fmt, output, coded_by) -> None:
+           fmt, output, csv_style, coded_by) -> None:
     """The participant x wave x code matrix ('-' marks a wave with no data for that
     participant: missed, withdrawn, not yet, or not recorded)."""
     if codes and category:
         raise QualcodeError("give --codes or --category, not both")
+    if output:
+        outputs.check_target(output)
     cube = _cube(project, coded_by, waves)
     if measure in ("text", "memo"):
         if by == "wave":
@@ -143,19 +148,14 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
                 _md += ["| " + " | ".join(_cell(v).replace("|", "\\|") for v in r) + " |" for r in sub]
                 buffer.write("\n".join(_md) + "\n")
                 parts.append(buffer.getvalue())
-            text = "\n".join(parts)
-            if output:
-                Path(output).write_text(text, encoding="utf-8")
-                click.echo(f"wrote {output}", err=True)
-            else:
-                click.echo(text, nl=False)
+            _write_or_print("\n".join(parts), output)
             return
         if fmt == "table":
             for wave, sheet in frame["sheets"].items():
                 print_table([by, *frame["columns"]], [[c["case"], *c["cells"]] for c in sheet],
                             title=f"{wave}")
             return
-        _emit_table(columns, rows, fmt, output, data=frame)
+        _emit_table(columns, rows, fmt, output, data=frame, csv_style=csv_style)
         return
     result = cube_mod.matrix(cube, by=by, measure=measure, codes=list(codes) or None,
                              category=category, level=level)
@@ -168,7 +168,8 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
     _emit_table(columns, rows, fmt, output, title=f"{measure} by {by}", data=result.to_dict(),
                 about=[f"Matrix of {measure} by {by}. Counts are {rule}; a category column "
                        "merges its codes' passages.", "An empty cell: no data at that wave "
-                       "(missed, withdrawn, not yet, not recorded), not zero."])
+                       "(missed, withdrawn, not yet, not recorded), not zero."],
+                csv_style=csv_style)
 
 
 # --- change ---------------------------------------------------------------------------
@@ -263,6 +264,8 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by) -> None:
     """Cumulative distinct codes against transcripts in interview (or coding) order."""
     if k < 1:
         raise QualcodeError("-k must be at least 1")
+    if output:
+        outputs.check_target(output)
     result = saturation_mod.saturation(project.db, by_wave=by == "wave", k=k,
                                        coders=list(coded_by) or None, order=order,
                                        by_role=by == "role")
@@ -275,12 +278,7 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by) -> None:
         click.echo(f"wrote {output}", err=True)
         return
     if fmt == "json":
-        text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
-        if output:
-            Path(output).write_text(text, encoding="utf-8")
-            click.echo(f"wrote {output}", err=True)
-        else:
-            click.echo(text, nl=False)
+        _write_or_print(json.dumps(result, indent=2, ensure_ascii=False) + "\n", output)
         return
     if output:
         raise QualcodeError("-o needs --format json or png")
@@ -314,8 +312,11 @@ def _saturation_png(curves: dict, path: Path, title: str) -> None:
     if len(curves) > 1:
         ax.legend(frameon=False)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        with outputs.output_path(path) as tmp:
+            fig.savefig(tmp, format="png")  # the temporary name has no suffix to go by
+    finally:
+        plt.close(fig)
 
 
 # --- co-occurrence --------------------------------------------------------------------
@@ -334,10 +335,11 @@ def _saturation_png(curves: dict, path: Path, title: str) -> None:
 @click.option("-o", "--output", metavar="FILE",
               help="FILE.graphml, .gexf, .json (node-link), .csv (edge list) or .png.")
 @click.option("--json", "as_json", is_flag=True, help="Print the edges as JSON.")
+@csv_options
 @CODED_BY
 @project_option
 def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category, where, output,
-            as_json, coded_by) -> None:
+            as_json, csv_style, coded_by) -> None:
     """Code co-occurrence network: print it, or export it for Gephi/Cytoscape or as a picture."""
     from ..export import graph as graph_export  # networkx: imported only when needed
 
@@ -345,6 +347,7 @@ def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category
         raise QualcodeError("give --wave or --per-wave, not both")
     if output:
         graph_export.format_of(output)
+        outputs.check_target(output)
     result = cooc_mod.cooccurrence(project.db, scope=scope, waves=list(waves) or None,
                                    coders=list(coded_by) or None, category=category,
                                    where=parse_pairs(where) or None, per_wave=per_wave)
@@ -354,11 +357,12 @@ def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category
                   for label, r in results.items()}
         if per_wave:
             written = graph_export.write_graphs(graphs, output, title=f"Co-occurrence ({scope})",
-                                                order={w["label"]: w["ordinal"] for w in project.waves()})
+                                                order={w["label"]: w["ordinal"] for w in project.waves()},
+                                                csv_style=csv_style)
         else:
             label, graph = next(iter(graphs.items()))
             title = f"Code co-occurrence ({scope})" + ("" if label == "all" else f": {label}")
-            written = [graph_export.write_graph(graph, output, title=title)]
+            written = [graph_export.write_graph(graph, output, title=title, csv_style=csv_style)]
         for path in written:
             click.echo(f"wrote {path}", err=True)
         return
@@ -400,13 +404,14 @@ def attendance_tables(grid: dict) -> list[tuple[str, list[str], list[list]]]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("-o", "--output", metavar="FILE.csv|FILE.xlsx",
               help="Write the grid (a .csv), or the grid and the counts per wave (a .xlsx).")
+@csv_options
 @project_option
-def attendance(project: Project, as_json, output) -> None:
+def attendance(project: Project, as_json, output, csv_style) -> None:
     """Participant x wave attendance grid and retention per wave."""
     grid = describe_mod.attendance_grid(_cube(project))
     if output:
         (name, columns, rows), *more = attendance_tables(grid)
-        _emit_table(columns, rows, _table_file(output), output, title=name, sheets=more,
+        _emit_table(columns, rows, _table_file(output), output, title=name, sheets=more, csv_style=csv_style,
                     about=["Attendance: how each participant took part at each wave; a person "
                            "interviewed and in a focus group counts in both."])
         return
@@ -437,8 +442,9 @@ def attendance(project: Project, as_json, output) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("-o", "--output", metavar="FILE.csv|FILE.xlsx",
               help="Write the counts (a .csv), or the counts and the numeric summaries (a .xlsx).")
+@csv_options
 @project_option
-def describe(project: Project, by, as_json, output) -> None:
+def describe(project: Project, by, as_json, output, csv_style) -> None:
     """Describe the sample: counts and percentages of each attribute value, with missing."""
     result = describe_mod.describe(_cube(project), by=by)
     if output:
@@ -447,7 +453,7 @@ def describe(project: Project, by, as_json, output) -> None:
         numeric = [[r["group"], r["attribute"], r["n"], r["missing"], r["median"], r["min"], r["max"]]
                    for r in result["numeric"]]
         _emit_table(["group", "size", "attribute", "value", "n", "percent"], rows,
-                    _table_file(output), output, title="Sample",
+                    _table_file(output), output, title="Sample", csv_style=csv_style,
                     sheets=[("Numbers", ["group", "attribute", "n", "missing", "median", "min", "max"],
                              numeric)],
                     about=[f"The sample by {result['by']}: participants with each value, and "

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..csv_writer import CsvStyle
 from ..errors import QualcodeError
 from ..project import Project
 
@@ -57,6 +58,23 @@ def project_option(func: Callable) -> Callable:
         with Project.open(path) as project:
             project.coder = _coder or root.get("coder")
             return ctx.invoke(func, project=project, **kwargs)
+
+    return wrapper
+
+
+def csv_options(func: Callable) -> Callable:
+    """--no-formula-guard and --bom for a command that can write CSV; the command gets
+    ``csv_style`` (see :mod:`qualcode.csv_writer`)."""
+
+    @click.option("--no-formula-guard", "no_formula_guard", is_flag=True,
+                  help="CSV: write cells that start with = + - @ as they are (by default they get a "
+                       "leading ' so that a spreadsheet shows them as text and never runs them).")
+    @click.option("--bom", "bom", is_flag=True,
+                  help="CSV: start the file with a UTF-8 byte order mark, so that Excel on Windows "
+                       "reads accented letters right.")
+    @functools.wraps(func)
+    def wrapper(*args: Any, no_formula_guard: bool, bom: bool, **kwargs: Any):
+        return func(*args, csv_style=CsvStyle(neutralise=not no_formula_guard, bom=bom), **kwargs)
 
     return wrapper
 

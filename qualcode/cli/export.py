@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from ..project import Project
-from .common import QualcodeGroup, find_project_path
+from .common import QualcodeGroup, csv_options, find_project_path
 
 
 def export_project(func: Callable) -> Callable:
@@ -63,12 +63,14 @@ def export() -> None:
 @CODER
 @click.option("--format", "fmt", type=click.Choice(["docx", "md", "csv"]), default=None,
               help="File format (default: from the output's suffix, else docx).")
+@csv_options
 @export_project
-def docx_command(project, output, themes, category, wave, quotes, order, coder, fmt) -> None:
+def docx_command(project, output, themes, category, wave, quotes, order, coder, fmt, csv_style) -> None:
     """Theme summary: per theme its definition, memos, prevalence by wave and role,
     sub-codes and exemplar quotes."""
     _done(project.export_themes(output, themes=themes, category=category, wave=wave,
-                                quotes=quotes, order=order, coder=coder, format=fmt))
+                                quotes=quotes, order=order, coder=coder, format=fmt,
+                                csv_style=csv_style))
 
 
 @export.command("codebook")
@@ -139,12 +141,13 @@ def methods_command(project, output) -> None:
 @CODER
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "md"]), default=None,
               help="File format (default: from the output's suffix, else csv).")
+@csv_options
 @export_project
-def segments_command(project, output, codes, no_subcodes, wave, coder, fmt) -> None:
+def segments_command(project, output, codes, no_subcodes, wave, coder, fmt, csv_style) -> None:
     """Coded segments with participant id, pseudonym, role, wave, transcript and turn."""
     _done(project.export_segments(output, codes=list(codes) or None,
                                   include_subcodes=not no_subcodes, wave=wave, coder=coder,
-                                  format=fmt))
+                                  format=fmt, csv_style=csv_style))
 
 
 from .exchange import refi as _refi  # noqa: E402  (qualcode export refi: REFI-QDA .qdpx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..project import Project
-from .common import print_json, print_table, project_option
+from .common import csv_options, print_json, print_table, project_option
 
 
 @click.group()
@@ -42,10 +42,12 @@ def namekey_list(project: Project, as_json) -> None:
 @namekey.command("export")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--remove", is_flag=True, help="Also remove the key from the project (keep FILE elsewhere).")
+@csv_options
 @project_option
-def namekey_export(project: Project, file, remove) -> None:
-    """Write the name key to a CSV file readable by you only."""
-    n = project.export_name_key(file, remove=remove)
+def namekey_export(project: Project, file, remove, csv_style) -> None:
+    """Write the name key to a CSV file readable by you only (written anew: a link at FILE
+    is replaced, never followed)."""
+    n = project.export_name_key(file, remove=remove, csv_style=csv_style)
     click.echo(f"wrote {n} entries to {file}" + ("; removed from the project" if remove else ""))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import outputs
 from ..errors import ConflictError, InputError, QualcodeError
 from ..store import codes as store_codes
 from .codebook import check_name, clean_fields
@@ -226,15 +227,10 @@ class CodebookFileMixin:
             from ..exchange.refi_qdc import save_qdc
 
             return save_qdc(self, path)
-        if not path.parent.exists():
-            raise QualcodeError(f"{path.name}: folder {path.parent} does not exist")
+        outputs.check_target(path)
         text = yaml.dump(self.codebook_document(), Dumper=_Dumper, sort_keys=False,
                          allow_unicode=True, width=88)
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise QualcodeError(f"{path.name}: cannot be written ({exc.strerror})") from None
-        return path
+        return outputs.write_text(path, text)
 
 
 class _Dumper(yaml.SafeDumper):

@@ -32,16 +32,14 @@ invalid document is a bug of ours and nothing is saved.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import uuid
 import zipfile
 from collections import defaultdict
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from .. import __version__
+from .. import __version__, outputs
 from ..errors import QualcodeError
 from ..store import study as store_study
 from .refi_qdc import description_text
@@ -403,25 +401,14 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
 
 def export_qdpx(project, path: str | Path) -> dict:
     """Write the project as a REFI-QDA ``.qdpx``; returns what was written (counts)."""
-    path = Path(path)
-    if not path.parent.exists():
-        raise QualcodeError(f"{path.name}: folder {path.parent} does not exist")
-    if path.is_dir():
-        raise QualcodeError(f"{path.name}: is a folder")
+    path = outputs.check_target(path)  # refused before the document is built
     data, files, counts = project_document(project)
     error = validation_error(data, "Project.xsd")
     if error:  # a bug of ours, never the user's: refuse to write an invalid file
         raise QualcodeError(f"{path.name}: the project does not validate against Project.xsd ({error})")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with outputs.output_path(path) as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("project.qde", data)
             for name, content in files.items():
                 archive.writestr(name, content)
-        os.chmod(tmp, 0o600)  # it holds interview data, like the project file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return {"path": str(path), **counts}

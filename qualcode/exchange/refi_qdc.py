@@ -18,7 +18,7 @@ import uuid
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from .. import __version__
+from .. import __version__, outputs
 from ..errors import InputError, QualcodeError
 from .xml_safety import child, children, local, parse_xml_bytes, validation_error
 
@@ -118,15 +118,12 @@ def codebook_xml(project) -> bytes:
 
 
 def save_qdc(project, path: Path) -> Path:
-    path = Path(path)
-    if not path.parent.exists():
-        raise QualcodeError(f"{path.name}: folder {path.parent} does not exist")
+    path = outputs.check_target(path)
     data = codebook_xml(project)
     error = validation_error(data, "Codebook.xsd")
     if error:  # a bug of ours, never the user's: refuse to write an invalid file
         raise QualcodeError(f"{path.name}: the codebook does not validate against Codebook.xsd ({error})")
-    path.write_bytes(data)
-    return path
+    return outputs.write_bytes(path, data)
 
 
 def read_qdc(path: Path) -> dict:

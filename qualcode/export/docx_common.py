@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -23,6 +22,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
+from .. import outputs
 from ..errors import QualcodeError
 from ..output_folder import make_output_folder
 
@@ -48,7 +48,7 @@ def output_file(path: str | Path | None, default: str | Path, suffixes: Sequence
     if path.suffix.lower() not in suffixes:
         raise QualcodeError(f"{path.name}: the output file must end in {' or '.join(suffixes)}")
     check_folder(path.parent if str(path.parent) else Path("."))
-    return path
+    return outputs.check_target(path)  # refused before the export is built, not after
 
 
 def check_folder(folder: Path) -> Path:
@@ -62,36 +62,17 @@ def check_folder(folder: Path) -> Path:
 
 
 def save(doc, path: Path) -> Path:
-    """Write the document through a temporary file in the same folder, so that a
-    failure never leaves half a file where the old one was."""
+    """Write the document through a temporary file in the same folder (see
+    :mod:`qualcode.outputs`), so a failure never leaves half a file where the old one was."""
     path = Path(path)
-    check_folder(path.parent if str(path.parent) else Path("."))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".qualcode-", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-        try:
-            doc.save(tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError as exc:
-        raise QualcodeError(f"cannot write {path}: {exc.strerror or exc}") from None
+    with outputs.output_path(path) as tmp:
+        doc.save(str(tmp))
     return path
 
 
-def write_text(path: Path, text: str) -> Path:
+def write_text(path: Path, text: str, *, bom: bool = False) -> Path:
     """Same as :func:`save` for plain text (Markdown, CSV)."""
-    path = Path(path)
-    check_folder(path.parent if str(path.parent) else Path("."))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".qualcode-", suffix=path.suffix, dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise QualcodeError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
+    return outputs.write_text(path, text, bom=bom)
 
 
 # --- the document --------------------------------------------------------------------

@@ -27,6 +27,8 @@ import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
+from .. import outputs
+
 NS = "http://www.gexf.net/1.2draft"
 VIZ = "http://www.gexf.net/1.2draft/viz"
 NODE_ATTRS = (("frequency", "long"), ("category", "string"), ("colour", "string"),
@@ -88,8 +90,8 @@ def _viz(element, data: Mapping, pos, frequency: float, top: float) -> None:
 def _write(root, path: Path) -> None:
     from lxml import etree
 
-    Path(path).write_bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8",
-                                          pretty_print=True))
+    outputs.write_bytes(path, etree.tostring(root, xml_declaration=True, encoding="utf-8",
+                                             pretty_print=True))
 
 
 def write_gexf(graph, path: str | Path, pos: Mapping | None = None, *,

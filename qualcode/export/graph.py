@@ -8,7 +8,6 @@ so a code sits at the same place in every picture and they can be compared.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from collections.abc import Mapping
@@ -16,6 +15,9 @@ from pathlib import Path
 
 import networkx as nx
 
+from .. import outputs
+from ..csv_writer import DEFAULT, CsvStyle
+from ..csv_writer import write_csv as write_csv_file
 from ..errors import QualcodeError
 
 FORMATS = ("graphml", "gexf", "json", "csv", "png")
@@ -70,7 +72,8 @@ def shared_layout(graphs: list[nx.Graph], seed: int = SEED) -> dict:
 
 
 def write_graphml(graph: nx.Graph, path: Path) -> None:
-    nx.write_graphml(graph, path, encoding="utf-8", prettyprint=True)
+    with outputs.output_path(path) as tmp:
+        nx.write_graphml(graph, tmp, encoding="utf-8", prettyprint=True)
 
 
 def write_gexf(graph: nx.Graph, path: Path, pos: Mapping | None = None,
@@ -84,16 +87,14 @@ def write_gexf(graph: nx.Graph, path: Path, pos: Mapping | None = None,
 
 def write_json(graph: nx.Graph, path: Path) -> None:
     data = nx.node_link_data(graph, edges="links")
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    outputs.write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def write_csv(graph: nx.Graph, path: Path) -> None:
+def write_csv(graph: nx.Graph, path: Path, style: CsvStyle = DEFAULT) -> None:
     columns = ["source", "target", "weight", "count", "jaccard", "c", "freq_ratio_flag"]
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for a, b, data in sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1])):
-            writer.writerow([a, b] + [data.get(c, "") for c in columns[2:]])
+    edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1]))
+    write_csv_file(path, columns, ([a, b] + [data.get(c, "") for c in columns[2:]] for a, b, data in edges),
+                   style=style)
 
 
 def _wrap(label: str, width: int = 16) -> str:
@@ -115,8 +116,11 @@ def write_png(graph: nx.Graph, path: Path, pos: Mapping | None = None, *,
     import matplotlib.pyplot as plt
 
     fig, _boxes = draw(graph, pos, title=title, max_frequency=max_frequency, max_weight=max_weight)
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        with outputs.output_path(path) as tmp:
+            fig.savefig(tmp, format="png")  # the temporary name has no suffix to go by
+    finally:
+        plt.close(fig)
 
 
 def draw(graph: nx.Graph, pos: Mapping | None = None, *, title: str | None = None,
@@ -238,7 +242,8 @@ def _area(a, b) -> float:
 
 
 def write_graph(graph: nx.Graph, path: str | Path, *, fmt: str | None = None,
-                pos: Mapping | None = None, title: str | None = None, **png) -> Path:
+                pos: Mapping | None = None, title: str | None = None,
+                csv_style: CsvStyle = DEFAULT, **png) -> Path:
     path = Path(path)
     fmt = format_of(path, fmt)
     if fmt == "graphml":
@@ -248,7 +253,7 @@ def write_graph(graph: nx.Graph, path: str | Path, *, fmt: str | None = None,
     elif fmt == "json":
         write_json(graph, path)
     elif fmt == "csv":
-        write_csv(graph, path)
+        write_csv(graph, path, csv_style)
     else:
         write_png(graph, path, pos, title=title, **png)
     return path
@@ -256,7 +261,7 @@ def write_graph(graph: nx.Graph, path: str | Path, *, fmt: str | None = None,
 
 def write_graphs(graphs: Mapping[str, nx.Graph], path: str | Path, *,
                  fmt: str | None = None, title: str | None = None,
-                 order: Mapping[str, int] | None = None) -> list[Path]:
+                 order: Mapping[str, int] | None = None, csv_style: CsvStyle = DEFAULT) -> list[Path]:
     """One file per graph (``name_W1.png``...), all drawn with one shared layout and
     the same size scales; as GEXF, one dynamic file with a time slice per graph
     (``order``: each graph's position in time, default their order here)."""
@@ -277,7 +282,7 @@ def write_graphs(graphs: Mapping[str, nx.Graph], path: str | Path, *,
     for label, graph in graphs.items():
         target = path.with_name(f"{path.stem}_{_safe(label)}{path.suffix}")
         extra = {"max_frequency": max_f, "max_weight": max_w} if fmt == "png" else {}
-        write_graph(graph, target, fmt=fmt, pos=pos,
+        write_graph(graph, target, fmt=fmt, pos=pos, csv_style=csv_style,
                     title=f"{title or 'Code co-occurrence'}: {label}", **extra)
         written.append(target)
     return written

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..csv_writer import DEFAULT, CsvStyle
 from ..errors import QualcodeError
 
 FORMATS = ("docx", "md", "csv")
@@ -56,9 +57,10 @@ class ExportMixin:
     def export_themes(self, output: str | Path | None = None, *, themes=None,
                       category: str | None = None, wave: str | None = None, quotes: int = 5,
                       order: str = "codebook", coder: str | None = None,
-                      format: str | None = None) -> Path:
+                      format: str | None = None, csv_style: CsvStyle = DEFAULT) -> Path:
         """The theme summary as .docx, .md or .csv (one row per chosen quote); the format
-        is ``format`` or else the output file's suffix."""
+        is ``format`` or else the output file's suffix. ``csv_style``: see
+        :mod:`qualcode.csv_writer`."""
         from .themes import build_summary
 
         fmt = format or _suffix(output, FORMATS, "docx")
@@ -73,9 +75,10 @@ class ExportMixin:
             return write_theme_summary(summary, path)
         from . import text_exports
 
-        text = (text_exports.theme_summary_markdown(summary) if fmt == "md"
-                else text_exports.theme_summary_csv(summary))
-        return _dc().write_text(path, text)
+        if fmt == "md":
+            return _dc().write_text(path, text_exports.theme_summary_markdown(summary))
+        return _dc().write_text(path, text_exports.theme_summary_csv(summary, csv_style),
+                                bom=csv_style.bom)
 
     def export_codebook(self, output: str | Path | None = None) -> Path:
         """The codebook as a Word document, or (``.xlsx``) as one table with its
@@ -137,9 +140,11 @@ class ExportMixin:
 
     def export_segments(self, output: str | Path | None = None, *, codes=None,
                         include_subcodes: bool = True, wave: str | None = None,
-                        coder: str | None = None, format: str | None = None) -> Path:
+                        coder: str | None = None, format: str | None = None,
+                        csv_style: CsvStyle = DEFAULT) -> Path:
         """Every coded segment (or those of ``codes``) as CSV, a spreadsheet or
-        Markdown; the tables carry the speaker's attributes."""
+        Markdown; the tables carry the speaker's attributes. ``csv_style``: see
+        :mod:`qualcode.csv_writer`."""
         from . import text_exports
         from .tables import segment_table
 
@@ -158,6 +163,7 @@ class ExportMixin:
                 f"Coded segments: {self.title}", "One row per coding; codings of one code that "
                 "overlap share a passage number (they are one coded passage).",
                 "attr: fixed attributes of the participant; wave: attributes at the segment's wave."])
-        text = (text_exports.table_csv(*segment_table(self, rows)) if fmt == "csv"
-                else text_exports.segments_markdown(self, rows))
-        return _dc().write_text(path, text)
+        if fmt == "md":
+            return _dc().write_text(path, text_exports.segments_markdown(self, rows))
+        return _dc().write_text(path, text_exports.table_csv(*segment_table(self, rows), style=csv_style),
+                                bom=csv_style.bom)

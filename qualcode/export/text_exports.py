@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from operator import itemgetter
 
 from ..analysis.passages import merge
+from ..csv_writer import DEFAULT, CsvStyle, csv_text, dict_rows
 from .docx_common import attribution, paragraphs_of, plural, role_label, wave_text
 from .docx_theme import QUOTE_NOTE
 from .themes import (
@@ -111,26 +110,16 @@ def theme_summary_markdown(summary: ThemeSummary) -> str:
     return "\n".join(out)
 
 
-def _csv(columns, rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore",
-                            lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-    return buffer.getvalue()
+def _csv(columns, rows, style: CsvStyle = DEFAULT) -> str:
+    return csv_text(columns, dict_rows(columns, rows), style=style)
 
 
-def table_csv(header, rows) -> str:
-    """A header and rows of values (None: empty) as CSV."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
-    return buffer.getvalue()
+def table_csv(header, rows, style: CsvStyle = DEFAULT) -> str:
+    """A header and rows of values (None: empty) as CSV (see :mod:`qualcode.csv_writer`)."""
+    return csv_text(header, rows, style=style)
 
 
-def theme_summary_csv(summary: ThemeSummary) -> str:
+def theme_summary_csv(summary: ThemeSummary, style: CsvStyle = DEFAULT) -> str:
     """One row per chosen quote, with its theme and attribution."""
     waves = {w["label"]: w for w in summary.waves}
     rows = []
@@ -141,7 +130,7 @@ def theme_summary_csv(summary: ThemeSummary) -> str:
                          "coding_ids": " ".join(map(str, row["coding_ids"])),
                          "time_point": wave_text(waves.get(row["wave"]), row.get("role")),
                          "exemplar": int(bool(row["exemplar"]))})
-    return _csv(QUOTE_COLUMNS, rows)
+    return _csv(QUOTE_COLUMNS, rows, style)
 
 
 def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave=None,
@@ -188,8 +177,8 @@ def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave
     return rows
 
 
-def segments_csv(rows: list[dict]) -> str:
-    return _csv(SEGMENT_COLUMNS, rows)
+def segments_csv(rows: list[dict], style: CsvStyle = DEFAULT) -> str:
+    return _csv(SEGMENT_COLUMNS, rows, style)
 
 
 def segments_markdown(project, rows: list[dict]) -> str:

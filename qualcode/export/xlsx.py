@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .. import outputs
 from ..errors import QualcodeError
 
 MAX_WIDTH = 60
@@ -65,7 +66,7 @@ def write_xlsx(path: str | Path, sheets: Sequence[tuple[str, Sequence[str], Iter
             sheet.append(values)
             for i, v in enumerate(values[:len(widths)]):
                 widths[i] = max(widths[i], min(MAX_WIDTH, len(str(v)) if v is not None else 0))
-        for row in sheet.iter_rows(min_row=2):
+        for row in sheet.iter_rows(min_row=1):  # the header too: a code's name can start with =
             for cell in row:
                 if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
                     cell.data_type = "s"   # text, not a formula
@@ -74,10 +75,8 @@ def write_xlsx(path: str | Path, sheets: Sequence[tuple[str, Sequence[str], Iter
         sheet.freeze_panes = "A2"
     if not book.sheetnames:
         book.create_sheet("Empty")
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise QualcodeError(f"cannot write {path}: {exc.strerror or exc}") from None
+    with outputs.output_path(path) as tmp:  # atomic, owner-only, never over the project
+        book.save(tmp)
     return path
 
 

@@ -10,9 +10,10 @@ only with that file can pseudonymised text be read with the real names again.
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
+from .. import outputs
+from ..csv_writer import DEFAULT, CsvStyle, restore, write_csv
 from ..errors import InputError, QualcodeError
 from ..store import namekey as store_key
 from ..store import study as store_study
@@ -22,6 +23,11 @@ from .suggest import COMMON, STOP_WORDS, collect, entity_candidates, heuristic_c
 
 KINDS = ("person", "place", "organisation", "other")
 KEY_COLUMNS = ("real", "pseudonym", "kind", "participant")
+
+
+def _unguarded(row: dict) -> dict:
+    """A key file row as it was before the CSV formula guard (see qualcode.csv_writer)."""
+    return {k: restore(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
 class PrivacyMixin:
@@ -42,18 +48,17 @@ class PrivacyMixin:
         with self.action("namekey.add", f"added a name key entry ({kind})", undoable=False):
             store_key.add(self.db, real, pseudonym, kind, participant_id)
 
-    def export_name_key(self, path: str | Path, *, remove: bool = False) -> int:
-        path = Path(path)
-        if not path.parent.exists():
-            raise QualcodeError(f"{path.name}: folder {path.parent} does not exist")
+    def export_name_key(self, path: str | Path, *, remove: bool = False,
+                        csv_style: CsvStyle = DEFAULT) -> int:
+        """Write the key to a CSV file readable by its owner only. The file is written
+        anew (a link at ``path`` is replaced, never followed) and never over the open
+        project; with ``remove``, the key then leaves the project."""
+        path = outputs.check_target(path)
         entries = store_key.entries(self.db)
         if not entries:
             raise QualcodeError("the name key is empty")
-        fd = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, KEY_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows({k: e[k] for k in KEY_COLUMNS} for e in entries)
+        write_csv(path, KEY_COLUMNS, ([e[k] for k in KEY_COLUMNS] for e in entries),
+                  style=csv_style, lineterminator="\n")
         if remove:
             with self.action("namekey.remove", "moved the name key out of the project", undoable=False):
                 store_key.remove_all(self.db)
@@ -64,7 +69,7 @@ class PrivacyMixin:
         path = Path(path)
         try:
             with path.open(newline="", encoding="utf-8-sig") as handle:
-                rows = list(csv.DictReader(handle))
+                rows = [_unguarded(row) for row in csv.DictReader(handle)]
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(path, f"cannot be read as a CSV name key ({exc})") from None
         if not rows or "real" not in rows[0] or "pseudonym" not in rows[0]:
@@ -81,7 +86,7 @@ class PrivacyMixin:
     def _key(self, key_file: str | Path | None = None) -> dict[str, str]:
         if key_file:
             with Path(key_file).open(newline="", encoding="utf-8-sig") as handle:
-                return {r["real"]: r["pseudonym"] for r in csv.DictReader(handle)}
+                return {r["real"]: r["pseudonym"] for r in map(_unguarded, csv.DictReader(handle))}
         return store_key.mapping(self.db)
 
     def deidentify(self) -> dict[str, int]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from .. import outputs
 from ..errors import NotFoundError, QualcodeError
 from .db import new_guid, now
 
@@ -117,19 +118,17 @@ def blind_copy(db: Database, dest: Path, coder: str, *, source: str) -> dict:
     """Copy the project to ``dest`` (which must not exist) keeping only ``coder``'s
     codings and memos, with an empty history; returns counts of what was left out.
 
-    The copy is made with SQLite's backup API (consistent even while others write),
-    then cleaned and VACUUMed so that nothing removed survives in free pages."""
+    The copy is made with SQLite's backup API (consistent even while others write) into
+    a temporary file beside ``dest``, cleaned and VACUUMed so that nothing removed
+    survives in free pages, and renamed into place only when it is complete."""
     dest = Path(dest)
     if dest.suffix != ".qualcode":
         raise QualcodeError(f"{dest.name}: the copy must be a .qualcode file")
-    if dest.exists() or Path(f"{dest}-wal").exists():
+    if os.path.lexists(dest) or os.path.lexists(f"{dest}-wal"):
         raise QualcodeError(f"{dest.name}: already exists; choose a new file name")
-    if not dest.parent.is_dir():
-        raise QualcodeError(f"{dest.name}: folder {dest.parent} does not exist")
-    fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    try:
-        target = sqlite3.connect(str(dest))
+    outputs.check_target(dest)
+    with outputs.output_path(dest) as tmp:
+        target = sqlite3.connect(str(tmp))
         try:
             db.conn.backup(target)
             target.execute("PRAGMA foreign_keys = ON")
@@ -138,12 +137,10 @@ def blind_copy(db: Database, dest: Path, coder: str, *, source: str) -> dict:
             target.execute("VACUUM")
             target.execute("PRAGMA journal_mode = WAL")
         finally:
-            target.close()
-    except BaseException:
-        for leftover in (dest, Path(f"{dest}-wal"), Path(f"{dest}-shm")):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
-        raise
+            target.close()  # the last connection: its -wal and -shm go with it
+        for companion in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{tmp}{companion}").unlink()
     return report
 
 

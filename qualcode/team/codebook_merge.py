@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz
 
+from .. import outputs
 from ..errors import InputError, QualcodeError
 from ..store import codes as store_codes
 
@@ -190,9 +191,8 @@ def write_plan(plan: dict, path: str | Path) -> Path:
         "# `review` marks fuzzy and ambiguous matches: decide them before applying.\n"
         "# On a definition conflict, `definition` is keep (ours), theirs, or both.\n"
     )
-    path.write_text(header + yaml.safe_dump(plan, sort_keys=False, allow_unicode=True, width=100),
-                    encoding="utf-8")
-    return path
+    return outputs.write_text(path, header + yaml.safe_dump(plan, sort_keys=False, allow_unicode=True,
+                                                            width=100))
 
 
 def read_plan(path: str | Path) -> dict:

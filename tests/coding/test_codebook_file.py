@@ -155,8 +155,8 @@ def test_missing_or_binary_file(study, tmp_path):
         study.load_codebook(tmp_path / "bin.yaml")
     with pytest.raises(QualcodeError, match="does not exist"):
         study.save_codebook(tmp_path / "no" / "where.yaml")
-    with pytest.raises(QualcodeError, match="cannot be written"):
-        study.save_codebook(tmp_path)  # a folder
+    with pytest.raises(QualcodeError, match="is a folder"):
+        study.save_codebook(tmp_path)
     assert snapshot(study) == before
 
 
