@@ -9,7 +9,7 @@ import click
 
 from ..analysis import agreement_service
 from ..project import Project
-from .common import csv_options, print_json, print_table, project_option
+from .common import csv_options, echo, print_json, print_table, project_option
 
 
 class ManyValues(click.Option):
@@ -97,7 +97,7 @@ def _show(report: dict) -> None:
         title += f" (match: overlap >= {report['min_overlap']:.0%} of the longer segment)"
     print_table(columns, rows, title=title)
     if report.get("note"):
-        click.echo(report["note"])
+        echo(report["note"])
 
 
 def agreement_table(report: dict) -> tuple[list[str], list[list]]:
@@ -174,7 +174,7 @@ def agree(project: Project, coders: tuple[str, ...], code: str | None, category:
         return
     _show(report)
     if rows is not None:
-        click.echo()
+        echo()
         print_table(
             ["transcript", "code", "start", "end", "coded by", "not coded by", "text"],
             ([r["transcript"], r["code"], r["start"], r["end"], ", ".join(r["coded_by"]),
@@ -196,6 +196,6 @@ def export_for_coder(project: Project, name: str, output: str, as_json: bool) ->
     if as_json:
         print_json(report)
         return
-    click.echo(f"wrote {report['path']} for {name}: {report['codings_kept']} of their codings "
+    echo(f"wrote {report['path']} for {name}: {report['codings_kept']} of their codings "
                f"kept; {report['codings_left_out']} codings and {report['memos_left_out']} "
                "memos by others left out")

@@ -4,7 +4,6 @@ cooccur, attendance, describe. Rules and thresholds: docs/analysis.md."""
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 import click
@@ -18,7 +17,8 @@ from ..analysis import saturation as saturation_mod
 from ..csv_writer import DEFAULT, CsvStyle, csv_text
 from ..errors import QualcodeError
 from ..project import Project
-from .common import csv_options, parse_pairs, print_json, print_table, project_option
+from ..terminal_text import json_text
+from .common import csv_options, echo, parse_pairs, print_json, print_table, project_option
 
 CODED_BY = click.option("--coded-by", "coded_by", multiple=True, metavar="CODER",
                         help="Only codings by this coder (repeatable).")
@@ -48,13 +48,14 @@ def _emit_table(columns: list[str], rows: list[list], fmt: str, output: str | No
         if not output:
             raise QualcodeError("--format xlsx needs -o FILE.xlsx")
         write_xlsx(output, [(title or "Table", columns, rows), *(sheets or [])], about=about)
-        click.echo(f"wrote {output}", err=True)
+        echo(f"wrote {output}", err=True)
         return
     if fmt == "json":
-        text = json.dumps(data if data is not None else [dict(zip(columns, r)) for r in rows],
-                          indent=2, ensure_ascii=False, default=str) + "\n"
+        text = json_text(data if data is not None else [dict(zip(columns, r)) for r in rows]) + "\n"
     elif fmt == "csv":
-        text = csv_text(columns, rows, style=csv_style)
+        # A file ends its lines as RFC 4180 says (CR LF); printed, lines end as lines do
+        # (a CR would be shown escaped, as any control character printed).
+        text = csv_text(columns, rows, style=csv_style, lineterminator="\r\n" if output else "\n")
     elif fmt == "md":
         def esc(v) -> str:
             return _cell(v).replace("|", "\\|").replace("\n", " ")
@@ -75,9 +76,9 @@ def _emit_table(columns: list[str], rows: list[list], fmt: str, output: str | No
 def _write_or_print(text: str, output: str | None, *, bom: bool = False) -> None:
     if output:
         outputs.write_text(output, text, bom=bom)
-        click.echo(f"wrote {output}", err=True)
+        echo(f"wrote {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False)  # (JSON has no control characters left to show escaped)
 
 
 # --- matrix ---------------------------------------------------------------------------
@@ -210,7 +211,7 @@ def change(project: Project, codes, participants, measure, sample_only, as_json,
             title=f"participants ({measure}; '-' = no data at that wave)",
         )
     if not report["sample"] and not report["participants"]:
-        click.echo("no coded data")
+        echo("no coded data")
 
 
 @click.command("compare-waves")
@@ -241,7 +242,7 @@ def compare_waves(project: Project, wave_a, wave_b, codes, as_json, coded_by) ->
         title=f"participants seen at both {wave_a} and {wave_b}",
     )
     if result["not_observed_at_both"]:
-        click.echo(f"not seen at both waves: {', '.join(result['not_observed_at_both'])}")
+        echo(f"not seen at both waves: {', '.join(result['not_observed_at_both'])}")
 
 
 # --- saturation -----------------------------------------------------------------------
@@ -275,10 +276,10 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by) -> None:
         if not output:
             raise QualcodeError("--format png needs -o FILE.png")
         _saturation_png(curves, Path(output), project.title)
-        click.echo(f"wrote {output}", err=True)
+        echo(f"wrote {output}", err=True)
         return
     if fmt == "json":
-        _write_or_print(json.dumps(result, indent=2, ensure_ascii=False) + "\n", output)
+        _write_or_print(json_text(result) + "\n", output)
         return
     if output:
         raise QualcodeError("-o needs --format json or png")
@@ -287,7 +288,7 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by) -> None:
                     [[p["index"], p["transcript"], p["wave"], p["codes"], p["new"], p["cumulative"]]
                      for p in curve["points"]],
                     title=None if label == "all" else f"{by} {label}")
-        click.echo(f"{curve['distinct_codes']} distinct codes in {curve['transcripts']} transcripts; "
+        echo(f"{curve['distinct_codes']} distinct codes in {curve['transcripts']} transcripts; "
                    f"{curve['new_in_last_k']} new in the last {curve['k']} "
                    f"({100 * curve['new_share_last_k']:.0f}%)")
 
@@ -364,7 +365,7 @@ def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category
             title = f"Code co-occurrence ({scope})" + ("" if label == "all" else f": {label}")
             written = [graph_export.write_graph(graph, output, title=title, csv_style=csv_style)]
         for path in written:
-            click.echo(f"wrote {path}", err=True)
+            echo(f"wrote {path}", err=True)
         return
     tables = {label: cooc_mod.table(r, measure=measure, minimum=minimum) for label, r in results.items()}
     if as_json:

@@ -7,7 +7,7 @@ import click
 from ..coding.tagging import Target
 from ..errors import QualcodeError
 from ..project import Project
-from .common import print_json, print_table, project_option
+from .common import echo, print_json, print_table, project_option
 
 STAGES = click.Choice(["initial", "focused", "axial", "theoretical"])
 
@@ -47,7 +47,7 @@ def codebook_load(project: Project, file: str, as_json: bool) -> None:
     if as_json:
         print_json(report)
         return
-    click.echo(f"{report['added']} added, {report['updated']} updated, {report['unchanged']} unchanged")
+    echo(f"{report['added']} added, {report['updated']} updated, {report['unchanged']} unchanged")
 
 
 @codebook.command("save")
@@ -56,7 +56,7 @@ def codebook_load(project: Project, file: str, as_json: bool) -> None:
 def codebook_save(project: Project, file: str) -> None:
     """Write the codebook to FILE (.yaml, or REFI-QDA .qdc)."""
     path = project.save_codebook(file)
-    click.echo(f"wrote {path}")
+    echo(f"wrote {path}")
 
 
 @codebook.command("export")
@@ -65,7 +65,7 @@ def codebook_save(project: Project, file: str) -> None:
 def codebook_export(project: Project, file: str) -> None:
     """Write the codebook as REFI-QDA .qdc (validated) or .yaml, by FILE's extension."""
     path = project.save_codebook(file)
-    click.echo(f"wrote {path}")
+    echo(f"wrote {path}")
 
 
 @click.group()
@@ -103,7 +103,7 @@ def _fields(**kwargs) -> dict:
 def code_add(project: Project, name, parent, **fields) -> None:
     """Add code NAME."""
     result = project.add_code(name, parent=parent, **_fields(**fields))
-    click.echo(f"added {result['name']}")
+    echo(f"added {result['name']}")
 
 
 @code.command("show")
@@ -118,7 +118,7 @@ def code_show(project: Project, name, as_json) -> None:
         return
     for key in ("name", "parent", "stage", "definition", "inclusion", "exclusion", "example",
                 "colour", "keywords", "codings", "codings_by_wave", "guid"):
-        click.echo(f"{key:>12}: {info[key]}")
+        echo(f"{key:>12}: {info[key]}")
 
 
 @code.command("rename")
@@ -128,7 +128,7 @@ def code_show(project: Project, name, as_json) -> None:
 def code_rename(project: Project, name, new_name) -> None:
     """Rename code NAME to NEW_NAME (its GUID and codings stay)."""
     project.rename_code(name, new_name)
-    click.echo(f"renamed {name} to {new_name}")
+    echo(f"renamed {name} to {new_name}")
 
 
 @code.command("edit")
@@ -138,7 +138,7 @@ def code_rename(project: Project, name, new_name) -> None:
 def code_edit(project: Project, name, **fields) -> None:
     """Change a code's definition, criteria, example, colour, stage or flags."""
     project.edit_code(name, **_fields(**fields))
-    click.echo(f"edited {name}")
+    echo(f"edited {name}")
 
 
 @code.command("move")
@@ -148,7 +148,7 @@ def code_edit(project: Project, name, **fields) -> None:
 def code_move(project: Project, name, parent) -> None:
     """Move code NAME under another code, or to the top level."""
     project.move_code(name, parent)
-    click.echo(f"moved {name} under {parent or 'the top level'}")
+    echo(f"moved {name} under {parent or 'the top level'}")
 
 
 @code.command("merge")
@@ -158,7 +158,7 @@ def code_move(project: Project, name, parent) -> None:
 def code_merge(project: Project, source, target) -> None:
     """Merge code SOURCE into TARGET: codings, sub-codes and memo links follow."""
     result = project.merge_codes(source, target)
-    click.echo(f"merged {source} into {target}: {result['codings_moved']} codings moved, "
+    echo(f"merged {source} into {target}: {result['codings_moved']} codings moved, "
                f"{result['duplicates_absorbed']} duplicates absorbed")
 
 
@@ -172,7 +172,7 @@ def code_merge(project: Project, source, target) -> None:
 def code_split(project: Project, name, new_name, coding_ids, **fields) -> None:
     """Split NAME: move the chosen codings to a new sibling code NEW_NAME."""
     project.split_code(name, new_name, coding_ids, **_fields(**fields))
-    click.echo(f"moved {len(set(coding_ids))} codings from {name} to {new_name}")
+    echo(f"moved {len(set(coding_ids))} codings from {name} to {new_name}")
 
 
 @code.command("delete")
@@ -183,7 +183,7 @@ def code_delete(project: Project, name, force) -> None:
     """Delete code NAME (refused while it has codings or sub-codes, unless --force)."""
     result = project.delete_code(name, force=force)
     links = result.get("memo_links_removed")
-    click.echo(f"deleted {name}: {result['codings_deleted']} codings deleted, "
+    echo(f"deleted {name}: {result['codings_deleted']} codings deleted, "
                f"{result['subcodes_moved']} sub-codes moved up"
                + (f", {links} memo links removed (the memos stay)" if links else ""))
 
@@ -221,7 +221,7 @@ def tag(project: Project, transcript, range_, turn, sentence, speaker, code_name
         print_json(created)
         return
     for c in created:
-        click.echo(f"#{c['id']} {c['code']} {c['transcript']} {c['start']}:{c['end']} "
+        echo(f"#{c['id']} {c['code']} {c['transcript']} {c['start']}:{c['end']} "
                    f"{' '.join(c['text'].split())[:70]!r}")
 
 
@@ -234,7 +234,7 @@ def tag(project: Project, transcript, range_, turn, sentence, speaker, code_name
 def untag(project: Project, transcript, range_, turn, sentence, speaker, code_name, all_coders) -> None:
     """Remove a code from exactly that range, turn, sentence or speaker's turns."""
     n = project.untag(transcript, code_name, _target(range_, turn, sentence, speaker), any_coder=all_coders)
-    click.echo(f"removed {n} coding(s)")
+    echo(f"removed {n} coding(s)")
 
 
 @click.command()

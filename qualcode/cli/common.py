@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sqlite3
 import sys
@@ -19,6 +18,7 @@ from rich.text import Text
 from ..csv_writer import CsvStyle
 from ..errors import QualcodeError
 from ..project import Project
+from ..terminal_text import has_controls, json_text, printable
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -79,17 +79,34 @@ def csv_options(func: Callable) -> Callable:
     return wrapper
 
 
+# Everything printed from here shows project data through the terminal sanitiser
+# (qualcode.terminal_text): a transcript, a file name or another coder's code name can
+# hold escape sequences that would act on the terminal.
+
+def echo(message: Any = "", *, err: bool = False, nl: bool = True) -> None:
+    """click.echo with every control character but tab and newline made visible."""
+    click.echo(printable(message), err=err, nl=nl)
+
+
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    click.echo(json_text(data))
+
+
+def _cell(value: Any) -> Text:
+    if isinstance(value, Text):
+        if not has_controls(value.plain):
+            return value
+        return Text(printable(value.plain), style=value.style)  # spans cannot survive the change
+    # Transcript text is full of brackets ("[inaudible]"): never read it as markup.
+    return Text(printable(value))
 
 
 def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=None if title is None else _cell(title), show_lines=False, header_style="bold")
     for column in columns:
-        table.add_column(column)
+        table.add_column(_cell(column))
     for row in rows:
-        # Transcript text is full of brackets ("[inaudible]"): never read it as markup.
-        table.add_row(*(v if isinstance(v, Text) else Text("" if v is None else str(v)) for v in row))
+        table.add_row(*(_cell(v) for v in row))
     console.print(table)
 
 
@@ -110,7 +127,8 @@ class QualcodeGroup(click.Group):
         try:
             return super().invoke(ctx)
         except QualcodeError as exc:
-            raise click.ClickException(str(exc)) from None
+            # Messages name files and things from the project: shown like any listing.
+            raise click.ClickException(printable(exc)) from None
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise click.ClickException(

@@ -8,7 +8,7 @@ import click
 
 from ..exchange.service import import_refi
 from ..project import Project
-from .common import find_project_path, print_json
+from .common import echo, find_project_path, print_json
 
 
 def _export(project: Project, output: str | None, as_json: bool) -> None:
@@ -16,7 +16,7 @@ def _export(project: Project, output: str | None, as_json: bool) -> None:
     if as_json:
         print_json(counts)
         return
-    click.echo(f"wrote {counts['path']}: {counts['sources']} sources, {counts['codes']} codes, "
+    echo(f"wrote {counts['path']}: {counts['sources']} sources, {counts['codes']} codes, "
                f"{counts['codings']} codings in {counts['selections']} selections, "
                f"{counts['memos']} memos, {counts['participants']} cases, {counts['users']} users")
 
@@ -66,17 +66,17 @@ def import_refi_command(ctx: click.Context, file: str, output: str, show_report:
         print_json(report)
         return
     c = report["counts"]
-    click.echo(f"created {report['project']}: {c['transcripts']} sources, {c['codes']} codes, "
+    echo(f"created {report['project']}: {c['transcripts']} sources, {c['codes']} codes, "
                f"{c['codings']} codings, {c['memos']} memos, {c['participants']} participants, "
                f"{c['coders']} coders")
     dropped = report["dropped"]
     if dropped:
-        click.echo("not kept: " + ", ".join(f"{n} {what}" for what, n in dropped.items()), err=True)
+        echo("not kept: " + ", ".join(f"{n} {what}" for what, n in dropped.items()), err=True)
     warnings = report["warnings"]
     if show_report:
         for warning in warnings:
-            click.echo(f"warning: {warning}", err=True)
+            echo(f"warning: {warning}", err=True)
         for check, n in report["checks"].items():
-            click.echo(f"check: {check}: {n}", err=True)
+            echo(f"check: {check}: {n}", err=True)
     elif warnings:
-        click.echo(f"{len(warnings)} warnings (see --report)", err=True)
+        echo(f"{len(warnings)} warnings (see --report)", err=True)

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from ..project import Project
-from .common import QualcodeGroup, csv_options, find_project_path
+from .common import QualcodeGroup, csv_options, echo, find_project_path
 
 
 def export_project(func: Callable) -> Callable:
@@ -37,7 +37,7 @@ def export_project(func: Callable) -> Callable:
 
 def _done(paths) -> None:
     for path in paths if isinstance(paths, list) else [paths]:
-        click.echo(f"wrote {path}")
+        echo(f"wrote {path}")
 
 
 OUTPUT = click.option("-o", "--output", metavar="FILE", default=None,

@@ -7,7 +7,7 @@ import click
 
 from ..project import Project
 from ..study_facts import FACTS, INTERVIEWER_FIELDS
-from .common import parse_pairs, print_json, print_table, project_option
+from .common import echo, parse_pairs, print_json, print_table, project_option
 from .study import wave
 
 
@@ -40,7 +40,7 @@ def study_show(project: Project, as_json: bool) -> None:
 def study_set(project: Project, pairs) -> None:
     """Set study facts (an empty value removes one)."""
     project.set_study_facts(parse_pairs(pairs))
-    click.echo("updated the study facts")
+    echo("updated the study facts")
 
 
 study_set.help = ("Set study facts (an empty value removes one). Keys: " + ", ".join(FACTS)
@@ -63,10 +63,10 @@ def study_interviewer(project: Project, name: str, remove: bool, **fields) -> No
     """Add an interviewer or facilitator, or change what is recorded about them."""
     if remove:
         project.remove_interviewer(name)
-        click.echo(f"removed interviewer {name}")
+        echo(f"removed interviewer {name}")
         return
     project.set_interviewer(name, **{k: v for k, v in fields.items() if v is not None})
-    click.echo(f"recorded interviewer {name}")
+    echo(f"recorded interviewer {name}")
 
 
 @study.command("duration")
@@ -77,7 +77,7 @@ def study_duration(project: Project, transcript: str, minutes: float | None) -> 
     """Record how long the interview or focus group of TRANSCRIPT lasted, in minutes
     (without MINUTES: remove it)."""
     project.set_duration(transcript, minutes)
-    click.echo(f"{transcript}: {f'{minutes:g} minutes' if minutes is not None else 'duration removed'}")
+    echo(f"{transcript}: {f'{minutes:g} minutes' if minutes is not None else 'duration removed'}")
 
 
 @study.command("load")
@@ -87,7 +87,7 @@ def study_load(project: Project, path: str) -> None:
     """Read a YAML study file with sections facts, interviewers, time_points and
     durations (see docs/exports.md)."""
     facts = project.load_study_file(path)
-    click.echo(f"loaded {len(facts['facts'])} facts and {len(facts['interviewers'])} interviewers")
+    echo(f"loaded {len(facts['facts'])} facts and {len(facts['interviewers'])} interviewers")
 
 
 @wave.command("time-point")
@@ -100,4 +100,4 @@ def wave_time_point(project: Project, wave_label: str, label: str, role: str | N
     removes it)."""
     project.set_time_point(wave_label, label, role=role)
     who = f"{role}s" if role else "every role"
-    click.echo(f"{wave_label} for {who}: {label or '(removed)'}")
+    echo(f"{wave_label} for {who}: {label or '(removed)'}")

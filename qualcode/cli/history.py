@@ -8,7 +8,7 @@ import click
 
 from ..errors import QualcodeError
 from ..project import Project
-from .common import print_json, print_table, project_option
+from .common import echo, print_json, print_table, project_option
 
 
 @click.command()
@@ -16,7 +16,7 @@ from .common import print_json, print_table, project_option
 def undo(project: Project) -> None:
     """Undo the last action (it survives closing the project)."""
     event = project.undo()
-    click.echo(f"undone: {event.summary}")
+    echo(f"undone: {event.summary}")
 
 
 @click.command()
@@ -24,7 +24,7 @@ def undo(project: Project) -> None:
 def redo(project: Project) -> None:
     """Redo the action undone last."""
     event = project.redo()
-    click.echo(f"redone: {event.summary}")
+    echo(f"redone: {event.summary}")
 
 
 def _since(value: str | None) -> str | None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from ..errors import QualcodeError
 from ..ingest.service import parse_speaker_map
 from ..project import Project
-from .common import console, parse_pairs, print_json, print_table, project_option
+from ..terminal_text import printable
+from .common import console, echo, parse_pairs, print_json, print_table, project_option
 
 
 def _print_results(results, failures=()) -> None:
@@ -23,9 +25,9 @@ def _print_results(results, failures=()) -> None:
     )
     for r in results:
         for note in r.notes:
-            click.echo(f"note: {r.name}: {note}", err=True)
+            echo(f"note: {r.name}: {note}", err=True)
     for failure in failures:
-        click.echo(f"failed: {failure}", err=True)
+        echo(f"failed: {failure}", err=True)
 
 
 @click.command("import")
@@ -59,14 +61,15 @@ def import_(project: Project, files, manifest, keep_going, participant, wave, ki
             task = bar.add_task("importing", total=None)
 
             def tick(done: int, total: int, current: str) -> None:
-                bar.update(task, completed=done, total=total, description=current)
+                # A file name: shown escaped, and never read as Rich markup.
+                bar.update(task, completed=done, total=total, description=escape(printable(current)))
 
             report = project.import_manifest(manifest, keep_going=keep_going, progress=tick)
         if as_json:
             print_json(report.to_dict())
             return
         _print_results(report.results, report.failures)
-        click.echo(
+        echo(
             f"{len(report.imported)} imported, {len(report.duplicates)} already there, "
             f"{len(report.failures)} failed; participants added: {len(report.participants_added)}"
         )
@@ -122,7 +125,7 @@ def transcript_show(project: Project, name: str, show_turns: bool, as_json: bool
         print_json({k: v for k, v in info.items() if k not in ("id", "wave_id", "participant_id")})
         return
     if not show_turns:
-        click.echo(text)
+        echo(text)
         return
     print_table(
         ["#", "speaker", "participant", "start", "end", "time", "text"],
@@ -185,7 +188,8 @@ def search(project: Project, query, kwic, participant, wave, speaker, limit, as_
         for m in hit["matches"] or [{"left": "", "match": "", "right": ""}]:
             rows.append((hit["transcript"], hit["turn"], hit["speaker"], hit["wave"],
                          m["left"], m["match"], m["right"]))
-    table_rows = [(t, n, s, w, Text.assemble("…", item, " ", (m, "bold"), " ", r, "…"))
+    table_rows = [(t, n, s, w, Text.assemble("…", printable(item), " ", (printable(m), "bold"), " ",
+                                             printable(r), "…"))
                   for t, n, s, w, item, m, r in rows]
     print_table(["transcript", "turn", "speaker", "wave", "in context"], table_rows)
-    click.echo(f"{len(hits)} turns", err=True)
+    echo(f"{len(hits)} turns", err=True)

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..project import Project
-from .common import print_json, print_table, project_option
+from .common import echo, print_json, print_table, project_option
 
 MEMO_TYPES = click.Choice(["code", "transcript", "participant", "segment", "comparison",
                            "theoretical", "theme", "project"])
@@ -31,7 +31,7 @@ def memo_add(project: Project, type_, title, body, links) -> None:
         stdin = sys.stdin
         body = "" if stdin is None or stdin.isatty() else stdin.read()
     result = project.add_memo(type_, title, body, links=links)
-    click.echo(f"memo #{result['id']} written")
+    echo(f"memo #{result['id']} written")
 
 
 @memo.command("edit")
@@ -46,7 +46,7 @@ def memo_edit(project: Project, memo_id, title, body, type_, add_links, remove_l
     """Change a memo's title, text, type or links."""
     project.edit_memo(memo_id, title=title, body=body, type_=type_, add_links=add_links,
                       remove_links=remove_links)
-    click.echo(f"memo #{memo_id} updated")
+    echo(f"memo #{memo_id} updated")
 
 
 @memo.command("delete")
@@ -55,7 +55,7 @@ def memo_edit(project: Project, memo_id, title, body, type_, add_links, remove_l
 def memo_delete(project: Project, memo_id) -> None:
     """Delete a memo (undo brings it back)."""
     project.delete_memo(memo_id)
-    click.echo(f"memo #{memo_id} deleted")
+    echo(f"memo #{memo_id} deleted")
 
 
 @memo.command("list")
@@ -85,11 +85,11 @@ def memo_show(project: Project, memo_id, as_json) -> None:
     if as_json:
         print_json(m)
         return
-    click.echo(f"#{m['id']} [{m['type']}] {m['title']}  ({m['author']}, {m['updated']})")
+    echo(f"#{m['id']} [{m['type']}] {m['title']}  ({m['author']}, {m['updated']})")
     if m["links"]:
-        click.echo("links: " + "; ".join(f"{item['kind']}:{item['target']}" for item in m["links"]))
-    click.echo("")
-    click.echo(m["body"])
+        echo("links: " + "; ".join(f"{item['kind']}:{item['target']}" for item in m["links"]))
+    echo("")
+    echo(m["body"])
 
 
 @click.command()
@@ -134,7 +134,7 @@ def autocode() -> None:
 def _show(project: Project, suggestions, apply: bool, as_json: bool) -> None:
     if apply and suggestions:
         created = project.apply_suggestions(suggestions)
-        click.echo(f"applied {len(created)} coding(s) as one undoable action", err=as_json)
+        echo(f"applied {len(created)} coding(s) as one undoable action", err=as_json)
     if as_json:
         print_json([s.to_dict() for s in suggestions])
         return
@@ -142,7 +142,7 @@ def _show(project: Project, suggestions, apply: bool, as_json: bool) -> None:
                 [(s.transcript, s.code, f"{s.start}:{s.end}", s.reason, " ".join(s.text.split())[:60])
                  for s in suggestions])
     if not apply:
-        click.echo(f"{len(suggestions)} suggestion(s); run again with --apply to accept them", err=True)
+        echo(f"{len(suggestions)} suggestion(s); run again with --apply to accept them", err=True)
 
 
 @autocode.command("speaker")

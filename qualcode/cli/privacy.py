@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..project import Project
-from .common import csv_options, print_json, print_table, project_option
+from .common import csv_options, echo, print_json, print_table, project_option
 
 
 @click.group()
@@ -23,7 +23,7 @@ def namekey() -> None:
 def namekey_add(project: Project, real, pseudonym, kind, participant) -> None:
     """Replace REAL by PSEUDONYM in every transcript imported from now on."""
     project.add_name(real, pseudonym, kind=kind, participant=participant)
-    click.echo(f"added ({kind}); run `qualcode deidentify` for transcripts already imported")
+    echo(f"added ({kind}); run `qualcode deidentify` for transcripts already imported")
 
 
 @namekey.command("list")
@@ -48,7 +48,7 @@ def namekey_export(project: Project, file, remove, csv_style) -> None:
     """Write the name key to a CSV file readable by you only (written anew: a link at FILE
     is replaced, never followed)."""
     n = project.export_name_key(file, remove=remove, csv_style=csv_style)
-    click.echo(f"wrote {n} entries to {file}" + ("; removed from the project" if remove else ""))
+    echo(f"wrote {n} entries to {file}" + ("; removed from the project" if remove else ""))
 
 
 @namekey.command("import")
@@ -57,7 +57,7 @@ def namekey_export(project: Project, file, remove, csv_style) -> None:
 def namekey_import(project: Project, file) -> None:
     """Load a name key CSV (columns real, pseudonym, kind, participant)."""
     n = project.import_name_key(file)
-    click.echo(f"imported {n} entries")
+    echo(f"imported {n} entries")
 
 
 @namekey.command("reidentify")
@@ -66,7 +66,7 @@ def namekey_import(project: Project, file) -> None:
 @project_option
 def namekey_reidentify(project: Project, transcript, key_file) -> None:
     """Print a transcript with the real names back (needs the key)."""
-    click.echo(project.reidentified_text(transcript, key_file))
+    echo(project.reidentified_text(transcript, key_file))
 
 
 @click.command()
@@ -85,12 +85,12 @@ def deidentify(project: Project, suggest, entities, as_json) -> None:
         print_table(["text", "kind", "found by", "count", "transcripts", "proposed", "in context"],
                     [(h["text"], h["kind"], h["source"], h["count"], ", ".join(h["transcripts"][:3]),
                       h["proposed"], h["example"]) for h in hits])
-        click.echo("add the ones to replace with `qualcode namekey add REAL PSEUDONYM`, "
+        echo("add the ones to replace with `qualcode namekey add REAL PSEUDONYM`, "
                    "then run `qualcode deidentify`", err=True)
         return
     result = project.deidentify()
     if as_json:
         print_json(result)
         return
-    click.echo(f"{result['replacements']} name(s) replaced in {result['transcripts']} transcript(s); "
+    echo(f"{result['replacements']} name(s) replaced in {result['transcripts']} transcript(s); "
                f"{result['speakers']} speaker label(s) renamed")

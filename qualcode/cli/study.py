@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..project import Project
-from .common import parse_pairs, print_json, print_table, project_option
+from .common import echo, parse_pairs, print_json, print_table, project_option
 
 
 @click.command()
@@ -17,7 +17,7 @@ def init(path: str, title: str | None, default_coder: str | None) -> None:
     with Project.create(path, title=title) as project:
         if default_coder:
             project.set_default_coder(default_coder)
-        click.echo(f"created {path} (schema version {project.schema_version})")
+        echo(f"created {path} (schema version {project.schema_version})")
 
 
 @click.group()
@@ -37,7 +37,7 @@ def participant_add(project: Project, pid: str, role, site, pseudonym, attrs) ->
     person = project.add_participant(
         pid, role=role, site=site, pseudonym=pseudonym, attributes=parse_pairs(attrs)
     )
-    click.echo(f"added {person['pid']}")
+    echo(f"added {person['pid']}")
 
 
 @participant.command("list")
@@ -69,11 +69,11 @@ def participant_show(project: Project, pid: str, as_json: bool) -> None:
     if as_json:
         print_json({k: v for k, v in person.items() if k != "id"})
         return
-    click.echo(f"{person['pid']}  {person['pseudonym'] or ''}  {person['role'] or ''}  {person['site'] or ''}")
+    echo(f"{person['pid']}  {person['pseudonym'] or ''}  {person['role'] or ''}  {person['site'] or ''}")
     for key, value in person["attributes"].items():
-        click.echo(f"  {key}: {value}")
+        echo(f"  {key}: {value}")
     for wave, values in person["wave_attributes"].items():
-        click.echo(f"  [{wave}] " + ", ".join(f"{k}={v}" for k, v in values.items()))
+        echo(f"  [{wave}] " + ", ".join(f"{k}={v}" for k, v in values.items()))
 
 
 @participant.command("set")
@@ -84,7 +84,7 @@ def participant_show(project: Project, pid: str, as_json: bool) -> None:
 def participant_set(project: Project, pid: str, pairs, wave) -> None:
     """Set fields (pseudonym, role, site) or attributes of PID."""
     project.set_participant(pid, parse_pairs(pairs), wave=wave)
-    click.echo(f"updated {pid}")
+    echo(f"updated {pid}")
 
 
 @click.group()
@@ -102,7 +102,7 @@ def wave() -> None:
 def wave_add(project: Project, label, order, start, end, description) -> None:
     """Add wave LABEL."""
     row = project.add_wave(label, order=order, start=start, end=end, description=description)
-    click.echo(f"added wave {row['label']} (order {row['ordinal']})")
+    echo(f"added wave {row['label']} (order {row['ordinal']})")
 
 
 @wave.command("list")
@@ -129,7 +129,7 @@ def wave_list(project: Project, as_json: bool) -> None:
 def attend(project: Project, pid, wave_label, status, note) -> None:
     """Record attendance of PID at WAVE (interviewed, missed, withdrawn, not_yet)."""
     project.set_attendance(pid, wave_label, status, note)
-    click.echo(f"{pid} at {wave_label}: {status}")
+    echo(f"{pid} at {wave_label}: {status}")
 
 
 @click.command()
@@ -141,7 +141,7 @@ def status(project: Project, as_json: bool) -> None:
     if as_json:
         print_json(info)
         return
-    click.echo(f"{info['title']}  ({info['path']}, schema version {info['schema_version']})")
+    echo(f"{info['title']}  ({info['path']}, schema version {info['schema_version']})")
     print_table(["what", "count"], info["counts"].items())
 
 
@@ -168,4 +168,4 @@ def example(dest: str | None, force: bool) -> None:
     make_output_folder(default_output_folder(path))
     with Project.open(path) as project:
         counts = project.status()["counts"]
-    click.echo(f"built {path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    echo(f"built {path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

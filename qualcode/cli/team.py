@@ -7,7 +7,7 @@ import click
 from ..errors import QualcodeError
 from ..project import Project
 from ..team.codebook_merge import write_plan
-from .common import print_json, print_table, project_option
+from .common import echo, print_json, print_table, project_option
 
 
 @click.command("merge")
@@ -23,7 +23,7 @@ def codebook_merge(project: Project, others, threshold, plan_out, plan_in, as_js
         if others:
             raise QualcodeError("--apply takes the plan alone; the codebooks were read when it was made")
         mapping = project.apply_codebook_plan(plan_in)
-        click.echo(f"applied {plan_in}: {len(mapping)} code(s) mapped or added")
+        echo(f"applied {plan_in}: {len(mapping)} code(s) mapped or added")
         return
     if not others:
         raise QualcodeError("give the codebook files or projects to compare with")
@@ -38,7 +38,7 @@ def codebook_merge(project: Project, others, threshold, plan_out, plan_in, as_js
                   ", ".join(f"{c['name']} ({c['score']})" for c in d.get("candidates", [])))
                  for d in plan["decisions"]])
     if plan_out:
-        click.echo(f"wrote {plan_out}: edit the actions, then run `qualcode codebook merge --apply {plan_out}`",
+        echo(f"wrote {plan_out}: edit the actions, then run `qualcode codebook merge --apply {plan_out}`",
                    err=True)
 
 
@@ -66,6 +66,6 @@ def merge(project: Project, other, plan, threshold, dry_run, as_json) -> None:
             ("memos added", report.memos_added), ("memos already here", report.memos_identical)]
     print_table(["", "dry run" if dry_run else "merged"], rows)
     for conflict in report.conflicts:
-        click.echo(f"conflict: {conflict}", err=True)
+        echo(f"conflict: {conflict}", err=True)
     if report.backup:
-        click.echo(f"backup taken first: {report.backup}", err=True)
+        echo(f"backup taken first: {report.backup}", err=True)

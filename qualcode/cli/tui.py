@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from ..errors import QualcodeError
-from .common import find_project_path
+from .common import echo, find_project_path
 
 
 def run_tui(path: str | None, coder: str | None, ctx: click.Context | None = None) -> None:
@@ -20,8 +20,8 @@ def run_tui(path: str | None, coder: str | None, ctx: click.Context | None = Non
     except QualcodeError as exc:
         if ctx is None:
             raise
-        click.echo(ctx.get_help())
-        click.echo(f"\n(no terminal UI: {exc})")
+        echo(ctx.get_help())
+        echo(f"\n(no terminal UI: {exc})")
         return
     from ..tui.app import make_app
 
