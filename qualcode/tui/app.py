@@ -17,6 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..errors import QualcodeError
 from ..project import Project
+from .shown import markup, plain
 
 
 class QualcodeCommands(Provider):
@@ -29,18 +30,20 @@ class QualcodeCommands(Provider):
             (f"Go: {label}", partial(app.run_action, action), help_)
             for label, action, help_ in app.PALETTE_ACTIONS
         ]
+        # The palette reads labels and help as markup: project data goes in escaped.
         for code in project.codes():
-            entries.append((f"Code: {code['name']}", partial(app.open_codebook, code["name"]),
+            entries.append((f"Code: {markup(code['name'])}", partial(app.open_codebook, code["name"]),
                             "show in the codebook"))
             if code["codings"]:
-                entries.append((f"Compare: {code['name']}", partial(app.open_comparison, code["name"]),
+                entries.append((f"Compare: {markup(code['name'])}",
+                                partial(app.open_comparison, code["name"]),
                                 f"{code['codings']} segments side by side"))
         for person in project.participants():
-            entries.append((f"Participant: {person['pid']} {person['pseudonym'] or ''}".rstrip(),
+            entries.append((f"Participant: {markup(person['pid'])} {markup(person['pseudonym'] or '')}".rstrip(),
                             partial(app.open_participant, person["pid"]),
-                            f"{person['role'] or ''} {person['site'] or ''}".strip()))
+                            markup(f"{person['role'] or ''} {person['site'] or ''}".strip())))
         for t in project.transcripts():
-            entries.append((f"Transcript: {t['name']}", partial(app.open_transcript, t["name"]),
+            entries.append((f"Transcript: {markup(t['name'])}", partial(app.open_transcript, t["name"]),
                             f"{t['kind']}, {t['codings']} codings"))
         self.entries = entries
 
@@ -199,12 +202,12 @@ class QualcodeApp(App):
         try:
             event = step()
         except QualcodeError as exc:
-            self.notify(str(exc), severity="warning")
+            self.notify(plain(exc), severity="warning", markup=False)
             return
-        self.last_action = f"{verb}: {event.summary}"
+        self.last_action = f"{verb}: {plain(event.summary)}"
         self.generation += 1
         self.screen._generation = self.generation
-        self.notify(self.last_action, timeout=2)
+        self.notify(self.last_action, timeout=2, markup=False)
         reload = getattr(self.screen, "reload", None)
         if reload:
             reload()

@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from ..shown import shown
+
 
 class ChoiceDialog(ModalScreen[Any]):
     """Returns the value of the chosen (label, value) pair, or None on escape."""
@@ -23,8 +25,8 @@ class ChoiceDialog(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.prompt, classes="dialog-title")
-            yield OptionList(*(Option(label, id=str(i)) for i, (label, _) in enumerate(self.choices)),
+            yield Label(shown(self.prompt), classes="dialog-title")
+            yield OptionList(*(Option(shown(label), id=str(i)) for i, (label, _) in enumerate(self.choices)),
                              id="choices")
             yield Label("Enter to choose · Escape to cancel", classes="hint")
 

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 
 from ...store.schema import MEMO_TYPES
+from ..shown import editable, edited, shown
 
 
 @dataclass
@@ -39,14 +40,14 @@ class MemoEditor(ModalScreen[MemoDraft | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self.heading, classes="dialog-title")
+            yield Label(shown(self.heading), classes="dialog-title")
             with Horizontal(classes="row"):
                 yield Select([(t, t) for t in MEMO_TYPES], value=self.draft.type,
                              allow_blank=False, id="type")
-                yield Input(self.draft.title, placeholder="title", id="title")
+                yield Input(editable(self.draft.title), placeholder="title", id="title")
             links = ", ".join(self.draft.links) or "none"
-            yield Label(f"Links: {links}", classes="hint", markup=False)
-            yield TextArea(self.draft.body, id="body", soft_wrap=True)
+            yield Label(shown(f"Links: {links}"), classes="hint", markup=False)
+            yield TextArea(editable(self.draft.body), id="body", soft_wrap=True)
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
@@ -64,13 +65,14 @@ class MemoEditor(ModalScreen[MemoDraft | None]):
         self.action_save() if event.button.id == "save" else self.action_cancel()
 
     def action_save(self) -> None:
-        title = self.query_one("#title", Input).value.strip()
+        title = edited(self.query_one("#title", Input).value, self.draft.title).strip()
         if not title:
             self.notify("Give the memo a title", severity="warning")
             self.query_one("#title").focus()
             return
-        self.dismiss(MemoDraft(str(self.query_one("#type", Select).value), title,
-                               self.query_one("#body", TextArea).text, list(self.draft.links)))
+        body = edited(self.query_one("#body", TextArea).text, self.draft.body)
+        self.dismiss(MemoDraft(str(self.query_one("#type", Select).value), title, body,
+                               list(self.draft.links)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

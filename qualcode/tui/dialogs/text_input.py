@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from ..shown import editable, edited, shown
+
 
 class TextInputDialog(ModalScreen[str | None]):
     """Returns the typed text (stripped), or None on escape."""
@@ -20,13 +22,13 @@ class TextInputDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.prompt, classes="dialog-title")
-            yield Input(self.value, placeholder=self.placeholder, id="text")
+            yield Label(shown(self.prompt), classes="dialog-title")
+            yield Input(editable(self.value), placeholder=self.placeholder, id="text")
             yield Label("Enter to confirm · Escape to cancel", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value.strip() or None)
+        self.dismiss(edited(event.value, self.value).strip() or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -6,6 +6,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ...errors import QualcodeError
+from ..shown import plain
 from ..widgets.status_line import StatusLine
 
 
@@ -40,7 +41,7 @@ class BaseScreen(Screen):
         try:
             return func(*args, **kwargs)
         except QualcodeError as exc:
-            self.notify(str(exc), severity="error", title="Not done")
+            self.notify(plain(exc), severity="error", title="Not done", markup=False)
             return None
 
     def saved(self, summary: str) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 
 from ...store.schema import STAGES
 from ..dialogs import ChoiceDialog, ConfirmDialog, TextInputDialog
+from ..shown import editable, edited, plain, shown
 from ..widgets.code_picker import CodePicker
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
@@ -33,10 +34,10 @@ class CodeEditor(ModalScreen[dict | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(f"Edit {self.code['name']}", classes="dialog-title", markup=False)
+            yield Label(shown(f"Edit {self.code['name']}"), classes="dialog-title", markup=False)
             for field in FIELDS:
                 yield Label(field)
-                yield Input(self.code.get(field) or "", id=field)
+                yield Input(editable(self.code.get(field)), id=field)
             yield Label("stage")
             yield Select([(s, s) for s in STAGES], value=self.code["stage"], allow_blank=False,
                          id="stage")
@@ -47,7 +48,9 @@ class CodeEditor(ModalScreen[dict | None]):
         self.action_save()
 
     def action_save(self) -> None:
-        values = {f: self.query_one(f"#{f}", Input).value.strip() or None for f in FIELDS}
+        # A field shown but not changed gives back what is stored, control characters and all.
+        values = {f: edited(self.query_one(f"#{f}", Input).value, self.code.get(f)).strip() or None
+                  for f in FIELDS}
         values["stage"] = self.query_one("#stage", Select).value
         self.dismiss({k: v for k, v in values.items() if v != self.code.get(k)})
 
@@ -66,11 +69,11 @@ class SplitDialog(ModalScreen[tuple[str, list[int]] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(f"Split {self.code}: name the new code, tick its codings (space), ctrl+s",
+            yield Label(shown(f"Split {self.code}: name the new code, tick its codings (space), ctrl+s"),
                         classes="dialog-title", markup=False)
             yield Input(placeholder="new code name", id="name")
             yield SelectionList[int](*(
-                (Text(f"{c['transcript']} {c['start']}:{c['end']}  {' '.join(c['text'].split())[:80]}"),
+                (shown(f"{c['transcript']} {c['start']}:{c['end']}  {' '.join(c['text'].split())[:80]}"),
                  c["id"]) for c in self.codings), id="pick")
 
     def action_save(self) -> None:
@@ -131,7 +134,7 @@ class CodebookScreen(BaseScreen):
         def add(parent, node: dict) -> None:
             self.codes[node["name"]] = node
             label = Text.assemble(("■ ", node["colour"] or "#888888"),
-                                  (node["name"], "" if node["codable"] else "italic"),
+                                  (plain(node["name"]), "" if node["codable"] else "italic"),
                                   (f"  {node['total']}", "cyan"))
             child = parent.add(label, data=node["name"], expand=True) if node["children"] else \
                 parent.add_leaf(label, data=node["name"])
@@ -175,17 +178,17 @@ class CodebookScreen(BaseScreen):
         table.add_column(style="bold", width=12)
         table.add_column()
         for field in ("definition", "inclusion", "exclusion", "example"):
-            table.add_row(field, Text(code.get(field) or "—", "" if code.get(field) else "dim"))
+            table.add_row(field, shown(code.get(field) or "—", "" if code.get(field) else "dim"))
         flags = [code["stage"], "in-vivo" if code["in_vivo"] else "",
                  "category (not applied to text)" if not code["codable"] else ""]
         table.add_row("stage", ", ".join(f for f in flags if f))
-        table.add_row("parent", code["parent"] or "—")
+        table.add_row("parent", shown(code["parent"] or "—"))
         table.add_row("colour", Text(code["colour"] or "—", code["colour"] or ""))
         waves = code["codings_by_wave"] or {}
-        by_wave = "  ".join(f"{w}: {n}" for w, n in waves.items()) or "—"
+        by_wave = shown("  ".join(f"{w}: {n}" for w, n in waves.items()) or "—")
         table.add_row("codings", f"{code['codings']} (with sub-codes {code['total']})")
         table.add_row("by wave", by_wave)
-        detail.update(Group(Text(code["name"], "bold underline"), Text(""), table))
+        detail.update(Group(shown(code["name"], "bold underline"), Text(""), table))
 
     # --- edits -------------------------------------------------------------------------
 
@@ -272,7 +275,7 @@ class CodebookScreen(BaseScreen):
             return
         codings = self.project.codings(code=name)
         if not codings:
-            self.notify(f"{name} has no codings to split", severity="warning")
+            self.notify(f"{plain(name)} has no codings to split", severity="warning", markup=False)
             return
 
         def done(result: tuple[str, list[int]] | None) -> None:

@@ -21,6 +21,7 @@ from textual.widgets import Label, Tree
 from ...coding.tagging import Target
 from ...project import Project
 from ..dialogs import ChoiceDialog, MemoDraft, MemoEditor, TextInputDialog
+from ..shown import editable, plain, shown
 from ..widgets.code_picker import PickerPanel, in_vivo_name
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
@@ -97,7 +98,7 @@ class CodingScreen(BaseScreen):
         yield PickerPanel(id="picker")
         with Horizontal(id="coding"):
             with Vertical(id="text-pane"):
-                yield Label(self.transcript_name, id="doc-title", classes="pane-title")
+                yield Label(shown(self.transcript_name), id="doc-title", classes="pane-title")
                 yield TranscriptView(id="transcript")
                 yield PositionLine(id="position")
             with Vertical(id="code-pane"):
@@ -110,7 +111,7 @@ class CodingScreen(BaseScreen):
         view = self.query_one(TranscriptView)
         view.on_change = self._update_position
         self.query_one(Tree).show_root = False
-        self.query_one("#doc-title", Label).update(f"{self.transcript_name}  ·  reading…")
+        self.query_one("#doc-title", Label).update(shown(f"{self.transcript_name}  ·  reading…"))
         self._mounted = True
         if self._pending:  # the text arrived before the screen was up
             self._loaded(*self._pending)
@@ -127,7 +128,8 @@ class CodingScreen(BaseScreen):
             view = self._view_if_laid_out()
             if view is not None:
                 width = view.text_width
-                rows = (width, wrap_rows(doc["text"], usable_turns(doc), width))
+                # Wrapped as the view shows it: control characters one visible cell each.
+                rows = (width, wrap_rows(editable(doc["text"]), usable_turns(doc), width))
                 break
             time.sleep(0.005)
         app.call_from_thread(self._loaded, doc, codes, rows)
@@ -190,7 +192,7 @@ class CodingScreen(BaseScreen):
         doc = self.doc
         who = " · ".join(x for x in (doc.get("participant"), doc.get("wave"), doc.get("kind")) if x)
         self.query_one("#doc-title", Label).update(
-            Text.assemble((doc["name"], "bold"), f"  {who}  ·  {len(doc['turns'])} turns · "
+            Text.assemble((plain(doc["name"]), "bold"), f"  {plain(who)}  ·  {len(doc['turns'])} turns · "
                           f"{doc['char_count']:,} characters · ",
                           (f"{codings} codings" if self.loaded else "loading codings…")))
 
@@ -205,7 +207,7 @@ class CodingScreen(BaseScreen):
     def _label(self, code: dict) -> Text:
         here = self.counts_here.get(code["name"], 0)
         style = "dim italic" if not code["codable"] else ""
-        return Text.assemble(("■ ", code["colour"] or "#888888"), (code["name"], style),
+        return Text.assemble(("■ ", code["colour"] or "#888888"), (plain(code["name"]), style),
                              (f"  {here}/{code['codings']}", "cyan" if here else "dim"))
 
     def _build_tree(self) -> None:
@@ -250,7 +252,7 @@ class CodingScreen(BaseScreen):
             parts.append("VISUAL: moves extend")
         here = view.codings_at()
         if here:
-            parts.append("codes: " + ", ".join(s.code for s in here))
+            parts.append("codes: " + ", ".join(plain(s.code) for s in here))
         self.query_one(PositionLine).show(Text("  ·  ".join(parts), "dim"))
 
     # --- coding ------------------------------------------------------------------------
@@ -410,7 +412,7 @@ class CodingScreen(BaseScreen):
             if found >= 0:
                 self.notify("Search wrapped to the top", timeout=2)
         if found < 0:
-            self.notify(f"{query!r} is not in this transcript", severity="warning")
+            self.notify(f"{plain(query)!r} is not in this transcript", severity="warning", markup=False)
             return
         view.go_to(found, found + len(query))
 

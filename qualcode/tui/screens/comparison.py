@@ -11,6 +11,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..dialogs import MemoDraft, MemoEditor
+from ..shown import plain, shown
 from ..widgets.code_picker import CodePicker
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
@@ -90,7 +91,7 @@ class ComparisonScreen(BaseScreen):
             return
         self.groups = self.project.group_segments(rows, self.by)
         self.query_one("#compare-title", Label).update(Text.assemble(
-            (self.code, "bold"), f"  ·  {len(rows)} segments by {self.by}  ·  ",
+            (plain(self.code), "bold"), f"  ·  {len(rows)} segments by {self.by}  ·  ",
             (self._filters(), "cyan"),
             (f"{len(self.marked)} marked", "yellow")))
         self.query_one("#compare-help", Static).update(Text(
@@ -100,13 +101,13 @@ class ComparisonScreen(BaseScreen):
         columns.remove_children()
         for key, segments in self.groups.items():
             options = OptionList(*(Option(self._card(s), id=str(s["id"])) for s in segments))
-            columns.mount(Vertical(Label(f"{key}  ({len(segments)})", classes="pane-title"),
+            columns.mount(Vertical(Label(shown(f"{key}  ({len(segments)})"), classes="pane-title"),
                                    options, classes="column"))
         self.call_after_refresh(self._focus_first)
 
     def _filters(self) -> str:
         only = " ".join(x for x in (self.participant, self.role, self.site, self.wave) if x)
-        return f"only {only} (a: all)  ·  " if only else ""
+        return f"only {plain(only)} (a: all)  ·  " if only else ""
 
     def action_unfilter(self) -> None:
         if self.participant or self.wave or self.role or self.site:
@@ -122,10 +123,10 @@ class ComparisonScreen(BaseScreen):
         mark = ("● ", "yellow") if s["id"] in self.marked else ("  ", "")
         who = f"{s['participant'] or s['speaker'] or '?'} ({s['role'] or '-'}) · {s['wave'] or '-'}"
         return Text.assemble(
-            mark, (who, "bold"), (f" · {s['transcript']} turn {s['turn']}\n", "dim"),
-            ("…" + _words(s.get("before") or "", drop_first=True) + " ", "dim"),
-            (" ".join(s["text"].split()), "bold #ebcb8b"),
-            (" " + _words(s.get("after") or "", drop_first=False) + "…", "dim"), "\n")
+            mark, (plain(who), "bold"), (f" · {plain(s['transcript'])} turn {s['turn']}\n", "dim"),
+            ("…" + plain(_words(s.get("before") or "", drop_first=True)) + " ", "dim"),
+            (plain(" ".join(s["text"].split())), "bold #ebcb8b"),
+            (" " + plain(_words(s.get("after") or "", drop_first=False)) + "…", "dim"), "\n")
 
     def _current(self) -> dict | None:
         focused = self.focused
@@ -172,7 +173,7 @@ class ComparisonScreen(BaseScreen):
         focused = self.focused
         focused.replace_option_prompt_at_index(focused.highlighted, self._card(s))
         self.query_one("#compare-title", Label).update(Text.assemble(
-            (self.code, "bold"), f"  ·  by {self.by}  ·  ", (f"{len(self.marked)} marked", "yellow")))
+            (plain(self.code), "bold"), f"  ·  by {self.by}  ·  ", (f"{len(self.marked)} marked", "yellow")))
 
     def action_memo(self) -> None:
         if not self.code:

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, OptionList
 from textual.widgets.option_list import Option
 
+from ..shown import plain, shown
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import BaseScreen
@@ -67,26 +68,26 @@ class HomeScreen(BaseScreen):
         table = self.query_one("#grid", DataTable)
         row, col = table.cursor_coordinate
         table.clear(columns=True)
-        table.add_columns("ID", "name", "role", "site", *waves)
+        table.add_columns("ID", "name", "role", "site", *(shown(w) for w in waves))
         self.cell_transcripts: dict[tuple[int, int], str] = {}
         self.row_pids: list[str] = []
         for r, person in enumerate(project.participants()):
             pid = person["pid"]
-            values: list = [Text(pid, "bold"), person["pseudonym"] or "", person["role"] or "",
-                            person["site"] or ""]
+            values: list = [shown(pid, "bold"), shown(person["pseudonym"] or ""),
+                            shown(person["role"] or ""), shown(person["site"] or "")]
             for c, wave in enumerate(waves):
                 found = cells.get((pid, wave), [])
                 label, colour = ATTENDANCE.get(attendance.get((pid, wave)), ("", "dim"))
                 if found:
                     t = found[0]
                     self.cell_transcripts[(r, 4 + c)] = t["name"]
-                    values.append(Text.assemble(t["name"], " ", (f"{t['codings']:>3} coded ", "cyan"),
+                    values.append(Text.assemble(plain(t["name"]), " ", (f"{t['codings']:>3} coded ", "cyan"),
                                                 (label or "done", colour)))
                 elif took_part.get((pid, wave)):
                     name = took_part[(pid, wave)][0]
                     self.cell_transcripts[(r, 4 + c)] = name
                     kind = kinds.get(name, "").replace("-", " ")
-                    values.append(Text.assemble(name, (f" · {kind}", "cyan")))
+                    values.append(Text.assemble(plain(name), (f" · {kind}", "cyan")))
                 else:
                     values.append(Text(label or "—", colour))
             table.add_row(*values, key=pid)
@@ -98,7 +99,7 @@ class HomeScreen(BaseScreen):
         self.other_names = [t["name"] for t in others]
         for t in others:
             side.add_option(Option(Text.assemble(
-                (t["name"], "bold"), f"\n  {t['kind']} · {t['wave'] or '-'} · ",
+                (plain(t["name"]), "bold"), f"\n  {t['kind']} · {plain(t['wave'] or '-')} · ",
                 (f"{t['codings']} codings", "cyan")), id=t["name"]))
 
     def action_open(self) -> None:

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
 from ..dialogs import ChoiceDialog
+from ..shown import plain, shown
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import BaseScreen
@@ -24,8 +25,9 @@ LABEL_COLOURS = {
 HEADER_WIDTH = 14
 
 
-def _short(name: str, width: int = HEADER_WIDTH) -> str:
-    return name if len(name) <= width else name[: width - 1] + "…"
+def _short(name: str, width: int = HEADER_WIDTH) -> Text:
+    name = plain(name)
+    return Text(name if len(name) <= width else name[: width - 1] + "…")
 
 
 def _value(value, measure: str) -> Text:
@@ -93,10 +95,10 @@ class MatrixScreen(BaseScreen):
             return
         self.columns = list(matrix.columns)
         keys = list(matrix.row_keys)
-        table.add_columns(*keys, "n", *(_short(c) for c in self.columns))
+        table.add_columns(*(shown(k) for k in keys), "n", *(_short(c) for c in self.columns))
         self.row_labels = []
         for r in matrix.rows:
-            labels = [Text(str(x), "bold") for x in r["labels"]]
+            labels = [shown(x, "bold") for x in r["labels"]]
             if all(v is None for v in r["values"]):
                 reason = STATUS.get(r.get("status") or "", "no data")
                 cells = [Text(reason, "dim italic", justify="right") for _ in self.columns]
@@ -105,7 +107,7 @@ class MatrixScreen(BaseScreen):
             table.add_row(*labels, Text(str(r["n"]), "dim"), *cells)
             self.row_labels.append([str(x) for x in r["labels"]])
         self.label_cols = len(keys) + 1
-        scope = f"category {self.category}" if self.category else "all codes"
+        scope = f"category {plain(self.category)}" if self.category else "all codes"
         self.query_one("#matrix-title", Label).update(Text.assemble(
             ("Matrix", "bold"), f"  ·  {self.measure} by {self.by}  ·  {scope}  ·  ",
             (f"{len(matrix.rows)} rows × {len(self.columns)} codes", "dim"),
@@ -133,7 +135,7 @@ class MatrixScreen(BaseScreen):
         full = code or ""
         where = " · ".join(x for x in (participant, wave) if x)
         self.query_one("#matrix-help", Static).update(Text.assemble(
-            (full, "bold"), (f"  {where}  ·  " if where else "  ·  ", "dim"),
+            (plain(full), "bold"), (f"  {plain(where)}  ·  " if where else "  ·  ", "dim"),
             ("Enter compare · m measure · b group by · f category · c change of this code", "dim")))
 
     # --- change over time ------------------------------------------------------------
@@ -151,7 +153,7 @@ class MatrixScreen(BaseScreen):
             return
         waves = report["waves"]
         if self.change_code:
-            table.add_columns("participant", "label", *waves, "evidence")
+            table.add_columns("participant", "label", *(shown(w) for w in waves), "evidence")
             for item in report["participants"]:
                 ev = item["evidence"]
                 missing = {m["wave"]: m["status"] for m in ev["missing_waves"]}
@@ -164,13 +166,13 @@ class MatrixScreen(BaseScreen):
                 evidence = f"present at {', '.join(ev['present_waves']) or '-'}"
                 if missing:
                     evidence += f"; no data at {', '.join(missing)}"
-                table.add_row(Text(item["participant"], "bold"), self._label(item["label"]),
-                              *cells, Text(evidence, "dim"))
+                table.add_row(shown(item["participant"], "bold"), self._label(item["label"]),
+                              *cells, shown(evidence, "dim"))
                 self.change_rows.append((item["code"], item["participant"]))
-            title = (f"Change over time: {self.change_code}, per participant "
+            title = (f"Change over time: {plain(self.change_code)}, per participant "
                      f"({len(report['participants'])} with the code)  ·  c back to the sample")
         else:
-            table.add_columns("code", "label", "people", *waves)
+            table.add_columns("code", "label", "people", *(shown(w) for w in waves))
             for item in report["sample"]:
                 cells = []
                 for w in waves:
@@ -180,7 +182,7 @@ class MatrixScreen(BaseScreen):
                     else:
                         cells.append(Text(f"{ev['with_code']}/{ev['observed']} "
                                           f"({100 * ev['share']:.0f}%) · {ev['codings']} cod."))
-                table.add_row(Text(item["code"], "bold"), self._label(item["label"]),
+                table.add_row(shown(item["code"], "bold"), self._label(item["label"]),
                               str(item["participants"]), *cells)
                 self.change_rows.append((item["code"], None))
             title = ("Change over time for the sample (share of those observed at each wave "

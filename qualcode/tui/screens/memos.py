@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 from ...errors import QualcodeError
 from ...store.schema import MEMO_TYPES
 from ..dialogs import MemoDraft, MemoEditor
+from ..shown import editable, edited, plain, shown
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import BaseScreen
@@ -59,15 +60,15 @@ class MemosScreen(BaseScreen):
             self.rows = self.project.memos(type_=type_ if isinstance(type_, str) else None,
                                            author=author, link=link)
         except QualcodeError as exc:
-            self.query_one("#memo-count", Label).update(Text(str(exc), "red"))
+            self.query_one("#memo-count", Label).update(shown(exc, "red"))
             return
         listing = self.query_one("#memo-list", OptionList)
         keep = self.current["id"] if self.current else None
         listing.clear_options()
         for m in self.rows:
             listing.add_option(Option(Text.assemble(
-                (f"[{m['type']}] ", "magenta"), (m["title"], "bold"),
-                (f"  {m['author']}", "dim"))))
+                (f"[{m['type']}] ", "magenta"), (plain(m["title"]), "bold"),
+                (f"  {plain(m['author'])}", "dim"))))
         self.query_one("#memo-count", Label).update(f"Memos ({len(self.rows)})")
         ids = [m["id"] for m in self.rows]
         if self.rows:
@@ -84,10 +85,10 @@ class MemosScreen(BaseScreen):
             return
         memo = self.current = self.rows[event.option_index]
         self.query_one("#memo-title", Label).update(Text.assemble(
-            (memo["title"], "bold"), f"  ({memo['type']}, {memo['author']})"))
+            (plain(memo["title"]), "bold"), f"  ({memo['type']}, {plain(memo['author'])})"))
         links = ", ".join(f"{item['kind']}:{item['target']}" for item in memo["links"]) or "no links"
-        self.query_one("#memo-links", Label).update(Text(links))
-        self.query_one("#memo-body", TextArea).text = memo["body"]
+        self.query_one("#memo-links", Label).update(shown(links))
+        self.query_one("#memo-body", TextArea).text = editable(memo["body"])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -96,7 +97,7 @@ class MemosScreen(BaseScreen):
     def action_save(self) -> None:
         if not self.current:
             return
-        body = self.query_one("#memo-body", TextArea).text
+        body = edited(self.query_one("#memo-body", TextArea).text, self.current["body"])
         if body == self.current["body"]:
             self.notify("Nothing changed", timeout=2)
             return

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Label, ProgressBar, Static
 
 from ...analysis import cooccurrence as cooc
 from ...project import Project
+from ..shown import plain
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import BaseScreen
@@ -117,7 +118,7 @@ class NetworkScreen(BaseScreen):
         self.count()
 
     def _describe(self) -> str:
-        wave = "all waves" if self.wave == "all" else self.wave
+        wave = "all waves" if self.wave == "all" else plain(self.wave)
         return f"scope {self.scope} · measure {self.measure} · {wave}"
 
     @work(thread=True, exclusive=True, group="network")
@@ -132,7 +133,7 @@ class NetworkScreen(BaseScreen):
 
     def _failed(self, message: str) -> None:
         self._busy(False)
-        self.notify(message, severity="error", title="Not done")
+        self.notify(plain(message), severity="error", title="Not done", markup=False)
 
     def _show(self, args: tuple, tables: dict[str, list[dict]]) -> None:
         if args != (self.scope, self.measure, self.wave):
@@ -158,8 +159,9 @@ class NetworkScreen(BaseScreen):
                 if r["freq_ratio_flag"]:
                     low, high = sorted((r["n1"], r["n2"]))
                     flag = Text(f"⚠ {high / low:.0f}×", "bold yellow")
-                table.add_row(*([Text(label, "bold")] if per_wave else []),
-                              Text(str(rank), "dim", justify="right"), r["code_a"], r["code_b"],
+                table.add_row(*([Text(plain(label), "bold")] if per_wave else []),
+                              Text(str(rank), "dim", justify="right"), Text(plain(r["code_a"])),
+                              Text(plain(r["code_b"])),
                               Text(str(r["n1"]), justify="right"), Text(str(r["n2"]), justify="right"),
                               num("count", r["count"]), num("jaccard", r["jaccard"]), num("c", r["c"]),
                               flag)
@@ -223,4 +225,4 @@ class NetworkScreen(BaseScreen):
         self.app.last_action = f"exported the network: {len(written)} files"
         for line in self.query(StatusLine):
             line.update_status()
-        self.notify("\n".join(str(p) for p in written), title="Wrote", timeout=8)
+        self.notify("\n".join(plain(p) for p in written), title="Wrote", timeout=8, markup=False)

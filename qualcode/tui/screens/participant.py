@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..dialogs import MemoDraft, MemoEditor
+from ..shown import plain, shown
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import BaseScreen
@@ -62,14 +63,15 @@ class ParticipantScreen(BaseScreen):
             return
         waves = [w["label"] for w in self.project.waves()]
         self.query_one("#person-title", Label).update(Text.assemble(
-            (person["pid"], "bold"), f"  {person['pseudonym'] or ''} · {person['role'] or '-'} · "
-            f"{person['site'] or '-'}"))
-        grid = Table("attribute", "all waves", *waves, box=None, padding=(0, 2),
-                     header_style="bold")
+            (plain(person["pid"]), "bold"), plain(f"  {person['pseudonym'] or ''} · {person['role'] or '-'} · "
+                                                  f"{person['site'] or '-'}")))
+        grid = Table(box=None, padding=(0, 2), header_style="bold")
+        for header in ("attribute", "all waves", *waves):
+            grid.add_column(shown(header))  # a str header would be read as markup
         keys = sorted(set(person["attributes"]) | {k for v in person["wave_attributes"].values() for k in v})
         for key in keys:
-            grid.add_row(key, person["attributes"].get(key, ""),
-                         *(person["wave_attributes"].get(w, {}).get(key, "") for w in waves))
+            grid.add_row(shown(key), shown(person["attributes"].get(key, "")),
+                         *(shown(person["wave_attributes"].get(w, {}).get(key, "")) for w in waves))
         self.query_one("#person-attrs", Static).update(grid)
 
         transcripts = [t for t in self.project.transcripts() if t["participant"] == self.pid]
@@ -79,11 +81,11 @@ class ParticipantScreen(BaseScreen):
         self.transcript_names = [t["name"] for t in transcripts]
         for t in transcripts:
             listing.add_option(Option(Text.assemble(
-                (t["name"], "bold"), f"  {t['wave'] or '-'} · {t['date'] or ''} · {t['words']} words · ",
+                (plain(t["name"]), "bold"), f"  {plain(t['wave'] or '-')} · {t['date'] or ''} · {t['words']} words · ",
                 (f"{t['codings']} codings", "cyan"))))
         missing = [f"{w}: {s}" for w, s in attendance.items() if s != "interviewed"]
         if missing:
-            listing.add_option(Option(Text("  " + " · ".join(missing), "dim"), disabled=True))
+            listing.add_option(Option(shown("  " + " · ".join(missing), "dim"), disabled=True))
 
         profile: dict[str, dict[str, int]] = {}
         for t in transcripts:
@@ -92,17 +94,17 @@ class ParticipantScreen(BaseScreen):
                 profile[c["code"]][t["wave"] or "-"] += 1
         table = self.query_one("#person-profile", DataTable)
         table.clear(columns=True)
-        table.add_columns("code", *waves)
+        table.add_columns("code", *(shown(w) for w in waves))
         for code in sorted(profile, key=lambda c: -sum(profile[c].values())):
-            table.add_row(code, *(str(profile[code].get(w, "")) for w in waves))
+            table.add_row(shown(code), *(str(profile[code].get(w, "")) for w in waves))
 
         self.memo_rows = self.project.memos(link=f"participant:{self.pid}")
         memos = self.query_one("#person-memos", OptionList)
         memos.clear_options()
         for m in self.memo_rows:
             memos.add_option(Option(Text.assemble(
-                (f"[{m['type']}] ", "magenta"), (m["title"], "bold"), (f"  {m['author']}\n", "dim"),
-                _snippet(m["body"]), "\n")))
+                (f"[{m['type']}] ", "magenta"), (plain(m["title"]), "bold"), (f"  {plain(m['author'])}\n", "dim"),
+                plain(_snippet(m["body"])), "\n")))
 
     def action_open(self) -> None:
         focused = self.focused

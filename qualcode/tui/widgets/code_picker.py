@@ -19,6 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from ..shown import plain
+
 MAX_SHOWN = 9
 
 
@@ -99,7 +101,7 @@ class PickerPanel(Vertical):
         self.title_text, self.allow_new = title, allow_new
 
     def compose(self) -> ComposeResult:
-        yield Label(self.title_text, classes="dialog-title", id="picker-title")
+        yield Label(Text(plain(self.title_text)), classes="dialog-title", id="picker-title")
         yield QueryInput(placeholder="type to filter; 1-9 to pick", id="query")
         yield OptionList(id="options")
         yield Label(self._hint(), classes="hint", id="picker-hint")
@@ -116,7 +118,7 @@ class PickerPanel(Vertical):
     def reset(self, *, focus: bool = True) -> None:
         """Show the configured names from the start, with the filter empty (and focused,
         unless the opener forwards its keys here: see :meth:`forward_key`)."""
-        self.query_one("#picker-title", Label).update(self.title_text)
+        self.query_one("#picker-title", Label).update(Text(plain(self.title_text)))
         self.query_one("#picker-hint", Label).update(self._hint())
         self._set_query("")
         if focus:
@@ -176,11 +178,11 @@ class PickerPanel(Vertical):
             if kind == "code":
                 # Numbers only while nothing is typed: then a digit picks; later it types.
                 number = f"{i + 1} " if i < 9 and not query else "  "
-                prompt = Text.assemble((number, "bold"), name)
+                prompt = Text.assemble((number, "bold"), plain(name))
             elif kind == "new":
-                prompt = Text.assemble(("+ new code ", "green"), name)
+                prompt = Text.assemble(("+ new code ", "green"), plain(name))
             else:
-                prompt = Text.assemble(("+ in-vivo ", "magenta"), f"“{name}”")
+                prompt = Text.assemble(("+ in-vivo ", "magenta"), f"“{plain(name)}”")
             prompts.append(Option(prompt, id=str(i)))
         options.add_options(prompts)
         if self.shown:

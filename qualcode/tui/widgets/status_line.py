@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ..shown import plain
+
 
 class StatusLine(Static):
     """Every action is saved as it happens; the line says so, with the last action."""
@@ -19,9 +21,9 @@ class StatusLine(Static):
             return
         last = getattr(app, "last_action", "")
         line = Text.assemble(
-            (f" {project.title} ", "bold"), (f"{project.path.name}", "dim"),
-            "  ·  coder ", (project.coder, "bold"),
+            (f" {plain(project.title)} ", "bold"), (plain(project.path.name), "dim"),
+            "  ·  coder ", (plain(project.coder), "bold"),
             "  ·  ", ("✓ all changes saved", "green"),
-            (f"  ·  {last}" if last else "", "dim"),
+            (f"  ·  {plain(last)}" if last else "", "dim"),
         )
         self.update(line)

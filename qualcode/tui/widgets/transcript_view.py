@@ -26,6 +26,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..shown import editable, plain
 from .transcript_rows import (  # noqa: F401  (re-exported for the screens)
     BASE_BG,
     MARGIN,
@@ -147,7 +148,9 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
              rows: tuple[int, list] | None = None) -> None:
         """Show a transcript (``Project.transcript()``) with its codings; ``rows`` may
         carry (width, rows) wrapped beforehand by :func:`wrap_rows` in a worker."""
-        self.text = transcript["text"]
+        # Shown with each control character as one visible character: same offsets, and
+        # nothing in the text reaches the terminal as an escape sequence.
+        self.text = editable(transcript["text"])
         self.turns = usable_turns(transcript)
         self._turn_starts = [t["start"] for t in self.turns]
         self.sentences = [(s["start"], s["end"], s["turn"]) for s in transcript["sentences"]]
@@ -524,7 +527,7 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
         segments: list[Segment] = []
         if first and turn_index >= 0:
             turn = self.turns[turn_index]
-            speaker = turn["speaker"] or ""
+            speaker = plain(turn["speaker"] or "")
             stamp = _clock(turn.get("start_time"))
             # With a timestamp the name gets what is left of the column.
             room = PREFIX - 2 - (len(stamp) + 1 if stamp else 0)
@@ -581,7 +584,7 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
         for s in names:
             if rest <= 1:
                 break
-            label = " " + set_cell_size(s.code, rest - 2).rstrip()
+            label = " " + set_cell_size(plain(s.code), rest - 2).rstrip()
             out.append(Segment(label, self._style("fg", s.code)))
             rest -= cell_len(label) + 1
         return out
