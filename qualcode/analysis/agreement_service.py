@@ -108,7 +108,8 @@ def export_for_coder(project, name: str, dest: str | Path) -> dict:
     if not name:
         raise QualcodeError("coder name is empty")
     dest = Path(dest)
-    report = store_agreement.blind_copy(project.db, dest, name, source=str(project.path))
+    # The source by its file name only: its folder says nothing the coder needs.
+    report = store_agreement.blind_copy(project.db, dest, name, source=Path(project.path).name)
     with project.action("export.for_coder", f"exported a blind copy for {name} to {dest.name}",
                         details={"coder": name, "file": str(dest)}, undoable=False):
         pass

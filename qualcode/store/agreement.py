@@ -161,6 +161,9 @@ def _strip(conn: sqlite3.Connection, coder: str, source: str) -> dict:
     conn.execute("UPDATE recorder SET event_id = NULL")
     conn.execute("DELETE FROM event_changes")
     conn.execute("DELETE FROM events")
+    # The name key (real names) never leaves with a copy for someone else; the VACUUM
+    # that follows leaves no freed page holding it.
+    conn.execute("DELETE FROM name_key")
     for key, value in (("default_coder", coder),):
         conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
