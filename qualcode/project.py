@@ -26,7 +26,7 @@ from . import outputs
 from .errors import ConflictError, NotFoundError, QualcodeError
 from .store import db as store_db
 from .store import events as store_events
-from .store import schema
+from .store import schema, untrusted
 from .store import study as store_study
 
 PARTICIPANT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
@@ -76,6 +76,8 @@ class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin,
         self._closed = False
         # While it is open, no output may be written over the file or its companions.
         outputs.project_opened(path)
+        # Ctrl-C stops a long statement too, not only the Python between statements.
+        untrusted.honour_interrupts(db.conn)
 
     # --- opening ---------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from rich.text import Text
 from ..csv_writer import CsvStyle
 from ..errors import QualcodeError
 from ..project import Project
+from ..store.untrusted import is_interrupt
 from ..terminal_text import has_controls, json_text, printable
 
 console = Console(highlight=False, soft_wrap=True)
@@ -130,6 +131,9 @@ class QualcodeGroup(click.Group):
             # Messages name files and things from the project: shown like any listing.
             raise click.ClickException(printable(exc)) from None
         except sqlite3.OperationalError as exc:
+            if is_interrupt(exc):  # Ctrl-C during a statement (see store.untrusted)
+                echo("interrupted; nothing half-done was saved", err=True)
+                sys.exit(130)
             if "locked" in str(exc) or "busy" in str(exc):
                 raise click.ClickException(
                     "the project is busy in another program for too long; try again"

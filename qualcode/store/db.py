@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from ..errors import InputError, NotFoundError, QualcodeError
 from . import schema
+from .untrusted import check_schema_objects
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -106,6 +107,7 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
     _check_is_sqlite(path)
     db = _connect(path)
     try:
+        check_schema_objects(db, path)  # before reading any table: a crafted view never ends
         tables = set(db.table_names())
         if "meta" not in tables or schema.MIGRATIONS.migrations_table not in tables:
             raise InputError(path, "is an SQLite database but not a qualcode project")

@@ -6,8 +6,19 @@ from sqlite_utils import Database
 
 
 def transcripts_by_sha(db: Database) -> dict[str, dict]:
-    rows = db.execute("SELECT id, guid, name, sha256 FROM transcripts").fetchall()
-    return {r[3]: {"id": r[0], "guid": r[1], "name": r[2]} for r in rows}
+    """Transcripts by the SHA-256 of their source, with the length of their text in code
+    points (counted, not taken from the stored count)."""
+    rows = db.execute("SELECT id, guid, name, sha256, length(text) FROM transcripts").fetchall()
+    return {r[3]: {"id": r[0], "guid": r[1], "name": r[2], "length": r[4]} for r in rows}
+
+
+def codes(db: Database) -> list[dict]:
+    """Every code as stored; ``live`` is false for a merged code's record."""
+    keys = ("id", "parent_id", "guid", "name", "definition", "inclusion", "exclusion", "example",
+            "keywords", "stage", "colour", "live")
+    rows = db.execute("SELECT id, parent_id, guid, name, definition, inclusion, exclusion, example, "
+                      "keywords, stage, colour, merged_into_id IS NULL FROM codes ORDER BY id").fetchall()
+    return [dict(zip(keys, r)) for r in rows]
 
 
 def participants(db: Database) -> list[dict]:

@@ -63,11 +63,27 @@ def similarity(a_name: str, b_name: str, a_def: str | None = None, b_def: str | 
     return float(name_score)
 
 
-def incoming_from_project(path: Path) -> list[IncomingCode]:
-    from ..project import Project
+def codebook_of(db, path: Path) -> list[IncomingCode]:
+    """The codes of another project's database (an untrusted copy), checked, as
+    incoming codes."""
+    from ..coding.codebook import CodebookMixin
+    from ..store import merge as store_merge
+    from .merge_checks import check_codes
 
-    with Project.open(path) as other:
-        return _from_tree(other.codebook())
+    check_codes(path, store_merge.codes(db))
+
+    class _Other(CodebookMixin):  # the codebook's reading, on the copy's connection
+        def __init__(self, db) -> None:
+            self.db = db
+
+    return _from_tree(_Other(db).codebook())
+
+
+def incoming_from_project(path: Path) -> list[IncomingCode]:
+    from ..store.untrusted import open_untrusted_copy
+
+    with open_untrusted_copy(path) as db:  # someone else's file: never opened in place
+        return codebook_of(db, path)
 
 
 def incoming_from_file(path: Path) -> list[IncomingCode]:
@@ -121,8 +137,10 @@ def _definition_text(code: dict) -> str:
     return " ".join((code.get("definition") or "").split()).casefold()
 
 
-def build_plan(project, sources: list[str | Path], threshold: float = 85.0) -> dict:
-    """Compare every incoming code with this project's codebook; return the plan."""
+def build_plan(project, sources: list[str | Path], threshold: float = 85.0, *,
+               loaded: dict[str, list[IncomingCode]] | None = None) -> dict:
+    """Compare every incoming code with this project's codebook; return the plan.
+    ``loaded``: the incoming codes of sources already read, by source."""
     if not 0 < threshold <= 100:
         raise QualcodeError("threshold must be between 0 and 100")
     live = project.codes()
@@ -132,7 +150,8 @@ def build_plan(project, sources: list[str | Path], threshold: float = 85.0) -> d
     by_name = {" ".join(c["name"].split()).casefold(): c for c in live}
     decisions = []
     for source in sources:
-        for inc in read_incoming(source):
+        already = (loaded or {}).get(str(source))
+        for inc in already if already is not None else read_incoming(source):
             decision = {"source": Path(source).name,
                         "incoming": {"name": inc.name, "guid": inc.guid, "parent": inc.parent_name},
                         "fields": {k: v for k, v in inc.fields.items() if v not in (None, [], "")},

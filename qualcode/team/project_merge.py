@@ -10,16 +10,19 @@ action, taken after a backup copy of this project.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import QualcodeError
+from ..errors import InputError, QualcodeError
 from ..store import codes as store_codes
 from ..store import db as store_db
 from ..store import memos as store_memos
 from ..store import merge as store_merge
 from ..store import study as store_study
-from .codebook_merge import apply_plan, build_plan, read_plan, summarise
+from ..store import untrusted
+from .codebook_merge import apply_plan, build_plan, codebook_of, read_plan, summarise
+from .merge_checks import check_other
 
 
 class _DryRun(Exception):
@@ -49,14 +52,15 @@ class MergeReport:
 
 def merge_project(project, other_path: str | Path, *, plan_path: str | Path | None = None,
                   dry_run: bool = False, threshold: float = 85.0) -> MergeReport:
-    from ..project import Project
-
     other_path = Path(other_path)
-    if other_path.resolve() == Path(project.path).resolve():
+    if untrusted.same_file(other_path, project.path):
         raise QualcodeError("cannot merge a project into itself")
     report = MergeReport(other=other_path.name, dry_run=dry_run)
-    with Project.open(other_path) as other:  # refuses corrupt files and newer schemas
-        theirs_tx = store_merge.transcripts_by_sha(other.db)
+    # The other file is someone else's: read from a private copy (never migrated or
+    # written in place), under SQLite's defences, and checked whole before anything
+    # here changes.
+    with untrusted.open_untrusted_copy(other_path) as other_db:
+        theirs_tx = store_merge.transcripts_by_sha(other_db)
         ours_tx = store_merge.transcripts_by_sha(project.db)
         shared = set(theirs_tx) & set(ours_tx)
         if not shared:
@@ -64,12 +68,15 @@ def merge_project(project, other_path: str | Path, *, plan_path: str | Path | No
                 f"{other_path.name}: shares no transcript with this project (is it another study?)")
         report.transcripts_matched = len(shared)
         report.transcripts_only_there = sorted(theirs_tx[s]["name"] for s in set(theirs_tx) - shared)
-        plan = read_plan(plan_path) if plan_path else build_plan(project, [other_path], threshold)
-        report.codebook = summarise(plan)
-        people, coders = store_merge.participants(other.db), store_merge.coders(other.db)
-        codings, memos = store_merge.codings(other.db), store_merge.memos(other.db)
-    if not dry_run:
-        report.backup = str(store_db.backup_database(project.db, Path(project.path), "pre-merge"))
+        people, coders = store_merge.participants(other_db), store_merge.coders(other_db)
+        codings, memos = store_merge.codings(other_db), store_merge.memos(other_db)
+        check_other(other_path, transcripts=theirs_tx, ours=ours_tx, codes=store_merge.codes(other_db),
+                    people=people, coders=coders, codings=codings, memos=memos)
+        incoming = codebook_of(other_db, other_path)
+    plan = (read_plan(plan_path) if plan_path
+            else build_plan(project, [other_path], threshold, loaded={str(other_path): incoming}))
+    report.codebook = summarise(plan)
+    backup = None if dry_run else store_db.backup_database(project.db, Path(project.path), "pre-merge")
     try:
         with project.action("project.merge", f"merged {other_path.name}",
                             details={"other": other_path.name}):
@@ -78,6 +85,15 @@ def merge_project(project, other_path: str | Path, *, plan_path: str | Path | No
                 raise _DryRun
     except _DryRun:
         pass
+    except BaseException as exc:
+        # Nothing was merged (the action rolled back): the backup of an unchanged
+        # project would only be litter.
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.IntegrityError):
+            raise InputError(other_path, f"cannot be merged ({exc}); nothing was merged") from None
+        raise
+    report.backup = str(backup) if backup else None
     return report
 
 
