@@ -73,10 +73,13 @@ def namekey_reidentify(project: Project, transcript, key_file) -> None:
 @click.option("--suggest", is_flag=True, help="Only list likely names, places and organisations.")
 @click.option("--entities/--no-entities", default=None,
               help="Use spaCy's named entities (default: when a trained pipeline is installed).")
+@click.option("--keep-memos", is_flag=True,
+              help="Leave memos and codings' memos as they are (then keep memos out of what you share).")
 @click.option("--json", "as_json", is_flag=True)
 @project_option
-def deidentify(project: Project, suggest, entities, as_json) -> None:
-    """Apply the name key to imported transcripts, or (--suggest) find what is left."""
+def deidentify(project: Project, suggest, entities, keep_memos, as_json) -> None:
+    """Apply the name key to everything already in the project (transcripts, their names,
+    the codebook, attributes, memos, the event log), or (--suggest) find what is left."""
     if suggest:
         hits = project.suggest_names(use_entities=entities)
         if as_json:
@@ -88,9 +91,10 @@ def deidentify(project: Project, suggest, entities, as_json) -> None:
         echo("add the ones to replace with `qualcode namekey add REAL PSEUDONYM`, "
                    "then run `qualcode deidentify`", err=True)
         return
-    result = project.deidentify()
+    result = project.deidentify(memos=not keep_memos)
     if as_json:
         print_json(result)
         return
     echo(f"{result['replacements']} name(s) replaced in {result['transcripts']} transcript(s); "
-               f"{result['speakers']} speaker label(s) renamed")
+         f"{result['speakers']} speaker label(s), {result['names']} transcript name(s), "
+         f"{result['fields']} other field(s) and {result['log']} event log entries changed")

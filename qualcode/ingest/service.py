@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import ConflictError, NotFoundError, QualcodeError
 from ..nlp import UNSPACED, word_count
-from ..privacy.replace import pseudonymise_parsed
+from ..privacy.replace import pseudonymise_parsed, replace_in_name
 from ..store import namekey as store_namekey
 from ..store import schema
 from ..store import study as store_study
@@ -84,7 +84,8 @@ class IngestMixin:
         if existing:
             return _duplicate(parsed, existing, kind=kind, participant=participant, wave=wave)
         try:
-            with self.action("transcript.import", f"imported {path.name}", undoable=False):
+            shown = replace_in_name(path.name, store_namekey.mapping(self.db))  # the log keeps no real name
+            with self.action("transcript.import", f"imported {shown}", undoable=False):
                 return self._store_parsed(
                     parsed, participant=participant, wave=wave, kind=kind,
                     speaker_map=speaker_map or {}, date=date, name=name or path.stem,
@@ -123,6 +124,7 @@ class IngestMixin:
             # The text and its offsets changed: what was computed ahead no longer fits.
             sentences = words = None
         parsed = pseudonymised
+        name = replace_in_name(name, name_key)  # a name from the file's name: "Margaret_W1"
         speaker_map = {name_key.get(label, label): pid for label, pid in speaker_map.items()}
         if existing:
             return _duplicate(parsed, existing, kind=kind, participant=participant, wave=wave)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -89,6 +89,15 @@ def replace_names(text: str, key: Mapping[str, str]) -> tuple[str, OffsetMap, li
     return "".join(pieces), OffsetMap(replacements), replacements
 
 
+def text_replacer(key: Mapping[str, str]) -> Callable[[str], str]:
+    """:func:`replace_names` for many short texts: the pattern is built once."""
+    pattern = _pattern(key)
+    if pattern is None:
+        return lambda text: text
+    entries = {_fold(real): pseudonym for real, pseudonym in key.items()}
+    return lambda text: pattern.sub(lambda m: entries[_fold(m.group(0))], text)
+
+
 def reidentify(text: str, key: Mapping[str, str]) -> str:
     """The reverse, with the key: pseudonyms back to the real names they stand for."""
     reverse = {}
@@ -97,13 +106,56 @@ def reidentify(text: str, key: Mapping[str, str]) -> str:
     return replace_names(text, reverse)[0]
 
 
+# In a file or transcript name, words are joined by _ - . or spaces, and a digit may
+# follow a name directly ("Margaret_Thornbury_W1", "thornbury-2"): a name there is
+# bounded by anything but a letter, and matched whatever its case.
+_NAME_JOINER = r"[\s_.\-]+"
+
+
+def _name_pattern(reals: Iterable[str]) -> re.Pattern | None:
+    names = sorted({r for r in reals if r.strip()}, key=len, reverse=True)
+    if not names:
+        return None
+    alternatives = [_NAME_JOINER.join(re.escape(word) for word in re.split(_NAME_JOINER, name.strip()))
+                    for name in names]
+    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(alternatives) + r")(?![^\W\d_])", re.IGNORECASE)
+
+
+def name_replacer(key: Mapping[str, str]) -> Callable[[str], str]:
+    """A file or transcript name with the key applied: ``Margaret_Thornbury_W1`` becomes
+    ``Maggie_W1``; the pseudonym's spaces take the name's joiner (``_`` by default)."""
+    pattern = _name_pattern(key)
+    if pattern is None:
+        return lambda name: name
+
+    def fold(text: str) -> str:
+        return " ".join(re.split(_NAME_JOINER, text.strip())).casefold()
+
+    folded = {fold(real): pseudonym for real, pseudonym in key.items()}
+
+    def swap(match: re.Match) -> str:
+        found = match.group(0)
+        joiner = next((c for c in found if not c.isalnum()), "_")
+        pseudonym = folded[fold(found)]
+        return joiner.join(pseudonym.split()) if joiner != " " else pseudonym
+
+    return lambda name: pattern.sub(swap, name) if name else name
+
+
+def replace_in_name(name: str, key: Mapping[str, str]) -> str:
+    return name_replacer(key)(name)
+
+
 def pseudonymise_parsed(parsed, key: Mapping[str, str]):
-    """A freshly read transcript with the name key applied: text, turn offsets and
-    speaker labels. Returns it unchanged when nothing matches."""
+    """A freshly read transcript with the name key applied: text, turn offsets, speaker
+    labels and the file's name. Returns it unchanged when nothing matches."""
     from dataclasses import replace as dc_replace
 
     if not key:
         return parsed
+    source_name = replace_in_name(parsed.source_name, key)
+    if source_name != parsed.source_name:
+        parsed = dc_replace(parsed, source_name=source_name)
     text, offsets, reps = replace_names(parsed.text, key)
     if not reps and not any(t.speaker in key for t in parsed.turns):
         return parsed

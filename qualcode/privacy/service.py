@@ -10,6 +10,7 @@ only with that file can pseudonymised text be read with the real names again.
 from __future__ import annotations
 
 import csv
+import sqlite3
 from pathlib import Path
 
 from .. import outputs
@@ -89,11 +90,15 @@ class PrivacyMixin:
                 return {r["real"]: r["pseudonym"] for r in map(_unguarded, csv.DictReader(handle))}
         return store_key.mapping(self.db)
 
-    def deidentify(self) -> dict[str, int]:
-        """Apply the name key to every transcript already in the project (one
-        transaction, after a backup): replaced names, and turns, sentences and codings
-        moved with the text."""
+    def deidentify(self, *, memos: bool = True) -> dict[str, int]:
+        """Apply the name key to everything already in the project (one transaction, after
+        a backup): the transcripts' text, with turns, sentences and codings moved with it;
+        speaker labels; transcript and source file names; code names, definitions,
+        criteria, examples and keywords; roles, sites and other attributes; attendance
+        notes and wave descriptions; memos and codings' memos (unless ``memos`` is false,
+        see :mod:`qualcode.privacy.fields`); and the event log's copies of all of them."""
         from ..store.db import backup_database
+        from .fields import field_changes, log_changes
 
         key = store_key.mapping(self.db)
         if not key:
@@ -104,16 +109,45 @@ class PrivacyMixin:
             new_text, offsets, reps = replace_names(text, key)
             if reps:
                 plans.append((transcript_id, new_text, offsets, len(reps)))
-        if not plans:
-            return {"transcripts": 0, "replacements": 0, "speakers": 0}
-        backup_database(self.db, Path(self.path), "pre-deidentify")
-        with self.action("deidentify", f"applied the name key to {len(plans)} transcript(s)", undoable=False):
+        fields = field_changes(self.db, key, memos=memos)
+        events, event_changes = log_changes(self.db, key, {p[0]: p[2] for p in plans}, memos=memos)
+        labels = {r[0] for r in self.db.execute("SELECT DISTINCT label FROM speakers")}
+        result = {"transcripts": len(plans), "replacements": sum(p[3] for p in plans), "speakers": 0,
+                  "names": sum(1 for f in fields if f.table == "transcripts"),
+                  "fields": sum(len(f.values) for f in fields if f.table != "transcripts"),
+                  "log": len(events) + len(event_changes)}
+        if not plans and not fields and not events and not event_changes and not labels & set(key):
+            return result
+        backup = backup_database(self.db, Path(self.path), "pre-deidentify")
+        summary = (f"applied the name key to {len(plans)} transcript(s), {result['names']} name(s) "
+                   f"and {result['fields']} other field(s)")
+        try:
+            self._deidentify(summary, plans, fields, events, event_changes, key, result)
+        except BaseException:
+            backup.unlink(missing_ok=True)  # nothing changed (one transaction): no copy to keep
+            raise
+        store_key.scrub(self.db)
+        return result
+
+    def _deidentify(self, summary, plans, fields, events, event_changes, key, result) -> None:
+        """Write what :meth:`deidentify` worked out, as one action."""
+        with self.action("deidentify", summary, undoable=False):
+            store_key.secure_delete(self.db)  # overwritten values are zeroed, not left in free pages
             for transcript_id, new_text, offsets, _n in plans:
                 store_key.rewrite_transcript(self.db, transcript_id, new_text, offsets)
-            speakers = store_key.rename_speakers(self.db, key)
+            for change in fields:
+                try:
+                    store_key.update_row(self.db, change.table, change.rowid, change.values)
+                except sqlite3.IntegrityError:
+                    raise QualcodeError(
+                        f"the name key would give two {change.table} the same name "
+                        f"({', '.join(change.values.values())}); rename one first") from None
+            result["speakers"] = store_key.rename_speakers(self.db, key)
+            for event_id, event_summary, details in events:
+                store_key.update_event(self.db, event_id, event_summary, details)
+            for change_id, old, new in event_changes:
+                store_key.update_event_change(self.db, change_id, old, new)
             store_key.forget_replaced_text(self.db)
-        store_key.scrub(self.db)
-        return {"transcripts": len(plans), "replacements": sum(p[3] for p in plans), "speakers": speakers}
 
     def suggest_names(self, *, use_entities: bool | None = None) -> list[dict]:
         """Likely identifying words still in the transcripts, with a proposed pseudonym."""

@@ -92,3 +92,37 @@ def rename_speakers(db: Database, key: dict[str, str]) -> int:
             db.execute("UPDATE speakers SET label = ? WHERE id = ?", [key[label], speaker_id])
             changed += 1
     return changed
+
+
+# --- de-identification beyond the transcripts' text (see qualcode.privacy.fields) --------
+
+def secure_delete(db: Database) -> None:
+    """From here on, freed and overwritten cells are zeroed: replaced names leave the file."""
+    db.execute("PRAGMA secure_delete = ON")
+
+
+def rows_of(db: Database, table: str, columns: tuple[str, ...], where: str = "1") -> list[tuple]:
+    """(rowid, *columns) of every row of ``table`` (names from the caller's constants)."""
+    listed = ", ".join(f'"{c}"' for c in columns)
+    return db.execute(f'SELECT rowid, {listed} FROM "{table}" WHERE {where}').fetchall()
+
+
+def update_row(db: Database, table: str, rowid: int, values: dict[str, str | None]) -> None:
+    assignments = ", ".join(f'"{c}" = ?' for c in values)
+    db.execute(f'UPDATE "{table}" SET {assignments} WHERE rowid = ?', [*values.values(), rowid])
+
+
+def event_rows(db: Database) -> list[tuple]:
+    return db.execute("SELECT id, summary, details FROM events").fetchall()
+
+
+def event_change_rows(db: Database) -> list[tuple]:
+    return db.execute("SELECT id, tbl, old, new FROM event_changes").fetchall()
+
+
+def update_event(db: Database, event_id: int, summary: str, details: str | None) -> None:
+    db.execute("UPDATE events SET summary = ?, details = ? WHERE id = ?", [summary, details, event_id])
+
+
+def update_event_change(db: Database, change_id: int, old: str | None, new: str | None) -> None:
+    db.execute("UPDATE event_changes SET old = ?, new = ? WHERE id = ?", [old, new, change_id])

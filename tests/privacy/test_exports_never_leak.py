@@ -53,20 +53,41 @@ def readable_bytes(path: Path) -> bytes:
 def test_no_export_contains_a_real_name(example_project, tmp_path):
     project_path = tmp_path / "example.qualcode"
     shutil.copy(example_project, project_path)
-    notes = tmp_path / "dropin_notes.txt"
+    # A file named after the person (its name becomes the transcript's name).
+    notes = tmp_path / "Janet_Walker_dropin_notes.txt"
     notes.write_text(NOTES, encoding="utf-8")
+    later = tmp_path / "maureen-pickering_followup.txt"
+    later.write_text(NOTES.replace("Field notes", "Follow-up notes"), encoding="utf-8")
     with Project.open(project_path) as project:
         project.coder = "anna"
+        # Before there is a key, real names reach the project by every way there is.
+        project.import_transcript(notes, kind="notes", wave="W1")
+        name = "Janet_Walker_dropin_notes"
+        text = project.transcript(name)["text"]
+        start = text.index("Janet Walker arrived early")
+        project.add_code("Family ties", definition="Talk of family, as Raymond Hughes did of his son.",
+                         inclusion="Carol Entwistle's neighbours count too.",
+                         example="Maureen Pickering: I walked my grandson to Greenfield Primary.",
+                         keywords=["Ashby Road", "grandson"])
+        project.apply_spans([(name, "Community outreach", start, start + 120),
+                             (name, "Family ties", start, start + 60)], summary="coded the notes")
+        coding = project.codings(transcript=name, code="Family ties")[0]["id"]
+        project.set_coding_memo(coding, "Raymond Hughes is mentioned again here.")
+        project.set_participant("C01", {"site": "Ashby Road", "school": "Greenfield Primary"})
+        project.set_participant("C02", {"carer": "Carol Entwistle"}, wave="W1")
+        project.set_attendance("C05", "W3", "missed", note="Maureen Pickering was in hospital")
+        project.add_wave("W9", description="A visit to Greenfield Primary")
+        project.add_memo("transcript", "Drop-in with Janet Walker",
+                         "Janet Walker and Leanne Dobson at the drop-in.", links=[f"transcript:{name}"])
+        project.edit_memo(project.memos(type_="transcript")[0]["id"],
+                          body="Janet Walker, Leanne Dobson and Ashby Road again.")
         for real, (pseudonym, pid) in REAL_NAMES.items():
             kind = "person" if pid else ("place" if "Road" in real else "organisation")
             project.add_name(real, pseudonym, kind=kind, participant=pid)
-        project.import_transcript(notes, kind="notes", wave="W1")
-        text = project.transcript("dropin_notes")["text"]
-        start = text.index("Janet arrived early")
-        project.apply_spans([("dropin_notes", "Community outreach", start, start + 120)],
-                            summary="coded the notes")
-        project.add_memo("transcript", "Drop-in notes", "Janet and Leanne at the drop-in.",
-                         links=["transcript:dropin_notes"])
+        result = project.deidentify()
+        assert result["names"] == 1 and result["fields"] >= 8 and result["log"] >= 5, result
+        # After the key, an import keeps the names out from the start, its file name too.
+        assert project.import_transcript(later, kind="notes", wave="W1").name == "Maureen_followup"
 
     out = tmp_path / "out"
     out.mkdir()
@@ -96,9 +117,12 @@ def test_no_export_contains_a_real_name(example_project, tmp_path):
         run(args, env)
     printed = "".join(
         run(args, env).output
-        for args in (["transcript", "show", "dropin_notes", "--json"], ["search", "food bank", "--json"],
+        for args in (["transcript", "show", "Janet_dropin_notes", "--json"], ["search", "food bank", "--json"],
                      ["segments", "--code", "Community outreach", "--json"], ["participant", "list", "--json"],
-                     ["memo", "list", "--json"], ["change", "--json"]))
+                     ["participant", "show", "C02", "--json"], ["wave", "list", "--json"],
+                     ["transcript", "list", "--json"], ["codebook", "show", "--json"],
+                     ["code", "show", "Family ties", "--json"], ["codings", "--json"],
+                     ["memo", "list", "--json"], ["log", "--json"], ["change", "--json"]))
     files = sorted(p for p in out.rglob("*") if p.is_file())
     assert len(files) >= len(commands)
     # The pseudonymised notes really are in the exports (so the scan is not vacuous).
@@ -109,3 +133,11 @@ def test_no_export_contains_a_real_name(example_project, tmp_path):
             assert real.encode() not in data, f"{real!r} leaked into {path.name}"
     for real in REAL_NAMES:
         assert real not in printed
+    # With the key moved out, the project file itself holds no real name: not in a
+    # field, not in the event log's copies, not in a freed page.
+    run(["namekey", "export", tmp_path / "key.csv", "--remove"], env)
+    raw = project_path.read_bytes()
+    for companion in (project_path.with_name(project_path.name + "-wal"),):
+        raw += companion.read_bytes() if companion.exists() else b""
+    for real in REAL_NAMES:
+        assert real.encode() not in raw, f"{real!r} is still in the project file"
