@@ -30,6 +30,18 @@ class ParsedTurn(NamedTuple):
 
 
 @dataclass(slots=True)
+class Layout:
+    """What the turn finder decided besides the turns, for a preview."""
+
+    header: tuple[int, int] | None = None  # unattributed text before the first label
+    footer: tuple[int, int] | None = None  # a colophon after the last label
+    skipped: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, why)
+    narration: int = 0  # paragraphs not given to the speaker before them (too long a run)
+    markers: list[str] = field(default_factory=list)  # labels that only hold timestamps
+    paragraphs: str = "labels"  # or, without labels: "blank lines", "lines", "wrapped lines"
+
+
+@dataclass(slots=True)
 class ParsedTranscript:
     """The normalised, immutable text of one source file and its turns."""
 
@@ -40,6 +52,7 @@ class ParsedTranscript:
     format: str  # "text", "docx", "vtt", "srt"
     encoding: str | None = None  # what the bytes were decoded from (text formats)
     warnings: list[str] = field(default_factory=list)
+    layout: Layout | None = None  # how the turns were found (text formats), for a preview
 
     def turn_text(self, turn: ParsedTurn) -> str:
         return self.text[turn.start : turn.end]

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 
 from ..errors import InputError
 from .cues import Segment, blocks, clean, last_line, transcript_from
 from .encoding import decode_bytes, normalise
+from .labels import HANDLE, label_prefix, label_shape
 from .model import ParsedTranscript
-from .text import label_prefix
 
 # The spec wants mm:ss.ttt with an optional hours field; we also take a comma and
 # fewer millisecond digits, which some tools write, since the meaning is clear.
@@ -65,9 +66,8 @@ def _strip(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-def _cue_segments(payload: str, start: float, end: float) -> list[Segment]:
-    """Split one cue's text at its voice tags."""
-    segments: list[Segment] = []
+def _cue_pieces(payload: str) -> list[tuple[str | None, str]]:
+    """One cue's text cut at its voice tags: (voice or None, cleaned text)."""
     voice: str | None = None
     pos = 0
     pieces: list[tuple[str | None, str]] = []
@@ -76,22 +76,44 @@ def _cue_segments(payload: str, start: float, end: float) -> list[Segment]:
         if m.group(0).startswith("</"):
             voice = None
         else:
-            name = " ".join(html.unescape(m.group("name") or "").split())
+            # "<v Roger Dannenberg:>": the colon some tools add is punctuation, not name.
+            name = " ".join(html.unescape(m.group("name") or "").split()).rstrip(":\uff1a").rstrip()
             voice = name or None
         pos = m.end()
     pieces.append((voice, payload[pos:]))
+    return [(speaker, text) for speaker, raw in pieces if (text := clean(_strip(raw)))]
 
-    for index, (speaker, raw) in enumerate(pieces):
-        text = clean(_strip(raw))
-        if not text:
-            continue
-        if speaker is None and not segments and index == 0:
+
+def _prefix_rule(cues: list[list[tuple[str | None, str]]]):
+    """Which ``Name:`` prefixes at the start of an untagged cue name its speaker.
+
+    Any label-shaped prefix does; a lower-case handle (``nflaig:``) only when it recurs
+    in a file where most cues start with a prefix (Zoom writes one on every cue), so
+    that a caption such as "listen: ..." keeps its words."""
+    prefixes = [label_prefix(pieces[0][1]) for pieces in cues if pieces and pieces[0][0] is None]
+    found = [p for p in prefixes if p is not None]
+    counts = Counter(p[0] for p in found)
+    dense = bool(cues) and len(found) >= 0.5 * len(cues)
+
+    def accept(label: str) -> bool:
+        if label_shape(label) != HANDLE:
+            return True
+        return dense and counts[label] >= 2
+
+    return accept
+
+
+def _cue_segments(pieces: list[tuple[str | None, str]], start: float, end: float, accept) -> list[Segment]:
+    segments: list[Segment] = []
+    for index, (speaker, text) in enumerate(pieces):
+        if speaker is None and index == 0:
             # No voice tag: a "Name:" prefix at the start of the cue names it.
             prefix = label_prefix(text)
-            if prefix is not None:
+            if prefix is not None and accept(prefix[0]):
                 speaker, at, _ = prefix
                 text = text[at:]
-        segments.append(Segment(speaker, text, start, end))
+        if text:
+            segments.append(Segment(speaker, text, start, end))
     return segments
 
 
@@ -104,10 +126,8 @@ def read_vtt(data: bytes, source_name: str) -> ParsedTranscript:
 
     # The header block runs to the first blank line (it may hold metadata).
     first = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
-    segments: list[Segment] = []
     warnings: list[str] = []
-    cues = 0
-    cue: tuple[float, float, list[str]] | None = None  # the cue being read
+    cues: list[tuple[float, float, list[str]]] = []
     for line_number, block in blocks(lines, first):
         head = block[0]
         if head.split(None, 1)[0] in _SKIPPED_BLOCKS:
@@ -119,8 +139,8 @@ def read_vtt(data: bytes, source_name: str) -> ParsedTranscript:
         else:
             # The spec drops such blocks, but they are usually a cue's text cut by
             # a stray blank line: keep the speech with the cue before it.
-            if cue is not None:
-                cue[2].extend(block)
+            if cues:
+                cues[-1][2].extend(block)
                 warnings.append(f"line {line_number}: text after a blank line was kept with the cue before it")
             else:
                 warnings.append(f"line {line_number}: text before the first cue was skipped")
@@ -128,16 +148,15 @@ def read_vtt(data: bytes, source_name: str) -> ParsedTranscript:
         start, end = parse_timing(
             block[timing_at], line_number + timing_at, source_name, "00:00:01.000 --> 00:00:04.000"
         )
-        if cue is not None:
-            segments.extend(_cue_segments(" ".join(cue[2]), cue[0], cue[1]))
-        cue = (start, end, list(block[timing_at + 1 :]))
-        cues += 1
-    if cue is not None:
-        segments.extend(_cue_segments(" ".join(cue[2]), cue[0], cue[1]))
-    if cues == 0:
+        cues.append((start, end, list(block[timing_at + 1 :])))
+    if not cues:
         raise InputError(
             source_name,
             f"line {last_line(lines)}: reached the end without a cue timing line"
             " such as '00:00:01.000 --> 00:00:04.000'",
         )
+    pieces = [_cue_pieces(" ".join(lines)) for _, _, lines in cues]
+    accept = _prefix_rule(pieces)
+    segments = [segment for (start, end, _), cue_pieces in zip(cues, pieces)
+                for segment in _cue_segments(cue_pieces, start, end, accept)]
     return transcript_from(segments, data, source_name, "vtt", encoding, warnings)

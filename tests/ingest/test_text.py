@@ -161,9 +161,11 @@ def test_empty_turns_are_dropped_and_label_alone_on_its_line():
 
 
 def test_unlabelled_text_only():
+    # Without labels every paragraph is a unit; lines that were not wrapped at a fixed
+    # width are paragraphs of their own.
     parsed = parse("Just some notes.\nOn two lines.\n\nAnd a second paragraph.")
-    assert speakers(parsed) == [None, None]
-    assert texts(parsed) == ["Just some notes.\nOn two lines.", "And a second paragraph."]
+    assert speakers(parsed) == [None, None, None]
+    assert texts(parsed) == ["Just some notes.", "On two lines.", "And a second paragraph."]
 
 
 def test_whitespace_only_text_has_no_turns():
