@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import InputError
 from .docx import read_docx
 from .encoding import read_source
+from .markdown import read_markdown
 from .model import ParsedTranscript
 from .srt import read_srt
 from .text import read_text
@@ -25,7 +26,8 @@ Reader = Callable[[bytes, str], ParsedTranscript]
 READERS: dict[str, Reader] = {
     ".txt": read_text,
     ".text": read_text,
-    ".md": read_text,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
     ".docx": read_docx,
     ".vtt": read_vtt,
     ".srt": read_srt,
@@ -38,7 +40,7 @@ def reader_for(path: str | Path) -> Reader:
     reader = READERS.get(suffix)
     if reader is None:
         shown = suffix or "(no extension)"
-        raise InputError(path, f"unsupported format {shown}; qualcode reads .txt, .docx, .vtt and .srt")
+        raise InputError(path, f"unsupported format {shown}; qualcode reads .txt, .md, .docx, .vtt and .srt")
     return reader
 
 

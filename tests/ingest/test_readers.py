@@ -33,7 +33,7 @@ def _docx_bytes(*paragraphs: str) -> bytes:
     [
         ("a.txt", "I: hi\nR: hello\n".encode("utf-16"), "text", "utf-16-le"),
         ("a.TEXT", b"I: hi\nR: hello\n", "text", "utf-8"),
-        ("a.md", b"I: hi\nR: hello\n", "text", "utf-8"),
+        ("a.md", b"I: hi\nR: hello\n", "markdown", "utf-8"),
         ("a.docx", _docx_bytes("I: hi", "R: hello"), "docx", None),
         ("a.vtt", b"WEBVTT\n\n00:00.000 --> 00:01.000\nI: hi\n\n00:01.000 --> 00:02.000\nR: hello\n", "vtt", "utf-8"),
         ("a.srt", b"1\n00:00:00,000 --> 00:00:01,000\nI: hi\n\n2\n00:00:01,000 --> 00:00:02,000\nR: hello\n", "srt", "utf-8"),
@@ -64,7 +64,7 @@ def _error(path: Path) -> str:
 def test_unsupported_format(tmp_path):
     path = tmp_path / "interview.pdf"
     path.write_bytes(b"%PDF-1.4")
-    assert _error(path) == "interview.pdf: unsupported format .pdf; qualcode reads .txt, .docx, .vtt and .srt"
+    assert _error(path) == "interview.pdf: unsupported format .pdf; qualcode reads .txt, .md, .docx, .vtt and .srt"
     bare = tmp_path / "README"
     bare.write_bytes(b"x")
     assert "unsupported format (no extension)" in _error(bare)
