@@ -115,4 +115,44 @@ def sentence_spans(texts: Iterable[str], *, batch_size: int = 256) -> Iterator[l
                 end -= 1
             if end > start:
                 spans.append((start, end))
-        yield spans
+        yield keep_transcription_marks_whole(text, spans) if len(spans) > 1 else spans
+
+
+# A transcription mark: "[laughs]", "[inaudible 00:05:15]", "(pause)", "(sighs. long pause)".
+_MARK = re.compile(r"\[[^\[\]\n]{1,200}\]|\([^()\n]{1,200}\)")
+
+
+def keep_transcription_marks_whole(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans with no boundary inside a ``[...]`` or ``(...)`` mark.
+
+    The sentencizer ends a sentence after "!" and takes the punctuation that follows
+    with it, so "I am! [laughs] Honestly" became "I am! [" and "laughs] Honestly"; and
+    a full stop inside a mark ("[inaudible. 00:05:15]") ended a sentence there. A
+    boundary just after a mark's opening bracket moves before the bracket (the mark
+    opens the next sentence); a boundary further inside joins the two sentences.
+    """
+    if "[" not in text and "(" not in text:
+        return spans
+    marks = [(m.start(), m.end()) for m in _MARK.finditer(text)]
+    if not marks:
+        return spans
+    result = [spans[0]]
+    k = 0
+    for start, end in spans[1:]:
+        prev_start, prev_end = result[-1]
+        # The mark that could straddle the cut between prev_end and start.
+        while k < len(marks) and marks[k][1] <= prev_end:
+            k += 1
+        if k < len(marks) and marks[k][0] < prev_end and marks[k][1] > start:
+            opening = marks[k][0]
+            if text[opening:prev_end].strip() == text[opening] and opening > prev_start:
+                cut = opening
+                while cut > prev_start and text[cut - 1].isspace():
+                    cut -= 1
+                result[-1] = (prev_start, cut)
+                result.append((opening, end))
+            else:
+                result[-1] = (prev_start, end)
+            continue
+        result.append((start, end))
+    return result

@@ -81,3 +81,29 @@ def test_named_entities_with_a_trained_pipeline(project, tmp_path):
     found = {h["text"]: h for h in project.suggest_names(use_entities=True)}
     assert any("Linda" in name for name in found)
     assert all(h["source"] == "named entity" for h in found.values())
+
+
+def test_sentences_never_end_inside_transcription_marks(blank_pipeline):
+    text = "I am! [laughs] Honestly, it was fine. (pause) And then. Yes [inaudible. 00:05:15] ok."
+    spans = next(nlp.sentence_spans([text]))
+    assert [text[a:b] for a, b in spans] == [
+        "I am!", "[laughs] Honestly, it was fine.", "(pause) And then.", "Yes [inaudible. 00:05:15] ok.",
+    ]
+    # Without the fix the sentencizer gave "I am! [" and "laughs] Honestly, ...".
+    assert nlp.keep_transcription_marks_whole("a [b] c", [(0, 3), (3, 7)]) == [(0, 1), (2, 7)]
+    assert nlp.keep_transcription_marks_whole("a [b. c] d", [(0, 5), (6, 10)]) == [(0, 10)]
+
+
+def test_no_sentence_boundary_inside_brackets_in_the_example_study(example_project):
+    from qualcode import Project
+
+    with Project.open(example_project) as project:
+        sentences = unbalanced = 0
+        for row in project.transcripts():
+            info = project.transcript(row["name"])
+            for s in info["sentences"]:
+                sentence = info["text"][s["start"]:s["end"]]
+                sentences += 1
+                unbalanced += sentence.count("[") != sentence.count("]") or sentence.count("(") != sentence.count(")")
+    assert sentences > 3000
+    assert unbalanced == 0
