@@ -43,17 +43,46 @@ def _print_results(results, failures=()) -> None:
                    "interviewer's label (repeatable).")
 @click.option("--date", help="Date of the interview (YYYY-MM-DD).")
 @click.option("--name", help="Name of the transcript (default: the file name without extension).")
+@click.option("--labels", metavar="A,B,...",
+              help="The speaker labels, when detection gets them wrong: only these are speakers "
+                   "(a comma inside a label is written \\,).")
+@click.option("--label-pattern", metavar="REGEX",
+              help="A regular expression matched at the start of each line; its group 'label' "
+                   "(or first group) is the speaker.")
+@click.option("--preview", is_flag=True,
+              help="Show the labels, first turns, header and footer an import would find; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @project_option
 def import_(project: Project, files, manifest, keep_going, participant, wave, kind, speaker_map,
-            date, name, as_json) -> None:
-    """Import transcripts (.txt, .docx, .vtt, .srt), or a whole study with --manifest."""
+            date, name, labels, label_pattern, preview, as_json) -> None:
+    """Import transcripts (.txt, .md, .docx, .vtt, .srt), or a whole study with --manifest."""
     if manifest and files:
         raise QualcodeError("give files or --manifest, not both")
     if not manifest and not files:
         raise QualcodeError("nothing to import: give transcript files or --manifest FILE")
     if name and len(files) > 1:
         raise QualcodeError("--name works with one file at a time")
+    if manifest and (labels or label_pattern):
+        raise QualcodeError("with --manifest, give each file's labels in the manifest's 'labels' column")
+    if preview:
+        mapping = parse_speaker_map(list(speaker_map))
+        previews = project.preview_manifest(manifest) if manifest else [
+            project.preview_import(file, participant=participant, kind=kind, speaker_map=mapping,
+                                   labels=labels, label_pattern=label_pattern)
+            for file in files
+        ]
+        if as_json:
+            print_json([p if isinstance(p, str) else p.to_dict() for p in previews])
+        else:
+            for item in previews:
+                if isinstance(item, str):
+                    click.echo(f"failed: {item}", err=True)
+                else:
+                    print_preview(item)
+            click.echo("preview only: nothing was imported", err=True)
+        if any(isinstance(p, str) for p in previews):
+            raise SystemExit(1)
+        return
     if manifest:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=console, transient=True,
@@ -81,12 +110,45 @@ def import_(project: Project, files, manifest, keep_going, participant, wave, ki
     for file in files:
         results.append(project.import_transcript(
             file, participant=participant, wave=wave, kind=kind, speaker_map=mapping,
-            date=date, name=name,
+            date=date, name=name, labels=labels, label_pattern=label_pattern,
         ))
     if as_json:
         print_json([r.to_dict() for r in results])
     else:
         _print_results(results)
+
+
+def print_preview(item) -> None:
+    """One file's import preview, for a person."""
+    labels = ", ".join(f"{label} ({n})" for label, n in item.labels) or "none (paragraphs are the units)"
+    click.echo(f"{item.source} ({item.format}{', ' + item.encoding if item.encoding else ''}): "
+               f"{item.turns} turns, {len(item.labels)} speaker label(s)")
+    if item.labels_given:
+        click.echo(f"  labels given: {item.labels_given}")
+    click.echo(f"  labels found: {labels}")
+    if not item.labels:
+        click.echo(f"  paragraphs: split at {item.paragraphs}")
+    if item.header:
+        click.echo(f"  header (no speaker): {item.header}")
+    if item.footer:
+        click.echo(f"  footer (no speaker): {item.footer}")
+    if item.skipped:
+        click.echo("  not speech: " + ", ".join(f"{n} {why}{'s' if n > 1 else ''}"
+                                               for why, n in sorted(item.skipped.items())))
+    if item.markers:
+        click.echo(f"  markers, not speakers: {', '.join(item.markers)}")
+    if item.narration:
+        click.echo(f"  narration: {item.narration} paragraph(s) after a turn, too long to be that speaker's")
+    shown = [f"{label}={'interviewer' if label in item.interviewers else pid}"
+             for label, pid in item.mapping.items() if pid or label in item.interviewers]
+    if shown:
+        click.echo(f"  speakers map to: {', '.join(shown)}")
+    if item.unmapped:
+        click.echo(f"  unmapped: {', '.join(item.unmapped)}")
+    for note in item.notes:
+        click.echo(f"  note: {note}")
+    print_table(["#", "speaker", "text"], [(n, s or "", t) for n, s, t in item.first_turns],
+                title=f"first turns of {item.source}")
 
 
 @click.group()

@@ -1,7 +1,7 @@
 """Importing a whole study from a manifest CSV.
 
 One row per transcript (or per missed interview, or per participant to register).
-Columns: ``file, participant, wave, kind, date, speaker_map, status, name`` plus
+Columns: ``file, participant, wave, kind, date, speaker_map, status, name, labels`` plus
 ``role, site, pseudonym`` (participant fields), ``wave:NAME`` (attributes that vary by
 wave) and any other column (fixed attributes). Empty cells mean "not given" and never
 erase a value already stored.
@@ -27,10 +27,10 @@ from ..store import db as store_db
 from ..store import schema
 from ..store import study as store_study
 from .encoding import decode_bytes, normalise, read_source
-from .service import ImportResult, parse_speaker_map
+from .service import ImportResult, label_override, parse_speaker_map
 from .speakers import marks_interviewer
 
-RESERVED = {"file", "participant", "wave", "kind", "date", "speaker_map", "status", "name", "note"}
+RESERVED = {"file", "participant", "wave", "kind", "date", "speaker_map", "status", "name", "note", "labels"}
 FIELDS = {"role", "site", "pseudonym"}
 STATUSES = {"", "missed", "withdrawn", "interviewed", "not_yet"}
 
@@ -136,6 +136,8 @@ def check_row(path: Path, row: ManifestRow, known_waves: set[str]) -> None:
         parse_speaker_map(row.get("speaker_map"))
     except QualcodeError as exc:
         raise _fail(path, row, "speaker_map", str(exc)) from None
+    if row.get("labels") and not file:
+        raise _fail(path, row, "labels", "labels need a file to apply to")
     for key, value in row.values.items():
         if key.startswith("wave:") and value.strip() and not row.get("wave"):
             raise _fail(path, row, key, "a per-wave attribute needs a wave")
@@ -158,16 +160,17 @@ def _available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _parse_source(source: str, with_sentences: bool):
-    """Read one listed file, and with ``with_sentences`` split its turns into sentences
-    and count its words: ``(parsed, extra arguments of _store_parsed, error message)``.
-    Runs in a worker process: errors travel back as text (InputError cannot be
-    unpickled)."""
+def _parse_source(source: tuple[str, str], with_sentences: bool):
+    """Read one listed file (path, and the row's labels column), and with
+    ``with_sentences`` split its turns into sentences and count its words: ``(parsed,
+    extra arguments of _store_parsed, error message)``. Runs in a worker process: errors
+    travel back as text (InputError cannot be unpickled)."""
     from .readers import read_transcript
 
+    path, labels = source
     try:
-        parsed = read_transcript(source)
-    except InputError as exc:
+        parsed = read_transcript(path, label_override(labels or None, None))
+    except QualcodeError as exc:
         return None, None, str(exc)
     extra = None
     if with_sentences:  # and whatever else can be computed away from the database
@@ -187,7 +190,7 @@ class _Sources:
     """
 
     def __init__(self, folder: Path, rows: list[ManifestRow], workers: int) -> None:
-        self.sources = [str(folder / row.get("file")) for row in rows]
+        self.sources = [(str(folder / row.get("file")), row.get("labels")) for row in rows]
         self.position = 0
         self.pending: collections.deque = collections.deque()
         self.executor = None
@@ -322,7 +325,8 @@ def _apply_row(project, path: Path, row: ManifestRow, report: ManifestReport,
     file = row.get("file")
     if not file:
         return None
-    parsed, extra, error = source if source is not None else _parse_source(str(path.parent / file), False)
+    parsed, extra, error = source if source is not None else _parse_source(
+        (str(path.parent / file), row.get("labels")), False)
     if error is not None:
         raise _fail(path, row, "file", error)
     kind = row.get("kind") or "interview"
@@ -338,3 +342,27 @@ def _apply_row(project, path: Path, row: ManifestRow, report: ManifestReport,
         speaker_map=speaker_map, date=row.get("date") or None,
         name=row.get("name") or Path(file).stem, **(extra or {}),
     )
+
+
+def preview_manifest(project, path: Path) -> list:
+    """Each row's file as it would be imported (an ImportPreview), or the row's problem
+    (a message); nothing is written."""
+    rows = read_manifest(path)
+    known_waves = {w["label"] for w in store_study.list_waves(project.db)}
+    previews: list = []
+    for row in rows:
+        try:
+            check_row(path, row, known_waves)
+            if not row.get("file"):
+                continue
+            kind = row.get("kind") or "interview"
+            participant = row.participants[0] if kind != "focus-group" and row.participants else None
+            previews.append(project.preview_import(
+                path.parent / row.get("file"), participant=participant, kind=kind,
+                speaker_map=parse_speaker_map(row.get("speaker_map")), labels=row.get("labels") or None,
+            ))
+        except QualcodeError as exc:
+            message = str(exc)
+            previews.append(message if message.startswith(f"{path.name} row") else
+                            f"{path.name} row {row.number}: {message}")
+    return previews

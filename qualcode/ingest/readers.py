@@ -17,6 +17,7 @@ from .docx import read_docx
 from .encoding import read_source
 from .markdown import read_markdown
 from .model import ParsedTranscript
+from .override import LabelOverride
 from .srt import read_srt
 from .text import read_text
 from .vtt import read_vtt
@@ -44,12 +45,17 @@ def reader_for(path: str | Path) -> Reader:
     return reader
 
 
-def read_transcript(path: str | Path) -> ParsedTranscript:
-    """Read one transcript file of any supported format into a ParsedTranscript."""
+def read_transcript(path: str | Path, override: LabelOverride | None = None) -> ParsedTranscript:
+    """Read one transcript file of any supported format into a ParsedTranscript;
+    with ``override``, its turns are found with the researcher's labels instead."""
     path = Path(path)
     reader = reader_for(path)  # before reading, so a .pdf is refused without loading it
     data = read_source(path)
     parsed = reader(data, path.name)
     if not parsed.text.strip():
         raise InputError(path, "has no text in it (only white space)")
+    if override is not None:
+        from .preview import apply_override
+
+        parsed = apply_override(parsed, override)
     return parsed

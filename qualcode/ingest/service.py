@@ -18,6 +18,8 @@ from ..store import schema
 from ..store import study as store_study
 from ..store import transcripts as store_tx
 from .model import ParsedTranscript
+from .override import LabelOverride, split_labels
+from .preview import ImportPreview, preview
 from .speakers import marks_interviewer, plan_speakers
 
 Progress = Callable[[int, int, str], None]
@@ -72,12 +74,16 @@ class IngestMixin:
         speaker_map: Mapping[str, str] | None = None,
         date: str | None = None,
         name: str | None = None,
+        labels: str | None = None,
+        label_pattern: str | None = None,
     ) -> ImportResult:
-        """Read, normalise and store one transcript file as one action."""
+        """Read, normalise and store one transcript file as one action. ``labels`` ("A,B")
+        or ``label_pattern`` (a regular expression) say what the speakers are, instead of
+        detection."""
         from .readers import read_transcript
 
         path = Path(path)
-        parsed = read_transcript(path)
+        parsed = read_transcript(path, label_override(labels, label_pattern))
         # A file already imported is reported without touching the project (not even
         # the log: nothing was imported).
         existing = store_tx.find_by_sha(self.db, parsed.sha256)
@@ -187,6 +193,47 @@ class IngestMixin:
             speakers=dict(plan.participant_of), unmapped=list(plan.unmapped),
             notes=[*parsed.warnings, *plan.notes],
         )
+
+    def preview_import(
+        self,
+        path: str | Path,
+        *,
+        participant: str | None = None,
+        kind: str = "interview",
+        speaker_map: Mapping[str, str] | None = None,
+        labels: str | None = None,
+        label_pattern: str | None = None,
+    ) -> ImportPreview:
+        """What importing a file would do (labels, first turns, header and footer, where
+        each label maps); nothing is written."""
+        from .readers import read_transcript
+
+        path = Path(path)
+        override = label_override(labels, label_pattern)
+        try:
+            parsed = read_transcript(path, override)
+            plan = self._speaker_plan(parsed, kind=kind, participant=participant,
+                                      speaker_map=speaker_map or {})
+        except QualcodeError as exc:
+            raise _naming_file(exc, path.name) from None
+        return preview(parsed, plan, override)
+
+    def _speaker_plan(self, parsed: ParsedTranscript, *, kind: str, participant: str | None,
+                      speaker_map: Mapping[str, str]):
+        """Where the labels of a parsed file would map, as an import would decide."""
+        name_key = store_namekey.mapping(self.db)
+        speaker_map = {name_key.get(label, label): pid for label, pid in speaker_map.items()}
+        labels = [name_key.get(label, label) for label in parsed.speakers]
+        registered = set(store_tx.participant_ids(self.db, labels))
+        return plan_speakers(labels, kind=kind, participant=participant, speaker_map=speaker_map,
+                             registered=registered)
+
+    def preview_manifest(self, path: str | Path) -> list[ImportPreview | str]:
+        """The preview of every file a manifest lists (or why it cannot be read), with
+        each row's kind, participant, speaker map and labels; nothing is written."""
+        from .manifest import preview_manifest
+
+        return preview_manifest(self, Path(path))
 
     def import_manifest(self, path: str | Path, *, keep_going: bool = False,
                         progress: Progress | None = None, workers: int | None = None):
@@ -312,6 +359,19 @@ class IngestMixin:
             hit["matches"] = matches
             del hit["transcript_id"]
         return hits
+
+
+def label_override(labels: str | None, label_pattern: str | None) -> LabelOverride | None:
+    """The researcher's labels ("A,B,C", a comma inside one written "\\,") or pattern."""
+    if labels and label_pattern:
+        raise QualcodeError("give --labels or --label-pattern, not both")
+    if labels is not None and not split_labels(labels):
+        raise QualcodeError("--labels is empty: give the speaker labels, separated by commas")
+    if labels:
+        return LabelOverride(split_labels(labels))
+    if label_pattern:
+        return LabelOverride(pattern=label_pattern)
+    return None
 
 
 def _duplicate(parsed: ParsedTranscript, existing: str, *, kind: str, participant: str | None,

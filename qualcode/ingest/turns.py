@@ -152,7 +152,7 @@ def detect_turns(
             if c is not None and c.speaker in markers:
                 accepted[i] = None
                 skip[i] = True
-                layout.skipped.append((lines[i][0], lines[i][0] + len(plain[i]), "marker"))
+                layout.skipped.append((lines[i][0], lines[i][0] + len(plain[i]), "timestamp marker"))
         turns = _build(text, lines, accepted, skip, para_start)
 
     _unattribute_narration(text, turns, layout)
@@ -184,7 +184,7 @@ def _skipped_lines(plain: list[str], accepted: list[LabelCandidate | None], layo
             (m := _MARKER_LINE.fullmatch(line)) and only_times(m.group(1)) and para_start[i]
             and (i + 1 == len(plain) or not plain[i + 1].strip())
         ):
-            mark(i, "marker")  # "Break: [18:04] to [18:51]" as a paragraph of its own
+            mark(i, "timestamp marker")  # "Break: [18:04] to [18:51]" as a paragraph of its own
         elif FIELD_LINE.match(line):
             mark(i, "field")
     if rising:
