@@ -16,6 +16,7 @@ from pathlib import Path
 from .. import outputs
 from ..csv_writer import DEFAULT, CsvStyle, restore, write_csv
 from ..errors import InputError, QualcodeError
+from ..store import events as store_events
 from ..store import namekey as store_key
 from ..store import study as store_study
 from ..store import transcripts as store_tx
@@ -111,6 +112,10 @@ class PrivacyMixin:
                 plans.append((transcript_id, new_text, offsets, len(reps)))
         fields = field_changes(self.db, key, memos=memos)
         events, event_changes = log_changes(self.db, key, {p[0]: p[2] for p in plans}, memos=memos)
+        # The log's copies of a transcript's text, turns and sentences belong to other
+        # versions of the text: they cannot be rewritten, so the history up to the newest
+        # of them is sealed instead (see store.events.seal_history).
+        sealed_up_to, sealed_changes = store_events.text_history(self.db)
         labels = {r[0] for r in self.db.execute("SELECT DISTINCT label FROM speakers")}
         result = {"transcripts": len(plans), "replacements": sum(p[3] for p in plans), "speakers": 0,
                   "names": sum(1 for f in fields if f.table == "transcripts"),
@@ -121,18 +126,21 @@ class PrivacyMixin:
         backup = backup_database(self.db, Path(self.path), "pre-deidentify")
         summary = (f"applied the name key to {len(plans)} transcript(s), {result['names']} name(s) "
                    f"and {result['fields']} other field(s)")
+        event_changes = [change for change in event_changes if change[0] not in sealed_changes]
         try:
-            self._deidentify(summary, plans, fields, events, event_changes, key, result)
+            self._deidentify(summary, plans, fields, events, event_changes, key, result, sealed_up_to)
         except BaseException:
             backup.unlink(missing_ok=True)  # nothing changed (one transaction): no copy to keep
             raise
         store_key.scrub(self.db)
         return result
 
-    def _deidentify(self, summary, plans, fields, events, event_changes, key, result) -> None:
+    def _deidentify(self, summary, plans, fields, events, event_changes, key, result, sealed_up_to=None) -> None:
         """Write what :meth:`deidentify` worked out, as one action."""
         with self.action("deidentify", summary, undoable=False):
             store_key.secure_delete(self.db)  # overwritten values are zeroed, not left in free pages
+            if sealed_up_to is not None:
+                store_events.seal_history(self.db, up_to=sealed_up_to)
             for transcript_id, new_text, offsets, _n in plans:
                 store_key.rewrite_transcript(self.db, transcript_id, new_text, offsets)
             for change in fields:

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from ..errors import QualcodeError
 from .db import now, write
+from .schema import BLOB_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -93,15 +94,60 @@ def _insert_row(db: Database, table: str, row_id: int, values: dict) -> None:
 KEPT_WHILE_USED = ("coders",)
 
 
+def _decoded(table: str, row: str | None) -> dict | None:
+    """A logged row, its BLOB columns turned back from hex into bytes."""
+    if not row:
+        return None
+    values = json.loads(row)
+    for column in BLOB_COLUMNS.get(table, ()):
+        if isinstance(values.get(column), str):
+            values[column] = bytes.fromhex(values[column])
+    return values
+
+
+def _touched_transcripts(changes: list) -> set[int]:
+    """Transcripts whose text or turns a list of logged changes touches."""
+    ids: set[int] = set()
+    for table, _op, row_id, old, new in changes:
+        if table == "transcripts":
+            ids.add(row_id)
+        elif table == "turns":
+            ids.update(json.loads(row)["transcript_id"] for row in (old, new) if row)
+    return ids
+
+
+def _reindex(db: Database, transcript_ids: set[int], *, add: bool) -> None:
+    """Take the turns of these transcripts out of the full-text index (before a replay)
+    or put them in (after): the index is derived from turns and text, and holds no copy
+    of the words, so it is kept in step around every replay that touches them."""
+    from .transcripts import index_turns, unindex_turns
+
+    for transcript_id in sorted(transcript_ids):
+        row = db.execute("SELECT text FROM transcripts WHERE id = ?", [transcript_id]).fetchone()
+        if row is None:
+            continue
+        text = row[0]
+        turns = db.execute("SELECT id, start, end FROM turns WHERE transcript_id = ?", [transcript_id]).fetchall()
+        rows = [(turn_id, text[start:end]) for turn_id, start, end in turns]
+        (index_turns if add else unindex_turns)(db, rows)
+
+
 def _replay(db: Database, event_id: int, *, inverse: bool) -> None:
     changes = db.execute(
         "SELECT tbl, op, row_id, old, new FROM event_changes WHERE event_id = ? ORDER BY id "
         + ("DESC" if inverse else "ASC"),
         [event_id],
     ).fetchall()
+    touched = _touched_transcripts(changes)
+    _reindex(db, touched, add=False)
+    _apply(db, changes, inverse=inverse)
+    _reindex(db, touched, add=True)
+
+
+def _apply(db: Database, changes: list, *, inverse: bool) -> None:
     for table, op, row_id, old, new in changes:
-        old_row = json.loads(old) if old else None
-        new_row = json.loads(new) if new else None
+        old_row = _decoded(table, old)
+        new_row = _decoded(table, new)
         if table in KEPT_WHILE_USED and op == "I":
             if inverse:
                 # In a savepoint, so that a refused delete gives up only itself.
@@ -179,3 +225,36 @@ def redo(db: Database, coder: str | None = None) -> Event:
         db.execute("UPDATE events SET status = 'done' WHERE id = ?", [event.id])
         _log(db, "redo", event, coder)
     return event
+
+
+def text_history(db: Database) -> tuple[int | None, set[int]]:
+    """The newest undoable event that logged a transcript's text, turns or sentences
+    (a correction), and the ids of every logged change up to it: ``(None, set())`` if
+    there is none. Those rows hold offsets into other versions of the text."""
+    row = db.execute(
+        "SELECT max(e.id) FROM events e JOIN event_changes c ON c.event_id = e.id "
+        "WHERE e.undoable = 1 AND e.status IN ('done', 'undone') AND (c.tbl IN ('turns', 'sentence_spans') "
+        "OR (c.tbl = 'transcripts' AND (json_type(c.old, '$.text') IS NOT NULL "
+        "OR json_type(c.new, '$.text') IS NOT NULL)))"
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None, set()
+    ids = {r[0] for r in db.execute("SELECT id FROM event_changes WHERE event_id <= ?", [row[0]])}
+    return row[0], ids
+
+
+def seal_history(db: Database, *, up_to: int) -> int:
+    """Make the events up to ``up_to`` impossible to undo or redo, and drop what the log
+    kept to replay them (whole rows, transcript text among them).
+
+    For an action that rewrites what those events recorded without being undoable
+    itself: de-identification replaces names in every transcript and moves every
+    offset, and the log's copies of transcripts, turns and sentences are of other
+    versions of the text, which it cannot move. Replaying them would bring back old
+    offsets, and their old text the real names. Returns how many events were sealed."""
+    sealed = db.execute(
+        "UPDATE events SET status = 'discarded' WHERE undoable = 1 AND status IN ('done', 'undone') AND id <= ?",
+        [up_to],
+    ).rowcount
+    db.execute("DELETE FROM event_changes WHERE event_id <= ?", [up_to])
+    return sealed

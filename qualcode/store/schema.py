@@ -14,8 +14,11 @@ from sqlite_utils.migrations import Migrations
 MIGRATIONS = Migrations("qualcode")
 
 # Tables whose every row change is captured by triggers into ``event_changes`` so that
-# an event can be undone and redone. Imported text (transcripts, turns, sentence spans)
-# is not: it is immutable once stored and too large to copy into the log.
+# an event can be undone and redone. Transcripts, turns and sentence spans are captured
+# too (since schema 5), so that corrections of imported data (replacing a transcript,
+# splitting turns, deleting) can be undone; imports themselves are not undoable
+# actions, so their text is never copied into the log. The full-text index is derived
+# from turns and is rebuilt for the transcripts an undo or redo touches.
 UNDOABLE_TABLES = (
     "coders",
     "participants",
@@ -29,7 +32,15 @@ UNDOABLE_TABLES = (
     "memos",
     "memo_links",
     "settings",
+    "transcripts",
+    "turns",
+    "sentence_spans",
 )
+# Columns copied into the log only when they change (an edit of a transcript's wave
+# must not copy its whole text twice).
+LARGE_COLUMNS = {"transcripts": ("text",)}
+# BLOB columns: JSON cannot hold bytes, so the log keeps them as hex.
+BLOB_COLUMNS = {"sentence_spans": ("spans",)}
 
 MEMO_TYPES = (
     "code",
@@ -363,34 +374,60 @@ def m004_compact_text_index(db: Database) -> None:
                             [(turn_id, text[start:end]) for turn_id, start, end in turns])
 
 
+@MIGRATIONS(name="m005_undoable_text")
+def m005_undoable_text(db: Database) -> None:
+    """Transcripts, turns and sentence spans join the undoable tables, so corrections of
+    imported data can be undone; an index lets new rows take ids no logged change has
+    used (an undone deletion can then always put its rows back)."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_event_changes_row ON event_changes(tbl, row_id)")
+    install_change_triggers(db)
+
+
 def install_change_triggers(db: Database) -> None:
     """(Re)create the capture triggers from the tables' current columns.
 
     Call this at the end of any later migration that changes an undoable table, so
-    the triggers copy the new columns too.
+    the triggers copy the new columns too. A table a later migration creates is left
+    for that migration to cover.
     """
+    existing = set(db.table_names())
     for table in UNDOABLE_TABLES:
+        if table not in existing:
+            continue
         columns = [c.name for c in db[table].columns]
+        large = LARGE_COLUMNS.get(table, ())
+        blobs = BLOB_COLUMNS.get(table, ())
         for op, event in (("I", "INSERT"), ("U", "UPDATE"), ("D", "DELETE")):
             db.execute(f"DROP TRIGGER IF EXISTS capture_{table}_{op}")
-            old = _json_row("OLD", columns) if op in ("U", "D") else "NULL"
-            new = _json_row("NEW", columns) if op in ("I", "U") else "NULL"
+            db.execute(f"DROP TRIGGER IF EXISTS capture_{table}_{op}_large")
             rowid = "OLD.rowid" if op == "D" else "NEW.rowid"
-            db.execute(
-                f"""
-                CREATE TRIGGER capture_{table}_{op} AFTER {event} ON {table}
-                WHEN (SELECT event_id FROM recorder WHERE id = 1) IS NOT NULL
-                BEGIN
-                    INSERT INTO event_changes (event_id, tbl, op, row_id, old, new)
-                    VALUES ((SELECT event_id FROM recorder WHERE id = 1),
-                            '{table}', '{op}', {rowid}, {old}, {new});
-                END
-                """
-            )
+            variants = [("", "", columns)]
+            if op == "U" and large:
+                # Two update triggers: one when a large column changed (whole rows), one
+                # when it did not (the rows without it).
+                changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in large)
+                small = [c for c in columns if c not in large]
+                variants = [("_large", f" AND ({changed})", columns), ("", f" AND NOT ({changed})", small)]
+            for suffix, condition, kept in variants:
+                old = _json_row("OLD", kept, blobs) if op in ("U", "D") else "NULL"
+                new = _json_row("NEW", kept, blobs) if op in ("I", "U") else "NULL"
+                db.execute(
+                    f"""
+                    CREATE TRIGGER capture_{table}_{op}{suffix} AFTER {event} ON {table}
+                    WHEN (SELECT event_id FROM recorder WHERE id = 1) IS NOT NULL{condition}
+                    BEGIN
+                        INSERT INTO event_changes (event_id, tbl, op, row_id, old, new)
+                        VALUES ((SELECT event_id FROM recorder WHERE id = 1),
+                                '{table}', '{op}', {rowid}, {old}, {new});
+                    END
+                    """
+                )
 
 
-def _json_row(alias: str, columns: list[str]) -> str:
-    pairs = ", ".join(f"'{c}', {alias}.\"{c}\"" for c in columns)
+def _json_row(alias: str, columns: list[str], blobs: tuple[str, ...] = ()) -> str:
+    pairs = ", ".join(
+        f"'{c}', hex({alias}.\"{c}\")" if c in blobs else f"'{c}', {alias}.\"{c}\"" for c in columns
+    )
     return f"json_object({pairs})"
 
 

@@ -38,6 +38,16 @@ def name_taken(db: Database, name: str) -> bool:
     return db.execute("SELECT 1 FROM transcripts WHERE name = ?", [name]).fetchone() is not None
 
 
+def next_id(db: Database, table: str) -> int:
+    """An id above every row of ``table`` and every row the undo log remembers for it, so
+    that undoing a deletion never meets a newer row in its old place."""
+    return db.execute(
+        f"SELECT max(coalesce((SELECT max(rowid) FROM {table}), 0), "
+        "coalesce((SELECT max(row_id) FROM event_changes WHERE tbl = ?), 0)) + 1",
+        [table],
+    ).fetchone()[0]
+
+
 def insert_transcript(
     db: Database,
     *,
@@ -57,30 +67,32 @@ def insert_transcript(
 ) -> int:
     if word_count is None:
         word_count = count_words(text)
-    cursor = db.execute(
-        "INSERT INTO transcripts (guid, name, kind, wave_id, participant_id, date, source_name, "
+    transcript_id = next_id(db, "transcripts")
+    db.execute(
+        "INSERT INTO transcripts (id, guid, name, kind, wave_id, participant_id, date, source_name, "
         "source_format, sha256, encoding, text, char_count, word_count, imported_at, imported_by) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [guid or new_guid(), name, kind, wave_id, participant_id, date, source_name,
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [transcript_id, guid or new_guid(), name, kind, wave_id, participant_id, date, source_name,
          source_format, sha256, encoding, text, len(text), word_count, now(), imported_by],
     )
-    return cursor.lastrowid
+    return transcript_id
 
 
 def insert_speaker(
     db: Database, transcript_id: int, label: str, participant_id: int | None, is_interviewer: bool
 ) -> int:
-    cursor = db.execute(
-        "INSERT INTO speakers (transcript_id, label, participant_id, is_interviewer) "
-        "VALUES (?, ?, ?, ?)",
-        [transcript_id, label, participant_id, int(is_interviewer)],
+    speaker_id = next_id(db, "speakers")
+    db.execute(
+        "INSERT INTO speakers (id, transcript_id, label, participant_id, is_interviewer) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [speaker_id, transcript_id, label, participant_id, int(is_interviewer)],
     )
-    return cursor.lastrowid
+    return speaker_id
 
 
 def insert_turns(db: Database, transcript_id: int, rows: Sequence[tuple]) -> list[int]:
     """rows: (seq, speaker_id, start, end, start_time, end_time). Returns the new ids."""
-    first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM turns").fetchone()[0]
+    first = next_id(db, "turns")
     db.conn.executemany(
         "INSERT INTO turns (id, transcript_id, seq, speaker_id, start, end, start_time, end_time) "
         f"VALUES (?, {int(transcript_id)}, ?, ?, ?, ?, ?, ?)",

@@ -86,14 +86,18 @@ def snapshot(project: Project) -> dict:
 
 
 def dump(project: Project) -> dict:
-    """The undoable content, every column (timestamps included)."""
+    """The undoable content, every column (timestamps included), and the full-text index."""
+    from .._index import index_terms
+
     db = project.db
-    return {
+    state = {
         table: db.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
         for table in ("codes", "codings", "memos", "memo_links", "participants",
                       "participant_attributes", "participant_wave_attributes", "attendance",
-                      "waves", "speakers", "settings")
+                      "waves", "speakers", "settings", "transcripts", "turns", "sentence_spans")
     }
+    state["index"] = index_terms(db)
+    return state
 
 
 def fk_problems(project: Project) -> list:
