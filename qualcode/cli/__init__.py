@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import coding, history, ingest, memos, study, tui
+from . import coding, corrections, history, ingest, memos, study, tui  # noqa: F401  (corrections: transcript and participant subcommands)
 from .common import QualcodeGroup
 
 

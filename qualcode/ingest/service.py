@@ -17,9 +17,11 @@ from ..store import namekey as store_namekey
 from ..store import schema
 from ..store import study as store_study
 from ..store import transcripts as store_tx
+from .corrections import CorrectionsMixin
 from .model import ParsedTranscript
 from .override import LabelOverride, split_labels
 from .preview import ImportPreview, preview
+from .revision import RevisionMixin
 from .speakers import marks_interviewer, plan_speakers
 
 Progress = Callable[[int, int, str], None]
@@ -59,8 +61,8 @@ def parse_speaker_map(pairs) -> dict[str, str]:
     return result
 
 
-class IngestMixin:
-    """Transcript import, listing, speaker mapping and full-text search."""
+class IngestMixin(CorrectionsMixin, RevisionMixin):
+    """Transcript import, listing, speaker mapping, corrections and full-text search."""
 
     # --- import ------------------------------------------------------------------------
 

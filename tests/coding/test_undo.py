@@ -1,5 +1,7 @@
 """Undo and redo of every coding operation, across reopening, and a property test:
-any sequence of operations followed by as many undos gives back the start exactly."""
+any sequence of operations (codings, codebook, memos, attributes and corrections of the
+imported transcripts) followed by as many undos gives back the start exactly, the
+full-text index included."""
 
 from __future__ import annotations
 
@@ -7,13 +9,14 @@ import shutil
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from qualcode import Project, QualcodeError
 from qualcode.coding.tagging import Target
 
-from .conftest import dump, fk_problems
+from .._index import expected_terms, index_terms
+from .conftest import INTERVIEW, dump, fk_problems
 
 
 def _prepare(p: Project) -> None:
@@ -175,7 +178,24 @@ op = st.one_of(
     st.tuples(st.just("edit memo"), st.sampled_from(CODE_NAMES), st.text(max_size=5)),
     st.tuples(st.just("attribute"), st.sampled_from(["P01", "P02"]),
               st.sampled_from([None, "x", "y"])),
+    # Corrections of imported data (their text, turns and sentences are undone too).
+    st.tuples(st.just("split"), st.integers(1, 6), st.floats(0.05, 0.95)),
+    st.tuples(st.just("join"), st.integers(1, 6), st.integers(2, 3)),
+    st.tuples(st.just("relabel"), st.sampled_from(["P01", "Interviewer", "Nurse"]),
+              st.sampled_from(["Pat", "Interviewer", "P01"])),
+    st.tuples(st.just("turn speaker"), st.integers(1, 6), st.sampled_from([None, "Nurse", "P01"])),
+    st.tuples(st.just("set"), st.sampled_from(["p01_w1", "p02_w2"]), st.sampled_from(["W1", "W2", ""])),
+    st.tuples(st.just("replace"), st.sampled_from(["p01_w1", "p02_w2"]), st.integers(0, 2)),
+    st.tuples(st.just("delete"), st.sampled_from(["p02_w2", "p01_w1"]), st.booleans()),
 )
+
+# Corrected versions of p01_w1 for "replace": a passage shortened, one deleted, one moved.
+VARIANTS = [
+    INTERVIEW.replace("My doctor told me about it.", "My doctor told me."),
+    INTERVIEW.replace("We went walking together every Tuesday. ", "").replace(
+        "It changed my life really.", "It changed my life really. We went walking together every Tuesday."),
+    INTERVIEW.replace("I lost two stone. ", "").replace("Thanks for coming in today. ", ""),
+]
 
 
 def _apply(p: Project, kind: str, a, b) -> None:
@@ -209,10 +229,41 @@ def _apply(p: Project, kind: str, a, b) -> None:
         p.edit_memo(memos[0]["id"], body=b or "empty", add_links=["wave:W1"])
     elif kind == "attribute":
         p.set_participant(a, {"sex": b, "group": a + str(b)})
+    elif kind in ("split", "join", "relabel", "turn speaker", "set", "replace", "delete"):
+        _correct(p, kind, a, b)
+
+
+def _correct(p: Project, kind: str, a, b) -> None:
+    if kind == "split":
+        turns = p.transcript("p01_w1")["turns"]
+        if a > len(turns):
+            raise QualcodeError("no such turn")
+        turn = turns[a - 1]
+        p.split_turn("p01_w1", a, at=turn["start"] + int(b * (turn["end"] - turn["start"])))
+    elif kind == "join":
+        p.join_turns("p01_w1", a, b)
+    elif kind == "relabel":
+        p.relabel_speakers("p01_w1", {a: b})
+    elif kind == "turn speaker":
+        p.set_turn_speaker("p01_w1", a, b)
+    elif kind == "set":
+        p.set_transcript(a, wave=b)
+    elif kind == "replace":
+        p.replace_transcript(a, VARIANT_FILES[b])
+    elif kind == "delete":
+        p.delete_transcript(a, force=b)
+
+
+VARIANT_FILES: list = []
 
 
 @pytest.fixture(scope="module")
 def property_template(template_file, tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("variants")
+    VARIANT_FILES[:] = []
+    for index, text in enumerate(VARIANTS):
+        VARIANT_FILES.append(folder / f"p01_w1_v{index}.txt")
+        VARIANT_FILES[-1].write_text(text, encoding="utf-8")
     path = tmp_path_factory.mktemp("prop") / "base.qualcode"
     shutil.copyfile(template_file, path)
     with Project.open(path) as p:
@@ -224,7 +275,7 @@ def property_template(template_file, tmp_path_factory) -> str:
     return str(path)
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
+@settings(max_examples=150, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(ops=st.lists(op, min_size=1, max_size=12))
 def test_any_sequence_then_as_many_undos_restores_the_start(property_template, tmp_path, ops):
@@ -237,10 +288,12 @@ def test_any_sequence_then_as_many_undos_restores_the_start(property_template, t
             try:
                 _apply(p, kind, a, b)
                 done += 1
+                event(f"done: {kind}")
             except QualcodeError:
                 pass
             assert fk_problems(p) == []
         after = dump(p)
+        assert index_terms(p.db) == expected_terms(p.db)
         for _ in range(done):
             p.undo()
             assert fk_problems(p) == []
@@ -248,6 +301,7 @@ def test_any_sequence_then_as_many_undos_restores_the_start(property_template, t
         for _ in range(done):
             p.redo()
         assert dump(p) == after
+        assert index_terms(p.db) == expected_terms(p.db)
         with pytest.raises(QualcodeError, match="nothing to redo"):
             p.redo()
     path.unlink()
