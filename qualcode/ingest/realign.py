@@ -7,8 +7,8 @@ in both texts. A coded span keeps the characters of it that survive, in their ne
 
 * every character survives and the text reads the same: **kept** (perhaps moved by
   edits elsewhere);
-* at least half of it survives: **changed** (shortened, or edited inside) and placed
-  on what survives;
+* at least a quarter of it survives, close together: **changed** (shortened, or edited
+  inside) and placed on what survives;
 * less survives, but the passage is found elsewhere in the new text, exactly or nearly
   (rapidfuzz, a score of 90 or more): **moved** there;
 * otherwise it **cannot be placed**: the caller reports it (and keeps it in the undo
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _WORDS = re.compile(r"\S+|\s+")
-SURVIVING = 0.5  # share of a coded span that must survive for it to stay in place
+SURVIVING = 0.25  # share of a coded span that must survive for it to stay in place
 FUZZY_SCORE = 90.0
 
 
@@ -109,7 +109,9 @@ class Alignment:
                 new_start += 1
             while new_end > new_start and self.new[new_end - 1].isspace():
                 new_end -= 1
-            if new_end > new_start:
+            # What survives must read as a passage: some words, not spread far apart.
+            together = new_end - new_start <= 2 * (end - start) + 40
+            if new_end > new_start and together and any(ch.isalnum() for ch in self.new[new_start:new_end]):
                 return Placement("changed", new_start, new_end)
         found = self._find(quote, parts[0][0] if parts else None)
         if found is not None:
@@ -130,8 +132,8 @@ class Alignment:
         from rapidfuzz import fuzz
 
         match = fuzz.partial_ratio_alignment(quote, self.new, score_cutoff=FUZZY_SCORE)
-        if match is None or match.dest_end <= match.dest_start:
-            return None
+        if match is None or match.dest_end - match.dest_start < 0.8 * len(quote):
+            return None  # a good score for a part of the passage is not the passage
         return match.dest_start, match.dest_end
 
 
