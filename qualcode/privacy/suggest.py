@@ -3,8 +3,11 @@
 Three sources, strongest first: real names of the name key that appear in the text
 (a leak, always reported); spaCy's named entities (PERSON, GPE, LOC, FAC, ORG) when a
 trained English pipeline is installed; otherwise capitalised words that do not start a
-sentence and are not common words, speaker labels, or pseudonyms already in use.
-The heuristic over-reports by design: a person decides.
+sentence and are not common words, speaker labels, or pseudonyms already in use. A
+name is proposed whole: inner capitals (LaRoche, McCune), apostrophes (O'Neill),
+particles (van der Berg) and double barrels (Smith-Jones) included, titles (Mrs, Dr) and
+common words at its edges left out. The heuristic over-reports by design: a person
+decides.
 """
 
 from __future__ import annotations
@@ -23,7 +26,18 @@ COMMON = {
     "Several", "The", "It", "It's", "That", "That's", "We", "We're", "You", "You're", "They",
     "There", "What", "When", "Where", "Why", "How", "If", "Then", "Because", "Not", "Just",
 }
-WORD = re.compile(r"(?<![\w'])[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
+# One part of a name: "Smith", inner capitals ("LaRoche", "McCune", "MacLeod"), an
+# apostrophe ("O'Neill", "D'Arcy"), double-barrelled ("Smith-Jones").
+_PART = r"(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z]['\u2019][A-Z]?[a-z]+|[A-Z][a-z]+)"
+_BARRELLED = rf"{_PART}(?:-{_PART})*"
+# Lower-case particles inside a name ("van der Berg", "da Silva", "de la Cruz").
+_PARTICLE = r"(?:van|von|der|den|de|del|della|da|das|dos|du|la|le|di|bin|al|el|ter|ten)"
+WORD = re.compile(
+    rf"(?<![\w'\u2019])(?:{_PARTICLE}\s+)*{_BARRELLED}(?:[ ](?:{_PARTICLE}\s+)*{_BARRELLED})*"
+)
+# Titles: part of how a name is written, never a name themselves.
+TITLES = frozenset({"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Sir", "Dame", "Lord", "Lady",
+                    "Rev", "Revd", "Reverend", "Cllr", "Councillor", "Fr", "Father", "Sister", "Nurse"})
 
 
 class _StopWords:
@@ -40,24 +54,50 @@ STOP_WORDS = _StopWords()
 ENTITY_KINDS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation"}
 
 
+def _trim(words: list[tuple[int, int, str]], text_words: set[str]) -> list[tuple[int, int, str]]:
+    """A candidate without the titles and common words at its edges ("Mrs Hale" ->
+    "Hale", "Anyway Leanne" -> "Leanne"): words such as "Anyway" are common when the
+    text also has them in lower case, or they are stop words or everyday capitals."""
+
+    def common(word: str) -> bool:
+        bare = word.rstrip(".")
+        return (bare in TITLES or bare in COMMON or bare.lower() in STOP_WORDS
+                or (bare.lower() in text_words and bare[1:].islower()))
+
+    while words and common(words[0][2]):
+        words = words[1:]
+    while words and common(words[-1][2]):
+        words = words[:-1]
+    # A particle cannot end a name, nor start one left without its surname.
+    while words and words[-1][2][0].islower():
+        words = words[:-1]
+    return words
+
+
 def heuristic_candidates(text: str, exclude: set[str]) -> Iterable[tuple[int, int, str]]:
+    text_words = {w for w in re.findall(r"[a-z]+", text)}
     found = []
     for m in WORD.finditer(text):
-        word = m.group(0)
-        first = word.split()[0]
-        if word in COMMON or word in exclude or first in COMMON or first.lower() in STOP_WORDS:
+        words = [(m.start() + w.start(), m.start() + w.end(), w.group(0)) for w in re.finditer(r"\S+", m.group(0))]
+        kept = _trim(words, text_words)
+        if not kept:
             continue
-        if text[m.end():m.end() + 1] == ":":
+        start, end = kept[0][0], kept[-1][1]
+        word = text[start:end]
+        if word in exclude or word in COMMON:
+            continue
+        if text[end:end + 1] == ":" and not text[end + 1:end + 2].strip():
             continue  # "Name:" is a speaker label
-        before = text[max(0, m.start() - 3):m.start()]
+        before = text[max(0, start - 3):start]
         initial = not before.strip() or re.search(r"[.!?:\n\]]\s*$", before) is not None
-        found.append((m.start(), m.end(), word, initial))
+        found.append((start, end, word, initial))
     # A capital at the start of a sentence says nothing by itself; keep such a word
-    # when it is several capitalised words ("Sue Smith") or is capitalised mid-sentence
-    # somewhere else too.
+    # when it is several words ("Sue Smith", "van der Berg"), has a capital or an
+    # apostrophe inside ("LaRoche", "O'Neill"), or is capitalised mid-sentence too.
     mid_sentence = {word for _, _, word, initial in found if not initial}
     for start, end, word, initial in found:
-        if not initial or " " in word or "-" in word or word in mid_sentence:
+        shaped = " " in word or "-" in word or any(c.isupper() for c in word[1:]) or "'" in word or "\u2019" in word
+        if not initial or shaped or word in mid_sentence:
             yield start, end, "unknown"
 
 
