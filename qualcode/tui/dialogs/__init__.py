@@ -4,5 +4,7 @@ from .choice import ChoiceDialog
 from .confirm import ConfirmDialog
 from .memo_editor import MemoDraft, MemoEditor
 from .text_input import TextInputDialog
+from .transcript_fields import TranscriptFields, TranscriptFieldsDialog
 
-__all__ = ["ChoiceDialog", "ConfirmDialog", "MemoDraft", "MemoEditor", "TextInputDialog"]
+__all__ = ["ChoiceDialog", "ConfirmDialog", "MemoDraft", "MemoEditor", "TextInputDialog", "TranscriptFields",
+           "TranscriptFieldsDialog"]

@@ -65,6 +65,9 @@ class CodingScreen(BaseScreen):
         Binding("slash", "search", "search"),
         Binding("n", "uncoded(1)", "uncoded"),
         Binding("N", "uncoded(-1)", "prev uncoded", show=False),
+        Binding("S", "split_turn", "split turn", show=False),
+        Binding("J", "join_turns", "join turns", show=False),
+        Binding("L", "speaker", "speaker", show=False),
         Binding("tab", "switch_pane", "codebook/text", show=False),
     ]
 
@@ -225,14 +228,116 @@ class CodingScreen(BaseScreen):
         tree.root.expand()
 
     def reload(self) -> None:
-        """After undo/redo or an edit elsewhere: re-read codings and codes."""
+        """After undo/redo or an edit elsewhere: re-read codings and codes (and the
+        document, if its turns or text were corrected)."""
         if not self.loaded:
+            return
+        if self._document_changed():
+            self._reload_document()
             return
         codings = self.project.codings(transcript=self.transcript_name)
         self._set_codes(self.project.codes(), codings)
         self.query_one(TranscriptView).set_codings(codings, self.colours)
         self._title(len(codings))
         self._update_position()
+
+    def _document_changed(self) -> bool:
+        """Whether the stored turns or text differ from those shown (a correction, or its
+        undo, happened)."""
+        names = [t["name"] for t in self.project.transcripts()]
+        if self.transcript_name not in names:
+            return True
+        info = self.project.transcript(self.transcript_name)
+        shown = [(t["start"], t["end"], t["speaker"]) for t in self.doc["turns"]]
+        return info["text"] != self.doc["text"] or shown != [(t["start"], t["end"], t["speaker"])
+                                                              for t in info["turns"]]
+
+    def _reload_document(self, cursor: int | None = None) -> None:
+        """Show the transcript again as stored, the cursor kept where it was."""
+        view = self.query_one(TranscriptView)
+        keep = view.cursor if cursor is None else cursor
+        if self.transcript_name not in [t["name"] for t in self.project.transcripts()]:
+            self.notify(f"{self.transcript_name} is no longer in the project", severity="warning")
+            self.app.pop_screen()
+            return
+        self.doc = self.project.transcript(self.transcript_name)
+        codings = self.project.codings(transcript=self.transcript_name)
+        self._set_codes(self.project.codes(), codings)
+        view.load(self.doc, codings, self.colours)
+        view.go_to(min(keep, len(view.text)))
+        self._title(len(codings))
+        self._update_position()
+
+    # --- correcting turns ----------------------------------------------------------------
+
+    def _turn_here(self) -> dict | None:
+        view = self.query_one(TranscriptView)
+        if not view.turns:
+            return None
+        turn = view.turns[view.turn_index_at(view.cursor)]
+        return turn if turn.get("seq") else None
+
+    def action_split_turn(self) -> None:
+        """Cut the turn at the cursor (or at the start of the selection) in two."""
+        view = self.query_one(TranscriptView)
+        turn = self._turn_here()
+        if turn is None or not self._ready():
+            return
+        at = view.selection[0] if view.selection else view.cursor
+        if self.attempt(self.project.split_turn, self.transcript_name, turn["seq"], at=at):
+            self._reload_document(at)
+            self.saved(f"split turn {turn['seq']} at {at}")
+
+    def action_join_turns(self) -> None:
+        """Join the turn at the cursor with the next one."""
+        turn = self._turn_here()
+        if turn is None or not self._ready():
+            return
+        result = self.attempt(self.project.join_turns, self.transcript_name, turn["seq"])
+        if result:
+            self._reload_document()
+            note = f" (now includes {', '.join(result['included'])})" if result["included"] else ""
+            self.saved(f"joined turns {turn['seq']} and {turn['seq'] + 1}{note}")
+
+    def action_speaker(self) -> None:
+        """Give the turn at the cursor to another speaker, or rename its label everywhere."""
+        turn = self._turn_here()
+        if turn is None or not self._ready():
+            return
+        labels = [s["label"] for s in self.doc["speakers"]]
+        seq, current = turn["seq"], turn["speaker"]
+        choices: list[tuple[str, tuple]] = [(f"turn {seq} -> {label}", ("turn", label))
+                                             for label in labels if label != current]
+        choices += [(f"turn {seq} -> no speaker", ("turn", None)), (f"turn {seq} -> a new label…", ("new", None))]
+        if current:
+            choices.append((f"rename {current} everywhere (to an existing label: merge)…", ("rename", current)))
+        self.app.push_screen(ChoiceDialog(f"Speaker of turn {seq} ({current or 'none'})", choices),
+                             lambda choice: self._speaker_chosen(seq, choice))
+
+    def _speaker_chosen(self, seq: int, choice: tuple | None) -> None:
+        if choice is None:
+            return
+        kind, label = choice
+        if kind == "turn":
+            self._give_turn(seq, label)
+            return
+
+        def typed(text: str | None) -> None:
+            if not text:
+                return
+            if kind == "new":
+                self._give_turn(seq, text)
+            elif self.attempt(self.project.relabel_speakers, self.transcript_name, {label: text}):
+                self._reload_document()
+                self.saved(f"relabelled {label} as {text}")
+
+        prompt = "New label for this turn" if kind == "new" else f"Rename {label} to"
+        self.app.push_screen(TextInputDialog(prompt, "" if kind == "new" else label), typed)
+
+    def _give_turn(self, seq: int, label: str | None) -> None:
+        if self.attempt(self.project.set_turn_speaker, self.transcript_name, seq, label):
+            self._reload_document()
+            self.saved(f"turn {seq} -> {label or 'no speaker'}")
 
     # --- status of the cursor ----------------------------------------------------------
 

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, OptionList
 from textual.widgets.option_list import Option
 
+from ..dialogs import ConfirmDialog, TextInputDialog, TranscriptFields, TranscriptFieldsDialog
 from ..shown import plain, shown
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
@@ -29,6 +30,9 @@ class HomeScreen(BaseScreen):
     BINDINGS = [
         Binding("enter", "open", "open transcript"),
         Binding("p", "participant", "participant"),
+        Binding("e", "edit_transcript", "edit"),
+        Binding("r", "replace_transcript", "replace transcript text", show=False),
+        Binding("d", "delete_transcript", "delete transcript", show=False),
         Binding("tab", "app.focus_next", "next pane", show=False),
     ]
 
@@ -102,18 +106,90 @@ class HomeScreen(BaseScreen):
                 (plain(t["name"]), "bold"), f"\n  {t['kind']} · {plain(t['wave'] or '-')} · ",
                 (f"{t['codings']} codings", "cyan")), id=t["name"]))
 
-    def action_open(self) -> None:
+    def selected_transcript(self) -> str | None:
+        """The transcript under the cursor (grid cell or side list), if any."""
         focused = self.focused
         if isinstance(focused, OptionList):
-            if focused.highlighted is not None:
-                self.app.open_transcript(self.other_names[focused.highlighted])
-            return
+            return self.other_names[focused.highlighted] if focused.highlighted is not None else None
         table = self.query_one("#grid", DataTable)
-        name = self.cell_transcripts.get(tuple(table.cursor_coordinate))
+        return self.cell_transcripts.get(tuple(table.cursor_coordinate))
+
+    def action_open(self) -> None:
+        name = self.selected_transcript()
         if name:
             self.app.open_transcript(name)
-        else:
+        elif not isinstance(self.focused, OptionList):
             self.notify("No transcript in this cell", severity="warning")
+
+    # --- corrections of a transcript ------------------------------------------------------
+
+    def _target(self) -> str | None:
+        name = self.selected_transcript()
+        if name is None:
+            self.notify("Put the cursor on a transcript first", severity="warning")
+        return name
+
+    def action_edit_transcript(self) -> None:
+        name = self._target()
+        if name is None:
+            return
+        current = self.project.transcript_summary(name)
+        dialog = TranscriptFieldsDialog(current, [w["label"] for w in self.project.waves()],
+                                        [p["pid"] for p in self.project.participants()])
+
+        def done(fields: TranscriptFields | None) -> None:
+            if fields is None:
+                return
+            changed = {key: value for key, value in (("wave", fields.wave), ("participant", fields.participant),
+                                                     ("kind", fields.kind), ("date", fields.date))
+                       if value != (current[key] or "")}
+            rename = fields.name if fields.name != name else None
+            if not changed and rename is None:
+                return
+            if self.attempt(self.project.set_transcript, name, rename=rename, **changed):
+                self.reload()
+                self.saved(f"changed transcript {name}")
+
+        self.app.push_screen(dialog, done)
+
+    def action_delete_transcript(self) -> None:
+        name = self._target()
+        if name is None:
+            return
+        codings = next((t["codings"] for t in self.project.transcripts() if t["name"] == name), 0)
+
+        def done(yes: bool | None) -> None:
+            if yes and self.attempt(self.project.delete_transcript, name, force=True):
+                self.reload()
+                self.saved(f"deleted transcript {name} ({codings} codings; u undoes)")
+
+        question = f"Delete transcript {name} and its {codings} coding(s)? Undo (u) brings them back."
+        self.app.push_screen(ConfirmDialog(question, yes="Delete"), done)
+
+    def action_replace_transcript(self) -> None:
+        name = self._target()
+        if name is None:
+            return
+
+        def done(path: str | None) -> None:
+            if not path:
+                return
+            report = self.attempt(self.project.replace_transcript, name, path)
+            if report is None:
+                return
+            self.reload()
+            summary = (f"replaced {name}: {report.kept} codings kept, {len(report.changed)} changed, "
+                       f"{len(report.moved)} moved, {len(report.unplaced)} not placed")
+            self.saved(summary)
+            if report.unplaced:
+                lost = "; ".join(f"{c['code']}: {c['text']}" for c in report.unplaced[:5])
+                self.notify(f"Not placed in the new text (u brings them back): {lost}", severity="warning",
+                            timeout=15)
+            else:
+                self.notify(summary, timeout=6)
+
+        self.app.push_screen(TextInputDialog(f"Replace the text of {name} with the corrected file:",
+                                             placeholder="path/to/corrected.txt"), done)
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..dialogs import MemoDraft, MemoEditor
+from ..dialogs import ConfirmDialog, MemoDraft, MemoEditor
 from ..shown import plain, shown
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
@@ -29,6 +29,7 @@ class ParticipantScreen(BaseScreen):
     BINDINGS = [
         Binding("enter", "open", "open"),
         Binding("p", "portrait", "pen portrait"),
+        Binding("d", "delete", "delete"),
         Binding("tab", "app.focus_next", "next pane", show=False),
     ]
 
@@ -117,6 +118,19 @@ class ParticipantScreen(BaseScreen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_open()
+
+    def action_delete(self) -> None:
+        """Delete this participant (after asking), their transcripts and codings with them."""
+        codings = sum(t["codings"] for t in self.project.transcripts() if t["participant"] == self.pid)
+
+        def done(yes: bool | None) -> None:
+            if yes and self.attempt(self.project.delete_participant, self.pid, force=True):
+                self.saved(f"deleted participant {self.pid} ({codings} codings; u undoes)")
+                self.app.pop_screen()
+
+        question = (f"Delete participant {self.pid}, their {len(self.transcript_names)} transcript(s) and "
+                    f"{codings} coding(s)? Undo (u) brings them back.")
+        self.app.push_screen(ConfirmDialog(question, yes="Delete"), done)
 
     def action_portrait(self) -> None:
         existing = [m for m in self.memo_rows if m["type"] == "participant"]
