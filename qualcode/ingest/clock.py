@@ -20,9 +20,12 @@ TIMESTAMP = (
 )
 # Optional indentation and turn-start timestamp, with a separator such as " - ".
 LEAD = re.compile(rf"[ \t]*(?:{TIMESTAMP}[ \t]*(?:[-\u2013\u2014|][ \t]*)?)?")
-# A timestamp at the start of the speech, after a label ("Adam: [04:06] So..."): the
+# A timestamp at the start of the speech, after a label ("Adam: [04:06] So...", or
+# "[Carla Mendes] 10:02:15" as Zoom's text export writes it, the speech below): the
 # turn's start time, kept in the text but outside the turn's span.
-SPEECH_TIME = re.compile(rf"\[[ \t]*(?P<t>{CLOCK})[ \t]*\][ \t]*|\([ \t]*(?P<u>{CLOCK})[ \t]*\)[ \t]*")
+SPEECH_TIME = re.compile(
+    rf"\[[ \t]*(?P<t>{CLOCK})[ \t]*\][ \t]*|\([ \t]*(?P<u>{CLOCK})[ \t]*\)[ \t]*|(?P<v>{BARE_CLOCK})(?:[ \t]+|$)"
+)
 # "Speaker 1  0:03" (Otter): a time at the end of a label line, the speech below.
 TRAILING_TIME = re.compile(rf"(?P<t5>{CLOCK})[ \t]*$")
 # Anything clock-like, for telling a line (or a "turn") that holds only times.

@@ -206,7 +206,7 @@ def speech_time(line: str, at: int, time: float | None) -> tuple[int, float | No
     m = SPEECH_TIME.match(line, at)
     if m is None:
         return at, time
-    found = parse_clock(m.group("t") or m.group("u"))
+    found = parse_clock(m.group("t") or m.group("u") or m.group("v"))
     if found is None:
         return at, time
     return m.end(), time if time is not None else found
@@ -233,7 +233,8 @@ def label_candidate(line: str) -> LabelCandidate | None:
 
     m = _BRACKET_LABEL.match(rest) if rest[:1] == "[" else None
     if m:
-        found = _candidate(m.group("label"), "bracket", pos + m.end(), time)
+        at, when = speech_time(line, pos + m.end(), time)
+        found = _candidate(m.group("label"), "bracket", at, when)
         # Bracketed lower-case words are annotations ("[laughs]") unless id-like.
         if found and (found.strong or found.speaker[0].isupper()):
             return found

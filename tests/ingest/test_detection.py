@@ -96,6 +96,12 @@ def test_a_label_holding_only_timestamps_is_a_marker():
     assert "Ad" not in parsed.speakers and all("10:02" not in t for t in texts(parsed))
 
 
+def test_a_clock_after_a_label_times_the_turn():
+    parsed = parse("[Ann Lee] 10:02:15\nGood morning.\n\n[Bo Kim] 10:02:20\nMorning!\n\n[Ann Lee] 10:03:01\nRight.\n")
+    assert texts(parsed) == ["Good morning.", "Morning!", "Right."]
+    assert [t.start_time for t in parsed.turns] == [36135, 36140, 36181]
+
+
 def test_footer_is_not_the_last_speakers():
     parsed = parse("Ann Lee  0:01\nHello.\n\nBo Kim  0:05\nHi.\n\nAnn Lee  0:09\nBye.\n\nBo Kim  0:12\nBye now.\n\n"
                    "Transcribed by https://otter.ai\n")
