@@ -249,7 +249,7 @@ def label_candidate(line: str) -> LabelCandidate | None:
             if found:
                 return found
 
-    if "[" in rest or "(" in rest:
+    if ("[" in rest or "(" in rest) and ":" in rest:
         m = _TIMED_LABEL.match(rest)
         if m and (inner := parse_clock(m.group("t4"))) is not None:
             found = _candidate(m.group("label"), "timed", pos + m.end(), time if time is not None else inner)
@@ -271,8 +271,9 @@ def label_candidate(line: str) -> LabelCandidate | None:
             if found:
                 return found
 
-    # A name alone on its line, the speech below it.
-    if len(rest) <= 90 and not line[:1].isspace():
+    # A name alone on its line, the speech below it. (Most short lines are wrapped
+    # speech, mostly lower-case words: only lines mostly of capitals are tried.)
+    if len(rest) <= 90 and not line[:1].isspace() and _mostly_capitalised(rest):
         m = _ALONE_LABEL.fullmatch(rest)
         if m and not _ends_sentence(m.group("label")):
             inner_time = parse_clock(m.group("t4")) if m.group("t4") else None
@@ -284,6 +285,16 @@ def label_candidate(line: str) -> LabelCandidate | None:
     if has_lead_time:
         return LabelCandidate(None, "time", pos, time, False, False, False, "")
     return None
+
+
+def _mostly_capitalised(text: str) -> bool:
+    if text[:1].islower() or text.count(" ") > 16:
+        return False
+    words = text.split()
+    if not words or len(words) > 14:
+        return False
+    upper = sum(1 for w in words if not w[0].islower())
+    return upper * 2 >= len(words)
 
 
 def _ends_sentence(label: str) -> bool:

@@ -171,22 +171,24 @@ def _skipped_lines(plain: list[str], accepted: list[LabelCandidate | None], layo
         skip[i] = True
         layout.skipped.append((lines[i][0], lines[i][0] + len(plain[i]), why))
 
+    # (Cheap tests first: these run on every line, and nearly every line is speech.)
     numbers = [(i, int(m.group(1))) for i, line in enumerate(plain)
-               if (m := _BARE_NUMBER.fullmatch(line)) and accepted[i] is None]
+               if len(line) <= 8 and (m := _BARE_NUMBER.fullmatch(line)) and accepted[i] is None]
     # Numbers alone on their lines are page numbers when there are several, rising.
     rising = len(numbers) >= 2 and all(b[1] > a[1] for a, b in pairwise(numbers))
+    last = len(plain) - 1
     for i, line in enumerate(plain):
-        if accepted[i] is not None and accepted[i].speaker is not None:
+        if not line or (accepted[i] is not None and accepted[i].speaker is not None):
             continue
-        if _PAGE_MARKER.fullmatch(line):
+        if len(line) <= 40 and _PAGE_MARKER.fullmatch(line):
             mark(i, "page marker")
+        elif "_" in line[:12] and FIELD_LINE.match(line):
+            mark(i, "field")
         elif (
-            (m := _MARKER_LINE.fullmatch(line)) and only_times(m.group(1)) and para_start[i]
-            and (i + 1 == len(plain) or not plain[i + 1].strip())
+            para_start[i] and (i == last or not plain[i + 1].strip()) and ":" in line
+            and (m := _MARKER_LINE.fullmatch(line)) and only_times(m.group(1))
         ):
             mark(i, "timestamp marker")  # "Break: [18:04] to [18:51]" as a paragraph of its own
-        elif FIELD_LINE.match(line):
-            mark(i, "field")
     if rising:
         for i, _ in numbers:
             if not skip[i]:
