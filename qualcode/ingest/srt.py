@@ -26,8 +26,8 @@ from collections import Counter
 from ..errors import InputError
 from .cues import Segment, blocks, clean, last_line, transcript_from
 from .encoding import decode_bytes, normalise
+from .labels import HANDLE, label_prefix, label_shape
 from .model import ParsedTranscript
-from .text import label_prefix
 from .vtt import parse_timing
 
 _EXAMPLE = "00:00:01,000 --> 00:00:04,000"
@@ -86,6 +86,9 @@ def read_srt(data: bytes, source_name: str) -> ParsedTranscript:
         parts: list[tuple[str | None, bool, list[str]]] = [(speaker, False, [])]
         for index, line in enumerate(cue_lines):
             found = _prefix(line)
+            # A lower-case handle ("jdoe:") must recur: once, "listen: ..." is a lyric.
+            if found and label_shape(found[0]) == HANDLE and counts[found[0]] < 2:
+                found = None
             if found and (index == 0 or found[2] or counts[found[0]] >= 2):
                 speaker = found[0]
                 parts.append((speaker, True, [line[found[1] :]]))

@@ -178,3 +178,22 @@ def test_deidentification_seals_the_history(coded, tmp_path):
     assert coded.db.execute("SELECT count(*) FROM event_changes").fetchone()[0] == 0
     with pytest.raises(QualcodeError, match="nothing to undo"):
         coded.undo()
+
+
+def test_a_refused_replace_leaves_the_file_byte_identical(coded, run_cli, tmp_path):
+    path = coded.path
+    coded.close()
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(b"%PDF-1.7\n\x00\x01\x02 binary")
+    wal = path.with_name(path.name + "-wal")
+    before = (file_digest(path), file_digest(wal) if wal.exists() else None)
+    for args in (["transcript", "replace", "p01_w1", binary],
+                 ["transcript", "replace", "p01_w1", binary, "--label-pattern", "(unclosed"],
+                 ["transcript", "split-turn", "p01_w1", "2", "--before", "not in the turn"],
+                 ["transcript", "relabel", "p01_w1", "Nobody=X"]):
+        result = run_cli("-p", path, *args)
+        assert result.exit_code == 1
+        message = result.stderr.strip()
+        assert "\n" not in message and message.startswith("Error: "), message
+    assert run_cli("-p", path, "transcript", "replace", "p01_w1", binary).stderr.startswith("Error: scan.txt: ")
+    assert (file_digest(path), file_digest(wal) if wal.exists() else None) == before

@@ -190,3 +190,15 @@ def test_vtt_handles_count_where_cues_carry_names():
     captions = read_vtt(_vtt("listen: this is the song", "and it goes on", "and on", "like this"), "c.vtt")
     assert captions.speakers == []
     assert texts(captions)[0] == "listen: this is the song"
+
+
+def test_srt_handles_must_recur():
+    from qualcode.ingest.srt import read_srt
+
+    def srt(*cues: str) -> bytes:
+        return "".join(f"{i + 1}\n00:00:0{i},000 --> 00:00:0{i},900\n{c}\n\n" for i, c in enumerate(cues)).encode()
+
+    lyric = read_srt(srt("listen: this is the song", "and it goes on"), "s.srt")
+    assert lyric.speakers == []
+    chat = read_srt(srt("jdoe: hi", "still me", "mkhan: hello", "jdoe: bye", "mkhan: bye"), "c.srt")
+    assert chat.speakers == ["jdoe", "mkhan"]
