@@ -59,6 +59,11 @@ def only_times(text: str) -> bool:
     (an ad break in a podcast transcript), "(00:12:03)", "12:04 - 12:30"."""
     if not any(ch.isdigit() for ch in text) or ":" not in text:
         return False
+    clocks = _ANY_CLOCK.findall(text)
+    # One bare "10:30" is something said (a time of day); a marker writes its times as
+    # timestamps: in brackets, with hours, or two of them.
+    if len(clocks) < 2 and not re.search(r"[\[(]\\?-?\d", text) and not re.search(r"\d:\d{2}:\d{2}", text):
+        return False
     rest = _ANY_CLOCK.sub(" ", text)
     words = re.findall(r"[^\W\d_]+", rest)
     # A joining word may remain ("to", "bis", "à"); anything longer is speech.

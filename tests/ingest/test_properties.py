@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from qualcode.errors import InputError
 from qualcode.ingest.docx import read_docx
+from qualcode.ingest.markdown import read_markdown
 from qualcode.ingest.srt import read_srt
 from qualcode.ingest.text import read_text
 from qualcode.ingest.vtt import read_vtt
@@ -119,13 +120,14 @@ def _fragments():
                 "99:99:99.999", "<v Bob>", "<v.x Ann Lee>", "</v>", "<b>", "<", ">", "&amp;", "&#0;", "&#x110000;",
                 "NOTE", "STYLE", "1", "2", "[00:01]", "(00:01)", "\t", "  ", "é", "\u0301", ":", "Interviewer:",
                 "[id1]", "Janet", "Note:", "\ufeff", "\x0c", "\u2028", "- ", "{\\an8}",
+                "**", "### ", "> ", "&amp;", "\\[", "_page : 3", "- 2 -", "?: ", "(Acme)", ", Jr.", " | ",
             ]
         ),
         max_size=60,
     ).map("".join)
 
 
-@pytest.mark.parametrize("reader", [read_text, read_vtt, read_srt], ids=["text", "vtt", "srt"])
+@pytest.mark.parametrize("reader", [read_text, read_vtt, read_srt, read_markdown], ids=["text", "vtt", "srt", "md"])
 @SETTINGS
 @given(data=st.one_of(st.binary(max_size=600), _fragments().map(lambda s: s.encode("utf-8"))))
 def test_fuzz_only_input_errors_escape(reader, data):
