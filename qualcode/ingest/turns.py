@@ -29,7 +29,6 @@ turn-start timestamp and surrounding whitespace.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from itertools import pairwise
@@ -337,8 +336,3 @@ def _with_end_times(turns: list[ParsedTurn]) -> list[ParsedTurn]:
                 result[i] = ParsedTurn(turn.speaker, turn.start, turn.end, turn.start_time, next_time)
             next_time = turn.start_time
     return result
-
-
-def label_counts(turns: list[ParsedTurn]) -> Counter:
-    """How many turns each label has (unattributed turns left out)."""
-    return Counter(t.speaker for t in turns if t.speaker is not None)
