@@ -41,6 +41,10 @@ UNDOABLE_TABLES = (
 LARGE_COLUMNS = {"transcripts": ("text",)}
 # BLOB columns: JSON cannot hold bytes, so the log keeps them as hex.
 BLOB_COLUMNS = {"sentence_spans": ("spans",)}
+# Inserts logged by the store function that makes them, not by a trigger: an import adds
+# turns by the ten thousand, and a row trigger (even one whose WHEN is false) costs each
+# row several microseconds. ``store.transcripts.insert_turns`` logs what it adds.
+LOGGED_BY_STORE = {("turns", "I")}
 
 MEMO_TYPES = (
     "code",
@@ -400,6 +404,8 @@ def install_change_triggers(db: Database) -> None:
         for op, event in (("I", "INSERT"), ("U", "UPDATE"), ("D", "DELETE")):
             db.execute(f"DROP TRIGGER IF EXISTS capture_{table}_{op}")
             db.execute(f"DROP TRIGGER IF EXISTS capture_{table}_{op}_large")
+            if (table, op) in LOGGED_BY_STORE:
+                continue
             rowid = "OLD.rowid" if op == "D" else "NEW.rowid"
             variants = [("", "", columns)]
             if op == "U" and large:
@@ -422,6 +428,21 @@ def install_change_triggers(db: Database) -> None:
                     END
                     """
                 )
+
+
+def log_inserted_rows(db: Database, table: str, first_id: int, last_id: int) -> None:
+    """Log rows ``first_id``..``last_id`` just inserted into ``table`` under the action
+    being recorded, as its capture trigger would (for the inserts of LOGGED_BY_STORE)."""
+    event_id = db.execute("SELECT event_id FROM recorder WHERE id = 1").fetchone()[0]
+    if event_id is None or last_id < first_id:
+        return
+    columns = [c.name for c in db[table].columns]
+    db.execute(
+        f"INSERT INTO event_changes (event_id, tbl, op, row_id, old, new) "
+        f"SELECT ?, '{table}', 'I', rowid, NULL, {_json_row(table, columns, BLOB_COLUMNS.get(table, ()))} "
+        f"FROM {table} WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+        [event_id, first_id, last_id],
+    )
 
 
 def _json_row(alias: str, columns: list[str], blobs: tuple[str, ...] = ()) -> str:

@@ -10,6 +10,7 @@ from ..errors import NotFoundError
 from ..nlp import word_count as count_words
 from . import sentence_spans
 from .db import new_guid, now
+from .schema import log_inserted_rows
 
 TRANSCRIPT_COLUMNS = (
     "id", "guid", "name", "kind", "wave_id", "participant_id", "date", "source_name",
@@ -98,6 +99,9 @@ def insert_turns(db: Database, transcript_id: int, rows: Sequence[tuple]) -> lis
         f"VALUES (?, {int(transcript_id)}, ?, ?, ?, ?, ?, ?)",
         [(first + i, *row) for i, row in enumerate(rows)],
     )
+    # No trigger logs these inserts (imports add turns by the ten thousand): an
+    # undoable action's are logged here.
+    log_inserted_rows(db, "turns", first, first + len(rows) - 1)
     return [first + i for i in range(len(rows))]
 
 

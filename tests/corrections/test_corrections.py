@@ -197,3 +197,13 @@ def test_a_refused_replace_leaves_the_file_byte_identical(coded, run_cli, tmp_pa
         assert "\n" not in message and message.startswith("Error: "), message
     assert run_cli("-p", path, "transcript", "replace", "p01_w1", binary).stderr.startswith("Error: scan.txt: ")
     assert (file_digest(path), file_digest(wal) if wal.exists() else None) == before
+
+
+def test_turns_are_inserted_in_one_place():
+    """Turn inserts are logged for undo by store.transcripts.insert_turns, not by a trigger
+    (imports add them by the ten thousand): no other code may insert turns."""
+    from ..conftest import REPO
+
+    inserting = sorted(str(path.relative_to(REPO)) for path in (REPO / "qualcode").rglob("*.py")
+                       if "INSERT INTO turns " in path.read_text(encoding="utf-8"))
+    assert inserting == ["qualcode/store/transcripts.py"]
