@@ -90,3 +90,13 @@ def test_manifest_preview_and_labels_column(project_path, tmp_path, run_cli):
     assert run_cli("-p", project_path, "import", "--manifest", manifest).exit_code == 0
     with Project.open(project_path) as project:
         assert [s["label"] for s in project.transcript("odd")["speakers"]] == ["Coach", "Well"]
+
+
+def test_an_import_says_what_it_left_without_a_speaker(project, tmp_path):
+    narration = "\n\n".join("The room was cold and the meeting ran late, as it always does. " * 8 for _ in range(8))
+    source = tmp_path / "notes.txt"
+    source.write_text(f"Q: How long?\n\nA: Ten years.\n\n{narration}\n\nTranscribed by https://otter.ai\n",
+                      encoding="utf-8")
+    result = project.import_transcript(source, kind="notes")
+    assert any(note.startswith("8 paragraph(s) after a labelled turn") for note in result.notes)
+    assert "read as a footer, not speech: Transcribed by https://otter.ai" in result.notes

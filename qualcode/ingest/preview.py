@@ -88,6 +88,23 @@ def preview(parsed: ParsedTranscript, plan: SpeakerPlan | None = None,
     )
 
 
+def layout_notes(parsed: ParsedTranscript) -> list[str]:
+    """What an import should say about turns left without a speaker on purpose."""
+    layout = parsed.layout
+    if layout is None:
+        return []
+    notes = []
+    if layout.narration:
+        notes.append(f"{layout.narration} paragraph(s) after a labelled turn were too long a run to be that "
+                     "speaker's and have no speaker (see `import --preview`; `transcript relabel --turn` "
+                     "gives a turn to a speaker)")
+    if layout.markers:
+        notes.append(f"label(s) holding only timestamps read as markers, not speakers: {', '.join(layout.markers)}")
+    if layout.footer:
+        notes.append(f"read as a footer, not speech: {_excerpt(parsed.text[slice(*layout.footer)], 50)}")
+    return notes
+
+
 def apply_override(parsed: ParsedTranscript, override: LabelOverride) -> ParsedTranscript:
     """The file's turns found again with the researcher's labels instead of detection.
 

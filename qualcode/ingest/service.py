@@ -20,7 +20,7 @@ from ..store import transcripts as store_tx
 from .corrections import CorrectionsMixin
 from .model import ParsedTranscript
 from .override import LabelOverride, split_labels
-from .preview import ImportPreview, preview
+from .preview import ImportPreview, layout_notes, preview
 from .revision import RevisionMixin
 from .speakers import marks_interviewer, plan_speakers
 
@@ -193,7 +193,7 @@ class IngestMixin(CorrectionsMixin, RevisionMixin):
             participant=participant, wave=wave, turns=len(turn_rows),
             sentences=sentence_count, words=words,
             speakers=dict(plan.participant_of), unmapped=list(plan.unmapped),
-            notes=[*parsed.warnings, *plan.notes],
+            notes=[*parsed.warnings, *layout_notes(parsed), *plan.notes],
         )
 
     def preview_import(

@@ -298,7 +298,7 @@ def _unattribute_narration(text: str, turns: list[_Turn], layout: Layout) -> Non
             j += 1
         if turns[j - 1].last - turns[i].first > limit:
             for turn in turns[i:j]:
-                turn.speaker, turn.origin = None, "none"
+                turn.speaker, turn.origin = None, "narration"
             layout.narration += j - i
         i = j
 
@@ -321,6 +321,8 @@ def _mark_header_and_footer(text: str, turns: list[_Turn], layout: Layout) -> No
             break
     if footer:
         for i in footer:
+            if turns[i].origin == "narration":
+                layout.narration -= 1  # a colophon, not narration
             turns[i].speaker, turns[i].origin = None, "none"
         layout.footer = (turns[min(footer)].first, turns[max(footer)].last)
 
