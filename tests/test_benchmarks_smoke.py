@@ -127,3 +127,11 @@ def test_generate_and_run_suite_smoke(tmp_path):
     operations = {r["operation"] for r in figures["results"] if r["seconds"] is not None}
     assert {"generate", "import", "load codings", "stats", "cooccurrence", "cube",
             "agreement", "REFI export", "REFI import"} <= operations, figures["results"]
+
+
+def test_bench_replace_smoke(capsys):
+    bench = _load("bench_replace")
+    held_out = Path(__file__).resolve().parent / "ingest" / "heldout" / "consultation_32.txt"
+    assert bench.main([str(held_out), "--codings", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "rewrapped" in out and "slowest replacement" in out

@@ -63,4 +63,11 @@ def test_a_moved_and_edited_passage_is_found_nearly():
 
 def test_surviving_parts_are_spans_of_the_new_text():
     alignment = Alignment("abc def ghi", "abc ghi")
-    assert alignment.surviving(0, 11) == [(0, 4), (4, 7)]
+    assert alignment.surviving(0, 11) == [(0, 3), (4, 7)]
+
+
+def test_rewrapped_text_keeps_its_codings_in_place():
+    old = "Janet: we went walking together every\nTuesday, whatever the weather.\n"
+    new = "Janet: we went walking\ntogether every Tuesday,\nwhatever the weather.\n"
+    (place,) = place_all(old, new, [_span(old, "walking together every\nTuesday")])
+    assert place.status == "changed" and new[place.start:place.end] == "walking\ntogether every Tuesday"
