@@ -29,6 +29,7 @@ SPEECH_TIME = re.compile(
 # "Speaker 1  0:03" (Otter): a time at the end of a label line, the speech below.
 TRAILING_TIME = re.compile(rf"(?P<t5>{CLOCK})[ \t]*$")
 # Anything clock-like, for telling a line (or a "turn") that holds only times.
+_DIGIT = re.compile(r"\d")
 _ANY_CLOCK = re.compile(r"\\?-?\d{1,3}(?::\d{1,3}){1,3}(?:[.,]\d{1,3})?")
 
 
@@ -57,8 +58,8 @@ def parse_clock(value: str) -> float | None:
 def only_times(text: str) -> bool:
     """Whether ``text`` holds timestamps and nothing said: "[18:04] to [00:18:51.08]"
     (an ad break in a podcast transcript), "(00:12:03)", "12:04 - 12:30"."""
-    if not any(ch.isdigit() for ch in text) or ":" not in text:
-        return False
+    if ":" not in text or len(text) > 80 or _DIGIT.search(text) is None:
+        return False  # (a marker is short; most turns are tested here, so cheap tests first)
     clocks = _ANY_CLOCK.findall(text)
     # One bare "10:30" is something said (a time of day); a marker writes its times as
     # timestamps: in brackets, with hours, or two of them.
