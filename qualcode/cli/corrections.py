@@ -7,7 +7,7 @@ import click
 
 from ..errors import QualcodeError
 from ..project import Project
-from .common import parse_pairs, print_json, print_table, project_option
+from .common import echo, parse_pairs, print_json, print_table, project_option
 from .ingest import transcript
 from .study import participant
 
@@ -26,11 +26,11 @@ def transcript_replace(project: Project, name: str, file: str, labels, label_pat
     if as_json:
         print_json(report.to_dict())
         return
-    click.echo(f"replaced {name} with {report.source}: {report.turns_before} -> {report.turns_after} turns; "
+    echo(f"replaced {name} with {report.source}: {report.turns_before} -> {report.turns_after} turns; "
                f"codings: {report.kept} kept, {len(report.changed)} changed, {len(report.moved)} moved, "
                f"{len(report.unplaced)} not placed")
     if report.speakers_added or report.speakers_removed:
-        click.echo(f"speakers added: {', '.join(report.speakers_added) or '-'}; "
+        echo(f"speakers added: {', '.join(report.speakers_added) or '-'}; "
                    f"removed: {', '.join(report.speakers_removed) or '-'}")
     rows = [(kind, c["code"], c["coder"], c["text"], c.get("new_text", ""))
             for kind, items in (("changed", report.changed), ("moved", report.moved),
@@ -39,7 +39,7 @@ def transcript_replace(project: Project, name: str, file: str, labels, label_pat
     if rows:
         print_table(["", "code", "coder", "was", "now"], rows, title="codings that did not stay as they were")
     if report.unplaced:
-        click.echo(f"{len(report.unplaced)} coding(s) could not be placed in the new text and were removed; "
+        echo(f"{len(report.unplaced)} coding(s) could not be placed in the new text and were removed; "
                    "`qualcode undo` brings the old text and them back", err=True)
 
 
@@ -56,12 +56,12 @@ def transcript_relabel(project: Project, name: str, pairs, turns) -> None:
         raise QualcodeError("nothing to relabel: give OLD=NEW pairs or --turn N=LABEL")
     if pairs:
         speakers = project.relabel_speakers(name, parse_pairs(pairs, "OLD=NEW"))
-        click.echo(f"{name}: speakers now " + ", ".join(f"{s['label']} ({s['turns']})" for s in speakers))
+        echo(f"{name}: speakers now " + ", ".join(f"{s['label']} ({s['turns']})" for s in speakers))
     for number, label in parse_pairs(turns, "N=LABEL").items():
         if not number.isdigit():
             raise QualcodeError(f"--turn {number}={label}: N is a turn number")
         turn = project.set_turn_speaker(name, int(number), label or None)
-        click.echo(f"{name}: turn {turn['seq']} -> {turn['speaker'] or 'no speaker'}")
+        echo(f"{name}: turn {turn['seq']} -> {turn['speaker'] or 'no speaker'}")
 
 
 @transcript.command("split-turn")
@@ -74,7 +74,7 @@ def transcript_relabel(project: Project, name: str, pairs, turns) -> None:
 def transcript_split_turn(project: Project, name: str, turn: int, at, before, speaker) -> None:
     """Cut turn TURN of transcript NAME in two."""
     first, second = project.split_turn(name, turn, at=at, before=before, speaker=speaker)
-    click.echo(f"{name}: turn {first['seq']} ({first['speaker'] or '-'}) {first['start']}-{first['end']}, "
+    echo(f"{name}: turn {first['seq']} ({first['speaker'] or '-'}) {first['start']}-{first['end']}, "
                f"turn {second['seq']} ({second['speaker'] or '-'}) {second['start']}-{second['end']}")
 
 
@@ -87,9 +87,9 @@ def transcript_join_turns(project: Project, name: str, turn: int, count: int) ->
     """Join turn TURN of transcript NAME with the turns after it."""
     result = project.join_turns(name, turn, count)
     joined = result["turn"]
-    click.echo(f"{name}: turn {joined['seq']} ({joined['speaker'] or '-'}) now spans {joined['start']}-{joined['end']}")
+    echo(f"{name}: turn {joined['seq']} ({joined['speaker'] or '-'}) now spans {joined['start']}-{joined['end']}")
     if result["included"]:
-        click.echo(f"note: the joined turn now includes {', '.join(repr(t) for t in result['included'])}", err=True)
+        echo(f"note: the joined turn now includes {', '.join(repr(t) for t in result['included'])}", err=True)
 
 
 @transcript.command("set")
@@ -104,7 +104,7 @@ def transcript_set(project: Project, name: str, wave, participant, kind, date, r
     """Change a transcript's wave, participant, kind, date or name."""
     summary = project.set_transcript(name, wave=wave, participant=participant, kind=kind, date=date,
                                      rename=rename)
-    click.echo(", ".join(f"{k}={v if v is not None else '-'}" for k, v in summary.items()))
+    echo(", ".join(f"{k}={v if v is not None else '-'}" for k, v in summary.items()))
 
 
 @transcript.command("delete")
@@ -114,7 +114,7 @@ def transcript_set(project: Project, name: str, wave, participant, kind, date, r
 def transcript_delete(project: Project, name: str, force: bool) -> None:
     """Delete transcript NAME with its turns (refused while it has codings, unless --force)."""
     report = project.delete_transcript(name, force=force)
-    click.echo(f"deleted {report['transcript']} ({report['turns']} turns, {report['codings']} codings); "
+    echo(f"deleted {report['transcript']} ({report['turns']} turns, {report['codings']} codings); "
                "`qualcode undo` brings it back")
 
 
@@ -126,6 +126,6 @@ def participant_delete(project: Project, pid: str, force: bool) -> None:
     """Delete participant PID with their attributes and interview transcripts (refused
     while those have codings, unless --force; undo brings everything back)."""
     report = project.delete_participant(pid, force=force)
-    click.echo(f"deleted {pid}: {len(report['transcripts'])} transcript(s), {report['codings']} codings")
+    echo(f"deleted {pid}: {len(report['transcripts'])} transcript(s), {report['codings']} codings")
     if report["unmapped"]:
-        click.echo(f"now unmapped: {', '.join(report['unmapped'])}", err=True)
+        echo(f"now unmapped: {', '.join(report['unmapped'])}", err=True)

@@ -76,10 +76,10 @@ def import_(project: Project, files, manifest, keep_going, participant, wave, ki
         else:
             for item in previews:
                 if isinstance(item, str):
-                    click.echo(f"failed: {item}", err=True)
+                    echo(f"failed: {item}", err=True)
                 else:
                     print_preview(item)
-            click.echo("preview only: nothing was imported", err=True)
+            echo("preview only: nothing was imported", err=True)
         if any(isinstance(p, str) for p in previews):
             raise SystemExit(1)
         return
@@ -121,32 +121,32 @@ def import_(project: Project, files, manifest, keep_going, participant, wave, ki
 def print_preview(item) -> None:
     """One file's import preview, for a person."""
     labels = ", ".join(f"{label} ({n})" for label, n in item.labels) or "none (paragraphs are the units)"
-    click.echo(f"{item.source} ({item.format}{', ' + item.encoding if item.encoding else ''}): "
+    echo(f"{item.source} ({item.format}{', ' + item.encoding if item.encoding else ''}): "
                f"{item.turns} turns, {len(item.labels)} speaker label(s)")
     if item.labels_given:
-        click.echo(f"  labels given: {item.labels_given}")
-    click.echo(f"  labels found: {labels}")
+        echo(f"  labels given: {item.labels_given}")
+    echo(f"  labels found: {labels}")
     if not item.labels:
-        click.echo(f"  paragraphs: split at {item.paragraphs}")
+        echo(f"  paragraphs: split at {item.paragraphs}")
     if item.header:
-        click.echo(f"  header (no speaker): {item.header}")
+        echo(f"  header (no speaker): {item.header}")
     if item.footer:
-        click.echo(f"  footer (no speaker): {item.footer}")
+        echo(f"  footer (no speaker): {item.footer}")
     if item.skipped:
-        click.echo("  not speech: " + ", ".join(f"{n} {why}{'s' if n > 1 else ''}"
+        echo("  not speech: " + ", ".join(f"{n} {why}{'s' if n > 1 else ''}"
                                                for why, n in sorted(item.skipped.items())))
     if item.markers:
-        click.echo(f"  markers, not speakers: {', '.join(item.markers)}")
+        echo(f"  markers, not speakers: {', '.join(item.markers)}")
     if item.narration:
-        click.echo(f"  narration: {item.narration} paragraph(s) after a turn, too long to be that speaker's")
+        echo(f"  narration: {item.narration} paragraph(s) after a turn, too long to be that speaker's")
     shown = [f"{label}={'interviewer' if label in item.interviewers else pid}"
              for label, pid in item.mapping.items() if pid or label in item.interviewers]
     if shown:
-        click.echo(f"  speakers map to: {', '.join(shown)}")
+        echo(f"  speakers map to: {', '.join(shown)}")
     if item.unmapped:
-        click.echo(f"  unmapped: {', '.join(item.unmapped)}")
+        echo(f"  unmapped: {', '.join(item.unmapped)}")
     for note in item.notes:
-        click.echo(f"  note: {note}")
+        echo(f"  note: {note}")
     print_table(["#", "speaker", "text"], [(n, s or "", t) for n, s, t in item.first_turns],
                 title=f"first turns of {item.source}")
 

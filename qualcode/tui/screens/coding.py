@@ -257,7 +257,8 @@ class CodingScreen(BaseScreen):
         view = self.query_one(TranscriptView)
         keep = view.cursor if cursor is None else cursor
         if self.transcript_name not in [t["name"] for t in self.project.transcripts()]:
-            self.notify(f"{self.transcript_name} is no longer in the project", severity="warning")
+            self.notify(f"{plain(self.transcript_name)} is no longer in the project", severity="warning",
+                        markup=False)
             self.app.pop_screen()
             return
         self.doc = self.project.transcript(self.transcript_name)

@@ -183,10 +183,10 @@ class HomeScreen(BaseScreen):
             self.saved(summary)
             if report.unplaced:
                 lost = "; ".join(f"{c['code']}: {c['text']}" for c in report.unplaced[:5])
-                self.notify(f"Not placed in the new text (u brings them back): {lost}", severity="warning",
-                            timeout=15)
+                self.notify(plain(f"Not placed in the new text (u brings them back): {lost}"), severity="warning",
+                            timeout=15, markup=False)
             else:
-                self.notify(summary, timeout=6)
+                self.notify(plain(summary), timeout=6, markup=False)
 
         self.app.push_screen(TextInputDialog(f"Replace the text of {name} with the corrected file:",
                                              placeholder="path/to/corrected.txt"), done)
