@@ -207,3 +207,23 @@ def test_turns_are_inserted_in_one_place():
     inserting = sorted(str(path.relative_to(REPO)) for path in (REPO / "qualcode").rglob("*.py")
                        if "INSERT INTO turns " in path.read_text(encoding="utf-8"))
     assert inserting == ["qualcode/store/transcripts.py"]
+
+
+def test_deidentification_keeps_what_came_after_the_last_correction_undoable(coded, tmp_path):
+    from qualcode.coding.tagging import Target
+
+    source = tmp_path / "corrected.txt"
+    source.write_text(CORRECTED + "\nInterviewer: And Samantha Jones?\n", encoding="utf-8")
+    coded.replace_transcript("p01_w1", source)
+    text = coded.transcript("p01_w1")["text"]
+    start = text.index("And Samantha Jones?")
+    coded.tag("p01_w1", "Change", Target(range=(start, start + len("And Samantha Jones?"))))
+    coded.add_name("Samantha Jones", "[Trainer]")
+    coded.deidentify()
+    text = coded.transcript("p01_w1")["text"]
+    assert [text[c["start"]:c["end"]] for c in coded.codings(code="Change")] == ["And [Trainer]?"]
+    assert coded.undo().action == "coding.add"  # logged after the correction: moved, still undoable
+    assert coded.codings(code="Change") == []
+    with pytest.raises(QualcodeError, match="nothing to undo"):
+        coded.undo()
+    assert "Samantha" not in str(coded.db.execute("SELECT * FROM event_changes").fetchall())
