@@ -97,16 +97,16 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     start = time.perf_counter()
     project = Project.create(path, title="coding benchmark")
     project.coder = "bench"
-    project.add_wave("W1")
-    project.add_participant("P01", role="client")
-    result = project.import_transcript(source, participant="P01", wave="W1")
-    length = len(project.transcript(result.name)["text"])
+    project.study.add_wave("W1")
+    project.study.add_participant("P01", role="client")
+    result = project.transcripts.import_transcript(source, participant="P01", wave="W1")
+    length = len(project.transcripts.get(result.name)["text"])
     figures["import_s"] = time.perf_counter() - start
     print(f"transcript: {length:,} characters, {result.turns:,} turns, "
           f"{result.sentences:,} sentences (import {figures['import_s']:.1f} s)")
     name = result.name
     for code in (DENSE, *CODES):
-        project.add_code(code)
+        project.codebook.add_code(code)
 
     # 1. Bulk: the codings, in batches, one event per batch.
     dense = min(args.segments, args.codings)
@@ -121,7 +121,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     batches = [plan[i:i + args.batch] for i in range(0, len(plan), args.batch)]
     start = time.perf_counter()
     for number, batch in enumerate(batches, 1):
-        project.apply_spans([(name, code, s, e) for code, (s, e) in batch],
+        project.coding.apply_spans([(name, code, s, e) for code, (s, e) in batch],
                             summary=f"bench batch {number}")
     bulk = time.perf_counter() - start
     figures["bulk_apply_s"] = bulk
@@ -134,7 +134,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     times = []
     for _ in range(5):
         t0 = time.perf_counter()
-        rows = project.segments(DENSE, context=30)
+        rows = project.coding.segments(DENSE, context=30)
         times.append(time.perf_counter() - t0)
     assert len(rows) == dense, (len(rows), dense)
     seg_ms = _ms(statistics.median(times))
@@ -143,7 +143,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     print(f"segments listing: {len(rows):,} segments of {DENSE!r} in {seg_ms:.1f} ms "
           f"(median of 5; target < {SEGMENTS_TARGET_MS:.0f} ms: {verdict})")
     t0 = time.perf_counter()
-    project.group_segments(project.segments(DENSE, include_subcodes=True), "participant")
+    project.coding.group_segments(project.coding.segments(DENSE, include_subcodes=True), "participant")
     figures["segments_grouped_ms"] = _ms(time.perf_counter() - t0)
     print(f"segments with sub-codes, grouped: {figures['segments_grouped_ms']:.1f} ms")
 
@@ -169,7 +169,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     ops: dict[str, list[float]] = {"tag": [], "undo": [], "redo": [], "untag": []}
     for s, e in sample:
         t0 = time.perf_counter()
-        project.tag(name, CODES[0], Target(range=(s, e)))
+        project.coding.tag(name, CODES[0], Target(range=(s, e)))
         ops["tag"].append(time.perf_counter() - t0)
     for _ in sample:
         t0 = time.perf_counter()
@@ -181,7 +181,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
         ops["redo"].append(time.perf_counter() - t0)
     for s, e in sample:
         t0 = time.perf_counter()
-        project.untag(name, CODES[0], Target(range=(s, e)))
+        project.coding.untag(name, CODES[0], Target(range=(s, e)))
         ops["untag"].append(time.perf_counter() - t0)
     for op, times in ops.items():
         median, p95 = _summary(times)

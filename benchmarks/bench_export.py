@@ -51,27 +51,27 @@ def build_project(folder: Path, *, themes: int, participants: int, turns: int = 
     project = P.create(folder / "bench.qualcode", title="Synthetic export benchmark")
     project.coder = "anna"
     for order, (label, description) in enumerate(WAVES, start=1):
-        project.add_wave(label, order=order, description=description)
+        project.study.add_wave(label, order=order, description=description)
     roles = ("client", "health_trainer", "manager")
     sites = ("Northgate", "Riverside", "Moorfield")
     names = []
     for i in range(1, participants + 1):
         pid = f"P{i:03d}"
-        project.add_participant(pid, role=roles[i % 3], site=sites[i % 3], pseudonym=f"Name{i}")
+        project.study.add_participant(pid, role=roles[i % 3], site=sites[i % 3], pseudonym=f"Name{i}")
         for label, _ in WAVES:
             if (i + len(label)) % 7 == 0:
-                project.set_attendance(pid, label, "missed")
+                project.study.set_attendance(pid, label, "missed")
                 continue
             name = f"{pid}_{label}"
             (src / f"{name}.txt").write_text(make_transcript(rng, turns), encoding="utf-8")
-            project.import_transcript(src / f"{name}.txt", participant=pid, wave=label)
+            project.transcripts.import_transcript(src / f"{name}.txt", participant=pid, wave=label)
             names.append(name)
-    texts = {n: project.transcript(n) for n in names}
+    texts = {n: project.transcripts.get(n) for n in names}
     for t in range(1, themes + 1):
-        project.add_code(f"Theme {t:02d}", category=True, definition=f"Definition of theme {t}.",
+        project.codebook.add_code(f"Theme {t:02d}", category=True, definition=f"Definition of theme {t}.",
                          inclusion="What counts.", exclusion="What does not.")
         for c in range(1, 4):
-            project.add_code(f"Theme {t:02d} code {c}", parent=f"Theme {t:02d}",
+            project.codebook.add_code(f"Theme {t:02d} code {c}", parent=f"Theme {t:02d}",
                              definition=f"Code {c} of theme {t}.")
     spans: dict[str, list] = {"anna": [], "ben": []}
     for t in range(1, themes + 1):
@@ -84,13 +84,13 @@ def build_project(folder: Path, *, themes: int, participants: int, turns: int = 
             spans[coder].append((name, f"Theme {t:02d} code {1 + k % 3}", start, end))
     for coder, rows in spans.items():
         project.coder = coder
-        created = project.apply_spans(rows, summary=f"{coder}'s codings")
+        created = project.coding.apply_spans(rows, summary=f"{coder}'s codings")
         if coder == "anna":
             for row in created[::40]:
-                project.set_exemplar(row["id"])
+                project.coding.set_exemplar(row["id"])
     project.coder = "anna"
     for t in range(1, themes + 1, 5):
-        project.add_memo("theme", f"Theme {t:02d} memo", "An analytic memo.\n\nSecond paragraph.",
+        project.memos.add("theme", f"Theme {t:02d} memo", "An analytic memo.\n\nSecond paragraph.",
                          links=[f"code:Theme {t:02d}"])
     return project
 
@@ -106,11 +106,11 @@ def run(themes: int, quotes: int, participants: int, keep: str | None = None) ->
     built = time.perf_counter() - t0
     counts = project.status()["counts"]
     t0, c0 = time.perf_counter(), time.process_time()
-    path = project.export_themes(folder / "themes.docx", quotes=quotes)
+    path = project.exports.themes(folder / "themes.docx", quotes=quotes)
     docx_seconds = time.perf_counter() - t0
     docx_cpu = time.process_time() - c0
     t0 = time.perf_counter()
-    project.export_themes(folder / "themes.md", quotes=quotes)
+    project.exports.themes(folder / "themes.md", quotes=quotes)
     md_seconds = time.perf_counter() - t0
     import docx
 

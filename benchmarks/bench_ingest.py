@@ -132,7 +132,7 @@ def _child_import(folder: Path, profile: str | None, workers: int | None) -> dic
 
         profiler = cProfile.Profile()
         profiler.enable()
-    report = project.import_manifest(folder / "manifest.csv", workers=workers)
+    report = project.transcripts.import_manifest(folder / "manifest.csv", workers=workers)
     project.close()
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     if profile:

@@ -61,21 +61,21 @@ def run(files: list[Path], codings: int) -> list[dict]:
         folder = Path(tmp)
         with Project.create(folder / "bench.qualcode") as project:
             project.coder = "bench"
-            project.add_code("Passage")
+            project.codebook.add_code("Passage")
             for index, path in enumerate(files):
                 name = f"t{index}"
-                project.import_transcript(path, name=name, kind="focus-group")
-                info = project.transcript(name)
+                project.transcripts.import_transcript(path, name=name, kind="focus-group")
+                info = project.transcripts.get(name)
                 sentences = info["sentences"]
                 step = max(1, len(sentences) // max(1, codings))
                 for s in sentences[::step][:codings]:
-                    project.tag(name, "Passage", Target(range=(s["start"], s["end"])))
-                coded = len(project.codings(transcript=name))
+                    project.coding.tag(name, "Passage", Target(range=(s["start"], s["end"])))
+                coded = len(project.coding.codings(transcript=name))
                 for variant, text in variants(info["text"]).items():
                     source = folder / f"{name}_{variant}{path.suffix if path.suffix != '.vtt' else '.txt'}"
                     source.write_text(text, encoding="utf-8")
                     started = time.perf_counter()
-                    report = project.replace_transcript(name, source)
+                    report = project.transcripts.replace_transcript(name, source)
                     replaced = time.perf_counter() - started
                     started = time.perf_counter()
                     project.undo()

@@ -143,9 +143,9 @@ def run(folder: Path) -> list[dict]:
                 path = folder / truth["file"]
                 name = f"t{len(results):03d}"
                 started = time.perf_counter()
-                project.import_transcript(path, name=name)
+                project.transcripts.import_transcript(path, name=name)
                 seconds = time.perf_counter() - started
-                info = project.transcript(name)
+                info = project.transcripts.get(name)
                 result = score(truth, info["text"], info["turns"], _source_text(path))
                 result["seconds"] = seconds
                 results.append(result)

@@ -52,17 +52,17 @@ def build(folder: Path, chars: int, codings: int, seed: int = 7) -> Path:
     path = folder / "bench.qualcode"
     with Project.create(path) as project:
         project.coder = "bench"
-        project.add_participant("P1", role="client")
-        project.add_wave("W1")
-        project.import_transcript(source, participant="P1", wave="W1", speaker_map={"Pat": "P1"})
+        project.study.add_participant("P1", role="client")
+        project.study.add_wave("W1")
+        project.transcripts.import_transcript(source, participant="P1", wave="W1", speaker_map={"Pat": "P1"})
         for i, name in enumerate(CODES):
-            project.add_code(name, colour=PALETTE[i % len(PALETTE)])
-        n = project.transcript("long")["char_count"]
+            project.codebook.add_code(name, colour=PALETTE[i % len(PALETTE)])
+        n = project.transcripts.get("long")["char_count"]
         spans = set()
         while len(spans) < codings:
             start = rng.randrange(0, n - 1)
             spans.add(("long", rng.choice(CODES), start, min(n, start + rng.randint(10, 600))))
-        project.apply_spans(sorted(spans), summary=f"{codings} generated codings")
+        project.coding.apply_spans(sorted(spans), summary=f"{codings} generated codings")
     return path
 
 

@@ -371,12 +371,12 @@ def build_project(out: Path, path: Path, *, log=print) -> dict:
     t0 = time.perf_counter()
     project = Project.create(path, title="synthetic benchmark study")
     project.coder = CODERS[0]
-    report = project.import_manifest(out / "manifest.csv")
+    report = project.transcripts.import_manifest(out / "manifest.csv")
     if report.failures:
         raise SystemExit(f"import failed: {report.failures[:3]}")
     times["import_s"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    project.load_codebook(out / "codebook.yaml")
+    project.codebook.load(out / "codebook.yaml")
     times["codebook_s"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     n = load_codings(project, out)
@@ -410,7 +410,7 @@ def load_codings(project, out: Path) -> int:
             if span is None:
                 name = Path(file).stem
                 tids[file] = by_source[name]
-                span = spans[file] = spans_for(project.transcript(name)["text"])
+                span = spans[file] = spans_for(project.transcripts.get(name)["text"])
             s, e = span(a, b)
             yield tids[file], code_ids[code], coder_ids[coder], s, e
 

@@ -200,7 +200,7 @@ def child(op: str, data: Path, work: Path, profile: str | None) -> dict:
 
         pipeline()  # qc's start-up loads spaCy too; here it is outside the operation time
         project = Project.create(project_path, title="benchmark")
-        report = timed(lambda: project.import_manifest(data / "manifest.csv"))
+        report = timed(lambda: project.transcripts.import_manifest(data / "manifest.csv"))
         if report.failures:
             raise SystemExit(f"import failed: {report.failures[:3]}")
         result["detail"] = (f"{len(report.imported)} files, "
@@ -225,13 +225,13 @@ def child(op: str, data: Path, work: Path, profile: str | None) -> dict:
         from generate import load_codings
 
         def load():
-            project.load_codebook(data / "codebook.yaml")
+            project.codebook.load(data / "codebook.yaml")
             return load_codings(project, data)
 
         n = timed(load)
         result["detail"] = f"{n:,} codings"
     elif op == "stats":
-        codes = timed(project.codes)
+        codes = timed(project.codebook.codes)
         result["detail"] = f"{len(codes)} codes, {sum(c['codings'] for c in codes):,} codings"
         result["counts"] = {c["name"]: c["codings"] for c in codes if c["codings"]}
     elif op == "cooccurrence":

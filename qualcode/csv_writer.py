@@ -21,26 +21,19 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import outputs
+from .model import DEFAULT_CSV, CsvStyle
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _LEADING_BLANKS = " \t\r\n"
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
-@dataclass(frozen=True)
-class CsvStyle:
-    """How a CSV file is written: formula cells neutralised (default), a BOM (off)."""
-
-    neutralise: bool = True
-    bom: bool = False
-
-
-DEFAULT = CsvStyle()
+# The style is a value the faces pass in, so it lives with the vocabulary.
+DEFAULT = DEFAULT_CSV
 
 
 def needs_guard(value: str) -> bool:

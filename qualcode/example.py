@@ -43,17 +43,17 @@ def build_example(dest: str | Path = DEFAULT_NAME, *, source: Path = EXAMPLE_SOU
     try:
         with Project.create(dest, title=TITLE) as project:
             project.coder = "anna"
-            project.set_default_coder("anna")
+            project.study.set_default_coder("anna")
             for wave in _rows(source / "waves.csv"):
-                project.add_wave(wave["label"], order=int(wave["order"]), start=wave["start"],
+                project.study.add_wave(wave["label"], order=int(wave["order"]), start=wave["start"],
                                  end=wave["end"], description=wave["description"])
-            project.import_manifest(source / "manifest.csv", progress=progress)
-            project.load_codebook(codebook)
+            project.transcripts.import_manifest(source / "manifest.csv", progress=progress)
+            project.codebook.load(codebook)
             apply_scripted_codings(project, source / "codings.csv")
             add_scripted_memos(project, source / "memos.csv")
             if (source / "study.yaml").exists():
                 project.coder = "anna"
-                project.load_study_file(source / "study.yaml")
+                project.study.load_study_file(source / "study.yaml")
             project.coder = None
     except BaseException:
         for leftover in (dest, dest.with_name(dest.name + "-wal"), dest.with_name(dest.name + "-shm")):
@@ -77,19 +77,19 @@ def apply_scripted_codings(project: Project, path: Path) -> int:
     for number, row in enumerate(_rows(path), start=2):
         name = Path(row["file"]).stem
         if name not in texts:
-            texts[name] = project.transcript(name)["text"]
+            texts[name] = project.transcripts.get(name)["text"]
         start, end = locate_quote(texts[name], row["quote"], f"{path.name} row {number}")
         by_coder[row["coder"]].append((name, row["code"], start, end, row.get("memo") or None))
     total = 0
     for coder, spans in sorted(by_coder.items()):
         project.coder = coder
-        created = project.apply_spans([s[:4] for s in spans],
+        created = project.coding.apply_spans([s[:4] for s in spans],
                                       summary=f"coding session of {coder} ({len(spans)} segments)")
         memos = {(s[0], s[1], s[2], s[3]): s[4] for s in spans if s[4]}
         for coding in created:
             memo = memos.get((coding["transcript"], coding["code"], coding["start"], coding["end"]))
             if memo:
-                project.set_coding_memo(coding["id"], memo)
+                project.coding.set_coding_memo(coding["id"], memo)
         total += len(created)
     return total
 
@@ -98,5 +98,5 @@ def add_scripted_memos(project: Project, path: Path) -> int:
     for row in _rows(path):
         links = [item.strip() for item in (row.get("links") or "").split(";") if item.strip()]
         project.coder = row["author"]
-        project.add_memo(row["type"], row["title"], row["body"], links=links)
+        project.memos.add(row["type"], row["title"], row["body"], links=links)
     return len(_rows(path))

@@ -1,79 +1,76 @@
 """The one facade every face calls: ``Project.create(path)`` / ``Project.open(path)``.
 
-Each use case is a method. Methods that change the project run as one action: one
-transaction and one event in the log (see :func:`qualcode.store.db.recording`), so
-a failure leaves the file exactly as it was and every change can be undone.
+A project owns a :class:`~qualcode.context.ProjectContext` (the connection, the current
+coder, the action helper) and the services built on it, one per domain::
 
-The methods are grouped by domain in mixins that live next to their domain code
-(``qualcode.ingest.service``, ``qualcode.coding.service``, ...); this module holds
-opening, the current coder, the study design (participants, waves, attributes,
-attendance), status and undo/redo.
+    project.study        participants, waves, attendance, coders, time points, facts
+    project.transcripts  import, manifests, speakers, corrections of imported data
+    project.search       full-text search over turns
+    project.codebook     the code tree and its file
+    project.coding       applying codes, codings, segments, auto-coding
+    project.memos        memos and their links
+    project.analysis     cube, matrix, change, saturation, co-occurrence, sample
+    project.agreement    inter-coder agreement, blind copies
+    project.exports      Word, Markdown, CSV and spreadsheet documents, networks
+    project.exchange     REFI-QDA projects
+    project.team         codebook merge plans, merging coders' projects
+    project.privacy      the name key, de-identification
+
+Methods that change the project run as one action: one transaction and one event in
+the log (see :func:`qualcode.store.db.recording`), so a failure leaves the file exactly
+as it was and every change can be undone. Undo, redo, the log and the status belong to
+the project as a whole and are methods of this class.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import getpass
-import os
-import re
-from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
 from . import outputs
+from .analysis.agreement_service import AgreementService
+from .analysis.service import AnalysisService
+from .coding.codebook import CodebookService
+from .coding.memos import MemoService
+from .coding.service import CodingService
+from .context import ProjectContext
 from .errors import ConflictError, NotFoundError, QualcodeError
+from .exchange.service import ExchangeService, import_refi
+from .export.service import ExportService
+from .ingest.search import SearchService
+from .ingest.service import TranscriptService
+from .privacy.service import PrivacyService
 from .store import db as store_db
 from .store import events as store_events
-from .store import schema, untrusted
 from .store import study as store_study
-
-PARTICIPANT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
-FIXED_FIELDS = store_study.PARTICIPANT_FIELDS  # pseudonym, role, site: columns, not attributes
-
-
-def _check_date(value: str | None, what: str) -> str | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise QualcodeError(f"{what} {value!r} is not a date (use YYYY-MM-DD)") from None
+from .store import untrusted
+from .study.service import StudyService
+from .team.service import TeamService
 
 
-def _check_pid(pid: str) -> str:
-    pid = (pid or "").strip()
-    if not PARTICIPANT_ID.match(pid):
-        raise QualcodeError(
-            f"participant id {pid!r} is not valid (letters, digits, '-', '_', '.'; up to 64)"
-        )
-    if pid.casefold() == "interviewer":
-        raise QualcodeError("participant id 'interviewer' is reserved: in a speaker map it marks "
-                            "the interviewer's label")
-    return pid
-
-
-from .analysis.agreement_service import AgreementMixin  # noqa: E402
-from .analysis.service import AnalysisMixin  # noqa: E402
-from .coding.service import CodingMixin  # noqa: E402  (mixins import store helpers only)
-from .exchange.service import ExchangeMixin  # noqa: E402
-from .export.service import ExportMixin  # noqa: E402
-from .ingest.service import IngestMixin  # noqa: E402
-from .privacy.service import PrivacyMixin  # noqa: E402
-from .study_facts import StudyFactsMixin  # noqa: E402
-from .team.service import TeamMixin  # noqa: E402
-
-
-class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin, AnalysisMixin,
-              ExportMixin, ExchangeMixin, StudyFactsMixin):
+class Project:
     """An open project file."""
 
     def __init__(self, db: Database, path: Path) -> None:
-        self.db = db
-        self.path = path
-        self._coder: str | None = None
+        self.ctx = ProjectContext(db, path)
         self._closed = False
+        # The services, lower ones first: each is given only those below it.
+        self.study = StudyService(self.ctx)
+        self.transcripts = TranscriptService(self.ctx, self.study)
+        self.search = SearchService(self.ctx)
+        self.codebook = CodebookService(self.ctx)
+        self.coding = CodingService(self.ctx, self.codebook)
+        self.memos = MemoService(self.ctx)
+        self.analysis = AnalysisService(self.ctx)
+        self.agreement = AgreementService(self.ctx)
+        self.privacy = PrivacyService(self.ctx)
+        self.team = TeamService(self.ctx, self.codebook)
+        self.exports = ExportService(self.ctx, self.study, self.transcripts, self.codebook,
+                                     self.coding, self.memos, self.analysis)
+        self.exchange = ExchangeService(self.ctx, self.study, self.codebook, self.memos)
         # While it is open, no output may be written over the file or its companions.
         outputs.project_opened(path)
         # Ctrl-C stops a long statement too, not only the Python between statements.
@@ -84,18 +81,19 @@ class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin,
     @classmethod
     def create(cls, path: str | Path, *, title: str | None = None) -> Project:
         path = Path(path)
-        db = store_db.create_database(path)
-        project = cls(db, path)
-        with store_db.write(db):
-            store_study.set_meta(db, "title", title or path.stem)
-            store_study.set_meta(db, "created", store_db.now())
-            store_study.set_meta(db, "project_guid", store_db.new_guid())
-        return project
+        return cls(store_study.create_project_file(path, title), path)
 
     @classmethod
     def open(cls, path: str | Path) -> Project:
         path = Path(path)
         return cls(store_db.open_database(path), path)
+
+    @staticmethod
+    def from_refi(source: str | Path, dest: str | Path, *, coder: str | None = None) -> dict[str, Any]:
+        """Create the new project ``dest`` from a REFI-QDA ``.qdpx`` or ``.qde``; returns
+        the report (counts, dropped, warnings, checks). Nothing is left at ``dest`` on
+        failure."""
+        return import_refi(source, dest, coder=coder)
 
     def close(self) -> None:
         if not self._closed:
@@ -109,165 +107,43 @@ class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin,
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- what every service shares ---------------------------------------------------
+
+    @property
+    def db(self) -> Database:
+        """The connection (for scripts and tests; the faces go through the services)."""
+        return self.ctx.db
+
+    @property
+    def path(self) -> Path:
+        return self.ctx.path
+
     @property
     def title(self) -> str:
-        return store_study.get_meta(self.db, "title") or self.path.stem
+        return self.ctx.title
 
     @property
     def schema_version(self) -> int:
         return store_db.schema_version(self.db)
 
-    # --- who is working --------------------------------------------------------------
-
     @property
     def coder(self) -> str:
         """The current coder: set explicitly, else $QUALCODE_CODER, else the project's
         default coder, else the login name."""
-        return (
-            self._coder
-            or os.environ.get("QUALCODE_CODER")
-            or store_study.get_setting(self.db, "default_coder")
-            or getpass.getuser()
-        )
+        return self.ctx.coder
 
     @coder.setter
     def coder(self, name: str | None) -> None:
-        if name is not None and not name.strip():
-            raise QualcodeError("coder name is empty")
-        self._coder = name.strip() if name else None
+        self.ctx.coder = name
 
-    def set_default_coder(self, name: str) -> None:
-        with self.action("setting", f"default coder is {name}"):
-            store_study.set_setting(self.db, "default_coder", name)
-
-    def coders(self) -> list[dict]:
-        return store_study.list_coders(self.db)
-
-    def _coder_id(self) -> int:
-        return store_study.coder_id(self.db, self.coder)
-
-    @contextlib.contextmanager
-    def action(
-        self, action: str, summary: str, *, details: dict | None = None, undoable: bool = True
-    ) -> Iterator[int]:
+    def action(self, action: str, summary: str, *, details: dict[str, Any] | None = None,
+               undoable: bool = True) -> contextlib.AbstractContextManager[int]:
         """One user action: one transaction, one event in the log."""
-        with store_db.recording(
-            self.db, action, summary, coder=self.coder, details=details, undoable=undoable
-        ) as event_id:
-            yield event_id
-
-    # --- participants ----------------------------------------------------------------
-
-    def add_participant(
-        self,
-        pid: str,
-        *,
-        role: str | None = None,
-        site: str | None = None,
-        pseudonym: str | None = None,
-        attributes: Mapping[str, str] | None = None,
-    ) -> dict:
-        pid = _check_pid(pid)
-        with self.action("participant.add", f"added participant {pid}"):
-            participant_id = store_study.add_participant(
-                self.db, pid, pseudonym=pseudonym, role=role, site=site
-            )
-            for key, value in (attributes or {}).items():
-                self._set_one(participant_id, pid, key, value, wave_id=None)
-        return self.participant(pid)
-
-    def participants(self) -> list[dict]:
-        return store_study.list_participants(self.db)
-
-    def participant(self, pid: str) -> dict:
-        row = store_study.participant_row(self.db, pid)
-        for person in store_study.list_participants(self.db):
-            if person["id"] == row["id"]:
-                return person
-        raise NotFoundError(f"no participant with id {pid!r}")  # pragma: no cover
-
-    def set_participant(
-        self, pid: str, values: Mapping[str, str | None], *, wave: str | None = None
-    ) -> dict:
-        """Set fields (pseudonym, role, site) and attributes; with ``wave``, attributes
-        that vary by wave."""
-        if not values:
-            raise QualcodeError("nothing to set: give key=value pairs")
-        row = store_study.participant_row(self.db, pid)
-        wave_id = store_study.wave_row(self.db, wave)["id"] if wave else None
-        summary = ", ".join(f"{k}={v}" for k, v in values.items())
-        with self.action("participant.set", f"{pid}{' at ' + wave if wave else ''}: {summary}"):
-            for key, value in values.items():
-                self._set_one(row["id"], pid, key, value, wave_id=wave_id)
-        return self.participant(pid)
-
-    def _set_one(
-        self, participant_id: int, pid: str, key: str, value: str | None, *, wave_id: int | None
-    ) -> None:
-        key = key.strip()
-        if not key:
-            raise QualcodeError(f"attribute name for {pid} is empty")
-        value = None if value is None or value == "" else value
-        if key in FIXED_FIELDS:
-            if wave_id is not None:
-                raise QualcodeError(f"{key} is fixed for a participant; it cannot vary by wave")
-            store_study.update_participant(self.db, pid, **{key: value})
-        elif wave_id is None:
-            store_study.set_attribute(self.db, participant_id, key, value)
-        else:
-            store_study.set_wave_attribute(self.db, participant_id, wave_id, key, value)
-
-    # --- waves and attendance --------------------------------------------------------
-
-    def add_wave(
-        self,
-        label: str,
-        *,
-        order: int | None = None,
-        start: str | None = None,
-        end: str | None = None,
-        description: str | None = None,
-    ) -> dict:
-        label = (label or "").strip()
-        if not label:
-            raise QualcodeError("wave label is empty")
-        start, end = _check_date(start, "start date"), _check_date(end, "end date")
-        if start and end and end < start:
-            raise QualcodeError(f"wave {label}: end date {end} is before start date {start}")
-        with self.action("wave.add", f"added wave {label}"):
-            store_study.add_wave(
-                self.db, label, ordinal=order, start_date=start, end_date=end,
-                description=description,
-            )
-        return store_study.wave_row(self.db, label)
-
-    def waves(self) -> list[dict]:
-        """Waves in order, each with its ``time_points`` ({role or "*": label})."""
-        points = self.time_points()
-        return [dict(w, time_points=points.get(w["label"], {}))
-                for w in store_study.list_waves(self.db)]
-
-    def wave(self, label: str) -> dict:
-        return dict(store_study.wave_row(self.db, label),
-                    time_points=self.time_points().get(label, {}))
-
-    def set_attendance(self, pid: str, wave: str, status: str, note: str | None = None) -> None:
-        if status not in schema.ATTENDANCE:
-            raise QualcodeError(
-                f"attendance {status!r} is not one of {', '.join(schema.ATTENDANCE)}"
-            )
-        participant = store_study.participant_row(self.db, pid)
-        wave_row = store_study.wave_row(self.db, wave)
-        with self.action("attendance.set", f"{pid} at {wave}: {status}"):
-            store_study.set_attendance(self.db, participant["id"], wave_row["id"], status, note)
-
-    def attendance(self) -> list[tuple[str, str, str]]:
-        """(participant pid, wave label, status) for every recorded attendance cell."""
-        return [tuple(row) for row in store_study.attendance_rows(self.db)]
+        return self.ctx.action(action, summary, details=details, undoable=undoable)
 
     # --- status, undo, log -----------------------------------------------------------
 
-    def status(self) -> dict:
+    def status(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "path": str(self.path),

@@ -36,7 +36,7 @@ def assert_offsets_sound(info: dict) -> None:
 def assert_stored_like_reader(project, name: str, source: Path) -> tuple[ParsedTranscript, dict]:
     """The stored transcript is exactly what the reader makes of the source file."""
     parsed = read_transcript(source)
-    info = project.transcript(name)
+    info = project.transcripts.get(name)
     text = info["text"]
     assert text == parsed.text
     assert info["char_count"] == len(text)
@@ -54,9 +54,9 @@ def assert_stored_like_reader(project, name: str, source: Path) -> tuple[ParsedT
 
 def assert_turns_searchable(project, name: str) -> None:
     """Full-text search finds every turn of the transcript by its longest word."""
-    info = project.transcript(name)
+    info = project.transcripts.get(name)
     for turn in info["turns"]:
         words = re.findall(r"\w+", info["text"][turn["start"]:turn["end"]])
         word = max(words, key=len)
-        hits = project.search(f'"{word}"', limit=10_000)
+        hits = project.search.turns(f'"{word}"', limit=10_000)
         assert (name, turn["seq"]) in {(h["transcript"], h["turn"]) for h in hits}, (word, turn)

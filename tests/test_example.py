@@ -40,18 +40,18 @@ def test_status_of_the_example(example_project, run_cli):
 
 def test_example_transcripts_are_sound(example_project):
     with Project.open(example_project) as proj:
-        names = [t["name"] for t in proj.transcripts()]
+        names = [t["name"] for t in proj.transcripts.all()]
         assert len(names) == 31
         for name in names:
-            assert_offsets_sound(proj.transcript(name))
+            assert_offsets_sound(proj.transcripts.get(name))
         # Every scripted coding lies inside its transcript.
         for name in names:
-            length = len(proj.transcript(name)["text"])
+            length = len(proj.transcripts.get(name)["text"])
             rows = proj.db.execute(
                 "SELECT c.start, c.end FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
                 "WHERE t.name = ?", [name]).fetchall()
             assert all(0 <= start < end <= length for start, end in rows)
-        assert {c["name"] for c in proj.coders()} == {"anna", "ben"}
+        assert {c["name"] for c in proj.study.coders()} == {"anna", "ben"}
 
 
 def test_example_refuses_to_overwrite(example_project, run_cli):
@@ -89,10 +89,10 @@ def test_example_codes_like_real_coders(example_project):
         by_coder = {name: {t for (t,) in proj.db.execute(
             "SELECT DISTINCT t.name FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
             "JOIN coders d ON d.id = c.coder_id WHERE d.name = ?", [name])} for name in ("anna", "ben")}
-        assert by_coder["anna"] == {t["name"] for t in proj.transcripts()}
+        assert by_coder["anna"] == {t["name"] for t in proj.transcripts.all()}
         assert by_coder["ben"] < by_coder["anna"] and len(by_coder["ben"]) >= 5
-        assert len(proj.cooccurrence(scope="overlap").edges()) >= 25
-        per_wave = proj.cooccurrence(scope="overlap", per_wave=True)
+        assert len(proj.analysis.cooccurrence(scope="overlap").edges()) >= 25
+        per_wave = proj.analysis.cooccurrence(scope="overlap", per_wave=True)
         assert {w: len(r.edges()) >= 15 for w, r in per_wave.items()} == {"W1": True, "W2": True, "W3": True}
 
 
@@ -123,12 +123,12 @@ def test_example_counts_passages_not_codings(example_project):
             "SELECT c.transcript_id, c.code_id, c.start, c.end FROM codings c "
             "JOIN transcripts t ON t.id = c.transcript_id JOIN waves w ON w.id = t.wave_id "
             "WHERE w.label = 'W1'").fetchall()
-        counts = proj.passage_counts()
+        counts = proj.analysis.passage_counts()
         w1 = sum(v["own"].get("W1", 0) for v in counts.values())
         assert w1 == brute_passages(rows) < len(rows)
-        matrix = proj.matrix(by="role", codes=["Someone like me"])
+        matrix = proj.analysis.matrix(by="role", codes=["Someone like me"])
         clients = [r["values"][0] for r in matrix.rows if r["labels"][0] == "client"]
-        anna = [r["values"][0] for r in proj.matrix(by="role", codes=["Someone like me"], coders=["anna"]).rows
+        anna = [r["values"][0] for r in proj.analysis.matrix(by="role", codes=["Someone like me"], coders=["anna"]).rows
                 if r["labels"][0] == "client"]
         # ben codes two clients' W1 passages anna did not (C04, C05); the rest overlap hers
         assert clients == [13, 1, 4] and anna == [11, 1, 4]

@@ -103,10 +103,10 @@ VARIANTS = {
 
 @pytest.fixture
 def study(project: Project) -> Project:
-    project.add_participant("P01", pseudonym="Maria")
-    project.add_participant("P02")
-    project.add_wave("W1")
-    project.add_wave("W2")
+    project.study.add_participant("P01", pseudonym="Maria")
+    project.study.add_participant("P02")
+    project.study.add_wave("W1")
+    project.study.add_wave("W2")
     return project
 
 
@@ -122,10 +122,10 @@ def _wide_console(monkeypatch):
 def seeded_path(project_path: Path) -> Path:
     """A closed project file with participants P01/P02 and waves W1/W2."""
     with Project.open(project_path) as proj:
-        proj.add_participant("P01")
-        proj.add_participant("P02")
-        proj.add_wave("W1")
-        proj.add_wave("W2")
+        proj.study.add_participant("P01")
+        proj.study.add_participant("P02")
+        proj.study.add_wave("W1")
+        proj.study.add_wave("W2")
     return project_path
 
 
@@ -136,7 +136,7 @@ def seeded_path(project_path: Path) -> Path:
 def test_import_stores_transcript_turns_speakers_sentences(study, tmp_path, variant):
     fmt, enc, has_preamble, has_times = VARIANTS[variant]
     source = make_source(tmp_path, variant)
-    result = study.import_transcript(source, participant="P01", wave="W1", date="2025-03-12")
+    result = study.transcripts.import_transcript(source, participant="P01", wave="W1", date="2025-03-12")
 
     assert result.status == "imported"
     assert result.name == "maria_w1"
@@ -189,14 +189,14 @@ def test_import_stores_transcript_turns_speakers_sentences(study, tmp_path, vari
     # Attendance follows from the interview.
     assert store_study.attendance_rows(study.db) == [("P01", "W1", "interviewed")]
     assert_turns_searchable(study, "maria_w1")
-    listed = study.transcripts()
+    listed = study.transcripts.all()
     assert [(t["name"], t["turns"], t["words"]) for t in listed] == [("maria_w1", result.turns, result.words)]
 
 
 def test_import_without_participant_or_wave(study, tmp_path):
     source = make_source(tmp_path, "utf8")
-    result = study.import_transcript(source, kind="notes", name="notes one")
-    info = study.transcript("notes one")
+    result = study.transcripts.import_transcript(source, kind="notes", name="notes one")
+    info = study.transcripts.get("notes one")
     assert (info["kind"], info["wave"], info["participant"], info["date"]) == ("notes", None, None, None)
     # Nobody to map the respondent to: reported, not guessed.
     assert result.unmapped == ["Maria"]
@@ -208,7 +208,7 @@ def test_interview_speaker_label_is_a_participant_id(study, tmp_path):
     source = tmp_path / "p02.txt"
     source.write_text("Interviewer: Hello.\n\nP02: Hi. I'm fine.\n\nInterviewer: Good.\n\nP02: Yes.\n",
                       encoding="utf-8")
-    result = study.import_transcript(source, participant="P02", wave="W2")
+    result = study.transcripts.import_transcript(source, participant="P02", wave="W2")
     assert result.speakers == {"Interviewer": None, "P02": "P02"}
     assert any("P02" in note and "by id" in note for note in result.notes)
 
@@ -235,11 +235,11 @@ Leanne: The targets.
 
 def test_focus_group_speaker_map(project, tmp_path):
     for pid in ("H01", "H02", "H03", "H04"):
-        project.add_participant(pid)
-    project.add_wave("W1")
+        project.study.add_participant(pid)
+    project.study.add_wave("W1")
     source = tmp_path / "fg1.txt"
     source.write_text(FOCUS_GROUP, encoding="utf-8")
-    result = project.import_transcript(
+    result = project.transcripts.import_transcript(
         source, kind="focus-group", wave="W1",
         speaker_map={"Leanne": "H01", "dave": "H02", "Parveen": "H03"},
     )
@@ -251,7 +251,7 @@ def test_focus_group_speaker_map(project, tmp_path):
     # A map entry that matches no speaker (a typo, or someone who said nothing) is reported.
     assert any("'Parveen'" in note and "matches no speaker" in note for note in result.notes)
 
-    info = project.transcript("fg1")
+    info = project.transcripts.get("fg1")
     speakers = {s["label"]: (s["participant"], s["interviewer"], s["turns"]) for s in info["speakers"]}
     assert speakers == {"Moderator": (None, 1, 2), "Leanne": ("H01", 0, 2), "Dave": ("H02", 0, 1),
                         "H04": ("H04", 0, 1), "Sam": (None, 0, 2)}
@@ -263,21 +263,21 @@ def test_focus_group_speaker_map(project, tmp_path):
 
 def test_reimport_is_reported_not_duplicated(study, tmp_path):
     source = make_source(tmp_path, "docx")
-    first = study.import_transcript(source, participant="P01", wave="W1")
+    first = study.transcripts.import_transcript(source, participant="P01", wave="W1")
     counts = study.status()["counts"]
     events = len(study.log())
     copy = tmp_path / "copy" / "other_name.docx"
     copy.parent.mkdir()
     copy.write_bytes(source.read_bytes())
     for again in (source, copy):
-        result = study.import_transcript(again, participant="P02", wave="W2")
+        result = study.transcripts.import_transcript(again, participant="P02", wave="W2")
         assert result.status == "duplicate"
         assert result.name == first.name == "maria_w1"
         assert result.turns == 0
         assert any("already imported as maria_w1" in note for note in result.notes)
     assert study.status()["counts"] == counts
     assert len(study.log()) == events  # nothing was imported, so nothing is logged
-    assert study.transcript("maria_w1")["participant"] == "P01"
+    assert study.transcripts.get("maria_w1")["participant"] == "P01"
 
 
 def test_name_clash_is_an_error(seeded_path, tmp_path):
@@ -287,15 +287,15 @@ def test_name_clash_is_an_error(seeded_path, tmp_path):
         path.parent.mkdir()
         path.write_text(f"Interviewer: Hello.\n\n{who}: Hi there.\n", encoding="utf-8")
     with Project.open(seeded_path) as proj:
-        proj.import_transcript(first, participant="P01", wave="W1")
+        proj.transcripts.import_transcript(first, participant="P01", wave="W1")
     before = file_digest(seeded_path)
     with Project.open(seeded_path) as proj, pytest.raises(ConflictError) as excinfo:
-        proj.import_transcript(second, participant="P02", wave="W1")
+        proj.transcripts.import_transcript(second, participant="P02", wave="W1")
     message = str(excinfo.value)
     assert message.startswith("interview.txt: ") and "'interview'" in message and "\n" not in message
     assert file_digest(seeded_path) == before
     with Project.open(seeded_path) as proj:  # with another name it goes in
-        assert proj.import_transcript(second, participant="P02", wave="W1", name="interview ken").status == "imported"
+        assert proj.transcripts.import_transcript(second, participant="P02", wave="W1", name="interview ken").status == "imported"
 
 
 # --- bad input -------------------------------------------------------------------------
@@ -356,9 +356,9 @@ def test_bad_input_one_line_error_and_project_unchanged(seeded_path, tmp_path, m
     with Project.open(seeded_path) as proj:
         log_before = len(proj.log())
         with pytest.raises(QualcodeError) as excinfo:
-            proj.import_transcript(source, **options)
+            proj.transcripts.import_transcript(source, **options)
         assert len(proj.log()) == log_before
-        assert proj.transcripts() == []
+        assert proj.transcripts.all() == []
     message = str(excinfo.value)
     assert "\n" not in message
     assert message.startswith(f"{source.name}: "), message
@@ -408,7 +408,7 @@ def test_cli_import_options_and_json(seeded_path, tmp_path, run_cli):
 def test_cli_focus_group_reports_unmapped(project_path, tmp_path, run_cli):
     with Project.open(project_path) as proj:
         for pid in ("H01", "H02", "H04"):
-            proj.add_participant(pid)
+            proj.study.add_participant(pid)
     source = tmp_path / "fg.txt"
     source.write_text(FOCUS_GROUP, encoding="utf-8")
     result = run_cli("-p", project_path, "import", source, "--kind", "focus-group",
@@ -427,13 +427,13 @@ def test_cli_focus_group_reports_unmapped(project_path, tmp_path, run_cli):
 @pytest.fixture
 def imported_path(seeded_path, tmp_path) -> Path:
     with Project.open(seeded_path) as proj:
-        proj.import_transcript(make_source(tmp_path, "utf8"), participant="P01", wave="W1",
+        proj.transcripts.import_transcript(make_source(tmp_path, "utf8"), participant="P01", wave="W1",
                                date="2025-03-12")
         vtt = write_vtt(tmp_path / "ken_w2.vtt", [("Interviewer", "Hello Ken."), ("Ken", "Hiya. All good.")])
-        proj.import_transcript(vtt, participant="P02", wave="W2")
+        proj.transcripts.import_transcript(vtt, participant="P02", wave="W2")
         fg = tmp_path / "fg.txt"
         fg.write_text(FOCUS_GROUP, encoding="utf-8")
-        proj.import_transcript(fg, kind="focus-group", wave="W1")
+        proj.transcripts.import_transcript(fg, kind="focus-group", wave="W1")
     return seeded_path
 
 
@@ -453,7 +453,7 @@ def test_transcript_list(imported_path, run_cli):
 
 def test_transcript_show(imported_path, run_cli):
     with Project.open(imported_path) as proj:
-        text = proj.transcript("maria_w1")["text"]
+        text = proj.transcripts.get("maria_w1")["text"]
     plain = run_cli("-p", imported_path, "transcript", "show", "maria_w1")
     assert plain.exit_code == 0
     assert plain.stdout == text + "\n"
@@ -480,25 +480,25 @@ def test_transcript_speakers_mapping_is_undoable(imported_path, run_cli):
     assert {s["label"]: s["participant"] for s in listed} == {
         "Moderator": None, "Leanne": None, "Dave": None, "H04": None, "Sam": None}
     with Project.open(imported_path) as proj:
-        proj.add_participant("H04")
-        proj.add_participant("H05")
+        proj.study.add_participant("H04")
+        proj.study.add_participant("H05")
     mapped = run_cli("-p", imported_path, "transcript", "speakers", "fg", "Sam=H05", "Leanne=P01", "--json")
     assert mapped.exit_code == 0, mapped.output
     after = {s["label"]: s["participant"] for s in json.loads(mapped.stdout)}
     assert after["Sam"] == "H05" and after["Leanne"] == "P01" and after["Dave"] is None
 
     with Project.open(imported_path) as proj:
-        turns = proj.transcript("fg")["turns"]
+        turns = proj.transcripts.get("fg")["turns"]
         assert {t["participant"] for t in turns if t["speaker"] == "Sam"} == {"H05"}
         undone = proj.undo()
         assert undone.action == "speaker.map"
-        assert {s["label"]: s["participant"] for s in proj.transcript("fg")["speakers"]}["Sam"] is None
+        assert {s["label"]: s["participant"] for s in proj.transcripts.get("fg")["speakers"]}["Sam"] is None
         proj.redo()
-        assert {s["label"]: s["participant"] for s in proj.transcript("fg")["speakers"]}["Sam"] == "H05"
-        proj.map_speakers("fg", {"Sam": None})
-        assert {s["label"]: s["participant"] for s in proj.transcript("fg")["speakers"]}["Sam"] is None
-        proj.map_speakers("fg", {"dave": "H04"})  # any case, as with --speaker-map
-        assert {s["label"]: s["participant"] for s in proj.transcript("fg")["speakers"]}["Dave"] == "H04"
+        assert {s["label"]: s["participant"] for s in proj.transcripts.get("fg")["speakers"]}["Sam"] == "H05"
+        proj.transcripts.map_speakers("fg", {"Sam": None})
+        assert {s["label"]: s["participant"] for s in proj.transcripts.get("fg")["speakers"]}["Sam"] is None
+        proj.transcripts.map_speakers("fg", {"dave": "H04"})  # any case, as with --speaker-map
+        assert {s["label"]: s["participant"] for s in proj.transcripts.get("fg")["speakers"]}["Dave"] == "H04"
 
     before = file_digest(imported_path)
     for pairs, expected in ((["Nobody=H05"], "no speaker 'Nobody'"), (["Sam=H99"], "H99"), (["Sam"], "LABEL=ID")):
@@ -539,8 +539,8 @@ def test_random_transcripts_store_sound_offsets(project, tmp_path, data):
     digest = hashlib.sha256(data).hexdigest()
     source = tmp_path / f"{digest[:16]}.txt"
     source.write_bytes(data)
-    result = project.import_transcript(source, kind="focus-group")
-    info = project.transcript(result.name)
+    result = project.transcripts.import_transcript(source, kind="focus-group")
+    info = project.transcripts.get(result.name)
     if result.status == "imported":
         assert info["sha256"] == digest
     assert_offsets_sound(info)
@@ -567,27 +567,27 @@ def test_interviewer_marked_by_the_speaker_map(project, tmp_path):
     source = tmp_path / "P01_W1.txt"
     source.write_text("访谈者：你好。\n\n李华：我每个星期都去食物银行。\n\n访谈者：为什么？\n\n李华：因为钱不够。\n",
                       encoding="utf-8")
-    project.add_participant("P01")
-    project.add_wave("W1")
-    result = project.import_transcript(source, participant="P01", wave="W1",
+    project.study.add_participant("P01")
+    project.study.add_wave("W1")
+    result = project.transcripts.import_transcript(source, participant="P01", wave="W1",
                                        speaker_map={"访谈者": "Interviewer"})
     assert result.speakers == {"访谈者": None, "李华": "P01"}
     assert result.notes == [] and result.unmapped == []
-    turns = project.transcript("P01_W1")["turns"]
+    turns = project.transcripts.get("P01_W1")["turns"]
     assert [(t["speaker"], t["interviewer"], t["participant"]) for t in turns] == [
         ("访谈者", 1, None), ("李华", 0, "P01"), ("访谈者", 1, None), ("李华", 0, "P01")]
     # Marked later, and undone.
-    project.map_speakers("P01_W1", {"李华": "interviewer"})
-    assert {t["speaker"]: (t["interviewer"], t["participant"]) for t in project.transcript("P01_W1")["turns"]} \
+    project.transcripts.map_speakers("P01_W1", {"李华": "interviewer"})
+    assert {t["speaker"]: (t["interviewer"], t["participant"]) for t in project.transcripts.get("P01_W1")["turns"]} \
         == {"访谈者": (1, None), "李华": (1, None)}
     project.undo()
-    assert {t["speaker"]: (t["interviewer"], t["participant"]) for t in project.transcript("P01_W1")["turns"]} \
+    assert {t["speaker"]: (t["interviewer"], t["participant"]) for t in project.transcripts.get("P01_W1")["turns"]} \
         == {"访谈者": (1, None), "李华": (0, "P01")}
     # Mapping an interviewer's label to a participant makes it a participant's.
-    project.map_speakers("P01_W1", {"访谈者": "P01"})
-    assert project.transcript("P01_W1")["turns"][0]["interviewer"] == 0
+    project.transcripts.map_speakers("P01_W1", {"访谈者": "P01"})
+    assert project.transcripts.get("P01_W1")["turns"][0]["interviewer"] == 0
     with pytest.raises(QualcodeError, match="reserved"):
-        project.add_participant("interviewer")
+        project.study.add_participant("interviewer")
 
 
 def test_manifest_marks_an_interviewer(project, tmp_path):
@@ -595,8 +595,8 @@ def test_manifest_marks_an_interviewer(project, tmp_path):
                                        encoding="utf-8")
     (tmp_path / "manifest.csv").write_text(
         "file,participant,wave,speaker_map\nA_W1.txt,A01,W1,المحاور=interviewer\n", encoding="utf-8")
-    report = project.import_manifest(tmp_path / "manifest.csv")
+    report = project.transcripts.import_manifest(tmp_path / "manifest.csv")
     assert report.failures == []
     assert report.imported[0].speakers == {"المحاور": None, "سارة": "A01"}
-    speakers = {s["label"]: s for s in project.transcript("A_W1")["speakers"]}
+    speakers = {s["label"]: s for s in project.transcripts.get("A_W1")["speakers"]}
     assert speakers["المحاور"]["interviewer"] == 1 and speakers["سارة"]["participant"] == "A01"

@@ -32,43 +32,43 @@ def test_preview_writes_nothing_and_shows_what_an_import_would_find(project_path
     assert "nothing was imported" in text.stderr
     assert file_digest(project_path) == before
     with Project.open(project_path) as project:
-        assert project.transcripts() == []
+        assert project.transcripts.all() == []
 
 
 def test_labels_given_replace_detection(project, tmp_path):
     source = tmp_path / "odd.txt"
     source.write_text(ODD, encoding="utf-8")
-    assert project.preview_import(source).labels == [("Coach", 2)]
-    given = project.preview_import(source, labels="Coach,Well")
+    assert project.transcripts.preview_import(source).labels == [("Coach", 2)]
+    given = project.transcripts.preview_import(source, labels="Coach,Well")
     assert given.labels == [("Coach", 2), ("Well", 2)]
     assert given.labels_given == "Coach, Well"
-    pattern = project.preview_import(source, label_pattern=r"(?P<label>[A-Z][a-z]+):")
+    pattern = project.transcripts.preview_import(source, label_pattern=r"(?P<label>[A-Z][a-z]+):")
     assert pattern.labels == given.labels
-    result = project.import_transcript(source, labels="Coach,Well", kind="focus-group")
-    turns = project.transcript(result.name)["turns"]
+    result = project.transcripts.import_transcript(source, labels="Coach,Well", kind="focus-group")
+    turns = project.transcripts.get(result.name)["turns"]
     assert [t["speaker"] for t in turns] == ["Coach", "Well", "Coach", "Well"]
-    text = project.transcript(result.name)["text"]
+    text = project.transcripts.get(result.name)["text"]
     assert [text[t["start"]:t["end"]] for t in turns] == ["Morning all.", "I am the one called Well.", "Right.", "Yes."]
 
 
 def test_a_label_with_a_comma_and_bad_patterns(project, tmp_path):
     source = tmp_path / "titles.txt"
     source.write_text("Reece, Psy.D: hello\nAdam: hi\n", encoding="utf-8")
-    assert project.preview_import(source, labels=r"Reece\, Psy.D,Adam").labels == [("Reece, Psy.D", 1), ("Adam", 1)]
+    assert project.transcripts.preview_import(source, labels=r"Reece\, Psy.D,Adam").labels == [("Reece, Psy.D", 1), ("Adam", 1)]
     with pytest.raises(QualcodeError, match="not a valid regular expression"):
-        project.preview_import(source, label_pattern="(unclosed")
+        project.transcripts.preview_import(source, label_pattern="(unclosed")
     with pytest.raises(QualcodeError, match="not both"):
-        project.preview_import(source, labels="A", label_pattern="B")
+        project.transcripts.preview_import(source, labels="A", label_pattern="B")
     with pytest.raises(QualcodeError, match="--labels is empty"):
-        project.preview_import(source, labels=" , ")
+        project.transcripts.preview_import(source, labels=" , ")
 
 
 def test_labels_given_keep_caption_times(project, tmp_path):
     source = tmp_path / "c.vtt"
     source.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nwell: I am here\n\n"
                       "00:00:03.000 --> 00:00:04.000\nCoach: good\n", encoding="utf-8")
-    result = project.import_transcript(source, labels="well,Coach", kind="focus-group")
-    turns = project.transcript(result.name)["turns"]
+    result = project.transcripts.import_transcript(source, labels="well,Coach", kind="focus-group")
+    turns = project.transcripts.get(result.name)["turns"]
     assert [(t["speaker"], t["start_time"]) for t in turns] == [("well", 1.0), ("Coach", 3.0)]
 
 
@@ -89,7 +89,7 @@ def test_manifest_preview_and_labels_column(project_path, tmp_path, run_cli):
     manifest.write_text("file,participant,wave,kind,labels\nodd.txt,,W1,focus-group,\"Coach,Well\"\n", encoding="utf-8")
     assert run_cli("-p", project_path, "import", "--manifest", manifest).exit_code == 0
     with Project.open(project_path) as project:
-        assert [s["label"] for s in project.transcript("odd")["speakers"]] == ["Coach", "Well"]
+        assert [s["label"] for s in project.transcripts.get("odd")["speakers"]] == ["Coach", "Well"]
 
 
 def test_an_import_says_what_it_left_without_a_speaker(project, tmp_path):
@@ -97,6 +97,6 @@ def test_an_import_says_what_it_left_without_a_speaker(project, tmp_path):
     source = tmp_path / "notes.txt"
     source.write_text(f"Q: How long?\n\nA: Ten years.\n\n{narration}\n\nTranscribed by https://otter.ai\n",
                       encoding="utf-8")
-    result = project.import_transcript(source, kind="notes")
+    result = project.transcripts.import_transcript(source, kind="notes")
     assert any(note.startswith("8 paragraph(s) after a labelled turn") for note in result.notes)
     assert "read as a footer, not speech: Transcribed by https://otter.ai" in result.notes

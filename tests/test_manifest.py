@@ -22,7 +22,7 @@ def manifest_import(tmp_path_factory):
     path = tmp_path_factory.mktemp("manifest") / "study.qualcode"
     proj = Project.create(path, title="manifest")
     proj.coder = "tester"
-    report = proj.import_manifest(EXAMPLE_DIR / "manifest.csv")
+    report = proj.transcripts.import_manifest(EXAMPLE_DIR / "manifest.csv")
     yield proj, report
     proj.close()
 
@@ -35,47 +35,47 @@ def test_example_manifest_counts(manifest_import):
     counts = proj.status()["counts"]
     assert counts["transcripts"] == 31
     assert counts["participants"] == 25
-    assert [w["label"] for w in proj.waves()] == ["W1", "W2", "W3"]
-    assert sorted(report.participants_added) == sorted(p["pid"] for p in proj.participants())
+    assert [w["label"] for w in proj.study.waves()] == ["W1", "W2", "W3"]
+    assert sorted(report.participants_added) == sorted(p["pid"] for p in proj.study.participants())
     assert report.waves_added == ["W1", "W2", "W3"]
     by_format = {}
-    for t in proj.transcripts():
+    for t in proj.transcripts.all():
         by_format[t["source_format"]] = by_format.get(t["source_format"], 0) + 1
     assert by_format == {"text": 26, "docx": 4, "vtt": 1}
 
 
 def test_example_manifest_fixed_attributes(manifest_import):
     proj, _ = manifest_import
-    c01 = proj.participant("C01")
+    c01 = proj.study.participant("C01")
     assert (c01["role"], c01["site"], c01["pseudonym"]) == ("client", "Northgate", "Janet")
     assert c01["attributes"] == {"sex": "F", "age_band": "45-54", "imd_quintile": "1", "primary_issue": "diet"}
     # Deliberately missing values stay missing (not "" and not guessed).
-    assert "primary_issue" not in proj.participant("C06")["attributes"]
-    assert "imd_quintile" not in proj.participant("C07")["attributes"]
-    m01 = proj.participant("M01")
+    assert "primary_issue" not in proj.study.participant("C06")["attributes"]
+    assert "imd_quintile" not in proj.study.participant("C07")["attributes"]
+    m01 = proj.study.participant("M01")
     assert (m01["role"], m01["pseudonym"]) == ("manager", "Carol")
     assert m01["attributes"] == {}
-    h03 = proj.participant("H03")
+    h03 = proj.study.participant("H03")
     assert (h03["role"], h03["site"], h03["pseudonym"], h03["attributes"]) == (
         "health_trainer", "Northgate", "Parveen", {"sex": "F"})
     roles = {}
-    for person in proj.participants():
+    for person in proj.study.participants():
         roles[person["role"]] = roles.get(person["role"], 0) + 1
     assert roles == {"client": 8, "manager": 4, "health_trainer": 13}
 
 
 def test_example_manifest_wave_attributes_and_attendance(manifest_import):
     proj, _ = manifest_import
-    assert proj.participant("C01")["wave_attributes"] == {
+    assert proj.study.participant("C01")["wave_attributes"] == {
         "W1": {"employment": "unemployed", "goal_status": "set"},
         "W2": {"employment": "part-time", "goal_status": "partly met"},
         "W3": {"employment": "part-time", "goal_status": "met"},
     }
-    c06 = proj.participant("C06")["wave_attributes"]
+    c06 = proj.study.participant("C06")["wave_attributes"]
     assert c06["W1"] == {"employment": "full-time"}  # goal_status missing at W1
     assert c06["W3"] == {"goal_status": "partly met"}  # employment missing at W3
     # A missed wave has no wave attributes.
-    assert "W2" not in proj.participant("C02")["wave_attributes"]
+    assert "W2" not in proj.study.participant("C02")["wave_attributes"]
     attendance = {(p, w): s for p, w, s in store_study.attendance_rows(proj.db)}
     assert attendance[("C02", "W2")] == "missed"
     assert attendance[("C04", "W3")] == "withdrawn"
@@ -92,16 +92,16 @@ def test_example_manifest_focus_groups_mapped(manifest_import):
     for label, pid in {"Leanne": "H01", "Dave": "H02", "Parveen": "H03", "Marcus": "H04",
                        "Julie": "H05", "Sam": "H06"}.items():
         assert fg1.speakers[label] == pid
-    speakers = {s["label"]: s for s in proj.transcript("FG1_trainers_W1")["speakers"]}
+    speakers = {s["label"]: s for s in proj.transcripts.get("FG1_trainers_W1")["speakers"]}
     assert speakers["Moderator"]["interviewer"] == 1
     assert speakers["Leanne"]["participant"] == "H01"
     # Whatever is not in the map is reported, never guessed.
     assert fg1.unmapped == [label for label, pid in fg1.speakers.items()
                             if pid is None and not speakers[label]["interviewer"]]
     assert all(speakers[label]["participant"] is None for label in fg1.unmapped)
-    fg2 = proj.transcript("FG2_trainers_W3")
+    fg2 = proj.transcripts.get("FG2_trainers_W3")
     assert {s["participant"] for s in fg2["speakers"]} >= {"H07", "H08", "H09", "H10", "H11", "H12", "H13"}
-    c03 = proj.transcript("C03_W2")
+    c03 = proj.transcripts.get("C03_W2")
     assert (c03["participant"], c03["wave"], c03["date"], c03["source_format"]) == ("C03", "W2", "2025-10-01", "docx")
     assert_stored_like_reader(proj, "C06_W2", EXAMPLE_DIR / "C06_W2.vtt")
 
@@ -109,7 +109,7 @@ def test_example_manifest_focus_groups_mapped(manifest_import):
 def test_reimporting_the_manifest_reports_duplicates(manifest_import):
     proj, _ = manifest_import
     counts = proj.status()["counts"]
-    report = proj.import_manifest(EXAMPLE_DIR / "manifest.csv")
+    report = proj.transcripts.import_manifest(EXAMPLE_DIR / "manifest.csv")
     assert report.imported == [] and len(report.duplicates) == 31
     assert proj.status()["counts"] == counts
 
@@ -158,7 +158,7 @@ def test_bad_row_fails_naming_row_and_column_and_commits_nothing(project_path, f
     manifest = _write_manifest(folder, [GOOD_ROWS[0], GOOD_ROWS[1], row, GOOD_ROWS[2]])
     before = file_digest(project_path)
     with Project.open(project_path) as proj, pytest.raises(QualcodeError) as excinfo:
-        proj.import_manifest(manifest)
+        proj.transcripts.import_manifest(manifest)
     message = str(excinfo.value)
     assert "\n" not in message
     assert message.startswith(f"manifest.csv row 4, column {column}: "), message
@@ -170,7 +170,7 @@ def test_keep_going_imports_good_rows_and_reports_each_bad_one(project, folder):
     bad = [BAD_ROWS[case][0] for case in ("missing-file", "bad-kind", "map-to-unknown", "not-a-transcript")]
     manifest = _write_manifest(folder, [GOOD_ROWS[0], bad[0], GOOD_ROWS[1], bad[1], bad[2],
                                         GOOD_ROWS[2], bad[3]])
-    report = project.import_manifest(manifest, keep_going=True)
+    report = project.transcripts.import_manifest(manifest, keep_going=True)
     assert [r.name for r in report.imported] == ["C01_W1", "FG1_trainers_W1"]
     assert sorted(report.failures) == sorted([
         "manifest.csv row 3, column file: C99_W1.txt does not exist",
@@ -180,8 +180,8 @@ def test_keep_going_imports_good_rows_and_reports_each_bad_one(project, folder):
         "manifest.csv row 8, column file: photo.txt: looks like a binary file, not a transcript (PNG image)",
     ])
     # The failed rows left nothing behind (C99 and C05 are not registered).
-    assert sorted(p["pid"] for p in project.participants()) == ["C01", "C02", "H01", "H02"]
-    assert [t["name"] for t in project.transcripts()] == ["C01_W1", "FG1_trainers_W1"]
+    assert sorted(p["pid"] for p in project.study.participants()) == ["C01", "C02", "H01", "H02"]
+    assert [t["name"] for t in project.transcripts.all()] == ["C01_W1", "FG1_trainers_W1"]
     assert store_study.attendance_rows(project.db) == [("C01", "W1", "interviewed"), ("C02", "W2", "missed")]
 
 
@@ -199,7 +199,7 @@ def test_manifest_problems_with_the_file_itself(project_path, tmp_path):
             if content is not None:
                 path.write_bytes(content)
             with pytest.raises(QualcodeError) as excinfo:
-                proj.import_manifest(path)
+                proj.transcripts.import_manifest(path)
             assert words in str(excinfo.value) and str(excinfo.value).startswith(name)
     assert file_digest(project_path) == before
 
@@ -246,7 +246,7 @@ def test_cli_manifest_failures(project_path, folder, run_cli):
     assert "failed: manifest.csv row 3, column kind" in lenient.stderr
     assert "1 imported" in lenient.stdout
     with Project.open(project_path) as proj:
-        assert [t["name"] for t in proj.transcripts()] == ["C01_W1"]
+        assert [t["name"] for t in proj.transcripts.all()] == ["C01_W1"]
 
 
 def _content(proj: Project) -> dict:
@@ -270,7 +270,7 @@ def test_parallel_reading_stores_the_same(tmp_path, folder):
     contents, failures = [], []
     for workers in (0, 2):
         with Project.create(tmp_path / f"w{workers}.qualcode") as proj:
-            report = proj.import_manifest(manifest, keep_going=True, workers=workers)
+            report = proj.transcripts.import_manifest(manifest, keep_going=True, workers=workers)
             assert [r.name for r in report.imported] == ["C01_W1", "FG1_trainers_W1", "C01_W2"]
             contents.append(_content(proj))
             failures.append(report.failures)
@@ -281,7 +281,7 @@ def test_parallel_reading_stores_the_same(tmp_path, folder):
     Project.create(target).close()
     before = file_digest(target)
     with Project.open(target) as proj, pytest.raises(QualcodeError, match="row 3, column file: photo.txt"):
-        proj.import_manifest(manifest, workers=2)
+        proj.transcripts.import_manifest(manifest, workers=2)
     assert file_digest(target) == before
 
 
@@ -291,11 +291,11 @@ def test_parallel_reading_with_a_name_key(tmp_path, folder):
     contents = []
     for workers in (0, 1):
         with Project.create(tmp_path / f"k{workers}.qualcode") as proj:
-            proj.add_name("Leanne", "Lee")
-            proj.add_name("Janet", "Participant Janet-Ann")
-            report = proj.import_manifest(manifest, workers=workers)
+            proj.privacy.add_name("Leanne", "Lee")
+            proj.privacy.add_name("Janet", "Participant Janet-Ann")
+            report = proj.transcripts.import_manifest(manifest, workers=workers)
             assert len(report.imported) == 2
-            info = proj.transcript("FG1_trainers_W1")
+            info = proj.transcripts.get("FG1_trainers_W1")
             assert "Leanne" not in info["text"] and "Lee" in info["text"]
             from ._stored import assert_offsets_sound
 

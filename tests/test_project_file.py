@@ -78,7 +78,7 @@ def test_truncated_project_is_refused(tmp_path):
     path = tmp_path / "t.qualcode"
     with Project.create(path) as project:
         for i in range(300):
-            project.add_participant(f"P{i:03d}", role="client", attributes={"note": "x" * 200})
+            project.study.add_participant(f"P{i:03d}", role="client", attributes={"note": "x" * 200})
         project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
@@ -119,12 +119,12 @@ def test_migration_from_previous_version_keeps_data_and_backs_up(tmp_path):
     with Project.open(path) as project:
         assert project.schema_version == schema.current_version()
         assert project.title == "Old study"
-        person = project.participant("C01")
+        person = project.study.participant("C01")
         assert (person["guid"], person["pseudonym"], person["site"]) == ("g-1", "Janet", "Northgate")
         # The upgraded file works: an undoable action and its undo.
-        project.set_participant("C01", {"sex": "F"})
+        project.study.set_participant("C01", {"sex": "F"})
         project.undo()
-        assert project.participant("C01")["attributes"] == {}
+        assert project.study.participant("C01")["attributes"] == {}
     backups = list(tmp_path.glob("old.qualcode.v*.bak"))
     assert len(backups) == 1
     backup = Database(backups[0])
@@ -133,12 +133,12 @@ def test_migration_from_previous_version_keeps_data_and_backs_up(tmp_path):
 
 
 def test_failed_action_leaves_nothing_behind(project):
-    project.add_participant("C01")
+    project.study.add_participant("C01")
     before = project.db.execute("SELECT count(*) FROM events").fetchone()[0]
     with pytest.raises(QualcodeError):
         # The second attribute's empty name fails after the first was written.
-        project.set_participant("C01", {"sex": "F", " ": "x"})
-    assert project.participant("C01")["attributes"] == {}
+        project.study.set_participant("C01", {"sex": "F", " ": "x"})
+    assert project.study.participant("C01")["attributes"] == {}
     assert project.db.execute("SELECT count(*) FROM events").fetchone()[0] == before
 
 
@@ -166,8 +166,8 @@ def test_concurrent_writer_waits_instead_of_failing(tmp_path):
                 with store_db.write(b.db):
                     pass
         b.db.execute("PRAGMA busy_timeout = 30000")
-        b.add_participant("C02")
-        assert a.participant("C02")["pid"] == "C02"
+        b.study.add_participant("C02")
+        assert a.study.participant("C02")["pid"] == "C02"
     finally:
         a.close()
         b.close()

@@ -51,24 +51,24 @@ def searchable(tmp_path_factory):
     proj = Project.create(folder / "search.qualcode")
     proj.coder = "tester"
     for pid in ("C01", "C02", "C03"):
-        proj.add_participant(pid)
+        proj.study.add_participant(pid)
     for wave in ("W1", "W2"):
-        proj.add_wave(wave)
+        proj.study.add_wave(wave)
     for name, text, pid, wave in (("janet_w1", W1_JANET, "C01", "W1"), ("janet_w2", W2_JANET, "C01", "W2"),
                                   ("ray_w1", W1_RAY, "C02", "W1"), ("ken_w2", W2_KEN, "C03", "W2")):
         path = folder / f"{name}.txt"
         path.write_text(text, encoding="utf-8")
-        proj.import_transcript(path, participant=pid, wave=wave)
+        proj.transcripts.import_transcript(path, participant=pid, wave=wave)
     yield proj
     proj.close()
 
 
 def hits_of(proj, query, **filters):
-    return [(h["transcript"], h["turn"]) for h in proj.search(query, **filters)]
+    return [(h["transcript"], h["turn"]) for h in proj.search.turns(query, **filters)]
 
 
 def turn_text(proj, name, seq):
-    info = proj.transcript(name)
+    info = proj.transcripts.get(name)
     turn = info["turns"][seq - 1]
     return info["text"][turn["start"]:turn["end"]]
 
@@ -102,13 +102,13 @@ def test_filters(searchable):
     assert hits_of(searchable, "money", speaker="Interviewer") == [("janet_w1", 2), ("janet_w2", 1)]
     assert hits_of(searchable, "money", speaker="Janet", wave="W1") == [("janet_w1", 3)]
     assert hits_of(searchable, "money", participant="C99") == []
-    hit = searchable.search("lentils")[0]
+    hit = searchable.search.turns("lentils")[0]
     assert (hit["speaker"], hit["participant"], hit["wave"]) == ("Janet", "C01", "W1")
 
 
 def test_kwic_matches_the_text(searchable):
-    (hit,) = searchable.search("lentils", kwic=20)
-    info = searchable.transcript("janet_w1")
+    (hit,) = searchable.search.turns("lentils", kwic=20)
+    info = searchable.transcripts.get("janet_w1")
     text = info["text"]
     (m,) = hit["matches"]
     assert text[m["start"]:m["end"]] == m["match"] == "lentils"
@@ -117,36 +117,36 @@ def test_kwic_matches_the_text(searchable):
     assert m["right"] == "."  # the turn ends there: context never leaves the turn
     assert text[hit["start"]:hit["end"]] == turn_text(searchable, "janet_w1", 3)
 
-    (hit,) = [h for h in searchable.search("walking", kwic=12) if h["turn"] == 5 and h["transcript"] == "janet_w1"]
+    (hit,) = [h for h in searchable.search.turns("walking", kwic=12) if h["turn"] == 5 and h["transcript"] == "janet_w1"]
     assert [m["match"] for m in hit["matches"]] == ["walking", "Walking", "walking"]
     for m in hit["matches"]:
         assert text[m["start"]:m["end"]] == m["match"]
         assert m["left"] == " ".join(text[max(hit["start"], m["start"] - 12):m["start"]].split())
         assert m["right"] == " ".join(text[m["end"]:min(hit["end"], m["end"] + 12)].split())
 
-    (hit,) = searchable.search('"food bank" NOT Dave')
+    (hit,) = searchable.search.turns('"food bank" NOT Dave')
     assert [m["match"] for m in hit["matches"]] == ["food bank"]
-    prefix = searchable.search("cigar*")[0]["matches"]
+    prefix = searchable.search.turns("cigar*")[0]["matches"]
     assert [m["match"] for m in prefix] == ["cigarettes"]
 
 
 @pytest.mark.parametrize("query", ['"unclosed', "AND", "money AND", "(money", "NOT money"])
 def test_invalid_query_is_a_clear_error(searchable, query):
     with pytest.raises(QualcodeError) as excinfo:
-        searchable.search(query)
+        searchable.search.turns(query)
     message = str(excinfo.value)
     assert message.startswith(f"search query {query!r} is not valid") and "\n" not in message
 
 
 def test_minus_is_not_taken_for_not(searchable):
     with pytest.raises(QualcodeError, match="write NOT tight"):
-        searchable.search("money -tight")
+        searchable.search.turns("money -tight")
     assert hits_of(searchable, "full-time") == [("ken_w2", 2)]  # a hyphen inside a word is fine
 
 
 def test_empty_query(searchable):
     with pytest.raises(QualcodeError, match="empty"):
-        searchable.search("   ")
+        searchable.search.turns("   ")
 
 
 def test_cli_search(searchable, run_cli):
@@ -177,21 +177,21 @@ def test_cli_search(searchable, run_cli):
 def test_words_fts5_cannot_take_bare_are_searched_as_written(searchable):
     # Hyphens, apostrophes and colons are FTS5 syntax; typed as in the text they still work.
     for query, match in (("full-time", "Full-time"), ("don't", "don't"), ("10:30", "10:30")):
-        hits = searchable.search(query)
+        hits = searchable.search.turns(query)
         assert [(h["transcript"], h["turn"]) for h in hits] == [("ken_w2", 2)], query
         assert [m["match"] for m in hits[0]["matches"]] == [match]
     assert hits_of(searchable, "full-time OR lentils") == [("janet_w1", 3), ("ken_w2", 2)]
     assert hits_of(searchable, "mond*") == [("ken_w2", 2)]
     # Lower-case "and" is a word to FTS5, and is shown as matched.
-    (hit,) = searchable.search('"bread and butter"')
+    (hit,) = searchable.search.turns('"bread and butter"')
     assert [m["match"] for m in hit["matches"]] == ["Bread and butter"]
-    (hit,) = searchable.search("bread and butter")
+    (hit,) = searchable.search.turns("bread and butter")
     assert sorted(m["match"] for m in hit["matches"]) == ["Bread", "and", "butter"]
 
 
 def test_accents_are_folded_in_search_and_kwic(searchable):
     for query in ("cafe", "café", "CAFÉ"):
-        (hit,) = searchable.search(query, kwic=6)
+        (hit,) = searchable.search.turns(query, kwic=6)
         (m,) = hit["matches"]
         assert (hit["transcript"], m["match"], m["left"], m["right"]) == ("ray_w1", "café", "bank", "."), query
 
@@ -199,33 +199,33 @@ def test_accents_are_folded_in_search_and_kwic(searchable):
 def test_near_and_phrase_prefix(searchable):
     assert hits_of(searchable, "NEAR(food bank, 1)") == [("janet_w1", 3), ("ray_w1", 4)]
     assert hits_of(searchable, "NEAR(lentils food, 2)") == []
-    (hit,) = searchable.search("NEAR(patches cafe, 5)")
+    (hit,) = searchable.search.turns("NEAR(patches cafe, 5)")
     assert sorted(m["match"] for m in hit["matches"]) == ["café", "patches"]
-    assert [m["match"] for m in searchable.search('"batch cook"*')[0]["matches"]] == ["batch cooking"]
+    assert [m["match"] for m in searchable.search.turns('"batch cook"*')[0]["matches"]] == ["batch cooking"]
 
 
 def test_scripts_without_spaces_are_searched_as_text(tmp_path):
     # The index holds "我每个星期都去食物银行" as one word: a word inside it is found by
     # searching the text, with the same filters, order and keyword-in-context.
     proj = Project.create(tmp_path / "zh.qualcode")
-    proj.add_participant("P01")
-    proj.add_participant("P02")
-    proj.add_wave("W1")
+    proj.study.add_participant("P01")
+    proj.study.add_participant("P02")
+    proj.study.add_wave("W1")
     for pid, text in (("P01", "访谈者：你好。\n\n李华：我每个星期都去食物银行，因为钱不够。\n\n"
                               "访谈者：健康教练呢？\n\n李华：她帮我做了一个计划。\n"),
                       ("P02", "访谈者：你好。\n\n王芳：我不去食物银行。Café 很贵。\n\n访谈者：好。\n\n王芳：对。\n")):
         path = tmp_path / f"{pid}_W1.txt"
         path.write_text(text, encoding="utf-8")
-        proj.import_transcript(path, participant=pid, wave="W1", speaker_map={"访谈者": "interviewer"})
+        proj.transcripts.import_transcript(path, participant=pid, wave="W1", speaker_map={"访谈者": "interviewer"})
     assert hits_of(proj, "食物银行") == [("P01_W1", 2), ("P02_W1", 2)]
     assert hits_of(proj, "食物银行", participant="P02") == [("P02_W1", 2)]
     assert hits_of(proj, "食物银行 钱") == [("P01_W1", 2)]  # every word, anywhere in the turn
     assert hits_of(proj, '"做了一个计划"') == [("P01_W1", 4)]
     assert hits_of(proj, "cafe 很贵") == [("P02_W1", 2)]  # case and accents folded as elsewhere
-    hit = proj.search("食物银行", kwic=3)[0]
+    hit = proj.search.turns("食物银行", kwic=3)[0]
     assert [(m["left"], m["match"], m["right"]) for m in hit["matches"]] == [("期都去", "食物银行", "，因为")]
-    text = proj.transcript("P01_W1")["text"]
+    text = proj.transcripts.get("P01_W1")["text"]
     assert text[hit["matches"][0]["start"]:hit["matches"][0]["end"]] == "食物银行"
     with pytest.raises(QualcodeError, match="OR is not available"):
-        proj.search("食物银行 OR 计划")
+        proj.search.turns("食物银行 OR 计划")
     proj.close()

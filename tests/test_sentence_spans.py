@@ -32,10 +32,10 @@ def test_empty_and_damaged_blobs():
 def test_stored_sentences_follow_turns(project, tmp_path):
     source = tmp_path / "C01_W1.txt"
     source.write_text("Interviewer: Hello. How are you?\n\nC01: Fine. Busy!\n", encoding="utf-8")
-    project.add_participant("C01")
-    project.add_wave("W1")
-    result = project.import_transcript(source, participant="C01", wave="W1")
-    info = project.transcript("C01_W1")
+    project.study.add_participant("C01")
+    project.study.add_wave("W1")
+    result = project.transcripts.import_transcript(source, participant="C01", wave="W1")
+    info = project.transcripts.get("C01_W1")
     got = [(s["seq"], s["turn"], info["text"][s["start"]:s["end"]]) for s in info["sentences"]]
     assert got == [(1, 1, "Hello."), (2, 1, "How are you?"), (3, 2, "Fine."), (4, 2, "Busy!")]
     assert result.sentences == 4 == project.status()["counts"]["sentences"]

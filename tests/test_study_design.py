@@ -12,51 +12,51 @@ from .conftest import file_digest
 
 
 def test_participants_with_fixed_and_wave_attributes(project):
-    project.add_wave("W1")
-    project.add_wave("W2", start="2025-09-01", end="2025-11-30")
-    project.add_participant("C01", role="client", site="Northgate", pseudonym="Janet",
+    project.study.add_wave("W1")
+    project.study.add_wave("W2", start="2025-09-01", end="2025-11-30")
+    project.study.add_participant("C01", role="client", site="Northgate", pseudonym="Janet",
                             attributes={"sex": "F", "age_band": "45-54"})
-    project.set_participant("C01", {"employment": "unemployed"}, wave="W1")
-    project.set_participant("C01", {"employment": "part-time"}, wave="W2")
-    person = project.participant("C01")
+    project.study.set_participant("C01", {"employment": "unemployed"}, wave="W1")
+    project.study.set_participant("C01", {"employment": "part-time"}, wave="W2")
+    person = project.study.participant("C01")
     assert person["pseudonym"] == "Janet" and person["site"] == "Northgate"
     assert person["attributes"] == {"age_band": "45-54", "sex": "F"}
     assert person["wave_attributes"] == {
         "W1": {"employment": "unemployed"},
         "W2": {"employment": "part-time"},
     }
-    assert [w["label"] for w in project.waves()] == ["W1", "W2"]
-    assert [w["ordinal"] for w in project.waves()] == [1, 2]
+    assert [w["label"] for w in project.study.waves()] == ["W1", "W2"]
+    assert [w["ordinal"] for w in project.study.waves()] == [1, 2]
 
 
 def test_fixed_field_cannot_vary_by_wave(project):
-    project.add_wave("W1")
-    project.add_participant("C01")
+    project.study.add_wave("W1")
+    project.study.add_participant("C01")
     with pytest.raises(QualcodeError, match="fixed"):
-        project.set_participant("C01", {"role": "client"}, wave="W1")
+        project.study.set_participant("C01", {"role": "client"}, wave="W1")
 
 
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda p: p.add_participant("C01"), "already exists"),
-        (lambda p: p.add_participant("bad id"), "not valid"),
-        (lambda p: p.set_participant("C99", {"a": "b"}), "no participant"),
-        (lambda p: p.set_participant("C01", {"a": "b"}, wave="W9"), "no wave"),
-        (lambda p: p.add_wave("W1"), "already exists"),
-        (lambda p: p.add_wave("W3", start="March"), "not a date"),
-        (lambda p: p.add_wave("W3", start="2025-05-01", end="2025-01-01"), "before"),
-        (lambda p: p.set_attendance("C01", "W1", "absent"), "not one of"),
+        (lambda p: p.study.add_participant("C01"), "already exists"),
+        (lambda p: p.study.add_participant("bad id"), "not valid"),
+        (lambda p: p.study.set_participant("C99", {"a": "b"}), "no participant"),
+        (lambda p: p.study.set_participant("C01", {"a": "b"}, wave="W9"), "no wave"),
+        (lambda p: p.study.add_wave("W1"), "already exists"),
+        (lambda p: p.study.add_wave("W3", start="March"), "not a date"),
+        (lambda p: p.study.add_wave("W3", start="2025-05-01", end="2025-01-01"), "before"),
+        (lambda p: p.study.set_attendance("C01", "W1", "absent"), "not one of"),
     ],
 )
 def test_bad_study_input_changes_nothing(project, call, message):
-    project.add_wave("W1")
-    project.add_participant("C01")
+    project.study.add_wave("W1")
+    project.study.add_participant("C01")
     before = project.db.execute("SELECT count(*) FROM events").fetchone()[0]
-    snapshot = (project.participants(), project.waves())
+    snapshot = (project.study.participants(), project.study.waves())
     with pytest.raises(QualcodeError, match=message):
         call(project)
-    assert (project.participants(), project.waves()) == snapshot
+    assert (project.study.participants(), project.study.waves()) == snapshot
     assert project.db.execute("SELECT count(*) FROM events").fetchone()[0] == before
 
 
@@ -65,19 +65,19 @@ def test_undo_redo_survive_reopening(tmp_path):
 
     path = tmp_path / "u.qualcode"
     with Project.create(path) as project:
-        project.add_wave("W1")
-        project.add_participant("C01", attributes={"sex": "F"})
-        project.set_participant("C01", {"sex": "M"})
+        project.study.add_wave("W1")
+        project.study.add_participant("C01", attributes={"sex": "F"})
+        project.study.set_participant("C01", {"sex": "M"})
     with Project.open(path) as project:
         project.undo()
-        assert project.participant("C01")["attributes"] == {"sex": "F"}
+        assert project.study.participant("C01")["attributes"] == {"sex": "F"}
         project.undo()
-        assert project.participants() == []
+        assert project.study.participants() == []
     with Project.open(path) as project:
         project.redo()
-        assert project.participant("C01")["attributes"] == {"sex": "F"}
+        assert project.study.participant("C01")["attributes"] == {"sex": "F"}
         project.redo()
-        assert project.participant("C01")["attributes"] == {"sex": "M"}
+        assert project.study.participant("C01")["attributes"] == {"sex": "M"}
         with pytest.raises(QualcodeError, match="nothing to redo"):
             project.redo()
         actions = [e.action for e in project.log()]
@@ -85,12 +85,12 @@ def test_undo_redo_survive_reopening(tmp_path):
 
 
 def test_new_action_discards_redo(project):
-    project.add_participant("C01")
+    project.study.add_participant("C01")
     project.undo()
-    project.add_participant("C02")
+    project.study.add_participant("C02")
     with pytest.raises(QualcodeError, match="nothing to redo"):
         project.redo()
-    assert [p["pid"] for p in project.participants()] == ["C02"]
+    assert [p["pid"] for p in project.study.participants()] == ["C02"]
 
 
 def test_undo_with_nothing_to_undo(project):

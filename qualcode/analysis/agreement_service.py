@@ -1,4 +1,4 @@
-"""Inter-coder agreement and blind coding as methods of :class:`qualcode.project.Project`.
+"""Inter-coder agreement and blind coding (``project.agreement``).
 
 The figures are computed by the pure functions of :mod:`qualcode.analysis.agreement`
 (whose docstring, and ``docs/agreement.md``, define units and chance agreement); this
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..context import Service
 from ..errors import QualcodeError
 from ..store import agreement as store_agreement
 from ..store import codes as store_codes
@@ -117,11 +118,11 @@ def export_for_coder(project, name: str, dest: str | Path) -> dict:
     return report
 
 
-class AgreementMixin:
-    """Inter-coder agreement and blind coding; each method calls the module function of
-    the same name with the project."""
+class AgreementService(Service):
+    """Inter-coder agreement and blind coding (``project.agreement``); each method calls
+    the module function of the same name with the service."""
 
-    def agreement(self, coders: Sequence[str], code: str | None = None,
+    def report(self, coders: Sequence[str], code: str | None = None,
                   category: str | None = None, transcripts: Sequence[str] | None = None,
                   unit: str = "char", min_overlap: float = 0.8) -> dict:
         return agreement(self, coders, code, category, transcripts, unit, min_overlap)

@@ -1,9 +1,10 @@
-"""Analysis use cases of :class:`qualcode.project.Project` (read-only: no actions)."""
+"""Analysis (``project.analysis``): read-only, no actions."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..context import Service
 from . import change as _change
 from . import cooccurrence as _cooc
 from . import cube as _cube
@@ -12,7 +13,7 @@ from . import passages as _passages
 from . import saturation as _saturation
 
 
-class AnalysisMixin:
+class AnalysisService(Service):
     """Participant x wave x code cube, change over time, wave comparison, saturation,
     co-occurrence networks, attendance and the sample description."""
 
@@ -21,14 +22,16 @@ class AnalysisMixin:
         return _cube.load_cube(self.db, coders=coders, waves=waves)
 
     def matrix(self, *, by: str = "participant", measure: str = "count", codes=None,
-               category: str | None = None, level: str = "code", coders=None) -> _cube.Matrix:
-        return _cube.matrix(self.cube(coders=coders), by=by, measure=measure, codes=codes,
+               category: str | None = None, level: str = "code", coders=None,
+               waves: Sequence[str] | None = None) -> _cube.Matrix:
+        return _cube.matrix(self.cube(coders=coders, waves=waves), by=by, measure=measure, codes=codes,
                             category=category, level=level)
 
     def framework_matrix(self, *, by: str = "participant", content: str = "text", codes=None,
                          category: str | None = None, level: str = "code",
-                         max_chars: int = 300, coders=None) -> dict:
-        return _cube.framework(self.db, self.cube(coders=coders), by=by, content=content,
+                         max_chars: int = 300, coders=None,
+                         waves: Sequence[str] | None = None) -> dict:
+        return _cube.framework(self.db, self.cube(coders=coders, waves=waves), by=by, content=content,
                                codes=codes, category=category, level=level,
                                max_chars=max_chars, coders=coders)
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import click
 
-from ..analysis import agreement_service
 from ..project import Project
 from .common import csv_options, echo, print_json, print_table, project_option
 
@@ -43,14 +41,6 @@ class ManyValues(click.Option):
         for item in value or ():
             words.extend(w.strip() for w in str(item).split(",") if w.strip())
         return tuple(words)
-
-
-def _method(project: Project, name: str):
-    """The project's method, or the service function (before Project has AgreementMixin)."""
-    method = getattr(project, name, None)
-    if method is None:
-        return functools.partial(getattr(agreement_service, name), project)
-    return method
 
 
 def _number(value: float | None, digits: int = 3) -> str:
@@ -149,8 +139,8 @@ def agree(project: Project, coders: tuple[str, ...], code: str | None, category:
     per code and over all codes, on the transcripts that at least two coders coded."""
     options = dict(code=code, category=category, transcripts=list(transcripts) or None,
                    unit=unit, min_overlap=min_overlap)
-    report = _method(project, "agreement")(list(coders), **options)
-    rows = _method(project, "disagreements")(list(coders), **options) if show_disagreements else None
+    report = project.agreement.report(list(coders), **options)
+    rows = project.agreement.disagreements(list(coders), **options) if show_disagreements else None
     if output:
         from .analysis import _emit_table, _table_file
 
@@ -192,7 +182,7 @@ def agree(project: Project, coders: tuple[str, ...], code: str | None, category:
 def export_for_coder(project: Project, name: str, output: str, as_json: bool) -> None:
     """A copy of the project for blind coding by NAME: transcripts, study design and
     codebook, with NAME's own codings and memos only, and no history."""
-    report = _method(project, "export_for_coder")(name, output)
+    report = project.agreement.export_for_coder(name, output)
     if as_json:
         print_json(report)
         return

@@ -358,7 +358,7 @@ def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category
                   for label, r in results.items()}
         if per_wave:
             written = graph_export.write_graphs(graphs, output, title=f"Co-occurrence ({scope})",
-                                                order={w["label"]: w["ordinal"] for w in project.waves()},
+                                                order={w["label"]: w["ordinal"] for w in project.study.waves()},
                                                 csv_style=csv_style)
         else:
             label, graph = next(iter(graphs.items()))

@@ -30,7 +30,7 @@ def _tree_rows(nodes, depth=0):
 @project_option
 def codebook_show(project: Project, as_json: bool) -> None:
     """The code tree with stages and counts."""
-    tree = project.codebook()
+    tree = project.codebook.tree()
     if as_json:
         print_json(tree)
         return
@@ -43,7 +43,7 @@ def codebook_show(project: Project, as_json: bool) -> None:
 @project_option
 def codebook_load(project: Project, file: str, as_json: bool) -> None:
     """Load a codebook file (.yaml, or REFI-QDA .qdc); codes are matched by GUID, then name."""
-    report = project.load_codebook(file)
+    report = project.codebook.load(file)
     if as_json:
         print_json(report)
         return
@@ -55,7 +55,7 @@ def codebook_load(project: Project, file: str, as_json: bool) -> None:
 @project_option
 def codebook_save(project: Project, file: str) -> None:
     """Write the codebook to FILE (.yaml, or REFI-QDA .qdc)."""
-    path = project.save_codebook(file)
+    path = project.codebook.save(file)
     echo(f"wrote {path}")
 
 
@@ -64,7 +64,7 @@ def codebook_save(project: Project, file: str) -> None:
 @project_option
 def codebook_export(project: Project, file: str) -> None:
     """Write the codebook as REFI-QDA .qdc (validated) or .yaml, by FILE's extension."""
-    path = project.save_codebook(file)
+    path = project.codebook.save(file)
     echo(f"wrote {path}")
 
 
@@ -102,7 +102,7 @@ def _fields(**kwargs) -> dict:
 @project_option
 def code_add(project: Project, name, parent, **fields) -> None:
     """Add code NAME."""
-    result = project.add_code(name, parent=parent, **_fields(**fields))
+    result = project.codebook.add_code(name, parent=parent, **_fields(**fields))
     echo(f"added {result['name']}")
 
 
@@ -112,7 +112,7 @@ def code_add(project: Project, name, parent, **fields) -> None:
 @project_option
 def code_show(project: Project, name, as_json) -> None:
     """Everything about one code."""
-    info = project.code(name)
+    info = project.codebook.code(name)
     if as_json:
         print_json(info)
         return
@@ -127,7 +127,7 @@ def code_show(project: Project, name, as_json) -> None:
 @project_option
 def code_rename(project: Project, name, new_name) -> None:
     """Rename code NAME to NEW_NAME (its GUID and codings stay)."""
-    project.rename_code(name, new_name)
+    project.codebook.rename_code(name, new_name)
     echo(f"renamed {name} to {new_name}")
 
 
@@ -137,7 +137,7 @@ def code_rename(project: Project, name, new_name) -> None:
 @project_option
 def code_edit(project: Project, name, **fields) -> None:
     """Change a code's definition, criteria, example, colour, stage or flags."""
-    project.edit_code(name, **_fields(**fields))
+    project.codebook.edit_code(name, **_fields(**fields))
     echo(f"edited {name}")
 
 
@@ -147,7 +147,7 @@ def code_edit(project: Project, name, **fields) -> None:
 @project_option
 def code_move(project: Project, name, parent) -> None:
     """Move code NAME under another code, or to the top level."""
-    project.move_code(name, parent)
+    project.codebook.move_code(name, parent)
     echo(f"moved {name} under {parent or 'the top level'}")
 
 
@@ -157,7 +157,7 @@ def code_move(project: Project, name, parent) -> None:
 @project_option
 def code_merge(project: Project, source, target) -> None:
     """Merge code SOURCE into TARGET: codings, sub-codes and memo links follow."""
-    result = project.merge_codes(source, target)
+    result = project.codebook.merge_codes(source, target)
     echo(f"merged {source} into {target}: {result['codings_moved']} codings moved, "
                f"{result['duplicates_absorbed']} duplicates absorbed")
 
@@ -171,7 +171,7 @@ def code_merge(project: Project, source, target) -> None:
 @project_option
 def code_split(project: Project, name, new_name, coding_ids, **fields) -> None:
     """Split NAME: move the chosen codings to a new sibling code NEW_NAME."""
-    project.split_code(name, new_name, coding_ids, **_fields(**fields))
+    project.codebook.split_code(name, new_name, coding_ids, **_fields(**fields))
     echo(f"moved {len(set(coding_ids))} codings from {name} to {new_name}")
 
 
@@ -181,7 +181,7 @@ def code_split(project: Project, name, new_name, coding_ids, **fields) -> None:
 @project_option
 def code_delete(project: Project, name, force) -> None:
     """Delete code NAME (refused while it has codings or sub-codes, unless --force)."""
-    result = project.delete_code(name, force=force)
+    result = project.codebook.delete_code(name, force=force)
     links = result.get("memo_links_removed")
     echo(f"deleted {name}: {result['codings_deleted']} codings deleted, "
                f"{result['subcodes_moved']} sub-codes moved up"
@@ -216,7 +216,7 @@ def _target_options(func):
 @project_option
 def tag(project: Project, transcript, range_, turn, sentence, speaker, code_name, memo, as_json) -> None:
     """Apply a code to a range, a turn, a sentence, or every turn of a speaker."""
-    created = project.tag(transcript, code_name, _target(range_, turn, sentence, speaker), memo=memo)
+    created = project.coding.tag(transcript, code_name, _target(range_, turn, sentence, speaker), memo=memo)
     if as_json:
         print_json(created)
         return
@@ -233,7 +233,7 @@ def tag(project: Project, transcript, range_, turn, sentence, speaker, code_name
 @project_option
 def untag(project: Project, transcript, range_, turn, sentence, speaker, code_name, all_coders) -> None:
     """Remove a code from exactly that range, turn, sentence or speaker's turns."""
-    n = project.untag(transcript, code_name, _target(range_, turn, sentence, speaker), any_coder=all_coders)
+    n = project.coding.untag(transcript, code_name, _target(range_, turn, sentence, speaker), any_coder=all_coders)
     echo(f"removed {n} coding(s)")
 
 
@@ -245,7 +245,7 @@ def untag(project: Project, transcript, range_, turn, sentence, speaker, code_na
 @project_option
 def codings(project: Project, transcript, code_name, by_coder, as_json) -> None:
     """List codings with their ids and text."""
-    rows = project.codings(transcript=transcript, code=code_name, coder=by_coder)
+    rows = project.coding.codings(transcript=transcript, code=code_name, coder=by_coder)
     if as_json:
         print_json(rows)
         return

@@ -22,7 +22,7 @@ from .study import participant
 def transcript_replace(project: Project, name: str, file: str, labels, label_pattern, as_json: bool) -> None:
     """Replace transcript NAME's text with a corrected version of its file; codings follow
     their passages, and those that cannot be placed are listed (undo brings them back)."""
-    report = project.replace_transcript(name, file, labels=labels, label_pattern=label_pattern)
+    report = project.transcripts.replace_transcript(name, file, labels=labels, label_pattern=label_pattern)
     if as_json:
         print_json(report.to_dict())
         return
@@ -55,12 +55,12 @@ def transcript_relabel(project: Project, name: str, pairs, turns) -> None:
     if not pairs and not turns:
         raise QualcodeError("nothing to relabel: give OLD=NEW pairs or --turn N=LABEL")
     if pairs:
-        speakers = project.relabel_speakers(name, parse_pairs(pairs, "OLD=NEW"))
+        speakers = project.transcripts.relabel_speakers(name, parse_pairs(pairs, "OLD=NEW"))
         echo(f"{name}: speakers now " + ", ".join(f"{s['label']} ({s['turns']})" for s in speakers))
     for number, label in parse_pairs(turns, "N=LABEL").items():
         if not number.isdigit():
             raise QualcodeError(f"--turn {number}={label}: N is a turn number")
-        turn = project.set_turn_speaker(name, int(number), label or None)
+        turn = project.transcripts.set_turn_speaker(name, int(number), label or None)
         echo(f"{name}: turn {turn['seq']} -> {turn['speaker'] or 'no speaker'}")
 
 
@@ -73,7 +73,7 @@ def transcript_relabel(project: Project, name: str, pairs, turns) -> None:
 @project_option
 def transcript_split_turn(project: Project, name: str, turn: int, at, before, speaker) -> None:
     """Cut turn TURN of transcript NAME in two."""
-    first, second = project.split_turn(name, turn, at=at, before=before, speaker=speaker)
+    first, second = project.transcripts.split_turn(name, turn, at=at, before=before, speaker=speaker)
     echo(f"{name}: turn {first['seq']} ({first['speaker'] or '-'}) {first['start']}-{first['end']}, "
                f"turn {second['seq']} ({second['speaker'] or '-'}) {second['start']}-{second['end']}")
 
@@ -85,7 +85,7 @@ def transcript_split_turn(project: Project, name: str, turn: int, at, before, sp
 @project_option
 def transcript_join_turns(project: Project, name: str, turn: int, count: int) -> None:
     """Join turn TURN of transcript NAME with the turns after it."""
-    result = project.join_turns(name, turn, count)
+    result = project.transcripts.join_turns(name, turn, count)
     joined = result["turn"]
     echo(f"{name}: turn {joined['seq']} ({joined['speaker'] or '-'}) now spans {joined['start']}-{joined['end']}")
     if result["included"]:
@@ -102,7 +102,7 @@ def transcript_join_turns(project: Project, name: str, turn: int, count: int) ->
 @project_option
 def transcript_set(project: Project, name: str, wave, participant, kind, date, rename) -> None:
     """Change a transcript's wave, participant, kind, date or name."""
-    summary = project.set_transcript(name, wave=wave, participant=participant, kind=kind, date=date,
+    summary = project.transcripts.set_transcript(name, wave=wave, participant=participant, kind=kind, date=date,
                                      rename=rename)
     echo(", ".join(f"{k}={v if v is not None else '-'}" for k, v in summary.items()))
 
@@ -113,7 +113,7 @@ def transcript_set(project: Project, name: str, wave, participant, kind, date, r
 @project_option
 def transcript_delete(project: Project, name: str, force: bool) -> None:
     """Delete transcript NAME with its turns (refused while it has codings, unless --force)."""
-    report = project.delete_transcript(name, force=force)
+    report = project.transcripts.delete_transcript(name, force=force)
     echo(f"deleted {report['transcript']} ({report['turns']} turns, {report['codings']} codings); "
                "`qualcode undo` brings it back")
 
@@ -125,7 +125,7 @@ def transcript_delete(project: Project, name: str, force: bool) -> None:
 def participant_delete(project: Project, pid: str, force: bool) -> None:
     """Delete participant PID with their attributes and interview transcripts (refused
     while those have codings, unless --force; undo brings everything back)."""
-    report = project.delete_participant(pid, force=force)
+    report = project.transcripts.delete_participant(pid, force=force)
     echo(f"deleted {pid}: {len(report['transcripts'])} transcript(s), {report['codings']} codings")
     if report["unmapped"]:
         echo(f"now unmapped: {', '.join(report['unmapped'])}", err=True)

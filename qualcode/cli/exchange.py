@@ -6,13 +6,12 @@ import functools
 
 import click
 
-from ..exchange.service import import_refi
 from ..project import Project
 from .common import echo, find_project_path, print_json
 
 
 def _export(project: Project, output: str | None, as_json: bool) -> None:
-    counts = project.export_refi(output)
+    counts = project.exchange.export_refi(output)
     if as_json:
         print_json(counts)
         return
@@ -61,7 +60,7 @@ def refi(project: Project, output: str | None, as_json: bool) -> None:
 def import_refi_command(ctx: click.Context, file: str, output: str, show_report: bool, as_json: bool,
                         coder: str | None) -> None:
     """Make a new project from a REFI-QDA project (.qdpx, or a bare .qde)."""
-    report = import_refi(file, output, coder=coder or ctx.find_root().params.get("coder"))
+    report = Project.from_refi(file, output, coder=coder or ctx.find_root().params.get("coder"))
     if as_json:
         print_json(report)
         return

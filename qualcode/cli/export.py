@@ -68,7 +68,7 @@ def export() -> None:
 def docx_command(project, output, themes, category, wave, quotes, order, coder, fmt, csv_style) -> None:
     """Theme summary: per theme its definition, memos, prevalence by wave and role,
     sub-codes and exemplar quotes."""
-    _done(project.export_themes(output, themes=themes, category=category, wave=wave,
+    _done(project.exports.themes(output, themes=themes, category=category, wave=wave,
                                 quotes=quotes, order=order, coder=coder, format=fmt,
                                 csv_style=csv_style))
 
@@ -79,7 +79,7 @@ def docx_command(project, output, themes, category, wave, quotes, order, coder, 
 def codebook_command(project, output) -> None:
     """The codebook: the tree with definitions, criteria, examples, stage and counts
     (a Word document, or with -o FILE.xlsx one table)."""
-    _done(project.export_codebook(output))
+    _done(project.exports.codebook_document(output))
 
 
 @export.command("matrix")
@@ -102,7 +102,7 @@ def codebook_command(project, output) -> None:
 def matrix_command(project, output, by, cases, content, level, themes, category, waves,
                    max_chars, coder) -> None:
     """Framework matrix: cases x themes as Word tables on landscape pages."""
-    _done(project.export_matrix(output, by=by, cases=cases, content=content, level=level,
+    _done(project.exports.matrix(output, by=by, cases=cases, content=content, level=level,
                                 themes=themes, category=category, coder=coder,
                                 max_chars=max_chars, waves=waves))
 
@@ -118,7 +118,7 @@ def matrix_command(project, output, by, cases, content, level, themes, category,
 def portraits_command(project, output, participants, role, quotes) -> None:
     """Pen portraits: attributes, attendance, code profile, pen-portrait memo and key
     quotes for each participant."""
-    _done(project.export_portraits(output, participants=participants, role=role, quotes=quotes))
+    _done(project.exports.portraits(output, participants=participants, role=role, quotes=quotes))
 
 
 @export.command("methods")
@@ -128,7 +128,7 @@ def methods_command(project, output) -> None:
     """Methods appendix: the COREQ checklist with what the project holds, then the
     sample, waves and attendance, durations, coders and agreement, coding tree,
     saturation by role, how quotes are identified, the research team."""
-    _done(project.export_methods(output))
+    _done(project.exports.methods(output))
 
 
 @export.command("segments")
@@ -145,7 +145,7 @@ def methods_command(project, output) -> None:
 @export_project
 def segments_command(project, output, codes, no_subcodes, wave, coder, fmt, csv_style) -> None:
     """Coded segments with participant id, pseudonym, role, wave, transcript and turn."""
-    _done(project.export_segments(output, codes=list(codes) or None,
+    _done(project.exports.segments(output, codes=list(codes) or None,
                                   include_subcodes=not no_subcodes, wave=wave, coder=coder,
                                   format=fmt, csv_style=csv_style))
 

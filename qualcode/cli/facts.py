@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
+from ..model import FACTS, INTERVIEWER_FIELDS
 from ..project import Project
-from ..study_facts import FACTS, INTERVIEWER_FIELDS
 from .common import echo, parse_pairs, print_json, print_table, project_option
 from .study import wave
 
@@ -22,9 +22,9 @@ def study() -> None:
 @project_option
 def study_show(project: Project, as_json: bool) -> None:
     """Show the study facts, the interviewers and recorded durations."""
-    facts = project.study_facts()
+    facts = project.study.study_facts()
     if as_json:
-        print_json({**facts, "durations": project.durations(), "time_points": project.time_points()})
+        print_json({**facts, "durations": project.study.durations(), "time_points": project.study.time_points()})
         return
     print_table(["COREQ", "fact", "value"],
                 [(item, key, facts["facts"].get(key, "")) for key, (item, _) in FACTS.items()],
@@ -39,7 +39,7 @@ def study_show(project: Project, as_json: bool) -> None:
 @project_option
 def study_set(project: Project, pairs) -> None:
     """Set study facts (an empty value removes one)."""
-    project.set_study_facts(parse_pairs(pairs))
+    project.study.set_study_facts(parse_pairs(pairs))
     echo("updated the study facts")
 
 
@@ -62,10 +62,10 @@ study_set.help = ("Set study facts (an empty value removes one). Keys: " + ", ".
 def study_interviewer(project: Project, name: str, remove: bool, **fields) -> None:
     """Add an interviewer or facilitator, or change what is recorded about them."""
     if remove:
-        project.remove_interviewer(name)
+        project.study.remove_interviewer(name)
         echo(f"removed interviewer {name}")
         return
-    project.set_interviewer(name, **{k: v for k, v in fields.items() if v is not None})
+    project.study.set_interviewer(name, **{k: v for k, v in fields.items() if v is not None})
     echo(f"recorded interviewer {name}")
 
 
@@ -76,7 +76,7 @@ def study_interviewer(project: Project, name: str, remove: bool, **fields) -> No
 def study_duration(project: Project, transcript: str, minutes: float | None) -> None:
     """Record how long the interview or focus group of TRANSCRIPT lasted, in minutes
     (without MINUTES: remove it)."""
-    project.set_duration(transcript, minutes)
+    project.study.set_duration(transcript, minutes)
     echo(f"{transcript}: {f'{minutes:g} minutes' if minutes is not None else 'duration removed'}")
 
 
@@ -86,7 +86,7 @@ def study_duration(project: Project, transcript: str, minutes: float | None) -> 
 def study_load(project: Project, path: str) -> None:
     """Read a YAML study file with sections facts, interviewers, time_points and
     durations (see docs/exports.md)."""
-    facts = project.load_study_file(path)
+    facts = project.study.load_study_file(path)
     echo(f"loaded {len(facts['facts'])} facts and {len(facts['interviewers'])} interviewers")
 
 
@@ -98,6 +98,6 @@ def study_load(project: Project, path: str) -> None:
 def wave_time_point(project: Project, wave_label: str, label: str, role: str | None) -> None:
     """Cite WAVE as LABEL, e.g. W1 "Service start-up" --role manager (an empty LABEL
     removes it)."""
-    project.set_time_point(wave_label, label, role=role)
+    project.study.set_time_point(wave_label, label, role=role)
     who = f"{role}s" if role else "every role"
     echo(f"{wave_label} for {who}: {label or '(removed)'}")

@@ -8,7 +8,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from ..errors import QualcodeError
-from ..ingest.service import parse_speaker_map
+from ..model import parse_speaker_map
 from ..project import Project
 from ..terminal_text import printable
 from .common import console, echo, parse_pairs, print_json, print_table, project_option
@@ -66,8 +66,8 @@ def import_(project: Project, files, manifest, keep_going, participant, wave, ki
         raise QualcodeError("with --manifest, give each file's labels in the manifest's 'labels' column")
     if preview:
         mapping = parse_speaker_map(list(speaker_map))
-        previews = project.preview_manifest(manifest) if manifest else [
-            project.preview_import(file, participant=participant, kind=kind, speaker_map=mapping,
+        previews = project.transcripts.preview_manifest(manifest) if manifest else [
+            project.transcripts.preview_import(file, participant=participant, kind=kind, speaker_map=mapping,
                                    labels=labels, label_pattern=label_pattern)
             for file in files
         ]
@@ -93,7 +93,7 @@ def import_(project: Project, files, manifest, keep_going, participant, wave, ki
                 # A file name: shown escaped, and never read as Rich markup.
                 bar.update(task, completed=done, total=total, description=escape(printable(current)))
 
-            report = project.import_manifest(manifest, keep_going=keep_going, progress=tick)
+            report = project.transcripts.import_manifest(manifest, keep_going=keep_going, progress=tick)
         if as_json:
             print_json(report.to_dict())
             return
@@ -108,7 +108,7 @@ def import_(project: Project, files, manifest, keep_going, participant, wave, ki
     mapping = parse_speaker_map(list(speaker_map))
     results = []
     for file in files:
-        results.append(project.import_transcript(
+        results.append(project.transcripts.import_transcript(
             file, participant=participant, wave=wave, kind=kind, speaker_map=mapping,
             date=date, name=name, labels=labels, label_pattern=label_pattern,
         ))
@@ -161,7 +161,7 @@ def transcript() -> None:
 @project_option
 def transcript_list(project: Project, as_json: bool) -> None:
     """List transcripts with their wave, participant, size and codings."""
-    rows = project.transcripts()
+    rows = project.transcripts.all()
     if as_json:
         print_json([{k: v for k, v in r.items() if k != "id"} for r in rows])
         return
@@ -179,7 +179,7 @@ def transcript_list(project: Project, as_json: bool) -> None:
 @project_option
 def transcript_show(project: Project, name: str, show_turns: bool, as_json: bool) -> None:
     """Show a transcript's text, or its turns."""
-    info = project.transcript(name)
+    info = project.transcripts.get(name)
     text = info["text"]
     if as_json:
         for turn in info["turns"]:
@@ -207,8 +207,8 @@ def transcript_speakers(project: Project, name: str, pairs, as_json: bool) -> No
     marks an interviewer's label; LABEL= unmaps)."""
     if pairs:
         mapping = {k: (v or None) for k, v in parse_pairs(pairs, "LABEL=ID").items()}
-        project.map_speakers(name, mapping)
-    speakers = project.transcript(name)["speakers"]
+        project.transcripts.map_speakers(name, mapping)
+    speakers = project.transcripts.get(name)["speakers"]
     if as_json:
         print_json([{k: v for k, v in s.items() if k != "id"} for s in speakers])
         return
@@ -240,7 +240,7 @@ def _preview(text: str, width: int = 70) -> str:
 @project_option
 def search(project: Project, query, kwic, participant, wave, speaker, limit, as_json) -> None:
     """Full-text search of what was said: words, "a phrase", prefix*, AND/OR/NOT."""
-    hits = project.search(query, kwic=kwic, participant=participant, wave=wave, speaker=speaker,
+    hits = project.search.turns(query, kwic=kwic, participant=participant, wave=wave, speaker=speaker,
                           limit=limit)
     if as_json:
         print_json(hits)

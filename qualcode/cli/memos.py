@@ -30,7 +30,7 @@ def memo_add(project: Project, type_, title, body, links) -> None:
     if body is None:
         stdin = sys.stdin
         body = "" if stdin is None or stdin.isatty() else stdin.read()
-    result = project.add_memo(type_, title, body, links=links)
+    result = project.memos.add(type_, title, body, links=links)
     echo(f"memo #{result['id']} written")
 
 
@@ -44,7 +44,7 @@ def memo_add(project: Project, type_, title, body, links) -> None:
 @project_option
 def memo_edit(project: Project, memo_id, title, body, type_, add_links, remove_links) -> None:
     """Change a memo's title, text, type or links."""
-    project.edit_memo(memo_id, title=title, body=body, type_=type_, add_links=add_links,
+    project.memos.edit(memo_id, title=title, body=body, type_=type_, add_links=add_links,
                       remove_links=remove_links)
     echo(f"memo #{memo_id} updated")
 
@@ -54,7 +54,7 @@ def memo_edit(project: Project, memo_id, title, body, type_, add_links, remove_l
 @project_option
 def memo_delete(project: Project, memo_id) -> None:
     """Delete a memo (undo brings it back)."""
-    project.delete_memo(memo_id)
+    project.memos.delete(memo_id)
     echo(f"memo #{memo_id} deleted")
 
 
@@ -66,7 +66,7 @@ def memo_delete(project: Project, memo_id) -> None:
 @project_option
 def memo_list(project: Project, type_, author, link, as_json) -> None:
     """List memos."""
-    rows = project.memos(type_=type_, author=author, link=link)
+    rows = project.memos.all(type_=type_, author=author, link=link)
     if as_json:
         print_json(rows)
         return
@@ -81,7 +81,7 @@ def memo_list(project: Project, type_, author, link, as_json) -> None:
 @project_option
 def memo_show(project: Project, memo_id, as_json) -> None:
     """Read one memo."""
-    m = project.memo(memo_id)
+    m = project.memos.get(memo_id)
     if as_json:
         print_json(m)
         return
@@ -108,12 +108,12 @@ def memo_show(project: Project, memo_id, as_json) -> None:
 def segments(project: Project, code_name, subcodes, participant, wave, role, site, by_coder, context,
              group, as_json) -> None:
     """Constant comparison: every segment under a code, grouped by wave, participant..."""
-    rows = project.segments(code_name, include_subcodes=subcodes, context=context,
+    rows = project.coding.segments(code_name, include_subcodes=subcodes, context=context,
                             participant=participant, wave=wave, role=role, site=site, coder=by_coder)
     if as_json:
         print_json(rows)
         return
-    for key, items in project.group_segments(rows, group).items():
+    for key, items in project.coding.group_segments(rows, group).items():
         print_table(
             ["#", "participant", "wave", "speaker", "turn", "coder", "segment"],
             [(r["id"], f"{r['participant'] or ''} {r['pseudonym'] or ''}".strip(), r["wave"],
@@ -133,7 +133,7 @@ def autocode() -> None:
 
 def _show(project: Project, suggestions, apply: bool, as_json: bool) -> None:
     if apply and suggestions:
-        created = project.apply_suggestions(suggestions)
+        created = project.coding.apply_suggestions(suggestions)
         echo(f"applied {len(created)} coding(s) as one undoable action", err=as_json)
     if as_json:
         print_json([s.to_dict() for s in suggestions])
@@ -154,7 +154,7 @@ def _show(project: Project, suggestions, apply: bool, as_json: bool) -> None:
 @project_option
 def autocode_speaker(project: Project, speaker, code_name, transcripts, apply, as_json) -> None:
     """Every turn of SPEAKER (a label, or a participant id)."""
-    _show(project, project.suggest_by_speaker(code_name, speaker, transcripts or None), apply, as_json)
+    _show(project, project.coding.suggest_by_speaker(code_name, speaker, transcripts or None), apply, as_json)
 
 
 def _matching_options(command):
@@ -180,7 +180,7 @@ def _matching_options(command):
 def autocode_pattern(project: Project, pattern, code_name, fts, scope, transcripts,
                      include_interviewer, apply, as_json) -> None:
     """Sentences (or turns, or matches) that match PATTERN."""
-    _show(project, project.suggest_by_pattern(code_name, pattern, fts=fts, scope=scope,
+    _show(project, project.coding.suggest_by_pattern(code_name, pattern, fts=fts, scope=scope,
                                               transcripts=transcripts or None,
                                               include_interviewer=include_interviewer), apply, as_json)
 
@@ -191,6 +191,6 @@ def autocode_pattern(project: Project, pattern, code_name, fts, scope, transcrip
 def autocode_keywords(project: Project, code_names, scope, transcripts, include_interviewer, apply,
                       as_json) -> None:
     """Sentences containing the codebook's keywords."""
-    _show(project, project.suggest_by_keywords(code_names or None, scope=scope,
+    _show(project, project.coding.suggest_by_keywords(code_names or None, scope=scope,
                                                transcripts=transcripts or None,
                                                include_interviewer=include_interviewer), apply, as_json)

@@ -22,7 +22,7 @@ def namekey() -> None:
 @project_option
 def namekey_add(project: Project, real, pseudonym, kind, participant) -> None:
     """Replace REAL by PSEUDONYM in every transcript imported from now on."""
-    project.add_name(real, pseudonym, kind=kind, participant=participant)
+    project.privacy.add_name(real, pseudonym, kind=kind, participant=participant)
     echo(f"added ({kind}); run `qualcode deidentify` for transcripts already imported")
 
 
@@ -31,7 +31,7 @@ def namekey_add(project: Project, real, pseudonym, kind, participant) -> None:
 @project_option
 def namekey_list(project: Project, as_json) -> None:
     """Show the name key (real names: keep this screen to yourself)."""
-    entries = project.name_key()
+    entries = project.privacy.name_key()
     if as_json:
         print_json(entries)
         return
@@ -47,7 +47,7 @@ def namekey_list(project: Project, as_json) -> None:
 def namekey_export(project: Project, file, remove, csv_style) -> None:
     """Write the name key to a CSV file readable by you only (written anew: a link at FILE
     is replaced, never followed)."""
-    n = project.export_name_key(file, remove=remove, csv_style=csv_style)
+    n = project.privacy.export_name_key(file, remove=remove, csv_style=csv_style)
     echo(f"wrote {n} entries to {file}" + ("; removed from the project" if remove else ""))
 
 
@@ -56,7 +56,7 @@ def namekey_export(project: Project, file, remove, csv_style) -> None:
 @project_option
 def namekey_import(project: Project, file) -> None:
     """Load a name key CSV (columns real, pseudonym, kind, participant)."""
-    n = project.import_name_key(file)
+    n = project.privacy.import_name_key(file)
     echo(f"imported {n} entries")
 
 
@@ -66,7 +66,7 @@ def namekey_import(project: Project, file) -> None:
 @project_option
 def namekey_reidentify(project: Project, transcript, key_file) -> None:
     """Print a transcript with the real names back (needs the key)."""
-    echo(project.reidentified_text(transcript, key_file))
+    echo(project.privacy.reidentified_text(transcript, key_file))
 
 
 @click.command()
@@ -81,7 +81,7 @@ def deidentify(project: Project, suggest, entities, keep_memos, as_json) -> None
     """Apply the name key to everything already in the project (transcripts, their names,
     the codebook, attributes, memos, the event log), or (--suggest) find what is left."""
     if suggest:
-        hits = project.suggest_names(use_entities=entities)
+        hits = project.privacy.suggest_names(use_entities=entities)
         if as_json:
             print_json(hits)
             return
@@ -91,7 +91,7 @@ def deidentify(project: Project, suggest, entities, keep_memos, as_json) -> None
         echo("add the ones to replace with `qualcode namekey add REAL PSEUDONYM`, "
                    "then run `qualcode deidentify`", err=True)
         return
-    result = project.deidentify(memos=not keep_memos)
+    result = project.privacy.deidentify(memos=not keep_memos)
     if as_json:
         print_json(result)
         return

@@ -16,7 +16,7 @@ def init(path: str, title: str | None, default_coder: str | None) -> None:
     """Create a new, empty project file at PATH."""
     with Project.create(path, title=title) as project:
         if default_coder:
-            project.set_default_coder(default_coder)
+            project.study.set_default_coder(default_coder)
         echo(f"created {path} (schema version {project.schema_version})")
 
 
@@ -34,7 +34,7 @@ def participant() -> None:
 @project_option
 def participant_add(project: Project, pid: str, role, site, pseudonym, attrs) -> None:
     """Register participant PID."""
-    person = project.add_participant(
+    person = project.study.add_participant(
         pid, role=role, site=site, pseudonym=pseudonym, attributes=parse_pairs(attrs)
     )
     echo(f"added {person['pid']}")
@@ -45,7 +45,7 @@ def participant_add(project: Project, pid: str, role, site, pseudonym, attrs) ->
 @project_option
 def participant_list(project: Project, as_json: bool) -> None:
     """List participants with role, site and attributes."""
-    people = project.participants()
+    people = project.study.participants()
     if as_json:
         print_json([{k: v for k, v in p.items() if k != "id"} for p in people])
         return
@@ -65,7 +65,7 @@ def participant_list(project: Project, as_json: bool) -> None:
 @project_option
 def participant_show(project: Project, pid: str, as_json: bool) -> None:
     """Show one participant, with attributes by wave."""
-    person = project.participant(pid)
+    person = project.study.participant(pid)
     if as_json:
         print_json({k: v for k, v in person.items() if k != "id"})
         return
@@ -83,7 +83,7 @@ def participant_show(project: Project, pid: str, as_json: bool) -> None:
 @project_option
 def participant_set(project: Project, pid: str, pairs, wave) -> None:
     """Set fields (pseudonym, role, site) or attributes of PID."""
-    project.set_participant(pid, parse_pairs(pairs), wave=wave)
+    project.study.set_participant(pid, parse_pairs(pairs), wave=wave)
     echo(f"updated {pid}")
 
 
@@ -101,7 +101,7 @@ def wave() -> None:
 @project_option
 def wave_add(project: Project, label, order, start, end, description) -> None:
     """Add wave LABEL."""
-    row = project.add_wave(label, order=order, start=start, end=end, description=description)
+    row = project.study.add_wave(label, order=order, start=start, end=end, description=description)
     echo(f"added wave {row['label']} (order {row['ordinal']})")
 
 
@@ -110,7 +110,7 @@ def wave_add(project: Project, label, order, start, end, description) -> None:
 @project_option
 def wave_list(project: Project, as_json: bool) -> None:
     """List waves in order."""
-    waves = project.waves()
+    waves = project.study.waves()
     if as_json:
         print_json([{k: v for k, v in w.items() if k != "id"} for w in waves])
         return
@@ -128,7 +128,7 @@ def wave_list(project: Project, as_json: bool) -> None:
 @project_option
 def attend(project: Project, pid, wave_label, status, note) -> None:
     """Record attendance of PID at WAVE (interviewed, missed, withdrawn, not_yet)."""
-    project.set_attendance(pid, wave_label, status, note)
+    project.study.set_attendance(pid, wave_label, status, note)
     echo(f"{pid} at {wave_label}: {status}")
 
 

@@ -22,12 +22,12 @@ def codebook_merge(project: Project, others, threshold, plan_out, plan_in, as_js
     if plan_in:
         if others:
             raise QualcodeError("--apply takes the plan alone; the codebooks were read when it was made")
-        mapping = project.apply_codebook_plan(plan_in)
+        mapping = project.team.apply_codebook_plan(plan_in)
         echo(f"applied {plan_in}: {len(mapping)} code(s) mapped or added")
         return
     if not others:
         raise QualcodeError("give the codebook files or projects to compare with")
-    plan = project.codebook_merge_plan(list(others), threshold=threshold)
+    plan = project.team.codebook_merge_plan(list(others), threshold=threshold)
     if plan_out:
         write_plan(plan, plan_out)
     if as_json:
@@ -51,7 +51,7 @@ def codebook_merge(project: Project, others, threshold, plan_out, plan_in, as_js
 @project_option
 def merge(project: Project, other, plan, threshold, dry_run, as_json) -> None:
     """Bring another coder's copy of the project into this one (one undoable action)."""
-    report = project.merge_project(other, plan=plan, dry_run=dry_run, threshold=threshold)
+    report = project.team.merge_project(other, plan=plan, dry_run=dry_run, threshold=threshold)
     if as_json:
         print_json(report.to_dict())
         return

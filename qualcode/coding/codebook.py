@@ -1,79 +1,33 @@
-"""Codebook use cases: add, rename, edit, move, merge, split, delete, show."""
+"""The codebook: add, rename, edit, move, merge, split, delete, show codes."""
 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 
+from ..context import ProjectContext, Service
 from ..errors import ConflictError, QualcodeError
 from ..store import codes as store_codes
 from ..store import memos as store_memos
-from ..store import schema
-
-COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example", "colour", "stage")
-FLAG_FIELDS = ("in_vivo", "is_category", "codable")
-# Columns that cannot be empty: a None for them means "leave as it is" (or the default).
-NOT_NULL_FIELDS = ("stage", *FLAG_FIELDS)
+from . import codebook_file
+from .code_fields import check_name, clean_fields
 
 
-def clean_fields(fields: dict) -> dict:
-    """Validate editable code fields; returns them as stored (keywords as JSON)."""
-    result = {}
-    for key, value in fields.items():
-        if key not in store_codes.EDITABLE and key != "category":
-            raise QualcodeError(f"{key!r} is not a field of a code")
-        if value is None and (key in NOT_NULL_FIELDS or key == "category"):
-            continue
-        if key in TEXT_FIELDS and value is not None and not isinstance(value, str):
-            raise QualcodeError(f"{key} {value!r} is not text")
-        if key in TEXT_FIELDS and value is not None:
-            # Stored as the codebook file gives them back: trimmed, and nothing as NULL.
-            value = value.strip() or None
-            if value is None and key == "stage":
-                continue
-        if key in (*FLAG_FIELDS, "category") and not isinstance(value, (bool, int)):
-            raise QualcodeError(f"{key} {value!r} is not true or false")
-        if key == "stage" and value not in schema.STAGES:
-            raise QualcodeError(f"stage {value!r} is not one of {', '.join(schema.STAGES)}")
-        if key == "colour" and value and not COLOUR.match(value):
-            raise QualcodeError(f"colour {value!r} is not #rrggbb")
-        if key == "keywords" and value is not None:
-            if isinstance(value, str):
-                value = [value]  # one keyword, not a JSON string or a list of letters
-            if not all(isinstance(k, (str, int, float)) and not isinstance(k, bool) for k in value):
-                raise QualcodeError(f"keywords {value!r} are not a list of words")
-            words = (" ".join(str(k).split()) for k in value)
-            value = json.dumps(list(dict.fromkeys(w for w in words if w)), ensure_ascii=False)
-        if key in FLAG_FIELDS:
-            value = int(bool(value))
-        if key == "category":
-            result["is_category"] = int(bool(value))
-            if value and "codable" not in fields:
-                result["codable"] = 0
-            continue
-        result[key] = value
-    return result
+class CodebookService(Service):
+    """The codebook (``project.codebook``): the tree of codes, and its file."""
 
+    def __init__(self, ctx: ProjectContext) -> None:
+        super().__init__(ctx)
+        # Old names of the codes a load renames, for its error messages.
+        self._old_names: dict[int, str] = {}
 
-def check_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise QualcodeError("code name is empty")
-    if len(name) > 200:
-        raise QualcodeError("code name is longer than 200 characters")
-    if any(unicodedata.category(c) == "Cc" for c in name):
-        raise QualcodeError(f"code name {name!r} holds control characters")
-    return name
-
-
-class CodebookMixin:
-    """The codebook tree."""
+    # Loading and saving the codebook file are written in qualcode.coding.codebook_file.
+    load = codebook_file.load_codebook
+    save = codebook_file.save_codebook
+    document = codebook_file.codebook_document
+    _free_names_renamed_by = codebook_file._free_names_renamed_by
+    _load_node = codebook_file._load_node
 
     def add_code(self, name: str, *, parent: str | None = None, guid: str | None = None,
                  **fields) -> dict:
@@ -116,7 +70,7 @@ class CodebookMixin:
         by_wave = store_codes.coding_counts_by_wave(self.db)
         return [self._describe(r, counts, by_wave) for r in store_codes.live_codes(self.db)]
 
-    def codebook(self) -> list[dict]:
+    def tree(self) -> list[dict]:
         """The tree: each code with ``children`` and ``total`` (its codings plus its
         descendants')."""
         flat = self.codes()
@@ -260,7 +214,7 @@ class CodebookMixin:
     def code_names(self) -> list[str]:
         return [c["name"] for c in store_codes.live_codes(self.db)]
 
-    def _code_ids_with_descendants(self, names: Iterable[str], include_subcodes: bool) -> list[int]:
+    def code_ids_with_descendants(self, names: Iterable[str], include_subcodes: bool) -> list[int]:
         ids = []
         for name in names:
             row = store_codes.code_by_name(self.db, name)

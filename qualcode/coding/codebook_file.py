@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .. import outputs
 from ..errors import ConflictError, InputError, QualcodeError
 from ..store import codes as store_codes
-from .codebook import check_name, clean_fields
+from .code_fields import check_name, clean_fields
+
+if TYPE_CHECKING:
+    from .codebook import CodebookService
+
 
 FORMAT = "qualcode-codebook"
 NODE_KEYS = {"name", "guid", "category", "codable", "colour", "color", "stage", "in_vivo",
@@ -114,125 +119,120 @@ def _fields(node: dict) -> dict:
 _RENAMING = "\x00renaming "
 
 
-class CodebookFileMixin:
-    """Load and save the codebook file."""
+def load_codebook(self: CodebookService, path: str | Path) -> dict:
+    """Bring a codebook file into the project as one action; returns counts of
+    codes added, updated and unchanged."""
+    path = Path(path)
+    if path.suffix.lower() == ".qdc":
+        from ..exchange.refi_qdc import load_qdc  # REFI-QDA codebook exchange
 
-    def load_codebook(self, path: str | Path) -> dict:
-        """Bring a codebook file into the project as one action; returns counts of
-        codes added, updated and unchanged."""
-        path = Path(path)
-        if path.suffix.lower() == ".qdc":
-            from ..exchange.refi_qdc import load_qdc  # REFI-QDA codebook exchange
+        return load_qdc(self, path)
+    data = read_codebook_file(path)
+    report = {"added": [], "updated": [], "unchanged": []}
+    try:
+        with self.action("codebook.load", f"loaded codebook {path.name}"):
+            self._free_names_renamed_by(data["codes"])
+            for node in data["codes"]:
+                self._load_node(node, None, report)
+            if data.get("title"):
+                from ..store import study as store_study
 
-            return load_qdc(self, path)
-        data = read_codebook_file(path)
-        report = {"added": [], "updated": [], "unchanged": []}
-        try:
-            with self.action("codebook.load", f"loaded codebook {path.name}"):
-                self._free_names_renamed_by(data["codes"])
-                for node in data["codes"]:
-                    self._load_node(node, None, report)
-                if data.get("title"):
-                    from ..store import study as store_study
+                store_study.set_setting(self.db, "codebook_title", str(data["title"]))
+    except QualcodeError as exc:
+        raise QualcodeError(f"{path.name}: {exc}") from None
+    finally:
+        self._old_names = {}
+    return {k: len(v) for k, v in report.items()} | {"names": report}
 
-                    store_study.set_setting(self.db, "codebook_title", str(data["title"]))
-        except QualcodeError as exc:
-            raise QualcodeError(f"{path.name}: {exc}") from None
-        finally:
-            self._old_names = {}
-        return {k: len(v) for k, v in report.items()} | {"names": report}
+def _free_names_renamed_by(self: CodebookService, nodes: list[dict]) -> None:
+    """Codes the file renames (found by GUID) give up their old names first, so that
+    a file may swap two names, or pass a name along, in one load."""
+    for node in nodes:
+        guid = node.get("guid")
+        existing = store_codes.code_by_guid(self.db, str(guid)) if guid else None
+        if (existing is not None and existing["merged_into_id"] is None
+                and existing["name"] != check_name(node["name"])):
+            store_codes.update_code(self.db, existing["id"],
+                                    name=f"{_RENAMING}{existing['guid']}")
+            self._old_names = getattr(self, "_old_names", {})
+            self._old_names[existing["id"]] = existing["name"]
+        self._free_names_renamed_by(node.get("children") or [])
 
-    def _free_names_renamed_by(self, nodes: list[dict]) -> None:
-        """Codes the file renames (found by GUID) give up their old names first, so that
-        a file may swap two names, or pass a name along, in one load."""
-        for node in nodes:
-            guid = node.get("guid")
-            existing = store_codes.code_by_guid(self.db, str(guid)) if guid else None
-            if (existing is not None and existing["merged_into_id"] is None
-                    and existing["name"] != check_name(node["name"])):
-                store_codes.update_code(self.db, existing["id"],
-                                        name=f"{_RENAMING}{existing['guid']}")
-                self._old_names = getattr(self, "_old_names", {})
-                self._old_names[existing["id"]] = existing["name"]
-            self._free_names_renamed_by(node.get("children") or [])
-
-    def _load_node(self, node: dict, parent_id: int | None, report: dict) -> None:
-        name = check_name(node["name"])
-        fields = clean_fields(_fields(node))
-        existing = store_codes.code_by_guid(self.db, str(node["guid"])) if node.get("guid") else None
-        if existing is None and store_codes.name_is_live(self.db, name):
-            existing = store_codes.code_by_name(self.db, name)
-        if existing is not None and existing["merged_into_id"] is not None:
-            raise ConflictError(f"code {name!r} was merged into another code; edit that one instead")
-        if existing is None:
-            code_id = store_codes.insert_code(self.db, name, parent_id, fields,
-                                              guid=str(node["guid"]) if node.get("guid") else None)
-            report["added"].append(name)
+def _load_node(self: CodebookService, node: dict, parent_id: int | None, report: dict) -> None:
+    name = check_name(node["name"])
+    fields = clean_fields(_fields(node))
+    existing = store_codes.code_by_guid(self.db, str(node["guid"])) if node.get("guid") else None
+    if existing is None and store_codes.name_is_live(self.db, name):
+        existing = store_codes.code_by_name(self.db, name)
+    if existing is not None and existing["merged_into_id"] is not None:
+        raise ConflictError(f"code {name!r} was merged into another code; edit that one instead")
+    if existing is None:
+        code_id = store_codes.insert_code(self.db, name, parent_id, fields,
+                                          guid=str(node["guid"]) if node.get("guid") else None)
+        report["added"].append(name)
+    else:
+        code_id = existing["id"]
+        changes = {k: v for k, v in fields.items() if existing.get(k) != v}
+        if existing["name"] != name:
+            if store_codes.name_is_live(self.db, name):
+                old = getattr(self, "_old_names", {}).get(code_id, existing["name"])
+                raise ConflictError(f"cannot rename {old!r} to {name!r}: that name is taken")
+            changes["name"] = name
+        if existing["parent_id"] != parent_id:
+            inside_itself = parent_id == code_id or parent_id in store_codes.descendant_ids(self.db, code_id)
+            if parent_id is not None and inside_itself:
+                raise ConflictError(f"moving {name!r} there would put it inside itself")
+            changes["parent_id"] = parent_id
+        if changes:
+            store_codes.update_code(self.db, code_id, **changes)
+            report["updated"].append(name)
         else:
-            code_id = existing["id"]
-            changes = {k: v for k, v in fields.items() if existing.get(k) != v}
-            if existing["name"] != name:
-                if store_codes.name_is_live(self.db, name):
-                    old = getattr(self, "_old_names", {}).get(code_id, existing["name"])
-                    raise ConflictError(f"cannot rename {old!r} to {name!r}: that name is taken")
-                changes["name"] = name
-            if existing["parent_id"] != parent_id:
-                inside_itself = parent_id == code_id or parent_id in store_codes.descendant_ids(self.db, code_id)
-                if parent_id is not None and inside_itself:
-                    raise ConflictError(f"moving {name!r} there would put it inside itself")
-                changes["parent_id"] = parent_id
-            if changes:
-                store_codes.update_code(self.db, code_id, **changes)
-                report["updated"].append(name)
-            else:
-                report["unchanged"].append(name)
-        for child in node.get("children") or []:
-            self._load_node(child, code_id, report)
+            report["unchanged"].append(name)
+    for child in node.get("children") or []:
+        self._load_node(child, code_id, report)
 
-    def codebook_document(self) -> dict:
-        """The codebook as the plain data the YAML file holds."""
-        from ..store import study as store_study
+def codebook_document(self: CodebookService) -> dict:
+    """The codebook as the plain data the YAML file holds."""
+    from ..store import study as store_study
 
-        def node(code: dict) -> dict:
-            out = {"name": code["name"], "guid": code["guid"]}
-            if code["is_category"]:
-                out["category"] = True
-            # A category is read as not codable unless the file says otherwise.
-            if not code["codable"] or code["is_category"]:
-                out["codable"] = bool(code["codable"])
-            for key in ("colour", "stage"):
-                if code[key]:
-                    out[key] = code[key]
-            if code["in_vivo"]:
-                out["in_vivo"] = True
-            for key in ("definition", "inclusion", "exclusion", "example"):
-                if code[key]:
-                    out[key] = code[key]
-            if code["keywords"]:
-                out["keywords"] = code["keywords"]
-            if code["children"]:
-                out["children"] = [node(c) for c in code["children"]]
-            return out
+    def node(code: dict) -> dict:
+        out = {"name": code["name"], "guid": code["guid"]}
+        if code["is_category"]:
+            out["category"] = True
+        # A category is read as not codable unless the file says otherwise.
+        if not code["codable"] or code["is_category"]:
+            out["codable"] = bool(code["codable"])
+        for key in ("colour", "stage"):
+            if code[key]:
+                out[key] = code[key]
+        if code["in_vivo"]:
+            out["in_vivo"] = True
+        for key in ("definition", "inclusion", "exclusion", "example"):
+            if code[key]:
+                out[key] = code[key]
+        if code["keywords"]:
+            out["keywords"] = code["keywords"]
+        if code["children"]:
+            out["children"] = [node(c) for c in code["children"]]
+        return out
 
-        return {
-            "format": FORMAT,
-            "version": 1,
-            "title": store_study.get_setting(self.db, "codebook_title") or self.title,
-            "codes": [node(c) for c in self.codebook()],
-        }
+    return {
+        "format": FORMAT,
+        "version": 1,
+        "title": store_study.get_setting(self.db, "codebook_title") or self.title,
+        "codes": [node(c) for c in self.tree()],
+    }
 
-    def save_codebook(self, path: str | Path) -> Path:
-        path = Path(path)
-        if path.suffix.lower() == ".qdc":
-            from ..exchange.refi_qdc import save_qdc
+def save_codebook(self: CodebookService, path: str | Path) -> Path:
+    path = Path(path)
+    if path.suffix.lower() == ".qdc":
+        from ..exchange.refi_qdc import save_qdc
 
-            return save_qdc(self, path)
-        outputs.check_target(path)
-        text = yaml.dump(self.codebook_document(), Dumper=_Dumper, sort_keys=False,
-                         allow_unicode=True, width=88)
-        return outputs.write_text(path, text)
-
-
+        return save_qdc(self, path)
+    outputs.check_target(path)
+    text = yaml.dump(self.document(), Dumper=_Dumper, sort_keys=False,
+                     allow_unicode=True, width=88)
+    return outputs.write_text(path, text)
 class _Dumper(yaml.SafeDumper):
     """Long text as folded block scalars, so the file reads and diffs well."""
 

@@ -4,27 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..context import Service
 from ..errors import NotFoundError, QualcodeError
+from ..model import MEMO_TYPES, parse_memo_link
 from ..store import memos as store_memos
-from ..store import schema
 from ..store import study as store_study
 
-
-def parse_link(text: str) -> tuple[str, str]:
-    """``"code:Trust and rapport"`` -> ("code", "Trust and rapport")."""
-    kind, sep, value = str(text).partition(":")
-    if not sep or not value.strip():
-        raise QualcodeError(f"memo link {text!r} is not KIND:TARGET (code:, coding:, participant:, transcript:, wave:)")
-    return kind.strip(), value.strip()
+parse_link = parse_memo_link  # the old name
 
 
-class MemoMixin:
-    """Memos."""
+class MemoService(Service):
+    """Memos (``project.memos``)."""
 
-    def add_memo(self, type_: str, title: str, body: str = "", *,
+    def add(self, type_: str, title: str, body: str = "", *,
                  links: Iterable[str | tuple[str, str]] = (), author: str | None = None) -> dict:
-        if type_ not in schema.MEMO_TYPES:
-            raise QualcodeError(f"memo type {type_!r} is not one of {', '.join(schema.MEMO_TYPES)}")
+        if type_ not in MEMO_TYPES:
+            raise QualcodeError(f"memo type {type_!r} is not one of {', '.join(MEMO_TYPES)}")
         title = " ".join((title or "").split())
         if not title:
             raise QualcodeError("memo title is empty")
@@ -35,13 +30,13 @@ class MemoMixin:
             memo_id = store_memos.insert_memo(self.db, type_, title, body or "", author_id)
             for column, target in resolved:
                 store_memos.add_link(self.db, memo_id, column, target)
-        return self.memo(memo_id)
+        return self.get(memo_id)
 
-    def memo(self, memo_id: int) -> dict:
+    def get(self, memo_id: int) -> dict:
         store_memos.memo_exists(self.db, int(memo_id))
         return store_memos.memos_by_ids(self.db, [int(memo_id)])[0]
 
-    def edit_memo(self, memo_id: int, *, title: str | None = None, body: str | None = None,
+    def edit(self, memo_id: int, *, title: str | None = None, body: str | None = None,
                   type_: str | None = None, add_links: Iterable[str] = (),
                   remove_links: Iterable[str] = ()) -> dict:
         memo_id = int(memo_id)
@@ -55,8 +50,8 @@ class MemoMixin:
         if body is not None:
             fields["body"] = body
         if type_ is not None:
-            if type_ not in schema.MEMO_TYPES:
-                raise QualcodeError(f"memo type {type_!r} is not one of {', '.join(schema.MEMO_TYPES)}")
+            if type_ not in MEMO_TYPES:
+                raise QualcodeError(f"memo type {type_!r} is not one of {', '.join(MEMO_TYPES)}")
             fields["type"] = type_
         adds = [store_memos.resolve_link(self.db, *parse_link(item)) for item in add_links]
         removes = [store_memos.resolve_link(self.db, *parse_link(item)) for item in remove_links]
@@ -74,14 +69,14 @@ class MemoMixin:
                 store_memos.add_link(self.db, memo_id, column, target)
             for column, target in removes:
                 store_memos.remove_link(self.db, memo_id, column, target)
-        return self.memo(memo_id)
+        return self.get(memo_id)
 
-    def delete_memo(self, memo_id: int) -> None:
-        memo = self.memo(memo_id)
+    def delete(self, memo_id: int) -> None:
+        memo = self.get(memo_id)
         with self.action("memo.delete", f"deleted memo {memo_id} {memo['title']!r}"):
             self.db.execute("DELETE FROM memos WHERE id = ?", [int(memo_id)])
 
-    def memos(self, *, type_: str | None = None, author: str | None = None,
+    def all(self, *, type_: str | None = None, author: str | None = None,
               link: str | None = None) -> list[dict]:
         target = store_memos.resolve_link(self.db, *parse_link(link)) if link else None
         ids = store_memos.memo_ids(self.db, type_=type_, author=author, link=target)

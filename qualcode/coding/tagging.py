@@ -3,215 +3,201 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import ConflictError, NotFoundError, QualcodeError
+from ..model import Target
 from ..store import codes as store_codes
 from ..store import transcripts as store_tx
 
-
-@dataclass(frozen=True)
-class Target:
-    """What to code in a transcript: exactly one of these is set."""
-
-    range: tuple[int, int] | None = None
-    turn: int | None = None
-    sentence: str | int | None = None  # global number "12", or "TURN.N" ("5.3")
-    speaker: str | None = None
-
-    @classmethod
-    def parse_range(cls, text: str) -> Target:
-        start, _sep, end = str(text).partition(":")
-        try:
-            return cls(range=(int(start), int(end)))
-        except ValueError:
-            raise QualcodeError(f"range {text!r} is not START:END (code points)") from None
+if TYPE_CHECKING:
+    from .service import CodingService
 
 
-class TaggingMixin:
-    """Codings: apply, remove, list, mark exemplar."""
 
-    def resolve_target(self, transcript: str, target: Target) -> tuple[dict, list[tuple[int, int]]]:
-        """The transcript row and the (start, end) spans a target stands for."""
-        row = store_tx.transcript_row(self.db, transcript)
-        given = [x for x in (target.range, target.turn, target.sentence, target.speaker) if x is not None]
-        if len(given) != 1:
-            raise QualcodeError("give exactly one of a range, a turn, a sentence or a speaker")
-        if target.range is not None:
-            start, end = target.range
-            if start >= end:
-                raise QualcodeError(f"range {start}:{end} is empty or backwards (start must be before end)")
-            if start < 0 or end > row["char_count"]:
-                raise QualcodeError(
-                    f"range {start}:{end} is outside {transcript} (0:{row['char_count']})"
-                )
-            return row, [(start, end)]
-        turns = store_tx.turns_of(self.db, row["id"])
-        if target.turn is not None:
-            match = [t for t in turns if t["seq"] == int(target.turn)]
-            if not match:
-                raise NotFoundError(f"{transcript} has no turn {target.turn} (it has {len(turns)})")
-            if match[0]["end"] <= match[0]["start"]:
-                raise QualcodeError(f"turn {target.turn} of {transcript} has no text to code")
-            return row, [(match[0]["start"], match[0]["end"])]
-        if target.speaker is not None:
-            spans = [(t["start"], t["end"]) for t in turns
-                     if t["speaker"] == target.speaker and t["end"] > t["start"]]
-            if not spans:
-                labels = sorted({t["speaker"] for t in turns if t["speaker"]})
-                raise NotFoundError(f"{transcript} has no turns by {target.speaker!r} "
-                                    f"(speakers: {', '.join(labels)})")
-            return row, spans
-        sentences = store_tx.sentences_of(self.db, row["id"])
-        text = str(target.sentence)
-        if "." in text:
-            turn_no, _, nth = text.partition(".")
-            try:
-                turn_no, nth = int(turn_no), int(nth)
-            except ValueError:
-                raise QualcodeError(f"sentence {text!r} is not N or TURN.N") from None
-            in_turn = [s for s in sentences if s["turn"] == turn_no]
-            if not 1 <= nth <= len(in_turn):
-                raise NotFoundError(f"turn {turn_no} of {transcript} has no sentence {nth} "
-                                    f"(it has {len(in_turn)})")
-            chosen = in_turn[nth - 1]
-        else:
-            try:
-                number = int(text)
-            except ValueError:
-                raise QualcodeError(f"sentence {text!r} is not N or TURN.N") from None
-            if not 1 <= number <= len(sentences):
-                raise NotFoundError(f"{transcript} has no sentence {number} (it has {len(sentences)})")
-            chosen = sentences[number - 1]
-        return row, [(chosen["start"], chosen["end"])]
 
-    def _codable(self, code: str) -> dict:
-        row = store_codes.code_by_name(self.db, code)
-        if not row["codable"]:
-            raise QualcodeError(f"{code} is a category that is not applied to text; pick one of its codes")
-        return row
 
-    def tag(self, transcript: str, code: str, target: Target, *, memo: str | None = None) -> list[dict]:
-        """Apply ``code`` to the target's spans as the current coder; one action."""
-        row, spans = self.resolve_target(transcript, target)
-        code_row = self._codable(code)
-        with self.action("coding.add", f"coded {len(spans)} span(s) of {transcript} with {code}"):
-            coder_id = self._coder_id()
-            new_ids = []
-            for start, end in spans:
-                if store_codes.find_coding(self.db, row["id"], code_row["id"], coder_id, start, end):
-                    if len(spans) == 1:
-                        raise ConflictError(
-                            f"{transcript} {start}:{end} is already coded {code} by {self.coder}")
-                    continue
-                new_ids.append(store_codes.insert_coding(
-                    self.db, row["id"], code_row["id"], coder_id, start, end, memo))
-            if not new_ids:
-                # Raising rolls the action back: no empty event in the log to undo.
-                raise ConflictError(
-                    f"all {len(spans)} spans of {transcript} are already coded {code} by {self.coder}")
-        return self.codings_by_ids(new_ids)
-
-    def apply_spans(self, spans: Iterable[tuple[str, str, int, int]], *, summary: str,
-                    memo: str | None = None) -> list[dict]:
-        """Apply many (transcript, code, start, end) at once as ONE undoable action;
-        spans already coded identically by this coder are skipped."""
-        spans = list(spans)
+def resolve_target(self: CodingService, transcript: str, target: Target) -> tuple[dict, list[tuple[int, int]]]:
+    """The transcript row and the (start, end) spans a target stands for."""
+    row = store_tx.transcript_row(self.db, transcript)
+    given = [x for x in (target.range, target.turn, target.sentence, target.speaker) if x is not None]
+    if len(given) != 1:
+        raise QualcodeError("give exactly one of a range, a turn, a sentence or a speaker")
+    if target.range is not None:
+        start, end = target.range
+        if start >= end:
+            raise QualcodeError(f"range {start}:{end} is empty or backwards (start must be before end)")
+        if start < 0 or end > row["char_count"]:
+            raise QualcodeError(
+                f"range {start}:{end} is outside {transcript} (0:{row['char_count']})"
+            )
+        return row, [(start, end)]
+    turns = store_tx.turns_of(self.db, row["id"])
+    if target.turn is not None:
+        match = [t for t in turns if t["seq"] == int(target.turn)]
+        if not match:
+            raise NotFoundError(f"{transcript} has no turn {target.turn} (it has {len(turns)})")
+        if match[0]["end"] <= match[0]["start"]:
+            raise QualcodeError(f"turn {target.turn} of {transcript} has no text to code")
+        return row, [(match[0]["start"], match[0]["end"])]
+    if target.speaker is not None:
+        spans = [(t["start"], t["end"]) for t in turns
+                 if t["speaker"] == target.speaker and t["end"] > t["start"]]
         if not spans:
-            raise QualcodeError("nothing to code: no spans given")
+            labels = sorted({t["speaker"] for t in turns if t["speaker"]})
+            raise NotFoundError(f"{transcript} has no turns by {target.speaker!r} "
+                                f"(speakers: {', '.join(labels)})")
+        return row, spans
+    sentences = store_tx.sentences_of(self.db, row["id"])
+    text = str(target.sentence)
+    if "." in text:
+        turn_no, _, nth = text.partition(".")
+        try:
+            turn_no, nth = int(turn_no), int(nth)
+        except ValueError:
+            raise QualcodeError(f"sentence {text!r} is not N or TURN.N") from None
+        in_turn = [s for s in sentences if s["turn"] == turn_no]
+        if not 1 <= nth <= len(in_turn):
+            raise NotFoundError(f"turn {turn_no} of {transcript} has no sentence {nth} "
+                                f"(it has {len(in_turn)})")
+        chosen = in_turn[nth - 1]
+    else:
+        try:
+            number = int(text)
+        except ValueError:
+            raise QualcodeError(f"sentence {text!r} is not N or TURN.N") from None
+        if not 1 <= number <= len(sentences):
+            raise NotFoundError(f"{transcript} has no sentence {number} (it has {len(sentences)})")
+        chosen = sentences[number - 1]
+    return row, [(chosen["start"], chosen["end"])]
+
+def _codable(self: CodingService, code: str) -> dict:
+    row = store_codes.code_by_name(self.db, code)
+    if not row["codable"]:
+        raise QualcodeError(f"{code} is a category that is not applied to text; pick one of its codes")
+    return row
+
+def tag(self: CodingService, transcript: str, code: str, target: Target, *, memo: str | None = None) -> list[dict]:
+    """Apply ``code`` to the target's spans as the current coder; one action."""
+    row, spans = self.resolve_target(transcript, target)
+    code_row = self._codable(code)
+    with self.action("coding.add", f"coded {len(spans)} span(s) of {transcript} with {code}"):
+        coder_id = self.ctx.coder_id()
         new_ids = []
-        with self.action("coding.batch", summary):
-            coder_id = self._coder_id()
-            transcripts, codes = {}, {}
-            for transcript, code, start, end in spans:
-                if transcript not in transcripts:
-                    transcripts[transcript] = store_tx.transcript_row(self.db, transcript)
-                if code not in codes:
-                    codes[code] = self._codable(code)
-                t, c = transcripts[transcript], codes[code]
-                if not (0 <= start < end <= t["char_count"]):
-                    raise QualcodeError(f"range {start}:{end} is outside {transcript} (0:{t['char_count']})")
-                if store_codes.find_coding(self.db, t["id"], c["id"], coder_id, start, end):
-                    continue
-                new_ids.append(store_codes.insert_coding(self.db, t["id"], c["id"], coder_id, start, end, memo))
-            if not new_ids:
-                raise ConflictError(f"all {len(spans)} spans are already coded by {self.coder}")
-        return self.codings_by_ids(new_ids)
-
-    def untag(self, transcript: str, code: str, target: Target, *, any_coder: bool = False) -> int:
-        """Remove the codings of ``code`` on exactly the target's spans (the current
-        coder's, or everyone's with ``any_coder``). Returns how many went."""
-        row, spans = self.resolve_target(transcript, target)
-        code_row = store_codes.code_by_name(self.db, code)
-        clauses = "transcript_id = ? AND code_id = ? AND start = ? AND end = ?"
-        ids = []
-        coder_row = self.db.execute("SELECT id FROM coders WHERE name = ?", [self.coder]).fetchone()
         for start, end in spans:
-            params = [row["id"], code_row["id"], start, end]
-            sql = f"SELECT id FROM codings WHERE {clauses}"
-            if not any_coder:
-                sql += " AND coder_id = ?"
-                params.append(coder_row[0] if coder_row else -1)
-            ids.extend(r[0] for r in self.db.execute(sql, params))
-        if not ids:
-            who = "anyone" if any_coder else self.coder
-            raise NotFoundError(f"{transcript} has no coding {code} by {who} on that span")
-        with self.action("coding.remove", f"removed {len(ids)} coding(s) {code} from {transcript}"):
-            store_codes.delete_codings(self.db, ids)
-        return len(ids)
+            if store_codes.find_coding(self.db, row["id"], code_row["id"], coder_id, start, end):
+                if len(spans) == 1:
+                    raise ConflictError(
+                        f"{transcript} {start}:{end} is already coded {code} by {self.coder}")
+                continue
+            new_ids.append(store_codes.insert_coding(
+                self.db, row["id"], code_row["id"], coder_id, start, end, memo))
+        if not new_ids:
+            # Raising rolls the action back: no empty event in the log to undo.
+            raise ConflictError(
+                f"all {len(spans)} spans of {transcript} are already coded {code} by {self.coder}")
+    return self.codings_by_ids(new_ids)
 
-    def remove_coding(self, coding_id: int) -> dict:
-        coding = self.codings_by_ids([coding_id])
-        if not coding:
-            raise NotFoundError(f"no coding with id {coding_id}")
-        c = coding[0]
-        with self.action("coding.remove", f"removed coding {c['code']} {c['start']}:{c['end']} from {c['transcript']}"):
-            store_codes.delete_codings(self.db, [coding_id])
-        return c
+def apply_spans(self: CodingService, spans: Iterable[tuple[str, str, int, int]], *, summary: str,
+                memo: str | None = None) -> list[dict]:
+    """Apply many (transcript, code, start, end) at once as ONE undoable action;
+    spans already coded identically by this coder are skipped."""
+    spans = list(spans)
+    if not spans:
+        raise QualcodeError("nothing to code: no spans given")
+    new_ids = []
+    with self.action("coding.batch", summary):
+        coder_id = self.ctx.coder_id()
+        transcripts, codes = {}, {}
+        for transcript, code, start, end in spans:
+            if transcript not in transcripts:
+                transcripts[transcript] = store_tx.transcript_row(self.db, transcript)
+            if code not in codes:
+                codes[code] = self._codable(code)
+            t, c = transcripts[transcript], codes[code]
+            if not (0 <= start < end <= t["char_count"]):
+                raise QualcodeError(f"range {start}:{end} is outside {transcript} (0:{t['char_count']})")
+            if store_codes.find_coding(self.db, t["id"], c["id"], coder_id, start, end):
+                continue
+            new_ids.append(store_codes.insert_coding(self.db, t["id"], c["id"], coder_id, start, end, memo))
+        if not new_ids:
+            raise ConflictError(f"all {len(spans)} spans are already coded by {self.coder}")
+    return self.codings_by_ids(new_ids)
 
-    def set_exemplar(self, coding_id: int, exemplar: bool = True) -> None:
-        store_codes.coding_by_id(self.db, coding_id)
-        with self.action("coding.exemplar", f"{'marked' if exemplar else 'unmarked'} coding {coding_id} as exemplar"):
-            self.db.execute("UPDATE codings SET exemplar = ? WHERE id = ?", [int(exemplar), coding_id])
+def untag(self: CodingService, transcript: str, code: str, target: Target, *, any_coder: bool = False) -> int:
+    """Remove the codings of ``code`` on exactly the target's spans (the current
+    coder's, or everyone's with ``any_coder``). Returns how many went."""
+    row, spans = self.resolve_target(transcript, target)
+    code_row = store_codes.code_by_name(self.db, code)
+    clauses = "transcript_id = ? AND code_id = ? AND start = ? AND end = ?"
+    ids = []
+    coder_row = self.db.execute("SELECT id FROM coders WHERE name = ?", [self.coder]).fetchone()
+    for start, end in spans:
+        params = [row["id"], code_row["id"], start, end]
+        sql = f"SELECT id FROM codings WHERE {clauses}"
+        if not any_coder:
+            sql += " AND coder_id = ?"
+            params.append(coder_row[0] if coder_row else -1)
+        ids.extend(r[0] for r in self.db.execute(sql, params))
+    if not ids:
+        who = "anyone" if any_coder else self.coder
+        raise NotFoundError(f"{transcript} has no coding {code} by {who} on that span")
+    with self.action("coding.remove", f"removed {len(ids)} coding(s) {code} from {transcript}"):
+        store_codes.delete_codings(self.db, ids)
+    return len(ids)
 
-    def set_coding_memo(self, coding_id: int, memo: str | None) -> None:
-        store_codes.coding_by_id(self.db, coding_id)
-        with self.action("coding.memo", f"memo on coding {coding_id}"):
-            self.db.execute("UPDATE codings SET memo = ? WHERE id = ?", [memo or None, coding_id])
+def remove_coding(self: CodingService, coding_id: int) -> dict:
+    coding = self.codings_by_ids([coding_id])
+    if not coding:
+        raise NotFoundError(f"no coding with id {coding_id}")
+    c = coding[0]
+    with self.action("coding.remove", f"removed coding {c['code']} {c['start']}:{c['end']} from {c['transcript']}"):
+        store_codes.delete_codings(self.db, [coding_id])
+    return c
 
-    def codings(self, *, transcript: str | None = None, code: str | None = None,
-                coder: str | None = None) -> list[dict]:
-        clauses, params = [], []
-        if transcript:
-            clauses.append("c.transcript_id = ?")
-            params.append(store_tx.transcript_row(self.db, transcript)["id"])
-        if code:
-            clauses.append("c.code_id = ?")
-            params.append(store_codes.code_by_name(self.db, code)["id"])
-        if coder:
-            clauses.append("d.name = ?")
-            params.append(coder)
-        rows = store_codes.codings_where(self.db, " AND ".join(clauses) or "1", params)
-        return self._with_text(rows)
+def set_exemplar(self: CodingService, coding_id: int, exemplar: bool = True) -> None:
+    store_codes.coding_by_id(self.db, coding_id)
+    with self.action("coding.exemplar", f"{'marked' if exemplar else 'unmarked'} coding {coding_id} as exemplar"):
+        self.db.execute("UPDATE codings SET exemplar = ? WHERE id = ?", [int(exemplar), coding_id])
 
-    def codings_by_ids(self, ids: Sequence[int]) -> list[dict]:
-        if not ids:
-            return []
-        rows = []
-        # SQLite caps host parameters; chunk long lists.
-        for i in range(0, len(ids), 500):
-            chunk = list(ids[i:i + 500])
-            rows += store_codes.codings_where(
-                self.db, f"c.id IN ({', '.join('?' for _ in chunk)})", chunk)
-        return self._with_text(rows)
+def set_coding_memo(self: CodingService, coding_id: int, memo: str | None) -> None:
+    store_codes.coding_by_id(self.db, coding_id)
+    with self.action("coding.memo", f"memo on coding {coding_id}"):
+        self.db.execute("UPDATE codings SET memo = ? WHERE id = ?", [memo or None, coding_id])
 
-    def _with_text(self, rows: list[dict]) -> list[dict]:
-        texts: dict[int, str] = {}
-        for r in rows:
-            tid = r.pop("transcript_id")
-            r.pop("code_id")
-            if tid not in texts:
-                texts[tid] = store_tx.transcript_text(self.db, tid)
-            r["text"] = texts[tid][r["start"]:r["end"]]
-            r["exemplar"] = bool(r["exemplar"])
-        return rows
+def codings(self: CodingService, *, transcript: str | None = None, code: str | None = None,
+            coder: str | None = None) -> list[dict]:
+    clauses, params = [], []
+    if transcript:
+        clauses.append("c.transcript_id = ?")
+        params.append(store_tx.transcript_row(self.db, transcript)["id"])
+    if code:
+        clauses.append("c.code_id = ?")
+        params.append(store_codes.code_by_name(self.db, code)["id"])
+    if coder:
+        clauses.append("d.name = ?")
+        params.append(coder)
+    rows = store_codes.codings_where(self.db, " AND ".join(clauses) or "1", params)
+    return self._with_text(rows)
+
+def codings_by_ids(self: CodingService, ids: Sequence[int]) -> list[dict]:
+    if not ids:
+        return []
+    rows = []
+    # SQLite caps host parameters; chunk long lists.
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i:i + 500])
+        rows += store_codes.codings_where(
+            self.db, f"c.id IN ({', '.join('?' for _ in chunk)})", chunk)
+    return self._with_text(rows)
+
+def _with_text(self: CodingService, rows: list[dict]) -> list[dict]:
+    texts: dict[int, str] = {}
+    for r in rows:
+        tid = r.pop("transcript_id")
+        r.pop("code_id")
+        if tid not in texts:
+            texts[tid] = store_tx.transcript_text(self.db, tid)
+        r["text"] = texts[tid][r["start"]:r["end"]]
+        r["exemplar"] = bool(r["exemplar"])
+    return rows

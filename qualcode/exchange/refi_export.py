@@ -115,9 +115,9 @@ def _value(parent: ET.Element, variable_guid: str, value: str | None, type_: str
 def study_fact_notes(project, project_guid: str) -> list[tuple[str, str, str]]:
     """(guid, name, text) of the notes holding the study facts: one for the facts, one
     per interviewer, each line "what (COREQ item): value"."""
-    from ..study_facts import FACTS, INTERVIEWER_FIELDS
+    from ..model import FACTS, INTERVIEWER_FIELDS
 
-    study = project.study_facts()
+    study = project.study.study_facts()
     notes = []
     if study["facts"]:
         lines = [f"{FACTS[key][1]} (COREQ {FACTS[key][0]}): {value}"
@@ -137,7 +137,7 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
     db = project.db
     ET.register_namespace("", NAMESPACE)
     project_guid = store_study.get_meta(db, "project_guid") or str(uuid.uuid4())
-    coders = {c["id"]: c for c in project.coders()}
+    coders = {c["id"]: c for c in project.study.coders()}
     root = ET.Element(_q("Project"), {
         "name": _clean(project.title), "origin": f"qualcode {__version__}",
     })
@@ -147,7 +147,7 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
     root.set("modifiedDateTime", xml_datetime(dt.datetime.now(dt.UTC).isoformat()))
 
     # --- memos and what they are linked to --------------------------------------------
-    memos = project.memos()
+    memos = project.memos.all()
     links_by_column: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     memo_guid = {m["id"]: m["guid"] for m in memos}
     for memo_id, column, target in db.execute(
@@ -159,7 +159,7 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
     ):
         links_by_column[column][target].append(memo_guid[memo_id])
     linked_memos = {m for m, in db.execute("SELECT DISTINCT memo_id FROM memo_links")}
-    time_points = project.time_points()
+    time_points = project.study.time_points()
 
     # --- users ----------------------------------------------------------------------------
     if coders:
@@ -169,7 +169,7 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
 
     # --- codebook ----------------------------------------------------------------------------
     code_ids = dict(db.execute("SELECT guid, id FROM codes"))
-    tree = project.codebook()
+    tree = project.codebook.tree()
     n_codes = 0
     if tree:
         codes = _sub(_sub(root, "CodeBook"), "Codes")
@@ -194,8 +194,8 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
             add(codes, node)
 
     # --- variables and cases ---------------------------------------------------------------
-    participants = project.participants()
-    waves = project.waves()
+    participants = project.study.participants()
+    waves = project.study.waves()
     wave_by_id = {w["id"]: w for w in waves}
     transcripts = [dict(zip(("id", "guid", "name", "kind", "wave_id", "participant_id", "date",
                              "text", "imported_at", "imported_by"), row))

@@ -127,7 +127,11 @@ def _text_of(element: Element | None) -> str | None:
 def import_qdpx(source: str | Path, dest: str | Path, *, coder: str | None = None) -> dict:
     """Create the project ``dest`` from a REFI-QDA ``.qdpx`` (or bare ``.qde``); returns
     the report (counts, dropped, warnings, checks). On any failure ``dest`` is removed."""
-    from ..project import Project
+    from ..context import ProjectContext
+    from ..ingest.service import TranscriptService
+    from ..store import study as store_study
+    from ..store import untrusted
+    from ..study.service import StudyService
     from .refi_import_writer import _Writer  # it builds on this module's types
 
     source, dest = Path(source), Path(dest)
@@ -150,15 +154,18 @@ def import_qdpx(source: str | Path, dest: str | Path, *, coder: str | None = Non
         del root
     finally:
         container.close()
-    project = Project.create(dest, title=title)  # cleans up after itself
+    db = store_study.create_project_file(dest, title)  # cleans up after itself
+    untrusted.honour_interrupts(db.conn)
     try:
-        _Writer(project, plan, report, coder).write()
-        project.close()
-        project = None
+        # The writer stores sources as an import does, through the transcripts service.
+        ctx = ProjectContext(db, dest)
+        _Writer(TranscriptService(ctx, StudyService(ctx)), plan, report, coder).write()
+        db.close()
+        db = None
     except BaseException:
-        if project is not None:
+        if db is not None:
             with contextlib.suppress(Exception):
-                project.close()
+                db.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
             with contextlib.suppress(OSError):
                 Path(str(dest) + suffix).unlink()

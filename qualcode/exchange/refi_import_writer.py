@@ -48,7 +48,7 @@ class _Writer:
         plan, report = self.plan, self.report
         users = plan["users"]
         first = users.get(plan["project_user"]) or next(iter(users.values()), None)
-        self.project.coder = self.coder or first or self.project.coder
+        self.project.ctx.coder = self.coder or first or self.project.coder
         with self.project.action("refi.import", f"imported REFI-QDA project {Path(report.source).name}",
                                  undoable=False):
             self._coders()
@@ -298,13 +298,13 @@ class _Writer:
             parsed = ParsedTranscript(text=text, turns=turns, source_name=source["base"], sha256=sha,
                                       format=source["format"], encoding=source["encoding"])
             try:
-                result = self.project._store_parsed(parsed, participant=participant, wave=wave, kind=kind,
+                result = self.project.store_parsed(parsed, participant=participant, wave=wave, kind=kind,
                                                     speaker_map={}, date=date, name=name)
             except QualcodeError as exc:
                 if date is None:
                     raise
                 report.warnings.append(f"source {name!r}: {exc}; date not kept")
-                result = self.project._store_parsed(parsed, participant=participant, wave=wave, kind=kind,
+                result = self.project.store_parsed(parsed, participant=participant, wave=wave, kind=kind,
                                                     speaker_map={}, date=None, name=name)
             row = self.db.execute("SELECT id FROM transcripts WHERE name = ?", [result.name]).fetchone()
             tid = row[0]
@@ -528,7 +528,8 @@ class _Writer:
     def _study_facts(self, study_notes: list[dict]) -> None:
         """The study facts and interviewers our export wrote as notes, back into the
         project's settings (lines "what (COREQ n): value")."""
-        from ..study_facts import FACTS, FACTS_KEY, INTERVIEWER_FIELDS, INTERVIEWERS_KEY
+        from ..model import FACTS, INTERVIEWER_FIELDS
+        from ..study.facts import FACTS_KEY, INTERVIEWERS_KEY
 
         by_item = {item: key for key, (item, _) in FACTS.items()}
         by_field = {item: key for key, (item, _) in INTERVIEWER_FIELDS.items()}

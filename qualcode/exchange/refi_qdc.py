@@ -108,7 +108,7 @@ def codebook_xml(project) -> bytes:
         for sub in node["children"]:
             add(element, sub)
 
-    tree = project.codebook()
+    tree = project.tree()
     if not tree:
         raise QualcodeError("the codebook is empty: nothing to export")
     for node in tree:

@@ -1,16 +1,27 @@
-"""REFI-QDA project exchange use cases for :class:`qualcode.project.Project`.
+"""REFI-QDA project exchange (``project.exchange``).
 
-``ExchangeMixin`` adds :meth:`export_refi`; importing makes a new project, so it is
-the module-level :func:`import_refi` (no project is open yet).
+Exporting is :meth:`ExchangeService.export_refi`; importing makes a new project, so it
+is :meth:`qualcode.project.Project.from_refi` (no project is open yet), which calls
+the module-level :func:`import_refi`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..coding.codebook import CodebookService
+from ..coding.memos import MemoService
+from ..context import ProjectContext, Service
+from ..study.service import StudyService
 
-class ExchangeMixin:
+
+class ExchangeService(Service):
     """REFI-QDA project exchange (.qdpx) out."""
+
+    def __init__(self, ctx: ProjectContext, study: StudyService, codebook: CodebookService,
+                 memos: MemoService) -> None:
+        super().__init__(ctx)
+        self.study, self.codebook, self.memos = study, codebook, memos
 
     def export_refi(self, path: str | Path | None = None) -> dict:
         """Write the whole project as a REFI-QDA ``.qdpx`` (validated against Project.xsd
@@ -33,4 +44,4 @@ def import_refi(source: str | Path, dest: str | Path, *, coder: str | None = Non
     return import_qdpx(source, dest, coder=coder)
 
 
-__all__ = ["ExchangeMixin", "import_refi"]
+__all__ = ["ExchangeService", "import_refi"]

@@ -18,7 +18,7 @@ def count_passages(project, tree: list[dict], coder: str | None = None) -> None:
     """Put passage counts on every node of the codebook tree (``passages``: its own,
     ``inclusive_by_wave`` and ``total``: with everything under it); see
     :mod:`qualcode.analysis.passages`."""
-    counts = project.passage_counts(coders=[coder] if coder else None)
+    counts = project.analysis.passage_counts(coders=[coder] if coder else None)
 
     def visit(node: dict) -> None:
         entry = counts.get(node["name"], {"own": {}, "inclusive": {}})
@@ -47,11 +47,11 @@ def _walk(nodes, depth=0):
 
 
 def write_codebook(project, path: Path) -> Path:
-    tree = project.codebook()
+    tree = project.codebook.tree()
     if not tree:
         raise QualcodeError("nothing to export: the codebook is empty")
     count_passages(project, tree)
-    waves = project.waves()
+    waves = project.study.waves()
     labels = [w["label"] for w in waves]
     if any("-" in n["inclusive_by_wave"] for n, _ in _walk(tree)):
         labels.append("-")

@@ -481,7 +481,7 @@ def wave_text(wave: dict | None, role: str | None = None) -> str:
     role or the wave, else the part of the wave's description for the role ("Baseline
     (clients) and service start-up (managers)": "Service start-up" for a manager),
     else its label (see :func:`qualcode.study_facts.time_point`)."""
-    from ..study_facts import time_point
+    from ..study.facts import time_point
 
     return time_point(wave, role)
 
@@ -528,10 +528,10 @@ def today() -> str:
 
 
 def coder_names(project) -> list[str]:
-    return [c["name"] for c in project.coders() if c["codings"]]
+    return [c["name"] for c in project.study.coders() if c["codings"]]
 
 
 def project_summary(project) -> str | None:
     """The body of the project memo(s), the analyst's own summary of the study."""
-    memos = project.memos(type_="project")
+    memos = project.memos.all(type_="project")
     return "\n\n".join(m["body"] for m in memos if m["body"]) or None

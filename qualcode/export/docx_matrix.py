@@ -35,14 +35,14 @@ def build_framework(project, *, cases: str, content: str, level: str, themes, ca
         raise QualcodeError(f"level {level!r} is not 'category' or 'code'")
     if themes and category:
         raise QualcodeError("choose columns either by name (--themes) or by category, not both")
-    known = set(project.code_names())
+    known = set(project.codebook.code_names())
     for name in (themes or []) + ([category] if category else []):
         if name not in known:
             raise QualcodeError(f"unknown theme {name!r}: there is no code of that name")
-    if coder and coder not in {c["name"] for c in project.coders()}:
+    if coder and coder not in {c["name"] for c in project.study.coders()}:
         raise QualcodeError(f"unknown coder {coder!r}")
     for label in waves or []:
-        project.wave(label)
+        project.study.wave(label)
     cube = load_cube(project.db, coders=[coder] if coder else None)
     result = framework(project.db, cube, by=cases, content=content, codes=themes,
                        category=category, level="code" if themes else level,
@@ -95,8 +95,8 @@ def write_matrix(project, path: Path, *, by: str = "wave", cases: str = "partici
         raise QualcodeError(f"--by {by!r} is not one of {', '.join(BY)}")
     data = build_framework(project, cases=cases, content=content, level=level, themes=themes,
                            category=category, coder=coder, max_chars=max_chars, waves=waves)
-    people = {p["pid"]: p for p in project.participants()}
-    wave_rows = {w["label"]: w for w in project.waves()}
+    people = {p["pid"]: p for p in project.study.participants()}
+    wave_rows = {w["label"]: w for w in project.study.waves()}
     doc = dc.new_document(f"Framework matrix: {project.title}", subject="Framework matrix")
     section = dc.landscape_section(doc, new=False)
     width = dc.text_width_cm(section)

@@ -31,10 +31,10 @@ def write_methods(project, path: Path) -> Path:
     from ..analysis.cube import load_cube
     from ..analysis.describe import attendance_grid
 
-    people = project.participants()
-    if not people and not project.transcripts():
+    people = project.study.participants()
+    if not people and not project.transcripts.all():
         raise QualcodeError("nothing to export: the project has no participants or transcripts")
-    coders = [c["name"] for c in project.coders() if c["codings"]]
+    coders = [c["name"] for c in project.study.coders() if c["codings"]]
     doc = dc.new_document(f"Methods appendix: {project.title}", subject="Methods appendix",
                           author=", ".join(coders) or None)
     dc.title_page(doc, "Methods appendix", project.title,
@@ -68,9 +68,9 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
     from ..analysis.change import change_report
     from ..analysis.saturation import saturation
 
-    people = project.participants()
+    people = project.study.participants()
     by_role = Counter(p["role"] or "" for p in people)
-    transcripts = project.transcripts()
+    transcripts = project.transcripts.all()
     interviews = [t for t in transcripts if t["kind"] == "interview"]
     groups = [t for t in transcripts if t["kind"] == "focus-group"]
     timed, partial = mf.durations(project)
@@ -88,7 +88,7 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
         for role, c in curves.items() if c["transcripts"])
     report = change_report(cube)
     minor = [s["code"] for s in report["sample"] if s["label"] == "idiosyncratic"]
-    tree = project.codebook()
+    tree = project.codebook.tree()
     count_passages(project, tree)
     flat = list(_walk(tree))
     themes = sorted(((n["name"], n["total"]) for n, d in flat if d == 0 and n["total"]),
@@ -201,7 +201,7 @@ def participants_section(doc, project, cube, people, numbers) -> None:
 
 def waves_section(doc, project, people, grid, numbers) -> None:
     dc.heading(doc, "Waves and attendance", 1)
-    waves = project.waves()
+    waves = project.study.waves()
     if not waves:
         dc.note(doc, "The project has no waves.")
         return
@@ -261,9 +261,9 @@ def time_points_text(wave: dict, roles: list[str]) -> str:
 
 def data_section(doc, project, figures: dict, numbers) -> None:
     dc.heading(doc, "Data collected", 1)
-    transcripts = project.transcripts()
+    transcripts = project.transcripts.all()
     kinds = Counter((t["kind"], t["wave"] or "-") for t in transcripts)
-    waves = [w["label"] for w in project.waves()]
+    waves = [w["label"] for w in project.study.waves()]
     if any(t["wave"] is None for t in transcripts):
         waves.append("-")
     kind_names = sorted({k for k, _ in kinds})
@@ -295,7 +295,7 @@ def data_section(doc, project, figures: dict, numbers) -> None:
 
 def coding_section(doc, project, coders: list[str], figures: dict, numbers) -> None:
     dc.heading(doc, "Coding", 1)
-    everyone = [c for c in project.coders() if c["codings"]]
+    everyone = [c for c in project.study.coders() if c["codings"]]
     doc.add_paragraph(f"{len(everyone)} coder{'s' if len(everyone) != 1 else ''} applied "
                       f"{sum(c['codings'] for c in everyone)} codings.")
     if everyone:
@@ -304,7 +304,7 @@ def coding_section(doc, project, coders: list[str], figures: dict, numbers) -> N
     dc.heading(doc, "Agreement", 2)
     agreement_paragraphs(doc, project, coders, figures["agreement"], numbers)
     dc.heading(doc, "Coding tree", 2)
-    labels = [w["label"] for w in project.waves()]
+    labels = [w["label"] for w in project.study.waves()]
     flat = list(_walk(figures["tree"]))
     rows = [["\u2003" * depth + node["name"], node["stage"],
              *(node["inclusive_by_wave"].get(item, 0) for item in labels), node["total"]]
@@ -365,7 +365,7 @@ def agreement_paragraphs(doc, project, coders: list[str], report: dict | None, n
                  mf.coder_base(project, report), font_size=9.5, widths=[5.0, 3.0, 3.0, 4.0],
                  caption=numbers.table("What each coder coded in the compared transcripts "
                                        "(characters summed over codes)."))
-    order = {name: i for i, name in enumerate(project.code_names())}
+    order = {name: i for i, name in enumerate(project.codebook.code_names())}
     rows = []
     for r in sorted(report["codes"], key=lambda r: order.get(r["code"], 10**6)):
         t = r.get("table") or {}
@@ -436,9 +436,9 @@ def saturation_png(curves: dict) -> bytes:
 
 
 def team_section(doc, project) -> None:
-    from ..study_facts import INTERVIEWER_FIELDS
+    from ..model import INTERVIEWER_FIELDS
 
-    people = project.study_facts()["interviewers"]
+    people = project.study.study_facts()["interviewers"]
     dc.heading(doc, "Research team", 1)
     if not people:
         dc.note(doc, "No interviewer or facilitator is recorded (qualcode study interviewer).")

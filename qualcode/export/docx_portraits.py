@@ -19,7 +19,7 @@ STATUS_TEXT = {"interviewed": "interviewed", "missed": "missed", "withdrawn": "w
 
 
 def choose_people(project, participants=None, role: str | None = None) -> list[dict]:
-    people = project.participants()
+    people = project.study.participants()
     if participants:
         known = {p["pid"] for p in people}
         for pid in participants:
@@ -27,7 +27,7 @@ def choose_people(project, participants=None, role: str | None = None) -> list[d
                 raise QualcodeError(f"unknown participant {pid!r}")
         people = [p for p in people if p["pid"] in set(participants)]
     if role:
-        roles = {p["role"] for p in project.participants()}
+        roles = {p["role"] for p in project.study.participants()}
         if role not in roles:
             raise QualcodeError(f"no participant has the role {role!r}")
         people = [p for p in people if p["role"] == role]
@@ -42,10 +42,10 @@ class Context:
     def __init__(self, project, quotes: int) -> None:
         self.project = project
         self.quotes = quotes
-        self.waves = project.waves()
+        self.waves = project.study.waves()
         self.wave_by_label = {w["label"]: w for w in self.waves}
         self.statuses = participation_status(project)
-        self.attendance = {(pid, label): status for pid, label, status in project.attendance()}
+        self.attendance = {(pid, label): status for pid, label, status in project.study.attendance()}
         self.transcripts: dict[tuple[str, str | None], list[str]] = defaultdict(list)
         for name, wave, kind, pid in store_exports.transcript_people(project.db):
             self.transcripts[(pid, wave)].append(name if kind == "interview" else f"{name} ({kind})")
@@ -53,7 +53,7 @@ class Context:
         for row in collect_segments(project):
             if row["participant"]:
                 self.segments[row["participant"]].append(row)
-        codes = project.codes()
+        codes = project.codebook.codes()
         self.order = {c["name"]: i for i, c in enumerate(_tree_order(codes))}
         parent = {c["name"]: c["parent"] for c in codes}
         is_category = {c["name"]: c["is_category"] for c in codes}
@@ -64,7 +64,7 @@ class Context:
             return name
 
         self.category = {c["name"]: top(c["parent"]) if c["parent"] else c["name"] for c in codes}
-        self.memos = project.memos()
+        self.memos = project.memos.all()
         self.texts = Texts(project)
 
     def status(self, pid: str, label: str) -> str:

@@ -37,8 +37,8 @@ class Duration:
 
 def durations(project) -> tuple[list[Duration], list[dict]]:
     """(usable durations, partly timed transcripts left out)."""
-    recorded = project.durations()
-    known = {t["name"]: t for t in project.transcripts()}
+    recorded = project.study.durations()
+    known = {t["name"]: t for t in project.transcripts.all()}
     found, partial = [], []
     for name, minutes in recorded.items():
         t = known.get(name)
@@ -173,7 +173,7 @@ ITEMS = {
 
 def coreq_rows(project, figures: dict) -> list[tuple[int, str, str]]:
     """(item number, item, what the project holds) for all 32 items."""
-    study = project.study_facts()
+    study = project.study.study_facts()
     facts, people = study["facts"], study["interviewers"]
     names = ", ".join(p["name"] for p in people)
     text = {
@@ -215,7 +215,7 @@ def coreq_rows(project, figures: dict) -> list[tuple[int, str, str]]:
 
 
 def stage_text(project) -> str:
-    stages = Counter(c["stage"] for c in project.codes() if c["stage"])
+    stages = Counter(c["stage"] for c in project.codebook.codes() if c["stage"])
     if not stages:
         return ""
     return "(The codebook records coding stages: " + ", ".join(
@@ -224,10 +224,10 @@ def stage_text(project) -> str:
 
 def repeat_text(project, cube) -> str:
     interviews = Counter()
-    for t in project.transcripts():
+    for t in project.transcripts.all():
         if t["kind"] == "interview" and t["participant"]:
             interviews[t["participant"]] += 1
-    people = {p["pid"]: p for p in project.participants()}
+    people = {p["pid"]: p for p in project.study.participants()}
     repeated = Counter()
     counts = Counter()
     for pid, n in interviews.items():

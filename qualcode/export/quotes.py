@@ -40,7 +40,7 @@ class Texts:
         """(text, sentence starts, sentence ends) of transcript ``name``."""
         found = self._cache.get(name)
         if found is None:
-            row = self.project.transcript(name)
+            row = self.project.transcripts.get(name)
             sentences = sorted((s["start"], s["end"]) for s in row["sentences"])
             found = self._cache[name] = (row["text"], [s for s, _ in sentences],
                                          [e for _, e in sentences])

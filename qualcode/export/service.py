@@ -1,7 +1,7 @@
 """Export use cases: Word documents for supervisors and plain Markdown/CSV files.
 
-``ExportMixin`` is meant to be mixed into :class:`qualcode.project.Project`; every
-method only reads the project and writes one file (or one file per participant),
+``project.exports`` (:class:`ExportService`): every method only reads the project and
+writes one file (or one file per participant),
 by default into the ``exports/`` folder beside the project file. Exports name participants by
 study id and pseudonym only.
 """
@@ -11,8 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..analysis.service import AnalysisService
+from ..coding.codebook import CodebookService
+from ..coding.memos import MemoService
+from ..coding.service import CodingService
+from ..context import ProjectContext, Service
 from ..csv_writer import DEFAULT, CsvStyle
 from ..errors import QualcodeError
+from ..ingest.service import TranscriptService
+from ..study.service import StudyService
 
 FORMATS = ("docx", "md", "csv")
 
@@ -43,9 +50,17 @@ def _suffix(output, known, default: str) -> str:
     return suffix if suffix in known else default
 
 
-class ExportMixin:
+class ExportService(Service):
     """Theme summary, codebook, framework matrix, pen portraits, methods appendix,
-    coded segments."""
+    coded segments. The document builders read the project through the services this
+    one is built on (``study``, ``codebook``, ``coding``, ``memos``, ``analysis``)."""
+
+    def __init__(self, ctx: ProjectContext, study: StudyService, transcripts: TranscriptService,
+                 codebook: CodebookService, coding: CodingService, memos: MemoService,
+                 analysis: AnalysisService) -> None:
+        super().__init__(ctx)
+        self.study, self.transcripts, self.codebook = study, transcripts, codebook
+        self.coding, self.memos, self.analysis = coding, memos, analysis
 
     def _export_name(self, kind: str, suffix: str) -> Path:
         """Where an export goes without ``output``: ``<project>-<kind><suffix>`` in the
@@ -54,7 +69,7 @@ class ExportMixin:
 
         return default_output_folder(self.path) / f"{Path(self.path).stem}-{kind}{suffix}"
 
-    def export_themes(self, output: str | Path | None = None, *, themes=None,
+    def themes(self, output: str | Path | None = None, *, themes=None,
                       category: str | None = None, wave: str | None = None, quotes: int = 5,
                       order: str = "codebook", coder: str | None = None,
                       format: str | None = None, csv_style: CsvStyle = DEFAULT) -> Path:
@@ -80,7 +95,7 @@ class ExportMixin:
         return _dc().write_text(path, text_exports.theme_summary_csv(summary, csv_style),
                                 bom=csv_style.bom)
 
-    def export_codebook(self, output: str | Path | None = None) -> Path:
+    def codebook_document(self, output: str | Path | None = None) -> Path:
         """The codebook as a Word document, or (``.xlsx``) as one table with its
         passage counts."""
         from .docx_codebook import write_codebook
@@ -91,7 +106,7 @@ class ExportMixin:
             from .tables import codebook_table
             from .xlsx import write_xlsx
 
-            tree = self.codebook()
+            tree = self.codebook.tree()
             if not tree:
                 raise QualcodeError("nothing to export: the codebook is empty")
             count_passages(self, tree)
@@ -101,7 +116,7 @@ class ExportMixin:
                                      "passages (own): the code's own codings."])
         return write_codebook(self, path)
 
-    def export_matrix(self, output: str | Path | None = None, *, by: str = "wave",
+    def matrix(self, output: str | Path | None = None, *, by: str = "wave",
                       cases: str = "participant", content: str = "text",
                       level: str = "category", themes=None, category: str | None = None,
                       coder: str | None = None, max_chars: int = 300,
@@ -116,7 +131,7 @@ class ExportMixin:
                             themes=_names(themes), category=category, coder=coder,
                             max_chars=max_chars, waves=_names(waves))
 
-    def export_portraits(self, output: str | Path | None = None, *, participants=None,
+    def portraits(self, output: str | Path | None = None, *, participants=None,
                          role: str | None = None, quotes: int = 3) -> list[Path]:
         """Pen portraits: one .docx, or one file per participant when ``output`` is a
         folder (an existing one, or a path without a suffix or ending in a separator,
@@ -132,13 +147,13 @@ class ExportMixin:
         return write_portraits(self, path, per_participant=False,
                                participants=_names(participants), role=role, quotes=quotes)
 
-    def export_methods(self, output: str | Path | None = None) -> Path:
+    def methods(self, output: str | Path | None = None) -> Path:
         from .docx_methods import write_methods
 
         path = _dc().output_file(output, self._export_name("methods", ".docx"), (".docx",))
         return write_methods(self, path)
 
-    def export_segments(self, output: str | Path | None = None, *, codes=None,
+    def segments(self, output: str | Path | None = None, *, codes=None,
                         include_subcodes: bool = True, wave: str | None = None,
                         coder: str | None = None, format: str | None = None,
                         csv_style: CsvStyle = DEFAULT) -> Path:

@@ -11,7 +11,7 @@ def segment_table(project, rows: list[dict]) -> tuple[list[str], list[list]]:
     """The segment columns, then one column per participant attribute: fixed ones as
     ``attr:KEY``, those that vary by wave as ``wave:KEY`` (the value at the segment's
     wave)."""
-    people = {p["pid"]: p for p in project.participants()}
+    people = {p["pid"]: p for p in project.study.participants()}
     fixed = sorted({k for p in people.values() for k in p["attributes"]})
     by_wave = sorted({k for p in people.values() for values in p["wave_attributes"].values()
                       for k in values})
@@ -31,7 +31,7 @@ def codebook_table(project, tree: list[dict]) -> tuple[list[str], list[list]]:
     (``tree`` with counts from :func:`qualcode.export.docx_codebook.count_passages`)."""
     from .docx_codebook import _walk
 
-    labels = [w["label"] for w in project.waves()]
+    labels = [w["label"] for w in project.study.waves()]
     header = ["code", "parent", "depth", "category", "stage", "definition", "inclusion",
               "exclusion", "example", *(f"passages {w}" for w in labels), "passages",
               "passages (own)"]

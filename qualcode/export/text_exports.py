@@ -143,7 +143,7 @@ def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave
 
     check_filters(project, wave, coder)
     if codes:
-        known = set(project.code_names())
+        known = set(project.codebook.code_names())
         for name in codes:
             if name not in known:
                 from ..errors import QualcodeError
@@ -151,12 +151,12 @@ def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave
                 raise QualcodeError(f"unknown code {name!r}")
         names = codes
     else:
-        names = [c["name"] for c in project.codebook()]
+        names = [c["name"] for c in project.codebook.tree()]
         include_subcodes = True
-    waves = {w["label"]: w for w in project.waves()}
+    waves = {w["label"]: w for w in project.study.waves()}
     seen, rows = set(), []
     for name in names:
-        for row in project.segments(name, include_subcodes=include_subcodes, wave=wave, coder=coder):
+        for row in project.coding.segments(name, include_subcodes=include_subcodes, wave=wave, coder=coder):
             if row["id"] in seen:
                 continue
             seen.add(row["id"])
@@ -192,7 +192,7 @@ def segments_markdown(project, rows: list[dict]) -> str:
     by_code: dict[str, list[dict]] = {}
     for row in merged:
         by_code.setdefault(row["code"], []).append(row)
-    order = {name: i for i, name in enumerate(project.code_names())}
+    order = {name: i for i, name in enumerate(project.codebook.code_names())}
     for code in sorted(by_code, key=lambda c: order.get(c, 10**6)):
         out += [f"## {code}", ""]
         for row in by_code[code]:

@@ -84,7 +84,7 @@ def select_themes(project, themes=None, category: str | None = None) -> list[dic
     (default) the top level of the codebook."""
     if themes and category:
         raise QualcodeError("choose themes either by name (--themes) or by category (--category), not both")
-    by_name = {c["name"]: c for c in project.codes()}
+    by_name = {c["name"]: c for c in project.codebook.codes()}
     if themes:
         names = [t.strip() for t in themes if t and t.strip()]
         if not names:
@@ -109,7 +109,7 @@ def select_themes(project, themes=None, category: str | None = None) -> list[dic
 def _tree(project) -> tuple[dict, dict]:
     children: dict[str | None, list[dict]] = defaultdict(list)
     codes = {}
-    for code in project.codes():  # parents before children, in position order
+    for code in project.codebook.codes():  # parents before children, in position order
         codes[code["name"]] = code
         children[code["parent"]].append(code)
     return codes, children
@@ -125,8 +125,8 @@ def _descendants(children: dict, name: str, depth: int = 1) -> list[tuple[dict, 
 
 def check_filters(project, wave: str | None, coder: str | None) -> None:
     if wave:
-        project.wave(wave)  # NotFoundError names the wave
-    if coder and coder not in {c["name"] for c in project.coders()}:
+        project.study.wave(wave)  # NotFoundError names the wave
+    if coder and coder not in {c["name"] for c in project.study.coders()}:
         raise QualcodeError(f"unknown coder {coder!r}")
 
 
@@ -137,7 +137,7 @@ def participation_status(project) -> dict[tuple[str, str], str]:
     try:
         from ..analysis.cube import load_cube
     except ImportError:  # pragma: no cover (the analysis package is being built)
-        return {(pid, label): status for pid, label, status in project.attendance()}
+        return {(pid, label): status for pid, label, status in project.study.attendance()}
     cube = load_cube(project.db)
     waves = {w["id"]: w["label"] for w in cube.waves}
     return {(cube.participants[p]["pid"], waves[w]): status
@@ -249,18 +249,18 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
     check_filters(project, wave, coder)
     chosen = select_themes(project, themes, category)
     _codes, children = _tree(project)
-    all_waves = project.waves()
+    all_waves = project.study.waves()
     waves = [w for w in all_waves if not wave or w["label"] == wave]
     wave_by_label = {w["label"]: w for w in all_waves}
-    people = {p["pid"]: p for p in project.participants()}
+    people = {p["pid"]: p for p in project.study.participants()}
     roles = sorted({p["role"] or "" for p in people.values()} - {""})
     observed = observed_people(project)
-    all_memos = project.memos()
+    all_memos = project.memos.all()
     texts = Texts(project)
     used: set[tuple[str, str]] = set()       # quotes already in the document
     result = []
     for code in chosen:
-        rows = project.segments(code["name"], include_subcodes=True, wave=wave, coder=coder)
+        rows = project.coding.segments(code["name"], include_subcodes=True, wave=wave, coder=coder)
         merged = passages(rows, texts, by_code=False)
         for r in merged:
             r["attribution"] = attribution(r, wave_by_label)

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, QualcodeError
+from ..model import parse_speaker_map
 from ..store import db as store_db
 from ..store import schema
 from ..store import study as store_study
 from .encoding import decode_bytes, normalise, read_source
-from .service import ImportResult, label_override, parse_speaker_map
+from .service import ImportResult, label_override
 from .speakers import marks_interviewer
 
 RESERVED = {"file", "participant", "wave", "kind", "date", "speaker_map", "status", "name", "note", "labels"}
@@ -102,7 +103,8 @@ def _fail(path: Path, row: ManifestRow, column: str, problem: str) -> QualcodeEr
 
 def check_row(path: Path, row: ManifestRow, known_waves: set[str]) -> None:
     """Every check that needs no writing, so a bad manifest fails before anything."""
-    from ..project import _check_date, _check_pid
+    from ..model import check_date as _check_date
+    from ..model import check_pid as _check_pid
 
     file = row.get("file")
     kind = row.get("kind") or ("interview" if file else "")
@@ -337,7 +339,7 @@ def _apply_row(project, path: Path, row: ManifestRow, report: ManifestReport,
             raise _fail(path, row, "speaker_map",
                         f"{label}={pid}: no participant with id {pid!r} (list them in the "
                         "participant column or register them in an earlier row)")
-    return project._store_parsed(
+    return project.store_parsed(
         parsed, participant=participant, wave=wave, kind=kind,
         speaker_map=speaker_map, date=row.get("date") or None,
         name=row.get("name") or Path(file).stem, **(extra or {}),

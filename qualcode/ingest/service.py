@@ -1,27 +1,26 @@
-"""Import use cases of :class:`qualcode.project.Project`: transcripts, manifests,
-speaker mapping, listing and full-text search."""
+"""Transcripts: import (one file, a manifest), listing, speaker mapping, and the
+corrections of what was imported (``project.transcripts``)."""
 
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..context import ProjectContext, Service
 from ..errors import ConflictError, NotFoundError, QualcodeError
-from ..nlp import UNSPACED, word_count
+from ..model import check_date
+from ..nlp import word_count
 from ..privacy.replace import pseudonymise_parsed, replace_in_name
 from ..store import namekey as store_namekey
 from ..store import schema
 from ..store import study as store_study
 from ..store import transcripts as store_tx
-from .corrections import CorrectionsMixin
+from ..study.service import StudyService
+from . import corrections, revision
 from .model import ParsedTranscript
 from .override import LabelOverride, split_labels
 from .preview import ImportPreview, layout_notes, preview
-from .revision import RevisionMixin
 from .speakers import marks_interviewer, plan_speakers
 
 Progress = Callable[[int, int, str], None]
@@ -48,21 +47,27 @@ class ImportResult:
         return dict(self.__dict__)
 
 
-def parse_speaker_map(pairs) -> dict[str, str]:
-    """``["Leanne=H01", "Dave=H02"]`` or ``"Leanne=H01;Dave=H02"`` -> dict."""
-    if isinstance(pairs, str):
-        pairs = [p for p in pairs.split(";") if p.strip()]
-    result = {}
-    for pair in pairs:
-        label, sep, pid = pair.partition("=")
-        if not sep or not label.strip() or not pid.strip():
-            raise QualcodeError(f"speaker map entry {pair!r} is not LABEL=ID")
-        result[label.strip()] = pid.strip()
-    return result
+class TranscriptService(Service):
+    """Transcript import, listing, speaker mapping and corrections of what was imported."""
 
+    def __init__(self, ctx: ProjectContext, study: StudyService) -> None:
+        super().__init__(ctx)
+        self.study = study
 
-class IngestMixin(CorrectionsMixin, RevisionMixin):
-    """Transcript import, listing, speaker mapping, corrections and full-text search."""
+    # Corrections and revisions are written in their own modules, as functions of this
+    # service (see qualcode.ingest.corrections and qualcode.ingest.revision).
+    set_transcript = corrections.set_transcript
+    transcript_summary = corrections.transcript_summary
+    delete_transcript = corrections.delete_transcript
+    delete_participant = corrections.delete_participant
+    relabel_speakers = corrections.relabel_speakers
+    set_turn_speaker = corrections.set_turn_speaker
+    _move_attendance = corrections._move_attendance
+    _speaker_id = corrections._speaker_id
+    split_turn = revision.split_turn
+    join_turns = revision.join_turns
+    replace_transcript = revision.replace_transcript
+    _carry_codings = revision._carry_codings
 
     # --- import ------------------------------------------------------------------------
 
@@ -94,14 +99,14 @@ class IngestMixin(CorrectionsMixin, RevisionMixin):
         try:
             shown = replace_in_name(path.name, store_namekey.mapping(self.db))  # the log keeps no real name
             with self.action("transcript.import", f"imported {shown}", undoable=False):
-                return self._store_parsed(
+                return self.store_parsed(
                     parsed, participant=participant, wave=wave, kind=kind,
                     speaker_map=speaker_map or {}, date=date, name=name or path.stem,
                 )
         except QualcodeError as exc:
             raise _naming_file(exc, path.name) from None
 
-    def _store_parsed(
+    def store_parsed(
         self,
         parsed: ParsedTranscript,
         *,
@@ -119,8 +124,6 @@ class IngestMixin(CorrectionsMixin, RevisionMixin):
         gives them, and ``words`` the word count of the text (computed ahead, perhaps in
         another process); else they are computed here."""
         from ..nlp import sentence_spans
-        from ..project import _check_date
-
         db = self.db
         if kind not in schema.TRANSCRIPT_KINDS:
             raise QualcodeError(f"kind {kind!r} is not one of {', '.join(schema.TRANSCRIPT_KINDS)}")
@@ -141,7 +144,7 @@ class IngestMixin(CorrectionsMixin, RevisionMixin):
                 f"{parsed.source_name}: a different transcript is already named {name!r}; "
                 "choose another name"
             )
-        date = _check_date(date, "date")
+        date = check_date(date, "date")
         participant_id = store_study.participant_row(db, participant)["id"] if participant else None
         wave_id = store_study.wave_row(db, wave)["id"] if wave else None
         for label, pid in speaker_map.items():
@@ -159,7 +162,7 @@ class IngestMixin(CorrectionsMixin, RevisionMixin):
         transcript_id = store_tx.insert_transcript(
             db, name=name, kind=kind, wave_id=wave_id, participant_id=participant_id, date=date,
             source_name=parsed.source_name, source_format=parsed.format, sha256=parsed.sha256,
-            encoding=parsed.encoding, text=parsed.text, imported_by=self._coder_id(),
+            encoding=parsed.encoding, text=parsed.text, imported_by=self.ctx.coder_id(),
             word_count=words,
         )
         pid_to_id = store_tx.participant_ids(db, {p for p in plan.participant_of.values() if p})
@@ -248,10 +251,10 @@ class IngestMixin(CorrectionsMixin, RevisionMixin):
 
     # --- transcripts -------------------------------------------------------------------
 
-    def transcripts(self) -> list[dict]:
+    def all(self) -> list[dict]:
         return store_tx.list_transcripts(self.db)
 
-    def transcript(self, name: str) -> dict:
+    def get(self, name: str) -> dict:
         """A transcript with its text, speakers, turns and sentences."""
         row = store_tx.transcript_row(self.db, name)
         row["text"] = store_tx.transcript_text(self.db, row["id"])
@@ -289,80 +292,6 @@ class IngestMixin(CorrectionsMixin, RevisionMixin):
                 else:
                     store_tx.set_speaker_participant(self.db, speakers[label]["id"], None)
 
-    # --- search ------------------------------------------------------------------------
-
-    def search(
-        self,
-        query: str,
-        *,
-        kwic: int = 40,
-        participant: str | None = None,
-        wave: str | None = None,
-        speaker: str | None = None,
-        limit: int = 500,
-    ) -> list[dict]:
-        """Turns matching an FTS5 query (words, "phrases", prefix*), each with its
-        matches in keyword-in-context form (``kwic`` characters either side).
-
-        A query in a script written without spaces between words (Chinese, Japanese,
-        Thai...) is searched as text instead: the index holds a whole run of such
-        characters as one word, so it cannot find a word inside one."""
-        import sqlite3
-
-        if not query.strip():
-            raise QualcodeError("search query is empty")
-        texts: dict[int, str] = {}
-
-        def text_of(transcript_id: int) -> str:
-            text = texts.get(transcript_id)
-            if text is None:
-                text = texts[transcript_id] = store_tx.transcript_text(self.db, transcript_id)
-            return text
-
-        if UNSPACED.search(query):
-            terms = _text_search_terms(query)
-            term_patterns = [re.compile(re.escape(_fold_text(t)), re.IGNORECASE) for t in terms]
-            # Terms that neither case nor accents can change (ideographs, kana) are first
-            # looked for in the text as it is, at C speed: folding every turn in Python
-            # took most of the time of such a search.
-            plain = [t for t in terms if _fold_text(t) == t and t.lower() == t == t.upper()]
-            hits = []
-            for turn in store_tx.search_turns(self.db, None, participant=participant, wave=wave,
-                                              speaker=speaker, limit=None):
-                raw = text_of(turn["transcript_id"])[turn["start"]:turn["end"]]
-                if not all(t in raw for t in plain):
-                    continue
-                speech = _fold_text(raw)
-                if all(p.search(speech) for p in term_patterns):
-                    hits.append(turn)
-                    if len(hits) >= limit:
-                        break
-            pattern = re.compile("|".join(p.pattern for p in sorted(term_patterns, key=lambda p: -len(p.pattern))),
-                                 re.IGNORECASE)
-        else:
-            try:
-                hits = store_tx.search_turns(self.db, fts_query(query), participant=participant, wave=wave,
-                                             speaker=speaker, limit=limit)
-            except sqlite3.OperationalError as exc:
-                raise QualcodeError(f"search query {query!r} is not valid ({exc})") from None
-            pattern = _match_pattern(fts_query(query))
-        for hit in hits:
-            text = text_of(hit["transcript_id"])
-            speech = _fold_text(text[hit["start"]:hit["end"]])
-            matches = []
-            for m in pattern.finditer(speech) if pattern else ():
-                a, b = hit["start"] + m.start(), hit["start"] + m.end()
-                matches.append({
-                    "start": a, "end": b,
-                    "left": _squash(text[max(hit["start"], a - kwic):a]),
-                    "match": text[a:b],
-                    "right": _squash(text[b:min(hit["end"], b + kwic)]),
-                })
-            hit["matches"] = matches
-            del hit["transcript_id"]
-        return hits
-
-
 def label_override(labels: str | None, label_pattern: str | None) -> LabelOverride | None:
     """The researcher's labels ("A,B,C", a comma inside one written "\\,") or pattern."""
     if labels and label_pattern:
@@ -394,99 +323,3 @@ def _naming_file(exc: QualcodeError, filename: str) -> QualcodeError:
         return QualcodeError(f"{filename}: {message}")
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-# A query token: a "phrase" (perhaps unterminated, perhaps with a prefix star), or a
-# run of anything but white space, parentheses, quotes and commas (which FTS5 syntax uses).
-_QUERY_TOKEN = re.compile(r'"(?:[^"]|"")*(?:"\*?)?|[^\s()",]+')
-# What FTS5 accepts as a bare word (letters, digits, "_", any non-ASCII character),
-# with the optional "^" (first token) and "*" (prefix) around it.
-_BAREWORD = re.compile(r"\^?[\w\u0080-\U0010ffff]+\*?")
-_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR", "+"})
-
-
-def _text_search_terms(query: str) -> list[str]:
-    """The terms of a query searched as text: words and "phrases", all required."""
-    terms = []
-    for token in _QUERY_TOKEN.findall(query):
-        if token == "AND":
-            continue
-        if token in _OPERATORS:
-            raise QualcodeError(
-                f"search query {query!r}: in Chinese, Japanese or Thai text a search finds the "
-                f"turns holding every word given; {token} is not available there"
-            )
-        core = token[1:] if token.startswith('"') else token
-        core = (core[:-1] if core.endswith('"') else core).replace('""', '"').rstrip("*").lstrip("^")
-        if core.strip():
-            terms.append(core)
-    if not terms:
-        raise QualcodeError(f"search query {query!r} has nothing to search for")
-    return terms
-
-
-def fts_query(query: str) -> str:
-    """The query with every word FTS5 cannot take bare quoted as a phrase.
-
-    Transcripts are full of "full-time", "don't", "Leanne's" and "10:30", which FTS5
-    reads as a column filter or a syntax error; quoted, each is the phrase of its
-    tokens, which is what the researcher meant. Phrases, operators (upper case, as
-    FTS5 wants them), parentheses and NEAR(..., N) are left as written.
-    """
-
-    def fix(match: re.Match) -> str:
-        token = match.group(0)
-        if token.startswith('"') or token in _OPERATORS or _BAREWORD.fullmatch(token):
-            return token
-        if token.startswith("-") and token.strip("-"):
-            # Quoted, "-money" would find money: the opposite of what was meant.
-            raise QualcodeError(
-                f"search query {query!r}: to leave out turns with a word write NOT {token[1:]}, "
-                f"not {token} (and put it after what you are looking for)"
-            )
-        caret = "^" if token.startswith("^") else ""
-        star = "*" if token.endswith("*") else ""
-        core = token[len(caret):len(token) - len(star)]
-        if not core:
-            return token
-        return f'{caret}"{core.replace(chr(34), chr(34) * 2)}"{star}'
-
-    return _QUERY_TOKEN.sub(fix, query)
-
-
-@functools.lru_cache(maxsize=4096)
-def _fold(char: str) -> str:
-    """One character without its accents (one character for one, so offsets hold),
-    as the FTS5 index folds them (remove_diacritics)."""
-    base = unicodedata.normalize("NFD", char)[0]
-    return base if base.isalnum() == char.isalnum() else char
-
-
-def _fold_text(text: str) -> str:
-    return "".join(_fold(c) for c in text)
-
-
-def _match_pattern(query: str) -> re.Pattern | None:
-    """A regex finding, in accent-folded turn text, the words and phrases an FTS5
-    query (as :func:`fts_query` gives it) matched."""
-    # NEAR(a b, 10): the distance is not something said.
-    query = re.sub(r",\s*\d+\s*\)", ")", query)
-    parts = []
-    for token in _QUERY_TOKEN.findall(query):
-        if token in _OPERATORS:
-            continue
-        words = re.findall(r"\w+", _fold_text(token.replace('""', '"')))
-        if not words:
-            continue
-        prefix = token.endswith("*")
-        pieces = [re.escape(w) + r"\b" for w in words]
-        if prefix:
-            pieces[-1] = re.escape(words[-1]) + r"\w*"
-        parts.append(r"\b" + r"\W+".join(pieces))
-    if not parts:
-        return None
-    # Longest first, so a phrase wins over one of its own words.
-    parts.sort(key=len, reverse=True)
-    return re.compile("|".join(parts), re.IGNORECASE)

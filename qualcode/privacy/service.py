@@ -1,4 +1,4 @@
-"""Pseudonymisation use cases of :class:`qualcode.project.Project`.
+"""Pseudonymisation (``project.privacy``).
 
 The name key maps real names (of people, places, organisations) to pseudonyms. It is
 applied to every transcript as it is imported, and can be applied to transcripts
@@ -14,8 +14,10 @@ import sqlite3
 from pathlib import Path
 
 from .. import outputs
+from ..context import Service
 from ..csv_writer import DEFAULT, CsvStyle, restore, write_csv
 from ..errors import InputError, QualcodeError
+from ..model import NAME_KINDS
 from ..store import events as store_events
 from ..store import namekey as store_key
 from ..store import study as store_study
@@ -23,7 +25,7 @@ from ..store import transcripts as store_tx
 from .replace import reidentify, replace_names
 from .suggest import COMMON, STOP_WORDS, collect, entity_candidates, heuristic_candidates, number_proposals
 
-KINDS = ("person", "place", "organisation", "other")
+KINDS = NAME_KINDS
 KEY_COLUMNS = ("real", "pseudonym", "kind", "participant")
 
 
@@ -32,7 +34,7 @@ def _unguarded(row: dict) -> dict:
     return {k: restore(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
-class PrivacyMixin:
+class PrivacyService(Service):
     """The name key, de-identification and suggestions."""
 
     def name_key(self) -> list[dict]:

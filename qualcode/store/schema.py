@@ -11,6 +11,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from ..model import ATTENDANCE, MEMO_TYPES, STAGES, TRANSCRIPT_KINDS
+
 MIGRATIONS = Migrations("qualcode")
 
 # Tables whose every row change is captured by triggers into ``event_changes`` so that
@@ -46,19 +48,6 @@ BLOB_COLUMNS = {"sentence_spans": ("spans",)}
 # row several microseconds. ``store.transcripts.insert_turns`` logs what it adds.
 LOGGED_BY_STORE = {("turns", "I")}
 
-MEMO_TYPES = (
-    "code",
-    "transcript",
-    "participant",
-    "segment",
-    "comparison",
-    "theoretical",
-    "theme",
-    "project",
-)
-TRANSCRIPT_KINDS = ("interview", "focus-group", "notes", "document")
-ATTENDANCE = ("interviewed", "missed", "withdrawn", "not_yet")
-STAGES = ("initial", "focused", "axial", "theoretical")
 
 
 def _in(values: tuple[str, ...]) -> str:

@@ -3,12 +3,27 @@ attributes (fixed and per wave) and attendance."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlite_utils import Database
 
 from ..errors import ConflictError, NotFoundError
+from ..model import PARTICIPANT_FIELDS
 from .db import new_guid, now
 
 # --- metadata and settings ---------------------------------------------------------
+
+def create_project_file(path: Path, title: str | None = None) -> Database:
+    """A new project file at ``path`` with its title, creation time and GUID."""
+    from . import db as store_db
+
+    db = store_db.create_database(path)
+    with store_db.write(db):
+        set_meta(db, "title", title or path.stem)
+        set_meta(db, "created", store_db.now())
+        set_meta(db, "project_guid", store_db.new_guid())
+    return db
+
 
 def get_meta(db: Database, key: str) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
@@ -61,7 +76,6 @@ def list_coders(db: Database) -> list[dict]:
 
 # --- participants -------------------------------------------------------------------
 
-PARTICIPANT_FIELDS = ("pseudonym", "role", "site")
 
 
 def participant_row(db: Database, pid: str) -> dict:

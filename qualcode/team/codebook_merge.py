@@ -66,17 +66,15 @@ def similarity(a_name: str, b_name: str, a_def: str | None = None, b_def: str | 
 def codebook_of(db, path: Path) -> list[IncomingCode]:
     """The codes of another project's database (an untrusted copy), checked, as
     incoming codes."""
-    from ..coding.codebook import CodebookMixin
+    from ..coding.codebook import CodebookService
+    from ..context import ProjectContext
     from ..store import merge as store_merge
     from .merge_checks import check_codes
 
     check_codes(path, store_merge.codes(db))
 
-    class _Other(CodebookMixin):  # the codebook's reading, on the copy's connection
-        def __init__(self, db) -> None:
-            self.db = db
-
-    return _from_tree(_Other(db).codebook())
+    # The codebook's reading, on the copy's connection.
+    return _from_tree(CodebookService(ProjectContext(db, path)).tree())
 
 
 def incoming_from_project(path: Path) -> list[IncomingCode]:
@@ -143,7 +141,7 @@ def build_plan(project, sources: list[str | Path], threshold: float = 85.0, *,
     ``loaded``: the incoming codes of sources already read, by source."""
     if not 0 < threshold <= 100:
         raise QualcodeError("threshold must be between 0 and 100")
-    live = project.codes()
+    live = project.codebook.codes()
     by_guid = {c["guid"].lower(): c for c in live}
     merged_guid = {row[0].lower(): row[1] for row in project.db.execute(
         "SELECT m.guid, l.name FROM codes m JOIN codes l ON l.id = m.merged_into_id")}

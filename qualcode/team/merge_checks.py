@@ -71,7 +71,7 @@ def check_codes(path: Path, codes: list[dict]) -> None:
     a tree: identities, names, texts, keywords, stage, colour, and a tree of bounded depth."""
     import json
 
-    from ..coding.codebook import COLOUR
+    from ..coding.code_fields import COLOUR
 
     c = _Checker(path)
     parents = {code["id"]: code["parent_id"] for code in codes}
@@ -114,7 +114,7 @@ def check_other(path: Path, *, transcripts: dict[str, dict], ours: dict[str, dic
     """Refuse the other project (an :class:`InputError` naming ``path``) unless all that
     would be merged from it is sound. ``transcripts``/``ours``: by SHA-256, each with its
     ``name`` and ``length`` (code points of the text)."""
-    from ..project import PARTICIPANT_ID  # (project imports the team package)
+    from ..model import PARTICIPANT_ID
 
     check_codes(path, codes)
     c = _Checker(path)

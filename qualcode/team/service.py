@@ -1,14 +1,20 @@
-"""Team use cases of :class:`qualcode.project.Project`: codebook and project merges."""
+"""Team work (``project.team``): codebook and project merges."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..coding.codebook import CodebookService
+from ..context import ProjectContext, Service
 from . import codebook_merge, project_merge
 
 
-class TeamMixin:
+class TeamService(Service):
     """Merging codebooks and coders' projects."""
+
+    def __init__(self, ctx: ProjectContext, codebook: CodebookService) -> None:
+        super().__init__(ctx)
+        self.codebook = codebook
 
     def codebook_merge_plan(self, sources: list[str | Path], *, threshold: float = 85.0) -> dict:
         return codebook_merge.build_plan(self, sources, threshold)

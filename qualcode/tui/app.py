@@ -31,18 +31,18 @@ class QualcodeCommands(Provider):
             for label, action, help_ in app.PALETTE_ACTIONS
         ]
         # The palette reads labels and help as markup: project data goes in escaped.
-        for code in project.codes():
+        for code in project.codebook.codes():
             entries.append((f"Code: {markup(code['name'])}", partial(app.open_codebook, code["name"]),
                             "show in the codebook"))
             if code["codings"]:
                 entries.append((f"Compare: {markup(code['name'])}",
                                 partial(app.open_comparison, code["name"]),
                                 f"{code['codings']} segments side by side"))
-        for person in project.participants():
+        for person in project.study.participants():
             entries.append((f"Participant: {markup(person['pid'])} {markup(person['pseudonym'] or '')}".rstrip(),
                             partial(app.open_participant, person["pid"]),
                             markup(f"{person['role'] or ''} {person['site'] or ''}".strip())))
-        for t in project.transcripts():
+        for t in project.transcripts.all():
             entries.append((f"Transcript: {markup(t['name'])}", partial(app.open_transcript, t["name"]),
                             f"{t['kind']}, {t['codings']} codings"))
         self.entries = entries

@@ -37,7 +37,7 @@ def study(tmp_path):
 
 def test_agreement_over_shared_transcripts(study):
     with AgreementProject.open(study) as project:
-        r = project.agreement(["anna", "ben"])
+        r = project.agreement.report(["anna", "ben"])
     assert r["transcripts"] == ["one", "two"]
     by_code = {c["code"]: c for c in r["codes"]}
     assert set(by_code) == {"Care", "Diet"}
@@ -56,31 +56,31 @@ def test_agreement_over_shared_transcripts(study):
 
 def test_code_category_transcript_and_units(study):
     with AgreementProject.open(study) as project:
-        only = project.agreement(["anna", "ben"], code="Diet")
+        only = project.agreement.report(["anna", "ben"], code="Diet")
         assert [c["code"] for c in only["codes"]] == ["Diet"]
         assert only["codes"][0]["units"] == 190
-        category = project.agreement(["anna", "ben"], category="Health")
+        category = project.agreement.report(["anna", "ben"], category="Health")
         assert {c["code"] for c in category["codes"]} == {"Care", "Diet"}
-        one = project.agreement(["anna", "ben"], transcripts=["one"], unit="turn")
+        one = project.agreement.report(["anna", "ben"], transcripts=["one"], unit="turn")
         assert one["transcripts"] == ["one"]
         care = {c["code"]: c for c in one["codes"]}["Care"]
         # anna's 0-50 ends where turn 2 starts (ends are exclusive); ben's 25-75 spans both.
         assert care["table"] == {"both": 1, "only_first": 0, "only_second": 1, "neither": 0}
-        seg = project.agreement(["anna", "ben"], unit="segment", min_overlap=0.5)
+        seg = project.agreement.report(["anna", "ben"], unit="segment", min_overlap=0.5)
         assert seg["overall"]["table"] == {"matched": 2, "only_first": 1, "only_second": 1}
         assert seg["note"]
         # A code asked for but unused by either coder: reported, chance-corrected
         # measures undefined (every unit is "not coded" by both).
-        unused = project.agreement(["anna", "ben"], code="Work")["codes"][0]
+        unused = project.agreement.report(["anna", "ben"], code="Work")["codes"][0]
         assert unused["percent_agreement"] == 100.0
         assert unused["kappa"] is None and unused["alpha"] is None
         with pytest.raises(QualcodeError):
-            project.agreement(["anna", "ben"], code="Care", category="Health")
+            project.agreement.report(["anna", "ben"], code="Care", category="Health")
 
 
 def test_three_coders_alpha_with_missing(study):
     with AgreementProject.open(study) as project:
-        r = project.agreement(["anna", "ben", "carl"])
+        r = project.agreement.report(["anna", "ben", "carl"])
     assert r["transcripts"] == ["one", "two"]
     assert {c["code"] for c in r["codes"]} == {"Care", "Diet", "Work"}
     assert all(c["kappa"] is None for c in r["codes"])
@@ -89,7 +89,7 @@ def test_three_coders_alpha_with_missing(study):
 
 def test_disagreements_with_text(study):
     with AgreementProject.open(study) as project:
-        rows = project.disagreements(["anna", "ben"])
+        rows = project.agreement.disagreements(["anna", "ben"])
     assert [(r["transcript"], r["code"], r["start"], r["end"], r["coded_by"]) for r in rows] == [
         ("one", "Care", 0, 25, ["anna"]), ("one", "Care", 50, 75, ["ben"]),
         ("two", "Diet", 0, 20, ["anna"]), ("two", "Care", 40, 45, ["ben"])]
@@ -105,7 +105,7 @@ def test_disagreements_with_text(study):
 ])
 def test_errors(study, coders, message):
     with AgreementProject.open(study) as project, pytest.raises(QualcodeError, match=message):
-        project.agreement(coders)
+        project.agreement.report(coders)
 
 
 # --- CLI ------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def test_export_for_coder(study, tmp_path, monkeypatch):
     dest = tmp_path / "ben.qualcode"
     before = _counts(study)
     with AgreementProject.open(study) as project:
-        report = project.export_for_coder("ben", dest)
+        report = project.agreement.export_for_coder("ben", dest)
     assert report["codings_kept"] == 3 and report["codings_left_out"] == 5
     assert report["memos_left_out"] == 1
     after = _counts(dest)
@@ -194,19 +194,19 @@ def test_export_for_coder(study, tmp_path, monkeypatch):
         assert copy.coder == "ben"
         assert copy.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert copy.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert {t["name"] for t in copy.transcripts()} == {"one", "two", "three"}
+        assert {t["name"] for t in copy.transcripts.all()} == {"one", "two", "three"}
 
 
 def test_export_for_a_new_coder_and_refusals(study, tmp_path):
     with AgreementProject.open(study) as project:
-        report = project.export_for_coder("erin", tmp_path / "erin.qualcode")
+        report = project.agreement.export_for_coder("erin", tmp_path / "erin.qualcode")
         assert report["codings_kept"] == 0
         with pytest.raises(QualcodeError, match="already exists"):
-            project.export_for_coder("erin", tmp_path / "erin.qualcode")
+            project.agreement.export_for_coder("erin", tmp_path / "erin.qualcode")
         with pytest.raises(QualcodeError, match=".qualcode"):
-            project.export_for_coder("erin", tmp_path / "erin.db")
+            project.agreement.export_for_coder("erin", tmp_path / "erin.db")
         with pytest.raises(QualcodeError, match="does not exist"):
-            project.export_for_coder("erin", tmp_path / "no" / "erin.qualcode")
+            project.agreement.export_for_coder("erin", tmp_path / "no" / "erin.qualcode")
     assert _counts(tmp_path / "erin.qualcode")["codings"] == {}
 
 

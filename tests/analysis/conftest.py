@@ -60,14 +60,14 @@ def build_longitudinal(path: Path, tmp: Path) -> AnalysisProject:
     project = AnalysisProject.create(path, title="Longitudinal")
     project.coder = "tester"
     for wave in ("W1", "W2", "W3"):
-        project.add_wave(wave)
-    project.add_participant("P1", role="client", site="A", attributes={"sex": "F"})
-    project.add_participant("P2", role="client", site="A", attributes={"sex": "M"})
-    project.add_participant("P3", role="client", site="B")
-    project.add_participant("T1", role="trainer", site="B")
-    project.add_code("Longitudinal", category=True, colour="#0072b2")
+        project.study.add_wave(wave)
+    project.study.add_participant("P1", role="client", site="A", attributes={"sex": "F"})
+    project.study.add_participant("P2", role="client", site="A", attributes={"sex": "M"})
+    project.study.add_participant("P3", role="client", site="B")
+    project.study.add_participant("T1", role="trainer", site="B")
+    project.codebook.add_code("Longitudinal", category=True, colour="#0072b2")
     for code in CODES:
-        project.add_code(code, parent="Longitudinal")
+        project.codebook.add_code(code, parent="Longitudinal")
     spans = []
     for name, plan in PLAN.items():
         pid, wave = name.split("_")
@@ -76,8 +76,8 @@ def build_longitudinal(path: Path, tmp: Path) -> AnalysisProject:
                 f"Interviewer: Thank you.\nR: That is all.\n")
         file = tmp / f"{name}.txt"
         file.write_text(body, encoding="utf-8")
-        project.import_transcript(file, participant=pid, wave=wave)
-        text = project.transcript(name)["text"]
+        project.transcripts.import_transcript(file, participant=pid, wave=wave)
+        text = project.transcripts.get(name)["text"]
         index = 0
         for code, n in plan.items():
             for _ in range(n):
@@ -86,15 +86,15 @@ def build_longitudinal(path: Path, tmp: Path) -> AnalysisProject:
     fg = tmp / "FG_W2.txt"
     fg.write_text("Moderator: Welcome mfg000 everyone.\nTess: " + words("tfg") +
                   "\nModerator: And then?\nTess: Nothing more.\n", encoding="utf-8")
-    project.import_transcript(fg, wave="W2", kind="focus-group", speaker_map={"Tess": "T1"})
-    fg_text = project.transcript("FG_W2")["text"]
+    project.transcripts.import_transcript(fg, wave="W2", kind="focus-group", speaker_map={"Tess": "T1"})
+    fg_text = project.transcripts.get("FG_W2")["text"]
     spans.append(("FG_W2", "Surge", *word_span(fg_text, "tfg", 0)))
     start = fg_text.index("mfg000")
     spans.append(("FG_W2", "Constant", start, start + 6))
-    project.apply_spans(spans, summary="test codings")
-    project.set_attendance("P2", "W2", "missed")
-    project.set_attendance("P3", "W2", "withdrawn")
-    project.set_attendance("P3", "W3", "withdrawn")
+    project.coding.apply_spans(spans, summary="test codings")
+    project.study.set_attendance("P2", "W2", "missed")
+    project.study.set_attendance("P3", "W2", "withdrawn")
+    project.study.set_attendance("P3", "W3", "withdrawn")
     return project
 
 
@@ -130,13 +130,13 @@ def build_cooccurrence(path: Path, tmp: Path) -> AnalysisProject:
     """
     project = AnalysisProject.create(path, title="Co-occurrence")
     project.coder = "tester"
-    project.add_wave("W1")
-    project.add_wave("W2")
-    project.add_participant("P1", role="client", site="A")
-    project.add_participant("P2", role="client", site="B")
+    project.study.add_wave("W1")
+    project.study.add_wave("W2")
+    project.study.add_participant("P1", role="client", site="A")
+    project.study.add_participant("P2", role="client", site="B")
     for code, colour in zip("ABCDEF", ("#e69f00", "#56b4e9", "#009e73", "#f0e442",
                                        "#0072b2", "#d55e00")):
-        project.add_code(code, colour=colour)
+        project.codebook.add_code(code, colour=colour)
     files = {
         "X": (f"Interviewer: Start.\nAnn: {DIGITS}\nInterviewer: Next.\nAnn: {LETTERS}\n", "P1", "W1"),
         "Y": ("Interviewer: Start.\nBob: 0123456789\nInterviewer: Next.\nBob: abcdefghij\n", "P2", "W2"),
@@ -144,10 +144,10 @@ def build_cooccurrence(path: Path, tmp: Path) -> AnalysisProject:
     }
     for name, (body, pid, wave) in files.items():
         (tmp / f"{name}.txt").write_text(body, encoding="utf-8")
-        project.import_transcript(tmp / f"{name}.txt", participant=pid, wave=wave)
-    x = project.transcript("X")["text"]
-    y = project.transcript("Y")["text"]
-    z = project.transcript("Z")["text"]
+        project.transcripts.import_transcript(tmp / f"{name}.txt", participant=pid, wave=wave)
+    x = project.transcripts.get("X")["text"]
+    y = project.transcripts.get("Y")["text"]
+    z = project.transcripts.get("Z")["text"]
     b1, b2 = x.index(DIGITS), x.index(LETTERS)
     y1, y2 = y.index("0123456789"), y.index("abcdefghij")
     z1 = z.index("zyxwvutsrq")
@@ -158,9 +158,9 @@ def build_cooccurrence(path: Path, tmp: Path) -> AnalysisProject:
         *[("Z", "E", z1 + i, z1 + i + 1) for i in range(6)],
         ("Z", "F", z1, z1 + 2),
     ]
-    project.apply_spans(spans, summary="test codings")
+    project.coding.apply_spans(spans, summary="test codings")
     project.coder = "zed"
-    project.apply_spans([("Z", "F", z1 + 2, z1 + 3)], summary="second coder")
+    project.coding.apply_spans([("Z", "F", z1 + 2, z1 + 3)], summary="second coder")
     project.coder = "tester"
     return project
 

@@ -17,7 +17,7 @@ def by_participant(report):
 
 
 def test_every_participant_label(longitudinal):
-    report = longitudinal.change_report()
+    report = longitudinal.analysis.change_report()
     got = {key: r["label"] for key, r in by_participant(report).items()}
     assert got == {
         # P1, observed at W1, W2, W3
@@ -37,7 +37,7 @@ def test_every_participant_label(longitudinal):
 
 
 def test_evidence_shows_missing_waves(longitudinal):
-    report = longitudinal.change_report(participants=["P2"])
+    report = longitudinal.analysis.change_report(participants=["P2"])
     rows = by_participant(report)
     cease = rows[("P2", "Cease")]["evidence"]
     assert cease["values"] == {"W1": 1, "W2": None, "W3": 0}
@@ -48,7 +48,7 @@ def test_evidence_shows_missing_waves(longitudinal):
 
 
 def test_sample_labels(longitudinal):
-    report = longitudinal.change_report()
+    report = longitudinal.analysis.change_report()
     sample = {s["code"]: s for s in report["sample"]}
     # Constant: P1, P2, P3 have it. Shares of observed: W1 3/3, W2 1/2 (P1 of P1, T1),
     # W3 2/2 -> ends equal -> constant.
@@ -67,16 +67,16 @@ def test_sample_missing_when_one_wave_only(tmp_path):
     """Three participants seen at W1 only: no trajectory for the sample."""
     project = AnalysisProject.create(tmp_path / "one.qualcode")
     project.coder = "tester"
-    project.add_wave("W1")
-    project.add_wave("W2")
-    project.add_code("Hope")
+    project.study.add_wave("W1")
+    project.study.add_wave("W2")
+    project.codebook.add_code("Hope")
     for pid in ("A1", "A2", "A3"):
-        project.add_participant(pid)
+        project.study.add_participant(pid)
         (tmp_path / f"{pid}.txt").write_text(f"Interviewer: Hi.\nR: hope {pid}\n", encoding="utf-8")
-        project.import_transcript(tmp_path / f"{pid}.txt", participant=pid, wave="W1")
-        text = project.transcript(pid)["text"]
-        project.apply_spans([(pid, "Hope", text.index("hope"), text.index("hope") + 4)], summary="x")
-    report = project.change_report()
+        project.transcripts.import_transcript(tmp_path / f"{pid}.txt", participant=pid, wave="W1")
+        text = project.transcripts.get(pid)["text"]
+        project.coding.apply_spans([(pid, "Hope", text.index("hope"), text.index("hope") + 4)], summary="x")
+    report = project.analysis.change_report()
     assert [(s["code"], s["label"]) for s in report["sample"]] == [("Hope", "missing")]
     assert {r["label"] for r in report["participants"]} == {"missing"}
     project.close()
@@ -115,7 +115,7 @@ def test_labels_documented():
 
 
 def test_compare_waves(longitudinal):
-    result = longitudinal.compare_waves("W1", "W3")
+    result = longitudinal.analysis.compare_waves("W1", "W3")
     sample = {s["code"]: s["label"] for s in result["sample"]}
     # Shares W1 (of 3) -> W3 (of 2): Emerge 0 -> 1/2 new; Increase, Surge, Decrease
     # 1/3 -> 1/2 grown (ratio 1.5, +0.17); Cease 2/3 -> 0 gone; Constant 3/3 -> 2/2 same.
@@ -134,6 +134,6 @@ def test_compare_waves(longitudinal):
 
 def test_compare_waves_errors(longitudinal):
     with pytest.raises(QualcodeError, match="no wave"):
-        longitudinal.compare_waves("W1", "W9")
+        longitudinal.analysis.compare_waves("W1", "W9")
     with pytest.raises(QualcodeError, match="different"):
-        longitudinal.compare_waves("W1", "W1")
+        longitudinal.analysis.compare_waves("W1", "W1")

@@ -33,7 +33,7 @@ def approx(value):
 
 
 def test_overlap_scope(cooc):
-    result = cooc.cooccurrence(scope="overlap")
+    result = cooc.analysis.cooccurrence(scope="overlap")
     rows = edges(result)
     # A[0,10)-B[5,15): 5 chars; B-C[12,20): 3 chars; C-A[18,25): 2 chars; E-F: F[0,2)
     # meets E[0,1), E[1,2); zed's F[2,3) meets E[2,3).
@@ -51,7 +51,7 @@ def test_overlap_scope(cooc):
 
 
 def test_turn_scope(cooc):
-    rows = edges(cooc.cooccurrence(scope="turn"))
+    rows = edges(cooc.analysis.cooccurrence(scope="turn"))
     # Turns: X1 {A, B, C}, X2 {A, D}, Y1 {B}, Y2 {C}, Z1 {E, F}
     assert {k: r["count"] for k, r in rows.items()} == {
         ("A", "B"): 1, ("A", "C"): 1, ("B", "C"): 1, ("A", "D"): 1, ("E", "F"): 1}
@@ -67,7 +67,7 @@ def test_turn_scope(cooc):
 
 
 def test_transcript_scope(cooc):
-    rows = edges(cooc.cooccurrence(scope="transcript"))
+    rows = edges(cooc.analysis.cooccurrence(scope="transcript"))
     # Transcripts: X {A, B, C, D}, Y {B, C}, Z {E, F}
     assert {k: r["count"] for k, r in rows.items()} == {
         ("A", "B"): 1, ("A", "C"): 1, ("A", "D"): 1, ("B", "C"): 2, ("B", "D"): 1,
@@ -82,7 +82,7 @@ def test_transcript_scope(cooc):
 
 
 def test_coder_filter_and_frequency_flag(cooc):
-    rows = edges(cooc.cooccurrence(scope="overlap", coders=["tester"]))
+    rows = edges(cooc.analysis.cooccurrence(scope="overlap", coders=["tester"]))
     ef = rows[("E", "F")]
     assert (ef["count"], ef["n1"], ef["n2"]) == (2, 6, 1)
     assert ef["c"] == approx(Fr(2, 6 + 1 - 2))
@@ -91,23 +91,23 @@ def test_coder_filter_and_frequency_flag(cooc):
 
 
 def test_wave_attribute_category_filters(cooc):
-    w2 = cooc.cooccurrence(scope="transcript", waves=["W2"])
+    w2 = cooc.analysis.cooccurrence(scope="transcript", waves=["W2"])
     assert {k: r["count"] for k, r in edges(w2).items()} == {("B", "C"): 1}
-    per_wave = cooc.cooccurrence(scope="transcript", per_wave=True)
+    per_wave = cooc.analysis.cooccurrence(scope="transcript", per_wave=True)
     assert set(per_wave) == {"W1", "W2"}
     assert edges(per_wave["W1"])[("B", "C")]["count"] == 1
-    site_b = cooc.cooccurrence(scope="transcript", where={"site": "B"})
-    assert site_b.freq == {cooc.code("B")["id"]: 1, cooc.code("C")["id"]: 1}
-    only = cooc.cooccurrence(scope="overlap", codes=["A", "B"])
+    site_b = cooc.analysis.cooccurrence(scope="transcript", where={"site": "B"})
+    assert site_b.freq == {cooc.codebook.code("B")["id"]: 1, cooc.codebook.code("C")["id"]: 1}
+    only = cooc.analysis.cooccurrence(scope="overlap", codes=["A", "B"])
     assert {k: r["count"] for k, r in edges(only).items()} == {("A", "B"): 1}
     with pytest.raises(QualcodeError, match="no code"):
-        cooc.cooccurrence(category="Nope")
+        cooc.analysis.cooccurrence(category="Nope")
     with pytest.raises(QualcodeError, match="scope"):
-        cooc.cooccurrence(scope="sentence")
+        cooc.analysis.cooccurrence(scope="sentence")
 
 
 def test_minimum_weight(cooc):
-    result = cooc.cooccurrence(scope="transcript")
+    result = cooc.analysis.cooccurrence(scope="transcript")
     assert [(r["code_a"], r["code_b"]) for r in table(result, measure="count", minimum=2)] == [("B", "C")]
     # c over transcripts: A-D 1/(1+1-1), B-C 2/(2+2-2), E-F 1/(1+1-1); the others 1/2
     graph = to_graph(result, measure="c", minimum=0.6)
@@ -125,7 +125,7 @@ def _pair(a, b):
 
 
 def test_graphml_read_back_by_networkx_and_lxml(cooc, tmp_path):
-    graph = to_graph(cooc.cooccurrence(scope="transcript"), measure="count")
+    graph = to_graph(cooc.analysis.cooccurrence(scope="transcript"), measure="count")
     path = write_graph(graph, tmp_path / "net.graphml")
     back = nx.read_graphml(path)
     assert {n: d["frequency"] for n, d in back.nodes(data=True)} == EXPECTED_NODES
@@ -144,7 +144,7 @@ def test_graphml_read_back_by_networkx_and_lxml(cooc, tmp_path):
 
 
 def test_gexf_read_back_by_networkx_and_lxml(cooc, tmp_path):
-    graph = to_graph(cooc.cooccurrence(scope="transcript"), measure="count")
+    graph = to_graph(cooc.analysis.cooccurrence(scope="transcript"), measure="count")
     path = write_graph(graph, tmp_path / "net.gexf")
     back = nx.read_gexf(path)
     assert {d["label"]: d["frequency"] for _, d in back.nodes(data=True)} == EXPECTED_NODES
@@ -170,7 +170,7 @@ def test_gexf_read_back_by_networkx_and_lxml(cooc, tmp_path):
 
 
 def test_json_and_csv(cooc, tmp_path):
-    graph = to_graph(cooc.cooccurrence(scope="transcript"), measure="count")
+    graph = to_graph(cooc.analysis.cooccurrence(scope="transcript"), measure="count")
     data = json.loads(write_graph(graph, tmp_path / "net.json").read_text())
     assert {n["id"]: n["frequency"] for n in data["nodes"]} == EXPECTED_NODES
     assert {_pair(e["source"], e["target"]): e["weight"] for e in data["links"]} == EXPECTED_EDGES
@@ -181,7 +181,7 @@ def test_json_and_csv(cooc, tmp_path):
 
 
 def test_png_per_wave_share_a_layout(cooc, tmp_path):
-    per_wave = cooc.cooccurrence(scope="overlap", per_wave=True)
+    per_wave = cooc.analysis.cooccurrence(scope="overlap", per_wave=True)
     graphs = {w: to_graph(r) for w, r in per_wave.items()}
     written = write_graphs(graphs, tmp_path / "net.png")
     assert [p.name for p in written] == ["net_W1.png", "net_W2.png"]
@@ -251,23 +251,23 @@ def test_double_coded_passage_counts_once(project, tmp_path):
     and Jaccard over characters. By passages: Trust 1, Place 1, n12 = 1, c = 1/(1+1-1)."""
     text = "I: Hello.\nR: She lives round the corner from me, so she knows the area.\n"
     (tmp_path / "t1.txt").write_text(text, encoding="utf-8")
-    project.add_wave("W1")
-    project.add_participant("P1")
-    project.import_transcript(tmp_path / "t1.txt", participant="P1", wave="W1")
-    body = project.transcript("t1")["text"]
+    project.study.add_wave("W1")
+    project.study.add_participant("P1")
+    project.transcripts.import_transcript(tmp_path / "t1.txt", participant="P1", wave="W1")
+    body = project.transcripts.get("t1")["text"]
     sentence = "She lives round the corner from me, so she knows the area."
     s = body.index(sentence)
     clause = body.index("she knows the area")
     for code in ("Trust", "Place"):
-        project.add_code(code)
+        project.codebook.add_code(code)
     project.coder = "anna"
-    project.apply_spans([("t1", "Trust", s, s + len(sentence)), ("t1", "Place", s, s + 20)],
+    project.coding.apply_spans([("t1", "Trust", s, s + len(sentence)), ("t1", "Place", s, s + 20)],
                         summary="anna")
     project.coder = "ben"
-    project.apply_spans([("t1", "Trust", clause, clause + len("she knows the area"))], summary="ben")
-    [row] = table(project.cooccurrence(scope="overlap"), measure="c")
+    project.coding.apply_spans([("t1", "Trust", clause, clause + len("she knows the area"))], summary="ben")
+    [row] = table(project.analysis.cooccurrence(scope="overlap"), measure="c")
     assert (row["n1"], row["n2"], row["count"]) == (1, 1, 1)   # Place, Trust
     assert row["c"] == approx(1)
     assert row["jaccard"] == approx(Fr(20, len(sentence)))
-    [by_ben] = table(project.cooccurrence(scope="overlap", coders=["anna"]), measure="c")
+    [by_ben] = table(project.analysis.cooccurrence(scope="overlap", coders=["anna"]), measure="c")
     assert by_ben["count"] == 1

@@ -10,7 +10,7 @@ from qualcode.analysis import cube as cube_mod
 
 
 def ids(project):
-    c = project.cube()
+    c = project.analysis.cube()
     people = {p["pid"]: p["id"] for p in c.participants.values()}
     waves = {w["label"]: w["id"] for w in c.waves}
     codes = {k["name"]: k["id"] for k in c.codes.values()}
@@ -31,7 +31,7 @@ def test_cube_counts_chars_presence(longitudinal):
     assert c.unattributed == {(w["W2"], k["Constant"]): (1, 6)}
     # P1 7 + 10 + 8, P2 2 + 1, P3 1, T1 1 = 30 attributed; + 1 unattributed = 31
     assert sum(n for n, _ in c.cells.values()) == 30
-    assert len(longitudinal.codings()) == 31
+    assert len(longitudinal.coding.codings()) == 31
 
 
 def test_attendance_mask_missing_is_not_absent(longitudinal):
@@ -48,7 +48,7 @@ def test_attendance_mask_missing_is_not_absent(longitudinal):
 
 
 def test_matrix_by_participant(longitudinal):
-    m = longitudinal.matrix(codes=["Constant", "Cease"])
+    m = longitudinal.analysis.matrix(codes=["Constant", "Cease"])
     rows = {tuple(r["labels"]): r for r in m.rows}
     assert m.columns == ["Constant", "Cease"]
     assert rows[("P1", "W1")]["values"] == [2, 1]
@@ -61,12 +61,12 @@ def test_matrix_by_participant(longitudinal):
 
 
 def test_matrix_by_wave_and_site(longitudinal):
-    m = longitudinal.matrix(by="wave", codes=["Constant"])
+    m = longitudinal.analysis.matrix(by="wave", codes=["Constant"])
     assert [(r["labels"], r["n"], r["values"]) for r in m.rows] == [
         (["W1"], 3, [4]), (["W2"], 2, [2]), (["W3"], 2, [3])]
-    m = longitudinal.matrix(by="wave", measure="presence", codes=["Constant"])
+    m = longitudinal.analysis.matrix(by="wave", measure="presence", codes=["Constant"])
     assert [r["values"] for r in m.rows] == [[3], [1], [2]]
-    m = longitudinal.matrix(by="site", measure="presence", codes=["Constant", "Surge"])
+    m = longitudinal.analysis.matrix(by="site", measure="presence", codes=["Constant", "Surge"])
     rows = {tuple(r["labels"]): (r["n"], r["values"]) for r in m.rows}
     assert rows[("A", "W1")] == (2, [2, 1])
     assert rows[("A", "W2")] == (1, [1, 1])
@@ -75,25 +75,25 @@ def test_matrix_by_wave_and_site(longitudinal):
 
 
 def test_matrix_category_level_sums_codes(longitudinal):
-    m = longitudinal.matrix(by="wave", level="category")
+    m = longitudinal.analysis.matrix(by="wave", level="category")
     assert m.columns == ["Longitudinal"]
     # W1: P1 7 + P2 2 + P3 1; W2: P1 10 + T1 1; W3: P1 8 + P2 1
     assert [r["values"] for r in m.rows] == [[10], [11], [9]]
-    m = longitudinal.matrix(category="Longitudinal")
+    m = longitudinal.analysis.matrix(category="Longitudinal")
     assert m.columns == ["Emerge", "Increase", "Surge", "Decrease", "Cease", "Constant"]
 
 
 def test_matrix_errors(longitudinal):
     with pytest.raises(QualcodeError, match="no code"):
-        longitudinal.matrix(codes=["Nope"])
+        longitudinal.analysis.matrix(codes=["Nope"])
     with pytest.raises(QualcodeError, match="measure"):
-        longitudinal.matrix(measure="bogus")
+        longitudinal.analysis.matrix(measure="bogus")
     with pytest.raises(QualcodeError, match="--by"):
-        longitudinal.matrix(by="planet")
+        longitudinal.analysis.matrix(by="planet")
 
 
 def test_framework_matrix_sheets_per_wave(longitudinal):
-    frame = longitudinal.framework_matrix(by="site", codes=["Surge", "Cease"])
+    frame = longitudinal.analysis.framework_matrix(by="site", codes=["Surge", "Cease"])
     assert frame["columns"] == ["Surge", "Cease"]
     assert list(frame["sheets"]) == ["W1", "W2", "W3"]
     w1 = {row["case"]: row["cells"] for row in frame["sheets"]["W1"]}

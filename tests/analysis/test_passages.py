@@ -23,18 +23,18 @@ def coded(tmp_path) -> Project:
     """
     (tmp_path / "P1_W1.txt").write_text(f"Interviewer: Hello.\nR: {BODY}\n", encoding="utf-8")
     with Project.create(tmp_path / "p.qualcode") as p:
-        p.add_wave("W1")
-        p.add_participant("P1", role="client")
-        p.import_transcript(tmp_path / "P1_W1.txt", participant="P1", wave="W1")
-        o = p.transcript("P1_W1")["text"].index(BODY)
-        p.add_code("Cat", category=True)
-        p.add_code("A", parent="Cat")
-        p.add_code("B", parent="Cat")
+        p.study.add_wave("W1")
+        p.study.add_participant("P1", role="client")
+        p.transcripts.import_transcript(tmp_path / "P1_W1.txt", participant="P1", wave="W1")
+        o = p.transcripts.get("P1_W1")["text"].index(BODY)
+        p.codebook.add_code("Cat", category=True)
+        p.codebook.add_code("A", parent="Cat")
+        p.codebook.add_code("B", parent="Cat")
         p.coder = "anna"
-        p.apply_spans([("P1_W1", "A", o + s, o + e) for s, e in ((0, 10), (20, 30), (40, 50), (50, 60))]
+        p.coding.apply_spans([("P1_W1", "A", o + s, o + e) for s, e in ((0, 10), (20, 30), (40, 50), (50, 60))]
                       + [("P1_W1", "B", o + 25, o + 35)], summary="anna")
         p.coder = "ben"
-        p.apply_spans([("P1_W1", "A", o + 5, o + 15)], summary="ben")
+        p.coding.apply_spans([("P1_W1", "A", o + 5, o + 15)], summary="ben")
         yield p
 
 
@@ -43,31 +43,31 @@ def cell(matrix, column):
 
 
 def test_cube_counts_passages_and_their_characters(coded):
-    assert cell(coded.matrix(measure="count"), "A") == 4
-    assert cell(coded.matrix(measure="chars"), "A") == 45
-    assert cell(coded.matrix(measure="count"), "B") == 1
+    assert cell(coded.analysis.matrix(measure="count"), "A") == 4
+    assert cell(coded.analysis.matrix(measure="chars"), "A") == 45
+    assert cell(coded.analysis.matrix(measure="count"), "B") == 1
     # a chosen coder's own passages
-    assert cell(coded.matrix(measure="count", coders=["anna"]), "A") == 4
-    assert cell(coded.matrix(measure="chars", coders=["anna"]), "A") == 40
-    assert cell(coded.matrix(measure="count", coders=["ben"]), "A") == 1
+    assert cell(coded.analysis.matrix(measure="count", coders=["anna"]), "A") == 4
+    assert cell(coded.analysis.matrix(measure="chars", coders=["anna"]), "A") == 40
+    assert cell(coded.analysis.matrix(measure="count", coders=["ben"]), "A") == 1
     # a category column merges its codes' passages where they overlap
-    assert cell(coded.matrix(measure="count", level="category"), "Cat") == 4
-    assert cell(coded.matrix(measure="chars", level="category"), "Cat") == 50
+    assert cell(coded.analysis.matrix(measure="count", level="category"), "Cat") == 4
+    assert cell(coded.analysis.matrix(measure="chars", level="category"), "Cat") == 50
 
 
 def test_codebook_counts(coded):
-    counts = coded.passage_counts()
+    counts = coded.analysis.passage_counts()
     assert counts["A"] == {"own": {"W1": 4}, "inclusive": {"W1": 4}}
     assert counts["B"]["own"] == {"W1": 1}
     assert counts["Cat"] == {"own": {}, "inclusive": {"W1": 4}}
-    assert coded.passage_counts(coders=["ben"])["Cat"]["inclusive"] == {"W1": 1}
+    assert coded.analysis.passage_counts(coders=["ben"])["Cat"]["inclusive"] == {"W1": 1}
 
 
 def test_change_and_cooccurrence_see_passages(coded):
-    report = coded.change_report()
+    report = coded.analysis.change_report()
     assert {s["code"]: s["evidence"]["W1"]["codings"] for s in report["sample"]} == {"A": 4, "B": 1}
-    result = coded.cooccurrence(scope="overlap")
-    a, b = coded.code("A")["id"], coded.code("B")["id"]
+    result = coded.analysis.cooccurrence(scope="overlap")
+    a, b = coded.codebook.code("A")["id"], coded.codebook.code("B")["id"]
     assert result.freq == {a: 4, b: 1}
     assert result.edge(a, b)["count"] == 1          # [20,30) meets [25,35) once
 
@@ -79,18 +79,18 @@ def test_focus_group_passage_belongs_to_who_speaks_where_it_starts(tmp_path):
                                      "Moderator: Thanks.\nLee: Yes.\nDee: Bye.\n",
                                      encoding="utf-8")
     with Project.create(tmp_path / "fg.qualcode") as p:
-        p.add_wave("W1")
-        p.add_participant("L1")
-        p.add_participant("D1")
-        p.import_transcript(tmp_path / "FG.txt", wave="W1", kind="focus-group",
+        p.study.add_wave("W1")
+        p.study.add_participant("L1")
+        p.study.add_participant("D1")
+        p.transcripts.import_transcript(tmp_path / "FG.txt", wave="W1", kind="focus-group",
                             speaker_map={"Lee": "L1", "Dee": "D1"})
-        text = p.transcript("FG")["text"]
-        p.add_code("X")
+        text = p.transcripts.get("FG")["text"]
+        p.codebook.add_code("X")
         p.coder = "anna"
-        p.apply_spans([("FG", "X", text.index("one"), text.index("four") + 4)], summary="a")
+        p.coding.apply_spans([("FG", "X", text.index("one"), text.index("four") + 4)], summary="a")
         p.coder = "ben"
-        p.apply_spans([("FG", "X", text.index("three"), text.index("six") + 3)], summary="b")
-        m = p.matrix(measure="count")
+        p.coding.apply_spans([("FG", "X", text.index("three"), text.index("six") + 3)], summary="b")
+        m = p.analysis.matrix(measure="count")
         values = {r["labels"][0]: r["values"][0] for r in m.rows}
         assert values == {"D1": 0, "L1": 1}
 

@@ -7,7 +7,7 @@ from qualcode.analysis.saturation import saturation_curve
 
 
 def test_saturation_curve(longitudinal):
-    result = longitudinal.saturation(k=3)
+    result = longitudinal.analysis.saturation(k=3)
     points = result["points"]
     # Interview order: wave, then name. Codes per transcript:
     # P1_W1 {Inc, Surge, Dec, Cease, Const} 5 new; P2_W1, P3_W1, FG_W2 nothing new;
@@ -19,11 +19,11 @@ def test_saturation_curve(longitudinal):
     assert [p["cumulative"] for p in points] == [5, 5, 5, 5, 6, 6, 6]
     assert result["distinct_codes"] == 6
     assert (result["new_in_last_k"], result["new_share_last_k"]) == (1, round(1 / 6, 4))
-    assert longitudinal.saturation(k=2)["new_in_last_k"] == 0
+    assert longitudinal.analysis.saturation(k=2)["new_in_last_k"] == 0
 
 
 def test_saturation_by_wave(longitudinal):
-    result = longitudinal.saturation(by_wave=True, k=1)
+    result = longitudinal.analysis.saturation(by_wave=True, k=1)
     waves = result["waves"]
     assert [p["cumulative"] for p in waves["W1"]["points"]] == [5, 5, 5]
     # W2: FG_W2 {Surge, Constant}, then P1_W2 adds Emerge, Increase, Decrease, Cease
@@ -42,7 +42,7 @@ def test_saturation_curve_pure():
 
 
 def test_attendance_grid_and_retention(longitudinal):
-    grid = longitudinal.attendance_grid()
+    grid = longitudinal.analysis.attendance_grid()
     rows = {r["participant"]: r["status"] for r in grid["participants"]}
     assert rows == {
         "P1": {"W1": "interviewed", "W2": "interviewed", "W3": "interviewed"},
@@ -60,7 +60,7 @@ def test_attendance_grid_and_retention(longitudinal):
 
 
 def test_describe_by_role_counts_missing(longitudinal):
-    rows = longitudinal.describe_sample(by="role")["rows"]
+    rows = longitudinal.analysis.describe_sample(by="role")["rows"]
     got = {(r["group"], r["attribute"], r["value"]): (r["n"], r["percent"]) for r in rows}
     # Clients: P1 (A, F), P2 (A, M), P3 (B, no sex)
     assert got[("client", "site", "A")] == (2, 66.7)
@@ -72,7 +72,7 @@ def test_describe_by_role_counts_missing(longitudinal):
 
 
 def test_describe_by_wave(longitudinal):
-    rows = longitudinal.describe_sample(by="wave")["rows"]
+    rows = longitudinal.analysis.describe_sample(by="wave")["rows"]
     got = {(r["group"], r["attribute"], r["value"]): (r["n"], r["size"]) for r in rows}
     # Observed at W2: P1 (interview) and T1 (focus group)
     assert got[("W2", "role", "client")] == (1, 2)
@@ -92,13 +92,13 @@ def test_attendance_counts_every_way_of_taking_part(tmp_path):
     (tmp_path / "FG.txt").write_text("Moderator: Go on.\nAmy: Yes.\nBo: No.\nModerator: Thanks.\nAmy: Fine.\n"
                                      "Bo: Good.\n", encoding="utf-8")
     with Project.create(tmp_path / "a.qualcode") as p:
-        p.add_wave("W1")
-        p.add_participant("T1", role="trainer")
-        p.add_participant("T2", role="trainer")
-        p.import_transcript(tmp_path / "T1_W1.txt", participant="T1", wave="W1")
-        p.import_transcript(tmp_path / "FG.txt", wave="W1", kind="focus-group",
+        p.study.add_wave("W1")
+        p.study.add_participant("T1", role="trainer")
+        p.study.add_participant("T2", role="trainer")
+        p.transcripts.import_transcript(tmp_path / "T1_W1.txt", participant="T1", wave="W1")
+        p.transcripts.import_transcript(tmp_path / "FG.txt", wave="W1", kind="focus-group",
                             speaker_map={"Amy": "T1", "Bo": "T2"})
-        grid = p.attendance_grid()
+        grid = p.analysis.attendance_grid()
     [w1] = grid["summary"]
     assert (w1["interviewed"], w1["focus-group"], w1["both"], w1["observed"]) == (1, 2, 1, 2)
     took = {r["participant"]: r["took_part"]["W1"] for r in grid["participants"]}
@@ -106,15 +106,15 @@ def test_attendance_counts_every_way_of_taking_part(tmp_path):
 
 
 def test_describe_numbers_as_median_and_range(longitudinal):
-    longitudinal.set_participant("P1", {"age": "30"})
-    longitudinal.set_participant("P2", {"age": "50"})
-    longitudinal.set_participant("P3", {"age": "41"})
-    result = longitudinal.describe_sample()
+    longitudinal.study.set_participant("P1", {"age": "30"})
+    longitudinal.study.set_participant("P2", {"age": "50"})
+    longitudinal.study.set_participant("P3", {"age": "41"})
+    result = longitudinal.analysis.describe_sample()
     [age] = [r for r in result["numeric"] if r["attribute"] == "age"]
     # T1 has no age: 3 values and 1 missing; median of 30, 41, 50 is 41
     assert (age["n"], age["missing"], age["median"], age["min"], age["max"]) == (3, 1, 41, 30, 50)
     assert not [r for r in result["numeric"] if r["attribute"] == "sex"]      # not numbers
-    by_role = longitudinal.describe_sample(by="role")["numeric"]
+    by_role = longitudinal.analysis.describe_sample(by="role")["numeric"]
     assert [(r["group"], r["median"]) for r in by_role] == [("client", 41)]
 
 
@@ -126,20 +126,20 @@ def test_saturation_first_use_in_coding_order_by_role(tmp_path):
     from qualcode import Project
 
     with Project.create(tmp_path / "s.qualcode") as p:
-        p.add_wave("W1")
+        p.study.add_wave("W1")
         for pid, role in (("C1", "client"), ("C2", "client"), ("M1", "manager")):
-            p.add_participant(pid, role=role)
+            p.study.add_participant(pid, role=role)
             (tmp_path / f"{pid}.txt").write_text(f"Interviewer: Hi {pid}?\nR: one two three\n"
                                                  "Interviewer: Ok.\nR: Bye.\n", encoding="utf-8")
-            p.import_transcript(tmp_path / f"{pid}.txt", participant=pid, wave="W1")
+            p.transcripts.import_transcript(tmp_path / f"{pid}.txt", participant=pid, wave="W1")
         for code in "ABCDE":
-            p.add_code(code)
+            p.codebook.add_code(code)
         for name, codes in (("C2", "AB"), ("C1", "AC"), ("M1", "A")):
-            start = p.transcript(name)["text"].index("one")
-            p.apply_spans([(name, c, start + i, start + i + 1) for i, c in enumerate(codes)],
+            start = p.transcripts.get(name)["text"].index("one")
+            p.coding.apply_spans([(name, c, start + i, start + i + 1) for i, c in enumerate(codes)],
                           summary=f"coding {name}")
-        curves = p.saturation(order="coding", by_role=True, k=1)["roles"]
-        interview = p.saturation(by_role=True, k=1)["roles"]
+        curves = p.analysis.saturation(order="coding", by_role=True, k=1)["roles"]
+        interview = p.analysis.saturation(by_role=True, k=1)["roles"]
     clients = curves["client"]
     assert [(x["transcript"], x["new"], x["cumulative"]) for x in clients["points"]] == [
         ("C2", 2, 2), ("C1", 1, 3)]

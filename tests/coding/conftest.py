@@ -41,12 +41,12 @@ def build_small_project(path: Path, folder: Path) -> Project:
     (folder / "p01_w1.txt").write_text(INTERVIEW, encoding="utf-8")
     (folder / "p02_w2.txt").write_text(SECOND, encoding="utf-8")
     project = Project.create(path, title="Coding study")
-    project.add_wave("W1")
-    project.add_wave("W2")
-    project.add_participant("P01", role="client", site="Northgate", attributes={"sex": "F"})
-    project.add_participant("P02", role="trainer", site="Riverside")
-    project.import_transcript(folder / "p01_w1.txt", participant="P01", wave="W1")
-    project.import_transcript(folder / "p02_w2.txt", participant="P02", wave="W2")
+    project.study.add_wave("W1")
+    project.study.add_wave("W2")
+    project.study.add_participant("P01", role="client", site="Northgate", attributes={"sex": "F"})
+    project.study.add_participant("P02", role="trainer", site="Riverside")
+    project.transcripts.import_transcript(folder / "p01_w1.txt", participant="P01", wave="W1")
+    project.transcripts.import_transcript(folder / "p02_w2.txt", participant="P02", wave="W2")
     return project
 
 

@@ -237,11 +237,11 @@ def errors_template(template_file, tmp_path_factory):
     shutil.copyfile(template_file, path)
     with Project.open(path) as p:
         p.coder = "tester"
-        p.add_code("Trust")
-        p.add_code("Kid", parent="Trust")
-        p.add_code("Cat", category=True)
-        p.tag("p01_w1", "Trust", Target(turn=2))
-        p.add_memo("code", "m", "b")
+        p.codebook.add_code("Trust")
+        p.codebook.add_code("Kid", parent="Trust")
+        p.codebook.add_code("Cat", category=True)
+        p.coding.tag("p01_w1", "Trust", Target(turn=2))
+        p.memos.add("code", "m", "b")
     return path
 
 

@@ -15,10 +15,10 @@ from .conftest import fk_problems, snapshot
 
 
 def test_add_code_with_every_field(study):
-    study.add_code("Getting there", category=True, colour="#0072b2", stage="axial",
+    study.codebook.add_code("Getting there", category=True, colour="#0072b2", stage="axial",
                    definition="How clients arrive.")
     guid = str(uuid.uuid4())
-    code = study.add_code(
+    code = study.codebook.add_code(
         "GP referral", parent="Getting there", guid=guid, definition="Sent by a GP.",
         inclusion="Any doctor or nurse.", exclusion="Self-referral.",
         example="The doctor said give them a ring.", colour="#4c9cc9", stage="focused",
@@ -32,14 +32,14 @@ def test_add_code_with_every_field(study):
     assert code["colour"] == "#4c9cc9" and code["stage"] == "focused"
     assert code["in_vivo"] is True and code["is_category"] is False and code["codable"] is True
     assert code["keywords"] == ["doctor", "GP", "nurse"]
-    category = study.code("Getting there")
+    category = study.codebook.code("Getting there")
     assert category["is_category"] is True and category["codable"] is False
     assert category["stage"] == "axial"
-    tree = study.codebook()
+    tree = study.codebook.tree()
     assert [n["name"] for n in tree] == ["Getting there"]
     assert [c["name"] for c in tree[0]["children"]] == ["GP referral"]
     # Defaults when nothing is given.
-    plain = study.add_code("  Walking   together ")
+    plain = study.codebook.add_code("  Walking   together ")
     assert plain["name"] == "Walking together"
     assert plain["stage"] == "initial" and plain["in_vivo"] is False and plain["codable"] is True
 
@@ -63,146 +63,146 @@ def test_add_code_with_every_field(study):
     ],
 )
 def test_add_code_bad_input_changes_nothing(study, kwargs, message):
-    study.add_code("Trust")
+    study.codebook.add_code("Trust")
     before = snapshot(study)
     with pytest.raises(QualcodeError, match=message):
-        study.add_code(kwargs.pop("name"), **kwargs)
+        study.codebook.add_code(kwargs.pop("name"), **kwargs)
     assert snapshot(study) == before
 
 
 def test_add_code_with_a_guid_in_use_is_refused(study):
-    code = study.add_code("Trust")
+    code = study.codebook.add_code("Trust")
     before = snapshot(study)
     with pytest.raises(ConflictError, match="guid"):
-        study.add_code("Other", guid=code["guid"].upper())
+        study.codebook.add_code("Other", guid=code["guid"].upper())
     assert snapshot(study) == before
 
 
 def test_none_for_a_required_field_means_default(study):
-    code = study.add_code("Trust", stage=None, in_vivo=None, codable=None)
+    code = study.codebook.add_code("Trust", stage=None, in_vivo=None, codable=None)
     assert code["stage"] == "initial" and code["in_vivo"] is False and code["codable"] is True
-    study.edit_code("Trust", stage="focused")
-    assert study.edit_code("Trust", stage=None, definition="d")["stage"] == "focused"
+    study.codebook.edit_code("Trust", stage="focused")
+    assert study.codebook.edit_code("Trust", stage=None, definition="d")["stage"] == "focused"
 
 
 def test_single_keyword_string_is_one_keyword(study):
-    assert study.add_code("Walking", keywords="walking")["keywords"] == ["walking"]
+    assert study.codebook.add_code("Walking", keywords="walking")["keywords"] == ["walking"]
 
 
 def test_rename_keeps_guid_and_codings(study):
-    code = study.add_code("Trust")
-    study.tag("p01_w1", "Trust", Target(turn=2))
-    renamed = study.rename_code("Trust", "Trust and rapport")
+    code = study.codebook.add_code("Trust")
+    study.coding.tag("p01_w1", "Trust", Target(turn=2))
+    renamed = study.codebook.rename_code("Trust", "Trust and rapport")
     assert renamed["guid"] == code["guid"] and renamed["codings"] == 1
     with pytest.raises(NotFoundError):
-        study.code("Trust")
-    study.add_code("Trust")  # the old name is free again
+        study.codebook.code("Trust")
+    study.codebook.add_code("Trust")  # the old name is free again
     before = snapshot(study)
     with pytest.raises(ConflictError, match="already exists"):
-        study.rename_code("Trust", "Trust and rapport")
+        study.codebook.rename_code("Trust", "Trust and rapport")
     with pytest.raises(NotFoundError):
-        study.rename_code("Nope", "Other")
+        study.codebook.rename_code("Nope", "Other")
     with pytest.raises(QualcodeError, match="empty"):
-        study.rename_code("Trust", " ")
+        study.codebook.rename_code("Trust", " ")
     with pytest.raises(QualcodeError, match="nothing to change"):
-        study.rename_code("Trust", " Trust ")
+        study.codebook.rename_code("Trust", " Trust ")
     assert snapshot(study) == before
 
 
 def test_edit_changes_only_given_fields(study):
-    study.add_code("Trust", definition="old", colour="#112233", keywords=["trust"])
-    edited = study.edit_code("Trust", definition="new", stage="theoretical", in_vivo=True)
+    study.codebook.add_code("Trust", definition="old", colour="#112233", keywords=["trust"])
+    edited = study.codebook.edit_code("Trust", definition="new", stage="theoretical", in_vivo=True)
     assert edited["definition"] == "new" and edited["stage"] == "theoretical"
     assert edited["in_vivo"] is True
     assert edited["colour"] == "#112233" and edited["keywords"] == ["trust"]
-    assert study.edit_code("Trust", category=True)["codable"] is False
-    assert study.edit_code("Trust", codable=True)["codable"] is True
+    assert study.codebook.edit_code("Trust", category=True)["codable"] is False
+    assert study.codebook.edit_code("Trust", codable=True)["codable"] is True
     before = snapshot(study)
     with pytest.raises(QualcodeError, match="nothing to change"):
-        study.edit_code("Trust")
+        study.codebook.edit_code("Trust")
     with pytest.raises(QualcodeError, match="not one of"):
-        study.edit_code("Trust", stage="done")
+        study.codebook.edit_code("Trust", stage="done")
     assert snapshot(study) == before
 
 
 def test_move_and_cycle_error(study):
-    study.add_code("Top")
-    study.add_code("Middle", parent="Top")
-    study.add_code("Leaf", parent="Middle")
-    study.add_code("Other")
-    assert study.move_code("Leaf", "Other")["parent"] == "Other"
-    assert study.move_code("Leaf", None)["parent"] is None
-    study.move_code("Leaf", "Middle")
+    study.codebook.add_code("Top")
+    study.codebook.add_code("Middle", parent="Top")
+    study.codebook.add_code("Leaf", parent="Middle")
+    study.codebook.add_code("Other")
+    assert study.codebook.move_code("Leaf", "Other")["parent"] == "Other"
+    assert study.codebook.move_code("Leaf", None)["parent"] is None
+    study.codebook.move_code("Leaf", "Middle")
     before = snapshot(study)
     with pytest.raises(ConflictError, match="inside"):
-        study.move_code("Top", "Leaf")  # under its own grandchild
+        study.codebook.move_code("Top", "Leaf")  # under its own grandchild
     with pytest.raises(ConflictError, match="inside"):
-        study.move_code("Top", "Middle")
+        study.codebook.move_code("Top", "Middle")
     with pytest.raises(ConflictError, match="inside"):
-        study.move_code("Top", "Top")
+        study.codebook.move_code("Top", "Top")
     with pytest.raises(NotFoundError):
-        study.move_code("Top", "Nowhere")
+        study.codebook.move_code("Top", "Nowhere")
     assert snapshot(study) == before
     # The move puts the code last among its new siblings.
-    study.add_code("Second", parent="Other")
-    study.move_code("Leaf", "Other")
-    assert [c["name"] for c in study.codebook()[-1]["children"]] == ["Second", "Leaf"]
+    study.codebook.add_code("Second", parent="Other")
+    study.codebook.move_code("Leaf", "Other")
+    assert [c["name"] for c in study.codebook.tree()[-1]["children"]] == ["Second", "Leaf"]
 
 
 def _coding_ids(project, code):
-    return [c["id"] for c in project.codings(code=code)]
+    return [c["id"] for c in project.coding.codings(code=code)]
 
 
 def test_merge_moves_codings_children_and_memo_links(study):
-    study.add_code("Parent")
-    study.add_code("A", parent="Parent", definition="a")
-    study.add_code("B")
-    study.add_code("A child", parent="A")
-    study.tag("p01_w1", "A", Target(turn=2), memo="twin memo")
-    study.tag("p01_w1", "A", Target(turn=4))
-    study.tag("p01_w1", "B", Target(turn=2), memo="kept memo")  # twin of A's turn 2
-    twin_id = next(c["id"] for c in study.codings(code="A") if c["start"] == 102)
+    study.codebook.add_code("Parent")
+    study.codebook.add_code("A", parent="Parent", definition="a")
+    study.codebook.add_code("B")
+    study.codebook.add_code("A child", parent="A")
+    study.coding.tag("p01_w1", "A", Target(turn=2), memo="twin memo")
+    study.coding.tag("p01_w1", "A", Target(turn=4))
+    study.coding.tag("p01_w1", "B", Target(turn=2), memo="kept memo")  # twin of A's turn 2
+    twin_id = next(c["id"] for c in study.coding.codings(code="A") if c["start"] == 102)
     survivor_id = _coding_ids(study, "B")[0]
-    on_code = study.add_memo("code", "about A", links=["code:A"])
-    on_both = study.add_memo("comparison", "A versus B", links=["code:A", "code:B"])
-    on_twin = study.add_memo("segment", "on the twin", links=[f"coding:{twin_id}"])
-    a_guid = study.code("A")["guid"]
+    on_code = study.memos.add("code", "about A", links=["code:A"])
+    on_both = study.memos.add("comparison", "A versus B", links=["code:A", "code:B"])
+    on_twin = study.memos.add("segment", "on the twin", links=[f"coding:{twin_id}"])
+    a_guid = study.codebook.code("A")["guid"]
 
-    result = study.merge_codes("A", "B")
+    result = study.codebook.merge_codes("A", "B")
     assert result == {"source": "A", "target": "B", "codings_moved": 1, "duplicates_absorbed": 1}
-    b_codings = study.codings(code="B")
+    b_codings = study.coding.codings(code="B")
     assert sorted((c["start"], c["end"]) for c in b_codings) == [(102, 200), (241, 329)]
     survivor = next(c for c in b_codings if c["id"] == survivor_id)
     assert survivor["memo"] == "kept memo\n\ntwin memo"  # nothing lost silently
-    assert study.code("A child")["parent"] == "B"
-    assert study.memo(on_code["id"])["links"] == [{"kind": "code", "target": "B"}]
-    assert study.memo(on_both["id"])["links"] == [{"kind": "code", "target": "B"}]
-    assert study.memo(on_twin["id"])["links"] == [{"kind": "coding", "target": str(survivor_id)}]
+    assert study.codebook.code("A child")["parent"] == "B"
+    assert study.memos.get(on_code["id"])["links"] == [{"kind": "code", "target": "B"}]
+    assert study.memos.get(on_both["id"])["links"] == [{"kind": "code", "target": "B"}]
+    assert study.memos.get(on_twin["id"])["links"] == [{"kind": "coding", "target": str(survivor_id)}]
     # A stays in the history, marked as merged into B.
     row = study.db.execute("SELECT merged_into_id, parent_id FROM codes WHERE guid = ?",
                            [a_guid]).fetchone()
-    assert row[0] == study.code("B")["id"]
+    assert row[0] == study.codebook.code("B")["id"]
     with pytest.raises(NotFoundError):
-        study.code("A")
-    assert "A" not in study.code_names()
+        study.codebook.code("A")
+    assert "A" not in study.codebook.code_names()
     assert fk_problems(study) == []
     # A's name can be used again.
-    assert study.add_code("A")["guid"] != a_guid
+    assert study.codebook.add_code("A")["guid"] != a_guid
     # The parent of the merged code can still be deleted.
-    assert study.delete_code("Parent")["subcodes_moved"] == 0
+    assert study.codebook.delete_code("Parent")["subcodes_moved"] == 0
     assert fk_problems(study) == []
 
 
 def test_merge_refusals(study):
-    study.add_code("A")
-    study.add_code("A child", parent="A")
+    study.codebook.add_code("A")
+    study.codebook.add_code("A child", parent="A")
     before = snapshot(study)
     with pytest.raises(ConflictError, match="itself"):
-        study.merge_codes("A", "A")
+        study.codebook.merge_codes("A", "A")
     with pytest.raises(ConflictError, match="inside"):
-        study.merge_codes("A", "A child")
+        study.codebook.merge_codes("A", "A child")
     with pytest.raises(NotFoundError):
-        study.merge_codes("A", "Z")
+        study.codebook.merge_codes("A", "Z")
     assert snapshot(study) == before
 
 
@@ -210,29 +210,29 @@ def test_merge_chain_then_delete_target(study):
     """A into B, B into C, a new A, then C deleted with force: the merged history goes
     with C and the new A survives (names never clash)."""
     for name in ("A", "B", "C"):
-        study.add_code(name)
-    study.tag("p01_w1", "A", Target(turn=2))
-    study.merge_codes("A", "B")
-    study.merge_codes("B", "C")
-    assert study.code("C")["codings"] == 1
-    study.add_code("A")
-    result = study.delete_code("C", force=True)
+        study.codebook.add_code(name)
+    study.coding.tag("p01_w1", "A", Target(turn=2))
+    study.codebook.merge_codes("A", "B")
+    study.codebook.merge_codes("B", "C")
+    assert study.codebook.code("C")["codings"] == 1
+    study.codebook.add_code("A")
+    result = study.codebook.delete_code("C", force=True)
     assert result["codings_deleted"] == 1
-    assert study.code_names() == ["A"]
+    assert study.codebook.code_names() == ["A"]
     assert study.db.execute("SELECT count(*) FROM codes").fetchone()[0] == 1
     assert fk_problems(study) == []
     study.undo()
-    assert sorted(study.code_names()) == ["A", "C"]
+    assert sorted(study.codebook.code_names()) == ["A", "C"]
     assert study.db.execute("SELECT count(*) FROM codes").fetchone()[0] == 4
 
 
 def test_split_moves_chosen_codings(study):
-    study.add_code("Parent")
-    study.add_code("Support", parent="Parent", stage="focused")
+    study.codebook.add_code("Parent")
+    study.codebook.add_code("Support", parent="Parent", stage="focused")
     for turn in (2, 4, 6):
-        study.tag("p01_w1", "Support", Target(turn=turn))
+        study.coding.tag("p01_w1", "Support", Target(turn=turn))
     ids = _coding_ids(study, "Support")
-    new = study.split_code("Support", "Family support", [ids[2], ids[2]], definition="family")
+    new = study.codebook.split_code("Support", "Family support", [ids[2], ids[2]], definition="family")
     assert new["parent"] == "Parent" and new["stage"] == "focused"
     assert new["definition"] == "family" and new["codings"] == 1
     assert _coding_ids(study, "Family support") == [ids[2]]
@@ -240,77 +240,77 @@ def test_split_moves_chosen_codings(study):
 
 
 def test_split_errors_change_nothing(study):
-    study.add_code("Support")
-    study.add_code("Other")
-    study.tag("p01_w1", "Support", Target(turn=2))
-    study.tag("p01_w1", "Other", Target(turn=4))
+    study.codebook.add_code("Support")
+    study.codebook.add_code("Other")
+    study.coding.tag("p01_w1", "Support", Target(turn=2))
+    study.coding.tag("p01_w1", "Other", Target(turn=4))
     other_id = _coding_ids(study, "Other")[0]
     mine = _coding_ids(study, "Support")[0]
     before = snapshot(study)
     with pytest.raises(QualcodeError, match="not coded with Support"):
-        study.split_code("Support", "New", [mine, other_id])
+        study.codebook.split_code("Support", "New", [mine, other_id])
     with pytest.raises(QualcodeError, match="choose the codings"):
-        study.split_code("Support", "New", [])
+        study.codebook.split_code("Support", "New", [])
     with pytest.raises(ConflictError, match="already exists"):
-        study.split_code("Support", "Other", [mine])
+        study.codebook.split_code("Support", "Other", [mine])
     with pytest.raises(NotFoundError):
-        study.split_code("Support", "New", [99999])
+        study.codebook.split_code("Support", "New", [99999])
     assert snapshot(study) == before
 
 
 def test_delete_refused_then_forced(study):
-    study.add_code("Top")
-    study.add_code("Doomed", parent="Top")
-    study.add_code("Kid 1", parent="Doomed")
-    study.add_code("Kid 2", parent="Doomed")
-    study.tag("p01_w1", "Doomed", Target(turn=2))
-    study.tag("p01_w1", "Doomed", Target(turn=4))
-    memo = study.add_memo("code", "doomed", links=["code:Doomed", "code:Kid 1"])
+    study.codebook.add_code("Top")
+    study.codebook.add_code("Doomed", parent="Top")
+    study.codebook.add_code("Kid 1", parent="Doomed")
+    study.codebook.add_code("Kid 2", parent="Doomed")
+    study.coding.tag("p01_w1", "Doomed", Target(turn=2))
+    study.coding.tag("p01_w1", "Doomed", Target(turn=4))
+    memo = study.memos.add("code", "doomed", links=["code:Doomed", "code:Kid 1"])
     before = snapshot(study)
     with pytest.raises(ConflictError, match="2 codings and 2 sub-codes"):
-        study.delete_code("Doomed")
+        study.codebook.delete_code("Doomed")
     assert snapshot(study) == before
-    result = study.delete_code("Doomed", force=True)
+    result = study.codebook.delete_code("Doomed", force=True)
     assert result == {"code": "Doomed", "codings_deleted": 2, "subcodes_moved": 2,
                       "memo_links_removed": 1}
-    assert study.code("Kid 1")["parent"] == "Top" and study.code("Kid 2")["parent"] == "Top"
-    assert study.codings() == []
-    assert study.memo(memo["id"])["links"] == [{"kind": "code", "target": "Kid 1"}]
+    assert study.codebook.code("Kid 1")["parent"] == "Top" and study.codebook.code("Kid 2")["parent"] == "Top"
+    assert study.coding.codings() == []
+    assert study.memos.get(memo["id"])["links"] == [{"kind": "code", "target": "Kid 1"}]
     assert fk_problems(study) == []
     # An empty leaf goes without force.
-    assert study.delete_code("Kid 2") == {"code": "Kid 2", "codings_deleted": 0,
+    assert study.codebook.delete_code("Kid 2") == {"code": "Kid 2", "codings_deleted": 0,
                                           "subcodes_moved": 0, "memo_links_removed": 0}
     study.undo()
     study.undo()
-    assert study.code("Doomed")["codings"] == 2
-    assert study.code("Kid 2")["parent"] == "Doomed"
-    assert sorted(link["target"] for link in study.memo(memo["id"])["links"]) == [
+    assert study.codebook.code("Doomed")["codings"] == 2
+    assert study.codebook.code("Kid 2")["parent"] == "Doomed"
+    assert sorted(link["target"] for link in study.memos.get(memo["id"])["links"]) == [
         "Doomed", "Kid 1"]
 
 
 def test_codebook_tree_totals(study):
-    study.add_code("Cat", category=True)
-    study.add_code("One", parent="Cat")
-    study.add_code("Two", parent="One")
-    study.tag("p01_w1", "One", Target(turn=2))
-    study.tag("p01_w1", "Two", Target(turn=4))
-    study.tag("p02_w2", "Two", Target(turn=2))
-    tree = study.codebook()
+    study.codebook.add_code("Cat", category=True)
+    study.codebook.add_code("One", parent="Cat")
+    study.codebook.add_code("Two", parent="One")
+    study.coding.tag("p01_w1", "One", Target(turn=2))
+    study.coding.tag("p01_w1", "Two", Target(turn=4))
+    study.coding.tag("p02_w2", "Two", Target(turn=2))
+    tree = study.codebook.tree()
     assert tree[0]["total"] == 3 and tree[0]["codings"] == 0
     one = tree[0]["children"][0]
     assert (one["codings"], one["total"]) == (1, 3)
-    assert study.code("Two")["codings_by_wave"] == {"W1": 1, "W2": 1}
+    assert study.codebook.code("Two")["codings_by_wave"] == {"W1": 1, "W2": 1}
     json.dumps(tree)  # plain data
 
 
 def test_merge_with_codings_into_a_category_is_refused(study):
-    study.add_code("Routes", category=True)
-    study.add_code("GP")
-    study.add_code("Empty")
-    study.tag("p01_w1", "GP", Target(turn=2))
+    study.codebook.add_code("Routes", category=True)
+    study.codebook.add_code("GP")
+    study.codebook.add_code("Empty")
+    study.coding.tag("p01_w1", "GP", Target(turn=2))
     before = snapshot(study)
     with pytest.raises(ConflictError, match="Routes is a category .* GP has codings"):
-        study.merge_codes("GP", "Routes")
+        study.codebook.merge_codes("GP", "Routes")
     assert snapshot(study) == before
-    study.merge_codes("Empty", "Routes")  # nothing to move: fine
-    assert "Empty" not in study.code_names()
+    study.codebook.merge_codes("Empty", "Routes")  # nothing to move: fine
+    assert "Empty" not in study.codebook.code_names()

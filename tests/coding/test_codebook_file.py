@@ -22,17 +22,17 @@ def _count(nodes):
 
 
 def test_load_example_codebook(study):
-    report = study.load_codebook(CODEBOOK)
+    report = study.codebook.load(CODEBOOK)
     assert (report["added"], report["updated"], report["unchanged"]) == (40, 0, 0)
-    tree = study.codebook()
+    tree = study.codebook.tree()
     assert len(tree) == 7 and all(node["is_category"] for node in tree)
     assert sum(len(node["children"]) for node in tree) == 33
-    categories = [c for c in study.codes() if c["is_category"]]
-    leaves = [c for c in study.codes() if not c["is_category"]]
+    categories = [c for c in study.codebook.codes() if c["is_category"]]
+    leaves = [c for c in study.codebook.codes() if not c["is_category"]]
     assert len(categories) == 7 and len(leaves) == 33
     assert all(not c["codable"] for c in categories)
     assert all(c["parent"] is None for c in categories)
-    gp = study.code("GP referral")
+    gp = study.codebook.code("GP referral")
     assert gp["guid"] == "4a9f66ea-b9a3-41de-813f-bb92c1d9ef97"
     assert gp["parent"] == "Getting to the service" and gp["stage"] == "focused"
     assert gp["definition"].startswith("The client was sent or advised")
@@ -41,35 +41,35 @@ def test_load_example_codebook(study):
         "SELECT value FROM settings WHERE key = 'codebook_title'").fetchone()[0] == (
         "Lay health trainer services (example study)")
     # Loading the same file again changes no code.
-    again = study.load_codebook(CODEBOOK)
+    again = study.codebook.load(CODEBOOK)
     assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 40)
 
 
 def test_save_load_round_trip(study, tmp_path):
-    study.load_codebook(CODEBOOK)
-    study.add_code("Codable category", category=True, codable=True, keywords=["x y", "z"],
+    study.codebook.load(CODEBOOK)
+    study.codebook.add_code("Codable category", category=True, codable=True, keywords=["x y", "z"],
                    in_vivo=True, definition="A line\nand another line")
-    before = study.codes()
-    out = study.save_codebook(tmp_path / "out.yaml")
+    before = study.codebook.codes()
+    out = study.codebook.save(tmp_path / "out.yaml")
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert data["format"] == "qualcode-codebook" and data["version"] == 1
     assert _count(data["codes"]) == 41
-    report = study.load_codebook(out)
+    report = study.codebook.load(out)
     assert (report["added"], report["updated"], report["unchanged"]) == (0, 0, 41)
-    assert study.codes() == before
+    assert study.codebook.codes() == before
     # Into a fresh project: the same tree, same GUIDs, same fields.
     from qualcode import Project
 
     with Project.create(tmp_path / "fresh.qualcode") as fresh:
-        assert fresh.load_codebook(out)["added"] == 41
+        assert fresh.codebook.load(out)["added"] == 41
         strip = lambda codes: [{k: v for k, v in c.items() if k not in (
             "id", "created", "updated", "codings", "codings_by_wave", "position")} for c in codes]
-        assert sorted(strip(fresh.codes()), key=lambda c: c["guid"]) == sorted(
+        assert sorted(strip(fresh.codebook.codes()), key=lambda c: c["guid"]) == sorted(
             strip(before), key=lambda c: c["guid"])
 
 
 def test_reload_of_edited_file_renames_by_guid(study, tmp_path):
-    study.load_codebook(CODEBOOK)
+    study.codebook.load(CODEBOOK)
     n_codes = study.db.execute("SELECT count(*) FROM codes").fetchone()[0]
     text = CODEBOOK.read_text(encoding="utf-8")
     assert "- name: GP referral\n" in text
@@ -77,24 +77,24 @@ def test_reload_of_edited_file_renames_by_guid(study, tmp_path):
     edited = edited.replace("stage: focused", "stage: theoretical", 1)
     path = tmp_path / "edited.yaml"
     path.write_text(edited, encoding="utf-8")
-    report = study.load_codebook(path)
+    report = study.codebook.load(path)
     assert report["added"] == 0 and "Referred by the GP" in report["names"]["updated"]
     assert study.db.execute("SELECT count(*) FROM codes").fetchone()[0] == n_codes
-    code = study.code("Referred by the GP")
+    code = study.codebook.code("Referred by the GP")
     assert code["guid"] == "4a9f66ea-b9a3-41de-813f-bb92c1d9ef97"
     assert code["stage"] == "theoretical"
-    assert "GP referral" not in study.code_names()
+    assert "GP referral" not in study.codebook.code_names()
     # A code moved to another category in the file moves in the project.
     data = yaml.safe_load(edited)
     moved = data["codes"][0]["children"].pop(0)
     data["codes"][1].setdefault("children", []).append(moved)
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    study.load_codebook(path)
-    assert study.code("Referred by the GP")["parent"] == data["codes"][1]["name"]
+    study.codebook.load(path)
+    assert study.codebook.code("Referred by the GP")["parent"] == data["codes"][1]["name"]
     assert study.db.execute("SELECT count(*) FROM codes").fetchone()[0] == n_codes
     # The load is one undoable action.
     study.undo()
-    assert study.code("Referred by the GP")["parent"] == "Getting to the service"
+    assert study.codebook.code("Referred by the GP")["parent"] == "Getting to the service"
 
 
 BAD_FILES = [
@@ -122,12 +122,12 @@ BAD_FILES = [
 
 @pytest.mark.parametrize("content, message", BAD_FILES)
 def test_bad_codebook_file_is_one_line_error_and_changes_nothing(study, tmp_path, content, message):
-    study.add_code("Existing")
+    study.codebook.add_code("Existing")
     path = tmp_path / "bad.yaml"
     path.write_text(content, encoding="utf-8")
     before = snapshot(study)
     with pytest.raises(QualcodeError) as info:
-        study.load_codebook(path)
+        study.codebook.load(path)
     text = str(info.value)
     assert message in text
     assert text.startswith("bad.yaml: ") and "\n" not in text
@@ -135,28 +135,28 @@ def test_bad_codebook_file_is_one_line_error_and_changes_nothing(study, tmp_path
 
 
 def test_file_conflicting_with_the_project_changes_nothing(study, tmp_path):
-    study.load_codebook(CODEBOOK)
-    study.add_code("Taken")
+    study.codebook.load(CODEBOOK)
+    study.codebook.add_code("Taken")
     text = CODEBOOK.read_text(encoding="utf-8").replace("- name: GP referral\n", "- name: Taken\n")
     path = tmp_path / "conflict.yaml"
     path.write_text(text, encoding="utf-8")
     before = snapshot(study)
     with pytest.raises(QualcodeError, match=r"^conflict.yaml: cannot rename 'GP referral'"):
-        study.load_codebook(path)
+        study.codebook.load(path)
     assert snapshot(study) == before
 
 
 def test_missing_or_binary_file(study, tmp_path):
     before = snapshot(study)
     with pytest.raises(QualcodeError, match="nope.yaml: cannot be read"):
-        study.load_codebook(tmp_path / "nope.yaml")
+        study.codebook.load(tmp_path / "nope.yaml")
     (tmp_path / "bin.yaml").write_bytes(b"\xff\xfe\x00codes")
     with pytest.raises(QualcodeError, match="bin.yaml: is not UTF-8"):
-        study.load_codebook(tmp_path / "bin.yaml")
+        study.codebook.load(tmp_path / "bin.yaml")
     with pytest.raises(QualcodeError, match="does not exist"):
-        study.save_codebook(tmp_path / "no" / "where.yaml")
+        study.codebook.save(tmp_path / "no" / "where.yaml")
     with pytest.raises(QualcodeError, match="is a folder"):
-        study.save_codebook(tmp_path)
+        study.codebook.save(tmp_path)
     assert snapshot(study) == before
 
 
@@ -188,15 +188,15 @@ def test_any_text_survives_the_file_format(tmp_path, name, definition, keywords)
 
 
 def test_text_fields_and_keywords_are_normalised(study):
-    code = study.add_code("K", definition="  padded  ", colour="", keywords=[" two  words ", "x", "x", " "])
+    code = study.codebook.add_code("K", definition="  padded  ", colour="", keywords=[" two  words ", "x", "x", " "])
     assert code["definition"] == "padded" and code["colour"] is None
     assert code["keywords"] == ["two words", "x"]
 
 
 def test_file_may_swap_names_and_pass_them_along(study, tmp_path):
-    a = study.add_code("Alpha", definition="first")
-    b = study.add_code("Beta", definition="second")
-    c = study.add_code("Gamma", definition="third")
+    a = study.codebook.add_code("Alpha", definition="first")
+    b = study.codebook.add_code("Beta", definition="second")
+    c = study.codebook.add_code("Gamma", definition="third")
     path = tmp_path / "swap.yaml"
     path.write_text(yaml.safe_dump({"codes": [
         {"name": "Beta", "guid": a["guid"]},      # Alpha -> Beta
@@ -204,13 +204,13 @@ def test_file_may_swap_names_and_pass_them_along(study, tmp_path):
         {"name": "Delta", "guid": c["guid"]},     # Gamma -> Delta
         {"name": "Gamma"},                        # a new code takes the freed name
     ]}), encoding="utf-8")
-    report = study.load_codebook(path)
+    report = study.codebook.load(path)
     assert (report["added"], report["updated"]) == (1, 3)
-    by_guid = {code["guid"]: code for code in study.codes()}
+    by_guid = {code["guid"]: code for code in study.codebook.codes()}
     assert by_guid[a["guid"]]["name"] == "Beta" and by_guid[a["guid"]]["definition"] == "first"
     assert by_guid[b["guid"]]["name"] == "Alpha" and by_guid[c["guid"]]["name"] == "Delta"
-    assert study.code("Gamma")["guid"] not in (a["guid"], b["guid"], c["guid"])
-    assert not any(code["name"].startswith("\x00") for code in study.codes())
+    assert study.codebook.code("Gamma")["guid"] not in (a["guid"], b["guid"], c["guid"])
+    assert not any(code["name"].startswith("\x00") for code in study.codebook.codes())
     study.undo()
-    assert sorted(study.code_names()) == ["Alpha", "Beta", "Gamma"]
-    assert study.code("Alpha")["guid"] == a["guid"]
+    assert sorted(study.codebook.code_names()) == ["Alpha", "Beta", "Gamma"]
+    assert study.codebook.code("Alpha")["guid"] == a["guid"]

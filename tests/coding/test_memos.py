@@ -14,16 +14,16 @@ from .conftest import fk_problems, snapshot
 
 @pytest.fixture
 def linked(study):
-    study.add_code("Trust")
-    study.add_code("Fear")
-    [coding] = study.tag("p01_w1", "Trust", Target(turn=2))
+    study.codebook.add_code("Trust")
+    study.codebook.add_code("Fear")
+    [coding] = study.coding.tag("p01_w1", "Trust", Target(turn=2))
     study.coding_id = coding["id"]
     return study
 
 
 @pytest.mark.parametrize("type_", MEMO_TYPES)
 def test_every_memo_type(linked, type_):
-    memo = linked.add_memo(type_, f"A {type_} memo", "Body text\nover lines.")
+    memo = linked.memos.add(type_, f"A {type_} memo", "Body text\nover lines.")
     assert memo["type"] == type_ and memo["body"] == "Body text\nover lines."
     assert memo["author"] == "tester" and memo["created"] == memo["updated"]
     assert memo["links"] == []
@@ -32,7 +32,7 @@ def test_every_memo_type(linked, type_):
 def test_links_to_every_kind(linked):
     links = ["code:Trust", f"coding:{linked.coding_id}", "participant:P01",
              "transcript:p01_w1", "wave:W1"]
-    memo = linked.add_memo("comparison", "  Trust   across waves ", "b", links=links,
+    memo = linked.memos.add("comparison", "  Trust   across waves ", "b", links=links,
                            author="anna")
     assert memo["title"] == "Trust across waves" and memo["author"] == "anna"
     assert memo["links"] == [
@@ -43,7 +43,7 @@ def test_links_to_every_kind(linked):
         {"kind": "wave", "target": "W1"},
     ]
     # The same link twice is one link.
-    again = linked.add_memo("code", "twice", links=["code:Trust", ("code", "Trust")])
+    again = linked.memos.add("code", "twice", links=["code:Trust", ("code", "Trust")])
     assert again["links"] == [{"kind": "code", "target": "Trust"}]
 
 
@@ -65,14 +65,14 @@ def test_links_to_every_kind(linked):
 def test_bad_memo_input_changes_nothing(linked, kwargs, message):
     before = snapshot(linked)
     with pytest.raises(QualcodeError, match=message):
-        linked.add_memo(**kwargs)
+        linked.memos.add(**kwargs)
     assert snapshot(linked) == before
 
 
 def test_edit_memo(linked):
-    memo = linked.add_memo("code", "Trust", "first", links=["code:Trust"])
+    memo = linked.memos.add("code", "Trust", "first", links=["code:Trust"])
     linked.db.execute("UPDATE memos SET updated = '2000-01-01T00:00:00+00:00'")
-    edited = linked.edit_memo(memo["id"], title="Trust, again", body="second",
+    edited = linked.memos.edit(memo["id"], title="Trust, again", body="second",
                               type_="theoretical", add_links=["code:Fear", "wave:W1"],
                               remove_links=["code:Trust"])
     assert (edited["title"], edited["body"], edited["type"]) == ("Trust, again", "second",
@@ -89,28 +89,28 @@ def test_edit_memo(linked):
         (dict(add_links=["code:Nope"]), "no such code"),
     ]:
         with pytest.raises(QualcodeError, match=message):
-            linked.edit_memo(memo["id"], **kwargs)
+            linked.memos.edit(memo["id"], **kwargs)
     with pytest.raises(NotFoundError, match="no memo with id 999"):
-        linked.edit_memo(999, body="x")
+        linked.memos.edit(999, body="x")
     assert snapshot(linked) == before
 
 
 def test_delete_memo_removes_links(linked):
-    memo = linked.add_memo("code", "Trust", links=["code:Trust", "participant:P01"])
-    linked.delete_memo(memo["id"])
+    memo = linked.memos.add("code", "Trust", links=["code:Trust", "participant:P01"])
+    linked.memos.delete(memo["id"])
     with pytest.raises(NotFoundError):
-        linked.memo(memo["id"])
+        linked.memos.get(memo["id"])
     assert linked.db.execute("SELECT count(*) FROM memo_links").fetchone()[0] == 0
     linked.undo()
-    assert len(linked.memo(memo["id"])["links"]) == 2
+    assert len(linked.memos.get(memo["id"])["links"]) == 2
 
 
 def test_memo_filters(linked):
-    linked.add_memo("code", "one", links=["code:Trust"])
+    linked.memos.add("code", "one", links=["code:Trust"])
     linked.coder = "anna"
-    linked.add_memo("theme", "two", links=["participant:P01", "code:Fear"])
-    linked.add_memo("code", "three")
-    titles = lambda **kw: [m["title"] for m in linked.memos(**kw)]
+    linked.memos.add("theme", "two", links=["participant:P01", "code:Fear"])
+    linked.memos.add("code", "three")
+    titles = lambda **kw: [m["title"] for m in linked.memos.all(**kw)]
     assert titles() == ["one", "two", "three"]
     assert titles(type_="code") == ["one", "three"]
     assert titles(author="anna") == ["two", "three"]
@@ -118,16 +118,16 @@ def test_memo_filters(linked):
     assert titles(link="code:Fear") == ["two"]
     assert titles(link="participant:P01") == ["two"]
     with pytest.raises(NotFoundError):
-        linked.memos(link="code:Nope")
+        linked.memos.all(link="code:Nope")
 
 
 def test_deleting_a_code_or_coding_leaves_no_dangling_link(linked):
-    on_code = linked.add_memo("code", "on code", links=["code:Trust", "wave:W1"])
-    on_coding = linked.add_memo("segment", "on coding", links=[f"coding:{linked.coding_id}"])
-    linked.remove_coding(linked.coding_id)
-    assert linked.memo(on_coding["id"])["links"] == []
-    linked.delete_code("Trust", force=True)
-    assert linked.memo(on_code["id"])["links"] == [{"kind": "wave", "target": "W1"}]
+    on_code = linked.memos.add("code", "on code", links=["code:Trust", "wave:W1"])
+    on_coding = linked.memos.add("segment", "on coding", links=[f"coding:{linked.coding_id}"])
+    linked.coding.remove_coding(linked.coding_id)
+    assert linked.memos.get(on_coding["id"])["links"] == []
+    linked.codebook.delete_code("Trust", force=True)
+    assert linked.memos.get(on_code["id"])["links"] == [{"kind": "wave", "target": "W1"}]
     assert fk_problems(linked) == []
     assert linked.db.execute(
         "SELECT count(*) FROM memo_links WHERE code_id IS NOT NULL OR coding_id IS NOT NULL"
@@ -135,18 +135,18 @@ def test_deleting_a_code_or_coding_leaves_no_dangling_link(linked):
     # Deleting with force takes the codings' links too, and undo brings all back.
     linked.undo()
     linked.undo()
-    assert len(linked.memo(on_coding["id"])["links"]) == 1
-    assert len(linked.memo(on_code["id"])["links"]) == 2
-    [c] = linked.codings()
-    memo = linked.add_memo("segment", "second", links=[f"coding:{c['id']}"])
-    linked.delete_code("Trust", force=True)
-    assert linked.memo(memo["id"])["links"] == [] and fk_problems(linked) == []
+    assert len(linked.memos.get(on_coding["id"])["links"]) == 1
+    assert len(linked.memos.get(on_code["id"])["links"]) == 2
+    [c] = linked.coding.codings()
+    memo = linked.memos.add("segment", "second", links=[f"coding:{c['id']}"])
+    linked.codebook.delete_code("Trust", force=True)
+    assert linked.memos.get(memo["id"])["links"] == [] and fk_problems(linked) == []
 
 
 def test_merge_repoints_links(linked):
-    memo = linked.add_memo("code", "fear", links=["code:Fear", f"coding:{linked.coding_id}"])
-    linked.merge_codes("Trust", "Fear")
-    assert linked.memo(memo["id"])["links"] == [
+    memo = linked.memos.add("code", "fear", links=["code:Fear", f"coding:{linked.coding_id}"])
+    linked.codebook.merge_codes("Trust", "Fear")
+    assert linked.memos.get(memo["id"])["links"] == [
         {"kind": "code", "target": "Fear"}, {"kind": "coding", "target": str(linked.coding_id)}]
-    assert linked.codings()[0]["code"] == "Fear"
+    assert linked.coding.codings()[0]["code"] == "Fear"
     assert fk_problems(linked) == []

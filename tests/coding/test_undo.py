@@ -20,53 +20,53 @@ from .conftest import INTERVIEW, dump, fk_problems
 
 
 def _prepare(p: Project) -> None:
-    p.add_code("Cat", category=True)
-    p.add_code("A", parent="Cat", keywords=["doctor"])
-    p.add_code("B")
-    p.add_code("A kid", parent="A")
-    p.tag("p01_w1", "A", Target(turn=2), memo="m")
-    p.tag("p01_w1", "B", Target(turn=2))
-    p.tag("p01_w1", "A", Target(turn=4))
-    p.add_memo("code", "about A", links=["code:A", "participant:P01"])
+    p.codebook.add_code("Cat", category=True)
+    p.codebook.add_code("A", parent="Cat", keywords=["doctor"])
+    p.codebook.add_code("B")
+    p.codebook.add_code("A kid", parent="A")
+    p.coding.tag("p01_w1", "A", Target(turn=2), memo="m")
+    p.coding.tag("p01_w1", "B", Target(turn=2))
+    p.coding.tag("p01_w1", "A", Target(turn=4))
+    p.memos.add("code", "about A", links=["code:A", "participant:P01"])
 
 
 def _first_coding(p, code):
-    return p.codings(code=code)[0]["id"]
+    return p.coding.codings(code=code)[0]["id"]
 
 
 OPERATIONS = {
-    "add code": lambda p: p.add_code("New", parent="Cat", definition="d", keywords=["k"]),
-    "rename": lambda p: p.rename_code("A", "A2"),
-    "edit": lambda p: p.edit_code("A", definition="changed", stage="axial", colour="#abcdef"),
-    "move": lambda p: p.move_code("A kid", "B"),
-    "merge": lambda p: p.merge_codes("A", "B"),
-    "split": lambda p: p.split_code("A", "A split", [_first_coding(p, "A")]),
-    "delete force": lambda p: p.delete_code("A", force=True),
-    "delete leaf": lambda p: p.delete_code("A kid"),
-    "tag range": lambda p: p.tag("p01_w1", "B", Target(range=(5, 40)), memo="x"),
-    "tag turn": lambda p: p.tag("p02_w2", "A", Target(turn=2)),
-    "tag sentence": lambda p: p.tag("p01_w1", "B", Target(sentence="4.2")),
-    "tag speaker": lambda p: p.tag("p01_w1", "B", Target(speaker="P01")),
-    "untag": lambda p: p.untag("p01_w1", "A", Target(turn=2)),
-    "remove coding": lambda p: p.remove_coding(_first_coding(p, "B")),
-    "coding memo": lambda p: p.set_coding_memo(_first_coding(p, "B"), "new memo"),
-    "exemplar": lambda p: p.set_exemplar(_first_coding(p, "B")),
-    "add memo": lambda p: p.add_memo("theme", "t", "b", links=["code:B", "wave:W1"]),
-    "edit memo": lambda p: p.edit_memo(p.memos()[0]["id"], body="new", add_links=["code:B"],
+    "add code": lambda p: p.codebook.add_code("New", parent="Cat", definition="d", keywords=["k"]),
+    "rename": lambda p: p.codebook.rename_code("A", "A2"),
+    "edit": lambda p: p.codebook.edit_code("A", definition="changed", stage="axial", colour="#abcdef"),
+    "move": lambda p: p.codebook.move_code("A kid", "B"),
+    "merge": lambda p: p.codebook.merge_codes("A", "B"),
+    "split": lambda p: p.codebook.split_code("A", "A split", [_first_coding(p, "A")]),
+    "delete force": lambda p: p.codebook.delete_code("A", force=True),
+    "delete leaf": lambda p: p.codebook.delete_code("A kid"),
+    "tag range": lambda p: p.coding.tag("p01_w1", "B", Target(range=(5, 40)), memo="x"),
+    "tag turn": lambda p: p.coding.tag("p02_w2", "A", Target(turn=2)),
+    "tag sentence": lambda p: p.coding.tag("p01_w1", "B", Target(sentence="4.2")),
+    "tag speaker": lambda p: p.coding.tag("p01_w1", "B", Target(speaker="P01")),
+    "untag": lambda p: p.coding.untag("p01_w1", "A", Target(turn=2)),
+    "remove coding": lambda p: p.coding.remove_coding(_first_coding(p, "B")),
+    "coding memo": lambda p: p.coding.set_coding_memo(_first_coding(p, "B"), "new memo"),
+    "exemplar": lambda p: p.coding.set_exemplar(_first_coding(p, "B")),
+    "add memo": lambda p: p.memos.add("theme", "t", "b", links=["code:B", "wave:W1"]),
+    "edit memo": lambda p: p.memos.edit(p.memos.all()[0]["id"], body="new", add_links=["code:B"],
                                        remove_links=["code:A"]),
-    "delete memo": lambda p: p.delete_memo(p.memos()[0]["id"]),
-    "apply suggestions": lambda p: p.apply_suggestions(
-        p.suggest_by_pattern("B", r"walk|trainer", scope="sentence")),
+    "delete memo": lambda p: p.memos.delete(p.memos.all()[0]["id"]),
+    "apply suggestions": lambda p: p.coding.apply_suggestions(
+        p.coding.suggest_by_pattern("B", r"walk|trainer", scope="sentence")),
     "load codebook": None,  # filled in below (needs the file)
-    "set attribute": lambda p: p.set_participant("P01", {"sex": "M", "employment": "none"}),
-    "wave attribute": lambda p: p.set_participant("P02", {"hours": "10"}, wave="W2"),
+    "set attribute": lambda p: p.study.set_participant("P01", {"sex": "M", "employment": "none"}),
+    "wave attribute": lambda p: p.study.set_participant("P02", {"hours": "10"}, wave="W2"),
 }
 
 
 def _load(p):
     from ..conftest import CODEBOOK
 
-    p.load_codebook(CODEBOOK)
+    p.codebook.load(CODEBOOK)
 
 
 OPERATIONS["load codebook"] = _load
@@ -93,10 +93,10 @@ def test_each_operation_undone_and_redone(study, name):
 def test_undo_survives_reopening_and_nothing_to_undo(study_path):
     with Project.open(study_path) as p:
         start = dump(p)
-        p.add_code("A")
-        p.tag("p01_w1", "A", Target(turn=2))
+        p.codebook.add_code("A")
+        p.coding.tag("p01_w1", "A", Target(turn=2))
         middle = dump(p)
-        p.add_memo("code", "m", links=["code:A"])
+        p.memos.add("code", "m", links=["code:A"])
         end = dump(p)
     with Project.open(study_path) as p:
         assert p.undo().action == "memo.add"
@@ -131,7 +131,7 @@ def test_nothing_to_undo_in_a_new_project(project):
         project.undo()
     with pytest.raises(QualcodeError, match="^nothing to redo$"):
         project.redo()
-    project.add_code("A")
+    project.codebook.add_code("A")
     project.undo()
     with pytest.raises(QualcodeError, match="^nothing to undo$"):
         project.undo()
@@ -139,21 +139,21 @@ def test_nothing_to_undo_in_a_new_project(project):
 
 
 def test_new_action_discards_redo(study):
-    study.add_code("A")
+    study.codebook.add_code("A")
     study.undo()
-    study.add_code("B")
+    study.codebook.add_code("B")
     with pytest.raises(QualcodeError, match="nothing to redo"):
         study.redo()
-    assert study.code_names() == ["B"]
+    assert study.codebook.code_names() == ["B"]
     statuses = {e.summary: e.status for e in study.log() if e.undoable}
     assert statuses["added code A"] == "discarded"
 
 
 def test_undo_blocked_by_later_non_undoable_work(study, tmp_path):
     """A participant that an (un-undoable) import now depends on cannot be un-added."""
-    study.add_participant("P03")
+    study.study.add_participant("P03")
     (tmp_path / "p03.txt").write_text("Interviewer: Hello.\n\nP03: Hi there.\n", encoding="utf-8")
-    study.import_transcript(tmp_path / "p03.txt", participant="P03", wave="W1")
+    study.transcripts.import_transcript(tmp_path / "p03.txt", participant="P03", wave="W1")
     before = dump(study)
     with pytest.raises(QualcodeError, match="cannot undo .* later work depends on it"):
         study.undo()
@@ -201,57 +201,57 @@ VARIANTS = [
 def _apply(p: Project, kind: str, a, b) -> None:
     """Run one operation; a refusal (QualcodeError) counts as no operation."""
     if kind == "add":
-        p.add_code(a, parent=b, definition=f"def {a}")
+        p.codebook.add_code(a, parent=b, definition=f"def {a}")
     elif kind == "rename":
-        p.rename_code(a, b)
+        p.codebook.rename_code(a, b)
     elif kind == "move":
-        p.move_code(a, b)
+        p.codebook.move_code(a, b)
     elif kind == "merge":
-        p.merge_codes(a, b)
+        p.codebook.merge_codes(a, b)
     elif kind == "split":
-        ids = [c["id"] for c in p.codings(code=a)][:1]
-        p.split_code(a, b, ids)
+        ids = [c["id"] for c in p.coding.codings(code=a)][:1]
+        p.codebook.split_code(a, b, ids)
     elif kind == "delete":
-        p.delete_code(a, force=True)
+        p.codebook.delete_code(a, force=True)
     elif kind == "tag":
-        p.tag("p01_w1", a, Target(range=b), memo=a)
+        p.coding.tag("p01_w1", a, Target(range=b), memo=a)
     elif kind == "untag":
-        p.untag("p01_w1", a, Target(range=b))
+        p.coding.untag("p01_w1", a, Target(range=b))
     elif kind == "memo":
         links = [f"code:{a}"]
-        codings = p.codings(code=a) if b else []
+        codings = p.coding.codings(code=a) if b else []
         links += [f"coding:{c['id']}" for c in codings[:1]]
-        p.add_memo("code", f"memo on {a}", links=links)
+        p.memos.add("code", f"memo on {a}", links=links)
     elif kind == "edit memo":
-        memos = p.memos(link=f"code:{a}")
+        memos = p.memos.all(link=f"code:{a}")
         if not memos:
             raise QualcodeError("no memo")
-        p.edit_memo(memos[0]["id"], body=b or "empty", add_links=["wave:W1"])
+        p.memos.edit(memos[0]["id"], body=b or "empty", add_links=["wave:W1"])
     elif kind == "attribute":
-        p.set_participant(a, {"sex": b, "group": a + str(b)})
+        p.study.set_participant(a, {"sex": b, "group": a + str(b)})
     elif kind in ("split", "join", "relabel", "turn speaker", "set", "replace", "delete"):
         _correct(p, kind, a, b)
 
 
 def _correct(p: Project, kind: str, a, b) -> None:
     if kind == "split":
-        turns = p.transcript("p01_w1")["turns"]
+        turns = p.transcripts.get("p01_w1")["turns"]
         if a > len(turns):
             raise QualcodeError("no such turn")
         turn = turns[a - 1]
-        p.split_turn("p01_w1", a, at=turn["start"] + int(b * (turn["end"] - turn["start"])))
+        p.transcripts.split_turn("p01_w1", a, at=turn["start"] + int(b * (turn["end"] - turn["start"])))
     elif kind == "join":
-        p.join_turns("p01_w1", a, b)
+        p.transcripts.join_turns("p01_w1", a, b)
     elif kind == "relabel":
-        p.relabel_speakers("p01_w1", {a: b})
+        p.transcripts.relabel_speakers("p01_w1", {a: b})
     elif kind == "turn speaker":
-        p.set_turn_speaker("p01_w1", a, b)
+        p.transcripts.set_turn_speaker("p01_w1", a, b)
     elif kind == "set":
-        p.set_transcript(a, wave=b)
+        p.transcripts.set_transcript(a, wave=b)
     elif kind == "replace":
-        p.replace_transcript(a, VARIANT_FILES[b])
+        p.transcripts.replace_transcript(a, VARIANT_FILES[b])
     elif kind == "delete":
-        p.delete_transcript(a, force=b)
+        p.transcripts.delete_transcript(a, force=b)
 
 
 VARIANT_FILES: list = []
@@ -267,11 +267,11 @@ def property_template(template_file, tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("prop") / "base.qualcode"
     shutil.copyfile(template_file, path)
     with Project.open(path) as p:
-        p.add_code("A")
-        p.add_code("B", parent="A")
-        p.tag("p01_w1", "A", Target(range=(102, 200)))
-        p.tag("p01_w1", "B", Target(range=(102, 200)))
-        p.add_memo("code", "memo on A", links=["code:A"])
+        p.codebook.add_code("A")
+        p.codebook.add_code("B", parent="A")
+        p.coding.tag("p01_w1", "A", Target(range=(102, 200)))
+        p.coding.tag("p01_w1", "B", Target(range=(102, 200)))
+        p.memos.add("code", "memo on A", links=["code:A"])
     return str(path)
 
 
@@ -310,18 +310,18 @@ def test_any_sequence_then_as_many_undos_restores_the_start(property_template, t
 def test_undo_of_a_new_coders_first_coding_after_they_imported(study, tmp_path):
     """The coder row a first coding creates is kept on undo while a later import (not
     undoable) records that coder as its importer: it must not block the undo."""
-    study.add_code("A")
+    study.codebook.add_code("A")
     study.coder = "passer-by"
-    study.tag("p01_w1", "A", Target(turn=4))
+    study.coding.tag("p01_w1", "A", Target(turn=4))
     study.undo()
-    assert "passer-by" not in [c["name"] for c in study.coders()]  # unused: removed
+    assert "passer-by" not in [c["name"] for c in study.study.coders()]  # unused: removed
     study.coder = "newcomer"
-    study.tag("p01_w1", "A", Target(turn=2))
+    study.coding.tag("p01_w1", "A", Target(turn=2))
     (tmp_path / "late.txt").write_text("Interviewer: Hi.\n\nP01: Hello again.\n", encoding="utf-8")
-    study.import_transcript(tmp_path / "late.txt", participant="P01", wave="W2")
+    study.transcripts.import_transcript(tmp_path / "late.txt", participant="P01", wave="W2")
     assert study.undo().action == "coding.add"
-    assert study.codings() == []
-    assert "newcomer" in [c["name"] for c in study.coders()]
+    assert study.coding.codings() == []
+    assert "newcomer" in [c["name"] for c in study.study.coders()]
     assert study.redo().action == "coding.add"
-    assert [c["coder"] for c in study.codings()] == ["newcomer"]
+    assert [c["coder"] for c in study.coding.codings()] == ["newcomer"]
     assert fk_problems(study) == []

@@ -23,19 +23,19 @@ def coded_template(tmp_path_factory) -> Path:
     path = folder / "coded.qualcode"
     with build_small_project(path, folder / "src") as project:
         project.coder = "tester"
-        project.add_code("Doctor")
-        project.add_code("Walking")
-        project.add_code("Change")
-        project.tag("p01_w1", "Doctor", Target(range=_span(project, "My doctor told me about it.")))
-        project.tag("p01_w1", "Walking", Target(range=_span(project, "We went walking together every Tuesday.")))
-        project.tag("p01_w1", "Change", Target(range=_span(project, "It changed my life really.")))
-        coding = project.codings(code="Walking")[0]["id"]
-        project.add_memo("segment", "the walks", "Tuesdays matter", links=[f"coding:{coding}"])
+        project.codebook.add_code("Doctor")
+        project.codebook.add_code("Walking")
+        project.codebook.add_code("Change")
+        project.coding.tag("p01_w1", "Doctor", Target(range=_span(project, "My doctor told me about it.")))
+        project.coding.tag("p01_w1", "Walking", Target(range=_span(project, "We went walking together every Tuesday.")))
+        project.coding.tag("p01_w1", "Change", Target(range=_span(project, "It changed my life really.")))
+        coding = project.coding.codings(code="Walking")[0]["id"]
+        project.memos.add("segment", "the walks", "Tuesdays matter", links=[f"coding:{coding}"])
     return path
 
 
 def _span(project: Project, words: str) -> tuple[int, int]:
-    text = project.transcript("p01_w1")["text"]
+    text = project.transcripts.get("p01_w1")["text"]
     start = text.index(words)
     return start, start + len(words)
 

@@ -16,7 +16,7 @@ NS = {"q": "urn:QDA-XML:codebook:1.0"}
 
 @pytest.fixture
 def coded_codebook(project):
-    project.load_codebook(CODEBOOK)
+    project.codebook.load(CODEBOOK)
     return project
 
 
@@ -24,7 +24,7 @@ def test_export_validates_against_the_official_schema(coded_codebook, tmp_path):
     import xmlschema
 
     xsd = xmlschema.XMLSchema(str(shared_path("refi", "schema", "Codebook.xsd")))
-    out = coded_codebook.save_codebook(tmp_path / "book.qdc")
+    out = coded_codebook.codebook.save(tmp_path / "book.qdc")
     xsd.validate(str(out))  # raises on the first error
     root = ET.parse(out).getroot()
     categories = root.findall("q:Codes/q:Code", NS)
@@ -33,24 +33,24 @@ def test_export_validates_against_the_official_schema(coded_codebook, tmp_path):
     leaves = root.findall("q:Codes/q:Code/q:Code", NS)
     assert len(leaves) == 33 and all(c.get("isCodable") == "true" for c in leaves)
     gp = next(c for c in leaves if c.get("name") == "GP referral")
-    assert gp.get("guid") == coded_codebook.code("GP referral")["guid"]
+    assert gp.get("guid") == coded_codebook.codebook.code("GP referral")["guid"]
     assert "Inclusion: " in gp.find("q:Description", NS).text
 
 
 def test_round_trip_keeps_every_field(coded_codebook, tmp_path):
-    out = coded_codebook.save_codebook(tmp_path / "book.qdc")
+    out = coded_codebook.codebook.save(tmp_path / "book.qdc")
     with Project.create(tmp_path / "other.qualcode") as other:
-        report = other.load_codebook(out)
+        report = other.codebook.load(out)
         assert report["added"] == 40
         keep = ("name", "guid", "parent", "definition", "inclusion", "exclusion", "example",
                 "colour", "stage", "in_vivo", "is_category", "codable", "keywords")
-        mine = [{k: c[k] for k in keep} for c in coded_codebook.codes()]
-        theirs = [{k: c[k] for k in keep} for c in other.codes()]
+        mine = [{k: c[k] for k in keep} for c in coded_codebook.codebook.codes()]
+        theirs = [{k: c[k] for k in keep} for c in other.codebook.codes()]
         assert sorted(theirs, key=lambda c: c["guid"]) == sorted(mine, key=lambda c: c["guid"])
         # Loading it again matches by GUID: nothing added, nothing duplicated.
-        again = other.load_codebook(out)
+        again = other.codebook.load(out)
         assert (again["added"], again["updated"]) == (0, 0)
-        assert len(other.codes()) == 40
+        assert len(other.codebook.codes()) == 40
 
 
 def test_reads_a_real_codebook_with_non_guid_ids(project):
@@ -59,9 +59,9 @@ def test_reads_a_real_codebook_with_non_guid_ids(project):
     root = ET.parse(path).getroot()
     expected = len(root.findall(".//{*}Code"))
     assert len(data["warnings"]) >= expected  # every "c001"-style id is reported
-    report = project.load_codebook(path)
+    report = project.codebook.load(path)
     assert report["added"] == expected
-    top = [c for c in project.codebook()]
+    top = [c for c in project.codebook.tree()]
     assert top[0]["name"] == "Negativ/Aufgeregt"
     assert {c["name"] for c in top[0]["children"]} >= {"Rage", "Anger", "Fear"}
     assert top[0]["guid"] == guid_from_id("c001")  # stable: the same id maps the same way
@@ -74,8 +74,8 @@ def test_hierarchy_in_names_becomes_nesting(project, tmp_path):
         '<Code guid="0B0C2A2E-0000-4000-8000-000000000001" name="Coke" isCodable="true"/>'
         '<Code guid="0B0C2A2E-0000-4000-8000-000000000002" name="Coke::diet Coke" isCodable="true" color="#F00"/>'
         "</Codes></CodeBook>", encoding="utf-8")
-    project.load_codebook(path)
-    tree = project.codebook()
+    project.codebook.load(path)
+    tree = project.codebook.tree()
     assert [c["name"] for c in tree] == ["Coke"]
     assert [c["name"] for c in tree[0]["children"]] == ["diet Coke"]
     assert tree[0]["children"][0]["colour"] == "#ff0000"
@@ -115,4 +115,4 @@ def test_cli_export(project_path, run_cli, tmp_path):
 
 def test_export_of_empty_codebook_is_refused(project, tmp_path):
     with pytest.raises(QualcodeError, match="empty"):
-        project.save_codebook(tmp_path / "x.qdc")
+        project.codebook.save(tmp_path / "x.qdc")

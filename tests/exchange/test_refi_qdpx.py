@@ -115,8 +115,8 @@ def test_qc_demo_project(tmp_path):
     # Ten names occur twice in different branches: kept, made unique, and said so.
     assert any("occur more than once" in w for w in report["warnings"])
     with Project.open(tmp_path / "qc.qualcode") as project:
-        assert {t["name"] for t in project.transcripts()} == {"board_2017", "admin-1"}
-        codings = project.codings()
+        assert {t["name"] for t in project.transcripts.all()} == {"board_2017", "admin-1"}
+        codings = project.coding.codings()
         assert {c["coder"] for c in codings} == {"cp"}
         by_range = {(c["start"], c["end"]): c for c in codings}
         assert by_range[(320, 400)]["text"] == "This district goal is engage every student in joyful, purposeful learning that \n"
@@ -125,8 +125,8 @@ def test_qc_demo_project(tmp_path):
         assert by_range[(25813, 25893)]["text"] == ("an example. I know that many schools incorporate Python "
                                                     "into math classes, and \n")
         assert by_range[(25813, 25893)]["code"] == "python"
-        assert project.code("competencies")["parent"] == "rq1_definition"
-        assert project.code("programming")["guid"] == "36636563-3863-6264-3638-303637613863"
+        assert project.codebook.code("competencies")["parent"] == "rq1_definition"
+        assert project.codebook.code("programming")["guid"] == "36636563-3863-6264-3638-303637613863"
 
 
 def test_nvivo_mac_project_with_text_only_in_empty_docx(tmp_path):
@@ -138,8 +138,8 @@ def test_nvivo_mac_project_with_text_only_in_empty_docx(tmp_path):
     # Both the 1-byte .txt and the .docx are empty in this export: reported, not invented.
     assert sum("its text is empty" in w for w in report["warnings"]) == 2
     with Project.open(tmp_path / "nv.qualcode") as project:
-        assert {c["name"] for c in project.coders()} == {"chrisp", "cp"}
-        names = {t["name"] for t in project.transcripts()}
+        assert {c["name"] for c in project.study.coders()} == {"chrisp", "cp"}
+        names = {t["name"] for t in project.transcripts.all()}
         assert names == {"66653866-6334-3535-3435-366637306566", "33663939-3636-3632-3038-613431643463"}
         guids = {r[0] for r in project.db.execute("SELECT guid FROM transcripts")}
         assert guids == {"d097e6fd-7671-4d95-a8b6-7795fa4a72e1", "e65f5ee2-9a55-47f1-bb0b-4921d8ce15c4"}
@@ -151,7 +151,7 @@ def test_atlas_blank_project(tmp_path):
     assert report["counts"]["coders"] == 2
     assert report["counts"]["codes"] == report["counts"]["transcripts"] == 0
     with Project.open(tmp_path / "blank.qualcode") as project:
-        assert {(c["name"], c["guid"]) for c in project.coders()} == {
+        assert {(c["name"], c["guid"]) for c in project.study.coders()} == {
             ("Enric Llagostera", "088b08ac-d5cd-4adb-8b71-b4f3459c177f"),
             ("ATLAS.ti", "c32a2bd5-537f-4838-8b17-df9efbafdf4b")}
         assert project.title == "blank-atlas-project"
@@ -174,12 +174,12 @@ def test_atlas_standard_project_bare_qde_reports_missing_text(tmp_path):
     assert dropped["video selections"] == 2 and dropped["graphs"] == 1
     assert dropped["sets of codes (code groups)"] == 4
     with Project.open(tmp_path / "atlas.qualcode") as project:
-        tree = {c["name"]: c for c in project.codebook()}
+        tree = {c["name"]: c for c in project.codebook.tree()}
         assert {c["name"] for c in tree["Coke"]["children"]} == {"full-fat Coke", "diet Coke"}
         assert tree["Coke"]["definition"] == "the breakfast of champions"
-        assert project.code("diet Coke")["guid"] == "d299efae-5779-46dc-9827-a3d1a5d544bc"
-        assert project.code("cornflakes")["colour"] == "#dc0000"
-        memos = {m["title"]: m for m in project.memos()}
+        assert project.codebook.code("diet Coke")["guid"] == "d299efae-5779-46dc-9827-a3d1a5d544bc"
+        assert project.codebook.code("cornflakes")["colour"] == "#dc0000"
+        memos = {m["title"]: m for m in project.memos.all()}
         assert memos["Research Plan"]["body"].startswith("day to day log about this amazing project")
         assert memos["My favorite Coke ad"]["author"] == "Friedrich Markgraf"
 
@@ -230,7 +230,7 @@ def test_atlas_standard_project_quotes_match_the_imported_text(tmp_path):
     assert report["checks"]["quoted selections matching the text"] == 7
     assert any("quote other text" in w and "Simon 688-907" in w for w in report["warnings"])
     with Project.open(tmp_path / "atlas.qualcode") as project:
-        codings = project.codings()
+        codings = project.coding.codings()
         assert len(codings) == 9  # 7 on the 3 coded text sources, 2 on a PDF's text representation
         by_code = {}
         for c in codings:
@@ -247,7 +247,7 @@ def test_atlas_standard_project_quotes_match_the_imported_text(tmp_path):
             assert c["coder"] == "Friedrich Markgraf"
         mabel = [c for c in codings if c["transcript"] == "Mabel"]
         assert len(mabel) == 3 and all(c["text"].startswith("I'm a single mum with an 8 month old") for c in mabel)
-        comments = [m for m in project.memos() if m["type"] == "segment"]
+        comments = [m for m in project.memos.all() if m["type"] == "segment"]
         assert {m["body"].split("\n")[0] for m in comments} == {
             "why does Simon feel the need to do this?",
             "Mabel is not the only person I know who has Coke for breakfast!"}
@@ -313,10 +313,10 @@ def test_utf16_positions_are_detected_and_converted(tmp_path, origin, quotes, ut
     assert any("duplicate selections" in w for w in report["warnings"])
     assert any("UTF-16" in w for w in report["warnings"]) == utf16
     with Project.open(tmp_path / "nv.qualcode") as project:
-        texts = sorted({c["text"] for c in project.codings()})
+        texts = sorted({c["text"] for c in project.coding.codings()})
         assert texts == sorted(["world", "has emoji", "Third 😀 line é."])
-        assert {c["coder"] for c in project.codings()} == {"Win User"}
-        text = project.transcript("Interview 1")["text"]
+        assert {c["coder"] for c in project.coding.codings()} == {"Win User"}
+        text = project.transcripts.get("Interview 1")["text"]
         assert text == normalise(NVIVO_TEXT)  # BOM gone, LF, NFC
 
 
@@ -383,17 +383,17 @@ def test_lenient_reading_of_odd_but_clear_files(tmp_path):
     assert "duplicate" in warnings
     assert report["dropped"]["picture sources"] == 1
     with Project.open(tmp_path / "odd.qualcode") as project:
-        assert project.code("Fruit")["parent"] == "Food"
-        assert project.code("Food")["colour"] == "#aabbcc"
-        codings = {(c["transcript"], c["code"]): c for c in project.codings()}
+        assert project.codebook.code("Fruit")["parent"] == "Food"
+        assert project.codebook.code("Food")["colour"] == "#aabbcc"
+        codings = {(c["transcript"], c["code"]): c for c in project.coding.codings()}
         assert codings[("first", "Fruit")]["text"] == "Apple"
         assert codings[("first", "Fruit")]["coder"] == "Ann"
         assert codings[("first", "Food")]["text"] == "Apple pie.\nPears."  # whole-document coding
         assert len(codings) == 2
-        assert project.transcript("second")["text"] == "Interviewer: How was it?\nP01: Fine, thanks."
-        person = project.participant("Jane_Doe")
+        assert project.transcripts.get("second")["text"] == "Interviewer: How was it?\nP01: Fine, thanks."
+        person = project.study.participant("Jane_Doe")
         assert person["attributes"] == {"gender": "female"}
-        assert project.transcript("first")["participant"] == "Jane_Doe"
+        assert project.transcripts.get("first")["participant"] == "Jane_Doe"
 
 
 def test_bare_qde_reads_texts_from_a_sources_folder_beside_it(tmp_path):
@@ -410,35 +410,35 @@ def test_bare_qde_reads_texts_from_a_sources_folder_beside_it(tmp_path):
 
 def _coded_project(path: Path) -> ExchangeProject:
     project = ExchangeProject.create(path, title="Tiny study")
-    project.add_wave("W1", start="2024-01-01", description="first round")
-    project.add_wave("W2")
-    project.add_participant("P01", role="client", site="North", attributes={"age": "34", "gender": None})
-    project.set_participant("P01", {"status": "employed"}, wave="W1")
+    project.study.add_wave("W1", start="2024-01-01", description="first round")
+    project.study.add_wave("W2")
+    project.study.add_participant("P01", role="client", site="North", attributes={"age": "34", "gender": None})
+    project.study.set_participant("P01", {"status": "employed"}, wave="W1")
     with project.action("transcript.import", "test"):
         for name, text, wave in (("P01_W1", "Interviewer: Hi 😀\nP01: Café, crème brûlée.\n", "W1"),
                                  ("P01_W2", "Interviewer: Again?\nP01: Yes 🎉 again.\n", "W2")):
-            project._store_parsed(ParsedTranscript(text, [], name + ".txt", name, "text"), participant="P01",
+            project.transcripts.store_parsed(ParsedTranscript(text, [], name + ".txt", name, "text"), participant="P01",
                                   wave=wave, kind="interview", speaker_map={}, date=None, name=name)
-    project.add_code("Food", category=True)
-    project.add_code("Dessert", parent="Food", colour="#112233", definition="Sweet things.")
-    first, second = project.transcript("P01_W1")["text"], project.transcript("P01_W2")["text"]
+    project.codebook.add_code("Food", category=True)
+    project.codebook.add_code("Dessert", parent="Food", colour="#112233", definition="Sweet things.")
+    first, second = project.transcripts.get("P01_W1")["text"], project.transcripts.get("P01_W2")["text"]
     a, b = first.index("crème"), first.index(".\n", first.index("crème"))
     c = second.index("Yes")
     project.coder = "ann"
-    project.apply_spans([("P01_W1", "Dessert", a, b), ("P01_W2", "Dessert", c, c + 7)], summary="t")
+    project.coding.apply_spans([("P01_W1", "Dessert", a, b), ("P01_W2", "Dessert", c, c + 7)], summary="t")
     project.coder = "bob"
-    coding = project.apply_spans([("P01_W1", "Dessert", a, b)], summary="t", memo="sure?")[0]
-    project.set_exemplar(coding["id"])
-    project.add_memo("code", "On desserts", "Line one\n\nLine two", links=["code:Dessert", f"coding:{coding['id']}"])
-    project.add_memo("participant", "About P01", "Moved house.", links=["participant:P01", "wave:W2"])
-    project.add_memo("project", "Plan", "")
+    coding = project.coding.apply_spans([("P01_W1", "Dessert", a, b)], summary="t", memo="sure?")[0]
+    project.coding.set_exemplar(coding["id"])
+    project.memos.add("code", "On desserts", "Line one\n\nLine two", links=["code:Dessert", f"coding:{coding['id']}"])
+    project.memos.add("participant", "About P01", "Moved house.", links=["participant:P01", "wave:W2"])
+    project.memos.add("project", "Plan", "")
     return project
 
 
 def test_export_validates_and_an_independent_reader_agrees(tmp_path):
     with _coded_project(tmp_path / "tiny.qualcode") as project:
-        counts = project.export_refi(tmp_path / "tiny.qdpx")
-        coded = sorted((c["transcript"], project.code(c["code"])["guid"], c["text"]) for c in project.codings())
+        counts = project.exchange.export_refi(tmp_path / "tiny.qdpx")
+        coded = sorted((c["transcript"], project.codebook.code(c["code"])["guid"], c["text"]) for c in project.coding.codings())
     assert counts["codings"] == 3 and counts["selections"] == 2
     other = independent_read(tmp_path / "tiny.qdpx")
     assert (other["users"], other["codes"], other["cases"], other["sources"]) == (3, 2, 1, 2)
@@ -452,18 +452,18 @@ def test_export_validates_and_an_independent_reader_agrees(tmp_path):
 
 def test_round_trip_of_a_small_project(tmp_path):
     with _coded_project(tmp_path / "tiny.qualcode") as project:
-        project.export_refi(tmp_path / "tiny.qdpx")
+        project.exchange.export_refi(tmp_path / "tiny.qdpx")
         before = snapshot(project)
     report = import_refi(tmp_path / "tiny.qdpx", tmp_path / "back.qualcode")
     assert report["warnings"] == [] and report["dropped"] == {}
     with Project.open(tmp_path / "back.qualcode") as back:
         assert snapshot(back) == before
-        assert back.codings(code="Dessert")[0]["text"] == "crème brûlée"
+        assert back.coding.codings(code="Dessert")[0]["text"] == "crème brûlée"
 
 
 def test_round_trip_and_validation_of_the_example_study(example_project, tmp_path):
     with ExchangeProject.open(example_project) as project:
-        counts = project.export_refi(tmp_path / "example.qdpx")
+        counts = project.exchange.export_refi(tmp_path / "example.qdpx")
         before = snapshot(project)
     assert counts["codings"] == len(before["codings"])
     other = independent_read(tmp_path / "example.qdpx")  # validates against shared Project.xsd
@@ -487,14 +487,14 @@ def test_export_refuses_to_write_an_invalid_document(tmp_path, monkeypatch):
 
         monkeypatch.setattr(refi_export, "project_document", broken)
         with pytest.raises(QualcodeError, match="does not validate against Project.xsd"):
-            project.export_refi(tmp_path / "bad.qdpx")
+            project.exchange.export_refi(tmp_path / "bad.qdpx")
     assert not (tmp_path / "bad.qdpx").exists()
     assert list(tmp_path.glob(".bad.qdpx*")) == []
 
 
 def test_export_of_an_empty_project_validates(tmp_path):
     with ExchangeProject.create(tmp_path / "empty.qualcode") as project:
-        project.export_refi(tmp_path / "empty.qdpx")
+        project.exchange.export_refi(tmp_path / "empty.qdpx")
     other = independent_read(tmp_path / "empty.qdpx")
     assert other["sets"] == 0 and other["sources"] == 0
 
@@ -551,25 +551,25 @@ def small_projects(draw):
 def _build(path: Path, spec: dict) -> Project:
     project = Project.create(path, title="random")
     for wave in spec["waves"]:
-        project.add_wave(wave)
+        project.study.add_wave(wave)
     for pid, fields, wave_attrs in zip(spec["participants"], spec["fields"], spec["wave_attrs"]):
-        project.add_participant(pid, role=fields["role"], pseudonym=fields["pseudonym"],
+        project.study.add_participant(pid, role=fields["role"], pseudonym=fields["pseudonym"],
                                 attributes=fields["attributes"])
         for wave, key, value in wave_attrs:
-            project.set_participant(pid, {key: value}, wave=wave)
+            project.study.set_participant(pid, {key: value}, wave=wave)
     codes = spec["codes"]
     nest = len(codes) > 1 and spec["categories"] > 0
     for i, (name, fields) in enumerate(zip(codes, spec["code_fields"])):
         extra = {k: v for k, v in fields.items() if v not in (None, [])}
         if nest and i == 0:
-            project.add_code(name, category=True, **extra)
+            project.codebook.add_code(name, category=True, **extra)
         else:
-            project.add_code(name, parent=codes[0] if nest and i <= spec["categories"] else None, **extra)
+            project.codebook.add_code(name, parent=codes[0] if nest and i <= spec["categories"] else None, **extra)
     names = []
     with project.action("transcript.import", "test"):
         for i, (text, t) in enumerate(zip(spec["texts"], spec["transcripts"])):
             names.append(f"T{i}")
-            project._store_parsed(ParsedTranscript(text, [], f"T{i}.txt", f"sha{i}", "text"),
+            project.transcripts.store_parsed(ParsedTranscript(text, [], f"T{i}.txt", f"sha{i}", "text"),
                                   participant=t["participant"], wave=t["wave"], kind=t["kind"],
                                   speaker_map={}, date=t["date"], name=f"T{i}")
     coding_ids = []
@@ -580,14 +580,14 @@ def _build(path: Path, spec: dict) -> Project:
             continue
         seen.add((ti, ci, coder, a, b))
         project.coder = coder
-        coding_ids += [c["id"] for c in project.apply_spans([(names[ti], code, a, b)], summary="t", memo=memo)]
+        coding_ids += [c["id"] for c in project.coding.apply_spans([(names[ti], code, a, b)], summary="t", memo=memo)]
     targets = ([f"code:{c}" for c in codes] + [f"participant:{p}" for p in spec["participants"]]
                + [f"transcript:{n}" for n in names] + [f"wave:{w}" for w in spec["waves"]]
                + [f"coding:{i}" for i in coding_ids])
     project.coder = "ann"
     for type_, title, body, picks in spec["memos"]:
         links = sorted({targets[p % len(targets)] for p in picks})
-        project.add_memo(type_, title, body, links=links)
+        project.memos.add(type_, title, body, links=links)
     return project
 
 
@@ -712,11 +712,11 @@ def test_short_codings_after_emoji_keep_their_positions(tmp_path):
     # Regression: our own positions are code points; no guessing from word boundaries.
     with ExchangeProject.create(tmp_path / "e.qualcode") as project:
         with project.action("transcript.import", "test"):
-            project._store_parsed(ParsedTranscript("0👩\u200d🔬00", [], "e.txt", "e", "text"), participant=None,
+            project.transcripts.store_parsed(ParsedTranscript("0👩\u200d🔬00", [], "e.txt", "e", "text"), participant=None,
                                   wave=None, kind="interview", speaker_map={}, date=None, name="e")
-        project.add_code("c")
-        project.apply_spans([("e", "c", 3, 4)], summary="t")
-        project.export_refi(tmp_path / "e.qdpx")
+        project.codebook.add_code("c")
+        project.coding.apply_spans([("e", "c", 3, 4)], summary="t")
+        project.exchange.export_refi(tmp_path / "e.qdpx")
         before = snapshot(project)
     report = import_qdpx(tmp_path / "e.qdpx", tmp_path / "back.qualcode")
     assert not any("UTF-16" in w for w in report["warnings"])

@@ -16,13 +16,13 @@ def _count_codes(codes) -> int:
 
 def test_pyrefiqda_reads_our_export(example_project, tmp_path):
     with Project.open(example_project) as project:
-        project.export_refi(tmp_path / "study.qdpx")
-        codes = len(project.codes())
-        codings = len(project.codings())
-        transcripts = project.transcripts()
-        participants = len(project.participants())
-        coders = len(project.coders())
-        memos = len(project.memos())
+        project.exchange.export_refi(tmp_path / "study.qdpx")
+        codes = len(project.codebook.codes())
+        codings = len(project.coding.codings())
+        transcripts = project.transcripts.all()
+        participants = len(project.study.participants())
+        coders = len(project.study.coders())
+        memos = len(project.memos.all())
     parsed = pyrefiqda.RefiProject.load(tmp_path / "study.qdpx", extract_dir=str(tmp_path / "x"))
     assert _count_codes(parsed.code_book.codes.code) == codes
     sources = parsed.sources.text_source

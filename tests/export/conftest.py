@@ -82,32 +82,32 @@ def build_small(path: Path, folder: Path) -> Path:
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
     with P.create(path, title="Walking study") as p:
         p.coder = "anna"
-        p.add_wave("W1", description="Baseline (clients) and start-up")
-        p.add_wave("W2", description="Six months")
-        p.add_participant("P01", role="client", site="Northgate", pseudonym="Jan",
+        p.study.add_wave("W1", description="Baseline (clients) and start-up")
+        p.study.add_wave("W2", description="Six months")
+        p.study.add_participant("P01", role="client", site="Northgate", pseudonym="Jan",
                           attributes={"age_band": "45-54"})
-        p.add_participant("P02", role="health_trainer", site="Riverside", pseudonym="Sammy")
-        p.add_participant("P03", role="client", site="Riverside", pseudonym="Kay")
-        p.set_participant("P01", {"goal": "walk more"}, wave="W1")
+        p.study.add_participant("P02", role="health_trainer", site="Riverside", pseudonym="Sammy")
+        p.study.add_participant("P03", role="client", site="Riverside", pseudonym="Kay")
+        p.study.set_participant("P01", {"goal": "walk more"}, wave="W1")
         for name, pid, wave in (("p01_w1", "P01", "W1"), ("p01_w2", "P01", "W2"),
                                 ("p02_w1", "P02", "W1"), ("p03_w2", "P03", "W2")):
-            p.import_transcript(folder / f"{name}.txt", participant=pid, wave=wave)
-        p.set_attendance("P03", "W1", "missed")
-        p.set_attendance("P02", "W2", "withdrawn")
-        p.add_code("Journeys", category=True, definition="How people come to the service and what it does for them.",
+            p.transcripts.import_transcript(folder / f"{name}.txt", participant=pid, wave=wave)
+        p.study.set_attendance("P03", "W1", "missed")
+        p.study.set_attendance("P02", "W2", "withdrawn")
+        p.codebook.add_code("Journeys", category=True, definition="How people come to the service and what it does for them.",
                    inclusion="Accounts of first contact and of change.", exclusion="Service organisation.",
                    stage="axial")
-        p.add_code("Referral", parent="Journeys", definition="Being sent by a professional.",
+        p.codebook.add_code("Referral", parent="Journeys", definition="Being sent by a professional.",
                    example="My GP sent me.", stage="focused")
-        p.add_code("Walking", parent="Journeys", definition="Walking together with the trainer.")
-        p.add_code("Change", parent="Journeys", definition="Changes the client notices.")
-        p.add_code("Let down", parent="Journeys", definition="Feeling forgotten by the service.")
-        p.add_code("Workforce", category=True, definition="The trainers' side.")
-        p.add_code("Someone like me", parent="Workforce", in_vivo=True,
+        p.codebook.add_code("Walking", parent="Journeys", definition="Walking together with the trainer.")
+        p.codebook.add_code("Change", parent="Journeys", definition="Changes the client notices.")
+        p.codebook.add_code("Let down", parent="Journeys", definition="Feeling forgotten by the service.")
+        p.codebook.add_code("Workforce", category=True, definition="The trainers' side.")
+        p.codebook.add_code("Someone like me", parent="Workforce", in_vivo=True,
                    definition="Trainer shares the client's background.")
-        p.add_code("Paperwork", parent="Workforce", definition="Forms and targets.")
-        p.add_code("Unused", definition="A code nobody applied.")
-        texts = {name: p.transcript(name)["text"] for name in ("p01_w1", "p01_w2", "p02_w1", "p03_w2")}
+        p.codebook.add_code("Paperwork", parent="Workforce", definition="Forms and targets.")
+        p.codebook.add_code("Unused", definition="A code nobody applied.")
+        texts = {name: p.transcripts.get(name)["text"] for name in ("p01_w1", "p01_w2", "p02_w1", "p03_w2")}
         for coder in ("anna", "ben"):
             p.coder = coder
             spans = []
@@ -115,14 +115,14 @@ def build_small(path: Path, folder: Path) -> Path:
                 if who == coder:
                     start = texts[name].index(quote)
                     spans.append((name, code, start, start + len(quote)))
-            p.apply_spans(spans, summary=f"{coder} codes")
+            p.coding.apply_spans(spans, summary=f"{coder} codes")
         p.coder = "anna"
-        p.add_memo("theme", "Theme: journeys", "Walking is the heart of it.\n\nBut it stops when the trainer leaves.",
+        p.memos.add("theme", "Theme: journeys", "Walking is the heart of it.\n\nBut it stops when the trainer leaves.",
                    links=["code:Journeys", "code:Walking"])
-        p.add_memo("code", "Code memo: let down", "Both clients say let down.", links=["code:Let down"])
-        p.add_memo("participant", "Jan (P01): pen portrait", "Jan is a retired cook who walks by the canal.",
+        p.memos.add("code", "Code memo: let down", "Both clients say let down.", links=["code:Let down"])
+        p.memos.add("participant", "Jan (P01): pen portrait", "Jan is a retired cook who walks by the canal.",
                    links=["participant:P01"])
-        p.add_memo("project", "About the study", "A small test study of walking with trainers.")
+        p.memos.add("project", "About the study", "A small test study of walking with trainers.")
     return path
 
 

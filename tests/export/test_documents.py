@@ -19,7 +19,7 @@ from .conftest import all_text, paragraphs, styled, table_rows
 # --- codebook ---------------------------------------------------------------------------
 
 def test_codebook_document(small, tmp_path):
-    path = small.export_codebook(tmp_path / "codebook.docx")
+    path = small.exports.codebook_document(tmp_path / "codebook.docx")
     assert paragraphs(path)[0].style.name == "Title"
     assert styled(path, "Heading 1") == ["Overview", "Journeys", "Workforce", "Unused"]
     assert styled(path, "Heading 2") == ["Referral", "Walking", "Change", "Let down",
@@ -54,7 +54,7 @@ def _landscape(section) -> bool:
 
 
 def test_matrix_one_landscape_section_per_wave(small, tmp_path):
-    path = small.export_matrix(tmp_path / "matrix.docx")
+    path = small.exports.matrix(tmp_path / "matrix.docx")
     document = docx.Document(str(path))
     assert len(document.sections) == 3  # title + W1 + W2
     assert all(_landscape(s) for s in document.sections)
@@ -80,7 +80,7 @@ def test_matrix_one_landscape_section_per_wave(small, tmp_path):
 def test_matrix_case_study_shape(small, tmp_path):
     """Rows: cases (sites) at each time point, the case cell spanning them; columns:
     dimensions (here the codes) - the shape of a case-study comparison table."""
-    path = small.export_matrix(tmp_path / "cases.docx", by="case", cases="site", level="code",
+    path = small.exports.matrix(tmp_path / "cases.docx", by="case", cases="site", level="code",
                                max_chars=0)
     document = docx.Document(str(path))
     assert all(_landscape(s) for s in document.sections)
@@ -106,9 +106,9 @@ def test_matrix_case_study_shape(small, tmp_path):
 
 
 def test_matrix_memo_content_missing_cases_and_errors(small, tmp_path):
-    rows = small.codings(transcript="p01_w2", code="Let down")
-    small.set_coding_memo(rows[0]["id"], "Feels abandoned after the trainer left.")
-    path = small.export_matrix(tmp_path / "m.docx", by="case", cases="participant",
+    rows = small.coding.codings(transcript="p01_w2", code="Let down")
+    small.coding.set_coding_memo(rows[0]["id"], "Feels abandoned after the trainer left.")
+    path = small.exports.matrix(tmp_path / "m.docx", by="case", cases="participant",
                                content="memo", themes="Let down,Walking")
     rows = table_rows(docx.Document(str(path)).tables[0])
     assert rows[0] == ["Case", "Time point", "Let down", "Walking"]
@@ -117,18 +117,18 @@ def test_matrix_memo_content_missing_cases_and_errors(small, tmp_path):
     p03 = [r for r in rows if r[0].startswith("P03")]
     assert p03[0][1:] == ["Baseline", "\u2014", "\u2014"]  # missed: missing, not absent
     with pytest.raises(QualcodeError, match="unknown theme 'Nope'"):
-        small.export_matrix(tmp_path / "x.docx", themes="Nope")
+        small.exports.matrix(tmp_path / "x.docx", themes="Nope")
     with pytest.raises(QualcodeError, match="--by 'site'"):
-        small.export_matrix(tmp_path / "x.docx", by="site")
+        small.exports.matrix(tmp_path / "x.docx", by="site")
     with pytest.raises(QualcodeError, match="does not exist"):
-        small.export_matrix(tmp_path / "nowhere" / "x.docx")
+        small.exports.matrix(tmp_path / "nowhere" / "x.docx")
 
 
 def test_matrix_splits_wide_tables(small, tmp_path, monkeypatch):
     from qualcode.export import docx_matrix
 
     monkeypatch.setattr(docx_matrix, "MAX_COLUMNS", 3)
-    path = small.export_matrix(tmp_path / "m.docx", level="code", waves="W1")
+    path = small.exports.matrix(tmp_path / "m.docx", level="code", waves="W1")
     tables = docx.Document(str(path)).tables
     assert [table_rows(t)[0] for t in tables] == [
         ["Case", "Referral", "Walking", "Change"], ["Case", "Let down", "Someone like me"],
@@ -139,7 +139,7 @@ def test_matrix_splits_wide_tables(small, tmp_path, monkeypatch):
 # --- pen portraits ------------------------------------------------------------------------
 
 def test_portraits_one_file(small, tmp_path):
-    [path] = small.export_portraits(tmp_path / "portraits.docx")
+    [path] = small.exports.portraits(tmp_path / "portraits.docx")
     assert styled(path, "Heading 1") == ["P01 (Jan)", "P02 (Sammy)", "P03 (Kay)"]
     document = docx.Document(str(path))
     tables = [table_rows(t) for t in document.tables]
@@ -162,7 +162,7 @@ def test_portraits_one_file(small, tmp_path):
     assert "Jan is a retired cook who walks by the canal." in text
     assert "No pen-portrait memo has been written yet." in text
     paras = paragraphs(path)
-    texts = {c["text"] for c in small.codings()}
+    texts = {c["text"] for c in small.coding.codings()}
     quotes = [(p.text, paras[i + 1].text) for i, p in enumerate(paras) if p.style.name == "Quote"]
     assert quotes and all(any(t in q for t in texts) for q, _ in quotes)
     assert ("I stopped walking when the weather turned and the trainer left, and nobody rang me "
@@ -176,22 +176,22 @@ def test_portraits_one_file(small, tmp_path):
 def test_portraits_one_file_per_participant(small, tmp_path):
     folder = tmp_path / "portraits"
     folder.mkdir()
-    paths = small.export_portraits(folder, role="client", quotes=1)
+    paths = small.exports.portraits(folder, role="client", quotes=1)
     assert [p.name for p in paths] == ["P01.docx", "P03.docx"]
     assert styled(paths[1], "Heading 1") == ["P03 (Kay)"]
     assert len(styled(paths[0], "Quote")) == 2  # one per wave
     with pytest.raises(QualcodeError, match="does not exist"):
-        small.export_portraits(str(tmp_path / "missing") + "/")
+        small.exports.portraits(str(tmp_path / "missing") + "/")
     with pytest.raises(QualcodeError, match="unknown participant 'P99'"):
-        small.export_portraits(tmp_path / "x.docx", participants="P99")
+        small.exports.portraits(tmp_path / "x.docx", participants="P99")
     with pytest.raises(QualcodeError, match="no participant has the role 'chef'"):
-        small.export_portraits(tmp_path / "x.docx", role="chef")
+        small.exports.portraits(tmp_path / "x.docx", role="chef")
 
 
 # --- methods appendix ---------------------------------------------------------------------
 
 def test_methods_appendix(small, tmp_path):
-    path = small.export_methods(tmp_path / "methods.docx")
+    path = small.exports.methods(tmp_path / "methods.docx")
     assert styled(path, "Heading 1") == ["COREQ checklist", "Participants", "Waves and attendance",
                                          "Data collected", "Coding", "Saturation",
                                          "How quotes are identified", "Research team"]
@@ -258,22 +258,22 @@ def test_methods_shows_a_negative_kappa(tmp_path):
     assert fmt(-0.123) == "\u22120.12" and fmt(-0.0001) == "0.00" and fmt(None) == "\u2013"
     (tmp_path / "t.txt").write_text("R: abcdefghij klmnopqrs\n", encoding="utf-8")
     with P.create(tmp_path / "k.qualcode") as p:
-        p.add_participant("P1")
-        p.import_transcript(tmp_path / "t.txt", participant="P1")
-        p.add_code("X")
-        n = len(p.transcript("t")["text"])
+        p.study.add_participant("P1")
+        p.transcripts.import_transcript(tmp_path / "t.txt", participant="P1")
+        p.codebook.add_code("X")
+        n = len(p.transcripts.get("t")["text"])
         assert n % 2 == 0
         p.coder = "anna"
-        p.apply_spans([("t", "X", 0, n // 2)], summary="a")
+        p.coding.apply_spans([("t", "X", 0, n // 2)], summary="a")
         p.coder = "ben"
-        p.apply_spans([("t", "X", n // 2, n)], summary="b")
-        path = p.export_methods(tmp_path / "k.docx")
+        p.coding.apply_spans([("t", "X", n // 2, n)], summary="b")
+        path = p.exports.methods(tmp_path / "k.docx")
     per_code = next(table_rows(t) for t in docx.Document(str(path)).tables if "Kappa" in table_rows(t)[0])
     assert per_code[1][0] == "X" and per_code[1][-2] == "\u22121.00"
 
 
 def test_methods_coreq_from_study_facts_and_durations(example, tmp_path):
-    path = example.export_methods(tmp_path / "methods.docx")
+    path = example.exports.methods(tmp_path / "methods.docx")
     text = all_text(path)
     # Only completely time-stamped (C04_W1: 32 of 32 turns, C06_W2: 42 of 42) or recorded
     # (FG1 92, FG2 88 minutes) durations count; C04_W2, C08_W2, C06_W3 are partly timed.
@@ -300,9 +300,9 @@ def test_methods_coreq_from_study_facts_and_durations(example, tmp_path):
 # --- coded segments -----------------------------------------------------------------------
 
 def test_segments_csv_and_markdown(small, tmp_path):
-    path = small.export_segments(tmp_path / "segments.csv")
+    path = small.exports.segments(tmp_path / "segments.csv")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    codings = {c["id"]: c for c in small.codings()}
+    codings = {c["id"]: c for c in small.coding.codings()}
     assert len(rows) == len(codings) == 11
     for row in rows:
         coding = codings[int(row["coding_id"])]
@@ -312,10 +312,10 @@ def test_segments_csv_and_markdown(small, tmp_path):
     assert (first["participant"], first["pseudonym"], first["wave"], first["transcript"]) == (
         "P01", "Jan", "W1", "p01_w1")
     assert first["attribution"] == "Client P01 (Jan), Baseline, p01_w1, turn 2"
-    only = small.export_segments(tmp_path / "w.csv", codes="Workforce", wave="W1")
+    only = small.exports.segments(tmp_path / "w.csv", codes="Workforce", wave="W1")
     assert [r["code"] for r in csv.DictReader(io.StringIO(only.read_text()))] == [
         "Someone like me", "Paperwork"]
-    md = small.export_segments(tmp_path / "segments.md", codes=["Let down"]).read_text()
+    md = small.exports.segments(tmp_path / "segments.md", codes=["Let down"]).read_text()
     assert md.startswith("# Coded segments: Walking study")
     assert "## Let down" in md and "> When they moved everything to the telephone I felt let down" in md
     assert "> \u2014 Client P03 (Kay), Six months, p03_w2, turn 4 (coded by anna)" in md
@@ -324,12 +324,12 @@ def test_segments_csv_and_markdown(small, tmp_path):
     walking = [r for r in rows if r["code"] == "Walking" and r["transcript"] == "p01_w1"]
     assert len(walking) == 2 and walking[0]["passage"] == walking[1]["passage"]
     assert len({r["passage"] for r in rows}) == 10
-    md = small.export_segments(tmp_path / "walk.md", codes=["Walking"]).read_text()
+    md = small.exports.segments(tmp_path / "walk.md", codes=["Walking"]).read_text()
     assert "3 coded passages (4 codings" in md and "(coded by anna, ben)" in md
     with pytest.raises(QualcodeError, match="unknown code 'Nope'"):
-        small.export_segments(tmp_path / "x.csv", codes="Nope")
+        small.exports.segments(tmp_path / "x.csv", codes="Nope")
     with pytest.raises(QualcodeError, match="must end in .csv"):
-        small.export_segments(tmp_path / "x.docx")
+        small.exports.segments(tmp_path / "x.docx")
 
 
 # --- the commands ---------------------------------------------------------------------------
@@ -375,11 +375,11 @@ def test_empty_project_errors(tmp_path):
     from .conftest import P
 
     with P.create(tmp_path / "empty.qualcode") as empty:
-        for call, message in ((lambda: empty.export_themes(tmp_path / "t.docx"), "codebook is empty"),
-                              (lambda: empty.export_codebook(tmp_path / "c.docx"), "codebook is empty"),
-                              (lambda: empty.export_methods(tmp_path / "m.docx"), "no participants"),
-                              (lambda: empty.export_portraits(tmp_path / "p.docx"), "no participants"),
-                              (lambda: empty.export_matrix(tmp_path / "x.docx"), "nothing to export")):
+        for call, message in ((lambda: empty.exports.themes(tmp_path / "t.docx"), "codebook is empty"),
+                              (lambda: empty.exports.codebook_document(tmp_path / "c.docx"), "codebook is empty"),
+                              (lambda: empty.exports.methods(tmp_path / "m.docx"), "no participants"),
+                              (lambda: empty.exports.portraits(tmp_path / "p.docx"), "no participants"),
+                              (lambda: empty.exports.matrix(tmp_path / "x.docx"), "nothing to export")):
             with pytest.raises(QualcodeError, match=message):
                 call()
         assert list(tmp_path.glob("*.docx")) == []

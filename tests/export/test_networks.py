@@ -37,7 +37,7 @@ def validate(schema, path) -> None:
 
 
 def test_static_gexf_validates_with_meta_colours_and_positions(small, tmp_path, gexf_schema):
-    result = small.cooccurrence(scope="transcript")
+    result = small.analysis.cooccurrence(scope="transcript")
     path = write_graph(to_graph(result, measure="c"), tmp_path / "n.gexf", title="Walking study")
     validate(gexf_schema, path)
     root = etree.parse(str(path)).getroot()
@@ -58,7 +58,7 @@ def test_static_gexf_validates_with_meta_colours_and_positions(small, tmp_path, 
 
 
 def test_dynamic_gexf_has_a_time_slice_per_wave(small, tmp_path, gexf_schema):
-    per_wave = small.cooccurrence(scope="overlap", per_wave=True)
+    per_wave = small.analysis.cooccurrence(scope="overlap", per_wave=True)
     graphs = {w: to_graph(r) for w, r in per_wave.items()}
     [path] = write_graphs(graphs, tmp_path / "waves.gexf", order={"W1": 1, "W2": 2})
     validate(gexf_schema, path)
@@ -78,7 +78,7 @@ def test_dynamic_gexf_has_a_time_slice_per_wave(small, tmp_path, gexf_schema):
 
 
 def test_graphml_carries_wave_and_scope_on_nodes_and_edges(small, tmp_path):
-    graph = to_graph(small.cooccurrence(scope="transcript", waves=["W1"]), measure="jaccard")
+    graph = to_graph(small.analysis.cooccurrence(scope="transcript", waves=["W1"]), measure="jaccard")
     back = nx.read_graphml(write_graph(graph, tmp_path / "n.graphml"))
     assert back.number_of_edges() > 0
     assert {d["wave"] for _, d in back.nodes(data=True)} == {"W1"}
@@ -87,7 +87,7 @@ def test_graphml_carries_wave_and_scope_on_nodes_and_edges(small, tmp_path):
 
 
 def test_picture_labels_do_not_overlap(example, tmp_path):
-    graph = to_graph(example.cooccurrence(scope="overlap"))
+    graph = to_graph(example.analysis.cooccurrence(scope="overlap"))
     fig, boxes = draw(graph, title="Example")
     assert len(boxes) == graph.number_of_nodes() >= 30
     overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]

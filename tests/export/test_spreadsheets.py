@@ -60,8 +60,8 @@ def test_matrix_xlsx_equals_csv(small, tmp_path):
 
 
 def test_segments_xlsx_with_attributes(small, tmp_path):
-    small.export_segments(tmp_path / "s.csv")
-    small.export_segments(tmp_path / "s.xlsx")
+    small.exports.segments(tmp_path / "s.csv")
+    small.exports.segments(tmp_path / "s.xlsx")
     csv_rows = read_csv(tmp_path / "s.csv")
     sheet = read_sheet(tmp_path / "s.xlsx", "Segments")
     same(csv_rows, sheet)
@@ -74,7 +74,7 @@ def test_segments_xlsx_with_attributes(small, tmp_path):
 
 
 def test_codebook_xlsx(small, tmp_path):
-    path = small.export_codebook(tmp_path / "c.xlsx")
+    path = small.exports.codebook_document(tmp_path / "c.xlsx")
     rows = read_sheet(path, "Codebook")
     header = rows[0]
     journeys = next(r for r in rows if r[0] == "Journeys")

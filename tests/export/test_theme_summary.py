@@ -19,7 +19,7 @@ from .conftest import all_text, body_sequence, paragraphs, styled, table_rows
 
 
 def coded_texts(project, code: str) -> dict[str, dict]:
-    return {r["text"].strip(): r for r in project.segments(code, include_subcodes=True)}
+    return {r["text"].strip(): r for r in project.coding.segments(code, include_subcodes=True)}
 
 
 def quotes_with_attribution(path) -> list[tuple[str, str]]:
@@ -37,7 +37,7 @@ def quotes_with_attribution(path) -> list[tuple[str, str]]:
 # down 2 = 4. Workforce: 2 passages at W1.
 
 def test_structure_headings_styles_and_contents(small, tmp_path):
-    path = small.export_themes(tmp_path / "themes.docx")
+    path = small.exports.themes(tmp_path / "themes.docx")
     assert path == tmp_path / "themes.docx"
     paras = paragraphs(path)
     assert paras[0].style.name == "Title" and paras[0].text == "Theme summary"
@@ -67,7 +67,7 @@ def test_structure_headings_styles_and_contents(small, tmp_path):
 
 
 def test_quotes_are_whole_sentences_naming_their_codes(small, tmp_path):
-    path = small.export_themes(tmp_path / "themes.docx", quotes=5)
+    path = small.exports.themes(tmp_path / "themes.docx", quotes=5)
     quotes = quotes_with_attribution(path)
     segments = {**coded_texts(small, "Journeys"), **coded_texts(small, "Workforce")}
     # 8 + 2 passages; 5 places per theme, and P01's two paired across the waves
@@ -98,12 +98,12 @@ def test_long_passages_are_cut_after_a_sentence_with_an_ellipsis(small):
     from qualcode.export.quotes import Texts, passages, quote_text
 
     texts = Texts(small)
-    rows = small.segments("Journeys", include_subcodes=True, transcript="p01_w1")
+    rows = small.coding.segments("Journeys", include_subcodes=True, transcript="p01_w1")
     [change] = [p for p in passages(rows, texts, by_code=False)
                 if p["text"].startswith("It changed my life")]
     whole, cut = quote_text(change, texts, cap=600)
     assert not cut and whole == "It changed my life really."
-    text = small.transcript("p01_w1")["text"]
+    text = small.transcripts.get("p01_w1")["text"]
     start = text.index("My doctor")
     long = dict(change, start=start, end=text.index("younger.") + len("younger."))
     quote, cut = quote_text(long, texts, cap=90)
@@ -116,7 +116,7 @@ def test_long_passages_are_cut_after_a_sentence_with_an_ellipsis(small):
 
 
 def test_prevalence_subcode_and_change_tables_with_captions(small, tmp_path):
-    path = small.export_themes(tmp_path / "themes.docx", themes="Journeys")
+    path = small.exports.themes(tmp_path / "themes.docx", themes="Journeys")
     document = docx.Document(str(path))
     assert all(t.style.name == "Table Grid" for t in document.tables)
     prevalence, subcodes, change = document.tables[:3]
@@ -183,12 +183,12 @@ def test_theme_change_labels_by_hand():
 
 
 def test_memos_of_every_type_printed_once_and_cross_referenced(small, tmp_path):
-    small.add_memo("comparison", "Walking and forms across waves",
+    small.memos.add("comparison", "Walking and forms across waves",
                    "The walking stops when the forms start.",
                    links=["code:Walking", "code:Paperwork"])
-    small.add_memo("participant", "Sammy (P02)", "Grew up on the estate.",
+    small.memos.add("participant", "Sammy (P02)", "Grew up on the estate.",
                    links=["participant:P02", "code:Someone like me"])
-    path = small.export_themes(tmp_path / "themes.docx")
+    path = small.exports.themes(tmp_path / "themes.docx")
     text = all_text(path)
     assert text.count("The walking stops when the forms start.") == 1
     assert "Printed in full under Journeys." in text
@@ -228,15 +228,15 @@ def test_pick_quotes_spreads_over_participants_and_waves():
 
 def test_choose_category_order_wave_and_coder(small, tmp_path):
     # Walking: 3 passages, Change 2, Let down 2, Referral 1 (ties keep codebook order)
-    path = small.export_themes(tmp_path / "a.docx", category="Journeys", order="frequency")
+    path = small.exports.themes(tmp_path / "a.docx", category="Journeys", order="frequency")
     assert styled(path, "Heading 1")[:-1] == ["Walking", "Change", "Let down", "Referral"]
-    path = small.export_themes(tmp_path / "b.docx", wave="W2")
+    path = small.exports.themes(tmp_path / "b.docx", wave="W2")
     assert styled(path, "Heading 1") == ["Journeys", "About the quotes"]
     assert "Change over time" not in styled(path, "Heading 2")          # one wave: no change
     rows = table_rows(docx.Document(str(path)).tables[0])
     assert rows[0] == ["Role", "W2: Six months"]
     assert all("Six months" in source for _, source in quotes_with_attribution(path))
-    path = small.export_themes(tmp_path / "c.docx", themes=["Walking"], coder="ben", quotes=5)
+    path = small.exports.themes(tmp_path / "c.docx", themes=["Walking"], coder="ben", quotes=5)
     assert [q for q, _ in quotes_with_attribution(path)] == [
         "A trainer came round and we went walking together every Tuesday morning by the canal."]
     text = all_text(path)
@@ -244,7 +244,7 @@ def test_choose_category_order_wave_and_coder(small, tmp_path):
 
 
 def test_markdown_version(small, tmp_path):
-    text = small.export_themes(tmp_path / "t.md").read_text(encoding="utf-8")
+    text = small.exports.themes(tmp_path / "t.md").read_text(encoding="utf-8")
     assert text.startswith("# Theme summary: Walking study")
     assert "## Journeys" in text and "## Workforce" in text
     assert "| Client | 1/1 (4) | 2/2 (4) | 2/2 (8) |" in text
@@ -255,10 +255,10 @@ def test_markdown_version(small, tmp_path):
 
 
 def test_csv_version(small, tmp_path):
-    path = small.export_themes(tmp_path / "t.csv")
+    path = small.exports.themes(tmp_path / "t.csv")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert len(rows) == 7
-    by_id = {c["id"]: c for c in small.codings()}
+    by_id = {c["id"]: c for c in small.coding.codings()}
     for row in rows:
         ids = [int(i) for i in row["coding_ids"].split()]
         assert all(by_id[i]["text"] in row["text"] for i in ids)
@@ -270,14 +270,14 @@ def test_csv_version(small, tmp_path):
     assert sammy["time_point"] == "Start-up"          # a trainer's W1, not the clients' baseline
     # --format wins over nothing; a suffix that disagrees is refused
     with pytest.raises(QualcodeError, match="must end in .md"):
-        small.export_themes(tmp_path / "t.csv", format="md")
+        small.exports.themes(tmp_path / "t.csv", format="md")
 
 
 def test_default_output_goes_beside_the_project(small, tmp_path, monkeypatch):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)  # the current folder plays no part when there is a project
-    path = small.export_themes()
+    path = small.exports.themes()
     assert path == tmp_path / "exports" / "small-themes.docx" and path.exists()
     assert not any(elsewhere.iterdir())
 
@@ -295,22 +295,22 @@ def test_default_output_goes_beside_the_project(small, tmp_path, monkeypatch):
 ])
 def test_bad_selection(small, tmp_path, kwargs, message):
     with pytest.raises(QualcodeError, match=re.escape(message)):
-        small.export_themes(tmp_path / "x.docx", **kwargs)
+        small.exports.themes(tmp_path / "x.docx", **kwargs)
     assert not (tmp_path / "x.docx").exists()
 
 
 def test_bad_output_paths(small, tmp_path, monkeypatch):
     with pytest.raises(QualcodeError, match="does not exist"):
-        small.export_themes(tmp_path / "missing" / "x.docx")
+        small.exports.themes(tmp_path / "missing" / "x.docx")
     with pytest.raises(QualcodeError, match="is a folder"):
-        small.export_themes(tmp_path)
+        small.exports.themes(tmp_path)
     with pytest.raises(QualcodeError, match="must end in .docx"):
-        small.export_themes(tmp_path / "x.pdf", format="docx")
+        small.exports.themes(tmp_path / "x.pdf", format="docx")
     real_access = os.access
     monkeypatch.setattr(docx_common.os, "access",
                         lambda p, mode: False if str(p) == str(tmp_path) else real_access(p, mode))
     with pytest.raises(QualcodeError, match="not writable"):
-        small.export_themes(tmp_path / "x.docx")
+        small.exports.themes(tmp_path / "x.docx")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
@@ -320,7 +320,7 @@ def test_read_only_folder(small, tmp_path):  # pragma: no cover (CI runs as root
     folder.chmod(0o500)
     try:
         with pytest.raises(QualcodeError, match="not writable"):
-            small.export_themes(folder / "x.docx")
+            small.exports.themes(folder / "x.docx")
     finally:
         folder.chmod(0o700)
 
@@ -328,9 +328,9 @@ def test_read_only_folder(small, tmp_path):  # pragma: no cover (CI runs as root
 def test_example_end_to_end(example, tmp_path):
     """The example project: one call gives a summary with every category as a theme,
     quotes equal to the coded text, spread across participants and waves."""
-    path = example.export_themes(tmp_path / "themes.docx", quotes=6)
+    path = example.exports.themes(tmp_path / "themes.docx", quotes=6)
     headings = styled(path, "Heading 1")
-    categories = [c["name"] for c in example.codebook()]
+    categories = [c["name"] for c in example.codebook.tree()]
     assert headings == [*categories, "About the quotes"]
     quotes = quotes_with_attribution(path)
     exemplar = [q for q in quotes if "across the waves" not in q[0]]
@@ -338,7 +338,7 @@ def test_example_end_to_end(example, tmp_path):
     pattern = re.compile(r"^\u2014 (Client|Health trainer|Manager) [CHM]\d\d \([A-Z][a-z]+\), "
                          r"(Baseline|Six months|Twelve months|Service start-up|Follow-up), \w+, "
                          r"turn \d+ \u00b7 [A-Z].+$")
-    codings = [c["text"].strip() for c in example.codings()]
+    codings = [c["text"].strip() for c in example.coding.codings()]
     for text, source in quotes:
         assert any(c in text for c in codings), text          # whole sentences around a coding
         assert len(text) <= 600 + 2, text
@@ -363,20 +363,20 @@ def test_example_end_to_end(example, tmp_path):
     # no passage is quoted twice in the document, and no memo printed twice
     assert len({q for q, _ in quotes}) == len(quotes)
     text = all_text(path)
-    for memo in example.memos():
+    for memo in example.memos.all():
         if memo["body"]:
             assert text.count(memo["body"][:80]) <= 1, memo["title"]
 
 
 def test_interviewer_words_are_not_quoted_as_a_participants(small, tmp_path):
-    transcript = small.transcripts()[0]["name"]
-    info = small.transcript(transcript)
+    transcript = small.transcripts.all()[0]["name"]
+    info = small.transcripts.get(transcript)
     question = next(t for t in info["turns"] if t["interviewer"])
-    small.add_code("Questions asked")
-    small.apply_spans([(transcript, "Questions asked", question["start"], question["end"])],
+    small.codebook.add_code("Questions asked")
+    small.coding.apply_spans([(transcript, "Questions asked", question["start"], question["end"])],
                       summary="coded a question")
-    rows = small.segments("Questions asked")
+    rows = small.coding.segments("Questions asked")
     assert rows and rows[0]["interviewer"] is True
     assert pick_quotes(rows, 3) == []
-    small.set_exemplar(rows[0]["id"])  # the analyst can still force it in
-    assert len(pick_quotes(small.segments("Questions asked"), 3)) == 1
+    small.coding.set_exemplar(rows[0]["id"])  # the analyst can still force it in
+    assert len(pick_quotes(small.coding.segments("Questions asked"), 3)) == 1

@@ -17,7 +17,7 @@ def main(path: str, seed: int) -> None:
     rng = random.Random(seed)
     with Project.open(path) as project:
         project.coder = f"worker{seed % 3}"
-        text_len = project.transcript("P01_W1")["char_count"]
+        text_len = project.transcripts.get("P01_W1")["char_count"]
         print("ready", flush=True)
         n = 0
         while True:
@@ -30,22 +30,22 @@ def main(path: str, seed: int) -> None:
                     spans.append(("P01_W1", rng.choice(("Alpha", "Beta")), start,
                                   min(text_len, start + rng.randrange(1, 200))))
                 try:
-                    created = project.apply_spans(spans, summary=f"{kind} {n}")
+                    created = project.coding.apply_spans(spans, summary=f"{kind} {n}")
                 except QualcodeError:
                     continue  # every span already coded: refused, nothing happened
                 for coding in created:
                     print(f"coding {coding['guid']}", flush=True)
             elif kind == "merge":
                 name = f"temp {seed}-{n}"
-                project.add_code(name)
+                project.codebook.add_code(name)
                 start = rng.randrange(0, text_len - 50)
-                project.apply_spans([("P01_W1", name, start + i, start + i + 20) for i in range(25)],
+                project.coding.apply_spans([("P01_W1", name, start + i, start + i + 20) for i in range(25)],
                                     summary=f"temp codings {n}")
-                source_guid = project.code(name)["guid"]
-                project.merge_codes(name, "Alpha")
+                source_guid = project.codebook.code(name)["guid"]
+                project.codebook.merge_codes(name, "Alpha")
                 print(f"merge {source_guid}", flush=True)
             else:
-                memo = project.add_memo("theoretical", f"memo {seed}-{n}", "x" * rng.randrange(10, 5000),
+                memo = project.memos.add("theoretical", f"memo {seed}-{n}", "x" * rng.randrange(10, 5000),
                                         links=["code:Alpha", "participant:P01"])
                 print(f"memo {memo['guid']}", flush=True)
 

@@ -44,28 +44,28 @@ def build(folder: Path, payload: str, *, name_key: bool = False) -> Path:
     path = folder / "study.qualcode"
     with Project.create(path, title=f"Study {payload}") as project:
         project.coder = "anna"
-        project.add_wave("W1", description=f"{payload}Start")
-        project.add_wave(f"{payload}W2")
-        project.add_participant("P01", role=f"{payload}client", site=f"{payload}Site",
+        project.study.add_wave("W1", description=f"{payload}Start")
+        project.study.add_wave(f"{payload}W2")
+        project.study.add_participant("P01", role=f"{payload}client", site=f"{payload}Site",
                                 pseudonym=f"{payload}Sharon", attributes={"job": f"{payload}nurse"})
-        name = project.import_transcript(source, participant="P01", wave="W1").name
-        project.add_code("Walking", definition=f"{payload} definition", example=f"{payload} example",
+        name = project.transcripts.import_transcript(source, participant="P01", wave="W1").name
+        project.codebook.add_code("Walking", definition=f"{payload} definition", example=f"{payload} example",
                          inclusion=f"{payload} include", keywords=[f"{payload}walk", "canal"])
-        project.add_code("Referral", definition="Who sent them.")
-        text = project.transcript(name)["text"]
+        project.codebook.add_code("Referral", definition="Who sent them.")
+        text = project.transcripts.get(name)["text"]
         start = text.index("My doctor")
-        project.apply_spans([(name, "Walking", start, start + 60), (name, "Referral", start, start + 30)],
+        project.coding.apply_spans([(name, "Walking", start, start + 60), (name, "Referral", start, start + 30)],
                             summary="coded")
-        coding = project.codings(code="Walking")[0]["id"]
-        project.set_coding_memo(coding, f"{payload} coding memo")
-        project.add_memo("code", f"{payload} memo title", f"{payload} memo body", links=["code:Walking"])
+        coding = project.coding.codings(code="Walking")[0]["id"]
+        project.coding.set_coding_memo(coding, f"{payload} coding memo")
+        project.memos.add("code", f"{payload} memo title", f"{payload} memo body", links=["code:Walking"])
         if name_key:
-            project.add_name(f"{payload}Margaret", "Maggie", participant="P01")
+            project.privacy.add_name(f"{payload}Margaret", "Maggie", participant="P01")
         # Names the codebook rules refuse today, as an older or crafted file brings them.
         project.db.execute("UPDATE codes SET name = ? WHERE name = 'Referral'", [f"{payload}Referral"])
         project.db.execute("INSERT INTO coders (guid, name, created) VALUES "
                            "('6a1f0f50-3f0a-4a59-9d0b-0f3f4c1d2e3f', ?, '2024-01-01')", [f"{payload}ben"])
         project.db.conn.commit()
         project.coder = f"{payload}ben"
-        project.apply_spans([(name, "Walking", start, start + 20)], summary="coded by ben")
+        project.coding.apply_spans([(name, "Walking", start, start + 20)], summary="coded by ben")
     return path

@@ -44,9 +44,9 @@ def test_the_corpus_is_large_and_varied():
 def base_project(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("base") / "study.qualcode"
     with Project.create(path) as project:
-        project.add_wave("W1")
-        project.add_participant("P01")
-        project.add_code("Existing code")
+        project.study.add_wave("W1")
+        project.study.add_participant("P01")
+        project.codebook.add_code("Existing code")
     return path
 
 

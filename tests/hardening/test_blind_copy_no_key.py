@@ -20,17 +20,17 @@ def build(folder: Path) -> Path:
     source.write_text(TEXT, encoding="utf-8")
     with Project.create(path) as project:
         project.coder = "anna"
-        project.add_wave("W1")
-        project.add_participant("P01", pseudonym="Maggie")
+        project.study.add_wave("W1")
+        project.study.add_participant("P01", pseudonym="Maggie")
         for real, pseudonym in REAL.items():
-            project.add_name(real, pseudonym, participant="P01" if pseudonym == "Maggie" else None,
+            project.privacy.add_name(real, pseudonym, participant="P01" if pseudonym == "Maggie" else None,
                              kind="person" if pseudonym == "Maggie" else "place")
-        project.import_transcript(source, participant="P01", wave="W1")
-        project.add_code("Walking")
-        text = project.transcript("p01_w1")["text"]
+        project.transcripts.import_transcript(source, participant="P01", wave="W1")
+        project.codebook.add_code("Walking")
+        text = project.transcripts.get("p01_w1")["text"]
         start = text.index("Maggie")
-        project.apply_spans([("p01_w1", "Walking", start, start + 40)], summary="coded")
-        assert len(project.name_key()) == 3
+        project.coding.apply_spans([("p01_w1", "Walking", start, start + 40)], summary="coded")
+        assert len(project.privacy.name_key()) == 3
     return path
 
 
@@ -40,7 +40,7 @@ def test_the_blind_copy_has_no_name_key_anywhere(tmp_path, run_cli):
     result = run_cli("-p", lead, "export-for-coder", "ben", "-o", copy)
     assert result.exit_code == 0, result.output
     with Project.open(lead) as project:  # the lead's project keeps its key
-        assert len(project.name_key()) == 3
+        assert len(project.privacy.name_key()) == 3
 
     connection = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
     try:
@@ -66,5 +66,5 @@ def test_the_blind_copy_has_no_name_key_anywhere(tmp_path, run_cli):
         assert real.encode() not in data, f"{real!r} survives in the file's pages"
     # It opens as a project, for the other coder.
     with Project.open(copy) as project:
-        assert project.name_key() == []
-        assert "Maggie" in project.transcript("p01_w1")["text"]
+        assert project.privacy.name_key() == []
+        assert "Maggie" in project.transcripts.get("p01_w1")["text"]

@@ -19,9 +19,9 @@ WRITER = textwrap.dedent("""
     with Project.open(path) as project:
         project.coder = who
         for i in range(n):
-            project.apply_spans([("P01_W1", "Alpha", i, i + 1)], summary=f"{who} {i}")
+            project.coding.apply_spans([("P01_W1", "Alpha", i, i + 1)], summary=f"{who} {i}")
             if i % 10 == 0:
-                project.set_participant("P01", {f"{who}_counter": str(i)})
+                project.study.set_participant("P01", {f"{who}_counter": str(i)})
     print("finished")
 """)
 
@@ -29,12 +29,12 @@ WRITER = textwrap.dedent("""
 def write_concurrently(tmp_path, n: int) -> Path:
     path = tmp_path / "shared.qualcode"
     with Project.create(path) as project:
-        project.add_wave("W1")
-        project.add_participant("P01")
+        project.study.add_wave("W1")
+        project.study.add_participant("P01")
         source = tmp_path / "P01_W1.txt"
         source.write_text("Interviewer: Go on.\n\nP01: " + "word " * (n + 10) + "\n", encoding="utf-8")
-        project.import_transcript(source, participant="P01", wave="W1")
-        project.add_code("Alpha")
+        project.transcripts.import_transcript(source, participant="P01", wave="W1")
+        project.codebook.add_code("Alpha")
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), who, str(n)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
@@ -50,11 +50,11 @@ def write_concurrently(tmp_path, n: int) -> Path:
 def test_two_writers_lose_nothing(tmp_path, n):
     path = write_concurrently(tmp_path, n)
     with Project.open(path) as project:
-        codings = project.codings()
+        codings = project.coding.codings()
         assert len(codings) == 2 * n
         assert sorted(c["coder"] for c in codings).count("tui") == n
         events = [e for e in project.log() if e.action == "coding.batch"]
         assert len(events) == 2 * n
-        attrs = project.participant("P01")["attributes"]
+        attrs = project.study.participant("P01")["attributes"]
         last = str((n - 1) // 10 * 10)
         assert attrs == {"cli_counter": last, "tui_counter": last}

@@ -27,13 +27,13 @@ TEXT = "Interviewer: Tell me about it.\n\nP01: " + " ".join(
 def make_project(tmp_path) -> Path:
     path = tmp_path / "crash.qualcode"
     with Project.create(path) as project:
-        project.add_wave("W1")
-        project.add_participant("P01")
+        project.study.add_wave("W1")
+        project.study.add_participant("P01")
         source = tmp_path / "P01_W1.txt"
         source.write_text(TEXT, encoding="utf-8")
-        project.import_transcript(source, participant="P01", wave="W1")
-        project.add_code("Alpha")
-        project.add_code("Beta")
+        project.transcripts.import_transcript(source, participant="P01", wave="W1")
+        project.codebook.add_code("Alpha")
+        project.codebook.add_code("Beta")
     return path
 
 

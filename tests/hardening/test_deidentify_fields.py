@@ -25,29 +25,29 @@ def study(tmp_path):
     path = tmp_path / "study.qualcode"
     with Project.create(path) as project:
         project.coder = "anna"
-        project.add_wave("W1", description="Interviews near Ashby Road")
-        project.add_participant("P01", site="Ashby Road", attributes={"helper": "Margaret Thornbury"})
-        project.import_transcript(source, participant="P01", wave="W1")
-        project.add_code("Help", definition="Who helped, e.g. Margaret Thornbury.",
+        project.study.add_wave("W1", description="Interviews near Ashby Road")
+        project.study.add_participant("P01", site="Ashby Road", attributes={"helper": "Margaret Thornbury"})
+        project.transcripts.import_transcript(source, participant="P01", wave="W1")
+        project.codebook.add_code("Help", definition="Who helped, e.g. Margaret Thornbury.",
                          example="Margaret Thornbury did.", keywords=["Margaret Thornbury", "help"])
-        text = project.transcript("Margaret_Thornbury_W1")["text"]
+        text = project.transcripts.get("Margaret_Thornbury_W1")["text"]
         walk = text.index("we walked along Ashby Road")
-        project.apply_spans([("Margaret_Thornbury_W1", "Help", walk, walk + 26)], summary="coded")
-        coding = project.codings()[0]
-        project.set_coding_memo(coding["id"], "Margaret Thornbury again")
-        memo = project.add_memo("code", "About Margaret Thornbury", "Margaret Thornbury helps.",
+        project.coding.apply_spans([("Margaret_Thornbury_W1", "Help", walk, walk + 26)], summary="coded")
+        coding = project.coding.codings()[0]
+        project.coding.set_coding_memo(coding["id"], "Margaret Thornbury again")
+        memo = project.memos.add("code", "About Margaret Thornbury", "Margaret Thornbury helps.",
                                 links=["code:Help"])
-        project.edit_memo(memo["id"], body="Margaret Thornbury helps a lot.")
-        project.remove_coding(coding["id"])  # the log now holds the coding's row, to restore
+        project.memos.edit(memo["id"], body="Margaret Thornbury helps a lot.")
+        project.coding.remove_coding(coding["id"])  # the log now holds the coding's row, to restore
         for real, pseudonym in KEY.items():
-            project.add_name(real, pseudonym)
+            project.privacy.add_name(real, pseudonym)
     return path
 
 
 def everything(project) -> str:
     """Every value a person can see or export, and the log undo replays, as one text."""
-    parts = [json.dumps([project.transcripts(), project.codebook(), project.participants(),
-                         project.waves(), project.memos(), project.codings()], default=str)]
+    parts = [json.dumps([project.transcripts.all(), project.codebook.tree(), project.study.participants(),
+                         project.study.waves(), project.memos.all(), project.coding.codings()], default=str)]
     parts += [str(row) for row in project.db.execute("SELECT * FROM events")]
     parts += [str(row) for row in project.db.execute("SELECT old, new FROM event_changes")]
     parts += [str(row) for row in project.db.execute("SELECT name, source_name FROM transcripts")]
@@ -56,23 +56,23 @@ def everything(project) -> str:
 
 def test_every_field_and_the_log_are_deidentified(study):
     with Project.open(study) as project:
-        result = project.deidentify()
+        result = project.privacy.deidentify()
         assert result["names"] == 1 and result["fields"] >= 6 and result["log"] >= 3
         seen = everything(project)
         for real in KEY:
             assert real not in seen
-        assert [t["name"] for t in project.transcripts()] == ["Maggie_W1"]
-        assert project.transcripts()[0]["source_name"] == "Maggie_W1.txt"
-        assert project.code("Help")["keywords"] == ["Maggie", "help"]
-        assert project.participant("P01")["attributes"] == {"helper": "Maggie"}
+        assert [t["name"] for t in project.transcripts.all()] == ["Maggie_W1"]
+        assert project.transcripts.all()[0]["source_name"] == "Maggie_W1.txt"
+        assert project.codebook.code("Help")["keywords"] == ["Maggie", "help"]
+        assert project.study.participant("P01")["attributes"] == {"helper": "Maggie"}
         # Undo replays the log's copies: the restored coding sits on the moved text, and
         # the memo's earlier body comes back pseudonymised.
         project.undo()  # the coding's removal
-        restored = project.codings()[0]
+        restored = project.coding.codings()[0]
         assert restored["text"] == "we walked along [Street 1]"
         assert restored["memo"] == "Maggie again"
         project.undo()  # the memo's edit
-        assert project.memos()[0]["body"] == "Maggie helps."
+        assert project.memos.all()[0]["body"] == "Maggie helps."
 
 
 def test_keep_memos_leaves_memos_as_written(study, run_cli):
@@ -80,8 +80,8 @@ def test_keep_memos_leaves_memos_as_written(study, run_cli):
     assert result.exit_code == 0, result.output
     assert "transcript name(s)" in result.output
     with Project.open(study) as project:
-        assert project.memos()[0]["title"] == "About Margaret Thornbury"
-        assert project.code("Help")["definition"] == "Who helped, e.g. Maggie."
+        assert project.memos.all()[0]["title"] == "About Margaret Thornbury"
+        assert project.codebook.code("Help")["definition"] == "Who helped, e.g. Maggie."
         log = "\n".join(str(row) for row in project.db.execute("SELECT old, new FROM event_changes "
                                                                 "WHERE tbl = 'memos'"))
         assert "Margaret Thornbury" in log  # the memos' own history is theirs too
@@ -89,11 +89,11 @@ def test_keep_memos_leaves_memos_as_written(study, run_cli):
 
 def test_a_name_the_key_would_give_twice_is_refused_whole(study, tmp_path):
     with Project.open(study) as project:
-        project.add_code("Help from Maggie")
-        project.add_code("Help from Margaret Thornbury")
+        project.codebook.add_code("Help from Maggie")
+        project.codebook.add_code("Help from Margaret Thornbury")
     before = file_digest(study)
     with Project.open(study) as project:
         with pytest.raises(QualcodeError, match="the name key would give two codes the same name"):
-            project.deidentify()
+            project.privacy.deidentify()
     assert file_digest(study) == before
     assert not list(tmp_path.glob("*.bak"))  # nothing changed: no backup of it left behind

@@ -25,18 +25,18 @@ def test_fixture_opens_and_keeps_everything(fixture, tmp_path):
     version = int(fixture.stem.split("_v")[1])
     with Project.open(path) as project:
         assert project.schema_version == schema.current_version()
-        person = project.participant("P01")
+        person = project.study.participant("P01")
         assert (person["pseudonym"], person["role"], person["site"]) == ("Pat", "client", "North")
         assert person["attributes"] == {"sex": "F"}
         assert person["wave_attributes"] == {"W1": {"employment": "none"}}
-        assert [t["name"] for t in project.transcripts()] == ["P01_W1"]
-        codings = {(c["code"], c["text"], c["coder"]) for c in project.codings()}
+        assert [t["name"] for t in project.transcripts.all()] == ["P01_W1"]
+        codings = {(c["code"], c["text"], c["coder"]) for c in project.coding.codings()}
         assert codings == {("GP referral", "My GP sent me.", "anna"),
                            ("Small steps", "It's the little things.", "anna")}
-        assert project.code("GP referral")["parent"] == "Routes in"
-        assert [m["title"] for m in project.memos()] == ["Small steps"]
+        assert project.codebook.code("GP referral")["parent"] == "Routes in"
+        assert [m["title"] for m in project.memos.all()] == ["Small steps"]
         # Sentences and the full-text index come through whatever way they were stored.
-        info = project.transcript("P01_W1")
+        info = project.transcripts.get("P01_W1")
         sentences = [(s["turn"], info["text"][s["start"]:s["end"]]) for s in info["sentences"]]
         assert sentences == [
             (1, "How did you come to the service?"), (2, "My GP sent me."),
@@ -45,10 +45,10 @@ def test_fixture_opens_and_keeps_everything(fixture, tmp_path):
             (4, "It's the little things."),
         ]
         assert project.status()["counts"]["sentences"] == 7
-        assert [(h["turn"], h["speaker"]) for h in project.search("takeaway*")] == [(4, "P01")]
-        assert [h["turn"] for h in project.search('"health trainer"')] == [2]
+        assert [(h["turn"], h["speaker"]) for h in project.search.turns("takeaway*")] == [(4, "P01")]
+        assert [h["turn"] for h in project.search.turns('"health trainer"')] == [2]
         # The upgraded file still undoes what was done before the upgrade.
         project.undo()
-        assert project.memos() == []
+        assert project.memos.all() == []
     backups = list(tmp_path.glob(f"{fixture.name}.v*.bak"))
     assert len(backups) == (0 if version == schema.current_version() else 1)

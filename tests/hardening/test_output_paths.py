@@ -63,7 +63,7 @@ ANY_NAME = ["codebook save", "codebook merge plan", "export refi", "matrix csv",
 def study(tmp_path) -> Path:
     path = hostile.build(tmp_path / "study", "", name_key=True)
     with Project.open(path) as project:
-        project.save_codebook(tmp_path / "study" / "codebook.yaml")
+        project.codebook.save(tmp_path / "study" / "codebook.yaml")
     return path
 
 
@@ -115,7 +115,7 @@ def test_the_project_and_its_companions_are_refused_by_any_name(writer, target, 
     before = file_digest(study)
     assert_refused(run_cli(*command(writer, study, out)), study, before)
     with Project.open(study) as project:  # still a whole project, key and all
-        assert project.name_key()
+        assert project.privacy.name_key()
 
 
 @pytest.mark.parametrize("writer", sorted(WRITERS))
@@ -184,7 +184,7 @@ def test_the_core_writers_refuse_the_open_project(study, tmp_path):
     link.symlink_to(study)
     before = file_digest(study)
     with Project.open(study) as project:
-        graph = cooc.to_graph(project.cooccurrence(scope="overlap"), measure="count")
+        graph = cooc.to_graph(project.analysis.cooccurrence(scope="overlap"), measure="count")
         with pytest.raises(QualcodeError, match="open project"):
             graph_export.write_graph(graph, link)
         for target in (study, Path(f"{study}-wal"), Path(f"{study}-shm")):

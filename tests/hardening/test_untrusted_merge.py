@@ -38,7 +38,7 @@ def pair(tmp_path):
     shutil.copy(tmp_path / "ours.qualcode", theirs)
     with Project.open(theirs) as ben:
         code_as(ben, "ben", "GP referral", "My GP sent me after my blood test.")
-        ben.add_memo("code", "Routes", "How people come in.", links=["code:GP referral"])
+        ben.memos.add("code", "Routes", "How people come in.", links=["code:GP referral"])
     return tmp_path / "ours.qualcode", theirs
 
 

@@ -44,8 +44,8 @@ def scored(tmp_path_factory):
         for folder in folders:
             for index, truth in enumerate(_entries(folder)):
                 name = f"{folder.name}-{index}"
-                project.import_transcript(folder / truth["file"], name=name)
-                info = project.transcript(name)
+                project.transcripts.import_transcript(folder / truth["file"], name=name)
+                info = project.transcripts.get(name)
                 source = bench._source_text(folder / truth["file"])
                 results[(folder.name, truth["file"])] = bench.score(truth, info["text"], info["turns"], source)
     return results

@@ -61,33 +61,33 @@ def test_no_export_contains_a_real_name(example_project, tmp_path):
     with Project.open(project_path) as project:
         project.coder = "anna"
         # Before there is a key, real names reach the project by every way there is.
-        project.import_transcript(notes, kind="notes", wave="W1")
+        project.transcripts.import_transcript(notes, kind="notes", wave="W1")
         name = "Janet_Walker_dropin_notes"
-        text = project.transcript(name)["text"]
+        text = project.transcripts.get(name)["text"]
         start = text.index("Janet Walker arrived early")
-        project.add_code("Family ties", definition="Talk of family, as Raymond Hughes did of his son.",
+        project.codebook.add_code("Family ties", definition="Talk of family, as Raymond Hughes did of his son.",
                          inclusion="Carol Entwistle's neighbours count too.",
                          example="Maureen Pickering: I walked my grandson to Greenfield Primary.",
                          keywords=["Ashby Road", "grandson"])
-        project.apply_spans([(name, "Community outreach", start, start + 120),
+        project.coding.apply_spans([(name, "Community outreach", start, start + 120),
                              (name, "Family ties", start, start + 60)], summary="coded the notes")
-        coding = project.codings(transcript=name, code="Family ties")[0]["id"]
-        project.set_coding_memo(coding, "Raymond Hughes is mentioned again here.")
-        project.set_participant("C01", {"site": "Ashby Road", "school": "Greenfield Primary"})
-        project.set_participant("C02", {"carer": "Carol Entwistle"}, wave="W1")
-        project.set_attendance("C05", "W3", "missed", note="Maureen Pickering was in hospital")
-        project.add_wave("W9", description="A visit to Greenfield Primary")
-        project.add_memo("transcript", "Drop-in with Janet Walker",
+        coding = project.coding.codings(transcript=name, code="Family ties")[0]["id"]
+        project.coding.set_coding_memo(coding, "Raymond Hughes is mentioned again here.")
+        project.study.set_participant("C01", {"site": "Ashby Road", "school": "Greenfield Primary"})
+        project.study.set_participant("C02", {"carer": "Carol Entwistle"}, wave="W1")
+        project.study.set_attendance("C05", "W3", "missed", note="Maureen Pickering was in hospital")
+        project.study.add_wave("W9", description="A visit to Greenfield Primary")
+        project.memos.add("transcript", "Drop-in with Janet Walker",
                          "Janet Walker and Leanne Dobson at the drop-in.", links=[f"transcript:{name}"])
-        project.edit_memo(project.memos(type_="transcript")[0]["id"],
+        project.memos.edit(project.memos.all(type_="transcript")[0]["id"],
                           body="Janet Walker, Leanne Dobson and Ashby Road again.")
         for real, (pseudonym, pid) in REAL_NAMES.items():
             kind = "person" if pid else ("place" if "Road" in real else "organisation")
-            project.add_name(real, pseudonym, kind=kind, participant=pid)
-        result = project.deidentify()
+            project.privacy.add_name(real, pseudonym, kind=kind, participant=pid)
+        result = project.privacy.deidentify()
         assert result["names"] == 1 and result["fields"] >= 8 and result["log"] >= 5, result
         # After the key, an import keeps the names out from the start, its file name too.
-        assert project.import_transcript(later, kind="notes", wave="W1").name == "Maureen_followup"
+        assert project.transcripts.import_transcript(later, kind="notes", wave="W1").name == "Maureen_followup"
 
     out = tmp_path / "out"
     out.mkdir()

@@ -60,8 +60,8 @@ def test_reidentify_needs_and_uses_the_key():
 @pytest.fixture
 def study(tmp_path):
     project = Project.create(tmp_path / "p.qualcode")
-    project.add_wave("W1")
-    project.add_participant("C01", pseudonym="Janet")
+    project.study.add_wave("W1")
+    project.study.add_participant("C01", pseudonym="Janet")
     source = tmp_path / "C01_W1.txt"
     source.write_text(TEXT, encoding="utf-8")
     yield project, source
@@ -70,12 +70,12 @@ def study(tmp_path):
 
 def test_key_is_applied_on_import(study):
     project, source = study
-    project.add_name("Janet Walker", "Janet", participant="C01")
-    project.add_name("Sue Smith", "Pam Jones")
-    project.add_name("Sue", "Pam")
-    project.add_name("Ashby Road", "[Place 1]", kind="place")
-    result = project.import_transcript(source, participant="C01", wave="W1")
-    stored = project.transcript("C01_W1")
+    project.privacy.add_name("Janet Walker", "Janet", participant="C01")
+    project.privacy.add_name("Sue Smith", "Pam Jones")
+    project.privacy.add_name("Sue", "Pam")
+    project.privacy.add_name("Ashby Road", "[Place 1]", kind="place")
+    result = project.transcripts.import_transcript(source, participant="C01", wave="W1")
+    stored = project.transcripts.get("C01_W1")
     assert "Walker" not in stored["text"] and "Sue " not in stored["text"] and "Ashby" not in stored["text"]
     assert {s["label"] for s in stored["speakers"]} == {"Interviewer", "Janet"}
     for turn in stored["turns"]:
@@ -90,29 +90,29 @@ def test_key_is_applied_on_import(study):
 
 def test_deidentify_moves_codings_with_the_text(study):
     project, source = study
-    project.import_transcript(source, participant="C01", wave="W1")
-    project.add_code("Word of mouth")
-    text = project.transcript("C01_W1")["text"]
+    project.transcripts.import_transcript(source, participant="C01", wave="W1")
+    project.codebook.add_code("Word of mouth")
+    text = project.transcripts.get("C01_W1")["text"]
     quote = "My neighbour Sue told me. Sue Smith, she lives on Ashby Road"
     start = text.index(quote)
-    project.apply_spans([("C01_W1", "Word of mouth", start, start + len(quote))], summary="x")
+    project.coding.apply_spans([("C01_W1", "Word of mouth", start, start + len(quote))], summary="x")
     later = text.index("Leanne. She's lovely.")
-    project.apply_spans([("C01_W1", "Word of mouth", later, later + 21)], summary="y")
-    project.add_name("Sue Smith", "Pam Jones")
-    project.add_name("Sue", "Pam")
-    project.add_name("Ashby Road", "[Place 1]", kind="place")
-    project.add_name("Janet Walker", "Janet")
-    result = project.deidentify()
+    project.coding.apply_spans([("C01_W1", "Word of mouth", later, later + 21)], summary="y")
+    project.privacy.add_name("Sue Smith", "Pam Jones")
+    project.privacy.add_name("Sue", "Pam")
+    project.privacy.add_name("Ashby Road", "[Place 1]", kind="place")
+    project.privacy.add_name("Janet Walker", "Janet")
+    result = project.privacy.deidentify()
     assert result == {"transcripts": 1, "replacements": 7, "speakers": 1, "names": 0, "fields": 0,
                       "log": 2}  # (the log's copies of the two codings, moved with the text)
-    texts = sorted(c["text"] for c in project.codings())
+    texts = sorted(c["text"] for c in project.coding.codings())
     assert texts == ["Leanne. She's lovely.", "My neighbour Pam told me. Pam Jones, she lives on [Place 1]"]
-    stored = project.transcript("C01_W1")
+    stored = project.transcripts.get("C01_W1")
     for s in stored["sentences"]:
         assert stored["text"][s["start"]:s["end"]].strip() == stored["text"][s["start"]:s["end"]]
-    hits = project.search("Pam")
+    hits = project.search.turns("Pam")
     assert hits and hits[0]["matches"][0]["match"] == "Pam"
-    assert project.search("Ashby") == []
+    assert project.search.turns("Ashby") == []
     assert list(project.path.parent.glob("p.qualcode.pre-deidentify-*.bak"))
 
 
@@ -120,11 +120,11 @@ def test_deidentified_words_leave_the_file(study, tmp_path):
     # Neither the replaced text (freed pages) nor the full-text index (whose segments
     # only mark a removed turn as gone until they are merged) may keep a real name.
     project, source = study
-    project.import_transcript(source, participant="C01", wave="W1")
-    project.add_name("Ashby Road", "[Place 1]", kind="place")
-    project.add_name("Greenfield Primary", "[School 1]", kind="organisation")
-    project.deidentify()
-    project.export_name_key(tmp_path / "key.csv", remove=True)
+    project.transcripts.import_transcript(source, participant="C01", wave="W1")
+    project.privacy.add_name("Ashby Road", "[Place 1]", kind="place")
+    project.privacy.add_name("Greenfield Primary", "[School 1]", kind="organisation")
+    project.privacy.deidentify()
+    project.privacy.export_name_key(tmp_path / "key.csv", remove=True)
     path = project.path
     project.close()
     raw = path.read_bytes() + (path.with_name(path.name + "-wal").read_bytes()
@@ -134,19 +134,19 @@ def test_deidentified_words_leave_the_file(study, tmp_path):
     for trace in (b"Ashby", b"Greenfield", b"shby", b"reenfield"):
         assert trace not in raw, trace
     with Project.open(path) as again:
-        assert again.search("Ashby") == [] and again.search("Greenfield") == []
-        assert [h["turn"] for h in again.search('"Place 1"')] == [2]
+        assert again.search.turns("Ashby") == [] and again.search.turns("Greenfield") == []
+        assert [h["turn"] for h in again.search.turns('"Place 1"')] == [2]
 
 
 def test_key_moved_out_of_the_project_leaves_no_trace(study, tmp_path):
     project, source = study
-    project.add_name("Janet Walker", "Janet")
-    project.add_name("Sue Smith", "Pam Jones")
-    project.import_transcript(source, participant="C01", wave="W1")
+    project.privacy.add_name("Janet Walker", "Janet")
+    project.privacy.add_name("Sue Smith", "Pam Jones")
+    project.transcripts.import_transcript(source, participant="C01", wave="W1")
     key_file = tmp_path / "key.csv"
-    assert project.export_name_key(key_file, remove=True) == 2
+    assert project.privacy.export_name_key(key_file, remove=True) == 2
     assert (key_file.stat().st_mode & 0o777) == 0o600
-    assert project.name_key() == []
+    assert project.privacy.name_key() == []
     path = project.path
     project.close()
     raw = path.read_bytes() + (path.with_name(path.name + "-wal").read_bytes()
@@ -154,16 +154,16 @@ def test_key_moved_out_of_the_project_leaves_no_trace(study, tmp_path):
     assert b"Walker" not in raw and b"Sue Smith" not in raw
     with Project.open(path) as again:
         with pytest.raises(QualcodeError, match="no name key"):
-            again.reidentified_text("C01_W1")
-        assert "Janet Walker" in again.reidentified_text("C01_W1", key_file)
-        assert again.import_name_key(key_file) == 2
+            again.privacy.reidentified_text("C01_W1")
+        assert "Janet Walker" in again.privacy.reidentified_text("C01_W1", key_file)
+        assert again.privacy.import_name_key(key_file) == 2
 
 
 def test_suggestions_find_names_left_in_text(study):
     project, source = study
-    project.import_transcript(source, participant="C01", wave="W1")
-    project.add_name("Greenfield Primary", "[School 1]", kind="organisation")
-    hits = {h["text"]: h for h in project.suggest_names(use_entities=False)}
+    project.transcripts.import_transcript(source, participant="C01", wave="W1")
+    project.privacy.add_name("Greenfield Primary", "[School 1]", kind="organisation")
+    hits = {h["text"]: h for h in project.privacy.suggest_names(use_entities=False)}
     assert hits["Greenfield Primary"]["source"].startswith("name key")
     assert hits["Greenfield Primary"]["proposed"] == "[School 1]"
     assert "Sue Smith" in hits and "Ashby Road" in hits
@@ -173,7 +173,7 @@ def test_suggestions_find_names_left_in_text(study):
 
 def test_cli_namekey_and_deidentify(study, run_cli, tmp_path):
     project, source = study
-    project.import_transcript(source, participant="C01", wave="W1")
+    project.transcripts.import_transcript(source, participant="C01", wave="W1")
     path = project.path
     project.close()
     p = ["-p", path]

@@ -28,20 +28,20 @@ P01: I walk to the shops now instead of getting the bus. Small things, but they 
 
 def make_project(path, *, codes=("GP referral", "Trust and rapport", "Small steps")):
     project = Project.create(path, title="Team study")
-    project.add_wave("W1")
-    project.add_participant("P01", role="client")
+    project.study.add_wave("W1")
+    project.study.add_participant("P01", role="client")
     source = path.with_name("P01_W1.txt")
     source.write_text(INTERVIEW, encoding="utf-8")
-    project.import_transcript(source, participant="P01", wave="W1")
-    project.add_code("Routes in", category=True)
+    project.transcripts.import_transcript(source, participant="P01", wave="W1")
+    project.codebook.add_code("Routes in", category=True)
     for name in codes:
-        project.add_code(name, parent="Routes in" if name == "GP referral" else None,
+        project.codebook.add_code(name, parent="Routes in" if name == "GP referral" else None,
                          definition=f"Talk about {name.lower()}.")
     return project
 
 
 def span(project, words):
-    text = project.transcript("P01_W1")["text"]
+    text = project.transcripts.get("P01_W1")["text"]
     start = text.index(words)
     return start, start + len(words)
 
@@ -49,7 +49,7 @@ def span(project, words):
 def code_as(project, coder, code, words):
     project.coder = coder
     start, end = span(project, words)
-    project.apply_spans([("P01_W1", code, start, end)], summary=f"{coder} coded")
+    project.coding.apply_spans([("P01_W1", code, start, end)], summary=f"{coder} coded")
 
 
 def test_name_normalisation_meets_near_duplicates():
@@ -65,11 +65,11 @@ def test_plan_statuses(tmp_path):
     shutil.copy(tmp_path / "ours.qualcode", tmp_path / "theirs.qualcode")
     ours = Project.open(tmp_path / "ours.qualcode")
     with Project.open(tmp_path / "theirs.qualcode") as theirs:
-        theirs.rename_code("Trust and rapport", "Trust & rapport")      # same GUID
-        theirs.add_code("GP referrals", parent="Routes in")              # near-duplicate
-        theirs.add_code("Money worries", definition="Debt and bills.")   # new
-        theirs.edit_code("Small steps", definition="Changing one habit at a time.")  # conflict
-    plan = ours.codebook_merge_plan([tmp_path / "theirs.qualcode"])
+        theirs.codebook.rename_code("Trust and rapport", "Trust & rapport")      # same GUID
+        theirs.codebook.add_code("GP referrals", parent="Routes in")              # near-duplicate
+        theirs.codebook.add_code("Money worries", definition="Debt and bills.")   # new
+        theirs.codebook.edit_code("Small steps", definition="Changing one habit at a time.")  # conflict
+    plan = ours.team.codebook_merge_plan([tmp_path / "theirs.qualcode"])
     by_name = {d["incoming"]["name"]: d for d in plan["decisions"]}
     assert by_name["Trust & rapport"]["status"] == "guid"
     assert by_name["Trust & rapport"]["target"] == "Trust and rapport"
@@ -86,7 +86,7 @@ def test_ambiguous_when_several_candidates(tmp_path):
     ours = make_project(tmp_path / "ours.qualcode", codes=("GP referral", "GP referral letter"))
     book = tmp_path / "theirs.yaml"
     book.write_text(yaml.safe_dump({"codes": [{"name": "GP referrals"}]}), encoding="utf-8")
-    plan = ours.codebook_merge_plan([book], threshold=80)
+    plan = ours.team.codebook_merge_plan([book], threshold=80)
     decision = plan["decisions"][0]
     assert decision["status"] == "ambiguous"
     assert {c["name"] for c in decision["candidates"]} == {"GP referral", "GP referral letter"}
@@ -97,22 +97,22 @@ def test_applying_a_plan_with_undecided_codes_changes_nothing(tmp_path):
     ours = make_project(tmp_path / "ours.qualcode")
     book = tmp_path / "theirs.yaml"
     book.write_text(yaml.safe_dump({"codes": [{"name": "GP referrals"}, {"name": "Housing"}]}), encoding="utf-8")
-    plan_path = write_plan(ours.codebook_merge_plan([book]), tmp_path / "plan.yaml")
-    before = ours.codes()
+    plan_path = write_plan(ours.team.codebook_merge_plan([book]), tmp_path / "plan.yaml")
+    before = ours.codebook.codes()
     with pytest.raises(QualcodeError, match="still marked review"):
-        ours.apply_codebook_plan(plan_path)
-    assert ours.codes() == before
+        ours.team.apply_codebook_plan(plan_path)
+    assert ours.codebook.codes() == before
     plan = yaml.safe_load(plan_path.read_text())
     plan["decisions"][0].update(action="map", target="No such code")
     plan_path.write_text(yaml.safe_dump(plan))
     with pytest.raises(QualcodeError, match="no code named 'No such code'"):
-        ours.apply_codebook_plan(plan_path)
-    assert ours.codes() == before
+        ours.team.apply_codebook_plan(plan_path)
+    assert ours.codebook.codes() == before
     plan["decisions"][0].update(action="map", target="GP referral")
     plan_path.write_text(yaml.safe_dump(plan))
-    mapping = ours.apply_codebook_plan(plan_path)
+    mapping = ours.team.apply_codebook_plan(plan_path)
     assert len(mapping) == 2
-    assert "Housing" in ours.code_names() and "GP referrals" not in ours.code_names()
+    assert "Housing" in ours.codebook.code_names() and "GP referrals" not in ours.codebook.code_names()
     ours.close()
 
 
@@ -126,30 +126,30 @@ def test_project_merge_brings_every_coding_once_with_its_coder(tmp_path):
         code_as(anna, "anna", "Trust and rapport", "She'd grown up two streets from me")
     with Project.open(tmp_path / "ben.qualcode") as ben:
         ben.coder = "ben"
-        ben.rename_code("Trust and rapport", "Rapport")                      # renamed: same GUID
-        ben.add_code("Small step", definition="Talk about small steps.")    # near-duplicate
+        ben.codebook.rename_code("Trust and rapport", "Rapport")                      # renamed: same GUID
+        ben.codebook.add_code("Small step", definition="Talk about small steps.")    # near-duplicate
         code_as(ben, "ben", "GP referral", "My GP sent me after my blood test.")   # same span, other coder
         code_as(ben, "ben", "Rapport", "She'd grown up two streets from me, so she knew what it's like round here.")
         code_as(ben, "ben", "Small step", "Small things, but they add up.")
-        ben.add_memo("code", "Small steps matter", "Clients count tiny changes.", links=["code:Small step"])
+        ben.memos.add("code", "Small steps matter", "Clients count tiny changes.", links=["code:Small step"])
 
     with Project.open(tmp_path / "anna.qualcode") as anna:
         anna.coder = "anna"
         before = file_digest(tmp_path / "anna.qualcode")
         with pytest.raises(QualcodeError, match="still marked review"):
-            anna.merge_project(tmp_path / "ben.qualcode")  # the near-duplicate needs a decision
+            anna.team.merge_project(tmp_path / "ben.qualcode")  # the near-duplicate needs a decision
         assert file_digest(tmp_path / "anna.qualcode") == before  # refused: nothing written
-        plan = anna.codebook_merge_plan([tmp_path / "ben.qualcode"])
+        plan = anna.team.codebook_merge_plan([tmp_path / "ben.qualcode"])
         decision = next(d for d in plan["decisions"] if d["incoming"]["name"] == "Small step")
         assert decision["status"] == "fuzzy" and decision["target"] == "Small steps"
         decision["action"] = "map"
         plan_path = write_plan(plan, tmp_path / "plan.yaml")
-        dry = anna.merge_project(tmp_path / "ben.qualcode", plan=plan_path, dry_run=True)
-        assert dry.codings_added == 3 and anna.codings(coder="ben") == []
-        report = anna.merge_project(tmp_path / "ben.qualcode", plan=plan_path)
+        dry = anna.team.merge_project(tmp_path / "ben.qualcode", plan=plan_path, dry_run=True)
+        assert dry.codings_added == 3 and anna.coding.codings(coder="ben") == []
+        report = anna.team.merge_project(tmp_path / "ben.qualcode", plan=plan_path)
         assert report.codings_added == 3 and report.codings_identical == 0
         assert report.coders_added == ["ben"] and report.memos_added == 1
-        rows = {(c["coder"], c["code"], c["text"]) for c in anna.codings()}
+        rows = {(c["coder"], c["code"], c["text"]) for c in anna.coding.codings()}
         assert rows == {
             ("anna", "GP referral", "My GP sent me after my blood test."),
             ("anna", "Trust and rapport", "She'd grown up two streets from me"),
@@ -158,25 +158,25 @@ def test_project_merge_brings_every_coding_once_with_its_coder(tmp_path):
              "She'd grown up two streets from me, so she knew what it's like round here."),
             ("ben", "Small steps", "Small things, but they add up."),
         }
-        assert len(anna.codings()) == 5
-        memo = anna.memos(type_="code")[0]
+        assert len(anna.coding.codings()) == 5
+        memo = anna.memos.all(type_="code")[0]
         assert memo["links"] == [{"kind": "code", "target": "Small steps"}]
         # Merging again adds nothing.
-        again = anna.merge_project(tmp_path / "ben.qualcode", plan=plan_path)
+        again = anna.team.merge_project(tmp_path / "ben.qualcode", plan=plan_path)
         assert (again.codings_added, again.codings_identical, again.memos_added) == (0, 3, 0)
         anna.undo()
         anna.undo()
-        assert len(anna.codings()) == 2 and anna.memos() == []
-        assert "ben" not in [c["name"] for c in anna.coders()]
+        assert len(anna.coding.codings()) == 2 and anna.memos.all() == []
+        assert "ben" not in [c["name"] for c in anna.study.coders()]
         assert list(tmp_path.glob("anna.qualcode.pre-merge-*.bak"))
 
 
 def test_merge_refuses_other_study_newer_schema_and_corrupt_files(tmp_path, run_cli):
     make_project(tmp_path / "ours.qualcode").close()
     other = Project.create(tmp_path / "other.qualcode")
-    other.add_participant("X1")
+    other.study.add_participant("X1")
     (tmp_path / "x.txt").write_text("Interviewer: Hello?\n\nX1: Something else entirely.\n")
-    other.import_transcript(tmp_path / "x.txt", participant="X1")
+    other.transcripts.import_transcript(tmp_path / "x.txt", participant="X1")
     other.close()
     newer = tmp_path / "newer.qualcode"
     shutil.copy(tmp_path / "ours.qualcode", newer)
@@ -202,4 +202,4 @@ def test_cli_codebook_merge_plan_and_apply(tmp_path, run_cli):
     assert result.exit_code == 0 and "Housing" in result.stdout
     assert run_cli(*p, "codebook", "merge", "--apply", tmp_path / "plan.yaml").exit_code == 0
     with Project.open(tmp_path / "ours.qualcode") as ours:
-        assert ours.code("Housing")["definition"] == "Where people live."
+        assert ours.codebook.code("Housing")["definition"] == "Where people live."

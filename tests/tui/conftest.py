@@ -39,30 +39,30 @@ def _built_project(tmp_path_factory) -> Path:
     path = tmp_path / "study.qualcode"
     with Project.create(path, title="TUI test study") as p:
         p.coder = "tester"
-        p.add_wave("W1")
-        p.add_wave("W2")
-        p.add_participant("P01", role="client", site="North", pseudonym="Anna",
+        p.study.add_wave("W1")
+        p.study.add_wave("W2")
+        p.study.add_participant("P01", role="client", site="North", pseudonym="Anna",
                           attributes={"age_band": "35-44"})
-        p.add_participant("P02", role="manager", site="North", pseudonym="Bea")
-        p.set_attendance("P02", "W2", "missed")
-        p.import_transcript(write_transcript(tmp_path / "P01_W1.txt"), participant="P01",
+        p.study.add_participant("P02", role="manager", site="North", pseudonym="Bea")
+        p.study.set_attendance("P02", "W2", "missed")
+        p.transcripts.import_transcript(write_transcript(tmp_path / "P01_W1.txt"), participant="P01",
                             wave="W1", speaker_map={"Anna": "P01"})
         second = [(s, t.replace("food bank", "GP surgery")) for s, t in TURNS]
-        p.import_transcript(write_transcript(tmp_path / "P01_W2.txt", second), participant="P01",
+        p.transcripts.import_transcript(write_transcript(tmp_path / "P01_W2.txt", second), participant="P01",
                             wave="W2", speaker_map={"Anna": "P01"})
-        p.import_transcript(write_transcript(tmp_path / "P02_W1.txt", TURNS[:4], "Bea"),
+        p.transcripts.import_transcript(write_transcript(tmp_path / "P02_W1.txt", TURNS[:4], "Bea"),
                             participant="P02", wave="W1", speaker_map={"Bea": "P02"})
-        p.add_code("Relationship", category=True, colour="#e69f00")
-        p.add_code("Trust", parent="Relationship", colour="#0072b2",
+        p.codebook.add_code("Relationship", category=True, colour="#e69f00")
+        p.codebook.add_code("Trust", parent="Relationship", colour="#0072b2",
                    definition="Feeling able to rely on the trainer.")
-        p.add_code("Money worries", colour="#d55e00")
-        p.add_code("Being listened to", colour="#009e73")
-        p.tag("P01_W1", "Money worries", Target(sentence="5.1"))
-        p.tag("P01_W2", "Money worries", Target(sentence="5.2"))
-        p.tag("P01_W1", "Trust", Target(sentence="4.1"))
-        p.tag("P01_W2", "Trust", Target(sentence="4.2"))
-        p.tag("P02_W1", "Trust", Target(sentence="2.1"))
-        p.add_memo("participant", "Anna (P01)", "Met at the food bank.", links=["participant:P01"])
+        p.codebook.add_code("Money worries", colour="#d55e00")
+        p.codebook.add_code("Being listened to", colour="#009e73")
+        p.coding.tag("P01_W1", "Money worries", Target(sentence="5.1"))
+        p.coding.tag("P01_W2", "Money worries", Target(sentence="5.2"))
+        p.coding.tag("P01_W1", "Trust", Target(sentence="4.1"))
+        p.coding.tag("P01_W2", "Trust", Target(sentence="4.2"))
+        p.coding.tag("P02_W1", "Trust", Target(sentence="2.1"))
+        p.memos.add("participant", "Anna (P01)", "Met at the food bank.", links=["participant:P01"])
     return path
 
 

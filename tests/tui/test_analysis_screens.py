@@ -115,10 +115,10 @@ async def test_matrix_shows_missing_waves_and_change_labels_then_compares(tui_pr
 async def test_network_table_flag_and_export(tui_project, tmp_path):
     with Project.open(tui_project) as p:
         p.coder = "tester"
-        p.add_code("Rare", colour="#cc79a7")
-        p.tag("P01_W1", "Rare", Target(sentence="4.1"))
+        p.codebook.add_code("Rare", colour="#cc79a7")
+        p.coding.tag("P01_W1", "Rare", Target(sentence="4.1"))
         for s in ("2.1", "5.3", "6.1"):
-            p.tag("P01_W1", "Trust", Target(sentence=s))
+            p.coding.tag("P01_W1", "Trust", Target(sentence=s))
     app = make_app(tui_project)
     app.export_folder = tmp_path
     async with app.run_test(size=SIZE) as pilot:
@@ -179,12 +179,12 @@ async def test_network_table_flag_and_export(tui_project, tmp_path):
 async def test_home_shows_focus_group_members(tui_project, tmp_path):
     with Project.open(tui_project) as p:
         p.coder = "tester"
-        p.add_participant("H01", role="health_trainer", site="North", pseudonym="Hana")
+        p.study.add_participant("H01", role="health_trainer", site="North", pseudonym="Hana")
         turns = [("Interviewer", "[00:00:05] How has the service changed?"),
                  ("Anna", "[00:00:12] We have targets now. Counting contacts all day.")]
-        p.import_transcript(write_transcript(tmp_path / "FG_trainers_W2.txt", turns, "Hana"),
+        p.transcripts.import_transcript(write_transcript(tmp_path / "FG_trainers_W2.txt", turns, "Hana"),
                             wave="W2", kind="focus-group", speaker_map={"Hana": "H01"})
-        names = [t["name"] for t in p.transcripts()]
+        names = [t["name"] for t in p.transcripts.all()]
         assert "FG_trainers_W2" in names
     app = make_app(tui_project)
     async with app.run_test(size=SIZE) as pilot:
@@ -270,4 +270,4 @@ async def test_code_picker_overlay_keeps_focus_and_scroll(tui_project, open_proj
         assert view.selection != selection
     with open_project() as p:
         assert ("Money worries", *selection) in {(c["code"], c["start"], c["end"])
-                                                 for c in p.codings(transcript="P01_W1")}
+                                                 for c in p.coding.codings(transcript="P01_W1")}

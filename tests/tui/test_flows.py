@@ -45,7 +45,7 @@ async def open_first_transcript(pilot) -> TranscriptView:
 
 
 def sentence(project, transcript: str, turn: int, nth: int) -> tuple[int, int]:
-    rows = [s for s in project.transcript(transcript)["sentences"] if s["turn"] == turn]
+    rows = [s for s in project.transcripts.get(transcript)["sentences"] if s["turn"] == turn]
     return rows[nth - 1]["start"], rows[nth - 1]["end"]
 
 
@@ -64,7 +64,7 @@ async def test_select_third_sentence_of_turn_5_and_apply_code_in_3_keys(tui_proj
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen)
     with open_project() as p:
-        coded = [(c["code"], c["start"], c["end"]) for c in p.codings(transcript="P01_W1")]
+        coded = [(c["code"], c["start"], c["end"]) for c in p.coding.codings(transcript="P01_W1")]
     assert ("Being listened to", *expected) in coded
 
 
@@ -80,7 +80,7 @@ async def test_digit_applies_the_numbered_code(tui_project, open_project):
         await pilot.press("c", "2")  # two keys: the second codable code
         await pilot.pause()
     with open_project() as p:
-        codes = {(c["code"], c["start"], c["end"]) for c in p.codings(transcript="P01_W1")}
+        codes = {(c["code"], c["start"], c["end"]) for c in p.coding.codings(transcript="P01_W1")}
     assert (second, *turn) in codes
 
 
@@ -95,9 +95,9 @@ async def test_in_vivo_code_from_selection(tui_project, open_project):
         await pilot.press("c", "ctrl+v")
         await pilot.pause()
     with open_project() as p:
-        code = p.code("Nobody listens like that")
+        code = p.codebook.code("Nobody listens like that")
         assert code["in_vivo"] is True
-        assert [c["text"] for c in p.codings(code="Nobody listens like that")] == ["Nobody listens like that."]
+        assert [c["text"] for c in p.coding.codings(code="Nobody listens like that")] == ["Nobody listens like that."]
 
 
 @run_async
@@ -109,13 +109,13 @@ async def test_new_code_from_typed_text(tui_project, open_project):
         await pilot.press("s", "c", *"Hop2", "ctrl+n")  # digits after text are text
         await pilot.pause()
     with open_project() as p:
-        assert p.code("Hop2")["codings"] == 1
+        assert p.codebook.code("Hop2")["codings"] == 1
 
 
 @run_async
 async def test_remove_coding_then_undo_and_redo(tui_project, open_project):
     with open_project() as p:
-        money = next(c for c in p.codings(transcript="P01_W1") if c["code"] == "Money worries")
+        money = next(c for c in p.coding.codings(transcript="P01_W1") if c["code"] == "Money worries")
     app = make_app(tui_project)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -124,16 +124,16 @@ async def test_remove_coding_then_undo_and_redo(tui_project, open_project):
         await pilot.press("x")
         await pilot.pause()
         with open_project() as p:
-            assert money["id"] not in {c["id"] for c in p.codings(transcript="P01_W1")}
+            assert money["id"] not in {c["id"] for c in p.coding.codings(transcript="P01_W1")}
         await pilot.press("u")
         await pilot.pause()
         with open_project() as p:
-            assert money["id"] in {c["id"] for c in p.codings(transcript="P01_W1")}
+            assert money["id"] in {c["id"] for c in p.coding.codings(transcript="P01_W1")}
         assert any(s.id == money["id"] for s in view.spans)  # the view follows undo
         await pilot.press("ctrl+r")
         await pilot.pause()
         with open_project() as p:
-            assert money["id"] not in {c["id"] for c in p.codings(transcript="P01_W1")}
+            assert money["id"] not in {c["id"] for c in p.coding.codings(transcript="P01_W1")}
         assert not any(s.id == money["id"] for s in view.spans)
 
 
@@ -148,7 +148,7 @@ async def test_memo_on_selection(tui_project, open_project):
         await pilot.press(*"Yes.", "ctrl+s")
         await pilot.pause()
     with open_project() as p:
-        memos = p.memos(type_="segment")
+        memos = p.memos.all(type_="segment")
     assert len(memos) == 1
     assert memos[0]["body"].endswith("Yes.")  # typed after the quote
     assert "She was not posh." in memos[0]["body"]
@@ -185,9 +185,9 @@ async def test_merge_two_codes_in_codebook(tui_project, open_project):
         await pilot.press("y")
         await pilot.pause()
     with open_project() as p:
-        names = p.code_names()
+        names = p.codebook.code_names()
         assert "Money worries" not in names
-        assert p.code("Trust")["codings"] == 5
+        assert p.codebook.code("Trust")["codings"] == 5
 
 
 @run_async
@@ -203,15 +203,15 @@ async def test_codebook_add_rename_delete(tui_project, open_project):
         await pilot.press("r", "end", "e", "enter")
         await pilot.pause()
         with open_project() as p:
-            assert "Hope" in p.code_names()
+            assert "Hope" in p.codebook.code_names()
         await pilot.press("d", "y")
         await pilot.pause()
         with open_project() as p:
-            assert "Hope" not in p.code_names()
+            assert "Hope" not in p.codebook.code_names()
         await pilot.press("u")  # undo the delete
         await pilot.pause()
     with open_project() as p:
-        assert "Hope" in p.code_names()
+        assert "Hope" in p.codebook.code_names()
 
 
 @run_async
@@ -230,7 +230,7 @@ async def test_comparison_jump_to_segment(tui_project, open_project):
         await pilot.press("ctrl+s")
         await pilot.pause()
         with open_project() as p:
-            memo = p.memos(type_="comparison")[0]
+            memo = p.memos.all(type_="comparison")[0]
         links = {(l["kind"], l["target"]) for l in memo["links"]}
         assert ("code", "Trust") in links
         assert len([k for k, _ in links if k == "coding"]) == 2
@@ -255,13 +255,13 @@ async def test_participant_pen_portrait_and_memos_screen(tui_project, open_proje
         await pilot.press("end", *" ok", "ctrl+s")
         await pilot.pause()
         with open_project() as p:
-            assert p.memos(type_="participant")[0]["body"].endswith(" ok")
+            assert p.memos.all(type_="participant")[0]["body"].endswith(" ok")
         await pilot.press("f5")
         await pilot.pause()
         await pilot.press("enter", *"Hi ", "ctrl+s")
         await pilot.pause()
     with open_project() as p:
-        assert p.memos(type_="participant")[0]["body"].startswith("Hi ")
+        assert p.memos.all(type_="participant")[0]["body"].startswith("Hi ")
 
 
 @run_async

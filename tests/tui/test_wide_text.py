@@ -76,13 +76,13 @@ def test_coding_screen_keeps_wide_text_in_its_column(tmp_path):
     source.write_text(f"Interviewer: 你好。\n\nP01: {speech}\n", encoding="utf-8")
     path = tmp_path / "wide.qualcode"
     with Project.create(path, title="wide") as project:
-        project.add_wave("W1")
-        project.add_participant("P01")
-        project.import_transcript(source, participant="P01", wave="W1")
-        project.add_code("Money", colour="#d55e00")
-        text = project.transcript("P01_W1")["text"]
+        project.study.add_wave("W1")
+        project.study.add_participant("P01")
+        project.transcripts.import_transcript(source, participant="P01", wave="W1")
+        project.codebook.add_code("Money", colour="#d55e00")
+        text = project.transcripts.get("P01_W1")["text"]
         start = text.index("食物银行")
-        project.apply_spans([("P01_W1", "Money", start, start + 4)], summary="wide")
+        project.coding.apply_spans([("P01_W1", "Money", start, start + 4)], summary="wide")
 
     async def run() -> None:
         app = make_app(path)

@@ -142,7 +142,7 @@ class CodebookScreen(BaseScreen):
             for sub in node["children"]:
                 add(child, sub)
 
-        for root in self.project.codebook():
+        for root in self.project.codebook.tree():
             add(tree.root, root)
         tree.root.expand()
         self.select(current)
@@ -206,7 +206,7 @@ class CodebookScreen(BaseScreen):
 
         def done(name: str | None) -> None:
             if name:
-                self._done(self.attempt(self.project.add_code, name, parent=parent),
+                self._done(self.attempt(self.project.codebook.add_code, name, parent=parent),
                            f"added code {name}", name)
 
         self.app.push_screen(TextInputDialog(prompt), done)
@@ -218,7 +218,7 @@ class CodebookScreen(BaseScreen):
 
         def done(name: str | None) -> None:
             if name and name != old:
-                self._done(self.attempt(self.project.rename_code, old, name),
+                self._done(self.attempt(self.project.codebook.rename_code, old, name),
                            f"renamed {old} to {name}", name)
 
         self.app.push_screen(TextInputDialog(f"Rename {old}", old), done)
@@ -230,7 +230,7 @@ class CodebookScreen(BaseScreen):
 
         def done(fields: dict | None) -> None:
             if fields:
-                self._done(self.attempt(self.project.edit_code, name, **fields),
+                self._done(self.attempt(self.project.codebook.edit_code, name, **fields),
                            f"edited {name}: {', '.join(fields)}", name)
 
         self.app.push_screen(CodeEditor(self.codes[name]), done)
@@ -243,7 +243,7 @@ class CodebookScreen(BaseScreen):
 
         def done(parent: str | None) -> None:
             if parent is not None:
-                self._done(self.attempt(self.project.move_code, name, parent or None),
+                self._done(self.attempt(self.project.codebook.move_code, name, parent or None),
                            f"moved {name} under {parent or 'the top level'}", name)
 
         self.app.push_screen(ChoiceDialog(f"Move {name} under…", choices), done)
@@ -256,7 +256,7 @@ class CodebookScreen(BaseScreen):
 
         def confirmed(target: str, yes: bool | None) -> None:
             if yes:
-                result = self.attempt(self.project.merge_codes, source, target)
+                result = self.attempt(self.project.codebook.merge_codes, source, target)
                 if result:
                     self._done(result, f"merged {source} into {target} "
                                f"({result['codings_moved']} codings moved)", target)
@@ -273,7 +273,7 @@ class CodebookScreen(BaseScreen):
         name = self.current
         if not name:
             return
-        codings = self.project.codings(code=name)
+        codings = self.project.coding.codings(code=name)
         if not codings:
             self.notify(f"{plain(name)} has no codings to split", severity="warning", markup=False)
             return
@@ -281,7 +281,7 @@ class CodebookScreen(BaseScreen):
         def done(result: tuple[str, list[int]] | None) -> None:
             if result:
                 new, ids = result
-                self._done(self.attempt(self.project.split_code, name, new, ids),
+                self._done(self.attempt(self.project.codebook.split_code, name, new, ids),
                            f"split {len(ids)} codings of {name} into {new}", new)
 
         self.app.push_screen(SplitDialog(name, codings), done)
@@ -295,7 +295,7 @@ class CodebookScreen(BaseScreen):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self._done(self.attempt(self.project.delete_code, name, force=True),
+                self._done(self.attempt(self.project.codebook.delete_code, name, force=True),
                            f"deleted code {name}")
 
         self.app.push_screen(ConfirmDialog(f"Delete {name} with its {what}? (undo with u)"), done)

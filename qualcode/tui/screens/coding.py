@@ -125,7 +125,7 @@ class CodingScreen(BaseScreen):
         app = self.app
         with Project.open(app.project.path) as project:
             project.coder = app.project.coder
-            doc, codes = project.transcript(self.transcript_name), project.codes()
+            doc, codes = project.transcripts.get(self.transcript_name), project.codebook.codes()
         rows = None
         for _ in range(100):  # the width is known once the screen is laid out (~0.1 s)
             view = self._view_if_laid_out()
@@ -150,7 +150,7 @@ class CodingScreen(BaseScreen):
         that first frame."""
         generation = self._started
         with Project.open(self.app.project.path) as project:
-            codings = project.codings(transcript=self.transcript_name)
+            codings = project.coding.codings(transcript=self.transcript_name)
         view = self.query_one(TranscriptView)
         rows, starts = view._rows, view._row_starts
         spans = sorted_spans(codings)
@@ -235,8 +235,8 @@ class CodingScreen(BaseScreen):
         if self._document_changed():
             self._reload_document()
             return
-        codings = self.project.codings(transcript=self.transcript_name)
-        self._set_codes(self.project.codes(), codings)
+        codings = self.project.coding.codings(transcript=self.transcript_name)
+        self._set_codes(self.project.codebook.codes(), codings)
         self.query_one(TranscriptView).set_codings(codings, self.colours)
         self._title(len(codings))
         self._update_position()
@@ -244,10 +244,10 @@ class CodingScreen(BaseScreen):
     def _document_changed(self) -> bool:
         """Whether the stored turns or text differ from those shown (a correction, or its
         undo, happened)."""
-        names = [t["name"] for t in self.project.transcripts()]
+        names = [t["name"] for t in self.project.transcripts.all()]
         if self.transcript_name not in names:
             return True
-        info = self.project.transcript(self.transcript_name)
+        info = self.project.transcripts.get(self.transcript_name)
         shown = [(t["start"], t["end"], t["speaker"]) for t in self.doc["turns"]]
         return info["text"] != self.doc["text"] or shown != [(t["start"], t["end"], t["speaker"])
                                                               for t in info["turns"]]
@@ -256,14 +256,14 @@ class CodingScreen(BaseScreen):
         """Show the transcript again as stored, the cursor kept where it was."""
         view = self.query_one(TranscriptView)
         keep = view.cursor if cursor is None else cursor
-        if self.transcript_name not in [t["name"] for t in self.project.transcripts()]:
+        if self.transcript_name not in [t["name"] for t in self.project.transcripts.all()]:
             self.notify(f"{plain(self.transcript_name)} is no longer in the project", severity="warning",
                         markup=False)
             self.app.pop_screen()
             return
-        self.doc = self.project.transcript(self.transcript_name)
-        codings = self.project.codings(transcript=self.transcript_name)
-        self._set_codes(self.project.codes(), codings)
+        self.doc = self.project.transcripts.get(self.transcript_name)
+        codings = self.project.coding.codings(transcript=self.transcript_name)
+        self._set_codes(self.project.codebook.codes(), codings)
         view.load(self.doc, codings, self.colours)
         view.go_to(min(keep, len(view.text)))
         self._title(len(codings))
@@ -285,7 +285,7 @@ class CodingScreen(BaseScreen):
         if turn is None or not self._ready():
             return
         at = view.selection[0] if view.selection else view.cursor
-        if self.attempt(self.project.split_turn, self.transcript_name, turn["seq"], at=at):
+        if self.attempt(self.project.transcripts.split_turn, self.transcript_name, turn["seq"], at=at):
             self._reload_document(at)
             self.saved(f"split turn {turn['seq']} at {at}")
 
@@ -294,7 +294,7 @@ class CodingScreen(BaseScreen):
         turn = self._turn_here()
         if turn is None or not self._ready():
             return
-        result = self.attempt(self.project.join_turns, self.transcript_name, turn["seq"])
+        result = self.attempt(self.project.transcripts.join_turns, self.transcript_name, turn["seq"])
         if result:
             self._reload_document()
             note = f" (now includes {', '.join(result['included'])})" if result["included"] else ""
@@ -328,7 +328,7 @@ class CodingScreen(BaseScreen):
                 return
             if kind == "new":
                 self._give_turn(seq, text)
-            elif self.attempt(self.project.relabel_speakers, self.transcript_name, {label: text}):
+            elif self.attempt(self.project.transcripts.relabel_speakers, self.transcript_name, {label: text}):
                 self._reload_document()
                 self.saved(f"relabelled {label} as {text}")
 
@@ -336,7 +336,7 @@ class CodingScreen(BaseScreen):
         self.app.push_screen(TextInputDialog(prompt, "" if kind == "new" else label), typed)
 
     def _give_turn(self, seq: int, label: str | None) -> None:
-        if self.attempt(self.project.set_turn_speaker, self.transcript_name, seq, label):
+        if self.attempt(self.project.transcripts.set_turn_speaker, self.transcript_name, seq, label):
             self._reload_document()
             self.saved(f"turn {seq} -> {label or 'no speaker'}")
 
@@ -426,13 +426,13 @@ class CodingScreen(BaseScreen):
         project = self.project
         if name not in self.colours:
             in_vivo = name == in_vivo_name(view.selected_text)
-            if self.attempt(project.add_code, name, in_vivo=in_vivo) is None:
+            if self.attempt(project.codebook.add_code, name, in_vivo=in_vivo) is None:
                 return
-            self.codes = project.codes()
+            self.codes = project.codebook.codes()
             self.colours = {c["name"]: c["colour"] for c in self.codes}
             view.colours = self.colours
             self._build_tree()
-        added = self.attempt(project.tag, self.transcript_name, name, Target(range=sel))
+        added = self.attempt(project.coding.tag, self.transcript_name, name, Target(range=sel))
         if not added:
             return
         view.add_codings(added)
@@ -463,7 +463,7 @@ class CodingScreen(BaseScreen):
     def _remove(self, coding_id: int | None) -> None:
         if coding_id is None:
             return
-        removed = self.attempt(self.project.remove_coding, coding_id)
+        removed = self.attempt(self.project.coding.remove_coding, coding_id)
         if removed:
             self.query_one(TranscriptView).remove_coding(coding_id)
             name = removed["code"]
@@ -495,7 +495,7 @@ class CodingScreen(BaseScreen):
     def _save_memo(self, draft: MemoDraft | None) -> None:
         if draft is None:
             return
-        memo = self.attempt(self.project.add_memo, draft.type, draft.title, draft.body,
+        memo = self.attempt(self.project.memos.add, draft.type, draft.title, draft.body,
                             links=draft.links)
         if memo:
             self.saved(f"wrote {draft.type} memo {memo['title']!r}")

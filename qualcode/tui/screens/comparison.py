@@ -68,7 +68,7 @@ class ComparisonScreen(BaseScreen):
             self.action_pick()
 
     def action_pick(self) -> None:
-        names = [c["name"] for c in self.project.codes() if c["codings"]]
+        names = [c["name"] for c in self.project.codebook.codes() if c["codings"]]
         self.app.push_screen(CodePicker(names, title="Compare the segments of…", allow_new=False),
                              self._picked)
 
@@ -84,12 +84,12 @@ class ComparisonScreen(BaseScreen):
     def reload(self) -> None:
         if not self.code:
             return
-        rows = self.attempt(self.project.segments, self.code, context=CONTEXT,
+        rows = self.attempt(self.project.coding.segments, self.code, context=CONTEXT,
                             participant=self.participant, wave=self.wave, role=self.role,
                             site=self.site)
         if rows is None:
             return
-        self.groups = self.project.group_segments(rows, self.by)
+        self.groups = self.project.coding.group_segments(rows, self.by)
         self.query_one("#compare-title", Label).update(Text.assemble(
             (plain(self.code), "bold"), f"  ·  {len(rows)} segments by {self.by}  ·  ",
             (self._filters(), "cyan"),
@@ -192,7 +192,7 @@ class ComparisonScreen(BaseScreen):
 
     def _save(self, draft: MemoDraft | None) -> None:
         if draft:
-            memo = self.attempt(self.project.add_memo, draft.type, draft.title, draft.body,
+            memo = self.attempt(self.project.memos.add, draft.type, draft.title, draft.body,
                                 links=draft.links)
             if memo:
                 self.saved(f"wrote comparison memo {memo['title']!r}")

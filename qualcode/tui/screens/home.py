@@ -53,15 +53,15 @@ class HomeScreen(BaseScreen):
 
     def reload(self) -> None:
         project = self.project
-        waves = [w["label"] for w in project.waves()]
-        transcripts = project.transcripts()
-        attendance = {(pid, wave): status for pid, wave, status in project.attendance()}
+        waves = [w["label"] for w in project.study.waves()]
+        transcripts = project.transcripts.all()
+        attendance = {(pid, wave): status for pid, wave, status in project.study.attendance()}
         cells: dict[tuple[str, str], list[dict]] = {}
         others = []
         # Focus groups (and any other shared transcript) a participant spoke in.
         kinds = {t["name"]: t["kind"] for t in transcripts}
         took_part: dict[tuple[str, str], list[str]] = {}
-        for row in project.transcript_people():
+        for row in project.analysis.transcript_people():
             if row["kind"] != "interview" and row["wave"]:
                 took_part.setdefault((row["participant"], row["wave"]), []).append(row["transcript"])
         for t in transcripts:
@@ -75,7 +75,7 @@ class HomeScreen(BaseScreen):
         table.add_columns("ID", "name", "role", "site", *(shown(w) for w in waves))
         self.cell_transcripts: dict[tuple[int, int], str] = {}
         self.row_pids: list[str] = []
-        for r, person in enumerate(project.participants()):
+        for r, person in enumerate(project.study.participants()):
             pid = person["pid"]
             values: list = [shown(pid, "bold"), shown(person["pseudonym"] or ""),
                             shown(person["role"] or ""), shown(person["site"] or "")]
@@ -133,9 +133,9 @@ class HomeScreen(BaseScreen):
         name = self._target()
         if name is None:
             return
-        current = self.project.transcript_summary(name)
-        dialog = TranscriptFieldsDialog(current, [w["label"] for w in self.project.waves()],
-                                        [p["pid"] for p in self.project.participants()])
+        current = self.project.transcripts.transcript_summary(name)
+        dialog = TranscriptFieldsDialog(current, [w["label"] for w in self.project.study.waves()],
+                                        [p["pid"] for p in self.project.study.participants()])
 
         def done(fields: TranscriptFields | None) -> None:
             if fields is None:
@@ -146,7 +146,7 @@ class HomeScreen(BaseScreen):
             rename = fields.name if fields.name != name else None
             if not changed and rename is None:
                 return
-            if self.attempt(self.project.set_transcript, name, rename=rename, **changed):
+            if self.attempt(self.project.transcripts.set_transcript, name, rename=rename, **changed):
                 self.reload()
                 self.saved(f"changed transcript {name}")
 
@@ -156,10 +156,10 @@ class HomeScreen(BaseScreen):
         name = self._target()
         if name is None:
             return
-        codings = next((t["codings"] for t in self.project.transcripts() if t["name"] == name), 0)
+        codings = next((t["codings"] for t in self.project.transcripts.all() if t["name"] == name), 0)
 
         def done(yes: bool | None) -> None:
-            if yes and self.attempt(self.project.delete_transcript, name, force=True):
+            if yes and self.attempt(self.project.transcripts.delete_transcript, name, force=True):
                 self.reload()
                 self.saved(f"deleted transcript {name} ({codings} codings; u undoes)")
 
@@ -174,7 +174,7 @@ class HomeScreen(BaseScreen):
         def done(path: str | None) -> None:
             if not path:
                 return
-            report = self.attempt(self.project.replace_transcript, name, path)
+            report = self.attempt(self.project.transcripts.replace_transcript, name, path)
             if report is None:
                 return
             self.reload()

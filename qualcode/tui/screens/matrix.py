@@ -86,7 +86,7 @@ class MatrixScreen(BaseScreen):
     # --- the matrix ------------------------------------------------------------------
 
     def _load_matrix(self) -> None:
-        matrix = self.attempt(self.project.matrix, by=self.by, measure=self.measure,
+        matrix = self.attempt(self.project.analysis.matrix, by=self.by, measure=self.measure,
                               category=self.category)
         table = self.query_one("#matrix", DataTable)
         row, col = table.cursor_coordinate
@@ -148,7 +148,7 @@ class MatrixScreen(BaseScreen):
         codes = [self.change_code] if self.change_code else None
         if codes is None and self.category:
             codes = self.columns or None
-        report = self.attempt(self.project.change_report, codes=codes, measure=measure)
+        report = self.attempt(self.project.analysis.change_report, codes=codes, measure=measure)
         if report is None:
             return
         waves = report["waves"]
@@ -206,7 +206,7 @@ class MatrixScreen(BaseScreen):
         self.notify(f"grouped by {self.by}", timeout=1.5)
 
     def action_category(self) -> None:
-        cats = [c["name"] for c in self.project.codes() if c["is_category"]]
+        cats = [c["name"] for c in self.project.codebook.codes() if c["is_category"]]
         choices = [("All codes", "")] + [(name, name) for name in cats]
         self.app.push_screen(ChoiceDialog("Show the codes of which category?", choices),
                              self._category_chosen)

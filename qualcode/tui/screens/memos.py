@@ -57,7 +57,7 @@ class MemosScreen(BaseScreen):
         author = self.query_one("#f-author", Input).value.strip() or None
         link = self.query_one("#f-link", Input).value.strip() or None
         try:
-            self.rows = self.project.memos(type_=type_ if isinstance(type_, str) else None,
+            self.rows = self.project.memos.all(type_=type_ if isinstance(type_, str) else None,
                                            author=author, link=link)
         except QualcodeError as exc:
             self.query_one("#memo-count", Label).update(shown(exc, "red"))
@@ -101,14 +101,14 @@ class MemosScreen(BaseScreen):
         if body == self.current["body"]:
             self.notify("Nothing changed", timeout=2)
             return
-        if self.attempt(self.project.edit_memo, self.current["id"], body=body):
+        if self.attempt(self.project.memos.edit, self.current["id"], body=body):
             self.saved(f"saved memo {self.current['title']!r}")
             self.reload()
 
     def action_new(self) -> None:
         def done(draft: MemoDraft | None) -> None:
             if draft:
-                memo = self.attempt(self.project.add_memo, draft.type, draft.title, draft.body,
+                memo = self.attempt(self.project.memos.add, draft.type, draft.title, draft.body,
                                     links=draft.links)
                 if memo:
                     self.current = memo

@@ -35,10 +35,10 @@ def compute_tables(path: Path, coder: str, scope: str, measure: str, wave: str) 
     with Project.open(path) as project:
         project.coder = coder
         if wave == PER_WAVE:
-            results = project.cooccurrence(scope=scope, per_wave=True)
+            results = project.analysis.cooccurrence(scope=scope, per_wave=True)
         else:
             waves = None if wave == "all" else [wave]
-            results = {wave: project.cooccurrence(scope=scope, waves=waves)}
+            results = {wave: project.analysis.cooccurrence(scope=scope, waves=waves)}
         return {label: cooc.table(r, measure=measure) for label, r in results.items()}
 
 
@@ -50,9 +50,9 @@ def export_network(path: Path, coder: str, scope: str, measure: str, wave: str,
     with Project.open(path) as project:
         project.coder = coder
         if wave == PER_WAVE:
-            results = project.cooccurrence(scope=scope, per_wave=True)
+            results = project.analysis.cooccurrence(scope=scope, per_wave=True)
         else:
-            results = {wave: project.cooccurrence(scope=scope, waves=None if wave == "all" else [wave])}
+            results = {wave: project.analysis.cooccurrence(scope=scope, waves=None if wave == "all" else [wave])}
         stem = f"{_safe(project.path.stem)}-cooccurrence-{scope}-{measure}"
     graphs = {label: cooc.to_graph(r, measure=measure) for label, r in results.items()}
     written: list[Path] = []
@@ -104,7 +104,7 @@ class NetworkScreen(BaseScreen):
         self.reload()
 
     def _waves(self) -> list[str]:
-        return ["all", *(w["label"] for w in self.project.waves()), PER_WAVE]
+        return ["all", *(w["label"] for w in self.project.study.waves()), PER_WAVE]
 
     def _busy(self, on: bool) -> None:
         bar = self.query_one("#network-progress", ProgressBar)

@@ -59,10 +59,10 @@ class ParticipantScreen(BaseScreen):
         self.query_one("#person-transcripts").focus()
 
     def reload(self) -> None:
-        person = self.attempt(self.project.participant, self.pid)
+        person = self.attempt(self.project.study.participant, self.pid)
         if person is None:
             return
-        waves = [w["label"] for w in self.project.waves()]
+        waves = [w["label"] for w in self.project.study.waves()]
         self.query_one("#person-title", Label).update(Text.assemble(
             (plain(person["pid"]), "bold"), plain(f"  {person['pseudonym'] or ''} · {person['role'] or '-'} · "
                                                   f"{person['site'] or '-'}")))
@@ -75,8 +75,8 @@ class ParticipantScreen(BaseScreen):
                          *(shown(person["wave_attributes"].get(w, {}).get(key, "")) for w in waves))
         self.query_one("#person-attrs", Static).update(grid)
 
-        transcripts = [t for t in self.project.transcripts() if t["participant"] == self.pid]
-        attendance = {w: s for p, w, s in self.project.attendance() if p == self.pid}
+        transcripts = [t for t in self.project.transcripts.all() if t["participant"] == self.pid]
+        attendance = {w: s for p, w, s in self.project.study.attendance() if p == self.pid}
         listing = self.query_one("#person-transcripts", OptionList)
         listing.clear_options()
         self.transcript_names = [t["name"] for t in transcripts]
@@ -90,7 +90,7 @@ class ParticipantScreen(BaseScreen):
 
         profile: dict[str, dict[str, int]] = {}
         for t in transcripts:
-            for c in self.project.codings(transcript=t["name"]):
+            for c in self.project.coding.codings(transcript=t["name"]):
                 profile.setdefault(c["code"], {}).setdefault(t["wave"] or "-", 0)
                 profile[c["code"]][t["wave"] or "-"] += 1
         table = self.query_one("#person-profile", DataTable)
@@ -99,7 +99,7 @@ class ParticipantScreen(BaseScreen):
         for code in sorted(profile, key=lambda c: -sum(profile[c].values())):
             table.add_row(shown(code), *(str(profile[code].get(w, "")) for w in waves))
 
-        self.memo_rows = self.project.memos(link=f"participant:{self.pid}")
+        self.memo_rows = self.project.memos.all(link=f"participant:{self.pid}")
         memos = self.query_one("#person-memos", OptionList)
         memos.clear_options()
         for m in self.memo_rows:
@@ -121,10 +121,10 @@ class ParticipantScreen(BaseScreen):
 
     def action_delete(self) -> None:
         """Delete this participant (after asking), their transcripts and codings with them."""
-        codings = sum(t["codings"] for t in self.project.transcripts() if t["participant"] == self.pid)
+        codings = sum(t["codings"] for t in self.project.transcripts.all() if t["participant"] == self.pid)
 
         def done(yes: bool | None) -> None:
-            if yes and self.attempt(self.project.delete_participant, self.pid, force=True):
+            if yes and self.attempt(self.project.transcripts.delete_participant, self.pid, force=True):
                 self.saved(f"deleted participant {self.pid} ({codings} codings; u undoes)")
                 self.app.pop_screen()
 
@@ -141,7 +141,7 @@ class ParticipantScreen(BaseScreen):
                           [f"participant:{self.pid}"])
 
         def done(result: MemoDraft | None) -> None:
-            if result and self.attempt(self.project.add_memo, result.type, result.title,
+            if result and self.attempt(self.project.memos.add, result.type, result.title,
                                        result.body, links=result.links):
                 self.reload()
                 self.saved(f"wrote pen portrait of {self.pid}")
@@ -153,7 +153,7 @@ class ParticipantScreen(BaseScreen):
                           [f"{item['kind']}:{item['target']}" for item in memo["links"]])
 
         def done(result: MemoDraft | None) -> None:
-            if result and self.attempt(self.project.edit_memo, memo["id"], title=result.title,
+            if result and self.attempt(self.project.memos.edit, memo["id"], title=result.title,
                                        body=result.body, type_=result.type):
                 self.reload()
                 self.saved(f"edited memo {result.title!r}")

@@ -1,144 +1,165 @@
-"""Study facts a methods appendix reports, and time points per wave and role.
-
-Study facts are what a reporting checklist (COREQ) asks and the data cannot tell: who
-interviewed, their credentials and relationship to the participants, the setting,
-recording, field notes, the interview guide, whether transcripts were returned and
-findings checked with participants, the methodological orientation, sampling and
-approach, the software. They are settings of the project (``study.facts``,
-``study.interviewers``: JSON), so setting them is an undoable action like any other,
-and they travel with the file.
-
-Time points: a wave means different things to different roles (the managers' first
-wave is the service's start-up, the clients' the start of their support). A wave can
-carry a label per role, and a default (``*``); :func:`time_point` says how a wave is
-cited for someone of a role.
-"""
+"""The study design: participants and their attributes, waves and attendance, coders,
+time points per wave and role, and the study facts a methods appendix reports."""
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import QualcodeError
-from .store import study as store_study
-from .store import transcripts as store_tx
-
-FACTS = {
-    # key: (COREQ item, what it is)
-    "orientation": (9, "Methodological orientation and theory"),
-    "sampling": (10, "How participants were selected"),
-    "approach": (11, "How participants were approached"),
-    "refusals": (13, "How many refused to take part, and why"),
-    "setting": (14, "Where the data were collected"),
-    "others_present": (15, "Anyone else present besides participants and researchers"),
-    "interview_guide": (17, "Questions, prompts and guides; pilot testing"),
-    "recording": (19, "Audio or visual recording"),
-    "field_notes": (20, "Field notes made during or after the interviews"),
-    "saturation": (22, "How data saturation was discussed"),
-    "transcripts_returned": (23, "Transcripts returned to participants for comment"),
-    "theme_derivation": (26, "Themes identified in advance or derived from the data"),
-    "software": (27, "Software used besides qualcode"),
-    "participant_checking": (28, "Participants' feedback on the findings"),
-}
-INTERVIEWER_FIELDS = {
-    "credentials": (2, "Credentials"),
-    "occupation": (3, "Occupation at the time of the study"),
-    "gender": (4, "Gender"),
-    "experience": (5, "Experience and training"),
-    "relationship": (6, "Relationship with participants before the study"),
-    "known_to_participants": (7, "What the participants knew about the interviewer"),
-    "characteristics": (8, "Characteristics reported: assumptions, reasons and interests"),
-}
-ALL_ROLES = "*"
-FACTS_KEY, INTERVIEWERS_KEY, TIME_POINTS_KEY = "study.facts", "study.interviewers", "time_points"
-DURATIONS_KEY = "study.durations"
-MAX_STUDY_FILE = 1_000_000
+from ..context import Service
+from ..errors import NotFoundError, QualcodeError
+from ..model import (
+    ALL_ROLES,
+    ATTENDANCE,
+    FACTS,
+    INTERVIEWER_FIELDS,
+    PARTICIPANT_FIELDS,
+    check_choice,
+    check_date,
+    check_pid,
+)
+from ..store import study as store_study
+from ..store import transcripts as store_tx
+from .facts import (
+    DURATIONS_KEY,
+    FACTS_KEY,
+    INTERVIEWERS_KEY,
+    MAX_STUDY_FILE,
+    TIME_POINTS_KEY,
+    clean_text,
+    load_setting,
+    time_point,
+)
 
 
-def _load(project, key: str, default):
-    raw = store_study.get_setting(project.db, key)
-    if not raw:
-        return default
-    try:
-        return json.loads(raw)
-    except ValueError:  # pragma: no cover (only qualcode writes these settings)
-        return default
+class StudyService(Service):
+    """Participants, waves, attendance, coders, time points and study facts."""
 
+    def set_default_coder(self, name: str) -> None:
+        with self.action("setting", f"default coder is {name}"):
+            store_study.set_setting(self.db, "default_coder", name)
 
-def _clean(value) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        raise QualcodeError(f"{value!r} is not text")
-    text = " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
-    return text or None
+    def coders(self) -> list[dict]:
+        return store_study.list_coders(self.db)
 
+    # --- participants ----------------------------------------------------------------
 
-def _norm(word: str) -> str:
-    return " ".join(word.replace("_", " ").replace("-", " ").casefold().split())
+    def add_participant(
+        self,
+        pid: str,
+        *,
+        role: str | None = None,
+        site: str | None = None,
+        pseudonym: str | None = None,
+        attributes: Mapping[str, str] | None = None,
+    ) -> dict:
+        pid = check_pid(pid)
+        with self.action("participant.add", f"added participant {pid}"):
+            participant_id = store_study.add_participant(
+                self.db, pid, pseudonym=pseudonym, role=role, site=site
+            )
+            for key, value in (attributes or {}).items():
+                self._set_one(participant_id, pid, key, value, wave_id=None)
+        return self.participant(pid)
 
+    def participants(self) -> list[dict]:
+        return store_study.list_participants(self.db)
 
-_ROLE_PART = re.compile(r"([^();]+?)\s*\(([^)]*)\)")
+    def participant(self, pid: str) -> dict:
+        row = store_study.participant_row(self.db, pid)
+        for person in store_study.list_participants(self.db):
+            if person["id"] == row["id"]:
+                return person
+        raise NotFoundError(f"no participant with id {pid!r}")  # pragma: no cover
 
+    def set_participant(
+        self, pid: str, values: Mapping[str, str | None], *, wave: str | None = None
+    ) -> dict:
+        """Set fields (pseudonym, role, site) and attributes; with ``wave``, attributes
+        that vary by wave."""
+        if not values:
+            raise QualcodeError("nothing to set: give key=value pairs")
+        row = store_study.participant_row(self.db, pid)
+        wave_id = store_study.wave_row(self.db, wave)["id"] if wave else None
+        summary = ", ".join(f"{k}={v}" for k, v in values.items())
+        with self.action("participant.set", f"{pid}{' at ' + wave if wave else ''}: {summary}"):
+            for key, value in values.items():
+                self._set_one(row["id"], pid, key, value, wave_id=wave_id)
+        return self.participant(pid)
 
-def described_time_point(description: str | None, role: str | None) -> str | None:
-    """The part of a wave's description that names ``role``: "Baseline (clients) and
-    service start-up (managers)" gives "Baseline" for client and "Service start-up" for
-    manager. Text outside any "(roles)" is for the roles not named ("Baseline (clients)
-    and start-up" gives "Start-up" to a manager); None when there is none. A
-    description that names no role gives its first clause."""
-    description = (description or "").strip()
-    if not description:
-        return None
-    parts = list(_ROLE_PART.finditer(description))
-    if not parts:
-        first = description.split(";")[0].split(",")[0].strip()
-        return first or None
-    if role:
-        wanted = _norm(role)
-        for part in parts:
-            names = re.split(r",|/|\band\b", part.group(2))
-            if any(_norm(n) in (wanted, wanted + "s", wanted + "es") for n in names if n.strip()):
-                return _capital(part.group(1))
-    rest = " ".join(_ROLE_PART.sub(" ", description).split())
-    return _capital(rest)
+    def _set_one(
+        self, participant_id: int, pid: str, key: str, value: str | None, *, wave_id: int | None
+    ) -> None:
+        key = key.strip()
+        if not key:
+            raise QualcodeError(f"attribute name for {pid} is empty")
+        value = None if value is None or value == "" else value
+        if key in PARTICIPANT_FIELDS:
+            if wave_id is not None:
+                raise QualcodeError(f"{key} is fixed for a participant; it cannot vary by wave")
+            store_study.update_participant(self.db, pid, **{key: value})
+        elif wave_id is None:
+            store_study.set_attribute(self.db, participant_id, key, value)
+        else:
+            store_study.set_wave_attribute(self.db, participant_id, wave_id, key, value)
 
+    # --- waves and attendance --------------------------------------------------------
 
-def _capital(text: str) -> str | None:
-    text = re.sub(r"^(and|or)\s+", "", text.strip(" ,;"), flags=re.I).strip(" ,;")
-    return text[:1].upper() + text[1:] if text else None
+    def add_wave(
+        self,
+        label: str,
+        *,
+        order: int | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        description: str | None = None,
+    ) -> dict:
+        label = (label or "").strip()
+        if not label:
+            raise QualcodeError("wave label is empty")
+        start, end = check_date(start, "start date"), check_date(end, "end date")
+        if start and end and end < start:
+            raise QualcodeError(f"wave {label}: end date {end} is before start date {start}")
+        with self.action("wave.add", f"added wave {label}"):
+            store_study.add_wave(
+                self.db, label, ordinal=order, start_date=start, end_date=end,
+                description=description,
+            )
+        return store_study.wave_row(self.db, label)
 
+    def waves(self) -> list[dict]:
+        """Waves in order, each with its ``time_points`` ({role or "*": label})."""
+        points = self.time_points()
+        return [dict(w, time_points=points.get(w["label"], {}))
+                for w in store_study.list_waves(self.db)]
 
-def time_point(wave: Mapping | None, role: str | None = None) -> str:
-    """How ``wave`` is cited for a participant of ``role``: the label set for that role,
-    else the wave's default, else what its description says for the role, else the
-    wave's label."""
-    if not wave:
-        return ""
-    points = wave.get("time_points") or {}
-    if role and role in points:
-        return points[role]
-    if ALL_ROLES in points:
-        return points[ALL_ROLES]
-    return described_time_point(wave.get("description"), role) or wave.get("label") or ""
+    def wave(self, label: str) -> dict:
+        return dict(store_study.wave_row(self.db, label),
+                    time_points=self.time_points().get(label, {}))
 
+    def set_attendance(self, pid: str, wave: str, status: str, note: str | None = None) -> None:
+        check_choice(status, ATTENDANCE, "attendance")
+        participant = store_study.participant_row(self.db, pid)
+        wave_row = store_study.wave_row(self.db, wave)
+        with self.action("attendance.set", f"{pid} at {wave}: {status}"):
+            store_study.set_attendance(self.db, participant["id"], wave_row["id"], status, note)
 
-class StudyFactsMixin:
-    """Study facts (methods appendix, COREQ) and time points per wave and role."""
+    def attendance(self) -> list[tuple[str, str, str]]:
+        """(participant pid, wave label, status) for every recorded attendance cell."""
+        return [tuple(row) for row in store_study.attendance_rows(self.db)]
 
     # --- time points -----------------------------------------------------------------
 
     def time_points(self) -> dict[str, dict[str, str]]:
         """{wave label: {role or "*": label}}."""
-        return _load(self, TIME_POINTS_KEY, {})
+        return load_setting(self.db, TIME_POINTS_KEY, {})
 
     def set_time_point(self, wave: str, label: str | None, *, role: str | None = None) -> None:
         """Cite ``wave`` as ``label`` for participants of ``role`` (every role when None);
         an empty label removes it."""
         store_study.wave_row(self.db, wave)  # NotFoundError names the wave
-        label = _clean(label)
+        label = clean_text(label)
         role = (role or "").strip() or ALL_ROLES
         points = self.time_points()
         if label:
@@ -158,17 +179,18 @@ class StudyFactsMixin:
 
     def study_facts(self) -> dict:
         """{"facts": {key: text}, "interviewers": [{name, credentials, ...}]}."""
-        return {"facts": _load(self, FACTS_KEY, {}), "interviewers": _load(self, INTERVIEWERS_KEY, [])}
+        return {"facts": load_setting(self.db, FACTS_KEY, {}),
+                "interviewers": load_setting(self.db, INTERVIEWERS_KEY, [])}
 
     def set_study_facts(self, values: Mapping[str, object]) -> dict:
         """Set study facts (keys of :data:`FACTS`); an empty value removes one."""
         if not values:
             raise QualcodeError("nothing to set: give KEY=VALUE pairs")
-        facts = _load(self, FACTS_KEY, {})
+        facts = load_setting(self.db, FACTS_KEY, {})
         for key, value in values.items():
             if key not in FACTS:
                 raise QualcodeError(f"{key!r} is not a study fact; known: {', '.join(FACTS)}")
-            value = _clean(value)
+            value = clean_text(value)
             if value:
                 facts[key] = value
             else:
@@ -180,20 +202,20 @@ class StudyFactsMixin:
     def set_interviewer(self, name: str, **fields: object) -> dict:
         """Add an interviewer or facilitator, or change their fields (keys of
         :data:`INTERVIEWER_FIELDS`)."""
-        name = _clean(name)
+        name = clean_text(name)
         if not name:
             raise QualcodeError("interviewer name is empty")
         for key in fields:
             if key not in INTERVIEWER_FIELDS:
                 raise QualcodeError(f"{key!r} is not an interviewer field; known: "
                                     f"{', '.join(INTERVIEWER_FIELDS)}")
-        people = _load(self, INTERVIEWERS_KEY, [])
+        people = load_setting(self.db, INTERVIEWERS_KEY, [])
         person = next((p for p in people if p["name"] == name), None)
         if person is None:
             person = {"name": name}
             people.append(person)
         for key, value in fields.items():
-            value = _clean(value)
+            value = clean_text(value)
             if value:
                 person[key] = value
             else:
@@ -203,7 +225,7 @@ class StudyFactsMixin:
         return person
 
     def remove_interviewer(self, name: str) -> None:
-        people = _load(self, INTERVIEWERS_KEY, [])
+        people = load_setting(self.db, INTERVIEWERS_KEY, [])
         kept = [p for p in people if p["name"] != name]
         if len(kept) == len(people):
             raise QualcodeError(f"no interviewer named {name!r}")
@@ -213,7 +235,7 @@ class StudyFactsMixin:
     def durations(self) -> dict[str, float]:
         """Recorded durations in minutes, by transcript name (from the recording, not
         from timestamps)."""
-        return _load(self, DURATIONS_KEY, {})
+        return load_setting(self.db, DURATIONS_KEY, {})
 
     def set_duration(self, transcript: str, minutes: float | None) -> None:
         """Record how long the interview or focus group of ``transcript`` lasted (None
@@ -257,7 +279,7 @@ class StudyFactsMixin:
         durations = data.get("durations") or {}
         if not isinstance(durations, dict):
             raise QualcodeError(f"{path.name}: durations map transcript names to minutes")
-        known_transcripts = {t["name"] for t in self.transcripts()}
+        known_transcripts = {t["name"] for t in store_tx.list_transcripts(self.db)}
         for name, minutes in durations.items():
             if str(name) not in known_transcripts:
                 raise QualcodeError(f"{path.name}: no transcript named {name!r}")

@@ -1,0 +1,1 @@
+"""The study design and the facts about the study."""
