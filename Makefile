@@ -19,7 +19,7 @@ VENV_OK = $(shell $(BIN)/python -c 'import sys; sys.exit(not (3, 11) <= sys.vers
 	2>/dev/null && echo yes)
 PIP_QUIET := --quiet --disable-pip-version-check --no-input
 
-.PHONY: run test setup example bench clean lock lock-upgrade test-latest lint
+.PHONY: run test setup example bench clean lock lock-upgrade test-latest lint cli-docs
 
 setup:
 	@if [ -z "$(PYTHON)" ]; then echo "qualcode needs Python 3.11 or newer; none was found." >&2; exit 1; fi
@@ -73,6 +73,10 @@ test-latest:
 		.venv-latest/bin/python -m pip install $(PIP_QUIET) --upgrade --upgrade-strategy eager -e '.[test]'
 	@.venv-latest/bin/python .ci/versions_differing.py $(LOCK)
 	.venv-latest/bin/python -m pytest -n 2 -q
+
+# docs/cli.md from the commands' own help (a test fails when it is out of date).
+cli-docs: setup
+	$(BIN)/python -m qualcode.cli.reference docs/cli.md
 
 # make bench [BENCH_ARGS="--size medium --json bench.json"]; see benchmarks/run.py --help
 bench: setup
