@@ -36,3 +36,11 @@ class NotFoundError(QualcodeError):
 
 class ConflictError(QualcodeError):
     """The action would break a rule of the project (duplicate id, cycle, ...)."""
+
+
+class ProjectBusyError(QualcodeError):
+    """Another program held the project's write lock for longer than we wait."""
+
+
+class ActionInterrupted(QualcodeError):
+    """A long statement was stopped by Ctrl-C; its transaction was rolled back."""

@@ -44,6 +44,7 @@ from .ingest.search import SearchService
 from .ingest.service import TranscriptService
 from .privacy.service import PrivacyService
 from .store import db as store_db
+from .store import errors as store_errors
 from .store import events as store_events
 from .store import study as store_study
 from .store import untrusted
@@ -93,7 +94,13 @@ class Project:
         """Create the new project ``dest`` from a REFI-QDA ``.qdpx`` or ``.qde``; returns
         the report (counts, dropped, warnings, checks). Nothing is left at ``dest`` on
         failure."""
-        return import_refi(source, dest, coder=coder)
+        try:
+            return import_refi(source, dest, coder=coder)
+        except Exception as exc:
+            error = store_errors.translated(exc)
+            if error is None:
+                raise
+            raise error from None
 
     def close(self) -> None:
         if not self._closed:
@@ -104,8 +111,12 @@ class Project:
     def __enter__(self) -> Project:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
         self.close()
+        # SQLite's "interrupted" and "busy" leave as the project's errors.
+        error = store_errors.translated(exc)
+        if error is not None:
+            raise error from None
 
     # --- what every service shares ---------------------------------------------------
 

@@ -184,6 +184,7 @@ def code_counts(db, *, coder_ids=None) -> dict[int, dict]:
     those codes (a passage coded with two sub-codes counts once for their category).
     ``{code_id: {"own": {wave: n}, "inclusive": {wave: n}}}``."""
     from ..store import analysis as store
+    from ..store import study as store_study
 
     codes = {c["id"]: c for c in store.all_codes(db)}
     ancestors: dict[int, list[int]] = {}
@@ -194,7 +195,7 @@ def code_counts(db, *, coder_ids=None) -> dict[int, dict]:
             seen.add(current)
             current = codes[current]["parent_id"]
         ancestors[code_id] = chain
-    waves = {w: label for w, label in db.execute("SELECT id, label FROM waves")}
+    waves = store_study.wave_labels(db)
     wave_of = {t: waves.get(w, "-") for t, (_, w, _) in store.transcript_map(db).items()}
     import numpy as np
 

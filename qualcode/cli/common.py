@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -16,9 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..csv_writer import CsvStyle
-from ..errors import QualcodeError
+from ..errors import ActionInterrupted, QualcodeError
 from ..project import Project
-from ..store.untrusted import is_interrupt
 from ..terminal_text import has_controls, json_text, printable
 
 console = Console(highlight=False, soft_wrap=True)
@@ -127,18 +125,12 @@ class QualcodeGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except ActionInterrupted as exc:  # Ctrl-C during a statement
+            echo(exc.message, err=True)
+            sys.exit(130)
         except QualcodeError as exc:
             # Messages name files and things from the project: shown like any listing.
             raise click.ClickException(printable(exc)) from None
-        except sqlite3.OperationalError as exc:
-            if is_interrupt(exc):  # Ctrl-C during a statement (see store.untrusted)
-                echo("interrupted; nothing half-done was saved", err=True)
-                sys.exit(130)
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise click.ClickException(
-                    "the project is busy in another program for too long; try again"
-                ) from None
-            raise
         except KeyboardInterrupt:
             click.echo("interrupted; nothing half-done was saved", err=True)
             sys.exit(130)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,10 +40,7 @@ def _transcript_names(self: CodingService, transcripts) -> list[str]:
     return names
 
 def _already(self: CodingService, code_id: int) -> set[tuple[str, int, int]]:
-    rows = self.db.execute(
-        "SELECT t.name, c.start, c.end FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
-        "WHERE c.code_id = ?", [code_id]).fetchall()
-    return {tuple(r) for r in rows}
+    return store_codes.coded_spans(self.db, code_id)
 
 def suggest_by_speaker(self: CodingService, code: str, speaker: str, transcripts=None) -> list[Suggestion]:
     """Every turn of a speaker label (e.g. one focus-group member), or of a
@@ -78,10 +74,7 @@ def suggest_by_pattern(self: CodingService, code: str, pattern: str, *, fts: boo
     if fts:
         from ..ingest.search import _match_pattern
 
-        try:
-            hits = store_tx.search_turns(self.db, pattern, limit=1_000_000)
-        except sqlite3.OperationalError as exc:
-            raise QualcodeError(f"search query {pattern!r} is not valid ({exc})") from None
+        hits = store_tx.search_turns(self.db, pattern, limit=1_000_000)
         regex = _match_pattern(pattern)
         if regex is None:
             raise QualcodeError(f"search query {pattern!r} has no words to find")

@@ -120,9 +120,7 @@ class CodebookService(Service):
                 raise ConflictError(f"cannot move {name} under {parent}: {parent} is inside {name}")
             parent_id = target["id"]
         with self.action("code.move", f"moved code {name} under {parent or 'the top level'}"):
-            position = self.db.execute(
-                "SELECT coalesce(max(position), 0) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
-            ).fetchone()[0]
+            position = store_codes.next_position(self.db, parent_id)
             store_codes.update_code(self.db, row["id"], parent_id=parent_id, position=position)
         return self.code(name)
 
@@ -135,8 +133,7 @@ class CodebookService(Service):
             raise ConflictError("cannot merge a code into itself")
         if dst["id"] in store_codes.descendant_ids(self.db, src["id"]):
             raise ConflictError(f"cannot merge {source} into {target}: {target} is inside {source}")
-        if not dst["codable"] and self.db.execute(
-                "SELECT 1 FROM codings WHERE code_id = ? LIMIT 1", [src["id"]]).fetchone():
+        if not dst["codable"] and store_codes.has_codings(self.db, src["id"]):
             raise ConflictError(f"cannot merge {source} into {target}: {target} is a category "
                                 f"that is not applied to text, and {source} has codings")
         with self.action("code.merge", f"merged code {source} into {target}",
@@ -166,8 +163,7 @@ class CodebookService(Service):
         values.setdefault("stage", row["stage"])
         with self.action("code.split", f"split {len(ids)} codings of {name} into {new_name}"):
             new_id = store_codes.insert_code(self.db, new_name, row["parent_id"], values)
-            self.db.conn.executemany("UPDATE codings SET code_id = ? WHERE id = ?",
-                                     [(new_id, i) for i in ids])
+            store_codes.recode(self.db, ids, new_id)
         return self.code(new_name)
 
     def delete_code(self, name: str, *, force: bool = False) -> dict:
@@ -175,39 +171,17 @@ class CodebookService(Service):
         then its codings are deleted and its sub-codes move up to its parent, and the
         result says how many of each (nothing is lost silently; undo restores it)."""
         row = store_codes.code_by_name(self.db, name)
-        codings = [r[0] for r in self.db.execute("SELECT id FROM codings WHERE code_id = ?", [row["id"]])]
+        codings = store_codes.coding_ids_of_code(self.db, row["id"])
         children = store_codes.children_ids(self.db, row["id"])
         if (codings or children) and not force:
             raise ConflictError(
                 f"code {name} has {len(codings)} codings and {len(children)} sub-codes; "
                 "merge it into another code, or delete with force"
             )
-        links = self.db.execute(
-            "SELECT count(*) FROM memo_links WHERE code_id = ? OR coding_id IN "
-            "(SELECT id FROM codings WHERE code_id = ?)", [row["id"], row["id"]]).fetchone()[0]
+        links = store_codes.memo_link_count(self.db, row["id"])
         with self.action("code.delete", f"deleted code {name} ({len(codings)} codings)"):
             store_codes.delete_codings(self.db, codings)
-            # Codes once merged into this one go with it (their codings moved long
-            # ago); left behind, a NULL merged_into_id would bring them back to life.
-            # Deepest first, so that none of them comes back to life on the way.
-            gone = [r[0] for r in self.db.execute(
-                "WITH RECURSIVE gone(id, depth) AS (SELECT id, 1 FROM codes WHERE merged_into_id = ? "
-                "UNION ALL SELECT c.id, g.depth + 1 FROM codes c JOIN gone g ON c.merged_into_id = g.id) "
-                "SELECT id FROM gone ORDER BY depth DESC, id", [row["id"]])]
-            gone_set = set(gone) | {row["id"]}
-            # Every code under one that goes moves up: the live sub-codes (counted) and
-            # the merged ones kept for history (whose parent would block the delete).
-            for child_id, in self.db.execute(
-                    f"SELECT id FROM codes WHERE parent_id IN ({', '.join('?' for _ in gone_set)})",
-                    list(gone_set)).fetchall():
-                if child_id not in gone_set:
-                    store_codes.update_code(self.db, child_id, parent_id=row["parent_id"])
-            for code_id in gone:
-                self.db.execute("UPDATE codes SET parent_id = NULL WHERE id = ? AND parent_id IS NOT NULL",
-                                [code_id])
-            for code_id in gone:
-                self.db.execute("DELETE FROM codes WHERE id = ?", [code_id])
-            self.db.execute("DELETE FROM codes WHERE id = ?", [row["id"]])
+            store_codes.delete_code(self.db, row["id"])
         return {"code": name, "codings_deleted": len(codings), "subcodes_moved": len(children),
                 "memo_links_removed": links}
 

@@ -74,7 +74,7 @@ class MemoService(Service):
     def delete(self, memo_id: int) -> None:
         memo = self.get(memo_id)
         with self.action("memo.delete", f"deleted memo {memo_id} {memo['title']!r}"):
-            self.db.execute("DELETE FROM memos WHERE id = ?", [int(memo_id)])
+            store_memos.delete_memo(self.db, int(memo_id))
 
     def all(self, *, type_: str | None = None, author: str | None = None,
               link: str | None = None) -> list[dict]:

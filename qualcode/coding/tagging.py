@@ -129,16 +129,10 @@ def untag(self: CodingService, transcript: str, code: str, target: Target, *, an
     coder's, or everyone's with ``any_coder``). Returns how many went."""
     row, spans = self.resolve_target(transcript, target)
     code_row = store_codes.code_by_name(self.db, code)
-    clauses = "transcript_id = ? AND code_id = ? AND start = ? AND end = ?"
     ids = []
-    coder_row = self.db.execute("SELECT id FROM coders WHERE name = ?", [self.coder]).fetchone()
     for start, end in spans:
-        params = [row["id"], code_row["id"], start, end]
-        sql = f"SELECT id FROM codings WHERE {clauses}"
-        if not any_coder:
-            sql += " AND coder_id = ?"
-            params.append(coder_row[0] if coder_row else -1)
-        ids.extend(r[0] for r in self.db.execute(sql, params))
+        ids.extend(store_codes.coding_ids_on_span(self.db, row["id"], code_row["id"], start, end,
+                                                  None if any_coder else self.coder))
     if not ids:
         who = "anyone" if any_coder else self.coder
         raise NotFoundError(f"{transcript} has no coding {code} by {who} on that span")
@@ -158,38 +152,28 @@ def remove_coding(self: CodingService, coding_id: int) -> dict:
 def set_exemplar(self: CodingService, coding_id: int, exemplar: bool = True) -> None:
     store_codes.coding_by_id(self.db, coding_id)
     with self.action("coding.exemplar", f"{'marked' if exemplar else 'unmarked'} coding {coding_id} as exemplar"):
-        self.db.execute("UPDATE codings SET exemplar = ? WHERE id = ?", [int(exemplar), coding_id])
+        store_codes.set_exemplar(self.db, coding_id, exemplar)
 
 def set_coding_memo(self: CodingService, coding_id: int, memo: str | None) -> None:
     store_codes.coding_by_id(self.db, coding_id)
     with self.action("coding.memo", f"memo on coding {coding_id}"):
-        self.db.execute("UPDATE codings SET memo = ? WHERE id = ?", [memo or None, coding_id])
+        store_codes.set_coding_memo(self.db, coding_id, memo)
 
 def codings(self: CodingService, *, transcript: str | None = None, code: str | None = None,
             coder: str | None = None) -> list[dict]:
-    clauses, params = [], []
-    if transcript:
-        clauses.append("c.transcript_id = ?")
-        params.append(store_tx.transcript_row(self.db, transcript)["id"])
-    if code:
-        clauses.append("c.code_id = ?")
-        params.append(store_codes.code_by_name(self.db, code)["id"])
-    if coder:
-        clauses.append("d.name = ?")
-        params.append(coder)
-    rows = store_codes.codings_where(self.db, " AND ".join(clauses) or "1", params)
+    rows = store_codes.codings(
+        self.db,
+        transcript_id=store_tx.transcript_row(self.db, transcript)["id"] if transcript else None,
+        code_id=store_codes.code_by_name(self.db, code)["id"] if code else None,
+        coder=coder or None)
     return self._with_text(rows)
+
 
 def codings_by_ids(self: CodingService, ids: Sequence[int]) -> list[dict]:
     if not ids:
         return []
-    rows = []
-    # SQLite caps host parameters; chunk long lists.
-    for i in range(0, len(ids), 500):
-        chunk = list(ids[i:i + 500])
-        rows += store_codes.codings_where(
-            self.db, f"c.id IN ({', '.join('?' for _ in chunk)})", chunk)
-    return self._with_text(rows)
+    return self._with_text(store_codes.codings(self.db, ids=ids))
+
 
 def _with_text(self: CodingService, rows: list[dict]) -> list[dict]:
     texts: dict[int, str] = {}

@@ -41,6 +41,7 @@ from xml.etree import ElementTree as ET
 
 from .. import __version__, outputs
 from ..errors import QualcodeError
+from ..store import refi as store_refi
 from ..store import study as store_study
 from .refi_qdc import description_text
 from .xml_safety import validation_error
@@ -150,15 +151,9 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
     memos = project.memos.all()
     links_by_column: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     memo_guid = {m["id"]: m["guid"] for m in memos}
-    for memo_id, column, target in db.execute(
-        "SELECT memo_id, CASE WHEN code_id IS NOT NULL THEN 'code' WHEN coding_id IS NOT NULL "
-        "THEN 'coding' WHEN participant_id IS NOT NULL THEN 'participant' WHEN transcript_id "
-        "IS NOT NULL THEN 'transcript' ELSE 'wave' END, "
-        "coalesce(code_id, coding_id, participant_id, transcript_id, wave_id) "
-        "FROM memo_links ORDER BY id"
-    ):
+    for memo_id, column, target in store_refi.memo_link_targets(db):
         links_by_column[column][target].append(memo_guid[memo_id])
-    linked_memos = {m for m, in db.execute("SELECT DISTINCT memo_id FROM memo_links")}
+    linked_memos = store_refi.linked_memo_ids(db)
     time_points = project.study.time_points()
 
     # --- users ----------------------------------------------------------------------------
@@ -168,7 +163,7 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
             _sub(users, "User", {"guid": coder["guid"], "name": coder["name"]})
 
     # --- codebook ----------------------------------------------------------------------------
-    code_ids = dict(db.execute("SELECT guid, id FROM codes"))
+    code_ids = store_refi.ids_by_guid(db, "codes")
     tree = project.codebook.tree()
     n_codes = 0
     if tree:
@@ -197,11 +192,7 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
     participants = project.study.participants()
     waves = project.study.waves()
     wave_by_id = {w["id"]: w for w in waves}
-    transcripts = [dict(zip(("id", "guid", "name", "kind", "wave_id", "participant_id", "date",
-                             "text", "imported_at", "imported_by"), row))
-                   for row in db.execute(
-                       "SELECT id, guid, name, kind, wave_id, participant_id, date, text, "
-                       "imported_at, imported_by FROM transcripts ORDER BY id")]
+    transcripts = store_refi.transcripts(db)
     case_variables: dict[tuple, tuple[str, str, str | None]] = {}  # key -> (guid, name, description)
     for person in participants:
         for key in ("pseudonym", "role", "site"):
@@ -265,11 +256,7 @@ def project_document(project) -> tuple[bytes, dict[str, bytes], dict]:
 
     # --- sources, selections, codings --------------------------------------------------------
     codings_by_transcript: dict[int, list[tuple]] = defaultdict(list)
-    for row in db.execute(
-        "SELECT c.id, c.guid, c.transcript_id, k.guid, c.coder_id, c.start, c.end, c.memo, c.created, "
-        "c.exemplar "
-        "FROM codings c JOIN codes k ON k.id = c.code_id ORDER BY c.transcript_id, c.start, c.end, c.id"
-    ):
+    for row in store_refi.codings(db):
         codings_by_transcript[row[2]].append(row)
     files: dict[str, bytes] = {}
     coding_memo_notes: list[tuple[str, str, str | None, str | None]] = []  # (guid, body, author, created)

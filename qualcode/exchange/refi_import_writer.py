@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import QualcodeError
 from ..store import codes as store_codes
 from ..store import memos as store_memos
+from ..store import refi as store_refi
 from ..store import schema
 from ..store import study as store_study
 from .refi_container import TEXT_EXTENSIONS
@@ -306,14 +307,8 @@ class _Writer:
                 report.warnings.append(f"source {name!r}: {exc}; date not kept")
                 result = self.project.store_parsed(parsed, participant=participant, wave=wave, kind=kind,
                                                     speaker_map={}, date=None, name=name)
-            row = self.db.execute("SELECT id FROM transcripts WHERE name = ?", [result.name]).fetchone()
-            tid = row[0]
-            self.db.execute("UPDATE transcripts SET guid = ? WHERE id = ?", [source["guid"], tid])
-            if source["created"]:
-                self.db.execute("UPDATE transcripts SET imported_at = ? WHERE id = ?", [source["created"], tid])
-            if source["user"] in self.coder_ids:
-                self.db.execute("UPDATE transcripts SET imported_by = ? WHERE id = ?",
-                                [self.coder_ids[source["user"]], tid])
+            tid = store_refi.keep_source_identity(self.db, result.name, source["guid"], source["created"],
+                                                  self.coder_ids.get(source["user"]))
             self.transcript_ids[source["guid"]] = tid
             self.transcript_names[source["guid"]] = name
             for note in source["notes"]:
@@ -458,8 +453,8 @@ class _Writer:
             for note in refs:
                 if code_guid in self.code_ids:
                     links[note].append(("code_id", self.code_ids[code_guid]))
-        participant_ids = dict(self.db.execute("SELECT guid, id FROM participants"))
-        wave_ids = dict(self.db.execute("SELECT guid, id FROM waves"))
+        participant_ids = store_refi.ids_by_guid(self.db, "participants")
+        wave_ids = store_refi.ids_by_guid(self.db, "waves")
         targets = {**{g: ("participant_id", i) for g, i in participant_ids.items()},
                    **{g: ("wave_id", i) for g, i in wave_ids.items()},
                    **{g: ("transcript_id", i) for g, i in self.transcript_ids.items()},
@@ -475,11 +470,11 @@ class _Writer:
             note = notes[note_guid]
             codings = [t for c, t in links.get(note_guid, []) if c == "coding_id"]
             for coding_id in codings:
-                self.db.execute("UPDATE codings SET memo = ? WHERE id = ?", [note["body"] or None, coding_id])
+                store_codes.set_coding_memo(self.db, coding_id, note["body"] or None)
         for note_guid in exemplar_notes:
             for column, coding_id in links.get(note_guid, []):
                 if column == "coding_id":
-                    self.db.execute("UPDATE codings SET exemplar = 1 WHERE id = ?", [coding_id])
+                    store_codes.set_exemplar(self.db, coding_id, True)
         used_guids = set()
         n_memos = 0
         study_notes = {g for g, n in notes.items() if (n["description"] or "").strip() == STUDY_MARK}
@@ -507,7 +502,7 @@ class _Writer:
                                               guid=guid if guid not in used_guids else None, created=note["created"])
             used_guids.add(guid)
             if note["updated"]:
-                self.db.execute("UPDATE memos SET updated = ? WHERE id = ?", [note["updated"], memo_id])
+                store_refi.set_memo_updated(self.db, memo_id, note["updated"])
             for column, target in note_links:
                 store_memos.add_link(self.db, memo_id, column, target)
             n_memos += 1

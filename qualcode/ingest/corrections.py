@@ -77,11 +77,7 @@ def set_transcript(
         edits.update_fields(db, row["id"], **fields)
         new_participant = fields.get("participant_id", row["participant_id"])
         if "participant_id" in fields:
-            db.execute(
-                "UPDATE speakers SET participant_id = ? WHERE transcript_id = ? AND participant_id IS ? "
-                "AND is_interviewer = 0",
-                [new_participant, row["id"], row["participant_id"]],
-            )
+            edits.remap_speakers(db, row["id"], row["participant_id"], new_participant)
         new_key = (new_participant, fields.get("wave_id", row["wave_id"]))
         if old_key != new_key or "kind" in fields:
             self._move_attendance(row["id"], old_key, new_key, row["kind"], fields.get("kind", row["kind"]))
@@ -92,12 +88,7 @@ def _move_attendance(self: TranscriptService, transcript_id: int, old_key: tuple
     db = self.db
     participant_id, wave_id = old_key
     if old_kind == "interview" and participant_id and wave_id:
-        others = db.execute(
-            "SELECT 1 FROM transcripts WHERE participant_id = ? AND wave_id = ? AND kind = 'interview' "
-            "AND id != ?", [participant_id, wave_id, transcript_id]).fetchone()
-        if others is None:
-            db.execute("DELETE FROM attendance WHERE participant_id = ? AND wave_id = ? AND status = 'interviewed'",
-                       [participant_id, wave_id])
+        edits.drop_interview_attendance(db, transcript_id, participant_id, wave_id)
     participant_id, wave_id = new_key
     if new_kind == "interview" and participant_id and wave_id:
         store_study.set_attendance(db, participant_id, wave_id, "interviewed")
@@ -141,8 +132,7 @@ def delete_participant(self: TranscriptService, pid: str, *, force: bool = False
                      f"deleted participant {pid} ({len(own)} transcript(s), {codings} codings)"):
         for transcript_id, _ in own:
             edits.delete_transcript(db, transcript_id)
-        db.execute("UPDATE speakers SET participant_id = NULL WHERE participant_id = ?", [person["id"]])
-        db.execute("DELETE FROM participants WHERE id = ?", [person["id"]])
+        edits.delete_participant(db, person["id"])
     return {"participant": pid, "transcripts": [n for _, n in own], "codings": codings,
             "unmapped": [f"{t}: {label}" for t, label in elsewhere]}
 
@@ -174,7 +164,7 @@ def relabel_speakers(self: TranscriptService, name: str, mapping: Mapping[str, s
             for other in labels:
                 if other != survivor:
                     edits.move_turns_to_speaker(db, speakers[other][0], speakers[survivor][0])
-                    db.execute("DELETE FROM speakers WHERE id = ?", [speakers[other][0]])
+                    edits.delete_speaker(db, speakers[other][0])
             if survivor != new:
                 renames.append((speakers[survivor][0], new))
         # Two steps, so that swapped labels never collide on the way.

@@ -297,7 +297,7 @@ def _apply_row(project, path: Path, row: ManifestRow, report: ManifestReport,
                source=None) -> ImportResult | None:
     db = project.db
     wave = row.get("wave") or None
-    if wave and not db.execute("SELECT 1 FROM waves WHERE label = ?", [wave]).fetchone():
+    if wave and not store_study.wave_exists(db, wave):
         store_study.add_wave(db, wave)
         report.waves_added.append(wave)
     wave_id = store_study.wave_row(db, wave)["id"] if wave else None

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ConflictError, NotFoundError, QualcodeError
+from ..store import codes as store_codes
 from ..store import namekey as store_namekey
+from ..store import study as store_study
 from ..store import transcript_edits as edits
 from ..store import transcripts as store_tx
 
@@ -198,8 +200,8 @@ def replace_transcript(self: TranscriptService, name: str, path: str | Path, *, 
 
 def _carry_codings(self: TranscriptService, transcript_id, codings, placements, old_text, new_text, report) -> None:
     db = self.db
-    names = dict(db.execute("SELECT id, name FROM codes").fetchall())
-    coders = dict(db.execute("SELECT id, name FROM coders").fetchall())
+    names = store_codes.names_by_id(db)
+    coders = store_study.coder_names(db)
     taken: set[tuple] = set()
     unplaced = []
     for (coding_id, code_id, coder_id, start, end), place in zip(codings, placements):

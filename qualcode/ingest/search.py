@@ -34,7 +34,6 @@ class SearchService(Service):
         A query in a script written without spaces between words (Chinese, Japanese,
         Thai...) is searched as text instead: the index holds a whole run of such
         characters as one word, so it cannot find a word inside one."""
-        import sqlite3
 
         if not query.strip():
             raise QualcodeError("search query is empty")
@@ -67,11 +66,8 @@ class SearchService(Service):
             pattern = re.compile("|".join(p.pattern for p in sorted(term_patterns, key=lambda p: -len(p.pattern))),
                                  re.IGNORECASE)
         else:
-            try:
-                hits = store_tx.search_turns(self.db, fts_query(query), participant=participant, wave=wave,
-                                             speaker=speaker, limit=limit)
-            except sqlite3.OperationalError as exc:
-                raise QualcodeError(f"search query {query!r} is not valid ({exc})") from None
+            hits = store_tx.search_turns(self.db, fts_query(query), participant=participant, wave=wave,
+                                         speaker=speaker, limit=limit, as_written=query)
             pattern = _match_pattern(fts_query(query))
         for hit in hits:
             text = text_of(hit["transcript_id"])

@@ -10,7 +10,6 @@ only with that file can pseudonymised text be read with the real names again.
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 
 from .. import outputs
@@ -118,7 +117,7 @@ class PrivacyService(Service):
         # versions of the text: they cannot be rewritten, so the history up to the newest
         # of them is sealed instead (see store.events.seal_history).
         sealed_up_to, sealed_changes = store_events.text_history(self.db)
-        labels = {r[0] for r in self.db.execute("SELECT DISTINCT label FROM speakers")}
+        labels = store_study.speaker_labels(self.db)
         result = {"transcripts": len(plans), "replacements": sum(p[3] for p in plans), "speakers": 0,
                   "names": sum(1 for f in fields if f.table == "transcripts"),
                   "fields": sum(len(f.values) for f in fields if f.table != "transcripts"),
@@ -146,12 +145,7 @@ class PrivacyService(Service):
             for transcript_id, new_text, offsets, _n in plans:
                 store_key.rewrite_transcript(self.db, transcript_id, new_text, offsets)
             for change in fields:
-                try:
-                    store_key.update_row(self.db, change.table, change.rowid, change.values)
-                except sqlite3.IntegrityError:
-                    raise QualcodeError(
-                        f"the name key would give two {change.table} the same name "
-                        f"({', '.join(change.values.values())}); rename one first") from None
+                store_key.update_row(self.db, change.table, change.rowid, change.values)
             result["speakers"] = store_key.rename_speakers(self.db, key)
             for event_id, event_summary, details in events:
                 store_key.update_event(self.db, event_id, event_summary, details)
@@ -167,7 +161,7 @@ class PrivacyService(Service):
         exclude = set(key.values())
         for person in store_study.list_participants(self.db):
             exclude.update(filter(None, (person["pseudonym"], person["pid"])))
-        exclude.update(r[0] for r in self.db.execute("SELECT DISTINCT label FROM speakers"))
+        exclude.update(store_study.speaker_labels(self.db))
         names = [(tid, name, store_tx.transcript_text(self.db, tid)) for tid, name in store_key.transcript_ids(self.db)]
         hits: dict = {}
         for _tid, name, text in names:

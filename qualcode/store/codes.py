@@ -151,13 +151,34 @@ def delete_codings(db: Database, coding_ids: Iterable[int]) -> None:
     db.conn.executemany("DELETE FROM codings WHERE id = ?", [(i,) for i in coding_ids])
 
 
-def codings_where(db: Database, where: str = "1", params: Sequence = ()) -> list[dict]:
+def codings(db: Database, *, transcript_id: int | None = None, code_id: int | None = None,
+            coder: str | None = None, ids: Sequence[int] | None = None) -> list[dict]:
+    """Codings with their transcript, code and coder names, in transcript order; each
+    filter given narrows them (``ids``: exactly these codings)."""
+    clauses: list[str] = []
+    params: list[object] = []
+    for clause, value in (("c.transcript_id = ?", transcript_id), ("c.code_id = ?", code_id),
+                          ("d.name = ?", coder)):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    if ids is not None:
+        rows: list[dict] = []
+        # SQLite caps host parameters; long lists go in chunks.
+        for i in range(0, len(ids), 500):
+            chunk = [int(x) for x in ids[i:i + 500]]
+            rows += _codings(db, [*clauses, f"c.id IN ({', '.join('?' for _ in chunk)})"], [*params, *chunk])
+        return rows
+    return _codings(db, clauses, params)
+
+
+def _codings(db: Database, clauses: list[str], params: list[object]) -> list[dict]:
     rows = db.execute(
         "SELECT c.id, c.guid, t.name, k.name, d.name, c.start, c.end, c.memo, c.exemplar, c.created, "
         "c.transcript_id, c.code_id FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
         "JOIN codes k ON k.id = c.code_id JOIN coders d ON d.id = c.coder_id "
-        f"WHERE {where} ORDER BY t.name, c.start, c.end, k.name",
-        list(params),
+        f"WHERE {' AND '.join(clauses) or '1'} ORDER BY t.name, c.start, c.end, k.name",
+        params,
     ).fetchall()
     keys = ("id", "guid", "transcript", "code", "coder", "start", "end", "memo", "exemplar",
             "created", "transcript_id", "code_id")
@@ -230,3 +251,101 @@ def segments(db: Database, code_ids: Sequence[int], filters: dict) -> list[dict]
         params,
     ).fetchall()
     return [dict(zip(SEGMENT_KEYS, r)) for r in rows]
+
+
+# --- the codebook's edits -------------------------------------------------------------
+
+def next_position(db: Database, parent_id: int | None) -> int:
+    """The position after the last code under ``parent_id`` (None: the top level)."""
+    return int(db.execute(
+        "SELECT coalesce(max(position), 0) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
+    ).fetchone()[0])
+
+
+def has_codings(db: Database, code_id: int) -> bool:
+    return db.execute("SELECT 1 FROM codings WHERE code_id = ? LIMIT 1", [code_id]).fetchone() is not None
+
+
+def coding_ids_of_code(db: Database, code_id: int) -> list[int]:
+    return [r[0] for r in db.execute("SELECT id FROM codings WHERE code_id = ?", [code_id])]
+
+
+def recode(db: Database, coding_ids: Iterable[int], code_id: int) -> None:
+    """Give the codings another code."""
+    db.conn.executemany("UPDATE codings SET code_id = ? WHERE id = ?", [(code_id, i) for i in coding_ids])
+
+
+def memo_link_count(db: Database, code_id: int) -> int:
+    """Memo links to a code or to one of its codings."""
+    return int(db.execute(
+        "SELECT count(*) FROM memo_links WHERE code_id = ? OR coding_id IN "
+        "(SELECT id FROM codings WHERE code_id = ?)", [code_id, code_id]).fetchone()[0])
+
+
+def delete_code(db: Database, code_id: int) -> None:
+    """Delete a code, the codes once merged into it, and move every code under one of
+    them up to its parent. Its codings must be gone already."""
+    parent_id = code_by_id(db, code_id)["parent_id"]
+    # Codes once merged into this one go with it (their codings moved long ago); left
+    # behind, a NULL merged_into_id would bring them back to life. Deepest first, so
+    # that none of them comes back to life on the way.
+    gone = [r[0] for r in db.execute(
+        "WITH RECURSIVE gone(id, depth) AS (SELECT id, 1 FROM codes WHERE merged_into_id = ? "
+        "UNION ALL SELECT c.id, g.depth + 1 FROM codes c JOIN gone g ON c.merged_into_id = g.id) "
+        "SELECT id FROM gone ORDER BY depth DESC, id", [code_id])]
+    gone_set = set(gone) | {code_id}
+    # Every code under one that goes moves up: the live sub-codes and the merged ones
+    # kept for history (whose parent would block the delete).
+    for child_id, in db.execute(
+            f"SELECT id FROM codes WHERE parent_id IN ({', '.join('?' for _ in gone_set)})",
+            list(gone_set)).fetchall():
+        if child_id not in gone_set:
+            update_code(db, child_id, parent_id=parent_id)
+    for gone_id in gone:
+        db.execute("UPDATE codes SET parent_id = NULL WHERE id = ? AND parent_id IS NOT NULL", [gone_id])
+    for gone_id in gone:
+        db.execute("DELETE FROM codes WHERE id = ?", [gone_id])
+    db.execute("DELETE FROM codes WHERE id = ?", [code_id])
+
+
+def coded_spans(db: Database, code_id: int) -> set[tuple[str, int, int]]:
+    """(transcript name, start, end) of every coding of a code."""
+    rows = db.execute(
+        "SELECT t.name, c.start, c.end FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
+        "WHERE c.code_id = ?", [code_id]).fetchall()
+    return {(r[0], r[1], r[2]) for r in rows}
+
+
+def coding_ids_on_span(db: Database, transcript_id: int, code_id: int, start: int, end: int,
+                       coder: str | None = None) -> list[int]:
+    """The codings of a code on exactly this span (by ``coder`` only, when given)."""
+    sql = ("SELECT c.id FROM codings c WHERE c.transcript_id = ? AND c.code_id = ? AND c.start = ? "
+           "AND c.end = ?")
+    params: list[object] = [transcript_id, code_id, start, end]
+    if coder is not None:
+        sql += " AND c.coder_id = (SELECT id FROM coders WHERE name = ?)"
+        params.append(coder)
+    return [r[0] for r in db.execute(sql, params)]
+
+
+def set_exemplar(db: Database, coding_id: int, exemplar: bool) -> None:
+    db.execute("UPDATE codings SET exemplar = ? WHERE id = ?", [int(exemplar), coding_id])
+
+
+def set_coding_memo(db: Database, coding_id: int, memo: str | None) -> None:
+    db.execute("UPDATE codings SET memo = ? WHERE id = ?", [memo or None, coding_id])
+
+
+def names_by_id(db: Database) -> dict[int, str]:
+    """Every code's name (merged codes too) by id."""
+    return {r[0]: r[1] for r in db.execute("SELECT id, name FROM codes")}
+
+
+def ids_by_guid(db: Database) -> dict[str, int]:
+    return {r[0]: r[1] for r in db.execute("SELECT guid, id FROM codes")}
+
+
+def merged_into_by_guid(db: Database) -> dict[str, str]:
+    """For each code merged into another (by lower-case GUID), the name of that other."""
+    return {r[0].lower(): r[1] for r in db.execute(
+        "SELECT m.guid, l.name FROM codes m JOIN codes l ON l.id = m.merged_into_id")}

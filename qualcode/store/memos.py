@@ -122,3 +122,7 @@ def repoint_code_links(db: Database, from_code: int, to_code: int) -> None:
         "(SELECT memo_id FROM memo_links WHERE code_id = ?)", [from_code, to_code]
     )
     db.execute("UPDATE memo_links SET code_id = ? WHERE code_id = ?", [to_code, from_code])
+
+
+def delete_memo(db: Database, memo_id: int) -> None:
+    db.execute("DELETE FROM memos WHERE id = ?", [memo_id])

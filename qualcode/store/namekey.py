@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 
 from ..errors import ConflictError, NotFoundError
@@ -108,8 +110,15 @@ def rows_of(db: Database, table: str, columns: tuple[str, ...], where: str = "1"
 
 
 def update_row(db: Database, table: str, rowid: int, values: dict[str, str | None]) -> None:
+    """Write the pseudonymised values of one row; two rows that would then share a
+    unique name are an error saying so."""
     assignments = ", ".join(f'"{c}" = ?' for c in values)
-    db.execute(f'UPDATE "{table}" SET {assignments} WHERE rowid = ?', [*values.values(), rowid])
+    try:
+        db.execute(f'UPDATE "{table}" SET {assignments} WHERE rowid = ?', [*values.values(), rowid])
+    except sqlite3.IntegrityError:
+        raise ConflictError(
+            f"the name key would give two {table} the same name "
+            f"({', '.join(str(v) for v in values.values())}); rename one first") from None
 
 
 def event_rows(db: Database) -> list[tuple]:

@@ -252,3 +252,43 @@ def counts(db: Database) -> dict[str, int]:
             sql += " WHERE merged_into_id IS NULL"
         result[table] = db.execute(sql).fetchone()[0]
     return result
+
+
+def wave_exists(db: Database, label: str) -> bool:
+    return db.execute("SELECT 1 FROM waves WHERE label = ?", [label]).fetchone() is not None
+
+
+def coder_exists(db: Database, name: str) -> bool:
+    return db.execute("SELECT 1 FROM coders WHERE name = ?", [name]).fetchone() is not None
+
+
+def coder_ids(db: Database) -> dict[str, int]:
+    """Every coder's row id by name."""
+    return {r[0]: r[1] for r in db.execute("SELECT name, id FROM coders")}
+
+
+def coder_names(db: Database) -> dict[int, str]:
+    """Every coder's name by row id."""
+    return {r[0]: r[1] for r in db.execute("SELECT id, name FROM coders")}
+
+
+def participant_id(db: Database, pid: str) -> int | None:
+    """A participant's row id, or None."""
+    row = db.execute("SELECT id FROM participants WHERE pid = ?", [pid]).fetchone()
+    return row[0] if row else None
+
+
+def wave_id(db: Database, label: str) -> int | None:
+    """A wave's row id, or None."""
+    row = db.execute("SELECT id FROM waves WHERE label = ?", [label]).fetchone()
+    return row[0] if row else None
+
+
+def wave_labels(db: Database) -> dict[int, str]:
+    """Every wave's label by row id."""
+    return {r[0]: r[1] for r in db.execute("SELECT id, label FROM waves")}
+
+
+def speaker_labels(db: Database) -> set[str]:
+    """Every speaker label of every transcript."""
+    return {r[0] for r in db.execute("SELECT DISTINCT label FROM speakers")}

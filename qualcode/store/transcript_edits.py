@@ -136,3 +136,35 @@ def speaker_transcripts_of_participant(db: Database, participant_id: int) -> lis
         "WHERE s.participant_id = ? AND (t.participant_id IS NULL OR t.participant_id != ?) ORDER BY t.name",
         [participant_id, participant_id],
     ).fetchall()
+
+
+def remap_speakers(db: Database, transcript_id: int, old_participant: int | None,
+                   new_participant: int | None) -> None:
+    """The transcript's speakers mapped to its old participant (not interviewers) now
+    map to the new one."""
+    db.execute(
+        "UPDATE speakers SET participant_id = ? WHERE transcript_id = ? AND participant_id IS ? "
+        "AND is_interviewer = 0",
+        [new_participant, transcript_id, old_participant],
+    )
+
+
+def drop_interview_attendance(db: Database, transcript_id: int, participant_id: int, wave_id: int) -> None:
+    """Forget that the participant was interviewed at the wave, unless another interview
+    transcript than this one says so."""
+    others = db.execute(
+        "SELECT 1 FROM transcripts WHERE participant_id = ? AND wave_id = ? AND kind = 'interview' "
+        "AND id != ?", [participant_id, wave_id, transcript_id]).fetchone()
+    if others is None:
+        db.execute("DELETE FROM attendance WHERE participant_id = ? AND wave_id = ? AND status = 'interviewed'",
+                   [participant_id, wave_id])
+
+
+def delete_participant(db: Database, participant_id: int) -> None:
+    """Delete a participant; their speaker labels elsewhere become unmapped."""
+    db.execute("UPDATE speakers SET participant_id = NULL WHERE participant_id = ?", [participant_id])
+    db.execute("DELETE FROM participants WHERE id = ?", [participant_id])
+
+
+def delete_speaker(db: Database, speaker_id: int) -> None:
+    db.execute("DELETE FROM speakers WHERE id = ?", [speaker_id])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
 
-from ..errors import NotFoundError
+from ..errors import NotFoundError, QualcodeError
 from ..nlp import word_count as count_words
 from . import sentence_spans
 from .db import new_guid, now
@@ -227,9 +228,11 @@ def search_turns(
     wave: str | None = None,
     speaker: str | None = None,
     limit: int | None = 500,
+    as_written: str | None = None,
 ) -> list[dict]:
     """Turns matching an FTS5 query (or, with ``query`` None, every turn), in wave,
-    transcript and turn order, within the filters."""
+    transcript and turn order, within the filters. A query FTS5 cannot read is an error
+    naming the query ``as_written`` by the person (else as given)."""
     clauses, params = (["turn_fts MATCH ?"], [query]) if query is not None else ([], [])
     if participant:
         clauses.append("p.pid = ?")
@@ -251,6 +254,9 @@ def search_turns(
         + "ORDER BY w.ordinal, tr.name, tu.seq"
         + (" LIMIT ?" if limit is not None else "")
     )
-    rows = db.execute(sql, [*params, limit] if limit is not None else params).fetchall()
+    try:
+        rows = db.execute(sql, [*params, limit] if limit is not None else params).fetchall()
+    except sqlite3.OperationalError as exc:
+        raise QualcodeError(f"search query {as_written or query!r} is not valid ({exc})") from None
     keys = ("transcript", "transcript_id", "turn", "speaker", "participant", "wave", "start", "end")
     return [dict(zip(keys, r)) for r in rows]

@@ -143,8 +143,7 @@ def build_plan(project, sources: list[str | Path], threshold: float = 85.0, *,
         raise QualcodeError("threshold must be between 0 and 100")
     live = project.codebook.codes()
     by_guid = {c["guid"].lower(): c for c in live}
-    merged_guid = {row[0].lower(): row[1] for row in project.db.execute(
-        "SELECT m.guid, l.name FROM codes m JOIN codes l ON l.id = m.merged_into_id")}
+    merged_guid = store_codes.merged_into_by_guid(project.db)
     by_name = {" ".join(c["name"].split()).casefold(): c for c in live}
     decisions = []
     for source in sources:

@@ -107,11 +107,11 @@ def _merge(project, plan, plan_path, people, coders, codings, memos, ours_tx, re
                                         role=person["role"], site=person["site"], guid=guid)
             report.participants_added.append(person["pid"])
     for coder in coders:
-        if not db.execute("SELECT 1 FROM coders WHERE name = ?", [coder["name"]]).fetchone():
+        if not store_study.coder_exists(db, coder["name"]):
             guid = None if store_merge.guid_taken(db, "coders", coder["guid"]) else coder["guid"]
             store_study.coder_id(db, coder["name"], guid=guid)
             report.coders_added.append(coder["name"])
-    coder_ids = dict(db.execute("SELECT name, id FROM coders").fetchall())
+    coder_ids = store_study.coder_ids(db)
     coding_map: dict[str, int] = {}
     for c in codings:
         transcript = ours_tx.get(c["sha256"])
@@ -149,13 +149,11 @@ def _merge(project, plan, plan_path, people, coders, codings, memos, ours_tx, re
                 coding_id = coding_map.get(link["coding"]) or store_merge.coding_id_by_guid(db, link["coding"])
                 target = ("coding_id", coding_id)
             elif link["participant"]:
-                row = db.execute("SELECT id FROM participants WHERE pid = ?", [link["participant"]]).fetchone()
-                target = ("participant_id", row[0] if row else None)
+                target = ("participant_id", store_study.participant_id(db, link["participant"]))
             elif link["transcript"]:
                 target = ("transcript_id", (ours_tx.get(link["transcript"]) or {}).get("id"))
             elif link["wave"]:
-                row = db.execute("SELECT id FROM waves WHERE label = ?", [link["wave"]]).fetchone()
-                target = ("wave_id", row[0] if row else None)
+                target = ("wave_id", store_study.wave_id(db, link["wave"]))
             if target and target[1]:
                 store_memos.add_link(db, memo_id, *target)
             else:
