@@ -38,7 +38,9 @@ def reference() -> str:
     """The whole reference as Markdown: one section per command and subcommand."""
     from . import cli
 
-    root = click.Context(cli, info_name="qualcode", terminal_width=100, max_content_width=100)
+    # The group's own context settings (-h as well as --help), as when it runs.
+    settings = {**cli.context_settings, "terminal_width": 100, "max_content_width": 100}
+    root = click.Context(cli, info_name="qualcode", **settings)
     parts = [HEADER, "## qualcode\n", "```text", cli.get_help(root).rstrip(), "```\n"]
     for path, command, ctx in _commands(cli, root, ()):
         ctx.terminal_width = ctx.max_content_width = 100
