@@ -44,12 +44,13 @@ example: setup $(EXAMPLE)
 run: setup $(EXAMPLE)
 	$(BIN)/qualcode tui $(EXAMPLE)
 
-test: setup
-	$(BIN)/python -m ruff check qualcode tests benchmarks .ci
+test: lint
 	$(BIN)/python -m pytest -n 2 -q
 
+# The style (ruff), the layer contracts (import-linter, [tool.importlinter] in pyproject.toml).
 lint: setup
 	$(BIN)/python -m ruff check qualcode tests benchmarks .ci
+	$(BIN)/lint-imports
 
 # The lock after a change of pyproject.toml: versions already locked stay, new
 # dependencies come in at their newest. `make lock-upgrade` moves everything to the newest

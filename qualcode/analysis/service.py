@@ -55,6 +55,30 @@ class AnalysisService(Service):
                                   category=category, codes=codes,
                                   where=dict(where) if where else None, per_wave=per_wave)
 
+    def cooccurrence_tables(self, *, scope: str = "overlap", measure: str = "count",
+                            minimum: float = 0, waves: Sequence[str] | None = None,
+                            per_wave: bool = False, coders: Sequence[str] | None = None,
+                            category: str | None = None,
+                            where: Mapping[str, str] | None = None) -> dict[str, list[dict]]:
+        """The co-occurring pairs as table rows (see
+        :func:`qualcode.analysis.cooccurrence.table`): one network named by its waves
+        ("all" for every wave), or with ``per_wave`` one per wave."""
+        results = self.cooccurrence_by_label(scope=scope, waves=waves, per_wave=per_wave, coders=coders,
+                                             category=category, where=where)
+        return {label: _cooc.table(r, measure=measure, minimum=minimum) for label, r in results.items()}
+
+    def cooccurrence_by_label(self, *, scope: str = "overlap", waves: Sequence[str] | None = None,
+                              per_wave: bool = False, coders: Sequence[str] | None = None,
+                              category: str | None = None,
+                              where: Mapping[str, str] | None = None) -> dict[str, _cooc.Cooccurrence]:
+        """{label: co-occurrence}: one network named by its waves, or one per wave."""
+        result = self.cooccurrence(scope=scope, waves=list(waves) if waves else None,
+                                   coders=list(coders) if coders else None, category=category,
+                                   where=where, per_wave=per_wave)
+        if per_wave:
+            return dict(result)
+        return {",".join(waves) if waves else "all": result}
+
     def passage_counts(self, *, coders: Sequence[str] | None = None) -> dict[str, dict]:
         """Coded passages of every code by wave label (see
         :mod:`qualcode.analysis.passages`): ``{name: {"own": {wave: n}, "inclusive":

@@ -150,7 +150,7 @@ def agree(project: Project, coders: tuple[str, ...], code: str | None, category:
                                              "not coded by", "text"],
                            [[r["transcript"], r["code"], r["start"], r["end"], ", ".join(r["coded_by"]),
                              ", ".join(r["not_coded_by"]), r["text"]] for r in rows]))
-        _emit_table(*agreement_table(report), _table_file(output), output, title="Agreement",
+        _emit_table(project, *agreement_table(report), _table_file(output), output, title="Agreement",
                     sheets=sheets, csv_style=csv_style, about=[
                         f"Agreement of {', '.join(report['coders'])} by {report['unit']} over "
                         f"{', '.join(report['transcripts'])}.",

@@ -8,25 +8,21 @@ from pathlib import Path
 
 import click
 
-from .. import outputs
-from ..analysis import change as change_mod
-from ..analysis import cooccurrence as cooc_mod
-from ..analysis import cube as cube_mod
-from ..analysis import describe as describe_mod
-from ..analysis import saturation as saturation_mod
-from ..csv_writer import DEFAULT, CsvStyle, csv_text
 from ..errors import QualcodeError
+from ..model import (
+    COOCCURRENCE_MEASURES,
+    COOCCURRENCE_SCOPES,
+    DEFAULT_CSV,
+    MATRIX_BY,
+    MATRIX_MEASURES,
+    CsvStyle,
+)
 from ..project import Project
 from ..terminal_text import json_text
 from .common import csv_options, echo, parse_pairs, print_json, print_table, project_option
 
 CODED_BY = click.option("--coded-by", "coded_by", multiple=True, metavar="CODER",
                         help="Only codings by this coder (repeatable).")
-
-
-def _cube(project: Project, coded_by=(), waves=()) -> cube_mod.Cube:
-    return cube_mod.load_cube(project.db, coders=list(coded_by) or None,
-                              waves=list(waves) or None)
 
 
 def _cell(value) -> str:
@@ -37,45 +33,31 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _emit_table(columns: list[str], rows: list[list], fmt: str, output: str | None,
+def _emit_table(project: Project, columns: list[str], rows: list[list], fmt: str, output: str | None,
                 title: str | None = None, data=None, sheets=None, about=(),
-                csv_style: CsvStyle = DEFAULT) -> None:
+                csv_style: CsvStyle = DEFAULT_CSV) -> None:
     """Print or write rows as table, csv, md, json or xlsx (``sheets``: more tables for
     the spreadsheet, after this one)."""
     if fmt == "xlsx":
-        from ..export.xlsx import write_xlsx
-
         if not output:
             raise QualcodeError("--format xlsx needs -o FILE.xlsx")
-        write_xlsx(output, [(title or "Table", columns, rows), *(sheets or [])], about=about)
+        project.exports.spreadsheet(output, [(title or "Table", columns, rows), *(sheets or [])], about=about)
         echo(f"wrote {output}", err=True)
         return
-    if fmt == "json":
-        text = json_text(data if data is not None else [dict(zip(columns, r)) for r in rows]) + "\n"
-    elif fmt == "csv":
-        # A file ends its lines as RFC 4180 says (CR LF); printed, lines end as lines do
-        # (a CR would be shown escaped, as any control character printed).
-        text = csv_text(columns, rows, style=csv_style, lineterminator="\r\n" if output else "\n")
-    elif fmt == "md":
-        def esc(v) -> str:
-            return _cell(v).replace("|", "\\|").replace("\n", " ")
-        lines = ([f"### {title}", ""] if title else []) + [
-            "| " + " | ".join(esc(c) for c in columns) + " |",
-            "|" + "|".join("---" for _ in columns) + "|",
-        ]
-        lines += ["| " + " | ".join(esc(v) for v in r) + " |" for r in rows]
-        text = "\n".join(lines) + "\n"
-    else:
+    if fmt == "table":
         if output:
             raise QualcodeError("-o needs --format csv, md or json")
         print_table(columns, [[_cell(v) for v in r] for r in rows], title=title)
         return
-    _write_or_print(text, output, bom=fmt == "csv" and csv_style.bom)
+    # (a CR of a CSV file's line ends would be shown escaped, as any control character printed)
+    text = project.exports.table_text(fmt, columns, rows, title=title, data=data, csv_style=csv_style,
+                                      for_file=bool(output))
+    _write_or_print(project, text, output, bom=fmt == "csv" and csv_style.bom)
 
 
-def _write_or_print(text: str, output: str | None, *, bom: bool = False) -> None:
+def _write_or_print(project: Project, text: str, output: str | None, *, bom: bool = False) -> None:
     if output:
-        outputs.write_text(output, text, bom=bom)
+        project.exports.write_text(output, text, bom=bom)
         echo(f"wrote {output}", err=True)
     else:
         echo(text, nl=False)  # (JSON has no control characters left to show escaped)
@@ -88,9 +70,9 @@ def _write_or_print(text: str, output: str | None, *, bom: bool = False) -> None
 @click.option("--category", metavar="CODE", help="Columns: the codes under this category.")
 @click.option("--level", type=click.Choice(["code", "category"]), default="code", show_default=True,
               help="One column per code, or roll codes up into their category.")
-@click.option("--by", "by", type=click.Choice(list(cube_mod.BY)), default="participant",
+@click.option("--by", "by", type=click.Choice(list(MATRIX_BY)), default="participant",
               show_default=True, help="Rows: participant x wave, wave, role x wave or site x wave.")
-@click.option("--measure", type=click.Choice([*cube_mod.MEASURES, "text", "memo"]),
+@click.option("--measure", type=click.Choice([*MATRIX_MEASURES, "text", "memo"]),
               default="count", show_default=True,
               help="Cell value; text/memo give the framework matrix (one sheet per wave).")
 @click.option("--wave", "waves", multiple=True, metavar="W",
@@ -112,14 +94,13 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
     if codes and category:
         raise QualcodeError("give --codes or --category, not both")
     if output:
-        outputs.check_target(output)
-    cube = _cube(project, coded_by, waves)
+        project.exports.check_target(output)
     if measure in ("text", "memo"):
         if by == "wave":
             raise QualcodeError("a framework matrix has cases as rows: --by participant, role or site")
-        frame = cube_mod.framework(project.db, cube, by=by, content=measure, codes=list(codes) or None,
-                                   category=category, level=level, max_chars=max_chars,
-                                   coders=list(coded_by) or None)
+        frame = project.analysis.framework_matrix(by=by, content=measure, codes=list(codes) or None,
+                                                  category=category, level=level, max_chars=max_chars,
+                                                  coders=list(coded_by) or None, waves=list(waves) or None)
         columns = [by, "wave", *frame["columns"]]
         order = {w: i for i, w in enumerate(frame["sheets"])}
         # Rows: cases, and within each case its time points (a case-study comparison).
@@ -127,7 +108,7 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
                        for wave, sheet in frame["sheets"].items() for case in sheet),
                       key=lambda r: (r[0], order[r[1]]))
         if one_table and fmt in ("md", "table", "xlsx"):
-            _emit_table(columns, rows, fmt, output, title=f"framework matrix ({measure})",
+            _emit_table(project, columns, rows, fmt, output, title=f"framework matrix ({measure})",
                         about=[f"Framework matrix ({measure}): each cell shows every coded passage "
                                "once; empty: took part, nothing coded; no row: did not take part."])
             return
@@ -135,7 +116,7 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
             sheets = [(wave, [by, *frame["columns"]], [[c["case"], *c["cells"]] for c in sheet])
                       for wave, sheet in frame["sheets"].items()]
             first = sheets.pop(0) if sheets else ("Matrix", [by], [])
-            _emit_table(first[1], first[2], fmt, output, title=first[0], sheets=sheets,
+            _emit_table(project, first[1], first[2], fmt, output, title=first[0], sheets=sheets,
                         about=[f"Framework matrix ({measure}), one sheet per wave; each cell shows "
                                "every coded passage once."])
             return
@@ -149,24 +130,25 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
                 _md += ["| " + " | ".join(_cell(v).replace("|", "\\|") for v in r) + " |" for r in sub]
                 buffer.write("\n".join(_md) + "\n")
                 parts.append(buffer.getvalue())
-            _write_or_print("\n".join(parts), output)
+            _write_or_print(project, "\n".join(parts), output)
             return
         if fmt == "table":
             for wave, sheet in frame["sheets"].items():
                 print_table([by, *frame["columns"]], [[c["case"], *c["cells"]] for c in sheet],
                             title=f"{wave}")
             return
-        _emit_table(columns, rows, fmt, output, data=frame, csv_style=csv_style)
+        _emit_table(project, columns, rows, fmt, output, data=frame, csv_style=csv_style)
         return
-    result = cube_mod.matrix(cube, by=by, measure=measure, codes=list(codes) or None,
-                             category=category, level=level)
+    result = project.analysis.matrix(by=by, measure=measure, codes=list(codes) or None,
+                                     category=category, level=level, coders=list(coded_by) or None,
+                                     waves=list(waves) or None)
     status_col = ["status"] if by == "participant" else ["n"]
     columns = [*result.row_keys, *status_col, *result.columns]
     rows = [[*r["labels"], r["status"] if by == "participant" else r["n"], *r["values"]]
             for r in result.rows]
     rule = (f"passages coded by {', '.join(coded_by)}" if coded_by else
             "coded passages: overlapping codings of one code by several coders count once")
-    _emit_table(columns, rows, fmt, output, title=f"{measure} by {by}", data=result.to_dict(),
+    _emit_table(project, columns, rows, fmt, output, title=f"{measure} by {by}", data=result.to_dict(),
                 about=[f"Matrix of {measure} by {by}. Counts are {rule}; a category column "
                        "merges its codes' passages.", "An empty cell: no data at that wave "
                        "(missed, withdrawn, not yet, not recorded), not zero."],
@@ -187,8 +169,8 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
 def change(project: Project, codes, participants, measure, sample_only, as_json, coded_by) -> None:
     """How each code changes across waves: emerges, increases, surges, decreases, ceases,
     constant, idiosyncratic or missing (rules: docs/analysis.md)."""
-    report = change_mod.change_report(_cube(project, coded_by), codes=list(codes) or None,
-                                      participants=list(participants) or None, measure=measure)
+    report = project.analysis.change_report(codes=list(codes) or None, participants=list(participants) or None,
+                                            measure=measure, coders=list(coded_by) or None)
     if sample_only:
         report["participants"] = []
     if as_json:
@@ -224,8 +206,8 @@ def change(project: Project, codes, participants, measure, sample_only, as_json,
 def compare_waves(project: Project, wave_a, wave_b, codes, as_json, coded_by) -> None:
     """Codes new, gone, grown and shrunk from WAVE_A to WAVE_B, for the sample and for
     each participant seen at both."""
-    result = change_mod.compare_waves(_cube(project, coded_by), wave_a, wave_b,
-                                      codes=list(codes) or None)
+    result = project.analysis.compare_waves(wave_a, wave_b, codes=list(codes) or None,
+                                            coders=list(coded_by) or None)
     if as_json:
         print_json(result)
         return
@@ -266,20 +248,19 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by) -> None:
     if k < 1:
         raise QualcodeError("-k must be at least 1")
     if output:
-        outputs.check_target(output)
-    result = saturation_mod.saturation(project.db, by_wave=by == "wave", k=k,
-                                       coders=list(coded_by) or None, order=order,
-                                       by_role=by == "role")
+        project.exports.check_target(output)
+    result = project.analysis.saturation(by_wave=by == "wave", k=k, coders=list(coded_by) or None,
+                                         order=order, by_role=by == "role")
     curves = (result["waves"] if by == "wave" else result["roles"] if by == "role"
               else {"all": result})
     if fmt == "png":
         if not output:
             raise QualcodeError("--format png needs -o FILE.png")
-        _saturation_png(curves, Path(output), project.title)
+        project.exports.saturation_chart(output, curves)
         echo(f"wrote {output}", err=True)
         return
     if fmt == "json":
-        _write_or_print(json_text(result) + "\n", output)
+        _write_or_print(project, json_text(result) + "\n", output)
         return
     if output:
         raise QualcodeError("-o needs --format json or png")
@@ -293,39 +274,12 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by) -> None:
                    f"({100 * curve['new_share_last_k']:.0f}%)")
 
 
-def _saturation_png(curves: dict, path: Path, title: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 5.5), dpi=120)
-    for label, curve in curves.items():
-        xs = [p["index"] for p in curve["points"]]
-        ys = [p["cumulative"] for p in curve["points"]]
-        ax.plot(xs, ys, marker="o", markersize=3.5, linewidth=1.6,
-                label=None if label == "all" else str(label))
-    ax.set_xlabel("transcripts in interview order")
-    ax.set_ylabel("distinct codes (cumulative)")
-    ax.set_title(f"Saturation: {title}")
-    ax.grid(alpha=0.3)
-    ax.set_ylim(bottom=0)
-    if len(curves) > 1:
-        ax.legend(frameon=False)
-    fig.tight_layout()
-    try:
-        with outputs.output_path(path) as tmp:
-            fig.savefig(tmp, format="png")  # the temporary name has no suffix to go by
-    finally:
-        plt.close(fig)
-
-
 # --- co-occurrence --------------------------------------------------------------------
 
 @click.command()
-@click.option("--scope", type=click.Choice(list(cooc_mod.SCOPES)), default="overlap", show_default=True,
+@click.option("--scope", type=click.Choice(list(COOCCURRENCE_SCOPES)), default="overlap", show_default=True,
               help="Together = overlapping codings, same turn, or same transcript.")
-@click.option("--measure", type=click.Choice(list(cooc_mod.MEASURES)), default="count",
+@click.option("--measure", type=click.Choice(list(COOCCURRENCE_MEASURES)), default="count",
               show_default=True, help="Edge weight: count, jaccard, or c (c-coefficient).")
 @click.option("--wave", "waves", multiple=True, metavar="W", help="Only this wave (repeatable).")
 @click.option("--per-wave", is_flag=True, help="One network per wave, same layout.")
@@ -342,32 +296,16 @@ def _saturation_png(curves: dict, path: Path, title: str) -> None:
 def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category, where, output,
             as_json, csv_style, coded_by) -> None:
     """Code co-occurrence network: print it, or export it for Gephi/Cytoscape or as a picture."""
-    from ..export import graph as graph_export  # networkx: imported only when needed
-
     if waves and per_wave:
         raise QualcodeError("give --wave or --per-wave, not both")
+    options = dict(scope=scope, measure=measure, minimum=minimum, waves=list(waves) or None,
+                   per_wave=per_wave, coders=list(coded_by) or None, category=category,
+                   where=parse_pairs(where) or None)
     if output:
-        graph_export.format_of(output)
-        outputs.check_target(output)
-    result = cooc_mod.cooccurrence(project.db, scope=scope, waves=list(waves) or None,
-                                   coders=list(coded_by) or None, category=category,
-                                   where=parse_pairs(where) or None, per_wave=per_wave)
-    results = result if per_wave else {(",".join(waves) if waves else "all"): result}
-    if output:
-        graphs = {label: cooc_mod.to_graph(r, measure=measure, minimum=minimum)
-                  for label, r in results.items()}
-        if per_wave:
-            written = graph_export.write_graphs(graphs, output, title=f"Co-occurrence ({scope})",
-                                                order={w["label"]: w["ordinal"] for w in project.study.waves()},
-                                                csv_style=csv_style)
-        else:
-            label, graph = next(iter(graphs.items()))
-            title = f"Code co-occurrence ({scope})" + ("" if label == "all" else f": {label}")
-            written = [graph_export.write_graph(graph, output, title=title, csv_style=csv_style)]
-        for path in written:
+        for path in project.exports.network(output, csv_style=csv_style, **options):
             echo(f"wrote {path}", err=True)
         return
-    tables = {label: cooc_mod.table(r, measure=measure, minimum=minimum) for label, r in results.items()}
+    tables = project.analysis.cooccurrence_tables(**options)
     if as_json:
         print_json({"scope": scope, "measure": measure, "min": minimum,
                     "networks": tables if per_wave else next(iter(tables.values()))})
@@ -409,10 +347,10 @@ def attendance_tables(grid: dict) -> list[tuple[str, list[str], list[list]]]:
 @project_option
 def attendance(project: Project, as_json, output, csv_style) -> None:
     """Participant x wave attendance grid and retention per wave."""
-    grid = describe_mod.attendance_grid(_cube(project))
+    grid = project.analysis.attendance_grid()
     if output:
         (name, columns, rows), *more = attendance_tables(grid)
-        _emit_table(columns, rows, _table_file(output), output, title=name, sheets=more, csv_style=csv_style,
+        _emit_table(project, columns, rows, _table_file(output), output, title=name, sheets=more, csv_style=csv_style,
                     about=["Attendance: how each participant took part at each wave; a person "
                            "interviewed and in a focus group counts in both."])
         return
@@ -447,13 +385,13 @@ def attendance(project: Project, as_json, output, csv_style) -> None:
 @project_option
 def describe(project: Project, by, as_json, output, csv_style) -> None:
     """Describe the sample: counts and percentages of each attribute value, with missing."""
-    result = describe_mod.describe(_cube(project), by=by)
+    result = project.analysis.describe_sample(by=by)
     if output:
         rows = [[r["group"], r["size"], r["attribute"], r["value"], r["n"], r["percent"]]
                 for r in result["rows"]]
         numeric = [[r["group"], r["attribute"], r["n"], r["missing"], r["median"], r["min"], r["max"]]
                    for r in result["numeric"]]
-        _emit_table(["group", "size", "attribute", "value", "n", "percent"], rows,
+        _emit_table(project, ["group", "size", "attribute", "value", "n", "percent"], rows,
                     _table_file(output), output, title="Sample", csv_style=csv_style,
                     sheets=[("Numbers", ["group", "attribute", "n", "missing", "median", "min", "max"],
                              numeric)],

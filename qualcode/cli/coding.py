@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..coding.tagging import Target
 from ..errors import QualcodeError
+from ..model import Target
 from ..project import Project
 from .common import echo, print_json, print_table, project_option
 

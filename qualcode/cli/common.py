@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..csv_writer import CsvStyle
 from ..errors import ActionInterrupted, QualcodeError
+from ..model import CsvStyle
 from ..project import Project
 from ..terminal_text import has_controls, json_text, printable
 

@@ -156,8 +156,6 @@ def example(dest: str | None, force: bool) -> None:
     from rich.progress import Progress
 
     from ..example import DEFAULT_NAME, build_example
-    from ..output_folder import default_output_folder, make_output_folder
-
     target = Path(dest or DEFAULT_NAME)
     if force:
         for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
@@ -165,7 +163,7 @@ def example(dest: str | None, force: bool) -> None:
     with Progress(transient=True) as bar:
         task = bar.add_task("importing transcripts", total=None)
         path = build_example(target, progress=lambda d, t, n: bar.update(task, completed=d, total=t))
-    make_output_folder(default_output_folder(path))
     with Project.open(path) as project:
+        project.exports.make_folder()
         counts = project.status()["counts"]
     echo(f"built {path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -6,7 +6,6 @@ import click
 
 from ..errors import QualcodeError
 from ..project import Project
-from ..team.codebook_merge import write_plan
 from .common import echo, print_json, print_table, project_option
 
 
@@ -29,7 +28,7 @@ def codebook_merge(project: Project, others, threshold, plan_out, plan_in, as_js
         raise QualcodeError("give the codebook files or projects to compare with")
     plan = project.team.codebook_merge_plan(list(others), threshold=threshold)
     if plan_out:
-        write_plan(plan, plan_out)
+        project.team.write_plan(plan, plan_out)
     if as_json:
         print_json(plan)
         return

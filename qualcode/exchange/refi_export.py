@@ -39,10 +39,11 @@ from collections import defaultdict
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from .. import __version__, outputs
+from .. import outputs
 from ..errors import QualcodeError
 from ..store import refi as store_refi
 from ..store import study as store_study
+from ..version import __version__
 from .refi_qdc import description_text
 from .xml_safety import validation_error
 

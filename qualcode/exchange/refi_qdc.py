@@ -18,8 +18,9 @@ import uuid
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from .. import __version__, outputs
+from .. import outputs
 from ..errors import InputError, QualcodeError
+from ..version import __version__
 from .xml_safety import child, children, local, parse_xml_bytes, validation_error
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"

@@ -109,7 +109,7 @@ def new_document(title: str, *, subject: str | None = None, author: str | None =
 def set_properties(doc, *, title: str, subject: str | None, author: str | None) -> None:
     """Core properties (title, author, created and modified now) and the extended
     properties' application name and version."""
-    from .. import __version__
+    from ..version import __version__
 
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     props = doc.core_properties

@@ -58,7 +58,7 @@ def _text(value) -> str:
 def _root(description: str, keywords: str, *, dynamic: bool):
     from lxml import etree
 
-    from .. import __version__
+    from ..version import __version__
 
     root = etree.Element(f"{{{NS}}}gexf", nsmap={None: NS, "viz": VIZ}, version="1.2")
     meta = etree.SubElement(root, f"{{{NS}}}meta", lastmodifieddate=dt.date.today().isoformat())

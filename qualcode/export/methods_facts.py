@@ -18,8 +18,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from .. import __version__
 from ..store import exports as store_exports
+from ..version import __version__
 from .docx_common import plural, role_label
 
 NOT_RECORDED = "not recorded"

@@ -8,8 +8,9 @@ study id and pseudonym only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..analysis.service import AnalysisService
 from ..coding.codebook import CodebookService
@@ -61,6 +62,74 @@ class ExportService(Service):
         super().__init__(ctx)
         self.study, self.transcripts, self.codebook = study, transcripts, codebook
         self.coding, self.memos, self.analysis = coding, memos, analysis
+
+    # --- where outputs go ---------------------------------------------------------------
+
+    def default_folder(self) -> Path:
+        """The ``exports/`` folder beside the project file (not made here)."""
+        from ..output_folder import default_output_folder
+
+        return default_output_folder(self.path)
+
+    def make_folder(self, folder: Path | None = None) -> Path:
+        """Make ``folder`` (default: :meth:`default_folder`) if it is missing."""
+        from ..output_folder import make_output_folder
+
+        return make_output_folder(folder or self.default_folder())
+
+    def check_target(self, output: str | Path) -> Path:
+        """Refuse an output file that must not be written (the project, a database...)
+        before any work is done."""
+        from .. import outputs
+
+        return outputs.check_target(output)
+
+    def write_text(self, output: str | Path, text: str, *, bom: bool = False) -> Path:
+        from .. import outputs
+
+        return outputs.write_text(output, text, bom=bom)
+
+    # --- tables, networks, charts ------------------------------------------------------
+
+    def table_text(self, fmt: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                   title: str | None = None, data: Any = None, csv_style: CsvStyle = DEFAULT,
+                   for_file: bool = False) -> str:
+        """A table as CSV, Markdown or JSON text (see :mod:`qualcode.export.table_text`)."""
+        from .table_text import table_text
+
+        return table_text(fmt, columns, rows, title=title, data=data, csv_style=csv_style,
+                          for_file=for_file)
+
+    def spreadsheet(self, output: str | Path,
+                    sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]], *,
+                    about: Sequence[str] = ()) -> Path:
+        """Tables as the sheets of one .xlsx file, after an "about" sheet."""
+        from .xlsx import write_xlsx
+
+        return write_xlsx(output, sheets, about=about)
+
+    def network(self, output: str | Path, *, scope: str = "overlap", measure: str = "count",
+                minimum: float = 0, waves: Sequence[str] | None = None, per_wave: bool = False,
+                coders: Sequence[str] | None = None, category: str | None = None,
+                where: Mapping[str, str] | None = None, csv_style: CsvStyle = DEFAULT) -> list[Path]:
+        """The co-occurrence network as .graphml, .gexf, .json (node-link), .csv (edge
+        list) or .png; with ``per_wave`` one file per wave, one layout. The files written."""
+        from .network import check_network_file, write_network
+
+        check_network_file(output)
+        results = self.analysis.cooccurrence_by_label(scope=scope, waves=waves, per_wave=per_wave,
+                                                      coders=coders, category=category, where=where)
+        order = {w["label"]: w["ordinal"] for w in self.study.waves()} if per_wave else None
+        return write_network(results, output, scope=scope, measure=measure, minimum=minimum,
+                             per_wave=per_wave, order=order, csv_style=csv_style)
+
+    def saturation_chart(self, output: str | Path, curves: dict[str, Any]) -> Path:
+        """Saturation curves (as :meth:`AnalysisService.saturation` gives them) as a PNG."""
+        from .charts import write_saturation_png
+
+        return write_saturation_png(curves, Path(output), self.title)
+
+    # --- documents ----------------------------------------------------------------------
 
     def _export_name(self, kind: str, suffix: str) -> Path:
         """Where an export goes without ``output``: ``<project>-<kind><suffix>`` in the

@@ -19,6 +19,10 @@ class TeamService(Service):
     def codebook_merge_plan(self, sources: list[str | Path], *, threshold: float = 85.0) -> dict:
         return codebook_merge.build_plan(self, sources, threshold)
 
+    def write_plan(self, plan: dict, path: str | Path) -> Path:
+        """Write a merge plan as YAML for people to review and edit."""
+        return codebook_merge.write_plan(plan, path)
+
     def apply_codebook_plan(self, plan_path: str | Path) -> dict[str, int]:
         plan = codebook_merge.read_plan(plan_path)
         with self.action("codebook.merge", f"applied codebook merge plan {Path(plan_path).name}"):

@@ -104,9 +104,7 @@ class QualcodeApp(App):
     def export_folder(self) -> Path:
         """Where the screens write exports: the folder set for this session, else the
         ``exports/`` folder beside the project file (made when something is written)."""
-        from ..output_folder import default_output_folder
-
-        return self._export_folder or default_output_folder(self.project.path)
+        return self._export_folder or self.project.exports.default_folder()
 
     @export_folder.setter
     def export_folder(self, folder: Path | None) -> None:

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 
-from ...store.schema import MEMO_TYPES
+from ...model import MEMO_TYPES
 from ..shown import editable, edited, shown
 
 

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
-from ...store.schema import TRANSCRIPT_KINDS
+from ...model import TRANSCRIPT_KINDS
 from ..shown import editable, edited, plain, shown
 
 

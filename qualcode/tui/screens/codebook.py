@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, Tree
 
-from ...store.schema import STAGES
+from ...model import STAGES
 from ..dialogs import ChoiceDialog, ConfirmDialog, TextInputDialog
 from ..shown import editable, edited, plain, shown
 from ..widgets.code_picker import CodePicker

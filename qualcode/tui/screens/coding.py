@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Tree
 
-from ...coding.tagging import Target
+from ...model import Target
 from ...project import Project
 from ..dialogs import ChoiceDialog, MemoDraft, MemoEditor, TextInputDialog
 from ..shown import editable, plain, shown

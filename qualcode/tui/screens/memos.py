@@ -10,7 +10,7 @@ from textual.widgets import Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
 from ...errors import QualcodeError
-from ...store.schema import MEMO_TYPES
+from ...model import MEMO_TYPES
 from ..dialogs import MemoDraft, MemoEditor
 from ..shown import editable, edited, plain, shown
 from ..widgets.key_footer import KeyFooter

@@ -12,15 +12,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Label, ProgressBar, Static
 
-from ...analysis import cooccurrence as cooc
+from ...model import COOCCURRENCE_MEASURES, COOCCURRENCE_SCOPES
 from ...project import Project
 from ..shown import plain
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import BaseScreen
 
-SCOPES = cooc.SCOPES          # overlap, turn, transcript
-MEASURES = cooc.MEASURES      # count, jaccard, c
+SCOPES = COOCCURRENCE_SCOPES      # overlap, turn, transcript
+MEASURES = COOCCURRENCE_MEASURES  # count, jaccard, c
 PER_WAVE = "per wave"
 MAX_ROWS = 300
 
@@ -34,37 +34,22 @@ def compute_tables(path: Path, coder: str, scope: str, measure: str, wave: str) 
     one per wave."""
     with Project.open(path) as project:
         project.coder = coder
-        if wave == PER_WAVE:
-            results = project.analysis.cooccurrence(scope=scope, per_wave=True)
-        else:
-            waves = None if wave == "all" else [wave]
-            results = {wave: project.analysis.cooccurrence(scope=scope, waves=waves)}
-        return {label: cooc.table(r, measure=measure) for label, r in results.items()}
+        return project.analysis.cooccurrence_tables(scope=scope, measure=measure, per_wave=wave == PER_WAVE,
+                                                    waves=None if wave in ("all", PER_WAVE) else [wave])
 
 
 def export_network(path: Path, coder: str, scope: str, measure: str, wave: str,
                    folder: Path) -> list[Path]:
-    """Write GraphML and PNG through the core's export functions; the written paths."""
-    from ...export import graph as graph_export
-
+    """Write GraphML and PNG through the project's network export; the written paths."""
+    written: list[Path] = []
     with Project.open(path) as project:
         project.coder = coder
-        if wave == PER_WAVE:
-            results = project.analysis.cooccurrence(scope=scope, per_wave=True)
-        else:
-            results = {wave: project.analysis.cooccurrence(scope=scope, waves=None if wave == "all" else [wave])}
         stem = f"{_safe(project.path.stem)}-cooccurrence-{scope}-{measure}"
-    graphs = {label: cooc.to_graph(r, measure=measure) for label, r in results.items()}
-    written: list[Path] = []
-    for suffix in ("graphml", "png"):
-        target = folder / f"{stem}.{suffix}"
-        if wave == PER_WAVE:
-            written += graph_export.write_graphs(graphs, target, title=f"Co-occurrence ({scope})")
-        else:
-            label, graph = next(iter(graphs.items()))
-            title = f"Code co-occurrence ({scope})" + ("" if label == "all" else f": {label}")
-            target = target.with_name(f"{stem}{'' if label == 'all' else '_' + _safe(label)}.{suffix}")
-            written.append(graph_export.write_graph(graph, target, title=title))
+        per_wave = wave == PER_WAVE
+        for suffix in ("graphml", "png"):
+            name = stem if per_wave or wave == "all" else f"{stem}_{_safe(wave)}"
+            written += project.exports.network(folder / f"{name}.{suffix}", scope=scope, measure=measure,
+                                               per_wave=per_wave, waves=None if wave in ("all", PER_WAVE) else [wave])
     return written
 
 
@@ -208,10 +193,8 @@ class NetworkScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="network-export")
     def export(self) -> None:
-        from ...output_folder import make_output_folder
-
         try:
-            folder = make_output_folder(self.export_folder or self.app.export_folder)
+            folder = self.project.exports.make_folder(self.export_folder or self.app.export_folder)
             written = export_network(self.project.path, self.project.coder, self.scope,
                                      self.measure, self.wave, Path(folder))
         except Exception as exc:

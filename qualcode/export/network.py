@@ -1,0 +1,42 @@
+"""The co-occurrence network written to files: one headless function the CLI's
+``cooccur -o`` and the terminal UI's network export both call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from .. import outputs
+from ..analysis import cooccurrence as cooc
+from ..model import DEFAULT_CSV, CsvStyle
+
+
+def network_label(waves: Sequence[str] | None) -> str:
+    """How a network over some waves (or all) is named in titles and files."""
+    return ",".join(waves) if waves else "all"
+
+
+def check_network_file(output: str | Path) -> None:
+    """Refuse a file of an unknown kind, or one that must not be written, before any
+    counting is done."""
+    from .graph import format_of
+
+    format_of(output)
+    outputs.check_target(output)
+
+
+def write_network(results: Mapping[str, cooc.Cooccurrence], output: str | Path, *, scope: str,
+                  measure: str, minimum: float = 0, per_wave: bool = False,
+                  order: Mapping[str, int] | None = None, csv_style: CsvStyle = DEFAULT_CSV) -> list[Path]:
+    """Write the networks of ``results`` ({label: co-occurrence}) to ``output`` (its
+    suffix says the format): one file, or with ``per_wave`` one per wave drawn with one
+    layout (as GEXF, one dynamic file). Returns the files written."""
+    from . import graph as graph_export  # networkx and matplotlib: only when a network is written
+
+    graphs = {label: cooc.to_graph(r, measure=measure, minimum=minimum) for label, r in results.items()}
+    if per_wave:
+        return graph_export.write_graphs(graphs, output, title=f"Co-occurrence ({scope})", order=order,
+                                         csv_style=csv_style)
+    label, graph = next(iter(graphs.items()))
+    title = f"Code co-occurrence ({scope})" + ("" if label == "all" else f": {label}")
+    return [graph_export.write_graph(graph, output, title=title, csv_style=csv_style)]
