@@ -47,10 +47,12 @@ run: setup $(EXAMPLE)
 test: lint
 	$(BIN)/python -m pytest -n 2 -q
 
-# The style (ruff), the layer contracts (import-linter, [tool.importlinter] in pyproject.toml).
+# The style (ruff), the layer contracts (import-linter) and the types (mypy); their settings
+# are in pyproject.toml.
 lint: setup
 	$(BIN)/python -m ruff check qualcode tests benchmarks .ci
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # The lock after a change of pyproject.toml: versions already locked stay, new
 # dependencies come in at their newest. `make lock-upgrade` moves everything to the newest

@@ -156,7 +156,7 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
 def percent_from_counts(counts: Mapping[State, float]) -> tuple[float, float]:
     """(pairable weight, agreeing weight): units with at least two values, and those
     among them where all values are equal."""
-    units = agree = 0
+    units = agree = 0.0
     for values, weight in counts.items():
         present = [v for v in values if v is not None]
         if len(present) < 2:
@@ -170,7 +170,7 @@ def percent_from_counts(counts: Mapping[State, float]) -> tuple[float, float]:
 def summarize(counts: Mapping[State, float], n_coders: int) -> dict:
     """Percent agreement, kappa (two coders) and alpha of one weighted unit table."""
     units, agree = percent_from_counts(counts)
-    result = {
+    result: dict[str, object] = {
         "units": units,
         "agreed": agree,
         "percent_agreement": 100.0 * agree / units if units else None,
@@ -331,6 +331,7 @@ def _coded_turns(prepared: Prepared, turns: Mapping[Hashable, Sequence[tuple]]):
         flags = prepared.present[transcript]
         marks: dict[int, list] = {}
         for i, start, end in spans:
+            hits: Iterable[int]
             if monotone:
                 hits = range(bisect.bisect_right(ends, start), bisect.bisect_left(starts, end))
             else:
@@ -430,7 +431,7 @@ def _segment_pairs(prepared: Prepared, min_overlap: float):
 def segment_tables(prepared: Prepared, min_overlap: float) -> dict:
     """``{code: {(1, 1): matches, (1, 0): unmatched of the first coder of a pair,
     (0, 1): unmatched of the second}}``, summed over coder pairs."""
-    tables = {code: Counter() for code in prepared.codes}
+    tables: dict[Hashable, Counter[tuple[int, int]]] = {code: Counter() for code in prepared.codes}
     for _t, code, _i, _j, _a, _b, (matched, only_a, only_b) in _segment_pairs(prepared, min_overlap):
         table = tables[code]
         table[(1, 1)] += len(matched)

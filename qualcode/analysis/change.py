@@ -94,7 +94,9 @@ def classify(values: list[float], *, min_diff: float = MIN_DIFF) -> str | None:
                 peak >= SURGE_FACTOR * v - EPS for i, v in enumerate(values) if i != at[0]):
             return "surges"
     # first and last are not both 0 here: one rule of change serves both views.
-    return _TRAJECTORY[_compare(first, last, min_diff)]
+    change = _compare(first, last, min_diff)
+    assert change is not None
+    return _TRAJECTORY[change]
 
 
 def change_report(cube: Cube, *, codes=None, participants=None, measure: str = "count") -> dict:
@@ -158,12 +160,12 @@ def change_report(cube: Cube, *, codes=None, participants=None, measure: str = "
         for code_id in code_ids:
             per_wave = {}
             shares = []
-            for w in waves:
-                obs = n_observed[w["id"]]
-                have = with_code.get((w["id"], code_id), 0)
-                per_wave[w["label"]] = {"observed": obs, "with_code": have,
-                                        "codings": codings_at.get((w["id"], code_id), 0),
-                                        "share": round(have / obs, 4) if obs else None}
+            for wave in waves:
+                obs = n_observed[wave["id"]]
+                have = with_code.get((wave["id"], code_id), 0)
+                per_wave[wave["label"]] = {"observed": obs, "with_code": have,
+                                           "codings": codings_at.get((wave["id"], code_id), 0),
+                                           "share": round(have / obs, 4) if obs else None}
                 if obs:
                     shares.append(have / obs)
             n_people = len(holders.get(code_id, ()))

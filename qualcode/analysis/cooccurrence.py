@@ -73,6 +73,7 @@ class Cooccurrence:
         if self.scope == "overlap":
             return self.freq.get(code, 0)
         self._ensure_units()
+        assert self.units is not None
         return self.units.get(code, 0)
 
     def edge(self, a: int, b: int) -> dict:
@@ -80,6 +81,7 @@ class Cooccurrence:
         key = (a, b) if a < b else (b, a)
         n12, shared = self.pairs.get(key, (0, 0))
         n1, n2 = self.n(a), self.n(b)
+        assert self.units is not None  # (self.n made them)
         either = self.units.get(a, 0) + self.units.get(b, 0) - shared
         denominator = n1 + n2 - n12
         c = min(1.0, n12 / denominator) if denominator > 0 else (1.0 if n12 else 0.0)
@@ -211,7 +213,7 @@ def shared_chars(passages) -> tuple[dict, dict]:
 def count_units(rows, unit_index: int) -> tuple[dict, dict, dict]:
     """Co-occurrence within units (turns: index 5; transcripts: index 0): passages per
     code, units with each code, and per pair [units with both, units with both]."""
-    freq = Counter()
+    freq: Counter[int] = Counter()
     for _, group in groupby(rows, itemgetter(0)):
         freq.update(map(itemgetter(1), merge_chunk(list(group))))
     members: dict[object, set[int]] = defaultdict(set)
@@ -336,7 +338,7 @@ def cooccurrence(db, *, scope: str = "overlap", waves=None, coders=None, categor
     if not per_wave:
         return compute(rows, scope, info, label=",".join(waves) if waves else None)
     wave_of = {tid: wid for tid, (_, wid, _) in store.transcript_map(db).items()}
-    split: dict[int, list] = defaultdict(list)
+    split: dict[int | None, list] = defaultdict(list)
     for r in rows:
         split[wave_of[r[0]]].append(r)
     return {wave_label[w["id"]]: compute(split.get(w["id"], []), scope, info, label=w["label"])
@@ -349,7 +351,8 @@ def _code_info(codes: dict[int, dict]) -> dict[int, dict]:
     categories apart even when the codebook has no colours."""
     from ..export.colours import category_colours
 
-    info, tops = {}, {}
+    info: dict[int, dict] = {}
+    tops: dict[str, str | None] = {}
     for code_id in tree_order(codes):
         code = codes[code_id]
         parent = codes.get(code["parent_id"])

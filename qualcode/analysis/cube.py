@@ -306,9 +306,9 @@ def matrix(cube: Cube, *, by: str = "participant", measure: str = "count", codes
                 continue
             for wave, status in zip(cube.waves, statuses):
                 observed = status in OBSERVED
-                acc = per_pw.get((person["id"], wave["id"]))
+                found = per_pw.get((person["id"], wave["id"]))
                 values = [
-                    (measure_of(*acc[i], measure) if acc else 0) if observed else None
+                    (measure_of(found[i][0], found[i][1], measure) if found else 0) if observed else None
                     for i in range(width)
                 ]
                 rows.append({"labels": [person["pid"], wave["label"]], "status": status,
@@ -329,11 +329,11 @@ def matrix(cube: Cube, *, by: str = "participant", measure: str = "count", codes
                 if group_of(person) != group or not cube.observed(person["id"], wave["id"]):
                     continue
                 n_obs += 1
-                acc = per_pw.get((person["id"], wave["id"]))
-                if not acc:
+                found = per_pw.get((person["id"], wave["id"]))
+                if not found:
                     continue
                 for i in range(width):
-                    totals[i] += measure_of(*acc[i], measure)
+                    totals[i] += measure_of(found[i][0], found[i][1], measure)
             labels = [wave["label"]] if by == "wave" else [group, wave["label"]]
             rows.append({"labels": labels, "status": None, "n": n_obs,
                          "values": totals if n_obs else [None] * width})

@@ -95,8 +95,8 @@ def describe(cube: Cube, *, by: str | None = None) -> dict:
             groups[group].append((p, None))
     result, numeric = [], []
     for group in (list(groups) if by == "wave" else sorted(groups)):
-        members = groups[group]
-        size = len(members)
+        entries = groups[group]
+        size = len(entries)
         for key in keys:
             if key == by:
                 continue
@@ -104,7 +104,7 @@ def describe(cube: Cube, *, by: str | None = None) -> dict:
                 # Per-wave attributes: describe them by wave, not in a fixed group.
                 continue
             counts = Counter(str(_value(p, key, w)) if _value(p, key, w) is not None else MISSING
-                             for p, w in members)
+                             for p, w in entries)
             if set(counts) == {MISSING} and key not in ("role", "site"):
                 continue
             numbers = _numbers([v for v in counts.elements() if v != MISSING])

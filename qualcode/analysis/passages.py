@@ -196,7 +196,7 @@ def code_counts(db, *, coder_ids=None) -> dict[int, dict]:
             current = codes[current]["parent_id"]
         ancestors[code_id] = chain
     waves = store_study.wave_labels(db)
-    wave_of = {t: waves.get(w, "-") for t, (_, w, _) in store.transcript_map(db).items()}
+    wave_of = {t: waves.get(w, "-") if w is not None else "-" for t, (_, w, _) in store.transcript_map(db).items()}
     import numpy as np
 
     starts, ends, shift, codes_top = store.packed_codings(db, coder_ids=coder_ids, skip_mixed=False)
@@ -210,7 +210,7 @@ def code_counts(db, *, coder_ids=None) -> dict[int, dict]:
         parts_s.append(s_)
         parts_e.append(e_)
     inclusive = count_arrays(np.concatenate(parts_s), np.concatenate(parts_e), shift)
-    result = {k: {"own": {}, "inclusive": {}} for k in codes}
+    result: dict[int, dict[str, dict[str, int]]] = {k: {"own": {}, "inclusive": {}} for k in codes}
     for kind, counts in (("own", own), ("inclusive", inclusive)):
         for group, (n, _) in counts.items():
             tid, kid = divmod(group, codes_top)

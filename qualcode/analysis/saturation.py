@@ -22,6 +22,7 @@ within a group of similar people.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from ..store import analysis as store
 
@@ -59,7 +60,7 @@ def first_use_curve(transcripts: list[dict], uses, *, k: int = 3) -> dict:
     order of their own first coding (uncoded ones are left out)."""
     ids = {t["id"] for t in transcripts}
     first_of_code: dict[int, tuple] = {}
-    first_of_transcript: dict[int, object] = {}
+    first_of_transcript: dict[int, Any] = {}  # an interview date or a coding time, compared as such
     codes_of: dict[int, set[int]] = defaultdict(set)
     for t, c, when in uses:
         if t not in ids:

@@ -37,7 +37,7 @@ class ManyValues(click.Option):
             option.process = process
 
     def type_cast_value(self, ctx: click.Context, value: Any) -> tuple[str, ...]:
-        words = []
+        words: list[str] = []
         for item in value or ():
             words.extend(w.strip() for w in str(item).split(",") if w.strip())
         return tuple(words)
@@ -137,7 +137,7 @@ def agree(project: Project, coders: tuple[str, ...], code: str | None, category:
           show_disagreements: bool, as_json: bool, output: str | None, csv_style) -> None:
     """Inter-coder agreement: percent agreement, Cohen's kappa and Krippendorff's alpha,
     per code and over all codes, on the transcripts that at least two coders coded."""
-    options = dict(code=code, category=category, transcripts=list(transcripts) or None,
+    options: dict[str, Any] = dict(code=code, category=category, transcripts=list(transcripts) or None,
                    unit=unit, min_overlap=min_overlap)
     report = project.agreement.report(list(coders), **options)
     rows = project.agreement.disagreements(list(coders), **options) if show_disagreements else None

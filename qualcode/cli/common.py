@@ -49,7 +49,8 @@ def project_option(func: Callable) -> Callable:
                   help="Project file (default: $QUALCODE_PROJECT, or the only *.qualcode here).")
     @click.option("--coder", "_coder", default=None, metavar="NAME",
                   help="Who is doing this (default: $QUALCODE_CODER, else the project's default).")
-    @click.pass_context
+    # (functools.wraps types the wrapper as the wrapped function, not as what it takes)
+    @click.pass_context  # type: ignore[arg-type]
     @functools.wraps(func)
     def wrapper(ctx: click.Context, _project_path: str | None, _coder: str | None, **kwargs: Any):
         root = ctx.find_root().params

@@ -23,7 +23,8 @@ def export_project(func: Callable) -> Callable:
 
     @click.option("-p", "--project", "project_path", metavar="PATH", default=None,
                   help="Project file (default: $QUALCODE_PROJECT, or the only *.qualcode here).")
-    @click.pass_context
+    # (functools.wraps types the wrapper as the wrapped function, not as what it takes)
+    @click.pass_context  # type: ignore[arg-type]
     @functools.wraps(func)
     def wrapper(ctx: click.Context, project_path: str | None, **kwargs: Any):
         root = ctx.find_root().params

@@ -128,7 +128,7 @@ def load_codebook(self: CodebookService, path: str | Path) -> dict:
 
         return load_qdc(self, path)
     data = read_codebook_file(path)
-    report = {"added": [], "updated": [], "unchanged": []}
+    report: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
     try:
         with self.action("codebook.load", f"loaded codebook {path.name}"):
             self._free_names_renamed_by(data["codes"])

@@ -51,9 +51,9 @@ def resolve_target(self: CodingService, transcript: str, target: Target) -> tupl
     sentences = store_tx.sentences_of(self.db, row["id"])
     text = str(target.sentence)
     if "." in text:
-        turn_no, _, nth = text.partition(".")
+        turn_text, _, nth_text = text.partition(".")
         try:
-            turn_no, nth = int(turn_no), int(nth)
+            turn_no, nth = int(turn_text), int(nth_text)
         except ValueError:
             raise QualcodeError(f"sentence {text!r} is not N or TURN.N") from None
         in_turn = [s for s in sentences if s["turn"] == turn_no]

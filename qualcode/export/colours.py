@@ -20,10 +20,12 @@ def category_colours(categories: list[str], given: dict[str, str | None]) -> dic
     taken by another category."""
     taken = {c.upper() for c in given.values() if c}
     free = [c for c in PALETTE if c.upper() not in taken] or list(PALETTE)
-    result, i = {}, 0
+    result: dict[str, str] = {}
+    i = 0
     for name in categories:
-        if given.get(name):
-            result[name] = given[name]
+        colour = given.get(name)
+        if colour:
+            result[name] = colour
         else:
             result[name] = free[i % len(free)]
             i += 1

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .. import outputs
 
@@ -87,7 +88,7 @@ def _viz(element, data: Mapping, pos, frequency: float, top: float) -> None:
     etree.SubElement(element, f"{{{VIZ}}}size", value=_text(4.0 + 26.0 * (frequency / (top or 1)) ** 0.5))
 
 
-def _write(root, path: Path) -> None:
+def _write(root, path: str | Path) -> None:
     from lxml import etree
 
     outputs.write_bytes(path, etree.tostring(root, xml_declaration=True, encoding="utf-8",
@@ -126,7 +127,7 @@ def write_gexf(graph, path: str | Path, pos: Mapping | None = None, *,
     _write(root, path)
 
 
-def write_dynamic_gexf(graphs: Mapping[str, object], path: str | Path, pos: Mapping, *,
+def write_dynamic_gexf(graphs: Mapping[str, Any], path: str | Path, pos: Mapping, *,
                        order: Mapping[str, int], title: str = "Code co-occurrence") -> None:
     """Several networks (one per wave, ``order``: wave -> its position) as one dynamic
     GEXF: a spell per wave where a node or edge occurs, frequency and weight per wave."""
@@ -152,15 +153,15 @@ def write_dynamic_gexf(graphs: Mapping[str, object], path: str | Path, pos: Mapp
         data = entry["data"]
         node = etree.SubElement(block, f"{{{NS}}}node", id=ids[name], label=str(data.get("label", name)))
         values = etree.SubElement(node, f"{{{NS}}}attvalues")
-        for key, _ in NODE_ATTRS:
-            if key in ("frequency", "wave"):
+        for attr, _ in NODE_ATTRS:
+            if attr in ("frequency", "wave"):
                 for wave, at in entry["waves"].items():
                     t = str(order[wave])
-                    etree.SubElement(values, f"{{{NS}}}attvalue", {"for": f"node_{key}",
-                                                                   "value": _text(at.get(key)),
+                    etree.SubElement(values, f"{{{NS}}}attvalue", {"for": f"node_{attr}",
+                                                                   "value": _text(at.get(attr)),
                                                                    "start": t, "end": t})
-            elif data.get(key) is not None:
-                etree.SubElement(values, f"{{{NS}}}attvalue", {"for": f"node_{key}", "value": _text(data[key])})
+            elif data.get(attr) is not None:
+                etree.SubElement(values, f"{{{NS}}}attvalue", {"for": f"node_{attr}", "value": _text(data[attr])})
         spells = etree.SubElement(node, f"{{{NS}}}spells")
         for wave in entry["waves"]:
             etree.SubElement(spells, f"{{{NS}}}spell", start=str(order[wave]), end=str(order[wave]))
@@ -173,10 +174,10 @@ def write_dynamic_gexf(graphs: Mapping[str, object], path: str | Path, pos: Mapp
             t = str(order[wave])
             etree.SubElement(values, f"{{{NS}}}attvalue", {"for": "weight", "value": _text(float(data["weight"])),
                                                            "start": t, "end": t})
-            for key, _ in EDGE_ATTRS:
-                if data.get(key) is not None:
-                    etree.SubElement(values, f"{{{NS}}}attvalue", {"for": f"edge_{key}",
-                                                                   "value": _text(data[key]),
+            for attr, _ in EDGE_ATTRS:
+                if data.get(attr) is not None:
+                    etree.SubElement(values, f"{{{NS}}}attvalue", {"for": f"edge_{attr}",
+                                                                   "value": _text(data[attr]),
                                                                    "start": t, "end": t})
         spells = etree.SubElement(edge, f"{{{NS}}}spells")
         for wave in per_wave:

@@ -229,9 +229,10 @@ def place_labels(fig, ax, items: list[tuple[tuple[float, float], str, float]]) -
                     artist.remove()
                 if overlap == 0:
                     break
-            if best[0] == 0:
+            if best is not None and best[0] == 0:
                 break
-        placed.append(best[2])
+        if best is not None:
+            placed.append(best[2])
     return placed
 
 

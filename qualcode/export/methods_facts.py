@@ -223,13 +223,13 @@ def stage_text(project) -> str:
 
 
 def repeat_text(project, cube) -> str:
-    interviews = Counter()
+    interviews: Counter[str] = Counter()
     for t in project.transcripts.all():
         if t["kind"] == "interview" and t["participant"]:
             interviews[t["participant"]] += 1
     people = {p["pid"]: p for p in project.study.participants()}
-    repeated = Counter()
-    counts = Counter()
+    repeated: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
     for pid, n in interviews.items():
         role = people.get(pid, {}).get("role") or "participant"
         counts[role] += n

@@ -171,7 +171,7 @@ def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave
     for n, members in enumerate(merge(rows, key=itemgetter("transcript", "code")), start=1):
         for member in members:
             number[member["id"]] = n
-    order = {}
+    order: dict[int, int] = {}
     for row in rows:  # numbered in the order the rows come
         row["passage"] = order.setdefault(number[row["id"]], len(order) + 1)
     return rows

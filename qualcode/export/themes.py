@@ -29,6 +29,7 @@ Change over time
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from ..analysis.change import IDIOSYNCRATIC_MAX, MIN_SHARE_DIFF, classify
@@ -203,7 +204,7 @@ def share_label(values: list[tuple[int, int]], people: int) -> str | None:
 
 def theme_change(rows: list[dict], people: dict[str, dict], observed: dict[str, set[str]],
                  waves: list[dict], roles: list[str], texts: Texts,
-                 quoted: set[int] = frozenset(), used=frozenset()) -> dict:
+                 quoted: AbstractSet[int] = frozenset(), used=frozenset()) -> dict:
     """Change over time of a theme: the label for the sample and per role, with the
     (with, observed) counts per wave, and one participant's passages paired across the
     waves (passages already ``quoted`` (ids) only when that wave has no other)."""
@@ -305,7 +306,7 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
     # A memo is printed in full once: under the theme of the first code it is linked to
     # (its author's main subject), else the first theme it belongs to; elsewhere it is
     # pointed to.
-    theme_of_code = {}
+    theme_of_code: dict[str, str] = {}
     for theme in result:
         for name in [theme.name, *(s["name"] for s in theme.subcodes)]:
             theme_of_code.setdefault(name, theme.name)
@@ -315,7 +316,7 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
             if memo["id"] not in printed:
                 first = next((item["target"] for item in memo["links"] if item["kind"] == "code"
                               and item["target"] in theme_of_code), None)
-                printed[memo["id"]] = theme_of_code.get(first, theme.name)
+                printed[memo["id"]] = theme_of_code[first] if first is not None else theme.name
     for theme in result:
         theme.memos = [dict(m, see=None if printed[m["id"]] == theme.name else printed[m["id"]])
                        for m in theme.memos]

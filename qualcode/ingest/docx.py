@@ -139,9 +139,9 @@ def _paragraph_block(paragraph_element, parent) -> _Block:
         after = len(prefix) + (len(rest) - len(rest.lstrip(" \t"))) + 1
     if not rest.strip() and not colon:
         return block  # a bold paragraph is a heading (or an emphasised question)
-    label = _label(label) if label else None
-    if label is not None:
-        block.speaker, block.speech_at = label, after
+    speaker = _label(label) if label else None
+    if speaker is not None:
+        block.speaker, block.speech_at = speaker, after
         block.bold_label, block.bold_colon = True, colon
     return block
 

@@ -97,7 +97,7 @@ def accept_labels(
     for i in range(header_zone):
         c = accepted[i]
         once = c is not None and c.speaker is not None and counts[c.speaker] + padded_counts[c.speaker] < 2
-        if once and c.role_word:
+        if once and c is not None and c.role_word:
             accepted[i] = None
 
     # Rule 3: a label used once, in the file's main label style.
@@ -134,11 +134,12 @@ def _doubtful_handles(lines: Sequence[str], candidates: Sequence[LabelCandidate 
     with nothing after it on its line ("said:" ending a wrapped line), one the file
     also uses as an ordinary word inside the speech, and a plain word (no digit, "_",
     "-" or ".") that is the file's only handle-shaped label."""
-    handles = {c.speaker for c in candidates if c is not None and c.shape == HANDLE}
+    handles = {c.speaker for c in candidates if c is not None and c.speaker is not None and c.shape == HANDLE}
     if not handles:
         return set()
     doubtful = {c.speaker for line, c in zip(lines, candidates)
-                if c is not None and c.shape == HANDLE and not line[c.speech_start:].strip()}
+                if c is not None and c.speaker is not None and c.shape == HANDLE
+                and not line[c.speech_start:].strip()}
     inside = re.compile(r"(?<=[ \t])(" + "|".join(re.escape(h) for h in handles) + r")\b")
     for line, c in zip(lines, candidates):
         speech = line[c.speech_start:] if c is not None and c.speaker is not None else line

@@ -236,7 +236,7 @@ def label_candidate(line: str) -> LabelCandidate | None:
         at, when = speech_time(line, pos + m.end(), time)
         found = _candidate(m.group("label"), "bracket", at, when)
         # Bracketed lower-case words are annotations ("[laughs]") unless id-like.
-        if found and (found.strong or found.speaker[0].isupper()):
+        if found and (found.strong or (found.speaker is not None and found.speaker[0].isupper())):
             return found
 
     # (The membership tests, at C speed, spare most speech lines the regexes.)
@@ -279,7 +279,7 @@ def label_candidate(line: str) -> LabelCandidate | None:
             inner_time = parse_clock(m.group("t4")) if m.group("t4") else None
             found = _candidate(m.group("label"), "alone", len(line), time if time is not None else inner_time)
             # "I" or "OK" alone on a line is speech; a name alone needs some length.
-            if found and len(found.speaker) > 2 and found.shape != HANDLE:
+            if found and found.speaker is not None and len(found.speaker) > 2 and found.shape != HANDLE:
                 return found
 
     if has_lead_time:

@@ -210,6 +210,7 @@ class _Sources:
     def _fill(self) -> None:
         while len(self.pending) < self.lookahead and self.position + len(self.pending) < len(self.sources):
             source = self.sources[self.position + len(self.pending)]
+            assert self.executor is not None  # (only filled when there are workers)
             self.pending.append(self.executor.submit(_parse_source, source, True))
 
     def next(self):
@@ -320,8 +321,11 @@ def _apply_row(project, path: Path, row: ManifestRow, report: ManifestReport,
                 store_study.update_participant(db, pid, **fields)
             for key, value in attributes.items():
                 store_study.set_attribute(db, participant_id, key, value)
-            for key, value in wave_attributes.items():
-                store_study.set_wave_attribute(db, participant_id, wave_id, key, value)
+            if wave_attributes:
+                if wave_id is None:  # (the store would refuse an attribute of no wave)
+                    raise _fail(path, row, "wave", "wave: columns need the wave they apply to")
+                for key, value in wave_attributes.items():
+                    store_study.set_wave_attribute(db, participant_id, wave_id, key, value)
         if row.get("status") and wave_id:
             store_study.set_attendance(db, participant_id, wave_id, row.get("status"), row.get("note") or None)
     file = row.get("file")

@@ -99,6 +99,7 @@ def split_turn(self: TranscriptService, name: str, turn: int, *, at: int | None 
         if found < 0:
             raise NotFoundError(f"{before!r} is not in turn {turn} of {name}")
         at = found
+    assert at is not None  # (exactly one of at and before is given)
     first_end = at
     while first_end > start and text[first_end - 1].isspace():
         first_end -= 1

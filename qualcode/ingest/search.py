@@ -45,6 +45,7 @@ class SearchService(Service):
                 text = texts[transcript_id] = store_tx.transcript_text(self.db, transcript_id)
             return text
 
+        pattern: re.Pattern[str] | None
         if UNSPACED.search(query):
             terms = _text_search_terms(query)
             term_patterns = [re.compile(re.escape(_fold_text(t)), re.IGNORECASE) for t in terms]

@@ -3,7 +3,7 @@ corrections of what was imported (``project.transcripts``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,7 +116,7 @@ class TranscriptService(Service):
         speaker_map: Mapping[str, str],
         date: str | None,
         name: str,
-        sentences: list[list[tuple[int, int]]] | None = None,
+        sentences: Iterable[list[tuple[int, int]]] | None = None,
         words: int | None = None,
     ) -> ImportResult:
         """Store one parsed transcript (inside the caller's action). ``sentences``, when
@@ -270,7 +270,7 @@ class TranscriptService(Service):
         speakers = {s["label"]: s for s in store_tx.speakers_of(self.db, row["id"])}
         summary = ", ".join(f"{k}={v or '-'}" for k, v in speaker_map.items())
         with self.action("speaker.map", f"{transcript}: {summary}"):
-            folded = {}
+            folded: dict[str, list[str]] = {}
             for known in speakers:
                 folded.setdefault(known.casefold(), []).append(known)
             for label, pid in speaker_map.items():

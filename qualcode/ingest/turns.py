@@ -69,6 +69,12 @@ class _Turn:
     last: int | None = None
 
 
+def _span(turn: _Turn) -> tuple[int, int]:
+    """A built turn's (first, last) offsets: every turn of a built list has its text."""
+    assert turn.first is not None and turn.last is not None
+    return turn.first, turn.last
+
+
 def _lines(text: str) -> list[tuple[int, str]]:
     result = []
     offset = 0
@@ -125,7 +131,8 @@ def detect_turns(
     for i, (offset, _line) in enumerate(lines):
         hint = (hints or {}).get(offset)
         if hint is not None:
-            time = candidates[i].time if candidates[i] is not None else None
+            candidate = candidates[i]
+            time = candidate.time if candidate is not None else None
             accepted[i] = LabelCandidate(hint[0], "bold", max(hint[1] - offset, 0), time, True, False, False)
 
     layout = Layout()
@@ -157,7 +164,7 @@ def detect_turns(
     _unattribute_narration(text, turns, layout)
     _mark_header_and_footer(text, turns, layout)
     layout.skipped.sort()
-    result = [ParsedTurn(t.speaker, t.first, t.last, t.time) for t in turns]
+    result = [ParsedTurn(t.speaker, *_span(t), t.time) for t in turns]
     return _with_end_times(result), layout
 
 
@@ -177,7 +184,8 @@ def _skipped_lines(plain: list[str], accepted: list[LabelCandidate | None], layo
     rising = len(numbers) >= 2 and all(b[1] > a[1] for a, b in pairwise(numbers))
     last = len(plain) - 1
     for i, line in enumerate(plain):
-        if not line or (accepted[i] is not None and accepted[i].speaker is not None):
+        label = accepted[i]
+        if not line or (label is not None and label.speaker is not None):
             continue
         if len(line) <= 40 and _PAGE_MARKER.fullmatch(line):
             mark(i, "page marker")
@@ -284,7 +292,7 @@ def _build(text: str, lines: list[tuple[int, str]], accepted: list[LabelCandidat
 
 def _unattribute_narration(text: str, turns: list[_Turn], layout: Layout) -> None:
     """Runs of unlabelled paragraphs too long to be the labelled speaker's."""
-    own = sorted(t.last - t.first for t in turns if t.origin == "label")
+    own = sorted(last - first for first, last in (_span(t) for t in turns if t.origin == "label"))
     if not own:
         return
     limit = max(CONTINUATION_FLOOR, CONTINUATION_FACTOR * own[min(len(own) - 1, int(len(own) * 0.9))])
@@ -296,7 +304,7 @@ def _unattribute_narration(text: str, turns: list[_Turn], layout: Layout) -> Non
         j = i
         while j < len(turns) and turns[j].origin == "continued":
             j += 1
-        if turns[j - 1].last - turns[i].first > limit:
+        if _span(turns[j - 1])[1] - _span(turns[i])[0] > limit:
             for turn in turns[i:j]:
                 turn.speaker, turn.origin = None, "narration"
             layout.narration += j - i
@@ -309,7 +317,7 @@ def _mark_header_and_footer(text: str, turns: list[_Turn], layout: Layout) -> No
         return
     first = labelled[0]
     if first > 0:
-        layout.header = (turns[0].first, turns[first - 1].last)
+        layout.header = (_span(turns[0])[0], _span(turns[first - 1])[1])
     # A colophon: the last paragraphs after the last label, short and shaped like one.
     tail = [i for i in range(labelled[-1] + 1, len(turns))]
     footer = []
@@ -324,7 +332,7 @@ def _mark_header_and_footer(text: str, turns: list[_Turn], layout: Layout) -> No
             if turns[i].origin == "narration":
                 layout.narration -= 1  # a colophon, not narration
             turns[i].speaker, turns[i].origin = None, "none"
-        layout.footer = (turns[min(footer)].first, turns[max(footer)].last)
+        layout.footer = (_span(turns[min(footer)])[0], _span(turns[max(footer)])[1])
 
 
 def _with_end_times(turns: list[ParsedTurn]) -> list[ParsedTurn]:

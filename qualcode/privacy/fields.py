@@ -27,7 +27,7 @@ from .replace import OffsetMap, name_replacer, text_replacer
 
 # Text a person typed or a file brought, by table. Names and ids that the project's rules
 # keep to letters and digits (participant ids, wave labels, coder names) are not here.
-TEXT_FIELDS = {
+TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "codes": ("name", "definition", "inclusion", "exclusion", "example"),
     "participants": ("role", "site"),
     "participant_attributes": ("value",),
@@ -35,8 +35,8 @@ TEXT_FIELDS = {
     "attendance": ("note",),
     "waves": ("description",),
 }
-MEMO_FIELDS = {"memos": ("title", "body"), "codings": ("memo",)}
-NAME_FIELDS = {"transcripts": ("name", "source_name")}
+MEMO_FIELDS: dict[str, tuple[str, ...]] = {"memos": ("title", "body"), "codings": ("memo",)}
+NAME_FIELDS: dict[str, tuple[str, ...]] = {"transcripts": ("name", "source_name")}
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,8 @@ def _json(text: str | None, replace: Callable[[Any], Any]) -> str | None:
 
 def _moved(row: dict, offsets: Mapping[int, OffsetMap]) -> dict:
     """A coding row of the log with its offsets moved as its transcript's text moved."""
-    mapping = offsets.get(row.get("transcript_id"))
+    transcript_id = row.get("transcript_id")
+    mapping = offsets.get(transcript_id) if isinstance(transcript_id, int) else None
     if mapping is None or not isinstance(row.get("start"), int) or not isinstance(row.get("end"), int):
         return row
     return {**row, "start": mapping(row["start"]), "end": mapping(row["end"], is_end=True)}
@@ -144,7 +145,7 @@ def log_changes(db: Database, key: Mapping[str, str], offsets: Mapping[int, Offs
     for change_id, table, old, new in store_key.event_change_rows(db):
         if not memos and table == "memos":
             continue
-        rows = []
+        rows: list[str | None] = []  # the JSON of the old and the new row, rewritten
         for raw in (old, new):
             if raw is None:
                 rows.append(None)

@@ -100,7 +100,7 @@ def text_replacer(key: Mapping[str, str]) -> Callable[[str], str]:
 
 def reidentify(text: str, key: Mapping[str, str]) -> str:
     """The reverse, with the key: pseudonyms back to the real names they stand for."""
-    reverse = {}
+    reverse: dict[str, str] = {}
     for real, pseudonym in key.items():
         reverse.setdefault(pseudonym, real)
     return replace_names(text, reverse)[0]

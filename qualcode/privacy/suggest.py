@@ -16,6 +16,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from ..errors import QualcodeError
+
 # Capitalised words that are not identifying in interview talk.
 COMMON = {
     "I", "I'm", "I've", "I'd", "I'll", "OK", "Okay", "Yeah", "Yes", "No", "Oh", "Well", "So", "And",
@@ -107,6 +109,8 @@ def entity_candidates(texts: list[str]) -> Iterable[list[tuple[int, int, str]]]:
     from ..nlp import trained_pipeline_name
 
     name = trained_pipeline_name()
+    if name is None:  # (callers look for entities only when a trained pipeline is installed)
+        raise QualcodeError("finding named entities needs a trained spaCy pipeline")
     nlp = spacy.load(name, exclude=["lemmatizer"])
     for doc in nlp.pipe(texts, batch_size=16):
         yield [(e.start_char, e.end_char, ENTITY_KINDS[e.label_]) for e in doc.ents if e.label_ in ENTITY_KINDS]

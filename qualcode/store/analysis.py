@@ -229,7 +229,7 @@ def transcript_roles(db: Database) -> dict[int, str | None]:
         counts.setdefault(t, {})[role] = n
     for t, by_role in counts.items():
         if roles.get(t) is None:
-            roles[t] = max(sorted(by_role, key=str), key=by_role.get)
+            roles[t] = max(sorted(by_role, key=str), key=lambda role: by_role[role])
     return roles
 
 

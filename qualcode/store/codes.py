@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from sqlite_utils import Database
 
 from ..errors import NotFoundError
-from .db import new_guid, now
+from .db import inserted_id, new_guid, now
 
 CODE_COLUMNS = (
     "id", "guid", "name", "parent_id", "definition", "inclusion", "exclusion", "example",
@@ -65,7 +65,7 @@ def insert_code(db: Database, name: str, parent_id: int | None, fields: dict, gu
         f"INSERT INTO codes ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
         [guid or new_guid(), name, parent_id, position, stamp, stamp, *values.values()],
     )
-    return cursor.lastrowid
+    return inserted_id(cursor)
 
 
 def update_code(db: Database, code_id: int, **fields) -> None:
@@ -126,7 +126,7 @@ def insert_coding(
         [guid or new_guid(), transcript_id, code_id, coder_id, start, end, memo, int(exemplar),
          created or now()],
     )
-    return cursor.lastrowid
+    return inserted_id(cursor)
 
 
 def find_coding(db: Database, transcript_id: int, code_id: int, coder_id: int, start: int, end: int) -> int | None:

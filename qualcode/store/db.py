@@ -207,7 +207,7 @@ def recording(
             "VALUES (?, ?, ?, ?, ?, ?, 'done')",
             [now(), coder, action, summary, json.dumps(details) if details else None, int(undoable)],
         )
-        event_id = cursor.lastrowid
+        event_id = inserted_id(cursor)
         if not undoable:
             # Logged for the audit trail, but nothing to replay: no capture.
             yield event_id
@@ -217,3 +217,10 @@ def recording(
             yield event_id
         finally:
             db.execute("UPDATE recorder SET event_id = NULL WHERE id = 1")
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The row id the INSERT just run on ``cursor`` gave (SQLite always sets one)."""
+    row_id = cursor.lastrowid
+    assert row_id is not None
+    return row_id

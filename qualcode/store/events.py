@@ -79,6 +79,13 @@ def _set_columns(db: Database, table: str, row_id: int, values: dict) -> None:
     db.execute(f"UPDATE {table} SET {assignments} WHERE rowid = ?", [*values.values(), row_id])
 
 
+def _logged(row: dict | None) -> dict:
+    """A row the log holds for this kind of change (an insert logs the new row, a delete
+    the old one, an update both)."""
+    assert row is not None
+    return row
+
+
 def _insert_row(db: Database, table: str, row_id: int, values: dict) -> None:
     columns = ", ".join(f'"{c}"' for c in values)
     marks = ", ".join("?" for _ in values)
@@ -159,20 +166,20 @@ def _apply(db: Database, changes: list, *, inverse: bool) -> None:
                     db.execute("ROLLBACK TO kept_while_used")
                     db.execute("RELEASE kept_while_used")
             elif db.execute(f"SELECT 1 FROM {table} WHERE rowid = ?", [row_id]).fetchone() is None:
-                _insert_row(db, table, row_id, new_row)
+                _insert_row(db, table, row_id, _logged(new_row))
             continue
         if inverse:
             if op == "I":
                 db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
             elif op == "U":
-                _set_columns(db, table, row_id, old_row)
+                _set_columns(db, table, row_id, _logged(old_row))
             else:
-                _insert_row(db, table, row_id, old_row)
+                _insert_row(db, table, row_id, _logged(old_row))
         else:
             if op == "I":
-                _insert_row(db, table, row_id, new_row)
+                _insert_row(db, table, row_id, _logged(new_row))
             elif op == "U":
-                _set_columns(db, table, row_id, new_row)
+                _set_columns(db, table, row_id, _logged(new_row))
             else:
                 db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from ..errors import NotFoundError
-from .db import new_guid, now
+from .db import inserted_id, new_guid, now
 
 LINK_KINDS = {
     # kind: (memo_links column, how a person names the target, SQL to find its id)
@@ -47,7 +47,7 @@ def insert_memo(db: Database, type_: str, title: str, body: str, author_id: int 
         "INSERT INTO memos (guid, type, title, body, author_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [guid or new_guid(), type_, title, body, author_id, stamp, stamp],
     )
-    return cursor.lastrowid
+    return inserted_id(cursor)
 
 
 def has_link(db: Database, memo_id: int, column: str, target_id: int) -> bool:
@@ -75,7 +75,8 @@ def update_memo(db: Database, memo_id: int, **fields) -> None:
 
 def memo_ids(db: Database, *, type_: str | None = None, author: str | None = None,
              link: tuple[str, int] | None = None) -> list[int]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[object] = []
     if type_:
         clauses.append("m.type = ?")
         params.append(type_)

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from ..errors import ConflictError, NotFoundError
 from ..model import PARTICIPANT_FIELDS
-from .db import new_guid, now
+from .db import inserted_id, new_guid, now
 
 # --- metadata and settings ---------------------------------------------------------
 
@@ -62,7 +62,7 @@ def coder_id(db: Database, name: str, *, create: bool = True, guid: str | None =
     cursor = db.execute(
         "INSERT INTO coders (guid, name, created) VALUES (?, ?, ?)", [guid or new_guid(), name, now()]
     )
-    return cursor.lastrowid
+    return inserted_id(cursor)
 
 
 def list_coders(db: Database) -> list[dict]:
@@ -108,7 +108,7 @@ def add_participant(
         "VALUES (?, ?, ?, ?, ?, ?)",
         [guid or new_guid(), pid, pseudonym, role, site, now()],
     )
-    return cursor.lastrowid
+    return inserted_id(cursor)
 
 
 def update_participant(db: Database, pid: str, **fields: str | None) -> None:
@@ -193,7 +193,7 @@ def add_wave(
         "VALUES (?, ?, ?, ?, ?, ?)",
         [guid or new_guid(), label, ordinal, start_date, end_date, description],
     )
-    return cursor.lastrowid
+    return inserted_id(cursor)
 
 
 def list_waves(db: Database) -> list[dict]:

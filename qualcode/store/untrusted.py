@@ -93,8 +93,8 @@ def harden(conn: sqlite3.Connection, budget: float | None = BUDGET_SECONDS) -> _
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA cell_size_check = ON")
     conn.execute("PRAGMA mmap_size = 0")
-    for name, value in LIMITS.items():
-        conn.setlimit(getattr(sqlite3, name), value)
+    for name, limit in LIMITS.items():
+        conn.setlimit(getattr(sqlite3, name), limit)
     clock = _Clock(budget)
     conn.set_progress_handler(clock, PROGRESS_STEPS)
     return clock

@@ -147,7 +147,7 @@ class StudyService(Service):
 
     def attendance(self) -> list[tuple[str, str, str]]:
         """(participant pid, wave label, status) for every recorded attendance cell."""
-        return [tuple(row) for row in store_study.attendance_rows(self.db)]
+        return [(row[0], row[1], row[2]) for row in store_study.attendance_rows(self.db)]
 
     # --- time points -----------------------------------------------------------------
 
@@ -202,9 +202,10 @@ class StudyService(Service):
     def set_interviewer(self, name: str, **fields: object) -> dict:
         """Add an interviewer or facilitator, or change their fields (keys of
         :data:`INTERVIEWER_FIELDS`)."""
-        name = clean_text(name)
-        if not name:
+        cleaned = clean_text(name)
+        if not cleaned:
             raise QualcodeError("interviewer name is empty")
+        name = cleaned
         for key in fields:
             if key not in INTERVIEWER_FIELDS:
                 raise QualcodeError(f"{key!r} is not an interviewer field; known: "

@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from rapidfuzz import fuzz
@@ -149,7 +150,7 @@ def build_plan(project, sources: list[str | Path], threshold: float = 85.0, *,
     for source in sources:
         already = (loaded or {}).get(str(source))
         for inc in already if already is not None else read_incoming(source):
-            decision = {"source": Path(source).name,
+            decision: dict[str, Any] = {"source": Path(source).name,
                         "incoming": {"name": inc.name, "guid": inc.guid, "parent": inc.parent_name},
                         "fields": {k: v for k, v in inc.fields.items() if v not in (None, [], "")},
                         "parent_guid": inc.parent}

@@ -155,7 +155,7 @@ def _merge(project, plan, plan_path, people, coders, codings, memos, ours_tx, re
             elif link["wave"]:
                 target = ("wave_id", store_study.wave_id(db, link["wave"]))
             if target and target[1]:
-                store_memos.add_link(db, memo_id, *target)
+                store_memos.add_link(db, memo_id, target[0], target[1])
             else:
                 report.conflicts.append(f"memo {memo['title']!r}: a link could not be carried over")
         report.memos_added += 1
