@@ -97,11 +97,23 @@ class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin,
         path = Path(path)
         return cls(store_db.open_database(path), path)
 
+    @classmethod
+    def open_reader(cls, path: str | Path) -> Project:
+        """Another connection, for reading only, to a project this process has open
+        already (a thread worker's): no checks, no migration, no backup; see
+        :func:`qualcode.store.db.open_reader`."""
+        path = Path(path)
+        return cls(store_db.open_reader(path), path)
+
     def close(self) -> None:
         if not self._closed:
             self._closed = True
             outputs.project_closed(self.path)
         self.db.close()
+
+    def data_version(self) -> int:
+        """Changes whenever another connection (another program) has committed a change."""
+        return store_db.data_version(self.db)
 
     def __enter__(self) -> Project:
         return self

@@ -18,6 +18,7 @@ import yaml
 from .. import outputs
 from ..errors import ConflictError, InputError, QualcodeError
 from ..store import codes as store_codes
+from ..store.open_files import refuse_open_project_file
 from .codebook import check_name, clean_fields
 
 FORMAT = "qualcode-codebook"
@@ -31,6 +32,7 @@ FIELD_KEYS = ("definition", "inclusion", "exclusion", "example", "colour", "stag
 
 
 def read_codebook_file(path: Path) -> dict:
+    refuse_open_project_file(path, "a codebook")
     try:
         raw = path.read_bytes()
     except OSError as exc:

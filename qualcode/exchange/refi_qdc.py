@@ -20,6 +20,7 @@ from xml.etree import ElementTree as ET
 
 from .. import __version__, outputs
 from ..errors import InputError, QualcodeError
+from ..store.open_files import refuse_open_project_file
 from .xml_safety import child, children, local, parse_xml_bytes, validation_error
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
@@ -128,6 +129,7 @@ def save_qdc(project, path: Path) -> Path:
 
 def read_qdc(path: Path) -> dict:
     """A .qdc as the node tree the YAML loader takes, plus warnings."""
+    refuse_open_project_file(path, "a codebook")
     try:
         size = path.stat().st_size
     except OSError as exc:

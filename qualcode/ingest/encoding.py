@@ -20,6 +20,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import InputError
+from ..store.open_files import refuse_open_project_file
 
 #: Largest source file we read. A transcript of a two-hour interview is ~150 KB of
 #: text and a Word file with a few images a few MB; 20 MB leaves ample room while
@@ -197,6 +198,7 @@ def read_source(path: str | Path) -> bytes:
     that reports no size, cannot make us read without bound.
     """
     path = Path(path)
+    refuse_open_project_file(path)
     limit = MAX_SOURCE_BYTES
     try:
         if path.is_dir():

@@ -20,6 +20,7 @@ from ..store import events as store_events
 from ..store import namekey as store_key
 from ..store import study as store_study
 from ..store import transcripts as store_tx
+from ..store.open_files import refuse_open_project_file
 from .replace import reidentify, replace_names
 from .suggest import COMMON, STOP_WORDS, collect, entity_candidates, heuristic_candidates, number_proposals
 
@@ -69,6 +70,7 @@ class PrivacyMixin:
 
     def import_name_key(self, path: str | Path) -> int:
         path = Path(path)
+        refuse_open_project_file(path, "a name key")
         try:
             with path.open(newline="", encoding="utf-8-sig") as handle:
                 rows = [_unguarded(row) for row in csv.DictReader(handle)]
@@ -87,6 +89,7 @@ class PrivacyMixin:
 
     def _key(self, key_file: str | Path | None = None) -> dict[str, str]:
         if key_file:
+            refuse_open_project_file(key_file, "a name key")
             with Path(key_file).open(newline="", encoding="utf-8-sig") as handle:
                 return {r["real"]: r["pseudonym"] for r in map(_unguarded, csv.DictReader(handle))}
         return store_key.mapping(self.db)

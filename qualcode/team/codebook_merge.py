@@ -25,6 +25,7 @@ from rapidfuzz import fuzz
 from .. import outputs
 from ..errors import InputError, QualcodeError
 from ..store import codes as store_codes
+from ..store.open_files import refuse_open_project_file
 
 PLAN_FORMAT = "qualcode-merge-plan"
 ACTIONS = ("map", "add", "rename", "reject", "review")
@@ -216,6 +217,7 @@ def write_plan(plan: dict, path: str | Path) -> Path:
 
 def read_plan(path: str | Path) -> dict:
     path = Path(path)
+    refuse_open_project_file(path, "a merge plan")
     try:
         plan = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
