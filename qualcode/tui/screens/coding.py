@@ -7,6 +7,7 @@ type two letters, Enter. Every change goes through the core and is saved at once
 from __future__ import annotations
 
 import gc
+import sqlite3
 import time
 
 from rich.text import Text
@@ -17,10 +18,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Tree
+from textual.worker import get_current_worker
 
 from ...coding.tagging import Target
+from ...errors import QualcodeError
 from ...project import Project
 from ..dialogs import ChoiceDialog, MemoDraft, MemoEditor, TextInputDialog
+from ..live import ProjectChanged
 from ..shown import editable, plain, shown
 from ..widgets.code_picker import PickerPanel, in_vivo_name
 from ..widgets.key_footer import KeyFooter
@@ -89,8 +93,7 @@ class CodingScreen(BaseScreen):
         # Start reading now, before the screen is even mounted: the read (in a thread
         # worker of the app, on its own connection) and building the screen overlap.
         app = active_app.get()
-        self._started = app.generation
-        app.run_worker(self.load_transcript, thread=True, group="load", exit_on_error=True)
+        app.run_worker(self.load_transcript, thread=True, group="load")
 
     def compose(self) -> ComposeResult:
         # The code picker lives here, hidden, on the overlay layer: opening and closing it
@@ -123,9 +126,12 @@ class CodingScreen(BaseScreen):
         """Read the text on this thread's own connection and wrap it here too, so the
         main thread only has to paint."""
         app = self.app
-        with Project.open(app.project.path) as project:
-            project.coder = app.project.coder
-            doc, codes = project.transcript(self.transcript_name), project.codes()
+        try:
+            with Project.open_reader(app.project.path) as project:
+                doc, codes = project.transcript(self.transcript_name), project.codes()
+        except (QualcodeError, sqlite3.Error) as exc:
+            app.call_from_thread(self._unreadable, exc)
+            return
         rows = None
         for _ in range(100):  # the width is known once the screen is laid out (~0.1 s)
             view = self._view_if_laid_out()
@@ -137,25 +143,46 @@ class CodingScreen(BaseScreen):
             time.sleep(0.005)
         app.call_from_thread(self._loaded, doc, codes, rows)
 
+    def _unreadable(self, exc: Exception) -> None:
+        """The transcript could not be read: say so here and on the status line; Escape
+        goes back."""
+        message = f"{self.transcript_name} could not be read: {exc}"
+        if self._mounted:
+            self.query_one("#doc-title", Label).update(Text(message, "bold red"))
+        if isinstance(exc, sqlite3.Error):
+            self.app.database_failure(f"reading {self.transcript_name}", exc)
+        else:
+            self.app.show_failure(message)
+
     def _view_if_laid_out(self) -> TranscriptView | None:
         if not self._mounted:
             return None
         view = self.query_one(TranscriptView)
         return view if view.scrollable_content_region.width > 0 else None
 
-    @work(thread=True, exclusive=True, group="load")
     def load_codings(self) -> None:
+        """(Re-)read the codings and codes in a worker; see :meth:`_read_codings`."""
+        self._read_codings(self.app.saves)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _read_codings(self, saves: int) -> None:
         """Read the codings (10,000 take a few hundred ms) and sort them onto rows,
         after the text is on screen: earlier, this thread would hold the GIL and delay
-        that first frame."""
-        generation = self._started
-        with Project.open(self.app.project.path) as project:
-            codings = project.codings(transcript=self.transcript_name)
+        that first frame. Also the codes, for the counts of the codebook pane."""
+        try:
+            with Project.open_reader(self.app.project.path) as project:
+                codings = project.codings(transcript=self.transcript_name)
+                codes = project.codes()
+        except (QualcodeError, sqlite3.Error) as exc:
+            self.app.call_from_thread(self._unreadable, exc)
+            return
+        if get_current_worker().is_cancelled:
+            return  # a newer read is on its way
         view = self.query_one(TranscriptView)
         rows, starts = view._rows, view._row_starts
         spans = sorted_spans(codings)
         indexed = (rows, spans, spans_by_row(starts, spans))
-        self.app.call_from_thread(self._codings_loaded, codings, generation, indexed)
+        self.app.call_from_thread(self._codings_loaded, codings, codes, saves, indexed)
 
     def _loaded(self, doc: dict, codes: list[dict], rows: tuple | None = None) -> None:
         if not self._mounted:
@@ -173,15 +200,17 @@ class CodingScreen(BaseScreen):
         self._update_position()
         self.call_after_refresh(self.load_codings)
 
-    def _codings_loaded(self, codings: list[dict], generation: int,
+    def _codings_loaded(self, codings: list[dict], codes: list[dict], saves: int,
                         indexed: tuple | None = None) -> None:
+        if saves != self.app.saves:
+            # Something was saved here since the read began, which it may have missed:
+            # read again rather than draw a state older than what is on screen.
+            self.load_codings()
+            return
         self.loaded = True
-        if generation != self.app.generation:
-            self.reload()  # something was saved meanwhile: read again, in order
-        else:
-            self._set_codes(self.codes, codings)
-            self.query_one(TranscriptView).set_codings(codings, indexed=indexed)
-            self._title(len(codings))
+        self._set_codes(codes, codings)
+        self.query_one(TranscriptView).set_codings(codings, self.colours, indexed=indexed)
+        self._title(len(codings))
         self._update_position()
         # The document's rows and strings live as long as the screen: keep them out of
         # the garbage collector's full passes (the p95 frame spikes on long transcripts).
@@ -227,9 +256,17 @@ class CodingScreen(BaseScreen):
             self.nodes[code["name"]] = node
         tree.root.expand()
 
+    def on_project_changed(self, event: ProjectChanged) -> None:
+        """Another program changed the project: re-read codings and codes in a worker
+        (the text is immutable); the cursor and selection stay where they are."""
+        event.stop()
+        self._generation = self.app.generation
+        if self.loaded:
+            self.load_codings()
+
     def reload(self) -> None:
-        """After undo/redo or an edit elsewhere: re-read codings and codes (and the
-        document, if its turns or text were corrected)."""
+        """After undo/redo or an edit on another screen: re-read codings and codes (and
+        the document, if its turns or text were corrected)."""
         if not self.loaded:
             return
         if self._document_changed():
@@ -443,6 +480,7 @@ class CodingScreen(BaseScreen):
                 code["codings"] += len(added)
                 self.nodes[name].set_label(self._label(code))
         self.saved(f"coded {sel[0]}:{sel[1]} with {name}")
+        self._title(len(view.spans))
         self._update_position()
 
     def action_uncode(self) -> None:
@@ -473,6 +511,7 @@ class CodingScreen(BaseScreen):
                     code["codings"] -= 1
                     self.nodes[name].set_label(self._label(code))
             self.saved(f"removed {name} from {removed['start']}:{removed['end']}")
+            self._title(len(self.query_one(TranscriptView).spans))
             self._update_position()
 
     # --- memos, search, navigation -----------------------------------------------------
