@@ -111,6 +111,10 @@ class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin,
             outputs.project_closed(self.path)
         self.db.close()
 
+    def reading(self):
+        """A context in which every read sees the same state of the project."""
+        return store_db.reading(self.db)
+
     def data_version(self) -> int:
         """Changes whenever another connection (another program) has committed a change."""
         return store_db.data_version(self.db)

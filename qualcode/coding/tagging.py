@@ -194,6 +194,11 @@ class TaggingMixin:
         rows = store_codes.codings_where(self.db, " AND ".join(clauses) or "1", params)
         return self._with_text(rows)
 
+    def coding_keys(self, transcript: str) -> dict[int, tuple[int, int, int, int]]:
+        """See :func:`qualcode.store.codes.coding_keys`."""
+        tid = store_tx.transcript_row(self.db, transcript)["id"]
+        return store_codes.coding_keys(self.db, tid)
+
     def codings_by_ids(self, ids: Sequence[int]) -> list[dict]:
         if not ids:
             return []

@@ -216,6 +216,21 @@ def backup_database(db: Database, path: Path, reason: str) -> Path:
 
 
 @contextlib.contextmanager
+def reading(db: Database) -> Iterator[Database]:
+    """Several reads that see one state of the project, whatever others commit meanwhile
+    (one read transaction)."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.execute("COMMIT")
+
+
+@contextlib.contextmanager
 def write(db: Database) -> Iterator[Database]:
     """One transaction: all of the block's writes happen, or none do.
 

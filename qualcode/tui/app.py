@@ -172,11 +172,11 @@ class QualcodeApp(App):
         self.show_failure(f"{doing}: database error ({exc}); nothing was saved")
 
     def update_status(self) -> None:
+        """The status line of the screen in view (others update when they come back)."""
         from .widgets.status_line import StatusLine
 
-        for screen in self.screen_stack:
-            for line in screen.query(StatusLine):
-                line.update_status()
+        for line in self.screen.query(StatusLine):
+            line.update_status()
 
     async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
         """Every key's action: a refusal or a database error is shown and the user keeps

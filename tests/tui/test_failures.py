@@ -114,9 +114,10 @@ main()
 """
 
 
-def run_in_terminal(args: list[str], keys: list[bytes], timeout: float = 60) -> tuple[int, str]:
-    """Run a program on a pseudo-terminal, type ``keys`` (a pause after each), and
-    return its exit status and everything it wrote."""
+def run_in_terminal(args: list[str], steps: list[tuple[str, bytes]], timeout: float = 120) -> tuple[int, str]:
+    """Run a program on a pseudo-terminal; for each (text, key) step, type the key once
+    the text has appeared in what the program wrote. Returns its exit status and all
+    it wrote."""
     main, secondary = pty.openpty()
     env = dict(os.environ, PYTHONPATH=str(REPO), TERM="xterm-256color", COLUMNS="120", LINES="40")
     proc = subprocess.Popen(args, stdin=secondary, stdout=secondary, stderr=secondary, env=env,
@@ -124,8 +125,8 @@ def run_in_terminal(args: list[str], keys: list[bytes], timeout: float = 60) -> 
     os.close(secondary)
     output = bytearray()
     deadline = time.monotonic() + timeout
-    pending = list(keys)
-    next_key = time.monotonic() + 3.0  # start-up
+    pending = list(steps)
+    seen = 0  # the text of the next step is looked for after what the last key caused
     while time.monotonic() < deadline:
         ready, _, _ = select.select([main], [], [], 0.1)
         if ready:
@@ -136,16 +137,17 @@ def run_in_terminal(args: list[str], keys: list[bytes], timeout: float = 60) -> 
             if not chunk:
                 break
             output += chunk
-        if pending and time.monotonic() > next_key:
-            os.write(main, pending.pop(0))
-            next_key = time.monotonic() + 1.5
+        if pending and pending[0][0].encode() in output[seen:]:
+            seen = len(output)
+            time.sleep(0.3)  # let the screen settle before the key
+            os.write(main, pending.pop(0)[1])
     os.close(main)
     return proc.wait(timeout=30), output.decode("utf-8", "replace")
 
 
 def test_a_crash_exits_non_zero_with_the_error_after_the_terminal_is_restored(tui_project):
     code, output = run_in_terminal([sys.executable, "-c", CRASHING_TUI, str(tui_project)],
-                                   [b"\r", b"/"])
+                                   [("Participants", b"\r"), ("codings", b"/")])
     assert code == 1, output[-2000:]
     restored = output.rfind("\x1b[?1049l")  # leaving the alternate screen
     assert restored >= 0

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from textual.widgets import DataTable, Label, OptionList, TextArea
+from textual.widgets import DataTable, OptionList, TextArea
 
 from qualcode.tui.app import make_app
 from qualcode.tui.screens.codebook import CodebookScreen
@@ -64,7 +64,7 @@ async def test_a_cli_coding_appears_on_the_coding_screen_without_a_key(tui_proje
         view = await open_first_transcript(pilot)
         await pilot.press("]", "s")  # the user's place: a sentence of turn 2
         place = view.selection
-        title = app.screen.query_one("#doc-title", Label)
+        title = app.screen.query_one("#doc-title")
         assert f"{before} codings" in label_text(title)
         assert "Being listened to" not in row_text(view, turn6["start"])
         elsewhere(tui_project, "tag", "P01_W1", "--turn", "6", "--code", "Being listened to")
@@ -78,6 +78,36 @@ async def test_a_cli_coding_appears_on_the_coding_screen_without_a_key(tui_proje
 
 
 @run_async
+async def test_removals_merges_and_renames_elsewhere_are_redrawn(tui_project, open_project):
+    with open_project() as p:
+        money = next(c for c in p.codings(transcript="P01_W1") if c["code"] == "Money worries")
+        trust = next(c for c in p.codings(transcript="P01_W1") if c["code"] == "Trust")
+        count = len(p.codings(transcript="P01_W1"))
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = await open_first_transcript(pilot)
+        screen = app.screen
+        title = screen.query_one("#doc-title")
+        codes = lambda: {s.id: s.code for s in view.spans}
+        elsewhere(tui_project, "--coder", "tester", "untag", "P01_W1", "--range",
+                  f"{money['start']}:{money['end']}", "--code", "Money worries")
+        await shown_within(pilot, lambda: money["id"] not in codes())
+        assert f"{count - 1} codings" in label_text(title)
+        assert "Money worries" not in row_text(view, money["start"])
+        assert screen.counts_here.get("Money worries", 0) == 0
+        elsewhere(tui_project, "code", "merge", "Trust", "Being listened to")
+        await shown_within(pilot, lambda: codes().get(trust["id"]) == "Being listened to")
+        assert "Trust" not in screen.nodes
+        elsewhere(tui_project, "code", "rename", "Being listened to", "Heard")
+        await shown_within(pilot, lambda: codes().get(trust["id"]) == "Heard")
+        await settle(pilot)
+        assert "Heard" in row_text(view, trust["start"])
+        assert screen.counts_here == {"Heard": 1}
+        assert f"{count - 1} codings" in label_text(title)
+
+
+@run_async
 async def test_own_coding_updates_the_header_count_at_once(tui_project, open_project):
     with open_project() as p:
         before = len(p.codings(transcript="P01_W1"))
@@ -85,7 +115,7 @@ async def test_own_coding_updates_the_header_count_at_once(tui_project, open_pro
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await open_first_transcript(pilot)
-        title = app.screen.query_one("#doc-title", Label)
+        title = app.screen.query_one("#doc-title")
         await pilot.press("s", "c", "1")
         assert f"{before + 1} codings" in label_text(title)
         await pilot.press("x")

@@ -31,6 +31,7 @@ from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from ..widgets.transcript_view import (
     TranscriptView,
+    coded_turns,
     sorted_spans,
     spans_by_row,
     usable_turns,
@@ -39,13 +40,14 @@ from ..widgets.transcript_view import (
 from .base import BaseScreen
 
 
-class PositionLine(Widget):
-    """Where the cursor is. Repaints without a layout pass (a ``Static.update`` costs
-    an extra frame tens of milliseconds later, on every key press)."""
+class QuickLine(Widget):
+    """One line of text (where the cursor is; the transcript's title and counts) that
+    repaints without a layout pass: a ``Static.update`` costs an extra frame tens of
+    milliseconds later, on every key press or coding."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.text = Text("")
+    def __init__(self, text: Text | str = "", *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.text = text if isinstance(text, Text) else Text(text)
 
     def show(self, text: Text) -> None:
         self.text = text
@@ -55,6 +57,14 @@ class PositionLine(Widget):
         return self.text
 
 
+def _shape(code: dict) -> tuple:
+    """What of a code its tree node and the drawn codings show, besides the counts."""
+    return code["name"], code["parent"], code["colour"], code["codable"]
+
+
+# Up to this many codings added, changed or removed elsewhere are redrawn one by one;
+# more, and every coding is read again.
+FEW_CHANGES = 50
 PICKER_WIDTH = 80  # .dialog.picker in qualcode.tcss
 PICKER_TOP = 4
 
@@ -89,6 +99,7 @@ class CodingScreen(BaseScreen):
         self._mounted = False
         self._pending: tuple | None = None
         self._codings_pending: tuple | None = None
+        self._known: dict | None = None  # see _read_codings
 
         # Start reading now, before the screen is even mounted: the read (in a thread
         # worker of the app, on its own connection) and building the screen overlap.
@@ -104,9 +115,9 @@ class CodingScreen(BaseScreen):
         yield PickerPanel(id="picker")
         with Horizontal(id="coding"):
             with Vertical(id="text-pane"):
-                yield Label(shown(self.transcript_name), id="doc-title", classes="pane-title")
+                yield QuickLine(shown(self.transcript_name), id="doc-title", classes="pane-title")
                 yield TranscriptView(id="transcript")
-                yield PositionLine(id="position")
+                yield QuickLine(id="position")
             with Vertical(id="code-pane"):
                 yield Label("Codebook (here / all)", classes="pane-title")
                 yield Tree("codes", id="codebook")
@@ -117,7 +128,7 @@ class CodingScreen(BaseScreen):
         view = self.query_one(TranscriptView)
         view.on_change = self._update_position
         self.query_one(Tree).show_root = False
-        self.query_one("#doc-title", Label).update(shown(f"{self.transcript_name}  ·  reading…"))
+        self.query_one("#doc-title", QuickLine).show(shown(f"{self.transcript_name}  ·  reading…"))
         self._mounted = True
         if self._pending:  # the text arrived before the screen was up
             self._loaded(*self._pending)
@@ -148,7 +159,7 @@ class CodingScreen(BaseScreen):
         goes back."""
         message = f"{self.transcript_name} could not be read: {exc}"
         if self._mounted:
-            self.query_one("#doc-title", Label).update(Text(message, "bold red"))
+            self.query_one("#doc-title", QuickLine).show(Text(message, "bold red"))
         if isinstance(exc, sqlite3.Error):
             self.app.database_failure(f"reading {self.transcript_name}", exc)
         else:
@@ -160,29 +171,50 @@ class CodingScreen(BaseScreen):
         view = self.query_one(TranscriptView)
         return view if view.scrollable_content_region.width > 0 else None
 
-    def load_codings(self) -> None:
-        """(Re-)read the codings and codes in a worker; see :meth:`_read_codings`."""
-        self._read_codings(self.app.saves)
+    def load_codings(self, *, changes_only: bool = False) -> None:
+        """(Re-)read the codings and codes in a worker; see :meth:`_read_codings`. With
+        ``changes_only`` (another program saved something), only the codings added,
+        changed or removed since the last read, when they are few."""
+        shape = [_shape(c) for c in self.codes]
+        self._read_codings(self.app.saves, self._known if changes_only else None, shape)
 
     @work(thread=True, exclusive=True, group="load")
-    def _read_codings(self, saves: int) -> None:
+    def _read_codings(self, saves: int, known: dict | None, shape: list[tuple]) -> None:
         """Read the codings (10,000 take a few hundred ms) and sort them onto rows,
         after the text is on screen: earlier, this thread would hold the GIL and delay
-        that first frame. Also the codes, for the counts of the codebook pane."""
+        that first frame. Also the codes, for the counts of the codebook pane.
+
+        ``known`` holds the key of each coding drawn (see ``Project.coding_keys``):
+        while no code was renamed or recoloured, only the codings whose keys are new or
+        differ are read, and the main thread redraws only the rows they touch.
+        """
+        name = self.transcript_name
+        changes = None
         try:
-            with Project.open_reader(self.app.project.path) as project:
-                codings = project.codings(transcript=self.transcript_name)
+            with Project.open_reader(self.app.project.path) as project, project.reading():
                 codes = project.codes()
+                keys = project.coding_keys(name)
+                if known is not None and [_shape(c) for c in codes] == shape:
+                    differ = [i for i, key in keys.items() if known.get(i) != key]
+                    gone = [i for i in known if i not in keys]
+                    if len(differ) + len(gone) <= FEW_CHANGES:
+                        changed = [i for i in differ if i in known]  # redrawn: out, then in
+                        changes = project.codings_by_ids(differ), [*gone, *changed]
+                if changes is None:
+                    codings = project.codings(transcript=name)
         except (QualcodeError, sqlite3.Error) as exc:
             self.app.call_from_thread(self._unreadable, exc)
             return
         if get_current_worker().is_cancelled:
             return  # a newer read is on its way
+        if changes is not None:
+            self.app.call_from_thread(self._codings_changed, *changes, codes, saves, keys)
+            return
         view = self.query_one(TranscriptView)
         rows, starts = view._rows, view._row_starts
         spans = sorted_spans(codings)
-        indexed = (rows, spans, spans_by_row(starts, spans))
-        self.app.call_from_thread(self._codings_loaded, codings, codes, saves, indexed)
+        indexed = (rows, spans, spans_by_row(starts, spans), coded_turns(view._turn_starts, spans))
+        self.app.call_from_thread(self._codings_loaded, codings, codes, saves, indexed, keys)
 
     def _loaded(self, doc: dict, codes: list[dict], rows: tuple | None = None) -> None:
         if not self._mounted:
@@ -201,13 +233,14 @@ class CodingScreen(BaseScreen):
         self.call_after_refresh(self.load_codings)
 
     def _codings_loaded(self, codings: list[dict], codes: list[dict], saves: int,
-                        indexed: tuple | None = None) -> None:
+                        indexed: tuple | None = None, known: dict | None = None) -> None:
         if saves != self.app.saves:
             # Something was saved here since the read began, which it may have missed:
             # read again rather than draw a state older than what is on screen.
             self.load_codings()
             return
         self.loaded = True
+        self._known = known
         self._set_codes(codes, codings)
         self.query_one(TranscriptView).set_codings(codings, self.colours, indexed=indexed)
         self._title(len(codings))
@@ -216,6 +249,28 @@ class CodingScreen(BaseScreen):
         # the garbage collector's full passes (the p95 frame spikes on long transcripts).
         self.call_after_refresh(gc.freeze)
 
+    def _codings_changed(self, fresh: list[dict], dropped: list[int], codes: list[dict],
+                         saves: int, known: dict) -> None:
+        """Redraw what others changed: ``dropped`` codings go (the changed ones come back
+        from ``fresh``); those saved here are drawn already."""
+        if saves != self.app.saves:
+            self.load_codings(changes_only=True)  # as in _codings_loaded
+            return
+        view = self.query_one(TranscriptView)
+        drawn = {s.id: s for s in view.spans}
+        view.remove_codings(dropped)
+        for coding_id in dropped:
+            if coding_id in drawn:
+                self._count(drawn.pop(coding_id).code, -1)
+        fresh = [c for c in fresh if c["id"] not in drawn]
+        view.add_codings(fresh)
+        for c in fresh:
+            self._count(c["code"], 1)
+        self._known = known
+        self._show_codes(codes)
+        self._title(len(view.spans))
+        self._update_position()
+
     def on_unmount(self) -> None:
         # Let this transcript's objects be collected again once the screen is gone.
         gc.unfreeze()
@@ -223,18 +278,33 @@ class CodingScreen(BaseScreen):
     def _title(self, codings: int) -> None:
         doc = self.doc
         who = " · ".join(x for x in (doc.get("participant"), doc.get("wave"), doc.get("kind")) if x)
-        self.query_one("#doc-title", Label).update(
+        self.query_one("#doc-title", QuickLine).show(
             Text.assemble((plain(doc["name"]), "bold"), f"  {plain(who)}  ·  {len(doc['turns'])} turns · "
                           f"{doc['char_count']:,} characters · ",
                           (f"{codings} codings" if self.loaded else "loading codings…")))
 
+    def _count(self, code: str, step: int) -> None:
+        self.counts_here[code] = max(0, self.counts_here.get(code, 0) + step)
+
     def _set_codes(self, codes: list[dict], codings: list[dict]) -> None:
-        self.codes = codes
-        self.colours = {c["name"]: c["colour"] for c in codes}
         self.counts_here = {}
         for c in codings:
             self.counts_here[c["code"]] = self.counts_here.get(c["code"], 0) + 1
-        self._build_tree()
+        self._show_codes(codes)
+
+    def _show_codes(self, codes: list[dict]) -> None:
+        """The codebook pane: rebuilt when codes were added, moved, renamed or recoloured,
+        else only the labels whose counts changed (a rebuild costs a layout pass)."""
+        same = bool(self.nodes) and [_shape(c) for c in codes] == [_shape(c) for c in self.codes]
+        self.codes = codes
+        self.colours = {c["name"]: c["colour"] for c in codes}
+        if not same:
+            self._build_tree()
+            return
+        for code in codes:
+            node, label = self.nodes[code["name"]], self._label(code)
+            if node.label != label:
+                node.set_label(label)
 
     def _label(self, code: dict) -> Text:
         here = self.counts_here.get(code["name"], 0)
@@ -262,13 +332,14 @@ class CodingScreen(BaseScreen):
         event.stop()
         self._generation = self.app.generation
         if self.loaded:
-            self.load_codings()
+            self.load_codings(changes_only=True)
 
     def reload(self) -> None:
         """After undo/redo or an edit on another screen: re-read codings and codes (and
         the document, if its turns or text were corrected)."""
         if not self.loaded:
             return
+        self._known = None  # the next refresh reads them all again
         if self._document_changed():
             self._reload_document()
             return
@@ -396,7 +467,7 @@ class CodingScreen(BaseScreen):
         here = view.codings_at()
         if here:
             parts.append("codes: " + ", ".join(plain(s.code) for s in here))
-        self.query_one(PositionLine).show(Text("  ·  ".join(parts), "dim"))
+        self.query_one("#position", QuickLine).show(Text("  ·  ".join(parts), "dim"))
 
     # --- coding ------------------------------------------------------------------------
 
@@ -503,7 +574,7 @@ class CodingScreen(BaseScreen):
             return
         removed = self.attempt(self.project.remove_coding, coding_id)
         if removed:
-            self.query_one(TranscriptView).remove_coding(coding_id)
+            self.query_one(TranscriptView).remove_codings([coding_id])
             name = removed["code"]
             self.counts_here[name] = max(0, self.counts_here.get(name, 0) - 1)
             for code in self.codes:
