@@ -199,6 +199,13 @@ class TaggingMixin:
         tid = store_tx.transcript_row(self.db, transcript)["id"]
         return store_codes.coding_keys(self.db, tid)
 
+    def transcript_layout(self, transcript: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """A transcript's text and its turns' (start, end): what a view that drew its
+        codings must still be showing for their offsets to mean the same words."""
+        tid = store_tx.transcript_row(self.db, transcript)["id"]
+        turns = tuple((t["start"], t["end"]) for t in store_tx.turns_of(self.db, tid))
+        return store_tx.transcript_text(self.db, tid), turns
+
     def codings_by_ids(self, ids: Sequence[int]) -> list[dict]:
         if not ids:
             return []

@@ -108,6 +108,23 @@ async def test_removals_merges_and_renames_elsewhere_are_redrawn(tui_project, op
 
 
 @run_async
+async def test_a_transcript_corrected_elsewhere_is_read_again(tui_project, open_project):
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = await open_first_transcript(pilot)
+        assert "food bank" in view.text
+        elsewhere(tui_project, "namekey", "add", "food bank", "pantry", "--kind", "place")
+        elsewhere(tui_project, "deidentify")  # rewrites the text, moves the codings
+        await shown_within(pilot, lambda: "pantry" in view.text and app.screen.loaded, limit=2 * LIMIT)
+        await settle(pilot)
+        assert "food bank" not in view.text
+        with open_project() as p:
+            saved = p.codings(transcript="P01_W1")
+        assert sorted((s.start, s.end) for s in view.spans) == sorted((c["start"], c["end"]) for c in saved)
+
+
+@run_async
 async def test_own_coding_updates_the_header_count_at_once(tui_project, open_project):
     with open_project() as p:
         before = len(p.codings(transcript="P01_W1"))

@@ -174,12 +174,15 @@ class CodingScreen(BaseScreen):
     def load_codings(self, *, changes_only: bool = False) -> None:
         """(Re-)read the codings and codes in a worker; see :meth:`_read_codings`. With
         ``changes_only`` (another program saved something), only the codings added,
-        changed or removed since the last read, when they are few."""
+        changed or removed since the last read, when they are few; and the whole
+        transcript again if its text or turns were corrected meanwhile."""
         shape = [_shape(c) for c in self.codes]
-        self._read_codings(self.app.saves, self._known if changes_only else None, shape)
+        layout = (self.doc["text"], self._turn_bounds) if changes_only else None
+        self._read_codings(self.app.saves, self._known if changes_only else None, shape, layout)
 
     @work(thread=True, exclusive=True, group="load")
-    def _read_codings(self, saves: int, known: dict | None, shape: list[tuple]) -> None:
+    def _read_codings(self, saves: int, known: dict | None, shape: list[tuple],
+                      layout: tuple | None = None) -> None:
         """Read the codings (10,000 take a few hundred ms) and sort them onto rows,
         after the text is on screen: earlier, this thread would hold the GIL and delay
         that first frame. Also the codes, for the counts of the codebook pane.
@@ -192,6 +195,9 @@ class CodingScreen(BaseScreen):
         changes = None
         try:
             with Project.open_reader(self.app.project.path) as project, project.reading():
+                if layout is not None and project.transcript_layout(name) != layout:
+                    self.app.call_from_thread(self._transcript_changed)
+                    return
                 codes = project.codes()
                 keys = project.coding_keys(name)
                 if known is not None and [_shape(c) for c in codes] == shape:
@@ -221,12 +227,13 @@ class CodingScreen(BaseScreen):
             self._pending = (doc, codes, rows)
             return
         self.doc = doc
+        self._turn_bounds = tuple((t["start"], t["end"]) for t in doc["turns"])
         view = self.query_one(TranscriptView)
         self._set_codes(codes, [])
         view.load(doc, [], self.colours, rows=rows)
         self._title(0)
         if self.span:
-            view.go_to(*self.span)
+            view.go_to(*(min(offset, len(doc["text"])) for offset in self.span))
         view.focus()
         self.shown = True
         self._update_position()
@@ -248,6 +255,16 @@ class CodingScreen(BaseScreen):
         # The document's rows and strings live as long as the screen: keep them out of
         # the garbage collector's full passes (the p95 frame spikes on long transcripts).
         self.call_after_refresh(gc.freeze)
+
+    def _transcript_changed(self) -> None:
+        """Another program corrected this transcript (its text or turns): every offset
+        on screen may now point elsewhere, so read it all again, near the same place."""
+        view = self.query_one(TranscriptView)
+        self.span = (view.cursor, view.cursor)
+        self.loaded = False
+        self.notify(f"{self.transcript_name} was changed by another program: shown again",
+                    timeout=4)
+        self.run_worker(self.load_transcript, thread=True, group="load", exclusive=True)
 
     def _codings_changed(self, fresh: list[dict], dropped: list[int], codes: list[dict],
                          saves: int, known: dict) -> None:
