@@ -168,8 +168,14 @@ class QualcodeApp(App):
         self.last_error = message
         self.update_status()
 
-    def database_failure(self, doing: str, exc: sqlite3.Error) -> None:
-        self.show_failure(f"{doing}: database error ({exc}); nothing was saved")
+    def database_failure(self, what: str, exc: sqlite3.Error) -> None:
+        """``what`` failed on a database error: say so in words a user can act on."""
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            reason = "the project was busy in another program for too long; try again"
+        else:
+            reason = f"database error: {text}"
+        self.show_failure(f"{what}: {reason}")
 
     def update_status(self) -> None:
         """The status line of the screen in view (others update when they come back)."""
@@ -186,7 +192,7 @@ class QualcodeApp(App):
         except QualcodeError as exc:
             self.notify(plain(exc), severity="warning", markup=False)
         except sqlite3.Error as exc:
-            self.database_failure(str(action).split("(")[0], exc)
+            self.database_failure(f"{str(action).split('(')[0]} not done", exc)
         return True
 
     # --- navigation --------------------------------------------------------------------

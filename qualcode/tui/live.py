@@ -46,7 +46,7 @@ class ChangeWatcher:
         try:
             return self.app.project.data_version()
         except sqlite3.Error as exc:
-            self.app.show_failure(f"cannot check the project for changes ({exc})")
+            self.app.database_failure("could not check the project for other programs' changes", exc)
             return None
 
     def poll(self) -> None:

@@ -47,9 +47,9 @@ async def test_a_locked_database_is_shown_and_the_place_kept(tui_project, open_p
             await pilot.press("]", "s")
             place = view.selection
             await pilot.press("c", "1")
-            assert "✗" in status(app) and "database is locked" in status(app)
+            assert "✗ not saved (tag): the project was busy in another program" in status(app)
             assert "all changes saved" not in status(app)
-            assert any("database is locked" in m for m in errors_notified(app))
+            assert any("busy in another program" in m for m in errors_notified(app))
             assert isinstance(app.screen, CodingScreen) and view.selection == place
             assert len(view.spans) == before
         finally:

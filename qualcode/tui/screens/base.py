@@ -32,7 +32,7 @@ class BaseScreen(Screen):
         try:
             self.reload()
         except sqlite3.Error as exc:
-            self.app.database_failure("reading the project", exc)
+            self.app.database_failure("could not read the project", exc)
         except QualcodeError as exc:
             self.notify(str(exc), severity="warning")
 
@@ -63,7 +63,8 @@ class BaseScreen(Screen):
             self.notify(plain(exc), severity="error", title="Not done", markup=False)
             return None
         except sqlite3.Error as exc:
-            self.app.database_failure(getattr(func, "__name__", "saving").replace("_", " "), exc)
+            name = getattr(func, "__name__", "change").replace("_", " ")
+            self.app.database_failure(f"not saved ({name})", exc)
             return None
 
     def saved(self, summary: str) -> None:

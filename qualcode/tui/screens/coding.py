@@ -161,7 +161,7 @@ class CodingScreen(BaseScreen):
         if self._mounted:
             self.query_one("#doc-title", QuickLine).show(Text(message, "bold red"))
         if isinstance(exc, sqlite3.Error):
-            self.app.database_failure(f"reading {self.transcript_name}", exc)
+            self.app.database_failure(f"could not read {self.transcript_name}", exc)
         else:
             self.app.show_failure(message)
 

@@ -29,11 +29,11 @@ class StatusLine(Static):
             title, coder = project.path.stem, "?"
         last = getattr(app, "last_action", "")
         error = getattr(app, "last_error", "")
-        state = (f"✗ {error}", "bold red") if error else ("✓ all changes saved", "green")
-        line = Text.assemble(
-            (f" {plain(title)} ", "bold"), (plain(project.path.name), "dim"),
-            "  ·  coder ", (plain(coder), "bold"),
-            "  ·  ", state,
-            (f"  ·  {plain(last)}" if last and not error else "", "dim"),
-        )
+        where = Text.assemble((f" {plain(title)} ", "bold"), (plain(project.path.name), "dim"),
+                              "  ·  coder ", (plain(coder), "bold"))
+        if error:  # first, where a narrow terminal cannot cut it off
+            line = Text.assemble((f" ✗ {plain(error)} ", "bold red"), " ·", where)
+        else:
+            line = Text.assemble(where, "  ·  ", ("✓ all changes saved", "green"),
+                                 (f"  ·  {plain(last)}" if last else "", "dim"))
         self.update(line)
