@@ -24,6 +24,7 @@ from pathlib import Path
 from .errors import QualcodeError
 from .store import study as store_study
 from .store import transcripts as store_tx
+from .store.open_files import refuse_open_project_file
 
 FACTS = {
     # key: (COREQ item, what it is)
@@ -240,6 +241,7 @@ class StudyFactsMixin:
         import yaml
 
         path = Path(path)
+        refuse_open_project_file(path, "a study file")
         try:
             if path.stat().st_size > MAX_STUDY_FILE:
                 raise QualcodeError(f"{path.name}: a study file is at most {MAX_STUDY_FILE:,} bytes")

@@ -102,6 +102,7 @@ def test_data_version_moves_with_other_connections_only(project_path):
     ("import", "--manifest", "{project}-wal"),
     ("codebook", "load", "{project}"),
     ("namekey", "import", "{project}"),
+    ("study", "load", "{project}"),
 ])
 def test_the_open_project_is_never_read_as_an_input_file(project_path, run_cli, command):
     with Project.open(project_path) as project:
