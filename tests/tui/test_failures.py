@@ -120,8 +120,9 @@ def run_in_terminal(args: list[str], steps: list[tuple[str, bytes]], timeout: fl
     it wrote."""
     main, secondary = pty.openpty()
     env = dict(os.environ, PYTHONPATH=str(REPO), TERM="xterm-256color", COLUMNS="120", LINES="40")
+    # A session of its own: the terminal's signals (hang-up, interrupt) reach it, not us.
     proc = subprocess.Popen(args, stdin=secondary, stdout=secondary, stderr=secondary, env=env,
-                            close_fds=True)
+                            close_fds=True, start_new_session=True)
     os.close(secondary)
     output = bytearray()
     deadline = time.monotonic() + timeout
