@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..errors import ConflictError, NotFoundError, QualcodeError
 from ..store import codes as store_codes
+from ..store import freshness as store_fresh
 from ..store import transcripts as store_tx
 
 
@@ -194,17 +195,26 @@ class TaggingMixin:
         rows = store_codes.codings_where(self.db, " AND ".join(clauses) or "1", params)
         return self._with_text(rows)
 
-    def coding_keys(self, transcript: str) -> dict[int, tuple[int, int, int, int]]:
-        """See :func:`qualcode.store.codes.coding_keys`."""
-        tid = store_tx.transcript_row(self.db, transcript)["id"]
-        return store_codes.coding_keys(self.db, tid)
+    # --- for a view that keeps up with other programs (see qualcode.store.freshness) ---
 
-    def transcript_layout(self, transcript: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-        """A transcript's text and its turns' (start, end): what a view that drew its
-        codings must still be showing for their offsets to mean the same words."""
-        tid = store_tx.transcript_row(self.db, transcript)["id"]
-        turns = tuple((t["start"], t["end"]) for t in store_tx.turns_of(self.db, tid))
-        return store_tx.transcript_text(self.db, tid), turns
+    def coding_keys(self, transcript: str, after_id: int = 0) -> dict[int, tuple[int, int, int, int]]:
+        """The transcript's codings (with ids above ``after_id``) as id -> (code id, coder
+        id, start, end)."""
+        return store_fresh.coding_keys(self.db, self._transcript_id(transcript), after_id)
+
+    def codings_fingerprint(self, transcript: str, up_to_id: int) -> tuple:
+        """Figures that change when a coding with an id up to ``up_to_id`` is removed or
+        changed."""
+        return store_fresh.codings_fingerprint(self.db, self._transcript_id(transcript), up_to_id)
+
+    def transcript_layout_matches(self, transcript: str, text: str,
+                                  turns: tuple[tuple[int, int], ...]) -> bool:
+        """Whether the transcript still has this text and these turns' (start, end): the
+        offsets of a view that drew it still mean the same words."""
+        return store_fresh.layout_matches(self.db, self._transcript_id(transcript), text, turns)
+
+    def _transcript_id(self, name: str) -> int:
+        return store_tx.transcript_row(self.db, name)["id"]
 
     def codings_by_ids(self, ids: Sequence[int]) -> list[dict]:
         if not ids:

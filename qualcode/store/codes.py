@@ -164,13 +164,6 @@ def codings_where(db: Database, where: str = "1", params: Sequence = ()) -> list
     return [dict(zip(keys, r)) for r in rows]
 
 
-def coding_keys(db: Database, transcript_id: int) -> dict[int, tuple[int, int, int, int]]:
-    """Every coding of a transcript as id -> (code id, coder id, start, end): enough to
-    tell which codings were added, removed or changed since an earlier look."""
-    return {r[0]: r[1:] for r in db.execute(
-        "SELECT id, code_id, coder_id, start, end FROM codings WHERE transcript_id = ?", [transcript_id])}
-
-
 def move_codings(db: Database, from_code: int, to_code: int) -> tuple[int, int]:
     """Re-point codings; an identical coding already under ``to_code`` absorbs its twin.
     Nothing of the twin is lost: its memo links move to the survivor, its memo is

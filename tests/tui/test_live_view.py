@@ -53,7 +53,10 @@ def row_text(view, offset: int) -> str:
 
 
 @run_async
-async def test_a_cli_coding_appears_on_the_coding_screen_without_a_key(tui_project, open_project):
+async def test_a_cli_coding_appears_on_the_coding_screen_without_a_key(tui_project, open_project,
+                                                                       monkeypatch):
+    full_reads = []  # on the main thread: what an outside change must never cost
+    monkeypatch.setattr(CodingScreen, "reload", lambda self: full_reads.append(1))
     with open_project() as p:
         turn6 = next(t for t in p.transcript("P01_W1")["turns"] if t["seq"] == 6)
         before = len(p.codings(transcript="P01_W1"))
@@ -75,6 +78,7 @@ async def test_a_cli_coding_appears_on_the_coding_screen_without_a_key(tui_proje
         node = app.screen.nodes["Being listened to"]
         assert str(node.label).endswith(f"1/{listened + 1}")  # the codebook pane: here / all
         assert view.selection == place and isinstance(app.screen, CodingScreen)
+        assert full_reads == []
 
 
 @run_async

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import time
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import work
@@ -57,6 +58,15 @@ class QuickLine(Widget):
         return self.text
 
 
+@dataclass(frozen=True)
+class DrawnCodings:
+    """What the screen has drawn, to tell later what other programs changed."""
+
+    keys: dict[int, tuple]  # coding id -> (code id, coder id, start, end)
+    top: int  # the largest coding id among them
+    fingerprint: tuple  # Project.codings_fingerprint up to ``top``
+
+
 def _shape(code: dict) -> tuple:
     """What of a code its tree node and the drawn codings show, besides the counts."""
     return code["name"], code["parent"], code["colour"], code["codable"]
@@ -99,7 +109,7 @@ class CodingScreen(BaseScreen):
         self._mounted = False
         self._pending: tuple | None = None
         self._codings_pending: tuple | None = None
-        self._known: dict | None = None  # see _read_codings
+        self._known: DrawnCodings | None = None  # see _read_codings
 
         # Start reading now, before the screen is even mounted: the read (in a thread
         # worker of the app, on its own connection) and building the screen overlap.
@@ -180,54 +190,64 @@ class CodingScreen(BaseScreen):
         layout = (self.doc["text"], self._turn_bounds) if changes_only else None
         self._read_codings(self.app.saves, self._known if changes_only else None, shape, layout)
 
-    @work(thread=True, exclusive=True, group="load")
-    def _read_codings(self, saves: int, known: dict | None, shape: list[tuple],
+    # (A description of its own: Textual would otherwise describe the worker by the repr
+    # of its arguments, the whole text and every coding's key among them.)
+    @work(thread=True, exclusive=True, group="load", description="reading codings")
+    def _read_codings(self, saves: int, known: DrawnCodings | None, shape: list[tuple],
                       layout: tuple | None = None) -> None:
         """Read the codings (10,000 take a few hundred ms) and sort them onto rows,
         after the text is on screen: earlier, this thread would hold the GIL and delay
         that first frame. Also the codes, for the counts of the codebook pane.
 
-        ``known`` holds the key of each coding drawn (see ``Project.coding_keys``):
-        while no code was renamed or recoloured, only the codings whose keys are new or
-        differ are read, and the main thread redraws only the rows they touch.
+        With ``known`` (what was drawn), while no code was renamed or recoloured, only
+        the codings that are new or differ are read, and the main thread redraws only
+        the rows they touch. The fingerprint tells SQLite-side whether any coding drawn
+        has changed; while none has, only the keys of the newer ones are read.
         """
         name = self.transcript_name
         changes = None
         try:
             with Project.open_reader(self.app.project.path) as project, project.reading():
-                if layout is not None and project.transcript_layout(name) != layout:
+                if layout is not None and not project.transcript_layout_matches(name, *layout):
                     self.app.call_from_thread(self._transcript_changed)
                     return
                 codes = project.codes()
-                keys = project.coding_keys(name)
                 if known is not None and [_shape(c) for c in codes] == shape:
-                    differ = [i for i, key in keys.items() if known.get(i) != key]
-                    gone = [i for i in known if i not in keys]
+                    if project.codings_fingerprint(name, known.top) == known.fingerprint:
+                        added = project.coding_keys(name, after_id=known.top)
+                        keys, differ, gone = {**known.keys, **added}, list(added), []
+                    else:
+                        keys = project.coding_keys(name)
+                        differ = [i for i, key in keys.items() if known.keys.get(i) != key]
+                        gone = [i for i in known.keys if i not in keys]
                     if len(differ) + len(gone) <= FEW_CHANGES:
-                        changed = [i for i in differ if i in known]  # redrawn: out, then in
+                        changed = [i for i in differ if i in known.keys]  # redrawn: out, then in
                         changes = project.codings_by_ids(differ), [*gone, *changed]
                 if changes is None:
                     codings = project.codings(transcript=name)
+                    keys = project.coding_keys(name)
+                top = max(keys, default=0)
+                drawn = DrawnCodings(keys, top, project.codings_fingerprint(name, top))
         except (QualcodeError, sqlite3.Error) as exc:
             self.app.call_from_thread(self._unreadable, exc)
             return
         if get_current_worker().is_cancelled:
             return  # a newer read is on its way
         if changes is not None:
-            self.app.call_from_thread(self._codings_changed, *changes, codes, saves, keys)
+            self.app.call_from_thread(self._codings_changed, *changes, codes, saves, drawn)
             return
         view = self.query_one(TranscriptView)
         rows, starts = view._rows, view._row_starts
         spans = sorted_spans(codings)
         indexed = (rows, spans, spans_by_row(starts, spans), coded_turns(view._turn_starts, spans))
-        self.app.call_from_thread(self._codings_loaded, codings, codes, saves, indexed, keys)
+        self.app.call_from_thread(self._codings_loaded, codings, codes, saves, indexed, drawn)
 
     def _loaded(self, doc: dict, codes: list[dict], rows: tuple | None = None) -> None:
         if not self._mounted:
             self._pending = (doc, codes, rows)
             return
         self.doc = doc
-        self._turn_bounds = tuple((t["start"], t["end"]) for t in doc["turns"])
+        self._turn_bounds = tuple((t["start"], t["end"]) for t in doc["turns"])  # in seq order
         view = self.query_one(TranscriptView)
         self._set_codes(codes, [])
         view.load(doc, [], self.colours, rows=rows)
@@ -240,7 +260,7 @@ class CodingScreen(BaseScreen):
         self.call_after_refresh(self.load_codings)
 
     def _codings_loaded(self, codings: list[dict], codes: list[dict], saves: int,
-                        indexed: tuple | None = None, known: dict | None = None) -> None:
+                        indexed: tuple | None = None, known: DrawnCodings | None = None) -> None:
         if saves != self.app.saves:
             # Something was saved here since the read began, which it may have missed:
             # read again rather than draw a state older than what is on screen.
@@ -267,7 +287,7 @@ class CodingScreen(BaseScreen):
         self.run_worker(self.load_transcript, thread=True, group="load", exclusive=True)
 
     def _codings_changed(self, fresh: list[dict], dropped: list[int], codes: list[dict],
-                         saves: int, known: dict) -> None:
+                         saves: int, known: DrawnCodings) -> None:
         """Redraw what others changed: ``dropped`` codings go (the changed ones come back
         from ``fresh``); those saved here are drawn already."""
         if saves != self.app.saves:
@@ -344,9 +364,10 @@ class CodingScreen(BaseScreen):
         tree.root.expand()
 
     def on_project_changed(self, event: ProjectChanged) -> None:
-        """Another program changed the project: re-read codings and codes in a worker
-        (the text is immutable); the cursor and selection stay where they are."""
+        """Another program changed the project: re-read what changed in a worker (see
+        load_codings); the cursor and selection stay where they are."""
         event.stop()
+        event.prevent_default()  # not BaseScreen's handler too: it would re-read it all here
         self._generation = self.app.generation
         if self.loaded:
             self.load_codings(changes_only=True)
