@@ -22,7 +22,6 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import outputs
 from .errors import ConflictError, NotFoundError, QualcodeError
 from .store import db as store_db
 from .store import events as store_events
@@ -73,9 +72,6 @@ class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin,
         self.db = db
         self.path = path
         self._coder: str | None = None
-        self._closed = False
-        # While it is open, no output may be written over the file or its companions.
-        outputs.project_opened(path)
         # Ctrl-C stops a long statement too, not only the Python between statements.
         untrusted.honour_interrupts(db.conn)
 
@@ -106,9 +102,8 @@ class Project(IngestMixin, CodingMixin, TeamMixin, PrivacyMixin, AgreementMixin,
         return cls(store_db.open_reader(path), path)
 
     def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            outputs.project_closed(self.path)
+        # (Closing the connection also ends the protection of the file from outputs:
+        # see qualcode.store.open_files.)
         self.db.close()
 
     def reading(self):

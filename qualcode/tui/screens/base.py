@@ -34,7 +34,7 @@ class BaseScreen(Screen):
         except sqlite3.Error as exc:
             self.app.database_failure("could not read the project", exc)
         except QualcodeError as exc:
-            self.notify(str(exc), severity="warning")
+            self.notify(plain(exc), severity="warning", markup=False)
 
     def on_project_changed(self, event: ProjectChanged) -> None:
         event.stop()

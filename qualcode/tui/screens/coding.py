@@ -169,7 +169,7 @@ class CodingScreen(BaseScreen):
         goes back."""
         message = f"{self.transcript_name} could not be read: {exc}"
         if self._mounted:
-            self.query_one("#doc-title", QuickLine).show(Text(message, "bold red"))
+            self.query_one("#doc-title", QuickLine).show(shown(message, "bold red"))
         if isinstance(exc, sqlite3.Error):
             self.app.database_failure(f"could not read {self.transcript_name}", exc)
         else:
@@ -282,8 +282,8 @@ class CodingScreen(BaseScreen):
         view = self.query_one(TranscriptView)
         self.span = (view.cursor, view.cursor)
         self.loaded = False
-        self.notify(f"{self.transcript_name} was changed by another program: shown again",
-                    timeout=4)
+        self.notify(f"{plain(self.transcript_name)} was changed by another program: shown again",
+                    timeout=4, markup=False)
         self.run_worker(self.load_transcript, thread=True, group="load", exclusive=True)
 
     def _codings_changed(self, fresh: list[dict], dropped: list[int], codes: list[dict],
