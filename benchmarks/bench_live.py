@@ -144,6 +144,7 @@ async def run(path: Path, rounds: int) -> dict[str, list[float]]:
     finally:
         other.stdin.close()
         other.wait(timeout=60)
+        other.stdout.close()
         for name, original in originals.items():
             setattr(CodingScreen, name, original)
     return results

@@ -3,6 +3,7 @@ on one project, and check afterwards that everything any of them acknowledged is
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -51,7 +52,12 @@ class Program:
         self.errors: list[str] = []
         self.done = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
-        threading.Thread(target=lambda: self.errors.extend(self.proc.stderr), daemon=True).start()
+        self.errors_read = threading.Event()
+        threading.Thread(target=self._read_errors, daemon=True).start()
+
+    def _read_errors(self) -> None:
+        self.errors.extend(self.proc.stderr)
+        self.errors_read.set()
 
     def _read(self) -> None:
         for line in self.proc.stdout:
@@ -102,6 +108,11 @@ class Program:
     def wait(self, timeout: float = 300) -> int:
         code = self.proc.wait(timeout=timeout)
         self.done.wait(timeout=30)  # every line it wrote has been read
+        self.errors_read.wait(timeout=30)
+        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            # (stdin of a killed program may fail to flush: nobody reads it any more)
+            with contextlib.suppress(OSError):
+                pipe.close()
         return code
 
     def stderr(self) -> str:
