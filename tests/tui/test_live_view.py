@@ -126,6 +126,11 @@ async def test_a_transcript_corrected_elsewhere_is_read_again(tui_project, open_
         with open_project() as p:
             saved = p.codings(transcript="P01_W1")
         assert sorted((s.start, s.end) for s in view.spans) == sorted((c["start"], c["end"]) for c in saved)
+        turns = len(view.turns)
+        elsewhere(tui_project, "transcript", "split-turn", "P01_W1", "5", "--before", "The gas")
+        await shown_within(pilot, lambda: len(view.turns) == turns + 1)
+        elsewhere(tui_project, "transcript", "delete", "P01_W1", "--force")
+        await shown_within(pilot, lambda: isinstance(app.screen, HomeScreen))  # nothing left to show
 
 
 @run_async
