@@ -143,7 +143,12 @@ def run_in_terminal(args: list[str], steps: list[tuple[str, bytes]], timeout: fl
             time.sleep(0.3)  # let the screen settle before the key
             os.write(main, pending.pop(0)[1])
     os.close(main)
-    return proc.wait(timeout=30), output.decode("utf-8", "replace")
+    try:
+        code = proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # it never ended: do not leave it behind
+        proc.kill()
+        code = proc.wait(timeout=30)
+    return code, output.decode("utf-8", "replace")
 
 
 def test_a_crash_exits_non_zero_with_the_error_after_the_terminal_is_restored(tui_project):
