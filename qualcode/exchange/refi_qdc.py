@@ -20,6 +20,7 @@ from xml.etree import ElementTree as ET
 
 from .. import __version__, outputs
 from ..errors import InputError, QualcodeError
+from ..input_files import read_regular_file
 from .xml_safety import child, children, local, parse_xml_bytes, validation_error
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
@@ -128,15 +129,10 @@ def save_qdc(project, path: Path) -> Path:
 
 def read_qdc(path: Path) -> dict:
     """A .qdc as the node tree the YAML loader takes, plus warnings."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror})") from None
-    if size == 0:
+    data = read_regular_file(path, MAX_QDC_BYTES, "codebook file")
+    if not data:
         raise InputError(path, "is empty")
-    if size > MAX_QDC_BYTES:
-        raise InputError(path, f"is larger than {MAX_QDC_BYTES // (1024 * 1024)} MB")
-    root = parse_xml_bytes(path.read_bytes(), path)
+    root = parse_xml_bytes(data, path)
     if local(root.tag) != "CodeBook":
         raise InputError(path, f"is not a REFI-QDA codebook (root element {local(root.tag)}, expected CodeBook)")
     codes = child(root, "Codes")

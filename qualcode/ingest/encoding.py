@@ -14,12 +14,12 @@ ending, no BOM).
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from pathlib import Path
 
 from ..errors import InputError
+from ..input_files import read_regular_file
 
 #: Largest source file we read. A transcript of a two-hour interview is ~150 KB of
 #: text and a Word file with a few images a few MB; 20 MB leaves ample room while
@@ -181,47 +181,15 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _describe_limit(limit: int) -> str:
-    if limit >= 1024 * 1024 and limit % (1024 * 1024) == 0:
-        return f"{limit // (1024 * 1024)} MB"
-    if limit >= 1024 and limit % 1024 == 0:
-        return f"{limit // 1024} KB"
-    return f"{limit} bytes"
-
-
-def read_source(path: str | Path) -> bytes:
-    """Read a source file's bytes, refusing empty files and files over the limit.
+def read_source(path: str | Path, what: str = "transcript") -> bytes:
+    """Read a source file's bytes, refusing empty files, files over the limit, and
+    anything that is not a regular file (a named pipe would block the read forever).
 
     The limit is :data:`MAX_SOURCE_BYTES` (20 MB), looked up at call time. We read
     at most one byte past it, so a file that grows while we read it, or a device
     that reports no size, cannot make us read without bound.
     """
-    path = Path(path)
-    limit = MAX_SOURCE_BYTES
-    try:
-        if path.is_dir():
-            raise InputError(path, "is a folder, not a transcript file")
-        with open(path, "rb") as handle:
-            try:
-                size = os.fstat(handle.fileno()).st_size
-            except OSError:
-                size = 0
-            if size > limit:
-                raise InputError(
-                    path,
-                    f"is too large ({size:,} bytes); the limit for a transcript is {_describe_limit(limit)}",
-                )
-            data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError(path, "does not exist") from None
-    except PermissionError:
-        raise InputError(path, "cannot be read (permission denied)") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not a transcript file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
-    if len(data) > limit:
-        raise InputError(path, f"is too large; the limit for a transcript is {_describe_limit(limit)}")
+    data = read_regular_file(path, MAX_SOURCE_BYTES, what)
     if not data:
         raise InputError(path, "is empty")
     return data

@@ -79,7 +79,7 @@ class ManifestReport:
 
 
 def read_manifest(path: Path) -> list[ManifestRow]:
-    text = normalise(decode_bytes(read_source(path), path)[0])
+    text = normalise(decode_bytes(read_source(path, "manifest"), path)[0])
     reader = csv.DictReader(io.StringIO(text))
     try:
         if not reader.fieldnames or "file" not in [f.strip() for f in reader.fieldnames]:
@@ -124,6 +124,8 @@ def check_row(path: Path, row: ManifestRow, known_waves: set[str]) -> None:
         raise _fail(path, row, "participant", "a status needs the participant it applies to")
     if file:
         source = (path.parent / file)
+        if source.exists() and not source.is_file():
+            raise _fail(path, row, "file", f"{file} is not a regular file")
         if not source.is_file():
             raise _fail(path, row, "file", f"{file} does not exist")
     elif not row.participants:
