@@ -37,7 +37,9 @@ def _fifo(path: Path) -> Path:
     ("interview.txt", ["import", "{file}", "--participant", "P01", "--wave", "W1"]),
     ("interview.docx", ["import", "{file}", "--participant", "P01", "--wave", "W1"]),
     ("manifest.csv", ["import", "--manifest", "{file}"]),
+    ("codebook.yaml", ["codebook", "load", "{file}"]),
     ("codebook.qdc", ["codebook", "load", "{file}"]),
+    ("plan.yaml", ["codebook", "merge", "--apply", "{file}"]),
 ])
 def test_a_named_pipe_as_input_is_refused_at_once(study, tmp_path, name, command):
     pipe = _fifo(tmp_path / name)
