@@ -334,13 +334,16 @@ class _Reader:
         data, base = self.container.read(element.get("plainTextPath"))
         content = child(element, "PlainTextContent")
         if data is not None:
-            from ..ingest.encoding import decode_bytes
+            from ..ingest.encoding import decode_text
 
             try:
                 if self.ours:  # written by us: UTF-8, exactly the stored text
                     raw, encoding = data.decode("utf-8"), "utf-8"
+                elif data:
+                    raw, encoding, notes = decode_text(data, base)
+                    warnings.extend(notes)
                 else:
-                    raw, encoding = decode_bytes(data, base) if data else ("", "utf-8")
+                    raw, encoding = "", "utf-8"
             except UnicodeDecodeError:
                 warnings.append("its text is not UTF-8; text not read")
             except InputError as exc:

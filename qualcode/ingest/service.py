@@ -35,6 +35,7 @@ class ImportResult:
     source: str
     status: str  # "imported" or "duplicate"
     kind: str = "interview"
+    encoding: str | None = None  # what a text file was decoded from (None for Word files)
     participant: str | None = None
     wave: str | None = None
     turns: int = 0
@@ -190,7 +191,7 @@ class IngestMixin(CorrectionsMixin, RevisionMixin):
             store_study.set_attendance(db, participant_id, wave_id, "interviewed")
         return ImportResult(
             name=name, source=parsed.source_name, status="imported", kind=kind,
-            participant=participant, wave=wave, turns=len(turn_rows),
+            encoding=parsed.encoding, participant=participant, wave=wave, turns=len(turn_rows),
             sentences=sentence_count, words=words,
             speakers=dict(plan.participant_of), unmapped=list(plan.unmapped),
             notes=[*parsed.warnings, *layout_notes(parsed), *plan.notes],
@@ -379,7 +380,7 @@ def label_override(labels: str | None, label_pattern: str | None) -> LabelOverri
 def _duplicate(parsed: ParsedTranscript, existing: str, *, kind: str, participant: str | None,
                wave: str | None) -> ImportResult:
     return ImportResult(name=existing, source=parsed.source_name, status="duplicate",
-                        kind=kind, participant=participant, wave=wave,
+                        kind=kind, encoding=parsed.encoding, participant=participant, wave=wave,
                         notes=[f"{parsed.source_name} is already imported as {existing}"])
 
 
