@@ -176,9 +176,9 @@ def _parse_source(source: tuple[str, str], with_sentences: bool):
         return None, None, str(exc)
     extra = None
     if with_sentences:  # and whatever else can be computed away from the database
-        from ..nlp import sentence_spans, word_count
+        from ..nlp import sentence_spans_of_any_length, word_count
 
-        extra = {"sentences": list(sentence_spans([parsed.text[t.start:t.end] for t in parsed.turns])),
+        extra = {"sentences": list(sentence_spans_of_any_length([parsed.text[t.start:t.end] for t in parsed.turns])),
                  "words": word_count(parsed.text)}
     return parsed, extra, None
 

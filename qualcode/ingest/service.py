@@ -119,7 +119,7 @@ class IngestMixin(CorrectionsMixin, RevisionMixin):
         given, are the sentence spans of each turn as :func:`qualcode.nlp.sentence_spans`
         gives them, and ``words`` the word count of the text (computed ahead, perhaps in
         another process); else they are computed here."""
-        from ..nlp import sentence_spans
+        from ..nlp import sentence_spans_of_any_length
         from ..project import _check_date
 
         db = self.db
@@ -180,7 +180,7 @@ class IngestMixin(CorrectionsMixin, RevisionMixin):
         turn_ids = store_tx.insert_turns(db, transcript_id, turn_rows)
         speeches = [parsed.text[t.start:t.end] for t in parsed.turns]
         if sentences is None:
-            sentences = sentence_spans(speeches)
+            sentences = sentence_spans_of_any_length(speeches)
         sentence_count = store_tx.insert_sentences(db, transcript_id, (
             (turn_seq, turn.start + start, turn.start + end)
             for turn_seq, (turn, spans) in enumerate(zip(parsed.turns, sentences, strict=True), start=1)
