@@ -34,6 +34,48 @@ def zip_of(entries: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def docx_with_body(body: bytes) -> bytes:
+    """A real .docx whose document body is ``body`` (raw WordprocessingML)."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes())) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    document = entries["word/document.xml"]
+    head = document[: document.index(b"<w:body>") + len(b"<w:body>")]
+    entries["word/document.xml"] = head + body + b"</w:body></w:document>"
+    return zip_of(entries)
+
+
+def docx_of_short_paragraphs(megabytes: int = 190) -> bytes:
+    """A .docx of about 700 KB whose document part is ``megabytes`` MB of one-letter
+    paragraphs (5.4 million of them at 190 MB)."""
+    paragraph = b"<w:p><w:r><w:t>a</w:t></w:r></w:p>"
+    return docx_with_body(paragraph * (megabytes * 1024 * 1024 // len(paragraph)))
+
+
+def docx_of_empty_elements(megabytes: int = 150) -> bytes:
+    """A .docx whose body is ``megabytes`` MB of bookmarks: no paragraph at all, so only
+    the budget of inflated bytes stops it."""
+    element = b'<w:bookmarkStart w:id="1" w:name="b"/>'
+    return docx_with_body(element * (megabytes * 1024 * 1024 // len(element)))
+
+
+def with_lying_sizes(data: bytes, member: str, claimed: int = 1000) -> bytes:
+    """The zip ``data`` with ``member``'s uncompressed size stated as ``claimed`` bytes
+    in both its local header and the central directory."""
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(member)
+    out[info.header_offset + 22: info.header_offset + 26] = claimed.to_bytes(4, "little")
+    name = member.encode()
+    at = out.find(b"PK\x01\x02")
+    while at >= 0:
+        name_length = int.from_bytes(out[at + 28: at + 30], "little")
+        if bytes(out[at + 46: at + 46 + name_length]) == name:
+            out[at + 24: at + 28] = claimed.to_bytes(4, "little")
+            break
+        at = out.find(b"PK\x01\x02", at + 4)
+    return bytes(out)
+
+
 QDE_OK = (b'<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="x">'
           b"<CodeBook><Codes><Code guid=\"11111111-1111-4111-8111-111111111111\" name=\"A\" isCodable=\"true\"/>"
           b"</Codes></CodeBook></Project>")
