@@ -19,6 +19,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .. import __version__, outputs
+from ..coding.codebook_file import MAX_CODE_DEPTH
 from ..errors import InputError, QualcodeError
 from ..input_files import read_regular_file
 from .xml_safety import child, children, local, parse_xml_bytes, validation_error
@@ -140,7 +141,9 @@ def read_qdc(path: Path) -> dict:
         raise InputError(path, "has no Codes element")
     warnings: list[str] = []
 
-    def node(element: ET.Element) -> dict:
+    def node(element: ET.Element, depth: int = 1) -> dict:
+        if depth > MAX_CODE_DEPTH:
+            raise InputError(path, f"codes are nested more than {MAX_CODE_DEPTH} levels deep")
         raw_id = element.get("guid")
         name = (element.get("name") or "").strip()
         if not raw_id or not name:
@@ -155,15 +158,27 @@ def read_qdc(path: Path) -> dict:
             result["colour"] = colour
         description = child(element, "Description")
         result.update(split_description(description.text if description is not None else None))
-        result["children"] = [node(c) for c in children(element, "Code")]
+        result["children"] = [node(c, depth + 1) for c in children(element, "Code")]
         if not result["codable"] and result["children"]:
             result["category"] = True
         return result
 
     nodes = [node(c) for c in children(codes, "Code")]
     nodes = _unflatten_names(nodes, warnings)
+    check_code_depth(nodes, path)
     return {"codes": nodes, "warnings": warnings,
             "sets": len(children(child(root, "Sets"), "Set")) if child(root, "Sets") is not None else 0}
+
+
+def check_code_depth(nodes: list[dict], path) -> None:
+    """Refuse a tree of codes nested deeper than :data:`MAX_CODE_DEPTH` (as names such
+    as ``a::b::c::...`` make it), walking it without recursion."""
+    stack = [(node, 1) for node in nodes]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_CODE_DEPTH:
+            raise InputError(path, f"codes are nested more than {MAX_CODE_DEPTH} levels deep")
+        stack.extend((sub, depth + 1) for sub in node.get("children") or ())
 
 
 def _unflatten_names(nodes: list[dict], warnings: list[str]) -> list[dict]:
