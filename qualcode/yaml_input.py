@@ -34,7 +34,7 @@ from .input_files import read_regular_file
 #: Largest YAML file read: a codebook of 100,000 codes with definitions is ~16 MB.
 MAX_YAML_BYTES = 32 * 1024 * 1024
 #: Most values (scalars, lists and mappings) in one file; such a codebook has ~1.1 million.
-MAX_VALUES = 4_000_000
+MAX_VALUES = 2_000_000
 #: Deepest nesting of lists and mappings: a codebook's tree takes two per level of
 #: codes (a list of children, each a mapping), so this leaves room for 60 levels.
 MAX_DEPTH = 128
@@ -99,7 +99,11 @@ def _scalar(loader, event) -> object:
         tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     construct = loader.yaml_constructors.get(tag) or loader.yaml_constructors[None]
-    return construct(loader, node)  # an unknown tag raises ConstructorError
+    try:
+        return construct(loader, node)  # an unknown tag raises ConstructorError
+    except (ValueError, OverflowError) as exc:
+        # A date out of range, an integer of more digits than Python converts.
+        raise _Refused(f"holds a value that cannot be read ({type(exc).__name__})", event) from None
 
 
 def _build(loader, max_depth: int, max_values: int) -> object:
@@ -182,9 +186,5 @@ def load_yaml_file(path: str | Path, what: str = "YAML file", *, max_bytes: int 
         raise InputError(path, str(exc)) from None
     except yaml.YAMLError as exc:
         raise _syntax_error(path, exc) from None
-    except (ValueError, OverflowError) as exc:
-        # A scalar the constructor cannot convert: a date out of range, an integer of
-        # more digits than Python converts.
-        raise InputError(path, f"holds a value that cannot be read ({type(exc).__name__})") from None
     finally:
         loader.dispose()

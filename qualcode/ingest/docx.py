@@ -206,6 +206,10 @@ def _table_blocks(table_element, styles: _Styles) -> list[_Block]:
     return blocks
 
 
+class _TooDeep(Exception):
+    """Content controls nested deeper than :data:`MAX_CONTROL_DEPTH`."""
+
+
 def _blocks_of(element, styles: _Styles, depth: int = 0) -> list[_Block]:
     """The blocks of one child of the document body: a paragraph, a table, or a
     block-level content control (templates, forms) wrapping ordinary content."""
@@ -215,7 +219,7 @@ def _blocks_of(element, styles: _Styles, depth: int = 0) -> list[_Block]:
         return _table_blocks(element, styles)
     if element.tag == _w("sdt"):
         if depth >= MAX_CONTROL_DEPTH:
-            raise ValueError(f"content controls nested more than {MAX_CONTROL_DEPTH} deep")
+            raise _TooDeep
         content = element.find(_w("sdtContent"))
         if content is not None:
             return [b for child in content.iterchildren() for b in _blocks_of(child, styles, depth + 1)]
@@ -287,6 +291,9 @@ def read_docx(data: bytes, source_name: str) -> ParsedTranscript:
         blocks = _read_blocks(package)
     except InputError:
         raise
+    except _TooDeep:
+        raise InputError(source_name, f"has content controls nested more than {MAX_CONTROL_DEPTH} deep; "
+                                      "it is not a transcript") from None
     except Exception as exc:
         # lxml and python-docx raise many types for a corrupt part (XMLSyntaxError,
         # a bad value of an attribute...): all mean the same to the user.

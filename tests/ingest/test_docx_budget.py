@@ -98,7 +98,7 @@ def test_limits_are_checked_as_the_document_is_read(monkeypatch):
 
 def test_nesting_beyond_reason_is_refused():
     deep = b"<w:sdt><w:sdtContent>" * 60 + b"<w:p><w:r><w:t>a</w:t></w:r></w:p>" + b"</w:sdtContent></w:sdt>" * 60
-    with pytest.raises(InputError, match="x.docx: is a damaged Word file"):
+    with pytest.raises(InputError, match="x.docx: has content controls nested more than 50 deep"):
         read_docx(make_bad_inputs.docx_with_body(deep), "x.docx")
     deeper = b"<w:sdt><w:sdtContent>" * 5000 + b"</w:sdtContent></w:sdt>" * 5000
     with pytest.raises(InputError, match="x.docx: is a damaged Word file"):
