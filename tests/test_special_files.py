@@ -1,76 +1,47 @@
-"""A named pipe, a device or a socket given where a file is expected is refused at
-once with one line, in the real command (a pipe used to block it forever)."""
+"""A named pipe, a device or a socket given where a file is expected is refused before
+it is read (a pipe used to block the command forever). The real command is given each
+kind in place of every kind of file in tests/hardening/test_corpus_under_limits.py."""
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
-from pathlib import Path
 
 import pytest
 
-from qualcode import Project
 from qualcode.errors import InputError
-from qualcode.input_files import read_regular_file
-
-from ._limited_cli import run_qualcode
-from .conftest import file_digest
+from qualcode.input_files import read_regular_file, refuse_special
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 
 
-@pytest.fixture
-def study(tmp_path) -> Path:
-    path = tmp_path / "study.qualcode"
-    with Project.create(path) as project:
-        project.add_wave("W1")
-        project.add_participant("P01")
-    return path
+@pytest.fixture(autouse=True)
+def _no_hanging():
+    # Were a pipe opened the blocking way, the test fails after 10 s instead of hanging.
+    def fail(*_):
+        raise TimeoutError("blocked on a special file")
+
+    previous = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
-def _fifo(path: Path) -> Path:
-    os.mkfifo(path)
-    return path
+def test_a_named_pipe_is_refused_before_it_is_opened(tmp_path):
+    os.mkfifo(tmp_path / "p.txt")
+    with pytest.raises(InputError) as caught:
+        read_regular_file(tmp_path / "p.txt", 100, "transcript")
+    assert str(caught.value) == "p.txt: is a named pipe (FIFO), not a transcript; give a regular file"
+    with pytest.raises(InputError, match="p.txt: is a named pipe"):
+        refuse_special(tmp_path / "p.txt", "project file")
 
 
-@pytest.mark.parametrize(("name", "command"), [
-    ("interview.txt", ["import", "{file}", "--participant", "P01", "--wave", "W1"]),
-    ("interview.docx", ["import", "{file}", "--participant", "P01", "--wave", "W1"]),
-    ("manifest.csv", ["import", "--manifest", "{file}"]),
-    ("codebook.yaml", ["codebook", "load", "{file}"]),
-    ("codebook.qdc", ["codebook", "load", "{file}"]),
-    ("plan.yaml", ["codebook", "merge", "--apply", "{file}"]),
-])
-def test_a_named_pipe_as_input_is_refused_at_once(study, tmp_path, name, command):
-    pipe = _fifo(tmp_path / name)
-    before = file_digest(study)
-    run = run_qualcode(["-p", study, *[a.replace("{file}", str(pipe)) for a in command]], timeout=30)
-    assert not run.timed_out, run.describe()
-    assert run.returncode == 1, run.describe()
-    assert run.stderr.strip() == f"Error: {name}: is a named pipe (FIFO), not a " + {
-        ".txt": "transcript", ".docx": "transcript", ".csv": "manifest", ".yaml": (
-            "merge plan" if name.startswith("plan") else "codebook file"),
-        ".qdc": "codebook file"}[Path(name).suffix] + "; give a regular file"
-    assert file_digest(study) == before
-
-
-def test_a_named_pipe_as_the_project_or_a_refi_file_is_refused(tmp_path):
-    pipe = _fifo(tmp_path / "study.qualcode")
-    run = run_qualcode(["-p", pipe, "status"], timeout=30)
-    assert (run.returncode, run.stderr.strip()) == (
-        1, "Error: study.qualcode: is a named pipe (FIFO), not a project file; give a regular file"), run.describe()
-    qdpx = _fifo(tmp_path / "other.qdpx")
-    run = run_qualcode(["import-refi", qdpx, "-o", tmp_path / "new.qualcode"], timeout=30)
-    assert run.returncode == 1 and "other.qdpx: is a named pipe (FIFO)" in run.stderr, run.describe()
-    assert not (tmp_path / "new.qualcode").exists()
-
-
-def test_a_device_behind_a_transcript_name_is_refused(study, tmp_path):
-    link = tmp_path / "endless.txt"
-    link.symlink_to("/dev/zero")
-    run = run_qualcode(["-p", study, "import", link, "--participant", "P01", "--wave", "W1"], timeout=30)
-    assert run.returncode == 1, run.describe()
-    assert run.stderr.strip() == "Error: endless.txt: is a character device, not a transcript; give a regular file"
+def test_a_device_behind_a_name_is_refused(tmp_path):
+    (tmp_path / "endless.txt").symlink_to("/dev/zero")
+    with pytest.raises(InputError, match="endless.txt: is a character device, not a transcript"):
+        read_regular_file(tmp_path / "endless.txt", 100, "transcript")
 
 
 def test_a_socket_is_refused(tmp_path):
@@ -86,7 +57,18 @@ def test_a_pipe_swapped_in_after_the_check_does_not_block(tmp_path, monkeypatch)
     # blocking, it is refused by the second look through the descriptor.
     import qualcode.input_files as input_files
 
-    pipe = _fifo(tmp_path / "late.txt")
+    os.mkfifo(tmp_path / "late.txt")
     monkeypatch.setattr(input_files, "refuse_special", lambda path, what="file": None)
     with pytest.raises(InputError, match="late.txt: is a named pipe"):
-        read_regular_file(pipe, 100, "transcript")
+        read_regular_file(tmp_path / "late.txt", 100, "transcript")
+
+
+def test_regular_files_missing_files_folders_and_sizes(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"12345")
+    assert read_regular_file(tmp_path / "a.txt", 5) == b"12345"
+    with pytest.raises(InputError, match=r"a.txt: is too large \(5 bytes\); the limit for a file is 4 bytes"):
+        read_regular_file(tmp_path / "a.txt", 4)
+    with pytest.raises(InputError, match="nope.txt: does not exist"):
+        read_regular_file(tmp_path / "nope.txt", 4)
+    with pytest.raises(InputError, match="is a folder, not a transcript"):
+        read_regular_file(tmp_path, 4, "transcript")

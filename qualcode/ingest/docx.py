@@ -36,6 +36,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..input_files import describe_size
 from .docx_package import MAX_DOCUMENT_BYTES, WordPackage
 from .encoding import MAX_SOURCE_BYTES, normalise
 from .model import ParsedTranscript
@@ -274,10 +275,10 @@ def _read_blocks(package: WordPackage) -> list[_Block]:
                                                "it is not a transcript (split it)")
             if characters > MAX_SOURCE_BYTES:
                 raise InputError(package.name, f"holds more text than a transcript may have "
-                                               f"({MAX_SOURCE_BYTES // (1024 * 1024)} MB)")
+                                               f"({describe_size(MAX_SOURCE_BYTES)})")
         if since_block > MAX_BLOCK_BYTES:
             raise InputError(package.name, f"has a paragraph or table of more than "
-                                           f"{MAX_BLOCK_BYTES // (1024 * 1024)} MB; it is not a transcript")
+                                           f"{describe_size(MAX_BLOCK_BYTES)}; it is not a transcript")
         while body is not None and len(body) > 1:
             del body[0]  # complete, and read if it was a block; the last may be unfinished
     parser.close()

@@ -25,6 +25,7 @@ from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from lxml import etree
 
 from ..errors import InputError
+from ..input_files import describe_size
 
 #: Most inflated bytes of the main document part (a long interview's is a few MB).
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
@@ -93,7 +94,7 @@ class WordPackage:
                         return
                     total += len(chunk)
                     if total > limit:
-                        raise InputError(self.name, f"{part} unpacks to more than {limit // (1024 * 1024)} MB; "
+                        raise InputError(self.name, f"{part} unpacks to more than {describe_size(limit)}; "
                                                     "it is not a transcript")
                     yield chunk
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError) as exc:

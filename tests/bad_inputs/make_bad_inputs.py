@@ -157,6 +157,10 @@ def generated_files() -> dict:
         "bookmarks_150mb.docx": (lambda: docx_of_empty_elements(150), False),
         "one_turn_over_spacy_limit.txt": (long_turn, True),
         "five_million_lines.txt": (lambda: b"P01: a\n\n" * 2_500_000, False),
+        "turns_250000.txt": (lambda: b"P01: a\n\n" * 250_000, False),
+        "turns_199999.txt": (lambda: b"P01: a b c.\n\n" * 199_999 + b"\n" * 590_000, True),
+        "paragraphs_60000.docx": (lambda: docx_with_body(b"".join(
+            b"<w:p><w:r><w:t>P01: answer %d.</w:t></w:r></w:p>" % i for i in range(60_000))), True),
         "codebook_30000_codes.yaml": (lambda: codebook_of(30_000), True),
         "codebook_nested_100000.yaml": (lambda: b"codes: " + b"[" * 100_000 + b"]" * 100_000 + b"\n", False),
         "codebook_2100000_values.yaml": (lambda: b"codes: [" + b"a," * 2_100_000 + b"]\n", False),

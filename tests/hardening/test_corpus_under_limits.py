@@ -28,8 +28,9 @@ TIMEOUT = 60.0
 GENERATED = make_bad_inputs.generated_files()
 ACCEPTED = make_bad_inputs.accepted_files()
 # name -> the command it is given as, for inputs that are not regular files.
-SPECIAL = {"pipe.txt": "transcript", "pipe.csv": "manifest", "pipe.yaml": "codebook file", "pipe.qdc": "codebook file",
-           "pipe.qdpx": ".qdpx or .qde file", "pipe.qualcode": "project file", "zero.txt": "transcript"}
+SPECIAL = {"pipe.txt": "transcript", "pipe.docx": "transcript", "pipe.csv": "manifest", "pipe.yaml": "codebook file",
+           "plan_pipe.yaml": "merge plan", "pipe.qdc": "codebook file", "pipe.qdpx": ".qdpx or .qde file",
+           "pipe.qualcode": "project file", "zero.txt": "transcript"}
 
 CASES = ([("committed", p.name) for p in BAD] + [("generated", n) for n in GENERATED]
          + [("accepted", n) for n in ACCEPTED] + [("special", n) for n in SPECIAL])
@@ -99,6 +100,9 @@ def test_input_under_limits(kind, name, base_project, tmp_path):
     assert run.returncode == 1, run.describe()
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and name in lines[0], run.describe()
+    if kind == "special":
+        kind_of_file = "a character device" if name == "zero.txt" else "a named pipe (FIFO)"
+        assert lines[0] == f"Error: {name}: is {kind_of_file}, not a {SPECIAL[name]}; give a regular file"
     if before is not None:
         assert file_digest(watched) == before
     assert not (tmp_path / "imported.qualcode").exists()
@@ -111,6 +115,6 @@ def test_the_corpus_covers_every_finding():
                      "lying_sizes_190mb.docx", "codebook_30000_codes.yaml", "pipe.txt", "pipe.qualcode",
                      "one_turn_over_spacy_limit.txt", "codes_nested_20000.qdc", "codes_nested_20000.qdpx",
                      "codebook_nested_100000.yaml", "repeated_source_guid.qdpx", "utf8_and_cp1252_in_one_line.txt",
-                     "utf8_and_cp1252_lines.txt"):
+                     "utf8_and_cp1252_lines.txt", "turns_199999.txt", "paragraphs_60000.docx", "plan_pipe.yaml"):
         assert expected in names
     assert len(CASES) >= 90
