@@ -98,6 +98,8 @@ def test_workers_die_with_a_killed_import(study):
     time.sleep(0.5)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    proc.stdout.close()  # not read: the workers, were they alive, would hold them open
+    proc.stderr.close()
     try:
         assert _gone(workers), f"workers {workers} outlived the killed import"
     finally:
