@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from qualcode import Project
-from qualcode.errors import InputError
+from qualcode.errors import InputError, QualcodeError
 from qualcode.yaml_input import load_yaml_file, shown
 
 from .conftest import CODEBOOK, file_digest
@@ -187,6 +187,22 @@ def test_a_plan_is_typed_before_it_is_used(study, tmp_path, decision, message):
         project.apply_codebook_plan(plan)
     assert str(caught.value).startswith(f"plan.yaml: {message}")
     assert file_digest(study) == before
+
+
+def test_plan_names_are_as_long_as_code_names_at_most(study, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("format: qualcode-merge-plan\ndecisions:\n"
+                    f"  - {{action: add, incoming: {{name: {'n' * 201}, guid: {uuid.uuid4()}}}}}\n", encoding="utf-8")
+    with Project.open(study) as project, pytest.raises(InputError) as caught:
+        project.apply_codebook_plan(plan)
+    assert str(caught.value) == (f"plan.yaml: decision 1: incoming code {'n' * 60!r}… has a name longer than "
+                                 "200 characters")
+
+
+def test_code_fields_from_a_file_are_shown_short(study):
+    with Project.open(study) as project, pytest.raises(QualcodeError) as caught:
+        project.add_code("A", colour="x" * 10_000)
+    assert str(caught.value) == f"colour {'x' * 60!r}… is not #rrggbb"
 
 
 def test_a_plan_written_by_hand_with_a_braced_guid_applies(study, tmp_path):

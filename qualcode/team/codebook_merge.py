@@ -248,6 +248,8 @@ def _check_decision(path: Path, number: int, d: object) -> None:
     if not isinstance(inc, dict) or not isinstance(inc.get("name"), str) or not inc["name"].strip():
         raise refuse("has no incoming code with a name")
     name = shown(inc["name"])
+    if len(inc["name"]) > 200:  # as long as a code name may be
+        raise refuse(f"incoming code {name} has a name longer than 200 characters")
     guid = store_codes.canonical_guid(inc.get("guid"))
     if guid is None:
         raise refuse(f"incoming code {name} has no valid guid ({shown(inc.get('guid'))})")
@@ -258,6 +260,8 @@ def _check_decision(path: Path, number: int, d: object) -> None:
     for key in ("target", "new_name", "source", "status", "definition"):
         if d.get(key) is not None and not isinstance(d[key], str):
             raise refuse(f"({name}) {key} is not text: {shown(d[key])}")
+        if d.get(key) is not None and len(d[key]) > 200:
+            raise refuse(f"({name}) {key} is longer than 200 characters: {shown(d[key])}")
     if d.get("definition") is not None and d["definition"] not in DEFINITION_CHOICES:
         raise refuse(f"({name}) definition choice {shown(d['definition'])} is not one of "
                      f"{', '.join(DEFINITION_CHOICES)}")
