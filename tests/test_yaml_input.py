@@ -214,3 +214,13 @@ def test_a_plan_written_by_hand_with_a_braced_guid_applies(study, tmp_path):
     with Project.open(study) as project:
         project.apply_codebook_plan(plan)
         assert project.code("Money")["guid"] == str(guid)
+
+
+def test_a_codebook_of_too_many_codes_is_refused(study, tmp_path, monkeypatch):
+    from qualcode.coding import codebook_file
+
+    monkeypatch.setattr(codebook_file, "MAX_CODES", 10)
+    path = tmp_path / "c.yaml"
+    path.write_text("codes:\n" + "".join(f"  - name: C{i}\n" for i in range(11)), encoding="utf-8")
+    with Project.open(study) as project, pytest.raises(InputError, match="c.yaml: holds more than 10 codes"):
+        project.load_codebook(path)

@@ -51,7 +51,7 @@ from .refi_container import _Container
 
 # Re-exported: the position helpers are part of what this module offers.
 from .refi_positions import quote_matches, utf16_to_code_points  # noqa: F401
-from .refi_qdc import _unflatten_names, check_code_depth, guid_from_id, refi_colour, split_description
+from .refi_qdc import _unflatten_names, check_code_tree, guid_from_id, refi_colour, split_description
 from .xml_safety import child, children, local, parse_xml_bytes, validation_error
 
 PARTICIPANT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
@@ -275,7 +275,7 @@ class _Reader:
         if warned[0]:
             self.report.warnings.append(f"{warned[0]} code ids are not GUIDs; stored as stable UUIDs derived from them")
         nodes = _unflatten_names(nodes, self.report.warnings)
-        check_code_depth(nodes, self.container.path)
+        check_code_tree(nodes, self.container.path)
         return nodes, notes
 
     # variables and cases -------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .. import __version__, outputs
-from ..coding.codebook_file import MAX_CODE_DEPTH
+from ..coding.codebook_file import MAX_CODE_DEPTH, MAX_CODES
 from ..errors import InputError, QualcodeError
 from ..input_files import read_regular_file
 from .xml_safety import child, children, local, parse_xml_bytes, validation_error
@@ -165,19 +165,24 @@ def read_qdc(path: Path) -> dict:
 
     nodes = [node(c) for c in children(codes, "Code")]
     nodes = _unflatten_names(nodes, warnings)
-    check_code_depth(nodes, path)
+    check_code_tree(nodes, path)
     return {"codes": nodes, "warnings": warnings,
             "sets": len(children(child(root, "Sets"), "Set")) if child(root, "Sets") is not None else 0}
 
 
-def check_code_depth(nodes: list[dict], path) -> None:
+def check_code_tree(nodes: list[dict], path) -> None:
     """Refuse a tree of codes nested deeper than :data:`MAX_CODE_DEPTH` (as names such
-    as ``a::b::c::...`` make it), walking it without recursion."""
+    as ``a::b::c::...`` make it) or of more than :data:`MAX_CODES` codes, walking it
+    without recursion."""
     stack = [(node, 1) for node in nodes]
+    count = 0
     while stack:
         node, depth = stack.pop()
+        count += 1
         if depth > MAX_CODE_DEPTH:
             raise InputError(path, f"codes are nested more than {MAX_CODE_DEPTH} levels deep")
+        if count > MAX_CODES:
+            raise InputError(path, f"holds more than {MAX_CODES:,} codes")
         stack.extend((sub, depth + 1) for sub in node.get("children") or ())
 
 

@@ -158,6 +158,7 @@ def generated_files() -> dict:
         "one_turn_over_spacy_limit.txt": (long_turn, True),
         "five_million_lines.txt": (lambda: b"P01: a\n\n" * 2_500_000, False),
         "turns_250000.txt": (lambda: b"P01: a\n\n" * 250_000, False),
+        "manifest_10001_rows.csv": (lambda: b"file,participant,wave\n" + b"ok.txt,P01,W1\n" * 10_001, False),
         "turns_199999.txt": (lambda: b"P01: a b c.\n\n" * 199_999 + b"\n" * 590_000, True),
         "paragraphs_60000.docx": (lambda: docx_with_body(b"".join(
             b"<w:p><w:r><w:t>P01: answer %d.</w:t></w:r></w:p>" % i for i in range(60_000))), True),

@@ -172,3 +172,18 @@ def test_stale_temporaries_of_dead_processes_are_removed(tmp_path):
     assert remove_stale(dest, "importing") == [tmp_path / f".out.qdpx.importing-{dead.pid}-abc.tmp-wal"]
     assert mine.exists() and alive.exists() and other.exists()
     assert oct(mine.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_codebook_of_too_many_codes_is_refused(tmp_path, monkeypatch):
+    from qualcode.exchange import refi_qdc
+
+    monkeypatch.setattr(refi_qdc, "MAX_CODES", 10)
+    codes = "".join(f'<Code guid="{GUID.format(i)}" name="c{i}" isCodable="true"/>' for i in range(11))
+    (tmp_path / "many.qdc").write_text('<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+                                       f"{codes}</Codes></CodeBook>", encoding="utf-8")
+    with Project.create(tmp_path / "p.qualcode") as project, pytest.raises(InputError,
+                                                                          match="many.qdc: holds more than 10 codes"):
+        project.load_codebook(tmp_path / "many.qdc")
+    (tmp_path / "many.qdpx").write_bytes(qdpx(f"<CodeBook><Codes>{codes}</Codes></CodeBook>"))
+    with pytest.raises(InputError, match="many.qdpx: holds more than 10 codes"):
+        import_qdpx(tmp_path / "many.qdpx", tmp_path / "new.qualcode")

@@ -115,6 +115,6 @@ def test_the_corpus_covers_every_finding():
                      "lying_sizes_190mb.docx", "codebook_30000_codes.yaml", "pipe.txt", "pipe.qualcode",
                      "one_turn_over_spacy_limit.txt", "codes_nested_20000.qdc", "codes_nested_20000.qdpx",
                      "codebook_nested_100000.yaml", "repeated_source_guid.qdpx", "utf8_and_cp1252_in_one_line.txt",
-                     "utf8_and_cp1252_lines.txt", "turns_199999.txt", "paragraphs_60000.docx", "plan_pipe.yaml"):
+                     "utf8_and_cp1252_lines.txt", "turns_199999.txt", "paragraphs_60000.docx", "plan_pipe.yaml", "manifest_10001_rows.csv"):
         assert expected in names
     assert len(CASES) >= 90

@@ -22,3 +22,15 @@ def test_the_limits_apply_to_every_text_format(tmp_path, monkeypatch):
     monkeypatch.setattr(readers, "MAX_TURNS", 3)
     with pytest.raises(InputError, match="c.srt: has 4 turns, more than 3"):
         readers.read_transcript(tmp_path / "c.srt")
+
+
+def test_a_manifest_of_too_many_rows_is_refused_before_anything(tmp_path, monkeypatch):
+    from qualcode import Project
+    from qualcode.ingest import manifest
+
+    monkeypatch.setattr(manifest, "MAX_ROWS", 3)
+    (tmp_path / "m.csv").write_text("file,participant,wave\n" + ",P01,W1\n" * 4, encoding="utf-8")
+    with Project.create(tmp_path / "p.qualcode") as project:
+        with pytest.raises(InputError, match="m.csv: has more than 3 rows; split it into several manifests"):
+            project.import_manifest(tmp_path / "m.csv")
+        assert project.participants() == []
