@@ -45,6 +45,7 @@ from xml.etree.ElementTree import Element
 
 from ..coding.codebook_file import MAX_CODE_DEPTH
 from ..errors import InputError, QualcodeError
+from ..input_files import describe_size
 from ..temp_files import move_into_place, remove_stale, remove_with_companions, temporary_beside
 from ..yaml_input import shown
 from .refi_container import _Container
@@ -55,6 +56,9 @@ from .refi_qdc import _unflatten_names, check_code_tree, guid_from_id, refi_colo
 from .xml_safety import child, children, local, parse_xml_bytes, validation_error
 
 PARTICIPANT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+#: Most characters of source text one import reads (a study of a hundred two-hour
+#: interviews has about 15 MB); 100 MB import in about a minute within a gigabyte.
+MAX_TEXT_TOTAL = 100 * 1024 * 1024
 # Selection names that are labels, not quotes of the text.
 
 
@@ -193,6 +197,25 @@ class _Reader:
         self.nvivo_windows = "nvivo" in origin and "mac" not in origin
         self.ours = origin.startswith("qualcode")
         self.seen: dict[str, set[str]] = defaultdict(set)  # GUIDs met so far, by kind
+        self.text_total = 0  # characters of source text read so far
+
+    def _count_text(self, kind: str, name: str, text: str | bytes | None) -> None:
+        """Refuse a source or note longer than a transcript may be, or a project of more
+        text than an import holds within a gigabyte (the text of every source is held
+        until the project is written, and storing a 20 MB source takes ~400 MB at its
+        peak). Called with the bytes before they are decoded, and with the text."""
+        from ..ingest.encoding import MAX_SOURCE_BYTES
+
+        if not text:
+            return
+        if len(text) > MAX_SOURCE_BYTES:
+            raise InputError(self.container.path, f"{kind} {shown(name)} holds more text than a transcript "
+                                                  f"may have ({describe_size(MAX_SOURCE_BYTES)})")
+        if isinstance(text, str):
+            self.text_total += len(text)
+        if self.text_total > MAX_TEXT_TOTAL:
+            raise InputError(self.container.path, f"holds more than {describe_size(MAX_TEXT_TOTAL)} of text in its "
+                                                  "sources and notes; import it in parts")
 
     def _unique(self, kind: str, guid: str, name: str | None) -> str:
         """``guid``, or a new one when another element of this kind already has it (the
@@ -368,6 +391,7 @@ class _Reader:
         label = (name or "").strip()
         raw, fmt, encoding, warnings = None, "text", None, []
         data, base = self.container.read(element.get("plainTextPath"))
+        self._count_text("source", label or base, data)
         content = child(element, "PlainTextContent")
         if data is not None:
             from ..ingest.encoding import decode_text
@@ -403,6 +427,7 @@ class _Reader:
                         warnings.append(f"the plain text is empty; text taken from {rich_base} "
                                         "(positions may not match it)")
                         raw, fmt, docx_turns = parsed.text, "docx", parsed.turns
+        self._count_text("source", label, raw)
         missing = raw is None
         if missing:
             raw = ""
@@ -460,6 +485,7 @@ class _Reader:
             body = content.text if content is not None else None
             if body is None and note.get("plainTextPath"):
                 data, base = self.container.read(note.get("plainTextPath"))
+                self._count_text("note", note.get("name") or base, data)
                 if data is not None:
                     from ..ingest.encoding import decode_bytes
 
@@ -470,6 +496,7 @@ class _Reader:
                 else:
                     self.report.warnings.append(f"note {note.get('name')!r}: its text "
                                                 f"({note.get('plainTextPath')}) is not in the file")
+            self._count_text("note", note.get("name") or "", body)
             self.report.drop("selections inside notes", len(children(note, "PlainTextSelection")))
             notes[guid] = {"guid": guid, "title": " ".join((note.get("name") or "").split()),
                            "body": (body or "").replace("\r\n", "\n"),

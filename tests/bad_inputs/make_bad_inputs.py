@@ -170,6 +170,10 @@ def generated_files() -> dict:
             + nested_codes_xml(20_000) + "</Codes></CodeBook>").encode(), False),
         "codes_nested_20000.qdpx": (lambda: qdpx_with(f"<CodeBook><Codes>{nested_codes_xml(20_000)}</Codes></CodeBook>"),
                                     False),
+        "source_of_21mb.qdpx": (lambda: zip_of({
+            "project.qde": project_qde(f'<Sources><TextSource guid="{SOURCE_GUID}" name="long" '
+                                      f'plainTextPath="internal://{SOURCE_GUID}.txt"/></Sources>'),
+            f"sources/{SOURCE_GUID}.txt": b"P01: " + b"word " * (21 * 1024 * 1024 // 5)}), False),
         "elements_nested_100000.qdpx": (lambda: qdpx_with(
             "".join(f"<E{i}>" for i in range(100_000)) + "".join(f"</E{i}>" for i in reversed(range(100_000)))),
             True),

@@ -187,3 +187,21 @@ def test_a_codebook_of_too_many_codes_is_refused(tmp_path, monkeypatch):
     (tmp_path / "many.qdpx").write_bytes(qdpx(f"<CodeBook><Codes>{codes}</Codes></CodeBook>"))
     with pytest.raises(InputError, match="many.qdpx: holds more than 10 codes"):
         import_qdpx(tmp_path / "many.qdpx", tmp_path / "new.qualcode")
+
+
+def test_too_much_text_in_a_source_or_in_all_is_refused(tmp_path, monkeypatch):
+    from qualcode.exchange import refi_import
+    from qualcode.ingest import encoding
+
+    monkeypatch.setattr(encoding, "MAX_SOURCE_BYTES", 20)
+    (tmp_path / "x.qdpx").write_bytes(qdpx(""))  # a source of 34 bytes
+    with pytest.raises(InputError, match="x.qdpx: source 'a' holds more text than a transcript may have"):
+        import_qdpx(tmp_path / "x.qdpx", tmp_path / "new.qualcode")
+    monkeypatch.setattr(encoding, "MAX_SOURCE_BYTES", 1000)
+    monkeypatch.setattr(refi_import, "MAX_TEXT_TOTAL", 60)
+    more = "".join(f'<TextSource guid="{GUID.format(i)}" name="s{i}" plainTextPath="internal://{SOURCE}.txt"/>'
+                   for i in range(2))
+    (tmp_path / "x.qdpx").write_bytes(qdpx("", more))
+    with pytest.raises(InputError, match="x.qdpx: holds more than 60 bytes of text in its sources and notes"):
+        import_qdpx(tmp_path / "x.qdpx", tmp_path / "new.qualcode")
+    assert not (tmp_path / "new.qualcode").exists()
