@@ -266,8 +266,8 @@ class _Sources:
         future = self.pending.popleft()
         source = self.sources[self.position]
         self.position += 1
-        self._fill()
         try:
+            self._fill()  # a broken pool refuses new work too
             return future.result()
         except BrokenProcessPool:
             raise InputError(source, "could not be read: the process reading it stopped "
