@@ -264,14 +264,14 @@ class _Sources:
             self.position += 1
             return _parse_source(source, False)
         future = self.pending.popleft()
-        source = self.sources[self.position]
+        path, _labels = self.sources[self.position]
         self.position += 1
         try:
             self._fill()  # a broken pool refuses new work too
             return future.result()
         except BrokenProcessPool:
-            raise InputError(source, "could not be read: the process reading it stopped "
-                                     "(out of memory?); nothing was imported") from None
+            raise InputError(path, "could not be read: the process reading it stopped "
+                                   "(out of memory?); nothing was imported") from None
 
     def close(self, stop: bool = False) -> None:
         """Wait for the workers to finish, or with ``stop`` end them at once; either
