@@ -26,18 +26,20 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import QualcodeError
 from .store import open_files
+from .temp_files import remove_stale, temporary_beside
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 COMPANIONS = ("-wal", "-shm", "-journal")
 OUTPUT_MODE = 0o600
-# Temporary files are hidden and end in .tmp: ".NAME.<random>.tmp" beside NAME.
+# Temporary files are hidden and end in .tmp: ".NAME.output-PID-<random>.tmp" beside
+# NAME (qualcode.temp_files); the process id lets the next run remove what a killed one left.
 TEMP_SUFFIX = ".tmp"
+TEMP_PURPOSE = "output"
 
 def _protected() -> list[str]:
     """The project files open in this process (real paths)."""
@@ -124,12 +126,11 @@ def output_path(path: str | Path, *, protect: tuple[str | Path, ...] = ()) -> It
     """
     path = check_target(path, protect=protect)
     folder = path.parent if str(path.parent) else Path(".")
+    remove_stale(path, TEMP_PURPOSE)  # what a killed run left beside this output
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
+        tmp = temporary_beside(path, TEMP_PURPOSE)
     except OSError as exc:
         raise QualcodeError(f"{path.name}: cannot be written ({exc.strerror})") from None
-    os.close(fd)
-    tmp = Path(name)
     try:
         yield tmp
         # Checked again: the target may have changed while the output was made.

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from ..errors import InputError, NotFoundError, QualcodeError
+from ..input_files import refuse_special
 from . import open_files, schema
 from .untrusted import check_schema_objects
 
@@ -155,6 +156,7 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
         raise NotFoundError(f"{path.name}: no such project file")
     if path.is_dir():
         raise InputError(path, "is a folder, not a project file")
+    refuse_special(path, "project file")  # a named pipe would block the open forever
     db = _connect(path)
     try:
         _check_database(db, path)

@@ -161,9 +161,10 @@ def test_the_guard_sees_qualcode_opening_an_open_project(project_path, monkeypat
                                                          project_files_only_through_sqlite):
     """The suite-wide watch (tests/conftest.py) is live: with the input check switched
     off, reading the open project as a transcript is caught."""
+    from qualcode import input_files
     from qualcode.ingest import encoding
 
-    monkeypatch.setattr(encoding, "refuse_open_project_file", lambda *a, **k: None)
+    monkeypatch.setattr(input_files, "refuse_open_project_file", lambda *a, **k: None)
     with Project.open(project_path):
         with pytest.raises(AssertionError, match="outside SQLite"):
             encoding.read_source(project_path)
