@@ -13,7 +13,8 @@ own child process (so that each has its own peak RSS, read from ``wait4``):
   ``cooccurrence`` (turn scope, all coders pooled), ``cube``, ``agreement`` (two coders,
   per character), ``REFI export`` and ``REFI import``;
 * the other benchmark scripts (``bench_ingest``, ``bench_coding``, ``bench_tui``,
-  ``bench_analysis``, ``bench_agreement``, ``bench_export``) with size arguments;
+  ``bench_live``, ``bench_analysis``, ``bench_agreement``, ``bench_export``) with size
+  arguments;
 * with ``--peer`` (the default), the qc tool (PyPI ``qualitative-coding``) in its own
   virtual environment under ``.bench/peer-venv`` (made on first use, then reused):
   ``qc corpus import --importer verbatim``, ``qc codes stats`` and ``qc codes crosstab``
@@ -73,6 +74,12 @@ SCRIPTS = {
         "medium": ["--chars", "1000000", "--codings", "10000", "--presses", "30"],
         "large": ["--chars", "10000000", "--codings", "100000", "--presses", "30"],
     },
+    "bench_live": {
+        "tiny": ["--chars", "20000", "--codings", "200", "--rounds", "5"],
+        "small": ["--chars", "100000", "--codings", "1000", "--rounds", "10"],
+        "medium": ["--chars", "1000000", "--codings", "10000", "--rounds", "20"],
+        "large": ["--chars", "10000000", "--codings", "100000", "--rounds", "20"],
+    },
     "bench_analysis": {
         "tiny": ["--sizes", "600"],
         "small": ["--sizes", "10000"],
@@ -97,6 +104,7 @@ SCRIPT_FIGURE = {
     "bench_ingest": (r"^import: +([\d,]+ words/s)", "import {}"),
     "bench_coding": (r"^bulk apply: ([\d,]+ codings) .*?\(([\d,]+ codings/s)\)", "bulk apply {} ({})"),
     "bench_tui": (r"^first paint \(text\) +([\d.]+)ms", "first paint {} ms"),
+    "bench_live": (r"^commit elsewhere -> drawn here +([\d.]+)ms", "another program's change drawn in {} ms"),
     "bench_analysis": (r"cooccurrence +([\d.]+s)", "co-occurrence (overlap) {}"),
     "bench_agreement": (r"unit=char +([\d.]+ s)", "agreement per character {}"),
     "bench_export": (r"^theme summary \.docx: (.*?) \(.* in ([\d.]+ s)", "theme summary .docx, {}: {}"),
@@ -598,7 +606,7 @@ def main(argv: list[str] | None = None) -> int:
             for script, by_size in SCRIPTS.items():
                 log(f"  {script}")
                 with tempfile.TemporaryDirectory(prefix="qualcode-bench-") as tmp:
-                    extra = ["--keep", tmp] if script not in ("bench_tui",) else []
+                    extra = ["--keep", tmp] if script not in ("bench_tui", "bench_live") else []
                     done = run_child([sys.executable, str(HERE / f"{script}.py"),
                                       *by_size[size], *extra], env=env,
                                      timeout=args.script_timeout)

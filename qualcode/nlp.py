@@ -156,3 +156,65 @@ def keep_transcription_marks_whole(text: str, spans: list[tuple[int, int]]) -> l
             continue
         result.append((start, end))
     return result
+
+
+#: Longest text spaCy is given in one piece. Its own ceiling (``nlp.max_length``) is
+#: 5,000,000 characters, and a trained parser needs about 1 GB per 100,000 characters
+#: at once; a turn longer than this (a whole file without speaker labels can be one
+#: turn of 20 MB) is cut into pieces, each split into sentences on its own.
+LONGEST_PIECE = 100_000
+
+
+def pieces_of_long_text(text: str, longest: int = LONGEST_PIECE) -> list[tuple[int, str]]:
+    """``text`` as ``(offset, piece)`` pairs of at most ``longest`` characters, cut at
+    a line break in the second half of each piece where there is one, else after a
+    sentence's end (". ", "? ", "! "), else at a space, else anywhere (text with no
+    white space at all). A short text is one piece."""
+    pieces = []
+    start = 0
+    while len(text) - start > longest:
+        end = start + longest
+        middle = start + longest // 2
+        cut = text.rfind("\n", middle, end)
+        if cut < 0:
+            cut = max(text.rfind(mark, middle, end - 1) for mark in (". ", "? ", "! ", "。"))
+        if cut < 0:
+            cut = text.rfind(" ", middle, end)
+        cut = end if cut < 0 else cut + 1
+        pieces.append((start, text[start:cut]))
+        start = cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def sentence_spans_of_any_length(texts: Iterable[str], *, batch_size: int = 256) -> Iterator[list[tuple[int, int]]]:
+    """:func:`sentence_spans` for texts of any length: a text longer than
+    :data:`LONGEST_PIECE` is split in pieces (:func:`pieces_of_long_text`) whose
+    sentences are put back together at their offsets. Streams as sentence_spans does."""
+    import collections
+
+    if isinstance(texts, (list, tuple)) and all(len(t) <= LONGEST_PIECE for t in texts):
+        yield from sentence_spans(texts, batch_size=batch_size)  # the usual case, as it was
+        return
+    # (index of the text, offset of the piece, is it the text's last piece), in the
+    # order the pieces go to spaCy and come back.
+    shapes: collections.deque = collections.deque()
+
+    def pieces() -> Iterator[str]:
+        for index, text in enumerate(texts):
+            if len(text) <= LONGEST_PIECE:
+                shapes.append((index, 0, True))
+                yield text
+                continue
+            parts = pieces_of_long_text(text)
+            for number, (offset, piece) in enumerate(parts, start=1):
+                shapes.append((index, offset, number == len(parts)))
+                yield piece
+
+    collected: list[tuple[int, int]] = []
+    for spans in sentence_spans(pieces(), batch_size=batch_size):
+        _index, offset, last = shapes.popleft()
+        collected.extend((offset + start, offset + end) for start, end in spans)
+        if last:
+            yield collected
+            collected = []

@@ -15,9 +15,10 @@ helpers built on it, which
 - leaves the file readable by its owner only (mode 600) whatever was there before:
   exports hold quotes from interviews, and the key file holds real names.
 
-Projects register themselves while they are open (:func:`project_opened`), so a writer
-needs no argument to be protected. A project file is never opened here (closing any
-descriptor on it would drop SQLite's locks): it is compared by ``os.stat`` and by path.
+Every connection to a project registers its file while it is open
+(:mod:`qualcode.open_files`), so a writer needs no argument to be protected. A
+project file is never opened here (closing any descriptor on it would drop SQLite's
+locks): it is compared by ``os.stat`` and by path.
 """
 
 from __future__ import annotations
@@ -25,43 +26,24 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from . import open_files
 from .errors import QualcodeError
+from .temp_files import remove_stale, temporary_beside
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 COMPANIONS = ("-wal", "-shm", "-journal")
 OUTPUT_MODE = 0o600
-# Temporary files are hidden and end in .tmp: ".NAME.<random>.tmp" beside NAME.
+# Temporary files are hidden and end in .tmp: ".NAME.output-PID-<random>.tmp" beside
+# NAME (qualcode.temp_files); the process id lets the next run remove what a killed one left.
 TEMP_SUFFIX = ".tmp"
-
-_open_projects: dict[str, int] = {}
-_lock = threading.Lock()
-
-
-def project_opened(path: str | Path) -> None:
-    """Protect ``path`` (and its companions) from every writer while it is open."""
-    key = os.path.realpath(path)
-    with _lock:
-        _open_projects[key] = _open_projects.get(key, 0) + 1
-
-
-def project_closed(path: str | Path) -> None:
-    key = os.path.realpath(path)
-    with _lock:
-        count = _open_projects.get(key, 0) - 1
-        if count > 0:
-            _open_projects[key] = count
-        else:
-            _open_projects.pop(key, None)
-
+TEMP_PURPOSE = "output"
 
 def _protected() -> list[str]:
-    with _lock:
-        return list(_open_projects)
+    """The project files open in this process (real paths)."""
+    return [str(path) for path in open_files.open_project_files()]
 
 
 def _identity(path: str) -> tuple[int, int] | None:
@@ -144,12 +126,11 @@ def output_path(path: str | Path, *, protect: tuple[str | Path, ...] = ()) -> It
     """
     path = check_target(path, protect=protect)
     folder = path.parent if str(path.parent) else Path(".")
+    remove_stale(path, TEMP_PURPOSE)  # what a killed run left beside this output
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
+        tmp = temporary_beside(path, TEMP_PURPOSE)
     except OSError as exc:
         raise QualcodeError(f"{path.name}: cannot be written ({exc.strerror})") from None
-    os.close(fd)
-    tmp = Path(name)
     try:
         yield tmp
         # Checked again: the target may have changed while the output was made.
@@ -183,5 +164,5 @@ def write_text(path: str | Path, text: str, *, bom: bool = False,
     return write_bytes(path, (("\ufeff" if bom else "") + text).encode("utf-8"), protect=protect)
 
 
-__all__ = ["check_target", "output_path", "project_closed", "project_opened", "write_bytes",
+__all__ = ["check_target", "output_path", "write_bytes",
            "write_text"]

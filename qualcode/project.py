@@ -30,7 +30,6 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import outputs
 from .analysis.agreement_service import AgreementService
 from .analysis.service import AnalysisService
 from .coding.codebook import CodebookService
@@ -57,7 +56,6 @@ class Project:
 
     def __init__(self, db: Database, path: Path) -> None:
         self.ctx = ProjectContext(db, path)
-        self._closed = False
         # The services, lower ones first: each is given only those below it.
         self.study = StudyService(self.ctx)
         self.transcripts = TranscriptService(self.ctx, self.study)
@@ -72,8 +70,8 @@ class Project:
         self.exports = ExportService(self.ctx, self.study, self.transcripts, self.codebook,
                                      self.coding, self.memos, self.analysis)
         self.exchange = ExchangeService(self.ctx, self.study, self.codebook, self.memos)
-        # While it is open, no output may be written over the file or its companions.
-        outputs.project_opened(path)
+        # (While its connection is open, no output may be written over the file or its
+        # companions: see qualcode.open_files.)
         # Ctrl-C stops a long statement too, not only the Python between statements.
         untrusted.honour_interrupts(db.conn)
 
@@ -89,11 +87,25 @@ class Project:
         path = Path(path)
         return cls(store_db.open_database(path), path)
 
+    @classmethod
+    def open_reader(cls, path: str | Path) -> Project:
+        """Another connection, for reading only, to a project this process has open
+        already (a thread worker's): no checks, no migration, no backup; see
+        :func:`qualcode.store.db.open_reader`."""
+        path = Path(path)
+        return cls(store_db.open_reader(path), path)
+
+    @staticmethod
+    def in_use_elsewhere(path: str | Path) -> bool:
+        """Whether another program has the project at ``path`` open (asked of SQLite; call
+        it only while this process has no connection to it)."""
+        return store_db.in_use_elsewhere(path)
+
     @staticmethod
     def from_refi(source: str | Path, dest: str | Path, *, coder: str | None = None) -> dict[str, Any]:
         """Create the new project ``dest`` from a REFI-QDA ``.qdpx`` or ``.qde``; returns
-        the report (counts, dropped, warnings, checks). Nothing is left at ``dest`` on
-        failure."""
+        the report (counts, dropped, warnings, checks). Nothing is made at ``dest`` unless
+        the import completes."""
         try:
             return import_refi(source, dest, coder=coder)
         except Exception as exc:
@@ -103,10 +115,17 @@ class Project:
             raise error from None
 
     def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            outputs.project_closed(self.path)
+        # (Closing the connection also ends the protection of the file from outputs:
+        # see qualcode.open_files.)
         self.db.close()
+
+    def reading(self) -> contextlib.AbstractContextManager[Database]:
+        """A context in which every read sees the same state of the project."""
+        return store_db.reading(self.db)
+
+    def data_version(self) -> int:
+        """Changes whenever another connection (another program) has committed a change."""
+        return store_db.data_version(self.db)
 
     def __enter__(self) -> Project:
         return self

@@ -1,7 +1,12 @@
-"""Shared fixtures: fresh projects, the CLI runner, and where ../shared lives."""
+"""Shared fixtures: fresh projects, the CLI runner, where ../shared lives, and the
+watch on every file qualcode opens."""
 
 from __future__ import annotations
 
+import builtins
+import io
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +34,45 @@ def _coder_env(monkeypatch):
     # Tests must not depend on who runs them.
     monkeypatch.setenv("QUALCODE_CODER", "tester")
     monkeypatch.delenv("QUALCODE_PROJECT", raising=False)
+
+
+QUALCODE_CODE = str(Path(__file__).resolve().parents[1] / "qualcode") + os.sep
+
+
+def _opened_by_qualcode() -> bool:
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(QUALCODE_CODE):
+            return True
+        frame = frame.f_back
+    return False
+
+
+@pytest.fixture(autouse=True)
+def project_files_only_through_sqlite(monkeypatch):
+    """Fail any test in which qualcode's own code opens a project file (or its -wal,
+    -shm) with open() or os.open() while this process has a connection to it: closing
+    that descriptor would drop the connection's locks (see qualcode/open_files.py).
+    Test code itself may read the files (to compare digests)."""
+    from qualcode import open_files
+
+    seen: list[str] = []
+
+    def watch(real):
+        def opener(file, *args, **kwargs):
+            if isinstance(file, (str, bytes, os.PathLike)) and open_files.open_project_files():
+                name = os.fsdecode(file)
+                if open_files.is_open_project_file(name) and _opened_by_qualcode():
+                    seen.append(name)
+                    raise AssertionError(f"qualcode opened the open project file {name} outside SQLite")
+            return real(file, *args, **kwargs)
+        return opener
+
+    monkeypatch.setattr(builtins, "open", watch(builtins.open))
+    monkeypatch.setattr(io, "open", watch(io.open))
+    monkeypatch.setattr(os, "open", watch(os.open))
+    yield seen
+    assert seen == [], f"project files opened outside SQLite while a connection was open: {seen}"
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def test_study_file(study, tmp_path):
     for body, message in (("- a list\n", "a mapping"), ("facts: {colour: x}\n", "'colour' is not a study fact"),
                           ("time_points: {W7: {a: b}}\n", "no wave labelled 'W7'"),
                           ("durations: {t: -3}\n", "not a number of minutes"),
-                          ("extra: 1\n", "unknown section 'extra'"), ("facts: [\n", "not a YAML")):
+                          ("extra: 1\n", "unknown section 'extra'"), ("facts: [\n", "not valid YAML")):
         path.write_text(body, encoding="utf-8")
         with pytest.raises(QualcodeError, match=message):
             study.study.load_study_file(path)

@@ -249,6 +249,9 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by) -> None:
         raise QualcodeError("-k must be at least 1")
     if output:
         project.exports.check_target(output)
+    if fmt == "png" and output and Path(output).suffix.lower() != ".png":
+        # A PNG under another name (x.svg, x.unknown) is a file no viewer opens by its name.
+        raise QualcodeError(f"{Path(output).name}: --format png writes a PNG image; name the file .png")
     result = project.analysis.saturation(by_wave=by == "wave", k=k, coders=list(coded_by) or None,
                                          order=order, by_role=by == "role")
     curves = (result["waves"] if by == "wave" else result["roles"] if by == "role"

@@ -16,10 +16,11 @@ from .common import console, echo, parse_pairs, print_json, print_table, project
 
 def _print_results(results, failures=()) -> None:
     print_table(
-        ["transcript", "status", "kind", "participant", "wave", "turns", "sentences", "words", "unmapped"],
+        ["transcript", "status", "kind", "participant", "wave", "turns", "sentences", "words", "encoding",
+         "unmapped"],
         [
             (r.name, r.status, r.kind, r.participant, r.wave, r.turns, r.sentences, r.words,
-             ", ".join(r.unmapped))
+             r.encoding or "", ", ".join(r.unmapped))
             for r in results
         ],
     )
@@ -186,14 +187,17 @@ def transcript_show(project: Project, name: str, show_turns: bool, as_json: bool
             turn["text"] = text[turn["start"]:turn["end"]]
         print_json({k: v for k, v in info.items() if k not in ("id", "wave_id", "participant_id")})
         return
+    # Where the text came from and how it was decoded, on stderr: stdout is the text alone.
+    source = f"{info['source_name']}, {info['source_format']}" + (f", {info['encoding']}" if info["encoding"] else "")
     if not show_turns:
+        echo(f"{info['name']}: from {source}", err=True)
         echo(text)
         return
     print_table(
         ["#", "speaker", "participant", "start", "end", "time", "text"],
         [(t["seq"], t["speaker"], t["participant"], t["start"], t["end"],
           _clock(t["start_time"]), _preview(text[t["start"]:t["end"]])) for t in info["turns"]],
-        title=f"{info['name']} ({info['kind']}, {info['wave'] or 'no wave'})",
+        title=f"{info['name']} ({info['kind']}, {info['wave'] or 'no wave'}; from {source})",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..errors import QualcodeError
 from ..project import Project
 from .common import echo, parse_pairs, print_json, print_table, project_option
 
@@ -158,6 +159,10 @@ def example(dest: str | None, force: bool) -> None:
     from ..example import DEFAULT_NAME, build_example
     target = Path(dest or DEFAULT_NAME)
     if force:
+        if Project.in_use_elsewhere(target):
+            # Removing it would leave the other program writing to a file nobody sees.
+            raise QualcodeError(f"{target.name}: is open in another program (the terminal UI?); "
+                                "close it before rebuilding the example")
         for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
             leftover.unlink(missing_ok=True)
     with Progress(transient=True) as bar:

@@ -6,17 +6,26 @@ start without it.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..errors import QualcodeError
 from .common import echo, find_project_path
 
+NO_TERMINAL = ("the terminal UI needs a terminal, and standard input or output is not one "
+               "(every action is also a command: qualcode --help)")
+
 
 def run_tui(path: str | None, coder: str | None, ctx: click.Context | None = None) -> None:
     """Open the TUI on the project found as every command finds it. For plain
-    ``qualcode`` (``ctx`` given) with no project to find, show the help instead."""
+    ``qualcode`` (``ctx`` given) with no project to find or no terminal, show the help
+    instead."""
     try:
         project_path = find_project_path(path)
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            # Textual would start anyway, and wait for keys that never come.
+            raise QualcodeError(NO_TERMINAL)
     except QualcodeError as exc:
         if ctx is None:
             raise
@@ -25,7 +34,11 @@ def run_tui(path: str | None, coder: str | None, ctx: click.Context | None = Non
         return
     from ..tui.app import make_app
 
-    make_app(project_path, coder=coder).run()
+    app = make_app(project_path, coder=coder)
+    app.run()
+    if app.return_code:
+        # Textual has restored the terminal and printed the error; say it failed.
+        sys.exit(app.return_code)
 
 
 @click.command("tui")

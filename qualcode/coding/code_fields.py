@@ -9,6 +9,7 @@ import unicodedata
 from ..errors import QualcodeError
 from ..model import STAGES
 from ..store import codes as store_codes
+from ..yaml_input import shown
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -24,27 +25,27 @@ def clean_fields(fields: dict) -> dict:
     result = {}
     for key, value in fields.items():
         if key not in store_codes.EDITABLE and key != "category":
-            raise QualcodeError(f"{key!r} is not a field of a code")
+            raise QualcodeError(f"{shown(key)} is not a field of a code")
         if value is None and (key in NOT_NULL_FIELDS or key == "category"):
             continue
         if key in TEXT_FIELDS and value is not None and not isinstance(value, str):
-            raise QualcodeError(f"{key} {value!r} is not text")
+            raise QualcodeError(f"{key} {shown(value)} is not text")
         if key in TEXT_FIELDS and value is not None:
             # Stored as the codebook file gives them back: trimmed, and nothing as NULL.
             value = value.strip() or None
             if value is None and key == "stage":
                 continue
         if key in (*FLAG_FIELDS, "category") and not isinstance(value, (bool, int)):
-            raise QualcodeError(f"{key} {value!r} is not true or false")
+            raise QualcodeError(f"{key} {shown(value)} is not true or false")
         if key == "stage" and value not in STAGES:
-            raise QualcodeError(f"stage {value!r} is not one of {', '.join(STAGES)}")
+            raise QualcodeError(f"stage {shown(value)} is not one of {', '.join(STAGES)}")
         if key == "colour" and value and not COLOUR.match(value):
-            raise QualcodeError(f"colour {value!r} is not #rrggbb")
+            raise QualcodeError(f"colour {shown(value)} is not #rrggbb")
         if key == "keywords" and value is not None:
             if isinstance(value, str):
                 value = [value]  # one keyword, not a JSON string or a list of letters
             if not all(isinstance(k, (str, int, float)) and not isinstance(k, bool) for k in value):
-                raise QualcodeError(f"keywords {value!r} are not a list of words")
+                raise QualcodeError("keywords are not a list of words")
             words = (" ".join(str(k).split()) for k in value)
             value = json.dumps(list(dict.fromkeys(w for w in words if w)), ensure_ascii=False)
         if key in FLAG_FIELDS:

@@ -30,6 +30,9 @@ class CodingService(Service):
     set_coding_memo = _tagging.set_coding_memo
     codings = _tagging.codings
     codings_by_ids = _tagging.codings_by_ids
+    coding_keys = _tagging.coding_keys
+    codings_fingerprint = _tagging.codings_fingerprint
+    transcript_layout_matches = _tagging.transcript_layout_matches
     _codable = _tagging._codable
     _with_text = _tagging._with_text
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..errors import ConflictError, NotFoundError, QualcodeError
 from ..model import Target
 from ..store import codes as store_codes
+from ..store import freshness as store_fresh
 from ..store import transcripts as store_tx
 
 if TYPE_CHECKING:
@@ -158,6 +159,32 @@ def set_coding_memo(self: CodingService, coding_id: int, memo: str | None) -> No
     store_codes.coding_by_id(self.db, coding_id)
     with self.action("coding.memo", f"memo on coding {coding_id}"):
         store_codes.set_coding_memo(self.db, coding_id, memo)
+
+
+# --- for a view that keeps up with other programs (see qualcode.store.freshness) ---
+
+def coding_keys(self: CodingService, transcript: str, after_id: int = 0) -> dict[int, tuple[int, int, int, int]]:
+    """The transcript's codings (with ids above ``after_id``) as id -> (code id, coder
+    id, start, end)."""
+    return store_fresh.coding_keys(self.db, _transcript_id(self, transcript), after_id)
+
+
+def codings_fingerprint(self: CodingService, transcript: str, up_to_id: int) -> tuple:
+    """Figures that change when a coding with an id up to ``up_to_id`` is removed or
+    changed."""
+    return store_fresh.codings_fingerprint(self.db, _transcript_id(self, transcript), up_to_id)
+
+
+def transcript_layout_matches(self: CodingService, transcript: str, text: str,
+                              turns: tuple[tuple[int, int], ...]) -> bool:
+    """Whether the transcript still has this text and these turns' (start, end): the
+    offsets of a view that drew it still mean the same words."""
+    return store_fresh.layout_matches(self.db, _transcript_id(self, transcript), text, turns)
+
+
+def _transcript_id(self: CodingService, name: str) -> int:
+    return store_tx.transcript_row(self.db, name)["id"]
+
 
 def codings(self: CodingService, *, transcript: str | None = None, code: str | None = None,
             coder: str | None = None) -> list[dict]:

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError
+from ..input_files import refuse_special
 
 #: Sum of the uncompressed sizes of a .qdpx's entries we accept (documented limit).
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
@@ -37,6 +38,7 @@ class _Container:
         self.by_name: dict[str, zipfile.ZipInfo] = {}
         self.by_base: dict[str, zipfile.ZipInfo] = {}
         self.folder: Path | None = None
+        refuse_special(path, ".qdpx or .qde file")  # a named pipe would block the open
         try:
             with open(path, "rb") as handle:
                 magic = handle.read(4)

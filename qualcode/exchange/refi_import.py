@@ -22,8 +22,10 @@ Safety, checked before anything is extracted or parsed:
   one entry over 1 MB that is compressed more than :data:`MAX_RATIO` times (a "zip
   bomb"), is refused; entries are read with a bound, whatever their headers claim.
 
-Each refusal is one :class:`~qualcode.errors.InputError` naming the file, and the
-destination project is removed: an import either completes or leaves nothing.
+Each refusal is one :class:`~qualcode.errors.InputError` naming the file. The project
+is built under a hidden name beside the destination and renamed into place when it is
+complete: an import, even a killed one, either completes or leaves nothing at the
+destination (a killed one's hidden file is removed by the next import there).
 
 Text is stored as every import stores it (NFC, ``\\n`` line endings, no BOM); the
 selections' positions are mapped through that normalisation (a CRLF before a
@@ -41,15 +43,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
+from ..coding.codebook_file import MAX_CODE_DEPTH
 from ..errors import InputError, QualcodeError
+from ..input_files import describe_size
+from ..temp_files import move_into_place, remove_stale, remove_with_companions, temporary_beside
+from ..yaml_input import shown
 from .refi_container import _Container
 
 # Re-exported: the position helpers are part of what this module offers.
 from .refi_positions import quote_matches, utf16_to_code_points  # noqa: F401
-from .refi_qdc import _unflatten_names, guid_from_id, refi_colour, split_description
+from .refi_qdc import _unflatten_names, check_code_tree, guid_from_id, refi_colour, split_description
 from .xml_safety import child, children, local, parse_xml_bytes, validation_error
 
 PARTICIPANT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+#: Most characters of source text one import reads (a study of a hundred two-hour
+#: interviews has about 15 MB); 100 MB import in about a minute within a gigabyte.
+MAX_TEXT_TOTAL = 100 * 1024 * 1024
 # Selection names that are labels, not quotes of the text.
 
 
@@ -126,7 +135,8 @@ def _text_of(element: Element | None) -> str | None:
 
 def import_qdpx(source: str | Path, dest: str | Path, *, coder: str | None = None) -> dict:
     """Create the project ``dest`` from a REFI-QDA ``.qdpx`` (or bare ``.qde``); returns
-    the report (counts, dropped, warnings, checks). On any failure ``dest`` is removed."""
+    the report (counts, dropped, warnings, checks). Nothing is made at ``dest`` unless
+    the import completes."""
     from ..context import ProjectContext
     from ..ingest.service import TranscriptService
     from ..store import study as store_study
@@ -135,8 +145,10 @@ def import_qdpx(source: str | Path, dest: str | Path, *, coder: str | None = Non
     from .refi_import_writer import _Writer  # it builds on this module's types
 
     source, dest = Path(source), Path(dest)
-    if dest.exists():
+    if dest.exists() or dest.is_symlink():
         raise QualcodeError(f"{dest.name}: already exists; choose a new project file")
+    if not dest.parent.is_dir():
+        raise QualcodeError(f"{dest.name}: folder {dest.parent} does not exist")
     container = _Container(source)
     try:
         root = parse_xml_bytes(container.qde, f"{source.name}:{container.qde_name}" if container.archive else source)
@@ -154,22 +166,32 @@ def import_qdpx(source: str | Path, dest: str | Path, *, coder: str | None = Non
         del root
     finally:
         container.close()
-    db = store_study.create_project_file(dest, title)  # cleans up after itself
-    untrusted.honour_interrupts(db.conn)
+    # Built under a hidden name and renamed into place at the end: a killed import
+    # leaves no project at dest (only the hidden file, which the next import removes).
+    remove_stale(dest, "importing")
+    tmp = temporary_beside(dest, "importing")
+    tmp.unlink()  # the project file is made by create_project_file
+    db = None
     try:
+        db = store_study.create_project_file(tmp, title)  # cleans up after itself
+        untrusted.honour_interrupts(db.conn)
         # The writer stores sources as an import does, through the transcripts service.
-        ctx = ProjectContext(db, dest)
+        ctx = ProjectContext(db, tmp)
         _Writer(TranscriptService(ctx, StudyService(ctx)), plan, report, coder).write()
         db.close()
         db = None
+        try:
+            move_into_place(tmp, dest)
+        except FileExistsError:
+            raise QualcodeError(f"{dest.name}: was created by something else during the import; "
+                                "nothing was written there") from None
     except BaseException:
         if db is not None:
             with contextlib.suppress(Exception):
                 db.close()
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            with contextlib.suppress(OSError):
-                Path(str(dest) + suffix).unlink()
+        remove_with_companions(tmp)
         raise
+    remove_with_companions(tmp)  # the -wal and -shm of the closed connection, if any
     return report.to_dict()
 
 
@@ -181,6 +203,35 @@ class _Reader:
         origin = (root.get("origin") or "").lower()
         self.nvivo_windows = "nvivo" in origin and "mac" not in origin
         self.ours = origin.startswith("qualcode")
+        self.seen: dict[str, set[str]] = defaultdict(set)  # GUIDs met so far, by kind
+        self.text_total = 0  # characters of source text read so far
+
+    def _count_text(self, kind: str, name: str, text: str | bytes | None) -> None:
+        """Refuse a source or note longer than a transcript may be, or a project of more
+        text than an import holds within a gigabyte (the text of every source is held
+        until the project is written, and storing a 20 MB source takes ~400 MB at its
+        peak). Called with the bytes before they are decoded, and with the text."""
+        from ..ingest.encoding import MAX_SOURCE_BYTES
+
+        if not text:
+            return
+        if len(text) > MAX_SOURCE_BYTES:
+            raise InputError(self.container.path, f"{kind} {shown(name)} holds more text than a transcript "
+                                                  f"may have ({describe_size(MAX_SOURCE_BYTES)})")
+        if isinstance(text, str):
+            self.text_total += len(text)
+        if self.text_total > MAX_TEXT_TOTAL:
+            raise InputError(self.container.path, f"holds more than {describe_size(MAX_TEXT_TOTAL)} of text in its "
+                                                  "sources and notes; import it in parts")
+
+    def _unique(self, kind: str, guid: str, name: str | None) -> str:
+        """``guid``, or a new one when another element of this kind already has it (the
+        file is inconsistent; references to the GUID go to the first)."""
+        if guid in self.seen[kind]:
+            self.report.warnings.append(f"{kind} {shown(name or '')}: guid {guid} is used twice; given a new one")
+            guid = str(uuid.uuid4())
+        self.seen[kind].add(guid)
+        return guid
 
     def read(self) -> dict:
         root, report = self.root, self.report
@@ -189,7 +240,10 @@ class _Reader:
         users = {}
         for user in _items(root, "Users", "User"):
             guid = _gid(user.get("guid"))
-            if guid:
+            if guid in users:
+                report.warnings.append(f"user {shown(user.get('name') or '')}: guid {guid} is used twice; "
+                                       f"its work is {users[guid]}'s")
+            elif guid:
                 users[guid] = (user.get("name") or user.get("id") or f"user {guid[:8]}").strip()
         plan["users"] = users
         plan["codes"], plan["code_notes"] = self._codes()
@@ -221,7 +275,9 @@ class _Reader:
             return [], notes
         warned = [0]
 
-        def node(element: Element) -> dict | None:
+        def node(element: Element, depth: int = 1) -> dict | None:
+            if depth > MAX_CODE_DEPTH:
+                raise InputError(self.container.path, f"codes are nested more than {MAX_CODE_DEPTH} levels deep")
             raw_id, name = element.get("guid"), " ".join((element.get("name") or "").split())
             if not raw_id and not name:
                 self.report.drop("codes without guid or name", 1)
@@ -240,7 +296,7 @@ class _Reader:
             result.update(split_description(_text_of(child(element, "Description"))))
             for ref in children(element, "NoteRef"):
                 notes[guid].append(_gid(ref.get("targetGUID")))
-            result["children"] = [n for n in (node(c) for c in children(element, "Code")) if n]
+            result["children"] = [n for n in (node(c, depth + 1) for c in children(element, "Code")) if n]
             if not result["codable"] and result["children"]:
                 result["category"] = True
             return result
@@ -249,6 +305,7 @@ class _Reader:
         if warned[0]:
             self.report.warnings.append(f"{warned[0]} code ids are not GUIDs; stored as stable UUIDs derived from them")
         nodes = _unflatten_names(nodes, self.report.warnings)
+        check_code_tree(nodes, self.container.path)
         return nodes, notes
 
     # variables and cases -------------------------------------------------------------------
@@ -283,6 +340,7 @@ class _Reader:
             if not guid:
                 self.report.drop("cases without guid", 1)
                 continue
+            guid = self._unique("case", guid, case.get("name"))
             self.report.drop("case codings (CodeRef on a case)", len(children(case, "CodeRef")))
             self.report.drop("case selection references", len(children(case, "SelectionRef")))
             cases.append({"guid": guid, "name": (case.get("name") or "").strip(),
@@ -336,18 +394,23 @@ class _Reader:
         if not guid:
             report.drop("text sources without guid", 1)
             return None
+        guid = self._unique("source", guid, name)
         label = (name or "").strip()
         raw, fmt, encoding, warnings = None, "text", None, []
         data, base = self.container.read(element.get("plainTextPath"))
+        self._count_text("source", label or base, data)
         content = child(element, "PlainTextContent")
         if data is not None:
-            from ..ingest.encoding import decode_bytes
+            from ..ingest.encoding import decode_text
 
             try:
                 if self.ours:  # written by us: UTF-8, exactly the stored text
                     raw, encoding = data.decode("utf-8"), "utf-8"
+                elif data:
+                    raw, encoding, notes = decode_text(data, base)
+                    warnings.extend(notes)
                 else:
-                    raw, encoding = decode_bytes(data, base) if data else ("", "utf-8")
+                    raw, encoding = "", "utf-8"
             except UnicodeDecodeError:
                 warnings.append("its text is not UTF-8; text not read")
             except InputError as exc:
@@ -371,6 +434,7 @@ class _Reader:
                         warnings.append(f"the plain text is empty; text taken from {rich_base} "
                                         "(positions may not match it)")
                         raw, fmt, docx_turns = parsed.text, "docx", parsed.turns
+        self._count_text("source", label, raw)
         missing = raw is None
         if missing:
             raw = ""
@@ -423,10 +487,12 @@ class _Reader:
             if not guid:
                 self.report.drop("notes without guid", 1)
                 continue
+            guid = self._unique("note", guid, note.get("name"))
             content = child(note, "PlainTextContent")
             body = content.text if content is not None else None
             if body is None and note.get("plainTextPath"):
                 data, base = self.container.read(note.get("plainTextPath"))
+                self._count_text("note", note.get("name") or base, data)
                 if data is not None:
                     from ..ingest.encoding import decode_bytes
 
@@ -437,6 +503,7 @@ class _Reader:
                 else:
                     self.report.warnings.append(f"note {note.get('name')!r}: its text "
                                                 f"({note.get('plainTextPath')}) is not in the file")
+            self._count_text("note", note.get("name") or "", body)
             self.report.drop("selections inside notes", len(children(note, "PlainTextSelection")))
             notes[guid] = {"guid": guid, "title": " ".join((note.get("name") or "").split()),
                            "body": (body or "").replace("\r\n", "\n"),
@@ -455,7 +522,8 @@ class _Reader:
     def _sets(self) -> list[dict]:
         sets = []
         for element in _items(self.root, "Sets", "Set"):
-            sets.append({"guid": _gid(element.get("guid")) or str(uuid.uuid4()),
+            sets.append({"guid": self._unique("set", _gid(element.get("guid")) or str(uuid.uuid4()),
+                                              element.get("name")),
                          "name": (element.get("name") or "").strip(),
                          "description": _text_of(child(element, "Description")) or "",
                          "codes": len(children(element, "MemberCode")),

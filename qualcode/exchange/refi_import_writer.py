@@ -124,7 +124,9 @@ class _Writer:
         for s, info in ordered:
             if s["name"] in self.wave_guid or not s["name"]:
                 continue
-            order = int(info["order"]) if info.get("order", "").lstrip("-").isdigit() else None
+            # At most nine digits: a longer number is no order of waves (and may be longer than
+            # Python converts, or SQLite stores).
+            order = int(info["order"]) if re.fullmatch(r"-?\d{1,9}", info.get("order", "").strip()) else None
             store_study.add_wave(self.db, s["name"], ordinal=order, start_date=info.get("start"),
                                  end_date=info.get("end"), description=info.get("description"), guid=s["guid"])
             self.wave_guid[s["name"]] = s["guid"]

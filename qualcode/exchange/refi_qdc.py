@@ -19,7 +19,9 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .. import outputs
+from ..coding.codebook_file import MAX_CODE_DEPTH, MAX_CODES
 from ..errors import InputError, QualcodeError
+from ..input_files import read_regular_file
 from ..version import __version__
 from .xml_safety import child, children, local, parse_xml_bytes, validation_error
 
@@ -129,15 +131,10 @@ def save_qdc(project, path: Path) -> Path:
 
 def read_qdc(path: Path) -> dict:
     """A .qdc as the node tree the YAML loader takes, plus warnings."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror})") from None
-    if size == 0:
+    data = read_regular_file(path, MAX_QDC_BYTES, "codebook file")
+    if not data:
         raise InputError(path, "is empty")
-    if size > MAX_QDC_BYTES:
-        raise InputError(path, f"is larger than {MAX_QDC_BYTES // (1024 * 1024)} MB")
-    root = parse_xml_bytes(path.read_bytes(), path)
+    root = parse_xml_bytes(data, path)
     if local(root.tag) != "CodeBook":
         raise InputError(path, f"is not a REFI-QDA codebook (root element {local(root.tag)}, expected CodeBook)")
     codes = child(root, "Codes")
@@ -145,7 +142,9 @@ def read_qdc(path: Path) -> dict:
         raise InputError(path, "has no Codes element")
     warnings: list[str] = []
 
-    def node(element: ET.Element) -> dict:
+    def node(element: ET.Element, depth: int = 1) -> dict:
+        if depth > MAX_CODE_DEPTH:
+            raise InputError(path, f"codes are nested more than {MAX_CODE_DEPTH} levels deep")
         raw_id = element.get("guid")
         name = (element.get("name") or "").strip()
         if not raw_id or not name:
@@ -160,15 +159,32 @@ def read_qdc(path: Path) -> dict:
             result["colour"] = colour
         description = child(element, "Description")
         result.update(split_description(description.text if description is not None else None))
-        result["children"] = [node(c) for c in children(element, "Code")]
+        result["children"] = [node(c, depth + 1) for c in children(element, "Code")]
         if not result["codable"] and result["children"]:
             result["category"] = True
         return result
 
     nodes = [node(c) for c in children(codes, "Code")]
     nodes = _unflatten_names(nodes, warnings)
+    check_code_tree(nodes, path)
     return {"codes": nodes, "warnings": warnings,
             "sets": len(children(child(root, "Sets"), "Set")) if child(root, "Sets") is not None else 0}
+
+
+def check_code_tree(nodes: list[dict], path) -> None:
+    """Refuse a tree of codes nested deeper than :data:`MAX_CODE_DEPTH` (as names such
+    as ``a::b::c::...`` make it) or of more than :data:`MAX_CODES` codes, walking it
+    without recursion."""
+    stack = [(node, 1) for node in nodes]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_CODE_DEPTH:
+            raise InputError(path, f"codes are nested more than {MAX_CODE_DEPTH} levels deep")
+        if count > MAX_CODES:
+            raise InputError(path, f"holds more than {MAX_CODES:,} codes")
+        stack.extend((sub, depth + 1) for sub in node.get("children") or ())
 
 
 def _unflatten_names(nodes: list[dict], warnings: list[str]) -> list[dict]:

@@ -19,27 +19,38 @@ text file.
 
 Text in tracked insertions, hyperlinks, fields and content controls is kept; text
 in tracked deletions, headers, footers, footnotes, comments and text boxes is not.
+
+The main document is read as a stream (:mod:`qualcode.ingest.docx_package` counts its
+inflated bytes), each paragraph or table handled and dropped as soon as it is complete,
+with python-docx's element classes for the runs' text; bold character styles are looked
+up once, not per run (python-docx scans every style for each run, which took 1.3 ms a
+run). A document of more than :data:`MAX_BLOCKS` paragraphs and table rows, or more
+text than a transcript may have, is refused as soon as that is known.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import io
-import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import InputError
-from .encoding import normalise
+from ..input_files import describe_size
+from .docx_package import MAX_DOCUMENT_BYTES, WordPackage
+from .encoding import MAX_SOURCE_BYTES, normalise
 from .model import ParsedTranscript
 from .text import classify_label, find_turns, label_prefix, parse_clock
 
-# Unpacked size we accept: a zip of a few MB that unpacks to gigabytes is a bomb,
-# not a transcript (a long interview's document.xml is a few MB).
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: Most paragraphs and table rows in one document: a two-hour interview has a few
+#: thousand; 200,000 of them made of one letter each are a bomb, not a transcript.
+MAX_BLOCKS = 200_000
+#: Most bytes of XML one paragraph or table may take (the whole of it is in memory at
+#: once while it is read; a long interview's whole document is a few MB).
+MAX_BLOCK_BYTES = 16 * 1024 * 1024
+#: Deepest nesting of block-level content controls (forms nest a few).
+MAX_CONTROL_DEPTH = 50
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADER_SPEAKER = frozenset({"speaker", "name", "who", "speaker name", "participant"})
 _HEADER_TEXT = frozenset({"text", "speech", "transcript", "utterance", "dialogue", "content", "what was said"})
 _HEADER_TIME = frozenset({"time", "timestamp", "start", "start time", "tc", "timecode"})
@@ -68,63 +79,73 @@ def _w(tag: str) -> str:
     return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
 
 
-def _check_package(data: bytes, name: str) -> None:
-    """Give each way a file can fail to be a .docx its own clear message."""
-    if data.startswith(_OLE_MAGIC):
-        raise InputError(
-            name,
-            "is encrypted (password-protected) or an old .doc file; save it as .docx without a password",
-        )
-    if not data.startswith(b"PK"):
-        raise InputError(name, "is not a Word .docx file")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except Exception:
-        raise InputError(name, "is a damaged or truncated .docx file (the zip archive cannot be read)") from None
-    names = {info.filename for info in infos}
-    if "word/document.xml" not in names and not any(re.fullmatch(r"word/document\d*\.xml", n) for n in names):
-        raise InputError(name, "is a zip archive but not a Word document")
-    if any(info.flag_bits & 0x1 for info in infos):
-        raise InputError(name, "is encrypted; save it as .docx without a password")
-    if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-        limit = MAX_UNPACKED_BYTES // (1024 * 1024)
-        raise InputError(name, f"unpacks to more than {limit} MB; it is not a transcript")
+class _Styles:
+    """Which character styles are bold, read once from the styles part (python-docx's
+    rule: a run's style is its ``w:rStyle`` when that names a character style, else the
+    document's default character style; the style's own ``w:b`` decides)."""
+
+    def __init__(self, root) -> None:
+        from docx.text.font import Font
+
+        self.bold: dict[str, bool] = {}
+        self.default = False
+        if root is None:
+            return
+        seen: set[str] = set()
+        for style in root.iterchildren(_w("style")):
+            character = style.get(_w("type")) == "character"
+            if character and (style.get(_w("default")) or "").lower() in ("1", "true", "on"):
+                self.default = bool(Font(style).bold)  # the last default counts
+            style_id = style.get(_w("styleId"))
+            if style_id in seen:
+                continue  # of a repeated id, the first is the one found
+            seen.add(style_id)
+            if character:
+                self.bold[style_id] = bool(Font(style).bold)
+
+    def run_is_bold(self, run) -> bool:
+        from docx.text.font import Font
+
+        bold = Font(run).bold
+        if bold is not None:
+            return bool(bold)
+        return self.bold.get(run.style, self.default) if run.style else self.default
 
 
-def _runs(paragraph_element, parent) -> list:
-    """The runs of a paragraph that are visible text, in order.
+@functools.cache
+def _xpath(expression: str):
+    """An XPath compiled once: python-docx's ``element.xpath`` compiles it on every
+    call, which was most of the time spent on a document of many short paragraphs."""
+    from docx.oxml.ns import nsmap
+    from lxml import etree
 
-    python-docx's ``Paragraph.text`` reads only direct runs and hyperlinks, and
-    would drop text in tracked insertions, fields and inline content controls.
-    """
-    from docx.text.run import Run
-
-    elements = paragraph_element.xpath(
-        "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
-        " | ./w:sdt/w:sdtContent/w:r | ./w:ins/w:hyperlink/w:r | ./w:sdt/w:sdtContent/w:hyperlink/w:r"
-    )
-    # xpath unions come back in document order.
-    return [Run(r, parent) for r in elements]
+    return etree.XPath(expression, namespaces=nsmap)
 
 
-def _is_bold(run) -> bool:
-    if run.bold is not None:
-        return bool(run.bold)
-    style = run.style
-    return bool(style is not None and style.font.bold)
+# The runs of a paragraph that are visible text, in document order. python-docx's
+# ``Paragraph.text`` reads only direct runs and hyperlinks, and would drop text in
+# tracked insertions, fields and inline content controls.
+_RUNS = ("./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
+         " | ./w:sdt/w:sdtContent/w:r | ./w:ins/w:hyperlink/w:r | ./w:sdt/w:sdtContent/w:hyperlink/w:r")
+# What python-docx's ``CT_R.text`` joins: each of these element classes gives its text
+# equivalent as str() (a tab as "\t", a line break as "\n").
+_RUN_TEXT = "w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab"
 
 
-def _paragraph_block(paragraph_element, parent) -> _Block:
-    runs = _runs(paragraph_element, parent)
-    text = normalise("".join(run.text for run in runs))
+def _run_text(run) -> str:
+    return "".join(str(e) for e in _xpath(_RUN_TEXT)(run))
+
+
+def _paragraph_block(paragraph_element, styles: _Styles) -> _Block:
+    runs = [(run, _run_text(run)) for run in _xpath(_RUNS)(paragraph_element)]
+    text = normalise("".join(run_text for _, run_text in runs))
     prefix_parts: list[str] = []
-    for run in runs:
-        if not run.text:
+    for run, run_text in runs:
+        if not run_text:
             continue
-        if not _is_bold(run):
+        if not styles.run_is_bold(run):
             break
-        prefix_parts.append(run.text)
+        prefix_parts.append(run_text)
     prefix = normalise("".join(prefix_parts))
     block = _Block(text)
     if not prefix.strip() or not text.startswith(prefix):
@@ -146,18 +167,16 @@ def _paragraph_block(paragraph_element, parent) -> _Block:
     return block
 
 
-def _cell_text(cell_element, parent) -> str:
-    from docx.text.paragraph import Paragraph
-
+def _cell_text(cell_element, styles: _Styles) -> str:
     paragraphs = cell_element.findall(_w("p"))
-    return "\n".join(_paragraph_block(p, Paragraph(p, parent)).text for p in paragraphs)
+    return "\n".join(_paragraph_block(p, styles).text for p in paragraphs)
 
 
-def _table_blocks(table_element, parent) -> list[_Block]:
+def _table_blocks(table_element, styles: _Styles) -> list[_Block]:
     """Rows of a table; speaker tables become ``Speaker: text`` lines."""
     rows: list[list[str]] = []
     for tr in table_element.findall(_w("tr")):
-        cells = [_cell_text(tc, parent).strip() for tc in tr.findall(_w("tc"))]
+        cells = [_cell_text(tc, styles).strip() for tc in tr.findall(_w("tc"))]
         rows.append(cells)
     if rows and len(rows[0]) in (2, 3):
         header = [c.lower().strip(" :") for c in rows[0]]
@@ -188,43 +207,100 @@ def _table_blocks(table_element, parent) -> list[_Block]:
     return blocks
 
 
-def _body_blocks(body, parent) -> list[_Block]:
-    from docx.text.paragraph import Paragraph
+class _TooDeep(Exception):
+    """Content controls nested deeper than :data:`MAX_CONTROL_DEPTH`."""
 
+
+def _blocks_of(element, styles: _Styles, depth: int = 0) -> list[_Block]:
+    """The blocks of one child of the document body: a paragraph, a table, or a
+    block-level content control (templates, forms) wrapping ordinary content."""
+    if element.tag == _w("p"):
+        return [_paragraph_block(element, styles)]
+    if element.tag == _w("tbl"):
+        return _table_blocks(element, styles)
+    if element.tag == _w("sdt"):
+        if depth >= MAX_CONTROL_DEPTH:
+            raise _TooDeep
+        content = element.find(_w("sdtContent"))
+        if content is not None:
+            return [b for child in content.iterchildren() for b in _blocks_of(child, styles, depth + 1)]
+    return []
+
+
+def _document_parser():
+    """A pull parser making python-docx's element classes (so a run's text is read as
+    python-docx reads it), without entities, DTDs or network access, and with libxml2's
+    default ceiling on nesting (256 levels). Only the body and the elements that can be
+    its blocks raise events (in C, the rest pass by)."""
+    from docx.oxml.parser import element_class_lookup
+    from lxml import etree
+
+    parser = etree.XMLPullParser(events=("start", "end"), tag=(_w("body"), _w("p"), _w("tbl"), _w("sdt")),
+                                 remove_blank_text=True, resolve_entities=False, no_network=True, load_dtd=False)
+    parser.set_element_class_lookup(element_class_lookup)
+    return parser
+
+
+def _read_blocks(package: WordPackage) -> list[_Block]:
+    """The body's blocks in order, the main document read as a stream: each child of
+    the body becomes blocks when it is complete, and is dropped with whatever else of
+    the body is complete after every chunk, so memory holds one block at a time."""
+    from docx.oxml.parser import parse_xml
+
+    styles_part = package.styles_part()
+    styles_data = package.read(styles_part) if styles_part else None
+    styles = _Styles(parse_xml(styles_data) if styles_data else None)
+    parser = _document_parser()
+    body_tag = _w("body")
+    body = None
     blocks: list[_Block] = []
-    for child in body.iterchildren():
-        if child.tag == _w("p"):
-            blocks.append(_paragraph_block(child, Paragraph(child, parent)))
-        elif child.tag == _w("tbl"):
-            blocks.extend(_table_blocks(child, parent))
-        elif child.tag == _w("sdt"):
-            # Block-level content controls (templates, forms) wrap ordinary content.
-            content = child.find(_w("sdtContent"))
-            if content is not None:
-                blocks.extend(_body_blocks(content, parent))
+    characters = 0
+    since_block = 0  # bytes read since the body's last complete child
+    for chunk in package.stream(package.document, MAX_DOCUMENT_BYTES):
+        parser.feed(chunk)
+        since_block += len(chunk)
+        for event, element in parser.read_events():
+            if event == "start":
+                if element.tag == body_tag:
+                    body = element
+                continue
+            if body is None or element.getparent() is not body:
+                continue  # a paragraph in a table cell: read with its table
+            since_block = 0
+            for block in _blocks_of(element, styles):
+                blocks.append(block)
+                characters += len(block.text) + 1
+            if len(blocks) > MAX_BLOCKS:
+                raise InputError(package.name, f"has more than {MAX_BLOCKS:,} paragraphs and table rows; "
+                                               "it is not a transcript (split it)")
+            if characters > MAX_SOURCE_BYTES:
+                raise InputError(package.name, f"holds more text than a transcript may have "
+                                               f"({describe_size(MAX_SOURCE_BYTES)})")
+        if since_block > MAX_BLOCK_BYTES:
+            raise InputError(package.name, f"has a paragraph or table of more than "
+                                           f"{describe_size(MAX_BLOCK_BYTES)}; it is not a transcript")
+        while body is not None and len(body) > 1:
+            del body[0]  # complete, and read if it was a block; the last may be unfinished
+    parser.close()
     return blocks
 
 
 def read_docx(data: bytes, source_name: str) -> ParsedTranscript:
     """Read a Word transcript; see the module docstring for the label rules."""
-    _check_package(data, source_name)
+    package = WordPackage(data, source_name)
     try:
-        import docx
-
-        document = docx.Document(io.BytesIO(data))
-        blocks = _body_blocks(document.element.body, document._body)
+        blocks = _read_blocks(package)
     except InputError:
         raise
-    except ValueError as exc:
-        if "content type" in str(exc):
-            raise InputError(
-                source_name, "is not a plain Word document (perhaps a template or macro file); save it as .docx"
-            ) from None
-        raise InputError(source_name, f"is a damaged Word file ({exc})") from None
+    except _TooDeep:
+        raise InputError(source_name, f"has content controls nested more than {MAX_CONTROL_DEPTH} deep; "
+                                      "it is not a transcript") from None
     except Exception as exc:
-        # python-docx and lxml raise many types for corrupt packages (KeyError for a
-        # missing part, XMLSyntaxError, zlib.error, ...): all mean the same to the user.
-        raise InputError(source_name, f"is a damaged Word file ({type(exc).__name__})") from None
+        # lxml and python-docx raise many types for a corrupt part (XMLSyntaxError,
+        # a bad value of an attribute...): all mean the same to the user.
+        raise package.damaged(type(exc).__name__) from None
+    finally:
+        package.close()
 
     # Bold labels without a colon must be roles, ids or used at least twice, so a
     # bold word for emphasis ("**Really** good") is not taken for a speaker.

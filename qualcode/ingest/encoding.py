@@ -14,12 +14,13 @@ ending, no BOM).
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import InputError
+from ..input_files import read_regular_file
 
 #: Largest source file we read. A transcript of a two-hour interview is ~150 KB of
 #: text and a Word file with a few images a few MB; 20 MB leaves ample room while
@@ -114,17 +115,95 @@ def _decode_cp1252(data: bytes) -> str:
     return text
 
 
-def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
-    """Decode the bytes of a text transcript; return ``(text, encoding name)``.
+class Decoded(NamedTuple):
+    text: str
+    encoding: str  # a codec name, or MIXED
+    notes: list[str]  # what the reader should be told (a legacy encoding, mixed lines)
+
+
+#: The encoding recorded for a file of UTF-8 lines and Windows-1252 lines, decoded line
+#: by line (see :func:`decode_text`).
+MIXED = "utf-8+cp1252"
+
+# A well-formed UTF-8 sequence of two to four bytes. Windows-1252 prose practically
+# never holds one (an accented letter is followed by an ASCII one), so a line that is
+# not UTF-8 yet holds one mixes the two encodings, and no decoding of it is safe.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_UNDEFINED_IN_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+
+
+def describe_lines(numbers: list[int], most: int = 8) -> str:
+    """``line 4``, ``lines 3, 7 and 12``, ``lines 3, 7, 9, ... (40 lines)``."""
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    if len(numbers) <= most:
+        return f"lines {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+    return f"lines {', '.join(map(str, numbers[:most]))}, ... ({len(numbers)} lines)"
+
+
+def _decode_by_line(data: bytes, path: str | Path) -> Decoded:
+    """Bytes that are not UTF-8 as a whole: UTF-8 where a line is UTF-8, Windows-1252
+    where a line can only be that; refused where a line is neither, or both.
+
+    A file with no UTF-8 line beyond ASCII is Windows-1252 throughout, as an older
+    Windows program writes it. Where some lines are UTF-8 and others are not (a
+    transcript pasted together from two sources), decoding the whole file as
+    Windows-1252 would turn every UTF-8 letter into two (``Zoë`` into ``ZoÃ«``), so
+    each line is decoded as what it is.
+    """
+    lines = data.split(b"\n")
+    legacy: list[int] = []
+    unsure: list[int] = []
+    utf8_lines = 0
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_lines += 1
+            continue
+        except UnicodeDecodeError:
+            pass
+        if _UTF8_SEQUENCE.search(line):
+            unsure.append(number)
+        else:
+            legacy.append(number)
+    if unsure:
+        raise InputError(path, f"mixes UTF-8 with another encoding within {describe_lines(unsure)}; "
+                               "save it as UTF-8 and import it again")
+    if not utf8_lines:
+        return Decoded(_decode_cp1252(data), "cp1252",
+                       ["not UTF-8: read as Windows-1252 (cp1252); check accented letters and quotes"])
+    undefined = [n for n in legacy if _UNDEFINED_IN_CP1252.search(lines[n - 1])]
+    if undefined:
+        raise InputError(path, f"is UTF-8 except {describe_lines(undefined)}, which "
+                               f"{'is' if len(undefined) == 1 else 'are'} not Windows-1252 either; "
+                               "save it as UTF-8 and import it again")
+    for number in legacy:
+        lines[number - 1] = lines[number - 1].decode("cp1252").encode("utf-8")
+    return Decoded(b"\n".join(lines).decode("utf-8"), MIXED,
+                   [f"{describe_lines(legacy)} {'is' if len(legacy) == 1 else 'are'} not UTF-8: "
+                    "read as Windows-1252 (cp1252), the rest as UTF-8"])
+
+
+def decode_text(data: bytes, path: str | Path) -> Decoded:
+    """Decode the bytes of a text transcript, with notes on how it was decoded.
 
     Order: refuse known binary formats; honour a byte-order mark (UTF-8, UTF-16
     LE/BE); recognise BOM-less UTF-16 by its NUL pattern; refuse any other NUL;
-    then UTF-8, and Windows-1252 as the last resort (which decodes any byte, so
-    the control-character check decides whether the result is text).
+    then UTF-8, strictly; bytes that are not UTF-8 are decoded line by line
+    (:func:`_decode_by_line`): Windows-1252 for a file that is wholly that, each line
+    as what it is in a file of both, refused where a line is ambiguous. The
+    control-character check then decides whether the result is text at all.
 
     The returned text still has its BOM removed but is not normalised; see
     :func:`normalise`. Encoding names are Python codec names: ``utf-8``,
-    ``utf-8-sig`` (UTF-8 with BOM), ``utf-16-le``, ``utf-16-be``, ``cp1252``.
+    ``utf-8-sig`` (UTF-8 with BOM), ``utf-16-le``, ``utf-16-be``, ``cp1252``, and
+    :data:`MIXED` for UTF-8 with some lines of Windows-1252.
     """
     for magic, what in _BINARY_MAGIC:
         if data.startswith(magic):
@@ -136,11 +215,14 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
         try:
             text = data[3:].decode("utf-8")
         except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start + 3) + 1
             raise InputError(
-                path, f"starts with a UTF-8 byte-order mark but is not valid UTF-8 (byte {exc.start + 3})"
+                path, f"starts with a UTF-8 byte-order mark but is not valid UTF-8 (line {line}, "
+                      f"byte {exc.start + 3})"
             ) from None
         _check_controls(text, path)
-        return text, "utf-8-sig"
+        _check_lines(text, path)
+        return Decoded(text, "utf-8-sig", [])
 
     bom16 = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}.get(data[:2])
     encoding = bom16 or _utf16_without_bom(data)
@@ -153,19 +235,37 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
                 raise InputError(path, "starts with a UTF-16 byte-order mark but is not valid UTF-16") from None
             raise _binary(path) from None
         _check_controls(text, path)
-        return text, encoding
+        _check_lines(text, path)
+        return Decoded(text, encoding, [])
 
     if b"\x00" in data:
         raise _binary(path)
 
     try:
-        text = data.decode("utf-8")
-        encoding = "utf-8"
+        decoded = Decoded(data.decode("utf-8"), "utf-8", [])
     except UnicodeDecodeError:
-        text = _decode_cp1252(data)
-        encoding = "cp1252"
-    _check_controls(text, path)
-    return text, encoding
+        decoded = _decode_by_line(data, path)
+    _check_controls(decoded.text, path)
+    _check_lines(decoded.text, path)
+    return decoded
+
+
+#: Most lines a text file may have. The turn finder holds a few hundred bytes per line;
+#: 20 MB of one-word lines (5 million) took 18 s and 1.7 GB before a turn was stored.
+#: A two-hour interview has a few thousand lines.
+MAX_LINES = 1_000_000
+
+
+def _check_lines(text: str, path: str | Path) -> None:
+    lines = text.count("\n") or text.count("\r")
+    if lines > MAX_LINES:
+        raise InputError(path, f"has more than {MAX_LINES:,} lines ({lines:,}); it is not a transcript (split it)")
+
+
+def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
+    """:func:`decode_text` without the notes: ``(text, encoding name)``."""
+    decoded = decode_text(data, path)
+    return decoded.text, decoded.encoding
 
 
 def normalise(text: str) -> str:
@@ -181,47 +281,15 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _describe_limit(limit: int) -> str:
-    if limit >= 1024 * 1024 and limit % (1024 * 1024) == 0:
-        return f"{limit // (1024 * 1024)} MB"
-    if limit >= 1024 and limit % 1024 == 0:
-        return f"{limit // 1024} KB"
-    return f"{limit} bytes"
-
-
-def read_source(path: str | Path) -> bytes:
-    """Read a source file's bytes, refusing empty files and files over the limit.
+def read_source(path: str | Path, what: str = "transcript") -> bytes:
+    """Read a source file's bytes, refusing empty files, files over the limit, and
+    anything that is not a regular file (a named pipe would block the read forever).
 
     The limit is :data:`MAX_SOURCE_BYTES` (20 MB), looked up at call time. We read
     at most one byte past it, so a file that grows while we read it, or a device
     that reports no size, cannot make us read without bound.
     """
-    path = Path(path)
-    limit = MAX_SOURCE_BYTES
-    try:
-        if path.is_dir():
-            raise InputError(path, "is a folder, not a transcript file")
-        with open(path, "rb") as handle:
-            try:
-                size = os.fstat(handle.fileno()).st_size
-            except OSError:
-                size = 0
-            if size > limit:
-                raise InputError(
-                    path,
-                    f"is too large ({size:,} bytes); the limit for a transcript is {_describe_limit(limit)}",
-                )
-            data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError(path, "does not exist") from None
-    except PermissionError:
-        raise InputError(path, "cannot be read (permission denied)") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not a transcript file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
-    if len(data) > limit:
-        raise InputError(path, f"is too large; the limit for a transcript is {_describe_limit(limit)}")
+    data = read_regular_file(path, MAX_SOURCE_BYTES, what)
     if not data:
         raise InputError(path, "is empty")
     return data

@@ -79,8 +79,14 @@ class ManifestReport:
         }
 
 
+#: Most rows a manifest may have. A large longitudinal study has a few thousand; each row
+#: costs a few milliseconds (a listed file is read and hashed even when it is a duplicate),
+#: and 100,000 rows of one file took three minutes and a gigabyte.
+MAX_ROWS = 10_000
+
+
 def read_manifest(path: Path) -> list[ManifestRow]:
-    text = normalise(decode_bytes(read_source(path), path)[0])
+    text = normalise(decode_bytes(read_source(path, "manifest"), path)[0])
     reader = csv.DictReader(io.StringIO(text))
     try:
         if not reader.fieldnames or "file" not in [f.strip() for f in reader.fieldnames]:
@@ -92,6 +98,8 @@ def read_manifest(path: Path) -> list[ManifestRow]:
             values = {k.strip(): (v or "") for k, v in raw.items() if k is not None}
             if any(v.strip() for v in values.values()):
                 rows.append(ManifestRow(reader.line_num, values))
+                if len(rows) > MAX_ROWS:
+                    raise InputError(path, f"has more than {MAX_ROWS:,} rows; split it into several manifests")
     except csv.Error as exc:
         raise InputError(path, f"row {reader.line_num} is not valid CSV ({exc})") from None
     return rows
@@ -126,6 +134,8 @@ def check_row(path: Path, row: ManifestRow, known_waves: set[str]) -> None:
         raise _fail(path, row, "participant", "a status needs the participant it applies to")
     if file:
         source = (path.parent / file)
+        if source.exists() and not source.is_file():
+            raise _fail(path, row, "file", f"{file} is not a regular file")
         if not source.is_file():
             raise _fail(path, row, "file", f"{file} does not exist")
     elif not row.participants:
@@ -176,11 +186,44 @@ def _parse_source(source: tuple[str, str], with_sentences: bool):
         return None, None, str(exc)
     extra = None
     if with_sentences:  # and whatever else can be computed away from the database
-        from ..nlp import sentence_spans, word_count
+        from ..nlp import sentence_spans_of_any_length, word_count
 
-        extra = {"sentences": list(sentence_spans([parsed.text[t.start:t.end] for t in parsed.turns])),
+        extra = {"sentences": list(sentence_spans_of_any_length([parsed.text[t.start:t.end] for t in parsed.turns])),
                  "words": word_count(parsed.text)}
     return parsed, extra, None
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with(parent: int) -> None:
+    """Initializer of a worker process: it must not outlive the import that started it.
+
+    On Linux the kernel kills it when its parent dies (``PR_SET_PDEATHSIG``); anywhere,
+    a watchdog thread ends it once it has been handed to another parent. Ctrl-C is the
+    parent's to handle (it stops the workers), so a worker ignores it rather than print
+    a traceback of its own."""
+    import signal
+    import sys
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
 class _Sources:
@@ -188,7 +231,9 @@ class _Sources:
 
     Serially, each file is read when its row is stored. With workers, up to a few
     files per worker are read ahead in other processes (bounded, so memory does not
-    grow with the manifest) while this process stores the rows before them.
+    grow with the manifest) while this process stores the rows before them. Workers
+    die with this process however it ends, and are stopped and reaped when the import
+    ends early (an error, Ctrl-C).
     """
 
     def __init__(self, folder: Path, rows: list[ManifestRow], workers: int) -> None:
@@ -202,7 +247,8 @@ class _Sources:
 
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self.executor = concurrent.futures.ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context(method)
+                max_workers=workers, mp_context=multiprocessing.get_context(method),
+                initializer=_die_with, initargs=(os.getpid(),),
             )
             self.lookahead = 3 * workers
             self._fill()
@@ -214,25 +260,42 @@ class _Sources:
             self.pending.append(self.executor.submit(_parse_source, source, True))
 
     def next(self):
+        from concurrent.futures.process import BrokenProcessPool
+
         if self.executor is None:
             source = self.sources[self.position]
             self.position += 1
             return _parse_source(source, False)
         future = self.pending.popleft()
+        path, _labels = self.sources[self.position]
         self.position += 1
-        self._fill()
-        return future.result()
+        try:
+            self._fill()  # a broken pool refuses new work too
+            return future.result()
+        except BrokenProcessPool:
+            raise InputError(path, "could not be read: the process reading it stopped "
+                                   "(out of memory?); nothing was imported") from None
 
-    def close(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
+    def close(self, stop: bool = False) -> None:
+        """Wait for the workers to finish, or with ``stop`` end them at once; either
+        way every worker process is reaped."""
+        executor, self.executor = self.executor, None
+        if executor is None:
+            return
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        if stop:
+            for process in processes:
+                with contextlib.suppress(Exception):
+                    process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=5)
 
     def __enter__(self) -> _Sources:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type | None, *exc: object) -> None:
+        self.close(stop=kind is not None)
 
 
 def _choose_workers(folder: Path, rows: list[ManifestRow], workers: int | None) -> int:

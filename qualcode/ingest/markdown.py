@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .clock import TRAILING_TIME, parse_clock
-from .encoding import decode_bytes, normalise
+from .encoding import decode_text, normalise
 from .labels import LabelCandidate, classify_label, label_shape, speech_time
 from .model import ParsedTranscript
 from .turns import detect_turns
@@ -139,7 +139,7 @@ def _strip_tags(html_text: str) -> str:
 
 def read_markdown(data: bytes, source_name: str) -> ParsedTranscript:
     """Read a Markdown transcript (see the module docstring)."""
-    raw, encoding = decode_bytes(data, source_name)
+    raw, encoding, notes = decode_text(data, source_name)
     blocks = _blocks(normalise(raw))
     # Labels without a colon count only when they recur (see the module docstring).
     recurring = Counter(label.name for _, label in blocks if label is not None)
@@ -171,6 +171,6 @@ def read_markdown(data: bytes, source_name: str) -> ParsedTranscript:
         sha256=hashlib.sha256(data).hexdigest(),
         format="markdown",
         encoding=encoding,
-        warnings=[] if turns else ["no text found"],
+        warnings=[*notes, *([] if turns else ["no text found"])],
         layout=layout,
     )

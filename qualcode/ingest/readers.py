@@ -24,6 +24,10 @@ from .vtt import read_vtt
 
 Reader = Callable[[bytes, str], ParsedTranscript]
 
+#: Most turns one transcript may have: a long focus group has a few thousand. Storing a
+#: turn, its sentences and its index entries costs about a kilobyte of memory at once.
+MAX_TURNS = 200_000
+
 READERS: dict[str, Reader] = {
     ".txt": read_text,
     ".text": read_text,
@@ -58,4 +62,7 @@ def read_transcript(path: str | Path, override: LabelOverride | None = None) -> 
         from .preview import apply_override
 
         parsed = apply_override(parsed, override)
+    if len(parsed.turns) > MAX_TURNS:
+        raise InputError(path, f"has {len(parsed.turns):,} turns, more than {MAX_TURNS:,}; "
+                               "it is not a transcript (split it)")
     return parsed

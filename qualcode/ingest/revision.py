@@ -145,7 +145,7 @@ def replace_transcript(self: TranscriptService, name: str, path: str | Path, *, 
                        label_pattern: str | None = None) -> ReplaceReport:
     """Replace a transcript's text with a corrected version of its file, keeping its
     name, wave, participant, kind and GUID, and carrying its codings across."""
-    from ..nlp import sentence_spans, word_count
+    from ..nlp import sentence_spans_of_any_length, word_count
     from ..privacy.replace import pseudonymise_parsed
     from .readers import read_transcript
     from .realign import place_all
@@ -176,7 +176,7 @@ def replace_transcript(self: TranscriptService, name: str, path: str | Path, *, 
                          participant=row["participant"], speaker_map={}, registered=set())
     report = ReplaceReport(transcript=name, source=path.name, turns_before=len(old_turns),
                            turns_after=len(parsed.turns))
-    sentences = list(sentence_spans([new_text[t.start:t.end] for t in parsed.turns]))
+    sentences = list(sentence_spans_of_any_length([new_text[t.start:t.end] for t in parsed.turns]))
     with self.action("transcript.replace", f"replaced the text of {name} with {path.name}"):
         edits.update_text(db, row["id"], text=new_text, sha256=parsed.sha256, source_name=path.name,
                           source_format=parsed.format, encoding=parsed.encoding,

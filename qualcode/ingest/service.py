@@ -34,6 +34,7 @@ class ImportResult:
     source: str
     status: str  # "imported" or "duplicate"
     kind: str = "interview"
+    encoding: str | None = None  # what a text file was decoded from (None for Word files)
     participant: str | None = None
     wave: str | None = None
     turns: int = 0
@@ -123,7 +124,8 @@ class TranscriptService(Service):
         given, are the sentence spans of each turn as :func:`qualcode.nlp.sentence_spans`
         gives them, and ``words`` the word count of the text (computed ahead, perhaps in
         another process); else they are computed here."""
-        from ..nlp import sentence_spans
+        from ..nlp import sentence_spans_of_any_length
+
         db = self.db
         if kind not in schema.TRANSCRIPT_KINDS:
             raise QualcodeError(f"kind {kind!r} is not one of {', '.join(schema.TRANSCRIPT_KINDS)}")
@@ -182,7 +184,7 @@ class TranscriptService(Service):
         turn_ids = store_tx.insert_turns(db, transcript_id, turn_rows)
         speeches = [parsed.text[t.start:t.end] for t in parsed.turns]
         if sentences is None:
-            sentences = sentence_spans(speeches)
+            sentences = sentence_spans_of_any_length(speeches)
         sentence_count = store_tx.insert_sentences(db, transcript_id, (
             (turn_seq, turn.start + start, turn.start + end)
             for turn_seq, (turn, spans) in enumerate(zip(parsed.turns, sentences, strict=True), start=1)
@@ -193,7 +195,7 @@ class TranscriptService(Service):
             store_study.set_attendance(db, participant_id, wave_id, "interviewed")
         return ImportResult(
             name=name, source=parsed.source_name, status="imported", kind=kind,
-            participant=participant, wave=wave, turns=len(turn_rows),
+            encoding=parsed.encoding, participant=participant, wave=wave, turns=len(turn_rows),
             sentences=sentence_count, words=words,
             speakers=dict(plan.participant_of), unmapped=list(plan.unmapped),
             notes=[*parsed.warnings, *layout_notes(parsed), *plan.notes],
@@ -308,7 +310,7 @@ def label_override(labels: str | None, label_pattern: str | None) -> LabelOverri
 def _duplicate(parsed: ParsedTranscript, existing: str, *, kind: str, participant: str | None,
                wave: str | None) -> ImportResult:
     return ImportResult(name=existing, source=parsed.source_name, status="duplicate",
-                        kind=kind, participant=participant, wave=wave,
+                        kind=kind, encoding=parsed.encoding, participant=participant, wave=wave,
                         notes=[f"{parsed.source_name} is already imported as {existing}"])
 
 

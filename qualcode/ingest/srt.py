@@ -25,7 +25,7 @@ from collections import Counter
 
 from ..errors import InputError
 from .cues import Segment, blocks, clean, last_line, transcript_from
-from .encoding import decode_bytes, normalise
+from .encoding import decode_text, normalise
 from .labels import HANDLE, label_prefix, label_shape
 from .model import ParsedTranscript
 from .vtt import parse_timing
@@ -47,9 +47,9 @@ def _prefix(line: str) -> tuple[str, int, bool] | None:
 
 def read_srt(data: bytes, source_name: str) -> ParsedTranscript:
     """Read a SubRip file into turns (see the module docstring)."""
-    raw, encoding = decode_bytes(data, source_name)
+    raw, encoding, notes = decode_text(data, source_name)
     lines = normalise(raw).split("\n")
-    warnings: list[str] = []
+    warnings: list[str] = list(notes)
 
     # Pass 1: cues as (start, end, cleaned lines).
     cues: list[tuple[float, float, list[str]]] = []

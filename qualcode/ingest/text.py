@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from .clock import parse_clock
-from .encoding import decode_bytes, normalise
+from .encoding import decode_text, normalise
 from .labels import LabelCandidate, classify_label, label_candidate, label_prefix
 from .model import ParsedTranscript
 from .turns import detect_turns, find_turns
@@ -24,10 +24,10 @@ __all__ = [
 
 def read_text(data: bytes, source_name: str) -> ParsedTranscript:
     """Read a plain-text transcript (any of the label styles of :mod:`.labels`)."""
-    raw, encoding = decode_bytes(data, source_name)
+    raw, encoding, notes = decode_text(data, source_name)
     text = normalise(raw)
     turns, layout = detect_turns(text)
-    warnings = [] if turns else ["no text found"]
+    warnings = [*notes, *([] if turns else ["no text found"])]
     return ParsedTranscript(
         text=text,
         turns=turns,

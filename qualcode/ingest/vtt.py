@@ -23,7 +23,7 @@ from collections import Counter
 
 from ..errors import InputError
 from .cues import Segment, blocks, clean, last_line, transcript_from
-from .encoding import decode_bytes, normalise
+from .encoding import decode_text, normalise
 from .labels import HANDLE, label_prefix, label_shape
 from .model import ParsedTranscript
 
@@ -119,14 +119,14 @@ def _cue_segments(pieces: list[tuple[str | None, str]], start: float, end: float
 
 def read_vtt(data: bytes, source_name: str) -> ParsedTranscript:
     """Read a WebVTT file into turns (see the module docstring)."""
-    raw, encoding = decode_bytes(data, source_name)
+    raw, encoding, notes = decode_text(data, source_name)
     lines = normalise(raw).split("\n")
     if not re.fullmatch(r"WEBVTT(?:[ \t].*)?", lines[0]):
         raise InputError(source_name, "line 1: missing the 'WEBVTT' header; this is not a WebVTT file")
 
     # The header block runs to the first blank line (it may hold metadata).
     first = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
-    warnings: list[str] = []
+    warnings: list[str] = list(notes)
     cues: list[tuple[float, float, list[str]]] = []
     for line_number, block in blocks(lines, first):
         head = block[0]

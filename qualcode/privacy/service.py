@@ -10,12 +10,14 @@ only with that file can pseudonymised text be read with the real names again.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from .. import outputs
 from ..context import Service
 from ..csv_writer import DEFAULT, CsvStyle, restore, write_csv
 from ..errors import InputError, QualcodeError
+from ..input_files import read_regular_file
 from ..model import NAME_KINDS
 from ..store import events as store_events
 from ..store import namekey as store_key
@@ -70,11 +72,7 @@ class PrivacyService(Service):
 
     def import_name_key(self, path: str | Path) -> int:
         path = Path(path)
-        try:
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                rows = [_unguarded(row) for row in csv.DictReader(handle)]
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(path, f"cannot be read as a CSV name key ({exc})") from None
+        rows = _read_key_rows(path)
         if not rows or "real" not in rows[0] or "pseudonym" not in rows[0]:
             raise InputError(path, "is not a name key (columns real, pseudonym[, kind, participant])")
         with self.action("namekey.import", f"imported a name key of {len(rows)} entries", undoable=False):
@@ -88,8 +86,7 @@ class PrivacyService(Service):
 
     def _key(self, key_file: str | Path | None = None) -> dict[str, str]:
         if key_file:
-            with Path(key_file).open(newline="", encoding="utf-8-sig") as handle:
-                return {r["real"]: r["pseudonym"] for r in map(_unguarded, csv.DictReader(handle))}
+            return {r["real"]: r["pseudonym"] for r in _read_key_rows(Path(key_file))}
         return store_key.mapping(self.db)
 
     def deidentify(self, *, memos: bool = True) -> dict[str, int]:
@@ -187,3 +184,21 @@ class PrivacyService(Service):
             raise QualcodeError("no name key: give the key file it was exported to")
         row = store_tx.transcript_row(self.db, transcript)
         return reidentify(store_tx.transcript_text(self.db, row["id"]), key)
+
+
+#: Largest name key read (a key of tens of thousands of names is a few MB).
+MAX_KEY_BYTES = 16 * 1024 * 1024
+
+
+def _read_key_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV name key, read through the one door for files from elsewhere
+    (regular files only, bounded, never the open project), neutralised cells restored."""
+    data = read_regular_file(path, MAX_KEY_BYTES, "name key")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(path, "is not UTF-8 text, so not a name key") from None
+    try:
+        return [_unguarded(row) for row in csv.DictReader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise InputError(path, f"cannot be read as a CSV name key ({exc})") from None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
 
-from ..errors import NotFoundError
+from ..errors import NotFoundError, QualcodeError
 from .db import inserted_id, new_guid, now
 
 CODE_COLUMNS = (
@@ -41,9 +42,32 @@ def code_by_id(db: Database, code_id: int) -> dict:
     return _code(row)
 
 
+def canonical_guid(value: object) -> str | None:
+    """A GUID in the one form stored (``8-4-4-4-12`` hex digits, lower case, no braces),
+    or None when ``value`` is not one. ``{C33E...}``, ``C33E...`` and ``c33e...`` are
+    the same GUID; stored in one form, a lookup is one probe of the unique index."""
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    try:
+        return str(uuid.UUID(value.strip()))
+    except ValueError:
+        return None
+
+
 def code_by_guid(db: Database, guid: str) -> dict | None:
+    """The code (live or merged) with this GUID, however the GUID is written.
+
+    Codes are stored with canonical GUIDs; a project written before that may hold one
+    in capitals or in braces as a codebook file gave it, so those spellings are looked
+    for too: four probes of the unique index, where ``lower(guid) = ?`` read the whole
+    table for every lookup (a codebook load was quadratic in its number of codes)."""
+    canonical = canonical_guid(guid)
+    if canonical is None:
+        return None
+    upper = canonical.upper()
     row = db.execute(
-        f"SELECT {', '.join(CODE_COLUMNS)} FROM codes WHERE lower(guid) = lower(?)", [guid]
+        f"SELECT {', '.join(CODE_COLUMNS)} FROM codes WHERE guid IN (?, ?, ?, ?) ORDER BY guid = ? DESC",
+        [canonical, upper, f"{{{canonical}}}", f"{{{upper}}}", canonical],
     ).fetchone()
     return _code(row) if row else None
 
@@ -55,6 +79,11 @@ def name_is_live(db: Database, name: str) -> bool:
 
 
 def insert_code(db: Database, name: str, parent_id: int | None, fields: dict, guid: str | None = None) -> int:
+    if guid is not None:
+        canonical = canonical_guid(guid)
+        if canonical is None:
+            raise QualcodeError(f"code {name!r}: its guid is not a UUID")
+        guid = canonical
     position = db.execute(
         "SELECT coalesce(max(position), 0) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
     ).fetchone()[0]

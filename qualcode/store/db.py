@@ -19,11 +19,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from .. import open_files
 from ..errors import InputError, NotFoundError, QualcodeError
+from ..input_files import refuse_special
 from . import schema
 from .untrusted import check_schema_objects
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30.0
 PROJECT_SUFFIX = ".qualcode"
 
@@ -37,34 +38,86 @@ def new_guid() -> str:
     return str(uuid.uuid4())
 
 
-def _connect(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
-    db = Database(conn)
-    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA synchronous = NORMAL")
+class ProjectDatabase(Database):
+    """A connection to a project file that keeps :mod:`qualcode.open_files` up to date."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._open_key: str | None = open_files.register(path)
+        super().__init__(conn)
+
+    def close(self) -> None:
+        key, self._open_key = self._open_key, None
+        try:
+            super().close()
+        finally:
+            if key is not None:
+                open_files.unregister(key)
+
+
+def _connect(path: Path, *, read_only: bool = False) -> Database:
+    """A connection with the project's settings; ``read_only`` ones refuse every write."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise InputError(path, f"cannot be opened ({exc})") from None
+    try:
+        db = ProjectDatabase(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    try:
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")
+        if read_only:
+            db.execute("PRAGMA query_only = ON")
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise _unreadable(path, exc) from None
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
-def _check_is_sqlite(path: Path) -> None:
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> InputError:
+    """The one line for a file SQLite cannot read."""
+    if "not a database" in str(exc):
+        return InputError(path, "is not a qualcode project (not an SQLite database)")
+    if "malformed" in str(exc) and not _pending_wal(path):
+        # What SQLite says of a file shorter than its header's page count (a failed
+        # download or sync), among other damage.
+        return InputError(path, f"is damaged or truncated ({exc})")
+    return InputError(path, f"is damaged or not a qualcode project ({exc})")
+
+
+def _pending_wal(path: Path) -> bool:
+    wal = Path(f"{path}-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
+def _check_database(db: Database, path: Path) -> None:
+    """Refuse a file that is not an SQLite database, or a truncated copy of one.
+
+    Asked of SQLite, never by reading the file ourselves: this process may hold other
+    connections to it, and closing any other descriptor on the file would drop their
+    locks (see :mod:`qualcode.open_files`).
+    """
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(path, "is empty, not a qualcode project")
+    # A write-ahead log waiting beside the file (a checkpoint interrupted by a crash)
+    # can leave the header ahead of the file; SQLite finishes it from the log. (Only a
+    # non-empty log counts: SQLite creates an empty one on opening a WAL database.)
+    pending_wal = _pending_wal(path)
     try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror})") from exc
-    if not header.startswith(SQLITE_MAGIC):
-        raise InputError(path, "is not a qualcode project (not an SQLite database)")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    page_count = int.from_bytes(header[28:32], "big")
-    # The in-header page count is reliable for every file written by SQLite >= 3.7;
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        page_count = db.execute("PRAGMA page_count").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise _unreadable(path, exc) from None
+    # The page count in the header is reliable for every file written by SQLite >= 3.7;
     # a file shorter than it says is a truncated copy (a failed download or sync).
-    # Not so while a write-ahead log is waiting beside it: a checkpoint interrupted by
-    # a crash can leave the header ahead of the file, and SQLite finishes it from the
-    # log on the next open.
-    wal = path.with_name(path.name + "-wal")
-    pending_wal = wal.exists() and wal.stat().st_size > 0
-    if page_count and not pending_wal and path.stat().st_size < page_size * page_count:
+    if page_count and not pending_wal and size < page_size * page_count:
         raise InputError(path, "is truncated (the file is shorter than the database it holds)")
 
 
@@ -104,9 +157,10 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
         raise NotFoundError(f"{path.name}: no such project file")
     if path.is_dir():
         raise InputError(path, "is a folder, not a project file")
-    _check_is_sqlite(path)
+    refuse_special(path, "project file")  # a named pipe would block the open forever
     db = _connect(path)
     try:
+        _check_database(db, path)
         check_schema_objects(db, path)  # before reading any table: a crafted view never ends
         tables = set(db.table_names())
         if "meta" not in tables or schema.MIGRATIONS.migrations_table not in tables:
@@ -125,11 +179,50 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
             schema.MIGRATIONS.apply(db)
     except sqlite3.DatabaseError as exc:
         db.close()
-        raise InputError(path, f"is damaged or not a qualcode project ({exc})") from exc
+        raise _unreadable(path, exc) from exc
     except BaseException:
         db.close()
         raise
     return db
+
+
+def in_use_elsewhere(path: str | Path) -> bool:
+    """Whether another connection (in any program) has the project at ``path`` open.
+
+    Asked of SQLite itself: a connection in exclusive locking mode can take the
+    database's exclusive lock only when no other connection holds a lock on it.
+    Nothing is written. Call it only when this process has no connection to ``path``.
+    """
+    if not Path(path).exists():
+        return False
+    conn = sqlite3.connect(str(path), timeout=0, isolation_level=None)
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return True
+        raise
+    except sqlite3.DatabaseError:
+        return False  # not a database at all: nobody can have it open as one
+    finally:
+        conn.close()
+
+
+def open_reader(path: str | Path) -> Database:
+    """Another connection to a project this process already has open, for a thread that
+    only reads (a screen's worker): no checks, no migration, no backup, and every write
+    refused. Opened and closed through SQLite alone, it leaves the others' locks as they are."""
+    return _connect(Path(path), read_only=True)
+
+
+def data_version(db: Database) -> int:
+    """A number that changes when another connection commits to the database (SQLite's
+    ``PRAGMA data_version``; this connection's own commits leave it alone). Cheap: no
+    file is read."""
+    return db.execute("PRAGMA data_version").fetchone()[0]
 
 
 def backup_database(db: Database, path: Path, reason: str) -> Path:
@@ -148,6 +241,21 @@ def backup_database(db: Database, path: Path, reason: str) -> Path:
     finally:
         dest.close()
     return target
+
+
+@contextlib.contextmanager
+def reading(db: Database) -> Iterator[Database]:
+    """Several reads that see one state of the project, whatever others commit meanwhile
+    (one read transaction)."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.execute("COMMIT")
 
 
 @contextlib.contextmanager

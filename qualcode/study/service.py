@@ -260,17 +260,12 @@ class StudyService(Service):
         """Read a YAML study file: ``facts`` (KEY: text), ``interviewers`` (a list of
         {name, credentials, ...}) and ``time_points`` ({WAVE: {ROLE or "*": label}}).
         Everything is checked before anything is stored; each part is one action."""
-        import yaml
+        from ..yaml_input import load_yaml_file
 
         path = Path(path)
-        try:
-            if path.stat().st_size > MAX_STUDY_FILE:
-                raise QualcodeError(f"{path.name}: a study file is at most {MAX_STUDY_FILE:,} bytes")
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise QualcodeError(f"{path.name}: cannot read: {exc.strerror or exc}") from None
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise QualcodeError(f"{path.name}: not a YAML study file ({exc.__class__.__name__})") from None
+        # The one YAML door: no anchors or aliases, bounded size and depth; the open
+        # project itself is refused before it is read.
+        data = load_yaml_file(path, "study file", max_bytes=MAX_STUDY_FILE)
         if not isinstance(data, dict):
             raise QualcodeError(f"{path.name}: a study file is a mapping of facts, interviewers, time_points")
         unknown = set(data) - {"facts", "interviewers", "time_points", "durations"}

@@ -26,6 +26,7 @@ from rapidfuzz import fuzz
 from .. import outputs
 from ..errors import InputError, QualcodeError
 from ..store import codes as store_codes
+from ..yaml_input import load_yaml_file, shown
 
 PLAN_FORMAT = "qualcode-merge-plan"
 ACTIONS = ("map", "add", "rename", "reject", "review")
@@ -193,7 +194,8 @@ def build_plan(project, sources: list[str | Path], threshold: float = 85.0, *,
 def summarise(plan: dict) -> dict[str, int]:
     counts: dict[str, int] = {}
     for d in plan["decisions"]:
-        counts[d["status"]] = counts.get(d["status"], 0) + 1
+        status = d.get("status") or "decided"  # a plan written by hand may have none
+        counts[status] = counts.get(status, 0) + 1
     return counts
 
 
@@ -212,21 +214,75 @@ def write_plan(plan: dict, path: str | Path) -> Path:
                                                             width=100))
 
 
+# What a decision's ``fields`` may hold, and of which type (checked before use).
+_PLAN_TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example", "colour", "stage")
+_PLAN_FLAG_FIELDS = ("category", "codable", "in_vivo")
+
+
 def read_plan(path: str | Path) -> dict:
+    """A reviewed plan file, every value's type checked before anything uses (or
+    formats) it; GUIDs come back in their canonical form."""
     path = Path(path)
-    try:
-        plan = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise InputError(path, f"is not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    plan = load_yaml_file(path, "merge plan")
     if not isinstance(plan, dict) or plan.get("format") != PLAN_FORMAT:
         raise InputError(path, "is not a qualcode merge plan")
-    for number, d in enumerate(plan.get("decisions") or [], start=1):
-        if d.get("action") not in ACTIONS:
-            raise InputError(path, f"decision {number} ({d.get('incoming', {}).get('name')}): "
-                                   f"action {d.get('action')!r} is not one of {', '.join(ACTIONS)}")
+    decisions = plan.get("decisions")
+    if decisions is None:
+        plan["decisions"] = decisions = []
+    if not isinstance(decisions, list):
+        raise InputError(path, f"decisions is not a list: {shown(decisions)}")
+    for number, decision in enumerate(decisions, start=1):
+        _check_decision(path, number, decision)
     return plan
+
+
+def _check_decision(path: Path, number: int, d: object) -> None:
+    def refuse(problem: str) -> InputError:
+        return InputError(path, f"decision {number}: {problem}")
+
+    if not isinstance(d, dict):
+        raise refuse(f"is not a mapping: {shown(d)}")
+    inc = d.get("incoming")
+    if not isinstance(inc, dict) or not isinstance(inc.get("name"), str) or not inc["name"].strip():
+        raise refuse("has no incoming code with a name")
+    name = shown(inc["name"])
+    if len(inc["name"]) > 200:  # as long as a code name may be
+        raise refuse(f"incoming code {name} has a name longer than 200 characters")
+    guid = store_codes.canonical_guid(inc.get("guid"))
+    if guid is None:
+        raise refuse(f"incoming code {name} has no valid guid ({shown(inc.get('guid'))})")
+    inc["guid"] = guid
+    action = d.get("action")
+    if not isinstance(action, str) or action not in ACTIONS:
+        raise refuse(f"({name}) action {shown(action)} is not one of {', '.join(ACTIONS)}")
+    for key in ("target", "new_name", "source", "status", "definition"):
+        if d.get(key) is not None and not isinstance(d[key], str):
+            raise refuse(f"({name}) {key} is not text: {shown(d[key])}")
+        if d.get(key) is not None and len(d[key]) > 200:
+            raise refuse(f"({name}) {key} is longer than 200 characters: {shown(d[key])}")
+    if d.get("definition") is not None and d["definition"] not in DEFINITION_CHOICES:
+        raise refuse(f"({name}) definition choice {shown(d['definition'])} is not one of "
+                     f"{', '.join(DEFINITION_CHOICES)}")
+    if d.get("parent_guid") is not None:
+        parent = store_codes.canonical_guid(d["parent_guid"])
+        if parent is None:
+            raise refuse(f"({name}) parent_guid is not a guid: {shown(d['parent_guid'])}")
+        d["parent_guid"] = parent
+    fields = d.get("fields")
+    if fields is None:
+        return
+    if not isinstance(fields, dict):
+        raise refuse(f"({name}) fields is not a mapping: {shown(fields)}")
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if key in _PLAN_TEXT_FIELDS and not isinstance(value, str):
+            raise refuse(f"({name}) {key} is not text: {shown(value)}")
+        if key in _PLAN_FLAG_FIELDS and not isinstance(value, bool):
+            raise refuse(f"({name}) {key} is not true or false: {shown(value)}")
+        if key == "keywords" and not (isinstance(value, list) and all(
+                isinstance(k, (str, int, float)) and not isinstance(k, bool) for k in value)):
+            raise refuse(f"({name}) keywords are not a list of words")
 
 
 def apply_plan(project, plan: dict, *, plan_name: str = "plan") -> dict[str, int]:

@@ -1,12 +1,20 @@
 """The qualcode terminal app: ``make_app(path)`` builds it for the CLI and the tests.
 
-The app owns one open :class:`~qualcode.project.Project` (used on the main thread
-only); thread workers open their own. Screens call the core, never SQL.
+Connections (see docs/architecture.md): the app owns one open
+:class:`~qualcode.project.Project`, used on the main thread only, for every write and
+every small read. A thread worker that reads a lot (a long transcript, co-occurrence
+counts) opens its own read-only connection with ``Project.open_reader``, which neither
+checks, migrates nor backs up the file. Screens call the core, never SQL.
+
+Failure shows, never hides: a database error is shown on the status line and in a
+notification and the user stays where they were; anything else is a bug, and the app
+exits non-zero with the traceback printed once the terminal is restored.
 """
 
 from __future__ import annotations
 
 import gc
+import sqlite3
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -17,6 +25,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..errors import QualcodeError
 from ..project import Project
+from .live import ChangeWatcher, ProjectChanged
 from .shown import markup, plain
 
 
@@ -97,8 +106,12 @@ class QualcodeApp(App):
         super().__init__()
         self.project = project
         self.last_action = ""
-        self.generation = 0  # bumped by every saved change; screens compare on resume
+        self.last_error = ""  # a failure to show on the status line until the next save
+        # Bumped by every change, saved here or seen from outside; screens compare on resume.
+        self.generation = 0
+        self.saves = 0  # bumped by this app's own saves only
         self._export_folder: Path | None = None
+        self.watcher = ChangeWatcher(self)
 
     @property
     def export_folder(self) -> Path:
@@ -114,6 +127,7 @@ class QualcodeApp(App):
         from .screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        self.watcher.start()
         self.call_after_refresh(self._warm_up)
 
     def _warm_up(self) -> None:
@@ -123,6 +137,61 @@ class QualcodeApp(App):
 
     def on_unmount(self) -> None:
         self.project.close()
+
+    # --- changes and failures ----------------------------------------------------------
+
+    def saved_here(self, summary: str) -> None:
+        """This app saved a change: say so on the status line."""
+        self.last_action = plain(summary)
+        self.last_error = ""
+        self.generation += 1
+        self.saves += 1
+        self.update_status()
+
+    def outside_change(self, version: int) -> None:
+        """Another program changed the project: the screen in view re-reads it."""
+        from .screens.base import BaseScreen
+
+        self.generation += 1
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, BaseScreen):
+                screen.post_message(ProjectChanged(version))
+                break
+
+    def show_failure(self, message: str) -> None:
+        """A failure the user must see: on the status line and in a notification."""
+        message = plain(message)
+        if message != self.last_error:
+            self.notify(message, severity="error", title="Not done", timeout=10, markup=False)
+        self.last_error = message
+        self.update_status()
+
+    def database_failure(self, what: str, exc: sqlite3.Error) -> None:
+        """``what`` failed on a database error: say so in words a user can act on."""
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            reason = "the project was busy in another program for too long; try again"
+        else:
+            reason = f"database error: {text}"
+        self.show_failure(f"{what}: {reason}")
+
+    def update_status(self) -> None:
+        """The status line of the screen in view (others update when they come back)."""
+        from .widgets.status_line import StatusLine
+
+        for line in self.screen.query(StatusLine):
+            line.update_status()
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Every key's action: a refusal or a database error is shown and the user keeps
+        their place (Textual would otherwise end the app)."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except QualcodeError as exc:
+            self.notify(plain(exc), severity="warning", markup=False)
+        except sqlite3.Error as exc:
+            self.database_failure(f"{str(action).split('(')[0]} not done", exc)
+        return True
 
     # --- navigation --------------------------------------------------------------------
 
@@ -202,17 +271,12 @@ class QualcodeApp(App):
         except QualcodeError as exc:
             self.notify(plain(exc), severity="warning", markup=False)
             return
-        self.last_action = f"{verb}: {plain(event.summary)}"
-        self.generation += 1
+        self.saved_here(f"{verb}: {plain(event.summary)}")
         self.screen._generation = self.generation
         self.notify(self.last_action, timeout=2, markup=False)
-        reload = getattr(self.screen, "reload", None)
+        reload = getattr(self.screen, "reload_shown", None)
         if reload:
             reload()
-        from .widgets.status_line import StatusLine
-
-        for line in self.screen.query(StatusLine):
-            line.update_status()
 
 
 def make_app(path: str | Path, coder: str | None = None) -> QualcodeApp:

@@ -222,7 +222,7 @@ ERRORS = [
     (["autocode", "pattern", "(", "--code", "Trust"], "not a valid regular expression"),
     (["autocode", "pattern", "x", "--code", "Cat", "--apply"], "category"),
     (["autocode", "keywords", "--code", "Kid"], "no keywords"),
-    (["codebook", "load", "missing.yaml"], "missing.yaml: cannot be read"),
+    (["codebook", "load", "missing.yaml"], "missing.yaml: does not exist"),
     (["log", "--since", "last week"], "not a date or time"),
     (["redo"], "nothing to redo"),
 ]

@@ -148,7 +148,7 @@ def test_file_conflicting_with_the_project_changes_nothing(study, tmp_path):
 
 def test_missing_or_binary_file(study, tmp_path):
     before = snapshot(study)
-    with pytest.raises(QualcodeError, match="nope.yaml: cannot be read"):
+    with pytest.raises(QualcodeError, match="nope.yaml: does not exist"):
         study.codebook.load(tmp_path / "nope.yaml")
     (tmp_path / "bin.yaml").write_bytes(b"\xff\xfe\x00codes")
     with pytest.raises(QualcodeError, match="bin.yaml: is not UTF-8"):

@@ -25,6 +25,8 @@ def command_for(path: Path, project: Path, tmp: Path) -> list[str]:
         return ["-p", str(project), "import", str(path), "--participant", "P01", "--wave", "W1"]
     if suffix == ".csv":
         return ["-p", str(project), "import", "--manifest", str(path)]
+    if name.startswith("plan_"):
+        return ["-p", str(project), "codebook", "merge", "--apply", str(path)]
     if suffix in (".yaml", ".qdc"):
         return ["-p", str(project), "codebook", "load", str(path)]
     if suffix in (".qdpx", ".qde"):

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual.binding import Binding
 from textual.screen import Screen
 
 from ...errors import QualcodeError
+from ..live import ProjectChanged
 from ..shown import plain
 from ..widgets.status_line import StatusLine
 
 
 class BaseScreen(Screen):
-    """A screen that reloads its data when it comes back into view or after undo."""
+    """A screen that re-reads its data when it comes back into view, after undo, and
+    when another program changed the project."""
 
     BINDINGS = [Binding("escape", "back", "back")]
 
@@ -20,7 +24,22 @@ class BaseScreen(Screen):
         return self.app.project
 
     def reload(self) -> None:
-        """Re-read what the screen shows from the project (override)."""
+        """Re-read what the screen shows from the project, keeping the user's place
+        (override)."""
+
+    def reload_shown(self) -> None:
+        """:meth:`reload`, with a database error shown instead of ending the app."""
+        try:
+            self.reload()
+        except sqlite3.Error as exc:
+            self.app.database_failure("could not read the project", exc)
+        except QualcodeError as exc:
+            self.notify(plain(exc), severity="warning", markup=False)
+
+    def on_project_changed(self, event: ProjectChanged) -> None:
+        event.stop()
+        self._generation = self.app.generation
+        self.reload_shown()
 
     def on_screen_resume(self) -> None:
         for line in self.query(StatusLine):
@@ -30,25 +49,26 @@ class BaseScreen(Screen):
         seen = getattr(self, "_generation", None)
         self._generation = self.app.generation
         if seen is not None and seen != self.app.generation:
-            self.reload()
+            self.reload_shown()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
 
     def attempt(self, func, *args, **kwargs):
-        """Call the core; show its error as a notification instead of crashing."""
+        """Call the core; show its refusal or a database error instead of crashing."""
         try:
             return func(*args, **kwargs)
         except QualcodeError as exc:
             self.notify(plain(exc), severity="error", title="Not done", markup=False)
             return None
+        except sqlite3.Error as exc:
+            name = getattr(func, "__name__", "change").replace("_", " ")
+            self.app.database_failure(f"not saved ({name})", exc)
+            return None
 
     def saved(self, summary: str) -> None:
         """Say what was just saved on the status line (no toast: a toast per coded
         sentence is noise, and its animation costs frames on long transcripts)."""
-        self.app.last_action = summary
-        self.app.generation += 1
+        self.app.saved_here(summary)
         self._generation = self.app.generation
-        for line in self.query(StatusLine):
-            line.update_status()

@@ -121,7 +121,7 @@ class CodebookScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.query_one(Tree).show_root = False
-        self.reload()
+        self.reload_shown()
         self.select(self.initial)
         self.query_one(Tree).focus()
 
@@ -194,7 +194,7 @@ class CodebookScreen(BaseScreen):
 
     def _done(self, result, summary: str, select: str | None = None) -> None:
         if result is not None:
-            self.reload()
+            self.reload_shown()
             self.select(select or self.current)
             self.saved(summary)
 

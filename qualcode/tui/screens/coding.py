@@ -6,56 +6,29 @@ type two letters, Enter. Every change goes through the core and is saved at once
 
 from __future__ import annotations
 
-import gc
-import time
-
 from rich.text import Text
-from textual import work
 from textual._context import active_app
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widget import Widget
 from textual.widgets import Label, Tree
 
 from ...model import Target
-from ...project import Project
 from ..dialogs import ChoiceDialog, MemoDraft, MemoEditor, TextInputDialog
-from ..shown import editable, plain, shown
+from ..shown import plain, shown
 from ..widgets.code_picker import PickerPanel, in_vivo_name
 from ..widgets.key_footer import KeyFooter
+from ..widgets.quick_line import QuickLine
 from ..widgets.status_line import StatusLine
-from ..widgets.transcript_view import (
-    TranscriptView,
-    sorted_spans,
-    spans_by_row,
-    usable_turns,
-    wrap_rows,
-)
+from ..widgets.transcript_view import TranscriptView
 from .base import BaseScreen
-
-
-class PositionLine(Widget):
-    """Where the cursor is. Repaints without a layout pass (a ``Static.update`` costs
-    an extra frame tens of milliseconds later, on every key press)."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.text = Text("")
-
-    def show(self, text: Text) -> None:
-        self.text = text
-        self.refresh()
-
-    def render(self) -> Text:
-        return self.text
-
+from .coding_reads import CodingReads, DrawnCodings
 
 PICKER_WIDTH = 80  # .dialog.picker in qualcode.tcss
 PICKER_TOP = 4
 
 
-class CodingScreen(BaseScreen):
+class CodingScreen(CodingReads, BaseScreen):
     """Code one transcript."""
 
     BINDINGS = [
@@ -85,12 +58,12 @@ class CodingScreen(BaseScreen):
         self._mounted = False
         self._pending: tuple | None = None
         self._codings_pending: tuple | None = None
+        self._known: DrawnCodings | None = None  # see _read_codings
 
         # Start reading now, before the screen is even mounted: the read (in a thread
         # worker of the app, on its own connection) and building the screen overlap.
         app = active_app.get()
-        self._started = app.generation
-        app.run_worker(self.load_transcript, thread=True, group="load", exit_on_error=True)
+        app.run_worker(self.load_transcript, thread=True, group="load")
 
     def compose(self) -> ComposeResult:
         # The code picker lives here, hidden, on the overlay layer: opening and closing it
@@ -101,9 +74,9 @@ class CodingScreen(BaseScreen):
         yield PickerPanel(id="picker")
         with Horizontal(id="coding"):
             with Vertical(id="text-pane"):
-                yield Label(shown(self.transcript_name), id="doc-title", classes="pane-title")
+                yield QuickLine(shown(self.transcript_name), id="doc-title", classes="pane-title")
                 yield TranscriptView(id="transcript")
-                yield PositionLine(id="position")
+                yield QuickLine(id="position")
             with Vertical(id="code-pane"):
                 yield Label("Codebook (here / all)", classes="pane-title")
                 yield Tree("codes", id="codebook")
@@ -114,124 +87,17 @@ class CodingScreen(BaseScreen):
         view = self.query_one(TranscriptView)
         view.on_change = self._update_position
         self.query_one(Tree).show_root = False
-        self.query_one("#doc-title", Label).update(shown(f"{self.transcript_name}  ·  reading…"))
+        self.query_one("#doc-title", QuickLine).show(shown(f"{self.transcript_name}  ·  reading…"))
         self._mounted = True
         if self._pending:  # the text arrived before the screen was up
             self._loaded(*self._pending)
 
-    def load_transcript(self) -> None:
-        """Read the text on this thread's own connection and wrap it here too, so the
-        main thread only has to paint."""
-        app = self.app
-        with Project.open(app.project.path) as project:
-            project.coder = app.project.coder
-            doc, codes = project.transcripts.get(self.transcript_name), project.codebook.codes()
-        rows = None
-        for _ in range(100):  # the width is known once the screen is laid out (~0.1 s)
-            view = self._view_if_laid_out()
-            if view is not None:
-                width = view.text_width
-                # Wrapped as the view shows it: control characters one visible cell each.
-                rows = (width, wrap_rows(editable(doc["text"]), usable_turns(doc), width))
-                break
-            time.sleep(0.005)
-        app.call_from_thread(self._loaded, doc, codes, rows)
-
-    def _view_if_laid_out(self) -> TranscriptView | None:
-        if not self._mounted:
-            return None
-        view = self.query_one(TranscriptView)
-        return view if view.scrollable_content_region.width > 0 else None
-
-    @work(thread=True, exclusive=True, group="load")
-    def load_codings(self) -> None:
-        """Read the codings (10,000 take a few hundred ms) and sort them onto rows,
-        after the text is on screen: earlier, this thread would hold the GIL and delay
-        that first frame."""
-        generation = self._started
-        with Project.open(self.app.project.path) as project:
-            codings = project.coding.codings(transcript=self.transcript_name)
-        view = self.query_one(TranscriptView)
-        rows, starts = view._rows, view._row_starts
-        spans = sorted_spans(codings)
-        indexed = (rows, spans, spans_by_row(starts, spans))
-        self.app.call_from_thread(self._codings_loaded, codings, generation, indexed)
-
-    def _loaded(self, doc: dict, codes: list[dict], rows: tuple | None = None) -> None:
-        if not self._mounted:
-            self._pending = (doc, codes, rows)
-            return
-        self.doc = doc
-        view = self.query_one(TranscriptView)
-        self._set_codes(codes, [])
-        view.load(doc, [], self.colours, rows=rows)
-        self._title(0)
-        if self.span:
-            view.go_to(*self.span)
-        view.focus()
-        self.shown = True
-        self._update_position()
-        self.call_after_refresh(self.load_codings)
-
-    def _codings_loaded(self, codings: list[dict], generation: int,
-                        indexed: tuple | None = None) -> None:
-        self.loaded = True
-        if generation != self.app.generation:
-            self.reload()  # something was saved meanwhile: read again, in order
-        else:
-            self._set_codes(self.codes, codings)
-            self.query_one(TranscriptView).set_codings(codings, indexed=indexed)
-            self._title(len(codings))
-        self._update_position()
-        # The document's rows and strings live as long as the screen: keep them out of
-        # the garbage collector's full passes (the p95 frame spikes on long transcripts).
-        self.call_after_refresh(gc.freeze)
-
-    def on_unmount(self) -> None:
-        # Let this transcript's objects be collected again once the screen is gone.
-        gc.unfreeze()
-
-    def _title(self, codings: int) -> None:
-        doc = self.doc
-        who = " · ".join(x for x in (doc.get("participant"), doc.get("wave"), doc.get("kind")) if x)
-        self.query_one("#doc-title", Label).update(
-            Text.assemble((plain(doc["name"]), "bold"), f"  {plain(who)}  ·  {len(doc['turns'])} turns · "
-                          f"{doc['char_count']:,} characters · ",
-                          (f"{codings} codings" if self.loaded else "loading codings…")))
-
-    def _set_codes(self, codes: list[dict], codings: list[dict]) -> None:
-        self.codes = codes
-        self.colours = {c["name"]: c["colour"] for c in codes}
-        self.counts_here = {}
-        for c in codings:
-            self.counts_here[c["code"]] = self.counts_here.get(c["code"], 0) + 1
-        self._build_tree()
-
-    def _label(self, code: dict) -> Text:
-        here = self.counts_here.get(code["name"], 0)
-        style = "dim italic" if not code["codable"] else ""
-        return Text.assemble(("■ ", code["colour"] or "#888888"), (plain(code["name"]), style),
-                             (f"  {here}/{code['codings']}", "cyan" if here else "dim"))
-
-    def _build_tree(self) -> None:
-        tree = self.query_one(Tree)
-        tree.clear()
-        self.nodes = {}
-        parents = {c["parent"] for c in self.codes}
-        for code in self.codes:
-            parent = self.nodes.get(code["parent"], tree.root)
-            if code["name"] in parents:
-                node = parent.add(self._label(code), data=code["name"], expand=True)
-            else:
-                node = parent.add_leaf(self._label(code), data=code["name"])
-            self.nodes[code["name"]] = node
-        tree.root.expand()
-
     def reload(self) -> None:
-        """After undo/redo or an edit elsewhere: re-read codings and codes (and the
-        document, if its turns or text were corrected)."""
+        """After undo/redo or an edit on another screen: re-read codings and codes (and
+        the document, if its turns or text were corrected)."""
         if not self.loaded:
             return
+        self._known = None  # the next refresh reads them all again
         if self._document_changed():
             self._reload_document()
             return
@@ -262,6 +128,7 @@ class CodingScreen(BaseScreen):
             self.app.pop_screen()
             return
         self.doc = self.project.transcripts.get(self.transcript_name)
+        self._known = None  # every coding may have moved: the next refresh reads them all
         codings = self.project.coding.codings(transcript=self.transcript_name)
         self._set_codes(self.project.codebook.codes(), codings)
         view.load(self.doc, codings, self.colours)
@@ -359,7 +226,7 @@ class CodingScreen(BaseScreen):
         here = view.codings_at()
         if here:
             parts.append("codes: " + ", ".join(plain(s.code) for s in here))
-        self.query_one(PositionLine).show(Text("  ·  ".join(parts), "dim"))
+        self.query_one("#position", QuickLine).show(Text("  ·  ".join(parts), "dim"))
 
     # --- coding ------------------------------------------------------------------------
 
@@ -443,6 +310,7 @@ class CodingScreen(BaseScreen):
                 code["codings"] += len(added)
                 self.nodes[name].set_label(self._label(code))
         self.saved(f"coded {sel[0]}:{sel[1]} with {name}")
+        self._title(len(view.spans))
         self._update_position()
 
     def action_uncode(self) -> None:
@@ -465,7 +333,7 @@ class CodingScreen(BaseScreen):
             return
         removed = self.attempt(self.project.coding.remove_coding, coding_id)
         if removed:
-            self.query_one(TranscriptView).remove_coding(coding_id)
+            self.query_one(TranscriptView).remove_codings([coding_id])
             name = removed["code"]
             self.counts_here[name] = max(0, self.counts_here.get(name, 0) - 1)
             for code in self.codes:
@@ -473,6 +341,7 @@ class CodingScreen(BaseScreen):
                     code["codings"] -= 1
                     self.nodes[name].set_label(self._label(code))
             self.saved(f"removed {name} from {removed['start']}:{removed['end']}")
+            self._title(len(self.query_one(TranscriptView).spans))
             self._update_position()
 
     # --- memos, search, navigation -----------------------------------------------------

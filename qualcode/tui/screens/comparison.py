@@ -4,6 +4,7 @@ participant, or by role); jump into a transcript; write a comparison memo."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -63,7 +64,7 @@ class ComparisonScreen(BaseScreen):
 
     def on_mount(self) -> None:
         if self.code:
-            self.reload()
+            self.reload_shown()
         else:
             self.action_pick()
 
@@ -77,7 +78,7 @@ class ComparisonScreen(BaseScreen):
             if name != self.code:
                 self.participant = self.wave = self.role = self.site = None
             self.code, self.marked = name, set()
-            self.reload()
+            self.reload_shown()
         elif not self.code:
             self.app.pop_screen()
 
@@ -97,13 +98,29 @@ class ComparisonScreen(BaseScreen):
         self.query_one("#compare-help", Static).update(Text(
             "←/→ column · ↑/↓ segment · Enter open in transcript · space mark · "
             "m comparison memo · g group by wave/participant/role · k another code", "dim"))
+        self._fill_columns(self._place())
+
+    @work(exclusive=True, group="columns")
+    async def _fill_columns(self, place: tuple[int, str | None, int] | None) -> None:
+        """New columns for the groups, then the focus back where the user was (once the
+        old columns are gone: until then the focus would be restored to one of them)."""
         columns = self.query_one("#columns", Horizontal)
-        columns.remove_children()
-        for key, segments in self.groups.items():
-            options = OptionList(*(Option(self._card(s), id=str(s["id"])) for s in segments))
-            columns.mount(Vertical(Label(shown(f"{key}  ({len(segments)})"), classes="pane-title"),
-                                   options, classes="column"))
-        self.call_after_refresh(self._focus_first)
+        await columns.remove_children()
+        await columns.mount_all(
+            Vertical(Label(shown(f"{key}  ({len(segments)})"), classes="pane-title"),
+                     OptionList(*(Option(self._card(s), id=str(s["id"])) for s in segments)),
+                     classes="column")
+            for key, segments in self.groups.items())
+        self._focus_first(place)
+
+    def _place(self) -> tuple[int, str | None, int] | None:
+        """Where the user is: (column, segment id, row), to come back to after a reload."""
+        focused = self.focused
+        lists = list(self.query("#columns OptionList"))
+        if focused not in lists or focused.highlighted is None:
+            return None
+        option = focused.get_option_at_index(focused.highlighted)
+        return lists.index(focused), option.id, focused.highlighted
 
     def _filters(self) -> str:
         only = " ".join(x for x in (self.participant, self.role, self.site, self.wave) if x)
@@ -112,11 +129,19 @@ class ComparisonScreen(BaseScreen):
     def action_unfilter(self) -> None:
         if self.participant or self.wave or self.role or self.site:
             self.participant = self.wave = self.role = self.site = None
-            self.reload()
+            self.reload_shown()
 
-    def _focus_first(self) -> None:
+    def _focus_first(self, place: tuple[int, str | None, int] | None = None) -> None:
         lists = list(self.query("#columns OptionList"))
-        if lists and not any(item.has_focus for item in lists):
+        if not lists:
+            return
+        if place is not None:  # the same segment if it is still there, else the same row
+            column = lists[min(place[0], len(lists) - 1)]
+            ids = [column.get_option_at_index(i).id for i in range(column.option_count)]
+            if ids:
+                column.highlighted = ids.index(place[1]) if place[1] in ids else min(place[2], len(ids) - 1)
+            column.focus()
+        elif not any(item.has_focus for item in lists):
             lists[0].focus()
 
     def _card(self, s: dict) -> Text:
@@ -150,7 +175,7 @@ class ComparisonScreen(BaseScreen):
 
     def action_group(self) -> None:
         self.by = GROUPS[(GROUPS.index(self.by) + 1) % len(GROUPS)]
-        self.reload()
+        self.reload_shown()
 
     def on_descendant_focus(self, event) -> None:
         # Remember the column, so left/right still work after a dialog closes.

@@ -48,7 +48,7 @@ class HomeScreen(BaseScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.reload()
+        self.reload_shown()
         self.query_one("#grid").focus()
 
     def reload(self) -> None:

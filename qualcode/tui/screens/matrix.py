@@ -76,7 +76,7 @@ class MatrixScreen(BaseScreen):
             "Enter compare the code's segments (for that participant and wave) · m measure · "
             "b group by · f category · c change for the code under the cursor / for the sample · "
             "Tab other table", "dim"))
-        self.reload()
+        self.reload_shown()
         self.query_one("#matrix", DataTable).focus()
 
     def reload(self) -> None:
@@ -197,7 +197,7 @@ class MatrixScreen(BaseScreen):
 
     def action_measure(self) -> None:
         self.measure = MEASURES[(MEASURES.index(self.measure) + 1) % len(MEASURES)]
-        self.reload()
+        self.reload_shown()
         self.notify(f"measure: {self.measure}", timeout=1.5)
 
     def action_by(self) -> None:
@@ -216,7 +216,7 @@ class MatrixScreen(BaseScreen):
             return
         self.category = value or None
         self.change_code = None
-        self.reload()
+        self.reload_shown()
 
     def action_change(self) -> None:
         if self.change_code:

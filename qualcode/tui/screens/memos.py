@@ -31,6 +31,9 @@ class MemosScreen(BaseScreen):
         super().__init__()
         self.rows: list[dict] = []
         self.current: dict | None = None
+        # The memo and body put in the editor, to tell unsaved edits apart.
+        self.shown_id: int | None = None
+        self.shown_body = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="memo-filters"):
@@ -49,7 +52,7 @@ class MemosScreen(BaseScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.reload()
+        self.reload_shown()
         self.query_one("#memo-list").focus()
 
     def reload(self) -> None:
@@ -75,20 +78,27 @@ class MemosScreen(BaseScreen):
             listing.highlighted = ids.index(keep) if keep in ids else 0
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        self.reload()
+        self.reload_shown()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.reload()
+        self.reload_shown()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_index is None or event.option_index >= len(self.rows):
             return
-        memo = self.current = self.rows[event.option_index]
+        memo = self.rows[event.option_index]
+        body = self.query_one("#memo-body", TextArea)
+        if memo["id"] == self.shown_id and body.text != self.shown_body:
+            # The list was re-read under an edit not yet saved: keep what is being typed.
+            self.current = memo
+            return
+        self.current = memo
         self.query_one("#memo-title", Label).update(Text.assemble(
             (plain(memo["title"]), "bold"), f"  ({memo['type']}, {plain(memo['author'])})"))
         links = ", ".join(f"{item['kind']}:{item['target']}" for item in memo["links"]) or "no links"
         self.query_one("#memo-links", Label).update(shown(links))
-        self.query_one("#memo-body", TextArea).text = editable(memo["body"])
+        body.text = self.shown_body = editable(memo["body"])
+        self.shown_id = memo["id"]
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -102,8 +112,9 @@ class MemosScreen(BaseScreen):
             self.notify("Nothing changed", timeout=2)
             return
         if self.attempt(self.project.memos.edit, self.current["id"], body=body):
+            self.shown_body = editable(body)
             self.saved(f"saved memo {self.current['title']!r}")
-            self.reload()
+            self.reload_shown()
 
     def action_new(self) -> None:
         def done(draft: MemoDraft | None) -> None:
@@ -112,7 +123,7 @@ class MemosScreen(BaseScreen):
                                     links=draft.links)
                 if memo:
                     self.current = memo
-                    self.reload()
+                    self.reload_shown()
                     self.saved(f"wrote memo {memo['title']!r}")
 
         self.app.push_screen(MemoEditor(MemoDraft("project", "", ""), heading="New memo"), done)

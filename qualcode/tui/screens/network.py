@@ -1,6 +1,6 @@
 """Network: the co-occurrence network of codes as a table of its strongest pairs, and
 an export of it (GraphML and PNG) to the exports folder. Counting and drawing run in
-thread workers, each on its own connection to the project."""
+thread workers, each on its own read-only connection to the project."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _safe(text: str) -> str:
 def compute_tables(path: Path, coder: str, scope: str, measure: str, wave: str) -> dict:
     """{label: rows} (see :func:`qualcode.analysis.cooccurrence.table`); one label, or
     one per wave."""
-    with Project.open(path) as project:
+    with Project.open_reader(path) as project:
         project.coder = coder
         return project.analysis.cooccurrence_tables(scope=scope, measure=measure, per_wave=wave == PER_WAVE,
                                                     waves=None if wave in ("all", PER_WAVE) else [wave])
@@ -42,7 +42,7 @@ def export_network(path: Path, coder: str, scope: str, measure: str, wave: str,
                    folder: Path) -> list[Path]:
     """Write GraphML and PNG through the project's network export; the written paths."""
     written: list[Path] = []
-    with Project.open(path) as project:
+    with Project.open_reader(path) as project:
         project.coder = coder
         stem = f"{_safe(project.path.stem)}-cooccurrence-{scope}-{measure}"
         per_wave = wave == PER_WAVE
@@ -86,7 +86,7 @@ class NetworkScreen(BaseScreen):
             "Enter compare code A · ⚠ n×: one code n times as frequent as the other "
             "(over 5×, c is distorted)", "dim"))
         self.query_one("#pairs", DataTable).focus()
-        self.reload()
+        self.reload_shown()
 
     def _waves(self) -> list[str]:
         return ["all", *(w["label"] for w in self.project.study.waves()), PER_WAVE]
@@ -100,17 +100,18 @@ class NetworkScreen(BaseScreen):
         self._busy(True)
         self.query_one("#network-title", Label).update(Text.assemble(
             ("Co-occurrence network", "bold"), f"  ·  {self._describe()}  ·  ", ("counting…", "yellow")))
-        self.count()
+        # Read here: the app's connection belongs to the main thread.
+        self.count(self.project.path, self.project.coder)
 
     def _describe(self) -> str:
         wave = "all waves" if self.wave == "all" else plain(self.wave)
         return f"scope {self.scope} · measure {self.measure} · {wave}"
 
     @work(thread=True, exclusive=True, group="network")
-    def count(self) -> None:
+    def count(self, path: Path, coder: str) -> None:
         args = (self.scope, self.measure, self.wave)
         try:
-            tables = compute_tables(self.project.path, self.project.coder, *args)
+            tables = compute_tables(path, coder, *args)
         except Exception as exc:  # shown, not raised: the screen stays usable
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -118,7 +119,7 @@ class NetworkScreen(BaseScreen):
 
     def _failed(self, message: str) -> None:
         self._busy(False)
-        self.notify(plain(message), severity="error", title="Not done", markup=False)
+        self.app.show_failure(message)
 
     def _show(self, args: tuple, tables: dict[str, list[dict]]) -> None:
         if args != (self.scope, self.measure, self.wave):
@@ -126,6 +127,7 @@ class NetworkScreen(BaseScreen):
         self._busy(False)
         self.tables = tables
         table = self.query_one("#pairs", DataTable)
+        place = table.cursor_coordinate  # kept when counts are refreshed
         table.clear(columns=True)
         per_wave = self.wave == PER_WAVE
         weight = {"count": "count", "jaccard": "jaccard", "c": "c"}[self.measure]
@@ -151,6 +153,8 @@ class NetworkScreen(BaseScreen):
                               num("count", r["count"]), num("jaccard", r["jaccard"]), num("c", r["c"]),
                               flag)
                 self.row_codes.append((r["code_a"], r["code_b"]))
+        if self.row_codes:
+            table.move_cursor(row=min(place.row, len(self.row_codes) - 1), column=place.column)
         flagged = sum(r["freq_ratio_flag"] for rows in tables.values() for r in rows)
         shown = len(self.row_codes)
         self.query_one("#network-title", Label).update(Text.assemble(
@@ -163,16 +167,16 @@ class NetworkScreen(BaseScreen):
 
     def action_scope(self) -> None:
         self.scope = SCOPES[(SCOPES.index(self.scope) + 1) % len(SCOPES)]
-        self.reload()
+        self.reload_shown()
 
     def action_measure(self) -> None:
         self.measure = MEASURES[(MEASURES.index(self.measure) + 1) % len(MEASURES)]
-        self.reload()
+        self.reload_shown()
 
     def action_wave(self) -> None:
         waves = self._waves()
         self.wave = waves[(waves.index(self.wave) + 1) % len(waves)] if self.wave in waves else "all"
-        self.reload()
+        self.reload_shown()
 
     def action_compare(self) -> None:
         table = self.query_one("#pairs", DataTable)
@@ -189,13 +193,13 @@ class NetworkScreen(BaseScreen):
     def action_export(self) -> None:
         self._busy(True)
         self.notify("Writing GraphML and PNG…", timeout=2)
-        self.export()
+        self.export(self.project.path, self.project.coder)
 
     @work(thread=True, exclusive=True, group="network-export")
-    def export(self) -> None:
+    def export(self, path: Path, coder: str) -> None:
         try:
             folder = self.project.exports.make_folder(self.export_folder or self.app.export_folder)
-            written = export_network(self.project.path, self.project.coder, self.scope,
+            written = export_network(path, coder, self.scope,
                                      self.measure, self.wave, Path(folder))
         except Exception as exc:
             self.app.call_from_thread(self._failed, f"export failed: {exc}")
@@ -206,6 +210,5 @@ class NetworkScreen(BaseScreen):
         self._busy(False)
         self.exported = written
         self.app.last_action = f"exported the network: {len(written)} files"
-        for line in self.query(StatusLine):
-            line.update_status()
+        self.app.update_status()
         self.notify("\n".join(plain(p) for p in written), title="Wrote", timeout=8, markup=False)

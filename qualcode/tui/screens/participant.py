@@ -55,7 +55,7 @@ class ParticipantScreen(BaseScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.reload()
+        self.reload_shown()
         self.query_one("#person-transcripts").focus()
 
     def reload(self) -> None:
@@ -78,12 +78,15 @@ class ParticipantScreen(BaseScreen):
         transcripts = [t for t in self.project.transcripts.all() if t["participant"] == self.pid]
         attendance = {w: s for p, w, s in self.project.study.attendance() if p == self.pid}
         listing = self.query_one("#person-transcripts", OptionList)
+        place = listing.highlighted  # kept when counts are refreshed
         listing.clear_options()
         self.transcript_names = [t["name"] for t in transcripts]
         for t in transcripts:
             listing.add_option(Option(Text.assemble(
                 (plain(t["name"]), "bold"), f"  {plain(t['wave'] or '-')} · {t['date'] or ''} · {t['words']} words · ",
                 (f"{t['codings']} codings", "cyan"))))
+        if place is not None and transcripts:
+            listing.highlighted = min(place, len(transcripts) - 1)
         missing = [f"{w}: {s}" for w, s in attendance.items() if s != "interviewed"]
         if missing:
             listing.add_option(Option(shown("  " + " · ".join(missing), "dim"), disabled=True))
@@ -143,7 +146,7 @@ class ParticipantScreen(BaseScreen):
         def done(result: MemoDraft | None) -> None:
             if result and self.attempt(self.project.memos.add, result.type, result.title,
                                        result.body, links=result.links):
-                self.reload()
+                self.reload_shown()
                 self.saved(f"wrote pen portrait of {self.pid}")
 
         self.app.push_screen(MemoEditor(draft, heading=f"Pen portrait of {self.pid}"), done)
@@ -155,7 +158,7 @@ class ParticipantScreen(BaseScreen):
         def done(result: MemoDraft | None) -> None:
             if result and self.attempt(self.project.memos.edit, memo["id"], title=result.title,
                                        body=result.body, type_=result.type):
-                self.reload()
+                self.reload_shown()
                 self.saved(f"edited memo {result.title!r}")
 
         self.app.push_screen(MemoEditor(draft, heading="Edit memo"), done)

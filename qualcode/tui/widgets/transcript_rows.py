@@ -8,7 +8,7 @@ and the colours a coding is drawn with.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -51,6 +51,33 @@ class Span:
     start: int
     end: int
     coder: str = ""
+
+
+def turns_touched(turn_starts: list[int], span: Span) -> range:
+    """The indexes of the turns a coding touches."""
+    return range(max(0, bisect_right(turn_starts, span.start) - 1), bisect_left(turn_starts, span.end))
+
+
+def coded_turns(turn_starts: list[int], spans: list[Span]) -> set[int]:
+    """The indexes of the turns some coding touches (for "next uncoded turn")."""
+    covered: set[int] = set()
+    for span in spans:
+        covered.update(turns_touched(turn_starts, span))
+    return covered
+
+
+def still_coded(turns: set[int], turn_starts: list[int], row_of, row_spans: list[list[Span]]) -> set[int]:
+    """Of ``turns``, those some coding still touches, looked up on their own rows only
+    (after codings were removed: cheaper than :func:`coded_turns` over them all). A
+    turn's rows run to the next turn's start, where a coding between turns counts."""
+    kept = set()
+    for turn in turns:
+        start = turn_starts[turn]
+        stop = turn_starts[turn + 1] if turn + 1 < len(turn_starts) else None
+        rows = range(row_of(start), row_of(max(start, stop - 1)) + 1 if stop is not None else len(row_spans))
+        if any(turn in turns_touched(turn_starts, s) for row in rows for s in row_spans[row]):
+            kept.add(turn)
+    return kept
 
 
 def _clock(seconds: float | None) -> str:

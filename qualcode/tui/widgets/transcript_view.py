@@ -36,9 +36,12 @@ from .transcript_rows import (  # noqa: F401  (re-exported for the screens)
     _blend,
     _clock,
     _rgb,
+    coded_turns,
     offset_in_row,
     sorted_spans,
     spans_by_row,
+    still_coded,
+    turns_touched,
     usable_turns,
     wrap_rows,
 )
@@ -171,16 +174,23 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
                     indexed: tuple[list, list[Span], list[list[Span]]] | None = None) -> None:
         """Replace the codings drawn (after tagging, removing, undo). ``indexed`` may
         carry (rows, spans, spans by row) computed in a worker for these very rows."""
+        same_colours = colours is None or colours == self.colours
         if colours is not None:
             self.colours = colours
-        self._styles.clear()
+        before = self._row_spans
         if indexed is not None and indexed[0] is self._rows:
             self.spans, self._row_spans = indexed[1], indexed[2]
-            self._index_coded_turns()
+            self._coded_turns = indexed[3] if len(indexed) > 3 else coded_turns(self._turn_starts, self.spans)
         else:
             self.spans = sorted_spans(codings)
             self._index_spans()
-        self._cache.clear()
+        if same_colours and len(before) == len(self._row_spans):
+            # Re-read while shown: drop only the drawn rows whose codings changed.
+            for row in [r for r in self._cache if before[r] != self._row_spans[r]]:
+                del self._cache[row]
+        else:
+            self._styles.clear()
+            self._cache.clear()
         self.refresh()
         if self.is_mounted:
             self.call_after_refresh(self._prefetch)
@@ -426,26 +436,25 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
             self._coded_turns.update(range(a, bisect_left(self._turn_starts, span.end)))
             self._repaint_rows(set(range(first, last + 1)))
 
-    def remove_coding(self, coding_id: int) -> None:
-        """Stop drawing one coding (after it was removed)."""
-        gone = [s for s in self.spans if s.id == coding_id]
+    def remove_codings(self, coding_ids) -> None:
+        """Stop drawing codings (after they were removed), redrawing only their rows."""
+        ids = set(coding_ids)
+        gone = [s for s in self.spans if s.id in ids]
         if not gone:
             return
-        span = gone[0]
-        self.spans.remove(span)
-        rows = range(self.row_of(span.start), self.row_of(max(span.start, span.end - 1)) + 1)
+        self.spans = [s for s in self.spans if s.id not in ids]
+        rows: set[int] = set()
+        for span in gone:
+            rows.update(range(self.row_of(span.start), self.row_of(max(span.start, span.end - 1)) + 1))
         for row in rows:
-            self._row_spans[row] = [s for s in self._row_spans[row] if s.id != coding_id]
+            self._row_spans[row] = [s for s in self._row_spans[row] if s.id not in ids]
             self._cache.pop(row, None)
-        self._index_coded_turns()
-        self._repaint_rows(set(rows))
+        touched = set().union(*(turns_touched(self._turn_starts, s) for s in gone))
+        self._coded_turns -= touched - still_coded(touched, self._turn_starts, self.row_of, self._row_spans)
+        self._repaint_rows(rows)
 
     def _index_coded_turns(self) -> None:
-        covered, starts = set(), self._turn_starts
-        for span in self.spans:
-            a = max(0, bisect_right(starts, span.start) - 1)
-            covered.update(range(a, bisect_left(starts, span.end)))
-        self._coded_turns = covered
+        self._coded_turns = coded_turns(self._turn_starts, self.spans)
 
     def invalidate(self, start: int, end: int) -> None:
         """Forget the cached rows of a span (after it was coded or uncoded)."""
