@@ -201,7 +201,8 @@ def _target_options(func):
         click.option("--range", "range_", metavar="START:END", help="Code points, end exclusive."),
         click.option("--turn", type=int, help="Turn number (see `transcript show --turns`)."),
         click.option("--sentence", metavar="N|TURN.N", help="Sentence N of the transcript, or sentence N of a turn."),
-        click.option("--speaker", metavar="LABEL", help="Every turn of this speaker."),
+        click.option("--speaker", metavar="LABEL|PID",
+                     help="Every turn of this speaker label, or of this participant id."),
     ]):
         func = option(func)
     return func

@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from .service import CodingService
 
 
+def speaks(turn: dict, speaker: str) -> bool:
+    """Whether a turn is by ``speaker``: its label, or the participant id its label is
+    mapped to (an interviewer's turns never count as a participant's, as in autocode)."""
+    if turn["speaker"] == speaker:
+        return True
+    return turn["participant"] == speaker and not turn["interviewer"]
+
+
 
 
 
@@ -43,11 +51,13 @@ def resolve_target(self: CodingService, transcript: str, target: Target) -> tupl
         return row, [(match[0]["start"], match[0]["end"])]
     if target.speaker is not None:
         spans = [(t["start"], t["end"]) for t in turns
-                 if t["speaker"] == target.speaker and t["end"] > t["start"]]
+                 if t["end"] > t["start"] and speaks(t, target.speaker)]
         if not spans:
             labels = sorted({t["speaker"] for t in turns if t["speaker"]})
+            pids = sorted({t["participant"] for t in turns if t["participant"] and not t["interviewer"]})
+            known = ", ".join(labels) + (f"; participants: {', '.join(pids)}" if pids else "")
             raise NotFoundError(f"{transcript} has no turns by {target.speaker!r} "
-                                f"(speakers: {', '.join(labels)})")
+                                f"(speakers: {known})")
         return row, spans
     sentences = store_tx.sentences_of(self.db, row["id"])
     text = str(target.sentence)
