@@ -26,7 +26,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from ..errors import QualcodeError
 from ..project import Project
 from .live import ChangeWatcher, ProjectChanged
-from .shown import markup, plain
+from .shown import counted, markup, plain
 
 
 class QualcodeCommands(Provider):
@@ -46,14 +46,14 @@ class QualcodeCommands(Provider):
             if code["codings"]:
                 entries.append((f"Compare: {markup(code['name'])}",
                                 partial(app.open_comparison, code["name"]),
-                                f"{code['codings']} segments side by side"))
+                                f"{counted(code['codings'], 'segment')} side by side"))
         for person in project.study.participants():
             entries.append((f"Participant: {markup(person['pid'])} {markup(person['pseudonym'] or '')}".rstrip(),
                             partial(app.open_participant, person["pid"]),
                             markup(f"{person['role'] or ''} {person['site'] or ''}".strip())))
         for t in project.transcripts.all():
             entries.append((f"Transcript: {markup(t['name'])}", partial(app.open_transcript, t["name"]),
-                            f"{t['kind']}, {t['codings']} codings"))
+                            f"{t['kind']}, {counted(t['codings'], 'coding')}"))
         self.entries = entries
 
     async def discover(self) -> Hits:
@@ -77,6 +77,9 @@ class QualcodeApp(App):
     CSS_PATH = resources.files(__package__) / "qualcode.tcss"
     TITLE = "qualcode"
     COMMANDS = App.COMMANDS | {QualcodeCommands}
+    # Screens lay themselves out by width (see qualcode.tcss): at 80 columns the
+    # transcript gets the room and side panes fold away or go below.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-medium"), (160, "-wide")]
     BINDINGS = [
         Binding("question_mark,f1", "help", "help"),
         Binding("f2", "home", "home"),

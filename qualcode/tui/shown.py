@@ -35,6 +35,11 @@ def markup(value: Any) -> str:
     return escape(printable(value))
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 turn``, ``2 turns``, ``0 codings``: a count with its noun in agreement."""
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
+
+
 def editable(value: str | None) -> str:
     """A value put in an editor (an input, a text area): each control character gives
     way to one visible character, so the text keeps its length and the cursor its place."""
@@ -47,4 +52,4 @@ def edited(new: str, original: str | None) -> str:
     return original if original is not None and new == editable(original) else new
 
 
-__all__ = ["editable", "edited", "markup", "plain", "shown"]
+__all__ = ["counted", "editable", "edited", "markup", "plain", "shown"]

@@ -313,16 +313,14 @@ def test_plain_qualcode_opens_the_tui(tui_project, monkeypatch, run_cli):
 
 @run_async
 async def test_mouse_drag_selects_text(tui_project):
-    from qualcode.tui.widgets.transcript_view import PREFIX
-
     app = make_app(tui_project)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = await open_first_transcript(pilot)
         row = view.row_of(view.turns[1]["start"]) - int(view.scroll_y)  # Anna's first row
-        await pilot.mouse_down(view, offset=(PREFIX, row))
-        await pilot.hover(view, offset=(PREFIX + 11, row))
-        await pilot.mouse_up(view, offset=(PREFIX + 11, row))
+        await pilot.mouse_down(view, offset=(view.prefix, row))
+        await pilot.hover(view, offset=(view.prefix + 11, row))
+        await pilot.mouse_up(view, offset=(view.prefix + 11, row))
         await pilot.pause()
         assert view.selected_text == "It was the "
 
@@ -335,13 +333,15 @@ async def test_selection_moves_by_unit_and_extends(tui_project):
         view = await open_first_transcript(pilot)
         await pilot.press("]", "s", "shift+down")  # turn 2: sentence 1, extended by one
         assert view.selected_text == "It was the food bank. A woman had leaflets."
-        await pilot.press("escape", "e")  # the cursor stayed at the end: the next word
-        assert view.selected_text == "I"
+        # Escape leaves the cursor where it was when the selection began (the turn's start).
+        await pilot.press("escape", "e")
+        assert view.selected_text == "It"
         await pilot.press("down")  # a word selected moves word by word
-        assert view.selected_text == "went"
+        assert view.selected_text == "was"
         await pilot.press("t", "down")  # a turn selected moves turn by turn
         assert view.selected_text == "What made you go back? Was it her?"
-        await pilot.press("escape", "[", "v", "right", "right", "right", "right")
+        # Where it began is no longer selected: Escape puts the cursor at the start.
+        await pilot.press("escape", "v", "right", "right", "right", "right")
         assert view.selected_text == "What"
         await pilot.press("ctrl+shift+right")
         assert view.selected_text == "What made"

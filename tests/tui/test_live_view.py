@@ -17,6 +17,7 @@ from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.comparison import ComparisonScreen
 from qualcode.tui.screens.home import HomeScreen
 from qualcode.tui.screens.memos import MemosScreen
+from qualcode.tui.shown import counted
 
 from .test_flows import SIZE, open_first_transcript, run_async, settle
 
@@ -68,13 +69,13 @@ async def test_a_cli_coding_appears_on_the_coding_screen_without_a_key(tui_proje
         await pilot.press("]", "s")  # the user's place: a sentence of turn 2
         place = view.selection
         title = app.screen.query_one("#doc-title")
-        assert f"{before} codings" in label_text(title)
+        assert "· " + counted(before, "coding") in label_text(title)
         assert "Being listened to" not in row_text(view, turn6["start"])
         elsewhere(tui_project, "tag", "P01_W1", "--turn", "6", "--code", "Being listened to")
         await shown_within(pilot, lambda: any(s.code == "Being listened to" for s in view.spans))
         await settle(pilot)
         assert "Being listened to" in row_text(view, turn6["start"])  # the margin
-        assert f"{before + 1} codings" in label_text(title)  # the header
+        assert "· " + counted(before + 1, "coding") in label_text(title)  # the header
         node = app.screen.nodes["Being listened to"]
         assert str(node.label).endswith(f"1/{listened + 1}")  # the codebook pane: here / all
         assert view.selection == place and isinstance(app.screen, CodingScreen)
@@ -97,7 +98,7 @@ async def test_removals_merges_and_renames_elsewhere_are_redrawn(tui_project, op
         elsewhere(tui_project, "--coder", "tester", "untag", "P01_W1", "--range",
                   f"{money['start']}:{money['end']}", "--code", "Money worries")
         await shown_within(pilot, lambda: money["id"] not in codes())
-        assert f"{count - 1} codings" in label_text(title)
+        assert "· " + counted(count - 1, "coding") in label_text(title)
         assert "Money worries" not in row_text(view, money["start"])
         assert screen.counts_here.get("Money worries", 0) == 0
         elsewhere(tui_project, "code", "merge", "Trust", "Being listened to")
@@ -108,7 +109,7 @@ async def test_removals_merges_and_renames_elsewhere_are_redrawn(tui_project, op
         await settle(pilot)
         assert "Heard" in row_text(view, trust["start"])
         assert screen.counts_here == {"Heard": 1}
-        assert f"{count - 1} codings" in label_text(title)
+        assert "· " + counted(count - 1, "coding") in label_text(title)
 
 
 @run_async
@@ -143,9 +144,9 @@ async def test_own_coding_updates_the_header_count_at_once(tui_project, open_pro
         await open_first_transcript(pilot)
         title = app.screen.query_one("#doc-title")
         await pilot.press("s", "c", "1")
-        assert f"{before + 1} codings" in label_text(title)
+        assert "· " + counted(before + 1, "coding") in label_text(title)
         await pilot.press("x")
-        assert f"{before} codings" in label_text(title)
+        assert "· " + counted(before, "coding") in label_text(title)
 
 
 @run_async

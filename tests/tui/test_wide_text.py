@@ -13,7 +13,7 @@ from rich.cells import cell_len, split_graphemes
 from qualcode import Project
 from qualcode.tui.app import make_app
 from qualcode.tui.widgets.transcript_rows import offset_in_row, wrap_rows
-from qualcode.tui.widgets.transcript_view import PREFIX, TranscriptView
+from qualcode.tui.widgets.transcript_view import TranscriptView
 
 FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467"  # one grapheme, five code points, two cells
 WORDS = ["food", "bank", "食物银行", "我们", "每个星期", "👍", FAMILY, "café", "cafe\u0301", "naïve", "の"]
@@ -112,7 +112,7 @@ def test_coding_screen_keeps_wide_text_in_its_column(tmp_path):
             # A click on the second cell of a wide character lands on that character.
             row = view.row_of(text.index("我每个"))
             first_char = view._rows[row][0]
-            await pilot.click(view, offset=(PREFIX + 3, row - int(view.scroll_y)))
+            await pilot.click(view, offset=(view.prefix + 3, row - int(view.scroll_y)))
             await pilot.pause()
             assert view.cursor == first_char + 1
 

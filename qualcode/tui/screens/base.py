@@ -6,6 +6,7 @@ import sqlite3
 
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import OptionList, Tree
 
 from ...errors import QualcodeError
 from ..live import ProjectChanged
@@ -35,6 +36,16 @@ class BaseScreen(Screen):
             self.app.database_failure("could not read the project", exc)
         except QualcodeError as exc:
             self.notify(plain(exc), severity="warning", markup=False)
+
+    def on_descendant_focus(self, event) -> None:
+        """A list or tree that gains the focus shows where it is: its first row is
+        highlighted if none was, so Enter works at once (Tab into an empty highlight
+        used to need a Down first)."""
+        widget = event.widget
+        if isinstance(widget, OptionList) and widget.highlighted is None and widget.option_count:
+            widget.highlighted = 0
+        elif isinstance(widget, Tree) and widget.cursor_line < 0 and widget.last_line >= 0:
+            widget.cursor_line = 0
 
     def on_project_changed(self, event: ProjectChanged) -> None:
         event.stop()

@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 
 from ...model import STAGES
 from ..dialogs import ChoiceDialog, ConfirmDialog, TextInputDialog
-from ..shown import editable, edited, plain, shown
+from ..shown import counted, editable, edited, plain, shown
 from ..widgets.code_picker import CodePicker
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
@@ -259,7 +259,7 @@ class CodebookScreen(BaseScreen):
                 result = self.attempt(self.project.codebook.merge_codes, source, target)
                 if result:
                     self._done(result, f"merged {source} into {target} "
-                               f"({result['codings_moved']} codings moved)", target)
+                               f"({counted(result['codings_moved'], 'coding')} moved)", target)
 
         def picked(target: str | None) -> None:
             if target:
@@ -282,7 +282,7 @@ class CodebookScreen(BaseScreen):
             if result:
                 new, ids = result
                 self._done(self.attempt(self.project.codebook.split_code, name, new, ids),
-                           f"split {len(ids)} codings of {name} into {new}", new)
+                           f"split {counted(len(ids), 'coding')} of {name} into {new}", new)
 
         self.app.push_screen(SplitDialog(name, codings), done)
 
@@ -291,7 +291,7 @@ class CodebookScreen(BaseScreen):
         if not name:
             return
         code = self.codes[name]
-        what = f"{code['codings']} codings and {len(code['children'])} sub-codes"
+        what = f"{counted(code['codings'], 'coding')} and {counted(len(code['children']), 'sub-code')}"
 
         def done(yes: bool | None) -> None:
             if yes:

@@ -42,6 +42,7 @@ class CodingScreen(CodingReads, BaseScreen):
         Binding("J", "join_turns", "join turns", show=False),
         Binding("L", "speaker", "speaker", show=False),
         Binding("tab", "switch_pane", "codebook/text", show=False),
+        Binding("o", "toggle_codebook", "codebook pane"),
     ]
 
     def __init__(self, name: str, *, span: tuple[int, int] | None = None) -> None:
@@ -397,4 +398,22 @@ class CodingScreen(CodingReads, BaseScreen):
 
     def action_switch_pane(self) -> None:
         view, tree = self.query_one(TranscriptView), self.query_one(Tree)
+        if view.has_focus and not self.codebook_shown:
+            self._show_codebook(True)  # Tab to a folded pane unfolds it
         (tree if view.has_focus else view).focus()
+
+    @property
+    def codebook_shown(self) -> bool:
+        """Whether the codebook pane is on screen (a narrow terminal folds it away)."""
+        return bool(self.query_one("#code-pane").styles.display != "none")
+
+    def _show_codebook(self, show: bool) -> None:
+        self.set_class(show, "-show-codebook")
+        self.set_class(not show, "-hide-codebook")
+
+    def action_toggle_codebook(self) -> None:
+        """Fold the codebook pane away for a wider text column, or bring it back."""
+        show = not self.codebook_shown
+        self._show_codebook(show)
+        if not show:
+            self.query_one(TranscriptView).focus()

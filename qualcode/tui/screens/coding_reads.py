@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from ...errors import NotFoundError, QualcodeError
 from ...project import Project
 from ..live import ProjectChanged
-from ..shown import editable, plain, shown
+from ..shown import counted, editable, plain, shown
 from ..widgets.quick_line import QuickLine
 from ..widgets.transcript_view import (
     TranscriptView,
@@ -233,9 +233,9 @@ class CodingReads:
         doc = self.doc
         who = " · ".join(x for x in (doc.get("participant"), doc.get("wave"), doc.get("kind")) if x)
         self.query_one("#doc-title", QuickLine).show(
-            Text.assemble((plain(doc["name"]), "bold"), f"  {plain(who)}  ·  {len(doc['turns'])} turns · "
-                          f"{doc['char_count']:,} characters · ",
-                          (f"{codings} codings" if self.loaded else "loading codings…")))
+            Text.assemble((plain(doc["name"]), "bold"), f"  {plain(who)}  ·  {counted(len(doc['turns']), 'turn')} · "
+                          f"{counted(doc['char_count'], 'character')} · ",
+                          (counted(codings, "coding") if self.loaded else "loading codings…")))
 
     def _count(self, code: str, step: int) -> None:
         self.counts_here[code] = max(0, self.counts_here.get(code, 0) + step)

@@ -12,7 +12,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..dialogs import MemoDraft, MemoEditor
-from ..shown import plain, shown
+from ..shown import counted, plain, shown
 from ..widgets.code_picker import CodePicker
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
@@ -92,7 +92,7 @@ class ComparisonScreen(BaseScreen):
             return
         self.groups = self.project.coding.group_segments(rows, self.by)
         self.query_one("#compare-title", Label).update(Text.assemble(
-            (plain(self.code), "bold"), f"  ·  {len(rows)} segments by {self.by}  ·  ",
+            (plain(self.code), "bold"), f"  ·  {counted(len(rows), 'segment')} by {self.by}  ·  ",
             (self._filters(), "cyan"),
             (f"{len(self.marked)} marked", "yellow")))
         self.query_one("#compare-help", Static).update(Text(

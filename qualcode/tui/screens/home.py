@@ -11,17 +11,19 @@ from textual.widgets import DataTable, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ..dialogs import ConfirmDialog, TextInputDialog, TranscriptFields, TranscriptFieldsDialog
-from ..shown import plain, shown
+from ..shown import counted, plain, shown
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import BaseScreen
 
+# What the attendance states mean, said as such: "done" read as "coding done".
 ATTENDANCE = {
-    "interviewed": ("done", "green"),
+    "interviewed": ("interviewed", "green"),
     "missed": ("missed", "red"),
     "withdrawn": ("withdrawn", "magenta"),
-    "not_yet": ("not yet", "yellow"),
+    "not_yet": ("not due", "yellow"),
 }
+FIXED_COLUMNS = 2  # ID and name stay in view while the waves scroll sideways
 
 
 class HomeScreen(BaseScreen):
@@ -40,7 +42,7 @@ class HomeScreen(BaseScreen):
         with Horizontal(id="home"):
             with Vertical(id="grid-pane"):
                 yield Label("Participants across waves", classes="pane-title")
-                yield DataTable(id="grid", cursor_type="cell", zebra_stripes=True)
+                yield DataTable(id="grid", cursor_type="cell", zebra_stripes=True, fixed_columns=FIXED_COLUMNS)
             with Vertical(id="side-pane"):
                 yield Label("Focus groups and other documents", classes="pane-title")
                 yield OptionList(id="others")
@@ -85,8 +87,11 @@ class HomeScreen(BaseScreen):
                 if found:
                     t = found[0]
                     self.cell_transcripts[(r, 4 + c)] = t["name"]
-                    values.append(Text.assemble(plain(t["name"]), " ", (f"{t['codings']:>3} coded ", "cyan"),
-                                                (label or "done", colour)))
+                    # A transcript means the interview took place, whatever was recorded.
+                    # The name only when it says more than the row and column do already.
+                    name = "" if t["name"].lower() == f"{pid}_{wave}".lower() else plain(t["name"]) + " "
+                    values.append(Text.assemble(name, (f"{t['codings']:>3} coded", "cyan"),
+                                                " · ", (label or "interviewed", colour)))
                 elif took_part.get((pid, wave)):
                     name = took_part[(pid, wave)][0]
                     self.cell_transcripts[(r, 4 + c)] = name
@@ -104,7 +109,7 @@ class HomeScreen(BaseScreen):
         for t in others:
             side.add_option(Option(Text.assemble(
                 (plain(t["name"]), "bold"), f"\n  {t['kind']} · {plain(t['wave'] or '-')} · ",
-                (f"{t['codings']} codings", "cyan")), id=t["name"]))
+                (counted(t['codings'], "coding"), "cyan")), id=t["name"]))
 
     def selected_transcript(self) -> str | None:
         """The transcript under the cursor (grid cell or side list), if any."""
@@ -161,7 +166,7 @@ class HomeScreen(BaseScreen):
         def done(yes: bool | None) -> None:
             if yes and self.attempt(self.project.transcripts.delete_transcript, name, force=True):
                 self.reload()
-                self.saved(f"deleted transcript {name} ({codings} codings; u undoes)")
+                self.saved(f"deleted transcript {name} ({counted(codings, 'coding')}; u undoes)")
 
         question = f"Delete transcript {name} and its {codings} coding(s)? Undo (u) brings them back."
         self.app.push_screen(ConfirmDialog(question, yes="Delete"), done)
@@ -178,7 +183,7 @@ class HomeScreen(BaseScreen):
             if report is None:
                 return
             self.reload()
-            summary = (f"replaced {name}: {report.kept} codings kept, {len(report.changed)} changed, "
+            summary = (f"replaced {name}: {counted(report.kept, 'coding')} kept, {len(report.changed)} changed, "
                        f"{len(report.moved)} moved, {len(report.unplaced)} not placed")
             self.saved(summary)
             if report.unplaced:

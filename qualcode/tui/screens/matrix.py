@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
 from ..dialogs import ChoiceDialog
-from ..shown import plain, shown
+from ..shown import counted, plain, shown
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import BaseScreen
@@ -110,7 +110,7 @@ class MatrixScreen(BaseScreen):
         scope = f"category {plain(self.category)}" if self.category else "all codes"
         self.query_one("#matrix-title", Label).update(Text.assemble(
             ("Matrix", "bold"), f"  ·  {self.measure} by {self.by}  ·  {scope}  ·  ",
-            (f"{len(matrix.rows)} rows × {len(self.columns)} codes", "dim"),
+            (f"{counted(len(matrix.rows), 'row')} × {counted(len(self.columns), 'code')}", "dim"),
             ("  ·  missing = not interviewed at that wave (not 0)", "dim italic")))
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1),

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..dialogs import ConfirmDialog, MemoDraft, MemoEditor
-from ..shown import plain, shown
+from ..shown import counted, plain, shown
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import BaseScreen
@@ -84,7 +84,7 @@ class ParticipantScreen(BaseScreen):
         for t in transcripts:
             listing.add_option(Option(Text.assemble(
                 (plain(t["name"]), "bold"), f"  {plain(t['wave'] or '-')} · {t['date'] or ''} · {t['words']} words · ",
-                (f"{t['codings']} codings", "cyan"))))
+                (counted(t['codings'], "coding"), "cyan"))))
         if place is not None and transcripts:
             listing.highlighted = min(place, len(transcripts) - 1)
         missing = [f"{w}: {s}" for w, s in attendance.items() if s != "interviewed"]
@@ -128,7 +128,7 @@ class ParticipantScreen(BaseScreen):
 
         def done(yes: bool | None) -> None:
             if yes and self.attempt(self.project.transcripts.delete_participant, self.pid, force=True):
-                self.saved(f"deleted participant {self.pid} ({codings} codings; u undoes)")
+                self.saved(f"deleted participant {self.pid} ({counted(codings, 'coding')}; u undoes)")
                 self.app.pop_screen()
 
         question = (f"Delete participant {self.pid}, their {len(self.transcript_names)} transcript(s) and "

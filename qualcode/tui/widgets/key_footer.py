@@ -7,6 +7,7 @@ milliseconds per modal dialog closed. This footer draws the same keys as one lin
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
@@ -28,16 +29,41 @@ class KeyFooter(Widget):
         self.refresh()
 
     def render(self) -> Text:
-        line = Text(no_wrap=True, overflow="ellipsis")
+        entries: list[tuple[str, str, bool, bool]] = []  # key, description, enabled, everywhere
         seen: set[str] = set()
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = self.app.get_key_display(binding)
-            style = "" if enabled else "dim"
-            line.append(f" {key} ", style=f"bold reverse {style}".strip())
-            line.append(f" {binding.description} ", style=style)
-        line.append(" ^p ", style="bold reverse")
-        line.append(" palette")
-        return line
+            entries.append((self.app.get_key_display(binding), binding.description, enabled,
+                            node is self.app))
+        return fit_keys(entries, self.size.width or 200)
+
+
+def _entry_width(key: str, description: str) -> int:
+    return cell_len(key) + cell_len(description) + 4
+
+
+def fit_keys(entries: list[tuple[str, str, bool, bool]], width: int) -> Text:
+    """The keys that fit in ``width`` cells, this screen's own first and the keys that
+    work everywhere after them; help is always kept, last, because it lists the rest.
+    Keys that do not fit are left out whole, never cut in the middle."""
+    entries = sorted(entries, key=lambda e: e[3])  # stable: each group keeps its order
+    helper = next((e for e in entries if e[1] == "help"), None)
+    rest = [e for e in entries if e is not helper] + [("^p", "palette", True, True)]
+    room = width - (_entry_width(helper[0], helper[1]) if helper else 0)
+    chosen = []
+    for entry in rest:
+        need = _entry_width(entry[0], entry[1])
+        if need > room:
+            continue  # a shorter key further on may still fit
+        chosen.append(entry)
+        room -= need
+    if helper:
+        chosen.append(helper)
+    line = Text(no_wrap=True, overflow="ellipsis")
+    for key, description, enabled, _everywhere in chosen:
+        style = "" if enabled else "dim"
+        line.append(f" {key} ", style=f"bold reverse {style}".strip())
+        line.append(f" {description} ", style=style)
+    return line

@@ -1,39 +1,73 @@
-"""The status line: project, coder, and the reassurance that nothing is unsaved, or
-what failed."""
+"""The status line: whether everything is saved (or what failed), the last action, the
+coder and the project."""
 
 from __future__ import annotations
 
 import sqlite3
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from ..shown import plain
 
+SEPARATOR = "  ·  "
 
-class StatusLine(Static):
+
+def fit_status(state: Text, last: str, coder: str, project: str, width: int) -> Text:
+    """One line of at most ``width`` cells, the most important part first: the saved
+    state (or the failure), then the coder, the project, and the last action. What does
+    not fit goes in that order from the end: the last action is shortened with an
+    ellipsis, then the project, then the coder; the state is never dropped."""
+    who = Text.assemble("coder ", (coder, "bold"))
+    where = Text(project, "dim")
+    for extras in ((who, where), (who,), ()):
+        line = state.copy()
+        for part in extras:
+            line.append(SEPARATOR)
+            line.append_text(part)
+        room = width - cell_len(line.plain)
+        if not last:
+            if room >= 0:
+                return line
+            continue
+        # The last action goes at the end, cut to what is left (but worth showing).
+        if room >= cell_len(SEPARATOR) + 12 or (not extras and room > cell_len(SEPARATOR)):
+            tail = Text(SEPARATOR + last, "dim")
+            tail.truncate(room, overflow="ellipsis")
+            line.append_text(tail)
+            return line
+    line = state.copy()
+    line.truncate(max(1, width), overflow="ellipsis")
+    return line
+
+
+class StatusLine(Widget):
     """Every action is saved as it happens; the line says so, with the last action. After
-    a failure it says what failed instead, until the next save."""
+    a failure it says what failed instead, until the next save. Drawn to fit the width:
+    see :func:`fit_status`."""
+
+    DEFAULT_CSS = "StatusLine { height: 1; }"
 
     def on_mount(self) -> None:
         self.update_status()
 
     def update_status(self) -> None:
+        self.refresh()
+
+    def render(self) -> Text:
         app = self.app
         project = getattr(app, "project", None)
         if project is None:
-            return
+            return Text("")
         try:
             title, coder = project.title, project.coder
         except sqlite3.Error:  # the failure itself is reported by whoever met it first
             title, coder = project.path.stem, "?"
-        last = getattr(app, "last_action", "")
-        error = getattr(app, "last_error", "")
-        where = Text.assemble((f" {plain(title)} ", "bold"), (plain(project.path.name), "dim"),
-                              "  ·  coder ", (plain(coder), "bold"))
-        if error:  # first, where a narrow terminal cannot cut it off
-            line = Text.assemble((f" ✗ {plain(error)} ", "bold red"), " ·", where)
-        else:
-            line = Text.assemble(where, "  ·  ", ("✓ all changes saved", "green"),
-                                 (f"  ·  {plain(last)}" if last else "", "dim"))
-        self.update(line)
+        last = plain(getattr(app, "last_action", ""))
+        error = plain(getattr(app, "last_error", ""))
+        state = Text.assemble((f" ✗ {error}", "bold red")) if error else Text(" ✓ all changes saved", "green")
+        # The title and the file it lives in, told apart (they used to run together).
+        named = f"{plain(title)} ({plain(project.path.name)})"
+        width = self.size.width or 160
+        return fit_status(state, last, plain(coder), named, width)

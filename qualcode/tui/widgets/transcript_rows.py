@@ -12,18 +12,56 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from rich.cells import get_character_cell_size, split_graphemes
+from rich.cells import cell_len, get_character_cell_size, split_graphemes
 
 WORD = re.compile(r"\w+")
-PREFIX = 20  # speaker name and timestamp column
-MARGIN = 22  # code names column
+PREFIX = 20  # speaker name and timestamp column, on a wide view
+MARGIN = 22  # code names column, on a wide view
+TEXT_AT_LEAST = 50  # cells of text a narrow view keeps by shortening the columns beside it
+
+
+def columns_for(width: int) -> tuple[int, int]:
+    """(speaker column, margin) for a view ``width`` cells wide: the full columns while
+    the text keeps room enough, shorter ones on a narrow view (an 80-column terminal),
+    where a readable text column matters more than whole speaker and code names."""
+    if width - PREFIX - MARGIN - 1 >= 64:
+        return PREFIX, MARGIN
+    if width - 16 - 16 - 1 >= TEXT_AT_LEAST:
+        return 16, 16
+    return 12, 10
 BASE_BG = (30, 30, 30)
+
+
+TAB_STOP = 4  # a tab is drawn as spaces up to the next multiple of this, within its row
+TAB = -1  # the width given for a tab in a grapheme list: it depends on the column
 
 
 @cache
 def _one_cell(character: str) -> bool:
-    # Tabs are left as they were: the view has always drawn them as one character.
-    return character == "\t" or get_character_cell_size(character) == 1
+    return character != "\t" and get_character_cell_size(character) == 1
+
+
+def cells_at(grapheme: tuple[int, int, int], column: int) -> int:
+    """How many cells a grapheme from :func:`graphemes_of` takes when drawn at
+    ``column`` cells into its row (a tab: up to the next tab stop)."""
+    width = grapheme[2]
+    return TAB_STOP - column % TAB_STOP if width == TAB else width
+
+
+def expand_tabs(piece: str, column: int) -> str:
+    """``piece`` as drawn from ``column`` cells into its row: each tab becomes the spaces
+    up to the next tab stop. The stored text and its offsets never change; a terminal
+    given a raw tab would move its own cursor and push everything after it (the margin,
+    the next pane's border) out of line."""
+    if "\t" not in piece:
+        return piece
+    out = []
+    for part in re.split("(\t)", piece):
+        if part == "\t":
+            part = " " * (TAB_STOP - column % TAB_STOP)
+        out.append(part)
+        column += cell_len(part)
+    return "".join(out)
 
 
 def _rgb(colour: str | None) -> tuple[int, int, int]:
@@ -97,10 +135,23 @@ def graphemes_of(text: str, start: int, end: int) -> list[tuple[int, int, int]] 
     piece = text[start:end]
     # A line's distinct characters are few: checking those (a set is built at C speed)
     # keeps the common case, text with a curly quote or an accent, as fast as ASCII.
-    if piece.isascii() or all(_one_cell(c) for c in set(piece)):
+    has_tab = "\t" in piece
+    if not has_tab and (piece.isascii() or all(_one_cell(c) for c in set(piece))):
         return None
-    spans, _ = split_graphemes(piece)
-    return [(start + a, start + b, cells) for a, b, cells in spans]
+    if not has_tab:
+        spans, _ = split_graphemes(piece)
+        return [(start + a, start + b, cells) for a, b, cells in spans]
+    # Rich would fold a tab into the grapheme before it: each tab is one of its own.
+    out: list[tuple[int, int, int]] = []
+    pos = start
+    for part in re.split("(\t)", piece):
+        if part == "\t":
+            out.append((pos, pos + 1, TAB))
+        elif part:
+            spans, _ = split_graphemes(part)
+            out.extend((pos + a, pos + b, cells) for a, b, cells in spans)
+        pos += len(part)
+    return out
 
 
 def _cut_wide_line(text: str, pos: int, line_end: int, width: int,
@@ -112,8 +163,8 @@ def _cut_wide_line(text: str, pos: int, line_end: int, width: int,
         while first < len(graphemes) and graphemes[first][0] < pos:
             first += 1
         cells, limit, after = 0, pos, first
-        while after < len(graphemes) and cells + graphemes[after][2] <= width:
-            cells += graphemes[after][2]
+        while after < len(graphemes) and cells + cells_at(graphemes[after], cells) <= width:
+            cells += cells_at(graphemes[after], cells)
             limit = graphemes[after][1]
             after += 1
         if after >= len(graphemes):
@@ -170,10 +221,10 @@ def offset_in_row(text: str, start: int, end: int, column: int) -> int:
     if graphemes is None:
         return start + min(column, end - start)
     cells = 0
-    for grapheme_start, _grapheme_end, width in graphemes:
-        cells += width
+    for grapheme in graphemes:
+        cells += cells_at(grapheme, cells)
         if cells > column:
-            return grapheme_start
+            return grapheme[0]
     return end
 
 

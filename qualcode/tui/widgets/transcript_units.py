@@ -61,7 +61,8 @@ class TranscriptUnits:
             return self._in_text(min(max(0, offset + direction), len(self.text)), direction)
         if unit == "word":
             if direction > 0:
-                match = WORD.search(self.text, offset + (0 if ends else 1))
+                # Moving on from inside a word (a word selected with e) skips the rest of it.
+                match = WORD.search(self.text, offset)
                 if match and not ends and match.start() <= offset:
                     match = WORD.search(self.text, match.end())
                 if match and ends and match.end() <= offset:

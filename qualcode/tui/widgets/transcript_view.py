@@ -13,12 +13,9 @@ Offsets are code points into the transcript text, the unit the core stores.
 
 from __future__ import annotations
 
-import itertools
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
@@ -26,7 +23,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..shown import editable, plain
+from ..shown import editable
+from .transcript_drawing import TranscriptDrawing
 from .transcript_rows import (  # noqa: F401  (re-exported for the screens)
     BASE_BG,
     MARGIN,
@@ -37,6 +35,7 @@ from .transcript_rows import (  # noqa: F401  (re-exported for the screens)
     _clock,
     _rgb,
     coded_turns,
+    columns_for,
     offset_in_row,
     sorted_spans,
     spans_by_row,
@@ -48,7 +47,7 @@ from .transcript_rows import (  # noqa: F401  (re-exported for the screens)
 from .transcript_units import TranscriptUnits
 
 
-class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
+class TranscriptView(TranscriptDrawing, TranscriptUnits, ScrollView, can_focus=True):
     """Transcript text with speaker/time prefixes, coloured codings, a margin of code
     names, a cursor and a selection that moves by character, word, sentence or turn."""
 
@@ -95,6 +94,7 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
         self.key_hook = None  # a callable(Key) -> bool that sees every key first
         self.cursor = 0  # a code-point offset into the text
         self.anchor: int | None = None  # the other end of the selection
+        self.before_selection: int | None = None  # where the cursor was when it began
         self.unit = "sentence"  # what up/down move a snapped selection by
         self.snap = False  # the selection is a whole unit and moves with up/down
         self.visual = False
@@ -196,9 +196,23 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
             self.call_after_refresh(self._prefetch)
 
     @property
+    def _content_width(self) -> int:
+        return self.scrollable_content_region.width or self.size.width or 120
+
+    @property
+    def prefix(self) -> int:
+        """The speaker column's width at the view's present width."""
+        return columns_for(self._content_width)[0]
+
+    @property
+    def margin(self) -> int:
+        """The code-name margin's width at the view's present width."""
+        return columns_for(self._content_width)[1]
+
+    @property
     def text_width(self) -> int:
-        width = self.scrollable_content_region.width or self.size.width or 120
-        return max(10, width - PREFIX - MARGIN - 1)
+        prefix, margin = columns_for(self._content_width)
+        return max(10, self._content_width - prefix - margin - 1)
 
     def _rewrap(self, force: bool = False) -> None:
         width = self.text_width
@@ -239,7 +253,7 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
         if turn < 0:
             row = min(row + 1, len(self._rows) - 1)
             start, end, turn, _ = self._rows[row]
-        return offset_in_row(self.text, start, end, x - PREFIX)
+        return offset_in_row(self.text, start, end, x - self.prefix)
 
     # --- selection state ---------------------------------------------------------------
 
@@ -265,6 +279,7 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
     def set_selection(self, start: int, end: int, *, snap_unit: str | None = None) -> None:
         """Select ``start:end`` (cursor at the end) and bring it into view."""
         before = self._touched_rows()
+        self._remember_cursor()
         self.anchor, self.snap = start, snap_unit is not None
         if snap_unit:
             self.unit = snap_unit
@@ -331,6 +346,7 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
             return
         if extend or self.visual:
             if self.anchor is None:
+                self._remember_cursor()
                 self.anchor = self.cursor
             self.snap = False
             self._set_cursor(self._step(unit, self.cursor, direction, direction > 0), before)
@@ -351,13 +367,30 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
         """Start (or stop) a selection that every move extends."""
         self.visual = not self.visual
         if self.visual:
+            self._remember_cursor()
             self.anchor, self.snap = self.cursor, False
         self._changed()
 
+    def _remember_cursor(self) -> None:
+        if self.selection is None:
+            self.before_selection = self.cursor
+
     def action_clear(self) -> None:
+        """Escape: drop the selection, the cursor back where it was when the selection
+        began (still inside it), else at its start; never at its far end, which for a
+        long turn is pages away."""
         before = self._touched_rows()
+        sel = self.selection
+        back = self.before_selection
+        if sel is None:
+            target = self.cursor
+        elif back is not None and sel[0] <= back <= sel[1]:
+            target = back
+        else:
+            target = sel[0]
         self.anchor, self.snap, self.visual = None, False, False
-        self._set_cursor(self.cursor, before)
+        self.before_selection = None
+        self._set_cursor(target, before)
 
     def action_page(self, direction: int) -> None:
         height = max(1, self.scrollable_content_region.height - 1)
@@ -461,139 +494,7 @@ class TranscriptView(TranscriptUnits, ScrollView, can_focus=True):
         for row in range(self.row_of(start), self.row_of(max(start, end - 1)) + 1):
             self._cache.pop(row, None)
 
-    def render_line(self, y: int) -> Strip:
-        row = y + int(self.scroll_y)
-        width = self.scrollable_content_region.width
-        if row >= len(self._rows):
-            return Strip.blank(width, self._style("pad"))
-        start, end = self._rows[row][:2]
-        sel = self.selection
-        cursor_here = row == self.row_of(self.cursor)  # the cursor is drawn on one row only
-        if bool(sel and sel[0] <= end and sel[1] > start) or cursor_here:
-            # Rows under the cursor or selection are few: draw them fresh, never cache.
-            strip = Strip(self._row_segments(row, sel, cursor_here))
-            return strip.adjust_cell_length(width, self._style("pad"))
-        return self._plain_strip(row, width)
-
-    def _plain_strip(self, row: int, width: int) -> Strip:
-        """A row without cursor or selection, from the LRU cache or drawn and cached."""
-        strip = self._cache.get(row)
-        if strip is not None:
-            self._cache.move_to_end(row)
-            return strip
-        strip = Strip(self._row_segments(row, None, False)).adjust_cell_length(width, self._style("pad"))
-        self._cache[row] = strip
-        if len(self._cache) > 3000:
-            self._cache.popitem(last=False)
-        return strip
-
-    def _prefetch(self) -> None:
-        """Draw the pages above and below into the cache while idle, so paging and
-        scrolling find their rows ready (a fresh page is ~45 rows to draw)."""
-        if not self._rows:
-            return
-        top, height = int(self.scroll_y), self.scrollable_content_region.height
-        width = self.scrollable_content_region.width
-        for row in (*range(top + height, min(top + 2 * height, len(self._rows))),
-                    *range(max(0, top - height), top)):
-            if row not in self._cache:
-                self._plain_strip(row, width)
-
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         if self._rows:
             self.call_after_refresh(self._prefetch)
-
-    def _style(self, kind: str, *key) -> Style:
-        """Styles built once and reused: building a Style parses colours."""
-        cached = self._styles.get((kind, *key))
-        if cached is not None:
-            return cached
-        text = Style(bgcolor="rgb(30,30,30)", color="rgb(220,220,220)")
-        if kind == "pad":
-            style = Style(bgcolor="rgb(30,30,30)")
-        elif kind == "text":
-            style = text
-        elif kind == "speaker":
-            style = text + Style(bold=True, color="#8fbcbb" if key[0] else "#ebcb8b")
-        elif kind == "fg":
-            style = Style(bgcolor="rgb(30,30,30)", color=self.colours.get(key[0]) or "#888888")
-        else:  # "span": code, overlapping, selected, cursor
-            code, dense, selected, cursor = key
-            style = text
-            if code is not None:
-                style += Style(bgcolor=_blend(self.colours.get(code), 0.65 if dense else 0.45))
-            if selected:
-                style += Style(bgcolor="#4c566a", color="white")
-            if cursor:
-                style += Style(reverse=True)
-        self._styles[(kind, *key)] = style
-        return style
-
-    def _row_segments(self, row: int, sel: tuple[int, int] | None, cursor: bool) -> list[Segment]:
-        start, end, turn_index, first = self._rows[row]
-        base = self._style("text")
-        segments: list[Segment] = []
-        if first and turn_index >= 0:
-            turn = self.turns[turn_index]
-            speaker = plain(turn["speaker"] or "")
-            stamp = _clock(turn.get("start_time"))
-            # With a timestamp the name gets what is left of the column.
-            room = PREFIX - 2 - (len(stamp) + 1 if stamp else 0)
-            # Cut and padded in cells: a name in Chinese takes two cells a character.
-            label = f"{set_cell_size(speaker, room)}{' ' + stamp if stamp else ''} "
-            style = self._style("speaker", bool(turn.get("interviewer")))
-            segments.append(Segment(set_cell_size(label, PREFIX), style))
-        else:
-            segments.append(Segment(" " * PREFIX, base))
-        if turn_index < 0:  # the blank line between turns
-            return [Segment(" " * (PREFIX + self._wrap_width + 1 + MARGIN), self._style("pad"))]
-        spans = self._row_spans[row] if row < len(self._row_spans) else []
-        # Cut the row at every coding, selection and cursor boundary.
-        cuts = {start, end}
-        for s in spans:
-            cuts.update(c for c in (s.start, s.end) if start < c < end)
-        if sel:
-            cuts.update(c for c in sel if start < c < end)
-        show_cursor = cursor and turn_index >= 0
-        if show_cursor and start <= self.cursor < end:
-            cuts.update((self.cursor, self.cursor + 1))
-        cuts = sorted(cuts)
-        text = self.text
-        for a, b in itertools.pairwise(cuts):
-            covering = [s for s in spans if s.start <= a < s.end] if spans else ()
-            colour = None
-            if covering:
-                colour = min(covering, key=lambda s: s.end - s.start).code
-            style = self._style("span", colour, len(covering) > 1,
-                                bool(sel and sel[0] <= a < sel[1]),
-                                bool(show_cursor and a == self.cursor))
-            segments.append(Segment(text[a:b], style))
-        used = cell_len(text[start:end])
-        if show_cursor and self.cursor == end:
-            segments.append(Segment(" ", self._style("span", None, False, False, True)))
-            used += 1
-        pad = max(1, self._wrap_width + 1 - used)  # rows may end with their space
-        segments.append(Segment(" " * pad, base))
-        segments.extend(self._margin(row, spans, start, end))
-        return segments
-
-    def _margin(self, row: int, spans: list[Span], start: int, end: int) -> list[Segment]:
-        """A coloured bar per coding on the row, then the names of those starting here."""
-        base = self._style("pad")
-        if not spans:
-            return [Segment(" " * MARGIN, base)]
-        out, used = [], 0
-        for s in spans[:4]:
-            out.append(Segment("▍", self._style("fg", s.code)))
-            used += 1
-        upto = self._row_starts[row + 1] if row + 1 < len(self._row_starts) else end + 1
-        names = [s for s in spans if start <= s.start < max(end, upto)]
-        rest = MARGIN - used - 1
-        for s in names:
-            if rest <= 1:
-                break
-            label = " " + set_cell_size(plain(s.code), rest - 2).rstrip()
-            out.append(Segment(label, self._style("fg", s.code)))
-            rest -= cell_len(label) + 1
-        return out
