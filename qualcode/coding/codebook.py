@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from ..context import ProjectContext, Service
 from ..errors import ConflictError, QualcodeError
+from ..export.colours import new_code_colour
 from ..store import codes as store_codes
 from ..store import memos as store_memos
 from . import codebook_file
@@ -46,6 +47,12 @@ class CodebookService(Service):
             parent_id = store_codes.code_by_name(self.db, parent)["id"] if parent else None
             code_id = store_codes.insert_code(self.db, name, parent_id, values, guid=guid)
         return self.code(store_codes.code_by_id(self.db, code_id)["name"])
+
+    def next_colour(self) -> str:
+        """The colour to give a new code: the palette colour (readable on dark and light
+        terminals, see :data:`~qualcode.export.colours.CODE_PALETTE`) that the fewest
+        live codes have yet."""
+        return new_code_colour([c["colour"] for c in store_codes.live_codes(self.db)])
 
     def code(self, name: str) -> dict:
         """One live code with its parent name, keywords and coding counts."""

@@ -123,6 +123,16 @@ class ExportService(Service):
         return write_network(results, output, scope=scope, measure=measure, minimum=minimum,
                              per_wave=per_wave, order=order, csv_style=csv_style)
 
+    def network_drawing(self, *, scope: str = "overlap", measure: str = "count", minimum: float = 0,
+                        waves: Sequence[str] | None = None, per_wave: bool = False) -> dict[str, Any]:
+        """The co-occurrence network(s) ready to draw as the PNG export draws them: the
+        graphs, their shared layout and size scales, and the pairs as table rows (see
+        :func:`qualcode.export.network.network_drawing`)."""
+        from .network import network_drawing
+
+        results = self.analysis.cooccurrence_by_label(scope=scope, waves=waves, per_wave=per_wave)
+        return network_drawing(results, measure=measure, minimum=minimum)
+
     def saturation_chart(self, output: str | Path, curves: dict[str, Any]) -> Path:
         """Saturation curves (as :meth:`AnalysisService.saturation` gives them) as a PNG."""
         from .charts import write_saturation_png

@@ -206,7 +206,8 @@ class CodebookScreen(BaseScreen):
 
         def done(name: str | None) -> None:
             if name:
-                self._done(self.attempt(self.project.codebook.add_code, name, parent=parent),
+                colour = self.project.codebook.next_colour()
+                self._done(self.attempt(self.project.codebook.add_code, name, parent=parent, colour=colour),
                            f"added code {name}", name)
 
         self.app.push_screen(TextInputDialog(prompt), done)

@@ -250,7 +250,8 @@ class CodingScreen(CodingReads, BaseScreen):
                         severity="warning")
             return
         panel = self.query_one(PickerPanel)
-        panel.configure(self._codable_names(), selected_text=view.selected_text)
+        panel.configure(self._codable_names(), selected_text=view.selected_text,
+                        parents=self._parent_choices(), parent=self._default_parent())
         width = PICKER_WIDTH
         panel.styles.offset = (max(0, (self.size.width - width) // 2), PICKER_TOP)
         panel.display = True
@@ -266,7 +267,7 @@ class CodingScreen(CodingReads, BaseScreen):
         if self.focused is not view:  # the filter field was clicked: focus is back here
             self.set_focus(view, scroll_visible=False)
         self.query_one(PickerPanel).display = False
-        self._apply(event.name)
+        self._apply(event.name, parent=event.parent)
 
     def on_descendant_focus(self, event) -> None:
         """Focus moved elsewhere by the mouse while the picker was open: close it."""
@@ -286,7 +287,23 @@ class CodingScreen(CodingReads, BaseScreen):
         if event.node.data and self.query_one(TranscriptView).selection:
             self._apply(event.node.data)
 
-    def _apply(self, name: str | None) -> None:
+    def _parent_choices(self) -> list[str]:
+        """Where a new code may go: the categories, and any code that has sub-codes."""
+        parents = {c["parent"] for c in self.codes if c["parent"]}
+        return [c["name"] for c in self.codes if c["is_category"] or c["name"] in parents]
+
+    def _default_parent(self) -> str | None:
+        """The category of the code last applied here (new codes tend to come in
+        clusters), else the top level."""
+        by_name = {c["name"]: c for c in self.codes}
+        last = by_name.get(self.recent[0]) if self.recent else None
+        if last is None:
+            return None
+        if last["parent"]:
+            return last["parent"]
+        return last["name"] if last["is_category"] else None
+
+    def _apply(self, name: str | None, parent: str | None = None) -> None:
         view = self.query_one(TranscriptView)
         sel = view.selection
         if not name or not sel:
@@ -294,7 +311,8 @@ class CodingScreen(CodingReads, BaseScreen):
         project = self.project
         if name not in self.colours:
             in_vivo = name == in_vivo_name(view.selected_text)
-            if self.attempt(project.codebook.add_code, name, in_vivo=in_vivo) is None:
+            colour = project.codebook.next_colour()
+            if self.attempt(project.codebook.add_code, name, in_vivo=in_vivo, parent=parent, colour=colour) is None:
                 return
             self.codes = project.codebook.codes()
             self.colours = {c["name"]: c["colour"] for c in self.codes}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,6 +35,30 @@ def _key_names(keys: str) -> str:
     return ", ".join(k.replace("question_mark", "?").replace("slash", "/") for k in keys.split(","))
 
 
+DIGIT_ACTION = re.compile(r"(\w+)\(\d\)")
+
+
+def key_rows(bindings) -> list[tuple[str, str]]:
+    """(keys, what they do) for a table of keys: one row per binding, except that the
+    digit keys of one action (``digit(0)`` ... ``digit(9)``) make a single ``0-9`` row."""
+    rows: list[tuple[str | list[str], str]] = []
+    digits: dict[str, list[str]] = {}  # action name -> its digit keys (also held in rows)
+    for binding in bindings:
+        if isinstance(binding, tuple):
+            binding = Binding(*binding)
+        grouped = DIGIT_ACTION.fullmatch(binding.action)
+        if grouped and binding.key.isdigit():
+            keys = digits.get(grouped.group(1))
+            if keys is None:
+                keys = digits[grouped.group(1)] = []
+                rows.append((keys, binding.description or grouped.group(1)))
+            keys.append(binding.key)
+            continue
+        rows.append((_key_names(binding.key), binding.description or binding.action))
+    return [(keys if isinstance(keys, str) else
+             (f"{min(keys)}-{max(keys)}" if len(keys) > 1 else keys[0]), what) for keys, what in rows]
+
+
 class HelpScreen(ModalScreen[None]):
     """A table of keys: the screen you came from first, then global, then the rest."""
 
@@ -58,11 +84,8 @@ class HelpScreen(ModalScreen[None]):
         here = type(self.under)
         sections.sort(key=lambda s: s[1] is not here)  # the screen you came from first
         for label, cls in sections:
-            for binding in cls.BINDINGS:
-                if isinstance(binding, tuple):
-                    binding = Binding(*binding)
-                table.add_row(Text(label, "bold" if cls is here else ""), _key_names(binding.key),
-                              binding.description or binding.action)
+            for keys, what in key_rows(cls.BINDINGS):
+                table.add_row(Text(label, "bold" if cls is here else ""), keys, what)
         for key, desc in (("ctrl+p", "command palette"), ("mouse drag", "select text")):
             table.add_row("Everywhere", key, desc)
 

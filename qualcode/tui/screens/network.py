@@ -1,6 +1,7 @@
-"""Network: the co-occurrence network of codes as a table of its strongest pairs, and
-an export of it (GraphML and PNG) to the exports folder. Counting and drawing run in
-thread workers, each on its own read-only connection to the project."""
+"""Network: the co-occurrence network of codes drawn in the terminal (the same layout
+as the PNG, one picture per wave), or as a table of its strongest pairs (``p`` switches),
+and an export of it (GraphML and PNG) to the exports folder. Counting, laying out and
+drawing the PNG run in thread workers, each on its own read-only connection."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, ProgressBar, Static
 
 from ...model import COOCCURRENCE_MEASURES, COOCCURRENCE_SCOPES
 from ...project import Project
 from ..shown import plain
 from ..widgets.key_footer import KeyFooter
+from ..widgets.network_picture import NetworkPicture
 from ..widgets.status_line import StatusLine
 from .base import BaseScreen
 
@@ -32,10 +35,17 @@ def _safe(text: str) -> str:
 def compute_tables(path: Path, coder: str, scope: str, measure: str, wave: str) -> dict:
     """{label: rows} (see :func:`qualcode.analysis.cooccurrence.table`); one label, or
     one per wave."""
+    return compute_network(path, coder, scope, measure, wave)["tables"]
+
+
+def compute_network(path: Path, coder: str, scope: str, measure: str, wave: str) -> dict:
+    """The tables (as :func:`compute_tables`), the graphs, and the layout and size
+    scales the PNG export uses for them: one layout over all the graphs shown, so a
+    code sits at the same place in every wave's picture."""
     with Project.open_reader(path) as project:
         project.coder = coder
-        return project.analysis.cooccurrence_tables(scope=scope, measure=measure, per_wave=wave == PER_WAVE,
-                                                    waves=None if wave in ("all", PER_WAVE) else [wave])
+        return project.exports.network_drawing(scope=scope, measure=measure, per_wave=wave == PER_WAVE,
+                                               waves=None if wave in ("all", PER_WAVE) else [wave])
 
 
 def export_network(path: Path, coder: str, scope: str, measure: str, wave: str,
@@ -60,6 +70,7 @@ class NetworkScreen(BaseScreen):
         Binding("s", "scope", "scope"),
         Binding("m", "measure", "measure"),
         Binding("w", "wave", "wave"),
+        Binding("p", "picture", "picture/table"),
         Binding("e", "export", "export GraphML+PNG"),
         Binding("enter", "compare", "compare code A"),
     ]
@@ -71,9 +82,12 @@ class NetworkScreen(BaseScreen):
         self.tables: dict[str, list[dict]] = {}
         self.row_codes: list[tuple[str, str]] = []
         self.exported: list[Path] = []
+        self.network: dict = {}
+        self.as_picture = True
 
     def compose(self) -> ComposeResult:
         yield Label("", id="network-title", classes="pane-title")
+        yield VerticalScroll(id="pictures")
         yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
         yield ProgressBar(id="network-progress", show_eta=False, show_percentage=False)
         yield Static("", id="network-help")
@@ -83,10 +97,37 @@ class NetworkScreen(BaseScreen):
     def on_mount(self) -> None:
         self.query_one("#network-help", Static).update(Text(
             "s scope · m measure · w wave (all, each, per wave) · e export GraphML + PNG · "
-            "Enter compare code A · ⚠ n×: one code n times as frequent as the other "
-            "(over 5×, c is distorted)", "dim"))
-        self.query_one("#pairs", DataTable).focus()
+            "p picture/table · Enter compare code A · ⚠ n×: one code n times as frequent as "
+            "the other (over 5×, c is distorted)", "dim"))
+        self._show_view()
         self.reload_shown()
+
+    def _show_view(self) -> None:
+        pictures, table = self.query_one("#pictures"), self.query_one("#pairs", DataTable)
+        pictures.display, table.display = self.as_picture, not self.as_picture
+        (pictures if self.as_picture else table).focus()
+
+    def action_picture(self) -> None:
+        """Switch between the picture of the network and the table of its pairs."""
+        self.as_picture = not self.as_picture
+        self._show_view()
+
+    def _draw_pictures(self) -> None:
+        """One picture per graph (per wave, or the one for the waves chosen)."""
+        box = self.query_one("#pictures", VerticalScroll)
+        box.remove_children()
+        network = self.network
+        graphs = network.get("graphs", {})
+        many = len(graphs) > 1
+        pictures = []
+        for label, graph in graphs.items():
+            title = "all waves" if label == "all" else f"wave {label}"
+            picture = NetworkPicture(title, graph, network["pos"], max_frequency=network["max_frequency"],
+                                     max_weight=network["max_weight"])
+            if many:  # each wave a screenful, scrolled to in turn
+                picture.styles.height = max(12, box.size.height or 20)
+            pictures.append(picture)
+        box.mount_all(pictures)
 
     def _waves(self) -> list[str]:
         return ["all", *(w["label"] for w in self.project.study.waves()), PER_WAVE]
@@ -111,21 +152,24 @@ class NetworkScreen(BaseScreen):
     def count(self, path: Path, coder: str) -> None:
         args = (self.scope, self.measure, self.wave)
         try:
-            tables = compute_tables(path, coder, *args)
+            network = compute_network(path, coder, *args)
         except Exception as exc:  # shown, not raised: the screen stays usable
             self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self._show, args, tables)
+        self.app.call_from_thread(self._show, args, network["tables"], network)
 
     def _failed(self, message: str) -> None:
         self._busy(False)
         self.app.show_failure(message)
 
-    def _show(self, args: tuple, tables: dict[str, list[dict]]) -> None:
+    def _show(self, args: tuple, tables: dict[str, list[dict]], network: dict | None = None) -> None:
         if args != (self.scope, self.measure, self.wave):
             return  # the user changed a setting meanwhile; a newer count is on its way
         self._busy(False)
         self.tables = tables
+        if network is not None:
+            self.network = network
+            self._draw_pictures()
         table = self.query_one("#pairs", DataTable)
         place = table.cursor_coordinate  # kept when counts are refreshed
         table.clear(columns=True)

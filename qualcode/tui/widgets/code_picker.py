@@ -8,7 +8,7 @@ The picker only returns a name; the screen that opened it decides what to do.
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, utils
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -32,27 +32,48 @@ def in_vivo_name(words: str, limit: int = 60) -> str:
     return name
 
 
+FUZZY_AT_LEAST = 80  # rapidfuzz ratio of two words: "turst" for "trust", not "first"
+
+
 def rank(query: str, names: list[str]) -> list[str]:
-    """Best matches first: rapidfuzz WRatio, with a bonus when the query starts the
-    name or one of its words, so two or three letters put the intended code on top."""
-    query = query.strip()
+    """The names that match ``query``, best first: the exact name, then names starting
+    with it, names with a word starting with it, names whose initials start with it,
+    names containing it, and last close misspellings (``turst``). Within each group the
+    given order (recent codes first) is kept. ``trust`` lists "Trust and rapport", not
+    "First contact" (which shares three letters)."""
+    query = " ".join(query.split())
     if not query:
         return list(names)
     q = query.lower()
-    scored = process.extract(query, names, scorer=fuzz.WRatio, processor=utils.default_process,
-                             limit=None, score_cutoff=40)
 
-    def bonus(name: str) -> int:
+    def tier(name: str) -> int | None:
         lower = name.lower()
+        words = lower.replace("-", " ").split()
+        if lower == q:
+            return 0
         if lower.startswith(q):
-            return 60
-        if any(word.startswith(q) for word in lower.split()):
-            return 40
-        initials = "".join(word[0] for word in lower.split() if word)
-        return 30 if initials.startswith(q) else 0
+            return 1
+        if all(any(word.startswith(part) for word in words) for part in parts):
+            return 2  # each word typed starts a word of the name ("phys act")
+        if len(q) > 1 and "".join(word[0] for word in words).startswith(q):
+            return 3
+        if q in lower:
+            return 4
+        return None
 
-    return [name for name, score, _ in
-            sorted(scored, key=lambda m: (-(m[1] + bonus(m[0])), m[2]))]
+    def misspelt(name: str) -> bool:
+        # Each word typed (of three letters or more) is close to a word of the name.
+        words = utils.default_process(name).split()
+        return all(len(part) >= 3 and any(fuzz.ratio(part, word) >= FUZZY_AT_LEAST for word in words)
+                   for part in parts)
+
+    parts = utils.default_process(q).split() or [q]
+    tiers = {name: tier(name) for name in names}
+    for name in names:
+        if tiers[name] is None and misspelt(name):
+            tiers[name] = 5
+    order = {name: i for i, name in enumerate(names)}
+    return sorted((n for n in names if tiers[n] is not None), key=lambda n: (tiers[n], order[n]))
 
 
 class QueryInput(Input):
@@ -77,16 +98,22 @@ class PickerPanel(Vertical):
         Binding("up", "cursor(-1)", "up", show=False, priority=True),
         Binding("ctrl+n", "new", "new code from text", priority=True),
         Binding("ctrl+v", "in_vivo", "in-vivo code", priority=True),
-        Binding("tab", "stay", "(stays in the picker)", show=False, priority=True),
+        Binding("tab", "parent(1)", "parent of a new code: next", show=False, priority=True),
+        Binding("shift+tab", "parent(-1)", "parent of a new code: previous", show=False, priority=True),
         # With nothing typed, a digit picks the numbered code at once (QueryInput lets
         # it through), with no frame spent showing it typed first.
-        *(Binding(str(n), f"digit({n})", show=False, priority=True) for n in range(10)),
+        *(Binding(str(n), f"digit({n})", "pick the code of that number (nothing typed yet)",
+                  show=False, priority=True) for n in range(10)),
     ]
 
     class Picked(Message):
-        def __init__(self, name: str | None) -> None:
+        """A code was picked (``name``; None when cancelled). ``parent`` is where a new
+        or in-vivo code goes (None: the top level); an existing code keeps its place."""
+
+        def __init__(self, name: str | None, parent: str | None = None) -> None:
             super().__init__()
             self.name = name
+            self.parent = parent
 
     def __init__(self, names: list[str] | None = None, *, selected_text: str = "",
                  title: str = "Apply a code", allow_new: bool = True, **kwargs) -> None:
@@ -95,16 +122,36 @@ class PickerPanel(Vertical):
         self.configure(names or [], selected_text=selected_text, title=title, allow_new=allow_new)
 
     def configure(self, names: list[str], *, selected_text: str = "", title: str = "Apply a code",
-                  allow_new: bool = True) -> None:
+                  allow_new: bool = True, parents: list[str] | None = None,
+                  parent: str | None = None) -> None:
+        """``parents``: where a new code may go (besides the top level), Tab cycling
+        through them; ``parent``: where it goes unless the user changes it."""
         self.names = names
         self.in_vivo = in_vivo_name(selected_text) if allow_new else ""
         self.title_text, self.allow_new = title, allow_new
+        self.parents: list[str | None] = [None, *(parents or [])]
+        self.parent = parent if parent in self.parents else None
 
     def compose(self) -> ComposeResult:
         yield Label(Text(plain(self.title_text)), classes="dialog-title", id="picker-title")
         yield QueryInput(placeholder="type to filter; 1-9 to pick", id="query")
         yield OptionList(id="options")
+        yield Label(self._parent_line(), id="picker-parent")
         yield Label(self._hint(), classes="hint", id="picker-hint")
+
+    def _parent_line(self) -> Text:
+        if not self.allow_new:
+            return Text("")
+        return Text.assemble("new code goes under: ", (plain(self.parent or "the top level"), "bold"),
+                             ("  (Tab changes)" if len(self.parents) > 1 else "", "dim"))
+
+    def action_parent(self, step: int) -> None:
+        """Tab: the next place a new code could go (Tab never leaves the picker)."""
+        if not self.allow_new or len(self.parents) < 2:
+            return
+        here = self.parents.index(self.parent) if self.parent in self.parents else 0
+        self.parent = self.parents[(here + step) % len(self.parents)]
+        self.query_one("#picker-parent", Label).update(self._parent_line())
 
     def _hint(self) -> str:
         hint = "Enter apply · 1-9 pick · ↑↓ move"
@@ -120,6 +167,8 @@ class PickerPanel(Vertical):
         unless the opener forwards its keys here: see :meth:`forward_key`)."""
         self.query_one("#picker-title", Label).update(Text(plain(self.title_text)))
         self.query_one("#picker-hint", Label).update(self._hint())
+        self.query_one("#picker-parent", Label).update(self._parent_line())
+        self.query_one("#picker-parent", Label).display = self.allow_new
         self._set_query("")
         if focus:
             self.query_one(Input).focus()
@@ -150,6 +199,8 @@ class PickerPanel(Vertical):
             self.action_new()
         elif key == "ctrl+v":
             self.action_in_vivo()
+        elif key in ("tab", "shift+tab"):
+            self.action_parent(1 if key == "tab" else -1)
         elif key == "backspace":
             self._set_query(field.value[:-1])
         elif key in ("ctrl+u", "ctrl+w"):
@@ -189,7 +240,7 @@ class PickerPanel(Vertical):
             options.highlighted = 0
 
     def _choose(self, name: str | None) -> None:
-        self.post_message(self.Picked(name))
+        self.post_message(self.Picked(name, self.parent if self.allow_new else None))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -230,9 +281,6 @@ class PickerPanel(Vertical):
             self._choose(self.in_vivo)
         else:
             self.notify("Select some words first for an in-vivo code", severity="warning")
-
-    def action_stay(self) -> None:
-        """Tab does not leave the picker open behind the user's back."""
 
     def action_cancel(self) -> None:
         self._choose(None)

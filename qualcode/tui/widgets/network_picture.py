@@ -1,0 +1,45 @@
+"""One co-occurrence network drawn in the terminal (see :mod:`qualcode.tui.network_cells`),
+redrawn to fit whenever the widget's size changes."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from ..network_cells import draw_network
+from ..shown import plain
+
+
+class NetworkPicture(Widget):
+    """A title row, then the network: nodes in their category's colour, braille edges
+    denser for stronger links, labels beside their nodes."""
+
+    DEFAULT_CSS = "NetworkPicture { height: 1fr; min-height: 10; }"
+
+    def __init__(self, title: str, graph, pos: dict, *, max_frequency: float | None = None,
+                 max_weight: float | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title, self.graph, self.pos = title, graph, pos
+        self.scales = {"max_frequency": max_frequency, "max_weight": max_weight}
+        self.picture = None  # the last drawn Picture (for tests and for looking up codes)
+
+    def render(self) -> Text:
+        width, height = self.size.width, self.size.height
+        self.picture = draw_network(self.graph, self.pos, width, max(4, height - 1), **self.scales)
+        out = Text(no_wrap=True, overflow="crop")
+        caption = (f"{plain(self.title)}  ·  {self.graph.number_of_nodes()} codes, "
+                   f"{self.graph.number_of_edges()} links  ·  ● coded often  • less  ·  "
+                   "⣿ strong link  ⠕ weak")
+        out.append(caption[:width] + "\n", style="bold")
+        styles: dict[str, Style] = {}
+        for r, (chars, colours) in enumerate(zip(self.picture.chars, self.picture.colours)):
+            for ch, colour in zip(chars, colours):
+                if colour is None:
+                    out.append(ch)
+                else:
+                    style = styles.get(colour) or styles.setdefault(colour, Style(color=colour))
+                    out.append(ch, style)
+            if r < len(self.picture.chars) - 1:
+                out.append("\n")
+        return out
