@@ -129,8 +129,8 @@ class PickerPanel(Vertical):
         self.names = names
         self.in_vivo = in_vivo_name(selected_text) if allow_new else ""
         self.title_text, self.allow_new = title, allow_new
-        self.parents: list[str | None] = [None, *(parents or [])]
-        self.parent = parent if parent in self.parents else None
+        self.parent_choices: list[str | None] = [None, *(parents or [])]
+        self.new_code_parent = parent if parent in self.parent_choices else None
 
     def compose(self) -> ComposeResult:
         yield Label(Text(plain(self.title_text)), classes="dialog-title", id="picker-title")
@@ -142,15 +142,15 @@ class PickerPanel(Vertical):
     def _parent_line(self) -> Text:
         if not self.allow_new:
             return Text("")
-        return Text.assemble("new code goes under: ", (plain(self.parent or "the top level"), "bold"),
-                             ("  (Tab changes)" if len(self.parents) > 1 else "", "dim"))
+        return Text.assemble("new code goes under: ", (plain(self.new_code_parent or "the top level"), "bold"),
+                             ("  (Tab changes)" if len(self.parent_choices) > 1 else "", "dim"))
 
     def action_parent(self, step: int) -> None:
         """Tab: the next place a new code could go (Tab never leaves the picker)."""
-        if not self.allow_new or len(self.parents) < 2:
+        if not self.allow_new or len(self.parent_choices) < 2:
             return
-        here = self.parents.index(self.parent) if self.parent in self.parents else 0
-        self.parent = self.parents[(here + step) % len(self.parents)]
+        here = self.parent_choices.index(self.new_code_parent) if self.new_code_parent in self.parent_choices else 0
+        self.new_code_parent = self.parent_choices[(here + step) % len(self.parent_choices)]
         self.query_one("#picker-parent", Label).update(self._parent_line())
 
     def _hint(self) -> str:
@@ -240,7 +240,7 @@ class PickerPanel(Vertical):
             options.highlighted = 0
 
     def _choose(self, name: str | None) -> None:
-        self.post_message(self.Picked(name, self.parent if self.allow_new else None))
+        self.post_message(self.Picked(name, self.new_code_parent if self.allow_new else None))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
