@@ -356,3 +356,15 @@ async def test_network_is_a_picture_per_wave_in_one_layout_and_p_shows_the_table
         w1, w2 = (p.picture for p in pictures)
         assert w1.nodes["Trust"] == w2.nodes["Trust"]
         assert w1.nodes["Money worries"] == w2.nodes["Money worries"]
+
+
+@run_async
+async def test_matrix_keeps_who_and_when_while_codes_scroll(tui_project):
+    app = make_app(tui_project)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("f6")
+        await settle(pilot)
+        table = app.screen.query_one("#matrix", DataTable)
+        assert table.fixed_columns == 3  # participant, wave, n
+        assert row_text(table, 1).lstrip().startswith("P01")

@@ -5,11 +5,15 @@ Regenerate with ``pytest tests/tui --snapshot-update`` and look at the SVGs.
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, TextArea
 
 from qualcode.tui.app import make_app
 
 SIZE = (160, 48)
+# An ssh session's default, a laptop's terminal, a large monitor's.
+SIZES = [(80, 24), (120, 40), (200, 60)]
+by_size = pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 
 
 async def _still(pilot) -> None:
@@ -23,7 +27,7 @@ async def _still(pilot) -> None:
     await pilot.pause()
 
 
-def snap(snap_compare, path, *keys, setup=None) -> bool:
+def snap(snap_compare, path, *keys, setup=None, size=SIZE) -> bool:
     async def run_before(pilot) -> None:
         await pilot.pause()
         if setup:
@@ -34,7 +38,7 @@ def snap(snap_compare, path, *keys, setup=None) -> bool:
             await _still(pilot)
         await _still(pilot)
 
-    return snap_compare(make_app(path), terminal_size=SIZE, run_before=run_before)
+    return snap_compare(make_app(path), terminal_size=size, run_before=run_before)
 
 
 def test_home(snap_compare, tui_project):
@@ -93,3 +97,31 @@ def test_matrix_change_for_a_code(snap_compare, tui_project):
 
 def test_network(snap_compare, tui_project):
     assert snap(snap_compare, tui_project, "f7", "s", "s")
+
+
+# --- every terminal size: the layout folds and narrows, nothing is cut mid-pane ---------
+
+
+@by_size
+def test_home_sized(snap_compare, tui_project, size):
+    assert snap(snap_compare, tui_project, size=size)
+
+
+@by_size
+def test_coding_sized(snap_compare, tui_project, size):
+    assert snap(snap_compare, tui_project, "enter", "]", "]", "]", "s", "down", size=size)
+
+
+@by_size
+def test_comparison_sized(snap_compare, tui_project, size):
+    assert snap(snap_compare, tui_project, setup=lambda app: app.open_comparison("Trust"), size=size)
+
+
+@by_size
+def test_matrix_sized(snap_compare, tui_project, size):
+    assert snap(snap_compare, tui_project, "f6", size=size)
+
+
+@by_size
+def test_network_picture_sized(snap_compare, tui_project, size):
+    assert snap(snap_compare, tui_project, "f7", "s", "s", size=size)

@@ -66,7 +66,7 @@ class MatrixScreen(BaseScreen):
             yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True)
         yield Label("", id="change-title", classes="pane-title")
         with Vertical(id="change-pane"):
-            yield DataTable(id="change", cursor_type="row", zebra_stripes=True)
+            yield DataTable(id="change", cursor_type="row", zebra_stripes=True, fixed_columns=1)
         yield Static("", id="matrix-help")
         yield StatusLine(id="status")
         yield KeyFooter()
@@ -107,6 +107,8 @@ class MatrixScreen(BaseScreen):
             table.add_row(*labels, Text(str(r["n"]), "dim"), *cells)
             self.row_labels.append([str(x) for x in r["labels"]])
         self.label_cols = len(keys) + 1
+        # Who and when stay in view while the codes scroll sideways (80 columns show few).
+        table.fixed_columns = self.label_cols
         scope = f"category {plain(self.category)}" if self.category else "all codes"
         self.query_one("#matrix-title", Label).update(Text.assemble(
             ("Matrix", "bold"), f"  ·  {self.measure} by {self.by}  ·  {scope}  ·  ",
