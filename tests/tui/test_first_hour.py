@@ -68,7 +68,8 @@ async def test_wide_terminal_keeps_the_codebook_and_full_columns(tui_project):
         await pilot.pause()
         view = await open_first_transcript(pilot)
         assert app.screen.codebook_shown
-        assert (view.prefix, view.margin) == (20, 22)
+        # Full columns; the text keeps a comfortable line and the margin takes the rest.
+        assert view.prefix == 20 and view.margin == 34 and view.text_width >= 64
 
 
 @run_async
@@ -368,3 +369,18 @@ async def test_matrix_keeps_who_and_when_while_codes_scroll(tui_project):
         table = app.screen.query_one("#matrix", DataTable)
         assert table.fixed_columns == 3  # participant, wave, n
         assert row_text(table, 1).lstrip().startswith("P01")
+
+
+@run_async
+async def test_the_focused_pane_says_so_in_its_title(tui_project):
+    app = make_app(tui_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        grid_title, side_title = app.screen.query(".pane-title")
+        assert grid_title.styles.background != side_title.styles.background
+        focused_look = grid_title.styles.background
+        await pilot.press("tab")  # to the other documents
+        await pilot.pause()
+        assert app.focused.id == "others"
+        assert side_title.styles.background == focused_look
+        assert grid_title.styles.background != focused_look

@@ -38,10 +38,13 @@ class BaseScreen(Screen):
             self.notify(plain(exc), severity="warning", markup=False)
 
     def on_descendant_focus(self, event) -> None:
-        """A list or tree that gains the focus shows where it is: its first row is
-        highlighted if none was, so Enter works at once (Tab into an empty highlight
-        used to need a Down first)."""
+        """The pane with the focus says so in its title, and a list or tree that gains
+        the focus shows where it is: its first row is highlighted if none was, so Enter
+        works at once (Tab into an empty highlight used to need a Down first)."""
         widget = event.widget
+        # The title of the pane holding the focus is lit (a pane: a title's container).
+        for title in self.query(".pane-title"):
+            title.set_class(title.parent in widget.ancestors, "-pane-focused")
         if isinstance(widget, OptionList) and widget.highlighted is None and widget.option_count:
             widget.highlighted = 0
         elif isinstance(widget, Tree) and widget.cursor_line < 0 and widget.last_line >= 0:

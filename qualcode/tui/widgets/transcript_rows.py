@@ -18,14 +18,18 @@ WORD = re.compile(r"\w+")
 PREFIX = 20  # speaker name and timestamp column, on a wide view
 MARGIN = 22  # code names column, on a wide view
 TEXT_AT_LEAST = 50  # cells of text a narrow view keeps by shortening the columns beside it
+READABLE = 64  # cells of text beyond which a wider view widens the margin instead
 
 
 def columns_for(width: int) -> tuple[int, int]:
     """(speaker column, margin) for a view ``width`` cells wide: the full columns while
     the text keeps room enough, shorter ones on a narrow view (an 80-column terminal),
     where a readable text column matters more than whole speaker and code names."""
-    if width - PREFIX - MARGIN - 1 >= 64:
-        return PREFIX, MARGIN
+    room = width - PREFIX - MARGIN - 1 - READABLE
+    if room >= 0:
+        # Past a comfortable line length, the margin takes the rest (up to 12 more
+        # cells), so longer code names show whole ("Health and the body").
+        return PREFIX, MARGIN + min(12, room)
     if width - 16 - 16 - 1 >= TEXT_AT_LEAST:
         return 16, 16
     return 12, 10
