@@ -232,7 +232,9 @@ class QualcodeApp(App):
     def open_transcript(self, name: str, span: tuple[int, int] | None = None) -> None:
         from .screens.coding import CodingScreen
 
-        self.push_screen(CodingScreen(name, span=span))
+        screen = CodingScreen(name, span=span)
+        screen.start_reading(self)
+        self.push_screen(screen)
 
     def open_codebook(self, code: str | None) -> None:
         from .screens.codebook import CodebookScreen
@@ -275,7 +277,7 @@ class QualcodeApp(App):
             self.notify(plain(exc), severity="warning", markup=False)
             return
         self.saved_here(f"{verb}: {plain(event.summary)}")
-        self.screen._generation = self.generation
+        self.screen.seen_generation = self.generation
         self.notify(self.last_action, timeout=2, markup=False)
         reload = getattr(self.screen, "reload_shown", None)
         if reload:

@@ -52,7 +52,7 @@ class BaseScreen(Screen):
 
     def on_project_changed(self, event: ProjectChanged) -> None:
         event.stop()
-        self._generation = self.app.generation
+        self.seen_generation = self.app.generation
         self.reload_shown()
 
     def on_screen_resume(self) -> None:
@@ -60,8 +60,8 @@ class BaseScreen(Screen):
             line.update_status()
         # Re-read only if something was saved elsewhere since this screen last looked
         # (closing a dialog must not rebuild the screen under the user's cursor).
-        seen = getattr(self, "_generation", None)
-        self._generation = self.app.generation
+        seen = getattr(self, "seen_generation", None)
+        self.seen_generation = self.app.generation
         if seen is not None and seen != self.app.generation:
             self.reload_shown()
 
@@ -85,4 +85,4 @@ class BaseScreen(Screen):
         """Say what was just saved on the status line (no toast: a toast per coded
         sentence is noise, and its animation costs frames on long transcripts)."""
         self.app.saved_here(summary)
-        self._generation = self.app.generation
+        self.seen_generation = self.app.generation

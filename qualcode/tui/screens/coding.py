@@ -6,8 +6,9 @@ type two letters, Enter. Every change goes through the core and is saved at once
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
-from textual._context import active_app
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -60,11 +61,14 @@ class CodingScreen(CodingReads, BaseScreen):
         self._pending: tuple | None = None
         self._codings_pending: tuple | None = None
         self._known: DrawnCodings | None = None  # see _read_codings
+        self.wrap_width = 0  # the text column's width, once laid out (for the reading worker)
 
-        # Start reading now, before the screen is even mounted: the read (in a thread
-        # worker of the app, on its own connection) and building the screen overlap.
-        app = active_app.get()
-        app.run_worker(self.load_transcript, thread=True, group="load")
+    def start_reading(self, app) -> None:
+        """Start reading the transcript before the screen is even mounted: the read (in a
+        thread worker of the app, on its own connection) and building the screen overlap.
+        The app calls this as it pushes the screen."""
+        app.run_worker(partial(self.load_transcript, app.project.path), thread=True, group="load",
+                       description=f"reading {self.transcript_name}")
 
     def compose(self) -> ComposeResult:
         # The code picker lives here, hidden, on the overlay layer: opening and closing it
@@ -90,6 +94,7 @@ class CodingScreen(CodingReads, BaseScreen):
         self.query_one(Tree).show_root = False
         self.query_one("#doc-title", QuickLine).show(shown(f"{self.transcript_name}  ·  reading…"))
         self._mounted = True
+        self.call_after_refresh(self._note_wrap_width)
         if self._pending:  # the text arrived before the screen was up
             self._loaded(*self._pending)
 

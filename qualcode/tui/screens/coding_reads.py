@@ -5,6 +5,9 @@ its own (``Project.open_reader``), so the main thread only paints. When another 
 commits, :meth:`CodingReads.on_project_changed` reads only what changed (see
 ``_read_codings``) and the main thread redraws only the rows it touches; a corrected
 transcript is shown again as stored. Mixed into :class:`~.coding.CodingScreen`.
+
+A worker never touches a widget: it is given what it needs (the rows laid out, the width
+to wrap to) and posts what it read to the screen as a message, handled on the main thread.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import work
+from textual.message import Message
 from textual.widgets import Tree
 from textual.worker import get_current_worker
 
@@ -53,30 +57,87 @@ def _shape(code: dict) -> tuple:
 FEW_CHANGES = 50
 
 
+class TranscriptRead(Message, bubble=False):
+    """The text and codes were read (and the rows wrapped, when the width was known)."""
+
+    def __init__(self, doc: dict, codes: list[dict], rows: tuple | None) -> None:
+        super().__init__()
+        self.doc, self.codes, self.rows = doc, codes, rows
+
+
+class ReadFailed(Message, bubble=False):
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+
+class CodingsRead(Message, bubble=False):
+    """Every coding of the transcript, sorted onto the rows the read was given."""
+
+    def __init__(self, codings: list[dict], codes: list[dict], saves: int, indexed: tuple,
+                 known: DrawnCodings) -> None:
+        super().__init__()
+        self.codings, self.codes, self.saves, self.indexed, self.known = codings, codes, saves, indexed, known
+
+
+class CodingsChanged(Message, bubble=False):
+    """Only the codings others changed: ``fresh`` to draw, ``dropped`` to take away."""
+
+    def __init__(self, fresh: list[dict], dropped: list[int], codes: list[dict], saves: int,
+                 known: DrawnCodings) -> None:
+        super().__init__()
+        self.fresh, self.dropped, self.codes, self.saves, self.known = fresh, dropped, codes, saves, known
+
+
+class TranscriptCorrected(Message, bubble=False):
+    """Another program corrected the transcript's text or turns, or deleted it."""
+
+
 class CodingReads:
     """Reading and redrawing for the coding screen (which provides ``transcript_name``,
     ``doc``, ``codes``, ``counts_here``, ``nodes``, ``span``, ``loaded`` and the widgets)."""
 
-    def load_transcript(self) -> None:
+    def load_transcript(self, path) -> None:
         """Read the text on this thread's own connection and wrap it here too, so the
-        main thread only has to paint."""
-        app = self.app
+        main thread only has to paint (a thread worker the app starts with the screen)."""
         try:
-            with Project.open_reader(app.project.path) as project:
+            with Project.open_reader(path) as project:
                 doc, codes = project.transcripts.get(self.transcript_name), project.codebook.codes()
         except (QualcodeError, sqlite3.Error) as exc:
-            app.call_from_thread(self._unreadable, exc)
+            self.post_message(ReadFailed(exc))
             return
         rows = None
         for _ in range(100):  # the width is known once the screen is laid out (~0.1 s)
-            view = self._view_if_laid_out()
-            if view is not None:
-                width = view.text_width
+            width = self.wrap_width  # set on the main thread (see _note_wrap_width)
+            if width:
                 # Wrapped as the view shows it: control characters one visible cell each.
                 rows = (width, wrap_rows(editable(doc["text"]), usable_turns(doc), width))
                 break
             time.sleep(0.005)
-        app.call_from_thread(self._loaded, doc, codes, rows)
+        self.post_message(TranscriptRead(doc, codes, rows))
+
+    def _note_wrap_width(self) -> None:
+        """Once the view is laid out, tell the reading worker the width to wrap to."""
+        view = self.query_one(TranscriptView)
+        if view.scrollable_content_region.width > 0:
+            self.wrap_width = view.text_width
+        else:
+            self.call_after_refresh(self._note_wrap_width)
+
+    def on_transcript_read(self, message: TranscriptRead) -> None:
+        self._loaded(message.doc, message.codes, message.rows)
+
+    def on_read_failed(self, message: ReadFailed) -> None:
+        self._unreadable(message.error)
+
+    def on_codings_read(self, message: CodingsRead) -> None:
+        self._codings_loaded(message.codings, message.codes, message.saves, message.indexed, message.known)
+
+    def on_codings_changed(self, message: CodingsChanged) -> None:
+        self._codings_changed(message.fresh, message.dropped, message.codes, message.saves, message.known)
+
+    def on_transcript_corrected(self, _message: TranscriptCorrected) -> None:
+        self._transcript_changed()
 
     def _unreadable(self, exc: Exception) -> None:
         """The transcript could not be read: say so here and on the status line; Escape
@@ -89,12 +150,6 @@ class CodingReads:
         else:
             self.app.show_failure(message)
 
-    def _view_if_laid_out(self) -> TranscriptView | None:
-        if not self._mounted:
-            return None
-        view = self.query_one(TranscriptView)
-        return view if view.scrollable_content_region.width > 0 else None
-
     def load_codings(self, *, changes_only: bool = False) -> None:
         """(Re-)read the codings and codes in a worker; see :meth:`_read_codings`. With
         ``changes_only`` (another program saved something), only the codings added,
@@ -103,13 +158,14 @@ class CodingReads:
         shape = [_shape(c) for c in self.codes]
         bounds = tuple((t["start"], t["end"]) for t in self.doc["turns"])  # in seq order
         layout = (self.doc["text"], bounds) if changes_only else None
-        self._read_codings(self.app.saves, self._known if changes_only else None, shape, layout)
+        self._read_codings(self.app.project.path, self.app.saves, self._known if changes_only else None,
+                           shape, self.query_one(TranscriptView).row_layout(), layout)
 
     # (A description of its own: Textual would otherwise describe the worker by the repr
     # of its arguments, the whole text and every coding's key among them.)
     @work(thread=True, exclusive=True, group="load", description="reading codings")
-    def _read_codings(self, saves: int, known: DrawnCodings | None, shape: list[tuple],
-                      layout: tuple | None = None) -> None:
+    def _read_codings(self, path, saves: int, known: DrawnCodings | None, shape: list[tuple],
+                      rows: tuple, layout: tuple | None = None) -> None:
         """Read the codings (10,000 take a few hundred ms) and sort them onto rows,
         after the text is on screen: earlier, this thread would hold the GIL and delay
         that first frame. Also the codes, for the counts of the codebook pane.
@@ -118,18 +174,21 @@ class CodingReads:
         the codings that are new or differ are read, and the main thread redraws only
         the rows they touch. The fingerprint tells SQLite-side whether any coding drawn
         has changed; while none has, only the keys of the newer ones are read.
+
+        ``rows`` is the view's layout (:meth:`TranscriptView.row_layout`), taken on the
+        main thread: the codings are sorted onto those rows here.
         """
         name = self.transcript_name
         changes = None
         try:
-            with Project.open_reader(self.app.project.path) as project, project.reading():
+            with Project.open_reader(path) as project, project.reading():
                 if layout is not None:
                     try:
                         same = project.coding.transcript_layout_matches(name, *layout)
                     except NotFoundError:  # deleted by another program
                         same = False
                     if not same:
-                        self.app.call_from_thread(self._transcript_changed)
+                        self.post_message(TranscriptCorrected())
                         return
                 codes = project.codebook.codes()
                 if known is not None and [_shape(c) for c in codes] == shape:
@@ -149,18 +208,17 @@ class CodingReads:
                 top = max(keys, default=0)
                 drawn = DrawnCodings(keys, top, project.coding.codings_fingerprint(name, top))
         except (QualcodeError, sqlite3.Error) as exc:
-            self.app.call_from_thread(self._unreadable, exc)
+            self.post_message(ReadFailed(exc))
             return
         if get_current_worker().is_cancelled:
             return  # a newer read is on its way
         if changes is not None:
-            self.app.call_from_thread(self._codings_changed, *changes, codes, saves, drawn)
+            self.post_message(CodingsChanged(*changes, codes, saves, drawn))
             return
-        view = self.query_one(TranscriptView)
-        rows, starts = view._rows, view._row_starts
+        drawn_rows, row_starts, turn_starts = rows
         spans = sorted_spans(codings)
-        indexed = (rows, spans, spans_by_row(starts, spans), coded_turns(view._turn_starts, spans))
-        self.app.call_from_thread(self._codings_loaded, codings, codes, saves, indexed, drawn)
+        indexed = (drawn_rows, spans, spans_by_row(row_starts, spans), coded_turns(turn_starts, spans))
+        self.post_message(CodingsRead(codings, codes, saves, indexed, drawn))
 
     def _loaded(self, doc: dict, codes: list[dict], rows: tuple | None = None) -> None:
         if not self._mounted:
@@ -285,6 +343,6 @@ class CodingReads:
         load_codings); the cursor and selection stay where they are."""
         event.stop()
         event.prevent_default()  # not BaseScreen's handler too: it would re-read it all here
-        self._generation = self.app.generation
+        self.seen_generation = self.app.generation
         if self.loaded:
             self.load_codings(changes_only=True)

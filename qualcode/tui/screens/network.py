@@ -12,6 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Label, ProgressBar, Static
 
 from ...model import COOCCURRENCE_MEASURES, COOCCURRENCE_SCOPES
@@ -54,6 +55,7 @@ def export_network(path: Path, coder: str, scope: str, measure: str, wave: str,
     written: list[Path] = []
     with Project.open_reader(path) as project:
         project.coder = coder
+        folder = project.exports.make_folder(folder)
         stem = f"{_safe(project.path.stem)}-cooccurrence-{scope}-{measure}"
         per_wave = wave == PER_WAVE
         for suffix in ("graphml", "png"):
@@ -61,6 +63,26 @@ def export_network(path: Path, coder: str, scope: str, measure: str, wave: str,
             written += project.exports.network(folder / f"{name}.{suffix}", scope=scope, measure=measure,
                                                per_wave=per_wave, waves=None if wave in ("all", PER_WAVE) else [wave])
     return written
+
+
+class NetworkCounted(Message, bubble=False):
+    """A worker's count for the settings ``args`` (scope, measure, wave)."""
+
+    def __init__(self, args: tuple, network: dict) -> None:
+        super().__init__()
+        self.args, self.network = args, network
+
+
+class NetworkFailed(Message, bubble=False):
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class NetworkExported(Message, bubble=False):
+    def __init__(self, written: list[Path]) -> None:
+        super().__init__()
+        self.written = written
 
 
 class NetworkScreen(BaseScreen):
@@ -142,21 +164,30 @@ class NetworkScreen(BaseScreen):
         self.query_one("#network-title", Label).update(Text.assemble(
             ("Co-occurrence network", "bold"), f"  ·  {self._describe()}  ·  ", ("counting…", "yellow")))
         # Read here: the app's connection belongs to the main thread.
-        self.count(self.project.path, self.project.coder)
+        self.count(self.project.path, self.project.coder, (self.scope, self.measure, self.wave))
 
     def _describe(self) -> str:
         wave = "all waves" if self.wave == "all" else plain(self.wave)
         return f"scope {self.scope} · measure {self.measure} · {wave}"
 
     @work(thread=True, exclusive=True, group="network")
-    def count(self, path: Path, coder: str) -> None:
-        args = (self.scope, self.measure, self.wave)
+    def count(self, path: Path, coder: str, args: tuple) -> None:
+        """Count in this thread; the result goes to the screen as a message."""
         try:
             network = compute_network(path, coder, *args)
         except Exception as exc:  # shown, not raised: the screen stays usable
-            self.app.call_from_thread(self._failed, str(exc))
+            self.post_message(NetworkFailed(str(exc)))
             return
-        self.app.call_from_thread(self._show, args, network["tables"], network)
+        self.post_message(NetworkCounted(args, network))
+
+    def on_network_counted(self, message: NetworkCounted) -> None:
+        self._show(message.args, message.network["tables"], message.network)
+
+    def on_network_failed(self, message: NetworkFailed) -> None:
+        self._failed(message.reason)
+
+    def on_network_exported(self, message: NetworkExported) -> None:
+        self._exported(message.written)
 
     def _failed(self, message: str) -> None:
         self._busy(False)
@@ -237,18 +268,17 @@ class NetworkScreen(BaseScreen):
     def action_export(self) -> None:
         self._busy(True)
         self.notify("Writing GraphML and PNG…", timeout=2)
-        self.export(self.project.path, self.project.coder)
+        self.export(self.project.path, self.project.coder, (self.scope, self.measure, self.wave),
+                    self.export_folder or self.app.export_folder)
 
     @work(thread=True, exclusive=True, group="network-export")
-    def export(self, path: Path, coder: str) -> None:
+    def export(self, path: Path, coder: str, args: tuple, folder: Path) -> None:
         try:
-            folder = self.project.exports.make_folder(self.export_folder or self.app.export_folder)
-            written = export_network(path, coder, self.scope,
-                                     self.measure, self.wave, Path(folder))
+            written = export_network(path, coder, *args, folder)
         except Exception as exc:
-            self.app.call_from_thread(self._failed, f"export failed: {exc}")
+            self.post_message(NetworkFailed(f"export failed: {exc}"))
             return
-        self.app.call_from_thread(self._exported, written)
+        self.post_message(NetworkExported(written))
 
     def _exported(self, written: list[Path]) -> None:
         self._busy(False)

@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..shown import editable
+from ..textual_adapter import SteadyScrollView
 from .transcript_drawing import TranscriptDrawing
 from .transcript_rows import (  # noqa: F401  (re-exported for the screens)
     BASE_BG,
@@ -47,7 +48,7 @@ from .transcript_rows import (  # noqa: F401  (re-exported for the screens)
 from .transcript_units import TranscriptUnits
 
 
-class TranscriptView(TranscriptDrawing, TranscriptUnits, ScrollView, can_focus=True):
+class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, ScrollView, can_focus=True):
     """Transcript text with speaker/time prefixes, coloured codings, a margin of code
     names, a cursor and a selection that moves by character, word, sentence or turn."""
 
@@ -114,38 +115,13 @@ class TranscriptView(TranscriptDrawing, TranscriptUnits, ScrollView, can_focus=T
 
     # --- loading -----------------------------------------------------------------------
 
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
-                      layout: bool = True) -> bool:
-        """Skip a layout pass that changes nothing here. ScrollView compares what layout
-        passes with values it derives differently, so every layout anywhere on the screen
-        (the code picker closing) repaints both scrollbars in an extra frame."""
-        key = (size, virtual_size, container_size, self.virtual_size)
-        if key == getattr(self, "_last_layout", None) and size == self._size:
-            return False
-        self._last_layout = key
-        return super()._size_updated(size, virtual_size, container_size, layout=layout)
-
-    async def _on_key(self, event: events.Key) -> None:
-        """While a key hook is set (the code picker is open), keys go to it first."""
+    def on_key(self, event: events.Key) -> None:
+        """While a key hook is set (the code picker is open), keys go to it first; a key
+        it uses is stopped here, before any binding sees it."""
         hook = self.key_hook
         if hook is not None and hook(event):
             event.stop()
             event.prevent_default()
-
-    # Nothing here is drawn differently with or without focus, so gaining or losing it
-    # must not repaint the whole view (Widget does: ~12 ms of compositing on a full
-    # screen of text, paid every time the code picker closes).
-    def _on_focus(self, event: events.Focus) -> None:
-        event.prevent_default()  # Widget._on_focus would run next and repaint
-        self.has_focus = True
-        if self.parent is not None:
-            self.parent.post_message(events.DescendantFocus(self))
-
-    def _on_blur(self, event: events.Blur) -> None:
-        event.prevent_default()
-        self.has_focus = False
-        if self.parent is not None:
-            self.parent.post_message(events.DescendantBlur(self))
 
     def load(self, transcript: dict, codings: list[dict], colours: dict[str, str],
              rows: tuple[int, list] | None = None) -> None:
@@ -225,6 +201,11 @@ class TranscriptView(TranscriptDrawing, TranscriptUnits, ScrollView, can_focus=T
         self._row_starts = [r[0] for r in rows]
         self.virtual_size = Size(self.size.width, len(rows))
         self._cache.clear()
+
+    def row_layout(self) -> tuple[list, list[int], list[int]]:
+        """The rows as laid out now, their start offsets and the turns' starts: what a
+        worker needs to sort codings onto rows (given to it; it never reads the view)."""
+        return self._rows, self._row_starts, self._turn_starts
 
     def _index_spans(self) -> None:
         self._row_spans = spans_by_row(self._row_starts, self.spans)
