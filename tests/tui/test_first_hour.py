@@ -9,8 +9,8 @@ from rich.text import Text
 from textual.widgets import DataTable, OptionList
 
 from qualcode import Project
-from qualcode.coding.tagging import Target
 from qualcode.export.colours import CODE_PALETTE, contrast, new_code_colour
+from qualcode.model import Target
 from qualcode.tui.app import make_app
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.help import HelpScreen, key_rows
@@ -76,8 +76,8 @@ async def test_wide_terminal_keeps_the_codebook_and_full_columns(tui_project):
 async def test_home_grid_keeps_id_and_name_while_waves_scroll(tui_project):
     with Project.open(tui_project) as p:  # more waves than 80 columns can show
         for n in range(3, 9):
-            p.add_wave(f"W{n}")
-            p.set_attendance("P01", f"W{n}", "withdrawn")
+            p.study.add_wave(f"W{n}")
+            p.study.set_attendance("P01", f"W{n}", "withdrawn")
     app = make_app(tui_project)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
@@ -135,14 +135,14 @@ async def test_a_tab_is_drawn_to_its_tab_stop_and_the_margin_stays_in_line(tmp_p
                       "P01: No tab here at all in this turn\n", encoding="utf-8")
     path = tmp_path / "tabs.qualcode"
     with Project.create(path, title="Tabs") as p:
-        p.add_wave("W1")
-        p.add_participant("P01")
-        p.import_transcript(source, participant="P01", wave="W1")
-        text = p.transcript("p01_w1")["text"]
-        p.add_code("Dates", colour="#0072b2")
+        p.study.add_wave("W1")
+        p.study.add_participant("P01")
+        p.transcripts.import_transcript(source, participant="P01", wave="W1")
+        text = p.transcripts.get("p01_w1")["text"]
+        p.codebook.add_code("Dates", colour="#0072b2")
         start = text.index("Date of")
-        p.tag("p01_w1", "Dates", Target(range=(start, start + 10)))
-        p.tag("p01_w1", "Dates", Target(range=(text.index("No tab"), text.index("No tab") + 6)))
+        p.coding.tag("p01_w1", "Dates", Target(range=(start, start + 10)))
+        p.coding.tag("p01_w1", "Dates", Target(range=(text.index("No tab"), text.index("No tab") + 6)))
     app = make_app(path)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
@@ -194,7 +194,7 @@ async def test_escape_after_selecting_a_turn_leaves_the_cursor_where_it_was(tui_
 @run_async
 async def test_tab_into_the_other_documents_highlights_one_and_enter_opens_it(tui_project, tmp_path):
     with Project.open(tui_project) as p:
-        p.import_transcript(write_transcript(tmp_path / "notes.txt", name="Bea"), kind="document",
+        p.transcripts.import_transcript(write_transcript(tmp_path / "notes.txt", name="Bea"), kind="document",
                             name="Field notes")
     app = make_app(tui_project)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -257,9 +257,9 @@ async def test_coding_title_says_1_turn(tmp_path):
     source.write_text("P01: Only one turn here.\n", encoding="utf-8")
     path = tmp_path / "one.qualcode"
     with Project.create(path, title="One") as p:
-        p.add_wave("W1")
-        p.add_participant("P01")
-        p.import_transcript(source, participant="P01", wave="W1")
+        p.study.add_wave("W1")
+        p.study.add_participant("P01")
+        p.transcripts.import_transcript(source, participant="P01", wave="W1")
     app = make_app(path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -313,7 +313,7 @@ async def test_new_code_goes_under_the_last_codes_category_with_a_colour(tui_pro
         await pilot.press("enter")
         await pilot.pause()
     with open_project() as p:
-        hope, fear = p.code("Hope"), p.code("Fear")
+        hope, fear = p.codebook.code("Hope"), p.codebook.code("Fear")
         assert hope["parent"] == "Relationship" and fear["parent"] is None
         taken = ["#e69f00", "#0072b2", "#d55e00", "#009e73"]  # the test codebook's colours
         assert hope["colour"] == new_code_colour(taken)

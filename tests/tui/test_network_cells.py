@@ -6,7 +6,7 @@ from __future__ import annotations
 import networkx as nx
 from rich.cells import cell_len
 
-from qualcode.export.graph_text import BIG_NODE, SMALL_NODE, draw_network
+from qualcode.tui.network_cells import BIG_NODE, SMALL_NODE, draw_network
 
 # Layout coordinates: A bottom left, B bottom right, C top left.
 POS = {"A": (0.0, 0.0), "B": (1.0, 0.0), "C": (0.0, 1.0)}
