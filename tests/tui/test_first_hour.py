@@ -384,3 +384,19 @@ async def test_the_focused_pane_says_so_in_its_title(tui_project):
         assert app.focused.id == "others"
         assert side_title.styles.background == focused_look
         assert grid_title.styles.background != focused_look
+
+
+@run_async
+async def test_code_picker_fits_a_24_row_terminal(tui_project):
+    with Project.open(tui_project) as p:  # a full list: nine codes and the in-vivo line
+        for n in range(12):
+            p.codebook.add_code(f"Extra {n}")
+    app = make_app(tui_project)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await open_first_transcript(pilot)
+        await pilot.press("]", "s", "c")
+        await pilot.pause()
+        panel = app.screen.query_one(PickerPanel)
+        assert panel.display and panel.region.y >= 0 and panel.region.bottom <= SMALL[1]
+        assert panel.region.right <= SMALL[0]

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, Tree
+from textual.widgets import Label, OptionList, Tree
 
 from ...model import Target
 from ..dialogs import ChoiceDialog, MemoDraft, MemoEditor, TextInputDialog
@@ -27,6 +27,8 @@ from .coding_reads import CodingReads, DrawnCodings
 
 PICKER_WIDTH = 80  # .dialog.picker in qualcode.tcss
 PICKER_TOP = 4
+PICKER_TALL = 32  # rows from which the picker fits below PICKER_TOP with its whole list
+PICKER_LIST = 16  # the list's most rows (.dialog OptionList in qualcode.tcss)
 
 
 class CodingScreen(CodingReads, BaseScreen):
@@ -258,7 +260,11 @@ class CodingScreen(CodingReads, BaseScreen):
         panel.configure(self._codable_names(), selected_text=view.selected_text,
                         parents=self._parent_choices(), parent=self._default_parent())
         width = PICKER_WIDTH
-        panel.styles.offset = (max(0, (self.size.width - width) // 2), PICKER_TOP)
+        # A short terminal (24 rows): the picker moves up and lists fewer codes at once
+        # rather than run off the bottom.
+        top = PICKER_TOP if self.size.height >= PICKER_TALL else 1
+        panel.styles.offset = (max(0, (self.size.width - width) // 2), top)
+        panel.query_one(OptionList).styles.max_height = max(3, min(PICKER_LIST, self.size.height - top - 12))
         panel.display = True
         # The transcript keeps the focus and hands its keys to the picker: no focus
         # change (each costs Textual a full repaint) when the picker opens or closes.
