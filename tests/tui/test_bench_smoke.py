@@ -16,3 +16,13 @@ def test_bench_tui_smoke(capsys):
     assert results["first paint (text)"][0] > 0
     assert len(results["scroll: pagedown"]) == 3
     assert "first paint" in capsys.readouterr().out
+
+
+def test_bench_network_picture_smoke(capsys):
+    script = SCRIPT.with_name("bench_network_picture.py")
+    spec = importlib.util.spec_from_file_location("bench_network_picture", script)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    results = bench.main(["--codes", "30", "--links", "60", "--repeat", "2"])
+    assert len(results) == 3 and all(len(times) == 2 for times in results.values())
+    assert "draw 30 codes at 80x22" in capsys.readouterr().out

@@ -23,9 +23,17 @@ class NetworkPicture(Widget):
         self.title, self.graph, self.pos = title, graph, pos
         self.scales = {"max_frequency": max_frequency, "max_weight": max_weight}
         self.picture = None  # the last drawn Picture (for tests and for looking up codes)
+        # Drawn again only when the size changes: a network of thousands of links takes
+        # a good part of a second to draw, and the screen repaints for other reasons.
+        self._drawn: tuple[tuple[int, int], Text] | None = None
 
     def render(self) -> Text:
-        width, height = self.size.width, self.size.height
+        size = (self.size.width, self.size.height)
+        if self._drawn is None or self._drawn[0] != size:
+            self._drawn = (size, self._draw(*size))
+        return self._drawn[1]
+
+    def _draw(self, width: int, height: int) -> Text:
         self.picture = draw_network(self.graph, self.pos, width, max(4, height - 1), **self.scales)
         out = Text(no_wrap=True, overflow="crop")
         caption = (f"{plain(self.title)}  ·  {self.graph.number_of_nodes()} codes, "
