@@ -25,7 +25,8 @@ from ..conftest import REPO
 
 ROUNDS = 8
 WIDTH, HEIGHT = 240, 40  # wide enough for the whole status line
-STATUS = re.compile(r"✓ all changes saved\s+·\s+coded (\d+):(\d+) with (.+?)\s*$")
+# The saved state, the last action, then (room allowing) the coder and the project.
+STATUS = re.compile(r"✓ all changes saved\s+·\s+coded (\d+):(\d+) with (.+?)(?:\s+·\s+coder .*)?\s*$")
 HEADER = re.compile(r"(\d+) codings")
 CLI_CODED = re.compile(r"^#\d+ (.+?) C01_W1 (\d+):(\d+) ")
 

@@ -95,11 +95,15 @@ def test_status_line_fits_with_the_saved_state_first():
     state = Text(" ✓ all changes saved")
     last = "coded 433:478 with Trust and rapport and Being listened to"
     wide = fit_status(state, last, "anna", "A study (study.qualcode)", 160).plain
-    assert wide == (" ✓ all changes saved  ·  coder anna  ·  A study (study.qualcode)  ·  " + last)
-    narrow = fit_status(state, last, "anna", "A study (study.qualcode)", 80).plain
-    # The project goes first, then the last action is cut with an ellipsis.
-    assert narrow.startswith(" ✓ all changes saved  ·  coder anna  ·  coded 433:478")
-    assert cell_len(narrow) <= 80 and narrow.endswith("…") and "study.qualcode" not in narrow
+    assert wide == (" ✓ all changes saved  ·  " + last + "  ·  coder anna  ·  A study (study.qualcode)")
+    # Narrower: the project goes, then the coder; the last action stays whole.
+    narrow = fit_status(state, last, "anna", "A study (study.qualcode)", 100).plain
+    assert narrow == " ✓ all changes saved  ·  " + last + "  ·  coder anna"
+    narrower = fit_status(state, last, "anna", "A study (study.qualcode)", 90).plain
+    assert narrower == " ✓ all changes saved  ·  " + last
+    # Narrower still: the last action is cut with an ellipsis; the state stays.
+    cut = fit_status(state, last, "anna", "A study", 50).plain
+    assert cell_len(cut) == 50 and cut.endswith("…") and cut.startswith(" ✓ all changes saved  ·  coded 433")
     tiny = fit_status(state, last, "anna", "A study", 18).plain
     assert cell_len(tiny) <= 18 and tiny.startswith(" ✓ all")
 

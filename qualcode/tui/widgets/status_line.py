@@ -16,28 +16,19 @@ SEPARATOR = "  ·  "
 
 def fit_status(state: Text, last: str, coder: str, project: str, width: int) -> Text:
     """One line of at most ``width`` cells, the most important part first: the saved
-    state (or the failure), then the coder, the project, and the last action. What does
-    not fit goes in that order from the end: the last action is shortened with an
-    ellipsis, then the project, then the coder; the state is never dropped."""
+    state (or the failure), the last action, the coder, the project. What does not fit
+    goes from the end: the project, then the coder, then the last action is shortened
+    with an ellipsis; the state is never dropped."""
     who = Text.assemble("coder ", (coder, "bold"))
     where = Text(project, "dim")
+    action = Text(last, "dim")
     for extras in ((who, where), (who,), ()):
         line = state.copy()
-        for part in extras:
+        for part in ((action,) if last else ()) + extras:
             line.append(SEPARATOR)
             line.append_text(part)
-        room = width - cell_len(line.plain)
-        if not last:
-            if room >= 0:
-                return line
-            continue
-        # The last action goes at the end, cut to what is left (but worth showing).
-        if room >= cell_len(SEPARATOR) + 12 or (not extras and room > cell_len(SEPARATOR)):
-            tail = Text(SEPARATOR + last, "dim")
-            tail.truncate(room, overflow="ellipsis")
-            line.append_text(tail)
+        if cell_len(line.plain) <= width:
             return line
-    line = state.copy()
     line.truncate(max(1, width), overflow="ellipsis")
     return line
 
