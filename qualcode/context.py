@@ -16,11 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from .errors import QualcodeError
 from .store import db as store_db
 from .store import study as store_study
+from .store.connection import Database
 
 
 class ProjectContext:

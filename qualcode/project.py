@@ -28,8 +28,6 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from .analysis.agreement_service import AgreementService
 from .analysis.service import AnalysisService
 from .coding.codebook import CodebookService
@@ -47,6 +45,7 @@ from .store import errors as store_errors
 from .store import events as store_events
 from .store import study as store_study
 from .store import untrusted
+from .store.connection import Database
 from .study.service import StudyService
 from .team.service import TeamService
 

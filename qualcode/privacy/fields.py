@@ -20,9 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from ..store import namekey as store_key
+from ..store.connection import Database
 from .replace import OffsetMap, name_replacer, text_replacer
 
 # Text a person typed or a file brought, by table. Names and ids that the project's rules

@@ -16,10 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from .. import outputs
 from ..errors import NotFoundError, QualcodeError
+from .connection import Database
 from .db import new_guid, now
 
 

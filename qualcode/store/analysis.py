@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlite_utils import Database
-
+from .connection import Database
 from .db import new_guid, now, write
 
 _MIXED = (

@@ -14,8 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlite_utils import Database
-
+from .connection import Database
 from .db import now, write
 
 _PLAIN_INDEXES = ("idx_codings_code", "idx_codings_transcript_start", "idx_codings_coder")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 
-from sqlite_utils import Database
-
 from ..errors import NotFoundError, QualcodeError
+from .connection import Database
 from .db import inserted_id, new_guid, now
 
 CODE_COLUMNS = (

@@ -17,12 +17,11 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from .. import open_files
 from ..errors import InputError, NotFoundError, QualcodeError
 from ..input_files import refuse_special
 from . import schema
+from .connection import Database
 from .untrusted import check_schema_objects
 
 BUSY_TIMEOUT_SECONDS = 30.0

@@ -12,9 +12,8 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from ..errors import QualcodeError
+from .connection import Database
 from .db import now, write
 from .schema import BLOB_COLUMNS
 

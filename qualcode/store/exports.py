@@ -3,7 +3,7 @@ and how long timed interviews lasted."""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from .connection import Database
 
 
 def transcript_people(db: Database) -> list[tuple[str, str | None, str, str]]:

@@ -4,7 +4,7 @@ are counts, sums and comparisons computed by SQLite, not rows copied into Python
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from .connection import Database
 
 Key = tuple[int, int, int, int]  # code id, coder id, start, end
 

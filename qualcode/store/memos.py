@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from ..errors import NotFoundError
+from .connection import Database
 from .db import inserted_id, new_guid, now
 
 LINK_KINDS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from .connection import Database
 
 
 def transcripts_by_sha(db: Database) -> dict[str, dict]:

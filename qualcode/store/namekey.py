@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlite_utils import Database
-
 from ..errors import ConflictError, NotFoundError
+from .connection import Database
 
 COLUMNS = ("id", "real", "pseudonym", "kind", "participant")
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from .connection import Database
 
 # Tables whose rows an import finds again by GUID.
 _BY_GUID = ("participants", "waves", "codes")

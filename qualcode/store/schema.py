@@ -8,12 +8,73 @@ applies any pending migration.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from ..model import ATTENDANCE, MEMO_TYPES, STAGES, TRANSCRIPT_KINDS
+from .connection import Database as Connection
+from .connection import full_database
 
-MIGRATIONS = Migrations("qualcode")
+if TYPE_CHECKING:
+    import sqlite_utils
+    from sqlite_utils import Database
+
+Migration = TypeVar("Migration", bound=Callable[..., None])
+
+
+@dataclass(frozen=True)
+class AppliedMigration:
+    name: str
+    applied_at: str
+
+
+class MigrationSet:
+    """sqlite-utils' migration set, made only when migrations are to be applied.
+
+    Registering a migration and reading which ones a file has had need no sqlite-utils
+    (importing it would cost every command its start-up time); :meth:`apply` hands the
+    registered functions to ``sqlite_utils.migrations.Migrations``, which runs each one
+    in a transaction with its record in ``_sqlite_migrations``.
+    """
+
+    migrations_table = "_sqlite_migrations"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._registered: list[tuple[str, Callable[..., None], bool]] = []
+
+    def __call__(self, *, name: str | None = None, transactional: bool = True) -> Callable[[Migration], Migration]:
+        def register(func: Migration) -> Migration:
+            self._registered.append((name or func.__name__, func, transactional))
+            return func
+
+        return register
+
+    def names(self) -> list[str]:
+        return [name for name, _func, _transactional in self._registered]
+
+    def applied(self, db: Connection | sqlite_utils.Database) -> list[AppliedMigration]:
+        """The migrations applied to ``db``, oldest first (read with plain SQL)."""
+        exists = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                            [self.migrations_table]).fetchone()
+        if not exists:
+            return []
+        rows = db.execute(f"SELECT name, applied_at FROM {self.migrations_table} "
+                          "WHERE migration_set = ? ORDER BY rowid", [self.name]).fetchall()
+        return [AppliedMigration(name, applied_at) for name, applied_at in rows]
+
+    def apply(self, db: Connection | sqlite_utils.Database, *,
+              stop_before: str | Iterable[str] | None = None) -> None:
+        from sqlite_utils.migrations import Migrations
+
+        migrations = Migrations(self.name)
+        for name, func, transactional in self._registered:
+            migrations(name=name, transactional=transactional)(func)
+        migrations.apply(full_database(db), stop_before=stop_before)
+
+
+MIGRATIONS = MigrationSet("qualcode")
 
 # Tables whose every row change is captured by triggers into ``event_changes`` so that
 # an event can be undone and redone. Transcripts, turns and sentence spans are captured
@@ -48,6 +109,10 @@ BLOB_COLUMNS = {"sentence_spans": ("spans",)}
 # row several microseconds. ``store.transcripts.insert_turns`` logs what it adds.
 LOGGED_BY_STORE = {("turns", "I")}
 
+
+
+def _column_names(db: Connection | Database, table: str) -> list[str]:
+    return [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -376,7 +441,7 @@ def m005_undoable_text(db: Database) -> None:
     install_change_triggers(db)
 
 
-def install_change_triggers(db: Database) -> None:
+def install_change_triggers(db: Connection | Database) -> None:
     """(Re)create the capture triggers from the tables' current columns.
 
     Call this at the end of any later migration that changes an undoable table, so
@@ -387,7 +452,7 @@ def install_change_triggers(db: Database) -> None:
     for table in UNDOABLE_TABLES:
         if table not in existing:
             continue
-        columns = [c.name for c in db[table].columns]
+        columns = _column_names(db, table)
         large = LARGE_COLUMNS.get(table, ())
         blobs = BLOB_COLUMNS.get(table, ())
         for op, event in (("I", "INSERT"), ("U", "UPDATE"), ("D", "DELETE")):
@@ -419,13 +484,13 @@ def install_change_triggers(db: Database) -> None:
                 )
 
 
-def log_inserted_rows(db: Database, table: str, first_id: int, last_id: int) -> None:
+def log_inserted_rows(db: Connection | Database, table: str, first_id: int, last_id: int) -> None:
     """Log rows ``first_id``..``last_id`` just inserted into ``table`` under the action
     being recorded, as its capture trigger would (for the inserts of LOGGED_BY_STORE)."""
     event_id = db.execute("SELECT event_id FROM recorder WHERE id = 1").fetchone()[0]
     if event_id is None or last_id < first_id:
         return
-    columns = [c.name for c in db[table].columns]
+    columns = _column_names(db, table)
     db.execute(
         f"INSERT INTO event_changes (event_id, tbl, op, row_id, old, new) "
         f"SELECT ?, '{table}', 'I', rowid, NULL, {_json_row(table, columns, BLOB_COLUMNS.get(table, ()))} "
@@ -443,8 +508,8 @@ def _json_row(alias: str, columns: list[str], blobs: tuple[str, ...] = ()) -> st
 
 def current_version() -> int:
     """The schema version this code writes: the number of migrations it knows."""
-    return len(MIGRATIONS._migrations)
+    return len(MIGRATIONS.names())
 
 
 def migration_names() -> list[str]:
-    return [m.name for m in MIGRATIONS._migrations]
+    return MIGRATIONS.names()

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from ..errors import ConflictError, NotFoundError
 from ..model import PARTICIPANT_FIELDS
+from .connection import Database
 from .db import inserted_id, new_guid, now
 
 # --- metadata and settings ---------------------------------------------------------

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlite_utils import Database
-
 from . import transcripts as store_tx
+from .connection import Database
 
 _FIELDS = ("name", "kind", "wave_id", "participant_id", "date")
 

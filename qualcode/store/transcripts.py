@@ -5,11 +5,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from sqlite_utils import Database
-
 from ..errors import NotFoundError, QualcodeError
 from ..nlp import word_count as count_words
 from . import sentence_spans
+from .connection import Database
 from .db import new_guid, now
 from .schema import log_inserted_rows
 

@@ -28,10 +28,9 @@ import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from ..errors import InputError
 from . import schema
+from .connection import Database
 
 BUDGET_SECONDS = 60.0
 PROGRESS_STEPS = 10_000  # virtual machine steps between two looks at the clock

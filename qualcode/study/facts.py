@@ -21,11 +21,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlite_utils import Database
-
 from ..errors import QualcodeError
 from ..model import ALL_ROLES
 from ..store import study as store_study
+from ..store.connection import Database
 
 FACTS_KEY, INTERVIEWERS_KEY, TIME_POINTS_KEY = "study.facts", "study.interviewers", "time_points"
 DURATIONS_KEY = "study.durations"
