@@ -25,54 +25,120 @@ the project as a whole and are methods of this class.
 from __future__ import annotations
 
 import contextlib
+import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .analysis.agreement_service import AgreementService
-from .analysis.service import AnalysisService
-from .coding.codebook import CodebookService
-from .coding.memos import MemoService
-from .coding.service import CodingService
 from .context import ProjectContext
 from .errors import ConflictError, NotFoundError, QualcodeError
-from .exchange.service import ExchangeService, import_refi
-from .export.service import ExportService
-from .ingest.search import SearchService
-from .ingest.service import TranscriptService
-from .privacy.service import PrivacyService
 from .store import db as store_db
 from .store import errors as store_errors
 from .store import events as store_events
 from .store import study as store_study
 from .store import untrusted
 from .store.connection import Database
-from .study.service import StudyService
-from .team.service import TeamService
 
+if TYPE_CHECKING:
+    from .analysis.agreement_service import AgreementService
+    from .analysis.service import AnalysisService
+    from .coding.codebook import CodebookService
+    from .coding.memos import MemoService
+    from .coding.service import CodingService
+    from .exchange.service import ExchangeService
+    from .export.service import ExportService
+    from .ingest.search import SearchService
+    from .ingest.service import TranscriptService
+    from .privacy.service import PrivacyService
+    from .study.service import StudyService
+    from .team.service import TeamService
 
 class Project:
     """An open project file."""
 
     def __init__(self, db: Database, path: Path) -> None:
         self.ctx = ProjectContext(db, path)
-        # The services, lower ones first: each is given only those below it.
-        self.study = StudyService(self.ctx)
-        self.transcripts = TranscriptService(self.ctx, self.study)
-        self.search = SearchService(self.ctx)
-        self.codebook = CodebookService(self.ctx)
-        self.coding = CodingService(self.ctx, self.codebook)
-        self.memos = MemoService(self.ctx)
-        self.analysis = AnalysisService(self.ctx)
-        self.agreement = AgreementService(self.ctx)
-        self.privacy = PrivacyService(self.ctx)
-        self.team = TeamService(self.ctx, self.codebook)
-        self.exports = ExportService(self.ctx, self.study, self.transcripts, self.codebook,
-                                     self.coding, self.memos, self.analysis)
-        self.exchange = ExchangeService(self.ctx, self.study, self.codebook, self.memos)
         # (While its connection is open, no output may be written over the file or its
         # companions: see qualcode.open_files.)
         # Ctrl-C stops a long statement too, not only the Python between statements.
         untrusted.honour_interrupts(db.conn)
+
+    # --- the services ----------------------------------------------------------------
+    # Each is built, and its module imported, on first use: a command that only reads
+    # the status never pays for the Word, spreadsheet or language-model code. A service
+    # is given only those below it.
+
+    @functools.cached_property
+    def study(self) -> StudyService:
+        from .study.service import StudyService
+
+        return StudyService(self.ctx)
+
+    @functools.cached_property
+    def transcripts(self) -> TranscriptService:
+        from .ingest.service import TranscriptService
+
+        return TranscriptService(self.ctx, self.study)
+
+    @functools.cached_property
+    def search(self) -> SearchService:
+        from .ingest.search import SearchService
+
+        return SearchService(self.ctx)
+
+    @functools.cached_property
+    def codebook(self) -> CodebookService:
+        from .coding.codebook import CodebookService
+
+        return CodebookService(self.ctx)
+
+    @functools.cached_property
+    def coding(self) -> CodingService:
+        from .coding.service import CodingService
+
+        return CodingService(self.ctx, self.codebook)
+
+    @functools.cached_property
+    def memos(self) -> MemoService:
+        from .coding.memos import MemoService
+
+        return MemoService(self.ctx)
+
+    @functools.cached_property
+    def analysis(self) -> AnalysisService:
+        from .analysis.service import AnalysisService
+
+        return AnalysisService(self.ctx)
+
+    @functools.cached_property
+    def agreement(self) -> AgreementService:
+        from .analysis.agreement_service import AgreementService
+
+        return AgreementService(self.ctx)
+
+    @functools.cached_property
+    def privacy(self) -> PrivacyService:
+        from .privacy.service import PrivacyService
+
+        return PrivacyService(self.ctx)
+
+    @functools.cached_property
+    def team(self) -> TeamService:
+        from .team.service import TeamService
+
+        return TeamService(self.ctx, self.codebook)
+
+    @functools.cached_property
+    def exports(self) -> ExportService:
+        from .export.service import ExportService
+
+        return ExportService(self.ctx, self.study, self.transcripts, self.codebook,
+                             self.coding, self.memos, self.analysis)
+
+    @functools.cached_property
+    def exchange(self) -> ExchangeService:
+        from .exchange.service import ExchangeService
+
+        return ExchangeService(self.ctx, self.study, self.codebook, self.memos)
 
     # --- opening ---------------------------------------------------------------------
 
@@ -105,6 +171,8 @@ class Project:
         """Create the new project ``dest`` from a REFI-QDA ``.qdpx`` or ``.qde``; returns
         the report (counts, dropped, warnings, checks). Nothing is made at ``dest`` unless
         the import completes."""
+        from .exchange.service import import_refi
+
         try:
             return import_refi(source, dest, coder=coder)
         except Exception as exc:

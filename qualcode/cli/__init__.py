@@ -2,14 +2,86 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, MutableMapping
+
 import click
 
-from . import coding, corrections, history, ingest, memos, study, tui  # noqa: F401  (corrections: transcript and participant subcommands)
 from .common import QualcodeGroup
+
+# Every top-level command: the module of this package that defines it and its name there.
+# A module is imported when one of its commands runs or is listed (help, the reference),
+# so `qualcode status` does not import the code of export, analysis or the terminal UI.
+COMMAND_MODULES: dict[str, tuple[str, str]] = {
+    "init": ("study", "init"), "participant": ("study", "participant"), "wave": ("study", "wave"),
+    "attend": ("study", "attend"), "status": ("study", "status"), "example": ("study", "example"),
+    "import": ("ingest", "import_"), "transcript": ("ingest", "transcript"),
+    "search": ("ingest", "search"),
+    "codebook": ("coding", "codebook"), "code": ("coding", "code"), "tag": ("coding", "tag"),
+    "untag": ("coding", "untag"), "codings": ("coding", "codings"),
+    "memo": ("memos", "memo"), "segments": ("memos", "segments"), "autocode": ("memos", "autocode"),
+    "undo": ("history", "undo"), "redo": ("history", "redo"), "log": ("history", "log"),
+    "namekey": ("privacy", "namekey"), "deidentify": ("privacy", "deidentify"),
+    "matrix": ("analysis", "matrix"), "change": ("analysis", "change"),
+    "compare-waves": ("analysis", "compare_waves"), "saturation": ("analysis", "saturation"),
+    "cooccur": ("analysis", "cooccur"), "attendance": ("analysis", "attendance"),
+    "describe": ("analysis", "describe"),
+    "tui": ("tui", "tui"), "merge": ("team", "merge"),
+    "agree": ("agreement", "agree"), "export-for-coder": ("agreement", "export_for_coder"),
+    "import-refi": ("exchange", "import_refi_command"), "export": ("export", "export"),
+    "study": ("facts", "study"),
+}
+# Subcommands defined in another module than their group's: added when the group is loaded.
+EXTRA_SUBCOMMANDS: dict[str, list[tuple[str, str]]] = {
+    "codebook": [("team", "codebook_merge")],  # codebook merge
+}
+# (The corrections module adds subcommands to `transcript` and `participant` when imported.)
+GROUP_COMPANIONS: dict[str, list[str]] = {"transcript": ["corrections"], "participant": ["corrections"]}
+
+
+def _attribute(module: str, name: str) -> click.Command:
+    command = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    assert isinstance(command, click.Command)
+    return command
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """The group's commands by name; each module imported when one of its commands is
+    first looked up. Listing the names imports nothing."""
+
+    def __init__(self, table: dict[str, tuple[str, str]]) -> None:
+        self._table = table
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            if name not in self._table:
+                raise KeyError(name)
+            for companion in GROUP_COMPANIONS.get(name, []):
+                importlib.import_module(f"{__name__}.{companion}")
+            command = _attribute(*self._table[name])
+            for module, attribute in EXTRA_SUBCOMMANDS.get(name, []):
+                assert isinstance(command, click.Group)
+                command.add_command(_attribute(module, attribute))
+            self._loaded[name] = command
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._loaded.pop(name, None)
+        self._table.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(self._table), **dict.fromkeys(self._loaded)})
+
+    def __len__(self) -> int:
+        return len(set(self._table) | set(self._loaded))
 
 
 @click.group(cls=QualcodeGroup, context_settings={"help_option_names": ["-h", "--help"]},
-             invoke_without_command=True)
+             invoke_without_command=True, commands=LazyCommands(dict(COMMAND_MODULES)))
 @click.option("-p", "--project", "project_path", metavar="PATH", default=None,
               help="Project file (default: $QUALCODE_PROJECT, or the only *.qualcode here).")
 @click.option("--coder", default=None, metavar="NAME", help="Who is doing this.")
@@ -18,50 +90,9 @@ from .common import QualcodeGroup
 def cli(ctx: click.Context, project_path: str | None, coder: str | None) -> None:
     """qualcode: qualitative longitudinal coding in the terminal."""
     if ctx.invoked_subcommand is None:  # plain `qualcode` opens the terminal UI
+        from . import tui
+
         tui.run_tui(project_path, coder, ctx)
-
-
-cli.add_command(study.init)
-cli.add_command(study.participant)
-cli.add_command(study.wave)
-cli.add_command(study.attend)
-cli.add_command(study.status)
-cli.add_command(study.example)
-cli.add_command(ingest.import_)
-cli.add_command(ingest.transcript)
-cli.add_command(ingest.search)
-for command in (coding.codebook, coding.code, coding.tag, coding.untag, coding.codings,
-                memos.memo, memos.segments, memos.autocode):
-    cli.add_command(command)
-cli.add_command(history.undo)
-cli.add_command(history.redo)
-cli.add_command(history.log)
-from . import privacy as _privacy  # noqa: E402  (namekey, deidentify)
-
-cli.add_command(_privacy.namekey)
-cli.add_command(_privacy.deidentify)
-from . import analysis as analysis_cmds  # noqa: E402  (matrix, change, cooccur, ...)
-
-for command in analysis_cmds.COMMANDS:
-    cli.add_command(command)
-cli.add_command(tui.tui)
-from . import team as _team  # noqa: E402  (codebook merge, merge)
-
-coding.codebook.add_command(_team.codebook_merge)
-cli.add_command(_team.merge)
-from . import agreement as _agreement  # noqa: E402  (agree, export-for-coder)
-
-cli.add_command(_agreement.agree)
-cli.add_command(_agreement.export_for_coder)
-from . import exchange as _exchange  # noqa: E402  (import-refi; `export refi` is in export.py)
-
-cli.add_command(_exchange.import_refi_command)
-from . import export as _export  # noqa: E402  (export docx|codebook|matrix|portraits|methods|segments)
-
-cli.add_command(_export.export)
-from . import facts as _facts  # noqa: E402  (study facts; wave time-point)
-
-cli.add_command(_facts.study)
 
 
 def main() -> None:

@@ -7,19 +7,38 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from ..errors import ActionInterrupted, QualcodeError
 from ..model import CsvStyle
 from ..project import Project
 from ..terminal_text import has_controls, json_text, printable
 
-console = Console(highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+_console: Console | None = None
+
+
+def shared_console() -> Console:
+    """The CLI's one rich console, made (and rich imported) on first use: a command that
+    prints only plain lines starts without importing rich."""
+    global _console
+    if _console is None:
+        from rich.console import Console
+
+        _console = Console(highlight=False, soft_wrap=True)
+    return _console
+
+
+def __getattr__(name: str) -> Any:
+    # `common.console` (and `from .common import console`) as before this was lazy.
+    if name == "console":
+        return shared_console()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def find_project_path(given: str | None) -> Path:
@@ -93,6 +112,8 @@ def print_json(data: Any) -> None:
 
 
 def _cell(value: Any) -> Text:
+    from rich.text import Text
+
     if isinstance(value, Text):
         if not has_controls(value.plain):
             return value
@@ -102,12 +123,14 @@ def _cell(value: Any) -> Text:
 
 
 def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:
+    from rich.table import Table
+
     table = Table(title=None if title is None else _cell(title), show_lines=False, header_style="bold")
     for column in columns:
         table.add_column(_cell(column))
     for row in rows:
         table.add_row(*(_cell(v) for v in row))
-    console.print(table)
+    shared_console().print(table)
 
 
 def parse_pairs(pairs: Iterable[str], what: str = "key=value") -> dict[str, str]:

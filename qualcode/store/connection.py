@@ -14,8 +14,8 @@ committed at once, and one that fails leaves no transaction open behind it.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
-import secrets
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 _TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
 
 Parameters = Sequence[Any] | Mapping[str, Any]
+# Savepoint names, unique within the process (the secrets module would cost start-up time).
+_savepoints = itertools.count(1)
 
 
 class Database:
@@ -79,7 +81,7 @@ class Database:
                         conn.execute("ROLLBACK")
                     raise
             return
-        savepoint = f"qualcode_{secrets.token_hex(8)}"
+        savepoint = f"qualcode_savepoint_{next(_savepoints)}"
         conn.execute(f"SAVEPOINT {savepoint}")
         try:
             yield self
