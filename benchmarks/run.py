@@ -54,6 +54,8 @@ ORDER = ("tiny", "small", "medium", "large")
 
 # Arguments of the other benchmark scripts at each size.
 SCRIPTS = {
+    "bench_startup": {"tiny": ["--repeat", "3"], "small": ["--repeat", "15"],
+                      "medium": ["--repeat", "15"], "large": ["--repeat", "15"]},
     "bench_ingest": {
         "tiny": ["--words", "3000", "--file-words", "1000"],
         "small": ["--words", "40000", "--file-words", "2000"],
@@ -101,6 +103,7 @@ SCRIPTS = {
 }
 # One headline figure from each script's output (regex on stdout), shown as a note.
 SCRIPT_FIGURE = {
+    "bench_startup": (r"^qualcode status +median +([\d.]+ ms) .*?(x[\d.]+)", "qualcode status {} ({} python -c pass)"),
     "bench_ingest": (r"^import: +([\d,]+ words/s)", "import {}"),
     "bench_coding": (r"^bulk apply: ([\d,]+ codings) .*?\(([\d,]+ codings/s)\)", "bulk apply {} ({})"),
     "bench_tui": (r"^first paint \(text\) +([\d.]+)ms", "first paint {} ms"),

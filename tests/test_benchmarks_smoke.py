@@ -135,3 +135,11 @@ def test_bench_replace_smoke(capsys):
     assert bench.main([str(held_out), "--codings", "10"]) == 0
     out = capsys.readouterr().out
     assert "rewrapped" in out and "slowest replacement" in out
+
+
+def test_bench_startup_smoke(capsys, tmp_path):
+    bench = _load("bench_startup")
+    figures = bench.main(["--repeat", "1", "--keep", str(tmp_path)])
+    assert set(figures) == {"python -c pass", "qualcode status", "qualcode log", "qualcode --help"}
+    assert all(f["median"] > 0 for f in figures.values())
+    assert "target qualcode status" in capsys.readouterr().out
