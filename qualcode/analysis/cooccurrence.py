@@ -26,8 +26,9 @@ Measures
                  (``freq_ratio_flag``), as that distorts c.
 
 Same-code pairs never count. A coding belongs to the turn where it starts. Node sizes
-(``freq``) are passages in every scope. Computation is one query and sorted sweeps
-over each transcript's codings.
+(``freq``) are passages in every scope. The overlap scope is one query and sorted sweeps
+over each transcript's codings; the turn and transcript scopes are counted in numpy
+(:mod:`qualcode.analysis.unit_counts`) unless a participant filter needs the rows.
 """
 
 from __future__ import annotations
@@ -322,6 +323,10 @@ def cooccurrence(db, *, scope: str = "overlap", waves=None, coders=None, categor
                 raise QualcodeError(f"no wave labelled {w!r}")
         wave_ids = [by_label[w] for w in waves]
     wanted_codes = sorted(code_ids) if code_ids is not None else None
+    if scope != "overlap" and not where:
+        return _count_units_in_numpy(db, scope, _code_info(all_codes), coder_ids=coder_ids,
+                                     code_ids=wanted_codes, wave_rows=wave_rows, wave_ids=wave_ids,
+                                     label=",".join(waves) if waves else None, per_wave=per_wave)
     if scope == "overlap" and not where:
         # Passages merged in numpy straight from the index (see passages.passage_rows):
         # the sweep then meets no code overlapping itself.
@@ -342,6 +347,23 @@ def cooccurrence(db, *, scope: str = "overlap", waves=None, coders=None, categor
     for r in rows:
         split[wave_of[r[0]]].append(r)
     return {wave_label[w["id"]]: compute(split.get(w["id"], []), scope, info, label=w["label"])
+            for w in wave_rows if wave_ids is None or w["id"] in wave_ids}
+
+
+def _count_units_in_numpy(db, scope: str, info: dict[int, dict], *, coder_ids, code_ids, wave_rows,
+                          wave_ids, label: str | None, per_wave: bool,
+                          ) -> Cooccurrence | dict[str, Cooccurrence]:
+    """The turn and transcript scopes from two plain scans (see
+    :mod:`qualcode.analysis.unit_counts`); the same counts as :func:`count_units`."""
+    from .unit_counts import count_scope
+
+    def counted(ids, label: str | None) -> Cooccurrence:
+        freq, units, pairs = count_scope(db, scope, coder_ids=coder_ids, wave_ids=ids, code_ids=code_ids)
+        return Cooccurrence(scope, freq, units, pairs, info, label)
+
+    if not per_wave:
+        return counted(wave_ids, label)
+    return {w["label"]: counted([w["id"]], w["label"])
             for w in wave_rows if wave_ids is None or w["id"] in wave_ids}
 
 
