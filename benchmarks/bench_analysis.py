@@ -13,6 +13,11 @@ For each size (default 10k, 100k and 1M codings) prints the time of
 * the change report (cube + labels for every participant, code and the sample),
 * co-occurrence in the overlap scope (one query + sweep; Jaccard's characters, counted
   on first use, are timed apart),
+* co-occurrence in the turn scope, side by side with the row-by-row count it replaced
+  (one query finding each coding's turn with a correlated subquery, then a Python loop)
+  and with the two-scan baseline: codings and turns read with two plain SELECTs,
+  each coding's turn found with numpy's searchsorted, pairs counted from the sorted
+  distinct (turn, code) rows; the ratio to the baseline is printed (goal <= 1.3x),
 
 in wall and CPU seconds (after one warm-up run of the cube; on a busy machine the wall
 time includes waiting for a core), and the growth ratio between consecutive sizes (10x
@@ -52,6 +57,7 @@ TURN_CHARS = 400
 CHARS_PER_CODING = 150            # transcript length per coding: mean depth ~1
 MISSED = 0.05
 TARGETS = {"cube": 1.0, "cooccurrence": 3.0}
+TURN_RATIO_TARGET = 1.3  # turn-scope co-occurrence against the two-scan baseline
 
 
 def build(path: Path, n_codings: int, seed: int = 11) -> dict:
@@ -139,6 +145,34 @@ def timed(fn):
     return time.perf_counter() - start, time.process_time() - cpu, result
 
 
+def two_scan_baseline(db) -> int:
+    """Turn-scope pair counts the plain way (the yardstick): two SELECTs, a binary
+    search for each coding's turn, distinct (turn, code) rows, pairs from their runs.
+    Returns the number of (turn, pair) co-occurrences."""
+    import numpy as np
+
+    from qualcode.analysis.unit_counts import _pair_counts, distinct
+
+    coded = np.array(db.execute("SELECT transcript_id, code_id, start FROM codings").fetchall(),
+                     dtype=np.int64).reshape(-1, 3)
+    turns = np.array(db.execute("SELECT transcript_id, start FROM turns").fetchall(),
+                     dtype=np.int64).reshape(-1, 2)
+    top = int(coded[:, 2].max()) + 1 if len(coded) else 1
+    turn_keys = np.sort(turns[:, 0] * top + turns[:, 1])
+    at = coded[:, 0] * top + coded[:, 2]
+    unit = np.searchsorted(turn_keys, at, side="right") - 1
+    codes_top = int(coded[:, 1].max()) + 1 if len(coded) else 1
+    keys = distinct(unit[unit >= 0] * codes_top + coded[unit >= 0, 1])
+    units, codes = np.divmod(keys, codes_top)
+    return int(_pair_counts(units, codes, codes_top)[2].sum())
+
+
+def row_by_row_turns(db):
+    """The turn scope as it was counted before: one query with a correlated subquery for
+    each coding's turn, ordered by SQL, then counted in a Python loop."""
+    return cooc_mod.compute(store_analysis.codings(db, with_turn=True), "turn")
+
+
 def run_size(n: int, folder: Path) -> dict:
     path = folder / f"bench_{n}.qualcode"
     if path.exists():
@@ -151,10 +185,17 @@ def run_size(n: int, folder: Path) -> dict:
         t_change, c_change, report = timed(lambda: change_mod.change_report(cube_mod.load_cube(db)))
         t_cooc, c_cooc, cooc = timed(lambda: cooc_mod.cooccurrence(db, scope="overlap"))
         t_jac, _c_jac, _ = timed(lambda: cooc.edges("jaccard"))
+        t_turn, c_turn, turn = timed(lambda: cooc_mod.cooccurrence(db, scope="turn"))
+        t_rows, _c_rows, before = timed(lambda: row_by_row_turns(db))
+        t_base, _c_base, base_pairs = timed(lambda: two_scan_baseline(db))
+        assert turn.pairs == before.pairs and turn.freq == before.freq and turn.units == before.units
+        assert sum(v[0] for v in turn.pairs.values()) == base_pairs
     figures = {"size": n, "codings": made["codings"], "transcripts": made["transcripts"],
                "build": t_build, "cube": t_cube, "change": t_change, "cooccurrence": t_cooc,
                "jaccard_chars": t_jac, "cpu_cube": c_cube, "cpu_change": c_change,
                "cpu_cooccurrence": c_cooc, "cells": len(cube.cells),
+               "turn_cooccurrence": t_turn, "cpu_turn_cooccurrence": c_turn,
+               "turn_row_by_row": t_rows, "turn_two_scan_baseline": t_base,
                "labels": len(report["participants"]),
                "pairs": sum(v[0] for v in cooc.pairs.values()),
                "load": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None}
@@ -163,6 +204,10 @@ def run_size(n: int, folder: Path) -> dict:
           f"cooccurrence {t_cooc:6.3f}s (cpu {c_cooc:.3f}; +{t_jac:.3f}s for Jaccard's "
           f"characters)  [{figures['cells']:,} cells, {figures['labels']:,} labels, "
           f"{figures['pairs']:,} overlapping pairs; load average {figures['load']}]", flush=True)
+    print(f"{figures['codings']:>9,} codings  turn cooccurrence {t_turn:6.3f}s (cpu {c_turn:.3f})  "
+          f"row by row (before) {t_rows:6.3f}s  two-scan baseline {t_base:6.3f}s  "
+          f"ratio to baseline x{t_turn / max(t_base, 1e-9):.2f}  speed-up x{t_rows / max(t_turn, 1e-9):.1f}",
+          flush=True)
     return figures
 
 
@@ -189,6 +234,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
             verdict = "ok" if last[key] < target else "MISSED"
             print(f"target {key} < {target:.0f} s at {last['codings']:,} codings: "
                   f"{last[key]:.3f} s wall ({last['cpu_' + key]:.3f} s cpu) {verdict}")
+        ratio = last["turn_cooccurrence"] / max(last["turn_two_scan_baseline"], 1e-9)
+        verdict = "ok" if ratio <= TURN_RATIO_TARGET else "MISSED"
+        print(f"target turn cooccurrence <= x{TURN_RATIO_TARGET} the two-scan baseline at "
+              f"{last['codings']:,} codings: x{ratio:.2f} {verdict}")
     return results
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..store import analysis as store
-from .passages import count_arrays
+from .passages import merge_arrays
 
 # Up to this many (code, code) cells the pair counts are a bincount (a dense array of
 # int64 of this size: 128 MB at most); beyond it they are sorted and counted.
@@ -38,10 +38,9 @@ def count_scope(db: Any, scope: str, *, coder_ids=None, wave_ids=None, code_ids=
         db, coder_ids=coder_ids, wave_ids=wave_ids, code_ids=code_ids, skip_mixed=False)
     if not len(starts):
         return {}, {}, {}
-    freq: dict[int, int] = {}
-    for group, (passages, _chars) in count_arrays(starts, ends, shift).items():
-        code = group % codes_top
-        freq[code] = freq.get(code, 0) + passages
+    # Passages per code: the passages of each (transcript, code) group, summed by code.
+    passage_starts = merge_arrays(starts, ends)[0]
+    freq = _nonzero(np.bincount((passage_starts >> shift) % codes_top, minlength=codes_top))
     groups = starts >> shift
     transcripts, codes = np.divmod(groups, codes_top)
     if scope == "turn":
@@ -57,17 +56,37 @@ def count_scope(db: Any, scope: str, *, coder_ids=None, wave_ids=None, code_ids=
         units = transcripts
     if not len(units):
         return freq, {}, {}
-    keys = np.unique(units * codes_top + codes)  # distinct (unit, code), unit runs in order
+    keys = distinct(units * codes_top + codes)  # (unit, code), each unit's codes in one run
     units, codes = np.divmod(keys, codes_top)
-    with_code = np.bincount(codes, minlength=codes_top)
-    unit_counts = {int(c): int(with_code[c]) for c in np.flatnonzero(with_code)}
-    pairs = {pair: [n, n] for pair, n in _pair_counts(units, codes, codes_top).items()}
+    unit_counts = _nonzero(np.bincount(codes, minlength=codes_top))
+    a, b, n = _pair_counts(units, codes, codes_top)
+    n_list = n.tolist()
+    pairs = dict(zip(zip(a.tolist(), b.tolist()), map(list, zip(n_list, n_list))))
     return freq, unit_counts, pairs
 
 
-def _pair_counts(units, codes, codes_top: int) -> dict[tuple[int, int], int]:
-    """{(a, b): units with both} from distinct (unit, code) rows sorted by unit then code
-    (so a < b in every pair)."""
+def distinct(keys):
+    """The distinct values of an int64 array, ascending (a sort: faster than np.unique's
+    hashing for these sizes)."""
+    import numpy as np
+
+    keys = np.sort(keys)
+    if len(keys) > 1:
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    return keys
+
+
+def _nonzero(counts) -> dict[int, int]:
+    """{index: count} of the non-zero entries of a bincount."""
+    import numpy as np
+
+    where = np.flatnonzero(counts)
+    return dict(zip(where.tolist(), counts[where].tolist()))
+
+
+def _pair_counts(units, codes, codes_top: int):
+    """(a, b, units with both), three arrays, one entry per pair of codes that share a
+    unit, from distinct (unit, code) rows sorted by unit then code (so a < b)."""
     import numpy as np
 
     rows = np.arange(len(units) - 1)
@@ -80,10 +99,10 @@ def _pair_counts(units, codes, codes_top: int) -> dict[tuple[int, int], int]:
         rows = rows[rows + step < len(units)]
     keys = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     if codes_top * codes_top <= DENSE_PAIR_CELLS:
-        counted = np.bincount(keys, minlength=0)
+        counted = np.bincount(keys)
         keys = np.flatnonzero(counted)
         counts = counted[keys]
     else:
         keys, counts = np.unique(keys, return_counts=True)
     a, b = np.divmod(keys, codes_top)
-    return dict(zip(zip(a.tolist(), b.tolist()), counts.tolist()))
+    return a, b, counts
