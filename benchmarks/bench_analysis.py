@@ -24,7 +24,7 @@ time includes waiting for a core), and the growth ratio between consecutive size
 more codings -> about 10x time is linear). Targets at 1M codings: cube < 1 s,
 co-occurrence < 3 s.
 
-    python benchmarks/bench_analysis.py [--sizes 10000,100000,1000000] [--keep DIR]
+    python benchmarks/bench_analysis.py [--sizes 10000,100000,1000000] [--keep DIR [--reuse]]
 """
 
 from __future__ import annotations
@@ -173,11 +173,16 @@ def row_by_row_turns(db):
     return cooc_mod.compute(store_analysis.codings(db, with_turn=True), "turn")
 
 
-def run_size(n: int, folder: Path) -> dict:
+def run_size(n: int, folder: Path, reuse: bool = False) -> dict:
     path = folder / f"bench_{n}.qualcode"
-    if path.exists():
-        path.unlink()
-    t_build, _, made = timed(lambda: build(path, n))
+    if reuse and path.exists():  # built by an earlier run with the same seed
+        with Project.open(path) as project:
+            made = {"codings": project.db.execute("SELECT count(*) FROM codings").fetchone()[0],
+                    "transcripts": project.db.execute("SELECT count(*) FROM transcripts").fetchone()[0]}
+        t_build = 0.0
+    else:
+        path.unlink(missing_ok=True)
+        t_build, _, made = timed(lambda: build(path, n))
     with Project.open(path) as project:
         db = project.db
         cube_mod.load_cube(db)  # warm the page cache once, as a second command would find it
@@ -216,12 +221,14 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--sizes", default="10000,100000,1000000",
                         help="comma-separated numbers of codings")
     parser.add_argument("--keep", metavar="DIR", help="keep the projects in DIR")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: time the projects an earlier run left there (no build)")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep) if args.keep else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        results = [run_size(n, folder) for n in sizes]
+        results = [run_size(n, folder, args.reuse) for n in sizes]
     for prev, cur in itertools.pairwise(results):
         ratio = cur["codings"] / max(prev["codings"], 1)
         growth = "  ".join(f"{k} x{cur[k] / max(prev[k], 1e-9):.1f} "

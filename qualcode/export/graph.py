@@ -18,20 +18,9 @@ import networkx as nx
 from .. import outputs
 from ..csv_writer import DEFAULT, CsvStyle
 from ..csv_writer import write_csv as write_csv_file
-from ..errors import QualcodeError
+from .network_formats import FORMATS, format_of  # noqa: F401  (FORMATS: read from here too)
 
-FORMATS = ("graphml", "gexf", "json", "csv", "png")
 SEED = 7
-
-
-def format_of(path: str | Path, given: str | None = None) -> str:
-    fmt = (given or Path(path).suffix.lstrip(".")).lower()
-    if fmt not in FORMATS:
-        raise QualcodeError(
-            f"{Path(path).name}: cannot tell the format; use a name ending in "
-            f"{', '.join('.' + f for f in FORMATS)}"
-        )
-    return fmt
 
 
 def shared_layout(graphs: list[nx.Graph], seed: int = SEED) -> dict:
