@@ -12,9 +12,9 @@ own child process (so that each has its own peak RSS, read from ``wait4``):
   codings`` (codebook + one bulk insert), ``stats`` (codes with counts),
   ``cooccurrence`` (turn scope, all coders pooled), ``cube``, ``agreement`` (two coders,
   per character), ``REFI export`` and ``REFI import``;
-* the other benchmark scripts (``bench_ingest``, ``bench_coding``, ``bench_tui``,
-  ``bench_live``, ``bench_analysis``, ``bench_agreement``, ``bench_export``) with size
-  arguments;
+* the other benchmark scripts (``bench_startup``, ``bench_bulk_load``, ``bench_ingest``,
+  ``bench_coding``, ``bench_tui``, ``bench_live``, ``bench_analysis``, ``bench_agreement``,
+  ``bench_export``) with size arguments;
 * with ``--peer`` (the default), the qc tool (PyPI ``qualitative-coding``) in its own
   virtual environment under ``.bench/peer-venv`` (made on first use, then reused):
   ``qc corpus import --importer verbatim``, ``qc codes stats`` and ``qc codes crosstab``
@@ -56,6 +56,8 @@ ORDER = ("tiny", "small", "medium", "large")
 SCRIPTS = {
     "bench_startup": {"tiny": ["--repeat", "3"], "small": ["--repeat", "15"],
                       "medium": ["--repeat", "15"], "large": ["--repeat", "15"]},
+    "bench_bulk_load": {"tiny": ["--sizes", "1000"], "small": ["--sizes", "10000"],
+                        "medium": ["--sizes", "100000"], "large": ["--sizes", "1000000"]},
     "bench_ingest": {
         "tiny": ["--words", "3000", "--file-words", "1000"],
         "small": ["--words", "40000", "--file-words", "2000"],
@@ -104,6 +106,7 @@ SCRIPTS = {
 # One headline figure from each script's output (regex on stdout), shown as a note.
 SCRIPT_FIGURE = {
     "bench_startup": (r"^qualcode status +median +([\d.]+ ms) .*?(x[\d.]+)", "qualcode status {} ({} python -c pass)"),
+    "bench_bulk_load": (r"^after +([\d,]+ codings) +load +([\d.]+ s) +peak +(\d+ MB)", "bulk load {} in {}, peak {}"),
     "bench_ingest": (r"^import: +([\d,]+ words/s)", "import {}"),
     "bench_coding": (r"^bulk apply: ([\d,]+ codings) .*?\(([\d,]+ codings/s)\)", "bulk apply {} ({})"),
     "bench_tui": (r"^first paint \(text\) +([\d.]+)ms", "first paint {} ms"),

@@ -143,3 +143,11 @@ def test_bench_startup_smoke(capsys, tmp_path):
     assert set(figures) == {"python -c pass", "qualcode status", "qualcode log", "qualcode --help"}
     assert all(f["median"] > 0 for f in figures.values())
     assert "target qualcode status" in capsys.readouterr().out
+
+
+def test_bench_bulk_load_smoke(capsys, tmp_path):
+    bench = _load("bench_bulk_load")
+    results = bench.main(["--sizes", "300,600", "--keep", str(tmp_path)])
+    assert [r["loaded"] for r in results] == [300, 600]
+    out = capsys.readouterr().out
+    assert "after growth 300 -> 600" in out and "peak" in out
