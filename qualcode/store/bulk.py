@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import uuid
 from collections.abc import Iterable, Iterator
 
 from .connection import Database
@@ -84,4 +83,5 @@ def sorted_guids(n: int) -> Iterator[str]:
     halves[:, 1] = (halves[:, 1] & np.uint64(_VARIANT_CLEAR)) | np.uint64(_VARIANT_SET)
     halves = halves[np.lexsort((halves[:, 1], halves[:, 0]))]
     for high, low in zip(halves[:, 0].tolist(), halves[:, 1].tolist()):
-        yield str(uuid.UUID(int=(high << 64) | low))
+        h, lo = f"{high:016x}", f"{low:016x}"
+        yield f"{h[:8]}-{h[8:12]}-{h[12:]}-{lo[:4]}-{lo[4:]}"  # as str(uuid.UUID(...)) spells it
