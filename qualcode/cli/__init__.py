@@ -35,8 +35,10 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
 EXTRA_SUBCOMMANDS: dict[str, list[tuple[str, str]]] = {
     "codebook": [("team", "codebook_merge")],  # codebook merge
 }
-# (The corrections module adds subcommands to `transcript` and `participant` when imported.)
-GROUP_COMPANIONS: dict[str, list[str]] = {"transcript": ["corrections"], "participant": ["corrections"]}
+# Modules that add subcommands to another module's group when imported: corrections
+# (transcript and participant corrections), facts (wave time-point).
+GROUP_COMPANIONS: dict[str, list[str]] = {"transcript": ["corrections"], "participant": ["corrections"],
+                                          "wave": ["facts"]}
 
 
 def _attribute(module: str, name: str) -> click.Command:
