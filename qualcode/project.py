@@ -50,7 +50,9 @@ if TYPE_CHECKING:
     from .ingest.service import TranscriptService
     from .privacy.service import PrivacyService
     from .study.service import StudyService
+    from .team.live import AccessKeys, PresenceService
     from .team.service import TeamService
+
 
 class Project:
     """An open project file."""
@@ -139,6 +141,19 @@ class Project:
         from .exchange.service import ExchangeService
 
         return ExchangeService(self.ctx, self.study, self.codebook, self.memos)
+
+    # Several coders live on one file: who else is here, and the keys of `serve`.
+    @functools.cached_property
+    def presence(self) -> PresenceService:
+        from .team.live import PresenceService
+
+        return PresenceService(self.ctx)
+
+    @functools.cached_property
+    def access(self) -> AccessKeys:
+        from .team.live import AccessKeys
+
+        return AccessKeys(self.ctx)
 
     # --- opening ---------------------------------------------------------------------
 
@@ -249,10 +264,18 @@ class Project:
         }
 
     def undo(self) -> store_events.Event:
+        """Undo the current coder's most recent action (never another coder's)."""
         return store_events.undo(self.db, coder=self.coder)
 
     def redo(self) -> store_events.Event:
+        """Redo the action the current coder undid most recently."""
         return store_events.redo(self.db, coder=self.coder)
+
+    def backup(self, dest: str | Path) -> dict[str, Any]:
+        """A consistent copy of the project at ``dest``, safe while others work on it."""
+        from .team.backup import backup_project
+
+        return backup_project(self.ctx, dest)
 
     def log(
         self, *, since: str | None = None, coder: str | None = None, limit: int | None = None

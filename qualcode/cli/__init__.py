@@ -30,6 +30,8 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "agree": ("agreement", "agree"), "export-for-coder": ("agreement", "export_for_coder"),
     "import-refi": ("exchange", "import_refi_command"), "export": ("export", "export"),
     "study": ("facts", "study"),
+    "who": ("live_team", "who"), "backup": ("live_team", "backup"),
+    "access-key": ("live_team", "access_key"), "serve": ("live_team", "serve"),
 }
 # Subcommands defined in another module than their group's: added when the group is loaded.
 EXTRA_SUBCOMMANDS: dict[str, list[tuple[str, str]]] = {

@@ -14,7 +14,7 @@ from .common import echo, print_json, print_table, project_option
 @click.command()
 @project_option
 def undo(project: Project) -> None:
-    """Undo the last action (it survives closing the project)."""
+    """Undo your last action (never another coder's; it survives closing the project)."""
     event = project.undo()
     echo(f"undone: {event.summary}")
 
@@ -22,7 +22,7 @@ def undo(project: Project) -> None:
 @click.command()
 @project_option
 def redo(project: Project) -> None:
-    """Redo the action undone last."""
+    """Redo the action you undid last."""
     event = project.redo()
     echo(f"redone: {event.summary}")
 

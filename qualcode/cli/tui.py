@@ -6,6 +6,7 @@ start without it.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -23,7 +24,9 @@ def run_tui(path: str | None, coder: str | None, ctx: click.Context | None = Non
     instead."""
     try:
         project_path = find_project_path(path)
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # (`qualcode serve` runs it with Textual's web driver, which needs no terminal.)
+        served = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+        if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
             # Textual would start anyway, and wait for keys that never come.
             raise QualcodeError(NO_TERMINAL)
     except QualcodeError as exc:

@@ -11,6 +11,7 @@ from ..errors import ConflictError, QualcodeError
 from ..export.colours import new_code_colour
 from ..store import codes as store_codes
 from ..store import memos as store_memos
+from ..store import team_live as store_team
 from . import codebook_file
 from .code_fields import check_name, clean_fields
 
@@ -98,7 +99,20 @@ class CodebookService(Service):
             total(root)
         return roots
 
-    def rename_code(self, name: str, new_name: str) -> dict:
+    def _check_unchanged(self, row: dict, expected_revision: int | None) -> None:
+        """Refuse an edit made on a stale view: called inside the action (whose write lock
+        serialises codebook edits), with the revision the user saw, if the code was
+        changed since by anyone, this coder's other window included."""
+        if expected_revision is None:
+            return
+        if store_team.code_revision(self.db, row["id"]) == expected_revision:
+            return
+        change = store_team.last_change_of_code(self.db, row["id"])
+        by = f" by {change['coder']} at {change['ts']} ({change['summary']})" if change else ""
+        raise ConflictError(f"code {row['name']} was changed{by} after you opened it; "
+                            "nothing was saved: look at it again and redo your change")
+
+    def rename_code(self, name: str, new_name: str, *, expected_revision: int | None = None) -> dict:
         new_name = check_name(new_name)
         row = store_codes.code_by_name(self.db, name)
         if new_name == name:
@@ -106,19 +120,22 @@ class CodebookService(Service):
         if store_codes.name_is_live(self.db, new_name):
             raise ConflictError(f"a code named {new_name!r} already exists")
         with self.action("code.rename", f"renamed code {name} to {new_name}"):
+            self._check_unchanged(row, expected_revision)
             store_codes.update_code(self.db, row["id"], name=new_name)
         return self.code(new_name)
 
-    def edit_code(self, name: str, **fields) -> dict:
+    def edit_code(self, name: str, *, expected_revision: int | None = None, **fields) -> dict:
         row = store_codes.code_by_name(self.db, name)
         values = clean_fields(fields)
         if not values:
             raise QualcodeError("nothing to change")
         with self.action("code.edit", f"edited code {name}: {', '.join(values)}"):
+            self._check_unchanged(row, expected_revision)
             store_codes.update_code(self.db, row["id"], **values)
         return self.code(name)
 
-    def move_code(self, name: str, parent: str | None) -> dict:
+    def move_code(self, name: str, parent: str | None, *,
+                  expected_revision: int | None = None) -> dict:
         row = store_codes.code_by_name(self.db, name)
         parent_id = None
         if parent:
@@ -127,11 +144,13 @@ class CodebookService(Service):
                 raise ConflictError(f"cannot move {name} under {parent}: {parent} is inside {name}")
             parent_id = target["id"]
         with self.action("code.move", f"moved code {name} under {parent or 'the top level'}"):
+            self._check_unchanged(row, expected_revision)
             position = store_codes.next_position(self.db, parent_id)
             store_codes.update_code(self.db, row["id"], parent_id=parent_id, position=position)
         return self.code(name)
 
-    def merge_codes(self, source: str, target: str) -> dict:
+    def merge_codes(self, source: str, target: str, *,
+                    expected_revision: int | None = None) -> dict:
         """Merge ``source`` into ``target``: codings, sub-codes and memo links follow;
         the source stays in the history, marked as merged into the target."""
         src = store_codes.code_by_name(self.db, source)
@@ -145,6 +164,7 @@ class CodebookService(Service):
                                 f"that is not applied to text, and {source} has codings")
         with self.action("code.merge", f"merged code {source} into {target}",
                          details={"source": src["guid"], "target": dst["guid"]}):
+            self._check_unchanged(src, expected_revision)
             moved, absorbed = store_codes.move_codings(self.db, src["id"], dst["id"])
             for child in store_codes.children_ids(self.db, src["id"]):
                 store_codes.update_code(self.db, child, parent_id=dst["id"])
@@ -173,7 +193,8 @@ class CodebookService(Service):
             store_codes.recode(self.db, ids, new_id)
         return self.code(new_name)
 
-    def delete_code(self, name: str, *, force: bool = False) -> dict:
+    def delete_code(self, name: str, *, force: bool = False,
+                    expected_revision: int | None = None) -> dict:
         """Delete a code. Refused while it has codings or sub-codes unless ``force``:
         then its codings are deleted and its sub-codes move up to its parent, and the
         result says how many of each (nothing is lost silently; undo restores it)."""
@@ -187,6 +208,7 @@ class CodebookService(Service):
             )
         links = store_codes.memo_link_count(self.db, row["id"])
         with self.action("code.delete", f"deleted code {name} ({len(codings)} codings)"):
+            self._check_unchanged(row, expected_revision)
             store_codes.delete_codings(self.db, codings)
             store_codes.delete_code(self.db, row["id"])
         return {"code": name, "codings_deleted": len(codings), "subcodes_moved": len(children),

@@ -12,7 +12,7 @@ from .db import inserted_id, new_guid, now
 CODE_COLUMNS = (
     "id", "guid", "name", "parent_id", "definition", "inclusion", "exclusion", "example",
     "colour", "stage", "in_vivo", "is_category", "codable", "keywords", "position",
-    "merged_into_id", "created", "updated",
+    "merged_into_id", "created", "updated", "revision",
 )
 EDITABLE = ("definition", "inclusion", "exclusion", "example", "colour", "stage", "in_vivo",
             "is_category", "codable", "keywords")
@@ -101,7 +101,12 @@ def update_code(db: Database, code_id: int, **fields) -> None:
         return
     fields["updated"] = now()
     assignments = ", ".join(f"{k} = ?" for k in fields)
-    db.execute(f"UPDATE codes SET {assignments} WHERE id = ?", [*fields.values(), code_id])
+    # The revision is the newest event's id (the action making this change): never used
+    # for another state of the code, and put back with the rest of the row by an undo,
+    # so an equal revision means an unchanged code (see CodebookMixin's expected_revision).
+    db.execute(f"UPDATE codes SET {assignments}, "
+               "revision = (SELECT coalesce(max(id), 0) FROM events) WHERE id = ?",
+               [*fields.values(), code_id])
 
 
 def live_codes(db: Database) -> list[dict]:

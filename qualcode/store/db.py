@@ -307,8 +307,10 @@ def recording(
             yield outer
             return
         if undoable:
+            # Only this coder's: another coder's action leaves what they can redo alone.
             # (undoable = 1 lets the index on (undoable, status, id) find them: no scan of the log)
-            db.execute("UPDATE events SET status = 'discarded' WHERE undoable = 1 AND status = 'undone'")
+            db.execute("UPDATE events SET status = 'discarded' WHERE undoable = 1 AND status = 'undone' "
+                       "AND coder IS ?", [coder])
         cursor = db.execute(
             "INSERT INTO events (ts, coder, action, summary, details, undoable, status) "
             "VALUES (?, ?, ?, ?, ?, ?, 'done')",

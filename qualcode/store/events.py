@@ -191,16 +191,44 @@ def _log(db: Database, action: str, target: Event, coder: str | None) -> None:
     )
 
 
+def _own(coder: str | None) -> tuple[str, list]:
+    """The condition that keeps undo and redo to one coder's actions (none: everyone's)."""
+    return ("AND coder IS ? ", [coder]) if coder is not None else ("", [])
+
+
+def _later_change_of_same_rows(db: Database, event: Event) -> tuple | None:
+    """The first action done after ``event`` that changed a row ``event`` changed (another
+    coder's, since one's own later actions are undone first): undoing or redoing over
+    it would overwrite that coder's work."""
+    return db.execute(
+        "SELECT e.id, e.coder, e.summary FROM event_changes mine "
+        "JOIN event_changes later ON later.tbl = mine.tbl AND later.row_id = mine.row_id "
+        "AND later.event_id > mine.event_id "
+        "JOIN events e ON e.id = later.event_id AND e.undoable = 1 AND e.status = 'done' "
+        "WHERE mine.event_id = ? ORDER BY e.id LIMIT 1", [event.id]).fetchone()
+
+
+def _refuse_over_others(db: Database, event: Event, verb: str) -> None:
+    later = _later_change_of_same_rows(db, event)
+    if later is not None:
+        raise QualcodeError(
+            f"cannot {verb} #{event.id} ({event.summary}): {later[1] or 'another coder'} has "
+            f"changed the same thing since (#{later[0]}: {later[2]})")
+
+
 def undo(db: Database, coder: str | None = None) -> Event:
-    """Reverse the most recent action that is still done."""
+    """Reverse ``coder``'s most recent action that is still done (with no coder, anyone's);
+    refused when another coder has since changed what it changed."""
+    own, params = _own(coder)
     with write(db):
         row = db.execute(
             f"SELECT {_EVENT_COLUMNS} FROM events WHERE undoable = 1 AND status = 'done' "
-            "ORDER BY id DESC LIMIT 1"
+            f"{own}ORDER BY id DESC LIMIT 1", params
         ).fetchone()
         if row is None:
             raise QualcodeError("nothing to undo")
         event = _event(row)
+        _refuse_over_others(db, event, "undo")
         try:
             _replay(db, event.id, inverse=True)
         except sqlite3.IntegrityError as exc:
@@ -213,17 +241,19 @@ def undo(db: Database, coder: str | None = None) -> Event:
 
 
 def redo(db: Database, coder: str | None = None) -> Event:
-    """Apply again the action undone most recently (if nothing new happened since)."""
+    """Apply again the action ``coder`` undid most recently (if they did nothing new since)."""
+    own, params = _own(coder)
     with write(db):
         row = db.execute(
             f"SELECT {_EVENT_COLUMNS} FROM events WHERE undoable = 1 AND status = 'undone' "
-            # Undone events always form the newest run of the log (a new action
-            # discards them), so the one undone last is the oldest of that run.
-            "ORDER BY id ASC LIMIT 1"
+            # A coder's undone events always form the newest run of their part of the log
+            # (their new action discards them), so the one undone last is the oldest.
+            f"{own}ORDER BY id ASC LIMIT 1", params
         ).fetchone()
         if row is None:
             raise QualcodeError("nothing to redo")
         event = _event(row)
+        _refuse_over_others(db, event, "redo")
         try:
             _replay(db, event.id, inverse=False)
         except sqlite3.IntegrityError as exc:

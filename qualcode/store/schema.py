@@ -441,6 +441,39 @@ def m005_undoable_text(db: Database) -> None:
     install_change_triggers(db)
 
 
+@MIGRATIONS(name="m006_team_live")
+def m006_team_live(db: Database) -> None:
+    """Several coders live on one file: who has it open (``sessions``, one row per
+    running program, kept fresh by heartbeats), the hashed access keys of ``qualcode
+    serve`` (``access_keys``), and a revision on each code so that a codebook edit made
+    on a stale view is refused instead of silently overwriting another coder's."""
+    db.executescript(
+        """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            coder TEXT NOT NULL,
+            program TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            place TEXT,
+            started TEXT NOT NULL,
+            heartbeat REAL NOT NULL
+        );
+        CREATE INDEX idx_sessions_heartbeat ON sessions(heartbeat);
+        CREATE TABLE access_keys (
+            id TEXT PRIMARY KEY,
+            coder TEXT NOT NULL,
+            salt BLOB NOT NULL,
+            hash BLOB NOT NULL,
+            created TEXT NOT NULL,
+            revoked TEXT
+        );
+        ALTER TABLE codes ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+    install_change_triggers(db)
+
+
 def install_change_triggers(db: Connection | Database) -> None:
     """(Re)create the capture triggers from the tables' current columns.
 

@@ -26,6 +26,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from ..errors import QualcodeError
 from ..project import Project
 from .live import ChangeWatcher, ProjectChanged
+from .presence import PresenceKeeper
 from .shown import counted, markup, plain
 
 
@@ -115,6 +116,7 @@ class QualcodeApp(App):
         self.saves = 0  # bumped by this app's own saves only
         self._export_folder: Path | None = None
         self.watcher = ChangeWatcher(self)
+        self.presence = PresenceKeeper(self)
 
     @property
     def export_folder(self) -> Path:
@@ -131,6 +133,7 @@ class QualcodeApp(App):
 
         self.push_screen(HomeScreen())
         self.watcher.start()
+        self.presence.start()
         self.call_after_refresh(self._warm_up)
 
     def _warm_up(self) -> None:
@@ -139,6 +142,7 @@ class QualcodeApp(App):
         from .screens import coding  # noqa: F401
 
     def on_unmount(self) -> None:
+        self.presence.stop()
         self.project.close()
 
     # --- changes and failures ----------------------------------------------------------

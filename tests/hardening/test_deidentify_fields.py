@@ -66,7 +66,8 @@ def test_every_field_and_the_log_are_deidentified(study):
         assert project.codebook.code("Help")["keywords"] == ["Maggie", "help"]
         assert project.study.participant("P01")["attributes"] == {"helper": "Maggie"}
         # Undo replays the log's copies: the restored coding sits on the moved text, and
-        # the memo's earlier body comes back pseudonymised.
+        # the memo's earlier body comes back pseudonymised (anna's actions: hers to undo).
+        project.coder = "anna"
         project.undo()  # the coding's removal
         restored = project.coding.codings()[0]
         assert restored["text"] == "we walked along [Street 1]"

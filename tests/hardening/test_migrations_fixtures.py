@@ -47,7 +47,9 @@ def test_fixture_opens_and_keeps_everything(fixture, tmp_path):
         assert project.status()["counts"]["sentences"] == 7
         assert [(h["turn"], h["speaker"]) for h in project.search.turns("takeaway*")] == [(4, "P01")]
         assert [h["turn"] for h in project.search.turns('"health trainer"')] == [2]
-        # The upgraded file still undoes what was done before the upgrade.
+        # The upgraded file still undoes what was done before the upgrade (by its coder:
+        # undo never reaches another coder's actions).
+        project.coder = "anna"
         project.undo()
         assert project.memos.all() == []
     backups = list(tmp_path.glob(f"{fixture.name}.v*.bak"))

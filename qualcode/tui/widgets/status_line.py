@@ -1,5 +1,5 @@
-"""The status line: whether everything is saved (or what failed), the last action, the
-coder and the project."""
+"""The status line: whether everything is saved (or what failed), the last action, who
+else is here, the coder and the project."""
 
 from __future__ import annotations
 
@@ -14,15 +14,18 @@ from ..shown import plain
 SEPARATOR = "  ·  "
 
 
-def fit_status(state: Text, last: str, coder: str, project: str, width: int) -> Text:
+def fit_status(state: Text, last: str, coder: str, project: str, width: int,
+               presence: str = "") -> Text:
     """One line of at most ``width`` cells, the most important part first: the saved
-    state (or the failure), the last action, the coder, the project. What does not fit
-    goes from the end: the project, then the coder, then the last action is shortened
-    with an ellipsis; the state is never dropped."""
+    state (or the failure), the last action, who else is here (when anyone is), the
+    coder, the project. What does not fit goes from the end: the project, then the coder,
+    then who else is here, then the last action is shortened with an ellipsis; the state
+    is never dropped."""
     who = Text.assemble("coder ", (coder, "bold"))
     where = Text(project, "dim")
     action = Text(last, "dim")
-    for extras in ((who, where), (who,), ()):
+    others = (Text(presence, "cyan"),) if presence else ()
+    for extras in ((*others, who, where), (*others, who), others, ()):
         line = state.copy()
         for part in ((action,) if last else ()) + extras:
             line.append(SEPARATOR)
@@ -61,4 +64,5 @@ class StatusLine(Widget):
         # The title and the file it lives in, told apart (they used to run together).
         named = f"{plain(title)} ({plain(project.path.name)})"
         width = self.size.width or 160
-        return fit_status(state, last, plain(coder), named, width)
+        presence = plain(getattr(getattr(app, "presence", None), "line", ""))
+        return fit_status(state, last, plain(coder), named, width, presence)

@@ -1,0 +1,1 @@
+"""The browser face: the terminal UI served to a browser (``qualcode serve``)."""
