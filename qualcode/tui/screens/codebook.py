@@ -212,14 +212,21 @@ class CodebookScreen(BaseScreen):
 
         self.app.push_screen(TextInputDialog(prompt), done)
 
+    def _seen(self, name: str) -> int | None:
+        """The revision of the code as shown when the user began an edit: the core
+        refuses the edit if anyone changed the code since (see CodebookService)."""
+        return self.codes[name].get("revision") if name in self.codes else None
+
     def action_rename(self) -> None:
         old = self.current
         if not old:
             return
+        seen = self._seen(old)
 
         def done(name: str | None) -> None:
             if name and name != old:
-                self._done(self.attempt(self.project.codebook.rename_code, old, name),
+                self._done(self.attempt(self.project.codebook.rename_code, old, name,
+                                        expected_revision=seen),
                            f"renamed {old} to {name}", name)
 
         self.app.push_screen(TextInputDialog(f"Rename {old}", old), done)
@@ -228,10 +235,12 @@ class CodebookScreen(BaseScreen):
         name = self.current
         if not name:
             return
+        seen = self._seen(name)
 
         def done(fields: dict | None) -> None:
             if fields:
-                self._done(self.attempt(self.project.codebook.edit_code, name, **fields),
+                self._done(self.attempt(self.project.codebook.edit_code, name,
+                                        expected_revision=seen, **fields),
                            f"edited {name}: {', '.join(fields)}", name)
 
         self.app.push_screen(CodeEditor(self.codes[name]), done)
@@ -241,10 +250,12 @@ class CodebookScreen(BaseScreen):
         if not name:
             return
         choices = [("(top level)", "")] + [(n, n) for n in self.codes if n != name]
+        seen = self._seen(name)
 
         def done(parent: str | None) -> None:
             if parent is not None:
-                self._done(self.attempt(self.project.codebook.move_code, name, parent or None),
+                self._done(self.attempt(self.project.codebook.move_code, name, parent or None,
+                                        expected_revision=seen),
                            f"moved {name} under {parent or 'the top level'}", name)
 
         self.app.push_screen(ChoiceDialog(f"Move {name} under…", choices), done)
@@ -254,10 +265,12 @@ class CodebookScreen(BaseScreen):
         if not source:
             return
         names = [n for n in self.codes if n != source]
+        seen = self._seen(source)
 
         def confirmed(target: str, yes: bool | None) -> None:
             if yes:
-                result = self.attempt(self.project.codebook.merge_codes, source, target)
+                result = self.attempt(self.project.codebook.merge_codes, source, target,
+                                      expected_revision=seen)
                 if result:
                     self._done(result, f"merged {source} into {target} "
                                f"({counted(result['codings_moved'], 'coding')} moved)", target)
@@ -293,10 +306,12 @@ class CodebookScreen(BaseScreen):
             return
         code = self.codes[name]
         what = f"{counted(code['codings'], 'coding')} and {counted(len(code['children']), 'sub-code')}"
+        seen = self._seen(name)
 
         def done(yes: bool | None) -> None:
             if yes:
-                self._done(self.attempt(self.project.codebook.delete_code, name, force=True),
+                self._done(self.attempt(self.project.codebook.delete_code, name, force=True,
+                                        expected_revision=seen),
                            f"deleted code {name}")
 
         self.app.push_screen(ConfirmDialog(f"Delete {name} with its {what}? (undo with u)"), done)
