@@ -143,6 +143,9 @@ class GuardedServer(Server):
 
     # --- routes --------------------------------------------------------------------
 
+    async def on_startup(self, app: web.Application) -> None:
+        """(The command says where it serves; textual-serve's banner would name no app.)"""
+
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
         app.router.add_post("/login", self.handle_login)

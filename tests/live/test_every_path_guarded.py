@@ -124,6 +124,13 @@ def command_steps(project, tmp) -> list[tuple[str, list[str]]]:
         ("transcript delete", [*p, "transcript", "delete", "Z99_W1", "--force"]),
         ("participant delete", [*p, "participant", "delete", "Z99", "--force"]),
         ("example", ["example", str(tmp / "example.qualcode")]),
+        ("who", [*p, "who"]),
+        ("backup", [*p, "backup", str(tmp / "nightly.qualcode")]),
+        ("access-key add", [*p, "access-key", "add", "ben"]),
+        ("access-key list", [*p, "access-key", "list"]),
+        ("access-key revoke", [*p, "access-key", "revoke", "ben"]),
+        # No key left: refused before listening (the server itself: tests/web).
+        ("serve", ["serve", str(project), "--host", "0.0.0.0"]),
         ("tui", ["tui", str(project)]),  # no terminal here: refused, after finding the project
     ]
 
@@ -145,6 +152,8 @@ def test_every_command_runs_under_the_watch(example_project, tmp_path, monkeypat
         result = runner.invoke(cli, args, catch_exceptions=False)
         if name == "tui":
             assert result.exit_code == 1 and "needs a terminal" in result.stderr
+        elif name == "serve":
+            assert result.exit_code == 1 and "without access keys" in result.stderr
         else:
             assert result.exit_code == 0, (name, result.output)
     assert open_files.open_project_files() == []
