@@ -48,6 +48,8 @@ class Program:
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.acks: list[tuple[int, int, str]] = []
         self.nacks: list[str] = []
+        self.undone: list[tuple[int, int, str]] = []
+        self.shown: list[set[int]] = []
         self.asked = 0  # codings asked for with "code N"
         self.errors: list[str] = []
         self.done = threading.Event()
@@ -65,6 +67,11 @@ class Program:
             if line.startswith("ack "):
                 _, start, end, code = line.split(" ", 3)
                 self.acks.append((int(start), int(end), code))
+            elif line.startswith("undone "):
+                _, start, end, code = line.split(" ", 3)
+                self.undone.append((int(start), int(end), code))
+            elif line.startswith("shown"):
+                self.shown.append({int(i) for i in line.split()[1:]})
             elif line.startswith("nack"):
                 self.nacks.append(line)
             self.lines.put(line)
@@ -87,7 +94,7 @@ class Program:
     def answered(self, timeout: float = 120) -> None:
         """Wait until every coding asked for (``code N``) has its ack or nack."""
         deadline = time.monotonic() + timeout
-        while len(self.acks) + len(self.nacks) < self.asked:
+        while len(self.acks) + len(self.undone) + len(self.nacks) < self.asked:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{self.name}: {self.asked} codings not answered within {timeout} s "
                                      f"({len(self.acks)} acks, nacks {self.nacks[-3:]}); {self.stderr()}")
@@ -98,6 +105,8 @@ class Program:
     def send(self, line: str) -> None:
         if line.startswith("code"):
             self.asked += int(line.split()[1])
+        elif line == "undo":
+            self.asked += 1
         self.proc.stdin.write(line + "\n")
         self.proc.stdin.flush()
 

@@ -10,6 +10,10 @@ lines on standard input:
   more pass over sentences coded by an earlier session). After each coding
   the status line says it is saved, the driver prints ``ack START END CODE`` (what the
   screen said it coded); when the screen refused or failed, ``nack REASON``.
+- ``undo``: ``u``, as a user undoes; undo reaches only this coder's own actions, so it
+  takes back this driver's latest coding not yet undone: prints ``undone START END CODE``
+  when the status line says it undid it, else ``nack REASON``.
+- ``show``: prints ``shown ID ID ...``, the ids of the codings drawn on the screen now.
 - ``wait``: prints ``idle`` once the app has no work pending.
 - ``quit``: ctrl+q, as a user leaves; prints ``bye`` once the app has closed.
 
@@ -42,11 +46,26 @@ async def main(path: str, transcript: str, coder: str, skip: str = "0") -> None:
         screen = app.screen
         assert isinstance(screen, CodingScreen) and screen.loaded, "the transcript did not open"
         selected = False
+        coded: list[tuple[str, str, str]] = []  # acknowledged and not undone, oldest first
         print("ready", flush=True)
         while True:
             line = (await asyncio.to_thread(sys.stdin.readline)).split()
             if not line or line[0] == "quit":
                 break
+            if line[0] == "undo":
+                before = app.saves
+                await pilot.press("u")
+                await pilot.pause()
+                if app.saves == before + 1 and app.last_action.startswith("undid:") and coded:
+                    start, end, code = coded.pop()
+                    print(f"undone {start} {end} {code}", flush=True)
+                else:
+                    print(f"nack {app.last_error or app.last_action or 'not undone'}", flush=True)
+                continue
+            if line[0] == "show":
+                known = screen._known
+                print("shown " + " ".join(str(i) for i in sorted(known.keys if known else ())), flush=True)
+                continue
             if line[0] == "wait":
                 await app.workers.wait_for_complete()
                 await pilot.pause()
@@ -64,6 +83,7 @@ async def main(path: str, transcript: str, coder: str, skip: str = "0") -> None:
                 match = CODED.match(app.last_action)
                 if app.saves == before + 1 and match and "all changes saved" in status:
                     print(f"ack {match[1]} {match[2]} {match[3]}", flush=True)
+                    coded.append((match[1], match[2], match[3]))
                 else:
                     print(f"nack {app.last_error or 'not coded'}", flush=True)
         await pilot.press("ctrl+q")
