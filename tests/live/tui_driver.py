@@ -63,8 +63,8 @@ async def main(path: str, transcript: str, coder: str, skip: str = "0") -> None:
                     print(f"nack {app.last_error or app.last_action or 'not undone'}", flush=True)
                 continue
             if line[0] == "show":
-                known = screen._known
-                print("shown " + " ".join(str(i) for i in sorted(known.keys if known else ())), flush=True)
+                drawn = screen.query_one("#transcript").spans
+                print("shown " + " ".join(str(span.id) for span in drawn), flush=True)
                 continue
             if line[0] == "wait":
                 await app.workers.wait_for_complete()
