@@ -10,8 +10,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
+from .connection import Database
 from .db import now, write
 
 SESSION_COLUMNS = ("id", "coder", "program", "host", "pid", "place", "started", "heartbeat")
