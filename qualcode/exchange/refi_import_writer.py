@@ -16,7 +16,15 @@ from ..store import refi as store_refi
 from ..store import schema
 from ..store import study as store_study
 from .refi_container import TEXT_EXTENSIONS
-from .refi_export import (
+from .refi_import import PARTICIPANT_ID, Report, _Selection
+from .refi_positions import (
+    _is_quote,
+    _on_boundary,
+    _TextMap,
+    quote_matches,
+    utf16_to_code_points,
+)
+from .refi_vocabulary import (
     ATTENDANCE_MARK,
     CODING_MEMO_MARK,
     EXEMPLAR_MARK,
@@ -25,14 +33,6 @@ from .refi_export import (
     STUDY_MARK,
     WAVE_ATTRIBUTE_MARK,
     WAVE_MARK,
-)
-from .refi_import import PARTICIPANT_ID, Report, _Selection
-from .refi_positions import (
-    _is_quote,
-    _on_boundary,
-    _TextMap,
-    quote_matches,
-    utf16_to_code_points,
 )
 
 
