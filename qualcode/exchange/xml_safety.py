@@ -61,35 +61,77 @@ def schema(name: str):
 def validation_error(xml: bytes | str, schema_name: str) -> str | None:
     """The first schema error of a document (None when it validates).
 
-    Validated as it is parsed, each element dropped once read, so memory stays flat
-    however large the project (a whole tree of a project with 100,000 codings took
-    about 270 MB). The document is parsed without entities, DTDs or network access;
-    untrusted files have already been through :func:`parse_xml_bytes` by then.
+    Validated as it is parsed (see :class:`StreamValidator`). Well-formedness is decided
+    by expat first, not by lxml: lxml 6.2 emits "end" events for elements a cut-off
+    document never closes, so a truncated file would pass; expat refuses anything
+    incomplete whatever lxml version is installed.
     """
-    import io
-
-    from lxml import etree
-
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
-    # Well-formedness is decided by expat, not by lxml's iterparse events: lxml 6.2 emits
-    # "end" events for elements a cut-off document never closes, so a truncated file would
-    # pass. Expat refuses anything incomplete whatever lxml version is installed.
     broken = well_formedness_error(data)
     if broken:
         return broken
-    events = etree.iterparse(io.BytesIO(data), events=("end",), schema=schema(schema_name),
-                             resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
-    try:
-        for _event, element in events:
+    validator = StreamValidator(schema_name)
+    for start in range(0, len(data), _CHUNK):
+        validator.feed(data[start:start + _CHUNK])
+    return validator.close()
+
+
+_CHUNK = 1 << 16
+
+
+class StreamValidator:
+    """Validates a document against a vendored schema as its bytes arrive, holding none
+    of it: each element is dropped once checked, so memory stays flat however large the
+    project (a whole tree of a project with 100,000 codings took about 270 MB).
+
+    Feed it bytes with :meth:`feed`; :meth:`close` returns the first error, or None. After
+    the first error it stops looking. The document is parsed without entities, DTDs or
+    network access.
+    """
+
+    def __init__(self, schema_name: str) -> None:
+        from lxml import etree
+
+        self._syntax_error = etree.XMLSyntaxError
+        self._parser = etree.XMLPullParser(events=("end",), schema=schema(schema_name), resolve_entities=False,
+                                           no_network=True, load_dtd=False, huge_tree=True)
+        self.error: str | None = None
+
+    def feed(self, data: bytes) -> None:
+        if self.error is not None:
+            return
+        try:
+            self._parser.feed(data)
+        except self._syntax_error as exc:
+            self.error = _schema_message(exc)
+            return
+        self._drop_checked()
+
+    def close(self) -> str | None:
+        if self.error is None:
+            try:
+                self._parser.close()
+            except self._syntax_error as exc:
+                self.error = _schema_message(exc)
+        return self.error
+
+    def _drop_checked(self) -> None:
+        for _event, element in self._parser.read_events():
             element.clear(keep_tail=True)
-    except etree.XMLSyntaxError as exc:
-        # lxml's message for a schema error carries no useful position, so the line is
-        # taken from its log.
-        entry = exc.error_log.last_error if exc.error_log else None
-        line = entry.line if entry is not None and entry.line else (exc.lineno or 0)
-        message = entry.message if entry is not None else str(exc)
-        return f"line {line}: {message}" if line else message
-    return None
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
+
+
+def _schema_message(exc: Exception) -> str:
+    # lxml's message for a schema error carries no useful position, so the line is
+    # taken from its log.
+    log = getattr(exc, "error_log", None)
+    entry = log.last_error if log else None
+    line = entry.line if entry is not None and entry.line else (getattr(exc, "lineno", 0) or 0)
+    message = entry.message if entry is not None else str(exc)
+    return f"line {line}: {message}" if line else message
 
 
 def well_formedness_error(data: bytes) -> str | None:
