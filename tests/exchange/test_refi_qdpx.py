@@ -477,17 +477,20 @@ def test_round_trip_and_validation_of_the_example_study(example_project, tmp_pat
     assert {row[2] for row in before["attendance"]} >= {"interviewed", "missed", "withdrawn"}
 
 
-def test_export_refuses_to_write_an_invalid_document(tmp_path, monkeypatch):
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_export_refuses_to_write_an_invalid_document(tmp_path, monkeypatch, where):
+    # The document is validated as it is written: an element the schema forbids, early or
+    # at the very end, leaves nothing behind.
+    def empty_users(ctx):
+        ctx.xml.leaf("Users")  # the schema wants at least one User in it
+
+    sections = refi_export.SECTIONS
+    monkeypatch.setattr(refi_export, "SECTIONS",
+                        (empty_users, *sections) if where == "first" else (*sections, empty_users))
     with _coded_project(tmp_path / "tiny.qualcode") as project:
-        real = refi_export.project_document
-
-        def broken(p):
-            data, files, counts = real(p)
-            return data.replace(b'isCodable="true"', b'isCodable="maybe"'), files, counts
-
-        monkeypatch.setattr(refi_export, "project_document", broken)
-        with pytest.raises(QualcodeError, match="does not validate against Project.xsd"):
+        with pytest.raises(QualcodeError, match="does not validate against Project.xsd") as info:
             project.exchange.export_refi(tmp_path / "bad.qdpx")
+    assert "Users" in str(info.value)
     assert not (tmp_path / "bad.qdpx").exists()
     assert list(tmp_path.glob(".bad.qdpx*")) == []
 
