@@ -5,14 +5,21 @@ links and encrypted entries are refused; so is an archive whose entries unpack t
 than :data:`MAX_UNPACKED_BYTES`, or with an entry over 1 MB compressed more than
 :data:`MAX_RATIO` times (a "zip bomb"). Entries are read with a bound, whatever their
 headers claim.
+
+The ``.qde`` is never read whole: :meth:`_Container.open_qde` gives a stream of it (read
+as often as the import needs), whose limits are per element
+(:mod:`.refi_import_stream`); the files it refers to are read one at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import stat
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from ..errors import InputError
 from ..input_files import refuse_special
@@ -23,14 +30,16 @@ MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 #: real text and XML compress 3 to 20 times.
 MAX_RATIO = 200
 MAX_ENTRIES = 50_000
-MAX_QDE_BYTES = 256 * 1024 * 1024
+#: A .qde is read as a stream and held in pieces, so its size only bounds how long an
+#: import may take: as much as a .qdpx may unpack to.
+MAX_QDE_BYTES = MAX_UNPACKED_BYTES
 MAX_SOURCE_BYTES = 256 * 1024 * 1024
 
 TEXT_EXTENSIONS = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf")
 
 
 class _Container:
-    """The .qde bytes and a way to read the files it refers to."""
+    """A stream of the .qde and a way to read the files it refers to."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -38,6 +47,7 @@ class _Container:
         self.by_name: dict[str, zipfile.ZipInfo] = {}
         self.by_base: dict[str, zipfile.ZipInfo] = {}
         self.folder: Path | None = None
+        self.qde_info: zipfile.ZipInfo | None = None
         refuse_special(path, ".qdpx or .qde file")  # a named pipe would block the open
         try:
             with open(path, "rb") as handle:
@@ -57,7 +67,6 @@ class _Container:
             if size > MAX_QDE_BYTES:
                 raise InputError(path, f"is larger than {MAX_QDE_BYTES // 2**20} MB")
             self.qde_name = path.name
-            self.qde = path.read_bytes()
             for candidate in path.parent.iterdir():
                 if candidate.is_dir() and candidate.name.lower() == "sources":
                     self.folder = candidate
@@ -113,7 +122,21 @@ class _Container:
         self.qde_name = qdes[0].filename
         if qdes[0].file_size > MAX_QDE_BYTES:
             raise InputError(path, f"refused: {self.qde_name} is larger than {MAX_QDE_BYTES // 2**20} MB")
-        self.qde = self._read_member(qdes[0], MAX_QDE_BYTES)
+        self.qde_info = qdes[0]
+
+    @contextlib.contextmanager
+    def open_qde(self) -> Iterator[IO[bytes]]:
+        """The .qde as a binary stream, read with a bound whatever the zip header says."""
+        if self.qde_info is None:
+            with open(self.path, "rb") as handle:
+                yield handle
+            return
+        try:
+            handle = self.archive.open(self.qde_info)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            raise InputError(self.path, f"zip entry {self.qde_name!r} cannot be read ({exc})") from None
+        with handle:
+            yield _Bounded(handle, self.path, self.qde_name, min(self.qde_info.file_size, MAX_QDE_BYTES))
 
     def _read_member(self, info: zipfile.ZipInfo, limit: int) -> bytes:
         """An entry's bytes, read with a bound whatever its header says."""
@@ -154,4 +177,21 @@ class _Container:
     def close(self) -> None:
         if self.archive is not None:
             self.archive.close()
-        self.qde = b""  # the document is read by then; its bytes need not outlive the archive
+
+
+class _Bounded:
+    """A zip entry's stream that refuses to give more bytes than its header says, and
+    turns the zip module's errors into one line naming the file."""
+
+    def __init__(self, handle: IO[bytes], path: Path, name: str, limit: int) -> None:
+        self.handle, self.path, self.name, self.left = handle, path, name, limit
+
+    def read(self, size: int) -> bytes:
+        try:
+            data = self.handle.read(min(size, self.left + 1))
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            raise InputError(self.path, f"zip entry {self.name!r} cannot be read ({exc})") from None
+        self.left -= len(data)
+        if self.left < 0:
+            raise InputError(self.path, f"refused: zip entry {self.name!r} is larger than its header says")
+        return data

@@ -7,6 +7,7 @@ import json
 import re
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QualcodeError
@@ -16,7 +17,8 @@ from ..store import refi as store_refi
 from ..store import schema
 from ..store import study as store_study
 from .refi_container import TEXT_EXTENSIONS
-from .refi_import import PARTICIPANT_ID, Report, _Selection
+from .refi_import import PARTICIPANT_ID
+from .refi_import_reader import Report, _Selection
 from .refi_positions import (
     _is_quote,
     _on_boundary,
@@ -100,8 +102,8 @@ class _Writer:
                 self.source_fields[guid] = "wave"
         self.wave_sets: set[str] = set()
         labels_in_sources = set()
-        for source in plan["sources"]:
-            for guid, value in source["values"]:
+        for values in plan["source_values"]:
+            for guid, value in values:
                 if self.source_fields.get(guid) == "wave" and value:
                     labels_in_sources.add(value)
         ordered = []
@@ -243,171 +245,191 @@ class _Writer:
 
     # sources, selections, codings ----------------------------------------------------------------
     def _sources(self) -> None:
-        from ..ingest.model import ParsedTranscript, ParsedTurn
-        from ..ingest.text import find_turns
-
-        plan, report = self.plan, self.report
+        """Each source as the reader gives it (one at a time): stored, then its selections
+        placed as codings."""
         self.transcript_ids: dict[str, int] = {}
-        self.transcript_names: dict[str, str] = {}
+        # The codings of a selection are remembered only for selections a Link points to.
+        self.link_targets = {target for _origin, target, _name in self.plan["links"]}
         self.selection_codings: dict[str, list[int]] = {}
-        self.coding_ids: dict[str, int] = {}
         self.pending_memo_links: list[tuple[str, str, int]] = []  # (note guid, column, target id)
         self.selection_comments: list[tuple[str, str, int | None, list[int], str | None, str | None]] = []
         self.n_selections = 0
-        names: set[str] = set()
-        shas: set[str] = set()
-        missing_text = placed = dup_selections = dup_codings = outside = 0
-        mismatched, checked = [], 0
-        for source in plan["sources"]:
-            name = source["name"]
-            if not self.ours and not source["pdf"]:
-                for ext in TEXT_EXTENSIONS:
-                    if name.lower().endswith(ext) and len(name) > len(ext):
-                        name = name[: -len(ext)]
-                        break
-            name = " ".join(name.split()) or source["guid"][:8]
-            base, n = name, 2
-            while name in names:
-                name = f"{base} ({n})"
-                n += 1
-            names.add(name)
-            for warning in source["warnings"]:
-                report.warnings.append(f"source {source['name']!r}: {warning}")
-            raw = source["raw"]
-            if source["missing"]:
-                missing_text += 1
-            mapping = _TextMap(raw)
-            text = mapping.text
-            turns = list(source["docx_turns"]) if source["docx_turns"] is not None else find_turns(text)
-            if not turns and text.strip():
-                turns = [ParsedTurn(None, 0, len(text))]
-            data = raw.encode("utf-8", "surrogatepass")
-            sha = hashlib.sha256(data).hexdigest()
-            if sha in shas:
-                sha = hashlib.sha256(source["guid"].encode() + b":" + data).hexdigest()
-            shas.add(sha)
-            kind, date, wave = ("document" if source["pdf"] else "interview"), None, None
-            for guid, value in source["values"]:
-                field_ = self.source_fields.get(guid)
-                if field_ == "wave":
-                    wave = value
-                elif field_ == "kind" and value in schema.TRANSCRIPT_KINDS:
-                    kind = value
-                elif field_ == "date":
-                    date = value
-                else:
-                    report.drop("source variable values (qualcode keeps attributes on participants)", 1)
-            participant = self.participant_of_source.get(source["guid"])
-            parsed = ParsedTranscript(text=text, turns=turns, source_name=source["base"], sha256=sha,
-                                      format=source["format"], encoding=source["encoding"])
-            try:
-                result = self.project.store_parsed(parsed, participant=participant, wave=wave, kind=kind,
-                                                    speaker_map={}, date=date, name=name)
-            except QualcodeError as exc:
-                if date is None:
-                    raise
-                report.warnings.append(f"source {name!r}: {exc}; date not kept")
-                result = self.project.store_parsed(parsed, participant=participant, wave=wave, kind=kind,
-                                                    speaker_map={}, date=None, name=name)
-            tid = store_refi.keep_source_identity(self.db, result.name, source["guid"], source["created"],
-                                                  self.coder_ids.get(source["user"]))
-            self.transcript_ids[source["guid"]] = tid
-            self.transcript_names[source["guid"]] = name
-            for note in source["notes"]:
-                self.pending_memo_links.append((note, "transcript_id", tid))
-            if source["description"] and source["description"].strip():
-                self.selection_comments.append((f"Description of {name}", source["description"], tid, [],
-                                                source["user"], source["created"]))
-            # positions -------------------------------------------------------------------
-            selections = source["selections"]
-            if not selections:
-                continue
-            if source["missing"] or not raw:
-                n_codings = sum(len(s.codings) for s in selections)
-                report.drop("selections on sources whose text is missing", len(selections))
-                report.drop("codings on sources whose text is missing", n_codings)
-                for sel in selections:
-                    if sel.description:
-                        self.selection_comments.append((f"Comment on {name} {sel.start}-{sel.end}",
-                                                        _comment_body(sel), tid, [], sel.user, sel.created))
-                continue
-            convert = self._position_mode(source, raw, selections)
-            seen: dict[tuple[int, int], list[int]] = {}
+        self.names: set[str] = set()
+        self.shas: set[str] = set()
+        self.tally = _Tally()
+        for source in self.plan["sources"]:
+            tid, name = self._store_source(source)
+            if source["selections"]:
+                self._place_selections(source, tid, name)
+        self._report_sources()
+
+    def _source_name(self, source: dict) -> str:
+        name = source["name"]
+        if not self.ours and not source["pdf"]:
+            for ext in TEXT_EXTENSIONS:
+                if name.lower().endswith(ext) and len(name) > len(ext):
+                    name = name[: -len(ext)]
+                    break
+        name = " ".join(name.split()) or source["guid"][:8]
+        base, n = name, 2
+        while name in self.names:
+            name = f"{base} ({n})"
+            n += 1
+        self.names.add(name)
+        return name
+
+    def _source_fields(self, source: dict) -> tuple[str, str | None, str | None]:
+        """The kind, date and wave label a source's variable values give."""
+        kind, date, wave = ("document" if source["pdf"] else "interview"), None, None
+        for guid, value in source["values"]:
+            field_ = self.source_fields.get(guid)
+            if field_ == "wave":
+                wave = value
+            elif field_ == "kind" and value in schema.TRANSCRIPT_KINDS:
+                kind = value
+            elif field_ == "date":
+                date = value
+            else:
+                self.report.drop("source variable values (qualcode keeps attributes on participants)", 1)
+        return kind, date, wave
+
+    def _store_source(self, source: dict) -> tuple[int, str]:
+        """The transcript of a source, stored as every import stores one; (its id, name)."""
+        from ..ingest.model import ParsedTranscript, ParsedTurn
+        from ..ingest.text import find_turns
+
+        name = self._source_name(source)
+        for warning in source["warnings"]:
+            self.report.warnings.append(f"source {source['name']!r}: {warning}")
+        if source["missing"]:
+            self.tally.missing_text += 1
+        raw = source["raw"]
+        text = _TextMap(raw).text
+        turns = list(source["docx_turns"]) if source["docx_turns"] is not None else find_turns(text)
+        if not turns and text.strip():
+            turns = [ParsedTurn(None, 0, len(text))]
+        data = raw.encode("utf-8", "surrogatepass")
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in self.shas:
+            sha = hashlib.sha256(source["guid"].encode() + b":" + data).hexdigest()
+        self.shas.add(sha)
+        kind, date, wave = self._source_fields(source)
+        participant = self.participant_of_source.get(source["guid"])
+        parsed = ParsedTranscript(text=text, turns=turns, source_name=source["base"], sha256=sha,
+                                  format=source["format"], encoding=source["encoding"])
+        try:
+            result = self.project.store_parsed(parsed, participant=participant, wave=wave, kind=kind,
+                                                speaker_map={}, date=date, name=name)
+        except QualcodeError as exc:
+            if date is None:
+                raise
+            self.report.warnings.append(f"source {name!r}: {exc}; date not kept")
+            result = self.project.store_parsed(parsed, participant=participant, wave=wave, kind=kind,
+                                                speaker_map={}, date=None, name=name)
+        tid = store_refi.keep_source_identity(self.db, result.name, source["guid"], source["created"],
+                                              self.coder_ids.get(source["user"]) if source["user"] else None)
+        self.transcript_ids[source["guid"]] = tid
+        for note in source["notes"]:
+            self.pending_memo_links.append((note, "transcript_id", tid))
+        if source["description"] and source["description"].strip():
+            self.selection_comments.append((f"Description of {name}", source["description"], tid, [],
+                                            source["user"], source["created"]))
+        return tid, name
+
+    def _place_selections(self, source: dict, tid: int, name: str) -> None:
+        """A source's selections as codings, positions mapped to the stored text."""
+        selections, raw, report = source["selections"], source["raw"], self.report
+        if source["missing"] or not raw:
+            report.drop("selections on sources whose text is missing", len(selections))
+            report.drop("codings on sources whose text is missing", sum(len(s.codings) for s in selections))
             for sel in selections:
-                if sel.whole:
-                    start, end = 0, len(text)
-                else:
-                    a, b = convert(sel.start), convert(sel.end)
-                    if a > b:
-                        a, b = b, a
-                    if a < 0 or b > len(raw):
-                        outside += 1
-                    a, b = max(0, min(a, len(raw))), max(0, min(b, len(raw)))
-                    start, end = mapping.start(a), mapping.end(b)
-                    if _is_quote(sel.name):
-                        checked += 1
-                        if not quote_matches(sel.name, text[start:end]):
-                            mismatched.append(f"{name} {sel.start}-{sel.end}")
-                if end <= start:
-                    report.drop("empty selections", 1)
-                    continue
-                key = (start, end)
-                if key in seen:
-                    dup_selections += 1
-                else:
-                    self.n_selections += 1
-                    seen[key] = []
-                ids = seen[key]
-                if not sel.codings:
-                    report.drop("selections without codings (qualcode keeps only coded text)", 1)
-                for coding in sel.codings:
-                    code_id = self.code_ids.get(coding.code)
-                    if code_id is None:
-                        report.drop("codings of codes not in the codebook", 1)
-                        continue
-                    coder_id = self._coder(coding.user, sel.user, source["user"])
-                    existing = store_codes.find_coding(self.db, tid, code_id, coder_id, start, end)
-                    if existing:
-                        dup_codings += 1
-                        coding_id = existing
-                    else:
-                        guid = coding.guid
-                        if guid in self.coding_ids:
-                            guid = str(uuid.uuid4())
-                        coding_id = store_codes.insert_coding(self.db, tid, code_id, coder_id, start, end,
-                                                              guid=guid, created=coding.created or sel.created)
-                        placed += 1
-                        ids.append(coding_id)
-                    self.coding_ids.setdefault(coding.guid, coding_id)
-                    for note in coding.notes:
-                        self.pending_memo_links.append((note, "coding_id", coding_id))
+                if sel.description:
+                    self.selection_comments.append((f"Comment on {name} {sel.start}-{sel.end}",
+                                                    _comment_body(sel), tid, [], sel.user, sel.created))
+            return
+        convert = self._position_mode(source, raw, selections)
+        mapping = _TextMap(raw)
+        seen: dict[tuple[int, int], list[int]] = {}
+        for sel in selections:
+            span = self._span(sel, convert, mapping, raw, name)
+            if span is None:
+                report.drop("empty selections", 1)
+                continue
+            if span in seen:
+                self.tally.dup_selections += 1
+            else:
+                self.n_selections += 1
+                seen[span] = []
+            ids = seen[span]
+            if not sel.codings:
+                report.drop("selections without codings (qualcode keeps only coded text)", 1)
+            self._place_codings(source, sel, tid, span, ids)
+            if sel.guid in self.link_targets:
                 self.selection_codings[sel.guid] = ids or self.selection_codings.get(sel.guid, [])
-                for note in sel.notes:
-                    if ids:
-                        for coding_id in ids:
-                            self.pending_memo_links.append((note, "coding_id", coding_id))
-                    else:
-                        self.pending_memo_links.append((note, "transcript_id", tid))
-                if sel.description and sel.description.strip():
-                    self.selection_comments.append((f"Comment on {name} {start}-{end}",
-                                                    _comment_body(sel, text[start:end]),
-                                                    tid, list(ids), sel.user, sel.created))
-        if missing_text:
-            report.warnings.append(f"the text of {missing_text} source(s) is not in the file (a bare .qde, or "
-                                   "files missing from sources/): they are imported empty and their "
+            for note in sel.notes:
+                self.pending_memo_links.extend((note, "coding_id", c) for c in ids)
+                if not ids:
+                    self.pending_memo_links.append((note, "transcript_id", tid))
+            if sel.description and sel.description.strip():
+                self.selection_comments.append((f"Comment on {name} {span[0]}-{span[1]}",
+                                                _comment_body(sel, mapping.text[span[0]:span[1]]),
+                                                tid, list(ids), sel.user, sel.created))
+
+    def _span(self, sel: _Selection, convert, mapping: _TextMap, raw: str, name: str) -> tuple[int, int] | None:
+        """A selection's range in the stored text, or None when it is empty."""
+        if sel.whole:
+            start, end = 0, len(mapping.text)
+        else:
+            a, b = convert(sel.start), convert(sel.end)
+            if a > b:
+                a, b = b, a
+            if a < 0 or b > len(raw):
+                self.tally.outside += 1
+            a, b = max(0, min(a, len(raw))), max(0, min(b, len(raw)))
+            start, end = mapping.start(a), mapping.end(b)
+            if _is_quote(sel.name):
+                self.tally.checked += 1
+                if not quote_matches(sel.name, mapping.text[start:end]):
+                    self.tally.mismatch(f"{name} {sel.start}-{sel.end}")
+        return (start, end) if end > start else None
+
+    def _place_codings(self, source: dict, sel: _Selection, tid: int, span: tuple[int, int],
+                       ids: list[int]) -> None:
+        for coding in sel.codings:
+            code_id = self.code_ids.get(coding.code)
+            if code_id is None:
+                self.report.drop("codings of codes not in the codebook", 1)
+                continue
+            coder_id = self._coder(coding.user, sel.user, source["user"])
+            coding_id, new = store_refi.place_coding(self.db, tid, code_id, coder_id, span[0], span[1],
+                                                     coding.guid, coding.created or sel.created)
+            if new:
+                self.tally.placed += 1
+                ids.append(coding_id)
+            else:
+                self.tally.dup_codings += 1
+            for note in coding.notes:
+                self.pending_memo_links.append((note, "coding_id", coding_id))
+
+    def _report_sources(self) -> None:
+        report, tally = self.report, self.tally
+        if tally.missing_text:
+            report.warnings.append(f"the text of {tally.missing_text} source(s) is not in the file (a bare .qde, "
+                                   "or files missing from sources/): they are imported empty and their "
                                    "selections are not kept")
-        if outside:
-            report.warnings.append(f"{outside} selections run outside their source's text; cut to fit")
-        if dup_selections:
-            report.warnings.append(f"{dup_selections} duplicate selections (same range) merged")
-        if dup_codings:
-            report.warnings.append(f"{dup_codings} duplicate codings (same code, coder and range) merged")
-        report.checks["quoted selections checked"] = checked
-        report.checks["quoted selections matching the text"] = checked - len(mismatched)
-        if mismatched:
-            report.warnings.append(f"{len(mismatched)} of {checked} selections quote other text than they "
-                                   f"cover: {', '.join(mismatched[:5])}{' ...' if len(mismatched) > 5 else ''}")
-        report.checks["codings placed"] = placed
+        if tally.outside:
+            report.warnings.append(f"{tally.outside} selections run outside their source's text; cut to fit")
+        if tally.dup_selections:
+            report.warnings.append(f"{tally.dup_selections} duplicate selections (same range) merged")
+        if tally.dup_codings:
+            report.warnings.append(f"{tally.dup_codings} duplicate codings (same code, coder and range) merged")
+        report.checks["quoted selections checked"] = tally.checked
+        report.checks["quoted selections matching the text"] = tally.checked - tally.mismatched
+        if tally.mismatched:
+            shown_ = ", ".join(tally.first_mismatches)
+            report.warnings.append(f"{tally.mismatched} of {tally.checked} selections quote other text than they "
+                                   f"cover: {shown_}{' ...' if tally.mismatched > len(tally.first_mismatches) else ''}")
+        report.checks["codings placed"] = tally.placed
 
     def _position_mode(self, source: dict, raw: str, selections: list[_Selection]):
         """Code points (the standard) or UTF-16 code units (NVivo for Windows)?"""
@@ -455,10 +477,8 @@ class _Writer:
             for note in refs:
                 if code_guid in self.code_ids:
                     links[note].append(("code_id", self.code_ids[code_guid]))
-        participant_ids = store_refi.ids_by_guid(self.db, "participants")
-        wave_ids = store_refi.ids_by_guid(self.db, "waves")
-        targets = {**{g: ("participant_id", i) for g, i in participant_ids.items()},
-                   **{g: ("wave_id", i) for g, i in wave_ids.items()},
+        targets = {**{g: ("participant_id", i) for g, i in store_refi.ids_by_guid(self.db, "participants").items()},
+                   **{g: ("wave_id", i) for g, i in store_refi.ids_by_guid(self.db, "waves").items()},
                    **{g: ("transcript_id", i) for g, i in self.transcript_ids.items()},
                    **{g: ("code_id", i) for g, i in self.code_ids.items()}}
         for origin, target, _name in plan["links"]:
@@ -521,7 +541,6 @@ class _Writer:
             report.warnings.append(f"{len(self.selection_comments)} selection or source descriptions "
                                    "(comments) kept as segment memos")
 
-
     def _study_facts(self, study_notes: list[dict]) -> None:
         """The study facts and interviewers our export wrote as notes, back into the
         project's settings (lines "what (COREQ n): value")."""
@@ -544,6 +563,25 @@ class _Writer:
             store_study.set_setting(self.db, FACTS_KEY, json.dumps(facts, ensure_ascii=False))
         if people:
             store_study.set_setting(self.db, INTERVIEWERS_KEY, json.dumps(people, ensure_ascii=False))
+
+
+@dataclass
+class _Tally:
+    """What placing the sources' selections counted, for the report."""
+
+    missing_text: int = 0
+    placed: int = 0
+    dup_selections: int = 0
+    dup_codings: int = 0
+    outside: int = 0
+    checked: int = 0
+    mismatched: int = 0
+    first_mismatches: list[str] = field(default_factory=list)
+
+    def mismatch(self, where: str) -> None:
+        self.mismatched += 1
+        if len(self.first_mismatches) < 5:  # the report names a few, and counts them all
+            self.first_mismatches.append(where)
 
 
 def _title_from(body: str) -> str:

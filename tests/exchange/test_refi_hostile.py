@@ -16,6 +16,7 @@ import pytest
 from qualcode import Project
 from qualcode.errors import InputError
 from qualcode.exchange.refi_import import import_qdpx
+from qualcode.exchange.refi_import_stream import MAX_DEPTH
 from qualcode.temp_files import remove_stale, temporary_beside
 
 from .._limited_cli import run_qualcode
@@ -66,11 +67,21 @@ def test_hierarchy_written_into_names_is_bounded_too(tmp_path):
         project.codebook.load(tmp_path / "names.qdc")
 
 
-def test_deep_nesting_of_other_elements_is_read(tmp_path):
-    deep = "".join(f"<E{i}>" for i in range(100_000)) + "x" + "".join(f"</E{i}>" for i in reversed(range(100_000)))
-    (tmp_path / "deep.qdpx").write_bytes(qdpx(deep))
+def test_nesting_of_other_elements_is_read_up_to_a_limit(tmp_path):
+    # The document is read as a stream with a limit on nesting per element: an unknown
+    # element nested within the limit is read (and dropped), one nested deeper is refused
+    # in one line, however deep it goes, and nothing is made.
+    def nested(levels: int) -> str:
+        return "".join(f"<E{i}>" for i in range(levels)) + "x" + "".join(f"</E{i}>" for i in reversed(range(levels)))
+
+    (tmp_path / "deep.qdpx").write_bytes(qdpx(nested(MAX_DEPTH - 1)))
     report = import_qdpx(tmp_path / "deep.qdpx", tmp_path / "new.qualcode")
     assert report["counts"]["transcripts"] == 1 and report["dropped"] == {"unknown elements (E0)": 1}
+    for levels in (MAX_DEPTH, 100_000):
+        (tmp_path / "deeper.qdpx").write_bytes(qdpx(nested(levels)))
+        with pytest.raises(InputError, match=f"deeper.qdpx: refused: its elements are nested more than {MAX_DEPTH} "):
+            import_qdpx(tmp_path / "deeper.qdpx", tmp_path / "other.qualcode")
+        assert list(tmp_path.glob("other.qualcode*")) == []
 
 
 @pytest.mark.parametrize(("body", "warning"), [
@@ -190,7 +201,7 @@ def test_a_codebook_of_too_many_codes_is_refused(tmp_path, monkeypatch):
 
 
 def test_too_much_text_in_a_source_or_in_all_is_refused(tmp_path, monkeypatch):
-    from qualcode.exchange import refi_import
+    from qualcode.exchange import refi_import_reader
     from qualcode.ingest import encoding
 
     monkeypatch.setattr(encoding, "MAX_SOURCE_BYTES", 20)
@@ -198,7 +209,7 @@ def test_too_much_text_in_a_source_or_in_all_is_refused(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="x.qdpx: source 'a' holds more text than a transcript may have"):
         import_qdpx(tmp_path / "x.qdpx", tmp_path / "new.qualcode")
     monkeypatch.setattr(encoding, "MAX_SOURCE_BYTES", 1000)
-    monkeypatch.setattr(refi_import, "MAX_TEXT_TOTAL", 60)
+    monkeypatch.setattr(refi_import_reader, "MAX_TEXT_TOTAL", 60)
     more = "".join(f'<TextSource guid="{GUID.format(i)}" name="s{i}" plainTextPath="internal://{SOURCE}.txt"/>'
                    for i in range(2))
     (tmp_path / "x.qdpx").write_bytes(qdpx("", more))
