@@ -74,6 +74,7 @@ def import_qdpx(source: str | Path, dest: str | Path, *, coder: str | None = Non
             report.warnings.insert(0, f"{container.qde_name} does not validate against Project.xsd "
                                       f"(first error: {stream.validation_error[:200]}); read leniently")
         plan["sources"] = reader.sources()  # the second pass, as the writer stores them
+        plan["notes"] = reader.notes()  # the third, once every reference to notes is known
         _build(dest, stream.root_attributes.get("name") or source.stem, plan, report, coder)
     finally:
         container.close()

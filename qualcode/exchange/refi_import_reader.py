@@ -5,11 +5,13 @@ The document is read as a stream of units (:mod:`.refi_import_stream`), never wh
 1. :meth:`_Reader.read` goes through the whole document once, checks it (well-formed,
    no DTD, limits per element; validated against ``Project.xsd`` for the report) and
    keeps what is small and needed before any source is written: users, the code book,
-   variables, cases, notes, links, sets, and the variable values of each source (for
-   its wave). Selections are passed over.
+   variables, cases, links, sets, what each note is, and the variable values of each
+   source (for its wave). Selections and the notes' texts are passed over.
 2. :meth:`_Reader.sources` reads ``<Sources>`` again and gives one source at a time,
    with its text (read from the container then) and its selections and codings, for
-   the writer to store before the next is read.
+   the writer to store before the next is read;
+3. :meth:`_Reader.notes` reads ``<Notes>`` again, one note at a time, once every
+   reference to notes is known (the first pass kept only what each note is).
 
 Anything qualcode cannot hold is counted in the report's ``dropped``.
 """
@@ -28,7 +30,7 @@ from ..yaml_input import shown
 from .refi_container import _Container
 from .refi_import_stream import QdeStream, Unit
 from .refi_qdc import _unflatten_names, check_code_tree, guid_from_id, refi_colour, split_description
-from .refi_vocabulary import stored_datetime
+from .refi_vocabulary import CODING_MEMO_MARK, EXEMPLAR_MARK, STUDY_MARK, stored_datetime
 from .xml_safety import child, children, local
 
 #: Most characters of source text and notes one import reads: it bounds how long an
@@ -81,6 +83,14 @@ class _Selection:
     codings: list[_Coding]
     notes: list[str]
     whole: bool = False
+
+
+def note_kind(note: dict) -> str:
+    """What a note is to our import: a ``memo``, or one of the marks our export writes
+    for what REFI-QDA has no field for (a coding's own ``coding`` memo, an ``exemplar``
+    quote, the ``study`` facts)."""
+    description = (note["description"] or "").strip()
+    return {CODING_MEMO_MARK: "coding", EXEMPLAR_MARK: "exemplar", STUDY_MARK: "study"}.get(description, "memo")
 
 
 def _gid(raw: str | None) -> str | None:
@@ -140,20 +150,28 @@ class _Reader:
             raise InputError(self.container.path, f"holds more than {describe_size(MAX_TEXT_TOTAL)} of text in its "
                                                   "sources and notes; import it in parts")
 
-    def _unique(self, kind: str, guid: str, name: str | None) -> str:
+    def _unique(self, kind: str, guid: str, name: str | None, *, again: bool = False) -> str:
         """``guid``, or a new one when another element of this kind already has it (the
-        file is inconsistent; references to the GUID go to the first)."""
-        if guid in self.seen[kind]:
-            self.report.warnings.append(f"{kind} {shown(name or '')}: guid {guid} is used twice; given a new one")
-            guid = str(uuid.uuid4())
-        self.seen[kind].add(guid)
+        file is inconsistent; references to the GUID go to the first). The new one is
+        the same on every pass over the document (``again``: a later pass, which does
+        not warn again)."""
+        seen = self.seen[f"{kind} again" if again else kind]
+        if guid in seen:
+            if not again:
+                self.report.warnings.append(f"{kind} {shown(name or '')}: guid {guid} is used twice; given a new one")
+            original, n = guid, 2
+            while guid in seen:
+                guid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"qualcode:refi-import:{kind}:{original}:{n}"))
+                n += 1
+        seen.add(guid)
         return guid
 
     # the first pass ------------------------------------------------------------------------
     def read(self) -> dict:
         """The plan: everything but the sources' selections and texts (see :meth:`sources`)."""
-        plan: dict = {"users": {}, "codes": [], "code_notes": {}, "variables": {}, "cases": [], "notes": {},
-                      "links": [], "sets": [], "project_notes": [], "source_values": []}
+        plan: dict = {"users": {}, "codes": [], "code_notes": {}, "variables": {}, "cases": [],
+                      "note_guids": set(), "study_notes": [], "links": [], "sets": [], "project_notes": [],
+                      "source_values": []}
         for unit in self.stream.units(check=True):
             if unit.section == "Sources":
                 self._source_values(unit, plan["source_values"])
@@ -183,8 +201,10 @@ class _Reader:
                 plan["cases"].append(case)
         elif section == "Notes":
             note = self._note(element)
-            if note:
-                plan["notes"][note["guid"]] = note
+            if note:  # the notes themselves are read again when they are written (:meth:`notes`)
+                plan["note_guids"].add(note["guid"])
+                if note_kind(note) == "study":
+                    plan["study_notes"].append(note)
         elif section == "Links":
             plan["links"].append((_gid(element.get("originGUID")), _gid(element.get("targetGUID")),
                                   element.get("name") or ""))
@@ -292,33 +312,47 @@ class _Reader:
                 "sources": _refs(case, "SourceRef")}
 
     # notes and sets -----------------------------------------------------------------------
-    def _note_body(self, note: Element) -> str | None:
+    def _note_body(self, note: Element, *, again: bool = False) -> str | None:
         content = child(note, "PlainTextContent")
         body = content.text if content is not None else None
         if body is None and note.get("plainTextPath"):
             data, base = self.container.read(note.get("plainTextPath"))
-            self._count_text("note", note.get("name") or base, data)
+            if not again:
+                self._count_text("note", note.get("name") or base, data)
+            problem = None
             if data is not None:
                 from ..ingest.encoding import decode_bytes
 
                 try:
                     body = decode_bytes(data, base)[0] if data else ""
                 except InputError as exc:
-                    self.report.warnings.append(f"note {note.get('name')!r}: {exc.problem}")
+                    problem = exc.problem
             else:
-                self.report.warnings.append(f"note {note.get('name')!r}: its text "
-                                            f"({note.get('plainTextPath')}) is not in the file")
+                problem = f"its text ({note.get('plainTextPath')}) is not in the file"
+            if problem and not again:
+                self.report.warnings.append(f"note {note.get('name')!r}: {problem}")
         return body
 
-    def _note(self, note: Element) -> dict | None:
+    def notes(self) -> Iterator[dict]:
+        """The notes, read again one at a time as they are written (the first pass kept
+        only what each is, see :func:`note_kind`)."""
+        for unit in self.stream.units(until="Notes"):
+            if unit.section == "Notes" and unit.kind == "Note":
+                note = self._note(unit.element, again=True)
+                if note:
+                    yield note
+
+    def _note(self, note: Element, *, again: bool = False) -> dict | None:
         guid = _gid(note.get("guid"))
         if not guid:
-            self.report.drop("notes without guid", 1)
+            if not again:
+                self.report.drop("notes without guid", 1)
             return None
-        guid = self._unique("note", guid, note.get("name"))
-        body = self._note_body(note)
-        self._count_text("note", note.get("name") or "", body)
-        self.report.drop("selections inside notes", len(children(note, "PlainTextSelection")))
+        guid = self._unique("note", guid, note.get("name"), again=again)
+        body = self._note_body(note, again=again)
+        if not again:
+            self._count_text("note", note.get("name") or "", body)
+            self.report.drop("selections inside notes", len(children(note, "PlainTextSelection")))
         return {"guid": guid, "title": " ".join((note.get("name") or "").split()),
                 "body": (body or "").replace("\r\n", "\n"), "description": _text_of(child(note, "Description")),
                 "user": _gid(note.get("creatingUser")), "created": stored_datetime(note.get("creationDateTime")),

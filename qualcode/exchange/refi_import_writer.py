@@ -12,12 +12,12 @@ from pathlib import Path
 
 from ..errors import QualcodeError
 from ..store import codes as store_codes
-from ..store import memos as store_memos
 from ..store import refi as store_refi
 from ..store import schema
 from ..store import study as store_study
 from .refi_container import TEXT_EXTENSIONS
 from .refi_import import PARTICIPANT_ID
+from .refi_import_notes import write_memos
 from .refi_import_reader import Report, _Selection
 from .refi_positions import (
     _is_quote,
@@ -28,11 +28,7 @@ from .refi_positions import (
 )
 from .refi_vocabulary import (
     ATTENDANCE_MARK,
-    CODING_MEMO_MARK,
-    EXEMPLAR_MARK,
-    MEMO_TYPE_PREFIX,
     SOURCE_VARIABLE_MARK,
-    STUDY_MARK,
     WAVE_ATTRIBUTE_MARK,
     WAVE_MARK,
 )
@@ -463,106 +459,7 @@ class _Writer:
 
     # memos ------------------------------------------------------------------------------------
     def _memos(self) -> None:
-        plan, report = self.plan, self.report
-        notes = plan["notes"]
-        coding_memo_notes = {g for g, n in notes.items() if (n["description"] or "").strip() == CODING_MEMO_MARK}
-        exemplar_notes = {g for g, n in notes.items() if (n["description"] or "").strip() == EXEMPLAR_MARK}
-        links: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        for note, column, target in self.pending_memo_links:
-            if note in notes:
-                links[note].append((column, target))
-            else:
-                report.drop("references to notes that are not in the file", 1)
-        for code_guid, refs in plan["code_notes"].items():
-            for note in refs:
-                if code_guid in self.code_ids:
-                    links[note].append(("code_id", self.code_ids[code_guid]))
-        targets = {**{g: ("participant_id", i) for g, i in store_refi.ids_by_guid(self.db, "participants").items()},
-                   **{g: ("wave_id", i) for g, i in store_refi.ids_by_guid(self.db, "waves").items()},
-                   **{g: ("transcript_id", i) for g, i in self.transcript_ids.items()},
-                   **{g: ("code_id", i) for g, i in self.code_ids.items()}}
-        for origin, target, _name in plan["links"]:
-            if origin in notes and target in targets:
-                links[origin].append(targets[target])
-            elif origin in notes and target in self.selection_codings and self.selection_codings[target]:
-                links[origin].extend(("coding_id", c) for c in self.selection_codings[target])
-            else:
-                report.drop("links (other than from a memo to something qualcode keeps)", 1)
-        for note_guid in coding_memo_notes:
-            note = notes[note_guid]
-            codings = [t for c, t in links.get(note_guid, []) if c == "coding_id"]
-            for coding_id in codings:
-                store_codes.set_coding_memo(self.db, coding_id, note["body"] or None)
-        for note_guid in exemplar_notes:
-            for column, coding_id in links.get(note_guid, []):
-                if column == "coding_id":
-                    store_codes.set_exemplar(self.db, coding_id, True)
-        used_guids = set()
-        n_memos = 0
-        study_notes = {g for g, n in notes.items() if (n["description"] or "").strip() == STUDY_MARK}
-        if study_notes:
-            self._study_facts([notes[g] for g in study_notes])
-        for guid, note in notes.items():
-            if guid in coding_memo_notes or guid in exemplar_notes or guid in study_notes:
-                continue
-            type_ = None
-            desc = (note["description"] or "").strip()
-            body = note["body"]
-            if desc.startswith(MEMO_TYPE_PREFIX) and desc[len(MEMO_TYPE_PREFIX):] in schema.MEMO_TYPES:
-                type_ = desc[len(MEMO_TYPE_PREFIX):]
-            elif desc:
-                body = f"{desc}\n\n{body}" if body else desc
-            note_links = list(dict.fromkeys(links.get(guid, [])))
-            if type_ is None:
-                columns = {c for c, _ in note_links}
-                type_ = ("code" if "code_id" in columns else "segment" if "coding_id" in columns
-                         else "participant" if "participant_id" in columns
-                         else "transcript" if "transcript_id" in columns else "project")
-            title = note["title"] or _title_from(body) or "Note"
-            author = self._coder(note["user"]) if note["user"] else None
-            memo_id = store_memos.insert_memo(self.db, type_, title, body, author,
-                                              guid=guid if guid not in used_guids else None, created=note["created"])
-            used_guids.add(guid)
-            if note["updated"]:
-                store_refi.set_memo_updated(self.db, memo_id, note["updated"])
-            for column, target in note_links:
-                store_memos.add_link(self.db, memo_id, column, target)
-            n_memos += 1
-        for title, body, tid, coding_ids, user, created in self.selection_comments:
-            memo_id = store_memos.insert_memo(self.db, "segment", title, body,
-                                              self._coder(user) if user else None, created=created)
-            if coding_ids:
-                for coding_id in coding_ids:
-                    store_memos.add_link(self.db, memo_id, "coding_id", coding_id)
-            elif tid is not None:
-                store_memos.add_link(self.db, memo_id, "transcript_id", tid)
-            n_memos += 1
-        if self.selection_comments:
-            report.warnings.append(f"{len(self.selection_comments)} selection or source descriptions "
-                                   "(comments) kept as segment memos")
-
-    def _study_facts(self, study_notes: list[dict]) -> None:
-        """The study facts and interviewers our export wrote as notes, back into the
-        project's settings (lines "what (COREQ n): value")."""
-        from ..model import FACTS, INTERVIEWER_FIELDS
-        from ..study.facts import FACTS_KEY, INTERVIEWERS_KEY
-
-        by_item = {item: key for key, (item, _) in FACTS.items()}
-        by_field = {item: key for key, (item, _) in INTERVIEWER_FIELDS.items()}
-        facts, people = {}, []
-        for note in study_notes:
-            values = {int(n): v.strip() for n, v in
-                      re.findall(r"^.*?\(COREQ (\d+)\): (.*)$", note["body"] or "", re.MULTILINE)}
-            if 1 in values:
-                person = {"name": values.pop(1)}
-                person.update({by_field[n]: v for n, v in values.items() if n in by_field})
-                people.append(person)
-            else:
-                facts.update({by_item[n]: v for n, v in values.items() if n in by_item})
-        if facts:
-            store_study.set_setting(self.db, FACTS_KEY, json.dumps(facts, ensure_ascii=False))
-        if people:
-            store_study.set_setting(self.db, INTERVIEWERS_KEY, json.dumps(people, ensure_ascii=False))
+        write_memos(self)
 
 
 @dataclass
@@ -582,12 +479,6 @@ class _Tally:
         self.mismatched += 1
         if len(self.first_mismatches) < 5:  # the report names a few, and counts them all
             self.first_mismatches.append(where)
-
-
-def _title_from(body: str) -> str:
-    line = next((item for item in body.splitlines() if item.strip()), "")
-    line = " ".join(line.split())
-    return line[:60] + ("…" if len(line) > 60 else "")
 
 
 def _comment_body(sel: _Selection, covered: str | None = None) -> str:
