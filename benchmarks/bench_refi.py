@@ -1,7 +1,7 @@
 """Benchmark: REFI-QDA export and re-import of a synthetic study, time and peak memory.
 
     python benchmarks/bench_refi.py [--sizes small,medium,large] [--data DIR] [--keep DIR]
-                                    [--project FILE] [--repeat N]
+                                    [--project FILE] [--repeat N] [--notes N]
 
 For each size it builds the study of ``generate.py`` (``--data DIR`` keeps the generated
 studies and projects there, so a second run reuses them; building is not timed), then
@@ -18,6 +18,10 @@ participants, waves, transcripts, codes, codings and memos as the original. ``--
 FILE`` benchmarks an existing project instead of a generated one. Goal (issue 25): the
 large study (1,000 transcripts, 10M words, about 1M codings) exports and re-imports with
 identical counts, each under 500 MB peak RSS.
+
+``--notes N`` imports instead a .qdpx written here of one source and N notes (memos), each
+referred to from the project, as other programs write them: a project document of many
+small elements (600,000 notes make about 100 MB of XML).
 """
 
 from __future__ import annotations
@@ -65,6 +69,30 @@ def _child(op: str, project: Path, qdpx: Path, back: Path) -> dict:
         stored = store_study.counts(opened.db)
     return {"seconds": seconds, "stored": stored, "warnings": len(report["warnings"]),
             "dropped": report["dropped"]}
+
+
+def _notes_qdpx(path: Path, notes: int) -> None:
+    """A .qdpx of one source and ``notes`` notes, written piece by piece."""
+    import uuid
+    import zipfile
+
+    source = str(uuid.uuid4())
+    guids = [str(uuid.UUID(int=i + 1, version=4)) for i in range(notes)]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("project.qde", "w") as qde:
+            qde.write(b'<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
+                      b'name="notes" origin="bench">')
+            qde.write(f'<Sources><TextSource guid="{source}" name="s" plainTextPath="internal://{source}.txt"/>'
+                      "</Sources><Notes>".encode())
+            for i, guid in enumerate(guids):
+                qde.write(f'<Note guid="{guid}" name="Note {i}" creationDateTime="2024-01-01T00:00:00Z">'
+                          f"<PlainTextContent>Memo {i}: the participant returns to the same worry."
+                          "</PlainTextContent></Note>\n".encode())
+            qde.write(b"</Notes>")
+            for guid in guids:
+                qde.write(f'<NoteRef targetGUID="{guid}"/>\n'.encode())
+            qde.write(b"</Project>")
+        archive.writestr(f"sources/{source}.txt", "Interviewer: hello\n\nP01: hi there\n")
 
 
 def _run(op: str, project: Path, qdpx: Path, back: Path) -> dict:
@@ -141,6 +169,24 @@ def report(row: dict) -> list[str]:
     return lines
 
 
+def _bench_notes(notes: int, work: Path, repeat: int) -> int:
+    qdpx = work / f"notes-{notes}.qdpx"
+    _notes_qdpx(qdpx, notes)
+    print(f"{notes:,} notes: project.qde {_qde_size(qdpx) / 1e6:.1f} MB", flush=True)
+    imported = _median([_run("import", qdpx, qdpx, work / "notes-back.qualcode") for _ in range(repeat)])
+    print(f"  import: {_figures(imported)}")
+    if "stored" in imported:
+        print(f"  memos after the import: {imported['stored']['memos']:,}")
+    return 0
+
+
+def _qde_size(qdpx: Path) -> int:
+    import zipfile
+
+    with zipfile.ZipFile(qdpx) as archive:
+        return archive.getinfo("project.qde").file_size
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="small", help="comma-separated: tiny, small, medium, large")
@@ -148,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="write the .qdpx and re-imported projects here")
     parser.add_argument("--project", type=Path, help="benchmark this project instead of generated ones")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each operation (median kept)")
+    parser.add_argument("--notes", type=int, help="import a .qdpx of this many notes instead")
     parser.add_argument("--child", nargs=4, metavar=("OP", "PROJECT", "QDPX", "BACK"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -159,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         work = args.keep or Path(tmp) / "work"
         data.mkdir(parents=True, exist_ok=True)
         work.mkdir(parents=True, exist_ok=True)
+        if args.notes:
+            return _bench_notes(args.notes, work, max(1, args.repeat))
         targets = ([(args.project.stem, args.project)] if args.project else
                    [(size, _project_for(size, data)) for size in args.sizes.split(",")])
         for label, project in targets:

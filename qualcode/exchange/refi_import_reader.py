@@ -170,7 +170,7 @@ class _Reader:
     def read(self) -> dict:
         """The plan: everything but the sources' selections and texts (see :meth:`sources`)."""
         plan: dict = {"users": {}, "codes": [], "code_notes": {}, "variables": {}, "cases": [],
-                      "note_guids": set(), "study_notes": [], "links": [], "sets": [], "project_notes": [],
+                      "note_guids": set(), "study_notes": [], "links": [], "sets": [],
                       "source_values": []}
         for unit in self.stream.units(check=True):
             if unit.section == "Sources":
@@ -214,12 +214,11 @@ class _Reader:
             self.report.drop("graphs", 1)
 
     def _top(self, unit: Unit, plan: dict) -> None:
-        """A child of ``Project`` that is not a section of many things."""
+        """A child of ``Project`` that is not a section of many things. The project's own
+        NoteRefs need no reading: a note linked to nothing is a project memo anyway."""
         kind = unit.kind
         if kind == "CodeBook":
             plan["codes"], plan["code_notes"] = self._codes(unit.element)
-        elif kind == "NoteRef":
-            plan["project_notes"].append(_gid(unit.element.get("targetGUID")))
         elif kind == "Description":
             if unit.element.text:
                 self.report.drop("project description", 1)
