@@ -7,6 +7,8 @@ while a single element past a limit is refused in one line and nothing is made.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from qualcode import Project
@@ -112,3 +114,32 @@ def test_a_document_cut_short_is_refused_before_anything_is_written(tmp_path):
     with pytest.raises(InputError, match="x.qdpx:project.qde: is not well-formed XML"):
         import_qdpx(tmp_path / "x.qdpx", tmp_path / "new.qualcode")
     assert list(tmp_path.iterdir()) == [tmp_path / "x.qdpx"]
+
+
+def test_the_export_writes_each_source_before_reading_the_next(example_project, tmp_path, monkeypatch):
+    # The document goes out as it is built: by the time a transcript's text is read for
+    # its source, everything before it is already written (a document built whole first
+    # would have written nothing yet), and more with every source.
+    from qualcode.exchange import refi_export_context, refi_export_sources
+
+    written = [0]
+    seen_at_each_text: list[int] = []
+    tee_write = refi_export_context._Tee.write
+    read_text = refi_export_sources.store_transcripts.transcript_text
+
+    def counting_write(self, data: bytes) -> int:
+        written[0] += len(data)
+        return tee_write(self, data)
+
+    def noting_read(db, transcript_id):
+        seen_at_each_text.append(written[0])
+        return read_text(db, transcript_id)
+
+    monkeypatch.setattr(refi_export_context._Tee, "write", counting_write)
+    monkeypatch.setattr(refi_export_sources.store_transcripts, "transcript_text", noting_read)
+    with Project.open(example_project) as project:
+        counts = project.exchange.export_refi(tmp_path / "out.qdpx")
+    in_document = seen_at_each_text[: counts["sources"]]  # then the texts go into the zip
+    assert counts["sources"] >= 3 and in_document[0] > 0
+    assert all(later > earlier for earlier, later in itertools.pairwise(in_document))
+    assert written[0] > in_document[-1]
