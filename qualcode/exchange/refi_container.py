@@ -48,6 +48,7 @@ class _Container:
         self.by_base: dict[str, zipfile.ZipInfo] = {}
         self.folder: Path | None = None
         self.qde_info: zipfile.ZipInfo | None = None
+        self.qde_file: IO[bytes] | None = None
         refuse_special(path, ".qdpx or .qde file")  # a named pipe would block the open
         try:
             with open(path, "rb") as handle:
@@ -67,6 +68,9 @@ class _Container:
             if size > MAX_QDE_BYTES:
                 raise InputError(path, f"is larger than {MAX_QDE_BYTES // 2**20} MB")
             self.qde_name = path.name
+            # Opened once and read from the start on every pass: each pass reads the same
+            # file, even if another is put at the path meanwhile.
+            self.qde_file = open(path, "rb")  # noqa: SIM115  (closed by close())
             for candidate in path.parent.iterdir():
                 if candidate.is_dir() and candidate.name.lower() == "sources":
                     self.folder = candidate
@@ -128,8 +132,9 @@ class _Container:
     def open_qde(self) -> Iterator[IO[bytes]]:
         """The .qde as a binary stream, read with a bound whatever the zip header says."""
         if self.qde_info is None:
-            with open(self.path, "rb") as handle:
-                yield handle
+            assert self.qde_file is not None
+            self.qde_file.seek(0)
+            yield _Bounded(self.qde_file, self.path, self.qde_name, MAX_QDE_BYTES)
             return
         try:
             handle = self.archive.open(self.qde_info)
@@ -177,11 +182,13 @@ class _Container:
     def close(self) -> None:
         if self.archive is not None:
             self.archive.close()
+        if self.qde_file is not None:
+            self.qde_file.close()
 
 
 class _Bounded:
-    """A zip entry's stream that refuses to give more bytes than its header says, and
-    turns the zip module's errors into one line naming the file."""
+    """A stream of the .qde that refuses to give more bytes than its zip header (or the
+    limit) says, and turns read errors into one line naming the file."""
 
     def __init__(self, handle: IO[bytes], path: Path, name: str, limit: int) -> None:
         self.handle, self.path, self.name, self.left = handle, path, name, limit
