@@ -74,7 +74,8 @@ def import_qdpx(source: str | Path, dest: str | Path, *, coder: str | None = Non
             report.warnings.insert(0, f"{container.qde_name} does not validate against Project.xsd "
                                       f"(first error: {stream.validation_error[:200]}); read leniently")
         plan["sources"] = reader.sources()  # the second pass, as the writer stores them
-        plan["notes"] = reader.notes()  # the third, once every reference to notes is known
+        # The third, once every reference to notes is known (none without notes).
+        plan["notes"] = reader.notes() if plan["note_guids"] else iter(())
         _build(dest, stream.root_attributes.get("name") or source.stem, plan, report, coder)
     finally:
         container.close()
