@@ -54,7 +54,7 @@ def _child(op: str, project: Path, qdpx: Path, back: Path) -> dict:
         qdpx.unlink(missing_ok=True)
         with Project.open(project) as opened:
             t0 = time.perf_counter()
-            counts = export_qdpx(opened, qdpx)
+            counts = export_qdpx(opened.exchange, qdpx)
             seconds = time.perf_counter() - t0
             stored = store_study.counts(opened.db)
         return {"seconds": seconds, "written": counts, "stored": stored, "bytes": qdpx.stat().st_size}

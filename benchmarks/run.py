@@ -269,7 +269,7 @@ def child(op: str, data: Path, work: Path, profile: str | None) -> dict:
 
         target = work / "study.qdpx"
         target.unlink(missing_ok=True)
-        counts = timed(lambda: export_qdpx(project, target))
+        counts = timed(lambda: export_qdpx(project.exchange, target))
         result["detail"] = f"{target.stat().st_size / 1e6:.1f} MB"
         if isinstance(counts, dict):
             result["detail"] += ", " + ", ".join(f"{k} {v:,}" for k, v in counts.items()
