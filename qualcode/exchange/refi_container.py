@@ -129,13 +129,14 @@ class _Container:
         self.qde_info = qdes[0]
 
     @contextlib.contextmanager
-    def open_qde(self) -> Iterator[IO[bytes]]:
+    def open_qde(self) -> Iterator[_Bounded]:
         """The .qde as a binary stream, read with a bound whatever the zip header says."""
         if self.qde_info is None:
             assert self.qde_file is not None
             self.qde_file.seek(0)
             yield _Bounded(self.qde_file, self.path, self.qde_name, MAX_QDE_BYTES)
             return
+        assert self.archive is not None  # a .qde in a zip
         try:
             handle = self.archive.open(self.qde_info)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
@@ -145,6 +146,7 @@ class _Container:
 
     def _read_member(self, info: zipfile.ZipInfo, limit: int) -> bytes:
         """An entry's bytes, read with a bound whatever its header says."""
+        assert self.archive is not None  # entries are read only from a zip
         try:
             with self.archive.open(info) as handle:
                 data = handle.read(min(info.file_size, limit) + 1)

@@ -68,7 +68,7 @@ class _Coding:
     code: str  # code guid (normalised)
     user: str | None
     created: str | None
-    notes: list[str]
+    notes: list[str | None]
 
 
 @dataclass(slots=True)
@@ -81,7 +81,7 @@ class _Selection:
     created: str | None
     description: str | None
     codings: list[_Coding]
-    notes: list[str]
+    notes: list[str | None]
     whole: bool = False
 
 
@@ -102,6 +102,8 @@ def _text_of(element: Element | None) -> str | None:
 
 
 def _refs(element: Element, name: str = "NoteRef") -> list[str | None]:
+    """The GUIDs an element's references (NoteRef, SourceRef...) point to; None for a
+    reference without a target (counted as a dangling reference when it is resolved)."""
     return [_gid(ref.get("targetGUID")) for ref in children(element, name)]
 
 
@@ -244,9 +246,9 @@ class _Reader:
                 values.append(self._values(representation))
 
     # codes ------------------------------------------------------------------------------
-    def _codes(self, codebook: Element) -> tuple[list[dict], dict[str, list[str]]]:
+    def _codes(self, codebook: Element) -> tuple[list[dict], dict[str, list[str | None]]]:
         codes = child(codebook, "Codes")
-        notes: dict[str, list[str]] = defaultdict(list)
+        notes: dict[str, list[str | None]] = defaultdict(list)
         if codes is None:
             return [], notes
         warned = [0]
@@ -463,7 +465,10 @@ class _Reader:
             return None
         guid = self._unique("source", guid, name)
         label = (name or "").strip()
-        raw, fmt, encoding, warnings = None, "text", None, []
+        raw: str | None = None
+        encoding: str | None = None
+        warnings: list[str] = []
+        fmt = "text"
         data, base = self.container.read(element.get("plainTextPath"))
         self._count_text("source", label or base, data)
         if data is not None:
@@ -480,7 +485,7 @@ class _Reader:
                 (raw, docx_turns), fmt = rich, "docx"
         self._count_text("source", label, raw)
         missing = raw is None
-        if missing:
+        if raw is None:
             raw = ""
             if not found:
                 where = element.get("plainTextPath") or element.get("richTextPath")
@@ -502,10 +507,11 @@ class _Reader:
         result = []
         for coding in children(element, "Coding"):
             ref = child(coding, "CodeRef")
-            if ref is None or not ref.get("targetGUID"):
+            target = ref.get("targetGUID") if ref is not None else None
+            if not target:
                 self.report.drop("codings without a code reference", 1)
                 continue
             result.append(_Coding(guid=_gid(coding.get("guid")) or str(uuid.uuid4()),
-                                  code=guid_from_id(ref.get("targetGUID")), user=_gid(coding.get("creatingUser")),
+                                  code=guid_from_id(target), user=_gid(coding.get("creatingUser")),
                                   created=stored_datetime(coding.get("creationDateTime")), notes=_refs(coding)))
         return result

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 from xml.parsers import expat
 
 from lxml import etree
@@ -57,7 +57,11 @@ MAX_DEPTH = MAX_CODE_DEPTH + 20
 #: Sections whose children are read one at a time.
 SECTIONS = frozenset({"Users", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Graphs"})
 
-Opener = Callable[[], AbstractContextManager[IO[bytes]]]
+class Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+Opener = Callable[[], AbstractContextManager[Readable]]
 
 
 class Unit:

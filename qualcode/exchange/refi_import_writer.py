@@ -247,7 +247,8 @@ class _Writer:
         # The codings of a selection are remembered only for selections a Link points to.
         self.link_targets = {target for _origin, target, _name in self.plan["links"]}
         self.selection_codings: dict[str, list[int]] = {}
-        self.pending_memo_links: list[tuple[str, str, int]] = []  # (note guid, column, target id)
+        # (note guid, column, target id); None for a reference without a target.
+        self.pending_memo_links: list[tuple[str | None, str, int]] = []
         self.selection_comments: list[tuple[str, str, int | None, list[int], str | None, str | None]] = []
         self.n_selections = 0
         self.names: set[str] = set()
@@ -436,7 +437,7 @@ class _Writer:
         quoted = [s for s in selections if _is_quote(s.name) and not s.whole]
         spans = [s for s in selections if not s.whole]
         if quoted:
-            score = {label: sum(quote_matches(s.name, raw[convert(s.start):convert(s.end)]) for s in quoted)
+            score = {label: sum(quote_matches(s.name or "", raw[convert(s.start):convert(s.end)]) for s in quoted)
                      for label, convert in (("points", points), ("utf16", utf16))}
             chosen = "utf16" if score["utf16"] > score["points"] or (
                 score["utf16"] == score["points"] and self.nvivo_windows) else "points"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from typing import TypeGuard
 
 
 class _TextMap:
@@ -18,10 +19,14 @@ class _TextMap:
 
     def __init__(self, raw: str):
         self.raw = raw
+        # No bounds: the text is the raw text, position for position.
+        self.raw_bounds: list[int] | None = None
+        self.text_bounds: list[int] = []
         if "\r" not in raw and not raw.startswith("\ufeff") and unicodedata.is_normalized("NFC", raw):
-            self.text, self.raw_bounds, self.text_bounds = raw, None, None
+            self.text = raw
             return
-        pieces, raw_bounds, text_bounds = [], [0], [0]
+        pieces: list[str] = []
+        raw_bounds, text_bounds = [0], [0]
         i, n, pos = 0, len(raw), 0
         if raw.startswith("\ufeff"):
             i = 1
@@ -84,8 +89,8 @@ def quote_matches(name: str, text: str) -> bool:
     return q == s
 
 
-def _is_quote(name: str | None) -> bool:
-    return bool(name) and not _NOT_A_QUOTE.match(name) and len(name.strip()) >= 3
+def _is_quote(name: str | None) -> TypeGuard[str]:
+    return bool(name) and not _NOT_A_QUOTE.match(name or "") and len((name or "").strip()) >= 3
 
 
 def _on_boundary(text: str, start: int, end: int) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import uuid
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from .. import outputs
@@ -70,13 +71,13 @@ def description_text(code: dict) -> str:
 
 def split_description(text: str | None) -> dict:
     """Our labelled paragraphs back into fields; anything else is the definition."""
-    fields = {}
+    fields: dict[str, Any] = {}
     definition = []
     for paragraph in re.split(r"\n\s*\n", (text or "").strip()):
         paragraph = " ".join(paragraph.split())
         for key, label in LABELS:
             if paragraph.startswith(label + ":"):
-                value = paragraph[len(label) + 1:].strip()
+                value: Any = paragraph[len(label) + 1:].strip()
                 if key == "keywords":
                     value = [k.strip() for k in value.split(";") if k.strip()]
                 elif key == "in_vivo":
@@ -167,8 +168,8 @@ def read_qdc(path: Path) -> dict:
     nodes = [node(c) for c in children(codes, "Code")]
     nodes = _unflatten_names(nodes, warnings)
     check_code_tree(nodes, path)
-    return {"codes": nodes, "warnings": warnings,
-            "sets": len(children(child(root, "Sets"), "Set")) if child(root, "Sets") is not None else 0}
+    sets = child(root, "Sets")
+    return {"codes": nodes, "warnings": warnings, "sets": len(children(sets, "Set")) if sets is not None else 0}
 
 
 def check_code_tree(nodes: list[dict], path) -> None:
@@ -229,7 +230,7 @@ def _yaml_nodes(nodes: list[dict]) -> list[dict]:
 
 def load_qdc(project, path: Path) -> dict:
     data = read_qdc(Path(path))
-    report = {"added": [], "updated": [], "unchanged": []}
+    report: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
     try:
         with project.action("codebook.load", f"loaded REFI-QDA codebook {Path(path).name}"):
             for node in _yaml_nodes(data["codes"]):
