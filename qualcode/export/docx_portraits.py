@@ -130,7 +130,15 @@ def write_person(doc, ctx: Context, person: dict, *, first: bool, mark: str | No
     dc.note(doc, ", ".join(x for x in (dc.role_label(person["role"]) if person["role"] else "",
                                        person["site"] or "") if x) or "No role or site recorded.")
     who = dc.person_label(pid, person["pseudonym"])
+    _attributes(doc, ctx, person, who)
+    _attendance(doc, ctx, person, who)
+    segments = ctx.segments.get(pid, [])
+    _code_profile(doc, ctx, pid, segments, who)
+    _pen_portrait(doc, ctx, pid)
+    _key_quotes(doc, ctx, person, segments)
 
+
+def _attributes(doc, ctx: Context, person: dict, who: str) -> None:
     dc.heading(doc, "Attributes", 2)
     fixed = [("Role", dc.role_label(person["role"]) if person["role"] else ""),
              ("Site", person["site"] or ""),
@@ -146,6 +154,9 @@ def write_person(doc, ctx: Context, person: dict, *, first: bool, mark: str | No
                      widths=dc.first_wide(len(labels) + 1, first=0.31),
                      caption=f"{who}: attributes that change between waves.")
 
+
+def _attendance(doc, ctx: Context, person: dict, who: str) -> None:
+    pid = person["pid"]
     dc.heading(doc, "Attendance", 2)
     rows = []
     for wave in ctx.waves:
@@ -156,45 +167,48 @@ def write_person(doc, ctx: Context, person: dict, *, first: bool, mark: str | No
     dc.add_table(doc, ["Wave", "Time point", "Status", "Transcripts"], rows, font_size=9.5,
                  widths=[2.0, 4.0, 4.5, 5.5], caption=f"{who}: participation per wave.")
 
-    segments = ctx.segments.get(pid, [])
+
+def _code_profile(doc, ctx: Context, pid: str, segments: list, who: str) -> None:
     dc.heading(doc, "Code profile", 2)
     if not segments:
         dc.note(doc, "Nothing has been coded for this participant yet.")
-    else:
-        labels = [w["label"] for w in ctx.waves]
-        took_part = {label: ctx.statuses.get((pid, label)) in OBSERVED for label in labels}
-        counts: dict[str, Counter] = defaultdict(Counter)
-        for row in passages(segments, ctx.texts, by_code=True):
-            counts[row["code"]][row["wave"] or "-"] += 1
-        # A category's row merges its codes' passages where they overlap.
-        in_category = [dict(r, code=ctx.category.get(r["code"], r["code"])) for r in segments]
-        totals: dict[str, Counter] = defaultdict(Counter)
-        for row in passages(in_category, ctx.texts, by_code=True):
-            totals[row["code"]][row["wave"] or "-"] += 1
-        by_category: dict[str, list[str]] = defaultdict(list)
-        for code in sorted(counts, key=lambda c: ctx.order.get(c, 10**6)):
-            by_category[ctx.category.get(code, code)].append(code)
+        return
+    labels = [w["label"] for w in ctx.waves]
+    took_part = {label: ctx.statuses.get((pid, label)) in OBSERVED for label in labels}
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for row in passages(segments, ctx.texts, by_code=True):
+        counts[row["code"]][row["wave"] or "-"] += 1
+    # A category's row merges its codes' passages where they overlap.
+    in_category = [dict(r, code=ctx.category.get(r["code"], r["code"])) for r in segments]
+    totals: dict[str, Counter] = defaultdict(Counter)
+    for row in passages(in_category, ctx.texts, by_code=True):
+        totals[row["code"]][row["wave"] or "-"] += 1
+    by_category: dict[str, list[str]] = defaultdict(list)
+    for code in sorted(counts, key=lambda c: ctx.order.get(c, 10**6)):
+        by_category[ctx.category.get(code, code)].append(code)
 
-        def cells(counter: Counter) -> list:
-            return [counter.get(item, 0) if took_part[item] else "\u2013" for item in labels]
+    def cells(counter: Counter) -> list:
+        return [counter.get(item, 0) if took_part[item] else "\u2013" for item in labels]
 
-        rows = []
-        for category in sorted(by_category, key=lambda c: ctx.order.get(c, 10**6)):
-            rows.append([category, *cells(totals[category]), sum(totals[category].values())])
-            for code in by_category[category]:
-                if code != category:
-                    rows.append(["\u2003" + code, *cells(counts[code]), sum(counts[code].values())])
-        table = dc.add_table(doc, ["Code", *labels, "Total"], rows, font_size=9,
-                             widths=dc.first_wide(len(labels) + 2, first=0.5),
-                             caption=f"{who}: coded passages per code and wave (overlapping codings "
-                                     "of one code count once; categories in bold count their codes' "
-                                     "passages, once where they overlap; \u2013: did not take part).")
-        for r, row in enumerate(rows, start=1):
-            if not row[0].startswith("\u2003"):
-                for cell in table.rows[r].cells:
-                    for run in cell.paragraphs[0].runs:
-                        run.bold = True
+    rows = []
+    for category in sorted(by_category, key=lambda c: ctx.order.get(c, 10**6)):
+        rows.append([category, *cells(totals[category]), sum(totals[category].values())])
+        for code in by_category[category]:
+            if code != category:
+                rows.append(["\u2003" + code, *cells(counts[code]), sum(counts[code].values())])
+    table = dc.add_table(doc, ["Code", *labels, "Total"], rows, font_size=9,
+                         widths=dc.first_wide(len(labels) + 2, first=0.5),
+                         caption=f"{who}: coded passages per code and wave (overlapping codings "
+                                 "of one code count once; categories in bold count their codes' "
+                                 "passages, once where they overlap; \u2013: did not take part).")
+    for r, row in enumerate(rows, start=1):
+        if not row[0].startswith("\u2003"):
+            for cell in table.rows[r].cells:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
 
+
+def _pen_portrait(doc, ctx: Context, pid: str) -> None:
     portraits = [m for m in ctx.memos if m["type"] == "participant" and _linked(m, pid)]
     others = [m for m in ctx.memos if m["type"] != "participant" and _linked(m, pid)]
     dc.heading(doc, "Pen portrait", 2)
@@ -208,6 +222,8 @@ def write_person(doc, ctx: Context, person: dict, *, first: bool, mark: str | No
         for block in dc.paragraphs_of(memo["body"]):
             doc.add_paragraph(block)
 
+
+def _key_quotes(doc, ctx: Context, person: dict, segments: list) -> None:
     dc.heading(doc, "Key quotes", 2)
     if not segments or not ctx.quotes:
         dc.note(doc, "No quotes.")
