@@ -133,45 +133,52 @@ def write_matrix(project, path: Path, *, by: str = "wave", cases: str = "partici
                 dc.note(doc, f"Did not take part at {label}: "
                              + ", ".join(case_label(people, cases, c).split("\n")[0] for c in absent) + ".")
     else:
-        dc.landscape_section(doc)
-        dc.heading(doc, "Cases across time points", 1)
-        all_cases = sorted({r["case"] for s in data["sheets"].values() for r in s})
-        for part, span in enumerate(_chunks(columns), start=1):
-            header = ["Case", "Time point", *(columns[i] for i in span)]
-            body, merges = [], []
-            for case in all_cases:
-                first = len(body)
-                for label, sheet in data["sheets"].items():
-                    found = next((r for r in sheet if r["case"] == case), None)
-                    cells = [found["cells"][i] for i in span] if found else [MISSING] * len(span)
-                    body.append([case_label(people, cases, case) if len(body) == first else "",
-                                 dc.wave_text(wave_rows.get(label), case_role(people, cases, case))
-                                 or label, *cells])
-                merges.append((first, len(body) - 1))
-            extra = f" (part {part})" if len(_chunks(columns)) > 1 else ""
-            widths = _widths(width, len(header), fixed=2)
-            table = dc.add_table(doc, header, body, font_size=8, first_column_bold=True, widths=widths)
-            for first, last in merges:
-                if last > first:
-                    top = table.cell(first + 1, 0)
-                    text = top.text
-                    merged = top.merge(table.cell(last + 1, 0))
-                    for p in merged.paragraphs[1:]:
-                        p._p.getparent().remove(p._p)
-                    if merged.text != text:  # pragma: no cover (python-docx keeps the top text)
-                        merged.text = text
-            dc.add_caption(doc, numbers.table(f"Cases across time points{extra}; cells hold {what}."))
-        roles = sorted({p["role"] for p in people.values() if p.get("role")})
-        notes = []
-        for item in data["sheets"]:
-            wave = wave_rows.get(item, {"label": item})
-            cited = sorted({dc.wave_text(wave, r) for r in roles} | {dc.wave_text(wave)})
-            notes.append(f"Wave {item}" + (f" ({wave['description']})" if wave.get("description") else "")
-                         + f": cited as {', '.join(cited)}")
-        for line in notes:
-            dc.note(doc, line + ".")
-        dc.note(doc, f"{MISSING}: the case did not take part at that time point.")
+        _across_time(doc, data, people, wave_rows, cases, width, what, numbers)
     return dc.save(doc, path)
+
+
+def _across_time(doc, data: dict, people: dict, wave_rows: dict, cases: str, width: float, what: str,
+                 numbers: dc.Numbering) -> None:
+    """One table of every case at every time point (``--by case``)."""
+    columns = data["columns"]
+    dc.landscape_section(doc)
+    dc.heading(doc, "Cases across time points", 1)
+    all_cases = sorted({r["case"] for s in data["sheets"].values() for r in s})
+    for part, span in enumerate(_chunks(columns), start=1):
+        header = ["Case", "Time point", *(columns[i] for i in span)]
+        body, merges = [], []
+        for case in all_cases:
+            first = len(body)
+            for label, sheet in data["sheets"].items():
+                found = next((r for r in sheet if r["case"] == case), None)
+                cells = [found["cells"][i] for i in span] if found else [MISSING] * len(span)
+                body.append([case_label(people, cases, case) if len(body) == first else "",
+                             dc.wave_text(wave_rows.get(label), case_role(people, cases, case))
+                             or label, *cells])
+            merges.append((first, len(body) - 1))
+        extra = f" (part {part})" if len(_chunks(columns)) > 1 else ""
+        widths = _widths(width, len(header), fixed=2)
+        table = dc.add_table(doc, header, body, font_size=8, first_column_bold=True, widths=widths)
+        for first, last in merges:
+            if last > first:
+                top = table.cell(first + 1, 0)
+                text = top.text
+                merged = top.merge(table.cell(last + 1, 0))
+                for p in merged.paragraphs[1:]:
+                    p._p.getparent().remove(p._p)
+                if merged.text != text:  # pragma: no cover (python-docx keeps the top text)
+                    merged.text = text
+        dc.add_caption(doc, numbers.table(f"Cases across time points{extra}; cells hold {what}."))
+    roles = sorted({p["role"] for p in people.values() if p.get("role")})
+    notes = []
+    for item in data["sheets"]:
+        wave = wave_rows.get(item, {"label": item})
+        cited = sorted({dc.wave_text(wave, r) for r in roles} | {dc.wave_text(wave)})
+        notes.append(f"Wave {item}" + (f" ({wave['description']})" if wave.get("description") else "")
+                     + f": cited as {', '.join(cited)}")
+    for line in notes:
+        dc.note(doc, line + ".")
+    dc.note(doc, f"{MISSING}: the case did not take part at that time point.")
 
 
 def _widths(total: float, n: int, fixed: int = 1) -> list[float]:
