@@ -303,23 +303,7 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
     if order == "frequency":
         position = {t.name: i for i, t in enumerate(result)}
         result.sort(key=lambda t: (-t.count, position[t.name]))
-    # A memo is printed in full once: under the theme of the first code it is linked to
-    # (its author's main subject), else the first theme it belongs to; elsewhere it is
-    # pointed to.
-    theme_of_code: dict[str, str] = {}
-    for theme in result:
-        for name in [theme.name, *(s["name"] for s in theme.subcodes)]:
-            theme_of_code.setdefault(name, theme.name)
-    printed: dict[int, str] = {}
-    for theme in result:
-        for memo in theme.memos:
-            if memo["id"] not in printed:
-                first = next((item["target"] for item in memo["links"] if item["kind"] == "code"
-                              and item["target"] in theme_of_code), None)
-                printed[memo["id"]] = theme_of_code[first] if first is not None else theme.name
-    for theme in result:
-        theme.memos = [dict(m, see=None if printed[m["id"]] == theme.name else printed[m["id"]])
-                       for m in theme.memos]
+    _place_memos(result)
     return ThemeSummary(
         title=project.title, date=today(),
         coders=[coder] if coder else coder_names(project),
@@ -327,6 +311,26 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
         filters={"wave": wave, "coder": coder, "category": category, "order": order,
                  "quotes": quotes},
     )
+
+
+def _place_memos(themes: list[Theme]) -> None:
+    """A memo is printed in full once: under the theme of the first code it is linked to
+    (its author's main subject), else the first theme it belongs to; elsewhere it is
+    pointed to (``see``)."""
+    theme_of_code: dict[str, str] = {}
+    for theme in themes:
+        for name in [theme.name, *(s["name"] for s in theme.subcodes)]:
+            theme_of_code.setdefault(name, theme.name)
+    printed: dict[int, str] = {}
+    for theme in themes:
+        for memo in theme.memos:
+            if memo["id"] not in printed:
+                first = next((item["target"] for item in memo["links"] if item["kind"] == "code"
+                              and item["target"] in theme_of_code), None)
+                printed[memo["id"]] = theme_of_code[first] if first is not None else theme.name
+    for theme in themes:
+        theme.memos = [dict(m, see=None if printed[m["id"]] == theme.name else printed[m["id"]])
+                       for m in theme.memos]
 
 
 def count_rule(summary: ThemeSummary) -> str:
