@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from lxml import etree
-from sqlite_utils import Database
 
+from ..store.connection import Database
 from ..store.refi import TranscriptOutline
 from .refi_vocabulary import NAMESPACE, clean
 from .xml_safety import StreamValidator

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from .connection import Database
-
 from .db import new_guid, now
 
 # --- out -------------------------------------------------------------------------------
