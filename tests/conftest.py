@@ -6,6 +6,7 @@ from __future__ import annotations
 import builtins
 import io
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -117,3 +118,9 @@ def example_project(tmp_path_factory) -> Path:
     assert result.exit_code == 0, result.output
     assert dest.exists()
     return dest
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """A program started in the background by a shell inherits Ctrl-C ignored, and Python
+    then never turns it into KeyboardInterrupt; these tests are about a terminal's Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

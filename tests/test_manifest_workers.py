@@ -17,6 +17,8 @@ import pytest
 from qualcode import Project
 from qualcode.ingest.manifest import PARALLEL_MIN_BYTES, _available_cpus
 
+from .conftest import ctrl_c_as_in_a_terminal
+
 pytestmark = [
     pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc"),
     pytest.mark.skipif(_available_cpus() < 2, reason="the import uses workers only with two CPUs or more"),
@@ -69,7 +71,8 @@ def _start_import(folder: Path) -> subprocess.Popen:
     env = {**os.environ, "QUALCODE_CODER": "tester", "QUALCODE_SPACY_MODEL": "blank"}
     return subprocess.Popen([sys.executable, "-m", "qualcode", "-p", "study.qualcode", "import", "--manifest",
                              "manifest.csv"], cwd=folder, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=ctrl_c_as_in_a_terminal)
 
 
 def _workers_of(proc: subprocess.Popen, timeout: float = 30) -> set[int]:

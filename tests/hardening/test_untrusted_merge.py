@@ -18,7 +18,7 @@ import pytest
 from qualcode import Project, QualcodeError
 from qualcode.store import untrusted
 
-from ..conftest import file_digest
+from ..conftest import ctrl_c_as_in_a_terminal, file_digest
 from ..team.test_merge import code_as, make_project
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -203,7 +203,7 @@ def test_ctrl_c_stops_a_long_statement(pair):
         "cli(prog_name='qualcode')\n"
     )
     process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_as_in_a_terminal)
     try:
         assert process.stdout.readline().strip() == "started"
         time.sleep(1.5)
