@@ -348,8 +348,8 @@ def add_table(doc, header: Sequence[str], rows: Iterable[Sequence], *, caption: 
     of up to :data:`KEEP_TOGETHER` rows is kept on one page with its caption."""
     from docx.table import Table
 
-    rows = [list(r) for r in rows]
-    keep = bool(caption) and len(rows) < KEEP_TOGETHER
+    table_rows = [list(r) for r in rows]
+    keep = bool(caption) and len(table_rows) < KEEP_TOGETHER
     n = len(header)
     sid = style_id(doc, TABLE_TEXT_SMALL if font_size and font_size <= 8.5 else TABLE_TEXT)
     twips = [round(w * 567) for w in widths] if widths else [int(9000 / max(1, n))] * n
@@ -362,11 +362,10 @@ def add_table(doc, header: Sequence[str], rows: Iterable[Sequence], *, caption: 
     parts += [f'<w:gridCol w:w="{w}"/>' for w in twips]
     parts.append("</w:tblGrid>")
     shade_xml = f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>'
-    for r, values in enumerate([list(header), *rows]):
+    for r, values in enumerate([list(header), *table_rows]):
         parts.append("<w:tr><w:trPr><w:cantSplit/>"
                      + ('<w:tblHeader w:val="true"/>' if r == 0 else "") + "</w:trPr>")
-        values = (values + [""] * n)[:n]
-        for i, value in enumerate(values):
+        for i, value in enumerate((values + [""] * n)[:n]):
             text = "" if value is None else str(value)
             bold = r == 0 or (first_column_bold and i == 0)
             parts.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips[i]}"/>'

@@ -146,7 +146,8 @@ def _across_time(doc, data: dict, people: dict, wave_rows: dict, cases: str, wid
     all_cases = sorted({r["case"] for s in data["sheets"].values() for r in s})
     for part, span in enumerate(_chunks(columns), start=1):
         header = ["Case", "Time point", *(columns[i] for i in span)]
-        body, merges = [], []
+        body: list[list[str]] = []
+        merges: list[tuple[int, int]] = []
         for case in all_cases:
             first = len(body)
             for label, sheet in data["sheets"].items():

@@ -74,7 +74,7 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
     interviews = [t for t in transcripts if t["kind"] == "interview"]
     groups = [t for t in transcripts if t["kind"] == "focus-group"]
     timed, partial = mf.durations(project)
-    lost = Counter()
+    lost: Counter[str] = Counter()
     for row in grid["participants"]:
         for status in row["status"].values():
             if status in ("missed", "withdrawn"):
@@ -191,9 +191,9 @@ def participants_section(doc, project, cube, people, numbers) -> None:
     dc.add_table(doc, header, rows, first_column_bold=True, font_size=10,
                  widths=dc.first_wide(len(header), first=0.3),
                  caption=numbers.table("Participants by role and site."))
-    header, rows = mf.sample_table(project, cube)
-    dc.add_table(doc, header, rows, font_size=8.5, first_column_bold=True,
-                 widths=dc.first_wide(len(header), first=0.3),
+    sample_header, sample_rows = mf.sample_table(project, cube)
+    dc.add_table(doc, sample_header, sample_rows, font_size=8.5, first_column_bold=True,
+                 widths=dc.first_wide(len(sample_header), first=0.3),
                  caption=numbers.table(
                      "The sample by role: participants with each value, n (% of the role); "
                      "(missing): no value recorded; numbers as median (range)."))

@@ -201,8 +201,8 @@ def _code_profile(doc, ctx: Context, pid: str, segments: list, who: str) -> None
                          caption=f"{who}: coded passages per code and wave (overlapping codings "
                                  "of one code count once; categories in bold count their codes' "
                                  "passages, once where they overlap; \u2013: did not take part).")
-    for r, row in enumerate(rows, start=1):
-        if not row[0].startswith("\u2003"):
+    for r, table_row in enumerate(rows, start=1):
+        if not table_row[0].startswith("\u2003"):
             for cell in table.rows[r].cells:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
