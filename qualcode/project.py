@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from .ingest.search import SearchService
     from .ingest.service import TranscriptService
     from .privacy.service import PrivacyService
+    from .records import Event
     from .study.service import StudyService
     from .team.live import AccessKeys, PresenceService
     from .team.service import TeamService
@@ -263,11 +264,11 @@ class Project:
             "counts": store_study.counts(self.db),
         }
 
-    def undo(self) -> store_events.Event:
+    def undo(self) -> Event:
         """Undo the current coder's most recent action (never another coder's)."""
         return store_events.undo(self.db, coder=self.coder)
 
-    def redo(self) -> store_events.Event:
+    def redo(self) -> Event:
         """Redo the action the current coder undid most recently."""
         return store_events.redo(self.db, coder=self.coder)
 
@@ -279,7 +280,7 @@ class Project:
 
     def log(
         self, *, since: str | None = None, coder: str | None = None, limit: int | None = None
-    ) -> list[store_events.Event]:
+    ) -> list[Event]:
         return store_events.list_events(self.db, since=since, coder=coder, limit=limit)
 
 

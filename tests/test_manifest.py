@@ -35,8 +35,8 @@ def test_example_manifest_counts(manifest_import):
     counts = proj.status()["counts"]
     assert counts["transcripts"] == 31
     assert counts["participants"] == 25
-    assert [w["label"] for w in proj.study.waves()] == ["W1", "W2", "W3"]
-    assert sorted(report.participants_added) == sorted(p["pid"] for p in proj.study.participants())
+    assert [w.label for w in proj.study.waves()] == ["W1", "W2", "W3"]
+    assert sorted(report.participants_added) == sorted(p.pid for p in proj.study.participants())
     assert report.waves_added == ["W1", "W2", "W3"]
     by_format = {}
     for t in proj.transcripts.all():
@@ -47,35 +47,35 @@ def test_example_manifest_counts(manifest_import):
 def test_example_manifest_fixed_attributes(manifest_import):
     proj, _ = manifest_import
     c01 = proj.study.participant("C01")
-    assert (c01["role"], c01["site"], c01["pseudonym"]) == ("client", "Northgate", "Janet")
-    assert c01["attributes"] == {"sex": "F", "age_band": "45-54", "imd_quintile": "1", "primary_issue": "diet"}
+    assert (c01.role, c01.site, c01.pseudonym) == ("client", "Northgate", "Janet")
+    assert c01.attributes == {"sex": "F", "age_band": "45-54", "imd_quintile": "1", "primary_issue": "diet"}
     # Deliberately missing values stay missing (not "" and not guessed).
-    assert "primary_issue" not in proj.study.participant("C06")["attributes"]
-    assert "imd_quintile" not in proj.study.participant("C07")["attributes"]
+    assert "primary_issue" not in proj.study.participant("C06").attributes
+    assert "imd_quintile" not in proj.study.participant("C07").attributes
     m01 = proj.study.participant("M01")
-    assert (m01["role"], m01["pseudonym"]) == ("manager", "Carol")
-    assert m01["attributes"] == {}
+    assert (m01.role, m01.pseudonym) == ("manager", "Carol")
+    assert m01.attributes == {}
     h03 = proj.study.participant("H03")
-    assert (h03["role"], h03["site"], h03["pseudonym"], h03["attributes"]) == (
+    assert (h03.role, h03.site, h03.pseudonym, h03.attributes) == (
         "health_trainer", "Northgate", "Parveen", {"sex": "F"})
     roles = {}
     for person in proj.study.participants():
-        roles[person["role"]] = roles.get(person["role"], 0) + 1
+        roles[person.role] = roles.get(person.role, 0) + 1
     assert roles == {"client": 8, "manager": 4, "health_trainer": 13}
 
 
 def test_example_manifest_wave_attributes_and_attendance(manifest_import):
     proj, _ = manifest_import
-    assert proj.study.participant("C01")["wave_attributes"] == {
+    assert proj.study.participant("C01").wave_attributes == {
         "W1": {"employment": "unemployed", "goal_status": "set"},
         "W2": {"employment": "part-time", "goal_status": "partly met"},
         "W3": {"employment": "part-time", "goal_status": "met"},
     }
-    c06 = proj.study.participant("C06")["wave_attributes"]
+    c06 = proj.study.participant("C06").wave_attributes
     assert c06["W1"] == {"employment": "full-time"}  # goal_status missing at W1
     assert c06["W3"] == {"goal_status": "partly met"}  # employment missing at W3
     # A missed wave has no wave attributes.
-    assert "W2" not in proj.study.participant("C02")["wave_attributes"]
+    assert "W2" not in proj.study.participant("C02").wave_attributes
     attendance = {(p, w): s for p, w, s in store_study.attendance_rows(proj.db)}
     assert attendance[("C02", "W2")] == "missed"
     assert attendance[("C04", "W3")] == "withdrawn"
@@ -180,7 +180,7 @@ def test_keep_going_imports_good_rows_and_reports_each_bad_one(project, folder):
         "manifest.csv row 8, column file: photo.txt: looks like a binary file, not a transcript (PNG image)",
     ])
     # The failed rows left nothing behind (C99 and C05 are not registered).
-    assert sorted(p["pid"] for p in project.study.participants()) == ["C01", "C02", "H01", "H02"]
+    assert sorted(p.pid for p in project.study.participants()) == ["C01", "C02", "H01", "H02"]
     assert [t["name"] for t in project.transcripts.all()] == ["C01_W1", "FG1_trainers_W1"]
     assert store_study.attendance_rows(project.db) == [("C01", "W1", "interviewed"), ("C02", "W2", "missed")]
 

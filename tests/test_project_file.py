@@ -120,11 +120,11 @@ def test_migration_from_previous_version_keeps_data_and_backs_up(tmp_path):
         assert project.schema_version == schema.current_version()
         assert project.title == "Old study"
         person = project.study.participant("C01")
-        assert (person["guid"], person["pseudonym"], person["site"]) == ("g-1", "Janet", "Northgate")
+        assert (person.guid, person.pseudonym, person.site) == ("g-1", "Janet", "Northgate")
         # The upgraded file works: an undoable action and its undo.
         project.study.set_participant("C01", {"sex": "F"})
         project.undo()
-        assert project.study.participant("C01")["attributes"] == {}
+        assert project.study.participant("C01").attributes == {}
     backups = list(tmp_path.glob("old.qualcode.v*.bak"))
     assert len(backups) == 1
     backup = Database(backups[0])
@@ -138,7 +138,7 @@ def test_failed_action_leaves_nothing_behind(project):
     with pytest.raises(QualcodeError):
         # The second attribute's empty name fails after the first was written.
         project.study.set_participant("C01", {"sex": "F", " ": "x"})
-    assert project.study.participant("C01")["attributes"] == {}
+    assert project.study.participant("C01").attributes == {}
     assert project.db.execute("SELECT count(*) FROM events").fetchone()[0] == before
 
 
@@ -167,7 +167,7 @@ def test_concurrent_writer_waits_instead_of_failing(tmp_path):
                     pass
         b.db.execute("PRAGMA busy_timeout = 30000")
         b.study.add_participant("C02")
-        assert a.study.participant("C02")["pid"] == "C02"
+        assert a.study.participant("C02").pid == "C02"
     finally:
         a.close()
         b.close()

@@ -19,14 +19,14 @@ def test_participants_with_fixed_and_wave_attributes(project):
     project.study.set_participant("C01", {"employment": "unemployed"}, wave="W1")
     project.study.set_participant("C01", {"employment": "part-time"}, wave="W2")
     person = project.study.participant("C01")
-    assert person["pseudonym"] == "Janet" and person["site"] == "Northgate"
-    assert person["attributes"] == {"age_band": "45-54", "sex": "F"}
-    assert person["wave_attributes"] == {
+    assert person.pseudonym == "Janet" and person.site == "Northgate"
+    assert person.attributes == {"age_band": "45-54", "sex": "F"}
+    assert person.wave_attributes == {
         "W1": {"employment": "unemployed"},
         "W2": {"employment": "part-time"},
     }
-    assert [w["label"] for w in project.study.waves()] == ["W1", "W2"]
-    assert [w["ordinal"] for w in project.study.waves()] == [1, 2]
+    assert [w.label for w in project.study.waves()] == ["W1", "W2"]
+    assert [w.ordinal for w in project.study.waves()] == [1, 2]
 
 
 def test_fixed_field_cannot_vary_by_wave(project):
@@ -70,14 +70,14 @@ def test_undo_redo_survive_reopening(tmp_path):
         project.study.set_participant("C01", {"sex": "M"})
     with Project.open(path) as project:
         project.undo()
-        assert project.study.participant("C01")["attributes"] == {"sex": "F"}
+        assert project.study.participant("C01").attributes == {"sex": "F"}
         project.undo()
         assert project.study.participants() == []
     with Project.open(path) as project:
         project.redo()
-        assert project.study.participant("C01")["attributes"] == {"sex": "F"}
+        assert project.study.participant("C01").attributes == {"sex": "F"}
         project.redo()
-        assert project.study.participant("C01")["attributes"] == {"sex": "M"}
+        assert project.study.participant("C01").attributes == {"sex": "M"}
         with pytest.raises(QualcodeError, match="nothing to redo"):
             project.redo()
         actions = [e.action for e in project.log()]
@@ -90,7 +90,7 @@ def test_new_action_discards_redo(project):
     project.study.add_participant("C02")
     with pytest.raises(QualcodeError, match="nothing to redo"):
         project.redo()
-    assert [p["pid"] for p in project.study.participants()] == ["C02"]
+    assert [p.pid for p in project.study.participants()] == ["C02"]
 
 
 def test_undo_with_nothing_to_undo(project):

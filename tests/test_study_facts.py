@@ -27,7 +27,7 @@ def test_time_point_per_role(study):
     study.study.set_time_point("W2", "Six months")
     assert study.study.time_point("W1", "health_trainer") == "Start-up"
     assert study.study.time_point("W2", "anyone") == "Six months"
-    assert study.study.waves()[0]["time_points"] == {"health_trainer": "Start-up"}
+    assert study.study.waves()[0].time_points == {"health_trainer": "Start-up"}
     study.undo()
     assert study.study.time_points() == {"W1": {"health_trainer": "Start-up"}}
     study.study.set_time_point("W1", "", role="health_trainer")   # removed

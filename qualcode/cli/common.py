@@ -14,6 +14,7 @@ import click
 from ..errors import ActionInterrupted, QualcodeError
 from ..model import CsvStyle
 from ..project import Project
+from ..records import json_data
 from ..terminal_text import has_controls, json_text, printable
 
 if TYPE_CHECKING:
@@ -108,7 +109,9 @@ def echo(message: Any = "", *, err: bool = False, nl: bool = True) -> None:
 
 
 def print_json(data: Any) -> None:
-    click.echo(json_text(data))
+    """Every command's ``--json``: records and results as JSON (see
+    :func:`qualcode.records.json_data`), safe to print."""
+    click.echo(json_text(json_data(data)))
 
 
 def _cell(value: Any) -> Text:

@@ -55,7 +55,7 @@ def log(project: Project, since, by_coder, limit, as_json) -> None:
     """The audit trail: who did what, when."""
     events = project.log(since=_since(since), coder=by_coder, limit=limit)
     if as_json:
-        print_json([e.to_dict() for e in events])
+        print_json(events)
         return
     print_table(
         ["#", "time", "coder", "action", "summary", "status"],

@@ -38,7 +38,7 @@ def participant_add(project: Project, pid: str, role, site, pseudonym, attrs) ->
     person = project.study.add_participant(
         pid, role=role, site=site, pseudonym=pseudonym, attributes=parse_pairs(attrs)
     )
-    echo(f"added {person['pid']}")
+    echo(f"added {person.pid}")
 
 
 @participant.command("list")
@@ -48,13 +48,13 @@ def participant_list(project: Project, as_json: bool) -> None:
     """List participants with role, site and attributes."""
     people = project.study.participants()
     if as_json:
-        print_json([{k: v for k, v in p.items() if k != "id"} for p in people])
+        print_json(people)
         return
     print_table(
         ["id", "pseudonym", "role", "site", "attributes"],
         [
-            (p["pid"], p["pseudonym"], p["role"], p["site"],
-             ", ".join(f"{k}={v}" for k, v in p["attributes"].items()))
+            (p.pid, p.pseudonym, p.role, p.site,
+             ", ".join(f"{k}={v}" for k, v in p.attributes.items()))
             for p in people
         ],
     )
@@ -68,12 +68,12 @@ def participant_show(project: Project, pid: str, as_json: bool) -> None:
     """Show one participant, with attributes by wave."""
     person = project.study.participant(pid)
     if as_json:
-        print_json({k: v for k, v in person.items() if k != "id"})
+        print_json(person)
         return
-    echo(f"{person['pid']}  {person['pseudonym'] or ''}  {person['role'] or ''}  {person['site'] or ''}")
-    for key, value in person["attributes"].items():
+    echo(f"{person.pid}  {person.pseudonym or ''}  {person.role or ''}  {person.site or ''}")
+    for key, value in person.attributes.items():
         echo(f"  {key}: {value}")
-    for wave, values in person["wave_attributes"].items():
+    for wave, values in person.wave_attributes.items():
         echo(f"  [{wave}] " + ", ".join(f"{k}={v}" for k, v in values.items()))
 
 
@@ -103,7 +103,7 @@ def wave() -> None:
 def wave_add(project: Project, label, order, start, end, description) -> None:
     """Add wave LABEL."""
     row = project.study.add_wave(label, order=order, start=start, end=end, description=description)
-    echo(f"added wave {row['label']} (order {row['ordinal']})")
+    echo(f"added wave {row.label} (order {row.ordinal})")
 
 
 @wave.command("list")
@@ -113,11 +113,11 @@ def wave_list(project: Project, as_json: bool) -> None:
     """List waves in order."""
     waves = project.study.waves()
     if as_json:
-        print_json([{k: v for k, v in w.items() if k != "id"} for w in waves])
+        print_json(waves)
         return
     print_table(
         ["order", "label", "start", "end", "description"],
-        [(w["ordinal"], w["label"], w["start_date"], w["end_date"], w["description"]) for w in waves],
+        [(w.ordinal, w.label, w.start_date, w.end_date, w.description) for w in waves],
     )
 
 

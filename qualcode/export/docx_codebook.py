@@ -52,7 +52,7 @@ def write_codebook(project, path: Path) -> Path:
         raise QualcodeError("nothing to export: the codebook is empty")
     count_passages(project, tree)
     waves = project.study.waves()
-    labels = [w["label"] for w in waves]
+    labels = [w.label for w in waves]
     if any("-" in n["inclusive_by_wave"] for n, _ in _walk(tree)):
         labels.append("-")
     flat = list(_walk(tree))
@@ -63,8 +63,8 @@ def write_codebook(project, path: Path) -> Path:
                   f"{sum(1 for n, _ in flat if n['is_category'])} categories"),
         ("Coded passages", str(sum(r["total"] for r in tree))),
         ("Coders", ", ".join(dc.coder_names(project)) or "none"),
-        ("Waves", "; ".join(f"{w['label']} ({w['description']})" if w.get("description")
-                            else w["label"] for w in waves)),
+        ("Waves", "; ".join(f"{w.label} ({w.description})" if w.description
+                            else w.label for w in waves)),
     ]
     dc.title_page(doc, "Codebook", project.title, facts)
     dc.page_break(doc)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
@@ -25,6 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 from .. import outputs
 from ..errors import QualcodeError
 from ..output_folder import make_output_folder
+from ..records import Wave
 
 TABLE_STYLE = "Table Grid"
 KEEP_TOGETHER = 25  # rows: a shorter table is kept on one page with its caption
@@ -475,7 +476,7 @@ def person_label(pid: str | None, pseudonym: str | None) -> str:
     return f"{pid} ({pseudonym})" if pseudonym else pid
 
 
-def wave_text(wave: dict | None, role: str | None = None) -> str:
+def wave_text(wave: Wave | None, role: str | None = None) -> str:
     """How a time point is cited for a participant of ``role``: the label set for the
     role or the wave, else the part of the wave's description for the role ("Baseline
     (clients) and service start-up (managers)": "Service start-up" for a manager),
@@ -485,7 +486,7 @@ def wave_text(wave: dict | None, role: str | None = None) -> str:
     return time_point(wave, role)
 
 
-def attribution(row: dict, waves: dict[str, dict]) -> str:
+def attribution(row: dict, waves: Mapping[str, Wave]) -> str:
     """"Client C07 (Sharon), Six months, C07_W2, turn 12"; the time point is the one
     of the speaker's role."""
     if row.get("participant"):

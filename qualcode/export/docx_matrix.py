@@ -10,9 +10,13 @@ The matrix itself comes from :func:`qualcode.analysis.cube.framework`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import QualcodeError
+from ..records import Participant, Wave
 from . import docx_common as dc
 
 BY = ("wave", "case")
@@ -56,22 +60,23 @@ def build_framework(project, *, cases: str, content: str, level: str, themes, ca
     return result
 
 
-def case_label(project_people: dict, cases: str, case: str) -> str:
+def case_label(project_people: Mapping[str, Participant], cases: str, case: str) -> str:
     if cases == "participant":
-        person = project_people.get(case, {})
-        label = dc.person_label(case, person.get("pseudonym"))
-        extra = ", ".join(x for x in (dc.role_label(person.get("role")) if person.get("role") else "",
-                                      person.get("site") or "") if x)
+        person = project_people.get(case)
+        role, site = (person.role, person.site) if person else (None, None)
+        label = dc.person_label(case, person.pseudonym if person else None)
+        extra = ", ".join(x for x in (dc.role_label(role) if role else "", site or "") if x)
         return f"{label}\n{extra}" if extra else label
     if cases == "role":
         return dc.role_label(case)
     return case
 
 
-def case_role(project_people: dict, cases: str, case: str) -> str | None:
+def case_role(project_people: Mapping[str, Participant], cases: str, case: str) -> str | None:
     """The role whose time points a case's rows cite (a site mixes roles: none)."""
     if cases == "participant":
-        return project_people.get(case, {}).get("role")
+        person = project_people.get(case)
+        return person.role if person else None
     return case if cases == "role" else None
 
 
@@ -95,8 +100,8 @@ def write_matrix(project, path: Path, *, by: str = "wave", cases: str = "partici
         raise QualcodeError(f"--by {by!r} is not one of {', '.join(BY)}")
     data = build_framework(project, cases=cases, content=content, level=level, themes=themes,
                            category=category, coder=coder, max_chars=max_chars, waves=waves)
-    people = {p["pid"]: p for p in project.study.participants()}
-    wave_rows = {w["label"]: w for w in project.study.waves()}
+    people = {p.pid: p for p in project.study.participants()}
+    wave_rows = {w.label: w for w in project.study.waves()}
     doc = dc.new_document(f"Framework matrix: {project.title}", subject="Framework matrix")
     section = dc.landscape_section(doc, new=False)
     width = dc.text_width_cm(section)
@@ -110,76 +115,96 @@ def write_matrix(project, path: Path, *, by: str = "wave", cases: str = "partici
     dc.title_page(doc, "Framework matrix", project.title, facts)
     dc.note(doc, "An empty cell means the case took part at that time point but nothing was "
                  f"coded there; {MISSING} means the case did not take part (missing, not absent).")
-    numbers = dc.Numbering()
-    columns = data["columns"]
+    layout = _Layout(doc, data, people, wave_rows, cases, what, dc.Numbering(), width)
     if by == "wave":
-        for label, sheet in data["sheets"].items():
-            dc.landscape_section(doc)
-            wave = wave_rows.get(label, {"label": label})
-            title = f"{label}: {wave['description']}" if wave.get("description") else label
-            dc.heading(doc, title, 1)
-            present = {row["case"] for row in sheet}
-            absent = sorted({c for s in data["sheets"].values() for c in (r["case"] for r in s)} - present)
-            for part, span in enumerate(_chunks(columns), start=1):
-                header = ["Case", *(columns[i] for i in span)]
-                rows = [[case_label(people, cases, row["case"]), *(row["cells"][i] for i in span)]
-                        for row in sheet]
-                extra = f" (part {part})" if len(_chunks(columns)) > 1 else ""
-                dc.add_table(doc, header, rows, font_size=8, first_column_bold=True,
-                             widths=_widths(width, len(header)),
-                             caption=numbers.table(f"Framework matrix at {label}{extra}: "
-                                                   f"cases x {'themes'}, cells hold {what}."))
-            if absent:
-                dc.note(doc, f"Did not take part at {label}: "
-                             + ", ".join(case_label(people, cases, c).split("\n")[0] for c in absent) + ".")
+        _wave_tables(layout)
     else:
-        _across_time(doc, data, people, wave_rows, cases, width, what, numbers)
+        _case_table(layout)
     return dc.save(doc, path)
 
 
-def _across_time(doc, data: dict, people: dict, wave_rows: dict, cases: str, width: float, what: str,
-                 numbers: dc.Numbering) -> None:
-    """One table of every case at every time point (``--by case``)."""
-    columns = data["columns"]
-    dc.landscape_section(doc)
-    dc.heading(doc, "Cases across time points", 1)
-    all_cases = sorted({r["case"] for s in data["sheets"].values() for r in s})
+@dataclass(frozen=True)
+class _Layout:
+    """What every table of one matrix document shares."""
+
+    doc: Any
+    data: dict
+    people: dict[str, Participant]
+    wave_rows: dict[str, Wave]
+    cases: str
+    what: str
+    numbers: Any
+    width: float
+
+
+def _wave_tables(m: _Layout) -> None:
+    """``by='wave'``: one landscape section per wave, cases x themes."""
+    columns = m.data["columns"]
+    for label, sheet in m.data["sheets"].items():
+        dc.landscape_section(m.doc)
+        wave = m.wave_rows.get(label)
+        title = f"{label}: {wave.description}" if wave and wave.description else label
+        dc.heading(m.doc, title, 1)
+        present = {row["case"] for row in sheet}
+        absent = sorted({c for s in m.data["sheets"].values() for c in (r["case"] for r in s)} - present)
+        for part, span in enumerate(_chunks(columns), start=1):
+            header = ["Case", *(columns[i] for i in span)]
+            rows = [[case_label(m.people, m.cases, row["case"]), *(row["cells"][i] for i in span)]
+                    for row in sheet]
+            extra = f" (part {part})" if len(_chunks(columns)) > 1 else ""
+            dc.add_table(m.doc, header, rows, font_size=8, first_column_bold=True,
+                         widths=_widths(m.width, len(header)),
+                         caption=m.numbers.table(f"Framework matrix at {label}{extra}: "
+                                                 f"cases x {'themes'}, cells hold {m.what}."))
+        if absent:
+            dc.note(m.doc, f"Did not take part at {label}: "
+                           + ", ".join(case_label(m.people, m.cases, c).split("\n")[0] for c in absent) + ".")
+
+
+def _case_table(m: _Layout) -> None:
+    """``by='case'``: each case at each time point, the case cell spanning its rows."""
+    columns = m.data["columns"]
+    dc.landscape_section(m.doc)
+    dc.heading(m.doc, "Cases across time points", 1)
+    all_cases = sorted({r["case"] for s in m.data["sheets"].values() for r in s})
     for part, span in enumerate(_chunks(columns), start=1):
         header = ["Case", "Time point", *(columns[i] for i in span)]
-        body: list[list[str]] = []
+        body: list[list[Any]] = []
         merges: list[tuple[int, int]] = []
         for case in all_cases:
             first = len(body)
-            for label, sheet in data["sheets"].items():
+            for label, sheet in m.data["sheets"].items():
                 found = next((r for r in sheet if r["case"] == case), None)
                 cells = [found["cells"][i] for i in span] if found else [MISSING] * len(span)
-                body.append([case_label(people, cases, case) if len(body) == first else "",
-                             dc.wave_text(wave_rows.get(label), case_role(people, cases, case))
+                body.append([case_label(m.people, m.cases, case) if len(body) == first else "",
+                             dc.wave_text(m.wave_rows.get(label), case_role(m.people, m.cases, case))
                              or label, *cells])
             merges.append((first, len(body) - 1))
         extra = f" (part {part})" if len(_chunks(columns)) > 1 else ""
-        widths = _widths(width, len(header), fixed=2)
-        table = dc.add_table(doc, header, body, font_size=8, first_column_bold=True, widths=widths)
+        widths = _widths(m.width, len(header), fixed=2)
+        table = dc.add_table(m.doc, header, body, font_size=8, first_column_bold=True, widths=widths)
         for first, last in merges:
             if last > first:
-                top = table.cell(first + 1, 0)
-                text = top.text
-                merged = top.merge(table.cell(last + 1, 0))
-                for p in merged.paragraphs[1:]:
-                    p._p.getparent().remove(p._p)
-                if merged.text != text:  # pragma: no cover (python-docx keeps the top text)
-                    merged.text = text
-        dc.add_caption(doc, numbers.table(f"Cases across time points{extra}; cells hold {what}."))
-    roles = sorted({p["role"] for p in people.values() if p.get("role")})
-    notes = []
-    for item in data["sheets"]:
-        wave = wave_rows.get(item, {"label": item})
-        cited = sorted({dc.wave_text(wave, r) for r in roles} | {dc.wave_text(wave)})
-        notes.append(f"Wave {item}" + (f" ({wave['description']})" if wave.get("description") else "")
-                     + f": cited as {', '.join(cited)}")
-    for line in notes:
-        dc.note(doc, line + ".")
-    dc.note(doc, f"{MISSING}: the case did not take part at that time point.")
+                _merge_case_cells(table, first + 1, last + 1)
+        dc.add_caption(m.doc, m.numbers.table(f"Cases across time points{extra}; cells hold {m.what}."))
+    roles = sorted({p.role for p in m.people.values() if p.role})
+    for item in m.data["sheets"]:
+        wave = m.wave_rows.get(item)
+        cited = sorted({dc.wave_text(wave, r) for r in roles} | {dc.wave_text(wave)}) if wave else [item]
+        dc.note(m.doc, f"Wave {item}" + (f" ({wave.description})" if wave and wave.description else "")
+                + f": cited as {', '.join(cited)}.")
+    dc.note(m.doc, f"{MISSING}: the case did not take part at that time point.")
+
+
+def _merge_case_cells(table: Any, top_row: int, bottom_row: int) -> None:
+    """One case cell over its time points' rows, holding the case's label once."""
+    top = table.cell(top_row, 0)
+    text = top.text
+    merged = top.merge(table.cell(bottom_row, 0))
+    for p in merged.paragraphs[1:]:
+        p._p.getparent().remove(p._p)
+    if merged.text != text:  # pragma: no cover (python-docx keeps the top text)
+        merged.text = text
 
 
 def _widths(total: float, n: int, fixed: int = 1) -> list[float]:

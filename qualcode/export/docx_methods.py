@@ -18,6 +18,7 @@ from pathlib import Path
 from docx.shared import Cm
 
 from ..errors import QualcodeError
+from ..records import Wave
 from . import docx_common as dc
 from . import methods_facts as mf
 from .docx_codebook import COUNT_RULE, _walk, count_passages
@@ -69,7 +70,7 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
     from ..analysis.saturation import saturation
 
     people = project.study.participants()
-    by_role = Counter(p["role"] or "" for p in people)
+    by_role = Counter(p.role or "" for p in people)
     transcripts = project.transcripts.all()
     interviews = [t for t in transcripts if t["kind"] == "interview"]
     groups = [t for t in transcripts if t["kind"] == "focus-group"]
@@ -180,10 +181,10 @@ def coreq_section(doc, project, figures: dict, numbers) -> None:
 
 def participants_section(doc, project, cube, people, numbers) -> None:
     dc.heading(doc, "Participants", 1)
-    roles = sorted({p["role"] or "" for p in people})
-    sites = sorted({p["site"] or "" for p in people})
-    count = Counter((p["role"] or "", p["site"] or "") for p in people)
-    by_role = Counter(p["role"] or "" for p in people)
+    roles = sorted({p.role or "" for p in people})
+    sites = sorted({p.site or "" for p in people})
+    count = Counter((p.role or "", p.site or "") for p in people)
+    by_role = Counter(p.role or "" for p in people)
     header = ["Role", *(s or "(no site)" for s in sites), "Total"]
     rows = [[dc.role_label(r) if r else "(no role)", *(count[(r, s)] for s in sites), by_role[r]]
             for r in roles]
@@ -209,17 +210,17 @@ def waves_section(doc, project, people, grid, numbers) -> None:
     statuses = {row["participant"]: row["status"] for row in grid["participants"]}
     # "Not yet" only when someone is not yet due: the columns must fit a portrait page.
     statuses_shown = [s for s in STATUSES
-                      if s != "not_yet" or any(summary.get(w["label"], {}).get(s) for w in waves)]
+                      if s != "not_yet" or any(summary.get(w.label, {}).get(s) for w in waves)]
     names = {"interviewed": "Interviewed", "focus-group": "Focus group", "missed": "Missed",
              "withdrawn": "Withdrawn", "not_yet": "Not yet"}
     header = ["Wave", "Time point", "Dates", *(names[s] for s in statuses_shown), "Retained"]
     rows = []
     for wave in waves:
-        row = summary.get(wave["label"], {})
-        dates = " \u2013\n".join(d for d in (wave["start_date"], wave["end_date"]) if d)
+        row = summary.get(wave.label, {})
+        dates = " \u2013\n".join(d for d in (wave.start_date, wave.end_date) if d)
         retention = row.get("retention")
-        points = time_points_text(wave, sorted({p["role"] for p in people if p["role"]}))
-        rows.append([wave["label"], points, dates or "\u2013",
+        points = time_points_text(wave, sorted({p.role for p in people if p.role}))
+        rows.append([wave.label, points, dates or "\u2013",
                      *(row.get(s, 0) for s in statuses_shown),
                      f"{retention * 100:.0f}%" if retention is not None else "\u2013"])
     widths = {"interviewed": 2.35, "focus-group": 1.45, "missed": 1.5, "withdrawn": 2.3,
@@ -232,15 +233,16 @@ def waves_section(doc, project, people, grid, numbers) -> None:
                      "(interviewed and in a focus group at one wave counts in both). Retention: "
                      "of those interviewed at the first wave and due at a wave, the share "
                      "interviewed there."))
-    people_by_pid = {p["pid"]: p for p in people}
+    people_by_pid = {p.pid: p for p in people}
     lost = []
     for pid in sorted(statuses):
         for wave in waves:
-            status = statuses[pid].get(wave["label"])
+            status = statuses[pid].get(wave.label)
             if status in ("missed", "withdrawn"):
-                person = people_by_pid.get(pid, {})
-                lost.append(f"{dc.role_label(person.get('role'))} "
-                            f"{dc.person_label(pid, person.get('pseudonym'))}: {status} at {wave['label']}")
+                person = people_by_pid.get(pid)
+                lost.append(f"{dc.role_label(person.role if person else None)} "
+                            f"{dc.person_label(pid, person.pseudonym if person else None)}: "
+                            f"{status} at {wave.label}")
     dc.heading(doc, "Non-participation", 2)
     if lost:
         for line in lost:
@@ -249,7 +251,7 @@ def waves_section(doc, project, people, grid, numbers) -> None:
         doc.add_paragraph("No participant missed a wave or withdrew.")
 
 
-def time_points_text(wave: dict, roles: list[str]) -> str:
+def time_points_text(wave: Wave, roles: list[str]) -> str:
     """"Baseline (clients); Service start-up (managers)", one entry per distinct label."""
     by_label: dict[str, list[str]] = {}
     for role in roles:
@@ -263,7 +265,7 @@ def data_section(doc, project, figures: dict, numbers) -> None:
     dc.heading(doc, "Data collected", 1)
     transcripts = project.transcripts.all()
     kinds = Counter((t["kind"], t["wave"] or "-") for t in transcripts)
-    waves = [w["label"] for w in project.study.waves()]
+    waves = [w.label for w in project.study.waves()]
     if any(t["wave"] is None for t in transcripts):
         waves.append("-")
     kind_names = sorted({k for k, _ in kinds})
@@ -304,7 +306,7 @@ def coding_section(doc, project, coders: list[str], figures: dict, numbers) -> N
     dc.heading(doc, "Agreement", 2)
     agreement_paragraphs(doc, project, coders, figures["agreement"], numbers)
     dc.heading(doc, "Coding tree", 2)
-    labels = [w["label"] for w in project.study.waves()]
+    labels = [w.label for w in project.study.waves()]
     flat = list(_walk(figures["tree"]))
     rows = [["\u2003" * depth + node["name"], node["stage"],
              *(node["inclusive_by_wave"].get(item, 0) for item in labels), node["total"]]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from ..errors import QualcodeError
+from ..records import Participant
 from ..store import exports as store_exports
 from . import docx_common as dc
 from .quotes import Texts, passages, pick_quotes, with_quotes
@@ -18,19 +20,19 @@ STATUS_TEXT = {"interviewed": "interviewed", "missed": "missed", "withdrawn": "w
                "document": "in a document", "none": "no record"}
 
 
-def choose_people(project, participants=None, role: str | None = None) -> list[dict]:
+def choose_people(project, participants=None, role: str | None = None) -> list[Participant]:
     people = project.study.participants()
     if participants:
-        known = {p["pid"] for p in people}
+        known = {p.pid for p in people}
         for pid in participants:
             if pid not in known:
                 raise QualcodeError(f"unknown participant {pid!r}")
-        people = [p for p in people if p["pid"] in set(participants)]
+        people = [p for p in people if p.pid in set(participants)]
     if role:
-        roles = {p["role"] for p in project.study.participants()}
+        roles = {p.role for p in project.study.participants()}
         if role not in roles:
             raise QualcodeError(f"no participant has the role {role!r}")
-        people = [p for p in people if p["role"] == role]
+        people = [p for p in people if p.role == role]
     if not people:
         raise QualcodeError("nothing to export: no participants in the selection")
     return people
@@ -43,7 +45,7 @@ class Context:
         self.project = project
         self.quotes = quotes
         self.waves = project.study.waves()
-        self.wave_by_label = {w["label"]: w for w in self.waves}
+        self.wave_by_label = {w.label: w for w in self.waves}
         self.statuses = participation_status(project)
         self.attendance = {(pid, label): status for pid, label, status in project.study.attendance()}
         self.transcripts: dict[tuple[str, str | None], list[str]] = defaultdict(list)
@@ -100,16 +102,16 @@ def write_portraits(project, target: Path, *, per_participant: bool, participant
     if per_participant:
         written = []
         for person in people:
-            doc = _document(project, f"Pen portrait: {person['pid']}")
+            doc = _document(project, f"Pen portrait: {person.pid}")
             write_person(doc, ctx, person, first=True)
-            written.append(dc.save(doc, Path(target) / f"{person['pid']}.docx"))
+            written.append(dc.save(doc, Path(target) / f"{person.pid}.docx"))
         return written
     doc = _document(project, "Pen portraits")
     dc.title_page(doc, "Pen portraits", project.title, [
         ("Study", project.title), ("Date", dc.today()),
-        ("Participants", ", ".join(dc.person_label(p["pid"], p["pseudonym"]) for p in people))])
+        ("Participants", ", ".join(dc.person_label(p.pid, p.pseudonym) for p in people))])
     dc.page_break(doc)
-    dc.add_contents(doc, [(dc.person_label(p["pid"], p["pseudonym"]), f"person_{i}")
+    dc.add_contents(doc, [(dc.person_label(p.pid, p.pseudonym), f"person_{i}")
                           for i, p in enumerate(people, start=1)])
     for i, person in enumerate(people, start=1):
         write_person(doc, ctx, person, first=False, mark=f"person_{i}")
@@ -120,69 +122,72 @@ def _document(project, title: str):
     return dc.new_document(f"{title}: {project.title}", subject="Pen portraits")
 
 
-def write_person(doc, ctx: Context, person: dict, *, first: bool, mark: str | None = None) -> None:
-    pid = person["pid"]
-    heading = dc.heading(doc, dc.person_label(pid, person["pseudonym"]), 1)
+def write_person(doc: Any, ctx: Context, person: Participant, *, first: bool, mark: str | None = None) -> None:
+    """One participant's section: heading, attributes, attendance, code profile, memos
+    and key quotes."""
+    pid = person.pid
+    heading = dc.heading(doc, dc.person_label(pid, person.pseudonym), 1)
     if mark:
         dc.bookmark(heading, mark)
     if not first:
         heading.paragraph_format.page_break_before = True
-    dc.note(doc, ", ".join(x for x in (dc.role_label(person["role"]) if person["role"] else "",
-                                       person["site"] or "") if x) or "No role or site recorded.")
-    who = dc.person_label(pid, person["pseudonym"])
+    dc.note(doc, ", ".join(x for x in (dc.role_label(person.role) if person.role else "",
+                                       person.site or "") if x) or "No role or site recorded.")
+    who = dc.person_label(pid, person.pseudonym)
     _attributes(doc, ctx, person, who)
     _attendance(doc, ctx, person, who)
     segments = ctx.segments.get(pid, [])
-    _code_profile(doc, ctx, pid, segments, who)
-    _pen_portrait(doc, ctx, pid)
+    dc.heading(doc, "Code profile", 2)
+    if not segments:
+        dc.note(doc, "Nothing has been coded for this participant yet.")
+    else:
+        _code_profile(doc, ctx, pid, segments, who)
+    _memos(doc, ctx, pid)
     _key_quotes(doc, ctx, person, segments)
 
 
-def _attributes(doc, ctx: Context, person: dict, who: str) -> None:
+def _attributes(doc: Any, ctx: Context, person: Participant, who: str) -> None:
     dc.heading(doc, "Attributes", 2)
-    fixed = [("Role", dc.role_label(person["role"]) if person["role"] else ""),
-             ("Site", person["site"] or ""),
-             *((k.replace("_", " "), v or "") for k, v in person["attributes"].items())]
+    fixed = [("Role", dc.role_label(person.role) if person.role else ""),
+             ("Site", person.site or ""),
+             *((k.replace("_", " "), v or "") for k, v in person.attributes.items())]
     dc.add_table(doc, ["Attribute", "Value"], fixed, widths=[5.0, 11.0], font_size=9.5,
                  first_column_bold=True, caption=f"{who}: attributes.")
-    keys = sorted({k for values in person["wave_attributes"].values() for k in values})
+    keys = sorted({k for values in person.wave_attributes.values() for k in values})
     if keys:
-        labels = [w["label"] for w in ctx.waves]
-        rows = [[k.replace("_", " "), *(person["wave_attributes"].get(item, {}).get(k) or "\u2013"
+        labels = [w.label for w in ctx.waves]
+        rows = [[k.replace("_", " "), *(person.wave_attributes.get(item, {}).get(k) or "\u2013"
                                         for item in labels)] for k in keys]
         dc.add_table(doc, ["Attribute", *labels], rows, font_size=9.5, first_column_bold=True,
                      widths=dc.first_wide(len(labels) + 1, first=0.31),
                      caption=f"{who}: attributes that change between waves.")
 
 
-def _attendance(doc, ctx: Context, person: dict, who: str) -> None:
-    pid = person["pid"]
+def _attendance(doc: Any, ctx: Context, person: Participant, who: str) -> None:
+    pid = person.pid
     dc.heading(doc, "Attendance", 2)
     rows = []
     for wave in ctx.waves:
-        label = wave["label"]
-        rows.append([label, dc.wave_text(wave, person["role"]),
+        label = wave.label
+        rows.append([label, dc.wave_text(wave, person.role),
                      STATUS_TEXT.get(ctx.status(pid, label), ctx.status(pid, label)),
                      ", ".join(ctx.transcripts.get((pid, label), [])) or "\u2013"])
     dc.add_table(doc, ["Wave", "Time point", "Status", "Transcripts"], rows, font_size=9.5,
                  widths=[2.0, 4.0, 4.5, 5.5], caption=f"{who}: participation per wave.")
 
 
-def _code_profile(doc, ctx: Context, pid: str, segments: list, who: str) -> None:
-    dc.heading(doc, "Code profile", 2)
-    if not segments:
-        dc.note(doc, "Nothing has been coded for this participant yet.")
-        return
-    labels = [w["label"] for w in ctx.waves]
+def _code_profile(doc: Any, ctx: Context, pid: str, segments: list[dict], who: str) -> None:
+    """Coded passages per code and wave, codes under their category (in bold)."""
+    labels = [w.label for w in ctx.waves]
     took_part = {label: ctx.statuses.get((pid, label)) in OBSERVED for label in labels}
     counts: dict[str, Counter] = defaultdict(Counter)
-    for row in passages(segments, ctx.texts, by_code=True):
-        counts[row["code"]][row["wave"] or "-"] += 1
+    for passage in passages(segments, ctx.texts, by_code=True):
+        counts[passage["code"]][passage["wave"] or "-"] += 1
     # A category's row merges its codes' passages where they overlap.
     in_category = [dict(r, code=ctx.category.get(r["code"], r["code"])) for r in segments]
     totals: dict[str, Counter] = defaultdict(Counter)
-    for row in passages(in_category, ctx.texts, by_code=True):
-        totals[row["code"]][row["wave"] or "-"] += 1
+    for passage in passages(in_category, ctx.texts, by_code=True):
+        totals[passage["code"]][passage["wave"] or "-"] += 1
     by_category: dict[str, list[str]] = defaultdict(list)
     for code in sorted(counts, key=lambda c: ctx.order.get(c, 10**6)):
         by_category[ctx.category.get(code, code)].append(code)
@@ -201,14 +206,15 @@ def _code_profile(doc, ctx: Context, pid: str, segments: list, who: str) -> None
                          caption=f"{who}: coded passages per code and wave (overlapping codings "
                                  "of one code count once; categories in bold count their codes' "
                                  "passages, once where they overlap; \u2013: did not take part).")
-    for r, table_row in enumerate(rows, start=1):
-        if not table_row[0].startswith("\u2003"):
+    for r, cells_of_row in enumerate(rows, start=1):
+        if not cells_of_row[0].startswith("\u2003"):
             for cell in table.rows[r].cells:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
 
 
-def _pen_portrait(doc, ctx: Context, pid: str) -> None:
+def _memos(doc: Any, ctx: Context, pid: str) -> None:
+    """The pen-portrait memos, then every other memo linked to the participant."""
     portraits = [m for m in ctx.memos if m["type"] == "participant" and _linked(m, pid)]
     others = [m for m in ctx.memos if m["type"] != "participant" and _linked(m, pid)]
     dc.heading(doc, "Pen portrait", 2)
@@ -223,18 +229,18 @@ def _pen_portrait(doc, ctx: Context, pid: str) -> None:
             doc.add_paragraph(block)
 
 
-def _key_quotes(doc, ctx: Context, person: dict, segments: list) -> None:
+def _key_quotes(doc: Any, ctx: Context, person: Participant, segments: list[dict]) -> None:
     dc.heading(doc, "Key quotes", 2)
     if not segments or not ctx.quotes:
         dc.note(doc, "No quotes.")
         return
     merged = with_quotes(passages(segments, ctx.texts, by_code=False), ctx.texts)
     for wave in ctx.waves:
-        rows = [r for r in merged if r["wave"] == wave["label"]]
-        if not rows:
+        chosen_rows = [r for r in merged if r["wave"] == wave.label]
+        if not chosen_rows:
             continue
-        dc.heading(doc, f"{wave['label']}: {dc.wave_text(wave, person['role'])}", 3)
-        chosen = pick_quotes(rows, ctx.quotes,
+        dc.heading(doc, f"{wave.label}: {dc.wave_text(wave, person.role)}", 3)
+        chosen = pick_quotes(chosen_rows, ctx.quotes,
                              spread=lambda r: (ctx.category.get(r["codes"][0], r["codes"][0]),))
         for row in chosen:
             dc.add_quote(doc, row["quote"], quote_source(row))

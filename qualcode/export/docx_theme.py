@@ -44,8 +44,8 @@ def write_theme_summary(summary: ThemeSummary, path: Path) -> Path:
         ("Study", summary.title),
         ("Date", summary.date),
         ("Coders", ", ".join(summary.coders) or "none"),
-        ("Waves", "; ".join(f"{w['label']} ({w['description']})" if w.get("description")
-                            else w["label"] for w in summary.waves)),
+        ("Waves", "; ".join(f"{w.label} ({w.description})" if w.description
+                            else w.label for w in summary.waves)),
         ("Themes", str(len(summary.themes))),
         ("Selection", filters_text(summary)),
         ("Counts", count_rule(summary)[:1].upper() + count_rule(summary)[1:] + "."),

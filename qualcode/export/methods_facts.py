@@ -227,11 +227,11 @@ def repeat_text(project, cube) -> str:
     for t in project.transcripts.all():
         if t["kind"] == "interview" and t["participant"]:
             interviews[t["participant"]] += 1
-    people = {p["pid"]: p for p in project.study.participants()}
+    roles = {p.pid: p.role for p in project.study.participants()}
     repeated: Counter[str] = Counter()
     counts: Counter[str] = Counter()
     for pid, n in interviews.items():
-        role = people.get(pid, {}).get("role") or "participant"
+        role = roles.get(pid) or "participant"
         counts[role] += n
         if n > 1:
             repeated[role] += 1

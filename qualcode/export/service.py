@@ -119,7 +119,7 @@ class ExportService(Service):
         check_network_file(output)
         results = self.analysis.cooccurrence_by_label(scope=scope, waves=waves, per_wave=per_wave,
                                                       coders=coders, category=category, where=where)
-        order = {w["label"]: w["ordinal"] for w in self.study.waves()} if per_wave else None
+        order = {w.label: w.ordinal for w in self.study.waves()} if per_wave else None
         return write_network(results, output, scope=scope, measure=measure, minimum=minimum,
                              per_wave=per_wave, order=order, csv_style=csv_style)
 

@@ -11,17 +11,18 @@ def segment_table(project, rows: list[dict]) -> tuple[list[str], list[list]]:
     """The segment columns, then one column per participant attribute: fixed ones as
     ``attr:KEY``, those that vary by wave as ``wave:KEY`` (the value at the segment's
     wave)."""
-    people = {p["pid"]: p for p in project.study.participants()}
-    fixed = sorted({k for p in people.values() for k in p["attributes"]})
-    by_wave = sorted({k for p in people.values() for values in p["wave_attributes"].values()
+    people = {p.pid: p for p in project.study.participants()}
+    fixed = sorted({k for p in people.values() for k in p.attributes})
+    by_wave = sorted({k for p in people.values() for values in p.wave_attributes.values()
                       for k in values})
     header = [*SEGMENT_COLUMNS, *(f"attr:{k}" for k in fixed), *(f"wave:{k}" for k in by_wave)]
     table = []
     for row in rows:
-        person = people.get(row.get("participant")) or {"attributes": {}, "wave_attributes": {}}
-        at_wave = person["wave_attributes"].get(row.get("wave"), {})
+        person = people.get(row.get("participant"))
+        attributes = person.attributes if person else {}
+        at_wave = person.wave_attributes.get(row.get("wave"), {}) if person else {}
         table.append([row.get(c) for c in SEGMENT_COLUMNS]
-                     + [person["attributes"].get(k) for k in fixed]
+                     + [attributes.get(k) for k in fixed]
                      + [at_wave.get(k) for k in by_wave])
     return header, table
 
@@ -31,7 +32,7 @@ def codebook_table(project, tree: list[dict]) -> tuple[list[str], list[list]]:
     (``tree`` with counts from :func:`qualcode.export.docx_codebook.count_passages`)."""
     from .docx_codebook import _walk
 
-    labels = [w["label"] for w in project.study.waves()]
+    labels = [w.label for w in project.study.waves()]
     header = ["code", "parent", "depth", "category", "stage", "definition", "inclusion",
               "exclusion", "example", *(f"passages {w}" for w in labels), "passages",
               "passages (own)"]

@@ -47,8 +47,8 @@ def theme_summary_markdown(summary: ThemeSummary) -> str:
     out = [f"# Theme summary: {summary.title}", "",
            f"- Date: {summary.date}",
            f"- Coders: {', '.join(summary.coders) or 'none'}",
-           "- Waves: " + "; ".join(f"{w['label']} ({w['description']})" if w.get("description")
-                                    else w["label"] for w in summary.waves),
+           "- Waves: " + "; ".join(f"{w.label} ({w.description})" if w.description
+                                    else w.label for w in summary.waves),
            f"- Themes: {len(summary.themes)}",
            f"- Counts: {count_rule(summary)}"]
     if filters_text(summary):
@@ -121,7 +121,7 @@ def table_csv(header, rows, style: CsvStyle = DEFAULT) -> str:
 
 def theme_summary_csv(summary: ThemeSummary, style: CsvStyle = DEFAULT) -> str:
     """One row per chosen quote, with its theme and attribution."""
-    waves = {w["label"]: w for w in summary.waves}
+    waves = {w.label: w for w in summary.waves}
     rows = []
     for theme in summary.themes:
         for n, row in enumerate(theme.quotes, start=1):
@@ -153,7 +153,7 @@ def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave
     else:
         names = [c["name"] for c in project.codebook.tree()]
         include_subcodes = True
-    waves = {w["label"]: w for w in project.study.waves()}
+    waves = {w.label: w for w in project.study.waves()}
     seen, rows = set(), []
     for name in names:
         for row in project.coding.segments(name, include_subcodes=include_subcodes, wave=wave, coder=coder):

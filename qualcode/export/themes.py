@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from ..analysis.change import IDIOSYNCRATIC_MAX, MIN_SHARE_DIFF, classify
 from ..errors import QualcodeError
+from ..records import Participant, Wave
 from .docx_common import attribution, coder_names, project_summary, today, wave_text
 from .quotes import Texts, passages, pick_quotes, with_quotes
 
@@ -74,7 +75,7 @@ class ThemeSummary:
     date: str
     coders: list[str]
     summary: str | None
-    waves: list[dict]                         # the waves shown (all, or the chosen one)
+    waves: list[Wave]                         # the waves shown (all, or the chosen one)
     roles: list[str]
     themes: list[Theme]
     filters: dict = field(default_factory=dict)
@@ -159,16 +160,16 @@ def observed_people(project) -> dict[str, set[str]]:
     return result
 
 
-def prevalence(rows: list[dict], people: dict[str, dict], observed: dict[str, set[str]],
-               waves: list[dict], roles: list[str]) -> dict:
+def prevalence(rows: list[dict], people: dict[str, Participant], observed: dict[str, set[str]],
+               waves: list[Wave], roles: list[str]) -> dict:
     """{role or "All": {wave label or "All": (with_theme, observed, codings)}}."""
     table: dict = {}
     for role in [*roles, "All"]:
-        members = {pid for pid, p in people.items() if role == "All" or (p["role"] or "") == role}
+        members = {pid for pid, p in people.items() if role == "All" or (p.role or "") == role}
         row = {}
         every_with, every_obs, every_n = set(), set(), 0
         for wave in waves:
-            label = wave["label"]
+            label = wave.label
             obs = members & observed.get(label, set())
             mine = [s for s in rows if s["wave"] == label and s["participant"] in members]
             with_theme = {s["participant"] for s in mine}
@@ -202,20 +203,20 @@ def share_label(values: list[tuple[int, int]], people: int) -> str | None:
     return classify(shares, min_diff=MIN_SHARE_DIFF) or "missing"
 
 
-def theme_change(rows: list[dict], people: dict[str, dict], observed: dict[str, set[str]],
-                 waves: list[dict], roles: list[str], texts: Texts,
+def theme_change(rows: list[dict], people: dict[str, Participant], observed: dict[str, set[str]],
+                 waves: list[Wave], roles: list[str], texts: Texts,
                  quoted: AbstractSet[int] = frozenset(), used=frozenset()) -> dict:
     """Change over time of a theme: the label for the sample and per role, with the
     (with, observed) counts per wave, and one participant's passages paired across the
     waves (passages already ``quoted`` (ids) only when that wave has no other)."""
     result: dict = {"roles": {}}
     for role in [*roles, "All"]:
-        members = {pid for pid, p in people.items() if role == "All" or (p["role"] or "") == role}
+        members = {pid for pid, p in people.items() if role == "All" or (p.role or "") == role}
         values = []
         holders = {r["participant"] for r in rows if r["participant"] in members}
         for wave in waves:
-            obs = members & observed.get(wave["label"], set())
-            have = {r["participant"] for r in rows if r["wave"] == wave["label"]} & obs
+            obs = members & observed.get(wave.label, set())
+            have = {r["participant"] for r in rows if r["wave"] == wave.label} & obs
             values.append((len(have), len(obs)))
         entry = {"label": share_label(values, len(holders)), "values": values}
         if role == "All":
@@ -233,7 +234,7 @@ def theme_change(rows: list[dict], people: dict[str, dict], observed: dict[str, 
         _, _, pid = min(candidates, key=lambda c: (-c[0], -c[1], c[2]))
         paired = []
         for wave in waves:
-            mine = [r for r in by_person[pid] if r["wave"] == wave["label"]]
+            mine = [r for r in by_person[pid] if r["wave"] == wave.label]
             fresh = [r for r in mine if r["id"] not in quoted]
             paired += pick_quotes(with_quotes(fresh or mine, texts), 1, used=used)
         result["paired"] = {"participant": pid, "quotes": paired}
@@ -251,10 +252,10 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
     chosen = select_themes(project, themes, category)
     _codes, children = _tree(project)
     all_waves = project.study.waves()
-    waves = [w for w in all_waves if not wave or w["label"] == wave]
-    wave_by_label = {w["label"]: w for w in all_waves}
-    people = {p["pid"]: p for p in project.study.participants()}
-    roles = sorted({p["role"] or "" for p in people.values()} - {""})
+    waves = [w for w in all_waves if not wave or w.label == wave]
+    wave_by_label = {w.label: w for w in all_waves}
+    people = {p.pid: p for p in project.study.participants()}
+    roles = sorted({p.role or "" for p in people.values()} - {""})
     observed = observed_people(project)
     all_memos = project.memos.all()
     texts = Texts(project)
@@ -345,14 +346,14 @@ def count_rule(summary: ThemeSummary) -> str:
 def prevalence_rows(summary: ThemeSummary, theme: Theme) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the prevalence table: "people with the theme / people who
     took part (passages)" per role and wave."""
-    header = ["Role", *(f"{w['label']}: {wave_text(w)}" if wave_text(w) != w["label"] else w["label"]
+    header = ["Role", *(f"{w.label}: {wave_text(w)}" if wave_text(w) != w.label else w.label
                         for w in summary.waves)]
     if len(summary.waves) > 1:
         header.append("All waves")
     rows = []
     from .docx_common import role_label
 
-    keys = [w["label"] for w in summary.waves] + (["All"] if len(summary.waves) > 1 else [])
+    keys = [w.label for w in summary.waves] + (["All"] if len(summary.waves) > 1 else [])
     for role in [*summary.roles, "All"]:
         cells = theme.prevalence[role]
         label = "All participants" if role == "All" else role_label(role)
@@ -368,11 +369,11 @@ def _cell(value: tuple[int, int, int]) -> str:
 
 
 def subcode_rows(summary: ThemeSummary, theme: Theme) -> tuple[list[str], list[list]]:
-    header = ["Sub-code", *(w["label"] for w in summary.waves), "Total"]
+    header = ["Sub-code", *(w.label for w in summary.waves), "Total"]
     rows = []
     for sub in theme.subcodes:
         indent = "\u2003" * (sub["depth"] - 1)
-        rows.append([indent + sub["name"], *(sub["by_wave"].get(w["label"], 0) for w in summary.waves),
+        rows.append([indent + sub["name"], *(sub["by_wave"].get(w.label, 0) for w in summary.waves),
                      sub["total"]])
     return header, rows
 
@@ -410,7 +411,7 @@ def change_rows(summary: ThemeSummary, theme: Theme) -> tuple[list[str], list[li
     """Role | with/observed per wave | label."""
     from .docx_common import role_label
 
-    header = ["Role", *(w["label"] for w in summary.waves), "Change"]
+    header = ["Role", *(w.label for w in summary.waves), "Change"]
     rows = []
     entries = [(role_label(role), theme.change["roles"][role]) for role in summary.roles]
     entries.append(("All participants", theme.change["sample"]))

@@ -10,38 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 
 from ..errors import QualcodeError
+from ..records import Event
 from .connection import Database
 from .db import now, write
 from .schema import BLOB_COLUMNS
-
-
-@dataclass(frozen=True)
-class Event:
-    id: int
-    ts: str
-    coder: str | None
-    action: str
-    summary: str
-    status: str
-    undoable: bool
-    target_event_id: int | None
-    details: dict | None
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "ts": self.ts,
-            "coder": self.coder,
-            "action": self.action,
-            "summary": self.summary,
-            "status": self.status,
-            "undoable": self.undoable,
-            "target_event_id": self.target_event_id,
-            "details": self.details,
-        }
 
 
 def _event(row: sqlite3.Row | tuple) -> Event:

@@ -3,10 +3,12 @@ attributes (fixed and per wave) and attendance."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import ConflictError, NotFoundError
 from ..model import PARTICIPANT_FIELDS
+from ..records import Participant, Wave
 from .connection import Database
 from .db import inserted_id, new_guid, now
 
@@ -140,6 +142,11 @@ def list_participants(db: Database) -> list[dict]:
     return people
 
 
+def participant_records(db: Database) -> list[Participant]:
+    """Every participant with attributes, in order of participant id."""
+    return [Participant(**person) for person in list_participants(db)]
+
+
 def set_attribute(db: Database, participant_id: int, key: str, value: str | None) -> None:
     db.execute(
         "INSERT INTO participant_attributes (participant_id, key, value) VALUES (?, ?, ?) "
@@ -200,6 +207,12 @@ def list_waves(db: Database) -> list[dict]:
         f"SELECT {', '.join(WAVE_COLUMNS)} FROM waves ORDER BY ordinal, label"
     ).fetchall()
     return [dict(zip(WAVE_COLUMNS, r)) for r in rows]
+
+
+def wave_records(db: Database, time_points: Mapping[str, Mapping[str, str]]) -> list[Wave]:
+    """Every wave in time order, with its ``time_points`` (``{wave label: {role: label}}``)."""
+    return [Wave(**row, time_points=dict(time_points.get(row["label"], {})))
+            for row in list_waves(db)]
 
 
 # --- attendance ---------------------------------------------------------------------

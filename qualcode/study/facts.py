@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from ..errors import QualcodeError
 from ..model import ALL_ROLES
+from ..records import Wave
 from ..store import study as store_study
 from ..store.connection import Database
 
@@ -87,15 +87,15 @@ def _capital(text: str) -> str | None:
     return text[:1].upper() + text[1:] if text else None
 
 
-def time_point(wave: Mapping | None, role: str | None = None) -> str:
+def time_point(wave: Wave | None, role: str | None = None) -> str:
     """How ``wave`` is cited for a participant of ``role``: the label set for that role,
     else the wave's default, else what its description says for the role, else the
     wave's label."""
     if not wave:
         return ""
-    points = wave.get("time_points") or {}
+    points = wave.time_points
     if role and role in points:
         return points[role]
     if ALL_ROLES in points:
         return points[ALL_ROLES]
-    return described_time_point(wave.get("description"), role) or wave.get("label") or ""
+    return described_time_point(wave.description, role) or wave.label

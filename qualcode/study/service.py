@@ -19,6 +19,7 @@ from ..model import (
     check_date,
     check_pid,
 )
+from ..records import Participant, Wave
 from ..store import study as store_study
 from ..store import transcripts as store_tx
 from .facts import (
@@ -53,7 +54,7 @@ class StudyService(Service):
         site: str | None = None,
         pseudonym: str | None = None,
         attributes: Mapping[str, str] | None = None,
-    ) -> dict:
+    ) -> Participant:
         pid = check_pid(pid)
         with self.action("participant.add", f"added participant {pid}"):
             participant_id = store_study.add_participant(
@@ -63,19 +64,19 @@ class StudyService(Service):
                 self._set_one(participant_id, pid, key, value, wave_id=None)
         return self.participant(pid)
 
-    def participants(self) -> list[dict]:
-        return store_study.list_participants(self.db)
+    def participants(self) -> list[Participant]:
+        return store_study.participant_records(self.db)
 
-    def participant(self, pid: str) -> dict:
+    def participant(self, pid: str) -> Participant:
         row = store_study.participant_row(self.db, pid)
-        for person in store_study.list_participants(self.db):
-            if person["id"] == row["id"]:
+        for person in store_study.participant_records(self.db):
+            if person.id == row["id"]:
                 return person
         raise NotFoundError(f"no participant with id {pid!r}")  # pragma: no cover
 
     def set_participant(
         self, pid: str, values: Mapping[str, str | None], *, wave: str | None = None
-    ) -> dict:
+    ) -> Participant:
         """Set fields (pseudonym, role, site) and attributes; with ``wave``, attributes
         that vary by wave."""
         if not values:
@@ -114,7 +115,7 @@ class StudyService(Service):
         start: str | None = None,
         end: str | None = None,
         description: str | None = None,
-    ) -> dict:
+    ) -> Wave:
         label = (label or "").strip()
         if not label:
             raise QualcodeError("wave label is empty")
@@ -126,17 +127,15 @@ class StudyService(Service):
                 self.db, label, ordinal=order, start_date=start, end_date=end,
                 description=description,
             )
-        return store_study.wave_row(self.db, label)
+        return self.wave(label)
 
-    def waves(self) -> list[dict]:
+    def waves(self) -> list[Wave]:
         """Waves in order, each with its ``time_points`` ({role or "*": label})."""
-        points = self.time_points()
-        return [dict(w, time_points=points.get(w["label"], {}))
-                for w in store_study.list_waves(self.db)]
+        return store_study.wave_records(self.db, self.time_points())
 
-    def wave(self, label: str) -> dict:
-        return dict(store_study.wave_row(self.db, label),
-                    time_points=self.time_points().get(label, {}))
+    def wave(self, label: str) -> Wave:
+        return Wave(**store_study.wave_row(self.db, label),
+                    time_points=dict(self.time_points().get(label, {})))
 
     def set_attendance(self, pid: str, wave: str, status: str, note: str | None = None) -> None:
         check_choice(status, ATTENDANCE, "attendance")
@@ -294,7 +293,7 @@ class StudyService(Service):
                 raise QualcodeError(f"{path.name}: every interviewer needs a name")
             for key in set(person) - {"name"} - set(INTERVIEWER_FIELDS):
                 raise QualcodeError(f"{path.name}: {key!r} is not an interviewer field")
-        known_waves = {w["label"] for w in self.waves()}
+        known_waves = {w.label for w in self.waves()}
         for wave, roles in points.items():
             if str(wave) not in known_waves:
                 raise QualcodeError(f"{path.name}: no wave labelled {wave!r}")

@@ -49,9 +49,9 @@ class QualcodeCommands(Provider):
                                 partial(app.open_comparison, code["name"]),
                                 f"{counted(code['codings'], 'segment')} side by side"))
         for person in project.study.participants():
-            entries.append((f"Participant: {markup(person['pid'])} {markup(person['pseudonym'] or '')}".rstrip(),
-                            partial(app.open_participant, person["pid"]),
-                            markup(f"{person['role'] or ''} {person['site'] or ''}".strip())))
+            entries.append((f"Participant: {markup(person.pid)} {markup(person.pseudonym or '')}".rstrip(),
+                            partial(app.open_participant, person.pid),
+                            markup(f"{person.role or ''} {person.site or ''}".strip())))
         for t in project.transcripts.all():
             entries.append((f"Transcript: {markup(t['name'])}", partial(app.open_transcript, t["name"]),
                             f"{t['kind']}, {counted(t['codings'], 'coding')}"))

@@ -50,4 +50,4 @@ def test_corrections_from_the_command_line(coded, run_cli, tmp_path):
         assert text == INTERVIEW
         assert [t["speaker"] for t in project.transcripts.get("p01_w1")["turns"]] == ["Interviewer", "P01"] * 3
         assert len(project.coding.codings()) == 3
-        assert [p["pid"] for p in project.study.participants()] == ["P01", "P02"]
+        assert [p.pid for p in project.study.participants()] == ["P01", "P02"]

@@ -123,7 +123,7 @@ def test_delete_participant(coded):
         coded.transcripts.delete_participant("P01")
     report = _round_trip(coded, lambda: coded.transcripts.delete_participant("P01", force=True))
     assert report["transcripts"] == ["p01_w1"] and report["codings"] == 3
-    assert [p["pid"] for p in coded.study.participants()] == ["P02"]
+    assert [p.pid for p in coded.study.participants()] == ["P02"]
     assert coded.transcripts.delete_participant("P02", force=True)["transcripts"] == ["p02_w2"]
 
 

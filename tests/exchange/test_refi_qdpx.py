@@ -392,7 +392,7 @@ def test_lenient_reading_of_odd_but_clear_files(tmp_path):
         assert len(codings) == 2
         assert project.transcripts.get("second")["text"] == "Interviewer: How was it?\nP01: Fine, thanks."
         person = project.study.participant("Jane_Doe")
-        assert person["attributes"] == {"gender": "female"}
+        assert person.attributes == {"gender": "female"}
         assert project.transcripts.get("first")["participant"] == "Jane_Doe"
 
 

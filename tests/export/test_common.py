@@ -62,10 +62,13 @@ def test_written_contents_link_to_bookmarked_headings(tmp_path):
 
 
 def test_attribution_and_time_points():
-    waves = {"W1": {"label": "W1", "description": "Baseline (clients) and start-up"},
-             "W2": {"label": "W2", "description": None},
-             "W3": {"label": "W3", "description": "Twelve months (clients) and follow-up (managers)",
-                    "time_points": {"health_trainer": "Trainers' follow-up"}}}
+    from qualcode.records import Wave
+
+    waves = {"W1": Wave(id=1, guid="a", label="W1", ordinal=1, description="Baseline (clients) and start-up"),
+             "W2": Wave(id=2, guid="b", label="W2", ordinal=2, description=None),
+             "W3": Wave(id=3, guid="c", label="W3", ordinal=3,
+                        description="Twelve months (clients) and follow-up (managers)",
+                        time_points={"health_trainer": "Trainers' follow-up"})}
     row = {"participant": "C07", "pseudonym": "Sharon", "role": "client", "wave": "W1",
            "transcript": "C07_W1", "turn": 12}
     assert dc.attribution(row, waves) == "Client C07 (Sharon), Baseline, C07_W1, turn 12"

@@ -160,15 +160,16 @@ def test_theme_change_labels_by_hand():
     theme: W1 P1; W2 P1, P2; W3 P1, P2, P3. Shares 1/4, 2/3, 3/4: present at both ends,
     0.75 >= 1.5 x 0.25 and 0.5 >= 0.10: increases. P1 is seen at all three waves."""
     from qualcode.export.themes import theme_change
+    from qualcode.records import Participant, Wave
 
     class NoTexts:
         def get(self, name):
             return ("x" * 200, [], [])
 
-    people = {f"P{i}": {"role": "client"} for i in range(1, 5)}
+    people = {f"P{i}": Participant(id=i, guid=f"g{i}", pid=f"P{i}", role="client") for i in range(1, 5)}
     observed = {"W1": {"P1", "P2", "P3", "P4"}, "W2": {"P1", "P2", "P3"},
                 "W3": {"P1", "P2", "P3", "P4"}}
-    waves = [{"label": w} for w in ("W1", "W2", "W3")]
+    waves = [Wave(id=n, guid=f"w{n}", label=w, ordinal=n) for n, w in enumerate(("W1", "W2", "W3"), start=1)]
     rows = []
     for n, (wave, who) in enumerate((("W1", ["P1"]), ("W2", ["P1", "P2"]), ("W3", ["P1", "P2", "P3"]))):
         for pid in who:

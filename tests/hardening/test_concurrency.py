@@ -55,6 +55,6 @@ def test_two_writers_lose_nothing(tmp_path, n):
         assert sorted(c["coder"] for c in codings).count("tui") == n
         events = [e for e in project.log() if e.action == "coding.batch"]
         assert len(events) == 2 * n
-        attrs = project.study.participant("P01")["attributes"]
+        attrs = project.study.participant("P01").attributes
         last = str((n - 1) // 10 * 10)
         assert attrs == {"cli_counter": last, "tui_counter": last}

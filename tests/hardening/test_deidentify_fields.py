@@ -64,7 +64,7 @@ def test_every_field_and_the_log_are_deidentified(study):
         assert [t["name"] for t in project.transcripts.all()] == ["Maggie_W1"]
         assert project.transcripts.all()[0]["source_name"] == "Maggie_W1.txt"
         assert project.codebook.code("Help")["keywords"] == ["Maggie", "help"]
-        assert project.study.participant("P01")["attributes"] == {"helper": "Maggie"}
+        assert project.study.participant("P01").attributes == {"helper": "Maggie"}
         # Undo replays the log's copies: the restored coding sits on the moved text, and
         # the memo's earlier body comes back pseudonymised (anna's actions: hers to undo).
         project.coder = "anna"

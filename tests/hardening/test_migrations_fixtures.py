@@ -26,9 +26,9 @@ def test_fixture_opens_and_keeps_everything(fixture, tmp_path):
     with Project.open(path) as project:
         assert project.schema_version == schema.current_version()
         person = project.study.participant("P01")
-        assert (person["pseudonym"], person["role"], person["site"]) == ("Pat", "client", "North")
-        assert person["attributes"] == {"sex": "F"}
-        assert person["wave_attributes"] == {"W1": {"employment": "none"}}
+        assert (person.pseudonym, person.role, person.site) == ("Pat", "client", "North")
+        assert person.attributes == {"sex": "F"}
+        assert person.wave_attributes == {"W1": {"employment": "none"}}
         assert [t["name"] for t in project.transcripts.all()] == ["P01_W1"]
         codings = {(c["code"], c["text"], c["coder"]) for c in project.coding.codings()}
         assert codings == {("GP referral", "My GP sent me.", "anna"),

@@ -124,7 +124,7 @@ def test_the_data_stays_as_imported(study, run_cli):
     with Project.open(study) as project:
         assert E.rstrip("\r") in project.transcripts.get(TX)["text"]  # (the import made \r a line end)
         assert project.codebook.code("Walking")["definition"].startswith(E)
-        assert project.study.participant("P01")["site"] == f"{E}Site"
+        assert project.study.participant("P01").site == f"{E}Site"
 
 
 def test_the_sanitiser():

@@ -129,4 +129,4 @@ async def test_delete_a_participant_from_their_screen(tui_project, open_project)
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         with open_project() as p:
-            assert [x["pid"] for x in p.study.participants()] == ["P01"]
+            assert [x.pid for x in p.study.participants()] == ["P01"]

@@ -55,7 +55,7 @@ class HomeScreen(BaseScreen):
 
     def reload(self) -> None:
         project = self.project
-        waves = [w["label"] for w in project.study.waves()]
+        waves = [w.label for w in project.study.waves()]
         transcripts = project.transcripts.all()
         attendance = {(pid, wave): status for pid, wave, status in project.study.attendance()}
         cells: dict[tuple[str, str], list[dict]] = {}
@@ -78,9 +78,9 @@ class HomeScreen(BaseScreen):
         self.cell_transcripts: dict[tuple[int, int], str] = {}
         self.row_pids: list[str] = []
         for r, person in enumerate(project.study.participants()):
-            pid = person["pid"]
-            values: list = [shown(pid, "bold"), shown(person["pseudonym"] or ""),
-                            shown(person["role"] or ""), shown(person["site"] or "")]
+            pid = person.pid
+            values: list = [shown(pid, "bold"), shown(person.pseudonym or ""),
+                            shown(person.role or ""), shown(person.site or "")]
             for c, wave in enumerate(waves):
                 found = cells.get((pid, wave), [])
                 label, colour = ATTENDANCE.get(attendance.get((pid, wave)), ("", "dim"))
@@ -139,8 +139,8 @@ class HomeScreen(BaseScreen):
         if name is None:
             return
         current = self.project.transcripts.transcript_summary(name)
-        dialog = TranscriptFieldsDialog(current, [w["label"] for w in self.project.study.waves()],
-                                        [p["pid"] for p in self.project.study.participants()])
+        dialog = TranscriptFieldsDialog(current, [w.label for w in self.project.study.waves()],
+                                        [p.pid for p in self.project.study.participants()])
 
         def done(fields: TranscriptFields | None) -> None:
             if fields is None:

@@ -152,7 +152,7 @@ class NetworkScreen(BaseScreen):
         box.mount_all(pictures)
 
     def _waves(self) -> list[str]:
-        return ["all", *(w["label"] for w in self.project.study.waves()), PER_WAVE]
+        return ["all", *(w.label for w in self.project.study.waves()), PER_WAVE]
 
     def _busy(self, on: bool) -> None:
         bar = self.query_one("#network-progress", ProgressBar)

@@ -62,17 +62,17 @@ class ParticipantScreen(BaseScreen):
         person = self.attempt(self.project.study.participant, self.pid)
         if person is None:
             return
-        waves = [w["label"] for w in self.project.study.waves()]
+        waves = [w.label for w in self.project.study.waves()]
         self.query_one("#person-title", Label).update(Text.assemble(
-            (plain(person["pid"]), "bold"), plain(f"  {person['pseudonym'] or ''} · {person['role'] or '-'} · "
-                                                  f"{person['site'] or '-'}")))
+            (plain(person.pid), "bold"), plain(f"  {person.pseudonym or ''} · {person.role or '-'} · "
+                                                  f"{person.site or '-'}")))
         grid = Table(box=None, padding=(0, 2), header_style="bold")
         for header in ("attribute", "all waves", *waves):
             grid.add_column(shown(header))  # a str header would be read as markup
-        keys = sorted(set(person["attributes"]) | {k for v in person["wave_attributes"].values() for k in v})
+        keys = sorted(set(person.attributes) | {k for v in person.wave_attributes.values() for k in v})
         for key in keys:
-            grid.add_row(shown(key), shown(person["attributes"].get(key, "")),
-                         *(shown(person["wave_attributes"].get(w, {}).get(key, "")) for w in waves))
+            grid.add_row(shown(key), shown(person.attributes.get(key, "")),
+                         *(shown(person.wave_attributes.get(w, {}).get(key, "")) for w in waves))
         self.query_one("#person-attrs", Static).update(grid)
 
         transcripts = [t for t in self.project.transcripts.all() if t["participant"] == self.pid]

@@ -1,0 +1,142 @@
+"""Typed records: what the core hands to the faces, and their JSON.
+
+The services return these instead of dictionaries, so a face reads ``person.role``
+(checked by mypy, found by an editor) rather than ``person["role"]`` (a typo is a
+``KeyError`` at run time). Each record is a frozen dataclass with slots: a face cannot
+change what it was given by accident, and a list of thousands costs little memory.
+
+:func:`json_data` is the one place JSON output is made from them (``--json`` of every
+command goes through it): the fields in their declared order, without those marked
+:data:`INTERNAL` (row ids that mean nothing outside one project file).
+
+The store builds these records; this module imports nothing of qualcode but the
+vocabulary and the errors, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from .errors import QualcodeError
+from .model import MEMO_LINK_KINDS
+
+#: Metadata of a field left out of JSON output.
+INTERNAL = {"json": False}
+
+
+# --- the study design -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """A participant with fixed attributes and those recorded per wave."""
+
+    id: int = field(metadata=INTERNAL, repr=False)
+    guid: str
+    pid: str
+    pseudonym: str | None = None
+    role: str | None = None
+    site: str | None = None
+    #: {key: value}, keys in alphabetical order.
+    attributes: Mapping[str, str | None] = field(default_factory=dict)
+    #: {wave label: {key: value}}, waves in time order.
+    wave_attributes: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Wave:
+    """A wave (time point) of the study, with how it is cited per role."""
+
+    id: int = field(metadata=INTERNAL, repr=False)
+    guid: str
+    label: str
+    ordinal: int
+    start_date: str | None = None
+    end_date: str | None = None
+    description: str | None = None
+    #: {role, or "*" for every role: the label a report cites}.
+    time_points: Mapping[str, str] = field(default_factory=dict)
+
+
+# --- memos ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MemoLink:
+    """What a memo is about: a code (by name), a coding (by id), a participant (by id),
+    a transcript (by name) or a wave (by label)."""
+
+    kind: str
+    target: str
+
+    @classmethod
+    def parse(cls, text: str) -> MemoLink:
+        """``"code:Trust and rapport"`` as typed by a researcher."""
+        kind, sep, value = str(text).partition(":")
+        if not sep or not value.strip():
+            raise QualcodeError(f"memo link {text!r} is not KIND:TARGET "
+                                f"({', '.join(k + ':' for k in MEMO_LINK_KINDS)})")
+        return cls(kind.strip(), value.strip())
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.target}"
+
+
+@dataclass(frozen=True, slots=True)
+class Memo:
+    id: int
+    guid: str
+    type: str
+    title: str
+    body: str
+    author: str | None
+    created: str
+    updated: str
+    links: tuple[MemoLink, ...] = ()
+
+    def linked_to(self, kind: str, target: str) -> bool:
+        return any(link.kind == kind and link.target == target for link in self.links)
+
+
+# --- the log ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One user action in the log: what was done, by whom, and whether it is undone."""
+
+    id: int
+    ts: str
+    coder: str | None
+    action: str
+    summary: str
+    status: str
+    undoable: bool
+    target_event_id: int | None
+    details: Mapping[str, Any] | None
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+def json_data(value: Any) -> Any:
+    """``value`` as plain JSON data: records (and other dataclasses) as objects of their
+    public fields, other results by their ``to_dict()``, mappings and sequences item by
+    item, paths as text."""
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict) and not isinstance(value, type):
+        return json_data(to_dict())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: json_data(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if f.metadata.get("json", True)}
+    if isinstance(value, Mapping):
+        return {k if isinstance(k, str) else str(k): json_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_data(v) for v in value]
+    if isinstance(value, PurePath):
+        return str(value)
+    return value
