@@ -44,6 +44,7 @@ def build_project(folder: Path, *, themes: int, participants: int, turns: int = 
                   codings_per_theme: int = 60, seed: int = 8):
     """A synthetic project; returns the open project (with the export use cases)."""
     from qualcode.project import Project as P
+    from qualcode.records import MemoLink
 
     rng = random.Random(seed)
     src = folder / "src"
@@ -91,7 +92,7 @@ def build_project(folder: Path, *, themes: int, participants: int, turns: int = 
     project.coder = "anna"
     for t in range(1, themes + 1, 5):
         project.memos.add("theme", f"Theme {t:02d} memo", "An analytic memo.\n\nSecond paragraph.",
-                         links=[f"code:Theme {t:02d}"])
+                         links=[MemoLink("code", f"Theme {t:02d}")])
     return project
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import QualcodeError
 from .project import Project
+from .records import MemoLink
 
 # An installed package is unpacked on disk, so these are real paths (the importers need them).
 EXAMPLE_STUDY = resources.files(__package__) / "example_study"
@@ -96,7 +97,7 @@ def apply_scripted_codings(project: Project, path: Path) -> int:
 
 def add_scripted_memos(project: Project, path: Path) -> int:
     for row in _rows(path):
-        links = [item.strip() for item in (row.get("links") or "").split(";") if item.strip()]
+        links = [MemoLink.parse(item) for item in (row.get("links") or "").split(";") if item.strip()]
         project.coder = row["author"]
         project.memos.add(row["type"], row["title"], row["body"], links=links)
     return len(_rows(path))

@@ -130,14 +130,6 @@ def parse_speaker_map(pairs: str | Iterable[str]) -> dict[str, str]:
     return result
 
 
-def parse_memo_link(text: str) -> tuple[str, str]:
-    """``"code:Trust and rapport"`` -> ("code", "Trust and rapport")."""
-    kind, sep, value = str(text).partition(":")
-    if not sep or not value.strip():
-        raise QualcodeError(f"memo link {text!r} is not KIND:TARGET (code:, coding:, participant:, transcript:, wave:)")
-    return kind.strip(), value.strip()
-
-
 # --- value types a face hands to the core ---------------------------------------------
 
 

@@ -6,8 +6,11 @@ import dataclasses
 import json
 
 import pytest
+from click.testing import CliRunner
 
-from qualcode.records import Participant, Wave, json_data
+from qualcode.cli import cli
+from qualcode.errors import QualcodeError
+from qualcode.records import MemoLink, Participant, Wave, json_data
 
 
 def test_records_are_frozen_and_slotted(project):
@@ -51,3 +54,40 @@ def test_log_json_is_the_events_fields(project_path, run_cli):
     assert list(event) == ["id", "ts", "coder", "action", "summary", "status", "undoable",
                            "target_event_id", "details"]
     assert (event["action"], event["summary"], event["status"]) == ("wave.add", "added wave W1", "done")
+
+
+@pytest.mark.parametrize("text, link", [
+    ("code:Trust and rapport", MemoLink("code", "Trust and rapport")),
+    (" wave : W1 ", MemoLink("wave", "W1")),
+    ("coding:12", MemoLink("coding", "12")),
+    ("transcript:a:b", MemoLink("transcript", "a:b")),  # the first colon separates
+])
+def test_memo_link_parse(text, link):
+    assert MemoLink.parse(text) == link
+    assert str(link) == f"{link.kind}:{link.target}"
+
+
+@pytest.mark.parametrize("text", ["Trust", "code:", "code:   "])
+def test_memo_link_parse_refuses_text_without_a_target(text):
+    with pytest.raises(QualcodeError, match="not KIND:TARGET"):
+        MemoLink.parse(text)
+
+
+def test_memos_take_links_not_strings(project):
+    with pytest.raises(TypeError, match="MemoLink.parse"):
+        project.memos.add("code", "t", links=["code:Trust"])  # type: ignore[list-item]
+
+
+def test_memo_json_and_the_cli_parsing_links(project_path, run_cli):
+    p = ["-p", project_path]
+    run_cli(*p, "participant", "add", "P01")
+    run_cli(*p, "wave", "add", "W1")
+    result = run_cli(*p, "memo", "add", "--type", "participant", "--title", "About P01", "--body", "Moved.",
+                     "--link", "participant:P01", "--link", "wave:W1")
+    assert result.exit_code == 0, result.output
+    [memo] = json.loads(run_cli(*p, "memo", "list", "--link", "wave:W1", "--json").stdout)
+    assert list(memo) == ["id", "guid", "type", "title", "body", "author", "created", "updated", "links"]
+    assert (memo["id"], memo["type"], memo["title"], memo["body"]) == (1, "participant", "About P01", "Moved.")
+    assert memo["links"] == [{"kind": "participant", "target": "P01"}, {"kind": "wave", "target": "W1"}]
+    bad = CliRunner().invoke(cli, [*map(str, p), "memo", "list", "--link", "W1"])
+    assert bad.exit_code != 0 and "not KIND:TARGET" in bad.output

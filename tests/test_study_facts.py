@@ -111,4 +111,4 @@ def test_refi_carries_study_facts_and_time_points(study, tmp_path):
     with Project.open(tmp_path / "back.qualcode") as back:
         assert back.study.study_facts() == study.study.study_facts()
         assert back.study.time_points() == {"W1": {"health_trainer": "Start-up"}}
-        assert not [m for m in back.memos.all() if "study facts" in m["body"]]
+        assert not [m for m in back.memos.all() if "study facts" in m.body]

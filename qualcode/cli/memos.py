@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..project import Project
+from ..records import MemoLink
 from .common import echo, print_json, print_table, project_option
 
 MEMO_TYPES = click.Choice(["code", "transcript", "participant", "segment", "comparison",
@@ -30,8 +31,8 @@ def memo_add(project: Project, type_, title, body, links) -> None:
     if body is None:
         stdin = sys.stdin
         body = "" if stdin is None or stdin.isatty() else stdin.read()
-    result = project.memos.add(type_, title, body, links=links)
-    echo(f"memo #{result['id']} written")
+    result = project.memos.add(type_, title, body, links=[MemoLink.parse(text) for text in links])
+    echo(f"memo #{result.id} written")
 
 
 @memo.command("edit")
@@ -44,8 +45,9 @@ def memo_add(project: Project, type_, title, body, links) -> None:
 @project_option
 def memo_edit(project: Project, memo_id, title, body, type_, add_links, remove_links) -> None:
     """Change a memo's title, text, type or links."""
-    project.memos.edit(memo_id, title=title, body=body, type_=type_, add_links=add_links,
-                      remove_links=remove_links)
+    project.memos.edit(memo_id, title=title, body=body, type_=type_,
+                       add_links=[MemoLink.parse(text) for text in add_links],
+                       remove_links=[MemoLink.parse(text) for text in remove_links])
     echo(f"memo #{memo_id} updated")
 
 
@@ -66,13 +68,12 @@ def memo_delete(project: Project, memo_id) -> None:
 @project_option
 def memo_list(project: Project, type_, author, link, as_json) -> None:
     """List memos."""
-    rows = project.memos.all(type_=type_, author=author, link=link)
+    rows = project.memos.all(type_=type_, author=author, link=MemoLink.parse(link) if link else None)
     if as_json:
         print_json(rows)
         return
     print_table(["#", "type", "title", "author", "updated", "links"],
-                [(m["id"], m["type"], m["title"], m["author"], m["updated"],
-                  "; ".join(f"{item['kind']}:{item['target']}" for item in m["links"])) for m in rows])
+                [(m.id, m.type, m.title, m.author, m.updated, "; ".join(map(str, m.links))) for m in rows])
 
 
 @memo.command("show")
@@ -85,11 +86,11 @@ def memo_show(project: Project, memo_id, as_json) -> None:
     if as_json:
         print_json(m)
         return
-    echo(f"#{m['id']} [{m['type']}] {m['title']}  ({m['author']}, {m['updated']})")
-    if m["links"]:
-        echo("links: " + "; ".join(f"{item['kind']}:{item['target']}" for item in m["links"]))
+    echo(f"#{m.id} [{m.type}] {m.title}  ({m.author}, {m.updated})")
+    if m.links:
+        echo("links: " + "; ".join(map(str, m.links)))
     echo("")
-    echo(m["body"])
+    echo(m.body)
 
 
 @click.command()

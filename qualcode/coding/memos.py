@@ -6,25 +6,24 @@ from collections.abc import Iterable
 
 from ..context import Service
 from ..errors import NotFoundError, QualcodeError
-from ..model import MEMO_TYPES, parse_memo_link
+from ..model import MEMO_TYPES
+from ..records import Memo, MemoLink
 from ..store import memos as store_memos
 from ..store import study as store_study
 
-parse_link = parse_memo_link  # the old name
-
 
 class MemoService(Service):
-    """Memos (``project.memos``)."""
+    """Memos (``project.memos``). Links are :class:`~qualcode.records.MemoLink` records
+    (a face parses what a researcher types with ``MemoLink.parse``)."""
 
     def add(self, type_: str, title: str, body: str = "", *,
-                 links: Iterable[str | tuple[str, str]] = (), author: str | None = None) -> dict:
+            links: Iterable[MemoLink] = (), author: str | None = None) -> Memo:
         if type_ not in MEMO_TYPES:
             raise QualcodeError(f"memo type {type_!r} is not one of {', '.join(MEMO_TYPES)}")
         title = " ".join((title or "").split())
         if not title:
             raise QualcodeError("memo title is empty")
-        pairs = [parse_link(item) if isinstance(item, str) else item for item in links]
-        resolved = [store_memos.resolve_link(self.db, k, v) for k, v in pairs]
+        resolved = [self._resolve(link) for link in links]
         with self.action("memo.add", f"wrote {type_} memo {title!r}"):
             author_id = store_study.coder_id(self.db, author or self.coder)
             memo_id = store_memos.insert_memo(self.db, type_, title, body or "", author_id)
@@ -32,13 +31,13 @@ class MemoService(Service):
                 store_memos.add_link(self.db, memo_id, column, target)
         return self.get(memo_id)
 
-    def get(self, memo_id: int) -> dict:
+    def get(self, memo_id: int) -> Memo:
         store_memos.memo_exists(self.db, int(memo_id))
         return store_memos.memos_by_ids(self.db, [int(memo_id)])[0]
 
     def edit(self, memo_id: int, *, title: str | None = None, body: str | None = None,
-                  type_: str | None = None, add_links: Iterable[str] = (),
-                  remove_links: Iterable[str] = ()) -> dict:
+             type_: str | None = None, add_links: Iterable[MemoLink] = (),
+             remove_links: Iterable[MemoLink] = ()) -> Memo:
         memo_id = int(memo_id)
         store_memos.memo_exists(self.db, memo_id)
         fields = {}
@@ -53,11 +52,12 @@ class MemoService(Service):
             if type_ not in MEMO_TYPES:
                 raise QualcodeError(f"memo type {type_!r} is not one of {', '.join(MEMO_TYPES)}")
             fields["type"] = type_
-        adds = [store_memos.resolve_link(self.db, *parse_link(item)) for item in add_links]
-        removes = [store_memos.resolve_link(self.db, *parse_link(item)) for item in remove_links]
-        for text, (column, target) in zip(remove_links, removes):
+        remove_links = list(remove_links)
+        adds = [self._resolve(link) for link in add_links]
+        removes = [self._resolve(link) for link in remove_links]
+        for link, (column, target) in zip(remove_links, removes):
             if not store_memos.has_link(self.db, memo_id, column, target):
-                raise NotFoundError(f"memo {memo_id} is not linked to {text}")
+                raise NotFoundError(f"memo {memo_id} is not linked to {link}")
         adds = [(c, t) for c, t in dict.fromkeys(adds)
                 if not store_memos.has_link(self.db, memo_id, c, t)]
         if not (fields or adds or removes):
@@ -73,11 +73,17 @@ class MemoService(Service):
 
     def delete(self, memo_id: int) -> None:
         memo = self.get(memo_id)
-        with self.action("memo.delete", f"deleted memo {memo_id} {memo['title']!r}"):
+        with self.action("memo.delete", f"deleted memo {memo_id} {memo.title!r}"):
             store_memos.delete_memo(self.db, int(memo_id))
 
     def all(self, *, type_: str | None = None, author: str | None = None,
-              link: str | None = None) -> list[dict]:
-        target = store_memos.resolve_link(self.db, *parse_link(link)) if link else None
+            link: MemoLink | None = None) -> list[Memo]:
+        target = self._resolve(link) if link else None
         ids = store_memos.memo_ids(self.db, type_=type_, author=author, link=target)
         return store_memos.memos_by_ids(self.db, ids)
+
+    def _resolve(self, link: MemoLink) -> tuple[str, int]:
+        if not isinstance(link, MemoLink):
+            raise TypeError(f"a memo link is a MemoLink, not {type(link).__name__}: "
+                            "parse typed text with MemoLink.parse")
+        return store_memos.resolve_link(self.db, link.kind, link.target)

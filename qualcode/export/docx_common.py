@@ -534,4 +534,4 @@ def coder_names(project) -> list[str]:
 def project_summary(project) -> str | None:
     """The body of the project memo(s), the analyst's own summary of the study."""
     memos = project.memos.all(type_="project")
-    return "\n\n".join(m["body"] for m in memos if m["body"]) or None
+    return "\n\n".join(m.body for m in memos if m.body) or None

@@ -215,17 +215,17 @@ def _code_profile(doc: Any, ctx: Context, pid: str, segments: list[dict], who: s
 
 def _memos(doc: Any, ctx: Context, pid: str) -> None:
     """The pen-portrait memos, then every other memo linked to the participant."""
-    portraits = [m for m in ctx.memos if m["type"] == "participant" and _linked(m, pid)]
-    others = [m for m in ctx.memos if m["type"] != "participant" and _linked(m, pid)]
+    portraits = [m for m in ctx.memos if m.type == "participant" and m.linked_to("participant", pid)]
+    others = [m for m in ctx.memos if m.type != "participant" and m.linked_to("participant", pid)]
     dc.heading(doc, "Pen portrait", 2)
     if not portraits:
         dc.note(doc, "No pen-portrait memo has been written yet.")
     for memo in portraits + others:
         p = doc.add_paragraph()
         p.paragraph_format.keep_with_next = True
-        p.add_run(memo["title"]).bold = True
-        p.add_run(f"  ({memo['type']} memo{', ' + memo['author'] if memo.get('author') else ''})").italic = True
-        for block in dc.paragraphs_of(memo["body"]):
+        p.add_run(memo.title).bold = True
+        p.add_run(f"  ({memo.type} memo{', ' + memo.author if memo.author else ''})").italic = True
+        for block in dc.paragraphs_of(memo.body):
             doc.add_paragraph(block)
 
 
@@ -245,6 +245,3 @@ def _key_quotes(doc: Any, ctx: Context, person: Participant, segments: list[dict
         for row in chosen:
             dc.add_quote(doc, row["quote"], quote_source(row))
 
-
-def _linked(memo: dict, pid: str) -> bool:
-    return any(item["kind"] == "participant" and item["target"] == pid for item in memo["links"])

@@ -83,15 +83,16 @@ def write_theme(doc, summary: ThemeSummary, theme, numbers: dc.Numbering, mark: 
     dc.labelled(doc, "Exclude", theme.exclusion)
     if theme.memos:
         dc.heading(doc, "Analytic memos", 2)
-        for memo in theme.memos:
+        for placed in theme.memos:
+            memo = placed.memo
             p = doc.add_paragraph()
-            p.paragraph_format.keep_with_next = not memo["see"]
-            p.add_run(memo["title"]).bold = True
+            p.paragraph_format.keep_with_next = not placed.see
+            p.add_run(memo.title).bold = True
             p.add_run(f"  ({memo_note(memo)})").italic = True
-            if memo["see"]:
-                dc.note(doc, f"Printed in full under {memo['see']}.")
+            if placed.see:
+                dc.note(doc, f"Printed in full under {placed.see}.")
                 continue
-            for block in dc.paragraphs_of(memo["body"]):
+            for block in dc.paragraphs_of(memo.body):
                 doc.add_paragraph(block)
     dc.heading(doc, "Prevalence by wave and role", 2)
     header, rows = prevalence_rows(summary, theme)

@@ -73,12 +73,12 @@ def theme_summary_markdown(summary: ThemeSummary) -> str:
             out += [f"**Exclude:** {' '.join(theme.exclusion.split())}", ""]
         if theme.memos:
             out += ["### Analytic memos", ""]
-            for memo in theme.memos:
-                out += [f"**{memo['title']}** *({memo_note(memo)})*", ""]
-                if memo["see"]:
-                    out += [f"*Printed in full under {memo['see']}.*", ""]
+            for placed in theme.memos:
+                out += [f"**{placed.memo.title}** *({memo_note(placed.memo)})*", ""]
+                if placed.see:
+                    out += [f"*Printed in full under {placed.see}.*", ""]
                     continue
-                for block in paragraphs_of(memo["body"]):
+                for block in paragraphs_of(placed.memo.body):
                     out += [block, ""]
         out += ["### Prevalence by wave and role", ""]
         header, rows = prevalence_rows(summary, theme)

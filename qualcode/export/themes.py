@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from ..analysis.change import IDIOSYNCRATIC_MAX, MIN_SHARE_DIFF, classify
 from ..errors import QualcodeError
-from ..records import Participant, Wave
+from ..records import Memo, Participant, Wave
 from .docx_common import attribution, coder_names, project_summary, today, wave_text
 from .quotes import Texts, passages, pick_quotes, with_quotes
 
@@ -45,6 +45,15 @@ MEMO_ORDER = ("theme", "theoretical", "comparison", "code", "participant", "tran
 __all__ = ["ORDERS", "Theme", "ThemeSummary", "build_summary", "pick_quotes"]
 
 
+@dataclass(frozen=True)
+class PlacedMemo:
+    """A memo under a theme: ``see`` names the theme it is printed in full under, or is
+    None when that is this one."""
+
+    memo: Memo
+    see: str | None = None
+
+
 @dataclass
 class Theme:
     name: str
@@ -52,7 +61,7 @@ class Theme:
     definition: str | None
     inclusion: str | None
     exclusion: str | None
-    memos: list[dict]                         # each with "see": where printed, or None
+    memos: list[PlacedMemo]                   # and where each is printed in full
     passages: list[dict]                      # the theme's passages (all its codes merged)
     prevalence: dict                          # see prevalence()
     subcodes: list[dict]                      # name, depth, by_wave {label: n}, total
@@ -182,13 +191,13 @@ def prevalence(rows: list[dict], people: dict[str, Participant], observed: dict[
     return table
 
 
-def theme_memos(all_memos: list[dict], names: set[str]) -> list[dict]:
+def theme_memos(all_memos: list[Memo], names: set[str]) -> list[PlacedMemo]:
     """Memos of any type linked to the theme code or one of its sub-codes: theme memos
     first, then theoretical, comparison, code, participant... memos."""
     found = [m for m in all_memos if any(
-        item["kind"] == "code" and item["target"] in names for item in m["links"])]
-    return sorted(found, key=lambda m: (MEMO_ORDER.index(m["type"]) if m["type"] in MEMO_ORDER
-                                        else len(MEMO_ORDER), m["id"]))
+        link.kind == "code" and link.target in names for link in m.links)]
+    return [PlacedMemo(m) for m in sorted(found, key=lambda m: (
+        MEMO_ORDER.index(m.type) if m.type in MEMO_ORDER else len(MEMO_ORDER), m.id))]
 
 
 def share_label(values: list[tuple[int, int]], people: int) -> str | None:
@@ -269,15 +278,7 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
         with_quotes(merged, texts)
         tree = _descendants(children, code["name"])
         names = {code["name"], *(c["name"] for c, _ in tree)}
-        per_code: dict[str, Counter] = defaultdict(Counter)
-        for r in passages(rows, texts, by_code=True):
-            per_code[r["code"]][r["wave"] or "-"] += 1
-        subcodes = [{"name": c["name"], "depth": d, "by_wave": dict(per_code[c["name"]]),
-                     "total": sum(per_code[c["name"]].values())} for c, d in tree]
-        if tree and per_code.get(code["name"]):
-            subcodes.insert(0, {"name": f"{code['name']} (coded at the theme itself)", "depth": 1,
-                                "by_wave": dict(per_code[code["name"]]),
-                                "total": sum(per_code[code["name"]].values())})
+        subcodes = _subcode_counts(code["name"], tree, passages(rows, texts, by_code=True))
         chosen_quotes = pick_quotes(merged, quotes, used=used)
         result.append(Theme(
             name=code["name"], code=code, definition=code["definition"],
@@ -314,25 +315,42 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
     )
 
 
-def _place_memos(themes: list[Theme]) -> None:
-    """A memo is printed in full once: under the theme of the first code it is linked to
-    (its author's main subject), else the first theme it belongs to; elsewhere it is
-    pointed to (``see``)."""
+
+def _subcode_counts(name: str, tree: list[tuple[dict, int]], by_code: list[dict]) -> list[dict]:
+    """Rows of a theme's sub-code table: name, depth, passages per wave, total; first the
+    theme's own codings when it has sub-codes as well."""
+    per_code: dict[str, Counter] = defaultdict(Counter)
+    for r in by_code:
+        per_code[r["code"]][r["wave"] or "-"] += 1
+    subcodes = [{"name": c["name"], "depth": d, "by_wave": dict(per_code[c["name"]]),
+                 "total": sum(per_code[c["name"]].values())} for c, d in tree]
+    if tree and per_code.get(name):
+        subcodes.insert(0, {"name": f"{name} (coded at the theme itself)", "depth": 1,
+                            "by_wave": dict(per_code[name]), "total": sum(per_code[name].values())})
+    return subcodes
+
+
+def _place_memos(result: list[Theme]) -> None:
+    """Mark where each memo is printed in full (``see``: None there, else that theme).
+
+    A memo is printed once: under the theme of the first code it is linked to (its
+    author's main subject), else the first theme it belongs to; elsewhere it is pointed to.
+    """
     theme_of_code: dict[str, str] = {}
-    for theme in themes:
+    for theme in result:
         for name in [theme.name, *(s["name"] for s in theme.subcodes)]:
             theme_of_code.setdefault(name, theme.name)
     printed: dict[int, str] = {}
-    for theme in themes:
-        for memo in theme.memos:
-            if memo["id"] not in printed:
-                first = next((item["target"] for item in memo["links"] if item["kind"] == "code"
-                              and item["target"] in theme_of_code), None)
-                printed[memo["id"]] = theme_of_code[first] if first is not None else theme.name
-    for theme in themes:
-        theme.memos = [dict(m, see=None if printed[m["id"]] == theme.name else printed[m["id"]])
-                       for m in theme.memos]
-
+    for theme in result:
+        for placed in theme.memos:
+            memo = placed.memo
+            if memo.id not in printed:
+                first = next((link.target for link in memo.links if link.kind == "code"
+                              and link.target in theme_of_code), None)
+                printed[memo.id] = theme_of_code[first] if first is not None else theme.name
+    for theme in result:
+        theme.memos = [PlacedMemo(p.memo, None if printed[p.memo.id] == theme.name else printed[p.memo.id])
+                       for p in theme.memos]
 
 def count_rule(summary: ThemeSummary) -> str:
     """What the counts count, for captions."""
@@ -433,13 +451,13 @@ def change_text(summary: ThemeSummary, theme: Theme) -> str:
     return text
 
 
-def memo_note(memo: dict) -> str:
+def memo_note(memo: Memo) -> str:
     """"theme memo, anna, 2025-05-02"."""
-    bits = [f"{memo['type']} memo"]
-    if memo.get("author"):
-        bits.append(memo["author"])
-    if memo.get("updated"):
-        bits.append(memo["updated"][:10])
+    bits = [f"{memo.type} memo"]
+    if memo.author:
+        bits.append(memo.author)
+    if memo.updated:
+        bits.append(memo.updated[:10])
     return ", ".join(bits)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import NotFoundError
+from ..records import Memo, MemoLink
 from .connection import Database
 from .db import inserted_id, new_guid, now
 
@@ -26,9 +27,6 @@ LEFT JOIN participants p ON p.id = l.participant_id
 LEFT JOIN transcripts t ON t.id = l.transcript_id
 LEFT JOIN waves w ON w.id = l.wave_id
 """
-MEMO_COLUMNS = ("id", "guid", "type", "title", "body", "author", "created", "updated")
-
-
 def resolve_link(db: Database, kind: str, value: str) -> tuple[str, int]:
     if kind not in LINK_KINDS:
         raise NotFoundError(f"memo link kind {kind!r} is not one of {', '.join(LINK_KINDS)}")
@@ -92,7 +90,7 @@ def memo_ids(db: Database, *, type_: str | None = None, author: str | None = Non
     )]
 
 
-def memos_by_ids(db: Database, ids: list[int]) -> list[dict]:
+def memos_by_ids(db: Database, ids: list[int]) -> list[Memo]:
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
@@ -100,13 +98,14 @@ def memos_by_ids(db: Database, ids: list[int]) -> list[dict]:
         "SELECT m.id, m.guid, m.type, m.title, m.body, a.name, m.created, m.updated FROM memos m "
         f"LEFT JOIN coders a ON a.id = m.author_id WHERE m.id IN ({marks}) ORDER BY m.id", ids
     ).fetchall()
-    memos = {r[0]: dict(zip(MEMO_COLUMNS, r)) for r in rows}
-    for memo in memos.values():
-        memo["links"] = []
+    links: dict[int, list[MemoLink]] = {r[0]: [] for r in rows}
     for _link_id, memo_id, kind, label in db.execute(
         LINK_LABEL_SQL + f" WHERE l.memo_id IN ({marks}) ORDER BY l.id", ids
     ):
-        memos[memo_id]["links"].append({"kind": kind, "target": label})
+        links[memo_id].append(MemoLink(kind, label))
+    memos = {}
+    for id_, guid, type_, title, body, author, created, updated in rows:
+        memos[id_] = Memo(id_, guid, type_, title, body, author, created, updated, tuple(links[id_]))
     return [memos[i] for i in ids if i in memos]
 
 

@@ -10,6 +10,7 @@ import pytest
 from qualcode import QualcodeError
 from qualcode.coding.tagging import Target
 from qualcode.errors import ConflictError, NotFoundError
+from qualcode.records import MemoLink
 
 from .conftest import fk_problems, snapshot
 
@@ -163,9 +164,9 @@ def test_merge_moves_codings_children_and_memo_links(study):
     study.coding.tag("p01_w1", "B", Target(turn=2), memo="kept memo")  # twin of A's turn 2
     twin_id = next(c["id"] for c in study.coding.codings(code="A") if c["start"] == 102)
     survivor_id = _coding_ids(study, "B")[0]
-    on_code = study.memos.add("code", "about A", links=["code:A"])
-    on_both = study.memos.add("comparison", "A versus B", links=["code:A", "code:B"])
-    on_twin = study.memos.add("segment", "on the twin", links=[f"coding:{twin_id}"])
+    on_code = study.memos.add("code", "about A", links=[MemoLink("code", "A")])
+    on_both = study.memos.add("comparison", "A versus B", links=[MemoLink("code", "A"), MemoLink("code", "B")])
+    on_twin = study.memos.add("segment", "on the twin", links=[MemoLink("coding", f"{twin_id}")])
     a_guid = study.codebook.code("A")["guid"]
 
     result = study.codebook.merge_codes("A", "B")
@@ -175,9 +176,9 @@ def test_merge_moves_codings_children_and_memo_links(study):
     survivor = next(c for c in b_codings if c["id"] == survivor_id)
     assert survivor["memo"] == "kept memo\n\ntwin memo"  # nothing lost silently
     assert study.codebook.code("A child")["parent"] == "B"
-    assert study.memos.get(on_code["id"])["links"] == [{"kind": "code", "target": "B"}]
-    assert study.memos.get(on_both["id"])["links"] == [{"kind": "code", "target": "B"}]
-    assert study.memos.get(on_twin["id"])["links"] == [{"kind": "coding", "target": str(survivor_id)}]
+    assert list(study.memos.get(on_code.id).links) == [MemoLink("code", "B")]
+    assert list(study.memos.get(on_both.id).links) == [MemoLink("code", "B")]
+    assert list(study.memos.get(on_twin.id).links) == [MemoLink("coding", str(survivor_id))]
     # A stays in the history, marked as merged into B.
     row = study.db.execute("SELECT merged_into_id, parent_id FROM codes WHERE guid = ?",
                            [a_guid]).fetchone()
@@ -265,7 +266,7 @@ def test_delete_refused_then_forced(study):
     study.codebook.add_code("Kid 2", parent="Doomed")
     study.coding.tag("p01_w1", "Doomed", Target(turn=2))
     study.coding.tag("p01_w1", "Doomed", Target(turn=4))
-    memo = study.memos.add("code", "doomed", links=["code:Doomed", "code:Kid 1"])
+    memo = study.memos.add("code", "doomed", links=[MemoLink("code", "Doomed"), MemoLink("code", "Kid 1")])
     before = snapshot(study)
     with pytest.raises(ConflictError, match="2 codings and 2 sub-codes"):
         study.codebook.delete_code("Doomed")
@@ -275,7 +276,7 @@ def test_delete_refused_then_forced(study):
                       "memo_links_removed": 1}
     assert study.codebook.code("Kid 1")["parent"] == "Top" and study.codebook.code("Kid 2")["parent"] == "Top"
     assert study.coding.codings() == []
-    assert study.memos.get(memo["id"])["links"] == [{"kind": "code", "target": "Kid 1"}]
+    assert list(study.memos.get(memo.id).links) == [MemoLink("code", "Kid 1")]
     assert fk_problems(study) == []
     # An empty leaf goes without force.
     assert study.codebook.delete_code("Kid 2") == {"code": "Kid 2", "codings_deleted": 0,
@@ -284,7 +285,7 @@ def test_delete_refused_then_forced(study):
     study.undo()
     assert study.codebook.code("Doomed")["codings"] == 2
     assert study.codebook.code("Kid 2")["parent"] == "Doomed"
-    assert sorted(link["target"] for link in study.memos.get(memo["id"])["links"]) == [
+    assert sorted(link.target for link in study.memos.get(memo.id).links) == [
         "Doomed", "Kid 1"]
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from qualcode import Project, QualcodeError
 from qualcode.coding.tagging import Target
+from qualcode.records import MemoLink
 
 from .._index import expected_terms, index_terms
 from .conftest import INTERVIEW, dump, fk_problems
@@ -27,7 +28,7 @@ def _prepare(p: Project) -> None:
     p.coding.tag("p01_w1", "A", Target(turn=2), memo="m")
     p.coding.tag("p01_w1", "B", Target(turn=2))
     p.coding.tag("p01_w1", "A", Target(turn=4))
-    p.memos.add("code", "about A", links=["code:A", "participant:P01"])
+    p.memos.add("code", "about A", links=[MemoLink("code", "A"), MemoLink("participant", "P01")])
 
 
 def _first_coding(p, code):
@@ -51,10 +52,10 @@ OPERATIONS = {
     "remove coding": lambda p: p.coding.remove_coding(_first_coding(p, "B")),
     "coding memo": lambda p: p.coding.set_coding_memo(_first_coding(p, "B"), "new memo"),
     "exemplar": lambda p: p.coding.set_exemplar(_first_coding(p, "B")),
-    "add memo": lambda p: p.memos.add("theme", "t", "b", links=["code:B", "wave:W1"]),
-    "edit memo": lambda p: p.memos.edit(p.memos.all()[0]["id"], body="new", add_links=["code:B"],
-                                       remove_links=["code:A"]),
-    "delete memo": lambda p: p.memos.delete(p.memos.all()[0]["id"]),
+    "add memo": lambda p: p.memos.add("theme", "t", "b", links=[MemoLink("code", "B"), MemoLink("wave", "W1")]),
+    "edit memo": lambda p: p.memos.edit(p.memos.all()[0].id, body="new", add_links=[MemoLink("code", "B")],
+                                       remove_links=[MemoLink("code", "A")]),
+    "delete memo": lambda p: p.memos.delete(p.memos.all()[0].id),
     "apply suggestions": lambda p: p.coding.apply_suggestions(
         p.coding.suggest_by_pattern("B", r"walk|trainer", scope="sentence")),
     "load codebook": None,  # filled in below (needs the file)
@@ -96,7 +97,7 @@ def test_undo_survives_reopening_and_nothing_to_undo(study_path):
         p.codebook.add_code("A")
         p.coding.tag("p01_w1", "A", Target(turn=2))
         middle = dump(p)
-        p.memos.add("code", "m", links=["code:A"])
+        p.memos.add("code", "m", links=[MemoLink("code", "A")])
         end = dump(p)
     with Project.open(study_path) as p:
         assert p.undo().action == "memo.add"
@@ -218,15 +219,15 @@ def _apply(p: Project, kind: str, a, b) -> None:
     elif kind == "untag":
         p.coding.untag("p01_w1", a, Target(range=b))
     elif kind == "memo":
-        links = [f"code:{a}"]
+        links = [MemoLink("code", f"{a}")]
         codings = p.coding.codings(code=a) if b else []
-        links += [f"coding:{c['id']}" for c in codings[:1]]
+        links += [MemoLink("coding", str(c["id"])) for c in codings[:1]]
         p.memos.add("code", f"memo on {a}", links=links)
     elif kind == "edit memo":
-        memos = p.memos.all(link=f"code:{a}")
+        memos = p.memos.all(link=MemoLink("code", f"{a}"))
         if not memos:
             raise QualcodeError("no memo")
-        p.memos.edit(memos[0]["id"], body=b or "empty", add_links=["wave:W1"])
+        p.memos.edit(memos[0].id, body=b or "empty", add_links=[MemoLink("wave", "W1")])
     elif kind == "attribute":
         p.study.set_participant(a, {"sex": b, "group": a + str(b)})
     elif kind in ("split", "join", "relabel", "turn speaker", "set", "replace", "delete"):
@@ -271,7 +272,7 @@ def property_template(template_file, tmp_path_factory) -> str:
         p.codebook.add_code("B", parent="A")
         p.coding.tag("p01_w1", "A", Target(range=(102, 200)))
         p.coding.tag("p01_w1", "B", Target(range=(102, 200)))
-        p.memos.add("code", "memo on A", links=["code:A"])
+        p.memos.add("code", "memo on A", links=[MemoLink("code", "A")])
     return str(path)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from qualcode import Project
 from qualcode.coding.tagging import Target
+from qualcode.records import MemoLink
 
 from .._index import expected_terms, index_terms
 from ..coding.conftest import INTERVIEW, build_small_project
@@ -30,7 +31,7 @@ def coded_template(tmp_path_factory) -> Path:
         project.coding.tag("p01_w1", "Walking", Target(range=_span(project, "We went walking together every Tuesday.")))
         project.coding.tag("p01_w1", "Change", Target(range=_span(project, "It changed my life really.")))
         coding = project.coding.codings(code="Walking")[0]["id"]
-        project.memos.add("segment", "the walks", "Tuesdays matter", links=[f"coding:{coding}"])
+        project.memos.add("segment", "the walks", "Tuesdays matter", links=[MemoLink("coding", f"{coding}")])
     return path
 
 

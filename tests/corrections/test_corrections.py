@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from qualcode import QualcodeError
+from qualcode.records import MemoLink
 
 from ..conftest import file_digest
 from .conftest import INTERVIEW, assert_index_in_step, dump, fk_problems
@@ -113,7 +114,7 @@ def test_delete_transcript_refused_with_codings_unless_forced(coded, tmp_path):
     assert coded.search.turns("doctor") == []
     coded.undo()
     assert [h["transcript"] for h in coded.search.turns("doctor")] == ["p01_w1"]
-    assert coded.memos.all(link=f"coding:{coded.coding.codings(code='Walking')[0]['id']}")[0]["title"] == "the walks"
+    assert coded.memos.all(link=MemoLink("coding", f"{coded.coding.codings(code='Walking')[0]['id']}"))[0].title == "the walks"
     # No codings: no force needed.
     assert coded.transcripts.delete_transcript("p02_w2")["codings"] == 0
 
@@ -140,7 +141,7 @@ def test_replace_moves_shortens_and_deletes_coded_passages(coded, tmp_path):
     assert _coded(coded) == {"Doctor": "My doctor told me.", "Walking": "We went walking together every Tuesday."}
     # The memo on the moved coding still points at it.
     walking = coded.coding.codings(code="Walking")[0]["id"]
-    assert coded.memos.all(link=f"coding:{walking}")[0]["title"] == "the walks"
+    assert coded.memos.all(link=MemoLink("coding", f"{walking}"))[0].title == "the walks"
     assert coded.transcripts.get("p01_w1")["text"] == CORRECTED
     assert coded.search.turns("Sam") == []
     # Undo gives the deleted coding back.

@@ -22,6 +22,7 @@ from qualcode.exchange.refi_import import import_qdpx, quote_matches, utf16_to_c
 from qualcode.exchange.service import import_refi
 from qualcode.ingest.encoding import normalise
 from qualcode.ingest.model import ParsedTranscript
+from qualcode.records import MemoLink
 from qualcode.store import schema
 
 from ..conftest import shared_path
@@ -179,9 +180,9 @@ def test_atlas_standard_project_bare_qde_reports_missing_text(tmp_path):
         assert tree["Coke"]["definition"] == "the breakfast of champions"
         assert project.codebook.code("diet Coke")["guid"] == "d299efae-5779-46dc-9827-a3d1a5d544bc"
         assert project.codebook.code("cornflakes")["colour"] == "#dc0000"
-        memos = {m["title"]: m for m in project.memos.all()}
-        assert memos["Research Plan"]["body"].startswith("day to day log about this amazing project")
-        assert memos["My favorite Coke ad"]["author"] == "Friedrich Markgraf"
+        memos = {m.title: m for m in project.memos.all()}
+        assert memos["Research Plan"].body.startswith("day to day log about this amazing project")
+        assert memos["My favorite Coke ad"].author == "Friedrich Markgraf"
 
 
 def _atlas_with_texts(tmp_path: Path) -> tuple[Path, dict]:
@@ -247,8 +248,8 @@ def test_atlas_standard_project_quotes_match_the_imported_text(tmp_path):
             assert c["coder"] == "Friedrich Markgraf"
         mabel = [c for c in codings if c["transcript"] == "Mabel"]
         assert len(mabel) == 3 and all(c["text"].startswith("I'm a single mum with an 8 month old") for c in mabel)
-        comments = [m for m in project.memos.all() if m["type"] == "segment"]
-        assert {m["body"].split("\n")[0] for m in comments} == {
+        comments = [m for m in project.memos.all() if m.type == "segment"]
+        assert {m.body.split("\n")[0] for m in comments} == {
             "why does Simon feel the need to do this?",
             "Mabel is not the only person I know who has Coke for breakfast!"}
 
@@ -429,8 +430,8 @@ def _coded_project(path: Path) -> ExchangeProject:
     project.coder = "bob"
     coding = project.coding.apply_spans([("P01_W1", "Dessert", a, b)], summary="t", memo="sure?")[0]
     project.coding.set_exemplar(coding["id"])
-    project.memos.add("code", "On desserts", "Line one\n\nLine two", links=["code:Dessert", f"coding:{coding['id']}"])
-    project.memos.add("participant", "About P01", "Moved house.", links=["participant:P01", "wave:W2"])
+    project.memos.add("code", "On desserts", "Line one\n\nLine two", links=[MemoLink("code", "Dessert"), MemoLink("coding", f"{coding['id']}")])
+    project.memos.add("participant", "About P01", "Moved house.", links=[MemoLink("participant", "P01"), MemoLink("wave", "W2")])
     project.memos.add("project", "Plan", "")
     return project
 
@@ -589,7 +590,7 @@ def _build(path: Path, spec: dict) -> Project:
                + [f"coding:{i}" for i in coding_ids])
     project.coder = "ann"
     for type_, title, body, picks in spec["memos"]:
-        links = sorted({targets[p % len(targets)] for p in picks})
+        links = [MemoLink.parse(t) for t in sorted({targets[p % len(targets)] for p in picks})]
         project.memos.add(type_, title, body, links=links)
     return project
 

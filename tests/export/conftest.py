@@ -10,6 +10,7 @@ import docx
 import pytest
 
 from qualcode.project import Project
+from qualcode.records import MemoLink
 
 P = Project  # the project, with its export use cases
 
@@ -118,10 +119,10 @@ def build_small(path: Path, folder: Path) -> Path:
             p.coding.apply_spans(spans, summary=f"{coder} codes")
         p.coder = "anna"
         p.memos.add("theme", "Theme: journeys", "Walking is the heart of it.\n\nBut it stops when the trainer leaves.",
-                   links=["code:Journeys", "code:Walking"])
-        p.memos.add("code", "Code memo: let down", "Both clients say let down.", links=["code:Let down"])
+                   links=[MemoLink("code", "Journeys"), MemoLink("code", "Walking")])
+        p.memos.add("code", "Code memo: let down", "Both clients say let down.", links=[MemoLink("code", "Let down")])
         p.memos.add("participant", "Jan (P01): pen portrait", "Jan is a retired cook who walks by the canal.",
-                   links=["participant:P01"])
+                   links=[MemoLink("participant", "P01")])
         p.memos.add("project", "About the study", "A small test study of walking with trainers.")
     return path
 

@@ -14,6 +14,7 @@ import pytest
 from qualcode.errors import QualcodeError
 from qualcode.export import docx_common
 from qualcode.export.themes import pick_quotes
+from qualcode.records import MemoLink
 
 from .conftest import all_text, body_sequence, paragraphs, styled, table_rows
 
@@ -186,9 +187,9 @@ def test_theme_change_labels_by_hand():
 def test_memos_of_every_type_printed_once_and_cross_referenced(small, tmp_path):
     small.memos.add("comparison", "Walking and forms across waves",
                    "The walking stops when the forms start.",
-                   links=["code:Walking", "code:Paperwork"])
+                   links=[MemoLink("code", "Walking"), MemoLink("code", "Paperwork")])
     small.memos.add("participant", "Sammy (P02)", "Grew up on the estate.",
-                   links=["participant:P02", "code:Someone like me"])
+                   links=[MemoLink("participant", "P02"), MemoLink("code", "Someone like me")])
     path = small.exports.themes(tmp_path / "themes.docx")
     text = all_text(path)
     assert text.count("The walking stops when the forms start.") == 1
@@ -365,8 +366,8 @@ def test_example_end_to_end(example, tmp_path):
     assert len({q for q, _ in quotes}) == len(quotes)
     text = all_text(path)
     for memo in example.memos.all():
-        if memo["body"]:
-            assert text.count(memo["body"][:80]) <= 1, memo["title"]
+        if memo.body:
+            assert text.count(memo.body[:80]) <= 1, memo.title
 
 
 def test_interviewer_words_are_not_quoted_as_a_participants(small, tmp_path):

@@ -11,6 +11,7 @@ import random
 import sys
 
 from qualcode import Project, QualcodeError
+from qualcode.records import MemoLink
 
 
 def main(path: str, seed: int) -> None:
@@ -46,8 +47,8 @@ def main(path: str, seed: int) -> None:
                 print(f"merge {source_guid}", flush=True)
             else:
                 memo = project.memos.add("theoretical", f"memo {seed}-{n}", "x" * rng.randrange(10, 5000),
-                                        links=["code:Alpha", "participant:P01"])
-                print(f"memo {memo['guid']}", flush=True)
+                                        links=[MemoLink("code", "Alpha"), MemoLink("participant", "P01")])
+                print(f"memo {memo.guid}", flush=True)
 
 
 if __name__ == "__main__":

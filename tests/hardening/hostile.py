@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qualcode import Project
+from qualcode.records import MemoLink
 
 # Window title (OSC 0), clear screen and a red "error" (CSI), a clipboard write (OSC 52),
 # an 8-bit CSI (C1), a bell, a backspace and a carriage return.
@@ -58,7 +59,7 @@ def build(folder: Path, payload: str, *, name_key: bool = False) -> Path:
                             summary="coded")
         coding = project.coding.codings(code="Walking")[0]["id"]
         project.coding.set_coding_memo(coding, f"{payload} coding memo")
-        project.memos.add("code", f"{payload} memo title", f"{payload} memo body", links=["code:Walking"])
+        project.memos.add("code", f"{payload} memo title", f"{payload} memo body", links=[MemoLink("code", "Walking")])
         if name_key:
             project.privacy.add_name(f"{payload}Margaret", "Maggie", participant="P01")
         # Names the codebook rules refuse today, as an older or crafted file brings them.

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from qualcode import Project, QualcodeError
+from qualcode.records import MemoLink
 
 from ..conftest import file_digest
 
@@ -36,8 +37,8 @@ def study(tmp_path):
         coding = project.coding.codings()[0]
         project.coding.set_coding_memo(coding["id"], "Margaret Thornbury again")
         memo = project.memos.add("code", "About Margaret Thornbury", "Margaret Thornbury helps.",
-                                links=["code:Help"])
-        project.memos.edit(memo["id"], body="Margaret Thornbury helps a lot.")
+                                links=[MemoLink("code", "Help")])
+        project.memos.edit(memo.id, body="Margaret Thornbury helps a lot.")
         project.coding.remove_coding(coding["id"])  # the log now holds the coding's row, to restore
         for real, pseudonym in KEY.items():
             project.privacy.add_name(real, pseudonym)
@@ -73,7 +74,7 @@ def test_every_field_and_the_log_are_deidentified(study):
         assert restored["text"] == "we walked along [Street 1]"
         assert restored["memo"] == "Maggie again"
         project.undo()  # the memo's edit
-        assert project.memos.all()[0]["body"] == "Maggie helps."
+        assert project.memos.all()[0].body == "Maggie helps."
 
 
 def test_keep_memos_leaves_memos_as_written(study, run_cli):
@@ -81,7 +82,7 @@ def test_keep_memos_leaves_memos_as_written(study, run_cli):
     assert result.exit_code == 0, result.output
     assert "transcript name(s)" in result.output
     with Project.open(study) as project:
-        assert project.memos.all()[0]["title"] == "About Margaret Thornbury"
+        assert project.memos.all()[0].title == "About Margaret Thornbury"
         assert project.codebook.code("Help")["definition"] == "Who helped, e.g. Maggie."
         log = "\n".join(str(row) for row in project.db.execute("SELECT old, new FROM event_changes "
                                                                 "WHERE tbl = 'memos'"))

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from qualcode import Project, QualcodeError
+from qualcode.records import MemoLink
 from qualcode.store import untrusted
 
 from ..conftest import ctrl_c_as_in_a_terminal, file_digest
@@ -38,7 +39,7 @@ def pair(tmp_path):
     shutil.copy(tmp_path / "ours.qualcode", theirs)
     with Project.open(theirs) as ben:
         code_as(ben, "ben", "GP referral", "My GP sent me after my blood test.")
-        ben.memos.add("code", "Routes", "How people come in.", links=["code:GP referral"])
+        ben.memos.add("code", "Routes", "How people come in.", links=[MemoLink("code", "GP referral")])
     return tmp_path / "ours.qualcode", theirs
 
 

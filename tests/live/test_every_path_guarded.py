@@ -147,7 +147,7 @@ def test_every_command_runs_under_the_watch(example_project, tmp_path, monkeypat
         with Project.open(project) as p:
             last_coding = max(c["id"] for c in p.coding.codings())
             memos = p.memos.all()
-            last_memo = max((m["id"] for m in memos), default=0)
+            last_memo = max((m.id for m in memos), default=0)
         args = [a.format(last_coding=last_coding, last_memo=last_memo) for a in args]
         result = runner.invoke(cli, args, catch_exceptions=False)
         if name == "tui":
@@ -220,6 +220,6 @@ def test_a_whole_tui_session_runs_under_the_watch(example_project, tmp_path,
     with Project.open(project) as p:
         assert p.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert "Guarded" in {c["name"] for c in p.codebook.codes()}
-        assert "Watched memo" in {m["title"] for m in p.memos.all()}
+        assert "Watched memo" in {m.title for m in p.memos.all()}
         assert {"turn.split", "turn.join"} <= {e.action for e in p.log()}
 

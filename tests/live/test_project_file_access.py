@@ -27,7 +27,7 @@ OTHER_PROGRAM = textwrap.dedent("""
         project.coder = "other"
         if title != "-":
             project.memos.add("project", title)
-        print("|".join(sorted(m["title"] for m in project.memos.all())))
+        print("|".join(sorted(m.title for m in project.memos.all())))
 """)
 
 
@@ -52,7 +52,7 @@ def test_nested_open_then_a_write_from_another_process(project_path, second):
         assert other_program(project_path, "two") == ["one", "two"]
         # The other program closed its connection; ours is still open, so the log stays.
         assert Path(f"{project_path}-wal").exists()
-        assert sorted(m["title"] for m in first.memos.all()) == ["one", "two"]
+        assert sorted(m.title for m in first.memos.all()) == ["one", "two"]
         first.memos.add("project", "three")
         assert other_program(project_path) == ["one", "three", "two"]
     finally:

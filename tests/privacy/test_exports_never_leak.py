@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from qualcode import Project
 from qualcode.cli import cli
+from qualcode.records import MemoLink
 
 REAL_NAMES = {
     "Janet Walker": ("Janet", "C01"),
@@ -78,8 +79,8 @@ def test_no_export_contains_a_real_name(example_project, tmp_path):
         project.study.set_attendance("C05", "W3", "missed", note="Maureen Pickering was in hospital")
         project.study.add_wave("W9", description="A visit to Greenfield Primary")
         project.memos.add("transcript", "Drop-in with Janet Walker",
-                         "Janet Walker and Leanne Dobson at the drop-in.", links=[f"transcript:{name}"])
-        project.memos.edit(project.memos.all(type_="transcript")[0]["id"],
+                         "Janet Walker and Leanne Dobson at the drop-in.", links=[MemoLink("transcript", f"{name}")])
+        project.memos.edit(project.memos.all(type_="transcript")[0].id,
                           body="Janet Walker, Leanne Dobson and Ashby Road again.")
         for real, (pseudonym, pid) in REAL_NAMES.items():
             kind = "person" if pid else ("place" if "Road" in real else "organisation")

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from qualcode import Project, QualcodeError
+from qualcode.records import MemoLink
 from qualcode.team.codebook_merge import normalise_name, similarity, write_plan
 
 from ..conftest import file_digest
@@ -131,7 +132,7 @@ def test_project_merge_brings_every_coding_once_with_its_coder(tmp_path):
         code_as(ben, "ben", "GP referral", "My GP sent me after my blood test.")   # same span, other coder
         code_as(ben, "ben", "Rapport", "She'd grown up two streets from me, so she knew what it's like round here.")
         code_as(ben, "ben", "Small step", "Small things, but they add up.")
-        ben.memos.add("code", "Small steps matter", "Clients count tiny changes.", links=["code:Small step"])
+        ben.memos.add("code", "Small steps matter", "Clients count tiny changes.", links=[MemoLink("code", "Small step")])
 
     with Project.open(tmp_path / "anna.qualcode") as anna:
         anna.coder = "anna"
@@ -160,7 +161,7 @@ def test_project_merge_brings_every_coding_once_with_its_coder(tmp_path):
         }
         assert len(anna.coding.codings()) == 5
         memo = anna.memos.all(type_="code")[0]
-        assert memo["links"] == [{"kind": "code", "target": "Small steps"}]
+        assert list(memo.links) == [MemoLink("code", "Small steps")]
         # Merging again adds nothing.
         again = anna.team.merge_project(tmp_path / "ben.qualcode", plan=plan_path)
         assert (again.codings_added, again.codings_identical, again.memos_added) == (0, 3, 0)

@@ -9,6 +9,7 @@ import pytest
 
 from qualcode import Project
 from qualcode.coding.tagging import Target
+from qualcode.records import MemoLink
 
 TURNS = [
     ("Interviewer", "[00:00:05] Thanks for coming. Can you tell me how you found the service?"),
@@ -62,7 +63,7 @@ def _built_project(tmp_path_factory) -> Path:
         p.coding.tag("P01_W1", "Trust", Target(sentence="4.1"))
         p.coding.tag("P01_W2", "Trust", Target(sentence="4.2"))
         p.coding.tag("P02_W1", "Trust", Target(sentence="2.1"))
-        p.memos.add("participant", "Anna (P01)", "Met at the food bank.", links=["participant:P01"])
+        p.memos.add("participant", "Anna (P01)", "Met at the food bank.", links=[MemoLink("participant", "P01")])
     return path
 
 

@@ -150,9 +150,9 @@ async def test_memo_on_selection(tui_project, open_project):
     with open_project() as p:
         memos = p.memos.all(type_="segment")
     assert len(memos) == 1
-    assert memos[0]["body"].endswith("Yes.")  # typed after the quote
-    assert "She was not posh." in memos[0]["body"]
-    kinds = {(l["kind"], l["target"]) for l in memos[0]["links"]}
+    assert memos[0].body.endswith("Yes.")  # typed after the quote
+    assert "She was not posh." in memos[0].body
+    kinds = {(l.kind, l.target) for l in memos[0].links}
     assert ("transcript", "P01_W1") in kinds
     assert any(kind == "coding" for kind, _ in kinds)  # the Trust coding on that sentence
 
@@ -231,7 +231,7 @@ async def test_comparison_jump_to_segment(tui_project, open_project):
         await pilot.pause()
         with open_project() as p:
             memo = p.memos.all(type_="comparison")[0]
-        links = {(l["kind"], l["target"]) for l in memo["links"]}
+        links = {(l.kind, l.target) for l in memo.links}
         assert ("code", "Trust") in links
         assert len([k for k, _ in links if k == "coding"]) == 2
         await pilot.press("left", "enter")
@@ -255,13 +255,13 @@ async def test_participant_pen_portrait_and_memos_screen(tui_project, open_proje
         await pilot.press("end", *" ok", "ctrl+s")
         await pilot.pause()
         with open_project() as p:
-            assert p.memos.all(type_="participant")[0]["body"].endswith(" ok")
+            assert p.memos.all(type_="participant")[0].body.endswith(" ok")
         await pilot.press("f5")
         await pilot.pause()
         await pilot.press("enter", *"Hi ", "ctrl+s")
         await pilot.pause()
     with open_project() as p:
-        assert p.memos.all(type_="participant")[0]["body"].startswith("Hi ")
+        assert p.memos.all(type_="participant")[0].body.startswith("Hi ")
 
 
 @run_async

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 
 from ...model import MEMO_TYPES
+from ...records import MemoLink
 from ..shown import editable, edited, shown
 
 
@@ -21,7 +22,7 @@ class MemoDraft:
     type: str
     title: str
     body: str
-    links: list[str] = field(default_factory=list)
+    links: list[MemoLink] = field(default_factory=list)
 
 
 class MemoEditor(ModalScreen[MemoDraft | None]):
@@ -45,7 +46,7 @@ class MemoEditor(ModalScreen[MemoDraft | None]):
                 yield Select([(t, t) for t in MEMO_TYPES], value=self.draft.type,
                              allow_blank=False, id="type")
                 yield Input(editable(self.draft.title), placeholder="title", id="title")
-            links = ", ".join(self.draft.links) or "none"
+            links = ", ".join(map(str, self.draft.links)) or "none"
             yield Label(shown(f"Links: {links}"), classes="hint", markup=False)
             yield TextArea(editable(self.draft.body), id="body", soft_wrap=True)
             with Horizontal(classes="buttons"):

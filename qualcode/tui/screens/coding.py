@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, OptionList, Tree
 
 from ...model import Target
+from ...records import MemoLink
 from ..dialogs import ChoiceDialog, MemoDraft, MemoEditor, TextInputDialog
 from ..shown import plain, shown
 from ..widgets.code_picker import PickerPanel, in_vivo_name
@@ -379,12 +380,12 @@ class CodingScreen(CodingReads, BaseScreen):
     def action_memo(self) -> None:
         view = self.query_one(TranscriptView)
         sel = view.selection
-        links = [f"transcript:{self.transcript_name}"]
+        links = [MemoLink("transcript", self.transcript_name)]
         if sel:
             quote = " ".join(view.selected_text.split())
             title = in_vivo_name(quote, 50) or self.transcript_name
             body = f"> {quote}\n> ({self.transcript_name} {sel[0]}:{sel[1]})\n\n"
-            links += [f"coding:{s.id}" for s in view.codings_at(sel[0])
+            links += [MemoLink("coding", str(s.id)) for s in view.codings_at(sel[0])
                       if s.start < sel[1] and s.end > sel[0]]
             draft = MemoDraft("segment", title, body, links)
         else:
@@ -397,7 +398,7 @@ class CodingScreen(CodingReads, BaseScreen):
         memo = self.attempt(self.project.memos.add, draft.type, draft.title, draft.body,
                             links=draft.links)
         if memo:
-            self.saved(f"wrote {draft.type} memo {memo['title']!r}")
+            self.saved(f"wrote {draft.type} memo {memo.title!r}")
 
     def action_search(self) -> None:
         self.app.push_screen(TextInputDialog("Search in this transcript", self.last_search),

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...records import MemoLink
 from ..dialogs import MemoDraft, MemoEditor
 from ..shown import counted, plain, shown
 from ..widgets.code_picker import CodePicker
@@ -204,7 +205,7 @@ class ComparisonScreen(BaseScreen):
         if not self.code:
             return
         ids = sorted(self.marked) or ([self._current()["id"]] if self._current() else [])
-        links = [f"code:{self.code}"] + [f"coding:{i}" for i in ids]
+        links = [MemoLink("code", self.code)] + [MemoLink("coding", str(i)) for i in ids]
         quotes = []
         for segments in self.groups.values():
             for s in segments:
@@ -220,4 +221,4 @@ class ComparisonScreen(BaseScreen):
             memo = self.attempt(self.project.memos.add, draft.type, draft.title, draft.body,
                                 links=draft.links)
             if memo:
-                self.saved(f"wrote comparison memo {memo['title']!r}")
+                self.saved(f"wrote comparison memo {memo.title!r}")

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from ...errors import QualcodeError
 from ...model import MEMO_TYPES
+from ...records import Memo, MemoLink
 from ..dialogs import MemoDraft, MemoEditor
 from ..shown import editable, edited, plain, shown
 from ..widgets.key_footer import KeyFooter
@@ -30,7 +31,7 @@ class MemosScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[dict] = []
-        self.current: dict | None = None
+        self.current: Memo | None = None
         # The memo and body put in the editor, to tell unsaved edits apart.
         self.shown_id: int | None = None
         self.shown_body = ""
@@ -61,19 +62,19 @@ class MemosScreen(BaseScreen):
         link = self.query_one("#f-link", Input).value.strip() or None
         try:
             self.rows = self.project.memos.all(type_=type_ if isinstance(type_, str) else None,
-                                           author=author, link=link)
+                                           author=author, link=MemoLink.parse(link) if link else None)
         except QualcodeError as exc:
             self.query_one("#memo-count", Label).update(shown(exc, "red"))
             return
         listing = self.query_one("#memo-list", OptionList)
-        keep = self.current["id"] if self.current else None
+        keep = self.current.id if self.current else None
         listing.clear_options()
         for m in self.rows:
             listing.add_option(Option(Text.assemble(
-                (f"[{m['type']}] ", "magenta"), (plain(m["title"]), "bold"),
-                (f"  {plain(m['author'])}", "dim"))))
+                (f"[{m.type}] ", "magenta"), (plain(m.title), "bold"),
+                (f"  {plain(m.author)}", "dim"))))
         self.query_one("#memo-count", Label).update(f"Memos ({len(self.rows)})")
-        ids = [m["id"] for m in self.rows]
+        ids = [m.id for m in self.rows]
         if self.rows:
             listing.highlighted = ids.index(keep) if keep in ids else 0
 
@@ -88,17 +89,17 @@ class MemosScreen(BaseScreen):
             return
         memo = self.rows[event.option_index]
         body = self.query_one("#memo-body", TextArea)
-        if memo["id"] == self.shown_id and body.text != self.shown_body:
+        if memo.id == self.shown_id and body.text != self.shown_body:
             # The list was re-read under an edit not yet saved: keep what is being typed.
             self.current = memo
             return
         self.current = memo
         self.query_one("#memo-title", Label).update(Text.assemble(
-            (plain(memo["title"]), "bold"), f"  ({memo['type']}, {plain(memo['author'])})"))
-        links = ", ".join(f"{item['kind']}:{item['target']}" for item in memo["links"]) or "no links"
+            (plain(memo.title), "bold"), f"  ({memo.type}, {plain(memo.author)})"))
+        links = ", ".join(map(str, memo.links)) or "no links"
         self.query_one("#memo-links", Label).update(shown(links))
-        body.text = self.shown_body = editable(memo["body"])
-        self.shown_id = memo["id"]
+        body.text = self.shown_body = editable(memo.body)
+        self.shown_id = memo.id
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -107,13 +108,13 @@ class MemosScreen(BaseScreen):
     def action_save(self) -> None:
         if not self.current:
             return
-        body = edited(self.query_one("#memo-body", TextArea).text, self.current["body"])
-        if body == self.current["body"]:
+        body = edited(self.query_one("#memo-body", TextArea).text, self.current.body)
+        if body == self.current.body:
             self.notify("Nothing changed", timeout=2)
             return
-        if self.attempt(self.project.memos.edit, self.current["id"], body=body):
+        if self.attempt(self.project.memos.edit, self.current.id, body=body):
             self.shown_body = editable(body)
-            self.saved(f"saved memo {self.current['title']!r}")
+            self.saved(f"saved memo {self.current.title!r}")
             self.reload_shown()
 
     def action_new(self) -> None:
@@ -124,7 +125,7 @@ class MemosScreen(BaseScreen):
                 if memo:
                     self.current = memo
                     self.reload_shown()
-                    self.saved(f"wrote memo {memo['title']!r}")
+                    self.saved(f"wrote memo {memo.title!r}")
 
         self.app.push_screen(MemoEditor(MemoDraft("project", "", ""), heading="New memo"), done)
 

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...records import Memo, MemoLink
 from ..dialogs import ConfirmDialog, MemoDraft, MemoEditor
 from ..shown import counted, plain, shown
 from ..widgets.key_footer import KeyFooter
@@ -37,7 +38,7 @@ class ParticipantScreen(BaseScreen):
         super().__init__()
         self.pid = pid
         self.transcript_names: list[str] = []
-        self.memo_rows: list[dict] = []
+        self.memo_rows: list[Memo] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -102,13 +103,13 @@ class ParticipantScreen(BaseScreen):
         for code in sorted(profile, key=lambda c: -sum(profile[c].values())):
             table.add_row(shown(code), *(str(profile[code].get(w, "")) for w in waves))
 
-        self.memo_rows = self.project.memos.all(link=f"participant:{self.pid}")
+        self.memo_rows = self.project.memos.all(link=MemoLink("participant", self.pid))
         memos = self.query_one("#person-memos", OptionList)
         memos.clear_options()
         for m in self.memo_rows:
             memos.add_option(Option(Text.assemble(
-                (f"[{m['type']}] ", "magenta"), (plain(m["title"]), "bold"), (f"  {plain(m['author'])}\n", "dim"),
-                plain(_snippet(m["body"])), "\n")))
+                (f"[{m.type}] ", "magenta"), (plain(m.title), "bold"), (f"  {plain(m.author)}\n", "dim"),
+                plain(_snippet(m.body)), "\n")))
 
     def action_open(self) -> None:
         focused = self.focused
@@ -136,12 +137,12 @@ class ParticipantScreen(BaseScreen):
         self.app.push_screen(ConfirmDialog(question, yes="Delete"), done)
 
     def action_portrait(self) -> None:
-        existing = [m for m in self.memo_rows if m["type"] == "participant"]
+        existing = [m for m in self.memo_rows if m.type == "participant"]
         if existing:
             self._edit(existing[0])
             return
         draft = MemoDraft("participant", f"Pen portrait: {self.pid}", "",
-                          [f"participant:{self.pid}"])
+                          [MemoLink("participant", self.pid)])
 
         def done(result: MemoDraft | None) -> None:
             if result and self.attempt(self.project.memos.add, result.type, result.title,
@@ -151,12 +152,11 @@ class ParticipantScreen(BaseScreen):
 
         self.app.push_screen(MemoEditor(draft, heading=f"Pen portrait of {self.pid}"), done)
 
-    def _edit(self, memo: dict) -> None:
-        draft = MemoDraft(memo["type"], memo["title"], memo["body"],
-                          [f"{item['kind']}:{item['target']}" for item in memo["links"]])
+    def _edit(self, memo: Memo) -> None:
+        draft = MemoDraft(memo.type, memo.title, memo.body, list(memo.links))
 
         def done(result: MemoDraft | None) -> None:
-            if result and self.attempt(self.project.memos.edit, memo["id"], title=result.title,
+            if result and self.attempt(self.project.memos.edit, memo.id, title=result.title,
                                        body=result.body, type_=result.type):
                 self.reload_shown()
                 self.saved(f"edited memo {result.title!r}")
