@@ -62,11 +62,14 @@ class Database:
         return [row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[Database]:
-        """One transaction, or a savepoint inside the one already open."""
+    def atomic(self, *, immediate: bool = False) -> Iterator[Database]:
+        """One transaction, or a savepoint inside the one already open.
+
+        ``immediate`` takes the write lock at the start of a new transaction (``BEGIN
+        IMMEDIATE``), so that it waits for other writers there rather than failing later."""
         conn = self.conn
         if not conn.in_transaction:
-            conn.execute("BEGIN")
+            conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
             try:
                 yield self
             except BaseException:
