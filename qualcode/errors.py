@@ -38,6 +38,30 @@ class ConflictError(QualcodeError):
     """The action would break a rule of the project (duplicate id, cycle, ...)."""
 
 
+class QueryError(QualcodeError):
+    """A query or filter that does not parse, or names something that does not exist.
+
+    ``position`` is the offset in ``text`` where the problem is, so that a face can
+    draw a caret under it (:meth:`pointed`).
+    """
+
+    def __init__(self, message: str, *, text: str = "", position: int = 0) -> None:
+        self.text = text
+        self.position = max(0, min(position, len(text)))
+        where = f" (at {self.position + 1}: {_excerpt(text, self.position)})" if text else ""
+        super().__init__(f"{message}{where}")
+
+    def pointed(self) -> str:
+        """The query and a caret under the problem, two lines for a terminal."""
+        line = " ".join(self.text.splitlines())
+        return f"{line}\n{' ' * self.position}^"
+
+
+def _excerpt(text: str, position: int) -> str:
+    rest = text[position:position + 20]
+    return repr(rest + ("..." if len(text) > position + 20 else "")) if rest else "end of text"
+
+
 class ProjectBusyError(QualcodeError):
     """Another program held the project's write lock for longer than we wait."""
 

@@ -31,6 +31,13 @@ STAGES = ("initial", "focused", "axial", "theoretical")
 MEMO_LINK_KINDS = ("code", "coding", "participant", "transcript", "wave")
 #: Fields of a participant that are columns, not attributes.
 PARTICIPANT_FIELDS = ("pseudonym", "role", "site")
+#: Types an attribute can be declared with (a value of an undeclared attribute is text).
+ATTRIBUTE_KINDS = ("text", "number", "date", "category")
+#: Names the filter language (``--where``, queries) keeps for fields, never attributes:
+#: fields of the participant, fields of a coding, and the wave.
+PARTICIPANT_FILTER_FIELDS = ("participant", "pid", "pseudonym", "role", "site")
+CODING_FILTER_FIELDS = ("coder", "speaker", "transcript")
+RESERVED_FILTER_NAMES = (*PARTICIPANT_FILTER_FIELDS, *CODING_FILTER_FIELDS, "wave")
 #: Kinds of name in the name key.
 NAME_KINDS = ("person", "place", "organisation", "other")
 
@@ -128,6 +135,84 @@ def parse_speaker_map(pairs: str | Iterable[str]) -> dict[str, str]:
             raise QualcodeError(f"speaker map entry {pair!r} is not LABEL=ID")
         result[label.strip()] = pid.strip()
     return result
+
+
+# --- typed attributes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeType:
+    """The declared type of a participant attribute (fixed or per wave).
+
+    Values stay stored as text; the type says how they are checked, compared and
+    sorted: numbers numerically, dates as dates, categories in their declared order.
+    """
+
+    key: str
+    kind: str = "text"
+    values: tuple[str, ...] = ()
+    description: str | None = None
+
+    def __post_init__(self) -> None:
+        check_choice(self.kind, ATTRIBUTE_KINDS, "attribute type")
+        if self.kind == "category" and not self.values:
+            raise QualcodeError(f"category attribute {self.key!r} needs its values (--values a,b,c)")
+        if self.kind != "category" and self.values:
+            raise QualcodeError(f"only a category attribute takes values; {self.key!r} is {self.kind}")
+        if len(set(self.values)) != len(self.values):
+            raise QualcodeError(f"category attribute {self.key!r} lists a value twice")
+
+    def coerce(self, value: str) -> object:
+        """The typed value of stored text, or the error saying why it is not one."""
+        text = str(value).strip()
+        if self.kind == "number":
+            number = parse_number(text)
+            if number is None:
+                raise QualcodeError(f"{self.key} {value!r} is not a number")
+            return number
+        if self.kind == "date":
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                raise QualcodeError(f"{self.key} {value!r} is not a date (use YYYY-MM-DD)") from None
+        if self.kind == "category" and text not in self.values:
+            raise QualcodeError(f"{self.key} {value!r} is not one of {', '.join(self.values)}")
+        return text
+
+    def normalise(self, value: str) -> str:
+        """The text stored for ``value``: checked, and written one way (``7.0`` -> ``7``)."""
+        typed = self.coerce(value)
+        if isinstance(typed, dt.date):
+            return typed.isoformat()
+        return format_number(typed) if isinstance(typed, float) else str(typed)
+
+    def sort_key(self, value: object) -> tuple:
+        """Order values by type; values that do not fit the type come last, as text."""
+        if value is None:
+            return (2, "")
+        try:
+            typed = value if not isinstance(value, str) else self.coerce(value)
+        except QualcodeError:
+            return (1, str(value))
+        if self.kind == "category":
+            return (0, self.values.index(str(typed)))
+        if self.kind == "text":
+            return (0, str(typed).casefold(), str(typed))
+        return (0, typed)
+
+
+def parse_number(text: str) -> float | None:
+    """A finite number written in ``text`` (``50``, ``-3.5``, ``1e3``), else None."""
+    try:
+        number = float(text.replace("_", "x"))  # no "1_000" digit separators
+    except (ValueError, AttributeError):
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def format_number(number: float) -> str:
+    """``7.0`` -> ``7``; other numbers as Python writes them."""
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 # --- value types a face hands to the core ---------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from ..model import ATTENDANCE, MEMO_TYPES, STAGES, TRANSCRIPT_KINDS
+from ..model import ATTENDANCE, ATTRIBUTE_KINDS, MEMO_TYPES, STAGES, TRANSCRIPT_KINDS
 from .connection import Database as Connection
 from .connection import full_database
 
@@ -98,6 +98,7 @@ UNDOABLE_TABLES = (
     "transcripts",
     "turns",
     "sentence_spans",
+    "attribute_types",
 )
 # Columns copied into the log only when they change (an edit of a transcript's wave
 # must not copy its whole text twice).
@@ -469,6 +470,24 @@ def m006_team_live(db: Database) -> None:
             revoked TEXT
         );
         ALTER TABLE codes ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+    install_change_triggers(db)
+
+
+@MIGRATIONS(name="m007_attribute_types")
+def m007_attribute_types(db: Database) -> None:
+    """Declared types of participant attributes: text, number, date, or a category with
+    its values in order (``allowed``, a JSON list). An attribute without a row here is
+    text. A declaration is an undoable action like any other edit of the study."""
+    db.executescript(
+        f"""
+        CREATE TABLE attribute_types (
+            key TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN {_in(ATTRIBUTE_KINDS)}),
+            allowed TEXT,
+            description TEXT
+        );
         """
     )
     install_change_triggers(db)

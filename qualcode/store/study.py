@@ -3,11 +3,12 @@ attributes (fixed and per wave) and attendance."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import ConflictError, NotFoundError
-from ..model import PARTICIPANT_FIELDS
+from ..model import PARTICIPANT_FIELDS, AttributeType
 from ..records import Participant, Wave
 from .connection import Database
 from .db import inserted_id, new_guid, now
@@ -164,6 +165,56 @@ def set_wave_attribute(
         "ON CONFLICT(participant_id, wave_id, key) DO UPDATE SET value = excluded.value",
         [participant_id, wave_id, key, value],
     )
+
+
+# --- declared attribute types ------------------------------------------------------
+
+
+def attribute_types(db: Database) -> dict[str, AttributeType]:
+    """Every declared attribute type by key (an attribute not listed is text)."""
+    rows = db.execute(
+        "SELECT key, kind, allowed, description FROM attribute_types ORDER BY key"
+    ).fetchall()
+    return {key: AttributeType(key, kind, tuple(json.loads(allowed or "[]")), description)
+            for key, kind, allowed, description in rows}
+
+
+def declare_attribute(db: Database, declared: AttributeType) -> None:
+    db.execute(
+        "INSERT INTO attribute_types (key, kind, allowed, description) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, allowed = excluded.allowed, "
+        "description = excluded.description",
+        [declared.key, declared.kind, json.dumps(list(declared.values)) if declared.values else None,
+         declared.description],
+    )
+
+
+def forget_attribute_type(db: Database, key: str) -> bool:
+    """Make ``key`` text again; False when it was not declared."""
+    return db.execute("DELETE FROM attribute_types WHERE key = ?", [key]).rowcount > 0
+
+
+def attribute_values(db: Database, key: str) -> list[tuple[str, str | None, str | None]]:
+    """Every stored value of attribute ``key``: (participant id, wave label or None for a
+    fixed value, value), fixed values first, then by wave order and participant."""
+    fixed = db.execute(
+        "SELECT p.pid, NULL, a.value FROM participant_attributes a "
+        "JOIN participants p ON p.id = a.participant_id WHERE a.key = ? ORDER BY p.pid",
+        [key],
+    ).fetchall()
+    by_wave = db.execute(
+        "SELECT p.pid, w.label, a.value FROM participant_wave_attributes a "
+        "JOIN participants p ON p.id = a.participant_id JOIN waves w ON w.id = a.wave_id "
+        "WHERE a.key = ? ORDER BY w.ordinal, p.pid",
+        [key],
+    ).fetchall()
+    return [tuple(row) for row in (*fixed, *by_wave)]
+
+
+def set_attribute_text(db: Database, key: str, old: str, new: str) -> None:
+    """Rewrite one stored spelling of a value of ``key`` (fixed and per wave)."""
+    for table in ("participant_attributes", "participant_wave_attributes"):
+        db.execute(f"UPDATE {table} SET value = ? WHERE key = ? AND value = ?", [new, key, old])
 
 
 # --- waves --------------------------------------------------------------------------

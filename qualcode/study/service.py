@@ -15,6 +15,8 @@ from ..model import (
     FACTS,
     INTERVIEWER_FIELDS,
     PARTICIPANT_FIELDS,
+    RESERVED_FILTER_NAMES,
+    AttributeType,
     check_choice,
     check_date,
     check_pid,
@@ -96,6 +98,12 @@ class StudyService(Service):
         if not key:
             raise QualcodeError(f"attribute name for {pid} is empty")
         value = None if value is None or value == "" else value
+        declared = store_study.attribute_types(self.db).get(key)
+        if declared is not None and value is not None:
+            try:
+                value = declared.normalise(value)
+            except QualcodeError as error:
+                raise QualcodeError(f"{pid}: {error}") from None
         if key in PARTICIPANT_FIELDS:
             if wave_id is not None:
                 raise QualcodeError(f"{key} is fixed for a participant; it cannot vary by wave")
@@ -104,6 +112,48 @@ class StudyService(Service):
             store_study.set_attribute(self.db, participant_id, key, value)
         else:
             store_study.set_wave_attribute(self.db, participant_id, wave_id, key, value)
+
+    # --- declared attribute types ---------------------------------------------------
+
+    def attribute_types(self) -> dict[str, AttributeType]:
+        """Declared types by attribute name; an attribute not listed is text."""
+        return store_study.attribute_types(self.db)
+
+    def declare_attribute(
+        self, key: str, kind: str, values: tuple[str, ...] | list[str] = (),
+        description: str | None = None,
+    ) -> AttributeType:
+        """Declare (or redeclare) the type of attribute ``key``. Every value already
+        stored must fit the type; the first that does not is named and nothing is
+        written. Values are rewritten in the type's one spelling (``7.0`` -> ``7``)."""
+        key = key.strip()
+        if not key:
+            raise QualcodeError("attribute name is empty")
+        if key in PARTICIPANT_FIELDS or key in RESERVED_FILTER_NAMES:
+            raise QualcodeError(f"{key!r} is a field of every participant or coding, "
+                                "not an attribute that can be declared")
+        declared = AttributeType(key, kind, tuple(v.strip() for v in values), description)
+        with self.action("attribute.declare", f"attribute {key} is {kind}"):
+            rewrites: dict[str, str] = {}
+            for pid, wave, value in store_study.attribute_values(self.db, key):
+                if value is None:
+                    continue
+                try:
+                    rewrites[value] = declared.normalise(value)
+                except QualcodeError as error:
+                    at = f" at {wave}" if wave else ""
+                    raise QualcodeError(f"cannot declare {key} as {kind}: {pid}{at}: {error}") from None
+            for old, new in rewrites.items():
+                if old != new:
+                    store_study.set_attribute_text(self.db, key, old, new)
+            store_study.declare_attribute(self.db, declared)
+        return declared
+
+    def forget_attribute_type(self, key: str) -> None:
+        """Make ``key`` an undeclared (text) attribute again; its values stay."""
+        with self.action("attribute.forget", f"attribute {key} is text again"):
+            if not store_study.forget_attribute_type(self.db, key):
+                raise NotFoundError(f"attribute {key!r} has no declared type")
 
     # --- waves and attendance --------------------------------------------------------
 
