@@ -8,6 +8,11 @@ frame it caused (timestamped in the app's ``_display`` hook, after the composito
 update has been encoded to terminal bytes as a real terminal would need), not Pilot
 calls: Pilot sleeps in 20 ms slices. Targets: first paint < 200 ms; key press median
 < 15 ms, p95 < 30 ms.
+
+The same keys are then timed, with the same clock, on a bare Line API viewer of the same
+text (``bare_viewer.py``: one scroll view, no codings, status line or footer), and the
+ratio of the medians is printed: what qualcode's screen adds to a key press. Goal
+(issue "Fast at the limit"): at most 1.2x for the cursor and page keys.
 """
 
 from __future__ import annotations
@@ -23,8 +28,12 @@ import time
 from pathlib import Path
 
 from textual import events
+from textual.widget import Widget
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bare_viewer import BareApp  # beside this file
 
 from qualcode import Project
 from qualcode.tui.app import QualcodeApp, make_app
@@ -84,6 +93,19 @@ class BenchApp(QualcodeApp):
                             bool(getattr(screen, "loaded", False))))
 
 
+#: Widgets whose lines the compositor asked for, counted over a run of keys: every
+#: widget in the band between the rows a key changes is rendered again (cached lines
+#: included), so this count is the part of a key's cost that does not depend on load.
+RENDERED: list[int] = [0]
+_render_lines = Widget.render_lines
+
+
+def _counted_render_lines(self, crop):
+    RENDERED[0] += 1
+    return _render_lines(self, crop)
+
+
+
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
@@ -126,12 +148,16 @@ async def run(path: Path, presses: int) -> dict[str, list[float]]:
             for k in setup:
                 await key(*k)
             times, firsts = [], []
+            rendered = 0
             for _ in range(presses):
                 for k in keys[:-1]:
                     await key(*k)
+                before = RENDERED[0]
                 times.append(await key(*keys[-1]))
+                rendered += RENDERED[0] - before
                 firsts.append(first_frames[-1])
             results[label] = times
+            WIDGETS_RENDERED[label] = rendered / presses
             if first_too:
                 results["  ... to its first frame"] = firsts
 
@@ -146,6 +172,41 @@ async def run(path: Path, presses: int) -> dict[str, list[float]]:
     return results
 
 
+async def run_bare(path: Path, presses: int) -> dict[str, list[float]]:
+    """The bare viewer on the same transcript, the same keys, the same clock."""
+    with Project.open(path) as project:
+        transcript = project.transcripts.get("long")
+    turns = [t for t in transcript["turns"] if t["end"] > t["start"]]
+    app = BareApp(transcript["text"], turns, [s["start"] for s in transcript["sentences"]])
+    results: dict[str, list[float]] = {}
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+
+        async def key(name: str) -> float:
+            await pilot.pause()
+            app.frames.clear()
+            t0 = time.perf_counter()
+            app.post_message(events.Key(name, None))
+            await pilot.pause()
+            await pilot.pause()
+            after = [t for t, _, _ in app.frames if t >= t0]
+            return (after[-1] - t0) * 1000 if after else 0.0
+
+        for label, name in (("bare: down (cursor by sentence)", "down"), ("bare: pagedown", "pagedown")):
+            before = RENDERED[0]
+            results[label] = [await key(name) for _ in range(presses)]
+            WIDGETS_RENDERED[label] = (RENDERED[0] - before) / presses
+    return results
+
+
+#: Widgets rendered per key press, by measured key.
+WIDGETS_RENDERED: dict[str, float] = {}
+
+#: Keys compared with the bare viewer: (qualcode's label, the bare viewer's label).
+COMPARED = (("scroll: down (cursor by sentence)", "bare: down (cursor by sentence)"),
+            ("scroll: pagedown", "bare: pagedown"))
+
+
 def main(argv: list[str] | None = None) -> dict[str, list[float]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=1_000_000)
@@ -158,12 +219,21 @@ def main(argv: list[str] | None = None) -> dict[str, list[float]]:
         path = build(Path(tmp), args.chars, args.codings)
         print(f"built {args.chars:,} characters with {args.codings:,} codings in "
               f"{time.perf_counter() - t:.1f} s")
-        results = asyncio.run(run(path, args.presses))
+        Widget.render_lines = _counted_render_lines  # type: ignore[method-assign]
+        try:
+            results = asyncio.run(run(path, args.presses))
+            results.update(asyncio.run(run_bare(path, args.presses)))
+        finally:
+            Widget.render_lines = _render_lines  # type: ignore[method-assign]
     print(f"{'':42} {'median':>9} {'p95':>9} {'n':>5}")
     for label, times in results.items():
         print(f"{label:42} {statistics.median(times):7.1f}ms {percentile(times, 95):7.1f}ms "
               f"{len(times):5d}")
     print("targets: first paint < 200 ms; key press median < 15 ms, p95 < 30 ms")
+    for ours, bare in COMPARED:
+        ratio = statistics.median(results[ours]) / max(1e-9, statistics.median(results[bare]))
+        print(f"{ours:42} {ratio:7.2f}x the bare viewer (goal <= 1.2x); widgets rendered "
+              f"per key {WIDGETS_RENDERED[ours]:.1f} vs {WIDGETS_RENDERED[bare]:.1f}")
     return results
 
 

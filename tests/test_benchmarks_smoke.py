@@ -151,3 +151,15 @@ def test_bench_bulk_load_smoke(capsys, tmp_path):
     assert [r["loaded"] for r in results] == [300, 600]
     out = capsys.readouterr().out
     assert "after growth 300 -> 600" in out and "peak" in out
+
+
+def test_bench_tui_smoke(capsys):
+    bench = _load("bench_tui")
+    results = bench.main(["--chars", "20000", "--codings", "50", "--presses", "3"])
+    out = capsys.readouterr().out
+    # Both viewers were timed on the same keys, and the ratio is printed for each.
+    for ours, bare in bench.COMPARED:
+        assert len(results[ours]) == len(results[bare]) == 3
+        assert re.search(rf"{re.escape(ours)} +\d+\.\d+x the bare viewer", out)
+    # The bare viewer renders fewer widgets per key than the full screen.
+    assert bench.WIDGETS_RENDERED["bare: pagedown"] < bench.WIDGETS_RENDERED["scroll: pagedown"]

@@ -88,8 +88,9 @@ class CodingScreen(CodingReads, BaseScreen):
             with Vertical(id="code-pane"):
                 yield Label("Codebook (here / all)", classes="pane-title")
                 yield Tree("codes", id="codebook")
-        yield StatusLine(id="status")
-        yield KeyFooter()
+        with Vertical(id="bottom-bar"):
+            yield StatusLine(id="status")
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         view = self.query_one(TranscriptView)
