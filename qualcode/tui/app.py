@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+from collections.abc import Callable
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -35,8 +36,9 @@ class QualcodeCommands(Provider):
 
     async def startup(self) -> None:
         app = self.app
+        assert isinstance(app, QualcodeApp)
         project = app.project
-        entries: list[tuple[str, object, str]] = [
+        entries: list[tuple[str, Callable[[], object], str]] = [
             (f"Go: {label}", partial(app.run_action, action), help_)
             for label, action, help_ in app.PALETTE_ACTIONS
         ]
@@ -75,7 +77,7 @@ class QualcodeApp(App):
 
     # Package data, as an absolute path (subclasses live elsewhere): on an installed (unzipped)
     # package files() is a real path, which `textual run --dev` can watch for live editing.
-    CSS_PATH = resources.files(__package__) / "qualcode.tcss"
+    CSS_PATH = str(resources.files(__package__) / "qualcode.tcss")
     TITLE = "qualcode"
     COMMANDS = App.COMMANDS | {QualcodeCommands}
     # Screens lay themselves out by width (see qualcode.tcss): at 80 columns the
@@ -281,7 +283,10 @@ class QualcodeApp(App):
             self.notify(plain(exc), severity="warning", markup=False)
             return
         self.saved_here(f"{verb}: {plain(event.summary)}")
-        self.screen.seen_generation = self.generation
+        from .screens.base import BaseScreen
+
+        if isinstance(self.screen, BaseScreen):
+            self.screen.seen_generation = self.generation
         self.notify(self.last_action, timeout=2, markup=False)
         reload = getattr(self.screen, "reload_shown", None)
         if reload:

@@ -17,11 +17,18 @@ They rely on Textual internals that may change in any release, which is why
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.geometry import Size
 
+if TYPE_CHECKING:
+    from textual.scroll_view import ScrollView as _ViewBase
+else:
+    _ViewBase = object
 
-class SteadyScrollView:
+
+class SteadyScrollView(_ViewBase):
     """Mixed in before ``ScrollView`` by a view drawn the same with or without focus."""
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,

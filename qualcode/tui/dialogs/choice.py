@@ -32,7 +32,7 @@ class ChoiceDialog(ModalScreen[Any]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(self.choices[int(event.option.id)][1])
+        self.dismiss(self.choices[int(event.option.id or 0)][1])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

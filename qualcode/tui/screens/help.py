@@ -8,11 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
 
 
-def _screens() -> list[tuple[str, type]]:
+def _screens() -> list[tuple[str, type[DOMNode]]]:
     from ..widgets.code_picker import PickerPanel
     from ..widgets.transcript_view import TranscriptView
     from .codebook import CodebookScreen
@@ -79,7 +80,7 @@ class HelpScreen(ModalScreen[None]):
 
         table = self.query_one(DataTable)
         table.add_columns("where", "key", "what")
-        sections = [("Everywhere", QualcodeApp)]
+        sections: list[tuple[str, type[DOMNode]]] = [("Everywhere", QualcodeApp)]
         sections += [(label, cls) for label, cls in _screens()]
         here = type(self.under)
         sections.sort(key=lambda s: s[1] is not here)  # the screen you came from first

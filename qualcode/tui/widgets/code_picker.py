@@ -262,7 +262,7 @@ class PickerPanel(Vertical):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self._choose(self.shown[int(event.option.id)][1])
+        self._choose(self.shown[int(event.option.id or 0)][1])
 
     def action_cursor(self, step: int) -> None:
         options = self.query_one(OptionList)
@@ -293,11 +293,12 @@ class CodePicker(ModalScreen[str | None]):
     def __init__(self, names: list[str], *, selected_text: str = "", title: str = "Apply a code",
                  allow_new: bool = True) -> None:
         super().__init__()
-        self.panel_args = dict(selected_text=selected_text, title=title, allow_new=allow_new)
+        self.selected_text, self.title_text, self.allow_new = selected_text, title, allow_new
         self.names = names
 
     def compose(self) -> ComposeResult:
-        yield PickerPanel(self.names, **self.panel_args)
+        yield PickerPanel(self.names, selected_text=self.selected_text, title=self.title_text,
+                          allow_new=self.allow_new)
 
     def on_picker_panel_picked(self, event: PickerPanel.Picked) -> None:
         event.stop()

@@ -18,6 +18,7 @@ from textual.strip import Strip
 
 from ..shown import plain
 from .transcript_rows import Span, _blend, _clock, columns_for, expand_tabs
+from .transcript_state import TranscriptState
 
 NAME_AT_LEAST = 6  # cells a speaker's name keeps before the timestamp is left out
 
@@ -27,7 +28,7 @@ def _one_line(value: str) -> str:
     return plain(value).replace("\t", " ")
 
 
-class TranscriptDrawing:
+class TranscriptDrawing(TranscriptState):
     """Rows as ``Strip``s, cached while neither their codings nor the width change."""
 
     def render_line(self, y: int) -> Strip:
@@ -125,10 +126,9 @@ class TranscriptDrawing:
         show_cursor = cursor and turn_index >= 0
         if show_cursor and start <= self.cursor < end:
             cuts.update((self.cursor, self.cursor + 1))
-        cuts = sorted(cuts)
         text = self.text
         column = 0  # cells drawn so far in the text column: where the next tab stops
-        for a, b in itertools.pairwise(cuts):
+        for a, b in itertools.pairwise(sorted(cuts)):
             covering = [s for s in spans if s.start <= a < s.end] if spans else ()
             colour = None
             if covering:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from .transcript_rows import WORD
+from .transcript_state import TranscriptState
 
 
-class TranscriptUnits:
+class TranscriptUnits(TranscriptState):
     """Finding and stepping over units of the text."""
 
     def turn_index_at(self, offset: int) -> int:

@@ -94,7 +94,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         self.colours: dict[str, str] = {}
         self.key_hook = None  # a callable(Key) -> bool that sees every key first
         self.cursor = 0  # a code-point offset into the text
-        self.anchor: int | None = None  # the other end of the selection
+        self.selection_anchor: int | None = None  # the other end of the selection
         self.before_selection: int | None = None  # where the cursor was when it began
         self.unit = "sentence"  # what up/down move a snapped selection by
         self.snap = False  # the selection is a whole unit and moves with up/down
@@ -138,7 +138,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         self._sentence_items = [(s[0], s[1]) for s in self.sentences]
         self.colours = colours
         self._styles = {}
-        self.anchor, self.snap, self.visual = None, False, False
+        self.selection_anchor, self.snap, self.visual = None, False, False
         self.cursor = self.turns[0]["start"] if self.turns else 0
         if rows is not None and rows[0] == self.text_width:
             self._set_rows(rows[1], rows[0])
@@ -241,9 +241,9 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected (start, end), or None."""
-        if self.anchor is None or self.anchor == self.cursor:
+        if self.selection_anchor is None or self.selection_anchor == self.cursor:
             return None
-        return (min(self.anchor, self.cursor), max(self.anchor, self.cursor))
+        return (min(self.selection_anchor, self.cursor), max(self.selection_anchor, self.cursor))
 
     @property
     def selected_text(self) -> str:
@@ -261,7 +261,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         """Select ``start:end`` (cursor at the end) and bring it into view."""
         before = self._touched_rows()
         self._remember_cursor()
-        self.anchor, self.snap = start, snap_unit is not None
+        self.selection_anchor, self.snap = start, snap_unit is not None
         if snap_unit:
             self.unit = snap_unit
         self._set_cursor(end, before)
@@ -322,17 +322,17 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
             sel = self.selection or (self.cursor, self.cursor)
             target = self._step(unit, sel[0], direction, False)
             start, end = self.unit_at(unit, target)
-            self.anchor = start
+            self.selection_anchor = start
             self._set_cursor(end, before)
             return
         if extend or self.visual:
-            if self.anchor is None:
+            if self.selection_anchor is None:
                 self._remember_cursor()
-                self.anchor = self.cursor
+                self.selection_anchor = self.cursor
             self.snap = False
             self._set_cursor(self._step(unit, self.cursor, direction, direction > 0), before)
             return
-        self.anchor, self.snap = None, False
+        self.selection_anchor, self.snap = None, False
         self._set_cursor(self._step(unit, self.cursor, direction, False), before)
 
     def action_select_unit(self, unit: str) -> None:
@@ -349,7 +349,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         self.visual = not self.visual
         if self.visual:
             self._remember_cursor()
-            self.anchor, self.snap = self.cursor, False
+            self.selection_anchor, self.snap = self.cursor, False
         self._changed()
 
     def _remember_cursor(self) -> None:
@@ -369,7 +369,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
             target = back
         else:
             target = sel[0]
-        self.anchor, self.snap, self.visual = None, False, False
+        self.selection_anchor, self.snap, self.visual = None, False, False
         self.before_selection = None
         self._set_cursor(target, before)
 
@@ -377,7 +377,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         height = max(1, self.scrollable_content_region.height - 1)
         row = min(max(0, self.row_of(self.cursor) + direction * height), len(self._rows) - 1)
         before = self._touched_rows()
-        self.anchor, self.snap = (self.anchor, False) if self.visual else (None, False)
+        self.selection_anchor, self.snap = (self.selection_anchor, False) if self.visual else (None, False)
         self.scroll_to(y=max(0, int(self.scroll_y) + direction * height), animate=False,
                        immediate=True)
         start, _, turn, _ = self._rows[row]
@@ -386,7 +386,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         self._set_cursor(start, before)
 
     def action_edge(self, direction: int) -> None:
-        self.anchor, self.snap = None, False
+        self.selection_anchor, self.snap = None, False
         self._set_cursor(0 if direction < 0 else len(self.text))
 
     def go_to(self, start: int, end: int | None = None) -> None:
@@ -395,7 +395,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         if end is not None and end > start:
             self.set_selection(start, end)
         else:
-            self.anchor = None
+            self.selection_anchor = None
             self._set_cursor(start)
         self.scroll_to_cursor(center=True)
         self.refresh()
@@ -421,7 +421,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         self.focus()
         offset = self.offset_at(event.x, event.y)
         before = self._touched_rows()
-        self.anchor, self.snap, self._drag = offset, False, True
+        self.selection_anchor, self.snap, self._drag = offset, False, True
         self.capture_mouse()
         self._set_cursor(offset, before)
 
