@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -13,15 +14,25 @@ from ..live import ProjectChanged
 from ..shown import plain
 from ..widgets.status_line import StatusLine
 
+if TYPE_CHECKING:
+    from ...project import Project
+    from ..app import QualcodeApp
+
 
 class BaseScreen(Screen):
     """A screen that re-reads its data when it comes back into view, after undo, and
     when another program changed the project."""
 
     BINDINGS = [Binding("escape", "back", "back")]
+    #: The app's change counter when this screen last read the project (None: never
+    #: shown yet, so there is nothing to re-read on its first resume).
+    seen_generation: int | None = None
+
+    if TYPE_CHECKING:  # the screens run inside qualcode's app, whose methods they call
+        app: QualcodeApp
 
     @property
-    def project(self):
+    def project(self) -> Project:
         return self.app.project
 
     def reload(self) -> None:
@@ -60,7 +71,7 @@ class BaseScreen(Screen):
             line.update_status()
         # Re-read only if something was saved elsewhere since this screen last looked
         # (closing a dialog must not rebuild the screen under the user's cursor).
-        seen = getattr(self, "seen_generation", None)
+        seen = self.seen_generation
         self.seen_generation = self.app.generation
         if seen is not None and seen != self.app.generation:
             self.reload_shown()

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, Tree
+from textual.widgets.tree import TreeNode
 
 from ...model import STAGES
 from ..dialogs import ChoiceDialog, ConfirmDialog, TextInputDialog
@@ -51,7 +52,8 @@ class CodeEditor(ModalScreen[dict | None]):
         # A field shown but not changed gives back what is stored, control characters and all.
         values = {f: edited(self.query_one(f"#{f}", Input).value, self.code.get(f)).strip() or None
                   for f in FIELDS}
-        values["stage"] = self.query_one("#stage", Select).value
+        stage = self.query_one("#stage", Select).value
+        values["stage"] = stage if isinstance(stage, str) else None
         self.dismiss({k: v for k, v in values.items() if v != self.code.get(k)})
 
     def action_cancel(self) -> None:
@@ -107,7 +109,7 @@ class CodebookScreen(BaseScreen):
         super().__init__()
         self.initial = code
         self.codes: dict[str, dict] = {}
-        self.nodes: dict[str, object] = {}
+        self.nodes: dict[str, TreeNode] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="codebook-screen"):

@@ -30,7 +30,7 @@ class MemosScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[dict] = []
+        self.rows: list[Memo] = []
         self.current: Memo | None = None
         # The memo and body put in the editor, to tell unsaved edits apart.
         self.shown_id: int | None = None

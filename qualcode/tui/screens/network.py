@@ -272,7 +272,7 @@ class NetworkScreen(BaseScreen):
                     self.export_folder or self.app.export_folder)
 
     @work(thread=True, exclusive=True, group="network-export")
-    def export(self, path: Path, coder: str, args: tuple, folder: Path) -> None:
+    def export(self, path: Path, coder: str, args: tuple[str, str, str], folder: Path) -> None:
         try:
             written = export_network(path, coder, *args, folder)
         except Exception as exc:

@@ -113,6 +113,8 @@ class ParticipantScreen(BaseScreen):
 
     def action_open(self) -> None:
         focused = self.focused
+        if not isinstance(focused, OptionList):
+            return
         if focused is self.query_one("#person-transcripts") and focused.highlighted is not None:
             if focused.highlighted < len(self.transcript_names):
                 self.app.open_transcript(self.transcript_names[focused.highlighted])
