@@ -102,7 +102,7 @@ def harden(conn: sqlite3.Connection, budget: float | None = BUDGET_SECONDS) -> _
 # The tables (real and virtual) of a project of the current schema; a test checks this
 # against a new project, so a migration that adds a table must add it here too.
 PROJECT_TABLES = frozenset({
-    "_sqlite_migrations", "access_keys", "attendance", "coders", "codes", "codings",
+    "_sqlite_migrations", "access_keys", "attendance", "attribute_types", "coders", "codes", "codings",
     "event_changes", "events", "memo_links", "memos", "meta", "name_key",
     "participant_attributes", "participant_wave_attributes", "participants", "recorder",
     "sentence_spans", "sessions", "settings", "speakers", "transcripts", "turn_fts",

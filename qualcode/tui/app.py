@@ -77,7 +77,7 @@ class QualcodeApp(App):
 
     # Package data, as an absolute path (subclasses live elsewhere): on an installed (unzipped)
     # package files() is a real path, which `textual run --dev` can watch for live editing.
-    CSS_PATH = str(resources.files(__package__) / "qualcode.tcss")
+    CSS_PATH = Path(str(resources.files(__package__) / "qualcode.tcss"))
     TITLE = "qualcode"
     COMMANDS = App.COMMANDS | {QualcodeCommands}
     # Screens lay themselves out by width (see qualcode.tcss): at 80 columns the
