@@ -53,6 +53,8 @@ class Cube:
     # code id -> rolled-up id  =>  cells (participant, wave, rolled-up id) -> (n, chars),
     # passages merged across the codes of a roll-up (see qualcode.analysis.passages).
     rollup: Callable[[dict[int, int]], dict] | None = None
+    # The (participant, wave) pairs a filter kept (see restrict); None: every pair.
+    scope: frozenset[tuple[int, int]] | None = None
 
     # --- the mask ------------------------------------------------------------------
 
@@ -120,6 +122,31 @@ class Cube:
 
     def coded_ids(self) -> set[int]:
         return {k for (_, _, k) in self.cells}
+
+    def restrict(self, keep: Callable[[dict, str], bool]) -> Cube:
+        """The cube of the (participant, wave) pairs ``keep(participant, wave label)``
+        accepts: the others lose their cells and their attendance (they are not in the
+        analysis, so neither observed nor counted as missing), participants with no pair
+        left go, and so do waves nobody is kept at. Roll-ups (categories) stay restricted."""
+        kept = {(p, w["id"]) for p, person in self.participants.items() for w in self.waves
+                if keep(person, w["label"])}
+        people = {p: person for p, person in self.participants.items()
+                  if any((p, w["id"]) in kept for w in self.waves)}
+        waves = [w for w in self.waves if any((p, w["id"]) in kept for p in people)]
+        rollup = self.rollup
+
+        def restricted_rollup(group_of: dict[int, int]) -> dict:
+            assert rollup is not None
+            return {key: value for key, value in rollup(group_of).items() if key[:2] in kept}
+
+        return Cube(
+            participants=people, waves=waves, codes=self.codes,
+            cells={key: value for key, value in self.cells.items() if key[:2] in kept},
+            status={key: value for key, value in self.status.items() if key in kept},
+            modes={key: value for key, value in self.modes.items() if key in kept},
+            unattributed={},
+            rollup=restricted_rollup if rollup is not None else None,
+            scope=frozenset(kept))
 
 
 def measure_of(n: int, chars: int, measure: str):
@@ -305,6 +332,8 @@ def matrix(cube: Cube, *, by: str = "participant", measure: str = "count", codes
                     (person["id"], w["id"]) in per_pw for w in cube.waves):
                 continue
             for wave, status in zip(cube.waves, statuses):
+                if cube.scope is not None and (person["id"], wave["id"]) not in cube.scope:
+                    continue  # filtered out, not missing
                 observed = status in OBSERVED
                 found = per_pw.get((person["id"], wave["id"]))
                 values = [

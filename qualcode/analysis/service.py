@@ -36,9 +36,14 @@ class AnalysisService(Service):
                                max_chars=max_chars, coders=coders)
 
     def change_report(self, *, codes=None, participants=None, measure: str = "count",
-                      coders=None) -> dict:
-        return _change.change_report(self.cube(coders=coders), codes=codes,
-                                     participants=participants, measure=measure)
+                      coders=None, roles: Sequence[str] | None = None) -> dict:
+        """Change-over-time labels (see :mod:`qualcode.analysis.change`). ``roles``: only
+        participants with one of these roles, the sample's shares taken among them."""
+        cube = self.cube(coders=coders)
+        if roles:
+            wanted = set(roles)
+            cube = cube.restrict(lambda person, _wave: person.get("role") in wanted)
+        return _change.change_report(cube, codes=codes, participants=participants, measure=measure)
 
     def compare_waves(self, wave_a: str, wave_b: str, *, codes=None, coders=None) -> dict:
         return _change.compare_waves(self.cube(coders=coders), wave_a, wave_b, codes=codes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..analysis import passages as _passages
 from ..errors import QualcodeError
 from ..model import SEGMENT_GROUPINGS
 from ..store import codes as store_codes
@@ -19,13 +20,20 @@ GROUPINGS = SEGMENT_GROUPINGS
 def segments(self: CodingService, code: str, *, include_subcodes: bool = False, context: int = 0,
              participant: str | None = None, wave: str | None = None, role: str | None = None,
              site: str | None = None, coder: str | None = None,
-             transcript: str | None = None) -> list[dict]:
+             transcript: str | None = None, merge_coders: bool = False) -> list[dict]:
+    """Every coding of ``code`` (and its sub-codes) with its text, attribution and,
+    with ``context``, the characters either side. ``merge_coders``: one row per coded
+    passage (codings of the code that overlap in a transcript, whoever made them; see
+    :mod:`qualcode.analysis.passages`) with ``coders`` and ``ids`` listing them, its
+    span the union of theirs, so that a passage two coders coded shows once."""
     if context < 0:
         raise QualcodeError(f"context {context} is negative (give characters either side, 0 or more)")
     code_ids = self.codebook.code_ids_with_descendants([code], include_subcodes)
     filters = dict(participant=participant, wave=wave, role=role, site=site, coder=coder,
                    transcript=transcript)
     rows = store_codes.segments(self.db, code_ids, filters)
+    if merge_coders:
+        rows = _one_per_passage(rows)
     texts: dict[int, str] = {}
     for row in rows:
         tid = row.pop("transcript_id")
@@ -41,6 +49,23 @@ def segments(self: CodingService, code: str, *, include_subcodes: bool = False, 
             row["before"] = text[max(0, row["start"] - context):row["start"]]
             row["after"] = text[row["end"]:row["end"] + context]
     return rows
+
+
+def _one_per_passage(rows: list[dict]) -> list[dict]:
+    """Rows merged into passages of one code in one transcript, in the rows' order (the
+    earliest coding of each passage speaks for it: its attribution, turn and memo)."""
+    merged = []
+    for members in _passages.merge(rows, key=lambda r: (r["transcript_id"], r["code"])):
+        first = dict(members[0])
+        first["start"], first["end"] = _passages.extent(members)
+        first["coders"] = sorted({m["coder"] for m in members if m["coder"]})
+        first["ids"] = [m["id"] for m in members]
+        first["exemplar"] = any(m["exemplar"] for m in members)
+        merged.append(first)
+    place = {row["id"]: i for i, row in enumerate(rows)}
+    merged.sort(key=lambda row: place[row["id"]])
+    return merged
+
 
 def group_segments(rows: list[dict], by: str) -> dict[str, list[dict]]:
     """Group segments (already in wave order) by one of :data:`GROUPINGS`."""

@@ -168,3 +168,19 @@ def test_suggest_by_keywords(study):
         study.coding.suggest_by_keywords(["Cat"])
     with pytest.raises(QualcodeError, match="no keywords"):
         study.coding.suggest_by_keywords(["Nothing"])
+
+
+def test_segments_one_per_passage_with_its_coders(compared):
+    compared.coder = "second"
+    compared.coding.tag("p01_w1", "Support", Target(sentence="4.2"))   # tester's sentence too
+    compared.coding.tag("p01_w1", "Support", Target(sentence="4.3"))   # touches it: its own passage
+    compared.coder = None
+    assert len(compared.coding.segments("Support")) == 5
+    rows = compared.coding.segments("Support", merge_coders=True, context=5)
+    assert [(r["participant"], r["turn"], r["coders"], len(r["ids"])) for r in rows] == [
+        ("P01", 4, ["second", "tester"], 2), ("P01", 4, ["second"], 1),
+        ("P02", 2, ["tester"], 1), ("P02", 4, ["second"], 1)]
+    assert rows[0]["text"] == "A trainer called Sam came round."
+    assert rows[0]["after"] == compared.transcripts.get("p01_w1")["text"][rows[0]["end"]:rows[0]["end"] + 5]
+    only = compared.coding.segments("Support", merge_coders=True, coder="tester")
+    assert [(r["participant"], r["coders"]) for r in only] == [("P01", ["tester"]), ("P02", ["tester"])]

@@ -1,5 +1,6 @@
-"""Constant comparison: every segment of a code side by side, in columns by wave (or by
-participant, or by role); jump into a transcript; write a comparison memo."""
+"""Constant comparison: every passage of a code side by side, in columns by wave (or by
+participant, or by role), each passage once with the coders who coded it (or only one
+coder's); jump into a transcript; write a comparison memo."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ class ComparisonScreen(BaseScreen):
         Binding("space", "mark", "mark"),
         Binding("m", "memo", "comparison memo"),
         Binding("k", "pick", "pick code"),
+        Binding("c", "coder", "coder"),
         Binding("a", "unfilter", "all segments", show=False),
         Binding("left", "column(-1)", "column", show=False),
         Binding("right", "column(1)", "column", show=False),
@@ -52,6 +54,8 @@ class ComparisonScreen(BaseScreen):
         self.code = code
         # optional filters (from a cell of the matrix screen)
         self.participant, self.wave, self.role, self.site = participant, wave, role, site
+        self.coder: str | None = None        # None: every coder's passages, each once
+        self.coders: list[str] = []          # who coded the code (with the other filters)
         self.by = "wave"
         self.groups: dict[str, list[dict]] = {}
         self.marked: set[int] = set()
@@ -77,7 +81,7 @@ class ComparisonScreen(BaseScreen):
     def _picked(self, name: str | None) -> None:
         if name:
             if name != self.code:
-                self.participant = self.wave = self.role = self.site = None
+                self.participant = self.wave = self.role = self.site = self.coder = None
             self.code, self.marked = name, set()
             self.reload_shown()
         elif not self.code:
@@ -88,17 +92,20 @@ class ComparisonScreen(BaseScreen):
             return
         rows = self.attempt(self.project.coding.segments, self.code, context=CONTEXT,
                             participant=self.participant, wave=self.wave, role=self.role,
-                            site=self.site)
+                            site=self.site, coder=self.coder, merge_coders=True)
         if rows is None:
             return
+        if self.coder is None:
+            self.coders = sorted({c for row in rows for c in row["coders"]})
         self.groups = self.project.coding.group_segments(rows, self.by)
         self.query_one("#compare-title", Label).update(Text.assemble(
-            (plain(self.code), "bold"), f"  ·  {counted(len(rows), 'segment')} by {self.by}  ·  ",
+            (plain(self.code), "bold"), f"  ·  {counted(len(rows), 'passage')} by {self.by}  ·  ",
             (self._filters(), "cyan"),
             (f"{len(self.marked)} marked", "yellow")))
         self.query_one("#compare-help", Static).update(Text(
             "←/→ column · ↑/↓ segment · Enter open in transcript · space mark · "
-            "m comparison memo · g group by wave/participant/role · k another code", "dim"))
+            "m comparison memo · g group by wave/participant/role · c one coder / all · "
+            "k another code", "dim"))
         self._fill_columns(self._place())
 
     @work(exclusive=True, group="columns")
@@ -125,12 +132,28 @@ class ComparisonScreen(BaseScreen):
 
     def _filters(self) -> str:
         only = " ".join(x for x in (self.participant, self.role, self.site, self.wave) if x)
+        if self.coder:
+            only = f"{only} coded by {self.coder}".strip()
         return f"only {plain(only)} (a: all)  ·  " if only else ""
 
     def action_unfilter(self) -> None:
-        if self.participant or self.wave or self.role or self.site:
-            self.participant = self.wave = self.role = self.site = None
+        if self.participant or self.wave or self.role or self.site or self.coder:
+            self.participant = self.wave = self.role = self.site = self.coder = None
             self.reload_shown()
+
+    def action_coder(self) -> None:
+        """Every coder's passages, then each coder's own in turn, then every coder's again."""
+        if not self.coders:
+            self.notify("No coder has coded these passages", severity="warning")
+            return
+        if self.coder is None:
+            self.coder = self.coders[0]
+        else:
+            at = self.coders.index(self.coder) if self.coder in self.coders else len(self.coders) - 1
+            self.coder = self.coders[at + 1] if at + 1 < len(self.coders) else None
+        self.marked = set()
+        self.reload_shown()
+        self.notify(f"coded by {self.coder}" if self.coder else "every coder", timeout=1.5)
 
     def _focus_first(self, place: tuple[int, str | None, int] | None = None) -> None:
         lists = list(self.query("#columns OptionList"))
@@ -148,8 +171,10 @@ class ComparisonScreen(BaseScreen):
     def _card(self, s: dict) -> Text:
         mark = ("● ", "yellow") if s["id"] in self.marked else ("  ", "")
         who = f"{s['participant'] or s['speaker'] or '?'} ({s['role'] or '-'}) · {s['wave'] or '-'}"
+        coders = ", ".join(s.get("coders") or [s["coder"] or "?"])
         return Text.assemble(
-            mark, (plain(who), "bold"), (f" · {plain(s['transcript'])} turn {s['turn']}\n", "dim"),
+            mark, (plain(who), "bold"), (f" · {plain(s['transcript'])} turn {s['turn']}", "dim"),
+            (f" · {plain(coders)}\n", "cyan"),
             ("…" + plain(_words(s.get("before") or "", drop_first=True)) + " ", "dim"),
             (plain(" ".join(s["text"].split())), "bold #ebcb8b"),
             (" " + plain(_words(s.get("after") or "", drop_first=False)) + "…", "dim"), "\n")
@@ -205,7 +230,10 @@ class ComparisonScreen(BaseScreen):
         if not self.code:
             return
         ids = sorted(self.marked) or ([self._current()["id"]] if self._current() else [])
-        links = [MemoLink("code", self.code)] + [MemoLink("coding", str(i)) for i in ids]
+        chosen = [s for segments in self.groups.values() for s in segments if s["id"] in ids]
+        # A passage links every coding it is made of (each coder's).
+        coding_ids = sorted({i for s in chosen for i in s.get("ids", [s["id"]])})
+        links = [MemoLink("code", self.code)] + [MemoLink("coding", str(i)) for i in coding_ids]
         quotes = []
         for segments in self.groups.values():
             for s in segments:

@@ -47,6 +47,7 @@ class MatrixScreen(BaseScreen):
         Binding("b", "by", "group by"),
         Binding("f", "category", "category"),
         Binding("c", "change", "change: sample/code"),
+        Binding("r", "role", "change: role"),
         Binding("tab", "app.focus_next", "next pane", show=False),
     ]
 
@@ -56,6 +57,7 @@ class MatrixScreen(BaseScreen):
         self.by = "participant"
         self.category: str | None = None
         self.change_code: str | None = None   # None: the sample's labels per code
+        self.change_role: str | None = None   # None: every participant's change
         self.columns: list[str] = []
         self.row_labels: list[list[str]] = []
         self.change_rows: list[tuple[str, str | None]] = []  # (code, participant) per row
@@ -75,7 +77,7 @@ class MatrixScreen(BaseScreen):
         self.query_one("#matrix-help", Static).update(Text(
             "Enter compare the code's segments (for that participant and wave) · m measure · "
             "b group by · f category · c change for the code under the cursor / for the sample · "
-            "Tab other table", "dim"))
+            "r change of one role · Tab other table", "dim"))
         self.reload_shown()
         self.query_one("#matrix", DataTable).focus()
 
@@ -150,9 +152,12 @@ class MatrixScreen(BaseScreen):
         codes = [self.change_code] if self.change_code else None
         if codes is None and self.category:
             codes = self.columns or None
-        report = self.attempt(self.project.analysis.change_report, codes=codes, measure=measure)
+        roles = [self.change_role] if self.change_role else None
+        report = self.attempt(self.project.analysis.change_report, codes=codes, measure=measure,
+                              roles=roles)
         if report is None:
             return
+        among = f" (role {plain(self.change_role)})" if self.change_role else ""
         waves = report["waves"]
         if self.change_code:
             table.add_columns("participant", "label", *(shown(w) for w in waves), "evidence")
@@ -171,7 +176,7 @@ class MatrixScreen(BaseScreen):
                 table.add_row(shown(item["participant"], "bold"), self._label(item["label"]),
                               *cells, shown(evidence, "dim"))
                 self.change_rows.append((item["code"], item["participant"]))
-            title = (f"Change over time: {plain(self.change_code)}, per participant "
+            title = (f"Change over time: {plain(self.change_code)}, per participant{among} "
                      f"({len(report['participants'])} with the code)  ·  c back to the sample")
         else:
             table.add_columns("code", "label", "people", *(shown(w) for w in waves))
@@ -187,8 +192,8 @@ class MatrixScreen(BaseScreen):
                 table.add_row(shown(item["code"], "bold"), self._label(item["label"]),
                               str(item["participants"]), *cells)
                 self.change_rows.append((item["code"], None))
-            title = ("Change over time for the sample (share of those observed at each wave "
-                     "who have the code)  ·  c per participant for the code under the cursor")
+            title = (f"Change over time for the sample{among} (share of those observed at each "
+                     "wave who have the code)  ·  c per participant for the code under the cursor")
         self.query_one("#change-title", Label).update(Text(title, "bold"))
 
     @staticmethod
@@ -236,6 +241,20 @@ class MatrixScreen(BaseScreen):
                 return
             self.change_code = code
         self._load_change()
+
+    def action_role(self) -> None:
+        """The change of every participant, then of each role's in turn, then every one's."""
+        roles = sorted({p.role for p in self.project.study.participants() if p.role})
+        if not roles:
+            self.notify("No participant has a role", severity="warning")
+            return
+        if self.change_role in roles and roles.index(self.change_role) + 1 < len(roles):
+            self.change_role = roles[roles.index(self.change_role) + 1]
+        else:
+            self.change_role = None if self.change_role else roles[0]
+        self._load_change()
+        self.notify(f"change of role {self.change_role}" if self.change_role else "change of everyone",
+                    timeout=1.5)
 
     def action_compare(self) -> None:
         if self.focused is self.query_one("#change", DataTable):
