@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress, groupby, repeat
 from operator import itemgetter, mod, sub
@@ -255,37 +256,38 @@ def compute(rows, scope: str, codes: dict[int, dict] | None = None,
     return Cooccurrence(scope, freq, units, pairs, codes or {}, label)
 
 
-def participant_filter(db, where: dict[str, str]):
-    """A predicate on a coding row from attribute=value pairs (role, site, fixed
-    attributes, or attributes at the coding's wave) of the participant it belongs to."""
-    people = {p["id"]: p for p in store_study.list_participants(db)}
+def coding_filter(db, where: Sequence[str]):
+    """A predicate on a coding row (transcript, code, coder, start, end, ...) from filters
+    in the shared language (:mod:`qualcode.analysis.where`): the participant it belongs
+    to (the speaker's in a focus group), the transcript's wave, its coder and transcript.
+    ``speaker:`` is refused: a coding here belongs to a participant, not to a turn."""
+    from .where import parse_where
+
+    wanted = parse_where(list(where))
+    if "speaker" in wanted.fields():
+        raise QualcodeError("co-occurrence cannot filter by speaker: (a coding counts for the "
+                            "participant it belongs to, not for a turn)")
+    parsed = wanted.bind(db)
+    people = {p["id"]: p["pid"] for p in store_study.list_participants(db)}
     labels = {w["id"]: w["label"] for w in store_study.list_waves(db)}
+    names = {t["id"]: t["name"] for t in store.transcripts_in_order(db)}
+    coders = store.coder_names(db)
     transcripts = store.transcript_map(db)
     attribution = store.mixed_attribution(db)
-
-    def value_of(person, key, wave_id):
-        if key in ("role", "site", "pseudonym", "pid"):
-            return person.get(key)
-        wave_attrs = person["wave_attributes"].get(labels.get(wave_id), {})
-        if key in wave_attrs:
-            return wave_attrs[key]
-        return person["attributes"].get(key)
 
     def keep(row) -> bool:
         pid, wave_id, _ = transcripts[row[0]]
         key = row[:5]
         if key in attribution:
             pid = attribution[key]
-        person = people.get(pid)
-        if person is None:
-            return False
-        return all(str(value_of(person, k, wave_id)) == str(v) for k, v in where.items())
+        return parsed.matches(people.get(pid), labels.get(wave_id), coder=coders.get(row[2]),
+                              transcript=names.get(row[0]))
 
     return keep
 
 
 def cooccurrence(db, *, scope: str = "overlap", waves=None, coders=None, category=None,
-                 codes=None, where: dict[str, str] | None = None,
+                 codes=None, where: Sequence[str] | None = None,
                  per_wave: bool = False) -> Cooccurrence | dict[str, Cooccurrence]:
     """Count co-occurrences with one query; ``per_wave`` gives one result per wave."""
     if scope not in SCOPES:
@@ -337,7 +339,7 @@ def cooccurrence(db, *, scope: str = "overlap", waves=None, coders=None, categor
         rows = store.codings(db, coder_ids=coder_ids, wave_ids=wave_ids, code_ids=wanted_codes,
                              with_turn=scope == "turn")
     if where:
-        keep = participant_filter(db, where)
+        keep = coding_filter(db, where)
         rows = [r for r in rows if keep(r)]
     info = _code_info(all_codes)
     if not per_wave:

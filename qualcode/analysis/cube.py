@@ -129,7 +129,7 @@ class Cube:
         analysis, so neither observed nor counted as missing), participants with no pair
         left go, and so do waves nobody is kept at. Roll-ups (categories) stay restricted."""
         kept = {(p, w["id"]) for p, person in self.participants.items() for w in self.waves
-                if keep(person, w["label"])}
+                if (self.scope is None or (p, w["id"]) in self.scope) and keep(person, w["label"])}
         people = {p: person for p, person in self.participants.items()
                   if any((p, w["id"]) in kept for w in self.waves)}
         waves = [w for w in self.waves if any((p, w["id"]) in kept for p in people)]
@@ -299,13 +299,29 @@ def select_columns(cube: Cube, *, codes=None, category=None, level="code") -> tu
     return columns, col_of
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """Rows grouped by an attribute: ``value_of(participant id, wave label)`` gives the
+    group (a per-wave attribute can put one person in other groups at other waves),
+    ``sort_key(value)`` orders the groups by the attribute's declared type, ``shown``
+    writes a value as a row label."""
+
+    name: str
+    value_of: Callable[[str, str], object]
+    sort_key: Callable[[object], tuple]
+    shown: Callable[[object], str] = str
+
+
 def matrix(cube: Cube, *, by: str = "participant", measure: str = "count", codes=None,
-           category=None, level: str = "code") -> Matrix:
+           category=None, level: str = "code", grouping: Grouping | None = None) -> Matrix:
     """Aggregate the cube. ``by='participant'``: one row per participant and wave,
-    missing cells None. Otherwise rows are groups (wave; role or site x wave): count and
-    chars are summed over the group's observed participants, presence is the number of
-    them with the code; ``n`` is how many were observed."""
-    if by not in BY:
+    missing cells None. Otherwise rows are groups (wave; role, site or an attribute's
+    value (``grouping``) x wave): count and chars are summed over the group's observed
+    participants, presence is the number of them with the code; ``n`` is how many were
+    observed."""
+    if grouping is not None:
+        by = grouping.name
+    elif by not in BY:
         raise QualcodeError(f"--by {by!r} is not one of {', '.join(BY)}")
     measure_of(0, 0, measure)  # validates
     columns, col_of = select_columns(cube, codes=codes, category=category, level=level)
@@ -324,38 +340,20 @@ def matrix(cube: Cube, *, by: str = "participant", measure: str = "count", codes
         acc[col][0] += n
         acc[col][1] += chars
     people = sorted(cube.participants.values(), key=lambda p: p["pid"])
-    rows: list[dict] = []
     if by == "participant":
-        for person in people:
-            statuses = [cube.status_of(person["id"], w["id"]) for w in cube.waves]
-            if all(s == "none" for s in statuses) and not any(
-                    (person["id"], w["id"]) in per_pw for w in cube.waves):
-                continue
-            for wave, status in zip(cube.waves, statuses):
-                if cube.scope is not None and (person["id"], wave["id"]) not in cube.scope:
-                    continue  # filtered out, not missing
-                observed = status in OBSERVED
-                found = per_pw.get((person["id"], wave["id"]))
-                values = [
-                    (measure_of(found[i][0], found[i][1], measure) if found else 0) if observed else None
-                    for i in range(width)
-                ]
-                rows.append({"labels": [person["pid"], wave["label"]], "status": status,
-                             "n": int(observed), "values": values})
+        rows = _participant_rows(cube, people, per_pw, width, measure)
         return Matrix(["participant", "wave"], columns, rows, measure, by)
-
-    def group_of(person) -> str:
-        if by == "wave":
-            return ""
-        return person.get(by) or "(missing)"
-
-    groups = sorted({group_of(p) for p in people})
+    value_of, sort_key, shown = _grouping(by, grouping)
+    group_at = {(person["id"], wave["id"]): value_of(person, wave["label"])
+                for person in people for wave in cube.waves}
+    groups = sorted(set(group_at.values()), key=sort_key)
+    rows = []
     for group in groups:
         for wave in cube.waves:
             n_obs = 0
             totals = [0] * width
             for person in people:
-                if group_of(person) != group or not cube.observed(person["id"], wave["id"]):
+                if group_at[(person["id"], wave["id"])] != group or not cube.observed(person["id"], wave["id"]):
                     continue
                 n_obs += 1
                 found = per_pw.get((person["id"], wave["id"]))
@@ -363,11 +361,48 @@ def matrix(cube: Cube, *, by: str = "participant", measure: str = "count", codes
                     continue
                 for i in range(width):
                     totals[i] += measure_of(found[i][0], found[i][1], measure)
-            labels = [wave["label"]] if by == "wave" else [group, wave["label"]]
+            if grouping is not None and not any(
+                    group_at[(person["id"], wave["id"])] == group for person in people):
+                continue  # a per-wave value nobody has at this wave: no row
+            labels = [wave["label"]] if by == "wave" else [shown(group), wave["label"]]
             rows.append({"labels": labels, "status": None, "n": n_obs,
                          "values": totals if n_obs else [None] * width})
     keys = ["wave"] if by == "wave" else [by, "wave"]
     return Matrix(keys, columns, rows, measure, by)
+
+
+def _grouping(by: str, grouping: Grouping | None):
+    """(value of a person at a wave, sort key, label) for a grouped matrix."""
+    if grouping is not None:
+        value_at = grouping.value_of
+
+        def shown(value) -> str:
+            return "(missing)" if value is None else grouping.shown(value)
+        return (lambda person, wave: value_at(person["pid"], wave)), grouping.sort_key, shown
+    if by == "wave":
+        return (lambda person, wave: ""), (lambda value: value), str
+    return (lambda person, wave: person.get(by) or "(missing)"), (lambda value: value), str
+
+
+def _participant_rows(cube: Cube, people: list[dict], per_pw: dict, width: int, measure: str) -> list[dict]:
+    rows: list[dict] = []
+    for person in people:
+        statuses = [cube.status_of(person["id"], w["id"]) for w in cube.waves]
+        if all(s == "none" for s in statuses) and not any(
+                (person["id"], w["id"]) in per_pw for w in cube.waves):
+            continue
+        for wave, status in zip(cube.waves, statuses):
+            if cube.scope is not None and (person["id"], wave["id"]) not in cube.scope:
+                continue  # filtered out, not missing
+            observed = status in OBSERVED
+            found = per_pw.get((person["id"], wave["id"]))
+            values = [
+                (measure_of(found[i][0], found[i][1], measure) if found else 0) if observed else None
+                for i in range(width)
+            ]
+            rows.append({"labels": [person["pid"], wave["label"]], "status": status,
+                         "n": int(observed), "values": values})
+    return rows
 
 
 # --- the framework matrix ----------------------------------------------------------
@@ -394,6 +429,8 @@ def framework(db, cube: Cube, *, by: str = "participant", content: str = "text",
                                                              coder_ids=coder_ids):
         if p is None or w is None or p not in cube.participants:
             continue
+        if cube.scope is not None and (p, w) not in cube.scope:
+            continue  # filtered out (--where)
         spans[(case_of(cube.participants[p]), w, col_of[k])].append(
             {"transcript": tid, "start": start, "end": end, "memo": memo})
     # A cell shows each coded passage once: codings that overlap in one transcript

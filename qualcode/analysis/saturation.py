@@ -22,6 +22,7 @@ within a group of similar people.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from ..store import analysis as store
@@ -91,10 +92,14 @@ def first_use_curve(transcripts: list[dict], uses, *, k: int = 3) -> dict:
 
 def saturation(db, *, by_wave: bool = False, k: int = 3, coders=None,
                kinds: tuple[str, ...] | None = None, order: str = "interview",
-               by_role: bool = False) -> dict:
+               by_role: bool = False, keep: Callable[[dict], bool] | None = None,
+               group: tuple[str, Callable[[dict], Any], Callable[[Any], Any]] | None = None) -> dict:
     """The saturation curve for the whole study, or ``{"waves": {label: curve}}``, or
     with ``by_role`` ``{"roles": {role: curve}}``; ``order`` is "interview" or
-    "coding" (see the module docstring)."""
+    "coding" (see the module docstring). ``keep(transcript)`` leaves transcripts out
+    (``--where``); ``group`` = (name, value of a transcript, sort key of a value) gives
+    ``{"groups": {value: curve}}`` (``--by`` an attribute of the transcript's participant
+    at its wave), groups in the order of the attribute's type."""
     from ..errors import QualcodeError
     from ..store import study as store_study
 
@@ -111,6 +116,8 @@ def saturation(db, *, by_wave: bool = False, k: int = 3, coders=None,
         t["role"] = roles.get(t["id"])
     if kinds:
         transcripts = [t for t in transcripts if t["kind"] in kinds]
+    if keep is not None:
+        transcripts = [t for t in transcripts if keep(t)]
     if order == "coding":
         uses = store.first_codings(db, coder_ids=coder_ids)
 
@@ -121,6 +128,16 @@ def saturation(db, *, by_wave: bool = False, k: int = 3, coders=None,
 
         def curve(ts):
             return saturation_curve(ts, pairs, k=k)
+    if group is not None:
+        if by_wave or by_role:
+            raise QualcodeError("saturation by wave, by role or by an attribute, one of them")
+        name, value_of, sort_key = group
+        by_value: dict[Any, list[dict]] = {}
+        for t in transcripts:
+            by_value.setdefault(value_of(t), []).append(t)
+        return {"by": name, "order": order,
+                "groups": {("(missing)" if value is None else value): curve(by_value[value])
+                           for value in sorted(by_value, key=sort_key)}}
     if not by_wave and not by_role:
         return {"by": "study", "order": order, **curve(transcripts)}
     groups: dict[str, list[dict]] = {}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from ..context import Service
+from ..errors import QualcodeError
 from . import change as _change
 from . import cooccurrence as _cooc
 from . import cube as _cube
 from . import describe as _describe
+from . import filters as _filters
 from . import passages as _passages
 from . import saturation as _saturation
 
@@ -23,23 +25,33 @@ class AnalysisService(Service):
 
     def matrix(self, *, by: str = "participant", measure: str = "count", codes=None,
                category: str | None = None, level: str = "code", coders=None,
-               waves: Sequence[str] | None = None) -> _cube.Matrix:
-        return _cube.matrix(self.cube(coders=coders, waves=waves), by=by, measure=measure, codes=codes,
-                            category=category, level=level)
+               waves: Sequence[str] | None = None,
+               where: Sequence[str] | None = None) -> _cube.Matrix:
+        """``by``: participant, wave, role, site or an attribute (fixed or per wave);
+        ``where``: filters in the shared language (people and waves)."""
+        bound = _filters.bind(self.db, where, analysis="matrix", codings=False)
+        cube = _filters.restrict(self.cube(coders=coders, waves=waves), bound)
+        return _cube.matrix(cube, by=by, measure=measure, codes=codes, category=category, level=level,
+                            grouping=_filters.grouping(self.db, by))
 
     def framework_matrix(self, *, by: str = "participant", content: str = "text", codes=None,
                          category: str | None = None, level: str = "code",
                          max_chars: int = 300, coders=None,
-                         waves: Sequence[str] | None = None) -> dict:
-        return _cube.framework(self.db, self.cube(coders=coders, waves=waves), by=by, content=content,
+                         waves: Sequence[str] | None = None, where: Sequence[str] | None = None) -> dict:
+        bound = _filters.bind(self.db, where, analysis="the framework matrix", codings=False)
+        cube = _filters.restrict(self.cube(coders=coders, waves=waves), bound)
+        return _cube.framework(self.db, cube, by=by, content=content,
                                codes=codes, category=category, level=level,
                                max_chars=max_chars, coders=coders)
 
     def change_report(self, *, codes=None, participants=None, measure: str = "count",
-                      coders=None, roles: Sequence[str] | None = None) -> dict:
+                      coders=None, roles: Sequence[str] | None = None,
+                      where: Sequence[str] | None = None) -> dict:
         """Change-over-time labels (see :mod:`qualcode.analysis.change`). ``roles``: only
-        participants with one of these roles, the sample's shares taken among them."""
-        cube = self.cube(coders=coders)
+        participants with one of these roles, the sample's shares taken among them;
+        ``where``: filters in the shared language (people and waves), likewise."""
+        bound = _filters.bind(self.db, where, analysis="change", codings=False)
+        cube = _filters.restrict(self.cube(coders=coders), bound)
         if roles:
             wanted = set(roles)
             cube = cube.restrict(lambda person, _wave: person.get("role") in wanted)
@@ -49,22 +61,46 @@ class AnalysisService(Service):
         return _change.compare_waves(self.cube(coders=coders), wave_a, wave_b, codes=codes)
 
     def saturation(self, *, by_wave: bool = False, k: int = 3, coders=None,
-                   order: str = "interview", by_role: bool = False) -> dict:
-        return _saturation.saturation(self.db, by_wave=by_wave, k=k, coders=coders, order=order,
-                                      by_role=by_role)
+                   order: str = "interview", by_role: bool = False,
+                   where: Sequence[str] | None = None, by: str | None = None) -> dict:
+        """Saturation curves (see :mod:`qualcode.analysis.saturation`). ``where``: only
+        the transcripts of the participants and waves the filters keep; ``by``: one
+        curve per value of an attribute of the transcript's participant at its wave."""
+        bound = _filters.bind(self.db, where, analysis="saturation", codings=False)
+        people = _filters.participant_ids(self.db) if bound is not None or by else {}
+        keep = group = None
+        if bound is not None:
+            def keep(t: dict) -> bool:
+                return bound.matches(people.get(t["participant_id"]), t["wave"])
+        if by:
+            grouping = _filters.grouping(self.db, by)
+            if grouping is None:
+                raise QualcodeError(f"saturation --by {by!r}: give an attribute (--by-wave and "
+                                    "--by-role give the waves and roles)")
+            value_at = grouping.value_of
+
+            def value_of(t: dict):
+                pid = people.get(t["participant_id"])
+                return None if pid is None else value_at(pid, t["wave"])
+            group = (by, value_of, grouping.sort_key)
+        result = _saturation.saturation(self.db, by_wave=by_wave, k=k, coders=coders, order=order,
+                                        by_role=by_role, keep=keep, group=group)
+        if "groups" in result:
+            result["groups"] = {_filters.shown(value): curve for value, curve in result["groups"].items()}
+        return result
 
     def cooccurrence(self, *, scope: str = "overlap", waves=None, coders=None,
                      category: str | None = None, codes=None,
-                     where: Mapping[str, str] | None = None, per_wave: bool = False):
+                     where: Sequence[str] | None = None, per_wave: bool = False):
         return _cooc.cooccurrence(self.db, scope=scope, waves=waves, coders=coders,
                                   category=category, codes=codes,
-                                  where=dict(where) if where else None, per_wave=per_wave)
+                                  where=list(where) if where else None, per_wave=per_wave)
 
     def cooccurrence_tables(self, *, scope: str = "overlap", measure: str = "count",
                             minimum: float = 0, waves: Sequence[str] | None = None,
                             per_wave: bool = False, coders: Sequence[str] | None = None,
                             category: str | None = None,
-                            where: Mapping[str, str] | None = None) -> dict[str, list[dict]]:
+                            where: Sequence[str] | None = None) -> dict[str, list[dict]]:
         """The co-occurring pairs as table rows (see
         :func:`qualcode.analysis.cooccurrence.table`): one network named by its waves
         ("all" for every wave), or with ``per_wave`` one per wave."""
@@ -75,7 +111,7 @@ class AnalysisService(Service):
     def cooccurrence_by_label(self, *, scope: str = "overlap", waves: Sequence[str] | None = None,
                               per_wave: bool = False, coders: Sequence[str] | None = None,
                               category: str | None = None,
-                              where: Mapping[str, str] | None = None) -> dict[str, _cooc.Cooccurrence]:
+                              where: Sequence[str] | None = None) -> dict[str, _cooc.Cooccurrence]:
         """{label: co-occurrence}: one network named by its waves, or one per wave."""
         result = self.cooccurrence(scope=scope, waves=list(waves) if waves else None,
                                    coders=list(coders) if coders else None, category=category,

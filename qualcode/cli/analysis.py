@@ -19,7 +19,7 @@ from ..model import (
 )
 from ..project import Project
 from ..terminal_text import json_text
-from .common import csv_options, echo, parse_pairs, print_json, print_table, project_option
+from .common import csv_options, echo, print_json, print_table, project_option, where_option
 
 CODED_BY = click.option("--coded-by", "coded_by", multiple=True, metavar="CODER",
                         help="Only codings by this coder (repeatable).")
@@ -70,8 +70,11 @@ def _write_or_print(project: Project, text: str, output: str | None, *, bom: boo
 @click.option("--category", metavar="CODE", help="Columns: the codes under this category.")
 @click.option("--level", type=click.Choice(["code", "category"]), default="code", show_default=True,
               help="One column per code, or roll codes up into their category.")
-@click.option("--by", "by", type=click.Choice(list(MATRIX_BY)), default="participant",
-              show_default=True, help="Rows: participant x wave, wave, role x wave or site x wave.")
+@click.option("--by", "by", metavar="|".join([*MATRIX_BY, "ATTR"]), default="participant",
+              show_default=True,
+              help="Rows: participant x wave, wave, role x wave, site x wave, or an attribute's "
+                   "value x wave (fixed or per wave, e.g. age, employment, W2.employment), "
+                   "in the order of its declared type.")
 @click.option("--measure", type=click.Choice([*MATRIX_MEASURES, "text", "memo"]),
               default="count", show_default=True,
               help="Cell value; text/memo give the framework matrix (one sheet per wave).")
@@ -86,9 +89,10 @@ def _write_or_print(project: Project, text: str, output: str | None, *, bom: boo
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of printing.")
 @csv_options
 @CODED_BY
+@where_option
 @project_option
 def matrix(project: Project, codes, category, level, by, measure, waves, max_chars, one_table,
-           fmt, output, csv_style, coded_by) -> None:
+           fmt, output, csv_style, coded_by, where) -> None:
     """The participant x wave x code matrix ('-' marks a wave with no data for that
     participant: missed, withdrawn, not yet, or not recorded)."""
     if codes and category:
@@ -100,7 +104,8 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
             raise QualcodeError("a framework matrix has cases as rows: --by participant, role or site")
         frame = project.analysis.framework_matrix(by=by, content=measure, codes=list(codes) or None,
                                                   category=category, level=level, max_chars=max_chars,
-                                                  coders=list(coded_by) or None, waves=list(waves) or None)
+                                                  coders=list(coded_by) or None, waves=list(waves) or None,
+                                                  where=list(where) or None)
         columns = [by, "wave", *frame["columns"]]
         order = {w: i for i, w in enumerate(frame["sheets"])}
         # Rows: cases, and within each case its time points (a case-study comparison).
@@ -141,7 +146,7 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
         return
     result = project.analysis.matrix(by=by, measure=measure, codes=list(codes) or None,
                                      category=category, level=level, coders=list(coded_by) or None,
-                                     waves=list(waves) or None)
+                                     waves=list(waves) or None, where=list(where) or None)
     status_col = ["status"] if by == "participant" else ["n"]
     columns = [*result.row_keys, *status_col, *result.columns]
     rows = [[*r["labels"], r["status"] if by == "participant" else r["n"], *r["values"]]
@@ -165,12 +170,15 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
 @click.option("--sample", "sample_only", is_flag=True, help="Only the sample view.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with the evidence.")
 @CODED_BY
+@where_option
 @project_option
-def change(project: Project, codes, participants, measure, sample_only, as_json, coded_by) -> None:
+def change(project: Project, codes, participants, measure, sample_only, as_json, coded_by, where) -> None:
     """How each code changes across waves: emerges, increases, surges, decreases, ceases,
-    constant, idiosyncratic or missing (rules: docs/analysis.md)."""
+    constant, idiosyncratic or missing (rules: docs/analysis.md). With --where the
+    sample is those the filters keep."""
     report = project.analysis.change_report(codes=list(codes) or None, participants=list(participants) or None,
-                                            measure=measure, coders=list(coded_by) or None)
+                                            measure=measure, coders=list(coded_by) or None,
+                                            where=list(where) or None)
     if sample_only:
         report["participants"] = []
     if as_json:
@@ -230,8 +238,10 @@ def compare_waves(project: Project, wave_a, wave_b, codes, as_json, coded_by) ->
 # --- saturation -----------------------------------------------------------------------
 
 @click.command()
-@click.option("--by", "by", type=click.Choice(["study", "wave", "role"]), default="study",
-              show_default=True, help="One curve, or one per wave, or one per role.")
+@click.option("--by", "by", metavar="study|wave|role|ATTR", default="study",
+              show_default=True,
+              help="One curve, or one per wave, per role, or per value of an attribute of the "
+                   "transcript's participant at its wave.")
 @click.option("--order", type=click.Choice(["interview", "coding"]), default="interview",
               show_default=True,
               help="Transcripts in interview order, or in the order they were coded (each code "
@@ -242,8 +252,9 @@ def compare_waves(project: Project, wave_a, wave_b, codes, as_json, coded_by) ->
               show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (needed for png).")
 @CODED_BY
+@where_option
 @project_option
-def saturation(project: Project, by, order, k, fmt, output, coded_by) -> None:
+def saturation(project: Project, by, order, k, fmt, output, coded_by, where) -> None:
     """Cumulative distinct codes against transcripts in interview (or coding) order."""
     if k < 1:
         raise QualcodeError("-k must be at least 1")
@@ -252,10 +263,12 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by) -> None:
     if fmt == "png" and output and Path(output).suffix.lower() != ".png":
         # A PNG under another name (x.svg, x.unknown) is a file no viewer opens by its name.
         raise QualcodeError(f"{Path(output).name}: --format png writes a PNG image; name the file .png")
+    attribute = None if by in ("study", "wave", "role") else by
     result = project.analysis.saturation(by_wave=by == "wave", k=k, coders=list(coded_by) or None,
-                                         order=order, by_role=by == "role")
+                                         order=order, by_role=by == "role", where=list(where) or None,
+                                         by=attribute)
     curves = (result["waves"] if by == "wave" else result["roles"] if by == "role"
-              else {"all": result})
+              else result["groups"] if attribute else {"all": result})
     if fmt == "png":
         if not output:
             raise QualcodeError("--format png needs -o FILE.png")
@@ -288,8 +301,7 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by) -> None:
 @click.option("--per-wave", is_flag=True, help="One network per wave, same layout.")
 @click.option("--min", "minimum", type=float, default=0, show_default=True, help="Minimum edge weight.")
 @click.option("--category", metavar="CODE", help="Only codes under this category.")
-@click.option("--where", "where", multiple=True, metavar="ATTR=VALUE",
-              help="Only codings of participants with this attribute value (repeatable).")
+@where_option
 @click.option("-o", "--output", metavar="FILE",
               help="FILE.graphml, .gexf, .json (node-link), .csv (edge list) or .png.")
 @click.option("--json", "as_json", is_flag=True, help="Print the edges as JSON.")
@@ -303,7 +315,7 @@ def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category
         raise QualcodeError("give --wave or --per-wave, not both")
     options = dict(scope=scope, measure=measure, minimum=minimum, waves=list(waves) or None,
                    per_wave=per_wave, coders=list(coded_by) or None, category=category,
-                   where=parse_pairs(where) or None)
+                   where=list(where) or None)
     if output:
         for path in project.exports.network(output, csv_style=csv_style, **options):
             echo(f"wrote {path}", err=True)

@@ -161,3 +161,10 @@ class QualcodeGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted; nothing half-done was saved", err=True)
             sys.exit(130)
+
+
+#: ``--where``, the shared filter language (docs/analysis.md, "Filters").
+where_option = click.option(
+    "--where", "where", multiple=True, metavar="FILTER",
+    help="Only what matches (repeatable, all must hold): sex=F, age>=50, W2.employment=unemployed, "
+         "employment@W2=unemployed, wave:W3, role:client, site:X, coder:NAME, speaker:PID.")

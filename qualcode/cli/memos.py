@@ -8,7 +8,7 @@ import click
 
 from ..project import Project
 from ..records import MemoLink
-from .common import echo, print_json, print_table, project_option
+from .common import echo, print_json, print_table, project_option, where_option
 
 MEMO_TYPES = click.Choice(["code", "transcript", "participant", "segment", "comparison",
                            "theoretical", "theme", "project"])
@@ -102,15 +102,18 @@ def memo_show(project: Project, memo_id, as_json) -> None:
 @click.option("--site")
 @click.option("--by", "by_coder", help="Only this coder's segments.")
 @click.option("--context", default=0, show_default=True, help="Characters of context either side.")
-@click.option("--group", type=click.Choice(["wave", "participant", "role", "site", "coder", "transcript"]),
-              default="wave", show_default=True)
+@click.option("--group", metavar="wave|participant|role|site|coder|transcript|ATTR", default="wave",
+              show_default=True,
+              help="Group by one of these, or by an attribute of the participant at the segment's wave.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@where_option
 @project_option
 def segments(project: Project, code_name, subcodes, participant, wave, role, site, by_coder, context,
-             group, as_json) -> None:
+             group, as_json, where) -> None:
     """Constant comparison: every segment under a code, grouped by wave, participant..."""
     rows = project.coding.segments(code_name, include_subcodes=subcodes, context=context,
-                            participant=participant, wave=wave, role=role, site=site, coder=by_coder)
+                            participant=participant, wave=wave, role=role, site=site, coder=by_coder,
+                            where=list(where) or None)
     if as_json:
         print_json(rows)
         return

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..analysis import passages as _passages
+from ..analysis.where import parse_where
 from ..errors import QualcodeError
-from ..model import SEGMENT_GROUPINGS
+from ..model import SEGMENT_GROUPINGS, format_number
 from ..store import codes as store_codes
+from ..store import study as store_study
 from ..store import transcripts as store_tx
 
 if TYPE_CHECKING:
@@ -20,18 +23,26 @@ GROUPINGS = SEGMENT_GROUPINGS
 def segments(self: CodingService, code: str, *, include_subcodes: bool = False, context: int = 0,
              participant: str | None = None, wave: str | None = None, role: str | None = None,
              site: str | None = None, coder: str | None = None,
-             transcript: str | None = None, merge_coders: bool = False) -> list[dict]:
+             transcript: str | None = None, merge_coders: bool = False,
+             where: Sequence[str] | None = None) -> list[dict]:
     """Every coding of ``code`` (and its sub-codes) with its text, attribution and,
     with ``context``, the characters either side. ``merge_coders``: one row per coded
     passage (codings of the code that overlap in a transcript, whoever made them; see
     :mod:`qualcode.analysis.passages`) with ``coders`` and ``ids`` listing them, its
-    span the union of theirs, so that a passage two coders coded shows once."""
+    span the union of theirs, so that a passage two coders coded shows once. ``where``:
+    filters in the shared language (:mod:`qualcode.analysis.where`) on the segment's
+    participant, wave, coder, speaker and transcript."""
     if context < 0:
         raise QualcodeError(f"context {context} is negative (give characters either side, 0 or more)")
     code_ids = self.codebook.code_ids_with_descendants([code], include_subcodes)
     filters = dict(participant=participant, wave=wave, role=role, site=site, coder=coder,
                    transcript=transcript)
     rows = store_codes.segments(self.db, code_ids, filters)
+    if where:
+        bound = parse_where(list(where)).bind(self.db)
+        rows = [row for row in rows
+                if bound.matches(row["participant"], row["wave"], coder=row["coder"],
+                                 speaker=row["speaker"], transcript=row["transcript"])]
     if merge_coders:
         rows = _one_per_passage(rows)
     texts: dict[int, str] = {}
@@ -67,11 +78,48 @@ def _one_per_passage(rows: list[dict]) -> list[dict]:
     return merged
 
 
-def group_segments(rows: list[dict], by: str) -> dict[str, list[dict]]:
-    """Group segments (already in wave order) by one of :data:`GROUPINGS`."""
-    if by not in GROUPINGS:
-        raise QualcodeError(f"cannot group by {by!r}: use one of {', '.join(GROUPINGS)}")
-    groups: dict[str, list[dict]] = {}
+def group_segments(self: CodingService, rows: list[dict], by: str) -> dict[str, list[dict]]:
+    """Group segments (already in wave order) by one of :data:`GROUPINGS`, or by an
+    attribute of the segment's participant at its wave (fixed or per wave; ``W2.key``
+    picks a wave), groups in the order of the attribute's declared type."""
+    if by in GROUPINGS:
+        groups: dict[str, list[dict]] = {}
+        for row in rows:
+            groups.setdefault(str(row.get(by) or "-"), []).append(row)
+        return groups
+    known = set(store_study.attribute_types(self.db))
+    for person in store_study.list_participants(self.db):
+        known |= set(person["attributes"])
+        known |= {key for values in person["wave_attributes"].values() for key in values}
+    if by.split("@")[0].split(".")[-1] not in known:
+        raise QualcodeError(f"cannot group by {by!r}: use one of {', '.join(GROUPINGS)} or an attribute")
+    bound = parse_where([]).bind(self.db)
+    typed: dict[object, list[dict]] = {}
     for row in rows:
-        groups.setdefault(str(row.get(by) or "-"), []).append(row)
-    return groups
+        value = bound.value(row["participant"], row["wave"], by) if row["participant"] else None
+        typed.setdefault(value, []).append(row)
+    return {("-" if value is None else _shown(value)): typed[value]
+            for value in sorted(typed, key=lambda v: bound.sort_key(by, v))}
+
+
+def with_attributes(self: CodingService, rows: list[dict]) -> list[str]:
+    """Give each segment ``attributes``: its participant's fixed attributes and those at
+    the segment's wave (the wave's value wins). Returns every attribute name, in order,
+    for the columns of an export."""
+    people = {p["pid"]: p for p in store_study.list_participants(self.db)}
+    names: dict[str, None] = {}
+    for row in rows:
+        person = people.get(row.get("participant") or "")
+        values: dict[str, str | None] = {}
+        if person is not None:
+            values.update(person["attributes"])
+            values.update(person["wave_attributes"].get(row.get("wave") or "", {}))
+        row["attributes"] = values
+        names.update(dict.fromkeys(values))
+    return sorted(names)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float):
+        return format_number(value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

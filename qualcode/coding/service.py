@@ -37,7 +37,8 @@ class CodingService(Service):
     _with_text = _tagging._with_text
 
     segments = _segments.segments
-    group_segments = staticmethod(_segments.group_segments)
+    group_segments = _segments.group_segments
+    with_attributes = _segments.with_attributes
 
     suggest_by_speaker = _autocode.suggest_by_speaker
     suggest_by_pattern = _autocode.suggest_by_pattern

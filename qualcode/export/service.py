@@ -8,7 +8,7 @@ study id and pseudonym only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +111,7 @@ class ExportService(Service):
     def network(self, output: str | Path, *, scope: str = "overlap", measure: str = "count",
                 minimum: float = 0, waves: Sequence[str] | None = None, per_wave: bool = False,
                 coders: Sequence[str] | None = None, category: str | None = None,
-                where: Mapping[str, str] | None = None, csv_style: CsvStyle = DEFAULT) -> list[Path]:
+                where: Sequence[str] | None = None, csv_style: CsvStyle = DEFAULT) -> list[Path]:
         """The co-occurrence network as .graphml, .gexf, .json (node-link), .csv (edge
         list) or .png; with ``per_wave`` one file per wave, one layout. The files written."""
         from .network import check_network_file, write_network

@@ -250,6 +250,11 @@ def transcript_roles(db: Database) -> dict[int, str | None]:
     return roles
 
 
+def coder_names(db: Database) -> dict[int, str]:
+    """Coder id -> name."""
+    return {r[0]: r[1] for r in db.execute("SELECT id, name FROM coders")}
+
+
 def coder_ids(db: Database, names: Iterable[str]) -> list[int]:
     names = list(names)
     rows = db.execute(

@@ -1,0 +1,78 @@
+"""``--where`` and ``--by ATTR`` for the analyses: the shared filter language
+(:mod:`qualcode.analysis.where`) bound to a project, applied to the cube (people and
+waves) or to codings, and attribute groupings ordered by the attribute's declared type.
+
+An analysis that counts people at waves (matrix, change, the framework matrix) can
+only keep or drop a participant at a wave: a filter on codings (``coder:``,
+``speaker:``, ``transcript:``) cannot be honoured there and is refused with a message
+that says so, never silently ignored."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..errors import QualcodeError
+from ..model import PARTICIPANT_FIELDS, format_number
+from ..store import study as store_study
+from .cube import BY, Cube, Grouping
+from .where import parse_where
+
+
+def bind(db, where: Sequence[str] | None, *, analysis: str, codings: bool):
+    """The filter bound to the project, or None when there is none. ``codings``: the
+    analysis reads codings one by one and can honour coding-level fields."""
+    if not where:
+        return None
+    parsed = parse_where(list(where))
+    coding_level = sorted(parsed.fields())
+    if coding_level and not codings:
+        fields = ", ".join(f"{name}:" for name in coding_level)
+        hint = " (use --coded-by for one coder's codings)" if "coder" in coding_level else ""
+        raise QualcodeError(f"{analysis} counts participants at waves: it cannot filter by {fields}, "
+                            f"which picks codings{hint}")
+    return parsed.bind(db)
+
+
+def restrict(cube: Cube, bound) -> Cube:
+    """The cube of the (participant, wave) pairs the filter keeps."""
+    if bound is None:
+        return cube
+    return cube.restrict(lambda person, wave: bound.matches(person["pid"], wave))
+
+
+def attribute_names(db) -> set[str]:
+    """Every attribute a participant has (fixed or at some wave) or that is declared."""
+    names = set(store_study.attribute_types(db))
+    for person in store_study.list_participants(db):
+        names |= set(person["attributes"])
+        for values in person["wave_attributes"].values():
+            names |= set(values)
+    return names
+
+
+def shown(value: object) -> str:
+    """A typed value as a row label: ``45`` not ``45.0``, dates as YYYY-MM-DD."""
+    if isinstance(value, float):
+        return format_number(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def grouping(db, by: str) -> Grouping | None:
+    """None for the built-in groupings (participant, wave, role, site); for an attribute
+    (``age``, ``employment``, ``W2.employment``) its value of each person at each wave
+    (a per-wave value at that wave, else the fixed one), sorted by declared type."""
+    if by in BY:
+        return None
+    key = by.split(".", 1)[1] if "." in by else by.split("@", 1)[0]
+    if key not in attribute_names(db) or key in PARTICIPANT_FIELDS:
+        raise QualcodeError(f"--by {by!r} is not one of {', '.join(BY)} nor an attribute of any participant")
+    bound = parse_where([]).bind(db)
+    return Grouping(by, lambda pid, wave: bound.value(pid, wave, by),
+                    lambda value: bound.sort_key(by, value), shown)
+
+
+def participant_ids(db) -> dict[int, str]:
+    """Participant row id -> participant id (``P01``)."""
+    return {person["id"]: person["pid"] for person in store_study.list_participants(db)}
