@@ -29,7 +29,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "tui": ("tui", "tui"), "merge": ("team", "merge"),
     "agree": ("agreement", "agree"), "export-for-coder": ("agreement", "export_for_coder"),
     "import-refi": ("exchange", "import_refi_command"), "export": ("export", "export"),
-    "study": ("facts", "study"),
+    "study": ("facts", "study"), "attribute": ("attributes", "attribute"),
     "who": ("live_team", "who"), "backup": ("live_team", "backup"),
     "access-key": ("live_team", "access_key"), "serve": ("live_team", "serve"),
 }

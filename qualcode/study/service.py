@@ -24,6 +24,7 @@ from ..model import (
 from ..records import Participant, Wave
 from ..store import study as store_study
 from ..store import transcripts as store_tx
+from . import attributes as _attributes
 from .facts import (
     DURATIONS_KEY,
     FACTS_KEY,
@@ -304,6 +305,9 @@ class StudyService(Service):
             durations[transcript] = minutes
         with self.action("study.duration", f"{transcript}: {minutes if minutes is not None else '(removed)'} minutes"):
             store_study.set_setting(self.db, DURATIONS_KEY, json.dumps(durations))
+
+    attribute_summary = _attributes.attribute_summary
+    attribute_list = _attributes.attribute_list
 
     def load_study_file(self, path: str | Path) -> dict:
         """Read a YAML study file: ``facts`` (KEY: text), ``interviewers`` (a list of
