@@ -48,7 +48,8 @@ def test_example_manifest_fixed_attributes(manifest_import):
     proj, _ = manifest_import
     c01 = proj.study.participant("C01")
     assert (c01.role, c01.site, c01.pseudonym) == ("client", "Northgate", "Janet")
-    assert c01.attributes == {"sex": "F", "age_band": "45-54", "imd_quintile": "1", "primary_issue": "diet"}
+    assert c01.attributes == {"sex": "F", "age_band": "45-54", "age": "51", "imd_quintile": "1",
+                              "primary_issue": "diet"}
     # Deliberately missing values stay missing (not "" and not guessed).
     assert "primary_issue" not in proj.study.participant("C06").attributes
     assert "imd_quintile" not in proj.study.participant("C07").attributes

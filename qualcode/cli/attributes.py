@@ -70,8 +70,10 @@ def attribute_summary(project: Project, name: str, as_json: bool) -> None:
         values = list(dict.fromkeys(v for g in groups for v in g["counts"]))
         if summary["kind"] == "category":
             values = summary["values"] + [v for v in values if v not in summary["values"]]
-        print_table(["", "n", *values],
-                    [(w, g["n"], *(g["counts"].get(v, 0) for v in values)) for w, g in zip(where, groups)],
+        # A value per row, a wave per column: categories are many, waves few.
+        print_table([name, *where],
+                    [(v, *(g["counts"].get(v, 0) for g in groups)) for v in values] +
+                    [("n", *(g["n"] for g in groups))],
                     title=f"{name} ({summary['kind']})")
     if not groups:
         echo(f"no participant has a value of {name}")

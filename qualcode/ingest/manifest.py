@@ -19,11 +19,12 @@ import contextlib
 import csv
 import io
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, QualcodeError
-from ..model import parse_speaker_map
+from ..model import AttributeType, parse_speaker_map
 from ..store import db as store_db
 from ..store import schema
 from ..store import study as store_study
@@ -109,8 +110,10 @@ def _fail(path: Path, row: ManifestRow, column: str, problem: str) -> QualcodeEr
     return QualcodeError(f"{path.name} row {row.number}, column {column}: {problem}")
 
 
-def check_row(path: Path, row: ManifestRow, known_waves: set[str]) -> None:
-    """Every check that needs no writing, so a bad manifest fails before anything."""
+def check_row(path: Path, row: ManifestRow, known_waves: set[str],
+              types: Mapping[str, AttributeType] | None = None) -> None:
+    """Every check that needs no writing, so a bad manifest fails before anything.
+    ``types``: the project's declared attribute types, which values must fit."""
     from ..model import check_date as _check_date
     from ..model import check_pid as _check_pid
 
@@ -155,6 +158,14 @@ def check_row(path: Path, row: ManifestRow, known_waves: set[str]) -> None:
             raise _fail(path, row, key, "a per-wave attribute needs a wave")
         if key.startswith("wave:") and not key[5:].strip():
             raise _fail(path, row, key, "per-wave attribute name is empty")
+        name = key[5:].strip() if key.startswith("wave:") else key
+        declared = (types or {}).get(name)
+        if declared is not None and value.strip() and (key.startswith("wave:") or key not in RESERVED):
+            try:
+                declared.normalise(value)
+            except QualcodeError as exc:
+                who = f"{row.participants[0]}: " if row.participants else ""
+                raise _fail(path, row, key, f"{who}{exc}") from None
 
 
 #: Above this many bytes of listed files (and with more than one CPU), files are read
@@ -321,10 +332,11 @@ def import_manifest(project, path: Path, *, keep_going: bool = False, progress=N
     rows = read_manifest(path)
     report = ManifestReport(manifest=path.name, rows=len(rows))
     known_waves = {w["label"] for w in store_study.list_waves(db)}
+    types = store_study.attribute_types(db)
     good_rows = []
     for row in rows:
         try:
-            check_row(path, row, known_waves)
+            check_row(path, row, known_waves, types)
             good_rows.append(row)
         except QualcodeError as exc:
             if not keep_going:
@@ -366,12 +378,20 @@ def _apply_row(project, path: Path, row: ManifestRow, report: ManifestReport,
         report.waves_added.append(wave)
     wave_id = store_study.wave_row(db, wave)["id"] if wave else None
     fields = {k: row.get(k) for k in FIELDS if row.get(k)}
+    types = store_study.attribute_types(db)
+
+    def stored(key: str, value: str) -> str:
+        """The value as its declared type writes it (checked already by check_row)."""
+        declared = types.get(key)
+        return declared.normalise(value) if declared is not None else value
+
     attributes = {
-        k: v.strip() for k, v in row.values.items()
+        k: stored(k, v.strip()) for k, v in row.values.items()
         if k not in RESERVED and k not in FIELDS and not k.startswith("wave:") and v.strip()
     }
     wave_attributes = {
-        k[5:].strip(): v.strip() for k, v in row.values.items() if k.startswith("wave:") and v.strip()
+        k[5:].strip(): stored(k[5:].strip(), v.strip()) for k, v in row.values.items()
+        if k.startswith("wave:") and v.strip()
     }
     for pid in row.participants:
         if not store_study.participant_exists(db, pid):
@@ -418,10 +438,11 @@ def preview_manifest(project, path: Path) -> list:
     (a message); nothing is written."""
     rows = read_manifest(path)
     known_waves = {w["label"] for w in store_study.list_waves(project.db)}
+    types = store_study.attribute_types(project.db)
     previews: list = []
     for row in rows:
         try:
-            check_row(path, row, known_waves)
+            check_row(path, row, known_waves, types)
             if not row.get("file"):
                 continue
             kind = row.get("kind") or "interview"

@@ -9,8 +9,8 @@ import datetime as dt
 import statistics
 from typing import TYPE_CHECKING, Any
 
-from ..errors import NotFoundError
-from ..model import AttributeType, format_number
+from ..errors import NotFoundError, QualcodeError
+from ..model import PARTICIPANT_FIELDS, RESERVED_FILTER_NAMES, AttributeType, format_number
 from ..store import study as store_study
 
 if TYPE_CHECKING:
@@ -79,3 +79,41 @@ def sorted_values(types: dict[str, AttributeType], key: str, values: list[str]) 
     """Values of ``key`` in the order of its declared type (text when undeclared)."""
     declared = types.get(key) or AttributeType(key)
     return sorted(values, key=declared.sort_key)
+
+
+def read_declarations(source: str, section: object) -> list[AttributeType]:
+    """The ``attributes:`` section of a study file: ``NAME: TYPE`` or ``NAME: {type:
+    TYPE, values: [...], description: ...}``; ``source`` names the file in errors."""
+    if not isinstance(section, dict):
+        raise QualcodeError(f"{source}: attributes maps attribute names to a type or {{type, values}}")
+    declared = []
+    for name, spec in section.items():
+        if str(name) in RESERVED_FILTER_NAMES or str(name) in PARTICIPANT_FIELDS:
+            raise QualcodeError(f"{source}: attributes.{name}: {name!r} is a field, not an attribute")
+        if isinstance(spec, str):
+            spec = {"type": spec}
+        if not isinstance(spec, dict) or set(spec) - {"type", "values", "description"}:
+            raise QualcodeError(f"{source}: attributes.{name} is a type or {{type, values, description}}")
+        values = spec.get("values") or []
+        if not isinstance(values, list):
+            raise QualcodeError(f"{source}: attributes.{name}.values is a list")
+        try:
+            declared.append(AttributeType(str(name), str(spec.get("type") or "text"),
+                                          tuple(str(v) for v in values), spec.get("description")))
+        except QualcodeError as exc:
+            raise QualcodeError(f"{source}: attributes.{name}: {exc}") from None
+    return declared
+
+
+def check_stored_values(db, source: str, declared: list[AttributeType]) -> None:
+    """Every stored value fits its new type, else the first that does not is named."""
+    for kind in declared:
+        for pid, wave, value in store_study.attribute_values(db, kind.key):
+            if value is None:
+                continue
+            try:
+                kind.normalise(value)
+            except QualcodeError as exc:
+                at = f" at {wave}" if wave else ""
+                raise QualcodeError(f"{source}: cannot declare {kind.key} as {kind.kind}: "
+                                    f"{pid}{at}: {exc}") from None

@@ -321,10 +321,12 @@ class StudyService(Service):
         data = load_yaml_file(path, "study file", max_bytes=MAX_STUDY_FILE)
         if not isinstance(data, dict):
             raise QualcodeError(f"{path.name}: a study file is a mapping of facts, interviewers, time_points")
-        unknown = set(data) - {"facts", "interviewers", "time_points", "durations"}
+        unknown = set(data) - {"facts", "interviewers", "time_points", "durations", "attributes"}
         if unknown:
             raise QualcodeError(f"{path.name}: unknown section {sorted(unknown)[0]!r} "
-                                "(known: facts, interviewers, time_points, durations)")
+                                "(known: facts, interviewers, time_points, durations, attributes)")
+        declarations = _attributes.read_declarations(path.name, data.get("attributes") or {})
+        _attributes.check_stored_values(self.db, path.name, declarations)
         durations = data.get("durations") or {}
         if not isinstance(durations, dict):
             raise QualcodeError(f"{path.name}: durations map transcript names to minutes")
@@ -353,6 +355,8 @@ class StudyService(Service):
                 raise QualcodeError(f"{path.name}: no wave labelled {wave!r}")
             if not isinstance(roles, dict):
                 raise QualcodeError(f"{path.name}: time_points.{wave} maps roles to labels")
+        for declared in declarations:
+            self.declare_attribute(declared.key, declared.kind, declared.values, declared.description)
         if facts:
             self.set_study_facts(facts)
         for person in people:
