@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from ..project import Project
-from .common import QualcodeGroup, csv_options, echo, find_project_path
+from .common import QualcodeGroup, csv_options, echo, find_project_path, where_option
 
 
 def export_project(func: Callable) -> Callable:
@@ -44,6 +44,7 @@ def _done(paths) -> None:
 OUTPUT = click.option("-o", "--output", metavar="FILE", default=None,
                       help="Where to write (default: a file in the exports/ folder beside the project).")
 CODER = click.option("--coder", metavar="NAME", default=None, help="Only this coder's codings.")
+WHERE = where_option
 
 
 @click.group(cls=QualcodeGroup)
@@ -64,14 +65,18 @@ def export() -> None:
 @CODER
 @click.option("--format", "fmt", type=click.Choice(["docx", "md", "csv"]), default=None,
               help="File format (default: from the output's suffix, else docx).")
+@click.option("--by", "by", metavar="role|ATTR", default="role", show_default=True,
+              help="Prevalence and change by role, or by an attribute's values (fixed or per wave).")
 @csv_options
+@WHERE
 @export_project
-def docx_command(project, output, themes, category, wave, quotes, order, coder, fmt, csv_style) -> None:
-    """Theme summary: per theme its definition, memos, prevalence by wave and role,
-    sub-codes and exemplar quotes."""
+def docx_command(project, output, themes, category, wave, quotes, order, coder, fmt, by, csv_style,
+                 where) -> None:
+    """Theme summary: per theme its definition, memos, prevalence by wave and role (or
+    an attribute), sub-codes and exemplar quotes."""
     _done(project.exports.themes(output, themes=themes, category=category, wave=wave,
                                 quotes=quotes, order=order, coder=coder, format=fmt,
-                                csv_style=csv_style))
+                                csv_style=csv_style, where=list(where) or None, by=by))
 
 
 @export.command("codebook")
@@ -99,13 +104,15 @@ def codebook_command(project, output) -> None:
 @click.option("--max-chars", type=click.IntRange(0, None), default=300, show_default=True,
               help="Shorten each cell to this many characters (0: no limit).")
 @CODER
+@WHERE
 @export_project
 def matrix_command(project, output, by, cases, content, level, themes, category, waves,
-                   max_chars, coder) -> None:
-    """Framework matrix: cases x themes as Word tables on landscape pages."""
+                   max_chars, coder, where) -> None:
+    """Framework matrix: cases x themes as Word tables on landscape pages (--where keeps
+    participants and waves)."""
     _done(project.exports.matrix(output, by=by, cases=cases, content=content, level=level,
                                 themes=themes, category=category, coder=coder,
-                                max_chars=max_chars, waves=waves))
+                                max_chars=max_chars, waves=waves, where=list(where) or None))
 
 
 @export.command("portraits")
@@ -115,11 +122,13 @@ def matrix_command(project, output, by, cases, content, level, themes, category,
 @click.option("--role", metavar="ROLE", help="Only participants with this role.")
 @click.option("--quotes", type=click.IntRange(0, None), default=3, show_default=True,
               help="Key quotes per wave.")
+@WHERE
 @export_project
-def portraits_command(project, output, participants, role, quotes) -> None:
+def portraits_command(project, output, participants, role, quotes, where) -> None:
     """Pen portraits: attributes, attendance, code profile, pen-portrait memo and key
-    quotes for each participant."""
-    _done(project.exports.portraits(output, participants=participants, role=role, quotes=quotes))
+    quotes for each participant (--where: those it keeps at one wave or more)."""
+    _done(project.exports.portraits(output, participants=participants, role=role, quotes=quotes,
+                                    where=list(where) or None))
 
 
 @export.command("methods")
@@ -143,12 +152,14 @@ def methods_command(project, output) -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "md"]), default=None,
               help="File format (default: from the output's suffix, else csv).")
 @csv_options
+@WHERE
 @export_project
-def segments_command(project, output, codes, no_subcodes, wave, coder, fmt, csv_style) -> None:
-    """Coded segments with participant id, pseudonym, role, wave, transcript and turn."""
+def segments_command(project, output, codes, no_subcodes, wave, coder, fmt, csv_style, where) -> None:
+    """Coded segments with participant id, pseudonym, role, wave, transcript and turn,
+    and the participant's attributes (fixed, and those at the segment's wave)."""
     _done(project.exports.segments(output, codes=list(codes) or None,
                                   include_subcodes=not no_subcodes, wave=wave, coder=coder,
-                                  format=fmt, csv_style=csv_style))
+                                  format=fmt, csv_style=csv_style, where=list(where) or None))
 
 
 from .exchange import refi as _refi  # noqa: E402  (qualcode export refi: REFI-QDA .qdpx)

@@ -102,23 +102,6 @@ def group_segments(self: CodingService, rows: list[dict], by: str) -> dict[str, 
             for value in sorted(typed, key=lambda v: bound.sort_key(by, v))}
 
 
-def with_attributes(self: CodingService, rows: list[dict]) -> list[str]:
-    """Give each segment ``attributes``: its participant's fixed attributes and those at
-    the segment's wave (the wave's value wins). Returns every attribute name, in order,
-    for the columns of an export."""
-    people = {p["pid"]: p for p in store_study.list_participants(self.db)}
-    names: dict[str, None] = {}
-    for row in rows:
-        person = people.get(row.get("participant") or "")
-        values: dict[str, str | None] = {}
-        if person is not None:
-            values.update(person["attributes"])
-            values.update(person["wave_attributes"].get(row.get("wave") or "", {}))
-        row["attributes"] = values
-        names.update(dict.fromkeys(values))
-    return sorted(names)
-
-
 def _shown(value: object) -> str:
     if isinstance(value, float):
         return format_number(value)

@@ -38,7 +38,6 @@ class CodingService(Service):
 
     segments = _segments.segments
     group_segments = _segments.group_segments
-    with_attributes = _segments.with_attributes
 
     suggest_by_speaker = _autocode.suggest_by_speaker
     suggest_by_pattern = _autocode.suggest_by_pattern

@@ -26,7 +26,7 @@ MISSING = "\u2014"
 
 
 def build_framework(project, *, cases: str, content: str, level: str, themes, category,
-                    coder, max_chars: int, waves=None) -> dict:
+                    coder, max_chars: int, waves=None, where=None) -> dict:
     try:
         from ..analysis.cube import framework, load_cube
     except ImportError:  # pragma: no cover
@@ -47,7 +47,10 @@ def build_framework(project, *, cases: str, content: str, level: str, themes, ca
         raise QualcodeError(f"unknown coder {coder!r}")
     for label in waves or []:
         project.study.wave(label)
-    cube = load_cube(project.db, coders=[coder] if coder else None)
+    from ..analysis import filters
+
+    bound = filters.bind(project.db, where, analysis="the framework matrix", codings=False)
+    cube = filters.restrict(load_cube(project.db, coders=[coder] if coder else None), bound)
     result = framework(project.db, cube, by=cases, content=content, codes=themes,
                        category=category, level="code" if themes else level,
                        max_chars=max_chars, coders=[coder] if coder else None)
@@ -95,11 +98,12 @@ def _chunks(columns: list[str]) -> list[range]:
 
 def write_matrix(project, path: Path, *, by: str = "wave", cases: str = "participant",
                  content: str = "text", level: str = "category", themes=None, category=None,
-                 coder=None, max_chars: int = 300, waves=None) -> Path:
+                 coder=None, max_chars: int = 300, waves=None, where=None) -> Path:
     if by not in BY:
         raise QualcodeError(f"--by {by!r} is not one of {', '.join(BY)}")
     data = build_framework(project, cases=cases, content=content, level=level, themes=themes,
-                           category=category, coder=coder, max_chars=max_chars, waves=waves)
+                           category=category, coder=coder, max_chars=max_chars, waves=waves,
+                           where=where)
     people = {p.pid: p for p in project.study.participants()}
     wave_rows = {w.label: w for w in project.study.waves()}
     doc = dc.new_document(f"Framework matrix: {project.title}", subject="Framework matrix")

@@ -20,8 +20,17 @@ STATUS_TEXT = {"interviewed": "interviewed", "missed": "missed", "withdrawn": "w
                "document": "in a document", "none": "no record"}
 
 
-def choose_people(project, participants=None, role: str | None = None) -> list[Participant]:
+def choose_people(project, participants=None, role: str | None = None,
+                  where=None) -> list[Participant]:
+    """The participants to portray: those named, of a role, and those the
+    participant-level filters ``where`` keep at one wave or more."""
     people = project.study.participants()
+    if where:
+        from ..analysis import filters
+
+        bound = filters.bind(project.db, where, analysis="pen portraits", codings=False)
+        labels = [w.label for w in project.study.waves()]
+        people = [p for p in people if any(bound.matches(p.pid, label) for label in labels)]
     if participants:
         known = {p.pid for p in people}
         for pid in participants:
@@ -94,10 +103,10 @@ def _tree_order(codes: list[dict]) -> list[dict]:
 
 
 def write_portraits(project, target: Path, *, per_participant: bool, participants=None,
-                    role: str | None = None, quotes: int = 3) -> list[Path]:
+                    role: str | None = None, quotes: int = 3, where=None) -> list[Path]:
     if quotes < 0:
         raise QualcodeError(f"number of quotes {quotes} is negative")
-    people = choose_people(project, participants, role)
+    people = choose_people(project, participants, role, where)
     ctx = Context(project, quotes)
     if per_participant:
         written = []

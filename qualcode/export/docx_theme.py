@@ -13,6 +13,7 @@ from .themes import (
     change_text,
     count_rule,
     filters_text,
+    group_heading,
     memo_note,
     prevalence_rows,
     quote_source,
@@ -94,7 +95,7 @@ def write_theme(doc, summary: ThemeSummary, theme, numbers: dc.Numbering, mark: 
                 continue
             for block in dc.paragraphs_of(memo.body):
                 doc.add_paragraph(block)
-    dc.heading(doc, "Prevalence by wave and role", 2)
+    dc.heading(doc, f"Prevalence by wave and {group_heading(summary).lower()}", 2)
     header, rows = prevalence_rows(summary, theme)
     dc.add_table(doc, header, rows, first_column_bold=True, font_size=9.5,
                  widths=dc.first_wide(len(header), first=0.24), caption=numbers.table(

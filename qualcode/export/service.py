@@ -151,10 +151,13 @@ class ExportService(Service):
     def themes(self, output: str | Path | None = None, *, themes=None,
                       category: str | None = None, wave: str | None = None, quotes: int = 5,
                       order: str = "codebook", coder: str | None = None,
-                      format: str | None = None, csv_style: CsvStyle = DEFAULT) -> Path:
+                      format: str | None = None, csv_style: CsvStyle = DEFAULT,
+                      where: Sequence[str] | None = None, by: str = "role") -> Path:
         """The theme summary as .docx, .md or .csv (one row per chosen quote); the format
         is ``format`` or else the output file's suffix. ``csv_style``: see
-        :mod:`qualcode.csv_writer`."""
+        :mod:`qualcode.csv_writer`. ``where``: filters in the shared language (people,
+        waves, and coders or speakers of the passages); ``by``: prevalence and change by
+        role (the default) or by an attribute's values."""
         from .themes import build_summary
 
         fmt = format or _suffix(output, FORMATS, "docx")
@@ -162,7 +165,7 @@ class ExportService(Service):
             raise QualcodeError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
         path = _dc().output_file(output, self._export_name("themes", SUFFIX[fmt]), (SUFFIX[fmt],))
         summary = build_summary(self, themes=_names(themes), category=category, wave=wave,
-                                quotes=quotes, order=order, coder=coder)
+                                quotes=quotes, order=order, coder=coder, where=where, by=by)
         if fmt == "docx":
             from .docx_theme import write_theme_summary
 
@@ -199,7 +202,7 @@ class ExportService(Service):
                       cases: str = "participant", content: str = "text",
                       level: str = "category", themes=None, category: str | None = None,
                       coder: str | None = None, max_chars: int = 300,
-                      waves: Sequence[str] | None = None) -> Path:
+                      waves: Sequence[str] | None = None, where: Sequence[str] | None = None) -> Path:
         """The framework matrix: cases x themes, one landscape table per wave
         (``by='wave'``) or one table whose rows are each case at each time point
         (``by='case'``, the shape of a case-study comparison table)."""
@@ -208,10 +211,11 @@ class ExportService(Service):
         path = _dc().output_file(output, self._export_name("matrix", ".docx"), (".docx",))
         return write_matrix(self, path, by=by, cases=cases, content=content, level=level,
                             themes=_names(themes), category=category, coder=coder,
-                            max_chars=max_chars, waves=_names(waves))
+                            max_chars=max_chars, waves=_names(waves), where=where)
 
     def portraits(self, output: str | Path | None = None, *, participants=None,
-                         role: str | None = None, quotes: int = 3) -> list[Path]:
+                         role: str | None = None, quotes: int = 3,
+                         where: Sequence[str] | None = None) -> list[Path]:
         """Pen portraits: one .docx, or one file per participant when ``output`` is a
         folder (an existing one, or a path without a suffix or ending in a separator,
         which must exist)."""
@@ -221,10 +225,12 @@ class ExportService(Service):
                                    or not Path(output).suffix):
             folder = _dc().check_folder(Path(output))
             return write_portraits(self, folder, per_participant=True,
-                                   participants=_names(participants), role=role, quotes=quotes)
+                                   participants=_names(participants), role=role, quotes=quotes,
+                                   where=where)
         path = _dc().output_file(output, self._export_name("portraits", ".docx"), (".docx",))
         return write_portraits(self, path, per_participant=False,
-                               participants=_names(participants), role=role, quotes=quotes)
+                               participants=_names(participants), role=role, quotes=quotes,
+                               where=where)
 
     def methods(self, output: str | Path | None = None) -> Path:
         from .docx_methods import write_methods
@@ -235,7 +241,7 @@ class ExportService(Service):
     def segments(self, output: str | Path | None = None, *, codes=None,
                         include_subcodes: bool = True, wave: str | None = None,
                         coder: str | None = None, format: str | None = None,
-                        csv_style: CsvStyle = DEFAULT) -> Path:
+                        csv_style: CsvStyle = DEFAULT, where: Sequence[str] | None = None) -> Path:
         """Every coded segment (or those of ``codes``) as CSV, a spreadsheet or
         Markdown; the tables carry the speaker's attributes. ``csv_style``: see
         :mod:`qualcode.csv_writer`."""
@@ -249,7 +255,7 @@ class ExportService(Service):
         path = _dc().output_file(output, self._export_name("segments", suffix), (suffix,))
         rows = text_exports.collect_segments(self, codes=_names(codes),
                                              include_subcodes=include_subcodes,
-                                             wave=wave, coder=coder)
+                                             wave=wave, coder=coder, where=where)
         if fmt == "xlsx":
             from .xlsx import write_xlsx
 

@@ -14,6 +14,7 @@ from .themes import (
     change_text,
     count_rule,
     filters_text,
+    group_heading,
     memo_note,
     prevalence_rows,
     quote_source,
@@ -80,7 +81,7 @@ def theme_summary_markdown(summary: ThemeSummary) -> str:
                     continue
                 for block in paragraphs_of(placed.memo.body):
                     out += [block, ""]
-        out += ["### Prevalence by wave and role", ""]
+        out += [f"### Prevalence by wave and {group_heading(summary).lower()}", ""]
         header, rows = prevalence_rows(summary, theme)
         out += md_table(header, rows)
         out += ["", "*Participants with at least one coded passage / participants who took part "
@@ -134,7 +135,7 @@ def theme_summary_csv(summary: ThemeSummary, style: CsvStyle = DEFAULT) -> str:
 
 
 def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave=None,
-                     coder=None) -> list[dict]:
+                     coder=None, where=None) -> list[dict]:
     """Coded segments of the chosen codes (default: all), each coding once, in wave,
     transcript and text order, with an attribution, the time point of the speaker's
     role and ``passage``: the number of the coded passage it belongs to (codings of one
@@ -156,7 +157,8 @@ def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave
     waves = {w.label: w for w in project.study.waves()}
     seen, rows = set(), []
     for name in names:
-        for row in project.coding.segments(name, include_subcodes=include_subcodes, wave=wave, coder=coder):
+        for row in project.coding.segments(name, include_subcodes=include_subcodes, wave=wave, coder=coder,
+                                           where=where):
             if row["id"] in seen:
                 continue
             seen.add(row["id"])

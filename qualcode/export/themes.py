@@ -29,6 +29,7 @@ Change over time
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -169,16 +170,28 @@ def observed_people(project) -> dict[str, set[str]]:
     return result
 
 
+def role_of(people: dict[str, Participant]) -> Callable[[str, str], str | None]:
+    """The default grouping of the summary: each participant's role, at every wave."""
+    return lambda pid, _wave: people[pid].role or None if pid in people else None
+
+
+def _members(people: dict[str, Participant], group: str, group_of, wave: str) -> set[str]:
+    return {pid for pid in people if group == "All" or group_of(pid, wave) == group}
+
+
 def prevalence(rows: list[dict], people: dict[str, Participant], observed: dict[str, set[str]],
-               waves: list[Wave], roles: list[str]) -> dict:
-    """{role or "All": {wave label or "All": (with_theme, observed, codings)}}."""
+               waves: list[Wave], roles: list[str], group_of=None) -> dict:
+    """{group or "All": {wave label or "All": (with_theme, observed, codings)}}; groups
+    are roles, or with ``group_of(pid, wave)`` the values of an attribute (a per-wave
+    one puts a participant in the group of their value at each wave)."""
+    group_of = group_of or role_of(people)
     table: dict = {}
     for role in [*roles, "All"]:
-        members = {pid for pid, p in people.items() if role == "All" or (p.role or "") == role}
         row = {}
         every_with, every_obs, every_n = set(), set(), 0
         for wave in waves:
             label = wave.label
+            members = _members(people, role, group_of, label)
             obs = members & observed.get(label, set())
             mine = [s for s in rows if s["wave"] == label and s["participant"] in members]
             with_theme = {s["participant"] for s in mine}
@@ -214,16 +227,18 @@ def share_label(values: list[tuple[int, int]], people: int) -> str | None:
 
 def theme_change(rows: list[dict], people: dict[str, Participant], observed: dict[str, set[str]],
                  waves: list[Wave], roles: list[str], texts: Texts,
-                 quoted: AbstractSet[int] = frozenset(), used=frozenset()) -> dict:
+                 quoted: AbstractSet[int] = frozenset(), used=frozenset(), group_of=None) -> dict:
     """Change over time of a theme: the label for the sample and per role, with the
     (with, observed) counts per wave, and one participant's passages paired across the
     waves (passages already ``quoted`` (ids) only when that wave has no other)."""
+    group_of = group_of or role_of(people)
     result: dict = {"roles": {}}
     for role in [*roles, "All"]:
-        members = {pid for pid, p in people.items() if role == "All" or (p.role or "") == role}
         values = []
-        holders = {r["participant"] for r in rows if r["participant"] in members}
+        holders = {r["participant"] for r in rows if r["participant"] in people
+                   and (role == "All" or group_of(r["participant"], r["wave"]) == role)}
         for wave in waves:
+            members = _members(people, role, group_of, wave.label)
             obs = members & observed.get(wave.label, set())
             have = {r["participant"] for r in rows if r["wave"] == wave.label} & obs
             values.append((len(have), len(obs)))
@@ -252,7 +267,8 @@ def theme_change(rows: list[dict], people: dict[str, Participant], observed: dic
 
 def build_summary(project, *, themes=None, category: str | None = None, wave: str | None = None,
                   quotes: int = 5, order: str = "codebook", coder: str | None = None,
-                  require_codings: bool = True) -> ThemeSummary:
+                  require_codings: bool = True, where: Sequence[str] | None = None,
+                  by: str = "role") -> ThemeSummary:
     if order not in ORDERS:
         raise QualcodeError(f"order {order!r} is not one of {', '.join(ORDERS)}")
     if quotes < 0:
@@ -266,12 +282,19 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
     people = {p.pid: p for p in project.study.participants()}
     roles = sorted({p.role or "" for p in people.values()} - {""})
     observed = observed_people(project)
+    if where:
+        people, observed = people_kept(project, where, people, observed)
+        roles = sorted({p.role or "" for p in people.values()} - {""})
+    group_of = None
+    if by != "role":
+        group_of, roles = attribute_groups(project, by, people, waves)
     all_memos = project.memos.all()
     texts = Texts(project)
     used: set[tuple[str, str]] = set()       # quotes already in the document
     result = []
     for code in chosen:
-        rows = project.coding.segments(code["name"], include_subcodes=True, wave=wave, coder=coder)
+        rows = project.coding.segments(code["name"], include_subcodes=True, wave=wave, coder=coder,
+                                       where=where)
         merged = passages(rows, texts, by_code=False)
         for r in merged:
             r["attribution"] = attribution(r, wave_by_label)
@@ -284,10 +307,10 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
             name=code["name"], code=code, definition=code["definition"],
             inclusion=code["inclusion"], exclusion=code["exclusion"],
             memos=theme_memos(all_memos, names), passages=merged,
-            prevalence=prevalence(merged, people, observed, waves, roles),
+            prevalence=prevalence(merged, people, observed, waves, roles, group_of),
             subcodes=subcodes, quotes=chosen_quotes,
             change=theme_change(merged, people, observed, waves, roles, texts,
-                                {q["id"] for q in chosen_quotes}, used) if len(waves) > 1 else {},
+                                {q["id"] for q in chosen_quotes}, used, group_of) if len(waves) > 1 else {},
         ))
         theme = result[-1]
         for row in theme.quotes + ((theme.change.get("paired") or {}).get("quotes") or []):
@@ -311,8 +334,35 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
         coders=[coder] if coder else coder_names(project),
         summary=project_summary(project), waves=waves, roles=roles, themes=result,
         filters={"wave": wave, "coder": coder, "category": category, "order": order,
-                 "quotes": quotes},
+                 "quotes": quotes, "where": list(where or []), "by": by},
     )
+
+
+def attribute_groups(project, by: str, people: dict[str, Participant], waves: list[Wave]):
+    """(value of a participant at a wave, the values in the order of the attribute's
+    type) for a summary grouped by attribute ``by`` instead of role."""
+    from ..analysis.filters import grouping, shown
+
+    chosen = grouping(project.db, by)
+    if chosen is None:
+        raise QualcodeError(f"the theme summary groups by role or an attribute, not {by!r}")
+    typed = {(pid, w.label): chosen.value_of(pid, w.label) for pid in people for w in waves}
+    values = sorted({v for v in typed.values() if v is not None}, key=chosen.sort_key)
+    names = {v: shown(v) for v in values}
+    return (lambda pid, wave: names.get(typed.get((pid, wave)))), [names[v] for v in values]
+
+
+def people_kept(project, where: Sequence[str], people: dict[str, Participant],
+                observed: dict[str, set[str]]):
+    """The participants and, per wave, those observed that the participant-level filters
+    keep (``coder:`` and the other coding-level filters pick passages, not people)."""
+    from ..analysis.where import parse_where
+
+    about_people = [text for text in where if not parse_where([text]).fields()]
+    bound = parse_where(about_people).bind(project.db)
+    observed = {label: {pid for pid in pids if bound.matches(pid, label)} for label, pids in observed.items()}
+    kept = set().union(*observed.values()) if observed else set()
+    return {pid: p for pid, p in people.items() if pid in kept}, observed
 
 
 
@@ -364,19 +414,30 @@ def count_rule(summary: ThemeSummary) -> str:
 def prevalence_rows(summary: ThemeSummary, theme: Theme) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the prevalence table: "people with the theme / people who
     took part (passages)" per role and wave."""
-    header = ["Role", *(f"{w.label}: {wave_text(w)}" if wave_text(w) != w.label else w.label
-                        for w in summary.waves)]
+    header = [group_heading(summary), *(f"{w.label}: {wave_text(w)}" if wave_text(w) != w.label else w.label
+                                        for w in summary.waves)]
     if len(summary.waves) > 1:
         header.append("All waves")
     rows = []
-    from .docx_common import role_label
-
     keys = [w.label for w in summary.waves] + (["All"] if len(summary.waves) > 1 else [])
     for role in [*summary.roles, "All"]:
         cells = theme.prevalence[role]
-        label = "All participants" if role == "All" else role_label(role)
+        label = "All participants" if role == "All" else group_label(summary, role)
         rows.append([label, *(_cell(cells[k]) for k in keys)])
     return header, rows
+
+
+def group_heading(summary: ThemeSummary) -> str:
+    """The first column's heading: "Role", or the attribute the rows are grouped by."""
+    by = summary.filters.get("by") or "role"
+    return "Role" if by == "role" else by
+
+
+def group_label(summary: ThemeSummary, group: str) -> str:
+    from .docx_common import role_label
+
+    by = summary.filters.get("by") or "role"
+    return role_label(group) if by == "role" else f"{by} {group}"
 
 
 def _cell(value: tuple[int, int, int]) -> str:
@@ -404,6 +465,8 @@ def filters_text(summary: ThemeSummary) -> str:
         parts.append(f"codings by {summary.filters['coder']} only")
     if summary.filters.get("category"):
         parts.append(f"themes: the sub-codes of {summary.filters['category']}")
+    if summary.filters.get("where"):
+        parts.append("only " + " and ".join(summary.filters["where"]))
     return "; ".join(parts)
 
 
@@ -426,12 +489,10 @@ def _share(value: tuple[int, int]) -> str:
 
 
 def change_rows(summary: ThemeSummary, theme: Theme) -> tuple[list[str], list[list[str]]]:
-    """Role | with/observed per wave | label."""
-    from .docx_common import role_label
-
-    header = ["Role", *(w.label for w in summary.waves), "Change"]
+    """Role (or attribute value) | with/observed per wave | label."""
+    header = [group_heading(summary), *(w.label for w in summary.waves), "Change"]
     rows = []
-    entries = [(role_label(role), theme.change["roles"][role]) for role in summary.roles]
+    entries = [(group_label(summary, role), theme.change["roles"][role]) for role in summary.roles]
     entries.append(("All participants", theme.change["sample"]))
     for label, entry in entries:
         rows.append([label, *(_share(v) for v in entry["values"]), entry["label"] or "\u2013"])
@@ -439,15 +500,16 @@ def change_rows(summary: ThemeSummary, theme: Theme) -> tuple[list[str], list[li
 
 
 def change_text(summary: ThemeSummary, theme: Theme) -> str:
-    """One sentence for the sample, one listing the roles."""
+    """One sentence for the sample, one listing the roles (or attribute values)."""
     from .docx_common import role_label
 
     sample = theme.change["sample"]
     text = f"Across the sample the theme {CHANGE_WORDS.get(sample['label'], sample['label'])}."
-    parts = [f"{role_label(role).lower()}s: {entry['label']}"
+    by = summary.filters.get("by") or "role"
+    parts = [(f"{role_label(role).lower()}s" if by == "role" else f"{by} {role}") + f": {entry['label']}"
              for role, entry in theme.change["roles"].items() if entry["label"]]
     if parts:
-        text += " By role: " + "; ".join(parts) + "."
+        text += f" By {by}: " + "; ".join(parts) + "."
     return text
 
 
