@@ -261,13 +261,13 @@ def coding_filter(db, where: Sequence[str]):
     in the shared language (:mod:`qualcode.analysis.where`): the participant it belongs
     to (the speaker's in a focus group), the transcript's wave, its coder and transcript.
     ``speaker:`` is refused: a coding here belongs to a participant, not to a turn."""
-    from .where import parse_where
+    from .where import bind_where, parse_where
 
     wanted = parse_where(list(where))
     if "speaker" in wanted.fields():
         raise QualcodeError("co-occurrence cannot filter by speaker: (a coding counts for the "
                             "participant it belongs to, not for a turn)")
-    parsed = wanted.bind(db)
+    parsed = bind_where(wanted, db)
     people = {p["id"]: p["pid"] for p in store_study.list_participants(db)}
     labels = {w["id"]: w["label"] for w in store_study.list_waves(db)}
     names = {t["id"]: t["name"] for t in store.transcripts_in_order(db)}
@@ -280,8 +280,8 @@ def coding_filter(db, where: Sequence[str]):
         key = row[:5]
         if key in attribution:
             pid = attribution[key]
-        return parsed.matches(people.get(pid), labels.get(wave_id), coder=coders.get(row[2]),
-                              transcript=names.get(row[0]))
+        return parsed.matches(people.get(pid), labels.get(wave_id), coder=coders.get(row[2], ""),
+                              transcript=names.get(row[0], ""))
 
     return keep
 

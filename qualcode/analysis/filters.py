@@ -15,22 +15,18 @@ from ..errors import QualcodeError
 from ..model import PARTICIPANT_FIELDS, format_number
 from ..store import study as store_study
 from .cube import BY, Cube, Grouping
-from .where import parse_where
+from .where import BoundWhere, bind_where, parse_where
 
 
-def bind(db, where: Sequence[str] | None, *, analysis: str, codings: bool):
+def bind(db, where: Sequence[str] | None, *, analysis: str, codings: bool) -> BoundWhere | None:
     """The filter bound to the project, or None when there is none. ``codings``: the
     analysis reads codings one by one and can honour coding-level fields."""
     if not where:
         return None
     parsed = parse_where(list(where))
-    coding_level = sorted(parsed.fields())
-    if coding_level and not codings:
-        fields = ", ".join(f"{name}:" for name in coding_level)
-        hint = " (use --coded-by for one coder's codings)" if "coder" in coding_level else ""
-        raise QualcodeError(f"{analysis} counts participants at waves: it cannot filter by {fields}, "
-                            f"which picks codings{hint}")
-    return parsed.bind(db)
+    if not codings:
+        parsed.refuse_coding_fields(analysis)
+    return bind_where(parsed, db)
 
 
 def restrict(cube: Cube, bound) -> Cube:
@@ -68,7 +64,7 @@ def grouping(db, by: str) -> Grouping | None:
     key = by.split(".", 1)[1] if "." in by else by.split("@", 1)[0]
     if key not in attribute_names(db) or key in PARTICIPANT_FIELDS:
         raise QualcodeError(f"--by {by!r} is not one of {', '.join(BY)} nor an attribute of any participant")
-    bound = parse_where([]).bind(db)
+    bound = bind_where(None, db)
     return Grouping(by, lambda pid, wave: bound.value(pid, wave, by),
                     lambda value: bound.sort_key(by, value), shown)
 

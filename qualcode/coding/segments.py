@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..analysis import passages as _passages
-from ..analysis.where import parse_where
+from ..analysis.where import bind_where
 from ..errors import QualcodeError
 from ..model import SEGMENT_GROUPINGS, format_number
 from ..store import codes as store_codes
@@ -39,10 +39,11 @@ def segments(self: CodingService, code: str, *, include_subcodes: bool = False, 
                    transcript=transcript)
     rows = store_codes.segments(self.db, code_ids, filters)
     if where:
-        bound = parse_where(list(where)).bind(self.db)
+        bound = bind_where(list(where), self.db)
         rows = [row for row in rows
-                if bound.matches(row["participant"], row["wave"], coder=row["coder"],
-                                 speaker=row["speaker"], transcript=row["transcript"])]
+                # ("": no speaker or coder known, which a speaker: or coder: filter leaves out)
+                if bound.matches(row["participant"], row["wave"], coder=row["coder"] or "",
+                                 speaker=row["speaker"] or "", transcript=row["transcript"] or "")]
     if merge_coders:
         rows = _one_per_passage(rows)
     texts: dict[int, str] = {}
@@ -93,7 +94,7 @@ def group_segments(self: CodingService, rows: list[dict], by: str) -> dict[str, 
         known |= {key for values in person["wave_attributes"].values() for key in values}
     if by.split("@")[0].split(".")[-1] not in known:
         raise QualcodeError(f"cannot group by {by!r}: use one of {', '.join(GROUPINGS)} or an attribute")
-    bound = parse_where([]).bind(self.db)
+    bound = bind_where(None, self.db)
     typed: dict[object, list[dict]] = {}
     for row in rows:
         value = bound.value(row["participant"], row["wave"], by) if row["participant"] else None

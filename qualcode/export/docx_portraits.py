@@ -29,8 +29,9 @@ def choose_people(project, participants=None, role: str | None = None,
         from ..analysis import filters
 
         bound = filters.bind(project.db, where, analysis="pen portraits", codings=False)
+        assert bound is not None
         labels = [w.label for w in project.study.waves()]
-        people = [p for p in people if any(bound.matches(p.pid, label) for label in labels)]
+        people = [p for p in people if any(bound.participant_holds(p.pid, label) for label in labels)]
     if participants:
         known = {p.pid for p in people}
         for pid in participants:

@@ -356,11 +356,11 @@ def people_kept(project, where: Sequence[str], people: dict[str, Participant],
                 observed: dict[str, set[str]]):
     """The participants and, per wave, those observed that the participant-level filters
     keep (``coder:`` and the other coding-level filters pick passages, not people)."""
-    from ..analysis.where import parse_where
+    from ..analysis.where import bind_where
 
-    about_people = [text for text in where if not parse_where([text]).fields()]
-    bound = parse_where(about_people).bind(project.db)
-    observed = {label: {pid for pid in pids if bound.matches(pid, label)} for label, pids in observed.items()}
+    bound = bind_where(list(where), project.db)
+    observed = {label: {pid for pid in pids if bound.participant_holds(pid, label)}
+                for label, pids in observed.items()}
     kept = set().union(*observed.values()) if observed else set()
     return {pid: p for pid, p in people.items() if pid in kept}, observed
 

@@ -66,7 +66,7 @@ def test_analysis_commands_take_where_and_by(run_cli, typed_path):  # noqa: F811
     women = j(run_cli("matrix", "-p", p, "--codes", "Increase", "--where", "sex=F", "--format", "json"))
     assert [r["values"] for r in women["rows"]] == [[1], [1], [2]]
     refused = run_cli("matrix", "-p", p, "--where", "coder:tester")
-    assert refused.exit_code == 1 and "cannot filter by coder:" in refused.output
+    assert refused.exit_code == 1 and "counts participants, not codings: it cannot filter by coder" in refused.output
     change = j(run_cli("change", "-p", p, "--code", "Cease", "--where", "age<50", "--json"))
     assert [change["sample"][0]["evidence"][w]["observed"] for w in ("W1", "W2", "W3")] == [2, 1, 2]
     saturation = j(run_cli("saturation", "-p", p, "--by", "age", "--format", "json"))

@@ -70,6 +70,6 @@ def test_framework_matrix_and_portraits_where(typed_path, tmp_path):  # noqa: F8
         try:
             project.exports.matrix(tmp_path / "x.docx", where=["coder:tester"])
         except QualcodeError as error:
-            assert "cannot filter by coder:" in str(error)
+            assert "counts participants, not codings: it cannot filter by coder" in str(error)
         else:
             raise AssertionError("a coding-level filter on the framework matrix was not refused")
