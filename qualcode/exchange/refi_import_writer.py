@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..model import RESERVED_FILTER_NAMES, AttributeType
 from ..store import codes as store_codes
 from ..store import refi as store_refi
 from ..store import schema
@@ -32,6 +33,9 @@ from .refi_vocabulary import (
     WAVE_ATTRIBUTE_MARK,
     WAVE_MARK,
 )
+
+#: REFI-QDA variable types that are typed attributes here (Boolean and DateTime stay text).
+REFI_ATTRIBUTE_KINDS = {"Integer": "number", "Float": "number", "Date": "date"}
 
 
 class _Writer:
@@ -143,6 +147,8 @@ class _Writer:
         variables = plan["variables"]
         self.participant_of_source: dict[str, str] = {}
         self.case_pid: dict[str, str] = {}
+        # attribute -> (REFI type, [(participant, value)]) of Integer, Float, Date variables
+        self.typed_values: dict[str, tuple[str, list[tuple[str, str | None]]]] = {}
         cases_of_source: dict[str, list[str]] = defaultdict(list)
         taken: set[str] = set()
         renamed = 0
@@ -175,12 +181,14 @@ class _Writer:
                     info = dict(re.findall(r"^(attribute|wave): (.*)$", desc, re.MULTILINE))
                     if "attribute" in info and info.get("wave") in self.wave_guid:
                         by_wave.append((info["wave"], info["attribute"], value))
+                        self._typed_value(var, info["attribute"], pid, value)
                         continue
                 key = var["name"] or guid[:8]
                 if key.casefold() in ("pseudonym", "role", "site") and key == key.lower():
                     fields[key] = value
                 else:
                     attributes[key] = value
+                    self._typed_value(var, key, pid, value)
             participant_id = store_study.add_participant(self.db, pid, guid=case["guid"], **fields)
             for key, value in attributes.items():
                 store_study.set_attribute(self.db, participant_id, key, value)
@@ -200,6 +208,35 @@ class _Writer:
         for source, pids in cases_of_source.items():
             if len(pids) == 1:
                 self.participant_of_source[source] = pids[0]
+        self._declare_typed_variables()
+
+    def _typed_value(self, variable: dict, key: str, pid: str, value: str | None) -> None:
+        """Remember a value of a variable REFI-QDA types as a number or a date."""
+        kind = REFI_ATTRIBUTE_KINDS.get(variable.get("type") or "")
+        if kind is not None and key not in RESERVED_FILTER_NAMES:
+            self.typed_values.setdefault(key, (variable["type"], []))[1].append((pid, value))
+
+    def _declare_typed_variables(self) -> None:
+        """Integer, Float and Date variables become number and date attributes when every
+        value fits (stored in the type's spelling); otherwise the attribute stays text and
+        the report names the first value that does not fit."""
+        for key, (refi_type, values) in sorted(self.typed_values.items()):
+            declared = AttributeType(key, REFI_ATTRIBUTE_KINDS[refi_type])
+            spellings: dict[str, str] = {}
+            for pid, value in values:
+                if value is None or value in spellings:
+                    continue
+                try:
+                    spellings[value] = declared.normalise(value)
+                except QualcodeError as error:
+                    self.report.warnings.append(f"variable {key} is {refi_type} but {pid} has {value!r} "
+                                                f"({error}): kept as text")
+                    break
+            else:
+                store_study.declare_attribute(self.db, declared)
+                for old, new in spellings.items():
+                    if old != new:
+                        store_study.set_attribute_text(self.db, key, old, new)
 
     # codes ----------------------------------------------------------------------------------
     def _codes(self) -> None:
