@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from functools import partial
 
 from .cube import OBSERVED, Cube
 
@@ -76,8 +78,16 @@ def _value(person: dict, key: str, wave_label: str | None):
     return person.get("attributes", {}).get(key)
 
 
-def describe(cube: Cube, *, by: str | None = None) -> dict:
-    """Counts and percentages of attribute values, overall or by group or by wave."""
+def describe(cube: Cube, *, by: str | None = None,
+             order: Callable[[str, str], tuple] | None = None) -> dict:
+    """Counts and percentages of attribute values, overall or by group or by wave.
+    ``order(attribute, value)`` sorts values (and groups) by the attribute's declared
+    type; without it, as text."""
+    def ranked(key: str | None, value: str) -> tuple:
+        if value == MISSING:
+            return (1,)
+        return (0, order(key, value)) if order and key else (0, (0, value))
+
     people = [p for p in cube.participants.values()]
     keys = ["role", "site"]
     extra = sorted({k for p in people for k in p.get("attributes", {})})
@@ -94,7 +104,7 @@ def describe(cube: Cube, *, by: str | None = None) -> dict:
             group = "all" if not by else (_value(p, by, None) or MISSING)
             groups[group].append((p, None))
     result, numeric = [], []
-    for group in (list(groups) if by == "wave" else sorted(groups)):
+    for group in (list(groups) if by == "wave" else sorted(groups, key=lambda g: ranked(by, g))):
         entries = groups[group]
         size = len(entries)
         for key in keys:
@@ -113,7 +123,7 @@ def describe(cube: Cube, *, by: str | None = None) -> dict:
                                 "missing": counts.get(MISSING, 0),
                                 "median": _plain(statistics.median(numbers)),
                                 "min": _plain(min(numbers)), "max": _plain(max(numbers))})
-            for value in sorted(counts, key=lambda v: (v == MISSING, v)):
+            for value in sorted(counts, key=partial(ranked, key)):
                 result.append({"group": group, "size": size, "attribute": key, "value": value,
                                "n": counts[value],
                                "percent": round(100 * counts[value] / size, 1) if size else 0.0})

@@ -138,7 +138,10 @@ class AnalysisService(Service):
         return _describe.attendance_grid(self.cube())
 
     def describe_sample(self, *, by: str | None = None) -> dict:
-        return _describe.describe(self.cube(), by=by)
+        from .where import bind_where
+
+        typed = bind_where(None, self.db)  # values in the order of their declared types
+        return _describe.describe(self.cube(), by=by, order=typed.sort_key)
 
     def transcript_people(self) -> list[dict]:
         """Who took part in which transcript: one row per (transcript, participant),
