@@ -125,15 +125,44 @@ def _cell(value: Any) -> Text:
     return Text(printable(value))
 
 
+#: Fewest cells a column of a printed table keeps before the table is shown as records.
+NARROWEST_COLUMN = 4
+
+
 def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:
     from rich.table import Table
 
+    console = shared_console()
+    rows = list(rows)
+    # A table of more columns than the terminal can show squeezes every column to
+    # nothing (40 codes x 3 waves at 80 columns drew empty boxes): each row is then
+    # printed as a record of "column: value" lines instead, which any width can show.
+    if columns and len(columns) * (NARROWEST_COLUMN + 3) + 1 > console.width:
+        print_records(columns, rows, title)
+        return
     table = Table(title=None if title is None else _cell(title), show_lines=False, header_style="bold")
     for column in columns:
         table.add_column(_cell(column))
     for row in rows:
         table.add_row(*(_cell(v) for v in row))
-    shared_console().print(table)
+    console.print(table)
+
+
+def print_records(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
+    """Each row as a block of ``column: value`` lines (what a table too wide for the
+    terminal becomes), with a note on stderr of how to keep the table."""
+    from rich.text import Text
+
+    console = shared_console()
+    echo(f"{len(columns)} columns do not fit in {console.width}: each row is shown as a list "
+         "(-o FILE.csv or .xlsx keeps the table; COLUMNS=N widens it)", err=True)
+    if title is not None:
+        console.print(Text.assemble(_cell(title), style="bold"))
+    width = max(len(printable(str(c))) for c in columns)
+    for number, row in enumerate(rows, start=1):
+        console.print(Text(f"-- {number} --", style="dim"))
+        for column, value in zip(columns, row, strict=False):
+            console.print(Text.assemble((printable(str(column)).ljust(width), "bold"), "  ", _cell(value)))
 
 
 def parse_pairs(pairs: Iterable[str], what: str = "key=value") -> dict[str, str]:
