@@ -23,6 +23,12 @@ MEMO_TYPES = ("code", "transcript", "participant", "segment", "comparison", "the
               "project")
 #: Kinds of transcript.
 TRANSCRIPT_KINDS = ("interview", "focus-group", "notes", "document")
+#: Kinds of recording linked to a transcript.
+MEDIA_KINDS = ("audio", "video")
+#: Media players qualcode can drive, in the order they are looked for on PATH.
+MEDIA_PLAYERS = ("mpv", "ffplay", "vlc")
+#: What a recording's link found when checked: the file as linked, changed since, or gone.
+MEDIA_STATES = ("ok", "changed", "missing")
 #: What a participant did at a wave, as recorded.
 ATTENDANCE = ("interviewed", "missed", "withdrawn", "not_yet")
 #: Grounded-theory stages of a code.

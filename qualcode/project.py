@@ -5,6 +5,7 @@ coder, the action helper) and the services built on it, one per domain::
 
     project.study        participants, waves, attendance, coders, time points, facts
     project.transcripts  import, manifests, speakers, corrections of imported data
+    project.media        recordings linked to transcripts, turn times, playing a turn
     project.search       full-text search over turns
     project.codebook     the code tree and its file
     project.coding       applying codes, codings, segments, auto-coding
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from .coding.service import CodingService
     from .exchange.service import ExchangeService
     from .export.service import ExportService
+    from .ingest.media import MediaService
     from .ingest.search import SearchService
     from .ingest.service import TranscriptService
     from .privacy.service import PrivacyService
@@ -81,6 +83,12 @@ class Project:
         from .ingest.service import TranscriptService
 
         return TranscriptService(self.ctx, self.study)
+
+    @functools.cached_property
+    def media(self) -> MediaService:
+        from .ingest.media import MediaService
+
+        return MediaService(self.ctx)
 
     @functools.cached_property
     def search(self) -> SearchService:
@@ -262,7 +270,16 @@ class Project:
             "path": str(self.path),
             "schema_version": self.schema_version,
             "counts": store_study.counts(self.db),
+            "recordings": self.recordings_status(),
         }
+
+    def recordings_status(self) -> dict[str, Any]:
+        """How many transcripts have a recording linked, and which of those files are
+        missing or changed (by size: hashing every recording would make the status slow)."""
+        links = self.media.all(verify=False)
+        return {"linked": len(links),
+                "missing": [link.transcript for link in links if link.state == "missing"],
+                "changed": [link.transcript for link in links if link.state == "changed"]}
 
     def undo(self) -> Event:
         """Undo the current coder's most recent action (never another coder's)."""

@@ -123,6 +123,46 @@ class Event:
 # --- JSON -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class MediaLink:
+    """A recording linked to a transcript, and what checking the file found.
+
+    ``path`` is as stored (relative to the project file's folder when it can be);
+    ``resolved`` is where that points now. ``state`` is one of ``model.MEDIA_STATES``:
+    "ok", "changed" (the file there is not the one linked: another hash) or "missing"."""
+
+    transcript: str
+    path: str
+    resolved: str
+    kind: str
+    sha256: str
+    size: int
+    duration: float | None
+    linked_at: str
+    state: str = "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class TurnTime:
+    """Where a turn starts in its recording, and how that time was had."""
+
+    transcript: str
+    turn: int
+    start: float | None  # seconds; None when no turn at or before it has a time
+    end: float | None  # where playing should stop (the turn's end, else the next turn's start)
+    estimated: bool  # interpolated from neighbouring turns, not read from the source
+    from_turn: int | None = None  # the earlier turn whose time is used, when this one has none
+
+    @property
+    def clock(self) -> str:
+        """``00:14:32`` (with a ``~`` before an estimated time), or "" without a time."""
+        if self.start is None:
+            return ""
+        whole = int(self.start)
+        text = f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+        return f"~{text}" if self.estimated else text
+
+
 def json_data(value: Any) -> Any:
     """``value`` as plain JSON data: records (and other dataclasses) as objects of their
     public fields, other results by their ``to_dict()``, mappings and sequences item by

@@ -38,8 +38,8 @@ EXTRA_SUBCOMMANDS: dict[str, list[tuple[str, str]]] = {
     "codebook": [("team", "codebook_merge")],  # codebook merge
 }
 # Modules that add subcommands to another module's group when imported: corrections
-# (transcript and participant corrections), facts (wave time-point).
-GROUP_COMPANIONS: dict[str, list[str]] = {"transcript": ["corrections"], "participant": ["corrections"],
+# (transcript and participant corrections), media (transcript recordings), facts (wave time-point).
+GROUP_COMPANIONS: dict[str, list[str]] = {"transcript": ["corrections", "media"], "participant": ["corrections"],
                                           "wave": ["facts"]}
 
 

@@ -144,6 +144,13 @@ def status(project: Project, as_json: bool) -> None:
         return
     echo(f"{info['title']}  ({info['path']}, schema version {info['schema_version']})")
     print_table(["what", "count"], info["counts"].items())
+    recordings = info["recordings"]
+    if recordings["linked"]:
+        echo(f"recordings: {recordings['linked']} linked")
+    for state in ("missing", "changed"):
+        if recordings[state]:
+            echo(f"recordings {state}: {', '.join(recordings[state])} "
+                 "(see `qualcode transcript media NAME`; find moved ones with --relink FOLDER)")
 
 
 @click.command()

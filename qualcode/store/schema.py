@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from ..model import ATTENDANCE, ATTRIBUTE_KINDS, MEMO_TYPES, STAGES, TRANSCRIPT_KINDS
+from ..model import ATTENDANCE, ATTRIBUTE_KINDS, MEDIA_KINDS, MEMO_TYPES, STAGES, TRANSCRIPT_KINDS
 from .connection import Database as Connection
 from .connection import full_database
 
@@ -99,6 +99,7 @@ UNDOABLE_TABLES = (
     "turns",
     "sentence_spans",
     "attribute_types",
+    "media",
 )
 # Columns copied into the log only when they change (an edit of a transcript's wave
 # must not copy its whole text twice).
@@ -490,6 +491,31 @@ def m007_attribute_types(db: Database) -> None:
         );
         """
     )
+    install_change_triggers(db)
+
+
+@MIGRATIONS(name="m010_media")
+def m010_media(db: Database) -> None:
+    """Recordings linked to transcripts: where the file is (relative to the project file,
+    never copied in), what it holds (hash, size, duration) to tell a changed or moved file;
+    and a mark on each turn whose start time was estimated from its neighbours rather than
+    read from the source."""
+    db.execute(
+        f"""
+        CREATE TABLE media (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL UNIQUE REFERENCES transcripts(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN {_in(MEDIA_KINDS)}),
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            duration REAL,
+            linked_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_media_sha ON media(sha256)")
+    db.execute("ALTER TABLE turns ADD COLUMN time_estimated INTEGER NOT NULL DEFAULT 0")
     install_change_triggers(db)
 
 

@@ -200,13 +200,13 @@ def set_speaker_participant(db: Database, speaker_id: int, participant_id: int |
 def turns_of(db: Database, transcript_id: int) -> list[dict]:
     rows = db.execute(
         "SELECT t.id, t.seq, s.label, p.pid, s.is_interviewer, t.start, t.end, t.start_time, "
-        "t.end_time FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id "
+        "t.end_time, t.time_estimated FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id "
         "LEFT JOIN participants p ON p.id = s.participant_id "
         "WHERE t.transcript_id = ? ORDER BY t.seq",
         [transcript_id],
     ).fetchall()
     keys = ("id", "seq", "speaker", "participant", "interviewer", "start", "end",
-            "start_time", "end_time")
+            "start_time", "end_time", "time_estimated")
     return [dict(zip(keys, r)) for r in rows]
 
 

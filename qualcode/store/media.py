@@ -1,0 +1,62 @@
+"""SQL for recordings linked to transcripts, and for the turn times playing uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .connection import Database
+from .db import now
+
+MEDIA_COLUMNS = ("path", "kind", "sha256", "size", "duration", "linked_at")
+
+
+def media_of(db: Database, transcript_id: int) -> dict | None:
+    row = db.execute(f"SELECT {', '.join(MEDIA_COLUMNS)} FROM media WHERE transcript_id = ?",
+                     [transcript_id]).fetchone()
+    return dict(zip(MEDIA_COLUMNS, row)) if row else None
+
+
+def all_media(db: Database) -> list[dict]:
+    """Every link, with its transcript's name, in transcript name order."""
+    rows = db.execute(
+        f"SELECT t.name, t.id, {', '.join('m.' + c for c in MEDIA_COLUMNS)} FROM media m "
+        "JOIN transcripts t ON t.id = m.transcript_id ORDER BY t.name"
+    ).fetchall()
+    return [dict(zip(("transcript", "transcript_id", *MEDIA_COLUMNS), r)) for r in rows]
+
+
+def set_media(db: Database, transcript_id: int, *, path: str, kind: str, sha256: str, size: int,
+              duration: float | None) -> None:
+    """Link (or relink) a transcript's recording; one recording per transcript."""
+    existing = db.execute("SELECT id FROM media WHERE transcript_id = ?", [transcript_id]).fetchone()
+    if existing:
+        db.execute("UPDATE media SET path = ?, kind = ?, sha256 = ?, size = ?, duration = ?, linked_at = ? "
+                   "WHERE id = ?", [path, kind, sha256, size, duration, now(), existing[0]])
+    else:
+        db.execute("INSERT INTO media (transcript_id, path, kind, sha256, size, duration, linked_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)", [transcript_id, path, kind, sha256, size, duration, now()])
+
+
+def set_media_path(db: Database, transcript_id: int, path: str) -> None:
+    db.execute("UPDATE media SET path = ? WHERE transcript_id = ?", [path, transcript_id])
+
+
+def remove_media(db: Database, transcript_id: int) -> bool:
+    return db.execute("DELETE FROM media WHERE transcript_id = ?", [transcript_id]).rowcount > 0
+
+
+def turn_times(db: Database, transcript_id: int) -> list[tuple[int, float | None, float | None, bool]]:
+    """(seq, start_time, end_time, estimated) of every turn, in order."""
+    rows = db.execute("SELECT seq, start_time, end_time, time_estimated FROM turns "
+                      "WHERE transcript_id = ? ORDER BY seq", [transcript_id]).fetchall()
+    return [(seq, start, end, bool(estimated)) for seq, start, end, estimated in rows]
+
+
+def mark_estimated(db: Database, transcript_id: int, seqs: Iterable[int]) -> None:
+    db.conn.executemany(f"UPDATE turns SET time_estimated = 1 WHERE transcript_id = {int(transcript_id)} "
+                        "AND seq = ?", [(seq,) for seq in seqs])
+
+
+def estimated_seqs(db: Database, transcript_id: int) -> set[int]:
+    return {seq for (seq,) in db.execute("SELECT seq FROM turns WHERE transcript_id = ? AND time_estimated = 1",
+                                         [transcript_id])}
