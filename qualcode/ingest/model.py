@@ -53,6 +53,7 @@ class ParsedTranscript:
     encoding: str | None = None  # what the bytes were decoded from (text formats)
     warnings: list[str] = field(default_factory=list)
     layout: Layout | None = None  # how the turns were found (text formats), for a preview
+    estimated: list[int] = field(default_factory=list)  # turns whose start time is an estimate
 
     def turn_text(self, turn: ParsedTurn) -> str:
         return self.text[turn.start : turn.end]

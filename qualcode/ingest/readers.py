@@ -18,8 +18,11 @@ from .encoding import read_source
 from .markdown import read_markdown
 from .model import ParsedTranscript
 from .override import LabelOverride
+from .speech_to_text import read_whisper_json
 from .srt import read_srt
 from .text import read_text
+from .timed_html import read_otr, read_timed_html
+from .timing import estimate_times
 from .vtt import read_vtt
 
 Reader = Callable[[bytes, str], ParsedTranscript]
@@ -36,6 +39,10 @@ READERS: dict[str, Reader] = {
     ".docx": read_docx,
     ".vtt": read_vtt,
     ".srt": read_srt,
+    ".json": read_whisper_json,
+    ".otr": read_otr,
+    ".html": read_timed_html,
+    ".htm": read_timed_html,
 }
 
 
@@ -45,7 +52,8 @@ def reader_for(path: str | Path) -> Reader:
     reader = READERS.get(suffix)
     if reader is None:
         shown = suffix or "(no extension)"
-        raise InputError(path, f"unsupported format {shown}; qualcode reads .txt, .md, .docx, .vtt and .srt")
+        raise InputError(path, f"unsupported format {shown}; qualcode reads .txt, .md, .docx, .vtt, .srt, "
+                                     "Whisper .json, oTranscribe .otr and noScribe .html")
     return reader
 
 
@@ -65,4 +73,4 @@ def read_transcript(path: str | Path, override: LabelOverride | None = None) -> 
     if len(parsed.turns) > MAX_TURNS:
         raise InputError(path, f"has {len(parsed.turns):,} turns, more than {MAX_TURNS:,}; "
                                "it is not a transcript (split it)")
-    return parsed
+    return estimate_times(parsed)

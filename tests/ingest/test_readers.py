@@ -64,7 +64,8 @@ def _error(path: Path) -> str:
 def test_unsupported_format(tmp_path):
     path = tmp_path / "interview.pdf"
     path.write_bytes(b"%PDF-1.4")
-    assert _error(path) == "interview.pdf: unsupported format .pdf; qualcode reads .txt, .md, .docx, .vtt and .srt"
+    assert _error(path) == ("interview.pdf: unsupported format .pdf; qualcode reads .txt, .md, .docx, .vtt, .srt, "
+                            "Whisper .json, oTranscribe .otr and noScribe .html")
     bare = tmp_path / "README"
     bare.write_bytes(b"x")
     assert "unsupported format (no extension)" in _error(bare)
