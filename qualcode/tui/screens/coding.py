@@ -24,6 +24,7 @@ from ..widgets.quick_line import QuickLine
 from ..widgets.status_line import StatusLine
 from ..widgets.transcript_view import TranscriptView
 from .base import BaseScreen
+from .coding_media import CodingPlayback
 from .coding_reads import CodingReads, DrawnCodings
 
 PICKER_WIDTH = 80  # .dialog.picker in qualcode.tcss
@@ -32,7 +33,7 @@ PICKER_TALL = 32  # rows from which the picker fits below PICKER_TOP with its wh
 PICKER_LIST = 16  # the list's most rows (.dialog OptionList in qualcode.tcss)
 
 
-class CodingScreen(CodingReads, BaseScreen):
+class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
     """Code one transcript."""
 
     BINDINGS = [
@@ -47,6 +48,9 @@ class CodingScreen(CodingReads, BaseScreen):
         Binding("L", "speaker", "speaker", show=False),
         Binding("tab", "switch_pane", "codebook/text", show=False),
         Binding("o", "toggle_codebook", "codebook pane"),
+        Binding("p", "play", "play the turn's recording", show=False),
+        Binding("P", "pause_playback", "pause/continue playing", show=False),
+        Binding("K", "stop_playback", "stop playing", show=False),
     ]
 
     def __init__(self, name: str, *, span: tuple[int, int] | None = None) -> None:
@@ -236,6 +240,8 @@ class CodingScreen(CodingReads, BaseScreen):
         here = view.codings_at()
         if here:
             parts.append("codes: " + ", ".join(plain(s.code) for s in here))
+        if playing := self.playback_text():
+            parts.append(playing)
         self.query_one("#position", QuickLine).show(Text("  ·  ".join(parts), "dim"))
 
     # --- coding ------------------------------------------------------------------------

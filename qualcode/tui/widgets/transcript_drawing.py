@@ -104,6 +104,8 @@ class TranscriptDrawing(TranscriptState):
             turn = self.turns[turn_index]
             speaker = _one_line(turn["speaker"] or "")
             stamp = _clock(turn.get("start_time"))
+            if stamp and turn.get("time_estimated"):
+                stamp = "~" + stamp  # interpolated from neighbouring turns, not in the source
             if stamp and prefix_width - 3 - len(stamp) < NAME_AT_LEAST:
                 stamp = ""  # a narrow column: the name matters more than the time
             # With a timestamp the name gets what is left of the column.
