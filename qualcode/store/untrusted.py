@@ -103,7 +103,7 @@ def harden(conn: sqlite3.Connection, budget: float | None = BUDGET_SECONDS) -> _
 # against a new project, so a migration that adds a table must add it here too.
 PROJECT_TABLES = frozenset({
     "_sqlite_migrations", "access_keys", "attendance", "attribute_types", "coders", "codes", "codings",
-    "event_changes", "events", "memo_links", "memos", "meta", "name_key",
+    "event_changes", "events", "media", "memo_links", "memos", "meta", "name_key",
     "participant_attributes", "participant_wave_attributes", "participants", "recorder",
     "sentence_spans", "sessions", "settings", "speakers", "transcripts", "turn_fts",
     "turn_fts_config", "turn_fts_data", "turn_fts_docsize", "turn_fts_idx", "turns", "waves",
