@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
 import stat
 import zipfile
 from collections.abc import Iterator
@@ -180,6 +181,37 @@ class _Container:
                         return None, base
                     return candidate.read_bytes(), base
         return None, base
+
+    def extract(self, reference: str | None, target: Path) -> bool:
+        """Copy a referenced internal file (a recording) to ``target``, streamed and bounded
+        as any entry is; False when it is not in the container."""
+        if not reference or not re.match(r"^internal:/*", reference.strip(), re.IGNORECASE):
+            return False
+        base = reference.strip().replace("\\", "/").rsplit("/", 1)[-1]
+        if not base or base in (".", ".."):
+            return False
+        if self.archive is not None:
+            info = self.by_name.get(f"sources/{base}".lower()) or self.by_base.get(base.lower())
+            if info is None:
+                return False
+            written = 0
+            try:
+                with self.archive.open(info) as handle, open(target, "xb") as out:
+                    while block := handle.read(1 << 20):
+                        written += len(block)
+                        if written > info.file_size:
+                            raise InputError(self.path, f"refused: zip entry {info.filename!r} is larger "
+                                                        "than its header says")
+                        out.write(block)
+            except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
+                raise InputError(self.path, f"zip entry {info.filename!r} cannot be read ({exc})") from None
+            return True
+        if self.folder is not None:
+            for candidate in self.folder.iterdir():
+                if candidate.name.lower() == base.lower() and candidate.is_file() and not candidate.is_symlink():
+                    shutil.copyfile(candidate, target)
+                    return True
+        return False
 
     def close(self) -> None:
         if self.archive is not None:

@@ -1,6 +1,7 @@
 """REFI-QDA Project Exchange (``.qdpx``) out.
 
-A zip with ``project.qde`` first and one UTF-8 ``sources/<GUID>.txt`` per transcript.
+A zip with ``project.qde`` first, one UTF-8 ``sources/<GUID>.txt`` per transcript and
+the linked recordings (``sources/<GUID>.<ext>``).
 The ``.qde`` holds, in the order the schema requires, one section per builder:
 
 * ``Users`` and ``Variables``/``Cases`` and ``Sets``: :mod:`.refi_export_study`;
@@ -55,7 +56,8 @@ def export_context(exchange: ExchangeService) -> ExportContext:
         coders={c["id"]: c for c in study.coders()}, codebook=exchange.codebook.tree(),
         participants=store_study.list_participants(db), waves=store_study.list_waves(db),
         time_points=study.time_points(),
-        study_facts=study.study_facts(), transcripts=store_refi.transcript_outlines(db))
+        study_facts=study.study_facts(), transcripts=store_refi.transcript_outlines(db),
+        project_folder=exchange.path.resolve().parent)
 
 
 def _root_attributes(exchange: ExchangeService) -> dict[str, object | None]:
@@ -79,5 +81,11 @@ def export_qdpx(exchange: ExchangeService, path: str | Path) -> dict[str, Any]:
             if error:  # a bug of ours, never the user's: refuse to write an invalid file
                 raise QualcodeError(f"{path.name}: the project does not validate against Project.xsd ({error})")
             for name, content in internal_files(ctx):
-                archive.writestr(name, content)
-    return {"path": str(path), **asdict(ctx.counts)}
+                if isinstance(content, Path):  # a recording: streamed from its file, not compressed again
+                    archive.write(content, name, compress_type=zipfile.ZIP_STORED)
+                else:
+                    archive.writestr(name, content)
+    result: dict[str, Any] = {"path": str(path), **asdict(ctx.counts)}
+    if ctx.missing_recordings:
+        result["recordings_missing"] = ctx.missing_recordings
+    return result

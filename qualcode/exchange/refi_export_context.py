@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 from lxml import etree
@@ -115,6 +116,7 @@ class Counts:
     codings: int = 0
     memos: int = 0
     waves: int = 0
+    recordings: int = 0
 
 
 @dataclass
@@ -137,6 +139,8 @@ class ExportContext:
     transcripts: list[TranscriptOutline]
     out: XmlOut | None = None
     counts: Counts = field(default_factory=Counts)
+    project_folder: Path = Path(".")  # what the paths of linked recordings are relative to
+    missing_recordings: list[str] = field(default_factory=list)  # transcripts whose recording is gone
 
     @property
     def xml(self) -> XmlOut:

@@ -2,7 +2,7 @@
 
 Each kind of source is one :class:`SourceKind`: how many there are, how to write their
 elements into ``<Sources>``, and which files go into the ``.qdpx`` beside the ``.qde``.
-Transcripts are the only kind today; recordings would be one more kind.
+Transcripts are one kind; their recordings are another (:mod:`.refi_export_media`).
 
 A transcript is a TextSource with ``plainTextPath="internal://<GUID>.txt"``. Each
 distinct coded range is one PlainTextSelection (positions in code points of the stored
@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
+from pathlib import Path
 
 from lxml import etree
 
@@ -26,6 +27,7 @@ from ..store import refi as store_refi
 from ..store import transcripts as store_transcripts
 from ..store.refi import CodingRow, TranscriptOutline
 from .refi_export_context import ExportContext, element, sub
+from .refi_export_media import count_media, media_files, write_media_sources
 from .refi_export_study import source_variable_guid, used_source_variables, value_element
 from .refi_vocabulary import quote, stable_guid, xml_datetime
 
@@ -36,7 +38,7 @@ class SourceKind:
 
     count: Callable[[ExportContext], int]
     write: Callable[[ExportContext], None]
-    files: Callable[[ExportContext], Iterator[tuple[str, bytes]]]
+    files: Callable[[ExportContext], Iterator[tuple[str, bytes | Path]]]  # a Path is copied as it is
 
 
 def coding_memo_note_guid(ctx: ExportContext, coding_guid: str) -> str:
@@ -108,7 +110,8 @@ def _text_files(ctx: ExportContext) -> Iterator[tuple[str, bytes]]:
 
 
 TEXT_SOURCES = SourceKind(count=lambda ctx: len(ctx.transcripts), write=_write_text_sources, files=_text_files)
-SOURCE_KINDS: tuple[SourceKind, ...] = (TEXT_SOURCES,)
+MEDIA_SOURCES = SourceKind(count=count_media, write=write_media_sources, files=media_files)
+SOURCE_KINDS: tuple[SourceKind, ...] = (TEXT_SOURCES, MEDIA_SOURCES)
 
 
 def write_sources(ctx: ExportContext) -> None:
@@ -119,7 +122,7 @@ def write_sources(ctx: ExportContext) -> None:
             kind.write(ctx)
 
 
-def internal_files(ctx: ExportContext) -> Iterator[tuple[str, bytes]]:
+def internal_files(ctx: ExportContext) -> Iterator[tuple[str, bytes | Path]]:
     """(path in the .qdpx, bytes) of every file the sources point to."""
     for kind in SOURCE_KINDS:
         yield from kind.files(ctx)

@@ -74,6 +74,7 @@ def import_qdpx(source: str | Path, dest: str | Path, *, coder: str | None = Non
             report.warnings.insert(0, f"{container.qde_name} does not validate against Project.xsd "
                                       f"(first error: {stream.validation_error[:200]}); read leniently")
         plan["sources"] = reader.sources()  # the second pass, as the writer stores them
+        plan["container"] = container  # recordings are copied out of it
         # The third, once every reference to notes is known (none without notes).
         plan["notes"] = reader.notes() if plan["note_guids"] else iter(())
         _build(dest, stream.root_attributes.get("name") or source.stem, plan, report, coder)
@@ -96,12 +97,14 @@ def _build(dest: Path, title: str, plan: dict, report: Report, coder: str | None
     tmp = temporary_beside(dest, "importing")
     tmp.unlink()  # the project file is made by create_project_file
     db = None
+    writer = None
     try:
         db = store_study.create_project_file(tmp, title)  # cleans up after itself
         untrusted.honour_interrupts(db.conn)
         # The writer stores sources as an import does, through the transcripts service.
         ctx = ProjectContext(db, tmp)
-        _Writer(TranscriptService(ctx, StudyService(ctx)), plan, report, coder).write()
+        writer = _Writer(TranscriptService(ctx, StudyService(ctx)), plan, report, coder)
+        writer.write()
         db.close()
         db = None
         try:
@@ -114,5 +117,7 @@ def _build(dest: Path, title: str, plan: dict, report: Report, coder: str | None
             with contextlib.suppress(Exception):
                 db.close()
         remove_with_companions(tmp)
+        for extracted in writer.extracted if writer is not None else ():
+            extracted.unlink(missing_ok=True)
         raise
     remove_with_companions(tmp)  # the -wal and -shm of the closed connection, if any

@@ -28,6 +28,7 @@ from ..errors import InputError
 from ..input_files import describe_size
 from ..yaml_input import shown
 from .refi_container import _Container
+from .refi_import_media import media_sources
 from .refi_import_stream import QdeStream, Unit
 from .refi_qdc import _unflatten_names, check_code_tree, guid_from_id, refi_colour, split_description
 from .refi_vocabulary import CODING_MEMO_MARK, EXEMPLAR_MARK, STUDY_MARK, stored_datetime
@@ -368,14 +369,19 @@ class _Reader:
 
     # the second pass: sources -------------------------------------------------------------------
     def sources(self) -> Iterator[dict]:
-        """Each text source (and the text of each PDF) with its text, selections and
-        codings, one at a time; what qualcode cannot hold is counted as it passes."""
+        """Each text source (and the text of each PDF, and each transcript of a recording)
+        with its text, selections and codings, one at a time; what qualcode cannot hold is
+        counted as it passes."""
         selections: list[_Selection] = []
         for unit in self.stream.units(until="Sources"):
             if unit.section != "Sources":
                 continue
             if unit.kind == "PlainTextSelection":
                 self._selection(unit.element, selections)
+                continue
+            if unit.kind in ("AudioSource", "VideoSource"):
+                yield from media_sources(self, unit.element)
+                selections = []
                 continue
             source = self._source(unit.element, selections)
             selections = []
@@ -410,14 +416,6 @@ class _Reader:
         elif kind == "PictureSource":
             report.drop("picture sources", 1)
             report.drop("picture selections", len(children(element, "PictureSelection")))
-        elif kind in ("AudioSource", "VideoSource"):
-            noun = kind[:-6].lower()
-            report.drop(f"{noun} sources", 1)
-            report.drop(f"{noun} selections", len(children(element, f"{kind[:-6]}Selection")))
-            transcripts = children(element, "Transcript")
-            report.drop(f"{noun} transcripts (synchronised text)", len(transcripts))
-            report.drop(f"{noun} transcript selections",
-                        sum(len(children(t, "TranscriptSelection")) for t in transcripts))
         else:
             report.drop(f"unknown source elements ({kind})", 1)
         return None
@@ -497,6 +495,7 @@ class _Reader:
             selections.append(_Selection(guid=str(uuid.uuid4()), name=None, start=0, end=-1, user=None,
                                          created=None, description=None, codings=whole, notes=[], whole=True))
         return {"guid": guid, "name": label, "base": base or label, "raw": raw, "format": fmt,
+                "text_path": (element.get("plainTextPath") or "").strip().lower() or None,
                 "encoding": encoding, "missing": missing, "pdf": pdf, "docx_turns": docx_turns,
                 "user": _gid(element.get("creatingUser")),
                 "created": stored_datetime(element.get("creationDateTime")),

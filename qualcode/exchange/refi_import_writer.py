@@ -18,6 +18,7 @@ from ..store import schema
 from ..store import study as store_study
 from .refi_container import TEXT_EXTENSIONS
 from .refi_import import PARTICIPANT_ID
+from .refi_import_media import attach_recording, text_sha
 from .refi_import_notes import write_memos
 from .refi_import_reader import Report, _Selection
 from .refi_positions import (
@@ -46,6 +47,9 @@ class _Writer:
         self.db = project.db
         self.coder = coder
         self.ours, self.nvivo_windows = plan["ours"], plan["nvivo_windows"]
+        self.container = plan.get("container")
+        self.extracted: list[Path] = []  # recordings copied out of the .qdpx (removed if the import fails)
+        self.recordings = 0
 
     def write(self) -> None:
         plan, report = self.plan, self.report
@@ -63,6 +67,7 @@ class _Writer:
         report.counts = {k: v for k, v in store_study.counts(self.db).items()
                          if k not in ("turns", "sentences")}
         report.counts["selections"] = self.n_selections
+        report.counts["recordings"] = self.recordings
 
     # coders -----------------------------------------------------------------------------
     def _coders(self) -> None:
@@ -290,9 +295,19 @@ class _Writer:
         self.n_selections = 0
         self.names: set[str] = set()
         self.shas: set[str] = set()
+        self.tid_by_text: dict[str, int] = {}  # text path or text hash -> transcript, to match recordings
         self.tally = _Tally()
         for source in self.plan["sources"]:
+            recording = source.get("recording")
+            # The transcript of a TextSource already stored: the same text file, or the same text.
+            same_text = self.tid_by_text.get(source["text_path"] or "") or (
+                self.tid_by_text.get(text_sha(source["raw"])) if source["raw"].strip() else None)
+            if recording is not None and same_text is not None:
+                attach_recording(self, source, same_text)
+                continue
             tid, name = self._store_source(source)
+            if recording is not None:
+                attach_recording(self, source, tid)
             if source["selections"]:
                 self._place_selections(source, tid, name)
         self._report_sources()
@@ -363,6 +378,9 @@ class _Writer:
         tid = store_refi.keep_source_identity(self.db, result.name, source["guid"], source["created"],
                                               self.coder_ids.get(source["user"]) if source["user"] else None)
         self.transcript_ids[source["guid"]] = tid
+        self.tid_by_text.setdefault(text_sha(raw), tid)
+        if source["text_path"]:
+            self.tid_by_text.setdefault(source["text_path"], tid)
         for note in source["notes"]:
             self.pending_memo_links.append((note, "transcript_id", tid))
         if source["description"] and source["description"].strip():

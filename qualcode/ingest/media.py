@@ -70,6 +70,39 @@ def probe_duration(path: Path) -> float | None:
     return None
 
 
+def stored_path(file: Path, folder: Path) -> str:
+    """How a link names ``file``: relative to the project file's ``folder`` when it can."""
+    try:
+        return Path(os.path.relpath(file.resolve(), folder)).as_posix()
+    except ValueError:  # another drive (Windows): only an absolute path can say where
+        return file.resolve().as_posix()
+
+
+def times_from_sync_points(turns: list[tuple[int, int, int]], points: list[tuple[int, float]]
+                           ) -> list[tuple[int, float | None, float | None, bool]]:
+    """Turn times from sync points (text position, seconds), as REFI-QDA ties a transcript
+    to its recording. ``turns`` are (seq, start, end) offsets. A turn starting at a sync
+    point takes its time; one starting between two takes a time interpolated between them
+    by position (marked estimated); one ending at a sync point takes it as its end time.
+    Returns (seq, start time, end time, estimated) for the turns given a time."""
+    points = sorted(points)
+    at = dict(points)
+    result = []
+    for seq, start, end in turns:
+        estimated = False
+        begin = at.get(start)
+        if begin is None:
+            before = next((p for p in reversed(points) if p[0] < start), None)
+            after = next((p for p in points if p[0] > start), None)
+            if before is not None and after is not None and after[1] >= before[1]:
+                fraction = (start - before[0]) / (after[0] - before[0])
+                begin, estimated = round(before[1] + (after[1] - before[1]) * fraction, 3), True
+        finish = at.get(end) if end > start else None
+        if begin is not None or finish is not None:
+            result.append((seq, begin, finish, estimated))
+    return result
+
+
 def turn_time(turns: list[tuple[int, float | None, float | None, bool]], transcript: str, turn: int) -> TurnTime:
     """Where ``turn`` starts and where playing it should stop. Without a time of its own,
     the nearest earlier turn's time; the end is the turn's end time, else the next timed
@@ -106,10 +139,7 @@ class MediaService(Service):
         return self.path.resolve().parent
 
     def _stored_path(self, file: Path) -> str:
-        try:
-            return Path(os.path.relpath(file.resolve(), self._folder)).as_posix()
-        except ValueError:  # another drive (Windows): only an absolute path can say where
-            return file.resolve().as_posix()
+        return stored_path(file, self._folder)
 
     def _resolve(self, stored: str) -> Path:
         return (self._folder / stored).resolve() if not Path(stored).is_absolute() else Path(stored)

@@ -60,3 +60,13 @@ def mark_estimated(db: Database, transcript_id: int, seqs: Iterable[int]) -> Non
 def estimated_seqs(db: Database, transcript_id: int) -> set[int]:
     return {seq for (seq,) in db.execute("SELECT seq FROM turns WHERE transcript_id = ? AND time_estimated = 1",
                                          [transcript_id])}
+
+
+def set_turn_times(db: Database, transcript_id: int,
+                   times: Iterable[tuple[int, float | None, float | None, bool]]) -> None:
+    """(seq, start_time, end_time, estimated): None leaves a time as it is."""
+    db.conn.executemany(
+        "UPDATE turns SET start_time = coalesce(?, start_time), end_time = coalesce(?, end_time), "
+        f"time_estimated = CASE WHEN ? IS NULL THEN time_estimated ELSE ? END "
+        f"WHERE transcript_id = {int(transcript_id)} AND seq = ?",
+        [(start, end, start, int(estimated), seq) for seq, start, end, estimated in times])
