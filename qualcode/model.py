@@ -29,6 +29,18 @@ MEDIA_KINDS = ("audio", "video")
 MEDIA_PLAYERS = ("mpv", "ffplay", "vlc")
 #: What a recording's link found when checked: the file as linked, changed since, or gone.
 MEDIA_STATES = ("ok", "changed", "missing")
+
+
+def recording_clock(seconds: float | None, estimated: bool = False) -> str:
+    """Where in a recording, as quotes cite it: ``00:14:32``, ``~00:14:32`` for a time
+    estimated from neighbouring turns, "" when no time is known."""
+    if seconds is None:
+        return ""
+    whole = int(seconds)
+    text = f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+    return f"~{text}" if estimated else text
+
+
 #: What a participant did at a wave, as recorded.
 ATTENDANCE = ("interviewed", "missed", "withdrawn", "not_yet")
 #: Grounded-theory stages of a code.

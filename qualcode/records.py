@@ -22,7 +22,7 @@ from pathlib import PurePath
 from typing import Any
 
 from .errors import QualcodeError
-from .model import MEMO_LINK_KINDS
+from .model import MEMO_LINK_KINDS, recording_clock
 
 #: Metadata of a field left out of JSON output.
 INTERNAL = {"json": False}
@@ -156,11 +156,7 @@ class TurnTime:
     @property
     def clock(self) -> str:
         """``00:14:32`` (with a ``~`` before an estimated time), or "" without a time."""
-        if self.start is None:
-            return ""
-        whole = int(self.start)
-        text = f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
-        return f"~{text}" if self.estimated else text
+        return recording_clock(self.start, self.estimated)
 
 
 def json_data(value: Any) -> Any:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..analysis import passages as _passages
 from ..analysis.where import bind_where
 from ..errors import QualcodeError
-from ..model import SEGMENT_GROUPINGS, format_number
+from ..model import SEGMENT_GROUPINGS, format_number, recording_clock
 from ..store import codes as store_codes
 from ..store import study as store_study
 from ..store import transcripts as store_tx
@@ -57,6 +57,9 @@ def segments(self: CodingService, code: str, *, include_subcodes: bool = False, 
         # The case is the interview's participant; who spoke is `speaker`, and
         # `interviewer` says the words are the researcher's, not the participant's.
         row["interviewer"] = bool(row["interviewer"])
+        # Where the turn starts in the recording: quotes cite it ("C05_W2, turn 12, 00:14:32").
+        row["turn_time_estimated"] = bool(row["turn_time_estimated"])
+        row["time"] = recording_clock(row["turn_time"], row["turn_time_estimated"])
         if context:
             row["before"] = text[max(0, row["start"] - context):row["start"]]
             row["after"] = text[row["end"]:row["end"] + context]

@@ -487,8 +487,8 @@ def wave_text(wave: Wave | None, role: str | None = None) -> str:
 
 
 def attribution(row: dict, waves: Mapping[str, Wave]) -> str:
-    """"Client C07 (Sharon), Six months, C07_W2, turn 12"; the time point is the one
-    of the speaker's role."""
+    """"Client C07 (Sharon), Six months, C07_W2, turn 12, 00:14:32"; the time point is the
+    one of the speaker's role; the time in the recording where the turn's time is known."""
     if row.get("participant"):
         who = f"{role_label(row.get('role'))} {person_label(row['participant'], row.get('pseudonym'))}"
     else:
@@ -500,6 +500,8 @@ def attribution(row: dict, waves: Mapping[str, Wave]) -> str:
         parts.append(row["transcript"])
     if row.get("turn"):
         parts.append(f"turn {row['turn']}")
+    if row.get("time"):  # where the turn starts in the recording ("~" when estimated)
+        parts.append(row["time"])
     return ", ".join(parts)
 
 

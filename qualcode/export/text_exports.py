@@ -21,7 +21,7 @@ from .themes import (
     subcode_rows,
 )
 
-SEGMENT_COLUMNS = ("coding_id", "passage", "code", "transcript", "turn", "participant", "pseudonym",
+SEGMENT_COLUMNS = ("coding_id", "passage", "code", "transcript", "turn", "time", "participant", "pseudonym",
                    "role", "site", "wave", "time_point", "coder", "exemplar", "start", "end", "text",
                    "memo", "attribution")
 QUOTE_COLUMNS = ("theme", "quote", "codes", "participant", "pseudonym", "role", "site", "wave",

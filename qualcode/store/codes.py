@@ -252,7 +252,7 @@ SEGMENT_SQL = """
 SELECT c.id, c.start, c.end, c.memo, c.exemplar, k.name, d.name, t.id, t.name, t.kind,
        w.label, w.ordinal, tu.seq, tu.start, tu.end, s.label, coalesce(s.is_interviewer, 0),
        coalesce(sp.pid, tp.pid), coalesce(sp.pseudonym, tp.pseudonym),
-       coalesce(sp.role, tp.role), coalesce(sp.site, tp.site)
+       coalesce(sp.role, tp.role), coalesce(sp.site, tp.site), tu.start_time, tu.time_estimated
 FROM codings c
 JOIN codes k ON k.id = c.code_id
 JOIN coders d ON d.id = c.coder_id
@@ -267,7 +267,8 @@ LEFT JOIN participants sp ON sp.id = s.participant_id
 """
 SEGMENT_KEYS = ("id", "start", "end", "memo", "exemplar", "code", "coder", "transcript_id",
                 "transcript", "kind", "wave", "wave_order", "turn", "turn_start", "turn_end",
-                "speaker", "interviewer", "participant", "pseudonym", "role", "site")
+                "speaker", "interviewer", "participant", "pseudonym", "role", "site", "turn_time",
+                "turn_time_estimated")
 
 
 def segments(db: Database, code_ids: Sequence[int], filters: dict) -> list[dict]:
