@@ -171,7 +171,10 @@ def test_atlas_standard_project_bare_qde_reports_missing_text(tmp_path):
     assert dropped["codings on sources whose text is missing"] == 9
     assert dropped["picture sources"] == 1 and dropped["picture selections"] == 1
     assert dropped["PDF region selections"] == 4
-    assert dropped["audio sources"] == 1 and dropped["video sources"] == 2
+    # The videos' transcripts are those of two TextSources: kept, the recordings (not in a
+    # bare .qde) reported missing; the audio source has no transcript to keep.
+    assert dropped["audio sources without a transcript"] == 1 and "video sources" not in dropped
+    assert sum("its recording" in w for w in report["warnings"]) == 3
     assert dropped["video selections"] == 2 and dropped["graphs"] == 1
     assert dropped["sets of codes (code groups)"] == 4
     with Project.open(tmp_path / "atlas.qualcode") as project:
