@@ -51,6 +51,7 @@ async def test_the_play_key_starts_the_player_at_the_turns_time(tui_project, tmp
         await pilot.press("K")
         await pilot.pause()
         assert screen.playback is None and "▶" not in _position_line(app)
+        assert app.last_action.startswith("stopped playing at ~00:00:")
 
 
 @run_async

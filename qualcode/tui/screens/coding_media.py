@@ -54,7 +54,7 @@ class CodingPlayback:
             note += " (estimated)"
         if when.from_turn is not None:
             note += f" (turn {first} has no time: that of turn {when.from_turn})"
-        self.app.saved_here(f"{note} with {self.playback.player.kind}")  # type: ignore[attr-defined]
+        self.saved(f"{note} with {self.playback.player.kind}")  # type: ignore[attr-defined]
         self._play_timer = self.set_interval(0.5, self._show_playback)  # type: ignore[attr-defined]
         self._update_position()  # type: ignore[attr-defined]
 
@@ -70,9 +70,12 @@ class CodingPlayback:
             self._play_timer.stop()
             self._play_timer = None
         if self.playback is not None:
+            position, exact = self.playback.position()
             self.playback.stop()
             self.playback = None
             if not quiet:
+                self.saved(  # type: ignore[attr-defined]
+                    f"stopped playing at {'' if exact else '~'}{_clock(position)}")
                 self._update_position()  # type: ignore[attr-defined]
 
     def playback_text(self) -> str:
