@@ -1,7 +1,8 @@
 """Importing a whole study from a manifest CSV.
 
 One row per transcript (or per missed interview, or per participant to register).
-Columns: ``file, participant, wave, kind, date, speaker_map, status, name, labels`` plus
+Columns: ``file, participant, wave, kind, date, speaker_map, status, name, labels, media``
+(``media``: the recording of the file, linked as ``transcript media`` does) plus
 ``role, site, pseudonym`` (participant fields), ``wave:NAME`` (attributes that vary by
 wave) and any other column (fixed attributes). Empty cells mean "not given" and never
 erase a value already stored.
@@ -28,11 +29,14 @@ from ..model import AttributeType, parse_speaker_map
 from ..store import db as store_db
 from ..store import schema
 from ..store import study as store_study
+from ..store import transcripts as store_tx
 from .encoding import decode_bytes, normalise, read_source
+from .media import media_kind, store_link
 from .service import ImportResult, label_override
 from .speakers import marks_interviewer
 
-RESERVED = {"file", "participant", "wave", "kind", "date", "speaker_map", "status", "name", "note", "labels"}
+RESERVED = {"file", "participant", "wave", "kind", "date", "speaker_map", "status", "name", "note", "labels",
+            "media"}
 FIELDS = {"role", "site", "pseudonym"}
 STATUSES = {"", "missed", "withdrawn", "interviewed", "not_yet"}
 
@@ -153,6 +157,17 @@ def check_row(path: Path, row: ManifestRow, known_waves: set[str],
         raise _fail(path, row, "speaker_map", str(exc)) from None
     if row.get("labels") and not file:
         raise _fail(path, row, "labels", "labels need a file to apply to")
+    if row.get("media"):
+        if not file:
+            raise _fail(path, row, "media", "a recording needs the transcript file it belongs to")
+        recording = path.parent / row.get("media")
+        if not recording.is_file():
+            raise _fail(path, row, "media", f"{row.get('media')} does not exist" if not recording.exists()
+                        else f"{row.get('media')} is not a regular file")
+        try:
+            media_kind(recording)
+        except InputError as exc:
+            raise _fail(path, row, "media", exc.problem) from None
     for key, value in row.values.items():
         if key.startswith("wave:") and value.strip() and not row.get("wave"):
             raise _fail(path, row, key, "a per-wave attribute needs a wave")
@@ -426,11 +441,15 @@ def _apply_row(project, path: Path, row: ManifestRow, report: ManifestReport,
             raise _fail(path, row, "speaker_map",
                         f"{label}={pid}: no participant with id {pid!r} (list them in the "
                         "participant column or register them in an earlier row)")
-    return project.store_parsed(
+    result = project.store_parsed(
         parsed, participant=participant, wave=wave, kind=kind,
         speaker_map=speaker_map, date=row.get("date") or None,
         name=row.get("name") or Path(file).stem, **(extra or {}),
     )
+    if row.get("media") and result.status == "imported":
+        transcript_id = store_tx.transcript_row(db, result.name)["id"]
+        store_link(db, transcript_id, path.parent / row.get("media"), project.path.resolve().parent)
+    return result
 
 
 def preview_manifest(project, path: Path) -> list:

@@ -70,6 +70,13 @@ def probe_duration(path: Path) -> float | None:
     return None
 
 
+def store_link(db, transcript_id: int, file: Path, folder: Path, kind: str | None = None) -> None:
+    """Link ``file`` to a transcript (inside the caller's action): its path relative to
+    the project's ``folder``, hash, size and duration."""
+    store_media.set_media(db, transcript_id, path=stored_path(file, folder), kind=kind or media_kind(file),
+                          sha256=file_sha256(file), size=file.stat().st_size, duration=probe_duration(file))
+
+
 def stored_path(file: Path, folder: Path) -> str:
     """How a link names ``file``: relative to the project file's ``folder`` when it can."""
     try:
@@ -151,10 +158,8 @@ class MediaService(Service):
         if not file.is_file():
             raise InputError(file, "does not exist" if not file.exists() else "is not a regular file")
         transcript_id = store_tx.transcript_row(self.db, transcript)["id"]
-        sha, size, duration = file_sha256(file), file.stat().st_size, probe_duration(file)
         with self.action("transcript.media", f"linked {file.name} to {transcript}"):
-            store_media.set_media(self.db, transcript_id, path=self._stored_path(file), kind=kind,
-                                  sha256=sha, size=size, duration=duration)
+            store_link(self.db, transcript_id, file, self._folder, kind)
         return self.get(transcript)
 
     def unlink(self, transcript: str) -> None:

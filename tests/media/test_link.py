@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from qualcode import Project
 from qualcode.cli import cli
-from qualcode.errors import InputError, NotFoundError
+from qualcode.errors import InputError, NotFoundError, QualcodeError
 
 from .recordings import make_wav
 
@@ -89,3 +89,32 @@ def test_bad_recordings_are_refused_and_leave_the_project_as_it_was(project_path
         with pytest.raises(NotFoundError, match="no transcript named 'nope'"):
             p.media.link("nope", make_wav(project_path.parent / "r.wav", 1))
     assert project_path.read_bytes() == before
+
+
+def test_a_manifest_media_column_links_each_recording(tmp_path):
+    folder = tmp_path / "data"
+    (folder / "audio").mkdir(parents=True)
+    (folder / "P01_W1.txt").write_text("[00:00:01] Interviewer: Hello?\n\n[00:00:03] P01: Hello.\n", encoding="utf-8")
+    (folder / "P02_W1.txt").write_text("Interviewer: Hi?\n\nP02: Hi.\n", encoding="utf-8")
+    wav = make_wav(folder / "audio" / "p01.wav", seconds=4)
+    manifest = folder / "manifest.csv"
+    manifest.write_text("file,participant,wave,media\nP01_W1.txt,P01,W1,audio/p01.wav\nP02_W1.txt,P02,W1,\n",
+                        encoding="utf-8")
+    path = tmp_path / "s.qualcode"
+    with Project.create(path) as p:
+        p.transcripts.import_manifest(manifest)
+        (link,) = p.media.all()
+        assert (link.transcript, link.path, link.sha256) == (
+            "P01_W1", "data/audio/p01.wav", hashlib.sha256(wav.read_bytes()).hexdigest())
+
+
+def test_a_manifest_naming_a_missing_recording_fails_before_anything_is_written(tmp_path):
+    (tmp_path / "P01_W1.txt").write_text("Interviewer: Hello?\n\nP01: Hello.\n", encoding="utf-8")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,participant,wave,media\nP01_W1.txt,P01,W1,gone.wav\n", encoding="utf-8")
+    path = tmp_path / "s.qualcode"
+    Project.create(path).close()
+    before = path.read_bytes()
+    with Project.open(path) as p, pytest.raises(QualcodeError, match="manifest.csv row 2, column media: gone.wav does not exist"):
+        p.transcripts.import_manifest(manifest)
+    assert path.read_bytes() == before
