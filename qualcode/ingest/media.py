@@ -178,6 +178,12 @@ class MediaService(Service):
                                 f"`qualcode transcript media {transcript} FILE`)")
         return self._checked(transcript, row, verify=verify)
 
+    def linked(self, transcript: str) -> MediaLink | None:
+        """The transcript's recording checked by size (quick), or None when it has none."""
+        transcript_id = store_tx.transcript_row(self.db, transcript)["id"]
+        row = store_media.media_of(self.db, transcript_id)
+        return self._checked(transcript, row, verify=False) if row else None
+
     def all(self, *, verify: bool = False) -> list[MediaLink]:
         return [self._checked(row["transcript"], row, verify=verify) for row in store_media.all_media(self.db)]
 

@@ -92,3 +92,21 @@ async def test_leaving_the_screen_stops_the_player(tui_project, tmp_path, monkey
         while playback.running and time.monotonic() < deadline:
             await pilot.pause(0.1)
         assert not playback.running
+
+
+@run_async
+async def test_a_missing_recording_is_said_when_the_transcript_opens(tui_project, tmp_path, monkeypatch):
+    wav = make_wav(tui_project.parent / "P01_W1.wav", seconds=5)
+    with Project.open(tui_project) as p:
+        p.media.link("P01_W1", wav)
+    wav.unlink()
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_first_transcript(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("The recording of P01_W1 is missing: P01_W1.wav" in m for m in messages), messages
+        await pilot.press("p")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("the recording of P01_W1 is missing" in m for m in messages), messages

@@ -23,6 +23,15 @@ class CodingPlayback:
     playback = None  # the running player (qualcode.ingest.player.Playback), if any
     _play_timer = None
 
+    def on_mount(self) -> None:
+        # A recording that moved is said when the transcript is opened, not first when
+        # someone tries to play it.
+        link = self.attempt(self.project.media.linked, self.transcript_name)  # type: ignore[attr-defined]
+        if link is not None and link.state != "ok":
+            self.notify(f"The recording of {plain(self.transcript_name)} is {link.state}: {plain(link.path)} "  # type: ignore[attr-defined]
+                        "(find it with: qualcode transcript media --relink FOLDER)",
+                        severity="warning", markup=False, timeout=8)
+
     def _selected_turns(self) -> tuple[int, int] | None:
         """The turn numbers from the selection's first turn to its last (or the cursor's)."""
         view = self.query_one(TranscriptView)  # type: ignore[attr-defined]
