@@ -196,7 +196,8 @@ def transcript_show(project: Project, name: str, show_turns: bool, as_json: bool
     print_table(
         ["#", "speaker", "participant", "start", "end", "time", "text"],
         [(t["seq"], t["speaker"], t["participant"], t["start"], t["end"],
-          _clock(t["start_time"]), _preview(text[t["start"]:t["end"]])) for t in info["turns"]],
+          ("~" if t.get("time_estimated") and t["start_time"] is not None else "") + _clock(t["start_time"]),
+          _preview(text[t["start"]:t["end"]])) for t in info["turns"]],
         title=f"{info['name']} ({info['kind']}, {info['wave'] or 'no wave'}; from {source})",
     )
 
