@@ -21,11 +21,12 @@ def transcript_people(db: Database) -> list[tuple[str, str | None, str, str]]:
 
 def timed_transcripts(db: Database) -> list[dict]:
     """Transcripts with turn timestamps: name, kind, wave, participant, first start and
-    last end time (seconds), how many turns carry a time and how many turns there are
-    (a transcript is completely timed when every turn carries one)."""
+    last end time (seconds), how many turns carry a time from the source (not estimated)
+    and how many turns there are (a transcript is completely timed when every turn carries
+    one)."""
     rows = db.execute(
         "SELECT t.name, t.kind, w.label, w.ordinal, p.pid, min(tu.start_time), "
-        "max(coalesce(tu.end_time, tu.start_time)), count(tu.start_time), count(*) "
+        "max(coalesce(tu.end_time, tu.start_time)), count(tu.start_time) - sum(tu.time_estimated), count(*) "
         "FROM transcripts t JOIN turns tu ON tu.transcript_id = t.id "
         "LEFT JOIN waves w ON w.id = t.wave_id LEFT JOIN participants p ON p.id = t.participant_id "
         "GROUP BY t.id HAVING count(tu.start_time) > 0 ORDER BY w.ordinal, t.name"

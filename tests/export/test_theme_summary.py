@@ -339,7 +339,7 @@ def test_example_end_to_end(example, tmp_path):
     assert len(exemplar) >= 6 * len(categories)
     pattern = re.compile(r"^\u2014 (Client|Health trainer|Manager) [CHM]\d\d \([A-Z][a-z]+\), "
                          r"(Baseline|Six months|Twelve months|Service start-up|Follow-up), \w+, "
-                         r"turn \d+ \u00b7 [A-Z].+$")
+                         r"turn \d+(, ~?\d\d:\d\d:\d\d)? \u00b7 [A-Z].+$")  # the time where it is known
     codings = [c["text"].strip() for c in example.coding.codings()]
     for text, source in quotes:
         assert any(c in text for c in codings), text          # whole sentences around a coding

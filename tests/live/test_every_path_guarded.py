@@ -5,6 +5,7 @@ watch that tests/conftest.py keeps on open() and os.open() (it fails the test at
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from qualcode import Project, open_files
 from qualcode.cli import cli
 
 from ..conftest import CODEBOOK, EXAMPLE_DIR, REPO
+from ..media.recordings import make_wav, stand_in_player
 
 
 def leaf_commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> set[str]:
@@ -66,6 +68,9 @@ def command_steps(project, tmp) -> list[tuple[str, list[str]]]:
         ("transcript list", [*p, "transcript", "list"]),
         ("transcript show", [*p, "transcript", "show", "Z99_W1"]),
         ("transcript speakers", [*p, "transcript", "speakers", "Z99_W1"]),
+        ("transcript media", [*p, "transcript", "media", "C04_W1", str(make_wav(tmp / "C04_W1.wav", 5))]),
+        ("transcript player", [*p, "transcript", "player", "mpv"]),  # the stand-in on PATH
+        ("transcript play", [*p, "transcript", "play", "C04_W1", "--turn", "2"]),
         ("search", [*p, "search", "food bank"]),
         ("codebook show", [*p, "codebook", "show"]),
         ("codebook save", [*p, "codebook", "save", str(tmp / "book.yaml")]),
@@ -143,6 +148,9 @@ def test_every_command_runs_under_the_watch(example_project, tmp_path, monkeypat
                                             project_files_only_through_sqlite):
     project = tmp_path / "study.qualcode"
     shutil.copy(example_project, project)
+    stand_in_player(tmp_path / "bin", "mpv")  # `transcript play` plays through it
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv("QUALCODE_PLAYER", raising=False)
     steps = command_steps(project, tmp_path)
     assert {name for name, _ in steps} == leaf_commands(), "give every command a step here"
     monkeypatch.chdir(tmp_path)
