@@ -141,6 +141,7 @@ class ExportContext:
     counts: Counts = field(default_factory=Counts)
     project_folder: Path = Path(".")  # what the paths of linked recordings are relative to
     missing_recordings: list[str] = field(default_factory=list)  # transcripts whose recording is gone
+    recordings: list[tuple[dict[str, Any], Path]] | None = None  # (link, file), read once
 
     @property
     def xml(self) -> XmlOut:

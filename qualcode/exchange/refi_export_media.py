@@ -25,7 +25,7 @@ from .refi_vocabulary import stable_guid, xml_datetime
 
 def _media_rows(ctx: ExportContext) -> list[tuple[dict, Path]]:
     """(link, file) of each linked recording whose file is there, in transcript order."""
-    if not hasattr(ctx, "_media"):
+    if ctx.recordings is None:
         folder = ctx.project_folder
         rows = []
         for row in store_media.all_media(ctx.db):
@@ -34,8 +34,8 @@ def _media_rows(ctx: ExportContext) -> list[tuple[dict, Path]]:
                 rows.append((row, file))
             else:
                 ctx.missing_recordings.append(row["transcript"])
-        ctx._media = rows  # type: ignore[attr-defined]
-    return ctx._media  # type: ignore[attr-defined]
+        ctx.recordings = rows
+    return ctx.recordings
 
 
 def recording_guid(ctx: ExportContext, transcript_guid: str) -> str:
