@@ -87,3 +87,14 @@ def player_on_path(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", f"{folder}:{os.environ['PATH']}")
     monkeypatch.delenv("QUALCODE_PLAYER", raising=False)
     return folder
+
+
+def wait_for_calls(folder: Path, count: int = 1, timeout: float = 10.0) -> list[list[str]]:
+    """The stand-in's command lines once it has written ``count`` of them: a player just
+    started may not have run its first line yet on a busy machine."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while len(found := calls(folder)) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found

@@ -12,7 +12,7 @@ from qualcode.cli import cli
 from qualcode.errors import QualcodeError
 from qualcode.ingest.player import Player, command_line, find_player
 
-from .recordings import calls, make_wav, stand_in_player
+from .recordings import calls, make_wav, stand_in_player, wait_for_calls
 
 
 def test_players_are_looked_for_in_order_mpv_ffplay_vlc(tmp_path, monkeypatch):
@@ -85,8 +85,9 @@ def test_a_turn_without_a_time_plays_from_the_nearest_earlier_one(project_path, 
         when = p.media.turn_time("C05_W2", 3)
         assert (when.start, when.from_turn, when.estimated) == (5.0, 2, False)
         playback, _ = p.media.play("C05_W2", 3)
+        started = wait_for_calls(player_on_path)
         playback.stop()
-    assert calls(player_on_path)[0][0] == "--start=5"
+    assert started[0][0] == "--start=5"
     with Project.open(project_path) as p, pytest.raises(QualcodeError, match="has no turn 9"):
         p.media.turn_time("C05_W2", 9)
 

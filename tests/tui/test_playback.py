@@ -9,7 +9,7 @@ from qualcode import Project
 from qualcode.tui.app import make_app
 from qualcode.tui.widgets.quick_line import QuickLine
 
-from ..media.recordings import calls, make_wav, stand_in_player
+from ..media.recordings import make_wav, stand_in_player, wait_for_calls
 from .test_flows import SIZE, open_first_transcript, run_async, settle
 
 
@@ -35,14 +35,14 @@ async def test_the_play_key_starts_the_player_at_the_turns_time(tui_project, tmp
         await settle(pilot)
         screen = app.screen
         assert screen.playback is not None and screen.playback.running
-        (first,) = calls(folder)
+        (first,) = wait_for_calls(folder, 1)
         assert first[0] == "--start=5" and "--end=12" in first and first[-1] == str(wav.resolve())
         assert "▶ ~00:00:0" in _position_line(app)  # the stand-in has no IPC: the position is estimated
 
         await pilot.press("]", "]")  # turn 3, from 30 s to 41 s
         await pilot.press("p")
         await settle(pilot)
-        second = calls(folder)[1]
+        second = wait_for_calls(folder, 2)[1]
         assert second[0] == "--start=30" and "--end=41" in second
 
         await pilot.press("P")
