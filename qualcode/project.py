@@ -9,6 +9,7 @@ coder, the action helper) and the services built on it, one per domain::
     project.codebook     the code tree and its file
     project.coding       applying codes, codings, segments, auto-coding
     project.memos        memos and their links
+    project.summaries    the summary grid: the analyst's summary per row x wave x theme
     project.analysis     cube, matrix, change, saturation, co-occurrence, sample
     project.agreement    inter-coder agreement, blind copies
     project.exports      Word, Markdown, CSV and spreadsheet documents, networks
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from .coding.codebook import CodebookService
     from .coding.memos import MemoService
     from .coding.service import CodingService
+    from .coding.summaries import SummaryService
     from .exchange.service import ExchangeService
     from .export.service import ExportService
     from .ingest.search import SearchService
@@ -105,6 +107,12 @@ class Project:
         from .coding.memos import MemoService
 
         return MemoService(self.ctx)
+
+    @functools.cached_property
+    def summaries(self) -> SummaryService:
+        from .coding.summaries import SummaryService
+
+        return SummaryService(self.ctx)
 
     @functools.cached_property
     def analysis(self) -> AnalysisService:

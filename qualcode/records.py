@@ -102,6 +102,58 @@ class Memo:
         return any(link.kind == kind and link.target == target for link in self.links)
 
 
+# --- the summary grid -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryCitation:
+    """A coding a summary cites. ``present`` is False once the coding is deleted: the
+    citation dangles, and ``quote`` keeps the words it cited."""
+
+    coding_id: int
+    quote: str
+    present: bool = True
+    transcript: str | None = None
+    code: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The analyst's summary of one cell of the grid: a row (a participant, or a case:
+    a site) at a wave under a theme (a code, or a named dimension of the case grid)."""
+
+    id: int = field(metadata=INTERNAL, repr=False)
+    guid: str
+    row: str
+    row_kind: str  # "participant" or "case"
+    wave: str
+    theme: str
+    theme_kind: str  # "code" or "dimension"
+    body: str
+    author: str | None
+    created: str
+    updated: str
+    citations: tuple[SummaryCitation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryGrid:
+    """Summaries laid out as a grid: rows (participants or cases) x waves x themes, in
+    the study's order (waves by time, themes in codebook order, dimensions as first set)."""
+
+    row_kind: str
+    rows: tuple[str, ...]
+    waves: tuple[str, ...]
+    themes: tuple[str, ...]
+    summaries: tuple[Summary, ...]
+
+    def by_cell(self) -> dict[tuple[str, str, str], Summary]:
+        """{(row, wave, theme): summary} for the cells that have one."""
+        return {(s.row, s.wave, s.theme): s for s in self.summaries}
+
+
 # --- the log ----------------------------------------------------------------------------
 
 

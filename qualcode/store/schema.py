@@ -99,6 +99,8 @@ UNDOABLE_TABLES = (
     "turns",
     "sentence_spans",
     "attribute_types",
+    "summaries",
+    "summary_citations",
 )
 # Columns copied into the log only when they change (an edit of a transcript's wave
 # must not copy its whole text twice).
@@ -490,6 +492,17 @@ def m007_attribute_types(db: Database) -> None:
         );
         """
     )
+    install_change_triggers(db)
+
+
+@MIGRATIONS(name="m009_summary_grid")
+def m009_summary_grid(db: Database) -> None:
+    """The summary grid (see :mod:`qualcode.store.schema_grid`) and the memo types of
+    Saldana's cumulative and through-line memos."""
+    from .schema_grid import add_memo_types, create_summary_grid
+
+    create_summary_grid(db)
+    add_memo_types(db)
     install_change_triggers(db)
 
 
