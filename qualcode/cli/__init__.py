@@ -19,7 +19,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "search": ("ingest", "search"),
     "codebook": ("coding", "codebook"), "code": ("coding", "code"), "tag": ("coding", "tag"),
     "untag": ("coding", "untag"), "codings": ("coding", "codings"),
-    "memo": ("memos", "memo"), "segments": ("memos", "segments"), "autocode": ("memos", "autocode"),
+    "memo": ("memos", "memo"), "summary": ("summaries", "summary"), "segments": ("memos", "segments"), "autocode": ("memos", "autocode"),
     "undo": ("history", "undo"), "redo": ("history", "redo"), "log": ("history", "log"),
     "namekey": ("privacy", "namekey"), "deidentify": ("privacy", "deidentify"),
     "matrix": ("analysis", "matrix"), "change": ("analysis", "change"),

@@ -11,12 +11,17 @@ Read along a row, the cells give a trajectory; read down a column, a comparison.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from ..context import Service
-from ..errors import NotFoundError, QualcodeError
+from ..errors import InputError, NotFoundError, QualcodeError
+from ..input_files import read_regular_file
 from ..records import Summary, SummaryGrid
 from ..store import study as store_study
 from ..store import summaries as store
+
+#: The largest file a summary is read from (a summary is a paragraph or a few).
+TEXT_FILE_LIMIT = 1_000_000
 
 Cell = tuple[int | None, str | None, int, int | None, str | None]
 
@@ -105,6 +110,15 @@ class SummaryService(Service):
         summary = self.get(row, wave, theme, case=case, dimension=dimension)
         with self.action("summary.delete", f"deleted the summary of {_label(row, wave, theme)}"):
             store.delete_summary(self.db, summary.id)
+
+    @staticmethod
+    def read_text_file(path: str | Path) -> str:
+        """The text of a file holding a summary (UTF-8), or the error naming the file."""
+        data = read_regular_file(path, TEXT_FILE_LIMIT, "summary file")
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(Path(path), f"is not UTF-8 text (byte {exc.start})") from None
 
     # --- reading ---------------------------------------------------------------------
 
