@@ -84,6 +84,10 @@ class SummaryService(Service):
         """Write the summary of a cell (replacing its text). ``cite`` (coding ids), when
         given, becomes the cell's citations; when None they stay as they were."""
         cell = self._cell(row, wave, theme, case=case, dimension=dimension)
+        if dimension and store.live_code_id(self.db, cell[4] or "") is not None:
+            # One name, one column: a dimension named like a code would share its cells.
+            raise QualcodeError(f"{theme!r} is a code of the codebook: chart under the code "
+                                "(without --dimension), or give the dimension another name")
         body = (body or "").strip()
         if not body:
             raise QualcodeError(f"the summary for {_label(row, wave, theme)} is empty "
