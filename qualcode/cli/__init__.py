@@ -37,6 +37,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
 # Subcommands defined in another module than their group's: added when the group is loaded.
 EXTRA_SUBCOMMANDS: dict[str, list[tuple[str, str]]] = {
     "codebook": [("team", "codebook_merge")],  # codebook merge
+    "export": [("summaries", "export_summaries")],  # export summaries
 }
 # Modules that add subcommands to another module's group when imported: corrections
 # (transcript and participant corrections), facts (wave time-point).

@@ -170,3 +170,16 @@ def grid_tables(grid: SummaryGrid, layout: str) -> list[tuple[str, list[str], li
     return [(theme, [what, *grid.waves], [[row, *(text(row, wave, theme) for wave in grid.waves)]
                                            for row in grid.rows])
             for theme in grid.themes]
+
+
+@click.command("summaries")
+@click.option("-o", "--output", metavar="FILE.docx|FILE.xlsx", default=None,
+              help="Where to write (default: exports/<project>-summaries.docx).")
+@click.option("--case-role", metavar="ROLE",
+              help="Label the cases' time points as for this role (e.g. manager: 'Service start-up').")
+@project_option
+def export_summaries(project: Project, output, case_role) -> None:
+    """The summary grid as Word (cases across time points, then each participant's
+    trajectory) or as a spreadsheet."""
+    path = project.exports.summary_grid(output, case_role=case_role)
+    echo(f"wrote {path}")

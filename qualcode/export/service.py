@@ -8,6 +8,7 @@ study id and pseudonym only.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from ..analysis.service import AnalysisService
 from ..coding.codebook import CodebookService
 from ..coding.memos import MemoService
 from ..coding.service import CodingService
+from ..coding.summaries import SummaryService
 from ..context import ProjectContext, Service
 from ..csv_writer import DEFAULT, CsvStyle
 from ..errors import QualcodeError
@@ -62,6 +64,11 @@ class ExportService(Service):
         super().__init__(ctx)
         self.study, self.transcripts, self.codebook = study, transcripts, codebook
         self.coding, self.memos, self.analysis = coding, memos, analysis
+
+    @functools.cached_property
+    def summaries(self) -> SummaryService:
+        """The summary grid (built here rather than passed in: only these exports read it)."""
+        return SummaryService(self.ctx)
 
     # --- where outputs go ---------------------------------------------------------------
 
@@ -267,3 +274,16 @@ class ExportService(Service):
             return _dc().write_text(path, text_exports.segments_markdown(self, rows))
         return _dc().write_text(path, text_exports.table_csv(*segment_table(self, rows), style=csv_style),
                                 bom=csv_style.bom)
+
+    def summary_grid(self, output: str | Path | None = None, *, case_role: str | None = None) -> Path:
+        """The summary grid as .docx (cases across time points in the shape of a
+        case-study comparison table, then each participant's trajectory) or .xlsx.
+        ``case_role``: the role whose time points label the cases' rows."""
+        from .docx_summaries import write_summary_document, write_summary_spreadsheet
+
+        path = _dc().output_file(output, self._export_name("summaries", ".docx"), (".docx", ".xlsx"))
+        if case_role is not None and case_role not in {p.role for p in self.study.participants()}:
+            raise QualcodeError(f"no participant has the role {case_role!r}")
+        if path.suffix.lower() == ".xlsx":
+            return write_summary_spreadsheet(self, path, case_role=case_role)
+        return write_summary_document(self, path, case_role=case_role)
