@@ -115,6 +115,32 @@ def _trajectories(doc, grid: SummaryGrid, waves: dict[str, Wave], persons: dict[
         _citations(doc, own, waves, role)
 
 
+def trajectory_table(doc, summaries: Sequence[Summary], waves: Sequence[Wave], role: str | None, *,
+                     caption: str | None = None, width: float = 16.0) -> None:
+    """One row's summaries as a table: its themes down, the waves it has summaries at
+    across (in time order), each cited as for ``role``."""
+    labels = [w.label for w in waves if any(s.wave == w.label for s in summaries)]
+    by_label = {w.label: w for w in waves}
+    themes = list(dict.fromkeys(s.theme for s in summaries))
+    cells = {(s.wave, s.theme): s for s in summaries}
+    header = ["Theme", *(dc.wave_text(by_label[w], role) or w for w in labels)]
+    rows = [[theme, *(_cell_text(cells.get((w, theme))) for w in labels)] for theme in themes]
+    dc.add_table(doc, header, rows, font_size=8, first_column_bold=True,
+                 widths=_widths(width, len(header)), caption=caption)
+
+
+def summaries_across_waves(doc, summaries: Sequence[Summary], waves: Sequence[Wave], *,
+                           caption: str | None = None) -> None:
+    """Summaries under one theme: a row per participant or case, the waves across."""
+    labels = [w.label for w in waves if any(s.wave == w.label for s in summaries)]
+    rows = list(dict.fromkeys(s.row for s in summaries))
+    cells = {(s.row, s.wave): s for s in summaries}
+    header = ["Participant or case", *labels]
+    dc.add_table(doc, header, [[row, *(_cell_text(cells.get((row, w))) for w in labels)] for row in rows],
+                 font_size=8, first_column_bold=True, widths=dc.first_wide(len(header), first=0.2),
+                 caption=caption)
+
+
 def _citations(doc, summaries: Sequence[Summary], waves: dict[str, Wave], role: str | None) -> None:
     cited = [(s, c) for s in summaries for c in s.citations]
     if not cited:

@@ -81,3 +81,15 @@ def test_the_example_study_has_its_three_services_at_start_up_and_follow_up(exam
     first = docx.Document(str(out)).tables[0]
     assert [c.text for c in first.rows[1].cells][:2] == ["Moorfield", "Service start-up"]
     assert [c.text for c in first.rows[2].cells][1] == "Follow-up"
+
+
+def test_portraits_and_theme_summary_carry_the_summaries(charted, tmp_path):
+    charted.summaries.set("P01", "W2", "Trust", "Still trusts Sam.")
+    [portrait] = charted.exports.portraits(tmp_path / "portraits.docx", participants=["P01"])
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(str(portrait)).tables]
+    assert [["Theme", "W1", "W2"], ["Trust", "Trusts Sam at once.", "Still trusts Sam."]] in tables
+    themes = charted.exports.themes(tmp_path / "themes.docx", themes=["Trust"])
+    document = docx.Document(str(themes))
+    assert "The analyst's summaries across the waves" in [p.text for p in document.paragraphs]
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    assert [["Participant or case", "W1", "W2"], ["P01", "Trusts Sam at once.", "Still trusts Sam."]] in tables
