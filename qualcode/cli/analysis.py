@@ -181,8 +181,11 @@ def change(project: Project, codes, participants, measure, sample_only, as_json,
                                             where=list(where) or None)
     if sample_only:
         report["participants"] = []
+    # Saldana's cumulative and through-line memos of the participants in the report.
+    shown_people = list(participants) or sorted({r["participant"] for r in report["participants"]})
+    memos = project.memos.longitudinal(shown_people) if shown_people else {}
     if as_json:
-        print_json(report)
+        print_json({**report, "longitudinal_memos": memos})
         return
     waves = report["waves"]
     if report["sample"]:
@@ -200,6 +203,10 @@ def change(project: Project, codes, participants, measure, sample_only, as_json,
               *[_cell(r["evidence"]["values"][w]) for w in waves]] for r in report["participants"]],
             title=f"participants ({measure}; '-' = no data at that wave)",
         )
+    if memos:
+        print_table(["participant", "type", "title", "memo"],
+                    [[pid, m.type, m.title, m.body] for pid, items in memos.items() for m in items],
+                    title="cumulative and through-line memos")
     if not report["sample"] and not report["participants"]:
         echo("no coded data")
 
