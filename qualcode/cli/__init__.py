@@ -20,7 +20,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "codebook": ("coding", "codebook"), "code": ("coding", "code"), "tag": ("coding", "tag"),
     "untag": ("coding", "untag"), "codings": ("coding", "codings"),
     "memo": ("memos", "memo"), "segments": ("memos", "segments"), "autocode": ("memos", "autocode"),
-    "summary": ("summaries", "summary"),
+    "summary": ("summaries", "summary"), "picture": ("pictures", "picture"),
     "undo": ("history", "undo"), "redo": ("history", "redo"), "log": ("history", "log"),
     "namekey": ("privacy", "namekey"), "deidentify": ("privacy", "deidentify"),
     "matrix": ("analysis", "matrix"), "change": ("analysis", "change"),
