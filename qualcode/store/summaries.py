@@ -140,8 +140,10 @@ def summaries_by_ids(db: Database, ids: list[int]) -> list[Summary]:
     ):
         citations[summary_id].append(SummaryCitation(coding_id, quote, bool(present), transcript, code, start, end))
     found = {}
-    for row in db.execute(SUMMARY_SQL + f" WHERE s.id IN ({marks})", ids):
-        found[row[0]] = Summary(*row, citations=tuple(citations[row[0]]))
+    for id_, guid, row, row_kind, wave, theme, theme_kind, body, author, created, updated in db.execute(
+            SUMMARY_SQL + f" WHERE s.id IN ({marks})", ids):
+        found[id_] = Summary(id_, guid, row, row_kind, wave, theme, theme_kind, body, author, created, updated,
+                             tuple(citations[id_]))
     return [found[i] for i in ids if i in found]
 
 
