@@ -52,6 +52,8 @@ def create_summary_grid(db: Connection | Database) -> None:
     )
     db.execute("CREATE INDEX idx_summaries_participant ON summaries(participant_id, wave_id)")
     db.execute("CREATE INDEX idx_summaries_code ON summaries(code_id)")
+    db.execute("CREATE INDEX idx_summaries_wave ON summaries(wave_id)")
+    db.execute("CREATE INDEX idx_summaries_author ON summaries(author_id)")
     db.execute(
         """
         CREATE TABLE summary_citations (
