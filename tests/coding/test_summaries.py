@@ -10,6 +10,7 @@ import pytest
 from qualcode import Project, QualcodeError
 from qualcode.errors import NotFoundError
 from qualcode.model import Target
+from qualcode.records import MemoLink
 from qualcode.store.schema import MIGRATIONS
 
 from ..conftest import file_digest
@@ -175,8 +176,9 @@ def test_migration_keeps_memos_and_links_and_admits_the_new_types(tmp_path):
         assert project.schema_version == len(MIGRATIONS.names())
         [memo] = project.memos.all()
         assert (memo.id, memo.title, [str(link) for link in memo.links]) == (7, "Kept", ["wave:W1"])
-        cumulative = project.memos.add("through-line", "A thread", "x")
-        assert cumulative.type == "through-line"
+        project.study.add_participant("P01")
+        thread = project.memos.add("through-line", "A thread", "x", links=[MemoLink("participant", "P01")])
+        assert thread.type == "through-line"
         project.memos.delete(7)  # the links still cascade from the rebuilt table
-        assert project.db.execute("SELECT count(*) FROM memo_links").fetchone()[0] == 0
+        assert project.db.execute("SELECT count(*) FROM memo_links WHERE memo_id = 7").fetchone()[0] == 0
         assert project.db.execute("PRAGMA foreign_key_check").fetchall() == []
