@@ -161,3 +161,55 @@ def dimension_order(db: Database) -> list[str]:
     """Named dimensions in the order they were first written."""
     return [r[0] for r in db.execute(
         "SELECT dimension FROM summaries WHERE dimension IS NOT NULL GROUP BY dimension ORDER BY min(id)")]
+
+
+# --- REFI-QDA: summaries as notes ----------------------------------------------------------
+
+#: The transcripts a summary is about: those at its wave of its participant (as the
+#: transcript's participant or as a speaker), or of any participant of its case's site.
+_SOURCES_SQL = """
+SELECT DISTINCT s.guid, t.id FROM summaries s JOIN transcripts t ON t.wave_id = s.wave_id
+WHERE EXISTS (
+    SELECT 1 FROM participants p WHERE (p.id = s.participant_id OR p.site = s.site)
+    AND (p.id = t.participant_id OR p.id IN (SELECT participant_id FROM speakers WHERE transcript_id = t.id)))
+ORDER BY s.id, t.id
+"""
+
+
+def has_summaries(db: Database) -> bool:
+    return db.execute("SELECT EXISTS (SELECT 1 FROM summaries)").fetchone()[0] == 1
+
+
+def summary_sources(db: Database) -> list[tuple[str, int]]:
+    """(summary GUID, transcript id) of every summary and the transcripts it is about."""
+    return [(guid, transcript_id) for guid, transcript_id in db.execute(_SOURCES_SQL)]
+
+
+def summary_authors(db: Database) -> dict[int, str | None]:
+    """Each summary's author's GUID by summary id."""
+    return {i: g for i, g in db.execute(
+        "SELECT s.id, a.guid FROM summaries s LEFT JOIN coders a ON a.id = s.author_id")}
+
+
+def participant_guids(db: Database) -> dict[str, str]:
+    """Each participant's GUID by participant id (pid)."""
+    return {pid: guid for pid, guid in db.execute("SELECT pid, guid FROM participants")}
+
+
+def cited_coding_guids(db: Database) -> dict[int, list[str]]:
+    """The GUIDs of the codings each summary cites that still exist, by summary id."""
+    cited: dict[int, list[str]] = {}
+    for summary_id, guid in db.execute(
+            "SELECT sc.summary_id, c.guid FROM summary_citations sc JOIN codings c ON c.id = sc.coding_id "
+            "ORDER BY sc.id"):
+        cited.setdefault(summary_id, []).append(guid)
+    return cited
+
+
+def coding_ids_by_guid(db: Database, guids: list[str]) -> list[int]:
+    found = []
+    for guid in guids:
+        row = db.execute("SELECT id FROM codings WHERE guid = ?", [guid]).fetchone()
+        if row:
+            found.append(row[0])
+    return found
