@@ -182,3 +182,11 @@ def test_migration_keeps_memos_and_links_and_admits_the_new_types(tmp_path):
         project.memos.delete(7)  # the links still cascade from the rebuilt table
         assert project.db.execute("SELECT count(*) FROM memo_links WHERE memo_id = 7").fetchone()[0] == 0
         assert project.db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_a_blind_copy_keeps_only_the_coders_own_summaries(charted, tmp_path):
+    charted.summaries.set("P01", "W1", "Trust", "Mine.")
+    charted.summaries.set("P02", "W2", "Loss", "Anna's.", author="anna")
+    charted.agreement.export_for_coder("tester", tmp_path / "blind.qualcode")
+    with Project.open(tmp_path / "blind.qualcode") as blind:
+        assert [s.body for s in blind.summaries.all()] == ["Mine."]
