@@ -87,6 +87,14 @@ def command_steps(project, tmp) -> list[tuple[str, list[str]]]:
         ("memo show", [*p, "memo", "show", "{last_memo}"]),
         ("memo edit", [*p, "memo", "edit", "{last_memo}", "--body", "y"]),
         ("memo delete", [*p, "memo", "delete", "{last_memo}"]),
+        ("summary set", [*p, "summary", "set", "C01", "W1", "Smoking", "A first try."]),
+        ("summary show", [*p, "summary", "show", "C01", "W1", "Smoking"]),
+        ("summary list", [*p, "summary", "list"]),
+        ("summary grid", [*p, "summary", "grid", "--cases", "--layout", "case-time"]),
+        ("export summaries", [*p, "export", "summaries", "-o", str(tmp / "grid.xlsx")]),
+        ("summary delete", [*p, "summary", "delete", "C01", "W1", "Smoking"]),
+        ("picture heatmap", [*p, "picture", "heatmap", "Smoking", "-o", str(tmp / "smoking.svg")]),
+        ("picture timeline", [*p, "picture", "timeline", "C01", "-o", str(tmp / "c01.png")]),
         ("segments", [*p, "segments", "--code", "Watch"]),
         ("autocode speaker", [*p, "autocode", "speaker", "Interviewer", "--code", "Watch",
                               "--transcript", "Z99_W1"]),
@@ -209,7 +217,8 @@ def test_a_whole_tui_session_runs_under_the_watch(example_project, tmp_path,
             await keys(*"Trust", "enter", "g", "space", "enter")
             await keys("f5", "ctrl+n")  # memos; a new memo
             await keys(*"Watched memo", "ctrl+s")
-            await keys("f6", "enter")  # the matrix, a cell's segments
+            await keys("f6", "enter", "escape")  # the matrix; a cell's summary, left unwritten
+            await keys("v")  # the cell's segments
             await keys("f7", "s", "m", "w", "e")  # the network; export GraphML and PNG
             await keys("f2", "p")  # home; a participant
             await keys("question_mark", "escape", "ctrl+p", "escape")
