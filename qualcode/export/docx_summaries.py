@@ -184,7 +184,7 @@ def write_summary_spreadsheet(export, path: Path, *, case_role: str | None = Non
         "Summaries: every summary, with the codings it cites (#id transcript [code]; "
         "'deleted' when the coding has since been removed).",
         "An empty cell has no summary yet.",
-    ])
+    ], wrap=True)
 
 
 __all__ = ["MAX_COLUMNS", "case_time_rows", "write_summary_document", "write_summary_spreadsheet"]

@@ -54,6 +54,7 @@ def test_spreadsheet_holds_the_grids_and_every_summary(charted, tmp_path):
     assert cases[0] == ["case", "time point", "Funding", "Provider"]
     assert cases[1] == ["Northgate", "W1", "Council money.", None]
     assert len(cases) == 1 + 2 * 2
+    assert book["Cases"]["C2"].alignment.wrap_text  # a summary wraps within its column
     summaries = [[c.value for c in row] for row in book["Summaries"].iter_rows()]
     assert len(summaries) == 1 + 4
     trust = next(r for r in summaries if r[0] == "P01")
