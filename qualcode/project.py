@@ -16,6 +16,7 @@ coder, the action helper) and the services built on it, one per domain::
     project.exchange     REFI-QDA projects
     project.team         codebook merge plans, merging coders' projects
     project.privacy      the name key, de-identification
+    project.query        code queries (AND, OR, NOT, WITHIN, NEAR, OVERLAPS) and named sets
 
 Methods that change the project run as one action: one transaction and one event in
 the log (see :func:`qualcode.store.db.recording`), so a failure leaves the file exactly
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from .ingest.search import SearchService
     from .ingest.service import TranscriptService
     from .privacy.service import PrivacyService
+    from .query.service import QueryService
     from .records import Event
     from .study.service import StudyService
     from .team.live import AccessKeys, PresenceService
@@ -125,6 +127,12 @@ class Project:
         from .analysis.agreement_service import AgreementService
 
         return AgreementService(self.ctx)
+
+    @functools.cached_property
+    def query(self) -> QueryService:
+        from .query.service import QueryService
+
+        return QueryService(self.ctx)
 
     @functools.cached_property
     def privacy(self) -> PrivacyService:

@@ -172,6 +172,55 @@ class Event:
     details: Mapping[str, Any] | None
 
 
+# --- code queries -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPassage:
+    """One passage a code query returned, with who said it, when, and who coded it."""
+
+    transcript: str
+    start: int
+    end: int
+    participant: str | None
+    pseudonym: str | None
+    role: str | None
+    site: str | None
+    wave: str | None
+    speaker: str | None
+    #: The number (seq) of the turn the passage starts in.
+    turn: int | None
+    #: Codes of the query with a coding sharing a character with the passage.
+    codes: tuple[str, ...] = ()
+    coders: tuple[str, ...] = ()
+    text: str = ""
+    before: str = ""
+    after: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """What a code query returned: its passages (text order within each transcript) and
+    the totals a methodologist recounts (see docs/query.md)."""
+
+    query: str
+    passages: tuple[QueryPassage, ...]
+    #: passages, participants, participant_waves, transcripts, turns.
+    totals: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class QuerySet:
+    """A named set of passages saved from a query."""
+
+    name: str
+    query: str
+    passages: int
+    created: str
+    updated: str
+    author: str | None = None
+
+
 # --- JSON -------------------------------------------------------------------------------
 
 

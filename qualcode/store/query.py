@@ -1,0 +1,163 @@
+"""SQL for code queries and named sets: a few bulk reads packed for numpy, and the
+``query_sets`` tables (migration m008_query_sets)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .connection import Database
+from .db import new_guid, now
+
+
+def _ints(text: str | None):
+    import numpy as np
+
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.array(text.split(","), dtype=np.int64)
+
+
+def _marks(values: Sequence[int]) -> str:
+    return ", ".join(str(int(v)) for v in values) or "NULL"
+
+
+def offset_shift(db: Database) -> int:
+    """Bits that hold any offset of the longest transcript."""
+    (longest,) = db.execute("SELECT coalesce(max(char_count), 0) FROM transcripts").fetchone()
+    return max(1, int(longest).bit_length())
+
+
+def codings_arrays(db: Database, code_ids: Sequence[int], coder_ids: Sequence[int] | None):
+    """(transcript, code, coder, start, end) of the codings of ``code_ids`` (by
+    ``coder_ids`` if given), as five numpy int64 arrays in one scan of the code index.
+    SQLite joins the numbers into text that numpy parses: no Python object per coding."""
+    where = f"code_id IN ({_marks(code_ids)})"
+    if coder_ids is not None:
+        where += f" AND coder_id IN ({_marks(coder_ids)})"
+    row = db.execute(
+        "SELECT group_concat(transcript_id), group_concat(code_id), group_concat(coder_id), "
+        f"group_concat(start), group_concat(end) FROM codings INDEXED BY idx_codings_code WHERE {where}"
+    ).fetchone()
+    return tuple(_ints(column) for column in row)
+
+
+def turn_arrays(db: Database, shift: int):
+    """Every turn ordered by transcript and start: packed starts (``transcript << shift
+    | start``), ids, and the participant its speaker is mapped to (-1: nobody)."""
+    import numpy as np
+
+    row = db.execute(
+        f"SELECT group_concat(tu.transcript_id * {1 << shift} + tu.start), group_concat(tu.id), "
+        "group_concat(coalesce(s.participant_id, -1)) FROM "
+        "(SELECT * FROM turns INDEXED BY idx_turns_transcript_start ORDER BY transcript_id, start) tu "
+        "LEFT JOIN speakers s ON s.id = tu.speaker_id"
+    ).fetchone()
+    starts, ids, people = (_ints(column) for column in row)
+    if len(starts) > 1 and not bool((starts[1:] >= starts[:-1]).all()):
+        order = np.argsort(starts, kind="stable")
+        starts, ids, people = starts[order], ids[order], people[order]
+    return starts, ids, people
+
+
+def sentence_starts(db: Database, shift: int):
+    """Every sentence's start, packed like the turns', ascending."""
+    import numpy as np
+
+    parts = []
+    for transcript_id, blob in db.execute(
+            "SELECT transcript_id, spans FROM sentence_spans ORDER BY transcript_id"):
+        # (turn seq, start, end) as unsigned 32-bit little-endian: see sentence_spans
+        starts = np.frombuffer(blob, dtype="<u4").reshape(-1, 3)[:, 1].astype(np.int64)
+        parts.append(np.sort(starts) + (transcript_id << shift))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def transcripts(db: Database) -> dict[int, tuple[str, int | None, int | None]]:
+    """transcript id -> (name, participant id, wave id)."""
+    return {r[0]: (r[1], r[2], r[3]) for r in db.execute(
+        "SELECT id, name, participant_id, wave_id FROM transcripts")}
+
+
+def people(db: Database) -> dict[int, tuple[str, str | None, str | None, str | None]]:
+    """participant id -> (pid, pseudonym, role, site)."""
+    return {r[0]: tuple(r[1:]) for r in db.execute(  # type: ignore[misc]
+        "SELECT id, pid, pseudonym, role, site FROM participants")}
+
+
+def turns_by_id(db: Database, turn_ids: Iterable[int]) -> dict[int, tuple[int, str | None]]:
+    """turn id -> (seq, speaker label)."""
+    ids = sorted(set(turn_ids))
+    if not ids:
+        return {}
+    return {r[0]: (r[1], r[2]) for r in db.execute(
+        "SELECT tu.id, tu.seq, s.label FROM turns tu LEFT JOIN speakers s ON s.id = tu.speaker_id "
+        f"WHERE tu.id IN ({_marks(ids)})")}
+
+
+def transcript_text(db: Database, transcript_id: int) -> str:
+    row = db.execute("SELECT text FROM transcripts WHERE id = ?", [transcript_id]).fetchone()
+    return row[0] if row else ""
+
+
+def codings_in(db: Database, transcript_id: int, start: int, end: int,
+               code_ids: Sequence[int], coder_ids: Sequence[int] | None) -> list[tuple[str, str]]:
+    """(code name, coder name) of the codings of ``code_ids`` sharing a character with
+    [start, end) of a transcript."""
+    where = f"c.code_id IN ({_marks(code_ids)})"
+    if coder_ids is not None:
+        where += f" AND c.coder_id IN ({_marks(coder_ids)})"
+    return db.execute(
+        "SELECT DISTINCT k.name, d.name FROM codings c JOIN codes k ON k.id = c.code_id "
+        "JOIN coders d ON d.id = c.coder_id "
+        f"WHERE c.transcript_id = ? AND c.start < ? AND c.end > ? AND {where} ORDER BY k.name, d.name",
+        [transcript_id, end, start]).fetchall()
+
+
+# --- named sets -------------------------------------------------------------------------
+
+
+def set_row(db: Database, name: str) -> tuple | None:
+    """(id, name, query, passages, created, updated, author) of the set called ``name``."""
+    return db.execute(
+        "SELECT s.id, s.name, s.query, (SELECT count(*) FROM query_set_passages p WHERE p.set_id = s.id), "
+        "s.created, s.updated, d.name FROM query_sets s LEFT JOIN coders d ON d.id = s.author_id "
+        "WHERE s.name = ?", [name]).fetchone()
+
+
+def list_sets(db: Database) -> list[tuple]:
+    return db.execute(
+        "SELECT s.id, s.name, s.query, (SELECT count(*) FROM query_set_passages p WHERE p.set_id = s.id), "
+        "s.created, s.updated, d.name FROM query_sets s LEFT JOIN coders d ON d.id = s.author_id "
+        "ORDER BY s.name").fetchall()
+
+
+def save_set(db: Database, name: str, query: str, author_id: int,
+             passages: Iterable[tuple[int, int, int]]) -> int:
+    """Create the set ``name``, or replace the query and passages of the one that
+    exists (its identity and creation time are kept)."""
+    stamp = now()
+    row = db.execute("SELECT id FROM query_sets WHERE name = ?", [name]).fetchone()
+    if row:
+        set_id = row[0]
+        db.execute("UPDATE query_sets SET query = ?, updated = ?, author_id = ? WHERE id = ?",
+                   [query, stamp, author_id, set_id])
+        db.execute("DELETE FROM query_set_passages WHERE set_id = ?", [set_id])
+    else:
+        set_id = db.execute(
+            "INSERT INTO query_sets (guid, name, query, author_id, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
+            [new_guid(), name, query, author_id, stamp, stamp]).lastrowid
+    db.conn.executemany(
+        "INSERT INTO query_set_passages (set_id, transcript_id, start, end) VALUES (?, ?, ?, ?)",
+        [(set_id, t, s, e) for t, s, e in passages])
+    return int(set_id)
+
+
+def delete_set(db: Database, set_id: int) -> None:
+    db.execute("DELETE FROM query_set_passages WHERE set_id = ?", [set_id])
+    db.execute("DELETE FROM query_sets WHERE id = ?", [set_id])
+
+
+def set_passages(db: Database, set_id: int) -> list[tuple[int, int, int]]:
+    """(transcript id, start, end) of a set's passages, in transcript and text order."""
+    return db.execute("SELECT transcript_id, start, end FROM query_set_passages WHERE set_id = ? "
+                      "ORDER BY transcript_id, start", [set_id]).fetchall()
