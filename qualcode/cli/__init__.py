@@ -33,6 +33,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "study": ("facts", "study"), "attribute": ("attributes", "attribute"),
     "who": ("live_team", "who"), "backup": ("live_team", "backup"),
     "access-key": ("live_team", "access_key"), "serve": ("live_team", "serve"),
+    "query": ("query", "query"), "sets": ("query", "sets"),
 }
 # Subcommands defined in another module than their group's: added when the group is loaded.
 EXTRA_SUBCOMMANDS: dict[str, list[tuple[str, str]]] = {
