@@ -3,6 +3,7 @@ The language and what each operator returns: docs/query.md."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -172,3 +173,20 @@ def sets_delete(project: Project, name) -> None:
     """Delete set NAME (undo brings it back)."""
     project.query.delete_set(name)
     echo(f"deleted set {name!r}")
+
+
+def set_option(func):
+    """``--set NAME`` for an analysis or export command (put it just above the function,
+    under the option that opens the project): the command then counts only the codings
+    that share a character with a passage of the named set."""
+
+    @click.option("--set", "set_name", metavar="NAME",
+                  help="Only the codings in the passages of the named set NAME (qualcode query --save).")
+    @functools.wraps(func)
+    def wrapper(*args, set_name: str | None = None, **kwargs):
+        if not set_name:
+            return func(*args, **kwargs)
+        with kwargs["project"].query.within_set(set_name):
+            return func(*args, **kwargs)
+
+    return wrapper

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from ..context import Service
@@ -72,6 +73,12 @@ class QueryService(Service):
         if row is None:
             raise NotFoundError(f"no set named {name!r}")
         return store.set_passages(self.db, row[0])
+
+    def within_set(self, name: str) -> contextlib.AbstractContextManager[int]:
+        """A context in which every analysis of this project (matrix, co-occurrence,
+        segment exports) counts only the codings that share a character with a passage
+        of the set ``name``; yields how many codings that is."""
+        return store.codings_within(self.db, self.set_spans(name))
 
     def delete_set(self, name: str) -> None:
         row = store.set_row(self.db, name)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 
 from .connection import Database
 from .db import new_guid, now
@@ -161,3 +162,43 @@ def set_passages(db: Database, set_id: int) -> list[tuple[int, int, int]]:
     """(transcript id, start, end) of a set's passages, in transcript and text order."""
     return db.execute("SELECT transcript_id, start, end FROM query_set_passages WHERE set_id = ? "
                       "ORDER BY transcript_id, start", [set_id]).fetchall()
+
+
+# The codings table's indexes, made again on the scoped copy (analyses name some of
+# them in INDEXED BY).
+_CODING_INDEXES = (
+    ("idx_codings_identity", "transcript_id, code_id, coder_id, start, end"),
+    ("idx_codings_code", "code_id, transcript_id, start"),
+    ("idx_codings_transcript_start", "transcript_id, start"),
+    ("idx_codings_coder", "coder_id"),
+)
+
+
+@contextlib.contextmanager
+def codings_within(db: Database, spans: Iterable[tuple[int, int, int]]) -> Iterator[int]:
+    """While open, every read of ``codings`` on this connection sees only the codings
+    sharing a character with one of ``spans`` ((transcript id, start, end): a named
+    set's passages). Yields how many codings that is.
+
+    Why a copy: SQLite looks an unqualified table name up in the connection's temporary
+    schema first, so a temporary ``codings`` puts every analysis (matrix, co-occurrence,
+    segment exports; each reads ``codings`` in its own bulk queries) on the set's codings
+    with no change to any of them. The copy lives in this connection's temporary
+    database, never in the project file, and is dropped on leaving; nothing may write
+    codings meanwhile (the analyses only read)."""
+    db.execute("CREATE TEMP TABLE query_scope (transcript_id INTEGER NOT NULL, "
+               "start INTEGER NOT NULL, end INTEGER NOT NULL)")
+    try:
+        db.conn.executemany("INSERT INTO temp.query_scope VALUES (?, ?, ?)", list(spans))
+        db.execute("CREATE INDEX temp.idx_query_scope ON query_scope(transcript_id, start)")
+        db.execute(
+            "CREATE TEMP TABLE codings AS SELECT c.* FROM main.codings c WHERE EXISTS ("
+            "SELECT 1 FROM temp.query_scope q WHERE q.transcript_id = c.transcript_id "
+            "AND q.start < c.end AND q.end > c.start)")
+        for name, columns in _CODING_INDEXES:
+            db.execute(f"CREATE INDEX temp.{name} ON codings({columns})")
+        (count,) = db.execute("SELECT count(*) FROM temp.codings").fetchone()
+        yield int(count)
+    finally:
+        db.execute("DROP TABLE IF EXISTS temp.codings")
+        db.execute("DROP TABLE IF EXISTS temp.query_scope")
