@@ -25,12 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_analysis import build, timed  # noqa: E402
+from bench_analysis import build, timed
 
-from qualcode import Project  # noqa: E402
-from qualcode.store import db as store_db  # noqa: E402
-from qualcode.store import sentence_spans  # noqa: E402
-from qualcode.store import study as store_study  # noqa: E402
+from qualcode import Project
+from qualcode.store import db as store_db
+from qualcode.store import sentence_spans
+from qualcode.store import study as store_study
 
 SENTENCE_CHARS = 80
 TARGET = 2.0

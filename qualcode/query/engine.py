@@ -95,7 +95,8 @@ class Filters:
 
 
 def read_filters(parsed: ParsedQuery, extra: Sequence[str] = ()) -> Filters:
-    coder_atoms, other_atoms = [], []
+    coder_atoms: list[str] = []
+    other_atoms: list[str] = []
     for atom, position in parsed.filters:
         parse_condition(atom, position)   # an error points into the query
         (coder_atoms if "coder" in parse_where([atom]).fields() else other_atoms).append(atom)
@@ -165,21 +166,22 @@ def _filtered(db, evaluation: Evaluation, where: Where) -> Evaluation:
     waves = store_study.wave_labels(db)
     transcripts = store.transcripts(db)
     speakers: dict[int, tuple[int, str | None]] = {}
-    if "speaker" in where.fields():
+    by_speaker = "speaker" in where.fields()
+    if by_speaker:
         speakers = store.turns_by_id(db, evaluation.turn[evaluation.turn >= 0].tolist())
     keys = np.stack((evaluation.participant, evaluation.wave, evaluation.transcript,
-                     evaluation.turn if speakers else np.zeros(len(evaluation), dtype=np.int64)))
+                     evaluation.turn if by_speaker else np.zeros(len(evaluation), dtype=np.int64)))
     distinct, inverse = np.unique(keys, axis=1, return_inverse=True) if len(evaluation) else (keys, keys[0])
     verdicts = np.array([
+        # A passage outside any turn has no speaker: "" matches no speaker: filter.
         bound.matches(p if p >= 0 else None, waves.get(w) if w >= 0 else None,
-                      speaker=speakers.get(turn, (None, None))[1] if speakers else None,
+                      speaker=(speakers.get(turn, (0, None))[1] or "") if by_speaker else None,
                       transcript=transcripts[t][0])
         for p, w, t, turn in distinct.T.tolist()], dtype=bool)
     keep = verdicts[np.asarray(inverse).reshape(-1)] if len(evaluation) else np.zeros(0, dtype=bool)
-    return Evaluation(evaluation.query, evaluation.shift, *(
-        array[keep] for array in (evaluation.starts, evaluation.ends, evaluation.transcript,
-                                  evaluation.participant, evaluation.wave, evaluation.turn)),
-        evaluation.code_ids, evaluation.coder_ids)
+    return Evaluation(evaluation.query, evaluation.shift, evaluation.starts[keep], evaluation.ends[keep],
+                      evaluation.transcript[keep], evaluation.participant[keep], evaluation.wave[keep],
+                      evaluation.turn[keep], evaluation.code_ids, evaluation.coder_ids)
 
 
 def passages(db, evaluation: Evaluation, *, limit: int | None = None) -> list[QueryPassage]:
@@ -231,7 +233,7 @@ def counts(db, evaluation: Evaluation, by: str) -> list[dict]:
     def pid(p: int) -> str | None:
         return people[p][0] if p in people else None
 
-    rows = []
+    rows: list[tuple[dict, tuple]] = []
     for key, n in tally.items():
         if by == "wave":
             rows.append(({"wave": wave_label(key[0]), "passages": n}, (waves.get(key[0], (1e9,))[0],)))

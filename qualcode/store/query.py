@@ -81,7 +81,7 @@ def transcripts(db: Database) -> dict[int, tuple[str, int | None, int | None]]:
 
 def people(db: Database) -> dict[int, tuple[str, str | None, str | None, str | None]]:
     """participant id -> (pid, pseudonym, role, site)."""
-    return {r[0]: tuple(r[1:]) for r in db.execute(  # type: ignore[misc]
+    return {r[0]: (r[1], r[2], r[3], r[4]) for r in db.execute(
         "SELECT id, pid, pseudonym, role, site FROM participants")}
 
 
