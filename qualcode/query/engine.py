@@ -124,9 +124,13 @@ def _units(db, shift: int) -> tuple[Units, np.ndarray]:
             cache.append(store.sentence_starts(db, shift))
         return cache[0]
 
-    units = Units(shift, turn_starts, turn_people, sentences,
-                  {t: (p if p is not None else -1) for t, (_, p, _) in transcripts.items()},
-                  {t: (w if w is not None else -1) for t, (_, _, w) in transcripts.items()})
+    top = max(transcripts, default=0) + 1
+    people = np.full(top, -1, dtype=np.int64)
+    waves = np.full(top, -1, dtype=np.int64)
+    for tid, (_, person, wave) in transcripts.items():
+        people[tid] = -1 if person is None else person
+        waves[tid] = -1 if wave is None else wave
+    units = Units(shift, turn_starts, turn_people, sentences, people, waves)
     return units, turn_ids
 
 

@@ -89,8 +89,8 @@ class Units:
     turn_starts: np.ndarray            # packed, ascending
     turn_participant: np.ndarray       # participant id of each turn's speaker, -1 none
     sentence_starts: Callable[[], np.ndarray]  # packed, ascending (read on first use)
-    transcript_participant: dict[int, int]
-    transcript_wave: dict[int, int]
+    transcript_participant: np.ndarray  # indexed by transcript id, -1 nobody
+    transcript_wave: np.ndarray         # indexed by transcript id, -1 none
 
     def transcripts(self, packed: np.ndarray) -> np.ndarray:
         return packed >> self.shift
@@ -113,17 +113,14 @@ class Units:
     def participants(self, packed: np.ndarray) -> np.ndarray:
         """The participant of each position: the speaker of its turn if mapped to one,
         else the transcript's participant (-1: nobody)."""
-        tids = self.transcripts(packed)
-        fallback = np.array([self.transcript_participant.get(int(t), -1) for t in tids.tolist()],
-                            dtype=np.int64) if len(tids) else np.zeros(0, dtype=np.int64)
+        fallback = self.transcript_participant[self.transcripts(packed)]
         turn = self.turn_index(packed)
         speaker = np.where(turn >= 0, self.turn_participant[np.maximum(turn, 0)], -1) \
             if len(self.turn_participant) else np.full(len(packed), -1)
         return np.where(speaker >= 0, speaker, fallback)
 
     def waves(self, packed: np.ndarray) -> np.ndarray:
-        tids = self.transcripts(packed).tolist()
-        return np.array([self.transcript_wave.get(int(t), -1) for t in tids], dtype=np.int64)
+        return self.transcript_wave[self.transcripts(packed)]
 
     def keys(self, unit: str, packed: np.ndarray) -> np.ndarray:
         if unit == "turn":
