@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..context import Service
 from ..errors import NotFoundError, QualcodeError
-from ..records import QueryPassage, QueryResult, QuerySet
+from ..records import Memo, QueryPassage, QueryResult, QuerySet
 from ..store import query as store
 from . import engine
 
@@ -29,6 +29,25 @@ class QueryService(Service):
     def counts(self, text: str, by: str) -> list[dict]:
         """Passages by wave, participant or participant-wave (``by``)."""
         return engine.counts(self.db, engine.run(self.db, text), by)
+
+    def search_memos(self, text: str, *, limit: int = 200) -> list[tuple[Memo, str]]:
+        """Memos whose title or body holds every word of ``text`` (case and accents
+        ignored), newest first, each with a stretch of text around the first word."""
+        from ..store import memos as store_memos
+
+        words = [_folded(w) for w in text.split()]
+        if not words:
+            raise QualcodeError("search text is empty")
+        found = []
+        for memo in reversed(store_memos.memos_by_ids(self.db, store_memos.memo_ids(self.db))):
+            haystack = _folded(f"{memo.title}\n{memo.body}")
+            if all(w in haystack for w in words):
+                at = haystack.find(words[0])
+                body = f"{memo.title}\n{memo.body}"
+                found.append((memo, " ".join(body[max(0, at - 40):at + 80].split())))
+                if len(found) >= limit:
+                    break
+        return found
 
     # --- named sets ---------------------------------------------------------------------
 
@@ -86,3 +105,11 @@ class QueryService(Service):
             raise NotFoundError(f"no set named {name!r}")
         with self.action("delete set", f"delete set {name!r}", details={"name": name}):
             store.delete_set(self.db, row[0])
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents, one character for each of ``text`` (so that an offset
+    in one is an offset in the other)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFD", c.lower()[:1] or c)[0] for c in text)
