@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import QualcodeError
+from ..errors import QualcodeError, QueryError
 from ..model import CsvStyle
 from ..project import Project
 from ..records import QueryPassage
@@ -21,14 +21,12 @@ PASSAGE_COLUMNS = ["transcript", "turn", "start", "end", "participant", "pseudon
                    "site", "speaker", "codes", "coders", "text"]
 
 
-def _query_error(text: str, exc: QualcodeError) -> click.ClickException:
+def _query_error(exc: QualcodeError) -> click.ClickException:
     """The error, then the query with a caret under the place it points at."""
-    position = getattr(exc, "position", None)
-    if position is None:
+    if not isinstance(exc, QueryError) or not exc.text:
         return click.ClickException(printable(exc))
-    shown = printable(text.replace("\n", " ").replace("\t", " "))
-    return click.ClickException(f"{printable(exc)} (query position {position})\n"
-                                f"  {shown}\n  {' ' * min(position, len(shown))}^")
+    lines = printable(exc.pointed()).splitlines()
+    return click.ClickException("\n".join([printable(exc), *(f"  {line}" for line in lines)]))
 
 
 def _rows(passages: Sequence[QueryPassage]) -> list[list]:
@@ -96,7 +94,7 @@ def query(project: Project, query_words, count_by, limit, save_as, as_json, outp
             return
         result = project.query.run(text, limit=None if (output or as_json) else limit or 50)
     except QualcodeError as exc:
-        raise _query_error(text, exc) from None
+        raise _query_error(exc) from None
     if as_json:
         print_json(result)
         return
@@ -162,7 +160,7 @@ def sets_refresh(project: Project, name) -> None:
     try:
         after = project.query.refresh_set(name)
     except QualcodeError as exc:
-        raise _query_error(project.query.get_set(name).query, exc) from None
+        raise _query_error(exc) from None
     echo(f"set {name!r}: {before} -> {after.passages} passage(s)")
 
 

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..analysis.where import QueryError, Where, parse_condition, parse_where
+from ..analysis.where import BoundWhere, bind_where
+from ..errors import QueryError
+from ..filter_language import Where, parse_where
 from ..records import QueryPassage
 from ..store import analysis as store_analysis
 from ..store import query as store
@@ -78,7 +80,8 @@ def resolve_codes(db, parsed: ParsedQuery) -> dict[str, tuple[int, ...]]:
         if found is None and len(folded.get(name.casefold(), [])) == 1:
             found = by_name[folded[name.casefold()][0]]
         if found is None:
-            raise QueryError(f"no code named {name!r}{_suggest(name, list(by_name))}", position)
+            raise QueryError(f"no code named {name!r}{_suggest(name, list(by_name))}",
+                             text=parsed.text, position=position)
         ids, stack = [], [found]
         while stack:
             current = stack.pop()
@@ -90,26 +93,25 @@ def resolve_codes(db, parsed: ParsedQuery) -> dict[str, tuple[int, ...]]:
 
 @dataclass
 class Filters:
-    coders: Where | None     # coder: atoms, applied to the codings before evaluation
-    rest: Where | None       # every other atom, applied to the passages found
+    coders: BoundWhere | None     # coder: conditions, applied to the codings first
+    rest: BoundWhere | None       # every other condition, applied to the passages found
 
 
-def read_filters(parsed: ParsedQuery, extra: Sequence[str] = ()) -> Filters:
-    coder_atoms: list[str] = []
-    other_atoms: list[str] = []
-    for atom, position in parsed.filters:
-        parse_condition(atom, position)   # an error points into the query
-        (coder_atoms if "coder" in parse_where([atom]).fields() else other_atoms).append(atom)
-    for atom in extra:
-        (coder_atoms if "coder" in parse_where([atom]).fields() else other_atoms).append(atom)
-    return Filters(parse_where(coder_atoms) if coder_atoms else None,
-                   parse_where(other_atoms) if other_atoms else None)
+def read_filters(db, parsed: ParsedQuery, extra: Sequence[str] = ()) -> Filters:
+    """The query's filters (and ``extra`` ones, each a filter text) checked against the
+    project (unknown waves, attributes, coders are named with the nearest ones)."""
+    conditions = list(parsed.conditions)
+    for text in extra:
+        conditions.extend(parse_where(text).conditions)
+    coder = tuple(c for c in conditions if c.is_field and c.name == "coder")
+    rest = tuple(c for c in conditions if not (c.is_field and c.name == "coder"))
+    return Filters(bind_where(Where(coder), db) if coder else None,
+                   bind_where(Where(rest), db) if rest else None)
 
 
-def _coder_ids(db, where: Where | None) -> tuple[int, ...] | None:
-    if where is None:
+def _coder_ids(db, bound: BoundWhere | None) -> tuple[int, ...] | None:
+    if bound is None:
         return None
-    bound = where.bind(db)
     return tuple(cid for name, cid in sorted(store_study.coder_ids(db).items())
                  if bound.matches(None, None, coder=name))
 
@@ -138,7 +140,7 @@ def run(db, text: str, *, extra_filters: Sequence[str] = ()) -> Evaluation:
     """Parse and evaluate ``text``; ``extra_filters`` are more filter atoms (the TUI's)."""
     parsed = parse_query(text)
     code_ids = resolve_codes(db, parsed)
-    filters = read_filters(parsed, extra_filters)
+    filters = read_filters(db, parsed, extra_filters)
     coder_ids = _coder_ids(db, filters.coders)
     shift = store.offset_shift(db)
     every_code = tuple(sorted({k for ids in code_ids.values() for k in ids}))
@@ -163,14 +165,14 @@ def run(db, text: str, *, extra_filters: Sequence[str] = ()) -> Evaluation:
     return evaluation
 
 
-def _filtered(db, evaluation: Evaluation, where: Where) -> Evaluation:
-    """Keep the passages ``where`` accepts, asked once per distinct (participant, wave,
+def _filtered(db, evaluation: Evaluation, bound: BoundWhere) -> Evaluation:
+    """Keep the passages ``bound`` accepts, asked once per distinct (participant, wave,
     transcript, speaker) rather than once per passage."""
-    bound = where.bind(db)
+    people = store.people(db)
     waves = store_study.wave_labels(db)
     transcripts = store.transcripts(db)
     speakers: dict[int, tuple[int, str | None]] = {}
-    by_speaker = "speaker" in where.fields()
+    by_speaker = "speaker" in bound.where.fields()
     if by_speaker:
         speakers = store.turns_by_id(db, evaluation.turn[evaluation.turn >= 0].tolist())
     keys = np.stack((evaluation.participant, evaluation.wave, evaluation.transcript,
@@ -178,7 +180,7 @@ def _filtered(db, evaluation: Evaluation, where: Where) -> Evaluation:
     distinct, inverse = np.unique(keys, axis=1, return_inverse=True) if len(evaluation) else (keys, keys[0])
     verdicts = np.array([
         # A passage outside any turn has no speaker: "" matches no speaker: filter.
-        bound.matches(p if p >= 0 else None, waves.get(w) if w >= 0 else None,
+        bound.matches(people[p][0] if p in people else None, waves.get(w) if w >= 0 else None,
                       speaker=(speakers.get(turn, (0, None))[1] or "") if by_speaker else None,
                       transcript=transcripts[t][0])
         for p, w, t, turn in distinct.T.tolist()], dtype=bool)
@@ -266,4 +268,4 @@ def from_spans(db, text: str, rows: Sequence[tuple[int, int, int]]) -> Evaluatio
                       units.waves(starts),
                       np.where(turn_index >= 0, turn_ids[np.maximum(turn_index, 0)], -1)
                       if len(turn_ids) else np.full(len(starts), -1),
-                      code_ids, _coder_ids(db, read_filters(parsed).coders))
+                      code_ids, _coder_ids(db, read_filters(db, parsed).coders))

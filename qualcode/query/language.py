@@ -10,7 +10,7 @@ quotes, or when they are a keyword)::
     within   := "WITHIN" ("turn" | "sentence" | "transcript" | "participant-wave")
     operand  := CODE | "(" expr ")"
     CODE     := '"' name '"' | "'" name "'" | bare-word
-    filter   := an atom of the shared filter language (qualcode.analysis.where)
+    filter   := an atom of the shared filter language (qualcode.filter_language)
 
 AND, NOT, OVERLAPS and NEAR bind tighter than OR and group to the left:
 ``A OR B AND C`` is ``A OR (B AND C)``; ``A NOT B NOT C`` is ``(A NOT B) NOT C``.
@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..analysis.where import QueryError
+from ..errors import QueryError
+from ..filter_language import Condition, parse_condition, split_filters
 
 WITHIN_UNITS = ("turn", "sentence", "transcript", "participant-wave")
 NEAR_UNITS = {"sentence": "sentence", "sentences": "sentence", "turn": "turn", "turns": "turn"}
@@ -61,6 +62,7 @@ class ParsedQuery:
     expr: Expr
     filters: tuple[tuple[str, int], ...]   # (atom, offset in the query)
     filter_position: int                   # where the filters begin (len(text) if none)
+    conditions: tuple[Condition, ...] = ()  # the filters, parsed
 
     def code_names(self) -> list[tuple[str, int]]:
         found: list[tuple[str, int]] = []
@@ -97,6 +99,9 @@ class _Parser:
         self.text = text
         self.pos = 0
 
+    def error(self, message: str, position: int) -> QueryError:
+        return QueryError(message, text=self.text, position=position)
+
     # --- tokens, read one at a time (the filters after the expression are not tokens) ---
 
     def _skip(self) -> None:
@@ -121,11 +126,11 @@ class _Parser:
         if char in "\"'":
             close = self.text.find(char, start + 1)
             if close < 0:
-                raise QueryError(f"the quote opened at position {start} is never closed", start)
+                raise self.error("this quote is never closed", start)
             self.pos = close + 1
             name = self.text[start + 1:close]
             if not name.strip():
-                raise QueryError("an empty code name in quotes", start)
+                raise self.error("an empty code name in quotes", start)
             return _Token("quoted", name, start)
         match = _BARE_END.search(self.text, start)
         self.pos = match.start() if match else len(self.text)
@@ -158,15 +163,15 @@ class _Parser:
                 unit_token = self.next()
                 unit = NEAR_UNITS.get(unit_token.text.lower()) if unit_token.kind == "word" else None
                 if unit is None:
-                    raise QueryError(f"expected 'sentences' or 'turns' after {token.text}",
+                    raise self.error(f"expected 'sentences' or 'turns' after {token.text}",
                                      unit_token.position)
                 node = Binary("NEAR", node, self.operand(), token.position, unit=unit,
                               distance=int(near.group(1)))
             elif word.startswith("NEAR"):
-                raise QueryError(f"expected NEAR/N (a whole number of sentences or turns), "
+                raise self.error(f"expected NEAR/N (a whole number of sentences or turns), "
                                  f"not {token.text!r}", token.position)
             elif word == "WITHIN":
-                raise QueryError("WITHIN follows AND or NOT and the code after it", token.position)
+                raise self.error("WITHIN follows AND or NOT and the code after it", token.position)
             else:
                 return node
 
@@ -177,7 +182,7 @@ class _Parser:
         token = self.next()
         unit = token.text.lower() if token.kind == "word" else ""
         if unit not in WITHIN_UNITS:
-            raise QueryError(f"expected a unit after WITHIN ({', '.join(WITHIN_UNITS)})", token.position)
+            raise self.error(f"expected a unit after WITHIN ({', '.join(WITHIN_UNITS)})", token.position)
         return unit
 
     def operand(self) -> Expr:
@@ -186,7 +191,7 @@ class _Parser:
             node = self.expr()
             close = self.next()
             if close.kind != ")":
-                raise QueryError(f"expected ')' to close the '(' at position {token.position}",
+                raise self.error(f"expected ')' to close the '(' at {token.position + 1}",
                                  close.position)
             return node
         if token.kind == "quoted":
@@ -194,7 +199,7 @@ class _Parser:
         if token.kind == "word" and not _is_reserved(token.text) and not _FILTER_MARK.search(token.text):
             return Code(token.text, token.position)
         what = "the end of the query" if token.kind == "end" else repr(token.text)
-        raise QueryError(f"expected a code name or '(' but found {what}", token.position)
+        raise self.error(f"expected a code name or '(' but found {what}", token.position)
 
 
 def _is_reserved(word: str) -> bool:
@@ -203,19 +208,19 @@ def _is_reserved(word: str) -> bool:
 
 def parse_query(text: str) -> ParsedQuery:
     """Read a query; a :class:`QueryError` names what was expected and where."""
-    from ..analysis.where import split_filters
-
     if not text.strip():
-        raise QueryError("the query is empty: give a code name, e.g. '\"Money worries\" AND Relapse'", 0)
+        raise QueryError("the query is empty: give a code name, e.g. '\"Money worries\" AND Relapse'",
+                         text=text, position=0)
     parser = _Parser(text)
     expr = parser.expr()
     token = parser.peek()
     if token.kind == ")":
-        raise QueryError("this ')' closes no '('", token.position)
+        raise QueryError("this ')' closes no '('", text=text, position=token.position)
     start = token.position
     filters = tuple((atom, start + offset) for atom, offset in split_filters(text[start:]))
     for atom, position in filters:
         if not _FILTER_MARK.search(atom):
             raise QueryError(f"expected an operator (AND, OR, NOT, OVERLAPS, NEAR/N) or a filter "
-                             f"(FIELD:VALUE, ATTRIBUTE=VALUE) but found {atom!r}", position)
-    return ParsedQuery(text, expr, filters, start)
+                             f"(FIELD:VALUE, ATTRIBUTE=VALUE) but found {atom!r}", text=text, position=position)
+    conditions = tuple(parse_condition(text, position, end=position + len(atom)) for atom, position in filters)
+    return ParsedQuery(text, expr, filters, start, conditions)

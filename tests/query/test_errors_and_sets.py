@@ -9,9 +9,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from qualcode.analysis.where import QueryError
 from qualcode.cli import cli
-from qualcode.errors import NotFoundError
+from qualcode.errors import NotFoundError, QueryError
 
 
 @pytest.mark.parametrize(("query", "position", "words"), [
@@ -27,7 +26,11 @@ from qualcode.errors import NotFoundError
     ("Isolation)", 9, "closes no '('"),
     ("AND Relapse", 0, "expected a code name"),
     ("", 0, "empty"),
-    ("Isolation Relapse:", 10, "Relapse:"),
+    # Filters: the shared language reads them and checks names against the project.
+    ("Isolation Relapse:", 18, "expected a value"),
+    ("Isolation agee>=50", 10, "no attribute 'agee'"),
+    ("Isolation wave:W9", 15, "no wave 'W9'"),
+    ("Isolation coder:anne", 16, "no coder 'anne'"),
 ])
 def test_errors_name_what_was_expected_and_where(qp, query, position, words):
     with pytest.raises(QueryError) as caught:
@@ -46,7 +49,7 @@ def test_cli_error_shows_a_caret_under_the_position(query_project_file):
     result = CliRunner().invoke(cli, ["-p", str(query_project_file), "query", '"Money worries" AND'])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert "expected a code name" in lines[0] and "position 19" in lines[0]
+    assert "expected a code name" in lines[0] and "(at 20: end of text)" in lines[0]
     assert lines[1] == '  "Money worries" AND'
     assert lines[2] == "  " + " " * 19 + "^"
 

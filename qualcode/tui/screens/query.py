@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from ...errors import QualcodeError
+from ...errors import QualcodeError, QueryError
 from ...project import Project
 from ..shown import plain, shown
 from ..widgets.key_footer import KeyFooter
@@ -48,9 +48,9 @@ class SearchDone(Message, bubble=False):
 
 
 class SearchFailed(Message, bubble=False):
-    def __init__(self, text: str, reason: str, position: int | None) -> None:
+    def __init__(self, reason: str, pointed: str | None) -> None:
         super().__init__()
-        self.text, self.reason, self.position = text, reason, position
+        self.reason, self.pointed = reason, pointed
 
 
 def _where(participant: str | None, wave: str | None, extra: str = "") -> Text:
@@ -147,8 +147,11 @@ class QueryScreen(BaseScreen):
         """Search in this thread; the results come to the screen as a message."""
         try:
             found, summary = search(path, mode, text)
+        except QueryError as exc:
+            self.post_message(SearchFailed(str(exc), exc.pointed() if exc.text else None))
+            return
         except QualcodeError as exc:
-            self.post_message(SearchFailed(text, str(exc), getattr(exc, "position", None)))
+            self.post_message(SearchFailed(str(exc), None))
             return
         self.post_message(SearchDone(mode, text, found, summary))
 
@@ -167,8 +170,8 @@ class QueryScreen(BaseScreen):
         self.found = []
         self.query_one("#query-results", OptionList).clear_options()
         summary = Text(plain(message.reason), style="red")
-        if message.position is not None:
-            summary.append(f"\n{plain(message.text)}\n{' ' * message.position}^", style="red")
+        if message.pointed is not None:
+            summary.append("\n" + plain(message.pointed), style="red")
         self.query_one("#query-summary", Label).update(summary)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
