@@ -521,6 +521,7 @@ def m008_query_sets(db: Database) -> None:
             end INTEGER NOT NULL,
             CHECK (start >= 0 AND end > start)
         )""",
+        "CREATE INDEX idx_query_sets_author ON query_sets(author_id)",
         "CREATE INDEX idx_query_set_passages_set ON query_set_passages(set_id, transcript_id, start)",
         "CREATE INDEX idx_query_set_passages_transcript ON query_set_passages(transcript_id)",
     ):
