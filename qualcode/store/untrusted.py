@@ -108,7 +108,7 @@ PROJECT_TABLES = frozenset({
     "sentence_spans", "sessions", "settings", "speakers", "summaries", "summary_citations",
     "transcripts", "turn_fts",
     "turn_fts_config", "turn_fts_data", "turn_fts_docsize", "turn_fts_idx", "turns", "waves",
-    "attribute_types", "query_sets", "query_set_passages",
+    "query_sets", "query_set_passages",
 })
 
 
