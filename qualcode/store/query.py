@@ -121,6 +121,26 @@ def codings_in(db: Database, transcript_id: int, start: int, end: int,
 # --- named sets -------------------------------------------------------------------------
 
 
+def create_query_sets(db) -> None:
+    """The tables of named sets (migration m008_query_sets): the query's text (to
+    refresh the set) and the passages it returned."""
+    # Statement by statement (executescript would commit part-way; see m004).
+    for statement in (
+        "CREATE TABLE query_sets (id INTEGER PRIMARY KEY, guid TEXT NOT NULL UNIQUE, "
+        "name TEXT NOT NULL UNIQUE, query TEXT NOT NULL, "
+        "author_id INTEGER REFERENCES coders(id) ON DELETE RESTRICT, "
+        "created TEXT NOT NULL, updated TEXT NOT NULL)",
+        "CREATE TABLE query_set_passages (id INTEGER PRIMARY KEY, "
+        "set_id INTEGER NOT NULL REFERENCES query_sets(id) ON DELETE CASCADE, "
+        "transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE, "
+        "start INTEGER NOT NULL, end INTEGER NOT NULL, CHECK (start >= 0 AND end > start))",
+        "CREATE INDEX idx_query_sets_author ON query_sets(author_id)",
+        "CREATE INDEX idx_query_set_passages_set ON query_set_passages(set_id, transcript_id, start)",
+        "CREATE INDEX idx_query_set_passages_transcript ON query_set_passages(transcript_id)",
+    ):
+        db.execute(statement)
+
+
 def set_row(db: Database, name: str) -> tuple | None:
     """(id, name, query, passages, created, updated, author) of the set called ``name``."""
     return db.execute(

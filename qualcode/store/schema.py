@@ -499,23 +499,11 @@ def m007_attribute_types(db: Database) -> None:
 
 @MIGRATIONS(name="m008_query_sets")
 def m008_query_sets(db: Database) -> None:
-    """Named sets of passages saved from a code query: its text (to refresh the set) and
-    the passages it returned. Saving, refreshing and deleting a set are undoable."""
-    # Statement by statement (executescript would commit part-way; see m004).
-    for statement in (
-        "CREATE TABLE query_sets (id INTEGER PRIMARY KEY, guid TEXT NOT NULL UNIQUE, "
-        "name TEXT NOT NULL UNIQUE, query TEXT NOT NULL, "
-        "author_id INTEGER REFERENCES coders(id) ON DELETE RESTRICT, "
-        "created TEXT NOT NULL, updated TEXT NOT NULL)",
-        "CREATE TABLE query_set_passages (id INTEGER PRIMARY KEY, "
-        "set_id INTEGER NOT NULL REFERENCES query_sets(id) ON DELETE CASCADE, "
-        "transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE, "
-        "start INTEGER NOT NULL, end INTEGER NOT NULL, CHECK (start >= 0 AND end > start))",
-        "CREATE INDEX idx_query_sets_author ON query_sets(author_id)",
-        "CREATE INDEX idx_query_set_passages_set ON query_set_passages(set_id, transcript_id, start)",
-        "CREATE INDEX idx_query_set_passages_transcript ON query_set_passages(transcript_id)",
-    ):
-        db.execute(statement)
+    """Named sets of passages saved from a code query (see :mod:`qualcode.store.query`):
+    saving, refreshing and deleting a set are undoable."""
+    from .query import create_query_sets
+
+    create_query_sets(db)
     install_change_triggers(db)
 
 
