@@ -52,6 +52,8 @@ def build_example(dest: str | Path = DEFAULT_NAME, *, source: Path = EXAMPLE_SOU
             project.codebook.load(codebook)
             apply_scripted_codings(project, source / "codings.csv")
             add_scripted_memos(project, source / "memos.csv")
+            if (source / "summaries.csv").exists():
+                add_scripted_summaries(project, source / "summaries.csv")
             if (source / "study.yaml").exists():
                 project.coder = "anna"
                 project.study.load_study_file(source / "study.yaml")
@@ -101,3 +103,26 @@ def add_scripted_memos(project: Project, path: Path) -> int:
         project.coder = row["author"]
         project.memos.add(row["type"], row["title"], row["body"], links=links)
     return len(_rows(path))
+
+
+def add_scripted_summaries(project: Project, path: Path) -> int:
+    """The analyst's summary grid: ``row_kind`` participant or case (a site),
+    ``theme_kind`` code or dimension; ``cites`` names ``TRANSCRIPT|CODE`` pairs (``;``
+    between them), each citing the author's codings of that code in that transcript."""
+    rows = _rows(path)
+    for number, row in enumerate(rows, start=2):
+        project.coder = row["author"]
+        cited: list[int] = []
+        for pair in (row.get("cites") or "").split(";"):
+            if not pair.strip():
+                continue
+            transcript, _sep, code = pair.partition("|")
+            found = [c["id"] for c in project.coding.codings(transcript=transcript.strip(), code=code.strip(),
+                                                            coder=row["author"])]
+            if not found:
+                raise QualcodeError(f"{path.name} row {number}: no coding of {code!r} in {transcript!r} to cite")
+            cited.extend(found)
+        project.summaries.set(row["row"], row["wave"], row["theme"], row["summary"],
+                              case=row["row_kind"] == "case", dimension=row["theme_kind"] == "dimension",
+                              cite=cited)
+    return len(rows)

@@ -20,7 +20,10 @@ from .errors import QualcodeError
 
 #: Kinds of memo (a memo's ``type``).
 MEMO_TYPES = ("code", "transcript", "participant", "segment", "comparison", "theoretical", "theme",
-              "project")
+              "project", "cumulative", "through-line")
+#: Memo types of Saldana's longitudinal questions, each tied to one participant across
+#: waves: what accumulates over time (cumulative) and the thread running through (through-line).
+LONGITUDINAL_MEMO_TYPES = ("cumulative", "through-line")
 #: Kinds of transcript.
 TRANSCRIPT_KINDS = ("interview", "focus-group", "notes", "document")
 #: Kinds of recording linked to a transcript.

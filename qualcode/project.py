@@ -10,12 +10,14 @@ coder, the action helper) and the services built on it, one per domain::
     project.codebook     the code tree and its file
     project.coding       applying codes, codings, segments, auto-coding
     project.memos        memos and their links
+    project.summaries    the summary grid: the analyst's summary per row x wave x theme
     project.analysis     cube, matrix, change, saturation, co-occurrence, sample
     project.agreement    inter-coder agreement, blind copies
     project.exports      Word, Markdown, CSV and spreadsheet documents, networks
     project.exchange     REFI-QDA projects
     project.team         codebook merge plans, merging coders' projects
     project.privacy      the name key, de-identification
+    project.query        code queries (AND, OR, NOT, WITHIN, NEAR, OVERLAPS) and named sets
 
 Methods that change the project run as one action: one transaction and one event in
 the log (see :func:`qualcode.store.db.recording`), so a failure leaves the file exactly
@@ -45,12 +47,14 @@ if TYPE_CHECKING:
     from .coding.codebook import CodebookService
     from .coding.memos import MemoService
     from .coding.service import CodingService
+    from .coding.summaries import SummaryService
     from .exchange.service import ExchangeService
     from .export.service import ExportService
     from .ingest.media import MediaService
     from .ingest.search import SearchService
     from .ingest.service import TranscriptService
     from .privacy.service import PrivacyService
+    from .query.service import QueryService
     from .records import Event
     from .study.service import StudyService
     from .team.live import AccessKeys, PresenceService
@@ -115,6 +119,12 @@ class Project:
         return MemoService(self.ctx)
 
     @functools.cached_property
+    def summaries(self) -> SummaryService:
+        from .coding.summaries import SummaryService
+
+        return SummaryService(self.ctx)
+
+    @functools.cached_property
     def analysis(self) -> AnalysisService:
         from .analysis.service import AnalysisService
 
@@ -125,6 +135,12 @@ class Project:
         from .analysis.agreement_service import AgreementService
 
         return AgreementService(self.ctx)
+
+    @functools.cached_property
+    def query(self) -> QueryService:
+        from .query.service import QueryService
+
+        return QueryService(self.ctx)
 
     @functools.cached_property
     def privacy(self) -> PrivacyService:

@@ -102,6 +102,58 @@ class Memo:
         return any(link.kind == kind and link.target == target for link in self.links)
 
 
+# --- the summary grid -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryCitation:
+    """A coding a summary cites. ``present`` is False once the coding is deleted: the
+    citation dangles, and ``quote`` keeps the words it cited."""
+
+    coding_id: int
+    quote: str
+    present: bool = True
+    transcript: str | None = None
+    code: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The analyst's summary of one cell of the grid: a row (a participant, or a case:
+    a site) at a wave under a theme (a code, or a named dimension of the case grid)."""
+
+    id: int = field(metadata=INTERNAL, repr=False)
+    guid: str
+    row: str
+    row_kind: str  # "participant" or "case"
+    wave: str
+    theme: str
+    theme_kind: str  # "code" or "dimension"
+    body: str
+    author: str | None
+    created: str
+    updated: str
+    citations: tuple[SummaryCitation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryGrid:
+    """Summaries laid out as a grid: rows (participants or cases) x waves x themes, in
+    the study's order (waves by time, themes in codebook order, dimensions as first set)."""
+
+    row_kind: str
+    rows: tuple[str, ...]
+    waves: tuple[str, ...]
+    themes: tuple[str, ...]
+    summaries: tuple[Summary, ...]
+
+    def by_cell(self) -> dict[tuple[str, str, str], Summary]:
+        """{(row, wave, theme): summary} for the cells that have one."""
+        return {(s.row, s.wave, s.theme): s for s in self.summaries}
+
+
 # --- the log ----------------------------------------------------------------------------
 
 
@@ -118,6 +170,55 @@ class Event:
     undoable: bool
     target_event_id: int | None
     details: Mapping[str, Any] | None
+
+
+# --- code queries -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPassage:
+    """One passage a code query returned, with who said it, when, and who coded it."""
+
+    transcript: str
+    start: int
+    end: int
+    participant: str | None
+    pseudonym: str | None
+    role: str | None
+    site: str | None
+    wave: str | None
+    speaker: str | None
+    #: The number (seq) of the turn the passage starts in.
+    turn: int | None
+    #: Codes of the query with a coding sharing a character with the passage.
+    codes: tuple[str, ...] = ()
+    coders: tuple[str, ...] = ()
+    text: str = ""
+    before: str = ""
+    after: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """What a code query returned: its passages (text order within each transcript) and
+    the totals a methodologist recounts (see docs/query.md)."""
+
+    query: str
+    passages: tuple[QueryPassage, ...]
+    #: passages, participants, participant_waves, transcripts, turns.
+    totals: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class QuerySet:
+    """A named set of passages saved from a query."""
+
+    name: str
+    query: str
+    passages: int
+    created: str
+    updated: str
+    author: str | None = None
 
 
 # --- JSON -------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "codebook": ("coding", "codebook"), "code": ("coding", "code"), "tag": ("coding", "tag"),
     "untag": ("coding", "untag"), "codings": ("coding", "codings"),
     "memo": ("memos", "memo"), "segments": ("memos", "segments"), "autocode": ("memos", "autocode"),
+    "summary": ("summaries", "summary"), "picture": ("pictures", "picture"),
     "undo": ("history", "undo"), "redo": ("history", "redo"), "log": ("history", "log"),
     "namekey": ("privacy", "namekey"), "deidentify": ("privacy", "deidentify"),
     "matrix": ("analysis", "matrix"), "change": ("analysis", "change"),
@@ -32,10 +33,12 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "study": ("facts", "study"), "attribute": ("attributes", "attribute"),
     "who": ("live_team", "who"), "backup": ("live_team", "backup"),
     "access-key": ("live_team", "access_key"), "serve": ("live_team", "serve"),
+    "query": ("query", "query"), "sets": ("query", "sets"),
 }
 # Subcommands defined in another module than their group's: added when the group is loaded.
 EXTRA_SUBCOMMANDS: dict[str, list[tuple[str, str]]] = {
     "codebook": [("team", "codebook_merge")],  # codebook merge
+    "export": [("summaries", "export_summaries")],  # export summaries
 }
 # Modules that add subcommands to another module's group when imported: corrections
 # (transcript and participant corrections), media (transcript recordings), facts (wave time-point).

@@ -20,6 +20,7 @@ from ..model import (
 from ..project import Project
 from ..terminal_text import json_text
 from .common import csv_options, echo, print_json, print_table, project_option, where_option
+from .query import set_option
 
 CODED_BY = click.option("--coded-by", "coded_by", multiple=True, metavar="CODER",
                         help="Only codings by this coder (repeatable).")
@@ -91,6 +92,7 @@ def _write_or_print(project: Project, text: str, output: str | None, *, bom: boo
 @CODED_BY
 @where_option
 @project_option
+@set_option
 def matrix(project: Project, codes, category, level, by, measure, waves, max_chars, one_table,
            fmt, output, csv_style, coded_by, where) -> None:
     """The participant x wave x code matrix ('-' marks a wave with no data for that
@@ -181,8 +183,11 @@ def change(project: Project, codes, participants, measure, sample_only, as_json,
                                             where=list(where) or None)
     if sample_only:
         report["participants"] = []
+    # Saldana's cumulative and through-line memos of the participants in the report.
+    shown_people = list(participants) or sorted({r["participant"] for r in report["participants"]})
+    memos = project.memos.longitudinal(shown_people) if shown_people else {}
     if as_json:
-        print_json(report)
+        print_json({**report, "longitudinal_memos": memos})
         return
     waves = report["waves"]
     if report["sample"]:
@@ -200,6 +205,10 @@ def change(project: Project, codes, participants, measure, sample_only, as_json,
               *[_cell(r["evidence"]["values"][w]) for w in waves]] for r in report["participants"]],
             title=f"participants ({measure}; '-' = no data at that wave)",
         )
+    if memos:
+        print_table(["participant", "type", "title", "memo"],
+                    [[pid, m.type, m.title, m.body] for pid, items in memos.items() for m in items],
+                    title="cumulative and through-line memos")
     if not report["sample"] and not report["participants"]:
         echo("no coded data")
 
@@ -308,6 +317,7 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by, where) -> 
 @csv_options
 @CODED_BY
 @project_option
+@set_option
 def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category, where, output,
             as_json, csv_style, coded_by) -> None:
     """Code co-occurrence network: print it, or export it for Gephi/Cytoscape or as a picture."""

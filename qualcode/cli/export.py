@@ -15,6 +15,7 @@ import click
 
 from ..project import Project
 from .common import QualcodeGroup, csv_options, echo, find_project_path, where_option
+from .query import set_option
 
 
 def export_project(func: Callable) -> Callable:
@@ -154,6 +155,7 @@ def methods_command(project, output) -> None:
 @csv_options
 @WHERE
 @export_project
+@set_option
 def segments_command(project, output, codes, no_subcodes, wave, coder, fmt, csv_style, where) -> None:
     """Coded segments with participant id, pseudonym, role, wave, transcript and turn,
     and the participant's attributes (fixed, and those at the segment's wave)."""

@@ -6,12 +6,12 @@ import sys
 
 import click
 
+from ..model import MEMO_TYPES as MEMO_TYPE_NAMES
 from ..project import Project
 from ..records import MemoLink
 from .common import echo, print_json, print_table, project_option, where_option
 
-MEMO_TYPES = click.Choice(["code", "transcript", "participant", "segment", "comparison",
-                           "theoretical", "theme", "project"])
+MEMO_TYPES = click.Choice(MEMO_TYPE_NAMES)
 
 
 @click.group()

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from ..context import Service
 from ..errors import NotFoundError, QualcodeError
-from ..model import MEMO_TYPES
+from ..model import LONGITUDINAL_MEMO_TYPES, MEMO_TYPES
 from ..records import Memo, MemoLink
 from ..store import memos as store_memos
 from ..store import study as store_study
@@ -23,6 +23,8 @@ class MemoService(Service):
         title = " ".join((title or "").split())
         if not title:
             raise QualcodeError("memo title is empty")
+        links = list(links)
+        _check_tied(type_, links)
         resolved = [self._resolve(link) for link in links]
         with self.action("memo.add", f"wrote {type_} memo {title!r}"):
             author_id = store_study.coder_id(self.db, author or self.coder)
@@ -62,6 +64,9 @@ class MemoService(Service):
                 if not store_memos.has_link(self.db, memo_id, c, t)]
         if not (fields or adds or removes):
             raise QualcodeError("nothing to change in the memo")
+        current = self.get(memo_id)
+        gone = {str(link) for link in remove_links}
+        _check_tied(type_ or current.type, [*(x for x in current.links if str(x) not in gone), *add_links])
         with self.action("memo.edit", f"edited memo {memo_id}"):
             if fields:
                 store_memos.update_memo(self.db, memo_id, **fields)
@@ -82,8 +87,28 @@ class MemoService(Service):
         ids = store_memos.memo_ids(self.db, type_=type_, author=author, link=target)
         return store_memos.memos_by_ids(self.db, ids)
 
+    def longitudinal(self, participants: Iterable[str] | None = None) -> dict[str, list[Memo]]:
+        """Saldana's cumulative and through-line memos by the participant each is tied
+        to (of ``participants``, or everyone), in the order they were written."""
+        wanted = None if participants is None else set(participants)
+        result: dict[str, list[Memo]] = {}
+        for type_ in LONGITUDINAL_MEMO_TYPES:
+            for memo in self.all(type_=type_):
+                for link in memo.links:
+                    if link.kind == "participant" and (wanted is None or link.target in wanted):
+                        result.setdefault(link.target, []).append(memo)
+        return {pid: sorted(memos, key=lambda m: m.id) for pid, memos in sorted(result.items())}
+
     def _resolve(self, link: MemoLink) -> tuple[str, int]:
         if not isinstance(link, MemoLink):
             raise TypeError(f"a memo link is a MemoLink, not {type(link).__name__}: "
                             "parse typed text with MemoLink.parse")
         return store_memos.resolve_link(self.db, link.kind, link.target)
+
+
+def _check_tied(type_: str, links: Iterable[MemoLink]) -> None:
+    """A cumulative or through-line memo follows a participant across waves: it must be
+    linked to one."""
+    if type_ in LONGITUDINAL_MEMO_TYPES and not any(link.kind == "participant" for link in links):
+        raise QualcodeError(f"a {type_} memo follows a participant across waves: "
+                            "link it to one (participant:ID)")

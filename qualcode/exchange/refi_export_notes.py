@@ -18,8 +18,10 @@ from __future__ import annotations
 from itertools import chain
 
 from ..store import refi as store_refi
+from ..store import summaries as store_summaries
 from .refi_export_context import ExportContext, element, sub
 from .refi_export_sources import coding_memo_note_guid, exemplar_note_guid
+from .refi_summaries import summaries_without_source, summary_case_links, write_summary_notes
 from .refi_vocabulary import (
     CODING_MEMO_MARK,
     EXEMPLAR_MARK,
@@ -82,11 +84,13 @@ def _write_coding_notes(ctx: ExportContext) -> None:
 
 def write_notes(ctx: ExportContext) -> None:
     study_notes = study_fact_notes(ctx)
-    if not (store_refi.has_memos(ctx.db) or store_refi.has_coding_notes(ctx.db) or study_notes):
+    if not (store_refi.has_memos(ctx.db) or store_refi.has_coding_notes(ctx.db) or study_notes
+            or store_summaries.has_summaries(ctx.db)):
         return
     with ctx.xml.open("Notes"):
         _write_memos(ctx)
         _write_coding_notes(ctx)
+        write_summary_notes(ctx)
         for guid, name, body in study_notes:
             ctx.xml.write(_note({"guid": guid, "name": name}, STUDY_MARK, body))
 
@@ -95,16 +99,22 @@ def write_links(ctx: ExportContext) -> None:
     """Memos on participants and waves: the schema has no NoteRef for those."""
     links = chain(store_refi.memo_links_to(ctx.db, "participant_id"), store_refi.memo_links_to(ctx.db, "wave_id"))
     first = next(links, None)
-    if first is None:
+    summary_links = summary_case_links(ctx)
+    if first is None and not summary_links:
         return
     with ctx.xml.open("Links"):
-        for note, target in chain([first], links):
+        for note, target in chain([first] if first else [], links):
             ctx.xml.leaf("Link", {"guid": stable_guid(ctx.project_guid, "link", note, target), "name": "memo",
                                   "direction": "OneWay", "originGUID": note, "targetGUID": target})
+        for guid, note, target in summary_links:
+            ctx.xml.leaf("Link", {"guid": guid, "name": "summary", "direction": "OneWay",
+                                  "originGUID": note, "targetGUID": target})
 
 
 def write_project_note_refs(ctx: ExportContext) -> None:
     for guid in store_refi.unlinked_memo_guids(ctx.db):
         ctx.xml.leaf("NoteRef", {"targetGUID": guid})
     for guid, _name, _body in study_fact_notes(ctx):
+        ctx.xml.leaf("NoteRef", {"targetGUID": guid})
+    for guid in summaries_without_source(ctx):
         ctx.xml.leaf("NoteRef", {"targetGUID": guid})

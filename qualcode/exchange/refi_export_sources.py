@@ -29,6 +29,7 @@ from ..store.refi import CodingRow, TranscriptOutline
 from .refi_export_context import ExportContext, element, sub
 from .refi_export_media import count_media, media_files, write_media_sources
 from .refi_export_study import source_variable_guid, used_source_variables, value_element
+from .refi_summaries import summaries_by_source
 from .refi_vocabulary import quote, stable_guid, xml_datetime
 
 
@@ -73,7 +74,7 @@ def _selection(ctx: ExportContext, source_guid: str, text: str, rows: list[Codin
 
 
 def _text_source(ctx: ExportContext, t: TranscriptOutline, wave_labels: dict[int, str],
-                 source_keys: list[str]) -> None:
+                 source_keys: list[str], summary_notes: dict[int, list[str]]) -> None:
     out = ctx.xml
     text = store_transcripts.transcript_text(ctx.db, t.id)
     with out.open("TextSource", {"guid": t.guid, "name": t.name, "plainTextPath": f"internal://{t.guid}.txt",
@@ -88,6 +89,8 @@ def _text_source(ctx: ExportContext, t: TranscriptOutline, wave_labels: dict[int
             ctx.counts.codings += len(rows)
         for guid in store_refi.memo_guids_linked_to(ctx.db, "transcript_id", t.id):
             out.leaf("NoteRef", {"targetGUID": guid})
+        for guid in summary_notes.get(t.id, []):
+            out.leaf("NoteRef", {"targetGUID": guid})
         if t.wave_id in wave_labels:
             out.write(value_element(source_variable_guid(ctx, "wave"), wave_labels[t.wave_id]))
         if "kind" in source_keys:
@@ -99,8 +102,9 @@ def _text_source(ctx: ExportContext, t: TranscriptOutline, wave_labels: dict[int
 def _write_text_sources(ctx: ExportContext) -> None:
     wave_labels = {w["id"]: w["label"] for w in ctx.waves}
     source_keys = used_source_variables(ctx)
+    summary_notes = summaries_by_source(ctx)
     for t in ctx.transcripts:
-        _text_source(ctx, t, wave_labels, source_keys)
+        _text_source(ctx, t, wave_labels, source_keys, summary_notes)
     ctx.counts.sources += len(ctx.transcripts)
 
 

@@ -21,6 +21,7 @@ from ..store import refi as store_refi
 from ..store import schema
 from ..store import study as store_study
 from .refi_import_reader import note_kind
+from .refi_summaries import read_summary
 from .refi_vocabulary import MEMO_TYPE_PREFIX
 
 Links = dict[str, list[tuple[str, int]]]  # note GUID -> (memo_links column, target id)
@@ -43,7 +44,9 @@ def write_memos(writer: Any) -> None:
                 if column == "coding_id":
                     store_codes.set_exemplar(writer.db, coding_id, True)
         elif kind == "memo":
-            _memo(writer, note, list(dict.fromkeys(targets)))
+            author = writer._coder(note["user"]) if note["user"] else None
+            if not read_summary(writer.db, note, writer.report.warnings, author):
+                _memo(writer, note, list(dict.fromkeys(targets)))
     for title, body, tid, coding_ids, user, created in writer.selection_comments:
         memo_id = store_memos.insert_memo(writer.db, "segment", title, body,
                                           writer._coder(user) if user else None, created=created)

@@ -77,6 +77,9 @@ class Context:
 
         self.category = {c["name"]: top(c["parent"]) if c["parent"] else c["name"] for c in codes}
         self.memos = project.memos.all()
+        self.summaries: dict[str, list] = defaultdict(list)
+        for summary in project.summaries.all(row_kind="participant"):
+            self.summaries[summary.row].append(summary)
         self.texts = Texts(project)
 
     def status(self, pid: str, label: str) -> str:
@@ -153,6 +156,11 @@ def write_person(doc: Any, ctx: Context, person: Participant, *, first: bool, ma
     else:
         _code_profile(doc, ctx, pid, segments, who)
     _memos(doc, ctx, pid)
+    if ctx.summaries.get(pid):
+        from .docx_summaries import trajectory_table
+
+        dc.heading(doc, "Summary grid", 2)
+        trajectory_table(doc, ctx.summaries[pid], ctx.waves, person.role)
     _key_quotes(doc, ctx, person, segments)
 
 

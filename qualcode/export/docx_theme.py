@@ -127,6 +127,12 @@ def write_theme(doc, summary: ThemeSummary, theme, numbers: dc.Numbering, mark: 
             dc.par(doc, f"One participant across the waves: {who}", "Heading 3")
             for row in paired["quotes"]:
                 dc.add_quote(doc, row["quote"], quote_source(row))
+        if theme.summaries:
+            from .docx_summaries import summaries_across_waves
+
+            dc.par(doc, "The analyst's summaries across the waves", "Heading 3")
+            summaries_across_waves(doc, theme.summaries, summary.waves, caption=numbers.table(
+                f"{theme.name}: the analyst's summary of each participant (or case) at each wave."))
     dc.heading(doc, "Exemplar quotes", 2)
     if not theme.quotes:
         dc.note(doc, "No coded passages for this theme in the selection.")

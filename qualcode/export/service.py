@@ -8,6 +8,7 @@ study id and pseudonym only.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from ..analysis.service import AnalysisService
 from ..coding.codebook import CodebookService
 from ..coding.memos import MemoService
 from ..coding.service import CodingService
+from ..coding.summaries import SummaryService
 from ..context import ProjectContext, Service
 from ..csv_writer import DEFAULT, CsvStyle
 from ..errors import QualcodeError
@@ -62,6 +64,11 @@ class ExportService(Service):
         super().__init__(ctx)
         self.study, self.transcripts, self.codebook = study, transcripts, codebook
         self.coding, self.memos, self.analysis = coding, memos, analysis
+
+    @functools.cached_property
+    def summaries(self) -> SummaryService:
+        """The summary grid (built here rather than passed in: only these exports read it)."""
+        return SummaryService(self.ctx)
 
     # --- where outputs go ---------------------------------------------------------------
 
@@ -267,3 +274,91 @@ class ExportService(Service):
             return _dc().write_text(path, text_exports.segments_markdown(self, rows))
         return _dc().write_text(path, text_exports.table_csv(*segment_table(self, rows), style=csv_style),
                                 bom=csv_style.bom)
+
+    def summary_grid(self, output: str | Path | None = None, *, case_role: str | None = None) -> Path:
+        """The summary grid as .docx (cases across time points in the shape of a
+        case-study comparison table, then each participant's trajectory) or .xlsx.
+        ``case_role``: the role whose time points label the cases' rows."""
+        from .docx_summaries import write_summary_document, write_summary_spreadsheet
+
+        path = _dc().output_file(output, self._export_name("summaries", ".docx"), (".docx", ".xlsx"))
+        if case_role is not None and case_role not in {p.role for p in self.study.participants()}:
+            raise QualcodeError(f"no participant has the role {case_role!r}")
+        if path.suffix.lower() == ".xlsx":
+            return write_summary_spreadsheet(self, path, case_role=case_role)
+        return write_summary_document(self, path, case_role=case_role)
+
+    # --- pictures -----------------------------------------------------------------------
+
+    def heatmap_data(self, code: str, *, measure: str = "count",
+                     role: str | None = None) -> tuple[list[str], list[str], dict[tuple[str, str], Any]]:
+        """(participants, waves, {(participant, wave): value or None for no data}) of one
+        code, or of one theme (a category, its codes' passages merged); participants
+        with no data at any wave are left out."""
+        if measure not in ("count", "chars", "presence"):
+            raise QualcodeError(f"measure {measure!r} is not one of count, chars, presence")
+        found = {c["name"]: c for c in self.codebook.codes()}.get(code)
+        if found is None:
+            raise QualcodeError(f"no code {code!r}")
+        roles = {p.pid: p.role for p in self.study.participants()}
+        if role is not None and role not in roles.values():
+            raise QualcodeError(f"no participant has the role {role!r}")
+        if found["is_category"]:
+            matrix = self.analysis.matrix(by="participant", measure=measure, category=code, level="category")
+        else:
+            matrix = self.analysis.matrix(by="participant", measure=measure, codes=[code])
+        values: dict[tuple[str, str], Any] = {}
+        for row in matrix.rows:
+            pid, wave = row["labels"]
+            if role is None or roles.get(pid) == role:
+                values[(pid, wave)] = row["values"][0]
+        people = [pid for pid in dict.fromkeys(p for p, _w in values)
+                  if any(v is not None for (p, _w), v in values.items() if p == pid)]
+        return people, [w.label for w in self.study.waves()], values
+
+    def heatmap_picture(self, code: str, output: str | Path | None = None, *, measure: str = "count",
+                        role: str | None = None) -> Path:
+        """:meth:`heatmap_data` drawn as a .png or .svg heat map; waves without data
+        hatched, never 0."""
+        from .pictures import SUFFIXES, draw_heatmap
+
+        people, waves, values = self.heatmap_data(code, measure=measure, role=role)
+        path = _dc().output_file(output, self._export_name(f"heatmap-{code}", ".png"), SUFFIXES)
+        kind = "theme" if any(c["name"] == code and c["is_category"] for c in self.codebook.codes()) else "code"
+        return draw_heatmap(path, title=f"{code} ({kind}): {measure} by participant and wave",
+                            people=people, waves=waves, values=values, measure=measure)
+
+    def timeline_data(self, participant: str, *, measure: str = "count"
+                      ) -> tuple[list[str], list[str], dict[tuple[str, str], int], dict[str, str]]:
+        """(codes coded for the participant in codebook order, waves, {(code, wave):
+        amount}, {wave without data: why})."""
+        if measure not in ("count", "chars"):
+            raise QualcodeError(f"measure {measure!r} is not one of count, chars")
+        if participant not in {p.pid for p in self.study.participants()}:
+            raise QualcodeError(f"no participant {participant!r}")
+        matrix = self.analysis.matrix(by="participant", measure=measure)
+        values: dict[tuple[str, str], int] = {}
+        missing: dict[str, str] = {}
+        for row in matrix.rows:
+            pid, wave = row["labels"]
+            if pid != participant:
+                continue
+            if all(v is None for v in row["values"]):
+                missing[wave] = (row.get("status") or "no data").replace("_", " ")
+            for code, value in zip(matrix.columns, row["values"]):
+                if value:
+                    values[(code, wave)] = value
+        codes = [c for c in matrix.columns if any(k == c for k, _w in values)]
+        return codes, [w.label for w in self.study.waves()], values, missing
+
+    def timeline_picture(self, participant: str, output: str | Path | None = None, *,
+                         measure: str = "count") -> Path:
+        """:meth:`timeline_data` drawn as a .png or .svg timeline."""
+        from .pictures import SUFFIXES, draw_timeline
+
+        codes, waves, values, missing = self.timeline_data(participant, measure=measure)
+        path = _dc().output_file(output, self._export_name(f"timeline-{participant}", ".png"), SUFFIXES)
+        person = next(p for p in self.study.participants() if p.pid == participant)
+        who = f"{participant} ({person.pseudonym})" if person.pseudonym else participant
+        return draw_timeline(path, title=f"{who}: codes across the waves", codes=codes, waves=waves,
+                             values=values, missing=missing, measure=measure)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from ..analysis.change import IDIOSYNCRATIC_MAX, MIN_SHARE_DIFF, classify
 from ..errors import QualcodeError
-from ..records import Memo, Participant, Wave
+from ..records import Memo, Participant, Summary, Wave
 from .docx_common import attribution, coder_names, project_summary, today, wave_text
 from .quotes import Texts, passages, pick_quotes, with_quotes
 
@@ -68,6 +68,7 @@ class Theme:
     subcodes: list[dict]                      # name, depth, by_wave {label: n}, total
     quotes: list[dict]                        # chosen passages with "quote", "attribution"
     change: dict = field(default_factory=dict)  # see theme_change()
+    summaries: list[Summary] = field(default_factory=list)  # the analyst's, under this theme
 
     @property
     def count(self) -> int:
@@ -313,6 +314,7 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
                                 {q["id"] for q in chosen_quotes}, used, group_of) if len(waves) > 1 else {},
         ))
         theme = result[-1]
+        theme.summaries = [s for s in project.summaries.all(theme=code["name"]) if not wave or s.wave == wave]
         for row in theme.quotes + ((theme.change.get("paired") or {}).get("quotes") or []):
             used.add((row["transcript"], row["quote"]))
     if not themes:

@@ -37,9 +37,10 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 
 def write_xlsx(path: str | Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]],
-               *, about: Sequence[str] = ()) -> Path:
+               *, about: Sequence[str] = (), wrap: bool = False) -> Path:
     """Write ``sheets`` ((name, header, rows)) to ``path``; ``about`` lines go on a
-    first sheet of that name."""
+    first sheet of that name. ``wrap``: long text wraps within its column (cells that
+    hold paragraphs, such as summaries) instead of running past it."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -70,6 +71,8 @@ def write_xlsx(path: str | Path, sheets: Sequence[tuple[str, Sequence[str], Iter
             for cell in row:
                 if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
                     cell.data_type = "s"   # text, not a formula
+                if wrap and cell.row > 1:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = max(6, width + 2)
         sheet.freeze_panes = "A2"

@@ -155,6 +155,8 @@ def _strip(conn: sqlite3.Connection, coder: str, source: str) -> dict:
     # memo_links to the removed codings and memos go with them (ON DELETE CASCADE).
     codings = conn.execute("DELETE FROM codings WHERE coder_id IS NOT ?", [coder_id]).rowcount
     memos = conn.execute("DELETE FROM memos WHERE author_id IS NOT ?", [coder_id]).rowcount
+    # Others' summaries of the grid are their analysis too (citations go with them).
+    conn.execute("DELETE FROM summaries WHERE author_id IS NOT ?", [coder_id])
     # The history holds copies of every change (others' codings among them): it goes too,
     # or undo and the log would reveal them.
     conn.execute("UPDATE recorder SET event_id = NULL")

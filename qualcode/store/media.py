@@ -3,9 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from ..model import MEDIA_KINDS
 from .connection import Database
 from .db import now
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+def create_media_table(db: Database | sqlite_utils.Database) -> None:
+    """The ``media`` table (migration m010): one recording per transcript, where it is
+    (relative to the project file, never copied in) and what it holds (hash, size,
+    duration) to tell a changed or moved file; and ``turns.time_estimated``, set on each
+    turn whose start time was estimated from its neighbours, not read from the source."""
+    kinds = ", ".join(f"'{kind}'" for kind in MEDIA_KINDS)
+    db.execute(
+        f"""
+        CREATE TABLE media (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL UNIQUE REFERENCES transcripts(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ({kinds})),
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            duration REAL,
+            linked_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_media_sha ON media(sha256)")
+    db.execute("ALTER TABLE turns ADD COLUMN time_estimated INTEGER NOT NULL DEFAULT 0")
+
 
 MEDIA_COLUMNS = ("path", "kind", "sha256", "size", "duration", "linked_at")
 

@@ -8,71 +8,14 @@ applies any pending migration.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from ..model import ATTENDANCE, ATTRIBUTE_KINDS, MEDIA_KINDS, MEMO_TYPES, STAGES, TRANSCRIPT_KINDS
+from ..model import ATTENDANCE, ATTRIBUTE_KINDS, MEMO_TYPES, STAGES, TRANSCRIPT_KINDS
 from .connection import Database as Connection
-from .connection import full_database
+from .migration_set import AppliedMigration, MigrationSet  # noqa: F401  (AppliedMigration: re-exported)
 
 if TYPE_CHECKING:
-    import sqlite_utils
     from sqlite_utils import Database
-
-Migration = TypeVar("Migration", bound=Callable[..., None])
-
-
-@dataclass(frozen=True)
-class AppliedMigration:
-    name: str
-    applied_at: str
-
-
-class MigrationSet:
-    """sqlite-utils' migration set, made only when migrations are to be applied.
-
-    Registering a migration and reading which ones a file has had need no sqlite-utils
-    (importing it would cost every command its start-up time); :meth:`apply` hands the
-    registered functions to ``sqlite_utils.migrations.Migrations``, which runs each one
-    in a transaction with its record in ``_sqlite_migrations``.
-    """
-
-    migrations_table = "_sqlite_migrations"
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._registered: list[tuple[str, Callable[..., None], bool]] = []
-
-    def __call__(self, *, name: str | None = None, transactional: bool = True) -> Callable[[Migration], Migration]:
-        def register(func: Migration) -> Migration:
-            self._registered.append((name or func.__name__, func, transactional))
-            return func
-
-        return register
-
-    def names(self) -> list[str]:
-        return [name for name, _func, _transactional in self._registered]
-
-    def applied(self, db: Connection | sqlite_utils.Database) -> list[AppliedMigration]:
-        """The migrations applied to ``db``, oldest first (read with plain SQL)."""
-        exists = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                            [self.migrations_table]).fetchone()
-        if not exists:
-            return []
-        rows = db.execute(f"SELECT name, applied_at FROM {self.migrations_table} "
-                          "WHERE migration_set = ? ORDER BY rowid", [self.name]).fetchall()
-        return [AppliedMigration(name, applied_at) for name, applied_at in rows]
-
-    def apply(self, db: Connection | sqlite_utils.Database, *,
-              stop_before: str | Iterable[str] | None = None) -> None:
-        from sqlite_utils.migrations import Migrations
-
-        migrations = Migrations(self.name)
-        for name, func, transactional in self._registered:
-            migrations(name=name, transactional=transactional)(func)
-        migrations.apply(full_database(db), stop_before=stop_before)
-
 
 MIGRATIONS = MigrationSet("qualcode")
 
@@ -99,6 +42,10 @@ UNDOABLE_TABLES = (
     "turns",
     "sentence_spans",
     "attribute_types",
+    "summaries",
+    "summary_citations",
+    "query_sets",
+    "query_set_passages",
     "media",
 )
 # Columns copied into the log only when they change (an edit of a transcript's wave
@@ -494,28 +441,34 @@ def m007_attribute_types(db: Database) -> None:
     install_change_triggers(db)
 
 
+@MIGRATIONS(name="m008_query_sets")
+def m008_query_sets(db: Database) -> None:
+    """Named sets of passages saved from a code query (see :mod:`qualcode.store.query`):
+    saving, refreshing and deleting a set are undoable."""
+    from .query import create_query_sets
+
+    create_query_sets(db)
+    install_change_triggers(db)
+
+
+@MIGRATIONS(name="m009_summary_grid")
+def m009_summary_grid(db: Database) -> None:
+    """The summary grid (see :mod:`qualcode.store.schema_grid`) and the memo types of
+    Saldana's cumulative and through-line memos."""
+    from .schema_grid import add_memo_types, create_summary_grid
+
+    create_summary_grid(db)
+    add_memo_types(db)
+    install_change_triggers(db)
+
+
 @MIGRATIONS(name="m010_media")
 def m010_media(db: Database) -> None:
-    """Recordings linked to transcripts: where the file is (relative to the project file,
-    never copied in), what it holds (hash, size, duration) to tell a changed or moved file;
-    and a mark on each turn whose start time was estimated from its neighbours rather than
-    read from the source."""
-    db.execute(
-        f"""
-        CREATE TABLE media (
-            id INTEGER PRIMARY KEY,
-            transcript_id INTEGER NOT NULL UNIQUE REFERENCES transcripts(id) ON DELETE CASCADE,
-            path TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN {_in(MEDIA_KINDS)}),
-            sha256 TEXT NOT NULL,
-            size INTEGER NOT NULL,
-            duration REAL,
-            linked_at TEXT NOT NULL
-        )
-        """
-    )
-    db.execute("CREATE INDEX idx_media_sha ON media(sha256)")
-    db.execute("ALTER TABLE turns ADD COLUMN time_estimated INTEGER NOT NULL DEFAULT 0")
+    """Recordings linked to transcripts, and turn times marked as estimated (see
+    :func:`qualcode.store.media.create_media_table`)."""
+    from .media import create_media_table
+
+    create_media_table(db)
     install_change_triggers(db)
 
 

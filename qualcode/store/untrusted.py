@@ -105,8 +105,10 @@ PROJECT_TABLES = frozenset({
     "_sqlite_migrations", "access_keys", "attendance", "attribute_types", "coders", "codes", "codings",
     "event_changes", "events", "media", "memo_links", "memos", "meta", "name_key",
     "participant_attributes", "participant_wave_attributes", "participants", "recorder",
-    "sentence_spans", "sessions", "settings", "speakers", "transcripts", "turn_fts",
+    "sentence_spans", "sessions", "settings", "speakers", "summaries", "summary_citations",
+    "transcripts", "turn_fts",
     "turn_fts_config", "turn_fts_data", "turn_fts_docsize", "turn_fts_idx", "turns", "waves",
+    "query_sets", "query_set_passages",
 })
 
 

@@ -102,6 +102,7 @@ class QualcodeApp(App):
         ("Memos", "memos", "every memo, filtered, editable"),
         ("Matrix and change", "matrix", "participant x wave x code matrix, change over time"),
         ("Co-occurrence network", "network", "strongest code pairs; export GraphML and PNG"),
+        ("Query and search", "query", "code queries, text in every transcript, memos"),
         ("Undo", "undo", "undo the last action"),
         ("Redo", "redo", "redo what was undone"),
         ("Help", "help", "every key"),
@@ -234,6 +235,24 @@ class QualcodeApp(App):
 
         if not isinstance(self.screen, NetworkScreen):
             self.push_screen(NetworkScreen())
+
+    def action_query(self) -> None:
+        """The query screen; back to the one already open (with its results) if any."""
+        from .screens.query import QueryScreen
+
+        if any(isinstance(screen, QueryScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, QueryScreen):
+                self.pop_screen()
+        else:
+            self.push_screen(QueryScreen())
+
+    def open_memo(self, memo_id: int) -> None:
+        """The memos screen with this memo chosen."""
+        from .screens.memos import MemosScreen
+
+        screen = MemosScreen()
+        screen.current = self.project.memos.get(memo_id)
+        self.push_screen(screen)
 
     def open_transcript(self, name: str, span: tuple[int, int] | None = None) -> None:
         from .screens.coding import CodingScreen

@@ -7,6 +7,7 @@ import pytest
 from qualcode import QualcodeError
 from qualcode.coding.tagging import Target
 from qualcode.errors import NotFoundError
+from qualcode.model import LONGITUDINAL_MEMO_TYPES
 from qualcode.records import MemoLink
 from qualcode.store.schema import MEMO_TYPES
 
@@ -24,10 +25,12 @@ def linked(study):
 
 @pytest.mark.parametrize("type_", MEMO_TYPES)
 def test_every_memo_type(linked, type_):
-    memo = linked.memos.add(type_, f"A {type_} memo", "Body text\nover lines.")
+    # cumulative and through-line memos follow a participant: they must be linked to one
+    links = [MemoLink("participant", "P01")] if type_ in LONGITUDINAL_MEMO_TYPES else []
+    memo = linked.memos.add(type_, f"A {type_} memo", "Body text\nover lines.", links=links)
     assert memo.type == type_ and memo.body == "Body text\nover lines."
     assert memo.author == "tester" and memo.created == memo.updated
-    assert memo.links == ()
+    assert memo.links == tuple(links)
 
 
 def test_links_to_every_kind(linked):

@@ -22,6 +22,7 @@ from qualcode.exchange.refi_import import import_qdpx, quote_matches, utf16_to_c
 from qualcode.exchange.service import import_refi
 from qualcode.ingest.encoding import normalise
 from qualcode.ingest.model import ParsedTranscript
+from qualcode.model import LONGITUDINAL_MEMO_TYPES
 from qualcode.records import MemoLink
 from qualcode.store import schema
 
@@ -594,6 +595,12 @@ def _build(path: Path, spec: dict) -> Project:
     project.coder = "ann"
     for type_, title, body, picks in spec["memos"]:
         links = [MemoLink.parse(t) for t in sorted({targets[p % len(targets)] for p in picks})]
+        if type_ in LONGITUDINAL_MEMO_TYPES and not any(link.kind == "participant" for link in links):
+            # cumulative and through-line memos follow a participant
+            if spec["participants"]:
+                links.append(MemoLink("participant", spec["participants"][0]))
+            else:
+                type_ = "project"
         project.memos.add(type_, title, body, links=links)
     return project
 

@@ -92,6 +92,14 @@ def command_steps(project, tmp) -> list[tuple[str, list[str]]]:
         ("memo show", [*p, "memo", "show", "{last_memo}"]),
         ("memo edit", [*p, "memo", "edit", "{last_memo}", "--body", "y"]),
         ("memo delete", [*p, "memo", "delete", "{last_memo}"]),
+        ("summary set", [*p, "summary", "set", "C01", "W1", "Smoking", "A first try."]),
+        ("summary show", [*p, "summary", "show", "C01", "W1", "Smoking"]),
+        ("summary list", [*p, "summary", "list"]),
+        ("summary grid", [*p, "summary", "grid", "--cases", "--layout", "case-time"]),
+        ("export summaries", [*p, "export", "summaries", "-o", str(tmp / "grid.xlsx")]),
+        ("summary delete", [*p, "summary", "delete", "C01", "W1", "Smoking"]),
+        ("picture heatmap", [*p, "picture", "heatmap", "Smoking", "-o", str(tmp / "smoking.svg")]),
+        ("picture timeline", [*p, "picture", "timeline", "C01", "-o", str(tmp / "c01.png")]),
         ("segments", [*p, "segments", "--code", "Watch"]),
         ("autocode speaker", [*p, "autocode", "speaker", "Interviewer", "--code", "Watch",
                               "--transcript", "Z99_W1"]),
@@ -101,7 +109,11 @@ def command_steps(project, tmp) -> list[tuple[str, list[str]]]:
         ("redo", [*p, "redo"]),
         ("log", [*p, "log", "--limit", "5"]),
         ("code delete", [*p, "code", "delete", "Watch", "--force"]),
-        ("matrix", [*p, "matrix"]),
+        ("query", [*p, "query", '"Getting to the service" NOT Smoking wave:W1', "--save", "routes"]),
+        ("sets list", [*p, "sets", "list"]),
+        ("sets show", [*p, "sets", "show", "routes", "-o", str(tmp / "routes.csv")]),
+        ("sets refresh", [*p, "sets", "refresh", "routes"]),
+        ("matrix", [*p, "matrix", "--set", "routes"]),
         ("change", [*p, "change"]),
         ("compare-waves", [*p, "compare-waves", "W1", "W2"]),
         ("saturation", [*p, "saturation"]),
@@ -112,6 +124,7 @@ def command_steps(project, tmp) -> list[tuple[str, list[str]]]:
                                "--values", "day,night"]),
         ("attribute list", [*p, "attribute", "list"]),
         ("attribute summary", [*p, "attribute", "summary", "age"]),
+        ("sets delete", [*p, "sets", "delete", "routes"]),
         ("agree", [*p, "agree", "--coders", "anna", "ben"]),
         ("export docx", [*p, "export", "docx", "-o", str(tmp / "report.docx")]),
         ("export codebook", [*p, "export", "codebook", "-o", str(tmp / "codebook.docx")]),
@@ -217,7 +230,8 @@ def test_a_whole_tui_session_runs_under_the_watch(example_project, tmp_path,
             await keys(*"Trust", "enter", "g", "space", "enter")
             await keys("f5", "ctrl+n")  # memos; a new memo
             await keys(*"Watched memo", "ctrl+s")
-            await keys("f6", "enter")  # the matrix, a cell's segments
+            await keys("f6", "enter", "escape")  # the matrix; a cell's summary, left unwritten
+            await keys("v")  # the cell's segments
             await keys("f7", "s", "m", "w", "e")  # the network; export GraphML and PNG
             await keys("f2", "p")  # home; a participant
             await keys("question_mark", "escape", "ctrl+p", "escape")

@@ -95,10 +95,9 @@ async def test_matrix_shows_missing_waves_and_change_labels_then_compares(tui_pr
         assert per_person["P01"][1] == "constant"
         assert per_person["P02"][1] == "missing"
         assert per_person["P02"][3] == "missed"  # W2: no data, not 0
-
-        # Enter on the cell: the comparison screen for Trust, only P01 at W2
+        # v on the cell: the comparison screen for Trust, only P01 at W2 (Enter writes its summary)
         matrix.focus()
-        await pilot.press("enter")
+        await pilot.press("v")
         await settle(pilot)
         compare = app.screen
         assert isinstance(compare, ComparisonScreen)

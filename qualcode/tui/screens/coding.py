@@ -41,6 +41,7 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         Binding("x", "uncode", "uncode"),
         Binding("m", "memo", "memo"),
         Binding("slash", "search", "search"),
+        Binding("f8", "app.query", "query/search"),
         Binding("n", "uncoded(1)", "uncoded"),
         Binding("N", "uncoded(-1)", "prev uncoded", show=False),
         Binding("S", "split_turn", "split turn", show=False),

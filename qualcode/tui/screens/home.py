@@ -32,6 +32,7 @@ class HomeScreen(BaseScreen):
     BINDINGS = [
         Binding("enter", "open", "open transcript"),
         Binding("p", "participant", "participant"),
+        Binding("f8", "app.query", "query/search"),
         Binding("e", "edit_transcript", "edit"),
         Binding("r", "replace_transcript", "replace transcript text", show=False),
         Binding("d", "delete_transcript", "delete transcript", show=False),

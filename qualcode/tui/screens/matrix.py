@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
-from ..dialogs import ChoiceDialog
+from ..dialogs import ChoiceDialog, Passage, SummaryEditor
 from ..shown import counted, plain, shown
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
@@ -42,7 +42,8 @@ class MatrixScreen(BaseScreen):
     """Read the matrix; see which codes emerge, grow, fade or stay, and why."""
 
     BINDINGS = [
-        Binding("enter", "compare", "compare segments"),
+        Binding("enter", "summary", "summary"),
+        Binding("v", "compare", "compare segments"),
         Binding("m", "measure", "measure"),
         Binding("b", "by", "group by"),
         Binding("f", "category", "category"),
@@ -61,6 +62,7 @@ class MatrixScreen(BaseScreen):
         self.columns: list[str] = []
         self.row_labels: list[list[str]] = []
         self.change_rows: list[tuple[str, str | None]] = []  # (code, participant) per row
+        self.summarised: set[tuple[str, str, str]] = set()  # (participant, wave, code) with a summary
 
     def compose(self) -> ComposeResult:
         yield Label("", id="matrix-title", classes="pane-title")
@@ -75,7 +77,7 @@ class MatrixScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.query_one("#matrix-help", Static).update(Text(
-            "Enter compare the code's segments (for that participant and wave) · m measure · "
+            "Enter the summary of the cell (✎: written) · v compare the code's segments · m measure · "
             "b group by · f category · c change for the code under the cursor / for the sample · "
             "r change of one role · Tab other table", "dim"))
         self.reload_shown()
@@ -99,6 +101,8 @@ class MatrixScreen(BaseScreen):
         keys = list(matrix.row_keys)
         table.add_columns(*(shown(k) for k in keys), "n", *(_short(c) for c in self.columns))
         self.row_labels = []
+        summaries = self.attempt(self.project.summaries.all, row_kind="participant") or []
+        self.summarised = {(s.row, s.wave, s.theme) for s in summaries} if self.by == "participant" else set()
         for r in matrix.rows:
             labels = [shown(x, "bold") for x in r["labels"]]
             if all(v is None for v in r["values"]):
@@ -106,6 +110,10 @@ class MatrixScreen(BaseScreen):
                 cells = [Text(reason, "dim italic", justify="right") for _ in self.columns]
             else:
                 cells = [_value(v, self.measure) for v in r["values"]]
+            if self.summarised and len(r["labels"]) == 2:
+                key = (str(r["labels"][0]), str(r["labels"][1]))
+                cells = [Text.assemble(cell, ("✎", "bold magenta")) if (*key, code) in self.summarised else cell
+                         for cell, code in zip(cells, self.columns)]
             table.add_row(*labels, Text(str(r["n"]), "dim"), *cells)
             self.row_labels.append([str(x) for x in r["labels"]])
         self.label_cols = len(keys) + 1
@@ -140,7 +148,7 @@ class MatrixScreen(BaseScreen):
         where = " · ".join(x for x in (participant, wave) if x)
         self.query_one("#matrix-help", Static).update(Text.assemble(
             (plain(full), "bold"), (f"  {plain(where)}  ·  " if where else "  ·  ", "dim"),
-            ("Enter compare · m measure · b group by · f category · c change of this code", "dim")))
+            ("Enter summary · v compare · m measure · b group by · f category · c change of this code", "dim")))
 
     # --- change over time ------------------------------------------------------------
 
@@ -276,9 +284,45 @@ class MatrixScreen(BaseScreen):
             return
         self.app.open_comparison(code, **filters)
 
+    def action_summary(self) -> None:
+        """Enter on a participant's cell: write its summary with its coded passages
+        beside it; elsewhere (groups, the change table) compare the segments."""
+        if self.focused is self.query_one("#change", DataTable) or self.by != "participant":
+            self.action_compare()
+            return
+        code, participant, wave = self._cursor()
+        if not (code and participant and wave):
+            self.notify("Put the cursor on a code's column first", severity="warning")
+            return
+        existing = self.attempt(self.project.summaries.find, participant, wave, code)
+        rows = self.attempt(self.project.coding.segments, code, include_subcodes=True,
+                            participant=participant, wave=wave) or []
+        passages = [Passage(r["id"], f"{r['transcript']}, turn {r['turn']}, {r['coder']}", r["text"])
+                    for r in rows]
+
+        def done(text: str | None) -> None:
+            if text is None or (existing and text.strip() == existing.body):
+                return
+            if not text.strip():
+                def delete() -> bool:
+                    self.project.summaries.delete(participant, wave, code)
+                    return True
+
+                if existing and self.attempt(delete):
+                    self.saved(f"deleted the summary of {participant} at {wave} under {code!r}")
+            else:
+                cite = None if existing else [p.coding_id for p in passages]
+                if self.attempt(self.project.summaries.set, participant, wave, code, text, cite=cite):
+                    self.saved(f"wrote the summary of {participant} at {wave} under {code!r}")
+            self._load_matrix()
+
+        self.app.push_screen(SummaryEditor(f"Summary: {participant} at {wave}, {code}",
+                                           existing.body if existing else "", passages,
+                                           cited=len(existing.citations) if existing else 0), done)
+
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()
-        self.action_compare()
+        self.action_summary()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
