@@ -90,7 +90,11 @@ def test_a_video_is_a_video_source(tmp_path):
         p.media.link("t", video)
         p.exchange.export_refi(tmp_path / "v.qdpx")
     root, _names = _validate(tmp_path / "v.qdpx")
-    assert len(root.xpath("//q:VideoSource/q:Transcript/q:SyncPoint", namespaces=NS)) == 2
+    points = root.xpath("//q:VideoSource/q:Transcript/q:SyncPoint", namespaces=NS)
+    # Turn A (offsets 14-19) starts at 1 s and ends where B starts, at 3 s; B (35-39)
+    # starts at 3 s and has no end time: three points, in milliseconds.
+    assert [(int(p.get("position")), int(p.get("timeStamp"))) for p in points] == [
+        (14, 1000), (19, 3000), (35, 3000)]
 
 
 def test_a_missing_recording_is_left_out_and_said(whisper_project, tmp_path):
