@@ -15,7 +15,7 @@ from ..errors import QualcodeError
 from ..model import PARTICIPANT_FIELDS, format_number
 from ..store import study as store_study
 from .cube import BY, Cube, Grouping
-from .where import BoundWhere, bind_where, parse_where
+from .where import BoundWhere, attribute_ref, bind_where, parse_where
 
 
 def bind(db, where: Sequence[str] | None, *, analysis: str, codings: bool) -> BoundWhere | None:
@@ -72,3 +72,31 @@ def grouping(db, by: str) -> Grouping | None:
 def participant_ids(db) -> dict[int, str]:
     """Participant row id -> participant id (``P01``)."""
     return {person["id"]: person["pid"] for person in store_study.list_participants(db)}
+
+
+def group_values(db, by: str, *, per_person: bool = False) -> list:
+    """The values an attribute grouping (``--by ATTR``) takes, in the order of the
+    attribute's declared type. With ``per_person`` each participant needs one value for
+    the whole study (a trajectory cannot change group): the attribute must be fixed, or
+    named at a wave (``W1.employment``); a per-wave attribute without one is refused."""
+    if grouping(db, by) is None:
+        raise QualcodeError(f"--by {by!r} here takes an attribute, not {by}")
+    bound = bind_where(None, db)
+    name, at = attribute_ref(by, bound.wave_order)
+    if per_person and at is None and any(name in values for person in bound.people.values()
+                                         for values in person.by_wave.values()):
+        raise QualcodeError(f"{name} varies by wave: name the wave a participant is grouped by "
+                            f"(--by W1.{name} or --by {name}@W1)")
+    waves = [None] if per_person else [None, *bound.wave_order]
+    values = {bound.value(pid, wave, by) for pid in bound.people for wave in waves}
+    values.discard(None)
+    return sorted(values, key=lambda value: bound.sort_key(by, value))
+
+
+def group_condition(by: str, value) -> str:
+    """The ``--where`` condition that keeps one group of ``--by ATTR``: ``age=29``,
+    ``employment@W2="part time"``."""
+    # No wave list: "W2.employment" stays whole and the filter reads its wave itself.
+    name, at = attribute_ref(by, ())
+    text = shown(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'{name}{"@" + at if at else ""}="{text}"'

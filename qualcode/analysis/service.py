@@ -46,10 +46,22 @@ class AnalysisService(Service):
 
     def change_report(self, *, codes=None, participants=None, measure: str = "count",
                       coders=None, roles: Sequence[str] | None = None,
-                      where: Sequence[str] | None = None) -> dict:
+                      where: Sequence[str] | None = None, by: str | None = None) -> dict:
         """Change-over-time labels (see :mod:`qualcode.analysis.change`). ``roles``: only
         participants with one of these roles, the sample's shares taken among them;
-        ``where``: filters in the shared language (people and waves), likewise."""
+        ``where``: filters in the shared language (people and waves), likewise. ``by``:
+        an attribute (fixed, or named at a wave); ``groups`` then holds, for each of its
+        values in type order, the report of the participants with that value."""
+        report = self._change_report(codes, participants, measure, coders, roles, where)
+        if by:
+            report["groups"] = {
+                f"{by}={_filters.shown(value)}": self._change_report(
+                    codes, participants, measure, coders, roles,
+                    [*(where or []), _filters.group_condition(by, value)])
+                for value in _filters.group_values(self.db, by, per_person=True)}
+        return report
+
+    def _change_report(self, codes, participants, measure, coders, roles, where) -> dict:
         bound = _filters.bind(self.db, where, analysis="change", codings=False)
         cube = _filters.restrict(self.cube(coders=coders), bound)
         if roles:
@@ -100,19 +112,32 @@ class AnalysisService(Service):
                             minimum: float = 0, waves: Sequence[str] | None = None,
                             per_wave: bool = False, coders: Sequence[str] | None = None,
                             category: str | None = None,
-                            where: Sequence[str] | None = None) -> dict[str, list[dict]]:
+                            where: Sequence[str] | None = None,
+                            by: str | None = None) -> dict[str, list[dict]]:
         """The co-occurring pairs as table rows (see
         :func:`qualcode.analysis.cooccurrence.table`): one network named by its waves
-        ("all" for every wave), or with ``per_wave`` one per wave."""
+        ("all" for every wave), or with ``per_wave`` one per wave, or with ``by`` one per
+        value of an attribute."""
         results = self.cooccurrence_by_label(scope=scope, waves=waves, per_wave=per_wave, coders=coders,
-                                             category=category, where=where)
+                                             category=category, where=where, by=by)
         return {label: _cooc.table(r, measure=measure, minimum=minimum) for label, r in results.items()}
 
     def cooccurrence_by_label(self, *, scope: str = "overlap", waves: Sequence[str] | None = None,
                               per_wave: bool = False, coders: Sequence[str] | None = None,
                               category: str | None = None,
-                              where: Sequence[str] | None = None) -> dict[str, _cooc.Cooccurrence]:
-        """{label: co-occurrence}: one network named by its waves, or one per wave."""
+                              where: Sequence[str] | None = None,
+                              by: str | None = None) -> dict[str, _cooc.Cooccurrence]:
+        """{label: co-occurrence}: one network named by its waves, one per wave, or with
+        ``by`` (an attribute) one per value, each the network of the codings whose
+        participant has that value at the coding's wave (labels ``age=29``)."""
+        if by:
+            if per_wave:
+                raise QualcodeError("give --per-wave or --by, not both")
+            return {f"{by}={_filters.shown(value)}": self.cooccurrence(
+                        scope=scope, waves=list(waves) if waves else None,
+                        coders=list(coders) if coders else None, category=category,
+                        where=[*(where or []), _filters.group_condition(by, value)])
+                    for value in _filters.group_values(self.db, by)}
         result = self.cooccurrence(scope=scope, waves=list(waves) if waves else None,
                                    coders=list(coders) if coders else None, category=category,
                                    where=where, per_wave=per_wave)

@@ -171,16 +171,20 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
 @click.option("--measure", type=click.Choice(["count", "chars"]), default="count", show_default=True)
 @click.option("--sample", "sample_only", is_flag=True, help="Only the sample view.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with the evidence.")
+@click.option("--by", "by", metavar="ATTR",
+              help="Also the sample view for each value of this attribute: fixed (sex, age), "
+                   "or named at a wave (W1.employment).")
 @CODED_BY
 @where_option
 @project_option
-def change(project: Project, codes, participants, measure, sample_only, as_json, coded_by, where) -> None:
+def change(project: Project, codes, participants, measure, sample_only, as_json, coded_by, where,
+           by=None) -> None:
     """How each code changes across waves: emerges, increases, surges, decreases, ceases,
     constant, idiosyncratic or missing (rules: docs/analysis.md). With --where the
-    sample is those the filters keep."""
+    sample is those the filters keep; with --by, each group of an attribute too."""
     report = project.analysis.change_report(codes=list(codes) or None, participants=list(participants) or None,
                                             measure=measure, coders=list(coded_by) or None,
-                                            where=list(where) or None)
+                                            where=list(where) or None, by=by)
     if sample_only:
         report["participants"] = []
     # Saldana's cumulative and through-line memos of the participants in the report.
@@ -197,6 +201,14 @@ def change(project: Project, codes, participants, measure, sample_only, as_json,
               *[f"{s['evidence'][w]['with_code']}/{s['evidence'][w]['observed']}" for w in waves]]
              for s in report["sample"]],
             title="sample (share of observed participants with the code)",
+        )
+    for label, group in report.get("groups", {}).items():
+        print_table(
+            ["code", "label", "participants", *[f"{w} with/obs" for w in waves]],
+            [[s["code"], s["label"], s["participants"],
+              *[f"{s['evidence'][w]['with_code']}/{s['evidence'][w]['observed']}" for w in waves]]
+             for s in group["sample"]],
+            title=f"sample, {label}",
         )
     if report["participants"]:
         print_table(
@@ -308,6 +320,9 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by, where) -> 
               show_default=True, help="Edge weight: count, jaccard, or c (c-coefficient).")
 @click.option("--wave", "waves", multiple=True, metavar="W", help="Only this wave (repeatable).")
 @click.option("--per-wave", is_flag=True, help="One network per wave, same layout.")
+@click.option("--by", "by", metavar="ATTR",
+              help="One network per value of this attribute (of the coding's participant at its "
+                   "wave; W2.employment reads it at W2), same layout.")
 @click.option("--min", "minimum", type=float, default=0, show_default=True, help="Minimum edge weight.")
 @click.option("--category", metavar="CODE", help="Only codes under this category.")
 @where_option
@@ -319,13 +334,13 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by, where) -> 
 @project_option
 @set_option
 def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category, where, output,
-            as_json, csv_style, coded_by) -> None:
+            as_json, csv_style, coded_by, by=None) -> None:
     """Code co-occurrence network: print it, or export it for Gephi/Cytoscape or as a picture."""
     if waves and per_wave:
         raise QualcodeError("give --wave or --per-wave, not both")
     options = dict(scope=scope, measure=measure, minimum=minimum, waves=list(waves) or None,
                    per_wave=per_wave, coders=list(coded_by) or None, category=category,
-                   where=list(where) or None)
+                   where=list(where) or None, by=by)
     if output:
         for path in project.exports.network(output, csv_style=csv_style, **options):
             echo(f"wrote {path}", err=True)
@@ -333,7 +348,7 @@ def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category
     tables = project.analysis.cooccurrence_tables(**options)
     if as_json:
         print_json({"scope": scope, "measure": measure, "min": minimum,
-                    "networks": tables if per_wave else next(iter(tables.values()))})
+                    "networks": tables if per_wave or by else next(iter(tables.values()))})
         return
     for label, rows in tables.items():
         print_table(["code A", "code B", "n1", "n2", "count", "jaccard", "c", "n1/n2 > 5"],

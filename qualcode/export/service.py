@@ -118,17 +118,20 @@ class ExportService(Service):
     def network(self, output: str | Path, *, scope: str = "overlap", measure: str = "count",
                 minimum: float = 0, waves: Sequence[str] | None = None, per_wave: bool = False,
                 coders: Sequence[str] | None = None, category: str | None = None,
-                where: Sequence[str] | None = None, csv_style: CsvStyle = DEFAULT) -> list[Path]:
+                where: Sequence[str] | None = None, csv_style: CsvStyle = DEFAULT,
+                by: str | None = None) -> list[Path]:
         """The co-occurrence network as .graphml, .gexf, .json (node-link), .csv (edge
-        list) or .png; with ``per_wave`` one file per wave, one layout. The files written."""
+        list) or .png; with ``per_wave`` one file per wave, or with ``by`` one per value of
+        an attribute, one layout. The files written."""
         from .network import check_network_file, write_network
 
         check_network_file(output)
         results = self.analysis.cooccurrence_by_label(scope=scope, waves=waves, per_wave=per_wave,
-                                                      coders=coders, category=category, where=where)
+                                                      coders=coders, category=category, where=where,
+                                                      by=by)
         order = {w.label: w.ordinal for w in self.study.waves()} if per_wave else None
         return write_network(results, output, scope=scope, measure=measure, minimum=minimum,
-                             per_wave=per_wave, order=order, csv_style=csv_style)
+                             per_wave=per_wave or bool(by), order=order, csv_style=csv_style)
 
     def network_drawing(self, *, scope: str = "overlap", measure: str = "count", minimum: float = 0,
                         waves: Sequence[str] | None = None, per_wave: bool = False) -> dict[str, Any]:
