@@ -110,3 +110,35 @@ async def test_text_in_every_transcript_and_in_memos(tui_project):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MemosScreen) and app.screen.current.title == "Anna (P01)"
+
+
+@run_async
+async def test_a_query_saved_as_a_set_is_listed_again_and_used_by_the_matrix(tui_project):
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+s")  # nothing to save yet: a warning, no dialog
+        await settle(pilot)
+        assert app.screen is screen
+        results, _ = await _search(pilot, '"Money worries"')
+        assert results.option_count == 2
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press(*"money", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        # The saved set, listed in the "saved set" mode by its name.
+        screen.query_one("#query-mode").value = "sets"
+        await settle(pilot)
+        assert "saved sets: money" in str(screen.query_one("#query-summary", Label).render())
+        results, summary = await _search(pilot, "money")
+        assert results.option_count == 2 and summary.startswith('set money: "Money worries"')
+        results, summary = await _search(pilot, "monye")
+        assert results.option_count == 0 and "no set named 'monye'" in summary
+    # Saved in the project, for matrix, cooccur and exports (--set money).
+    with Project.open(tui_project) as project:
+        assert [s.name for s in project.query.list_sets()] == ["money"]
+        assert project.query.get_set("money").passages == 2

@@ -17,16 +17,19 @@ from textual.widgets.option_list import Option
 
 from ...errors import QualcodeError, QueryError
 from ...project import Project
+from ..dialogs import TextInputDialog
 from ..shown import plain, shown
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .base import BaseScreen
 
-MODES = (("codes", "code query"), ("text", "transcript text"), ("memos", "memo text"))
+MODES = (("codes", "code query"), ("text", "transcript text"), ("memos", "memo text"),
+         ("sets", "saved set"))
 PLACEHOLDERS = {
-    "codes": 'e.g. "Money worries" AND Relapse WITHIN turn wave:W2',
+    "codes": 'e.g. "Money worries" AND Relapse WITHIN turn wave:W2  (ctrl+s saves the result)',
     "text": 'words, "a phrase", prefix*',
     "memos": "words in a memo's title or body",
+    "sets": "the name of a saved set (its passages as they were saved)",
 }
 LIMIT = 500
 
@@ -58,14 +61,23 @@ def _where(participant: str | None, wave: str | None, extra: str = "") -> Text:
                          (plain(extra), "magenta"))
 
 
+def _passage_line(p) -> Found:
+    return Found(Text.assemble(_where(p.participant, p.wave, ", ".join(p.codes)), "  ",
+                               plain(" ".join(p.text.split()))[:200]),
+                 p.transcript, (p.start, p.end))
+
+
 def search(path: Path, mode: str, text: str) -> tuple[list[Found], str]:
     """Run the search on a connection of this thread; the lines and a summary."""
     with Project.open_reader(path) as project:
+        if mode == "sets":
+            saved = project.query.get_set(text)
+            passages = project.query.set_passages(text, limit=LIMIT)
+            return ([_passage_line(p) for p in passages],
+                    f"set {saved.name}: {saved.query}  ·  {saved.passages} passage(s)")
         if mode == "codes":
             result = project.query.run(text, limit=LIMIT)
-            found = [Found(Text.assemble(_where(p.participant, p.wave, ", ".join(p.codes)), "  ",
-                                         plain(" ".join(p.text.split()))[:200]),
-                           p.transcript, (p.start, p.end)) for p in result.passages]
+            found = [_passage_line(p) for p in result.passages]
             t = result.totals
             return found, (f"{t['passages']} passage(s), {t['participants']} participant(s), "
                            f"{t['participant_waves']} participant-wave(s), {t['turns']} turn(s)")
@@ -100,12 +112,14 @@ class QueryScreen(BaseScreen):
     BINDINGS = [
         Binding("ctrl+t", "mode", "codes/text/memos"),
         Binding("ctrl+l", "focus_bar", "query bar"),
+        Binding("ctrl+s", "save_set", "save as set"),
     ]
 
     def __init__(self, mode: str = "codes") -> None:
         super().__init__()
         self.mode = mode
         self.found: list[Found] = []
+        self.last_query: str | None = None  # the code query the results are of
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="query-bar"):
@@ -133,6 +147,33 @@ class QueryScreen(BaseScreen):
         if isinstance(event.value, str):
             self.mode = event.value
             self.query_one("#query-text", Input).placeholder = PLACEHOLDERS[self.mode]
+            if self.mode == "sets":
+                names = [s.name for s in self.project.query.list_sets()]
+                self.query_one("#query-summary", Label).update(shown(
+                    "saved sets: " + ", ".join(names) if names else
+                    "no saved sets yet: run a code query and press ctrl+s"))
+
+    def action_save_set(self) -> None:
+        """Keep the code query's result as a named set (matrix, cooccur and exports take
+        it with --set; this screen lists it in the "saved set" mode)."""
+        query = self.last_query
+        if query is None:
+            self.notify("Run a code query first; ctrl+s then saves its passages as a set",
+                        severity="warning")
+            return
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                saved = self.project.query.save_set(name, query)
+            except QualcodeError as exc:
+                self.notify(plain(exc), severity="error", markup=False)
+                return
+            self.app.saved_here(f"saved set {saved.name} ({saved.passages} passages)")
+
+        self.app.push_screen(TextInputDialog("Save these passages as the set", "",
+                                             placeholder="a name, e.g. money-and-relapse"), named)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -157,6 +198,7 @@ class QueryScreen(BaseScreen):
 
     def on_search_done(self, message: SearchDone) -> None:
         self.found = message.found
+        self.last_query = message.text if message.mode == "codes" else None
         results = self.query_one("#query-results", OptionList)
         results.clear_options()
         results.add_options([Option(f.label) for f in message.found])
@@ -168,6 +210,7 @@ class QueryScreen(BaseScreen):
 
     def on_search_failed(self, message: SearchFailed) -> None:
         self.found = []
+        self.last_query = None
         self.query_one("#query-results", OptionList).clear_options()
         summary = Text(plain(message.reason), style="red")
         if message.pointed is not None:
