@@ -408,20 +408,28 @@ def _participant_rows(cube: Cube, people: list[dict], per_pw: dict, width: int, 
 # --- the framework matrix ----------------------------------------------------------
 
 def framework(db, cube: Cube, *, by: str = "participant", content: str = "text", codes=None,
-              category=None, level: str = "code", max_chars: int = 300, coders=None) -> dict:
+              category=None, level: str = "code", max_chars: int = 300, coders=None,
+              grouping: Grouping | None = None) -> dict:
     """Cases x codes (or categories) with the coded text (or the codings' memos) in the
     cells, one sheet per wave: ``{"columns": [...], "sheets": {wave: [{"case": ...,
     "cells": [...]}]}}``. Cases are participants, or sites or roles (rows then read
     "Riverside at W1, Riverside at W3", the shape of a case-study comparison of
-    services at start-up and follow-up). Missing cases at a wave have cells None."""
-    if by not in ("participant", "role", "site"):
-        raise QualcodeError("framework cases are participants, roles or sites")
+    services at start-up and follow-up), or the values of an attribute (``grouping``:
+    its value at each wave, in the order of its declared type). Missing cases at a wave
+    have cells None."""
+    if grouping is None and by not in ("participant", "role", "site"):
+        raise QualcodeError("framework cases are participants, roles, sites or an attribute's values")
     if content not in ("text", "memo"):
         raise QualcodeError("framework cells hold 'text' or 'memo'")
     columns, col_of = select_columns(cube, codes=codes, category=category, level=level)
     coder_ids = store.coder_ids(db, coders) if coders else None
 
-    def case_of(person) -> str:
+    wave_label = {wave["id"]: wave["label"] for wave in cube.waves}
+
+    def case_of(person, wave_id: int) -> str:
+        if grouping is not None:
+            value = grouping.value_of(person["pid"], wave_label.get(wave_id, ""))
+            return "(missing)" if value is None else grouping.shown(value)
         return person["pid"] if by == "participant" else (person.get(by) or "(missing)")
 
     spans: dict[tuple[str, int, int], list[dict]] = defaultdict(list)
@@ -431,7 +439,7 @@ def framework(db, cube: Cube, *, by: str = "participant", content: str = "text",
             continue
         if cube.scope is not None and (p, w) not in cube.scope:
             continue  # filtered out (--where)
-        spans[(case_of(cube.participants[p]), w, col_of[k])].append(
+        spans[(case_of(cube.participants[p], w), w, col_of[k])].append(
             {"transcript": tid, "start": start, "end": end, "memo": memo})
     # A cell shows each coded passage once: codings that overlap in one transcript
     # (two coders, or two codes of one category column) are merged into their union.
@@ -449,12 +457,23 @@ def framework(db, cube: Cube, *, by: str = "participant", content: str = "text",
             else:
                 found += [" ".join(m["memo"].split()) for m in members if m["memo"]]
         pieces[cell] = [piece for piece in dict.fromkeys(found) if piece]
-    cases = sorted({case_of(p) for p in cube.participants.values()})
+    # Every case in order: by name, or an attribute's values in its type's order, then
+    # "(missing)"; each wave's sheet keeps this order.
+    typed = {} if grouping is None else {
+        grouping.shown(v): v for p in cube.participants.values() for wave in cube.waves
+        if (v := grouping.value_of(p["pid"], wave["label"])) is not None}
+    everyone = {case_of(p, wave["id"]) for p in cube.participants.values() for wave in cube.waves}
+    if grouping is None:
+        order = sorted(everyone)
+    else:
+        order = sorted((c for c in everyone if c in typed), key=lambda c: grouping.sort_key(typed[c]))
+        order += sorted(c for c in everyone if c not in typed)
     sheets: dict[str, list[dict]] = {}
     for wave in cube.waves:
         sheet = []
-        for case in cases:
-            members = [p for p in cube.participants.values() if case_of(p) == case]
+        cases_here = {case_of(p, wave["id"]) for p in cube.participants.values()}
+        for case in (c for c in order if c in cases_here):
+            members = [p for p in cube.participants.values() if case_of(p, wave["id"]) == case]
             observed = any(cube.observed(p["id"], wave["id"]) for p in members)
             if not observed:
                 continue
@@ -466,4 +485,4 @@ def framework(db, cube: Cube, *, by: str = "participant", content: str = "text",
                 cells.append(text)
             sheet.append({"case": case, "cells": cells})
         sheets[wave["label"]] = sheet
-    return {"by": by, "content": content, "columns": columns, "sheets": sheets}
+    return {"by": by, "content": content, "columns": columns, "sheets": sheets, "cases": order}

@@ -42,7 +42,8 @@ class AnalysisService(Service):
         cube = _filters.restrict(self.cube(coders=coders, waves=waves), bound)
         return _cube.framework(self.db, cube, by=by, content=content,
                                codes=codes, category=category, level=level,
-                               max_chars=max_chars, coders=coders)
+                               max_chars=max_chars, coders=coders,
+                               grouping=_filters.grouping(self.db, by))
 
     def change_report(self, *, codes=None, participants=None, measure: str = "count",
                       coders=None, roles: Sequence[str] | None = None,

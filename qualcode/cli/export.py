@@ -93,8 +93,9 @@ def codebook_command(project, output) -> None:
 @OUTPUT
 @click.option("--by", type=click.Choice(["wave", "case"]), default="wave", show_default=True,
               help="One table per wave, or one table of cases x time points.")
-@click.option("--cases", type=click.Choice(["participant", "site", "role"]), default="participant",
-              show_default=True, help="What a row is.")
+@click.option("--cases", default="participant", show_default=True, metavar="participant|site|role|ATTR",
+              help="What a row is: a participant, a site, a role, or a value of an attribute (its "
+                   "value at each wave, in the order of its declared type).")
 @click.option("--content", type=click.Choice(["text", "memo"]), default="text", show_default=True,
               help="Cells hold the coded text or the codings' memos.")
 @click.option("--level", type=click.Choice(["category", "code"]), default="category",

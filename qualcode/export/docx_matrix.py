@@ -31,8 +31,10 @@ def build_framework(project, *, cases: str, content: str, level: str, themes, ca
         from ..analysis.cube import framework, load_cube
     except ImportError:  # pragma: no cover
         raise QualcodeError("the framework matrix needs qualcode.analysis (not installed)") from None
-    if cases not in CASES:
-        raise QualcodeError(f"cases {cases!r} are not one of {', '.join(CASES)}")
+    from ..analysis import filters
+
+    # Cases: participants, sites, roles, or the values of an attribute (at each wave).
+    grouping = None if cases in CASES else filters.grouping(project.db, cases)
     if content not in ("text", "memo"):
         raise QualcodeError(f"cells hold 'text' or 'memo', not {content!r}")
     if level not in ("category", "code"):
@@ -47,13 +49,11 @@ def build_framework(project, *, cases: str, content: str, level: str, themes, ca
         raise QualcodeError(f"unknown coder {coder!r}")
     for label in waves or []:
         project.study.wave(label)
-    from ..analysis import filters
-
     bound = filters.bind(project.db, where, analysis="the framework matrix", codings=False)
     cube = filters.restrict(load_cube(project.db, coders=[coder] if coder else None), bound)
     result = framework(project.db, cube, by=cases, content=content, codes=themes,
                        category=category, level="code" if themes else level,
-                       max_chars=max_chars, coders=[coder] if coder else None)
+                       max_chars=max_chars, coders=[coder] if coder else None, grouping=grouping)
     if waves:
         result["sheets"] = {k: v for k, v in result["sheets"].items() if k in waves}
     if not result["columns"]:
@@ -72,7 +72,7 @@ def case_label(project_people: Mapping[str, Participant], cases: str, case: str)
         return f"{label}\n{extra}" if extra else label
     if cases == "role":
         return dc.role_label(case)
-    return case
+    return case if cases == "site" else f"{cases} {case}"  # an attribute's value: "age_band 45-54"
 
 
 def case_role(project_people: Mapping[str, Participant], cases: str, case: str) -> str | None:
@@ -81,6 +81,13 @@ def case_role(project_people: Mapping[str, Participant], cases: str, case: str) 
         person = project_people.get(case)
         return person.role if person else None
     return case if cases == "role" else None
+
+
+def _case_order(m: _Layout) -> list[str]:
+    """Every case of the sheets, in the framework's order (by name; an attribute's values
+    in its declared type's order, "(missing)" last)."""
+    shown = {r["case"] for sheet in m.data["sheets"].values() for r in sheet}
+    return [case for case in m.data["cases"] if case in shown]
 
 
 def _chunks(columns: list[str]) -> list[range]:
@@ -111,7 +118,8 @@ def write_matrix(project, path: Path, *, by: str = "wave", cases: str = "partici
     width = dc.text_width_cm(section)
     what = "coded text (shortened)" if content == "text" else "the analysts' memos on the codings"
     facts = [("Study", project.title), ("Date", dc.today()),
-             ("Cases", {"participant": "participants", "site": "sites", "role": "roles"}[cases]),
+             ("Cases", {"participant": "participants", "site": "sites", "role": "roles"}.get(
+                 cases, f"values of {cases} (at each time point)")),
              ("Columns", ("codes" if themes or level == "code" else "categories")
               + f" ({len(data['columns'])})"),
              ("Cells", what),
@@ -170,7 +178,7 @@ def _case_table(m: _Layout) -> None:
     columns = m.data["columns"]
     dc.landscape_section(m.doc)
     dc.heading(m.doc, "Cases across time points", 1)
-    all_cases = sorted({r["case"] for s in m.data["sheets"].values() for r in s})
+    all_cases = _case_order(m)
     for part, span in enumerate(_chunks(columns), start=1):
         header = ["Case", "Time point", *(columns[i] for i in span)]
         body: list[list[Any]] = []

@@ -57,3 +57,17 @@ def test_the_cli_prints_and_writes_each_group(run_cli, typed_path, tmp_path):  #
     result = run_cli("change", "--by", "sex", "--sample", "-p", str(typed_path))
     assert result.exit_code == 0, result.output
     assert "sample, sex=F" in result.output
+
+
+def test_framework_matrix_cases_by_an_attribute(typed):  # noqa: F811
+    result = typed.analysis.framework_matrix(by="age")
+    cases = {wave: [row["case"] for row in sheet] for wave, sheet in result["sheets"].items()}
+    # W1: P1 (9), P2 (10), P3 (50) interviewed, numeric order. W2: P1 only of the
+    # clients (P2 missed, P3 withdrew) and T1, who has no age, in the focus group.
+    assert cases["W1"] == ["9", "10", "50"]
+    assert cases["W2"] == ["9", "(missing)"]
+    # A per-wave attribute is read at each wave: at W1 P1 and P2 were unemployed, P3
+    # part-time; at W2 P1 was part-time.
+    by_job = typed.analysis.framework_matrix(by="employment")
+    assert [row["case"] for row in by_job["sheets"]["W1"]] == ["unemployed", "part-time"]
+    assert [row["case"] for row in by_job["sheets"]["W2"]][0] == "part-time"
