@@ -241,6 +241,10 @@ def label_candidate(line: str) -> LabelCandidate | None:
 
     # (The membership tests, at C speed, spare most speech lines the regexes.)
     m = _COLON_LABEL.match(rest) if ":" in rest or "\uff1a" in rest else None
+    # A tab inside what reads as "label:" is the separator of a padded label
+    # ("Interviewer<TAB>Yes, I said:"): the label is the part before it (below).
+    if m and "\t" in m.group("label") and not pos and _PADDED_LABEL.match(rest):
+        m = None
     if m:
         inner_time = parse_clock(m.group("t4")) if m.group("t4") else None
         if not (m.group("t4") and inner_time is None):

@@ -261,3 +261,11 @@ def test_qualcoder_transcript():
     )
     assert texts(parsed)[-1] == "Hmm, I will ask the tutor for more help as I am really struggling."
     assert parsed.text[: parsed.turns[0].start] == "[id1] "
+
+
+def test_a_tab_separated_label_before_speech_that_ends_in_a_colon():
+    # "Interviewer<TAB>Yes, I said:" once read as the label "Interviewer Yes, I said",
+    # which never repeats, so the line was glued to the turn before it.
+    parsed = parse("Interviewer\twell\nInterviewer\tYes, I said:\n")
+    assert speakers(parsed) == ["Interviewer", "Interviewer"]
+    assert texts(parsed) == ["well", "Yes, I said:"]
