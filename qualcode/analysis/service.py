@@ -53,22 +53,23 @@ class AnalysisService(Service):
         ``where``: filters in the shared language (people and waves), likewise. ``by``:
         an attribute (fixed, or named at a wave); ``groups`` then holds, for each of its
         values in type order, the report of the participants with that value."""
-        report = self._change_report(codes, participants, measure, coders, roles, where)
-        if by:
-            report["groups"] = {
-                f"{by}={_filters.shown(value)}": self._change_report(
-                    codes, participants, measure, coders, roles,
-                    [*(where or []), _filters.group_condition(by, value)])
-                for value in _filters.group_values(self.db, by, per_person=True)}
-        return report
-
-    def _change_report(self, codes, participants, measure, coders, roles, where) -> dict:
-        bound = _filters.bind(self.db, where, analysis="change", codings=False)
-        cube = _filters.restrict(self.cube(coders=coders), bound)
+        cube = self.cube(coders=coders)  # read once; each group is a restriction of it
         if roles:
             wanted = set(roles)
             cube = cube.restrict(lambda person, _wave: person.get("role") in wanted)
-        return _change.change_report(cube, codes=codes, participants=participants, measure=measure)
+
+        def report_of(conditions: Sequence[str] | None) -> dict:
+            bound = _filters.bind(self.db, conditions, analysis="change", codings=False)
+            return _change.change_report(_filters.restrict(cube, bound), codes=codes,
+                                         participants=participants, measure=measure)
+
+        report = report_of(where)
+        if by:
+            report["groups"] = {
+                f"{by}={_filters.shown(value)}": report_of(
+                    [*(where or []), _filters.group_condition(by, value)])
+                for value in _filters.group_values(self.db, by, per_person=True)}
+        return report
 
     def compare_waves(self, wave_a: str, wave_b: str, *, codes=None, coders=None) -> dict:
         return _change.compare_waves(self.cube(coders=coders), wave_a, wave_b, codes=codes)
