@@ -9,8 +9,10 @@ change what it was given by accident, and a list of thousands costs little memor
 command goes through it): the fields in their declared order, without those marked
 :data:`INTERNAL` (row ids that mean nothing outside one project file).
 
-The store builds these records; this module imports nothing of qualcode but the
-vocabulary and the errors, so every layer may use it.
+The store builds these records; this package imports nothing of qualcode but the
+vocabulary and the errors, so every layer may use it. Records of one topic with many
+fields (codes, codings, transcripts, analysis results) live in a submodule of their own
+(``qualcode.records.codes`` and so on) and are imported from there.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from .errors import QualcodeError
-from .model import MEMO_LINK_KINDS, recording_clock
+from ..errors import QualcodeError
+from ..model import MEMO_LINK_KINDS, recording_clock
 
 #: Metadata of a field left out of JSON output.
 INTERNAL = {"json": False}
