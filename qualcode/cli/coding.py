@@ -19,10 +19,10 @@ def codebook() -> None:
 
 def _tree_rows(nodes, depth=0):
     for node in nodes:
-        marker = "▸ " if node["is_category"] else ""
-        yield ("  " * depth + marker + node["name"], node["stage"], node["codings"], node["total"],
-               (node["definition"] or "")[:60])
-        yield from _tree_rows(node["children"], depth + 1)
+        marker = "▸ " if node.is_category else ""
+        yield ("  " * depth + marker + node.name, node.stage, node.codings, node.total,
+               (node.definition or "")[:60])
+        yield from _tree_rows(node.children, depth + 1)
 
 
 @codebook.command("show")
@@ -103,7 +103,7 @@ def _fields(**kwargs) -> dict:
 def code_add(project: Project, name, parent, **fields) -> None:
     """Add code NAME."""
     result = project.codebook.add_code(name, parent=parent, **_fields(**fields))
-    echo(f"added {result['name']}")
+    echo(f"added {result.name}")
 
 
 @code.command("show")
@@ -118,7 +118,9 @@ def code_show(project: Project, name, as_json) -> None:
         return
     for key in ("name", "parent", "stage", "definition", "inclusion", "exclusion", "example",
                 "colour", "keywords", "codings", "codings_by_wave", "guid"):
-        echo(f"{key:>12}: {info[key]}")
+        value = getattr(info, key)
+        # Keywords printed as a list, as before codes were records (a tuple now).
+        echo(f"{key:>12}: {list(value) if key == 'keywords' else value}")
 
 
 @code.command("rename")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Iterable, Sequence
@@ -9,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from ..context import ProjectContext, Service
 from ..errors import ConflictError, QualcodeError
 from ..export.colours import new_code_colour
+from ..records.codes import Code, CodeNode
 from ..store import codes as store_codes
 from ..store import memos as store_memos
 from ..store import team_live as store_team
@@ -32,7 +34,7 @@ class CodebookService(Service):
     _load_node = codebook_file._load_node
 
     def add_code(self, name: str, *, parent: str | None = None, guid: str | None = None,
-                 **fields) -> dict:
+                 **fields) -> Code:
         name = check_name(name)
         if store_codes.name_is_live(self.db, name):
             raise ConflictError(f"a code named {name!r} already exists")
@@ -55,49 +57,50 @@ class CodebookService(Service):
         live codes have yet."""
         return new_code_colour([c["colour"] for c in store_codes.live_codes(self.db)])
 
-    def code(self, name: str) -> dict:
+    def code(self, name: str) -> Code:
         """One live code with its parent name, keywords and coding counts."""
         row = store_codes.code_by_name(self.db, name)
         return self._describe(row, store_codes.coding_counts(self.db),
                               store_codes.coding_counts_by_wave(self.db))
 
-    def _describe(self, row: dict, counts: dict, by_wave: dict) -> dict:
+    def _describe(self, row: dict, counts: dict, by_wave: dict) -> Code:
         parent = store_codes.code_by_id(self.db, row["parent_id"])["name"] if row["parent_id"] else None
-        result = {k: v for k, v in row.items() if k not in ("parent_id", "merged_into_id")}
-        result["parent"] = parent
-        result["keywords"] = json.loads(row["keywords"]) if row["keywords"] else []
-        for flag in ("in_vivo", "is_category", "codable"):
-            result[flag] = bool(row[flag])
-        result["codings"] = counts.get(row["id"], 0)
-        result["codings_by_wave"] = by_wave.get(row["id"], {})
-        return result
+        return Code(
+            id=row["id"], guid=row["guid"], name=row["name"], definition=row["definition"],
+            inclusion=row["inclusion"], exclusion=row["exclusion"], example=row["example"],
+            colour=row["colour"], stage=row["stage"], in_vivo=bool(row["in_vivo"]),
+            is_category=bool(row["is_category"]), codable=bool(row["codable"]),
+            keywords=tuple(json.loads(row["keywords"])) if row["keywords"] else (),
+            position=row["position"], created=row["created"], updated=row["updated"],
+            revision=row["revision"], parent=parent, codings=counts.get(row["id"], 0),
+            codings_by_wave=by_wave.get(row["id"], {}),
+        )
 
-    def codes(self) -> list[dict]:
+    def codes(self) -> list[Code]:
         """Every live code, flat, parents before children, with counts."""
         counts = store_codes.coding_counts(self.db)
         by_wave = store_codes.coding_counts_by_wave(self.db)
         return [self._describe(r, counts, by_wave) for r in store_codes.live_codes(self.db)]
 
-    def tree(self) -> list[dict]:
-        """The tree: each code with ``children`` and ``total`` (its codings plus its
+    def tree(self) -> list[CodeNode]:
+        """The tree: each code with its ``children`` and ``total`` (its codings plus its
         descendants')."""
         flat = self.codes()
-        by_name = {c["name"]: dict(c, children=[]) for c in flat}
-        roots = []
+        names = {c.name for c in flat}
+        children: dict[str | None, list[Code]] = {}
         for code in flat:
-            node = by_name[code["name"]]
-            if code["parent"] and code["parent"] in by_name:
-                by_name[code["parent"]]["children"].append(node)
-            else:
-                roots.append(node)
+            # A code whose parent is not live (cannot happen through the service) is
+            # shown at the top level rather than lost.
+            parent = code.parent if code.parent in names else None
+            children.setdefault(parent, []).append(code)
 
-        def total(node: dict) -> int:
-            node["total"] = node["codings"] + sum(total(c) for c in node["children"])
-            return node["total"]
+        def node(code: Code) -> CodeNode:
+            below = tuple(node(c) for c in children.get(code.name, ()))
+            fields = {f.name: getattr(code, f.name) for f in dataclasses.fields(Code)}
+            return CodeNode(**fields, children=below,
+                            total=code.codings + sum(n.total for n in below))
 
-        for root in roots:
-            total(root)
-        return roots
+        return [node(c) for c in children.get(None, ())]
 
     def _check_unchanged(self, row: dict, expected_revision: int | None) -> None:
         """Refuse an edit made on a stale view: called inside the action (whose write lock
@@ -112,7 +115,7 @@ class CodebookService(Service):
         raise ConflictError(f"code {row['name']} was changed{by} after you opened it; "
                             "nothing was saved: look at it again and redo your change")
 
-    def rename_code(self, name: str, new_name: str, *, expected_revision: int | None = None) -> dict:
+    def rename_code(self, name: str, new_name: str, *, expected_revision: int | None = None) -> Code:
         new_name = check_name(new_name)
         row = store_codes.code_by_name(self.db, name)
         if new_name == name:
@@ -124,7 +127,7 @@ class CodebookService(Service):
             store_codes.update_code(self.db, row["id"], name=new_name)
         return self.code(new_name)
 
-    def edit_code(self, name: str, *, expected_revision: int | None = None, **fields) -> dict:
+    def edit_code(self, name: str, *, expected_revision: int | None = None, **fields) -> Code:
         row = store_codes.code_by_name(self.db, name)
         values = clean_fields(fields)
         if not values:
@@ -135,7 +138,7 @@ class CodebookService(Service):
         return self.code(name)
 
     def move_code(self, name: str, parent: str | None, *,
-                  expected_revision: int | None = None) -> dict:
+                  expected_revision: int | None = None) -> Code:
         row = store_codes.code_by_name(self.db, name)
         parent_id = None
         if parent:
@@ -173,7 +176,7 @@ class CodebookService(Service):
         return {"source": source, "target": target, "codings_moved": moved,
                 "duplicates_absorbed": absorbed}
 
-    def split_code(self, name: str, new_name: str, coding_ids: Sequence[int], **fields) -> dict:
+    def split_code(self, name: str, new_name: str, coding_ids: Sequence[int], **fields) -> Code:
         """Move the chosen codings of ``name`` to a new sibling code ``new_name``."""
         row = store_codes.code_by_name(self.db, name)
         new_name = check_name(new_name)

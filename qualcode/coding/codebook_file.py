@@ -23,6 +23,7 @@ from ..yaml_input import load_yaml_file, shown
 from .code_fields import check_name, clean_fields
 
 if TYPE_CHECKING:
+    from ..records.codes import CodeNode
     from .codebook import CodebookService
 
 
@@ -206,25 +207,25 @@ def codebook_document(self: CodebookService) -> dict:
     """The codebook as the plain data the YAML file holds."""
     from ..store import study as store_study
 
-    def node(code: dict) -> dict:
-        out = {"name": code["name"], "guid": code["guid"]}
-        if code["is_category"]:
+    def node(code: CodeNode) -> dict:
+        out: dict = {"name": code.name, "guid": code.guid}
+        if code.is_category:
             out["category"] = True
         # A category is read as not codable unless the file says otherwise.
-        if not code["codable"] or code["is_category"]:
-            out["codable"] = bool(code["codable"])
+        if not code.codable or code.is_category:
+            out["codable"] = bool(code.codable)
         for key in ("colour", "stage"):
-            if code[key]:
-                out[key] = code[key]
-        if code["in_vivo"]:
+            if getattr(code, key):
+                out[key] = getattr(code, key)
+        if code.in_vivo:
             out["in_vivo"] = True
         for key in ("definition", "inclusion", "exclusion", "example"):
-            if code[key]:
-                out[key] = code[key]
-        if code["keywords"]:
-            out["keywords"] = code["keywords"]
-        if code["children"]:
-            out["children"] = [node(c) for c in code["children"]]
+            if getattr(code, key):
+                out[key] = getattr(code, key)
+        if code.keywords:
+            out["keywords"] = list(code.keywords)
+        if code.children:
+            out["children"] = [node(c) for c in code.children]
         return out
 
     return {

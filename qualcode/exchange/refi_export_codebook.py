@@ -8,28 +8,27 @@ holds at most 100,000 codes, nested at most 50 levels deep.
 
 from __future__ import annotations
 
-from typing import Any
-
 from lxml import etree
 
+from ..records.codes import CodeNode
 from ..store import refi as store_refi
 from .refi_export_context import ExportContext, element, sub
 from .refi_qdc import description_text
 
 
-def _code_attributes(node: dict[str, Any]) -> dict[str, object]:
-    attrs: dict[str, object] = {"guid": node["guid"], "name": node["name"],
-                                "isCodable": "true" if node["codable"] else "false"}
-    if node.get("colour"):
-        attrs["color"] = node["colour"].upper()
+def _code_attributes(node: CodeNode) -> dict[str, object]:
+    attrs: dict[str, object] = {"guid": node.guid, "name": node.name,
+                                "isCodable": "true" if node.codable else "false"}
+    if node.colour:
+        attrs["color"] = node.colour.upper()
     return attrs
 
 
-def _branch(ctx: ExportContext, node: dict[str, Any]) -> tuple[etree._Element, int]:
+def _branch(ctx: ExportContext, node: CodeNode) -> tuple[etree._Element, int]:
     """The element of a code and every code under it (without recursion: a branch may
     be 50 levels deep), and how many codes it holds."""
     top = element("Code", _code_attributes(node))
-    stack: list[tuple[etree._Element, dict[str, Any]]] = [(top, node)]
+    stack: list[tuple[etree._Element, CodeNode]] = [(top, node)]
     count = 0
     while stack:
         built, code = stack.pop()
@@ -37,9 +36,9 @@ def _branch(ctx: ExportContext, node: dict[str, Any]) -> tuple[etree._Element, i
         text = description_text(code)
         if text:
             sub(built, "Description", text=text)
-        for guid in store_refi.memo_guids_linked_to(ctx.db, "code_id", code["id"]):
+        for guid in store_refi.memo_guids_linked_to(ctx.db, "code_id", code.id):
             sub(built, "NoteRef", {"targetGUID": guid})
-        children = [(sub(built, "Code", _code_attributes(child)), child) for child in code["children"]]
+        children = [(sub(built, "Code", _code_attributes(child)), child) for child in code.children]
         stack.extend(reversed(children))
     return top, count
 

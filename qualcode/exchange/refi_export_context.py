@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from lxml import etree
 
+from ..records.codes import CodeNode
 from ..store.connection import Database
 from ..store.refi import TranscriptOutline
 from .refi_vocabulary import NAMESPACE, clean
@@ -131,7 +132,7 @@ class ExportContext:
     db: Database
     project_guid: str
     coders: dict[int, dict[str, Any]]
-    codebook: list[dict[str, Any]]
+    codebook: list[CodeNode]
     participants: list[dict[str, Any]]
     waves: list[dict[str, Any]]
     time_points: dict[str, dict[str, str]]

@@ -23,6 +23,7 @@ from .. import outputs
 from ..coding.codebook_file import MAX_CODE_DEPTH, MAX_CODES
 from ..errors import InputError, QualcodeError
 from ..input_files import read_regular_file
+from ..records.codes import Code, CodeNode
 from ..version import __version__
 from .xml_safety import child, children, local, parse_xml_bytes, validation_error
 
@@ -56,10 +57,10 @@ def refi_colour(value: str | None) -> str | None:
     return None
 
 
-def description_text(code: dict) -> str:
-    parts = [code.get("definition") or ""]
+def description_text(code: Code) -> str:
+    parts = [code.definition or ""]
     for key, label in LABELS:
-        value = code.get(key)
+        value = getattr(code, key)
         if key == "keywords" and value:
             value = "; ".join(value)
         elif key == "in_vivo":
@@ -100,16 +101,16 @@ def codebook_xml(project) -> bytes:
     root = ET.Element(f"{{{NAMESPACE}}}CodeBook", {"origin": f"qualcode {__version__}"})
     codes = ET.SubElement(root, f"{{{NAMESPACE}}}Codes")
 
-    def add(parent: ET.Element, node: dict) -> None:
-        attrs = {"guid": node["guid"], "name": node["name"],
-                 "isCodable": "true" if node["codable"] else "false"}
-        if node.get("colour"):
-            attrs["color"] = node["colour"].upper()
+    def add(parent: ET.Element, node: CodeNode) -> None:
+        attrs = {"guid": node.guid, "name": node.name,
+                 "isCodable": "true" if node.codable else "false"}
+        if node.colour:
+            attrs["color"] = node.colour.upper()
         element = ET.SubElement(parent, f"{{{NAMESPACE}}}Code", attrs)
         text = description_text(node)
         if text:
             ET.SubElement(element, f"{{{NAMESPACE}}}Description").text = text
-        for sub in node["children"]:
+        for sub in node.children:
             add(element, sub)
 
     tree = project.tree()

@@ -5,32 +5,40 @@ and counts."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..records.codes import CodeNode
 from . import docx_common as dc
 
 COUNT_RULE = ("Counts are coded passages: overlapping codings of one code by several coders "
               "count once; a category counts the passages of its codes, once where they overlap.")
 
 
-def count_passages(project, tree: list[dict], coder: str | None = None) -> None:
-    """Put passage counts on every node of the codebook tree (``passages``: its own,
-    ``inclusive_by_wave`` and ``total``: with everything under it); see
+@dataclass(frozen=True, slots=True)
+class CodePassages:
+    """The coded passages of one code of the tree: ``passages``, its own;
+    ``inclusive_by_wave`` and ``total``, with everything under it."""
+
+    passages: int = 0
+    passages_by_wave: Counter = field(default_factory=Counter)
+    inclusive_by_wave: Counter = field(default_factory=Counter)
+    total: int = 0
+
+
+def count_passages(project, tree: list[CodeNode], coder: str | None = None) -> dict[str, CodePassages]:
+    """{code name: its passage counts} for every node of the codebook tree; see
     :mod:`qualcode.analysis.passages`."""
     counts = project.analysis.passage_counts(coders=[coder] if coder else None)
-
-    def visit(node: dict) -> None:
-        entry = counts.get(node["name"], {"own": {}, "inclusive": {}})
-        node["passages"] = sum(entry["own"].values())
-        node["passages_by_wave"] = Counter(entry["own"])
-        node["inclusive_by_wave"] = Counter(entry["inclusive"])
-        node["total"] = sum(entry["inclusive"].values())
-        for child in node["children"]:
-            visit(child)
-
-    for root in tree:
-        visit(root)
+    result: dict[str, CodePassages] = {}
+    for node, _depth in _walk(tree):
+        entry = counts.get(node.name, {"own": {}, "inclusive": {}})
+        result[node.name] = CodePassages(
+            passages=sum(entry["own"].values()), passages_by_wave=Counter(entry["own"]),
+            inclusive_by_wave=Counter(entry["inclusive"]), total=sum(entry["inclusive"].values()))
+    return result
 
 
 def rule_caption(coder: str | None = None) -> str:
@@ -40,28 +48,28 @@ def rule_caption(coder: str | None = None) -> str:
     return COUNT_RULE
 
 
-def _walk(nodes, depth=0):
+def _walk(nodes: Iterable[CodeNode], depth: int = 0) -> Iterator[tuple[CodeNode, int]]:
     for node in nodes:
         yield node, depth
-        yield from _walk(node["children"], depth + 1)
+        yield from _walk(node.children, depth + 1)
 
 
 def write_codebook(project, path: Path) -> Path:
     tree = project.codebook.tree()
     if not tree:
         raise QualcodeError("nothing to export: the codebook is empty")
-    count_passages(project, tree)
+    counted = count_passages(project, tree)
     waves = project.study.waves()
     labels = [w.label for w in waves]
-    if any("-" in n["inclusive_by_wave"] for n, _ in _walk(tree)):
+    if any("-" in c.inclusive_by_wave for c in counted.values()):
         labels.append("-")
     flat = list(_walk(tree))
     doc = dc.new_document(f"Codebook: {project.title}", subject="Codebook")
     facts = [
         ("Study", project.title), ("Date", dc.today()),
-        ("Codes", f"{sum(1 for n, _ in flat if not n['is_category'])} codes in "
-                  f"{sum(1 for n, _ in flat if n['is_category'])} categories"),
-        ("Coded passages", str(sum(r["total"] for r in tree))),
+        ("Codes", f"{sum(1 for n, _ in flat if not n.is_category)} codes in "
+                  f"{sum(1 for n, _ in flat if n.is_category)} categories"),
+        ("Coded passages", str(sum(counted[r.name].total for r in tree))),
         ("Coders", ", ".join(dc.coder_names(project)) or "none"),
         ("Waves", "; ".join(f"{w.label} ({w.description})" if w.description
                             else w.label for w in waves)),
@@ -70,20 +78,21 @@ def write_codebook(project, path: Path) -> Path:
     dc.page_break(doc)
     roots = [node for node, depth in flat if depth == 0]
     dc.add_contents(doc, [("Overview", "overview"),
-                          *((node["name"], f"code_{i}") for i, node in enumerate(roots, start=1))])
+                          *((node.name, f"code_{i}") for i, node in enumerate(roots, start=1))])
     numbers = dc.Numbering()
     dc.bookmark(dc.heading(doc, "Overview", 1), "overview")
     header = ["Code", "Stage", *("no wave" if item == "-" else item for item in labels), "Total"]
     rows = []
     for node, depth in flat:
-        rows.append(["\u2003" * depth + node["name"], node["stage"],
-                     *(node["inclusive_by_wave"].get(item, 0) for item in labels), node["total"]])
+        passages = counted[node.name]
+        rows.append(["\u2003" * depth + node.name, node.stage,
+                     *(passages.inclusive_by_wave.get(item, 0) for item in labels), passages.total])
     dc.add_table(doc, header, rows, font_size=9, widths=_widths(len(header)),
                  caption=numbers.table("The coding tree with coded passages per wave. "
                                        + COUNT_RULE))
     marks = {id(node): f"code_{i}" for i, node in enumerate(roots, start=1)}
     for node, depth in flat:
-        write_code(doc, node, depth, labels, marks.get(id(node)))
+        write_code(doc, node, depth, labels, counted[node.name], marks.get(id(node)))
     return dc.save(doc, path)
 
 
@@ -93,33 +102,34 @@ def _widths(n: int) -> list[float]:
     return [first, stage] + [rest] * (n - 2)
 
 
-def write_code(doc, node: dict, depth: int, labels: list[str], mark: str | None = None) -> None:
-    heading = dc.heading(doc, node["name"], min(depth + 1, 3))
+def write_code(doc, node: CodeNode, depth: int, labels: list[str], counted: CodePassages,
+               mark: str | None = None) -> None:
+    heading = dc.heading(doc, node.name, min(depth + 1, 3))
     if mark:
         dc.bookmark(heading, mark)
     if depth == 0:
         heading.paragraph_format.page_break_before = True
-    kind = "Category" if node["is_category"] else "Code"
-    bits = [kind, f"stage: {node['stage']}"]
-    if node["in_vivo"]:
+    kind = "Category" if node.is_category else "Code"
+    bits = [kind, f"stage: {node.stage}"]
+    if node.in_vivo:
         bits.append("in vivo")
-    if node["parent"]:
-        bits.append(f"under {node['parent']}")
+    if node.parent:
+        bits.append(f"under {node.parent}")
     dc.note(doc, "; ".join(bits) + ".")
-    if node["definition"]:
-        dc.labelled(doc, "Definition", node["definition"])
+    if node.definition:
+        dc.labelled(doc, "Definition", node.definition)
     else:
         dc.note(doc, "No definition has been written yet.")
-    dc.labelled(doc, "Include", node["inclusion"])
-    dc.labelled(doc, "Exclude", node["exclusion"])
-    if node["example"]:
+    dc.labelled(doc, "Include", node.inclusion)
+    dc.labelled(doc, "Exclude", node.exclusion)
+    if node.example:
         p = doc.add_paragraph()
         p.paragraph_format.keep_with_next = True
         p.add_run("Example:").bold = True
-        dc.par(doc, node["example"].strip(), "Quote")
-    if node["keywords"]:
-        dc.labelled(doc, "Keywords", ", ".join(node["keywords"]))
-    by_wave = node["inclusive_by_wave"]
+        dc.par(doc, node.example.strip(), "Quote")
+    if node.keywords:
+        dc.labelled(doc, "Keywords", ", ".join(node.keywords))
+    by_wave = counted.inclusive_by_wave
     parts = ", ".join(f"{'no wave' if item == '-' else item} {by_wave.get(item, 0)}" for item in labels)
-    own = f"; {node['passages']} at the category itself" if node["children"] and node["passages"] else ""
-    dc.labelled(doc, "Coded passages", f"{node['total']} ({parts}){own}")
+    own = f"; {counted.passages} at the category itself" if node.children and counted.passages else ""
+    dc.labelled(doc, "Coded passages", f"{counted.total} ({parts}){own}")

@@ -90,9 +90,9 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
     report = change_report(cube)
     minor = [s["code"] for s in report["sample"] if s["label"] == "idiosyncratic"]
     tree = project.codebook.tree()
-    count_passages(project, tree)
+    counted = count_passages(project, tree)
     flat = list(_walk(tree))
-    themes = sorted(((n["name"], n["total"]) for n, d in flat if d == 0 and n["total"]),
+    themes = sorted(((n.name, counted[n.name].total) for n, d in flat if d == 0 and counted[n.name].total),
                     key=lambda x: -x[1])
     agreement = agreement_report(project, coders)
     notes = sum(1 for t in transcripts if t["kind"] == "notes")
@@ -118,10 +118,10 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
                    + (f"; {len(agreement['transcripts'])} transcripts coded by two or more, with "
                       "agreement figures below." if agreement else ".")) if coders else "none yet",
         "agreement": agreement,
-        "coding_tree": (f"{sum(1 for n, _ in flat if not n['is_category'])} codes in "
-                        f"{sum(1 for n, _ in flat if n['is_category'])} categories, with "
+        "coding_tree": (f"{sum(1 for n, _ in flat if not n.is_category)} codes in "
+                        f"{sum(1 for n, _ in flat if n.is_category)} categories, with "
                         "definitions, in the coding tree table below and the codebook export."),
-        "tree": tree,
+        "tree": tree, "tree_passages": counted,
         "quotations": ("Yes: exports quote coded passages attributed by role, participant id and "
                        "pseudonym, time point, transcript and turn."),
         "major_themes": ("Top-level themes by coded passages: "
@@ -308,8 +308,10 @@ def coding_section(doc, project, coders: list[str], figures: dict, numbers) -> N
     dc.heading(doc, "Coding tree", 2)
     labels = [w.label for w in project.study.waves()]
     flat = list(_walk(figures["tree"]))
-    rows = [["\u2003" * depth + node["name"], node["stage"],
-             *(node["inclusive_by_wave"].get(item, 0) for item in labels), node["total"]]
+    counted = figures["tree_passages"]
+    rows = [["\u2003" * depth + node.name, node.stage,
+             *(counted[node.name].inclusive_by_wave.get(item, 0) for item in labels),
+             counted[node.name].total]
             for node, depth in flat]
     if rows:
         table = dc.add_table(doc, ["Code", "Stage", *labels, "Total"], rows, font_size=8.5,

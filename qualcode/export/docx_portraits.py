@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import QualcodeError
 from ..records import Participant
+from ..records.codes import Code
 from ..store import exports as store_exports
 from . import docx_common as dc
 from .quotes import Texts, passages, pick_quotes, with_quotes
@@ -66,16 +67,16 @@ class Context:
             if row["participant"]:
                 self.segments[row["participant"]].append(row)
         codes = project.codebook.codes()
-        self.order = {c["name"]: i for i, c in enumerate(_tree_order(codes))}
-        parent = {c["name"]: c["parent"] for c in codes}
-        is_category = {c["name"]: c["is_category"] for c in codes}
+        self.order = {c.name: i for i, c in enumerate(_tree_order(codes))}
+        parent = {c.name: c.parent for c in codes}
+        is_category = {c.name: c.is_category for c in codes}
 
         def top(name):
             while parent.get(name) and not is_category.get(name):
                 name = parent[name]
             return name
 
-        self.category = {c["name"]: top(c["parent"]) if c["parent"] else c["name"] for c in codes}
+        self.category = {c.name: top(c.parent) if c.parent else c.name for c in codes}
         self.memos = project.memos.all()
         self.summaries: dict[str, list] = defaultdict(list)
         for summary in project.summaries.all(row_kind="participant"):
@@ -91,16 +92,16 @@ class Context:
         return self.statuses.get((pid, label)) or recorded or "none"
 
 
-def _tree_order(codes: list[dict]) -> list[dict]:
+def _tree_order(codes: list[Code]) -> list[Code]:
     children = defaultdict(list)
     for c in codes:
-        children[c["parent"]].append(c)
+        children[c.parent].append(c)
     out = []
 
     def walk(parent):
         for c in children.get(parent, []):
             out.append(c)
-            walk(c["name"])
+            walk(c.name)
 
     walk(None)
     return out

@@ -76,7 +76,7 @@ def write_theme(doc, summary: ThemeSummary, theme, numbers: dc.Numbering, mark: 
     dc.bookmark(heading, mark)
     dc.note(doc, f"{dc.plural(theme.count, 'coded passage')} from "
                  f"{dc.plural(theme.participants, 'participant')}"
-                 f"{'; stage: ' + theme.code['stage'] if theme.code.get('stage') else ''}.")
+                 f"{'; stage: ' + theme.code.stage if theme.code.stage else ''}.")
     dc.heading(doc, "Definition", 2)
     if theme.definition:
         doc.add_paragraph(" ".join(theme.definition.split()))

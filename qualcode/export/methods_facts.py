@@ -215,7 +215,7 @@ def coreq_rows(project, figures: dict) -> list[tuple[int, str, str]]:
 
 
 def stage_text(project) -> str:
-    stages = Counter(c["stage"] for c in project.codebook.codes() if c["stage"])
+    stages = Counter(c.stage for c in project.codebook.codes() if c.stage)
     if not stages:
         return ""
     return "(The codebook records coding stages: " + ", ".join(

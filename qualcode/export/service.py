@@ -201,8 +201,8 @@ class ExportService(Service):
             tree = self.codebook.tree()
             if not tree:
                 raise QualcodeError("nothing to export: the codebook is empty")
-            count_passages(self, tree)
-            return write_xlsx(path, [("Codebook", *codebook_table(self, tree))],
+            counted = count_passages(self, tree)
+            return write_xlsx(path, [("Codebook", *codebook_table(self, tree, counted))],
                               about=[f"Codebook: {self.title}", COUNT_RULE,
                                      "passages: the code and everything under it; "
                                      "passages (own): the code's own codings."])
@@ -300,13 +300,13 @@ class ExportService(Service):
         with no data at any wave are left out."""
         if measure not in ("count", "chars", "presence"):
             raise QualcodeError(f"measure {measure!r} is not one of count, chars, presence")
-        found = {c["name"]: c for c in self.codebook.codes()}.get(code)
+        found = {c.name: c for c in self.codebook.codes()}.get(code)
         if found is None:
             raise QualcodeError(f"no code {code!r}")
         roles = {p.pid: p.role for p in self.study.participants()}
         if role is not None and role not in roles.values():
             raise QualcodeError(f"no participant has the role {role!r}")
-        if found["is_category"]:
+        if found.is_category:
             matrix = self.analysis.matrix(by="participant", measure=measure, category=code, level="category")
         else:
             matrix = self.analysis.matrix(by="participant", measure=measure, codes=[code])
@@ -327,7 +327,7 @@ class ExportService(Service):
 
         people, waves, values = self.heatmap_data(code, measure=measure, role=role)
         path = _dc().output_file(output, self._export_name(f"heatmap-{code}", ".png"), SUFFIXES)
-        kind = "theme" if any(c["name"] == code and c["is_category"] for c in self.codebook.codes()) else "code"
+        kind = "theme" if any(c.name == code and c.is_category for c in self.codebook.codes()) else "code"
         return draw_heatmap(path, title=f"{code} ({kind}): {measure} by participant and wave",
                             people=people, waves=waves, values=values, measure=measure)
 

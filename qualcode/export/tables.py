@@ -4,7 +4,13 @@ so the two formats cannot disagree."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .text_exports import SEGMENT_COLUMNS
+
+if TYPE_CHECKING:
+    from ..records.codes import CodeNode
+    from .docx_codebook import CodePassages
 
 
 def segment_table(project, rows: list[dict]) -> tuple[list[str], list[list]]:
@@ -27,17 +33,18 @@ def segment_table(project, rows: list[dict]) -> tuple[list[str], list[list]]:
     return header, table
 
 
-def codebook_table(project, tree: list[dict]) -> tuple[list[str], list[list]]:
+def codebook_table(project, tree: list[CodeNode], counted: dict[str, CodePassages]
+                   ) -> tuple[list[str], list[list]]:
     """One row per code in tree order: its place, fields and coded passages per wave
-    (``tree`` with counts from :func:`qualcode.export.docx_codebook.count_passages`)."""
+    (``counted``: the tree's counts from :func:`qualcode.export.docx_codebook.count_passages`)."""
     from .docx_codebook import _walk
 
     labels = [w.label for w in project.study.waves()]
     header = ["code", "parent", "depth", "category", "stage", "definition", "inclusion",
               "exclusion", "example", *(f"passages {w}" for w in labels), "passages",
               "passages (own)"]
-    rows = [[node["name"], node["parent"], depth, int(node["is_category"]), node["stage"],
-             node["definition"], node["inclusion"], node["exclusion"], node["example"],
-             *(node["inclusive_by_wave"].get(w, 0) for w in labels), node["total"],
-             node["passages"]] for node, depth in _walk(tree)]
+    rows = [[node.name, node.parent, depth, int(node.is_category), node.stage,
+             node.definition, node.inclusion, node.exclusion, node.example,
+             *(counted[node.name].inclusive_by_wave.get(w, 0) for w in labels),
+             counted[node.name].total, counted[node.name].passages] for node, depth in _walk(tree)]
     return header, rows

@@ -152,7 +152,7 @@ def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave
                 raise QualcodeError(f"unknown code {name!r}")
         names = codes
     else:
-        names = [c["name"] for c in project.codebook.tree()]
+        names = [c.name for c in project.codebook.tree()]
         include_subcodes = True
     waves = {w.label: w for w in project.study.waves()}
     seen, rows = set(), []

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from ..analysis.change import IDIOSYNCRATIC_MAX, MIN_SHARE_DIFF, classify
 from ..errors import QualcodeError
 from ..records import Memo, Participant, Summary, Wave
+from ..records.codes import Code
 from .docx_common import attribution, coder_names, project_summary, today, wave_text
 from .quotes import Texts, passages, pick_quotes, with_quotes
 
@@ -58,7 +59,7 @@ class PlacedMemo:
 @dataclass
 class Theme:
     name: str
-    code: dict
+    code: Code
     definition: str | None
     inclusion: str | None
     exclusion: str | None
@@ -92,12 +93,12 @@ class ThemeSummary:
     filters: dict = field(default_factory=dict)
 
 
-def select_themes(project, themes=None, category: str | None = None) -> list[dict]:
+def select_themes(project, themes=None, category: str | None = None) -> list[Code]:
     """The codes to report as themes: the named ones, the sub-codes of a category, or
     (default) the top level of the codebook."""
     if themes and category:
         raise QualcodeError("choose themes either by name (--themes) or by category (--category), not both")
-    by_name = {c["name"]: c for c in project.codebook.codes()}
+    by_name = {c.name: c for c in project.codebook.codes()}
     if themes:
         names = [t.strip() for t in themes if t and t.strip()]
         if not names:
@@ -109,30 +110,30 @@ def select_themes(project, themes=None, category: str | None = None) -> list[dic
     if category:
         if category not in by_name:
             raise QualcodeError(f"unknown category {category!r}: there is no code of that name")
-        children = [c for c in by_name.values() if c["parent"] == category]
+        children = [c for c in by_name.values() if c.parent == category]
         if not children:
             raise QualcodeError(f"category {category!r} has no sub-codes to report as themes")
         return children
-    roots = [c for c in by_name.values() if not c["parent"]]
+    roots = [c for c in by_name.values() if not c.parent]
     if not roots:
         raise QualcodeError("the codebook is empty: there are no themes to export")
     return roots
 
 
-def _tree(project) -> tuple[dict, dict]:
-    children: dict[str | None, list[dict]] = defaultdict(list)
+def _tree(project) -> tuple[dict[str, Code], dict[str | None, list[Code]]]:
+    children: dict[str | None, list[Code]] = defaultdict(list)
     codes = {}
     for code in project.codebook.codes():  # parents before children, in position order
-        codes[code["name"]] = code
-        children[code["parent"]].append(code)
+        codes[code.name] = code
+        children[code.parent].append(code)
     return codes, children
 
 
-def _descendants(children: dict, name: str, depth: int = 1) -> list[tuple[dict, int]]:
+def _descendants(children: dict[str | None, list[Code]], name: str, depth: int = 1) -> list[tuple[Code, int]]:
     result = []
     for child in children.get(name, []):
         result.append((child, depth))
-        result.extend(_descendants(children, child["name"], depth + 1))
+        result.extend(_descendants(children, child.name, depth + 1))
     return result
 
 
@@ -294,19 +295,19 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
     used: set[tuple[str, str]] = set()       # quotes already in the document
     result = []
     for code in chosen:
-        rows = project.coding.segments(code["name"], include_subcodes=True, wave=wave, coder=coder,
+        rows = project.coding.segments(code.name, include_subcodes=True, wave=wave, coder=coder,
                                        where=where)
         merged = passages(rows, texts, by_code=False)
         for r in merged:
             r["attribution"] = attribution(r, wave_by_label)
         with_quotes(merged, texts)
-        tree = _descendants(children, code["name"])
-        names = {code["name"], *(c["name"] for c, _ in tree)}
-        subcodes = _subcode_counts(code["name"], tree, passages(rows, texts, by_code=True))
+        tree = _descendants(children, code.name)
+        names = {code.name, *(c.name for c, _ in tree)}
+        subcodes = _subcode_counts(code.name, tree, passages(rows, texts, by_code=True))
         chosen_quotes = pick_quotes(merged, quotes, used=used)
         result.append(Theme(
-            name=code["name"], code=code, definition=code["definition"],
-            inclusion=code["inclusion"], exclusion=code["exclusion"],
+            name=code.name, code=code, definition=code.definition,
+            inclusion=code.inclusion, exclusion=code.exclusion,
             memos=theme_memos(all_memos, names), passages=merged,
             prevalence=prevalence(merged, people, observed, waves, roles, group_of),
             subcodes=subcodes, quotes=chosen_quotes,
@@ -314,7 +315,7 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
                                 {q["id"] for q in chosen_quotes}, used, group_of) if len(waves) > 1 else {},
         ))
         theme = result[-1]
-        theme.summaries = [s for s in project.summaries.all(theme=code["name"]) if not wave or s.wave == wave]
+        theme.summaries = [s for s in project.summaries.all(theme=code.name) if not wave or s.wave == wave]
         for row in theme.quotes + ((theme.change.get("paired") or {}).get("quotes") or []):
             used.add((row["transcript"], row["quote"]))
     if not themes:
@@ -368,14 +369,14 @@ def people_kept(project, where: Sequence[str], people: dict[str, Participant],
 
 
 
-def _subcode_counts(name: str, tree: list[tuple[dict, int]], by_code: list[dict]) -> list[dict]:
+def _subcode_counts(name: str, tree: list[tuple[Code, int]], by_code: list[dict]) -> list[dict]:
     """Rows of a theme's sub-code table: name, depth, passages per wave, total; first the
     theme's own codings when it has sub-codes as well."""
     per_code: dict[str, Counter] = defaultdict(Counter)
     for r in by_code:
         per_code[r["code"]][r["wave"] or "-"] += 1
-    subcodes = [{"name": c["name"], "depth": d, "by_wave": dict(per_code[c["name"]]),
-                 "total": sum(per_code[c["name"]].values())} for c, d in tree]
+    subcodes = [{"name": c.name, "depth": d, "by_wave": dict(per_code[c.name]),
+                 "total": sum(per_code[c.name].values())} for c, d in tree]
     if tree and per_code.get(name):
         subcodes.insert(0, {"name": f"{name} (coded at the theme itself)", "depth": 1,
                             "by_wave": dict(per_code[name]), "total": sum(per_code[name].values())})

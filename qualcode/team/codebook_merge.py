@@ -25,6 +25,7 @@ from rapidfuzz import fuzz
 
 from .. import outputs
 from ..errors import InputError, QualcodeError
+from ..records import json_data
 from ..store import codes as store_codes
 from ..yaml_input import load_yaml_file, shown
 
@@ -75,8 +76,9 @@ def codebook_of(db, path: Path) -> list[IncomingCode]:
 
     check_codes(path, store_merge.codes(db))
 
-    # The codebook's reading, on the copy's connection.
-    return _from_tree(CodebookService(ProjectContext(db, path)).tree())
+    # The codebook's reading, on the copy's connection, as the plain data a codebook
+    # file gives (keywords as lists), which _from_tree reads.
+    return _from_tree(json_data(CodebookService(ProjectContext(db, path)).tree()))
 
 
 def incoming_from_project(path: Path) -> list[IncomingCode]:
@@ -133,8 +135,8 @@ def read_incoming(path: str | Path) -> list[IncomingCode]:
     return incoming_from_file(path)
 
 
-def _definition_text(code: dict) -> str:
-    return " ".join((code.get("definition") or "").split()).casefold()
+def _definition_text(definition: str | None) -> str:
+    return " ".join((definition or "").split()).casefold()
 
 
 def build_plan(project, sources: list[str | Path], threshold: float = 85.0, *,
@@ -144,9 +146,9 @@ def build_plan(project, sources: list[str | Path], threshold: float = 85.0, *,
     if not 0 < threshold <= 100:
         raise QualcodeError("threshold must be between 0 and 100")
     live = project.codebook.codes()
-    by_guid = {c["guid"].lower(): c for c in live}
+    by_guid = {c.guid.lower(): c for c in live}
     merged_guid = store_codes.merged_into_by_guid(project.db)
-    by_name = {" ".join(c["name"].split()).casefold(): c for c in live}
+    by_name = {" ".join(c.name.split()).casefold(): c for c in live}
     decisions = []
     for source in sources:
         already = (loaded or {}).get(str(source))
@@ -164,18 +166,19 @@ def build_plan(project, sources: list[str | Path], threshold: float = 85.0, *,
                 how = "name" if target else None
             if target is not None:
                 conflicts = []
-                if inc.fields.get("definition") and _definition_text(inc.fields) != _definition_text(target):
+                theirs = inc.fields.get("definition")
+                if theirs and _definition_text(theirs) != _definition_text(target.definition):
                     conflicts.append("definition")
-                if (inc.parent_name or None) != (target["parent"] or None):
+                if (inc.parent_name or None) != (target.parent or None):
                     conflicts.append("parent")
                 decision.update(status="conflict" if conflicts else how, matched_by=how,
-                                conflicts=conflicts, action="map", target=target["name"])
+                                conflicts=conflicts, action="map", target=target.name)
                 if "definition" in conflicts:
                     decision["definition"] = "keep"
             else:
                 scored = sorted(
-                    ((similarity(inc.name, c["name"], inc.fields.get("definition"), c["definition"]), c["name"])
-                     for c in live if c["codable"] or not inc.fields.get("codable", True)),
+                    ((similarity(inc.name, c.name, inc.fields.get("definition"), c.definition), c.name)
+                     for c in live if c.codable or not inc.fields.get("codable", True)),
                     reverse=True)
                 above = [(round(s, 1), n) for s, n in scored if s >= threshold]
                 if len(above) == 1:

@@ -44,12 +44,12 @@ class QualcodeCommands(Provider):
         ]
         # The palette reads labels and help as markup: project data goes in escaped.
         for code in project.codebook.codes():
-            entries.append((f"Code: {markup(code['name'])}", partial(app.open_codebook, code["name"]),
+            entries.append((f"Code: {markup(code.name)}", partial(app.open_codebook, code.name),
                             "show in the codebook"))
-            if code["codings"]:
-                entries.append((f"Compare: {markup(code['name'])}",
-                                partial(app.open_comparison, code["name"]),
-                                f"{counted(code['codings'], 'segment')} side by side"))
+            if code.codings:
+                entries.append((f"Compare: {markup(code.name)}",
+                                partial(app.open_comparison, code.name),
+                                f"{counted(code.codings, 'segment')} side by side"))
         for person in project.study.participants():
             entries.append((f"Participant: {markup(person.pid)} {markup(person.pseudonym or '')}".rstrip(),
                             partial(app.open_participant, person.pid),

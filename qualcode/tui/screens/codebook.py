@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 from textual.widgets.tree import TreeNode
 
 from ...model import STAGES
+from ...records.codes import Code, CodeNode
 from ..dialogs import ChoiceDialog, ConfirmDialog, TextInputDialog
 from ..shown import counted, editable, edited, plain, shown
 from ..widgets.code_picker import CodePicker
@@ -29,18 +30,18 @@ class CodeEditor(ModalScreen[dict | None]):
 
     BINDINGS = [Binding("ctrl+s", "save", "save", priority=True), Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, code: dict) -> None:
+    def __init__(self, code: Code) -> None:
         super().__init__()
         self.code = code
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(shown(f"Edit {self.code['name']}"), classes="dialog-title", markup=False)
+            yield Label(shown(f"Edit {self.code.name}"), classes="dialog-title", markup=False)
             for field in FIELDS:
                 yield Label(field)
-                yield Input(editable(self.code.get(field)), id=field)
+                yield Input(editable(getattr(self.code, field)), id=field)
             yield Label("stage")
-            yield Select([(s, s) for s in STAGES], value=self.code["stage"], allow_blank=False,
+            yield Select([(s, s) for s in STAGES], value=self.code.stage, allow_blank=False,
                          id="stage")
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
@@ -50,11 +51,11 @@ class CodeEditor(ModalScreen[dict | None]):
 
     def action_save(self) -> None:
         # A field shown but not changed gives back what is stored, control characters and all.
-        values = {f: edited(self.query_one(f"#{f}", Input).value, self.code.get(f)).strip() or None
+        values = {f: edited(self.query_one(f"#{f}", Input).value, getattr(self.code, f)).strip() or None
                   for f in FIELDS}
         stage = self.query_one("#stage", Select).value
         values["stage"] = stage if isinstance(stage, str) else None
-        self.dismiss({k: v for k, v in values.items() if v != self.code.get(k)})
+        self.dismiss({k: v for k, v in values.items() if v != getattr(self.code, k)})
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -108,7 +109,7 @@ class CodebookScreen(BaseScreen):
     def __init__(self, code: str | None = None) -> None:
         super().__init__()
         self.initial = code
-        self.codes: dict[str, dict] = {}
+        self.codes: dict[str, CodeNode] = {}
         self.nodes: dict[str, TreeNode] = {}
 
     def compose(self) -> ComposeResult:
@@ -133,15 +134,15 @@ class CodebookScreen(BaseScreen):
         tree.clear()
         self.nodes, self.codes = {}, {}
 
-        def add(parent, node: dict) -> None:
-            self.codes[node["name"]] = node
-            label = Text.assemble(("■ ", node["colour"] or "#888888"),
-                                  (plain(node["name"]), "" if node["codable"] else "italic"),
-                                  (f"  {node['total']}", "cyan"))
-            child = parent.add(label, data=node["name"], expand=True) if node["children"] else \
-                parent.add_leaf(label, data=node["name"])
-            self.nodes[node["name"]] = child
-            for sub in node["children"]:
+        def add(parent, node: CodeNode) -> None:
+            self.codes[node.name] = node
+            label = Text.assemble(("■ ", node.colour or "#888888"),
+                                  (plain(node.name), "" if node.codable else "italic"),
+                                  (f"  {node.total}", "cyan"))
+            child = parent.add(label, data=node.name, expand=True) if node.children else \
+                parent.add_leaf(label, data=node.name)
+            self.nodes[node.name] = child
+            for sub in node.children:
                 add(child, sub)
 
         for root in self.project.codebook.tree():
@@ -180,17 +181,18 @@ class CodebookScreen(BaseScreen):
         table.add_column(style="bold", width=12)
         table.add_column()
         for field in ("definition", "inclusion", "exclusion", "example"):
-            table.add_row(field, shown(code.get(field) or "—", "" if code.get(field) else "dim"))
-        flags = [code["stage"], "in-vivo" if code["in_vivo"] else "",
-                 "category (not applied to text)" if not code["codable"] else ""]
+            text = getattr(code, field)
+            table.add_row(field, shown(text or "—", "" if text else "dim"))
+        flags = [code.stage, "in-vivo" if code.in_vivo else "",
+                 "category (not applied to text)" if not code.codable else ""]
         table.add_row("stage", ", ".join(f for f in flags if f))
-        table.add_row("parent", shown(code["parent"] or "—"))
-        table.add_row("colour", Text(code["colour"] or "—", code["colour"] or ""))
-        waves = code["codings_by_wave"] or {}
+        table.add_row("parent", shown(code.parent or "—"))
+        table.add_row("colour", Text(code.colour or "—", code.colour or ""))
+        waves = code.codings_by_wave
         by_wave = shown("  ".join(f"{w}: {n}" for w, n in waves.items()) or "—")
-        table.add_row("codings", f"{code['codings']} (with sub-codes {code['total']})")
+        table.add_row("codings", f"{code.codings} (with sub-codes {code.total})")
         table.add_row("by wave", by_wave)
-        detail.update(Group(shown(code["name"], "bold underline"), Text(""), table))
+        detail.update(Group(shown(code.name, "bold underline"), Text(""), table))
 
     # --- edits -------------------------------------------------------------------------
 
@@ -217,7 +219,7 @@ class CodebookScreen(BaseScreen):
     def _seen(self, name: str) -> int | None:
         """The revision of the code as shown when the user began an edit: the core
         refuses the edit if anyone changed the code since (see CodebookService)."""
-        return self.codes[name].get("revision") if name in self.codes else None
+        return self.codes[name].revision if name in self.codes else None
 
     def action_rename(self) -> None:
         old = self.current
@@ -307,7 +309,7 @@ class CodebookScreen(BaseScreen):
         if not name:
             return
         code = self.codes[name]
-        what = f"{counted(code['codings'], 'coding')} and {counted(len(code['children']), 'sub-code')}"
+        what = f"{counted(code.codings, 'coding')} and {counted(len(code.children), 'sub-code')}"
         seen = self._seen(name)
 
         def done(yes: bool | None) -> None:

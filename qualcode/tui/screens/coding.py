@@ -16,6 +16,7 @@ from textual.widgets import Label, OptionList, Tree
 
 from ...model import Target
 from ...records import MemoLink
+from ...records.codes import Code
 from ..dialogs import ChoiceDialog, MemoDraft, MemoEditor, TextInputDialog
 from ..shown import plain, shown
 from ..widgets.code_picker import PickerPanel, in_vivo_name
@@ -58,7 +59,7 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         super().__init__()
         self.transcript_name = name
         self.span = span
-        self.codes: list[dict] = []
+        self.codes: list[Code] = []
         self.counts_here: dict[str, int] = {}
         self.nodes: dict[str, object] = {}
         self.recent: list[str] = []
@@ -248,7 +249,7 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
     # --- coding ------------------------------------------------------------------------
 
     def _codable_names(self) -> list[str]:
-        names = [c["name"] for c in self.codes if c["codable"]]
+        names = [c.name for c in self.codes if c.codable]
         recent = [n for n in self.recent if n in names]
         return recent + [n for n in names if n not in recent]
 
@@ -309,19 +310,19 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
 
     def _parent_choices(self) -> list[str]:
         """Where a new code may go: the categories, and any code that has sub-codes."""
-        parents = {c["parent"] for c in self.codes if c["parent"]}
-        return [c["name"] for c in self.codes if c["is_category"] or c["name"] in parents]
+        parents = {c.parent for c in self.codes if c.parent}
+        return [c.name for c in self.codes if c.is_category or c.name in parents]
 
     def _default_parent(self) -> str | None:
         """The category of the code last applied here (new codes tend to come in
         clusters), else the top level."""
-        by_name = {c["name"]: c for c in self.codes}
+        by_name = {c.name: c for c in self.codes}
         last = by_name.get(self.recent[0]) if self.recent else None
         if last is None:
             return None
-        if last["parent"]:
-            return last["parent"]
-        return last["name"] if last["is_category"] else None
+        if last.parent:
+            return last.parent
+        return last.name if last.is_category else None
 
     def _apply(self, name: str | None, parent: str | None = None) -> None:
         view = self.query_one(TranscriptView)
@@ -335,7 +336,7 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
             if self.attempt(project.codebook.add_code, name, in_vivo=in_vivo, parent=parent, colour=colour) is None:
                 return
             self.codes = project.codebook.codes()
-            self.colours = {c["name"]: c["colour"] for c in self.codes}
+            self.colours = {c.name: c.colour for c in self.codes}
             view.colours = self.colours
             self._build_tree()
         added = self.attempt(project.coding.tag, self.transcript_name, name, Target(range=sel))
@@ -344,10 +345,7 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         view.add_codings(added)
         self.recent = [name] + [n for n in self.recent if n != name]
         self.counts_here[name] = self.counts_here.get(name, 0) + len(added)
-        for code in self.codes:
-            if code["name"] == name:
-                code["codings"] += len(added)
-                self.nodes[name].set_label(self._label(code))
+        self._add_to_count(name, len(added))
         self.saved(f"coded {sel[0]}:{sel[1]} with {name}")
         self._title(len(view.spans))
         self._update_position()
@@ -375,10 +373,7 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
             self.query_one(TranscriptView).remove_codings([coding_id])
             name = removed["code"]
             self.counts_here[name] = max(0, self.counts_here.get(name, 0) - 1)
-            for code in self.codes:
-                if code["name"] == name:
-                    code["codings"] -= 1
-                    self.nodes[name].set_label(self._label(code))
+            self._add_to_count(name, -1)
             self.saved(f"removed {name} from {removed['start']}:{removed['end']}")
             self._title(len(self.query_one(TranscriptView).spans))
             self._update_position()

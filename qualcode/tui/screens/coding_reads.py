@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import work
@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 
 from ...errors import NotFoundError, QualcodeError
 from ...project import Project
+from ...records.codes import Code
 from ..live import ProjectChanged
 from ..shown import counted, editable, plain, shown
 from ..widgets.quick_line import QuickLine
@@ -47,9 +48,9 @@ class DrawnCodings:
     fingerprint: tuple  # Project.codings_fingerprint up to ``top``
 
 
-def _shape(code: dict) -> tuple:
+def _shape(code: Code) -> tuple:
     """What of a code its tree node and the drawn codings show, besides the counts."""
-    return code["name"], code["parent"], code["colour"], code["codable"]
+    return code.name, code.parent, code.colour, code.codable
 
 
 # Up to this many codings added, changed or removed elsewhere are redrawn one by one;
@@ -60,7 +61,7 @@ FEW_CHANGES = 50
 class TranscriptRead(Message, bubble=False):
     """The text and codes were read (and the rows wrapped, when the width was known)."""
 
-    def __init__(self, doc: dict, codes: list[dict], rows: tuple | None) -> None:
+    def __init__(self, doc: dict, codes: list[Code], rows: tuple | None) -> None:
         super().__init__()
         self.doc, self.codes, self.rows = doc, codes, rows
 
@@ -74,7 +75,7 @@ class ReadFailed(Message, bubble=False):
 class CodingsRead(Message, bubble=False):
     """Every coding of the transcript, sorted onto the rows the read was given."""
 
-    def __init__(self, codings: list[dict], codes: list[dict], saves: int, indexed: tuple,
+    def __init__(self, codings: list[dict], codes: list[Code], saves: int, indexed: tuple,
                  known: DrawnCodings) -> None:
         super().__init__()
         self.codings, self.codes, self.saves, self.indexed, self.known = codings, codes, saves, indexed, known
@@ -83,7 +84,7 @@ class CodingsRead(Message, bubble=False):
 class CodingsChanged(Message, bubble=False):
     """Only the codings others changed: ``fresh`` to draw, ``dropped`` to take away."""
 
-    def __init__(self, fresh: list[dict], dropped: list[int], codes: list[dict], saves: int,
+    def __init__(self, fresh: list[dict], dropped: list[int], codes: list[Code], saves: int,
                  known: DrawnCodings) -> None:
         super().__init__()
         self.fresh, self.dropped, self.codes, self.saves, self.known = fresh, dropped, codes, saves, known
@@ -220,7 +221,7 @@ class CodingReads:
         indexed = (drawn_rows, spans, spans_by_row(row_starts, spans), coded_turns(turn_starts, spans))
         self.post_message(CodingsRead(codings, codes, saves, indexed, drawn))
 
-    def _loaded(self, doc: dict, codes: list[dict], rows: tuple | None = None) -> None:
+    def _loaded(self, doc: dict, codes: list[Code], rows: tuple | None = None) -> None:
         if not self._mounted:
             self._pending = (doc, codes, rows)
             return
@@ -236,7 +237,7 @@ class CodingReads:
         self._update_position()
         self.call_after_refresh(self.load_codings)
 
-    def _codings_loaded(self, codings: list[dict], codes: list[dict], saves: int,
+    def _codings_loaded(self, codings: list[dict], codes: list[Code], saves: int,
                         indexed: tuple | None = None, known: DrawnCodings | None = None) -> None:
         if saves != self.app.saves:
             # Something was saved here since the read began, which it may have missed:
@@ -261,7 +262,7 @@ class CodingReads:
                     timeout=4, markup=False)
         self._reload_document()
 
-    def _codings_changed(self, fresh: list[dict], dropped: list[int], codes: list[dict],
+    def _codings_changed(self, fresh: list[dict], dropped: list[int], codes: list[Code],
                          saves: int, known: DrawnCodings) -> None:
         """Redraw what others changed: ``dropped`` codings go (the changed ones come back
         from ``fresh``); those saved here are drawn already."""
@@ -298,44 +299,52 @@ class CodingReads:
     def _count(self, code: str, step: int) -> None:
         self.counts_here[code] = max(0, self.counts_here.get(code, 0) + step)
 
-    def _set_codes(self, codes: list[dict], codings: list[dict]) -> None:
+    def _set_codes(self, codes: list[Code], codings: list[dict]) -> None:
         self.counts_here = {}
         for c in codings:
             self.counts_here[c["code"]] = self.counts_here.get(c["code"], 0) + 1
         self._show_codes(codes)
 
-    def _show_codes(self, codes: list[dict]) -> None:
+    def _show_codes(self, codes: list[Code]) -> None:
         """The codebook pane: rebuilt when codes were added, moved, renamed or recoloured,
         else only the labels whose counts changed (a rebuild costs a layout pass)."""
         same = bool(self.nodes) and [_shape(c) for c in codes] == [_shape(c) for c in self.codes]
         self.codes = codes
-        self.colours = {c["name"]: c["colour"] for c in codes}
+        self.colours = {c.name: c.colour for c in codes}
         if not same:
             self._build_tree()
             return
         for code in codes:
-            node, label = self.nodes[code["name"]], self._label(code)
+            node, label = self.nodes[code.name], self._label(code)
             if node.label != label:
                 node.set_label(label)
 
-    def _label(self, code: dict) -> Text:
-        here = self.counts_here.get(code["name"], 0)
-        style = "dim italic" if not code["codable"] else ""
-        return Text.assemble(("■ ", code["colour"] or "#888888"), (plain(code["name"]), style),
-                             (f"  {here}/{code['codings']}", "cyan" if here else "dim"))
+    def _add_to_count(self, name: str, step: int) -> None:
+        """Code ``name`` has ``step`` more codings (fewer when negative): its record is
+        replaced by one with the new count, and its node relabelled."""
+        for i, code in enumerate(self.codes):
+            if code.name == name:
+                self.codes[i] = code = replace(code, codings=max(0, code.codings + step))
+                self.nodes[name].set_label(self._label(code))
+
+    def _label(self, code: Code) -> Text:
+        here = self.counts_here.get(code.name, 0)
+        style = "dim italic" if not code.codable else ""
+        return Text.assemble(("■ ", code.colour or "#888888"), (plain(code.name), style),
+                             (f"  {here}/{code.codings}", "cyan" if here else "dim"))
 
     def _build_tree(self) -> None:
         tree = self.query_one(Tree)
         tree.clear()
         self.nodes = {}
-        parents = {c["parent"] for c in self.codes}
+        parents = {c.parent for c in self.codes}
         for code in self.codes:
-            parent = self.nodes.get(code["parent"], tree.root)
-            if code["name"] in parents:
-                node = parent.add(self._label(code), data=code["name"], expand=True)
+            parent = self.nodes.get(code.parent, tree.root)
+            if code.name in parents:
+                node = parent.add(self._label(code), data=code.name, expand=True)
             else:
-                node = parent.add_leaf(self._label(code), data=code["name"])
-            self.nodes[code["name"]] = node
+                node = parent.add_leaf(self._label(code), data=code.name)
+            self.nodes[code.name] = node
         tree.root.expand()
 
     def on_project_changed(self, event: ProjectChanged) -> None:

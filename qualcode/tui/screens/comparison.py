@@ -74,7 +74,7 @@ class ComparisonScreen(BaseScreen):
             self.action_pick()
 
     def action_pick(self) -> None:
-        names = [c["name"] for c in self.project.codebook.codes() if c["codings"]]
+        names = [c.name for c in self.project.codebook.codes() if c.codings]
         self.app.push_screen(CodePicker(names, title="Compare the segments of…", allow_new=False),
                              self._picked)
 

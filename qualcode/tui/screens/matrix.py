@@ -221,7 +221,7 @@ class MatrixScreen(BaseScreen):
         self.notify(f"grouped by {self.by}", timeout=1.5)
 
     def action_category(self) -> None:
-        cats = [c["name"] for c in self.project.codebook.codes() if c["is_category"]]
+        cats = [c.name for c in self.project.codebook.codes() if c.is_category]
         choices = [("All codes", "")] + [(name, name) for name in cats]
         self.app.push_screen(ChoiceDialog("Show the codes of which category?", choices),
                              self._category_chosen)
