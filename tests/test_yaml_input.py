@@ -142,11 +142,11 @@ def test_a_guid_in_braces_and_capitals_is_the_same_code(study, tmp_path):
     path.write_text(f"codes:\n  - name: Money\n    guid: '{{{str(guid).upper()}}}'\n", encoding="utf-8")
     with Project.open(study) as project:
         project.codebook.load(path)
-        assert project.codebook.code("Money")["guid"] == str(guid)
+        assert project.codebook.code("Money").guid == str(guid)
         path.write_text(f"codes:\n  - name: Cash\n    guid: {guid}\n", encoding="utf-8")
         report = project.codebook.load(path)
         assert (report["added"], report["updated"]) == (0, 1)
-        assert [c["name"] for c in project.codebook.codes()] == ["Cash"]
+        assert [c.name for c in project.codebook.codes()] == ["Cash"]
 
 
 def test_a_codebook_written_before_guids_were_canonical_still_matches(study, tmp_path):
@@ -158,7 +158,7 @@ def test_a_codebook_written_before_guids_were_canonical_still_matches(study, tmp
         path = tmp_path / "c.yaml"
         path.write_text(f"codes:\n  - name: Cash\n    guid: {guid}\n", encoding="utf-8")
         assert project.codebook.load(path)["updated"] == 1
-        assert [c["name"] for c in project.codebook.codes()] == ["Cash"]
+        assert [c.name for c in project.codebook.codes()] == ["Cash"]
 
 
 # The bombs (in codes, in the title, in a plan, nested 100,000 deep, 2.1 million values)
@@ -213,7 +213,7 @@ def test_a_plan_written_by_hand_with_a_braced_guid_applies(study, tmp_path):
                     encoding="utf-8")
     with Project.open(study) as project:
         project.team.apply_codebook_plan(plan)
-        assert project.codebook.code("Money")["guid"] == str(guid)
+        assert project.codebook.code("Money").guid == str(guid)
 
 
 def test_a_codebook_of_too_many_codes_is_refused(study, tmp_path, monkeypatch):

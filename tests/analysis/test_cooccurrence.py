@@ -97,7 +97,7 @@ def test_wave_attribute_category_filters(cooc):
     assert set(per_wave) == {"W1", "W2"}
     assert edges(per_wave["W1"])[("B", "C")]["count"] == 1
     site_b = cooc.analysis.cooccurrence(scope="transcript", where=["site:B"])
-    assert site_b.freq == {cooc.codebook.code("B")["id"]: 1, cooc.codebook.code("C")["id"]: 1}
+    assert site_b.freq == {cooc.codebook.code("B").id: 1, cooc.codebook.code("C").id: 1}
     only = cooc.analysis.cooccurrence(scope="overlap", codes=["A", "B"])
     assert {k: r["count"] for k, r in edges(only).items()} == {("A", "B"): 1}
     with pytest.raises(QualcodeError, match="no code"):

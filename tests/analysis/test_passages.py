@@ -67,7 +67,7 @@ def test_change_and_cooccurrence_see_passages(coded):
     report = coded.analysis.change_report()
     assert {s["code"]: s["evidence"]["W1"]["codings"] for s in report["sample"]} == {"A": 4, "B": 1}
     result = coded.analysis.cooccurrence(scope="overlap")
-    a, b = coded.codebook.code("A")["id"], coded.codebook.code("B")["id"]
+    a, b = coded.codebook.code("A").id, coded.codebook.code("B").id
     assert result.freq == {a: 4, b: 1}
     assert result.edge(a, b)["count"] == 1          # [20,30) meets [25,35) once
 

@@ -130,9 +130,9 @@ def test_cooccurrence_where_in_the_shared_language(typed):
     women = typed.analysis.cooccurrence(scope="transcript", where=["sex=F"])
     # P1's codings only (frequencies count passages): Constant 2 + 2 + 2, Emerge 0 + 1 + 2,
     # Cease 1 + 1 + 0; over everyone Constant has 6 + 2 (P2) + 1 (P3) + 1 (focus group).
-    ids = {typed.codebook.code(c)["id"]: c for c in ("Constant", "Emerge", "Cease")}
+    ids = {typed.codebook.code(c).id: c for c in ("Constant", "Emerge", "Cease")}
     assert {ids[k]: v for k, v in women.freq.items() if k in ids} == {"Constant": 6, "Emerge": 3, "Cease": 2}
-    assert all_transcripts.freq[typed.codebook.code("Constant")["id"]] == 10
+    assert all_transcripts.freq[typed.codebook.code("Constant").id] == 10
     by_coder = typed.analysis.cooccurrence(scope="transcript", where=["coder:tester", "sex=F"])
     assert {ids[k]: v for k, v in by_coder.freq.items() if k in ids} == {"Constant": 6, "Emerge": 3, "Cease": 2}
     with pytest.raises(QualcodeError, match="no coder 'nobody'"):

@@ -273,3 +273,32 @@ def test_nothing_to_undo_via_cli(project_path, run_cli):
     result = run_cli("-p", project_path, "undo")
     assert result.exit_code == 1 and result.stderr.strip() == "Error: nothing to undo"
     assert file_digest(project_path) == before
+
+
+# The keys of a code in --json output, in order (as before codes were records, less the
+# row id, which means nothing outside one project file).
+CODE_KEYS = ["guid", "name", "definition", "inclusion", "exclusion", "example", "colour", "stage",
+             "in_vivo", "is_category", "codable", "keywords", "position", "created", "updated",
+             "revision", "parent", "codings", "codings_by_wave"]
+
+
+def test_code_json_keys_and_counts(cli):
+    ok(cli("code", "add", "Top", "--category", "--codable"))
+    ok(cli("code", "add", "Trust", "--parent", "Top", "--keyword", "trust"))
+    # Three codings of Trust (two in W1, one in W2) and one of Top itself.
+    ok(cli("tag", "p01_w1", "--turn", "2", "--code", "Trust"))
+    ok(cli("tag", "p01_w1", "--turn", "4", "--code", "Trust"))
+    ok(cli("tag", "p02_w2", "--turn", "2", "--code", "Trust"))
+    ok(cli("tag", "p02_w2", "--turn", "4", "--code", "Top"))
+    info = json.loads(ok(cli("code", "show", "Trust", "--json")).stdout)
+    assert list(info) == CODE_KEYS
+    assert (info["parent"], info["keywords"], info["codings"], info["codings_by_wave"]) == (
+        "Top", ["trust"], 3, {"W1": 2, "W2": 1})
+    [top] = json.loads(ok(cli("codebook", "show", "--json")).stdout)
+    assert list(top) == [*CODE_KEYS, "children", "total"]
+    assert (top["codings"], top["total"], top["is_category"], top["codable"]) == (1, 4, True, True)
+    [trust] = top["children"]
+    assert list(trust) == [*CODE_KEYS, "children", "total"]
+    assert (trust["name"], trust["total"], trust["children"]) == ("Trust", 3, [])
+    text = ok(cli("code", "show", "Trust")).stdout
+    assert "    keywords: ['trust']" in text and "codings_by_wave: {'W1': 2, 'W2': 1}" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -25,18 +26,18 @@ def test_load_example_codebook(study):
     report = study.codebook.load(CODEBOOK)
     assert (report["added"], report["updated"], report["unchanged"]) == (40, 0, 0)
     tree = study.codebook.tree()
-    assert len(tree) == 7 and all(node["is_category"] for node in tree)
-    assert sum(len(node["children"]) for node in tree) == 33
-    categories = [c for c in study.codebook.codes() if c["is_category"]]
-    leaves = [c for c in study.codebook.codes() if not c["is_category"]]
+    assert len(tree) == 7 and all(node.is_category for node in tree)
+    assert sum(len(node.children) for node in tree) == 33
+    categories = [c for c in study.codebook.codes() if c.is_category]
+    leaves = [c for c in study.codebook.codes() if not c.is_category]
     assert len(categories) == 7 and len(leaves) == 33
-    assert all(not c["codable"] for c in categories)
-    assert all(c["parent"] is None for c in categories)
+    assert all(not c.codable for c in categories)
+    assert all(c.parent is None for c in categories)
     gp = study.codebook.code("GP referral")
-    assert gp["guid"] == "4a9f66ea-b9a3-41de-813f-bb92c1d9ef97"
-    assert gp["parent"] == "Getting to the service" and gp["stage"] == "focused"
-    assert gp["definition"].startswith("The client was sent or advised")
-    assert "\n" not in gp["definition"]  # folded
+    assert gp.guid == "4a9f66ea-b9a3-41de-813f-bb92c1d9ef97"
+    assert gp.parent == "Getting to the service" and gp.stage == "focused"
+    assert gp.definition.startswith("The client was sent or advised")
+    assert "\n" not in gp.definition  # folded
     assert study.db.execute(
         "SELECT value FROM settings WHERE key = 'codebook_title'").fetchone()[0] == (
         "Lay health trainer services (example study)")
@@ -62,7 +63,7 @@ def test_save_load_round_trip(study, tmp_path):
 
     with Project.create(tmp_path / "fresh.qualcode") as fresh:
         assert fresh.codebook.load(out)["added"] == 41
-        strip = lambda codes: [{k: v for k, v in c.items() if k not in (
+        strip = lambda codes: [{k: v for k, v in dataclasses.asdict(c).items() if k not in (
             "id", "created", "updated", "codings", "codings_by_wave", "position")} for c in codes]
         assert sorted(strip(fresh.codebook.codes()), key=lambda c: c["guid"]) == sorted(
             strip(before), key=lambda c: c["guid"])
@@ -81,8 +82,8 @@ def test_reload_of_edited_file_renames_by_guid(study, tmp_path):
     assert report["added"] == 0 and "Referred by the GP" in report["names"]["updated"]
     assert study.db.execute("SELECT count(*) FROM codes").fetchone()[0] == n_codes
     code = study.codebook.code("Referred by the GP")
-    assert code["guid"] == "4a9f66ea-b9a3-41de-813f-bb92c1d9ef97"
-    assert code["stage"] == "theoretical"
+    assert code.guid == "4a9f66ea-b9a3-41de-813f-bb92c1d9ef97"
+    assert code.stage == "theoretical"
     assert "GP referral" not in study.codebook.code_names()
     # A code moved to another category in the file moves in the project.
     data = yaml.safe_load(edited)
@@ -90,11 +91,11 @@ def test_reload_of_edited_file_renames_by_guid(study, tmp_path):
     data["codes"][1].setdefault("children", []).append(moved)
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     study.codebook.load(path)
-    assert study.codebook.code("Referred by the GP")["parent"] == data["codes"][1]["name"]
+    assert study.codebook.code("Referred by the GP").parent == data["codes"][1]["name"]
     assert study.db.execute("SELECT count(*) FROM codes").fetchone()[0] == n_codes
     # The load is one undoable action.
     study.undo()
-    assert study.codebook.code("Referred by the GP")["parent"] == "Getting to the service"
+    assert study.codebook.code("Referred by the GP").parent == "Getting to the service"
 
 
 BAD_FILES = [
@@ -189,8 +190,8 @@ def test_any_text_survives_the_file_format(tmp_path, name, definition, keywords)
 
 def test_text_fields_and_keywords_are_normalised(study):
     code = study.codebook.add_code("K", definition="  padded  ", colour="", keywords=[" two  words ", "x", "x", " "])
-    assert code["definition"] == "padded" and code["colour"] is None
-    assert code["keywords"] == ["two words", "x"]
+    assert code.definition == "padded" and code.colour is None
+    assert code.keywords == ("two words", "x")
 
 
 def test_file_may_swap_names_and_pass_them_along(study, tmp_path):
@@ -199,18 +200,18 @@ def test_file_may_swap_names_and_pass_them_along(study, tmp_path):
     c = study.codebook.add_code("Gamma", definition="third")
     path = tmp_path / "swap.yaml"
     path.write_text(yaml.safe_dump({"codes": [
-        {"name": "Beta", "guid": a["guid"]},      # Alpha -> Beta
-        {"name": "Alpha", "guid": b["guid"]},     # Beta -> Alpha
-        {"name": "Delta", "guid": c["guid"]},     # Gamma -> Delta
+        {"name": "Beta", "guid": a.guid},      # Alpha -> Beta
+        {"name": "Alpha", "guid": b.guid},     # Beta -> Alpha
+        {"name": "Delta", "guid": c.guid},     # Gamma -> Delta
         {"name": "Gamma"},                        # a new code takes the freed name
     ]}), encoding="utf-8")
     report = study.codebook.load(path)
     assert (report["added"], report["updated"]) == (1, 3)
-    by_guid = {code["guid"]: code for code in study.codebook.codes()}
-    assert by_guid[a["guid"]]["name"] == "Beta" and by_guid[a["guid"]]["definition"] == "first"
-    assert by_guid[b["guid"]]["name"] == "Alpha" and by_guid[c["guid"]]["name"] == "Delta"
-    assert study.codebook.code("Gamma")["guid"] not in (a["guid"], b["guid"], c["guid"])
-    assert not any(code["name"].startswith("\x00") for code in study.codebook.codes())
+    by_guid = {code.guid: code for code in study.codebook.codes()}
+    assert by_guid[a.guid].name == "Beta" and by_guid[a.guid].definition == "first"
+    assert by_guid[b.guid].name == "Alpha" and by_guid[c.guid].name == "Delta"
+    assert study.codebook.code("Gamma").guid not in (a.guid, b.guid, c.guid)
+    assert not any(code.name.startswith("\x00") for code in study.codebook.codes())
     study.undo()
     assert sorted(study.codebook.code_names()) == ["Alpha", "Beta", "Gamma"]
-    assert study.codebook.code("Alpha")["guid"] == a["guid"]
+    assert study.codebook.code("Alpha").guid == a.guid

@@ -33,7 +33,7 @@ def test_export_validates_against_the_official_schema(coded_codebook, tmp_path):
     leaves = root.findall("q:Codes/q:Code/q:Code", NS)
     assert len(leaves) == 33 and all(c.get("isCodable") == "true" for c in leaves)
     gp = next(c for c in leaves if c.get("name") == "GP referral")
-    assert gp.get("guid") == coded_codebook.codebook.code("GP referral")["guid"]
+    assert gp.get("guid") == coded_codebook.codebook.code("GP referral").guid
     assert "Inclusion: " in gp.find("q:Description", NS).text
 
 
@@ -44,8 +44,8 @@ def test_round_trip_keeps_every_field(coded_codebook, tmp_path):
         assert report["added"] == 40
         keep = ("name", "guid", "parent", "definition", "inclusion", "exclusion", "example",
                 "colour", "stage", "in_vivo", "is_category", "codable", "keywords")
-        mine = [{k: c[k] for k in keep} for c in coded_codebook.codebook.codes()]
-        theirs = [{k: c[k] for k in keep} for c in other.codebook.codes()]
+        mine = [{k: getattr(c, k) for k in keep} for c in coded_codebook.codebook.codes()]
+        theirs = [{k: getattr(c, k) for k in keep} for c in other.codebook.codes()]
         assert sorted(theirs, key=lambda c: c["guid"]) == sorted(mine, key=lambda c: c["guid"])
         # Loading it again matches by GUID: nothing added, nothing duplicated.
         again = other.codebook.load(out)
@@ -62,9 +62,9 @@ def test_reads_a_real_codebook_with_non_guid_ids(project):
     report = project.codebook.load(path)
     assert report["added"] == expected
     top = [c for c in project.codebook.tree()]
-    assert top[0]["name"] == "Negativ/Aufgeregt"
-    assert {c["name"] for c in top[0]["children"]} >= {"Rage", "Anger", "Fear"}
-    assert top[0]["guid"] == guid_from_id("c001")  # stable: the same id maps the same way
+    assert top[0].name == "Negativ/Aufgeregt"
+    assert {c.name for c in top[0].children} >= {"Rage", "Anger", "Fear"}
+    assert top[0].guid == guid_from_id("c001")  # stable: the same id maps the same way
 
 
 def test_hierarchy_in_names_becomes_nesting(project, tmp_path):
@@ -76,10 +76,10 @@ def test_hierarchy_in_names_becomes_nesting(project, tmp_path):
         "</Codes></CodeBook>", encoding="utf-8")
     project.codebook.load(path)
     tree = project.codebook.tree()
-    assert [c["name"] for c in tree] == ["Coke"]
-    assert [c["name"] for c in tree[0]["children"]] == ["diet Coke"]
-    assert tree[0]["children"][0]["colour"] == "#ff0000"
-    assert tree[0]["children"][0]["guid"] == "0b0c2a2e-0000-4000-8000-000000000002"
+    assert [c.name for c in tree] == ["Coke"]
+    assert [c.name for c in tree[0].children] == ["diet Coke"]
+    assert tree[0].children[0].colour == "#ff0000"
+    assert tree[0].children[0].guid == "0b0c2a2e-0000-4000-8000-000000000002"
 
 
 @pytest.mark.parametrize(

@@ -127,8 +127,8 @@ def test_qc_demo_project(tmp_path):
         assert by_range[(25813, 25893)]["text"] == ("an example. I know that many schools incorporate Python "
                                                     "into math classes, and \n")
         assert by_range[(25813, 25893)]["code"] == "python"
-        assert project.codebook.code("competencies")["parent"] == "rq1_definition"
-        assert project.codebook.code("programming")["guid"] == "36636563-3863-6264-3638-303637613863"
+        assert project.codebook.code("competencies").parent == "rq1_definition"
+        assert project.codebook.code("programming").guid == "36636563-3863-6264-3638-303637613863"
 
 
 def test_nvivo_mac_project_with_text_only_in_empty_docx(tmp_path):
@@ -179,11 +179,11 @@ def test_atlas_standard_project_bare_qde_reports_missing_text(tmp_path):
     assert dropped["video selections"] == 2 and dropped["graphs"] == 1
     assert dropped["sets of codes (code groups)"] == 4
     with Project.open(tmp_path / "atlas.qualcode") as project:
-        tree = {c["name"]: c for c in project.codebook.tree()}
-        assert {c["name"] for c in tree["Coke"]["children"]} == {"full-fat Coke", "diet Coke"}
-        assert tree["Coke"]["definition"] == "the breakfast of champions"
-        assert project.codebook.code("diet Coke")["guid"] == "d299efae-5779-46dc-9827-a3d1a5d544bc"
-        assert project.codebook.code("cornflakes")["colour"] == "#dc0000"
+        tree = {c.name: c for c in project.codebook.tree()}
+        assert {c.name for c in tree["Coke"].children} == {"full-fat Coke", "diet Coke"}
+        assert tree["Coke"].definition == "the breakfast of champions"
+        assert project.codebook.code("diet Coke").guid == "d299efae-5779-46dc-9827-a3d1a5d544bc"
+        assert project.codebook.code("cornflakes").colour == "#dc0000"
         memos = {m.title: m for m in project.memos.all()}
         assert memos["Research Plan"].body.startswith("day to day log about this amazing project")
         assert memos["My favorite Coke ad"].author == "Friedrich Markgraf"
@@ -388,8 +388,8 @@ def test_lenient_reading_of_odd_but_clear_files(tmp_path):
     assert "duplicate" in warnings
     assert report["dropped"]["picture sources"] == 1
     with Project.open(tmp_path / "odd.qualcode") as project:
-        assert project.codebook.code("Fruit")["parent"] == "Food"
-        assert project.codebook.code("Food")["colour"] == "#aabbcc"
+        assert project.codebook.code("Fruit").parent == "Food"
+        assert project.codebook.code("Food").colour == "#aabbcc"
         codings = {(c["transcript"], c["code"]): c for c in project.coding.codings()}
         assert codings[("first", "Fruit")]["text"] == "Apple"
         assert codings[("first", "Fruit")]["coder"] == "Ann"
@@ -443,7 +443,7 @@ def _coded_project(path: Path) -> ExchangeProject:
 def test_export_validates_and_an_independent_reader_agrees(tmp_path):
     with _coded_project(tmp_path / "tiny.qualcode") as project:
         counts = project.exchange.export_refi(tmp_path / "tiny.qdpx")
-        coded = sorted((c["transcript"], project.codebook.code(c["code"])["guid"], c["text"]) for c in project.coding.codings())
+        coded = sorted((c["transcript"], project.codebook.code(c["code"]).guid, c["text"]) for c in project.coding.codings())
     assert counts["codings"] == 3 and counts["selections"] == 2
     other = independent_read(tmp_path / "tiny.qdpx")
     assert (other["users"], other["codes"], other["cases"], other["sources"]) == (3, 2, 1, 2)

@@ -332,7 +332,7 @@ def test_example_end_to_end(example, tmp_path):
     quotes equal to the coded text, spread across participants and waves."""
     path = example.exports.themes(tmp_path / "themes.docx", quotes=6)
     headings = styled(path, "Heading 1")
-    categories = [c["name"] for c in example.codebook.tree()]
+    categories = [c.name for c in example.codebook.tree()]
     assert headings == [*categories, "About the quotes"]
     quotes = quotes_with_attribution(path)
     exemplar = [q for q in quotes if "across the waves" not in q[0]]

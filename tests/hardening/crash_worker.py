@@ -42,7 +42,7 @@ def main(path: str, seed: int) -> None:
                 start = rng.randrange(0, text_len - 50)
                 project.coding.apply_spans([("P01_W1", name, start + i, start + i + 20) for i in range(25)],
                                     summary=f"temp codings {n}")
-                source_guid = project.codebook.code(name)["guid"]
+                source_guid = project.codebook.code(name).guid
                 project.codebook.merge_codes(name, "Alpha")
                 print(f"merge {source_guid}", flush=True)
             else:

@@ -64,7 +64,7 @@ def test_every_field_and_the_log_are_deidentified(study):
             assert real not in seen
         assert [t["name"] for t in project.transcripts.all()] == ["Maggie_W1"]
         assert project.transcripts.all()[0]["source_name"] == "Maggie_W1.txt"
-        assert project.codebook.code("Help")["keywords"] == ["Maggie", "help"]
+        assert project.codebook.code("Help").keywords == ("Maggie", "help")
         assert project.study.participant("P01").attributes == {"helper": "Maggie"}
         # Undo replays the log's copies: the restored coding sits on the moved text, and
         # the memo's earlier body comes back pseudonymised (anna's actions: hers to undo).
@@ -83,7 +83,7 @@ def test_keep_memos_leaves_memos_as_written(study, run_cli):
     assert "transcript name(s)" in result.output
     with Project.open(study) as project:
         assert project.memos.all()[0].title == "About Margaret Thornbury"
-        assert project.codebook.code("Help")["definition"] == "Who helped, e.g. Maggie."
+        assert project.codebook.code("Help").definition == "Who helped, e.g. Maggie."
         log = "\n".join(str(row) for row in project.db.execute("SELECT old, new FROM event_changes "
                                                                 "WHERE tbl = 'memos'"))
         assert "Margaret Thornbury" in log  # the memos' own history is theirs too

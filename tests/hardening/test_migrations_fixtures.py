@@ -33,7 +33,7 @@ def test_fixture_opens_and_keeps_everything(fixture, tmp_path):
         codings = {(c["code"], c["text"], c["coder"]) for c in project.coding.codings()}
         assert codings == {("GP referral", "My GP sent me.", "anna"),
                            ("Small steps", "It's the little things.", "anna")}
-        assert project.codebook.code("GP referral")["parent"] == "Routes in"
+        assert project.codebook.code("GP referral").parent == "Routes in"
         assert [m.title for m in project.memos.all()] == ["Small steps"]
         # Sentences and the full-text index come through whatever way they were stored.
         info = project.transcripts.get("P01_W1")

@@ -245,7 +245,7 @@ def test_a_whole_tui_session_runs_under_the_watch(example_project, tmp_path,
     assert project_files_only_through_sqlite == []
     with Project.open(project) as p:
         assert p.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert "Guarded" in {c["name"] for c in p.codebook.codes()}
+        assert "Guarded" in {c.name for c in p.codebook.codes()}
         assert "Watched memo" in {m.title for m in p.memos.all()}
         assert {"turn.split", "turn.join"} <= {e.action for e in p.log()}
 

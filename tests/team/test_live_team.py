@@ -54,13 +54,13 @@ def test_a_silent_session_expires_and_comes_back_with_its_next_heartbeat(shared)
 def test_a_codebook_edit_on_a_stale_view_is_refused_and_changes_nothing(shared):
     anna, ben = shared
     anna.codebook.add_code("Walking", definition="Any walking")
-    seen_by_ben = ben.codebook.code("Walking")["revision"]
-    anna.codebook.edit_code("Walking", definition="Walking for health", expected_revision=anna.codebook.code("Walking")["revision"])
+    seen_by_ben = ben.codebook.code("Walking").revision
+    anna.codebook.edit_code("Walking", definition="Walking for health", expected_revision=anna.codebook.code("Walking").revision)
     events = ben.db.execute("SELECT count(*) FROM events").fetchone()[0]
     with pytest.raises(ConflictError) as refused:
         ben.codebook.edit_code("Walking", definition="Walks", expected_revision=seen_by_ben)
     assert "changed by anna" in str(refused.value) and "edited code Walking" in str(refused.value)
-    assert ben.codebook.code("Walking")["definition"] == "Walking for health"
+    assert ben.codebook.code("Walking").definition == "Walking for health"
     assert ben.db.execute("SELECT count(*) FROM events").fetchone()[0] == events
     for edit in (lambda: ben.codebook.rename_code("Walking", "Walks", expected_revision=seen_by_ben),
                  lambda: ben.codebook.move_code("Walking", None, expected_revision=seen_by_ben),
@@ -68,19 +68,19 @@ def test_a_codebook_edit_on_a_stale_view_is_refused_and_changes_nothing(shared):
         with pytest.raises(ConflictError):
             edit()
     # Looked at again, ben's change goes through.
-    ben.codebook.rename_code("Walking", "Walks", expected_revision=ben.codebook.code("Walking")["revision"])
-    assert [c["name"] for c in anna.codebook.codes()] == ["Walks"]
+    ben.codebook.rename_code("Walking", "Walks", expected_revision=ben.codebook.code("Walking").revision)
+    assert [c.name for c in anna.codebook.codes()] == ["Walks"]
 
 
 def test_an_undone_edit_gives_the_old_revision_back_and_a_new_edit_a_new_one(shared):
     anna, ben = shared
     anna.codebook.add_code("Walking")
-    first = anna.codebook.code("Walking")["revision"]
+    first = anna.codebook.code("Walking").revision
     anna.codebook.edit_code("Walking", definition="one")
-    seen = ben.codebook.code("Walking")["revision"]
+    seen = ben.codebook.code("Walking").revision
     assert seen != first
     anna.undo()
-    assert anna.codebook.code("Walking")["revision"] == first  # same state, same revision
+    assert anna.codebook.code("Walking").revision == first  # same state, same revision
     anna.codebook.edit_code("Walking", definition="two")  # a new state: never `seen` again
     with pytest.raises(ConflictError):
         ben.codebook.edit_code("Walking", definition="three", expected_revision=seen)
@@ -108,7 +108,7 @@ def test_undo_is_refused_when_another_coder_changed_the_same_thing_since(shared)
     ben.codebook.edit_code("Walking", definition="ben's")
     with pytest.raises(QualcodeError, match=r"ben has changed the same thing since .*edited code Walking"):
         anna.undo()
-    assert ben.codebook.code("Walking")["definition"] == "ben's"
+    assert ben.codebook.code("Walking").definition == "ben's"
 
 
 def test_an_access_key_names_its_coder_and_only_its_hash_is_stored(shared):
@@ -141,7 +141,7 @@ def test_backup_is_a_checked_owner_only_copy_made_while_another_program_writes(s
     assert result["path"] == str(copy)
     assert stat.S_IMODE(os.stat(copy).st_mode) == 0o600
     with Project.open(copy) as restored:
-        assert [(c["name"], c["definition"]) for c in restored.codebook.codes()] == [("Walking", None)]
+        assert [(c.name, c.definition) for c in restored.codebook.codes()] == [("Walking", None)]
         assert restored.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

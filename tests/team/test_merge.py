@@ -203,4 +203,4 @@ def test_cli_codebook_merge_plan_and_apply(tmp_path, run_cli):
     assert result.exit_code == 0 and "Housing" in result.stdout
     assert run_cli(*p, "codebook", "merge", "--apply", tmp_path / "plan.yaml").exit_code == 0
     with Project.open(tmp_path / "ours.qualcode") as ours:
-        assert ours.codebook.code("Housing")["definition"] == "Where people live."
+        assert ours.codebook.code("Housing").definition == "Where people live."

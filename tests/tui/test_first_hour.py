@@ -318,11 +318,11 @@ async def test_new_code_goes_under_the_last_codes_category_with_a_colour(tui_pro
         await pilot.pause()
     with open_project() as p:
         hope, fear = p.codebook.code("Hope"), p.codebook.code("Fear")
-        assert hope["parent"] == "Relationship" and fear["parent"] is None
+        assert hope.parent == "Relationship" and fear.parent is None
         taken = ["#e69f00", "#0072b2", "#d55e00", "#009e73"]  # the test codebook's colours
-        assert hope["colour"] == new_code_colour(taken)
-        assert fear["colour"] == new_code_colour([*taken, hope["colour"]])
-        assert hope["colour"] != fear["colour"]
+        assert hope.colour == new_code_colour(taken)
+        assert fear.colour == new_code_colour([*taken, hope.colour])
+        assert hope.colour != fear.colour
 
 
 # --- 6. the network as a picture ------------------------------------------------------------

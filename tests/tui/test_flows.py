@@ -96,7 +96,7 @@ async def test_in_vivo_code_from_selection(tui_project, open_project):
         await pilot.pause()
     with open_project() as p:
         code = p.codebook.code("Nobody listens like that")
-        assert code["in_vivo"] is True
+        assert code.in_vivo is True
         assert [c["text"] for c in p.coding.codings(code="Nobody listens like that")] == ["Nobody listens like that."]
 
 
@@ -109,7 +109,7 @@ async def test_new_code_from_typed_text(tui_project, open_project):
         await pilot.press("s", "c", *"Hop2", "ctrl+n")  # digits after text are text
         await pilot.pause()
     with open_project() as p:
-        assert p.codebook.code("Hop2")["codings"] == 1
+        assert p.codebook.code("Hop2").codings == 1
 
 
 @run_async
@@ -187,7 +187,7 @@ async def test_merge_two_codes_in_codebook(tui_project, open_project):
     with open_project() as p:
         names = p.codebook.code_names()
         assert "Money worries" not in names
-        assert p.codebook.code("Trust")["codings"] == 5
+        assert p.codebook.code("Trust").codings == 5
 
 
 @run_async

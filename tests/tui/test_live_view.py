@@ -61,7 +61,7 @@ async def test_a_cli_coding_appears_on_the_coding_screen_without_a_key(tui_proje
     with open_project() as p:
         turn6 = next(t for t in p.transcripts.get("P01_W1")["turns"] if t["seq"] == 6)
         before = len(p.coding.codings(transcript="P01_W1"))
-        listened = p.codebook.code("Being listened to")["codings"]
+        listened = p.codebook.code("Being listened to").codings
     app = make_app(tui_project)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -64,4 +64,4 @@ async def test_a_rename_over_another_coders_edit_is_refused_with_a_message(tui_p
         assert any(f"code {name} was changed by ben" in n and "nothing was saved" in n for n in notes), notes
     with Project.open(tui_project) as after:
         assert name in after.codebook.code_names() and f"{name}X" not in after.codebook.code_names()
-        assert after.codebook.code(name)["definition"] == "ben's definition"
+        assert after.codebook.code(name).definition == "ben's definition"
