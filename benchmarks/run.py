@@ -246,8 +246,8 @@ def child(op: str, data: Path, work: Path, profile: str | None) -> dict:
         result["detail"] = f"{n:,} codings"
     elif op == "stats":
         codes = timed(project.codebook.codes)
-        result["detail"] = f"{len(codes)} codes, {sum(c['codings'] for c in codes):,} codings"
-        result["counts"] = {c["name"]: c["codings"] for c in codes if c["codings"]}
+        result["detail"] = f"{len(codes)} codes, {sum(c.codings for c in codes):,} codings"
+        result["counts"] = {c.name: c.codings for c in codes if c.codings}
     elif op == "cooccurrence":
         from qualcode.analysis.cooccurrence import cooccurrence
 
