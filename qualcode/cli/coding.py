@@ -160,8 +160,8 @@ def code_move(project: Project, name, parent) -> None:
 def code_merge(project: Project, source, target) -> None:
     """Merge code SOURCE into TARGET: codings, sub-codes and memo links follow."""
     result = project.codebook.merge_codes(source, target)
-    echo(f"merged {source} into {target}: {result['codings_moved']} codings moved, "
-               f"{result['duplicates_absorbed']} duplicates absorbed")
+    echo(f"merged {source} into {target}: {result.codings_moved} codings moved, "
+               f"{result.duplicates_absorbed} duplicates absorbed")
 
 
 @code.command("split")
@@ -184,9 +184,9 @@ def code_split(project: Project, name, new_name, coding_ids, **fields) -> None:
 def code_delete(project: Project, name, force) -> None:
     """Delete code NAME (refused while it has codings or sub-codes, unless --force)."""
     result = project.codebook.delete_code(name, force=force)
-    links = result.get("memo_links_removed")
-    echo(f"deleted {name}: {result['codings_deleted']} codings deleted, "
-               f"{result['subcodes_moved']} sub-codes moved up"
+    links = result.memo_links_removed
+    echo(f"deleted {name}: {result.codings_deleted} codings deleted, "
+               f"{result.subcodes_moved} sub-codes moved up"
                + (f", {links} memo links removed (the memos stay)" if links else ""))
 
 

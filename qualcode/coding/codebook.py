@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from ..context import ProjectContext, Service
 from ..errors import ConflictError, QualcodeError
 from ..export.colours import new_code_colour
-from ..records.codes import Code, CodeNode
+from ..records.codes import Code, CodeDeletion, CodeMerge, CodeNode
 from ..store import codes as store_codes
 from ..store import memos as store_memos
 from ..store import team_live as store_team
@@ -153,7 +153,7 @@ class CodebookService(Service):
         return self.code(name)
 
     def merge_codes(self, source: str, target: str, *,
-                    expected_revision: int | None = None) -> dict:
+                    expected_revision: int | None = None) -> CodeMerge:
         """Merge ``source`` into ``target``: codings, sub-codes and memo links follow;
         the source stays in the history, marked as merged into the target."""
         src = store_codes.code_by_name(self.db, source)
@@ -173,8 +173,8 @@ class CodebookService(Service):
                 store_codes.update_code(self.db, child, parent_id=dst["id"])
             store_memos.repoint_code_links(self.db, src["id"], dst["id"])
             store_codes.update_code(self.db, src["id"], merged_into_id=dst["id"])
-        return {"source": source, "target": target, "codings_moved": moved,
-                "duplicates_absorbed": absorbed}
+        return CodeMerge(source=source, target=target, codings_moved=moved,
+                         duplicates_absorbed=absorbed)
 
     def split_code(self, name: str, new_name: str, coding_ids: Sequence[int], **fields) -> Code:
         """Move the chosen codings of ``name`` to a new sibling code ``new_name``."""
@@ -197,7 +197,7 @@ class CodebookService(Service):
         return self.code(new_name)
 
     def delete_code(self, name: str, *, force: bool = False,
-                    expected_revision: int | None = None) -> dict:
+                    expected_revision: int | None = None) -> CodeDeletion:
         """Delete a code. Refused while it has codings or sub-codes unless ``force``:
         then its codings are deleted and its sub-codes move up to its parent, and the
         result says how many of each (nothing is lost silently; undo restores it)."""
@@ -214,8 +214,8 @@ class CodebookService(Service):
             self._check_unchanged(row, expected_revision)
             store_codes.delete_codings(self.db, codings)
             store_codes.delete_code(self.db, row["id"])
-        return {"code": name, "codings_deleted": len(codings), "subcodes_moved": len(children),
-                "memo_links_removed": links}
+        return CodeDeletion(code=name, codings_deleted=len(codings), subcodes_moved=len(children),
+                            memo_links_removed=links)
 
     def code_names(self) -> list[str]:
         return [c["name"] for c in store_codes.live_codes(self.db)]

@@ -65,3 +65,26 @@ class CodeNode(Code):
             nodes.append(node)
             stack.extend(reversed(node.children))
         return nodes
+
+
+@dataclass(frozen=True, slots=True)
+class CodeMerge:
+    """What merging code ``source`` into ``target`` moved: its codings, less those the
+    target already had on the same text by the same coder (absorbed: their memos and
+    memo links kept on the target's twin)."""
+
+    source: str
+    target: str
+    codings_moved: int
+    duplicates_absorbed: int
+
+
+@dataclass(frozen=True, slots=True)
+class CodeDeletion:
+    """What deleting a code removed: its codings, its sub-codes (moved up to its parent,
+    not deleted) and the links of memos to it (the memos stay)."""
+
+    code: str
+    codings_deleted: int
+    subcodes_moved: int
+    memo_links_removed: int

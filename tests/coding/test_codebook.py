@@ -12,7 +12,7 @@ from qualcode import QualcodeError
 from qualcode.coding.tagging import Target
 from qualcode.errors import ConflictError, NotFoundError
 from qualcode.records import MemoLink, json_data
-from qualcode.records.codes import Code, CodeNode
+from qualcode.records.codes import Code, CodeDeletion, CodeMerge, CodeNode
 
 from .conftest import fk_problems, snapshot
 
@@ -172,7 +172,7 @@ def test_merge_moves_codings_children_and_memo_links(study):
     a_guid = study.codebook.code("A").guid
 
     result = study.codebook.merge_codes("A", "B")
-    assert result == {"source": "A", "target": "B", "codings_moved": 1, "duplicates_absorbed": 1}
+    assert result == CodeMerge(source="A", target="B", codings_moved=1, duplicates_absorbed=1)
     b_codings = study.coding.codings(code="B")
     assert sorted((c["start"], c["end"]) for c in b_codings) == [(102, 200), (241, 329)]
     survivor = next(c for c in b_codings if c["id"] == survivor_id)
@@ -192,7 +192,7 @@ def test_merge_moves_codings_children_and_memo_links(study):
     # A's name can be used again.
     assert study.codebook.add_code("A").guid != a_guid
     # The parent of the merged code can still be deleted.
-    assert study.codebook.delete_code("Parent")["subcodes_moved"] == 0
+    assert study.codebook.delete_code("Parent").subcodes_moved == 0
     assert fk_problems(study) == []
 
 
@@ -220,7 +220,7 @@ def test_merge_chain_then_delete_target(study):
     assert study.codebook.code("C").codings == 1
     study.codebook.add_code("A")
     result = study.codebook.delete_code("C", force=True)
-    assert result["codings_deleted"] == 1
+    assert result.codings_deleted == 1
     assert study.codebook.code_names() == ["A"]
     assert study.db.execute("SELECT count(*) FROM codes").fetchone()[0] == 1
     assert fk_problems(study) == []
@@ -274,15 +274,15 @@ def test_delete_refused_then_forced(study):
         study.codebook.delete_code("Doomed")
     assert snapshot(study) == before
     result = study.codebook.delete_code("Doomed", force=True)
-    assert result == {"code": "Doomed", "codings_deleted": 2, "subcodes_moved": 2,
-                      "memo_links_removed": 1}
+    assert result == CodeDeletion(code="Doomed", codings_deleted=2, subcodes_moved=2,
+                                  memo_links_removed=1)
     assert study.codebook.code("Kid 1").parent == "Top" and study.codebook.code("Kid 2").parent == "Top"
     assert study.coding.codings() == []
     assert list(study.memos.get(memo.id).links) == [MemoLink("code", "Kid 1")]
     assert fk_problems(study) == []
     # An empty leaf goes without force.
-    assert study.codebook.delete_code("Kid 2") == {"code": "Kid 2", "codings_deleted": 0,
-                                          "subcodes_moved": 0, "memo_links_removed": 0}
+    assert study.codebook.delete_code("Kid 2") == CodeDeletion(code="Kid 2", codings_deleted=0,
+                                                               subcodes_moved=0, memo_links_removed=0)
     study.undo()
     study.undo()
     assert study.codebook.code("Doomed").codings == 2

@@ -277,7 +277,7 @@ class CodebookScreen(BaseScreen):
                                       expected_revision=seen)
                 if result:
                     self._done(result, f"merged {source} into {target} "
-                               f"({counted(result['codings_moved'], 'coding')} moved)", target)
+                               f"({counted(result.codings_moved, 'coding')} moved)", target)
 
         def picked(target: str | None) -> None:
             if target:
