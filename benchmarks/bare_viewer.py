@@ -1,7 +1,8 @@
 """The floor for the terminal UI's key timings: a bare Line API viewer of the same text.
 
 One ``ScrollView`` and nothing else on the screen: the transcript wrapped into the same
-rows as qualcode's view (:func:`qualcode.tui.widgets.transcript_rows.wrap_rows`), a
+rows as qualcode's view (:func:`qualcode.tui.widgets.transcript_rows.wrap_rows`, at the
+text column's width when one is given, so both scroll on the same key presses), a
 cursor that moves by sentence (down) or by a page (pagedown), one cached ``Strip`` per
 row and only the rows the cursor leaves and enters repainted. No codings, margin,
 status line or footer. ``bench_tui.py`` times it with the same clock as the real
@@ -30,9 +31,11 @@ CURSOR = Style(color="rgb(20,20,20)", bgcolor="rgb(220,220,220)")
 class BareView(ScrollView, can_focus=True):
     BINDINGS = [Binding("down", "down"), Binding("pagedown", "page")]
 
-    def __init__(self, text: str, turns: list[dict], sentence_starts: list[int]) -> None:
+    def __init__(self, text: str, turns: list[dict], sentence_starts: list[int],
+                 wrap_width: int | None = None) -> None:
         super().__init__()
         self.text, self.turns, self.sentence_starts = text, turns, sentence_starts
+        self.wrap_width = wrap_width
         self.rows: list[tuple[int, int, int, bool]] = []
         self.row_starts: list[int] = []
         self.cursor = turns[0]["start"] if turns else 0
@@ -40,7 +43,7 @@ class BareView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         width = max(10, self.scrollable_content_region.width - 1)
-        self.rows = wrap_rows(self.text, self.turns, width)
+        self.rows = wrap_rows(self.text, self.turns, self.wrap_width or width)
         self.row_starts = [r[0] for r in self.rows]
         self.cache.clear()
         self.virtual_size = Size(width, len(self.rows))
@@ -91,9 +94,10 @@ class BareApp(App):
 
     frames: list[tuple[float, bool, bool]]
 
-    def __init__(self, text: str, turns: list[dict], sentence_starts: list[int]) -> None:
+    def __init__(self, text: str, turns: list[dict], sentence_starts: list[int],
+                 wrap_width: int | None = None) -> None:
         super().__init__()
-        self.view = BareView(text, turns, sentence_starts)
+        self.view = BareView(text, turns, sentence_starts, wrap_width)
         self.frames = []
 
     def compose(self) -> ComposeResult:

@@ -127,6 +127,7 @@ async def run(path: Path, presses: int) -> dict[str, list[float]]:
         first = next(t for t, shown, _ in app.frames if shown and t >= start)
         coded = next(t for t, _, loaded in app.frames if loaded and t >= start)
         results["first paint (text)"] = [(first - start) * 1000]
+        WRAP_WIDTH[0] = app.screen.query_one("#transcript").text_width
         results["codings drawn"] = [(coded - start) * 1000]
 
         first_frames: list[float] = []
@@ -177,7 +178,8 @@ async def run_bare(path: Path, presses: int) -> dict[str, list[float]]:
     with Project.open(path) as project:
         transcript = project.transcripts.get("long")
     turns = [t for t in transcript["turns"] if t["end"] > t["start"]]
-    app = BareApp(transcript["text"], turns, [s["start"] for s in transcript["sentences"]])
+    app = BareApp(transcript["text"], turns, [s["start"] for s in transcript["sentences"]],
+                  WRAP_WIDTH[0] or None)
     results: dict[str, list[float]] = {}
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -198,6 +200,10 @@ async def run_bare(path: Path, presses: int) -> dict[str, list[float]]:
             WIDGETS_RENDERED[label] = (RENDERED[0] - before) / presses
     return results
 
+
+#: The width qualcode's view wraps the text to: the bare viewer wraps to the same, so
+#: both show the same rows and scroll on the same key presses.
+WRAP_WIDTH: list[int] = [0]
 
 #: Widgets rendered per key press, by measured key.
 WIDGETS_RENDERED: dict[str, float] = {}
