@@ -23,7 +23,7 @@ from ..widgets.code_picker import PickerPanel, in_vivo_name
 from ..widgets.key_footer import KeyFooter
 from ..widgets.quick_line import QuickLine
 from ..widgets.status_line import StatusLine
-from ..widgets.transcript_view import TranscriptView
+from ..widgets.transcript_view import TranscriptView, text_width_for
 from .base import BaseScreen
 from .coding_media import CodingPlayback
 from .coding_reads import CodingReads, DrawnCodings
@@ -32,6 +32,19 @@ PICKER_WIDTH = 80  # .dialog.picker in qualcode.tcss
 PICKER_TOP = 4
 PICKER_TALL = 32  # rows from which the picker fits below PICKER_TOP with its whole list
 PICKER_LIST = 16  # the list's most rows (.dialog OptionList in qualcode.tcss)
+#: The codebook pane's width by the app's width class (#code-pane in qualcode.tcss; a
+#: narrow terminal folds it away), and the transcript's stable scrollbar gutter.
+CODE_PANE = {"-wide": 44, "-medium": 32, "-narrow": 0}
+SCROLLBAR_GUTTER = 2
+
+
+def expected_wrap_width(app_width: int, breakpoints: list[tuple[int, str]]) -> int:
+    """The width the transcript will be wrapped to on a terminal ``app_width`` cells
+    wide, known before the screen is laid out (the view checks it once it is, and wraps
+    again if it differs)."""
+    width_class = next((name for at, name in sorted(breakpoints, reverse=True) if app_width >= at),
+                       "-narrow")
+    return text_width_for(app_width - CODE_PANE.get(width_class, 0) - SCROLLBAR_GUTTER)
 
 
 class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
@@ -75,7 +88,10 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
     def start_reading(self, app) -> None:
         """Start reading the transcript before the screen is even mounted: the read (in a
         thread worker of the app, on its own connection) and building the screen overlap.
-        The app calls this as it pushes the screen."""
+        The app calls this as it pushes the screen. The worker wraps the text at once,
+        to the width the layout will give it (waiting for the layout cost the first paint
+        ~60 ms)."""
+        self.wrap_width = expected_wrap_width(app.size.width, app.HORIZONTAL_BREAKPOINTS)
         app.run_worker(partial(self.load_transcript, app.project.path), thread=True, group="load",
                        description=f"reading {self.transcript_name}")
 

@@ -108,8 +108,8 @@ class CodingReads:
             self.post_message(ReadFailed(exc))
             return
         rows = None
-        for _ in range(100):  # the width is known once the screen is laid out (~0.1 s)
-            width = self.wrap_width  # set on the main thread (see _note_wrap_width)
+        for _ in range(100):  # set as the screen is pushed, from the terminal's width
+            width = self.wrap_width  # (then checked by _note_wrap_width, on the main thread)
             if width:
                 # Wrapped as the view shows it: control characters one visible cell each.
                 rows = (width, wrap_rows(editable(doc["text"]), usable_turns(doc), width))

@@ -115,13 +115,23 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
 
     # --- loading -----------------------------------------------------------------------
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """While a key hook is set (the code picker is open), keys go to it first; a key
-        it uses is stopped here, before any binding sees it."""
+        it uses is stopped here, before any binding sees it. A key the view binds itself
+        runs its action here: left to bubble, it would be dispatched by every container
+        up to the app and only then matched against the binding chain, which costs more
+        than the move itself (the view comes first in that chain, so the action is the
+        same either way)."""
         hook = self.key_hook
         if hook is not None and hook(event):
             event.stop()
             event.prevent_default()
+            return
+        action = _OWN_ACTIONS.get(event.key)
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(action)
 
     def load(self, transcript: dict, codings: list[dict], colours: dict[str, str],
              rows: tuple[int, list] | None = None) -> None:
@@ -187,8 +197,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
 
     @property
     def text_width(self) -> int:
-        prefix, margin = columns_for(self._content_width)
-        return max(10, self._content_width - prefix - margin - 1)
+        return text_width_for(self._content_width)
 
     def _rewrap(self, force: bool = False) -> None:
         width = self.text_width
@@ -479,3 +488,18 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         super().watch_scroll_y(old, new)
         if self._rows:
             self.call_after_refresh(self._prefetch)
+
+
+def text_width_for(content_width: int) -> int:
+    """The width the text is wrapped to in a view whose content is ``content_width``
+    cells wide (besides the speaker column and the code margin)."""
+    prefix, margin = columns_for(content_width)
+    return max(10, content_width - prefix - margin - 1)
+
+
+#: The view's own keys and their actions (``"ctrl+left,b"`` binds two keys).
+_OWN_ACTIONS: dict[str, str] = {
+    key.strip(): binding.action
+    for binding in TranscriptView.BINDINGS if isinstance(binding, Binding)
+    for key in binding.key.split(",")
+}
