@@ -11,7 +11,7 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Label, OptionList, Tree
 
 from ...model import Target
@@ -102,14 +102,17 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         # child shown or hidden would make every other widget's geometry "change" (and
         # the whole screen be repainted).
         yield PickerPanel(id="picker")
-        with Horizontal(id="coding"):
-            with Vertical(id="text-pane"):
-                yield QuickLine(shown(self.transcript_name), id="doc-title", classes="pane-title")
-                yield TranscriptView(id="transcript")
-                yield QuickLine(id="position")
-            with Vertical(id="code-pane"):
-                yield Label("Codebook (here / all)", classes="pane-title")
-                yield Tree("codes", id="codebook")
+        # The panes are the screen's own children (its layout is horizontal), not held
+        # in a row container: on every key Textual renders again each widget whose
+        # container overlaps the rows that changed, so each level of nesting costs
+        # every key press a few more widgets.
+        with Vertical(id="text-pane"):
+            yield QuickLine(shown(self.transcript_name), id="doc-title", classes="pane-title")
+            yield TranscriptView(id="transcript")
+            yield QuickLine(id="position")
+        with Vertical(id="code-pane"):
+            yield Label("Codebook (here / all)", classes="pane-title")
+            yield Tree("codes", id="codebook")
         with Vertical(id="bottom-bar"):
             yield StatusLine(id="status")
             yield KeyFooter()
