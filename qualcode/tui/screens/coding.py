@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, OptionList, Tree
+from textual.widgets.tree import TreeNode
 
 from ...model import Target
 from ...records import MemoLink
@@ -74,7 +75,7 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         self.span = span
         self.codes: list[Code] = []
         self.counts_here: dict[str, int] = {}
-        self.nodes: dict[str, object] = {}
+        self.nodes: dict[str, TreeNode[str]] = {}
         self.recent: list[str] = []
         self.last_search = ""
         self.loaded = False  # codings drawn: coding keys work

@@ -16,11 +16,13 @@ import gc
 import sqlite3
 import time
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.message import Message
 from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
 from ...errors import NotFoundError, QualcodeError
@@ -37,6 +39,11 @@ from ..widgets.transcript_view import (
     usable_turns,
     wrap_rows,
 )
+
+if TYPE_CHECKING:  # mixed into the coding screen, whose screen methods it calls
+    from .base import BaseScreen as _ScreenBase
+else:
+    _ScreenBase = object
 
 
 @dataclass(frozen=True)
@@ -94,9 +101,28 @@ class TranscriptCorrected(Message, bubble=False):
     """Another program corrected the transcript's text or turns, or deleted it."""
 
 
-class CodingReads:
+class CodingReads(_ScreenBase):
     """Reading and redrawing for the coding screen (which provides ``transcript_name``,
     ``doc``, ``codes``, ``counts_here``, ``nodes``, ``span``, ``loaded`` and the widgets)."""
+
+    # Set by the coding screen (see CodingScreen.__init__).
+    transcript_name: str
+    span: tuple[int, int] | None
+    doc: dict
+    codes: list[Code]
+    colours: dict[str, str | None]  # a code may have no colour
+    counts_here: dict[str, int]
+    nodes: dict[str, TreeNode[str]]
+    loaded: bool
+    shown: bool
+    wrap_width: int
+    _mounted: bool
+    _pending: tuple[dict, list[Code], tuple | None] | None
+    _known: DrawnCodings | None
+
+    if TYPE_CHECKING:  # the coding screen's own methods
+        def _update_position(self) -> None: ...
+        def _reload_document(self, cursor: int | None = None) -> None: ...
 
     def load_transcript(self, path) -> None:
         """Read the text on this thread's own connection and wrap it here too, so the
@@ -339,7 +365,7 @@ class CodingReads:
         self.nodes = {}
         parents = {c.parent for c in self.codes}
         for code in self.codes:
-            parent = self.nodes.get(code.parent, tree.root)
+            parent = self.nodes.get(code.parent, tree.root) if code.parent else tree.root
             if code.name in parents:
                 node = parent.add(self._label(code), data=code.name, expand=True)
             else:

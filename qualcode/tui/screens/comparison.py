@@ -124,8 +124,8 @@ class ComparisonScreen(BaseScreen):
     def _place(self) -> tuple[int, str | None, int] | None:
         """Where the user is: (column, segment id, row), to come back to after a reload."""
         focused = self.focused
-        lists = list(self.query("#columns OptionList"))
-        if focused not in lists or focused.highlighted is None:
+        lists = list(self.query("#columns OptionList").results(OptionList))
+        if not isinstance(focused, OptionList) or focused not in lists or focused.highlighted is None:
             return None
         option = focused.get_option_at_index(focused.highlighted)
         return lists.index(focused), option.id, focused.highlighted
@@ -156,7 +156,7 @@ class ComparisonScreen(BaseScreen):
         self.notify(f"coded by {self.coder}" if self.coder else "every coder", timeout=1.5)
 
     def _focus_first(self, place: tuple[int, str | None, int] | None = None) -> None:
-        lists = list(self.query("#columns OptionList"))
+        lists = list(self.query("#columns OptionList").results(OptionList))
         if not lists:
             return
         if place is not None:  # the same segment if it is still there, else the same row
@@ -183,7 +183,10 @@ class ComparisonScreen(BaseScreen):
         focused = self.focused
         if not isinstance(focused, OptionList) or focused.highlighted is None:
             return None
-        seg_id = int(focused.get_option_at_index(focused.highlighted).id)
+        option_id = focused.get_option_at_index(focused.highlighted).id
+        if option_id is None:
+            return None
+        seg_id = int(option_id)
         for segments in self.groups.values():
             for s in segments:
                 if s["id"] == seg_id:
@@ -222,14 +225,16 @@ class ComparisonScreen(BaseScreen):
             return
         self.marked ^= {s["id"]}
         focused = self.focused
-        focused.replace_option_prompt_at_index(focused.highlighted, self._card(s))
+        if isinstance(focused, OptionList) and focused.highlighted is not None:  # as _current found it
+            focused.replace_option_prompt_at_index(focused.highlighted, self._card(s))
         self.query_one("#compare-title", Label).update(Text.assemble(
             (plain(self.code), "bold"), f"  ·  by {self.by}  ·  ", (f"{len(self.marked)} marked", "yellow")))
 
     def action_memo(self) -> None:
         if not self.code:
             return
-        ids = sorted(self.marked) or ([self._current()["id"]] if self._current() else [])
+        current = self._current()
+        ids = sorted(self.marked) or ([current["id"]] if current else [])
         chosen = [s for segments in self.groups.values() for s in segments if s["id"] in ids]
         # A passage links every coding it is made of (each coder's).
         coding_ids = sorted({i for s in chosen for i in s.get("ids", [s["id"]])})

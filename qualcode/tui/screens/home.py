@@ -17,7 +17,7 @@ from ..widgets.status_line import StatusLine
 from .base import BaseScreen
 
 # What the attendance states mean, said as such: "done" read as "coding done".
-ATTENDANCE = {
+ATTENDANCE: dict[str | None, tuple[str, str]] = {
     "interviewed": ("interviewed", "green"),
     "missed": ("missed", "red"),
     "withdrawn": ("withdrawn", "magenta"),
@@ -64,9 +64,9 @@ class HomeScreen(BaseScreen):
         # Focus groups (and any other shared transcript) a participant spoke in.
         kinds = {t["name"]: t["kind"] for t in transcripts}
         took_part: dict[tuple[str, str], list[str]] = {}
-        for row in project.analysis.transcript_people():
-            if row["kind"] != "interview" and row["wave"]:
-                took_part.setdefault((row["participant"], row["wave"]), []).append(row["transcript"])
+        for spoke in project.analysis.transcript_people():
+            if spoke["kind"] != "interview" and spoke["wave"]:
+                took_part.setdefault((spoke["participant"], spoke["wave"]), []).append(spoke["transcript"])
         for t in transcripts:
             if t["kind"] == "interview" and t["participant"] and t["wave"]:
                 cells.setdefault((t["participant"], t["wave"]), []).append(t)
@@ -118,7 +118,7 @@ class HomeScreen(BaseScreen):
         if isinstance(focused, OptionList):
             return self.other_names[focused.highlighted] if focused.highlighted is not None else None
         table = self.query_one("#grid", DataTable)
-        return self.cell_transcripts.get(tuple(table.cursor_coordinate))
+        return self.cell_transcripts.get((table.cursor_coordinate.row, table.cursor_coordinate.column))
 
     def action_open(self) -> None:
         name = self.selected_transcript()
@@ -203,7 +203,8 @@ class HomeScreen(BaseScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.app.open_transcript(event.option.id)
+        if event.option.id is not None:
+            self.app.open_transcript(event.option.id)
 
     def action_participant(self) -> None:
         table = self.query_one("#grid", DataTable)

@@ -265,6 +265,8 @@ class MatrixScreen(BaseScreen):
                     timeout=1.5)
 
     def action_compare(self) -> None:
+        code: str | None
+        participant: str | None
         if self.focused is self.query_one("#change", DataTable):
             table = self.query_one("#change", DataTable)
             if not self.change_rows:

@@ -30,7 +30,7 @@ class TranscriptState(_ViewBase):
     turns: list[dict]
     sentences: list[tuple[int, int, int]]  # (start, end, turn seq)
     spans: list[Span]
-    colours: dict[str, str]
+    colours: dict[str, str | None]
     cursor: int  # a code-point offset into the text
     selection_anchor: int | None  # the other end of the selection (Widget.anchor is a method)
     unit: str

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
+from collections.abc import Callable
 
 from rich.style import Style
 from textual import events
@@ -91,8 +92,8 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         self.turns: list[dict] = []
         self.sentences: list[tuple[int, int, int]] = []  # (start, end, turn seq)
         self.spans: list[Span] = []
-        self.colours: dict[str, str] = {}
-        self.key_hook = None  # a callable(Key) -> bool that sees every key first
+        self.colours: dict[str, str | None] = {}  # a code may have no colour
+        self.key_hook: Callable[[events.Key], bool] | None = None  # sees every key first
         self.cursor = 0  # a code-point offset into the text
         self.selection_anchor: int | None = None  # the other end of the selection
         self.before_selection: int | None = None  # where the cursor was when it began
@@ -110,7 +111,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         self._cache: OrderedDict[int, Strip] = OrderedDict()
         self._wrap_width = 0
         self._drag = False
-        self.on_change = None  # a callable the screen sets to follow the cursor
+        self.on_change: Callable[[], None] | None = None  # the screen follows the cursor
         self._styles: dict[tuple, Style] = {}
 
     # --- loading -----------------------------------------------------------------------
@@ -133,7 +134,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
             event.prevent_default()
             await self.run_action(action)
 
-    def load(self, transcript: dict, codings: list[dict], colours: dict[str, str],
+    def load(self, transcript: dict, codings: list[dict], colours: dict[str, str | None],
              rows: tuple[int, list] | None = None) -> None:
         """Show a transcript (``Project.transcript()``) with its codings; ``rows`` may
         carry (width, rows) wrapped beforehand by :func:`wrap_rows` in a worker."""
@@ -156,7 +157,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
             self._rewrap(force=True)
         self.set_codings(codings)
 
-    def set_codings(self, codings: list[dict], colours: dict[str, str] | None = None,
+    def set_codings(self, codings: list[dict], colours: dict[str, str | None] | None = None,
                     indexed: tuple[list, list[Span], list[list[Span]]] | None = None) -> None:
         """Replace the codings drawn (after tagging, removing, undo). ``indexed`` may
         carry (rows, spans, spans by row) computed in a worker for these very rows."""
