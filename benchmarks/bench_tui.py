@@ -6,13 +6,17 @@
 A frame is timed from the moment the key is posted to the app to the end of the last
 frame it caused (timestamped in the app's ``_display`` hook, after the compositor
 update has been encoded to terminal bytes as a real terminal would need), not Pilot
-calls: Pilot sleeps in 20 ms slices. Targets: first paint < 200 ms; key press median
+calls: Pilot sleeps in 20 ms slices. Targets: first paint < 100 ms; key press median
 < 15 ms, p95 < 30 ms.
 
 The same keys are then timed, with the same clock, on a bare Line API viewer of the same
 text (``bare_viewer.py``: one scroll view, no codings, status line or footer), and the
 ratio of the medians is printed: what qualcode's screen adds to a key press. Goal
-(issue "Fast at the limit"): at most 1.2x for the cursor and page keys.
+(issue "Fast at the limit"): at most 1.2x for the cursor and page keys. Mind that the
+frame is forced by Pilot's ``pause``, which first has every widget on the screen (shown
+or not: 17 here, 2 in the bare viewer) run a callback, so part of each figure grows
+with the number of widgets whatever a key repaints; on a machine that other work keeps
+busy, compare the ratio, never the milliseconds.
 """
 
 from __future__ import annotations
@@ -235,7 +239,7 @@ def main(argv: list[str] | None = None) -> dict[str, list[float]]:
     for label, times in results.items():
         print(f"{label:42} {statistics.median(times):7.1f}ms {percentile(times, 95):7.1f}ms "
               f"{len(times):5d}")
-    print("targets: first paint < 200 ms; key press median < 15 ms, p95 < 30 ms")
+    print("targets: first paint < 100 ms; key press median < 15 ms, p95 < 30 ms")
     for ours, bare in COMPARED:
         ratio = statistics.median(results[ours]) / max(1e-9, statistics.median(results[bare]))
         print(f"{ours:42} {ratio:7.2f}x the bare viewer (goal <= 1.2x); widgets rendered "
