@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -498,9 +498,8 @@ def text_width_for(content_width: int) -> int:
     return max(10, content_width - prefix - margin - 1)
 
 
-#: The view's own keys and their actions (``"ctrl+left,b"`` binds two keys).
+#: The view's own keys (as Textual names them: ``[`` is ``left_square_bracket``) and
+#: their actions.
 _OWN_ACTIONS: dict[str, str] = {
-    key.strip(): binding.action
-    for binding in TranscriptView.BINDINGS if isinstance(binding, Binding)
-    for key in binding.key.split(",")
+    key: bindings[0].action for key, bindings in BindingsMap(TranscriptView.BINDINGS).key_to_bindings.items()
 }
