@@ -741,6 +741,9 @@ def main(argv: list[str] | None = None) -> int:
     studies: dict[str, dict] = {}
     ratios: dict[str, dict] = {}
     env = dict(os.environ, QUALCODE_CODER="anna", PYTHONPATH=str(ROOT))
+    # The goals hold "with a bytecode cache", as a user's installation has one: a setting
+    # that stops Python writing it would time the compiling of every module on each start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     def add(operation, size, seconds, process, rss, note="", tool="qualcode", **extra):
         rows.append({"operation": operation, "size": size, "tool": tool, "seconds": seconds,
