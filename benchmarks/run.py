@@ -631,6 +631,8 @@ def add_growth(rows: list[dict]) -> list[dict]:
     operation, then size."""
     by_key = {(r["operation"], r["size"]): r for r in rows}
     for r in rows:
+        if r["size"] not in ORDER:  # (--goals-only: a script at its goal's own size)
+            continue
         i = ORDER.index(r["size"])
         prev = next((by_key[(r["operation"], s)] for s in reversed(ORDER[:i])
                      if (r["operation"], s) in by_key), None)
@@ -639,7 +641,8 @@ def add_growth(rows: list[dict]) -> list[dict]:
     first = {}
     for r in rows:
         first.setdefault(r["operation"], len(first))
-    return sorted(rows, key=lambda r: (first[r["operation"]], ORDER.index(r["size"])))
+    return sorted(rows, key=lambda r: (first[r["operation"]], ORDER.index(r["size"])
+                                       if r["size"] in ORDER else len(ORDER)))
 
 
 LEGEND = ("time: the operation inside its process; process: whole process wall time (start-up "
@@ -839,10 +842,8 @@ def main(argv: list[str] | None = None) -> int:
             run_scripts(size, project, args, env, add, goal_figures, log)
 
     goal_rows = goals.evaluate(pick_goal_figures(goal_figures))
-    render(rows, console, peer=args.peer, markdown=args.markdown)
-    render_goals(goal_rows, console, markdown=args.markdown)
-    log(f"whole run: {time.perf_counter() - started:.0f} s")
-    if args.json:
+    rows[:] = add_growth(rows)
+    if args.json:  # first: a long run's figures are kept even if drawing fails
         machine = {"python": platform.python_version(), "platform": platform.platform(),
                    "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()}
         doc = {"machine": machine, "sizes": sizes, "studies": studies, "results": rows,
@@ -853,6 +854,9 @@ def main(argv: list[str] | None = None) -> int:
                 doc.setdefault(key, value) if size == sizes[0] else None
         Path(args.json).write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
         log(f"wrote {args.json}")
+    render(rows, console, peer=args.peer, markdown=args.markdown)
+    render_goals(goal_rows, console, markdown=args.markdown)
+    log(f"whole run: {time.perf_counter() - started:.0f} s")
     return 0
 
 

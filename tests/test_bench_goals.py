@@ -24,6 +24,7 @@ def _load(name: str):
 
 goals = _load("goals")
 peer_cache = _load("peer_cache")
+suite = _load("run")
 
 
 def by_goal(figures: dict) -> dict:
@@ -210,3 +211,26 @@ def test_machine_names_host_processor_and_cores():
     host = peer_cache.machine()
     assert set(host) == {"host", "processor", "cpus"} and host["cpus"] == os.cpu_count()
     assert host["host"] == platform.node() and host["processor"]
+
+
+# --- the suite's handling of the figures ---------------------------------------------------
+
+def test_each_goal_takes_its_figure_from_the_right_size():
+    figures = {"cooc_qc": {"small": {"codings": 10_000}, "medium": {"codings": 100_000},
+                           "large": {"codings": 1_000_000}},
+               "cooc_baseline": {"small": {"codings": 10_000}, "large": {"codings": 1_000_000}},
+               "startup": {"medium": {"status_ms": 1.0}}}
+    picked = suite.pick_goal_figures(figures)
+    assert picked["cooc_qc"]["codings"] == 100_000  # the qc goal is set at 100k
+    assert picked["cooc_baseline"]["codings"] == 1_000_000  # else the largest size
+    assert picked["startup"] == {"status_ms": 1.0}
+
+
+def test_growth_skips_rows_of_a_goal_run():
+    rows = [{"operation": "bench_tui", "size": "goal", "seconds": 3.0},
+            {"operation": "load", "size": "medium", "seconds": 5.0},
+            {"operation": "load", "size": "small", "seconds": 0.5}]
+    ordered = suite.add_growth(rows)
+    assert [(r["operation"], r["size"]) for r in ordered] == [
+        ("bench_tui", "goal"), ("load", "small"), ("load", "medium")]
+    assert ordered[2]["growth"] == 10.0 and "growth" not in ordered[0]
