@@ -2,7 +2,8 @@
 
     python benchmarks/run.py [--size small|medium|large|all] [--json FILE]
                              [--peer/--no-peer] [--peer-timeout S]
-                             [--peer-crosstab-sizes small[,medium]] [--profile DIR]
+                             [--peer-crosstab-sizes small[,medium]] [--remeasure-peer]
+                             [--goals-only] [--profile DIR]
 
 For each size it generates a synthetic study (``generate.py``), then runs, each in its
 own child process (so that each has its own peak RSS, read from ``wait4``):
@@ -11,16 +12,35 @@ own child process (so that each has its own peak RSS, read from ``wait4``):
   small size, the median kept): ``import`` (Project.create + import_manifest), ``load
   codings`` (codebook + one bulk insert), ``stats`` (codes with counts),
   ``cooccurrence`` (turn scope, all coders pooled), ``cube``, ``agreement`` (two coders,
-  per character), ``REFI export`` and ``REFI import``;
-* the other benchmark scripts (``bench_startup``, ``bench_bulk_load``, ``bench_ingest``,
-  ``bench_coding``, ``bench_tui``, ``bench_live``, ``bench_analysis``, ``bench_agreement``,
-  ``bench_export``) with size arguments;
+  per character), ``REFI export`` and ``REFI import``; then ``cooccur CLI``: the real
+  command a user runs, ``qualcode -p study.qualcode cooccur --scope turn -o FILE.csv``
+  (coders pooled), whole process with its start-up, median of five after a warm-up run;
+* the other benchmark scripts (``bench_startup``, ``bench_bulk_load`` at two sizes a
+  tenfold apart, ``bench_ingest`` with one process, ``bench_coding``, ``bench_tui``,
+  ``bench_live``, ``bench_analysis``, ``bench_agreement``, ``bench_refi`` on the study of
+  this run, ``bench_export``) with size arguments;
 * with ``--peer`` (the default), the qc tool (PyPI ``qualitative-coding``) in its own
   virtual environment under ``.bench/peer-venv`` (made on first use, then reused):
   ``qc corpus import --importer verbatim``, ``qc codes stats`` and ``qc codes crosstab``
   (the crosstab only at ``--peer-crosstab-sizes``, default small, capped at
   ``--peer-timeout`` seconds). The same codings are written into qc's SQLite database
-  in the shape qc writes them, and checked against ``qc codes stats``.
+  in the shape qc writes them, and checked against ``qc codes stats``. qc's crosstab
+  takes about 15 minutes at medium, so its figure is cached in ``.bench/peer-cache.json``,
+  keyed by qc's version, the size, the generated study's spec (seed included) and the
+  machine (host, processor, cores); a cached figure is reused and said so, with when it
+  was measured (``--remeasure-peer`` measures again). qualcode is always measured fresh.
+
+At the end a goal table: one row per goal of issue 25 (start-up, TUI keys, first paint,
+co-occurrence against the two-scan baseline and against qc's crosstab through the CLI,
+the REFI-QDA round trip, bulk loading, import), each with our figure, its baseline from
+the same run, the goal and a verdict: met, NOT MET, or not measured at this size (a goal
+set at 1M codings is not judged at 10k; see ``goals.py``). ``--json`` carries it
+(``goals``). ``--goals-only`` runs just what the goals need, each at the size its goal is
+set at: the study at medium (generated, imported and loaded once, then reused) for the
+CLI co-occurrence and qc's (cached) crosstab; ``bench_startup``; ``bench_tui`` at 1M
+characters; ``bench_analysis`` at 1M codings; ``bench_bulk_load`` at 100k and 1M;
+``bench_ingest`` at 1M words with one process; ``bench_refi`` on the large study (built
+once under ``.bench/refi-data``).
 
 "time" is the operation itself, measured inside the child; "process" is the child's
 whole wall time including start-up. Ratios against qc are qc's process time divided by
@@ -50,19 +70,23 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+import goals  # noqa: E402  (beside this file)
+
 ORDER = ("tiny", "small", "medium", "large")
 
 # Arguments of the other benchmark scripts at each size.
 SCRIPTS = {
     "bench_startup": {"tiny": ["--repeat", "3"], "small": ["--repeat", "15"],
                       "medium": ["--repeat", "15"], "large": ["--repeat", "15"]},
-    "bench_bulk_load": {"tiny": ["--sizes", "1000"], "small": ["--sizes", "10000"],
-                        "medium": ["--sizes", "100000"], "large": ["--sizes", "1000000"]},
-    "bench_ingest": {
-        "tiny": ["--words", "3000", "--file-words", "1000"],
-        "small": ["--words", "40000", "--file-words", "2000"],
-        "medium": ["--words", "1000000", "--file-words", "5000"],
-        "large": ["--words", "10000000", "--file-words", "10000"],
+    # two sizes a tenfold apart: the growth of the time is the linearity goal
+    "bench_bulk_load": {"tiny": ["--sizes", "100,1000"], "small": ["--sizes", "1000,10000"],
+                        "medium": ["--sizes", "10000,100000"],
+                        "large": ["--sizes", "100000,1000000"]},
+    "bench_ingest": {  # one process: the import goal is set with --workers 0
+        "tiny": ["--words", "3000", "--file-words", "1000", "--workers", "0"],
+        "small": ["--words", "40000", "--file-words", "2000", "--workers", "0"],
+        "medium": ["--words", "1000000", "--file-words", "5000", "--workers", "0"],
+        "large": ["--words", "10000000", "--file-words", "10000", "--workers", "0"],
     },
     "bench_coding": {
         "tiny": ["--codings", "400", "--segments", "150", "--sample", "8", "--turns", "40",
@@ -96,6 +120,8 @@ SCRIPTS = {
         "medium": ["--chars", "7500000"],
         "large": ["--chars", "75000000"],
     },
+    # on the study generated and loaded by this run (--project is added then)
+    "bench_refi": {"tiny": [], "small": [], "medium": [], "large": []},
     "bench_export": {
         "tiny": ["--themes", "3", "--quotes", "2", "--participants", "3"],
         "small": ["--themes", "10", "--quotes", "10", "--participants", "7"],
@@ -113,10 +139,23 @@ SCRIPT_FIGURE = {
     "bench_live": (r"^commit elsewhere -> drawn here +([\d.]+)ms", "another program's change drawn in {} ms"),
     "bench_analysis": (r"cooccurrence +([\d.]+s)", "co-occurrence (overlap) {}"),
     "bench_agreement": (r"unit=char +([\d.]+ s)", "agreement per character {}"),
+    "bench_refi": (r"^  export: ([\d.]+ s).*\n  import: ([\d.]+ s)", "REFI export {}, import {}"),
     "bench_export": (r"^theme summary \.docx: (.*?) \(.* in ([\d.]+ s)", "theme summary .docx, {}: {}"),
 }
 COMPARED = {"import": "qc corpus import", "stats": "qc codes stats",
-            "cooccurrence": "qc codes crosstab"}
+            "cooccur-cli": "qc codes crosstab"}
+# --goals-only: each goal at the size it is set at (the study itself at GOAL_SIZE, where
+# the co-occurrence CLI meets qc's crosstab at 100k codings).
+GOAL_SIZE = "medium"
+GOAL_OPS = (("import", "import"), ("load codings", "load"))
+GOAL_SCRIPTS = {
+    "bench_startup": ["--repeat", "15"],
+    "bench_tui": SCRIPTS["bench_tui"]["medium"],          # 1M characters
+    "bench_analysis": ["--sizes", "1000000"],
+    "bench_bulk_load": ["--sizes", "100000,1000000"],     # the growth of a tenfold step
+    "bench_ingest": [*SCRIPTS["bench_ingest"]["medium"], "--repeat", "2"],
+    "bench_refi": ["--sizes", "large"],                   # --data: built once, then reused
+}
 
 
 # --- child processes ---------------------------------------------------------------------
@@ -149,8 +188,9 @@ def run_child(command: list[str], *, timeout: float | None = None, cwd: Path | N
         stdout = out_f.read().decode("utf-8", "replace")
         stderr = err_f.read().decode("utf-8", "replace")
     rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return {"wall": wall, "rss_mb": rss, "returncode": proc.returncode, "timed_out": timed_out,
-            "stdout": stdout, "stderr": stderr}
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": rss,
+            "returncode": proc.returncode, "timed_out": timed_out, "stdout": stdout,
+            "stderr": stderr}
 
 
 def run_median(command: list[str], repeat: int, *, before=None, **kwargs) -> dict:
@@ -285,6 +325,21 @@ OUR_OPS = [("import", "import"), ("load codings", "load"), ("stats", "stats"),
            ("REFI export", "refi-export"), ("REFI import", "refi-import")]
 
 
+def cli_cooccur(project: Path, env: dict, repeat: int = 5) -> dict:
+    """``qualcode cooccur --scope turn -o FILE.csv`` as a user runs it (coders pooled):
+    the whole process, the median of ``repeat`` runs after one warm-up run (which writes
+    the bytecode cache, as any earlier command would have)."""
+    exe = Path(sys.executable).parent / "qualcode"
+    command = [*([str(exe)] if exe.exists() else [sys.executable, "-m", "qualcode"]),
+               "-p", str(project), "cooccur", "--scope", "turn", "-o",
+               str(project.parent / "cooccur-turn.csv")]
+    run_child(command, env=env)
+    done = run_median(command, repeat, env=env)
+    if done["returncode"]:
+        raise SystemExit(f"qualcode cooccur failed: {done['stderr'][-500:]}")
+    return done
+
+
 # --- the qc peer ------------------------------------------------------------------------
 
 
@@ -379,6 +434,10 @@ def run_peer(size: str, data: Path, cache: Path, args, log, repeat: int = 1) -> 
     qc = peer_venv(cache, log)
     project = cache / "peer" / size
     out: dict = {}
+    if args.goals_only and size in args.peer_crosstab_sizes and not args.remeasure_peer:
+        cached = cached_crosstab(qc, size, data, cache)
+        if cached:  # the goals need only the crosstab: qc's import and stats are skipped
+            return {"crosstab": announce_cached(cached, size, log)}
 
     def fresh() -> None:
         shutil.rmtree(project, ignore_errors=True)
@@ -410,16 +469,155 @@ def run_peer(size: str, data: Path, cache: Path, args, log, repeat: int = 1) -> 
         log(f"warning: qc codes stats disagrees with the inserted counts "
             f"({sum(got.values()):,} vs {out['coded_lines']:,})")
     if size in args.peer_crosstab_sizes:
-        log(f"  qc codes crosstab at {size} (cap {args.peer_timeout:.0f} s) ...")
-        done = run_child([str(qc), "codes", "crosstab", "-o", "crosstab.csv"], cwd=project,
-                         timeout=args.peer_timeout)
-        if done["returncode"] and not done["timed_out"]:
-            raise SystemExit(f"qc codes crosstab failed: {done['stderr'][-500:]}")
-        out["crosstab"] = done
+        out["crosstab"] = peer_crosstab(qc, project, size, data, cache, args, log)
     return out
 
 
+def cached_crosstab(qc: Path, size: str, data: Path, cache: Path) -> dict | None:
+    """qc's crosstab figure for this study, qc version and machine, if one is cached."""
+    from peer_cache import PeerCache, cache_key, machine
+
+    spec = json.loads((data / "study.json").read_text(encoding="utf-8"))["spec"]
+    return PeerCache(cache / "peer-cache.json").get(
+        cache_key("crosstab", qc_version(qc), size, spec, machine()))
+
+
+def announce_cached(cached: dict, size: str, log) -> dict:
+    log(f"  qc codes crosstab at {size}: CACHED figure {cached['wall']:.1f} s "
+        f"(CPU {cached.get('cpu', float('nan')):.1f} s), measured {cached['measured_at']} "
+        f"(qc {cached.get('qc', '?')}; --remeasure-peer to measure again)")
+    return {**cached, "cached": True, "returncode": 0, "stdout": "", "stderr": ""}
+
+
+def qc_version(qc: Path) -> str:
+    done = subprocess.run([str(qc.parent / "python"), "-c", "import importlib.metadata as m; "
+                           "print(m.version('qualitative-coding'))"],
+                          capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def peer_crosstab(qc: Path, project: Path, size: str, data: Path, cache: Path, args,
+                  log) -> dict:
+    """qc's crosstab, whole process, from the cache when the same qc version measured the
+    same study on this machine before (unless --remeasure-peer); a fresh figure is stored."""
+    from peer_cache import PeerCache, cache_key, machine
+
+    spec = json.loads((data / "study.json").read_text(encoding="utf-8"))["spec"]
+    version = qc_version(qc)
+    key = cache_key("crosstab", version, size, spec, machine())
+    store = PeerCache(cache / "peer-cache.json")
+    cached = None if args.remeasure_peer else store.get(key)
+    if cached:
+        return announce_cached(cached, size, log)
+    log(f"  qc codes crosstab at {size} (cap {args.peer_timeout:.0f} s) ...")
+    load_before = os.getloadavg()[0]
+    done = run_child([str(qc), "codes", "crosstab", "-o", "crosstab.csv"], cwd=project,
+                     timeout=args.peer_timeout)
+    if done["returncode"] and not done["timed_out"]:
+        raise SystemExit(f"qc codes crosstab failed: {done['stderr'][-500:]}")
+    if not done["timed_out"]:
+        entry = store.put(key, {"wall": round(done["wall"], 2), "cpu": round(done["cpu"], 2),
+                                "rss_mb": done["rss_mb"],
+                                "timed_out": False, "qc": version, "size": size,
+                                "load_before": round(load_before, 2),
+                                "load_after": round(os.getloadavg()[0], 2)})
+        done = {**done, "measured_at": entry["measured_at"]}
+    return {**done, "cached": False}
+
+
 # --- the run -----------------------------------------------------------------------------
+
+
+def compare_with_qc(rows: list[dict], ours: dict, size: str) -> dict:
+    """qc's process time / ours for each operation both sides ran at ``size``."""
+    size_ratios = {}
+    for op, qc_op in COMPARED.items():
+        qc_row = next((x for x in rows if x["operation"] == qc_op and x["size"] == size), None)
+        our = ours.get(op)
+        if (our is None or qc_row is None or not our["process_seconds"]
+                or qc_row["process_seconds"] is None):
+            continue
+        ratio = qc_row["process_seconds"] / our["process_seconds"]
+        key = "crosstab" if op == "cooccur-cli" else op
+        our[f"{key}_vs_qc_ratio"] = round(ratio, 2)
+        qc_row[f"{key}_vs_qc_ratio"] = round(ratio, 2)
+        if qc_row.get("capped"):
+            our["note"] += " (qc stopped at its cap: ratio is a lower bound)"
+        size_ratios[f"{key}_vs_qc_ratio"] = round(ratio, 2)
+    return size_ratios
+
+
+def run_scripts(size: str, project: Path, args, env: dict, add, goal_figures: dict,
+                log) -> None:
+    """The bench_*.py scripts at ``size`` (with --goals-only: those the goals need, each at
+    its goal's size); their headline figures as rows, their goal figures parsed."""
+    scripts = GOAL_SCRIPTS if args.goals_only else {k: v[size] for k, v in SCRIPTS.items()}
+    for script, script_args in scripts.items():
+        extra: list[str] = []
+        if script == "bench_refi":
+            if args.goals_only:
+                extra = ["--data", str(args.cache / "refi-data")]
+            elif project.exists():
+                extra = ["--project", str(project)]
+            else:
+                continue
+        log(f"  {script} {' '.join(script_args + extra)}")
+        with tempfile.TemporaryDirectory(prefix="qualcode-bench-") as tmp:
+            if script not in ("bench_tui", "bench_live"):
+                extra += ["--keep", tmp]
+            done = run_child([sys.executable, str(HERE / f"{script}.py"), *script_args, *extra],
+                             env=env, timeout=args.script_timeout)
+        label = size if not args.goals_only else "goal"
+        if done["returncode"] or done["timed_out"]:
+            note = "TIMED OUT" if done["timed_out"] else "FAILED: " + (
+                done["stderr"].strip().splitlines() or ["?"])[-1][:80]
+            add(script, label, None, done["wall"], done["rss_mb"], note)
+            continue
+        pattern, text = SCRIPT_FIGURE[script]
+        m = re.search(pattern, done["stdout"], re.M)
+        add(script, label, done["wall"], done["wall"], done["rss_mb"],
+            text.format(*m.groups()) if m else "", args=" ".join(script_args))
+        if script in goals.PARSERS:
+            source, parse = goals.PARSERS[script]
+            figure = parse(done["stdout"])
+            if figure:
+                goal_figures[source][size] = figure
+
+
+def pick_goal_figures(goal_figures: dict[str, dict[str, dict]]) -> dict[str, dict]:
+    """One figure per goal source: the CLI co-occurrence at the goal's size (100k
+    codings, medium) when it was measured, else every source at its largest size."""
+    picked = {}
+    for source, by_size in goal_figures.items():
+        if source == "cooc_qc" and GOAL_SIZE in by_size:
+            picked[source] = by_size[GOAL_SIZE]
+        elif by_size:
+            picked[source] = by_size[max(by_size, key=ORDER.index)]
+    return picked
+
+
+def render_goals(rows: list, console, *, markdown: bool = False) -> None:
+    columns = ("goal", "ours", "baseline (same run)", "goal set", "verdict", "note")
+    cells = [(r.goal, r.ours, r.baseline, r.target, r.verdict, r.note) for r in rows]
+    if markdown:
+        print("| " + " | ".join(columns) + " |")
+        print("|" + "|".join("---" for _ in columns) + "|")
+        for row in cells:
+            print("| " + " | ".join(c.replace("|", "/") for c in row) + " |")
+        return
+    from rich.table import Table
+
+    table = Table(title="goals of issue 25")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in cells:
+        style = {"met": "green", "NOT MET": "bold red"}.get(row[4], "yellow")
+        table.add_row(*row[:4], f"[{style}]{row[4]}[/{style}]", row[5])
+    console.print(table)
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    if load:
+        console.print(f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on "
+                      f"{os.cpu_count()} CPUs (wall times grow with the load)", highlight=False)
 
 
 def fmt_time(seconds: float | None) -> str:
@@ -433,6 +631,8 @@ def add_growth(rows: list[dict]) -> list[dict]:
     operation, then size."""
     by_key = {(r["operation"], r["size"]): r for r in rows}
     for r in rows:
+        if r["size"] not in ORDER:  # (--goals-only: a script at its goal's own size)
+            continue
         i = ORDER.index(r["size"])
         prev = next((by_key[(r["operation"], s)] for s in reversed(ORDER[:i])
                      if (r["operation"], s) in by_key), None)
@@ -441,7 +641,8 @@ def add_growth(rows: list[dict]) -> list[dict]:
     first = {}
     for r in rows:
         first.setdefault(r["operation"], len(first))
-    return sorted(rows, key=lambda r: (first[r["operation"]], ORDER.index(r["size"])))
+    return sorted(rows, key=lambda r: (first[r["operation"]], ORDER.index(r["size"])
+                                       if r["size"] in ORDER else len(ORDER)))
 
 
 LEGEND = ("time: the operation inside its process; process: whole process wall time (start-up "
@@ -490,8 +691,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="cap on qc's crosstab, seconds (default 600)")
     parser.add_argument("--peer-crosstab-sizes", default="small",
                         help="sizes at which qc's crosstab runs (default: small)")
+    parser.add_argument("--goals-only", action="store_true",
+                        help="run only what the goals of issue 25 need, each at its size "
+                             "(the study at medium, reused between runs; --size is ignored)")
+    parser.add_argument("--remeasure-peer", action="store_true",
+                        help="measure qc's crosstab again instead of using its cached figure")
     parser.add_argument("--cache", type=Path, default=ROOT / ".bench",
                         help="data, projects and the peer's venv (default .bench/)")
+    parser.add_argument("--ours", action=argparse.BooleanOptionalAction, default=True,
+                        help="run our operations on the generated study (default: yes)")
     parser.add_argument("--scripts", action=argparse.BooleanOptionalAction, default=True,
                         help="also run the bench_*.py scripts (default: yes)")
     parser.add_argument("--script-timeout", type=float, default=3600.0)
@@ -521,6 +729,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.peer_crosstab_sizes = {s.strip() for s in args.peer_crosstab_sizes.split(",")}
     sizes = ["small", "medium", "large"] if args.size == "all" else [args.size]
+    if args.goals_only:
+        sizes = [GOAL_SIZE]
+        args.peer_crosstab_sizes.add(GOAL_SIZE)
+        args.peer_timeout = max(args.peer_timeout, 3600.0)  # ~15 min on an idle machine
+    started = time.perf_counter()
 
     from rich.console import Console
     console = Console(width=None if sys.stdout.isatty() else 200)
@@ -531,30 +744,40 @@ def main(argv: list[str] | None = None) -> int:
     studies: dict[str, dict] = {}
     ratios: dict[str, dict] = {}
     env = dict(os.environ, QUALCODE_CODER="anna", PYTHONPATH=str(ROOT))
+    # The goals hold "with a bytecode cache", as a user's installation has one: a setting
+    # that stops Python writing it would time the compiling of every module on each start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     def add(operation, size, seconds, process, rss, note="", tool="qualcode", **extra):
         rows.append({"operation": operation, "size": size, "tool": tool, "seconds": seconds,
                      "process_seconds": process, "peak_rss_mb": rss, "note": note, **extra})
         return rows[-1]
 
+    goal_figures: dict[str, dict[str, dict]] = defaultdict(dict)  # source -> size -> figure
     for size in sizes:
         data = args.cache / "data" / size
         work = args.cache / "work" / size
-        shutil.rmtree(data, ignore_errors=True)
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        log(f"[bold]{size}[/bold]: generating the study")
-        done = run_child([sys.executable, str(HERE / "generate.py"), str(data), "--size", size])
-        if done["returncode"]:
-            raise SystemExit(f"generate.py failed:\n{done['stderr'][-2000:]}")
+        project = work / "study.qualcode"
+        # --goals-only keeps the study and its project between runs (same seed, same study)
+        reuse = args.goals_only and (data / "study.json").exists() and project.exists()
+        if not reuse:
+            shutil.rmtree(data, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            log(f"[bold]{size}[/bold]: generating the study")
+            done = run_child([sys.executable, str(HERE / "generate.py"), str(data), "--size", size])
+            if done["returncode"]:
+                raise SystemExit(f"generate.py failed:\n{done['stderr'][-2000:]}")
         study = json.loads((data / "study.json").read_text())
         studies[size] = study
-        add("generate", size, study["seconds"], done["wall"], done["rss_mb"],
-            f"{study['transcripts']} transcripts, {study['words']:,} words, "
-            f"{study['codings']:,} codings, {study['codes']} codes")
+        if not reuse:
+            add("generate", size, study["seconds"], done["wall"], done["rss_mb"],
+                f"{study['transcripts']} transcripts, {study['words']:,} words, "
+                f"{study['codings']:,} codings, {study['codes']} codes")
         repeat = args.repeat or (3 if size in ("tiny", "small") else 1)
         ours = {}
-        for label, op in OUR_OPS:
+        operations = (GOAL_OPS if args.goals_only else OUR_OPS) if args.ours else ()
+        for label, op in () if reuse else operations:
             log(f"  {label}")
             command = [sys.executable, str(HERE / "run.py"), "--child", op, "--data", str(data),
                        "--work", str(work)]
@@ -572,72 +795,68 @@ def main(argv: list[str] | None = None) -> int:
                            result.get("detail", ""), runs=done.get("walls"))
             if op == "stats":
                 ours["_counts"] = result.get("counts", {})
+        if args.ours and project.exists():
+            log("  qualcode cooccur --scope turn -o FILE.csv (the CLI, whole process)")
+            done = cli_cooccur(project, env)
+            ours["cooccur-cli"] = add(
+                "cooccur CLI", size, None, done["wall"], done["rss_mb"],
+                f"turn scope, coders pooled, to CSV; CPU {done['cpu']:.2f} s; "
+                f"{study['codings']:,} codings", runs=done.get("walls"), cpu=done["cpu"])
         if args.peer:
             log("  qc (peer)")
             peer = run_peer(size, data, args.cache, args, log, repeat)
-            r = peer["import"]
-            add("qc corpus import", size, r["wall"], r["wall"], r["rss_mb"],
-                "--importer verbatim, whole process", tool="qc")
-            r = peer["stats"]
-            add("qc codes stats", size, r["wall"], r["wall"], r["rss_mb"],
-                f"{peer['coded_lines']:,} coded lines inserted directly "
-                f"({peer['load_seconds']:.1f} s); counts "
-                f"{'match' if peer['stats_check'] else 'DIFFER'}", tool="qc")
+            if "import" in peer:
+                r = peer["import"]
+                add("qc corpus import", size, r["wall"], r["wall"], r["rss_mb"],
+                    "--importer verbatim, whole process", tool="qc")
+                r = peer["stats"]
+                add("qc codes stats", size, r["wall"], r["wall"], r["rss_mb"],
+                    f"{peer['coded_lines']:,} coded lines inserted directly "
+                    f"({peer['load_seconds']:.1f} s); counts "
+                    f"{'match' if peer['stats_check'] else 'DIFFER'}", tool="qc")
             if "crosstab" in peer:
                 r = peer["crosstab"]
                 capped = r["timed_out"]
+                note = (f"NOT FINISHED, stopped at the {args.peer_timeout:.0f} s cap" if capped
+                        else "line level, coders pooled")
+                if r.get("cached"):
+                    note += f"; CACHED figure measured {r['measured_at']}"
+                if r.get("cpu") is not None:
+                    note += f"; CPU {r['cpu']:.0f} s"
                 add("qc codes crosstab", size, None if capped else r["wall"], r["wall"],
-                    r["rss_mb"], (f"NOT FINISHED, stopped at the {args.peer_timeout:.0f} s cap"
-                                  if capped else f"line level, coders pooled "
-                                  f"(cap {args.peer_timeout:.0f} s)"),
-                    tool="qc", capped=capped)
+                    r["rss_mb"], note, tool="qc", capped=capped, cached=r.get("cached", False),
+                    measured_at=r.get("measured_at"), cpu=r.get("cpu"))
             else:
                 add("qc codes crosstab", size, None, None, None,
                     "not run at this size (quadratic in codes; --peer-crosstab-sizes)", tool="qc")
-            size_ratios = {}
-            for op, qc_op in COMPARED.items():
-                qc_row = next(x for x in rows if x["operation"] == qc_op and x["size"] == size)
-                our = ours.get(op)
-                if our is None or not our["process_seconds"] or qc_row["process_seconds"] is None:
-                    continue
-                ratio = qc_row["process_seconds"] / our["process_seconds"]
-                key = "crosstab" if op == "cooccurrence" else op
-                our[f"{key}_vs_qc_ratio"] = round(ratio, 2)
-                qc_row[f"{key}_vs_qc_ratio"] = round(ratio, 2)
-                if qc_row.get("capped"):
-                    our["note"] += " (qc stopped at its cap: ratio is a lower bound)"
-                size_ratios[f"{key}_vs_qc_ratio"] = round(ratio, 2)
-            ratios[size] = size_ratios
+            ratios[size] = compare_with_qc(rows, ours, size)
+        if "cooccur-cli" in ours:
+            qc_row = next((x for x in rows if x["operation"] == "qc codes crosstab"
+                           and x["size"] == size), None)
+            goal_figures["cooc_qc"][size] = {
+                "codings": study["codings"], "ours_s": ours["cooccur-cli"]["process_seconds"],
+                "qc_s": qc_row["process_seconds"] if qc_row else None,
+                "qc_cached": qc_row.get("measured_at") if qc_row and qc_row.get("cached") else None,
+                "qc_capped": bool(qc_row and qc_row.get("capped"))}
         if args.scripts:
-            for script, by_size in SCRIPTS.items():
-                log(f"  {script}")
-                with tempfile.TemporaryDirectory(prefix="qualcode-bench-") as tmp:
-                    extra = ["--keep", tmp] if script not in ("bench_tui", "bench_live") else []
-                    done = run_child([sys.executable, str(HERE / f"{script}.py"),
-                                      *by_size[size], *extra], env=env,
-                                     timeout=args.script_timeout)
-                if done["returncode"] or done["timed_out"]:
-                    note = "TIMED OUT" if done["timed_out"] else "FAILED: " + (
-                        done["stderr"].strip().splitlines() or ["?"])[-1][:80]
-                    add(script, size, None, done["wall"], done["rss_mb"], note)
-                    continue
-                pattern, label = SCRIPT_FIGURE[script]
-                m = re.search(pattern, done["stdout"], re.M)
-                note = label.format(*m.groups()) if m else ""
-                add(script, size, done["wall"], done["wall"], done["rss_mb"], note,
-                    args=" ".join(by_size[size]))
+            run_scripts(size, project, args, env, add, goal_figures, log)
 
-    render(rows, console, peer=args.peer, markdown=args.markdown)
-    if args.json:
+    goal_rows = goals.evaluate(pick_goal_figures(goal_figures))
+    rows[:] = add_growth(rows)
+    if args.json:  # first: a long run's figures are kept even if drawing fails
         machine = {"python": platform.python_version(), "platform": platform.platform(),
                    "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()}
         doc = {"machine": machine, "sizes": sizes, "studies": studies, "results": rows,
-               "ratios": ratios}
+               "ratios": ratios, "goals": goals.as_json(goal_rows),
+               "goal_figures": pick_goal_figures(goal_figures)}
         for size, values in ratios.items():
             for key, value in values.items():
                 doc.setdefault(key, value) if size == sizes[0] else None
         Path(args.json).write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
         log(f"wrote {args.json}")
+    render(rows, console, peer=args.peer, markdown=args.markdown)
+    render_goals(goal_rows, console, markdown=args.markdown)
+    log(f"whole run: {time.perf_counter() - started:.0f} s")
     return 0
 
 

@@ -158,8 +158,9 @@ class Project:
     def exports(self) -> ExportService:
         from .export.service import ExportService
 
-        return ExportService(self.ctx, self.study, self.transcripts, self.codebook,
-                             self.coding, self.memos, self.analysis)
+        return ExportService(self.ctx, lambda: self.study, lambda: self.transcripts,
+                             lambda: self.codebook, lambda: self.coding, lambda: self.memos,
+                             lambda: self.analysis)
 
     @functools.cached_property
     def exchange(self) -> ExchangeService:

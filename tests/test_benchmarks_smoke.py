@@ -127,6 +127,12 @@ def test_generate_and_run_suite_smoke(tmp_path):
     operations = {r["operation"] for r in figures["results"] if r["seconds"] is not None}
     assert {"generate", "import", "load codings", "stats", "cooccurrence", "cube",
             "agreement", "REFI export", "REFI import"} <= operations, figures["results"]
+    # the CLI as a user runs it, and the goal table (nothing judged at the tiny size)
+    cli = next(r for r in figures["results"] if r["operation"] == "cooccur CLI")
+    assert cli["process_seconds"] > 0 and "turn scope, coders pooled" in cli["note"]
+    assert "goals of issue 25" in out
+    assert len(figures["goals"]) == 8
+    assert {g["verdict"] for g in figures["goals"]} == {"not measured at this size"}
 
 
 def test_bench_replace_smoke(capsys):

@@ -56,6 +56,15 @@ def test_plain_commands_import_no_heavy_library(project_path):
         assert HEAVY.isdisjoint(result["packages"]), (args, sorted(HEAVY & set(result["packages"])))
 
 
+def test_cooccurrence_edge_list_imports_only_numpy(project_path, tmp_path):
+    # The CSV edge list is counted in numpy and written as text: no graph library, no
+    # document or codebook-file code, none of the services the other exports read.
+    target = tmp_path / "edges.csv"
+    result = imported_by("-p", str(project_path), "cooccur", "--scope", "turn", "-o", str(target))
+    assert result["code"] == 0 and target.read_text(encoding="utf-8-sig").startswith("source,")
+    assert HEAVY & set(result["packages"]) == {"numpy"}, sorted(HEAVY & set(result["packages"]))
+
+
 def test_a_command_that_needs_a_library_still_gets_it(project_path):
     # The laziness must not break a command that does need the heavy code.
     result = imported_by("-p", str(project_path), "codebook", "--help")

@@ -95,6 +95,11 @@ class Cooccurrence:
             "freq_ratio_flag": bool(low and high > FREQ_RATIO * low),
         }
 
+    def with_units(self) -> Cooccurrence:
+        """This result with its units counted (in the overlap scope, the characters)."""
+        self._ensure_units()
+        return self
+
     def edges(self, measure: str = "count", minimum: float = 0) -> list[dict]:
         if measure not in MEASURES:
             raise QualcodeError(f"measure {measure!r} is not one of {', '.join(MEASURES)}")

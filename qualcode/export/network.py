@@ -72,28 +72,73 @@ def write_edge_list(result: cooc.Cooccurrence, output: str | Path, *, measure: s
     """The CSV edge list, cell for cell what the graph's CSV writer gives for
     :func:`cooc.to_graph`: each edge's codes by name in name order, the edges by
     descending weight then names, the measures rounded as on the graph's edges."""
+    import numpy as np
+
+    from ..analysis.edge_table import edge_columns
+    from ..csv_writer import neutralise
+
+    columns = edge_columns(result.with_units(), measure, minimum)
+    # Each edge's codes by name in name order, then the edges by descending weight and
+    # names: sorts of name ranks in numpy (lexsort is stable, as Python's sort is).
+    ids = np.union1d(columns["source"], columns["target"])
+    labels = [result.codes[code]["name"] if code in result.codes else str(code)
+              for code in ids.tolist()]
+    order = sorted(range(len(labels)), key=labels.__getitem__)
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[order] = np.arange(len(labels))
+    first = rank[np.searchsorted(ids, columns["source"])]
+    second = rank[np.searchsorted(ids, columns["target"])]
+    swap = second < first
+    first, second = np.where(swap, second, first), np.where(swap, first, second)
+    weight = columns["weight"]
+    at = np.lexsort((second, first, -weight))
+    by_rank = [labels[i] for i in order]
+    if csv_style.neutralise:
+        # Only the names are text: each guarded once here (after the sort, which is by the
+        # names as they are), not every cell by the writer.
+        by_rank = [neutralise(name) for name in by_rank]
+    names = _text_cells(by_rank)
+    rounded = _float_cells(columns["jaccard"][at], 6)
+    # In the turn and transcript scopes c is Jaccard over the units: one column serves both.
+    same = np.array_equal(columns["jaccard"], columns["c"])
+    # Each cell formatted as csv.writer formats it (floats by repr, names quoted only
+    # when they need it), the lines joined at once: no writer call per row.
+    lines = map(",".join, zip(
+        [names[i] for i in first[at].tolist()], [names[i] for i in second[at].tolist()],
+        _float_cells(weight[at]), map(str, columns["count"][at].tolist()), rounded,
+        rounded if same else _float_cells(columns["c"][at], 6),
+        map(str, columns["freq_ratio_flag"][at].tolist())))
+    text = "\r\n".join([",".join(EDGE_COLUMNS), *lines]) + "\r\n"
+    return outputs.write_text(output, text, bom=csv_style.bom)
+
+
+def _float_cells(values, digits: int | None = None) -> list[str]:
+    """The CSV cells of a float column, as the csv module writes a float (its repr),
+    rounded by Python's ``round`` when ``digits`` is given; each distinct value is
+    formatted once."""
+    import numpy as np
+
+    if not len(values):
+        return []
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    where = np.empty(len(values), dtype=np.int64)
+    where[order] = np.cumsum(new) - 1
+    distinct = ordered[new].tolist()
+    cells = [repr(v if digits is None else round(v, digits)) for v in distinct]
+    return [cells[i] for i in where.tolist()]
+
+
+def _text_cells(texts: list[str]) -> list[str]:
+    """Each text as a cell of a CSV line, quoted as csv.writer quotes it (only when it
+    holds a comma, a quote or a line break)."""
     import csv
     import io
 
-    from ..csv_writer import neutralise
-
-    names = {code: info["name"] for code, info in result.codes.items()}
-    rows = []
-    for edge in result.edges(measure, minimum):
-        a = names.get(edge["source"], str(edge["source"]))
-        b = names.get(edge["target"], str(edge["target"]))
-        if b < a:
-            a, b = b, a
-        rows.append((a, b, float(edge["weight"]), edge["count"], round(edge["jaccard"], 6),
-                     round(edge["c"], 6), edge["freq_ratio_flag"]))
-    rows.sort(key=lambda row: (-row[2], row[0], row[1]))
-    if csv_style.neutralise:
-        # Only the names are text: each guarded once here, not every cell by the writer.
-        guarded = {name: neutralise(name) for name in {row[0] for row in rows} | {row[1] for row in rows}}
-        rows = [(guarded[a], guarded[b], *rest) for a, b, *rest in rows]
-    # (As csv_writer.write_csv writes, with the cells already guarded: no call per cell.)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EDGE_COLUMNS)
-    writer.writerows(rows)
-    return outputs.write_text(output, buffer.getvalue(), bom=csv_style.bom)
+    cells = []
+    for text in texts:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerow([text, ""])
+        cells.append(buffer.getvalue()[:-3])  # less the "," and "\r\n" after it
+    return cells

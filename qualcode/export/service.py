@@ -9,20 +9,22 @@ study id and pseudonym only.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..analysis.service import AnalysisService
-from ..coding.codebook import CodebookService
-from ..coding.memos import MemoService
-from ..coding.service import CodingService
-from ..coding.summaries import SummaryService
 from ..context import ProjectContext, Service
 from ..csv_writer import DEFAULT, CsvStyle
 from ..errors import QualcodeError
-from ..ingest.service import TranscriptService
-from ..study.service import StudyService
+
+if TYPE_CHECKING:
+    from ..analysis.service import AnalysisService
+    from ..coding.codebook import CodebookService
+    from ..coding.memos import MemoService
+    from ..coding.service import CodingService
+    from ..coding.summaries import SummaryService
+    from ..ingest.service import TranscriptService
+    from ..study.service import StudyService
 
 FORMATS = ("docx", "md", "csv")
 
@@ -58,16 +60,46 @@ class ExportService(Service):
     coded segments. The document builders read the project through the services this
     one is built on (``study``, ``codebook``, ``coding``, ``memos``, ``analysis``)."""
 
-    def __init__(self, ctx: ProjectContext, study: StudyService, transcripts: TranscriptService,
-                 codebook: CodebookService, coding: CodingService, memos: MemoService,
-                 analysis: AnalysisService) -> None:
+    def __init__(self, ctx: ProjectContext, study: Callable[[], StudyService],
+                 transcripts: Callable[[], TranscriptService],
+                 codebook: Callable[[], CodebookService], coding: Callable[[], CodingService],
+                 memos: Callable[[], MemoService], analysis: Callable[[], AnalysisService]) -> None:
+        # The services come as callables that give them: each is built (and its modules
+        # imported) only when an export reads it, so that a quick export such as the
+        # co-occurrence edge list does not pay for the document builders' services.
         super().__init__(ctx)
-        self.study, self.transcripts, self.codebook = study, transcripts, codebook
-        self.coding, self.memos, self.analysis = coding, memos, analysis
+        self._study, self._transcripts, self._codebook = study, transcripts, codebook
+        self._coding, self._memos, self._analysis = coding, memos, analysis
+
+    @property
+    def study(self) -> StudyService:
+        return self._study()
+
+    @property
+    def transcripts(self) -> TranscriptService:
+        return self._transcripts()
+
+    @property
+    def codebook(self) -> CodebookService:
+        return self._codebook()
+
+    @property
+    def coding(self) -> CodingService:
+        return self._coding()
+
+    @property
+    def memos(self) -> MemoService:
+        return self._memos()
+
+    @property
+    def analysis(self) -> AnalysisService:
+        return self._analysis()
 
     @functools.cached_property
     def summaries(self) -> SummaryService:
         """The summary grid (built here rather than passed in: only these exports read it)."""
+        from ..coding.summaries import SummaryService
+
         return SummaryService(self.ctx)
 
     # --- where outputs go ---------------------------------------------------------------

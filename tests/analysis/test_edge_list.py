@@ -21,7 +21,9 @@ def formula_names(cooc_path, tmp_path):
     path = tmp_path / "names.qualcode"
     shutil.copy(cooc_path, path)
     with AnalysisProject.open(path) as project:
-        for old, new in (("A", "=SUM(1)"), ("B", "0 first"), ("C", "+ plus"), ("E", "@ at")):
+        # ...and one the CSV must quote (a comma and quotes in it)
+        for old, new in (("A", "=SUM(1)"), ("B", "0 first"), ("C", "+ plus"), ("E", "@ at"),
+                         ("D", 'say "no", then')):
             project.codebook.rename_code(old, new)
         yield project
 
@@ -38,3 +40,4 @@ def test_same_file_as_through_the_graph(formula_names, tmp_path, scope, measure,
     text = direct.read_text(encoding="utf-8-sig")
     assert ("'=SUM(1)" in text) == style.neutralise and "=SUM(1)" in text
     assert len(text.splitlines()) > 2
+    assert '"say ""no"", then"' in text or scope != "transcript"
