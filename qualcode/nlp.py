@@ -137,15 +137,12 @@ def _sentencizer_bounds(nlp, texts: Iterable[str], batch_size: int) -> Iterator[
     came after the last token that was neither (what the component's ``seen_period``
     remembers). A sentence ends after its last token: offset plus length.
     """
-    import itertools
-
     import numpy as np
     from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
 
     enders = np.array(sorted(nlp.vocab.strings.add(c) for c in nlp.get_pipe("sentencizer").punct_chars),
                       dtype=np.uint64)
-    iterator = iter(texts)
-    while batch := list(itertools.islice(iterator, batch_size)):
+    for batch in _batches(texts, batch_size):
         arrays = [nlp.make_doc(text).to_array([ORTH, IS_PUNCT, IDX, LENGTH]) for text in batch]
         sizes = np.array([len(a) for a in arrays], dtype=np.int64)
         if not sizes.any():
@@ -182,6 +179,26 @@ def _sentencizer_bounds(nlp, texts: Iterable[str], batch_size: int) -> Iterator[
         for text, count in zip(batch, per_doc):
             yield list(zip(start_chars[k:k + count], end_chars[k:k + count])), text
             k += count
+
+
+#: Most characters of text whose token arrays are held at once: a turn cut into pieces
+#: (a whole file without labels) must not have every piece of a batch in memory.
+BATCH_CHARACTERS = 200_000
+
+
+def _batches(texts: Iterable[str], most: int) -> Iterator[list[str]]:
+    """``texts`` in lists of at most ``most`` texts and, past the first text, at most
+    :data:`BATCH_CHARACTERS` characters, in order."""
+    batch: list[str] = []
+    characters = 0
+    for text in texts:
+        if batch and (len(batch) >= most or characters + len(text) > BATCH_CHARACTERS):
+            yield batch
+            batch, characters = [], 0
+        batch.append(text)
+        characters += len(text)
+    if batch:
+        yield batch
 
 
 # A transcription mark: "[laughs]", "[inaudible 00:05:15]", "(pause)", "(sighs. long pause)".

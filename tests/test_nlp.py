@@ -137,3 +137,11 @@ def test_sentence_spans_are_the_same_with_the_component_itself(blank_pipeline, m
     monkeypatch.setattr(nlp, "_plain_sentencizer", lambda _nlp: False)
     assert list(nlp.sentence_spans(texts)) == fast
     assert fast[0] == [(0, 11), (12, 22), (24, 38)]
+
+
+def test_sentence_batches_are_bounded_in_characters():
+    # Pieces of a long turn (100,000 characters each) go one at a time; short texts share.
+    texts = ["a" * 100_000, "b" * 100_000, "c" * 150_000, "d", "e"]
+    assert [len(batch) for batch in nlp._batches(iter(texts), 256)] == [2, 3]
+    assert [len(batch) for batch in nlp._batches(iter(["x"] * 5), 2)] == [2, 2, 1]
+    assert list(nlp._batches(iter([]), 2)) == []
