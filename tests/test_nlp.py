@@ -107,3 +107,41 @@ def test_no_sentence_boundary_inside_brackets_in_the_example_study(example_proje
                 unbalanced += sentence.count("[") != sentence.count("]") or sentence.count("(") != sentence.count(")")
     assert sentences > 3000
     assert unbalanced == 0
+
+
+def _spacy_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence as spaCy's own sentencizer component puts them."""
+    doc = nlp.pipeline()(text)
+    return [(sent.start_char, sent.end_char) for sent in doc.sents]
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 256])
+def test_sentence_boundaries_are_where_spacys_sentencizer_puts_them(blank_pipeline, batch_size):
+    # Each case exercises one part of the component's rule: enders followed by more
+    # punctuation ("?!", '."', "..."), punctuation that is no ender (",", "-"), a turn
+    # that is all punctuation, an ender at the very end, blank texts, white-space tokens
+    # at the edges, Chinese enders, texts that start with punctuation.
+    texts = ["", "   ", "\n\n", "Hello.", "Really?! Yes.", 'He said "no." Then left.', "Well... I mean - no.",
+             "...", "?!", ", , .", ". Starts with a stop. Two", "a . . b", "x\n\ny. z", "  Padded.  Both.  ",
+             "你好。我很好！谢谢", "(laughs) ok. [pause] Right! Then, so.", "Mr. Smith went. Ok", "No ender at all"]
+    got = list(nlp._sentencizer_bounds(nlp.pipeline(), iter(texts), batch_size))
+    assert [text for _spans, text in got] == texts
+    assert [spans for spans, _text in got] == [_spacy_sentences(t) if t else [] for t in texts]
+    # By hand: "Really?! Yes." is two sentences, "?!" ending the first.
+    assert got[4][0] == [(0, 8), (9, 13)]
+
+
+def test_sentence_spans_are_the_same_with_the_component_itself(blank_pipeline, monkeypatch):
+    texts = ["I walk now. Every day!  Not far, mind.", "Yes! [laughs] Honestly. (pause)", "", "Ok?"]
+    fast = list(nlp.sentence_spans(texts))
+    monkeypatch.setattr(nlp, "_plain_sentencizer", lambda _nlp: False)
+    assert list(nlp.sentence_spans(texts)) == fast
+    assert fast[0] == [(0, 11), (12, 22), (24, 38)]
+
+
+def test_sentence_batches_are_bounded_in_characters():
+    # Pieces of a long turn (100,000 characters each) go one at a time; short texts share.
+    texts = ["a" * 100_000, "b" * 100_000, "c" * 150_000, "d", "e"]
+    assert [len(batch) for batch in nlp._batches(iter(texts), 256)] == [2, 3]
+    assert [len(batch) for batch in nlp._batches(iter(["x"] * 5), 2)] == [2, 2, 1]
+    assert list(nlp._batches(iter([]), 2)) == []

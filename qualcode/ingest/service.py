@@ -12,7 +12,6 @@ from ..errors import ConflictError, NotFoundError, QualcodeError
 from ..model import check_date
 from ..nlp import word_count
 from ..privacy.replace import pseudonymise_parsed, replace_in_name
-from ..store import media as store_media
 from ..store import namekey as store_namekey
 from ..store import schema
 from ..store import study as store_study
@@ -182,9 +181,8 @@ class TranscriptService(Service):
              turn.start_time, turn.end_time)
             for seq, turn in enumerate(parsed.turns, start=1)
         ]
-        turn_ids = store_tx.insert_turns(db, transcript_id, turn_rows)
-        if parsed.estimated:
-            store_media.mark_estimated(db, transcript_id, [i + 1 for i in parsed.estimated])
+        turn_ids = store_tx.insert_turns(db, transcript_id, turn_rows,
+                                         estimated={i + 1 for i in parsed.estimated})
         speeches = [parsed.text[t.start:t.end] for t in parsed.turns]
         if sentences is None:
             sentences = sentence_spans_of_any_length(speeches)

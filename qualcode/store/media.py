@@ -82,11 +82,6 @@ def turn_times(db: Database, transcript_id: int) -> list[tuple[int, float | None
     return [(seq, start, end, bool(estimated)) for seq, start, end, estimated in rows]
 
 
-def mark_estimated(db: Database, transcript_id: int, seqs: Iterable[int]) -> None:
-    db.conn.executemany(f"UPDATE turns SET time_estimated = 1 WHERE transcript_id = {int(transcript_id)} "
-                        "AND seq = ?", [(seq,) for seq in seqs])
-
-
 def estimated_seqs(db: Database, transcript_id: int) -> set[int]:
     return {seq for (seq,) in db.execute("SELECT seq FROM turns WHERE transcript_id = ? AND time_estimated = 1",
                                          [transcript_id])}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from ..errors import NotFoundError, QualcodeError
 from ..nlp import word_count as count_words
@@ -91,13 +91,15 @@ def insert_speaker(
     return speaker_id
 
 
-def insert_turns(db: Database, transcript_id: int, rows: Sequence[tuple]) -> list[int]:
-    """rows: (seq, speaker_id, start, end, start_time, end_time). Returns the new ids."""
+def insert_turns(db: Database, transcript_id: int, rows: Sequence[tuple], *,
+                 estimated: Collection[int] = ()) -> list[int]:
+    """rows: (seq, speaker_id, start, end, start_time, end_time); the turns whose seq is
+    in ``estimated`` have estimated times. Returns the new ids."""
     first = next_id(db, "turns")
     db.conn.executemany(
-        "INSERT INTO turns (id, transcript_id, seq, speaker_id, start, end, start_time, end_time) "
-        f"VALUES (?, {int(transcript_id)}, ?, ?, ?, ?, ?, ?)",
-        [(first + i, *row) for i, row in enumerate(rows)],
+        "INSERT INTO turns (id, transcript_id, seq, speaker_id, start, end, start_time, end_time, "
+        "time_estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(first + i, transcript_id, *row, int(row[0] in estimated)) for i, row in enumerate(rows)],
     )
     # No trigger logs these inserts (imports add turns by the ten thousand): an
     # undoable action's are logged here.
