@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import QualcodeError
+from ..records.analysis import Matrix, MatrixRow
 from ..store import analysis as store
 from ..store import study as store_study
 from ..store import transcripts as store_tx
@@ -251,21 +252,6 @@ def load_cube(db, *, coders=None, waves=None) -> Cube:
 
 # --- matrices ----------------------------------------------------------------------
 
-@dataclass
-class Matrix:
-    """Rows x columns of numbers; ``None`` is a missing cell (no data there)."""
-
-    row_keys: list[str]            # names of the row label fields, e.g. ["participant", "wave"]
-    columns: list[str]
-    rows: list[dict]               # {"labels": [...], "status": str|None, "n": int, "values": [...]}
-    measure: str
-    by: str
-
-    def to_dict(self) -> dict:
-        return {"by": self.by, "measure": self.measure, "row_keys": self.row_keys,
-                "columns": self.columns, "rows": self.rows}
-
-
 def select_columns(cube: Cube, *, codes=None, category=None, level="code") -> tuple[list[str], dict[int, int]]:
     """Columns (names) and code id -> column index. ``level='category'`` rolls codes up
     into their nearest category."""
@@ -342,7 +328,7 @@ def matrix(cube: Cube, *, by: str = "participant", measure: str = "count", codes
     people = sorted(cube.participants.values(), key=lambda p: p["pid"])
     if by == "participant":
         rows = _participant_rows(cube, people, per_pw, width, measure)
-        return Matrix(["participant", "wave"], columns, rows, measure, by)
+        return Matrix(by, measure, ("participant", "wave"), tuple(columns), tuple(rows))
     value_of, sort_key, shown = _grouping(by, grouping)
     group_at = {(person["id"], wave["id"]): value_of(person, wave["label"])
                 for person in people for wave in cube.waves}
@@ -365,10 +351,10 @@ def matrix(cube: Cube, *, by: str = "participant", measure: str = "count", codes
                     group_at[(person["id"], wave["id"])] == group for person in people):
                 continue  # a per-wave value nobody has at this wave: no row
             labels = [wave["label"]] if by == "wave" else [shown(group), wave["label"]]
-            rows.append({"labels": labels, "status": None, "n": n_obs,
-                         "values": totals if n_obs else [None] * width})
-    keys = ["wave"] if by == "wave" else [by, "wave"]
-    return Matrix(keys, columns, rows, measure, by)
+            rows.append(MatrixRow(tuple(labels), None, n_obs,
+                                  tuple(totals) if n_obs else (None,) * width))
+    keys = ("wave",) if by == "wave" else (by, "wave")
+    return Matrix(by, measure, keys, tuple(columns), tuple(rows))
 
 
 def _grouping(by: str, grouping: Grouping | None):
@@ -384,8 +370,9 @@ def _grouping(by: str, grouping: Grouping | None):
     return (lambda person, wave: person.get(by) or "(missing)"), (lambda value: value), str
 
 
-def _participant_rows(cube: Cube, people: list[dict], per_pw: dict, width: int, measure: str) -> list[dict]:
-    rows: list[dict] = []
+def _participant_rows(cube: Cube, people: list[dict], per_pw: dict, width: int,
+                      measure: str) -> list[MatrixRow]:
+    rows: list[MatrixRow] = []
     for person in people:
         statuses = [cube.status_of(person["id"], w["id"]) for w in cube.waves]
         if all(s == "none" for s in statuses) and not any(
@@ -396,12 +383,11 @@ def _participant_rows(cube: Cube, people: list[dict], per_pw: dict, width: int, 
                 continue  # filtered out, not missing
             observed = status in OBSERVED
             found = per_pw.get((person["id"], wave["id"]))
-            values = [
+            values = tuple(
                 (measure_of(found[i][0], found[i][1], measure) if found else 0) if observed else None
                 for i in range(width)
-            ]
-            rows.append({"labels": [person["pid"], wave["label"]], "status": status,
-                         "n": int(observed), "values": values})
+            )
+            rows.append(MatrixRow((person["pid"], wave["label"]), status, int(observed), values))
     return rows
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ..context import Service
 from ..errors import QualcodeError
+from ..records.analysis import Matrix
 from . import change as _change
 from . import cooccurrence as _cooc
 from . import cube as _cube
@@ -26,7 +27,7 @@ class AnalysisService(Service):
     def matrix(self, *, by: str = "participant", measure: str = "count", codes=None,
                category: str | None = None, level: str = "code", coders=None,
                waves: Sequence[str] | None = None,
-               where: Sequence[str] | None = None) -> _cube.Matrix:
+               where: Sequence[str] | None = None) -> Matrix:
         """``by``: participant, wave, role, site or an attribute (fixed or per wave);
         ``where``: filters in the shared language (people and waves)."""
         bound = _filters.bind(self.db, where, analysis="matrix", codings=False)

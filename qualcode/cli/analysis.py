@@ -18,6 +18,7 @@ from ..model import (
     CsvStyle,
 )
 from ..project import Project
+from ..records import json_data
 from ..terminal_text import json_text
 from .common import csv_options, echo, print_json, print_table, project_option, where_option
 from .query import set_option
@@ -151,11 +152,11 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
                                      waves=list(waves) or None, where=list(where) or None)
     status_col = ["status"] if by == "participant" else ["n"]
     columns = [*result.row_keys, *status_col, *result.columns]
-    rows = [[*r["labels"], r["status"] if by == "participant" else r["n"], *r["values"]]
+    rows = [[*r.labels, r.status if by == "participant" else r.n, *r.values]
             for r in result.rows]
     rule = (f"passages coded by {', '.join(coded_by)}" if coded_by else
             "coded passages: overlapping codings of one code by several coders count once")
-    _emit_table(project, columns, rows, fmt, output, title=f"{measure} by {by}", data=result.to_dict(),
+    _emit_table(project, columns, rows, fmt, output, title=f"{measure} by {by}", data=json_data(result),
                 about=[f"Matrix of {measure} by {by}. Counts are {rule}; a category column "
                        "merges its codes' passages.", "An empty cell: no data at that wave "
                        "(missed, withdrawn, not yet, not recorded), not zero."],

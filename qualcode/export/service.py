@@ -312,9 +312,9 @@ class ExportService(Service):
             matrix = self.analysis.matrix(by="participant", measure=measure, codes=[code])
         values: dict[tuple[str, str], Any] = {}
         for row in matrix.rows:
-            pid, wave = row["labels"]
+            pid, wave = row.labels
             if role is None or roles.get(pid) == role:
-                values[(pid, wave)] = row["values"][0]
+                values[(pid, wave)] = row.values[0]
         people = [pid for pid in dict.fromkeys(p for p, _w in values)
                   if any(v is not None for (p, _w), v in values.items() if p == pid)]
         return people, [w.label for w in self.study.waves()], values
@@ -343,14 +343,14 @@ class ExportService(Service):
         values: dict[tuple[str, str], int] = {}
         missing: dict[str, str] = {}
         for row in matrix.rows:
-            pid, wave = row["labels"]
+            pid, wave = row.labels
             if pid != participant:
                 continue
-            if all(v is None for v in row["values"]):
-                missing[wave] = (row.get("status") or "no data").replace("_", " ")
-            for code, value in zip(matrix.columns, row["values"]):
+            if all(v is None for v in row.values):
+                missing[wave] = (row.status or "no data").replace("_", " ")
+            for code, value in zip(matrix.columns, row.values):
                 if value:
-                    values[(code, wave)] = value
+                    values[(code, wave)] = int(value)  # count or chars: whole numbers
         codes = [c for c in matrix.columns if any(k == c for k, _w in values)]
         return codes, [w.label for w in self.study.waves()], values, missing
 

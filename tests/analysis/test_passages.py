@@ -39,7 +39,7 @@ def coded(tmp_path) -> Project:
 
 
 def cell(matrix, column):
-    return matrix.rows[0]["values"][matrix.columns.index(column)]
+    return matrix.rows[0].values[matrix.columns.index(column)]
 
 
 def test_cube_counts_passages_and_their_characters(coded):
@@ -91,7 +91,7 @@ def test_focus_group_passage_belongs_to_who_speaks_where_it_starts(tmp_path):
         p.coder = "ben"
         p.coding.apply_spans([("FG", "X", text.index("three"), text.index("six") + 3)], summary="b")
         m = p.analysis.matrix(measure="count")
-        values = {r["labels"][0]: r["values"][0] for r in m.rows}
+        values = {r.labels[0]: r.values[0] for r in m.rows}
         assert values == {"D1": 0, "L1": 1}
 
 

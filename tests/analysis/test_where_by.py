@@ -47,12 +47,12 @@ def typed(typed_path) -> AnalysisProject:
 
 def rows_of(matrix, code: str) -> list[tuple]:
     col = matrix.columns.index(code)
-    return [(*r["labels"], r["n"], r["values"][col]) for r in matrix.rows]
+    return [(*r.labels, r.n, r.values[col]) for r in matrix.rows]
 
 
 def test_matrix_by_age_sorts_numerically(typed):
     m = typed.analysis.matrix(by="age", codes=["Constant"])
-    assert m.row_keys == ["age", "wave"]
+    assert m.row_keys == ("age", "wave")
     # Constant: P1 2/2/2, P2 1/-/1 (missed W2), P3 1/-/- (withdrawn); T1 has no age and
     # was seen only in the W2 focus group, where Constant was the moderator's (nobody's).
     assert rows_of(m, "Constant") == [
@@ -85,7 +85,7 @@ def test_matrix_where_keeps_people_and_waves(typed):
     # P2 and P3: W1 both observed (1 + 1), W2 neither, W3 P2 only (1).
     assert rows_of(older, "Constant") == [("W1", 2, 2), ("W2", 0, None), ("W3", 1, 1)]
     w3 = typed.analysis.matrix(codes=["Constant"], where=["wave:W3"])
-    assert [r["labels"] for r in w3.rows] == [["P1", "W3"], ["P2", "W3"], ["P3", "W3"]]
+    assert [r.labels for r in w3.rows] == [("P1", "W3"), ("P2", "W3"), ("P3", "W3")]
     jobless_at_w1 = typed.analysis.matrix(codes=["Cease"], where=["employment@W1=unemployed"])
     assert rows_of(jobless_at_w1, "Cease") == [
         ("P1", "W1", 1, 1), ("P1", "W2", 1, 1), ("P1", "W3", 1, 0),

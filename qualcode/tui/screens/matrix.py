@@ -104,18 +104,18 @@ class MatrixScreen(BaseScreen):
         summaries = self.attempt(self.project.summaries.all, row_kind="participant") or []
         self.summarised = {(s.row, s.wave, s.theme) for s in summaries} if self.by == "participant" else set()
         for r in matrix.rows:
-            labels = [shown(x, "bold") for x in r["labels"]]
-            if all(v is None for v in r["values"]):
-                reason = STATUS.get(r.get("status") or "", "no data")
+            labels = [shown(x, "bold") for x in r.labels]
+            if all(v is None for v in r.values):
+                reason = STATUS.get(r.status or "", "no data")
                 cells = [Text(reason, "dim italic", justify="right") for _ in self.columns]
             else:
-                cells = [_value(v, self.measure) for v in r["values"]]
-            if self.summarised and len(r["labels"]) == 2:
-                key = (str(r["labels"][0]), str(r["labels"][1]))
+                cells = [_value(v, self.measure) for v in r.values]
+            if self.summarised and len(r.labels) == 2:
+                key = (str(r.labels[0]), str(r.labels[1]))
                 cells = [Text.assemble(cell, ("✎", "bold magenta")) if (*key, code) in self.summarised else cell
                          for cell, code in zip(cells, self.columns)]
-            table.add_row(*labels, Text(str(r["n"]), "dim"), *cells)
-            self.row_labels.append([str(x) for x in r["labels"]])
+            table.add_row(*labels, Text(str(r.n), "dim"), *cells)
+            self.row_labels.append([str(x) for x in r.labels])
         self.label_cols = len(keys) + 1
         # Who and when stay in view while the codes scroll sideways (80 columns show few).
         table.fixed_columns = self.label_cols

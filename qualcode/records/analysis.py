@@ -1,0 +1,226 @@
+"""Records of the analysis results: matrices, change over time, co-occurrence tables and
+inter-coder agreement.
+
+A face reads ``matrix.rows[0].values`` instead of ``matrix["rows"][0]["values"]``. The
+numbers inside stay plain tuples and mappings (a row holds its values as one tuple, not
+one object per cell), so a matrix of a large study costs what the lists it replaced did.
+Their JSON (:func:`qualcode.records.json_data`) is the ``--json`` output of the commands
+as it was when these were dictionaries: fields in the same order, and fields that only
+some results have (groups, the segment unit's note) left out where they were.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Number = int | float
+
+
+def _fields_but_empty(record: Any, *optional: str) -> dict[str, Any]:
+    """The record's fields as a dict, without those of ``optional`` that are None or
+    empty (they exist only for some results, and the JSON has never shown them empty)."""
+    data = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    for name in optional:
+        if data[name] is None or data[name] == {}:
+            del data[name]
+    return data
+
+
+# --- the participant x wave x code matrix -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    """One row: a participant (or a group) at a wave. ``values`` has one number per
+    column, each None when there is no data at that wave (not zero)."""
+
+    #: As many as the matrix's ``row_keys``: ("P01", "W1") or ("carer", "W1").
+    labels: tuple[str, ...]
+    #: The attendance status of a participant row ("interviewed", "missed", ...); None
+    #: for a group row.
+    status: str | None
+    #: How many observed participants the row sums (0 or 1 for a participant row).
+    n: int
+    values: tuple[Number | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """Rows (participant x wave, or group x wave) by columns (codes or categories)."""
+
+    by: str
+    measure: str
+    #: Names of the row labels: ("participant", "wave"), ("wave",) or (by, "wave").
+    row_keys: tuple[str, ...]
+    columns: tuple[str, ...]
+    rows: tuple[MatrixRow, ...]
+
+
+# --- co-occurrence ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CooccurrencePair:
+    """Two codes found together: how often (``count``, in the scope's unit), each code's
+    own count (``n1``, ``n2``), Jaccard's share of their characters or units, the
+    c-coefficient, and whether one code is over five times as frequent as the other."""
+
+    code_a: str
+    code_b: str
+    n1: int
+    n2: int
+    count: int
+    jaccard: float
+    c: float
+    freq_ratio_flag: bool
+    #: The measure the table was made with (count, jaccard or c) for this pair.
+    weight: Number
+
+
+@dataclass(frozen=True, slots=True)
+class CooccurrenceTable:
+    """The pairs of one network (all waves, one wave, or one value of an attribute),
+    heaviest first. Its JSON is the list of pairs."""
+
+    label: str
+    pairs: tuple[CooccurrencePair, ...]
+
+    def to_dict(self) -> Any:
+        return list(self.pairs)
+
+
+# --- change over time -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MissingWave:
+    wave: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEvidence:
+    """What a participant's label rests on: the value at each wave (None: no data)."""
+
+    values: Mapping[str, Number | None]
+    observed_waves: tuple[str, ...]
+    missing_waves: tuple[MissingWave, ...]
+    present_waves: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantChange:
+    """How one code changes for one participant across the waves they were seen at."""
+
+    participant: str
+    code: str
+    label: str
+    evidence: ChangeEvidence
+
+
+@dataclass(frozen=True, slots=True)
+class WaveShare:
+    """Participants observed at a wave, how many of them had the code, its codings,
+    and the share (None when nobody was observed)."""
+
+    observed: int
+    with_code: int
+    codings: int
+    share: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SampleChange:
+    """How one code changes in the sample: ``evidence`` by wave label."""
+
+    code: str
+    label: str
+    participants: int
+    evidence: Mapping[str, WaveShare]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeReport:
+    """Change-over-time labels for each participant and code, and for the sample;
+    ``groups``: the report of each value of an attribute (``by``), labelled ``age=29``."""
+
+    measure: str
+    waves: tuple[str, ...]
+    thresholds: Mapping[str, Number]
+    participants: tuple[ParticipantChange, ...]
+    sample: tuple[SampleChange, ...]
+    groups: Mapping[str, ChangeReport] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _fields_but_empty(self, "groups")
+
+
+# --- inter-coder agreement --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CodeAgreement:
+    """Agreement on one code (``code`` None: over all codes). ``table``: the units by
+    what each coder did (both, only_first, only_second, neither; for segment units
+    matched, only_first, only_second); None with more than two coders."""
+
+    code: str | None
+    units: float
+    agreed: float
+    percent_agreement: float | None
+    kappa: float | None
+    alpha: float | None
+    table: Mapping[str, float] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _fields_but_empty(self, "code", "table")
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementReport:
+    """Percent agreement, kappa and alpha per code (by name) and over all codes, on
+    the transcripts at least two of the coders coded."""
+
+    unit: str
+    coders: tuple[str, ...]
+    transcripts: tuple[str, ...]
+    codes: tuple[CodeAgreement, ...]
+    overall: CodeAgreement
+    #: Segment units only: the share of the longer segment two codings must share.
+    min_overlap: float | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _fields_but_empty(self, "min_overlap", "note")
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A stretch (char), turn or unmatched coding (segment) where the coders differ."""
+
+    transcript: str
+    code: str
+    start: int
+    end: int
+    coded_by: tuple[str, ...]
+    not_coded_by: tuple[str, ...]
+    #: Turn units: the turn's number.
+    turn: int | None = None
+    #: Segment units: the largest share of the segment another coder's coding covers.
+    best_overlap: float | None = None
+    text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        # The turn after the span, the overlap after the coders: as the JSON always was.
+        data: dict[str, Any] = {"transcript": self.transcript, "code": self.code,
+                                "start": self.start, "end": self.end}
+        if self.turn is not None:
+            data["turn"] = self.turn
+        data.update(coded_by=self.coded_by, not_coded_by=self.not_coded_by)
+        if self.best_overlap is not None:
+            data["best_overlap"] = self.best_overlap
+        data["text"] = self.text
+        return data
