@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from ..context import Service
 from ..errors import QualcodeError
-from ..records.analysis import Matrix
+from ..records.analysis import ChangeReport, Matrix, WaveComparison
 from . import change as _change
 from . import cooccurrence as _cooc
 from . import cube as _cube
@@ -48,7 +49,7 @@ class AnalysisService(Service):
 
     def change_report(self, *, codes=None, participants=None, measure: str = "count",
                       coders=None, roles: Sequence[str] | None = None,
-                      where: Sequence[str] | None = None, by: str | None = None) -> dict:
+                      where: Sequence[str] | None = None, by: str | None = None) -> ChangeReport:
         """Change-over-time labels (see :mod:`qualcode.analysis.change`). ``roles``: only
         participants with one of these roles, the sample's shares taken among them;
         ``where``: filters in the shared language (people and waves), likewise. ``by``:
@@ -59,20 +60,20 @@ class AnalysisService(Service):
             wanted = set(roles)
             cube = cube.restrict(lambda person, _wave: person.get("role") in wanted)
 
-        def report_of(conditions: Sequence[str] | None) -> dict:
+        def report_of(conditions: Sequence[str] | None) -> ChangeReport:
             bound = _filters.bind(self.db, conditions, analysis="change", codings=False)
             return _change.change_report(_filters.restrict(cube, bound), codes=codes,
                                          participants=participants, measure=measure)
 
         report = report_of(where)
         if by:
-            report["groups"] = {
+            report = dataclasses.replace(report, groups={
                 f"{by}={_filters.shown(value)}": report_of(
                     [*(where or []), _filters.group_condition(by, value)])
-                for value in _filters.group_values(self.db, by, per_person=True)}
+                for value in _filters.group_values(self.db, by, per_person=True)})
         return report
 
-    def compare_waves(self, wave_a: str, wave_b: str, *, codes=None, coders=None) -> dict:
+    def compare_waves(self, wave_a: str, wave_b: str, *, codes=None, coders=None) -> WaveComparison:
         return _change.compare_waves(self.cube(coders=coders), wave_a, wave_b, codes=codes)
 
     def saturation(self, *, by_wave: bool = False, k: int = 3, coders=None,

@@ -3,6 +3,7 @@ cooccur, attendance, describe. Rules and thresholds: docs/analysis.md."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -187,42 +188,42 @@ def change(project: Project, codes, participants, measure, sample_only, as_json,
                                             measure=measure, coders=list(coded_by) or None,
                                             where=list(where) or None, by=by)
     if sample_only:
-        report["participants"] = []
+        report = dataclasses.replace(report, participants=())
     # Saldana's cumulative and through-line memos of the participants in the report.
-    shown_people = list(participants) or sorted({r["participant"] for r in report["participants"]})
+    shown_people = list(participants) or sorted({r.participant for r in report.participants})
     memos = project.memos.longitudinal(shown_people) if shown_people else {}
     if as_json:
-        print_json({**report, "longitudinal_memos": memos})
+        print_json({**json_data(report), "longitudinal_memos": memos})
         return
-    waves = report["waves"]
-    if report["sample"]:
+    waves = report.waves
+    if report.sample:
         print_table(
             ["code", "label", "participants", *[f"{w} with/obs" for w in waves]],
-            [[s["code"], s["label"], s["participants"],
-              *[f"{s['evidence'][w]['with_code']}/{s['evidence'][w]['observed']}" for w in waves]]
-             for s in report["sample"]],
+            [[s.code, s.label, s.participants,
+              *[f"{s.evidence[w].with_code}/{s.evidence[w].observed}" for w in waves]]
+             for s in report.sample],
             title="sample (share of observed participants with the code)",
         )
-    for label, group in report.get("groups", {}).items():
+    for label, group in report.groups.items():
         print_table(
             ["code", "label", "participants", *[f"{w} with/obs" for w in waves]],
-            [[s["code"], s["label"], s["participants"],
-              *[f"{s['evidence'][w]['with_code']}/{s['evidence'][w]['observed']}" for w in waves]]
-             for s in group["sample"]],
+            [[s.code, s.label, s.participants,
+              *[f"{s.evidence[w].with_code}/{s.evidence[w].observed}" for w in waves]]
+             for s in group.sample],
             title=f"sample, {label}",
         )
-    if report["participants"]:
+    if report.participants:
         print_table(
             ["participant", "code", "label", *waves],
-            [[r["participant"], r["code"], r["label"],
-              *[_cell(r["evidence"]["values"][w]) for w in waves]] for r in report["participants"]],
+            [[r.participant, r.code, r.label,
+              *[_cell(r.evidence.values[w]) for w in waves]] for r in report.participants],
             title=f"participants ({measure}; '-' = no data at that wave)",
         )
     if memos:
         print_table(["participant", "type", "title", "memo"],
                     [[pid, m.type, m.title, m.body] for pid, items in memos.items() for m in items],
                     title="cumulative and through-line memos")
-    if not report["sample"] and not report["participants"]:
+    if not report.sample and not report.participants:
         echo("no coded data")
 
 
@@ -243,18 +244,19 @@ def compare_waves(project: Project, wave_a, wave_b, codes, as_json, coded_by) ->
         return
     print_table(
         ["code", "change", f"{wave_a} with/obs", f"{wave_b} with/obs"],
-        [[s["code"], s["label"], f"{s[wave_a]['with_code']}/{s[wave_a]['observed']}",
-          f"{s[wave_b]['with_code']}/{s[wave_b]['observed']}"] for s in result["sample"]],
+        [[s.code, s.label, f"{s.at[wave_a].with_code}/{s.at[wave_a].observed}",
+          f"{s.at[wave_b].with_code}/{s.at[wave_b].observed}"] for s in result.sample],
         title=f"sample: {wave_a} -> {wave_b}",
     )
     print_table(
         ["participant", "new", "gone", "grown", "shrunk"],
-        [[p["participant"], *[", ".join(x["code"] for x in p[k]) for k in ("new", "gone", "grown", "shrunk")]]
-         for p in result["participants"]],
+        [[p.participant, *[", ".join(x.code for x in changed)
+                            for changed in (p.new, p.gone, p.grown, p.shrunk)]]
+         for p in result.participants],
         title=f"participants seen at both {wave_a} and {wave_b}",
     )
-    if result["not_observed_at_both"]:
-        echo(f"not seen at both waves: {', '.join(result['not_observed_at_both'])}")
+    if result.not_observed_at_both:
+        echo(f"not seen at both waves: {', '.join(result.not_observed_at_both)}")
 
 
 # --- saturation -----------------------------------------------------------------------

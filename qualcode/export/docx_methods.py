@@ -88,7 +88,7 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
         f"first used over {plural_t(c['transcripts'])}, {last_k(c)}"
         for role, c in curves.items() if c["transcripts"])
     report = change_report(cube)
-    minor = [s["code"] for s in report["sample"] if s["label"] == "idiosyncratic"]
+    minor = [s.code for s in report.sample if s.label == "idiosyncratic"]
     tree = project.codebook.tree()
     counted = count_passages(project, tree)
     flat = list(_walk(tree))

@@ -158,6 +158,64 @@ class ChangeReport:
         return _fields_but_empty(self, "groups")
 
 
+# --- comparing two waves ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WaveCount:
+    """Participants observed at a wave and how many of them had the code."""
+
+    with_code: int
+    observed: int
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class CodeShift:
+    """How a code's share of the sample moved from one wave to the other (``label``: new,
+    gone, grown, shrunk or same); ``at`` by wave label, the two waves in the order asked.
+    Its JSON has the two waves as keys beside the code, as it always had."""
+
+    code: str
+    label: str
+    at: Mapping[str, WaveCount]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "label": self.label, **self.at}
+
+
+@dataclass(frozen=True, slots=True)
+class CodeValues:
+    """A code's value (count) for one participant at each of the two waves."""
+
+    code: str
+    values: Mapping[str, Number | None]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, **self.values}
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantShift:
+    """The codes new, gone, grown and shrunk for one participant seen at both waves."""
+
+    participant: str
+    new: tuple[CodeValues, ...]
+    gone: tuple[CodeValues, ...]
+    grown: tuple[CodeValues, ...]
+    shrunk: tuple[CodeValues, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WaveComparison:
+    """Two waves compared, for the sample and for each participant seen at both."""
+
+    waves: tuple[str, str]
+    sample: tuple[CodeShift, ...]
+    participants: tuple[ParticipantShift, ...]
+    not_observed_at_both: tuple[str, ...]
+
+
 # --- inter-coder agreement --------------------------------------------------------------
 
 

@@ -17,12 +17,12 @@ from .test_where_by import typed, typed_path  # noqa: F401 (the module fixtures)
 def test_change_by_a_number_groups_in_numeric_order_and_each_group_is_its_filter(typed):  # noqa: F811
     report = typed.analysis.change_report(by="age")
     # As text "10" < "50" < "9"; declared a number: 9, 10, 50. T1 has no age: no group.
-    assert list(report["groups"]) == ["age=9", "age=10", "age=50"]
+    assert list(report.groups) == ["age=9", "age=10", "age=50"]
     for age in ("9", "10", "50"):
         alone = typed.analysis.change_report(where=[f"age={age}"])
-        assert report["groups"][f"age={age}"]["sample"] == alone["sample"]
+        assert report.groups[f"age={age}"].sample == alone.sample
     # Each group counts only its own participant: P1 (age 9) is the only one observed.
-    observed = {s["evidence"]["W1"]["observed"] for s in report["groups"]["age=9"]["sample"]}
+    observed = {s.evidence["W1"].observed for s in report.groups["age=9"].sample}
     assert observed == {1}
 
 
@@ -30,9 +30,9 @@ def test_change_by_a_per_wave_attribute_needs_its_wave(typed):  # noqa: F811
     with pytest.raises(QualcodeError, match="employment varies by wave: name the wave"):
         typed.analysis.change_report(by="employment")
     report = typed.analysis.change_report(by="W1.employment")
-    assert list(report["groups"]) == ["W1.employment=unemployed", "W1.employment=part-time"]
+    assert list(report.groups) == ["W1.employment=unemployed", "W1.employment=part-time"]
     unemployed = typed.analysis.change_report(where=["W1.employment=unemployed"])
-    assert report["groups"]["W1.employment=unemployed"]["sample"] == unemployed["sample"]
+    assert report.groups["W1.employment=unemployed"].sample == unemployed.sample
 
 
 def test_cooccur_by_gives_one_network_per_value(typed):  # noqa: F811

@@ -65,7 +65,7 @@ def test_codebook_counts(coded):
 
 def test_change_and_cooccurrence_see_passages(coded):
     report = coded.analysis.change_report()
-    assert {s["code"]: s["evidence"]["W1"]["codings"] for s in report["sample"]} == {"A": 4, "B": 1}
+    assert {s.code: s.evidence["W1"].codings for s in report.sample} == {"A": 4, "B": 1}
     result = coded.analysis.cooccurrence(scope="overlap")
     a, b = coded.codebook.code("A").id, coded.codebook.code("B").id
     assert result.freq == {a: 4, b: 1}

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from qualcode.records import json_data
-from qualcode.records.analysis import Matrix, MatrixRow
+from qualcode.records.analysis import ChangeReport, Matrix, MatrixRow, WaveComparison, WaveCount
 
 
 def frozen(record) -> None:
@@ -43,3 +43,40 @@ def test_json_data_of_a_matrix_by_hand():
     assert json_data(m) == {"by": "wave", "measure": "count", "row_keys": ["wave"],
                             "columns": ["A", "B"],
                             "rows": [{"labels": ["W1"], "status": None, "n": 2, "values": [1, None]}]}
+
+
+def test_change_report_and_wave_comparison_are_frozen_records(longitudinal):
+    report = longitudinal.analysis.change_report(codes=["Cease"])
+    assert isinstance(report, ChangeReport)
+    frozen(report)
+    frozen(report.sample[0])
+    frozen(report.participants[0].evidence)
+    # Cease is had by P1 (W1, W2) and P2 (W1): 2 people, idiosyncratic (see test_change).
+    assert (report.sample[0].code, report.sample[0].participants) == ("Cease", 2)
+    compared = longitudinal.analysis.compare_waves("W1", "W3", codes=["Cease"])
+    assert isinstance(compared, WaveComparison)
+    frozen(compared)
+    # Cease at W1: P1 and P2 of the 3 seen; at W3: neither of the 2 seen.
+    assert compared.sample[0].at == {"W1": WaveCount(2, 3, 0.6667), "W3": WaveCount(0, 2, 0.0)}
+
+
+def test_change_and_compare_json_keys_unchanged(run_cli, longitudinal_path):
+    p = longitudinal_path
+    data = json.loads(run_cli("change", "-p", p, "--json", "--code", "Cease").output)
+    assert list(data) == ["measure", "waves", "thresholds", "participants", "sample",
+                          "longitudinal_memos"]  # no "groups" without --by
+    assert list(data["participants"][0]) == ["participant", "code", "label", "evidence"]
+    assert list(data["participants"][0]["evidence"]) == ["values", "observed_waves",
+                                                         "missing_waves", "present_waves"]
+    p2 = next(r for r in data["participants"] if r["participant"] == "P2")["evidence"]
+    assert p2["missing_waves"] == [{"wave": "W2", "status": "missed"}]
+    assert data["sample"][0]["evidence"]["W1"] == {"observed": 3, "with_code": 2, "codings": 2,
+                                                   "share": 0.6667}
+    data = json.loads(run_cli("compare-waves", "W1", "W3", "-p", p, "--json", "--code", "Cease").output)
+    assert list(data) == ["waves", "sample", "participants", "not_observed_at_both"]
+    assert data["sample"] == [{"code": "Cease", "label": "gone",
+                               "W1": {"with_code": 2, "observed": 3, "share": 0.6667},
+                               "W3": {"with_code": 0, "observed": 2, "share": 0.0}}]
+    p1 = next(r for r in data["participants"] if r["participant"] == "P1")
+    assert p1 == {"participant": "P1", "new": [], "gone": [{"code": "Cease", "W1": 1, "W3": 0}],
+                  "grown": [], "shrunk": []}

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from qualcode import QualcodeError
+from qualcode.records.analysis import WaveShare
 
 from .conftest import AnalysisProject, build_longitudinal
 
@@ -103,14 +104,14 @@ def test_participant_level_analyses_refuse_coding_filters(typed):
 
 def test_change_where_takes_the_sample_among_those_kept(typed):
     everyone = typed.analysis.change_report(codes=["Cease"])
-    assert everyone["sample"][0]["evidence"]["W1"] == {"observed": 3, "with_code": 2, "codings": 2,
-                                                      "share": round(2 / 3, 4)}
+    assert everyone.sample[0].evidence["W1"] == WaveShare(observed=3, with_code=2, codings=2,
+                                                          share=round(2 / 3, 4))
     younger = typed.analysis.change_report(codes=["Cease"], where=["age<50"])
     # P1 and P2 at W1: both have Cease; at W2 only P1 observed (has it); W3 neither has it.
-    sample = younger["sample"][0]
-    assert [sample["evidence"][w]["with_code"] for w in ("W1", "W2", "W3")] == [2, 1, 0]
-    assert [sample["evidence"][w]["observed"] for w in ("W1", "W2", "W3")] == [2, 1, 2]
-    assert {p["participant"] for p in younger["participants"]} == {"P1", "P2"}
+    sample = younger.sample[0]
+    assert [sample.evidence[w].with_code for w in ("W1", "W2", "W3")] == [2, 1, 0]
+    assert [sample.evidence[w].observed for w in ("W1", "W2", "W3")] == [2, 1, 2]
+    assert {p.participant for p in younger.participants} == {"P1", "P2"}
 
 
 def test_saturation_where_and_by_attribute(typed):
