@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..context import Service
 from ..errors import QualcodeError
-from ..records.analysis import ChangeReport, Matrix, WaveComparison
+from ..records.analysis import ChangeReport, CooccurrencePair, Matrix, WaveComparison
 from . import change as _change
 from . import cooccurrence as _cooc
 from . import cube as _cube
@@ -117,7 +117,7 @@ class AnalysisService(Service):
                             per_wave: bool = False, coders: Sequence[str] | None = None,
                             category: str | None = None,
                             where: Sequence[str] | None = None,
-                            by: str | None = None) -> dict[str, list[dict]]:
+                            by: str | None = None) -> dict[str, tuple[CooccurrencePair, ...]]:
         """The co-occurring pairs as table rows (see
         :func:`qualcode.analysis.cooccurrence.table`): one network named by its waves
         ("all" for every wave), or with ``per_wave`` one per wave, or with ``by`` one per

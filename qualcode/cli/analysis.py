@@ -355,8 +355,8 @@ def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category
         return
     for label, rows in tables.items():
         print_table(["code A", "code B", "n1", "n2", "count", "jaccard", "c", "n1/n2 > 5"],
-                    [[r["code_a"], r["code_b"], r["n1"], r["n2"], r["count"], r["jaccard"], r["c"],
-                      "yes" if r["freq_ratio_flag"] else ""] for r in rows],
+                    [[r.code_a, r.code_b, r.n1, r.n2, r.count, r.jaccard, r.c,
+                      "yes" if r.freq_ratio_flag else ""] for r in rows],
                     title=f"{scope} co-occurrence" + ("" if label == "all" else f": {label}"))
 
 

@@ -8,7 +8,14 @@ import json
 import pytest
 
 from qualcode.records import json_data
-from qualcode.records.analysis import ChangeReport, Matrix, MatrixRow, WaveComparison, WaveCount
+from qualcode.records.analysis import (
+    ChangeReport,
+    CooccurrencePair,
+    Matrix,
+    MatrixRow,
+    WaveComparison,
+    WaveCount,
+)
 
 
 def frozen(record) -> None:
@@ -80,3 +87,18 @@ def test_change_and_compare_json_keys_unchanged(run_cli, longitudinal_path):
     p1 = next(r for r in data["participants"] if r["participant"] == "P1")
     assert p1 == {"participant": "P1", "new": [], "gone": [{"code": "Cease", "W1": 1, "W3": 0}],
                   "grown": [], "shrunk": []}
+
+
+def test_cooccurrence_pairs_are_frozen_records_and_json_keys_unchanged(cooc, cooc_path, run_cli):
+    tables = cooc.analysis.cooccurrence_tables(scope="overlap", coders=["tester"])
+    [pairs] = tables.values()
+    assert all(isinstance(p, CooccurrencePair) for p in pairs)
+    frozen(pairs[0])
+    # E (6 passages) and F (1) meet twice: the c-coefficient 2 / (6 + 1 - 2), flagged
+    # because 6 > 5 x 1 (see test_cooccurrence).
+    ef = next(p for p in pairs if {p.code_a, p.code_b} == {"E", "F"})
+    assert (ef.count, ef.c, ef.freq_ratio_flag) == (2, 0.4, True)
+    data = json.loads(run_cli("cooccur", "-p", str(cooc_path), "--coded-by", "tester", "--json").output)
+    assert list(data) == ["scope", "measure", "min", "networks"]
+    assert list(data["networks"][0]) == ["code_a", "code_b", "n1", "n2", "count", "jaccard", "c",
+                                         "freq_ratio_flag", "weight"]
