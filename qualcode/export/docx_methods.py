@@ -19,6 +19,7 @@ from docx.shared import Cm
 
 from ..errors import QualcodeError
 from ..records import Wave
+from ..records.analysis import AgreementReport
 from . import docx_common as dc
 from . import methods_facts as mf
 from .docx_codebook import COUNT_RULE, _walk, count_passages
@@ -115,7 +116,7 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
                        else "Nothing coded yet."),
         "curves": curves,
         "coders": (f"{len(coders)}: {', '.join(coders)}"
-                   + (f"; {len(agreement['transcripts'])} transcripts coded by two or more, with "
+                   + (f"; {len(agreement.transcripts)} transcripts coded by two or more, with "
                       "agreement figures below." if agreement else ".")) if coders else "none yet",
         "agreement": agreement,
         "coding_tree": (f"{sum(1 for n, _ in flat if not n.is_category)} codes in "
@@ -147,7 +148,7 @@ def last_k(curve: dict) -> str:
             f"({curve['new_share_last_k'] * 100:.0f}% of the codes used)")
 
 
-def agreement_report(project, coders: list[str]) -> dict | None:
+def agreement_report(project, coders: list[str]) -> AgreementReport | None:
     if len(coders) < 2:
         return None
     from ..analysis.agreement_service import agreement
@@ -337,7 +338,8 @@ def fmt(value, digits: int = 2) -> str:
     return text.lstrip("-")
 
 
-def agreement_paragraphs(doc, project, coders: list[str], report: dict | None, numbers) -> None:
+def agreement_paragraphs(doc, project, coders: list[str], report: AgreementReport | None,
+                         numbers) -> None:
     if len(coders) < 2:
         doc.add_paragraph("One coder coded the data, so there are no agreement figures.")
         return
@@ -345,17 +347,17 @@ def agreement_paragraphs(doc, project, coders: list[str], report: dict | None, n
         doc.add_paragraph("No transcript was coded by two or more coders, so there are no "
                           "agreement figures.")
         return
-    overall = report["overall"]
-    two = len(report["coders"]) == 2
-    table = overall.get("table") or {}
+    overall = report.overall
+    two = len(report.coders) == 2
+    table = overall.table or {}
     coded = mf.coded_agreement(table) if two else None
-    kappa = f", Cohen's kappa {fmt(overall.get('kappa'))}" if two else ""
+    kappa = f", Cohen's kappa {fmt(overall.kappa)}" if two else ""
     doc.add_paragraph(
-        f"{_and(report['coders'])} {'both' if two else 'all'} coded "
-        f"{dc.plural(len(report['transcripts']), 'transcript')} "
-        f"({', '.join(report['transcripts'])}). Character-level agreement over all codes: "
-        f"{fmt(overall.get('percent_agreement'), 1)}%{kappa}, Krippendorff's alpha "
-        f"{fmt(overall.get('alpha'))}.")
+        f"{_and(list(report.coders))} {'both' if two else 'all'} coded "
+        f"{dc.plural(len(report.transcripts), 'transcript')} "
+        f"({', '.join(report.transcripts)}). Character-level agreement over all codes: "
+        f"{fmt(overall.percent_agreement, 1)}%{kappa}, Krippendorff's alpha "
+        f"{fmt(overall.alpha)}.")
     if two:
         total = sum(table.values()) or 1
         doc.add_paragraph(
@@ -371,13 +373,13 @@ def agreement_paragraphs(doc, project, coders: list[str], report: dict | None, n
                                        "(characters summed over codes)."))
     order = {name: i for i, name in enumerate(project.codebook.code_names())}
     rows = []
-    for r in sorted(report["codes"], key=lambda r: order.get(r["code"], 10**6)):
-        t = r.get("table") or {}
-        rows.append([r["code"], *( [t.get("only_first", 0) + t.get("both", 0),
+    for r in sorted(report.codes, key=lambda r: order.get(r.code or "", 10**6)):
+        t = r.table or {}
+        rows.append([r.code, *( [t.get("only_first", 0) + t.get("both", 0),
                                     t.get("only_second", 0) + t.get("both", 0), t.get("both", 0)]
                                   if two else []),
-                     fmt(r.get("percent_agreement"), 1), fmt(r.get("kappa")), fmt(r.get("alpha"))])
-    header = ["Code", *([f"{report['coders'][0]} chars", f"{report['coders'][1]} chars", "Both"]
+                     fmt(r.percent_agreement, 1), fmt(r.kappa), fmt(r.alpha)])
+    header = ["Code", *([f"{report.coders[0]} chars", f"{report.coders[1]} chars", "Both"]
                         if two else []), "Agree %", "Kappa", "Alpha"]
     widths = [5.4, 2.1, 2.1, 1.6, 1.7, 1.5, 1.6] if two else [7.0, 3.0, 3.0, 3.0]
     dc.add_table(doc, header, rows, font_size=8.5, widths=widths,

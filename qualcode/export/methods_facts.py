@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..records.analysis import AgreementReport
 from ..store import exports as store_exports
 from ..version import __version__
 from .docx_common import plural, role_label
@@ -116,21 +118,22 @@ def sample_table(project, cube) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def coder_base(project, report: dict) -> list[list]:
+def coder_base(project, report: AgreementReport) -> list[list]:
     """Per coder: codings and transcripts coded among the compared transcripts, and the
     characters they coded (summed over codes)."""
-    per_coder = store_exports.codings_per_coder(project.db, report["transcripts"])
-    first = second = 0
-    for row in report["codes"]:
-        table = row.get("table") or {}
+    per_coder = store_exports.codings_per_coder(project.db, list(report.transcripts))
+    first: float = 0
+    second: float = 0
+    for row in report.codes:
+        table = row.table or {}
         first += table.get("both", 0) + table.get("only_first", 0)
         second += table.get("both", 0) + table.get("only_second", 0)
-    chars = dict(zip(report["coders"], (first, second))) if len(report["coders"]) == 2 else {}
+    chars = dict(zip(report.coders, (first, second))) if len(report.coders) == 2 else {}
     return [[name, *per_coder.get(name, (0, 0)),
-             f"{chars[name]:,}" if name in chars else "\u2013"] for name in report["coders"]]
+             f"{chars[name]:,}" if name in chars else "\u2013"] for name in report.coders]
 
 
-def coded_agreement(table: dict) -> float | None:
+def coded_agreement(table: Mapping[str, float]) -> float | None:
     """Agreement on the text either coder coded: both / (both + only one)."""
     either = table.get("both", 0) + table.get("only_first", 0) + table.get("only_second", 0)
     return 100.0 * table.get("both", 0) / either if either else None

@@ -80,18 +80,6 @@ class CooccurrencePair:
     weight: Number
 
 
-@dataclass(frozen=True, slots=True)
-class CooccurrenceTable:
-    """The pairs of one network (all waves, one wave, or one value of an attribute),
-    heaviest first. Its JSON is the list of pairs."""
-
-    label: str
-    pairs: tuple[CooccurrencePair, ...]
-
-    def to_dict(self) -> Any:
-        return list(self.pairs)
-
-
 # --- change over time -------------------------------------------------------------------
 
 
@@ -282,3 +270,14 @@ class Disagreement:
             data["best_overlap"] = self.best_overlap
         data["text"] = self.text
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class BlindCopy:
+    """A project file written for blind coding by one coder, and what was left out."""
+
+    coder: str
+    codings_kept: int
+    codings_left_out: int
+    memos_left_out: int
+    path: str
