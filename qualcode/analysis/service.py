@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..context import Service
 from ..errors import QualcodeError
-from ..records.analysis import ChangeReport, CooccurrencePair, Matrix, WaveComparison
+from ..records.analysis import ChangeReport, CooccurrencePair, Matrix, Saturation, WaveComparison
 from . import change as _change
 from . import cooccurrence as _cooc
 from . import cube as _cube
@@ -78,7 +78,7 @@ class AnalysisService(Service):
 
     def saturation(self, *, by_wave: bool = False, k: int = 3, coders=None,
                    order: str = "interview", by_role: bool = False,
-                   where: Sequence[str] | None = None, by: str | None = None) -> dict:
+                   where: Sequence[str] | None = None, by: str | None = None) -> Saturation:
         """Saturation curves (see :mod:`qualcode.analysis.saturation`). ``where``: only
         the transcripts of the participants and waves the filters keep; ``by``: one
         curve per value of an attribute of the transcript's participant at its wave."""
@@ -99,11 +99,8 @@ class AnalysisService(Service):
                 pid = people.get(t["participant_id"])
                 return None if pid is None else value_at(pid, t["wave"])
             group = (by, value_of, grouping.sort_key)
-        result = _saturation.saturation(self.db, by_wave=by_wave, k=k, coders=coders, order=order,
-                                        by_role=by_role, keep=keep, group=group)
-        if "groups" in result:
-            result["groups"] = {_filters.shown(value): curve for value, curve in result["groups"].items()}
-        return result
+        return _saturation.saturation(self.db, by_wave=by_wave, k=k, coders=coders, order=order,
+                                      by_role=by_role, keep=keep, group=group, shown=_filters.shown)
 
     def cooccurrence(self, *, scope: str = "overlap", waves=None, coders=None,
                      category: str | None = None, codes=None,

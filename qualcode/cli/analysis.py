@@ -291,8 +291,7 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by, where) -> 
     result = project.analysis.saturation(by_wave=by == "wave", k=k, coders=list(coded_by) or None,
                                          order=order, by_role=by == "role", where=list(where) or None,
                                          by=attribute)
-    curves = (result["waves"] if by == "wave" else result["roles"] if by == "role"
-              else result["groups"] if attribute else {"all": result})
+    curves = result.curves
     if fmt == "png":
         if not output:
             raise QualcodeError("--format png needs -o FILE.png")
@@ -300,18 +299,18 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by, where) -> 
         echo(f"wrote {output}", err=True)
         return
     if fmt == "json":
-        _write_or_print(project, json_text(result) + "\n", output)
+        _write_or_print(project, json_text(json_data(result)) + "\n", output)
         return
     if output:
         raise QualcodeError("-o needs --format json or png")
     for label, curve in curves.items():
         print_table(["#", "transcript", "wave", "codes", "new", "cumulative"],
-                    [[p["index"], p["transcript"], p["wave"], p["codes"], p["new"], p["cumulative"]]
-                     for p in curve["points"]],
+                    [[p.index, p.transcript, p.wave, p.codes, p.new, p.cumulative]
+                     for p in curve.points],
                     title=None if label == "all" else f"{by} {label}")
-        echo(f"{curve['distinct_codes']} distinct codes in {curve['transcripts']} transcripts; "
-                   f"{curve['new_in_last_k']} new in the last {curve['k']} "
-                   f"({100 * curve['new_share_last_k']:.0f}%)")
+        echo(f"{curve.distinct_codes} distinct codes in {curve.transcripts} transcripts; "
+             f"{curve.new_in_last_k} new in the last {curve.k} "
+             f"({100 * curve.new_share_last_k:.0f}%)")
 
 
 # --- co-occurrence --------------------------------------------------------------------

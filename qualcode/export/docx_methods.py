@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from docx.shared import Cm
 
 from ..errors import QualcodeError
 from ..records import Wave
-from ..records.analysis import AgreementReport
+from ..records.analysis import AgreementReport, SaturationCurve
 from . import docx_common as dc
 from . import methods_facts as mf
 from .docx_codebook import COUNT_RULE, _walk, count_passages
@@ -83,11 +84,11 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
                 lost[status] += 1
     roles_text = ", ".join(f"{by_role[r]} {dc.role_label(r).lower() if r else 'without a role'}"
                            f"{'s' if by_role[r] != 1 and r else ''}" for r in sorted(by_role))
-    curves = saturation(project.db, order="coding", by_role=True)["roles"]
+    curves = saturation(project.db, order="coding", by_role=True).curves
     sat = "; ".join(
-        f"{dc.role_label(role) if role != '(no role)' else 'No role'}: {c['distinct_codes']} codes "
-        f"first used over {plural_t(c['transcripts'])}, {last_k(c)}"
-        for role, c in curves.items() if c["transcripts"])
+        f"{dc.role_label(role) if role != '(no role)' else 'No role'}: {c.distinct_codes} codes "
+        f"first used over {plural_t(c.transcripts)}, {last_k(c)}"
+        for role, c in curves.items() if c.transcripts)
     report = change_report(cube)
     minor = [s.code for s in report.sample if s.label == "idiosyncratic"]
     tree = project.codebook.tree()
@@ -140,12 +141,12 @@ def plural_t(n: int) -> str:
     return dc.plural(n, "transcript")
 
 
-def last_k(curve: dict) -> str:
+def last_k(curve: SaturationCurve) -> str:
     """What the last transcripts added, or that there are too few to tell."""
-    if curve["transcripts"] <= curve["k"]:
+    if curve.transcripts <= curve.k:
         return "too few transcripts to judge"
-    return (f"the last {curve['k']} coded adding {curve['new_in_last_k']} "
-            f"({curve['new_share_last_k'] * 100:.0f}% of the codes used)")
+    return (f"the last {curve.k} coded adding {curve.new_in_last_k} "
+            f"({curve.new_share_last_k * 100:.0f}% of the codes used)")
 
 
 def agreement_report(project, coders: list[str]) -> AgreementReport | None:
@@ -393,7 +394,7 @@ def _and(names: list[str]) -> str:
 
 def saturation_section(doc, figures: dict, numbers) -> None:
     dc.heading(doc, "Saturation", 1)
-    curves = {r: c for r, c in figures["curves"].items() if c["transcripts"]}
+    curves = {r: c for r, c in figures["curves"].items() if c.transcripts}
     if not curves:
         doc.add_paragraph("Nothing has been coded yet, so there is no saturation curve.")
         return
@@ -404,14 +405,14 @@ def saturation_section(doc, figures: dict, numbers) -> None:
         "use shows when the coding stopped finding new things.")
     for role, curve in curves.items():
         who = dc.role_label(role) + "s" if role != "(no role)" else "No role"
-        dc.par(doc, f"{who}: {curve['distinct_codes']} codes first used over "
-                    f"{plural_t(curve['transcripts'])}; {last_k(curve)}.", "List Bullet")
+        dc.par(doc, f"{who}: {curve.distinct_codes} codes first used over "
+                    f"{plural_t(curve.transcripts)}; {last_k(curve)}.", "List Bullet")
     doc.add_picture(io.BytesIO(saturation_png(curves)), width=Cm(15.5))
     dc.add_caption(doc, numbers.figure(
         "Saturation by role: cumulative codes first used, per transcript in coding order."))
 
 
-def saturation_png(curves: dict) -> bytes:
+def saturation_png(curves: Mapping[str, SaturationCurve]) -> bytes:
     """One line per role, drawn with matplotlib's Agg canvas (no pyplot, no global
     backend)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -423,8 +424,8 @@ def saturation_png(curves: dict) -> bytes:
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     for i, (role, curve) in enumerate(curves.items()):
-        points = curve["points"]
-        ax.step([p["index"] for p in points], [p["cumulative"] for p in points], where="post",
+        points = curve.points
+        ax.step([p.index for p in points], [p.cumulative for p in points], where="post",
                 color=PALETTE[i % len(PALETTE)], marker="o", markersize=3,
                 label=dc.role_label(role) if role != "(no role)" else "no role")
     from matplotlib.ticker import MaxNLocator

@@ -9,7 +9,7 @@ study id and pseudonym only.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from ..context import ProjectContext, Service
 from ..csv_writer import DEFAULT, CsvStyle
 from ..errors import QualcodeError
 from ..ingest.service import TranscriptService
+from ..records.analysis import SaturationCurve
 from ..study.service import StudyService
 
 FORMATS = ("docx", "md", "csv")
@@ -143,7 +144,7 @@ class ExportService(Service):
         results = self.analysis.cooccurrence_by_label(scope=scope, waves=waves, per_wave=per_wave)
         return network_drawing(results, measure=measure, minimum=minimum)
 
-    def saturation_chart(self, output: str | Path, curves: dict[str, Any]) -> Path:
+    def saturation_chart(self, output: str | Path, curves: Mapping[str, SaturationCurve]) -> Path:
         """Saturation curves (as :meth:`AnalysisService.saturation` gives them) as a PNG."""
         from .charts import write_saturation_png
 

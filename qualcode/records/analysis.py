@@ -80,6 +80,64 @@ class CooccurrencePair:
     weight: Number
 
 
+# --- saturation -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SaturationPoint:
+    """One transcript on a saturation curve: its codes, how many were new, and the
+    distinct codes so far."""
+
+    index: int
+    transcript: str
+    wave: str | None
+    codes: int
+    new: int
+    cumulative: int
+
+
+@dataclass(frozen=True, slots=True)
+class SaturationCurve:
+    """Cumulative distinct codes over transcripts, and how many codes the last ``k``
+    transcripts added (``new_share_last_k``: their share of all the codes)."""
+
+    points: tuple[SaturationPoint, ...]
+    distinct_codes: int
+    transcripts: int
+    k: int
+    new_in_last_k: int
+    new_share_last_k: float
+
+
+#: The JSON key of the curves of each grouping (an attribute's values: "groups").
+_CURVES_KEY = {"wave": "waves", "role": "roles"}
+
+
+@dataclass(frozen=True, slots=True)
+class Saturation:
+    """Saturation curves: one for the study (``by`` "study", labelled "all"), or one per
+    wave, per role, or per value of an attribute (``by`` its name), in their order.
+    ``order``: transcripts in interview order, or in the order they were coded."""
+
+    by: str
+    order: str
+    curves: Mapping[str, SaturationCurve]
+
+    @property
+    def curve(self) -> SaturationCurve:
+        """The study's one curve (``by`` "study")."""
+        return self.curves["all"]
+
+    def to_dict(self) -> dict[str, Any]:
+        # As the JSON always was: the study's curve inline, else the curves under "waves",
+        # "roles" or "groups".
+        head: dict[str, Any] = {"by": self.by, "order": self.order}
+        if self.by == "study":
+            return {**head, **{f.name: getattr(self.curve, f.name)
+                               for f in dataclasses.fields(self.curve)}}
+        return {**head, _CURVES_KEY.get(self.by, "groups"): self.curves}
+
+
 # --- change over time -------------------------------------------------------------------
 
 

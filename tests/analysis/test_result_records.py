@@ -13,6 +13,8 @@ from qualcode.records.analysis import (
     CooccurrencePair,
     Matrix,
     MatrixRow,
+    Saturation,
+    SaturationPoint,
     WaveComparison,
     WaveCount,
 )
@@ -102,3 +104,23 @@ def test_cooccurrence_pairs_are_frozen_records_and_json_keys_unchanged(cooc, coo
     assert list(data) == ["scope", "measure", "min", "networks"]
     assert list(data["networks"][0]) == ["code_a", "code_b", "n1", "n2", "count", "jaccard", "c",
                                          "freq_ratio_flag", "weight"]
+
+
+def test_saturation_is_a_frozen_record_and_json_keys_unchanged(longitudinal, run_cli, longitudinal_path):
+    study = longitudinal.analysis.saturation(k=3)
+    assert isinstance(study, Saturation) and list(study.curves) == ["all"]
+    frozen(study)
+    frozen(study.curve.points[0])
+    # The first transcript in interview order, P1_W1, has 5 codes, all new (test_saturation_describe).
+    assert study.curve.points[0] == SaturationPoint(1, "P1_W1", "W1", 5, 5, 5)
+    data = json.loads(run_cli("saturation", "-p", longitudinal_path, "--format", "json").output)
+    assert list(data) == ["by", "order", "points", "distinct_codes", "transcripts", "k",
+                          "new_in_last_k", "new_share_last_k"]
+    assert data["points"][0] == {"index": 1, "transcript": "P1_W1", "wave": "W1", "codes": 5,
+                                 "new": 5, "cumulative": 5}
+    for by, key in (("wave", "waves"), ("role", "roles")):
+        data = json.loads(run_cli("saturation", "-p", longitudinal_path, "--by", by,
+                                  "--format", "json").output)
+        assert list(data) == ["by", "order", key]
+        assert list(next(iter(data[key].values()))) == ["points", "distinct_codes", "transcripts",
+                                                        "k", "new_in_last_k", "new_share_last_k"]

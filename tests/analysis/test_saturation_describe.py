@@ -7,38 +7,38 @@ from qualcode.analysis.saturation import saturation_curve
 
 
 def test_saturation_curve(longitudinal):
-    result = longitudinal.analysis.saturation(k=3)
-    points = result["points"]
+    result = longitudinal.analysis.saturation(k=3).curve
+    points = result.points
     # Interview order: wave, then name. Codes per transcript:
     # P1_W1 {Inc, Surge, Dec, Cease, Const} 5 new; P2_W1, P3_W1, FG_W2 nothing new;
     # P1_W2 adds Emerge; P1_W3, P2_W3 nothing new.
-    assert [p["transcript"] for p in points] == [
+    assert [p.transcript for p in points] == [
         "P1_W1", "P2_W1", "P3_W1", "FG_W2", "P1_W2", "P1_W3", "P2_W3"]
-    assert [p["codes"] for p in points] == [5, 2, 1, 2, 6, 5, 1]
-    assert [p["new"] for p in points] == [5, 0, 0, 0, 1, 0, 0]
-    assert [p["cumulative"] for p in points] == [5, 5, 5, 5, 6, 6, 6]
-    assert result["distinct_codes"] == 6
-    assert (result["new_in_last_k"], result["new_share_last_k"]) == (1, round(1 / 6, 4))
-    assert longitudinal.analysis.saturation(k=2)["new_in_last_k"] == 0
+    assert [p.codes for p in points] == [5, 2, 1, 2, 6, 5, 1]
+    assert [p.new for p in points] == [5, 0, 0, 0, 1, 0, 0]
+    assert [p.cumulative for p in points] == [5, 5, 5, 5, 6, 6, 6]
+    assert result.distinct_codes == 6
+    assert (result.new_in_last_k, result.new_share_last_k) == (1, round(1 / 6, 4))
+    assert longitudinal.analysis.saturation(k=2).curve.new_in_last_k == 0
 
 
 def test_saturation_by_wave(longitudinal):
     result = longitudinal.analysis.saturation(by_wave=True, k=1)
-    waves = result["waves"]
-    assert [p["cumulative"] for p in waves["W1"]["points"]] == [5, 5, 5]
+    waves = result.curves
+    assert [p.cumulative for p in waves["W1"].points] == [5, 5, 5]
     # W2: FG_W2 {Surge, Constant}, then P1_W2 adds Emerge, Increase, Decrease, Cease
-    assert [p["cumulative"] for p in waves["W2"]["points"]] == [2, 6]
-    assert waves["W2"]["new_in_last_k"] == 4
-    assert [p["cumulative"] for p in waves["W3"]["points"]] == [5, 5]
+    assert [p.cumulative for p in waves["W2"].points] == [2, 6]
+    assert waves["W2"].new_in_last_k == 4
+    assert [p.cumulative for p in waves["W3"].points] == [5, 5]
 
 
 def test_saturation_curve_pure():
     transcripts = [{"id": i, "name": f"t{i}"} for i in (1, 2, 3, 4)]
     pairs = [(1, 10), (1, 11), (2, 11), (3, 12), (4, 10)]
     curve = saturation_curve(transcripts, pairs, k=2)
-    assert [p["cumulative"] for p in curve["points"]] == [2, 2, 3, 3]
-    assert curve["new_in_last_k"] == 1 and curve["new_share_last_k"] == round(1 / 3, 4)
-    assert saturation_curve([], [], k=3)["distinct_codes"] == 0
+    assert [p.cumulative for p in curve.points] == [2, 2, 3, 3]
+    assert curve.new_in_last_k == 1 and curve.new_share_last_k == round(1 / 3, 4)
+    assert saturation_curve([], [], k=3).distinct_codes == 0
 
 
 def test_attendance_grid_and_retention(longitudinal):
@@ -138,11 +138,11 @@ def test_saturation_first_use_in_coding_order_by_role(tmp_path):
             start = p.transcripts.get(name)["text"].index("one")
             p.coding.apply_spans([(name, c, start + i, start + i + 1) for i, c in enumerate(codes)],
                           summary=f"coding {name}")
-        curves = p.analysis.saturation(order="coding", by_role=True, k=1)["roles"]
-        interview = p.analysis.saturation(by_role=True, k=1)["roles"]
+        curves = p.analysis.saturation(order="coding", by_role=True, k=1).curves
+        interview = p.analysis.saturation(by_role=True, k=1).curves
     clients = curves["client"]
-    assert [(x["transcript"], x["new"], x["cumulative"]) for x in clients["points"]] == [
+    assert [(x.transcript, x.new, x.cumulative) for x in clients.points] == [
         ("C2", 2, 2), ("C1", 1, 3)]
-    assert (clients["new_in_last_k"], clients["distinct_codes"]) == (1, 3)
-    assert [(x["transcript"], x["new"]) for x in curves["manager"]["points"]] == [("M1", 1)]
-    assert [x["transcript"] for x in interview["client"]["points"]] == ["C1", "C2"]
+    assert (clients.new_in_last_k, clients.distinct_codes) == (1, 3)
+    assert [(x.transcript, x.new) for x in curves["manager"].points] == [("M1", 1)]
+    assert [x.transcript for x in interview["client"].points] == ["C1", "C2"]

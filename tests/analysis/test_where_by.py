@@ -116,14 +116,14 @@ def test_change_where_takes_the_sample_among_those_kept(typed):
 
 def test_saturation_where_and_by_attribute(typed):
     everyone = typed.analysis.saturation()
-    assert everyone["transcripts"] == 7
+    assert everyone.curve.transcripts == 7
     women = typed.analysis.saturation(where=["sex=F"])
-    assert [p["transcript"] for p in women["points"]] == ["P1_W1", "P1_W2", "P1_W3"]
-    assert women["distinct_codes"] == 6
+    assert [p.transcript for p in women.curve.points] == ["P1_W1", "P1_W2", "P1_W3"]
+    assert women.curve.distinct_codes == 6
     by_age = typed.analysis.saturation(by="age")
-    assert list(by_age["groups"]) == ["9", "10", "50", "(missing)"]
-    assert by_age["groups"]["10"]["transcripts"] == 2      # P2_W1, P2_W3
-    assert by_age["groups"]["(missing)"]["transcripts"] == 1  # the focus group
+    assert list(by_age.curves) == ["9", "10", "50", "(missing)"]
+    assert by_age.curves["10"].transcripts == 2      # P2_W1, P2_W3
+    assert by_age.curves["(missing)"].transcripts == 1  # the focus group
 
 
 def test_cooccurrence_where_in_the_shared_language(typed):
