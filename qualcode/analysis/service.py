@@ -7,7 +7,15 @@ from collections.abc import Sequence
 
 from ..context import Service
 from ..errors import QualcodeError
-from ..records.analysis import ChangeReport, CooccurrencePair, Matrix, Saturation, WaveComparison
+from ..records.analysis import (
+    AttendanceGrid,
+    ChangeReport,
+    CooccurrencePair,
+    Matrix,
+    SampleDescription,
+    Saturation,
+    WaveComparison,
+)
 from . import change as _change
 from . import cooccurrence as _cooc
 from . import cube as _cube
@@ -160,10 +168,10 @@ class AnalysisService(Service):
         names = {c["id"]: c["name"] for c in _store.all_codes(self.db)}
         return {names[k]: v for k, v in _passages.code_counts(self.db, coder_ids=coder_ids).items()}
 
-    def attendance_grid(self) -> dict:
+    def attendance_grid(self) -> AttendanceGrid:
         return _describe.attendance_grid(self.cube())
 
-    def describe_sample(self, *, by: str | None = None) -> dict:
+    def describe_sample(self, *, by: str | None = None) -> SampleDescription:
         from .where import bind_where
 
         typed = bind_where(None, self.db)  # values in the order of their declared types

@@ -20,6 +20,7 @@ from ..model import (
 )
 from ..project import Project
 from ..records import json_data
+from ..records.analysis import AttendanceGrid
 from ..terminal_text import json_text
 from .common import csv_options, echo, print_json, print_table, project_option, where_option
 from .query import set_option
@@ -368,15 +369,15 @@ def _table_file(output: str) -> str:
     return suffix[1:]
 
 
-def attendance_tables(grid: dict) -> list[tuple[str, list[str], list[list]]]:
+def attendance_tables(grid: AttendanceGrid) -> list[tuple[str, list[str], list[list]]]:
     """The grid (a person's ways of taking part joined by +) and the per-wave counts."""
-    people = [[r["participant"], r["role"], r["site"],
-               *[" + ".join(r["took_part"][w]) or r["status"][w] for w in grid["waves"]]]
-              for r in grid["participants"]]
-    waves = [[s["wave"], s["interviewed"], s["focus-group"], s["both"], s["missed"], s["withdrawn"],
-              s["not_yet"], s["observed"], s["baseline_due"], s["retained"], s["retention"]]
-             for s in grid["summary"]]
-    return [("Attendance", ["participant", "role", "site", *grid["waves"]], people),
+    people = [[r.participant, r.role, r.site,
+               *[" + ".join(r.took_part[w]) or r.status[w] for w in grid.waves]]
+              for r in grid.participants]
+    waves = [[s.wave, s.interviewed, s.focus_group, s.both, s.missed, s.withdrawn,
+              s.not_yet, s.observed, s.baseline_due, s.retained, s.retention]
+             for s in grid.summary]
+    return [("Attendance", ["participant", "role", "site", *grid.waves], people),
             ("Per wave", ["wave", "interviewed", "focus-group", "both", "missed", "withdrawn",
                           "not_yet", "took_part", "baseline_due", "retained", "retention"], waves)]
 
@@ -399,20 +400,20 @@ def attendance(project: Project, as_json, output, csv_style) -> None:
     if as_json:
         print_json(grid)
         return
-    print_table(["participant", "role", "site", *grid["waves"]],
-                [[r["participant"], r["role"], r["site"],
-                  *[("." if r["status"][w] == "none" else
-                     " + ".join(r["took_part"][w]) if len(r["took_part"][w]) > 1 else r["status"][w])
-                    for w in grid["waves"]]]
-                 for r in grid["participants"]],
+    print_table(["participant", "role", "site", *grid.waves],
+                [[r.participant, r.role, r.site,
+                  *[("." if r.status[w] == "none" else
+                     " + ".join(r.took_part[w]) if len(r.took_part[w]) > 1 else r.status[w])
+                    for w in grid.waves]]
+                 for r in grid.participants],
                 title="attendance ('.' = nothing recorded)")
     print_table(["wave", "interviewed", "focus group", "both", "missed", "withdrawn", "not yet",
                  "retention"],
-                [[s["wave"], s["interviewed"], s["focus-group"], s["both"], s["missed"], s["withdrawn"],
-                  s["not_yet"],
-                  "-" if s["retention"] is None else f"{s['retained']}/{s['baseline_due']} "
-                                                      f"({100 * s['retention']:.0f}%)"]
-                 for s in grid["summary"]],
+                [[s.wave, s.interviewed, s.focus_group, s.both, s.missed, s.withdrawn,
+                  s.not_yet,
+                  "-" if s.retention is None else f"{s.retained}/{s.baseline_due} "
+                                                  f"({100 * s.retention:.0f}%)"]
+                 for s in grid.summary],
                 title="per wave (a person counts in every way they took part; retention: of those "
                       "interviewed at the first wave and due)")
 
@@ -429,28 +430,27 @@ def describe(project: Project, by, as_json, output, csv_style) -> None:
     """Describe the sample: counts and percentages of each attribute value, with missing."""
     result = project.analysis.describe_sample(by=by)
     if output:
-        rows = [[r["group"], r["size"], r["attribute"], r["value"], r["n"], r["percent"]]
-                for r in result["rows"]]
-        numeric = [[r["group"], r["attribute"], r["n"], r["missing"], r["median"], r["min"], r["max"]]
-                   for r in result["numeric"]]
+        rows = [[r.group, r.size, r.attribute, r.value, r.n, r.percent] for r in result.rows]
+        numeric = [[r.group, r.attribute, r.n, r.missing, r.median, r.min, r.max]
+                   for r in result.numeric]
         _emit_table(project, ["group", "size", "attribute", "value", "n", "percent"], rows,
                     _table_file(output), output, title="Sample", csv_style=csv_style,
                     sheets=[("Numbers", ["group", "attribute", "n", "missing", "median", "min", "max"],
                              numeric)],
-                    about=[f"The sample by {result['by']}: participants with each value, and "
+                    about=[f"The sample by {result.by}: participants with each value, and "
                            "(missing) for those without one; percent of the group's size."])
         return
     if as_json:
         print_json(result)
         return
     print_table(["group", "size", "attribute", "value", "n", "%"],
-                [[r["group"], r["size"], r["attribute"], r["value"], r["n"], f"{r['percent']:.1f}"]
-                 for r in result["rows"]],
-                title=f"sample by {result['by']}")
-    if result["numeric"]:
+                [[r.group, r.size, r.attribute, r.value, r.n, f"{r.percent:.1f}"]
+                 for r in result.rows],
+                title=f"sample by {result.by}")
+    if result.numeric:
         print_table(["group", "attribute", "n", "missing", "median", "range"],
-                    [[r["group"], r["attribute"], r["n"], r["missing"], r["median"],
-                      f"{r['min']}-{r['max']}"] for r in result["numeric"]],
+                    [[r.group, r.attribute, r.n, r.missing, r.median,
+                      f"{r.min}-{r.max}"] for r in result.numeric],
                     title="numeric attributes")
 
 

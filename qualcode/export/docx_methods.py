@@ -78,8 +78,8 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
     groups = [t for t in transcripts if t["kind"] == "focus-group"]
     timed, partial = mf.durations(project)
     lost: Counter[str] = Counter()
-    for row in grid["participants"]:
-        for status in row["status"].values():
+    for row in grid.participants:
+        for status in row.status.values():
             if status in ("missed", "withdrawn"):
                 lost[status] += 1
     roles_text = ", ".join(f"{by_role[r]} {dc.role_label(r).lower() if r else 'without a role'}"
@@ -208,22 +208,23 @@ def waves_section(doc, project, people, grid, numbers) -> None:
     if not waves:
         dc.note(doc, "The project has no waves.")
         return
-    summary = {row["wave"]: row for row in grid["summary"]}
-    statuses = {row["participant"]: row["status"] for row in grid["participants"]}
+    summary = {row.wave: row for row in grid.summary}
+    statuses = {row.participant: row.status for row in grid.participants}
     # "Not yet" only when someone is not yet due: the columns must fit a portrait page.
     statuses_shown = [s for s in STATUSES
-                      if s != "not_yet" or any(summary.get(w.label, {}).get(s) for w in waves)]
+                      if s != "not_yet" or any(w.label in summary and summary[w.label].count(s)
+                                               for w in waves)]
     names = {"interviewed": "Interviewed", "focus-group": "Focus group", "missed": "Missed",
              "withdrawn": "Withdrawn", "not_yet": "Not yet"}
     header = ["Wave", "Time point", "Dates", *(names[s] for s in statuses_shown), "Retained"]
     rows = []
     for wave in waves:
-        row = summary.get(wave.label, {})
+        row = summary.get(wave.label)
         dates = " \u2013\n".join(d for d in (wave.start_date, wave.end_date) if d)
-        retention = row.get("retention")
+        retention = row.retention if row else None
         points = time_points_text(wave, sorted({p.role for p in people if p.role}))
         rows.append([wave.label, points, dates or "\u2013",
-                     *(row.get(s, 0) for s in statuses_shown),
+                     *(row.count(s) if row else 0 for s in statuses_shown),
                      f"{retention * 100:.0f}%" if retention is not None else "\u2013"])
     widths = {"interviewed": 2.35, "focus-group": 1.45, "missed": 1.5, "withdrawn": 2.3,
               "not_yet": 1.1}

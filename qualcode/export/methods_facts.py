@@ -79,18 +79,18 @@ def sample_table(project, cube) -> tuple[list[str], list[list[str]]]:
     size = Counter(p.get("role") or MISSING for p in people)
     header = ["Attribute", "Value", *(f"{role_label(r) if r != MISSING else 'No role'}s (n={size[r]})"
                                       for r in roles), f"All (n={len(people)})"]
-    numeric = {(r["group"], r["attribute"]): r for r in by_role["numeric"] + overall["numeric"]}
-    numeric_keys = {r["attribute"] for r in overall["numeric"]}
+    numeric = {(r.group, r.attribute): r for r in by_role.numeric + overall.numeric}
+    numeric_keys = {r.attribute for r in overall.numeric}
     cells: dict[tuple[str, str], dict[str, str]] = {}
     order: list[tuple[str, str]] = []
-    for row in by_role["rows"] + overall["rows"]:
-        if row["attribute"] == "role" or (row["attribute"] in numeric_keys and row["value"] != MISSING):
+    for row in by_role.rows + overall.rows:
+        if row.attribute == "role" or (row.attribute in numeric_keys and row.value != MISSING):
             continue
-        key = (row["attribute"], row["value"])
+        key = (row.attribute, row.value)
         if key not in cells:
             cells[key] = {}
             order.append(key)
-        cells[key][row["group"]] = f"{row['n']} ({row['percent']:.0f}%)"
+        cells[key][row.group] = f"{row.n} ({row.percent:.0f}%)"
     # A role where nobody has a value of an attribute: all of them missing.
     for attribute in {a for a, _ in order}:
         for role in roles:
@@ -107,7 +107,7 @@ def sample_table(project, cube) -> tuple[list[str], list[list[str]]]:
         for group in [*roles, "all"]:
             found = numeric.get((group, attribute))
             if found:
-                cells[key][group] = f"{found['median']} ({found['min']}\u2013{found['max']})"
+                cells[key][group] = f"{found.median} ({found.min}\u2013{found.max})"
     order.sort(key=lambda k: (k[0] != "site", k[0], k[1] == MISSING, k[1] == "median (range)", k[1]))
     rows, previous = [], None
     for attribute, value in order:

@@ -262,6 +262,96 @@ class WaveComparison:
     not_observed_at_both: tuple[str, ...]
 
 
+# --- attendance and the sample ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceRow:
+    """One participant's attendance: a status at each wave (interviewed, focus-group,
+    missed, withdrawn, not_yet or none) and every way they took part there."""
+
+    participant: str
+    role: str | None
+    site: str | None
+    status: Mapping[str, str]
+    took_part: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class WaveAttendance:
+    """Counts of one wave: a person counts in every way they took part; retention is
+    of those interviewed at the first wave and due at this one (None: nobody due)."""
+
+    wave: str
+    missed: int
+    withdrawn: int
+    not_yet: int
+    interviewed: int
+    focus_group: int
+    both: int
+    observed: int
+    baseline_due: int
+    retained: int
+    retention: float | None
+
+    def count(self, status: str) -> int:
+        """The count of a status as the attendance vocabulary spells it ("focus-group")."""
+        return int(getattr(self, status.replace("-", "_")))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = _fields_but_empty(self)
+        data["focus-group"] = data.pop("focus_group")
+        # The JSON keeps its order: focus-group after interviewed.
+        order = ("wave", "missed", "withdrawn", "not_yet", "interviewed", "focus-group", "both",
+                 "observed", "baseline_due", "retained", "retention")
+        return {key: data[key] for key in order}
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceGrid:
+    """Participants x waves attendance, and the counts and retention of each wave."""
+
+    waves: tuple[str, ...]
+    participants: tuple[AttendanceRow, ...]
+    summary: tuple[WaveAttendance, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ValueCount:
+    """How many of a group have a value of an attribute (``(missing)``: none)."""
+
+    group: str
+    size: int
+    attribute: str
+    value: str
+    n: int
+    percent: float
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSummary:
+    """An attribute whose values are all numbers, in one group: median and range."""
+
+    group: str
+    size: int
+    attribute: str
+    n: int
+    missing: int
+    median: Number
+    min: Number
+    max: Number
+
+
+@dataclass(frozen=True, slots=True)
+class SampleDescription:
+    """The sample by ``by`` (an attribute, "wave" or "all"): counts of every value, and
+    the median and range of numeric attributes."""
+
+    by: str
+    rows: tuple[ValueCount, ...]
+    numeric: tuple[NumberSummary, ...]
+
+
 # --- inter-coder agreement --------------------------------------------------------------
 
 

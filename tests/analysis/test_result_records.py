@@ -9,10 +9,12 @@ import pytest
 
 from qualcode.records import json_data
 from qualcode.records.analysis import (
+    AttendanceGrid,
     ChangeReport,
     CooccurrencePair,
     Matrix,
     MatrixRow,
+    SampleDescription,
     Saturation,
     SaturationPoint,
     WaveComparison,
@@ -124,3 +126,25 @@ def test_saturation_is_a_frozen_record_and_json_keys_unchanged(longitudinal, run
         assert list(data) == ["by", "order", key]
         assert list(next(iter(data[key].values()))) == ["points", "distinct_codes", "transcripts",
                                                         "k", "new_in_last_k", "new_share_last_k"]
+
+
+def test_attendance_and_sample_are_frozen_records_and_json_keys_unchanged(longitudinal, run_cli,
+                                                                         longitudinal_path):
+    grid = longitudinal.analysis.attendance_grid()
+    assert isinstance(grid, AttendanceGrid)
+    frozen(grid)
+    frozen(grid.summary[0])
+    sample = longitudinal.analysis.describe_sample(by="role")
+    assert isinstance(sample, SampleDescription)
+    frozen(sample.rows[0])
+    data = json.loads(run_cli("attendance", "-p", longitudinal_path, "--json").output)
+    assert list(data) == ["waves", "participants", "summary"]
+    assert list(data["participants"][0]) == ["participant", "role", "site", "status", "took_part"]
+    # W2: P1 interviewed, P2 missed, P3 withdrawn, T1 in the focus group; of the three
+    # interviewed at W1 and due, only P1 is interviewed again.
+    assert data["summary"][1] == {"wave": "W2", "missed": 1, "withdrawn": 1, "not_yet": 0,
+                                  "interviewed": 1, "focus-group": 1, "both": 0, "observed": 2,
+                                  "baseline_due": 3, "retained": 1, "retention": 0.3333}
+    data = json.loads(run_cli("describe", "-p", longitudinal_path, "--by", "role", "--json").output)
+    assert list(data) == ["by", "rows", "numeric"]
+    assert list(data["rows"][0]) == ["group", "size", "attribute", "value", "n", "percent"]

@@ -43,37 +43,38 @@ def test_saturation_curve_pure():
 
 def test_attendance_grid_and_retention(longitudinal):
     grid = longitudinal.analysis.attendance_grid()
-    rows = {r["participant"]: r["status"] for r in grid["participants"]}
+    rows = {r.participant: r.status for r in grid.participants}
     assert rows == {
         "P1": {"W1": "interviewed", "W2": "interviewed", "W3": "interviewed"},
         "P2": {"W1": "interviewed", "W2": "missed", "W3": "interviewed"},
         "P3": {"W1": "interviewed", "W2": "withdrawn", "W3": "withdrawn"},
         "T1": {"W1": "none", "W2": "focus-group", "W3": "none"},
     }
-    summary = {s["wave"]: s for s in grid["summary"]}
+    summary = {s.wave: s for s in grid.summary}
     # Baseline: P1, P2, P3 interviewed at W1; all three are due at W2 and W3.
-    assert (summary["W1"]["retained"], summary["W1"]["baseline_due"]) == (3, 3)
-    assert (summary["W2"]["retained"], summary["W2"]["baseline_due"]) == (1, 3)
-    assert (summary["W3"]["retained"], summary["W3"]["baseline_due"]) == (2, 3)
-    assert summary["W2"]["focus-group"] == 1 and summary["W2"]["observed"] == 2
-    assert summary["W2"]["missed"] == 1 and summary["W3"]["withdrawn"] == 1
+    assert (summary["W1"].retained, summary["W1"].baseline_due) == (3, 3)
+    assert (summary["W2"].retained, summary["W2"].baseline_due) == (1, 3)
+    assert (summary["W3"].retained, summary["W3"].baseline_due) == (2, 3)
+    assert summary["W2"].focus_group == 1 and summary["W2"].observed == 2
+    assert summary["W2"].count("focus-group") == 1
+    assert summary["W2"].missed == 1 and summary["W3"].withdrawn == 1
 
 
 def test_describe_by_role_counts_missing(longitudinal):
-    rows = longitudinal.analysis.describe_sample(by="role")["rows"]
-    got = {(r["group"], r["attribute"], r["value"]): (r["n"], r["percent"]) for r in rows}
+    rows = longitudinal.analysis.describe_sample(by="role").rows
+    got = {(r.group, r.attribute, r.value): (r.n, r.percent) for r in rows}
     # Clients: P1 (A, F), P2 (A, M), P3 (B, no sex)
     assert got[("client", "site", "A")] == (2, 66.7)
     assert got[("client", "site", "B")] == (1, 33.3)
     assert got[("client", "sex", "F")] == (1, 33.3)
     assert got[("client", "sex", "(missing)")] == (1, 33.3)
     assert got[("trainer", "site", "B")] == (1, 100.0)
-    assert all(r["attribute"] != "role" for r in rows)
+    assert all(r.attribute != "role" for r in rows)
 
 
 def test_describe_by_wave(longitudinal):
-    rows = longitudinal.analysis.describe_sample(by="wave")["rows"]
-    got = {(r["group"], r["attribute"], r["value"]): (r["n"], r["size"]) for r in rows}
+    rows = longitudinal.analysis.describe_sample(by="wave").rows
+    got = {(r.group, r.attribute, r.value): (r.n, r.size) for r in rows}
     # Observed at W2: P1 (interview) and T1 (focus group)
     assert got[("W2", "role", "client")] == (1, 2)
     assert got[("W2", "role", "trainer")] == (1, 2)
@@ -99,10 +100,10 @@ def test_attendance_counts_every_way_of_taking_part(tmp_path):
         p.transcripts.import_transcript(tmp_path / "FG.txt", wave="W1", kind="focus-group",
                             speaker_map={"Amy": "T1", "Bo": "T2"})
         grid = p.analysis.attendance_grid()
-    [w1] = grid["summary"]
-    assert (w1["interviewed"], w1["focus-group"], w1["both"], w1["observed"]) == (1, 2, 1, 2)
-    took = {r["participant"]: r["took_part"]["W1"] for r in grid["participants"]}
-    assert took == {"T1": ["focus-group", "interviewed"], "T2": ["focus-group"]}
+    [w1] = grid.summary
+    assert (w1.interviewed, w1.focus_group, w1.both, w1.observed) == (1, 2, 1, 2)
+    took = {r.participant: r.took_part["W1"] for r in grid.participants}
+    assert took == {"T1": ("focus-group", "interviewed"), "T2": ("focus-group",)}
 
 
 def test_describe_numbers_as_median_and_range(longitudinal):
@@ -110,12 +111,12 @@ def test_describe_numbers_as_median_and_range(longitudinal):
     longitudinal.study.set_participant("P2", {"age": "50"})
     longitudinal.study.set_participant("P3", {"age": "41"})
     result = longitudinal.analysis.describe_sample()
-    [age] = [r for r in result["numeric"] if r["attribute"] == "age"]
+    [age] = [r for r in result.numeric if r.attribute == "age"]
     # T1 has no age: 3 values and 1 missing; median of 30, 41, 50 is 41
-    assert (age["n"], age["missing"], age["median"], age["min"], age["max"]) == (3, 1, 41, 30, 50)
-    assert not [r for r in result["numeric"] if r["attribute"] == "sex"]      # not numbers
-    by_role = longitudinal.analysis.describe_sample(by="role")["numeric"]
-    assert [(r["group"], r["median"]) for r in by_role] == [("client", 41)]
+    assert (age.n, age.missing, age.median, age.min, age.max) == (3, 1, 41, 30, 50)
+    assert not [r for r in result.numeric if r.attribute == "sex"]      # not numbers
+    by_role = longitudinal.analysis.describe_sample(by="role").numeric
+    assert [(r.group, r.median) for r in by_role] == [("client", 41)]
 
 
 def test_saturation_first_use_in_coding_order_by_role(tmp_path):

@@ -153,10 +153,10 @@ def test_segments_where_and_group_by_attribute(typed):
 
 
 def test_describe_lists_values_in_type_order(typed):
-    rows = typed.analysis.describe_sample()["rows"]
-    assert [r["value"] for r in rows if r["attribute"] == "age"] == ["9", "10", "50", "(missing)"]
-    by_age = typed.analysis.describe_sample(by="age")["rows"]
-    assert list(dict.fromkeys(r["group"] for r in by_age)) == ["9", "10", "50", "(missing)"]
-    by_wave = typed.analysis.describe_sample(by="wave")["rows"]
-    w1 = [r["value"] for r in by_wave if r["group"] == "W1" and r["attribute"] == "employment"]
+    rows = typed.analysis.describe_sample().rows
+    assert [r.value for r in rows if r.attribute == "age"] == ["9", "10", "50", "(missing)"]
+    by_age = typed.analysis.describe_sample(by="age").rows
+    assert list(dict.fromkeys(r.group for r in by_age)) == ["9", "10", "50", "(missing)"]
+    by_wave = typed.analysis.describe_sample(by="wave").rows
+    w1 = [r.value for r in by_wave if r.group == "W1" and r.attribute == "employment"]
     assert w1 == ["unemployed", "part-time"]
