@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import QualcodeError
-from ..records.analysis import Matrix, MatrixRow
+from ..records.analysis import FrameworkMatrix, FrameworkRow, Matrix, MatrixRow
 from ..store import analysis as store
 from ..store import study as store_study
 from ..store import transcripts as store_tx
@@ -395,14 +395,13 @@ def _participant_rows(cube: Cube, people: list[dict], per_pw: dict, width: int,
 
 def framework(db, cube: Cube, *, by: str = "participant", content: str = "text", codes=None,
               category=None, level: str = "code", max_chars: int = 300, coders=None,
-              grouping: Grouping | None = None) -> dict:
+              grouping: Grouping | None = None) -> FrameworkMatrix:
     """Cases x codes (or categories) with the coded text (or the codings' memos) in the
-    cells, one sheet per wave: ``{"columns": [...], "sheets": {wave: [{"case": ...,
-    "cells": [...]}]}}``. Cases are participants, or sites or roles (rows then read
+    cells, one sheet per wave. Cases are participants, or sites or roles (rows then read
     "Riverside at W1, Riverside at W3", the shape of a case-study comparison of
     services at start-up and follow-up), or the values of an attribute (``grouping``:
-    its value at each wave, in the order of its declared type). Missing cases at a wave
-    have cells None."""
+    its value at each wave, in the order of its declared type). A case that did not
+    take part at a wave has no row in that wave's sheet."""
     if grouping is None and by not in ("participant", "role", "site"):
         raise QualcodeError("framework cases are participants, roles, sites or an attribute's values")
     if content not in ("text", "memo"):
@@ -454,7 +453,7 @@ def framework(db, cube: Cube, *, by: str = "participant", content: str = "text",
     else:
         order = sorted((c for c in everyone if c in typed), key=lambda c: grouping.sort_key(typed[c]))
         order += sorted(c for c in everyone if c not in typed)
-    sheets: dict[str, list[dict]] = {}
+    sheets: dict[str, tuple[FrameworkRow, ...]] = {}
     for wave in cube.waves:
         sheet = []
         cases_here = {case_of(p, wave["id"]) for p in cube.participants.values()}
@@ -469,6 +468,6 @@ def framework(db, cube: Cube, *, by: str = "participant", content: str = "text",
                 if max_chars and len(text) > max_chars:
                     text = text[: max_chars - 1].rstrip() + "\u2026"
                 cells.append(text)
-            sheet.append({"case": case, "cells": cells})
-        sheets[wave["label"]] = sheet
-    return {"by": by, "content": content, "columns": columns, "sheets": sheets, "cases": order}
+            sheet.append(FrameworkRow(case, tuple(cells)))
+        sheets[wave["label"]] = tuple(sheet)
+    return FrameworkMatrix(by, content, tuple(columns), sheets, tuple(order))

@@ -11,6 +11,7 @@ from ..records.analysis import (
     AttendanceGrid,
     ChangeReport,
     CooccurrencePair,
+    FrameworkMatrix,
     Matrix,
     SampleDescription,
     Saturation,
@@ -47,7 +48,8 @@ class AnalysisService(Service):
     def framework_matrix(self, *, by: str = "participant", content: str = "text", codes=None,
                          category: str | None = None, level: str = "code",
                          max_chars: int = 300, coders=None,
-                         waves: Sequence[str] | None = None, where: Sequence[str] | None = None) -> dict:
+                         waves: Sequence[str] | None = None,
+                         where: Sequence[str] | None = None) -> FrameworkMatrix:
         bound = _filters.bind(self.db, where, analysis="the framework matrix", codings=False)
         cube = _filters.restrict(self.cube(coders=coders, waves=waves), bound)
         return _cube.framework(self.db, cube, by=by, content=content,

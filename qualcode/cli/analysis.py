@@ -111,20 +111,20 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
                                                   category=category, level=level, max_chars=max_chars,
                                                   coders=list(coded_by) or None, waves=list(waves) or None,
                                                   where=list(where) or None)
-        columns = [by, "wave", *frame["columns"]]
-        order = {w: i for i, w in enumerate(frame["sheets"])}
+        columns = [by, "wave", *frame.columns]
+        order = {w: i for i, w in enumerate(frame.sheets)}
         # Rows: cases, and within each case its time points (a case-study comparison).
-        rows = sorted(([case["case"], wave, *case["cells"]]
-                       for wave, sheet in frame["sheets"].items() for case in sheet),
-                      key=lambda r: (r[0], order[r[1]]))
+        rows: list[list] = sorted(([case.case, wave, *case.cells]
+                                   for wave, sheet in frame.sheets.items() for case in sheet),
+                                  key=lambda r: (r[0], order[r[1]]))
         if one_table and fmt in ("md", "table", "xlsx"):
             _emit_table(project, columns, rows, fmt, output, title=f"framework matrix ({measure})",
                         about=[f"Framework matrix ({measure}): each cell shows every coded passage "
                                "once; empty: took part, nothing coded; no row: did not take part."])
             return
         if fmt == "xlsx":
-            sheets = [(wave, [by, *frame["columns"]], [[c["case"], *c["cells"]] for c in sheet])
-                      for wave, sheet in frame["sheets"].items()]
+            sheets = [(wave, [by, *frame.columns], [[c.case, *c.cells] for c in sheet])
+                      for wave, sheet in frame.sheets.items()]
             first = sheets.pop(0) if sheets else ("Matrix", [by], [])
             _emit_table(project, first[1], first[2], fmt, output, title=first[0], sheets=sheets,
                         about=[f"Framework matrix ({measure}), one sheet per wave; each cell shows "
@@ -132,22 +132,22 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
             return
         if fmt == "md":
             parts = []
-            for wave, sheet in frame["sheets"].items():
-                sub = [[c["case"], *c["cells"]] for c in sheet]
+            for wave, sheet in frame.sheets.items():
+                sub = [[c.case, *c.cells] for c in sheet]
                 buffer = io.StringIO()
-                _md = [f"### {wave}", "", "| " + " | ".join([by, *frame["columns"]]) + " |",
-                       "|" + "|".join("---" for _ in range(len(frame["columns"]) + 1)) + "|"]
+                _md = [f"### {wave}", "", "| " + " | ".join([by, *frame.columns]) + " |",
+                       "|" + "|".join("---" for _ in range(len(frame.columns) + 1)) + "|"]
                 _md += ["| " + " | ".join(_cell(v).replace("|", "\\|") for v in r) + " |" for r in sub]
                 buffer.write("\n".join(_md) + "\n")
                 parts.append(buffer.getvalue())
             _write_or_print(project, "\n".join(parts), output)
             return
         if fmt == "table":
-            for wave, sheet in frame["sheets"].items():
-                print_table([by, *frame["columns"]], [[c["case"], *c["cells"]] for c in sheet],
+            for wave, sheet in frame.sheets.items():
+                print_table([by, *frame.columns], [[c.case, *c.cells] for c in sheet],
                             title=f"{wave}")
             return
-        _emit_table(project, columns, rows, fmt, output, data=frame, csv_style=csv_style)
+        _emit_table(project, columns, rows, fmt, output, data=json_data(frame), csv_style=csv_style)
         return
     result = project.analysis.matrix(by=by, measure=measure, codes=list(codes) or None,
                                      category=category, level=level, coders=list(coded_by) or None,

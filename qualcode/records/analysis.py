@@ -59,6 +59,27 @@ class Matrix:
     rows: tuple[MatrixRow, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class FrameworkRow:
+    """One case at one wave: the coded text (or memos) under each column."""
+
+    case: str
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkMatrix:
+    """Cases x codes with the coded text (``content`` "text") or the codings' memos
+    ("memo") in the cells, one sheet per wave; a case that did not take part at a wave
+    has no row in its sheet. ``cases``: every case, in order."""
+
+    by: str
+    content: str
+    columns: tuple[str, ...]
+    sheets: Mapping[str, tuple[FrameworkRow, ...]]
+    cases: tuple[str, ...]
+
+
 # --- co-occurrence ----------------------------------------------------------------------
 
 

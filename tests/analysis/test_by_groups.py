@@ -61,7 +61,7 @@ def test_the_cli_prints_and_writes_each_group(run_cli, typed_path, tmp_path):  #
 
 def test_framework_matrix_cases_by_an_attribute(typed):  # noqa: F811
     result = typed.analysis.framework_matrix(by="age")
-    cases = {wave: [row["case"] for row in sheet] for wave, sheet in result["sheets"].items()}
+    cases = {wave: [row.case for row in sheet] for wave, sheet in result.sheets.items()}
     # W1: P1 (9), P2 (10), P3 (50) interviewed, numeric order. W2: P1 only of the
     # clients (P2 missed, P3 withdrew) and T1, who has no age, in the focus group.
     assert cases["W1"] == ["9", "10", "50"]
@@ -69,5 +69,5 @@ def test_framework_matrix_cases_by_an_attribute(typed):  # noqa: F811
     # A per-wave attribute is read at each wave: at W1 P1 and P2 were unemployed, P3
     # part-time; at W2 P1 was part-time.
     by_job = typed.analysis.framework_matrix(by="employment")
-    assert [row["case"] for row in by_job["sheets"]["W1"]] == ["unemployed", "part-time"]
-    assert [row["case"] for row in by_job["sheets"]["W2"]] == ["part-time", "(missing)"]
+    assert [row.case for row in by_job.sheets["W1"]] == ["unemployed", "part-time"]
+    assert [row.case for row in by_job.sheets["W2"]] == ["part-time", "(missing)"]

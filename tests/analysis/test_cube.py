@@ -94,15 +94,15 @@ def test_matrix_errors(longitudinal):
 
 def test_framework_matrix_sheets_per_wave(longitudinal):
     frame = longitudinal.analysis.framework_matrix(by="site", codes=["Surge", "Cease"])
-    assert frame["columns"] == ["Surge", "Cease"]
-    assert list(frame["sheets"]) == ["W1", "W2", "W3"]
-    w1 = {row["case"]: row["cells"] for row in frame["sheets"]["W1"]}
+    assert frame.columns == ("Surge", "Cease")
+    assert list(frame.sheets) == ["W1", "W2", "W3"]
+    w1 = {row.case: row.cells for row in frame.sheets["W1"]}
     # P1 at W1: Increase word 0, Surge word 1, Decrease 2-3, Cease 4; P2: Cease word 0.
-    assert w1["A"] == ["wp1w1001", "wp1w1004 | wp2w1000"]
-    assert w1["B"] == ["", ""]                  # P3 seen, nothing of these codes
-    w2 = {row["case"]: row["cells"] for row in frame["sheets"]["W2"]}
-    assert w2["B"] == ["tfg000", ""]            # the trainer in the focus group
-    w3 = {row["case"] for row in frame["sheets"]["W3"]}
+    assert w1["A"] == ("wp1w1001", "wp1w1004 | wp2w1000")
+    assert w1["B"] == ("", "")                  # P3 seen, nothing of these codes
+    w2 = {row.case: row.cells for row in frame.sheets["W2"]}
+    assert w2["B"] == ("tfg000", "")            # the trainer in the focus group
+    w3 = {row.case for row in frame.sheets["W3"]}
     assert w3 == {"A"}                          # site B has no data at W3
 
 

@@ -12,6 +12,8 @@ from qualcode.records.analysis import (
     AttendanceGrid,
     ChangeReport,
     CooccurrencePair,
+    FrameworkMatrix,
+    FrameworkRow,
     Matrix,
     MatrixRow,
     SampleDescription,
@@ -148,3 +150,17 @@ def test_attendance_and_sample_are_frozen_records_and_json_keys_unchanged(longit
     data = json.loads(run_cli("describe", "-p", longitudinal_path, "--by", "role", "--json").output)
     assert list(data) == ["by", "rows", "numeric"]
     assert list(data["rows"][0]) == ["group", "size", "attribute", "value", "n", "percent"]
+
+
+def test_framework_matrix_is_a_frozen_record_and_json_keys_unchanged(longitudinal, run_cli,
+                                                                    longitudinal_path):
+    frame = longitudinal.analysis.framework_matrix(by="site", codes=["Surge"])
+    assert isinstance(frame, FrameworkMatrix)
+    frozen(frame)
+    frozen(frame.sheets["W2"][0])
+    # Site B at W2: the trainer's focus-group turn coded Surge (see test_cube).
+    assert frame.sheets["W2"][1] == FrameworkRow("B", ("tfg000",))
+    data = json.loads(run_cli("matrix", "-p", longitudinal_path, "--measure", "text", "--by", "site",
+                              "--codes", "Surge", "--format", "json").output)
+    assert list(data) == ["by", "content", "columns", "sheets", "cases"]
+    assert data["sheets"]["W2"][1] == {"case": "B", "cells": ["tfg000"]}
