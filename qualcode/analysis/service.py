@@ -13,8 +13,10 @@ from ..records.analysis import (
     CooccurrencePair,
     FrameworkMatrix,
     Matrix,
+    PassageCounts,
     SampleDescription,
     Saturation,
+    TranscriptPerson,
     WaveComparison,
 )
 from . import change as _change
@@ -156,10 +158,9 @@ class AnalysisService(Service):
             return dict(result)
         return {",".join(waves) if waves else "all": result}
 
-    def passage_counts(self, *, coders: Sequence[str] | None = None) -> dict[str, dict]:
-        """Coded passages of every code by wave label (see
-        :mod:`qualcode.analysis.passages`): ``{name: {"own": {wave: n}, "inclusive":
-        {wave: n}}}``, inclusive being the code with everything under it."""
+    def passage_counts(self, *, coders: Sequence[str] | None = None) -> dict[str, PassageCounts]:
+        """Coded passages of every code (by name) by wave label (see
+        :mod:`qualcode.analysis.passages`), its own and with everything under it."""
         from ..store import analysis as _store
 
         coder_ids = _store.coder_ids(self.db, coders) if coders else None
@@ -168,7 +169,8 @@ class AnalysisService(Service):
 
             raise QualcodeError(f"no coder named {', '.join(coders)}")
         names = {c["id"]: c["name"] for c in _store.all_codes(self.db)}
-        return {names[k]: v for k, v in _passages.code_counts(self.db, coder_ids=coder_ids).items()}
+        return {names[k]: PassageCounts(v["own"], v["inclusive"])
+                for k, v in _passages.code_counts(self.db, coder_ids=coder_ids).items()}
 
     def attendance_grid(self) -> AttendanceGrid:
         return _describe.attendance_grid(self.cube())
@@ -179,11 +181,11 @@ class AnalysisService(Service):
         typed = bind_where(None, self.db)  # values in the order of their declared types
         return _describe.describe(self.cube(), by=by, order=typed.sort_key)
 
-    def transcript_people(self) -> list[dict]:
+    def transcript_people(self) -> list[TranscriptPerson]:
         """Who took part in which transcript: one row per (transcript, participant),
         the transcript's own participant and every mapped speaker who is not an
         interviewer (so focus-group members too): transcript, wave, kind, participant."""
         from ..store import exports as _store_exports
 
-        return [{"transcript": name, "wave": wave, "kind": kind, "participant": pid}
+        return [TranscriptPerson(name, wave, kind, pid)
                 for name, wave, kind, pid in _store_exports.transcript_people(self.db)]

@@ -80,6 +80,30 @@ class FrameworkMatrix:
     cases: tuple[str, ...]
 
 
+# --- passages per code, and who took part in a transcript --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PassageCounts:
+    """Coded passages of one code by wave label ("-": no wave): ``own`` its own codings,
+    ``inclusive`` the code with everything under it (a passage coded with two of its
+    sub-codes counts once)."""
+
+    own: Mapping[str, int]
+    inclusive: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptPerson:
+    """A participant who took part in a transcript: its own participant, or a mapped
+    speaker who is not an interviewer (a focus-group member)."""
+
+    transcript: str
+    wave: str | None
+    kind: str
+    participant: str
+
+
 # --- co-occurrence ----------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from qualcode import Project
 from qualcode.analysis.passages import count_packed, merge, pack
+from qualcode.records.analysis import PassageCounts
 
 BODY = "abcdefghij" * 7  # 70 characters, one respondent turn
 
@@ -57,10 +58,10 @@ def test_cube_counts_passages_and_their_characters(coded):
 
 def test_codebook_counts(coded):
     counts = coded.analysis.passage_counts()
-    assert counts["A"] == {"own": {"W1": 4}, "inclusive": {"W1": 4}}
-    assert counts["B"]["own"] == {"W1": 1}
-    assert counts["Cat"] == {"own": {}, "inclusive": {"W1": 4}}
-    assert coded.analysis.passage_counts(coders=["ben"])["Cat"]["inclusive"] == {"W1": 1}
+    assert counts["A"] == PassageCounts(own={"W1": 4}, inclusive={"W1": 4})
+    assert counts["B"].own == {"W1": 1}
+    assert counts["Cat"] == PassageCounts(own={}, inclusive={"W1": 4})
+    assert coded.analysis.passage_counts(coders=["ben"])["Cat"].inclusive == {"W1": 1}
 
 
 def test_change_and_cooccurrence_see_passages(coded):

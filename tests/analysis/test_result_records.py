@@ -16,9 +16,11 @@ from qualcode.records.analysis import (
     FrameworkRow,
     Matrix,
     MatrixRow,
+    PassageCounts,
     SampleDescription,
     Saturation,
     SaturationPoint,
+    TranscriptPerson,
     WaveComparison,
     WaveCount,
 )
@@ -164,3 +166,17 @@ def test_framework_matrix_is_a_frozen_record_and_json_keys_unchanged(longitudina
                               "--codes", "Surge", "--format", "json").output)
     assert list(data) == ["by", "content", "columns", "sheets", "cases"]
     assert data["sheets"]["W2"][1] == {"case": "B", "cells": ["tfg000"]}
+
+
+def test_passage_counts_and_transcript_people_are_records(longitudinal):
+    counts = longitudinal.analysis.passage_counts()
+    assert all(isinstance(c, PassageCounts) for c in counts.values())
+    frozen(counts["Cease"])
+    # Cease: P1 at W1 and W2, P2 at W1 (tests/analysis/conftest.py), one passage each.
+    assert counts["Cease"].own == {"W1": 2, "W2": 1}
+    people = longitudinal.analysis.transcript_people()
+    assert all(isinstance(p, TranscriptPerson) for p in people)
+    # Six interviews with their participant, and the W2 focus group where T1 speaks.
+    assert len(people) == 7
+    assert [p for p in people if p.kind != "interview"] == [
+        TranscriptPerson("FG_W2", "W2", "focus-group", "T1")]

@@ -65,8 +65,8 @@ class HomeScreen(BaseScreen):
         kinds = {t["name"]: t["kind"] for t in transcripts}
         took_part: dict[tuple[str, str], list[str]] = {}
         for row in project.analysis.transcript_people():
-            if row["kind"] != "interview" and row["wave"]:
-                took_part.setdefault((row["participant"], row["wave"]), []).append(row["transcript"])
+            if row.kind != "interview" and row.wave:
+                took_part.setdefault((row.participant, row.wave), []).append(row.transcript)
         for t in transcripts:
             if t["kind"] == "interview" and t["participant"] and t["wave"]:
                 cells.setdefault((t["participant"], t["wave"]), []).append(t)
