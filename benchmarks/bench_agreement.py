@@ -96,11 +96,11 @@ def run(chars: int, folder: Path) -> dict:
             seconds, report = timed(agreement_service.agreement, project, ["anna", "ben"],
                                     unit=unit)
             figures[f"{unit}_seconds"] = round(seconds, 3)
-            overall = report["overall"]
-            figures[f"{unit}_percent"] = round(overall["percent_agreement"], 2)
-            if overall["kappa"] is not None:
-                figures[f"{unit}_kappa"] = round(overall["kappa"], 4)
-                figures[f"{unit}_alpha"] = round(overall["alpha"], 4)
+            overall = report.overall
+            figures[f"{unit}_percent"] = round(overall.percent_agreement, 2)
+            if overall.kappa is not None:
+                figures[f"{unit}_kappa"] = round(overall.kappa, 4)
+                figures[f"{unit}_alpha"] = round(overall.alpha, 4)
         seconds, rows = timed(agreement_service.disagreements, project, ["anna", "ben"])
         figures["disagreements_seconds"] = round(seconds, 3)
         figures["disagreements"] = len(rows)

@@ -201,7 +201,7 @@ def run_size(n: int, folder: Path, reuse: bool = False) -> dict:
                "cpu_cooccurrence": c_cooc, "cells": len(cube.cells),
                "turn_cooccurrence": t_turn, "cpu_turn_cooccurrence": c_turn,
                "turn_row_by_row": t_rows, "turn_two_scan_baseline": t_base,
-               "labels": len(report["participants"]),
+               "labels": len(report.participants),
                "pairs": sum(v[0] for v in cooc.pairs.values()),
                "load": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None}
     print(f"{figures['codings']:>9,} codings  build {t_build:6.1f}s  "

@@ -302,8 +302,8 @@ def child(op: str, data: Path, work: Path, profile: str | None) -> dict:
         from qualcode.analysis import agreement_service
 
         report = timed(lambda: agreement_service.agreement(project, ["anna", "ben"], unit="char"))
-        overall = report["overall"]
-        result["detail"] = f"anna/ben per character: {overall['percent_agreement']:.1f}%"
+        overall = report.overall
+        result["detail"] = f"anna/ben per character: {overall.percent_agreement:.1f}%"
     elif op == "refi-export":
         from qualcode.exchange.refi_export import export_qdpx
 

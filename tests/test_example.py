@@ -124,11 +124,11 @@ def test_example_counts_passages_not_codings(example_project):
             "JOIN transcripts t ON t.id = c.transcript_id JOIN waves w ON w.id = t.wave_id "
             "WHERE w.label = 'W1'").fetchall()
         counts = proj.analysis.passage_counts()
-        w1 = sum(v["own"].get("W1", 0) for v in counts.values())
+        w1 = sum(v.own.get("W1", 0) for v in counts.values())
         assert w1 == brute_passages(rows) < len(rows)
         matrix = proj.analysis.matrix(by="role", codes=["Someone like me"])
-        clients = [r["values"][0] for r in matrix.rows if r["labels"][0] == "client"]
-        anna = [r["values"][0] for r in proj.analysis.matrix(by="role", codes=["Someone like me"], coders=["anna"]).rows
-                if r["labels"][0] == "client"]
+        clients = [r.values[0] for r in matrix.rows if r.labels[0] == "client"]
+        anna = [r.values[0] for r in proj.analysis.matrix(by="role", codes=["Someone like me"], coders=["anna"]).rows
+                if r.labels[0] == "client"]
         # ben codes two clients' W1 passages anna did not (C04, C05); the rest overlap hers
         assert clients == [13, 1, 4] and anna == [11, 1, 4]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..context import Service
 from ..errors import QualcodeError
+from ..records.analysis import AgreementReport, BlindCopy, CodeAgreement, Disagreement
 from ..store import agreement as store_agreement
 from ..store import codes as store_codes
 from . import agreement as calc
@@ -58,32 +59,31 @@ def _inputs(project, coders: Sequence[str], code: str | None, category: str | No
 
 def agreement(project, coders: Sequence[str], code: str | None = None,
               category: str | None = None, transcripts: Sequence[str] | None = None,
-              unit: str = "char", min_overlap: float = 0.8) -> dict:
+              unit: str = "char", min_overlap: float = 0.8) -> AgreementReport:
     """Percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha, per
     code and overall, over the transcripts at least two of the coders coded."""
     coders, ids, data, kwargs = _inputs(
         project, coders, code, category, transcripts, unit, min_overlap)
     result = calc.agreement(data.codings, list(ids.values()), data.coded_by, data.lengths,
                             **kwargs)
-    per_code = [dict(code=data.code_names[cid], **summary)
+    per_code = [CodeAgreement(code=data.code_names[cid], **summary)
                 for cid, summary in result["codes"].items()]
-    per_code.sort(key=lambda row: row["code"].casefold())
-    report = {
-        "unit": unit,
-        "coders": coders,
-        "transcripts": [data.transcript_names[t] for t in result["transcripts"]],
-        "codes": per_code,
-        "overall": result["overall"],
-    }
-    if unit == "segment":
-        report["min_overlap"] = float(min_overlap)
-        report["note"] = calc.SEGMENT_NOTE
-    return report
+    per_code.sort(key=lambda row: (row.code or "").casefold())
+    segments = unit == "segment"
+    return AgreementReport(
+        unit=unit,
+        coders=tuple(coders),
+        transcripts=tuple(data.transcript_names[t] for t in result["transcripts"]),
+        codes=tuple(per_code),
+        overall=CodeAgreement(code=None, **result["overall"]),
+        min_overlap=float(min_overlap) if segments else None,
+        note=calc.SEGMENT_NOTE if segments else None,
+    )
 
 
 def disagreements(project, coders: Sequence[str], code: str | None = None,
                   category: str | None = None, transcripts: Sequence[str] | None = None,
-                  unit: str = "char", min_overlap: float = 0.8) -> list[dict]:
+                  unit: str = "char", min_overlap: float = 0.8) -> list[Disagreement]:
     """The stretches (char), turns (turn) or unmatched codings (segment) where the
     coders differ, with their text, in transcript order."""
     coders, ids, data, kwargs = _inputs(
@@ -93,16 +93,15 @@ def disagreements(project, coders: Sequence[str], code: str | None = None,
                               **kwargs)
     texts = store_agreement.text_slices(
         project.db, [(r["transcript"], r["start"], r["end"]) for r in rows])
-    for row, text in zip(rows, texts):
-        row["transcript"] = data.transcript_names[row["transcript"]]
-        row["code"] = data.code_names[row["code"]]
-        row["coded_by"] = [names[c] for c in row["coded_by"]]
-        row["not_coded_by"] = [names[c] for c in row["not_coded_by"]]
-        row["text"] = text
-    return rows
+    return [Disagreement(transcript=data.transcript_names[row["transcript"]],
+                         code=data.code_names[row["code"]], start=row["start"], end=row["end"],
+                         coded_by=tuple(names[c] for c in row["coded_by"]),
+                         not_coded_by=tuple(names[c] for c in row["not_coded_by"]),
+                         turn=row.get("turn"), best_overlap=row.get("best_overlap"), text=text)
+            for row, text in zip(rows, texts)]
 
 
-def export_for_coder(project, name: str, dest: str | Path) -> dict:
+def export_for_coder(project, name: str, dest: str | Path) -> BlindCopy:
     """A new project file for blind coding: transcripts, study design and codebook,
     but only ``name``'s own codings and memos, and no history."""
     name = (name or "").strip()
@@ -114,8 +113,7 @@ def export_for_coder(project, name: str, dest: str | Path) -> dict:
     with project.action("export.for_coder", f"exported a blind copy for {name} to {dest.name}",
                         details={"coder": name, "file": str(dest)}, undoable=False):
         pass
-    report["path"] = str(dest)
-    return report
+    return BlindCopy(**report, path=str(dest))
 
 
 class AgreementService(Service):
@@ -124,13 +122,13 @@ class AgreementService(Service):
 
     def report(self, coders: Sequence[str], code: str | None = None,
                   category: str | None = None, transcripts: Sequence[str] | None = None,
-                  unit: str = "char", min_overlap: float = 0.8) -> dict:
+                  unit: str = "char", min_overlap: float = 0.8) -> AgreementReport:
         return agreement(self, coders, code, category, transcripts, unit, min_overlap)
 
     def disagreements(self, coders: Sequence[str], code: str | None = None,
                       category: str | None = None, transcripts: Sequence[str] | None = None,
-                      unit: str = "char", min_overlap: float = 0.8) -> list[dict]:
+                      unit: str = "char", min_overlap: float = 0.8) -> list[Disagreement]:
         return disagreements(self, coders, code, category, transcripts, unit, min_overlap)
 
-    def export_for_coder(self, name: str, dest: str | Path) -> dict:
+    def export_for_coder(self, name: str, dest: str | Path) -> BlindCopy:
         return export_for_coder(self, name, dest)

@@ -46,6 +46,19 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..errors import QualcodeError
+from ..records.analysis import (
+    ChangeEvidence,
+    ChangeReport,
+    CodeShift,
+    CodeValues,
+    MissingWave,
+    ParticipantChange,
+    ParticipantShift,
+    SampleChange,
+    WaveComparison,
+    WaveCount,
+    WaveShare,
+)
 from .cube import Cube, measure_of
 
 LABELS = ("emerges", "increases", "surges", "decreases", "ceases", "constant",
@@ -99,7 +112,7 @@ def classify(values: list[float], *, min_diff: float = MIN_DIFF) -> str | None:
     return _TRAJECTORY[change]
 
 
-def change_report(cube: Cube, *, codes=None, participants=None, measure: str = "count") -> dict:
+def change_report(cube: Cube, *, codes=None, participants=None, measure: str = "count") -> ChangeReport:
     """Labels per participant and code and for the sample, with evidence."""
     measure_of(0, 0, measure)
     if measure == "presence":
@@ -123,12 +136,12 @@ def change_report(cube: Cube, *, codes=None, participants=None, measure: str = "
             with_code[(w, k)] += 1
             codings_at[(w, k)] += n
 
-    result_people = []
+    result_people: list[ParticipantChange] = []
     for person in people:
         pid = person["id"]
         observed = [w for w in waves if cube.observed(pid, w["id"])]
-        missing = [{"wave": w["label"], "status": cube.status_of(pid, w["id"])}
-                   for w in waves if not cube.observed(pid, w["id"])]
+        missing = tuple(MissingWave(w["label"], cube.status_of(pid, w["id"]))
+                        for w in waves if not cube.observed(pid, w["id"]))
         if not observed and not any(cube.status_of(pid, w["id"]) != "none" for w in waves):
             continue
         mine = codes_of.get(pid, set())
@@ -139,33 +152,26 @@ def change_report(cube: Cube, *, codes=None, participants=None, measure: str = "
             label = classify(values, min_diff=MIN_DIFF)
             if label is None:
                 continue
-            result_people.append({
-                "participant": person["pid"],
-                "code": cube.codes[code_id]["name"],
-                "label": label,
-                "evidence": {
-                    "values": {w["label"]: cube.value(pid, w["id"], code_id, measure)
-                               for w in waves},
-                    "observed_waves": [w["label"] for w in observed],
-                    "missing_waves": missing,
-                    "present_waves": [w["label"] for w in observed
-                                      if cube.value(pid, w["id"], code_id, measure)],
-                },
-            })
+            result_people.append(ParticipantChange(
+                person["pid"], cube.codes[code_id]["name"], label, ChangeEvidence(
+                    values={w["label"]: cube.value(pid, w["id"], code_id, measure) for w in waves},
+                    observed_waves=tuple(w["label"] for w in observed),
+                    missing_waves=missing,
+                    present_waves=tuple(w["label"] for w in observed
+                                        if cube.value(pid, w["id"], code_id, measure)))))
 
-    result_sample = []
+    result_sample: list[SampleChange] = []
     if not participants:
         n_observed = {w["id"]: sum(1 for p in cube.participants if cube.observed(p, w["id"]))
                       for w in waves}
         for code_id in code_ids:
-            per_wave = {}
+            per_wave: dict[str, WaveShare] = {}
             shares = []
             for wave in waves:
                 obs = n_observed[wave["id"]]
                 have = with_code.get((wave["id"], code_id), 0)
-                per_wave[wave["label"]] = {"observed": obs, "with_code": have,
-                                           "codings": codings_at.get((wave["id"], code_id), 0),
-                                           "share": round(have / obs, 4) if obs else None}
+                per_wave[wave["label"]] = WaveShare(obs, have, codings_at.get((wave["id"], code_id), 0),
+                                                    round(have / obs, 4) if obs else None)
                 if obs:
                     shares.append(have / obs)
             n_people = len(holders.get(code_id, ()))
@@ -175,20 +181,19 @@ def change_report(cube: Cube, *, codes=None, participants=None, measure: str = "
                 label = "idiosyncratic"
             else:
                 label = classify(shares, min_diff=MIN_SHARE_DIFF) or "missing"
-            result_sample.append({"code": cube.codes[code_id]["name"], "label": label,
-                                  "participants": n_people, "evidence": per_wave})
-    return {
-        "measure": measure,
-        "waves": [w["label"] for w in waves],
-        "thresholds": {"surge_factor": SURGE_FACTOR, "change_ratio": CHANGE_RATIO,
-                       "min_diff": MIN_DIFF, "min_share_diff": MIN_SHARE_DIFF,
-                       "idiosyncratic_max": IDIOSYNCRATIC_MAX},
-        "participants": result_people,
-        "sample": result_sample,
-    }
+            result_sample.append(SampleChange(cube.codes[code_id]["name"], label, n_people, per_wave))
+    return ChangeReport(
+        measure=measure,
+        waves=tuple(w["label"] for w in waves),
+        thresholds={"surge_factor": SURGE_FACTOR, "change_ratio": CHANGE_RATIO,
+                    "min_diff": MIN_DIFF, "min_share_diff": MIN_SHARE_DIFF,
+                    "idiosyncratic_max": IDIOSYNCRATIC_MAX},
+        participants=tuple(result_people),
+        sample=tuple(result_sample),
+    )
 
 
-def compare_waves(cube: Cube, wave_a: str, wave_b: str, *, codes=None) -> dict:
+def compare_waves(cube: Cube, wave_a: str, wave_b: str, *, codes=None) -> WaveComparison:
     """Codes new, gone, grown and shrunk between two waves, for the sample and per
     participant (see the module docstring)."""
     a, b = cube.wave_by_label(wave_a), cube.wave_by_label(wave_b)
@@ -200,7 +205,7 @@ def compare_waves(cube: Cube, wave_a: str, wave_b: str, *, codes=None) -> dict:
     people = sorted(cube.participants.values(), key=lambda p: p["pid"])
     obs_a = [p["id"] for p in people if cube.observed(p["id"], a["id"])]
     obs_b = [p["id"] for p in people if cube.observed(p["id"], b["id"])]
-    sample = []
+    sample: list[CodeShift] = []
     for code_id in code_ids:
         with_a = sum(1 for p in obs_a if (p, a["id"], code_id) in cube.cells)
         with_b = sum(1 for p in obs_b if (p, b["id"], code_id) in cube.cells)
@@ -209,24 +214,22 @@ def compare_waves(cube: Cube, wave_a: str, wave_b: str, *, codes=None) -> dict:
         label = _compare(share_a, share_b, MIN_SHARE_DIFF)
         if label is None:
             continue
-        sample.append({"code": cube.codes[code_id]["name"], "label": label,
-                       wave_a: {"with_code": with_a, "observed": len(obs_a),
-                                "share": round(share_a, 4)},
-                       wave_b: {"with_code": with_b, "observed": len(obs_b),
-                                "share": round(share_b, 4)}})
+        sample.append(CodeShift(cube.codes[code_id]["name"], label, {
+            wave_a: WaveCount(with_a, len(obs_a), round(share_a, 4)),
+            wave_b: WaveCount(with_b, len(obs_b), round(share_b, 4))}))
     both = [p for p in people if cube.observed(p["id"], a["id"]) and cube.observed(p["id"], b["id"])]
-    per_participant = []
+    per_participant: list[ParticipantShift] = []
     for person in both:
-        changes = defaultdict(list)
+        changes: dict[str, list[CodeValues]] = defaultdict(list)
         for code_id in code_ids:
             va = cube.value(person["id"], a["id"], code_id)
             vb = cube.value(person["id"], b["id"], code_id)
             label = _compare(va, vb, MIN_DIFF)
             if label and label != "same":
-                changes[label].append({"code": cube.codes[code_id]["name"], wave_a: va, wave_b: vb})
-        per_participant.append({"participant": person["pid"], **{
-            k: changes.get(k, []) for k in ("new", "gone", "grown", "shrunk")}})
+                changes[label].append(CodeValues(cube.codes[code_id]["name"], {wave_a: va, wave_b: vb}))
+        per_participant.append(ParticipantShift(
+            person["pid"], new=tuple(changes["new"]), gone=tuple(changes["gone"]),
+            grown=tuple(changes["grown"]), shrunk=tuple(changes["shrunk"])))
     not_both = [p["pid"] for p in people
                 if (cube.observed(p["id"], a["id"]) != cube.observed(p["id"], b["id"]))]
-    return {"waves": [wave_a, wave_b], "sample": sample, "participants": per_participant,
-            "not_observed_at_both": not_both}
+    return WaveComparison((wave_a, wave_b), tuple(sample), tuple(per_participant), tuple(not_both))

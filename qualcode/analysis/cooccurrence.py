@@ -41,6 +41,7 @@ from itertools import compress, groupby, repeat
 from operator import itemgetter, mod, sub
 
 from ..errors import QualcodeError
+from ..records.analysis import CooccurrencePair
 from ..store import analysis as store
 from ..store import study as store_study
 from .cube import tree_order
@@ -431,17 +432,18 @@ def to_graph(result: Cooccurrence, *, measure: str = "count", minimum: float = 0
     return graph
 
 
-def table(result: Cooccurrence, *, measure: str = "count", minimum: float = 0) -> list[dict]:
-    """Edges as rows with code names, for printing."""
+def table(result: Cooccurrence, *, measure: str = "count",
+          minimum: float = 0) -> tuple[CooccurrencePair, ...]:
+    """Edges as rows with code names, heaviest first, for printing."""
     rows = []
     for edge in result.edges(measure, minimum):
-        rows.append({
-            "code_a": result.codes.get(edge["source"], {"name": str(edge["source"])})["name"],
-            "code_b": result.codes.get(edge["target"], {"name": str(edge["target"])})["name"],
-            "n1": result.n(edge["source"]), "n2": result.n(edge["target"]),
-            "count": edge["count"], "jaccard": round(edge["jaccard"], 4),
-            "c": round(edge["c"], 4), "freq_ratio_flag": edge["freq_ratio_flag"],
-            "weight": edge["weight"] if measure == "count" else round(edge["weight"], 4),
-        })
-    rows.sort(key=lambda r: (-r["weight"], r["code_a"], r["code_b"]))
-    return rows
+        rows.append(CooccurrencePair(
+            code_a=result.codes.get(edge["source"], {"name": str(edge["source"])})["name"],
+            code_b=result.codes.get(edge["target"], {"name": str(edge["target"])})["name"],
+            n1=result.n(edge["source"]), n2=result.n(edge["target"]),
+            count=edge["count"], jaccard=round(edge["jaccard"], 4),
+            c=round(edge["c"], 4), freq_ratio_flag=edge["freq_ratio_flag"],
+            weight=edge["weight"] if measure == "count" else round(edge["weight"], 4),
+        ))
+    rows.sort(key=lambda r: (-r.weight, r.code_a, r.code_b))
+    return tuple(rows)

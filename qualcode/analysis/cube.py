@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import QualcodeError
+from ..records.analysis import FrameworkMatrix, FrameworkRow, Matrix, MatrixRow
 from ..store import analysis as store
 from ..store import study as store_study
 from ..store import transcripts as store_tx
@@ -251,21 +252,6 @@ def load_cube(db, *, coders=None, waves=None) -> Cube:
 
 # --- matrices ----------------------------------------------------------------------
 
-@dataclass
-class Matrix:
-    """Rows x columns of numbers; ``None`` is a missing cell (no data there)."""
-
-    row_keys: list[str]            # names of the row label fields, e.g. ["participant", "wave"]
-    columns: list[str]
-    rows: list[dict]               # {"labels": [...], "status": str|None, "n": int, "values": [...]}
-    measure: str
-    by: str
-
-    def to_dict(self) -> dict:
-        return {"by": self.by, "measure": self.measure, "row_keys": self.row_keys,
-                "columns": self.columns, "rows": self.rows}
-
-
 def select_columns(cube: Cube, *, codes=None, category=None, level="code") -> tuple[list[str], dict[int, int]]:
     """Columns (names) and code id -> column index. ``level='category'`` rolls codes up
     into their nearest category."""
@@ -342,7 +328,7 @@ def matrix(cube: Cube, *, by: str = "participant", measure: str = "count", codes
     people = sorted(cube.participants.values(), key=lambda p: p["pid"])
     if by == "participant":
         rows = _participant_rows(cube, people, per_pw, width, measure)
-        return Matrix(["participant", "wave"], columns, rows, measure, by)
+        return Matrix(by, measure, ("participant", "wave"), tuple(columns), tuple(rows))
     value_of, sort_key, shown = _grouping(by, grouping)
     group_at = {(person["id"], wave["id"]): value_of(person, wave["label"])
                 for person in people for wave in cube.waves}
@@ -365,10 +351,10 @@ def matrix(cube: Cube, *, by: str = "participant", measure: str = "count", codes
                     group_at[(person["id"], wave["id"])] == group for person in people):
                 continue  # a per-wave value nobody has at this wave: no row
             labels = [wave["label"]] if by == "wave" else [shown(group), wave["label"]]
-            rows.append({"labels": labels, "status": None, "n": n_obs,
-                         "values": totals if n_obs else [None] * width})
-    keys = ["wave"] if by == "wave" else [by, "wave"]
-    return Matrix(keys, columns, rows, measure, by)
+            rows.append(MatrixRow(tuple(labels), None, n_obs,
+                                  tuple(totals) if n_obs else (None,) * width))
+    keys = ("wave",) if by == "wave" else (by, "wave")
+    return Matrix(by, measure, keys, tuple(columns), tuple(rows))
 
 
 def _grouping(by: str, grouping: Grouping | None):
@@ -384,8 +370,9 @@ def _grouping(by: str, grouping: Grouping | None):
     return (lambda person, wave: person.get(by) or "(missing)"), (lambda value: value), str
 
 
-def _participant_rows(cube: Cube, people: list[dict], per_pw: dict, width: int, measure: str) -> list[dict]:
-    rows: list[dict] = []
+def _participant_rows(cube: Cube, people: list[dict], per_pw: dict, width: int,
+                      measure: str) -> list[MatrixRow]:
+    rows: list[MatrixRow] = []
     for person in people:
         statuses = [cube.status_of(person["id"], w["id"]) for w in cube.waves]
         if all(s == "none" for s in statuses) and not any(
@@ -396,12 +383,11 @@ def _participant_rows(cube: Cube, people: list[dict], per_pw: dict, width: int, 
                 continue  # filtered out, not missing
             observed = status in OBSERVED
             found = per_pw.get((person["id"], wave["id"]))
-            values = [
+            values = tuple(
                 (measure_of(found[i][0], found[i][1], measure) if found else 0) if observed else None
                 for i in range(width)
-            ]
-            rows.append({"labels": [person["pid"], wave["label"]], "status": status,
-                         "n": int(observed), "values": values})
+            )
+            rows.append(MatrixRow((person["pid"], wave["label"]), status, int(observed), values))
     return rows
 
 
@@ -409,14 +395,13 @@ def _participant_rows(cube: Cube, people: list[dict], per_pw: dict, width: int, 
 
 def framework(db, cube: Cube, *, by: str = "participant", content: str = "text", codes=None,
               category=None, level: str = "code", max_chars: int = 300, coders=None,
-              grouping: Grouping | None = None) -> dict:
+              grouping: Grouping | None = None) -> FrameworkMatrix:
     """Cases x codes (or categories) with the coded text (or the codings' memos) in the
-    cells, one sheet per wave: ``{"columns": [...], "sheets": {wave: [{"case": ...,
-    "cells": [...]}]}}``. Cases are participants, or sites or roles (rows then read
+    cells, one sheet per wave. Cases are participants, or sites or roles (rows then read
     "Riverside at W1, Riverside at W3", the shape of a case-study comparison of
     services at start-up and follow-up), or the values of an attribute (``grouping``:
-    its value at each wave, in the order of its declared type). Missing cases at a wave
-    have cells None."""
+    its value at each wave, in the order of its declared type). A case that did not
+    take part at a wave has no row in that wave's sheet."""
     if grouping is None and by not in ("participant", "role", "site"):
         raise QualcodeError("framework cases are participants, roles, sites or an attribute's values")
     if content not in ("text", "memo"):
@@ -468,7 +453,7 @@ def framework(db, cube: Cube, *, by: str = "participant", content: str = "text",
     else:
         order = sorted((c for c in everyone if c in typed), key=lambda c: grouping.sort_key(typed[c]))
         order += sorted(c for c in everyone if c not in typed)
-    sheets: dict[str, list[dict]] = {}
+    sheets: dict[str, tuple[FrameworkRow, ...]] = {}
     for wave in cube.waves:
         sheet = []
         cases_here = {case_of(p, wave["id"]) for p in cube.participants.values()}
@@ -483,6 +468,6 @@ def framework(db, cube: Cube, *, by: str = "participant", content: str = "text",
                 if max_chars and len(text) > max_chars:
                     text = text[: max_chars - 1].rstrip() + "\u2026"
                 cells.append(text)
-            sheet.append({"case": case, "cells": cells})
-        sheets[wave["label"]] = sheet
-    return {"by": by, "content": content, "columns": columns, "sheets": sheets, "cases": order}
+            sheet.append(FrameworkRow(case, tuple(cells)))
+        sheets[wave["label"]] = tuple(sheet)
+    return FrameworkMatrix(by, content, tuple(columns), sheets, tuple(order))

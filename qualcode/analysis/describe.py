@@ -27,22 +27,29 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from functools import partial
 
+from ..records.analysis import (
+    AttendanceGrid,
+    AttendanceRow,
+    NumberSummary,
+    SampleDescription,
+    ValueCount,
+    WaveAttendance,
+)
 from .cube import OBSERVED, Cube
 
 MISSING = "(missing)"
 
 
-def attendance_grid(cube: Cube) -> dict:
+def attendance_grid(cube: Cube) -> AttendanceGrid:
     waves = [w["label"] for w in cube.waves]
     rows = []
     for person in sorted(cube.participants.values(), key=lambda p: p["pid"]):
         statuses = [cube.status_of(person["id"], w["id"]) for w in cube.waves]
         if all(s == "none" for s in statuses):
             continue
-        rows.append({"participant": person["pid"], "role": person.get("role"),
-                     "site": person.get("site"), "status": dict(zip(waves, statuses)),
-                     "took_part": {w["label"]: sorted(cube.modes.get((person["id"], w["id"]), ()))
-                                   for w in cube.waves}})
+        rows.append(AttendanceRow(
+            person["pid"], person.get("role"), person.get("site"), dict(zip(waves, statuses)),
+            {w["label"]: tuple(sorted(cube.modes.get((person["id"], w["id"]), ()))) for w in cube.waves}))
     first = cube.waves[0]["id"] if cube.waves else None
     baseline = {p["id"] for p in cube.participants.values()
                 if first is not None and cube.status_of(p["id"], first) == "interviewed"}
@@ -53,19 +60,20 @@ def attendance_grid(cube: Cube) -> dict:
                        for mode in cube.modes.get((p["id"], wave["id"]), ()))
         due = [p for p in baseline if cube.status_of(p, wave["id"]) != "none"]
         kept = [p for p in due if cube.status_of(p, wave["id"]) == "interviewed"]
-        summary.append({
-            "wave": wave["label"],
-            **{s: counts.get(s, 0) for s in ("missed", "withdrawn", "not_yet")},
-            "interviewed": ways.get("interviewed", 0),
-            "focus-group": ways.get("focus-group", 0),
-            "both": sum(1 for p in cube.participants.values()
-                        if {"interviewed", "focus-group"} <= cube.modes.get((p["id"], wave["id"]), set())),
-            "observed": sum(counts.get(s, 0) for s in OBSERVED),
-            "baseline_due": len(due),
-            "retained": len(kept),
-            "retention": round(len(kept) / len(due), 4) if due else None,
-        })
-    return {"waves": waves, "participants": rows, "summary": summary}
+        summary.append(WaveAttendance(
+            wave=wave["label"],
+            missed=counts.get("missed", 0), withdrawn=counts.get("withdrawn", 0),
+            not_yet=counts.get("not_yet", 0),
+            interviewed=ways.get("interviewed", 0),
+            focus_group=ways.get("focus-group", 0),
+            both=sum(1 for p in cube.participants.values()
+                     if {"interviewed", "focus-group"} <= cube.modes.get((p["id"], wave["id"]), set())),
+            observed=sum(counts.get(s, 0) for s in OBSERVED),
+            baseline_due=len(due),
+            retained=len(kept),
+            retention=round(len(kept) / len(due), 4) if due else None,
+        ))
+    return AttendanceGrid(tuple(waves), tuple(rows), tuple(summary))
 
 
 def _value(person: dict, key: str, wave_label: str | None):
@@ -79,7 +87,7 @@ def _value(person: dict, key: str, wave_label: str | None):
 
 
 def describe(cube: Cube, *, by: str | None = None,
-             order: Callable[[str, str], tuple] | None = None) -> dict:
+             order: Callable[[str, str], tuple] | None = None) -> SampleDescription:
     """Counts and percentages of attribute values, overall or by group or by wave.
     ``order(attribute, value)`` sorts values (and groups) by the attribute's declared
     type; without it, as text."""
@@ -103,7 +111,8 @@ def describe(cube: Cube, *, by: str | None = None,
         for p in people:
             group = "all" if not by else (_value(p, by, None) or MISSING)
             groups[group].append((p, None))
-    result, numeric = [], []
+    result: list[ValueCount] = []
+    numeric: list[NumberSummary] = []
     for group in (list(groups) if by == "wave" else sorted(groups, key=lambda g: ranked(by, g))):
         entries = groups[group]
         size = len(entries)
@@ -119,15 +128,13 @@ def describe(cube: Cube, *, by: str | None = None,
                 continue
             numbers = _numbers([v for v in counts.elements() if v != MISSING])
             if numbers:
-                numeric.append({"group": group, "size": size, "attribute": key, "n": len(numbers),
-                                "missing": counts.get(MISSING, 0),
-                                "median": _plain(statistics.median(numbers)),
-                                "min": _plain(min(numbers)), "max": _plain(max(numbers))})
+                numeric.append(NumberSummary(group, size, key, len(numbers), counts.get(MISSING, 0),
+                                             median=_plain(statistics.median(numbers)),
+                                             min=_plain(min(numbers)), max=_plain(max(numbers))))
             for value in sorted(counts, key=partial(ranked, key)):
-                result.append({"group": group, "size": size, "attribute": key, "value": value,
-                               "n": counts[value],
-                               "percent": round(100 * counts[value] / size, 1) if size else 0.0})
-    return {"by": by or "all", "rows": result, "numeric": numeric}
+                result.append(ValueCount(group, size, key, value, counts[value],
+                                         round(100 * counts[value] / size, 1) if size else 0.0))
+    return SampleDescription(by or "all", tuple(result), tuple(numeric))
 
 
 def _numbers(values: list[str]) -> list[float]:

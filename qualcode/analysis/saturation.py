@@ -25,10 +25,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from ..records.analysis import Saturation, SaturationCurve, SaturationPoint
 from ..store import analysis as store
 
 
-def saturation_curve(transcripts: list[dict], pairs, *, k: int = 3) -> dict:
+def saturation_curve(transcripts: list[dict], pairs, *, k: int = 3) -> SaturationCurve:
     """Pure: ``transcripts`` in order (id, name, ...), ``pairs`` (transcript_id, code_id)."""
     codes_of: dict[int, set[int]] = defaultdict(set)
     for t, c in pairs:
@@ -42,19 +43,17 @@ def saturation_curve(transcripts: list[dict], pairs, *, k: int = 3) -> dict:
         for c in new:
             first_seen_at[c] = index
         seen |= codes
-        points.append({"index": index, "transcript": transcript["name"],
-                       "wave": transcript.get("wave"), "codes": len(codes),
-                       "new": len(new), "cumulative": len(seen)})
+        points.append(SaturationPoint(index, transcript["name"], transcript.get("wave"),
+                                      len(codes), len(new), len(seen)))
     total = len(seen)
     n = len(transcripts)
     k = max(1, min(k, n)) if n else k
     new_last_k = sum(1 for at in first_seen_at.values() if at > n - k)
-    return {"points": points, "distinct_codes": total, "transcripts": n, "k": k,
-            "new_in_last_k": new_last_k,
-            "new_share_last_k": round(new_last_k / total, 4) if total else 0.0}
+    return SaturationCurve(tuple(points), total, n, k, new_last_k,
+                           round(new_last_k / total, 4) if total else 0.0)
 
 
-def first_use_curve(transcripts: list[dict], uses, *, k: int = 3) -> dict:
+def first_use_curve(transcripts: list[dict], uses, *, k: int = 3) -> SaturationCurve:
     """Pure: ``uses`` are (transcript_id, code_id, when) with ``when`` the order of the
     code's first coding in that transcript (any sortable). Each code counts as new in
     the transcript of its earliest use among ``transcripts``; transcripts come in the
@@ -76,30 +75,30 @@ def first_use_curve(transcripts: list[dict], uses, *, k: int = 3) -> dict:
         new_in[t] += 1
     ordered = sorted((t for t in transcripts if t["id"] in first_of_transcript),
                      key=lambda t: first_of_transcript[t["id"]])
-    points, total = [], 0
+    points: list[SaturationPoint] = []
+    total = 0
     for index, transcript in enumerate(ordered, start=1):
         total += new_in[transcript["id"]]
-        points.append({"index": index, "transcript": transcript["name"],
-                       "wave": transcript.get("wave"), "codes": len(codes_of[transcript["id"]]),
-                       "new": new_in[transcript["id"]], "cumulative": total})
+        points.append(SaturationPoint(index, transcript["name"], transcript.get("wave"),
+                                      len(codes_of[transcript["id"]]), new_in[transcript["id"]], total))
     n = len(ordered)
     k = max(1, min(k, n)) if n else k
-    new_last_k = sum(p["new"] for p in points[n - k:]) if n else 0
-    return {"points": points, "distinct_codes": total, "transcripts": n, "k": k,
-            "new_in_last_k": new_last_k,
-            "new_share_last_k": round(new_last_k / total, 4) if total else 0.0}
+    new_last_k = sum(p.new for p in points[n - k:]) if n else 0
+    return SaturationCurve(tuple(points), total, n, k, new_last_k,
+                           round(new_last_k / total, 4) if total else 0.0)
 
 
 def saturation(db, *, by_wave: bool = False, k: int = 3, coders=None,
                kinds: tuple[str, ...] | None = None, order: str = "interview",
                by_role: bool = False, keep: Callable[[dict], bool] | None = None,
-               group: tuple[str, Callable[[dict], Any], Callable[[Any], Any]] | None = None) -> dict:
-    """The saturation curve for the whole study, or ``{"waves": {label: curve}}``, or
-    with ``by_role`` ``{"roles": {role: curve}}``; ``order`` is "interview" or
-    "coding" (see the module docstring). ``keep(transcript)`` leaves transcripts out
-    (``--where``); ``group`` = (name, value of a transcript, sort key of a value) gives
-    ``{"groups": {value: curve}}`` (``--by`` an attribute of the transcript's participant
-    at its wave), groups in the order of the attribute's type."""
+               group: tuple[str, Callable[[dict], Any], Callable[[Any], Any]] | None = None,
+               shown: Callable[[Any], str] = str) -> Saturation:
+    """The saturation curve for the whole study (labelled "all"), or one per wave, or
+    with ``by_role`` one per role; ``order`` is "interview" or "coding" (see the module
+    docstring). ``keep(transcript)`` leaves transcripts out (``--where``); ``group`` =
+    (name, value of a transcript, sort key of a value) gives one curve per value
+    (``--by`` an attribute of the transcript's participant at its wave, labelled by
+    ``shown``), in the order of the attribute's type."""
     from ..errors import QualcodeError
     from ..store import study as store_study
 
@@ -135,16 +134,13 @@ def saturation(db, *, by_wave: bool = False, k: int = 3, coders=None,
         by_value: dict[Any, list[dict]] = {}
         for t in transcripts:
             by_value.setdefault(value_of(t), []).append(t)
-        return {"by": name, "order": order,
-                "groups": {("(missing)" if value is None else value): curve(by_value[value])
-                           for value in sorted(by_value, key=sort_key)}}
+        return Saturation(name, order, {("(missing)" if value is None else shown(value)): curve(by_value[value])
+                                        for value in sorted(by_value, key=sort_key)})
     if not by_wave and not by_role:
-        return {"by": "study", "order": order, **curve(transcripts)}
+        return Saturation("study", order, {"all": curve(transcripts)})
     groups: dict[str, list[dict]] = {}
     for t in transcripts:
         key = (t["wave"] or "(no wave)") if by_wave else (t["role"] or "(no role)")
         groups.setdefault(key, []).append(t)
-    name = "waves" if by_wave else "roles"
     keys = list(groups) if by_wave else sorted(groups)
-    return {"by": "wave" if by_wave else "role", "order": order,
-            name: {key: curve(groups[key]) for key in keys}}
+    return Saturation("wave" if by_wave else "role", order, {key: curve(groups[key]) for key in keys})

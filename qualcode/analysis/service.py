@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from ..context import Service
 from ..errors import QualcodeError
+from ..records.analysis import (
+    AttendanceGrid,
+    ChangeReport,
+    CooccurrencePair,
+    FrameworkMatrix,
+    Matrix,
+    PassageCounts,
+    SampleDescription,
+    Saturation,
+    TranscriptPerson,
+    WaveComparison,
+)
 from . import change as _change
 from . import cooccurrence as _cooc
 from . import cube as _cube
@@ -26,7 +39,7 @@ class AnalysisService(Service):
     def matrix(self, *, by: str = "participant", measure: str = "count", codes=None,
                category: str | None = None, level: str = "code", coders=None,
                waves: Sequence[str] | None = None,
-               where: Sequence[str] | None = None) -> _cube.Matrix:
+               where: Sequence[str] | None = None) -> Matrix:
         """``by``: participant, wave, role, site or an attribute (fixed or per wave);
         ``where``: filters in the shared language (people and waves)."""
         bound = _filters.bind(self.db, where, analysis="matrix", codings=False)
@@ -37,7 +50,8 @@ class AnalysisService(Service):
     def framework_matrix(self, *, by: str = "participant", content: str = "text", codes=None,
                          category: str | None = None, level: str = "code",
                          max_chars: int = 300, coders=None,
-                         waves: Sequence[str] | None = None, where: Sequence[str] | None = None) -> dict:
+                         waves: Sequence[str] | None = None,
+                         where: Sequence[str] | None = None) -> FrameworkMatrix:
         bound = _filters.bind(self.db, where, analysis="the framework matrix", codings=False)
         cube = _filters.restrict(self.cube(coders=coders, waves=waves), bound)
         return _cube.framework(self.db, cube, by=by, content=content,
@@ -47,7 +61,7 @@ class AnalysisService(Service):
 
     def change_report(self, *, codes=None, participants=None, measure: str = "count",
                       coders=None, roles: Sequence[str] | None = None,
-                      where: Sequence[str] | None = None, by: str | None = None) -> dict:
+                      where: Sequence[str] | None = None, by: str | None = None) -> ChangeReport:
         """Change-over-time labels (see :mod:`qualcode.analysis.change`). ``roles``: only
         participants with one of these roles, the sample's shares taken among them;
         ``where``: filters in the shared language (people and waves), likewise. ``by``:
@@ -58,25 +72,25 @@ class AnalysisService(Service):
             wanted = set(roles)
             cube = cube.restrict(lambda person, _wave: person.get("role") in wanted)
 
-        def report_of(conditions: Sequence[str] | None) -> dict:
+        def report_of(conditions: Sequence[str] | None) -> ChangeReport:
             bound = _filters.bind(self.db, conditions, analysis="change", codings=False)
             return _change.change_report(_filters.restrict(cube, bound), codes=codes,
                                          participants=participants, measure=measure)
 
         report = report_of(where)
         if by:
-            report["groups"] = {
+            report = dataclasses.replace(report, groups={
                 f"{by}={_filters.shown(value)}": report_of(
                     [*(where or []), _filters.group_condition(by, value)])
-                for value in _filters.group_values(self.db, by, per_person=True)}
+                for value in _filters.group_values(self.db, by, per_person=True)})
         return report
 
-    def compare_waves(self, wave_a: str, wave_b: str, *, codes=None, coders=None) -> dict:
+    def compare_waves(self, wave_a: str, wave_b: str, *, codes=None, coders=None) -> WaveComparison:
         return _change.compare_waves(self.cube(coders=coders), wave_a, wave_b, codes=codes)
 
     def saturation(self, *, by_wave: bool = False, k: int = 3, coders=None,
                    order: str = "interview", by_role: bool = False,
-                   where: Sequence[str] | None = None, by: str | None = None) -> dict:
+                   where: Sequence[str] | None = None, by: str | None = None) -> Saturation:
         """Saturation curves (see :mod:`qualcode.analysis.saturation`). ``where``: only
         the transcripts of the participants and waves the filters keep; ``by``: one
         curve per value of an attribute of the transcript's participant at its wave."""
@@ -97,11 +111,8 @@ class AnalysisService(Service):
                 pid = people.get(t["participant_id"])
                 return None if pid is None else value_at(pid, t["wave"])
             group = (by, value_of, grouping.sort_key)
-        result = _saturation.saturation(self.db, by_wave=by_wave, k=k, coders=coders, order=order,
-                                        by_role=by_role, keep=keep, group=group)
-        if "groups" in result:
-            result["groups"] = {_filters.shown(value): curve for value, curve in result["groups"].items()}
-        return result
+        return _saturation.saturation(self.db, by_wave=by_wave, k=k, coders=coders, order=order,
+                                      by_role=by_role, keep=keep, group=group, shown=_filters.shown)
 
     def cooccurrence(self, *, scope: str = "overlap", waves=None, coders=None,
                      category: str | None = None, codes=None,
@@ -115,7 +126,7 @@ class AnalysisService(Service):
                             per_wave: bool = False, coders: Sequence[str] | None = None,
                             category: str | None = None,
                             where: Sequence[str] | None = None,
-                            by: str | None = None) -> dict[str, list[dict]]:
+                            by: str | None = None) -> dict[str, tuple[CooccurrencePair, ...]]:
         """The co-occurring pairs as table rows (see
         :func:`qualcode.analysis.cooccurrence.table`): one network named by its waves
         ("all" for every wave), or with ``per_wave`` one per wave, or with ``by`` one per
@@ -147,10 +158,9 @@ class AnalysisService(Service):
             return dict(result)
         return {",".join(waves) if waves else "all": result}
 
-    def passage_counts(self, *, coders: Sequence[str] | None = None) -> dict[str, dict]:
-        """Coded passages of every code by wave label (see
-        :mod:`qualcode.analysis.passages`): ``{name: {"own": {wave: n}, "inclusive":
-        {wave: n}}}``, inclusive being the code with everything under it."""
+    def passage_counts(self, *, coders: Sequence[str] | None = None) -> dict[str, PassageCounts]:
+        """Coded passages of every code (by name) by wave label (see
+        :mod:`qualcode.analysis.passages`), its own and with everything under it."""
         from ..store import analysis as _store
 
         coder_ids = _store.coder_ids(self.db, coders) if coders else None
@@ -159,22 +169,23 @@ class AnalysisService(Service):
 
             raise QualcodeError(f"no coder named {', '.join(coders)}")
         names = {c["id"]: c["name"] for c in _store.all_codes(self.db)}
-        return {names[k]: v for k, v in _passages.code_counts(self.db, coder_ids=coder_ids).items()}
+        return {names[k]: PassageCounts(v["own"], v["inclusive"])
+                for k, v in _passages.code_counts(self.db, coder_ids=coder_ids).items()}
 
-    def attendance_grid(self) -> dict:
+    def attendance_grid(self) -> AttendanceGrid:
         return _describe.attendance_grid(self.cube())
 
-    def describe_sample(self, *, by: str | None = None) -> dict:
+    def describe_sample(self, *, by: str | None = None) -> SampleDescription:
         from .where import bind_where
 
         typed = bind_where(None, self.db)  # values in the order of their declared types
         return _describe.describe(self.cube(), by=by, order=typed.sort_key)
 
-    def transcript_people(self) -> list[dict]:
+    def transcript_people(self) -> list[TranscriptPerson]:
         """Who took part in which transcript: one row per (transcript, participant),
         the transcript's own participant and every mapped speaker who is not an
         interviewer (so focus-group members too): transcript, wave, kind, participant."""
         from ..store import exports as _store_exports
 
-        return [{"transcript": name, "wave": wave, "kind": kind, "participant": pid}
+        return [TranscriptPerson(name, wave, kind, pid)
                 for name, wave, kind, pid in _store_exports.transcript_people(self.db)]

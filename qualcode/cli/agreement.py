@@ -7,6 +7,8 @@ from typing import Any
 import click
 
 from ..project import Project
+from ..records import json_data
+from ..records.analysis import AgreementReport, CodeAgreement
 from .common import csv_options, echo, print_json, print_table, project_option
 
 
@@ -55,10 +57,10 @@ def _count(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.0f}"
 
 
-def _show(report: dict) -> None:
-    two = len(report["coders"]) == 2
-    unit = report["unit"]
-    first, second = report["coders"][0], report["coders"][-1]
+def _show(report: AgreementReport) -> None:
+    two = len(report.coders) == 2
+    unit = report.unit
+    first, second = report.coders[0], report.coders[-1]
     if unit == "segment":
         columns = ["code", "segments", "matched", f"only {first}", f"only {second}", "agreement"]
     elif two:
@@ -67,45 +69,44 @@ def _show(report: dict) -> None:
     else:
         columns = ["code", f"{unit}s", "agreement", "alpha"]
 
-    def row(name: str, s: dict) -> list[str]:
+    def row(name: str, s: CodeAgreement) -> list[str]:
+        t = s.table or {}
         if unit == "segment":
-            t = s["table"]
-            return [name, _count(s["units"]), _count(t["matched"]), _count(t["only_first"]),
-                    _count(t["only_second"]), _percent(s["percent_agreement"])]
+            return [name, _count(s.units), _count(t["matched"]), _count(t["only_first"]),
+                    _count(t["only_second"]), _percent(s.percent_agreement)]
         if two:
-            t = s["table"]
-            return [name, _count(s["units"]), _count(t["both"]), _count(t["only_first"]),
+            return [name, _count(s.units), _count(t["both"]), _count(t["only_first"]),
                     _count(t["only_second"]), _count(t["neither"]),
-                    _percent(s["percent_agreement"]), _number(s["kappa"]), _number(s["alpha"])]
-        return [name, _count(s["units"]), _percent(s["percent_agreement"]), _number(s["alpha"])]
+                    _percent(s.percent_agreement), _number(s.kappa), _number(s.alpha)]
+        return [name, _count(s.units), _percent(s.percent_agreement), _number(s.alpha)]
 
-    rows = [row(c["code"], c) for c in report["codes"]]
-    rows.append(row("(all codes)", report["overall"]))
-    title = (f"Agreement of {', '.join(report['coders'])} by {unit} over "
-             f"{len(report['transcripts'])} transcripts")
+    rows = [row(c.code or "", c) for c in report.codes]
+    rows.append(row("(all codes)", report.overall))
+    title = (f"Agreement of {', '.join(report.coders)} by {unit} over "
+             f"{len(report.transcripts)} transcripts")
     if unit == "segment":
-        title += f" (match: overlap >= {report['min_overlap']:.0%} of the longer segment)"
+        title += f" (match: overlap >= {report.min_overlap or 0:.0%} of the longer segment)"
     print_table(columns, rows, title=title)
-    if report.get("note"):
-        echo(report["note"])
+    if report.note:
+        echo(report.note)
 
 
-def agreement_table(report: dict) -> tuple[list[str], list[list]]:
+def agreement_table(report: AgreementReport) -> tuple[list[str], list[list]]:
     """Per code and over all codes, as numbers (for a CSV or a spreadsheet): the unit
     counts each coder gave 1 or 0, and the measures."""
-    two = len(report["coders"]) == 2 and report["unit"] != "segment"
-    first, second = report["coders"][0], report["coders"][-1]
+    two = len(report.coders) == 2 and report.unit != "segment"
+    first, second = report.coders[0], report.coders[-1]
     header = ["code", "units", "agreed"]
     if two:
         header += ["both", f"only {first}", f"only {second}", "neither"]
     header += ["percent_agreement", "kappa", "alpha"]
     rows = []
-    for name, s in [*((c["code"], c) for c in report["codes"]), ("(all codes)", report["overall"])]:
-        t = s.get("table") or {}
-        rows.append([name, s["units"], s.get("agreed"),
+    for name, s in [*((c.code, c) for c in report.codes), ("(all codes)", report.overall)]:
+        t = s.table or {}
+        rows.append([name, s.units, s.agreed,
                      *([t.get("both"), t.get("only_first"), t.get("only_second"), t.get("neither")]
                        if two else []),
-                     s["percent_agreement"], s["kappa"], s["alpha"]])
+                     s.percent_agreement, s.kappa, s.alpha])
     return header, rows
 
 
@@ -148,27 +149,25 @@ def agree(project: Project, coders: tuple[str, ...], code: str | None, category:
         if rows is not None:
             sheets.append(("Disagreements", ["transcript", "code", "start", "end", "coded by",
                                              "not coded by", "text"],
-                           [[r["transcript"], r["code"], r["start"], r["end"], ", ".join(r["coded_by"]),
-                             ", ".join(r["not_coded_by"]), r["text"]] for r in rows]))
+                           [[r.transcript, r.code, r.start, r.end, ", ".join(r.coded_by),
+                             ", ".join(r.not_coded_by), r.text] for r in rows]))
         _emit_table(project, *agreement_table(report), _table_file(output), output, title="Agreement",
                     sheets=sheets, csv_style=csv_style, about=[
-                        f"Agreement of {', '.join(report['coders'])} by {report['unit']} over "
-                        f"{', '.join(report['transcripts'])}.",
+                        f"Agreement of {', '.join(report.coders)} by {report.unit} over "
+                        f"{', '.join(report.transcripts)}.",
                         "Percent agreement counts every unit, those neither coder coded too; "
                         "kappa and alpha correct for chance. Empty: not defined."])
         return
     if as_json:
-        if rows is not None:
-            report["disagreements"] = rows
-        print_json(report)
+        print_json(report if rows is None else {**json_data(report), "disagreements": rows})
         return
     _show(report)
     if rows is not None:
         echo()
         print_table(
             ["transcript", "code", "start", "end", "coded by", "not coded by", "text"],
-            ([r["transcript"], r["code"], r["start"], r["end"], ", ".join(r["coded_by"]),
-              ", ".join(r["not_coded_by"]), _short(r["text"])] for r in rows),
+            ([r.transcript, r.code, r.start, r.end, ", ".join(r.coded_by),
+              ", ".join(r.not_coded_by), _short(r.text)] for r in rows),
             title=f"{len(rows)} disagreements",
         )
 
@@ -186,6 +185,6 @@ def export_for_coder(project: Project, name: str, output: str, as_json: bool) ->
     if as_json:
         print_json(report)
         return
-    echo(f"wrote {report['path']} for {name}: {report['codings_kept']} of their codings "
-               f"kept; {report['codings_left_out']} codings and {report['memos_left_out']} "
-               "memos by others left out")
+    echo(f"wrote {report.path} for {name}: {report.codings_kept} of their codings "
+         f"kept; {report.codings_left_out} codings and {report.memos_left_out} "
+         "memos by others left out")

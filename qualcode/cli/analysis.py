@@ -3,6 +3,7 @@ cooccur, attendance, describe. Rules and thresholds: docs/analysis.md."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from ..model import (
     CsvStyle,
 )
 from ..project import Project
+from ..records import json_data
+from ..records.analysis import AttendanceGrid
 from ..terminal_text import json_text
 from .common import csv_options, echo, print_json, print_table, project_option, where_option
 from .query import set_option
@@ -108,20 +111,20 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
                                                   category=category, level=level, max_chars=max_chars,
                                                   coders=list(coded_by) or None, waves=list(waves) or None,
                                                   where=list(where) or None)
-        columns = [by, "wave", *frame["columns"]]
-        order = {w: i for i, w in enumerate(frame["sheets"])}
+        columns = [by, "wave", *frame.columns]
+        order = {w: i for i, w in enumerate(frame.sheets)}
         # Rows: cases, and within each case its time points (a case-study comparison).
-        rows = sorted(([case["case"], wave, *case["cells"]]
-                       for wave, sheet in frame["sheets"].items() for case in sheet),
-                      key=lambda r: (r[0], order[r[1]]))
+        rows: list[list] = sorted(([case.case, wave, *case.cells]
+                                   for wave, sheet in frame.sheets.items() for case in sheet),
+                                  key=lambda r: (r[0], order[r[1]]))
         if one_table and fmt in ("md", "table", "xlsx"):
             _emit_table(project, columns, rows, fmt, output, title=f"framework matrix ({measure})",
                         about=[f"Framework matrix ({measure}): each cell shows every coded passage "
                                "once; empty: took part, nothing coded; no row: did not take part."])
             return
         if fmt == "xlsx":
-            sheets = [(wave, [by, *frame["columns"]], [[c["case"], *c["cells"]] for c in sheet])
-                      for wave, sheet in frame["sheets"].items()]
+            sheets = [(wave, [by, *frame.columns], [[c.case, *c.cells] for c in sheet])
+                      for wave, sheet in frame.sheets.items()]
             first = sheets.pop(0) if sheets else ("Matrix", [by], [])
             _emit_table(project, first[1], first[2], fmt, output, title=first[0], sheets=sheets,
                         about=[f"Framework matrix ({measure}), one sheet per wave; each cell shows "
@@ -129,33 +132,33 @@ def matrix(project: Project, codes, category, level, by, measure, waves, max_cha
             return
         if fmt == "md":
             parts = []
-            for wave, sheet in frame["sheets"].items():
-                sub = [[c["case"], *c["cells"]] for c in sheet]
+            for wave, sheet in frame.sheets.items():
+                sub = [[c.case, *c.cells] for c in sheet]
                 buffer = io.StringIO()
-                _md = [f"### {wave}", "", "| " + " | ".join([by, *frame["columns"]]) + " |",
-                       "|" + "|".join("---" for _ in range(len(frame["columns"]) + 1)) + "|"]
+                _md = [f"### {wave}", "", "| " + " | ".join([by, *frame.columns]) + " |",
+                       "|" + "|".join("---" for _ in range(len(frame.columns) + 1)) + "|"]
                 _md += ["| " + " | ".join(_cell(v).replace("|", "\\|") for v in r) + " |" for r in sub]
                 buffer.write("\n".join(_md) + "\n")
                 parts.append(buffer.getvalue())
             _write_or_print(project, "\n".join(parts), output)
             return
         if fmt == "table":
-            for wave, sheet in frame["sheets"].items():
-                print_table([by, *frame["columns"]], [[c["case"], *c["cells"]] for c in sheet],
+            for wave, sheet in frame.sheets.items():
+                print_table([by, *frame.columns], [[c.case, *c.cells] for c in sheet],
                             title=f"{wave}")
             return
-        _emit_table(project, columns, rows, fmt, output, data=frame, csv_style=csv_style)
+        _emit_table(project, columns, rows, fmt, output, data=json_data(frame), csv_style=csv_style)
         return
     result = project.analysis.matrix(by=by, measure=measure, codes=list(codes) or None,
                                      category=category, level=level, coders=list(coded_by) or None,
                                      waves=list(waves) or None, where=list(where) or None)
     status_col = ["status"] if by == "participant" else ["n"]
     columns = [*result.row_keys, *status_col, *result.columns]
-    rows = [[*r["labels"], r["status"] if by == "participant" else r["n"], *r["values"]]
+    rows = [[*r.labels, r.status if by == "participant" else r.n, *r.values]
             for r in result.rows]
     rule = (f"passages coded by {', '.join(coded_by)}" if coded_by else
             "coded passages: overlapping codings of one code by several coders count once")
-    _emit_table(project, columns, rows, fmt, output, title=f"{measure} by {by}", data=result.to_dict(),
+    _emit_table(project, columns, rows, fmt, output, title=f"{measure} by {by}", data=json_data(result),
                 about=[f"Matrix of {measure} by {by}. Counts are {rule}; a category column "
                        "merges its codes' passages.", "An empty cell: no data at that wave "
                        "(missed, withdrawn, not yet, not recorded), not zero."],
@@ -186,42 +189,42 @@ def change(project: Project, codes, participants, measure, sample_only, as_json,
                                             measure=measure, coders=list(coded_by) or None,
                                             where=list(where) or None, by=by)
     if sample_only:
-        report["participants"] = []
+        report = dataclasses.replace(report, participants=())
     # Saldana's cumulative and through-line memos of the participants in the report.
-    shown_people = list(participants) or sorted({r["participant"] for r in report["participants"]})
+    shown_people = list(participants) or sorted({r.participant for r in report.participants})
     memos = project.memos.longitudinal(shown_people) if shown_people else {}
     if as_json:
-        print_json({**report, "longitudinal_memos": memos})
+        print_json({**json_data(report), "longitudinal_memos": memos})
         return
-    waves = report["waves"]
-    if report["sample"]:
+    waves = report.waves
+    if report.sample:
         print_table(
             ["code", "label", "participants", *[f"{w} with/obs" for w in waves]],
-            [[s["code"], s["label"], s["participants"],
-              *[f"{s['evidence'][w]['with_code']}/{s['evidence'][w]['observed']}" for w in waves]]
-             for s in report["sample"]],
+            [[s.code, s.label, s.participants,
+              *[f"{s.evidence[w].with_code}/{s.evidence[w].observed}" for w in waves]]
+             for s in report.sample],
             title="sample (share of observed participants with the code)",
         )
-    for label, group in report.get("groups", {}).items():
+    for label, group in report.groups.items():
         print_table(
             ["code", "label", "participants", *[f"{w} with/obs" for w in waves]],
-            [[s["code"], s["label"], s["participants"],
-              *[f"{s['evidence'][w]['with_code']}/{s['evidence'][w]['observed']}" for w in waves]]
-             for s in group["sample"]],
+            [[s.code, s.label, s.participants,
+              *[f"{s.evidence[w].with_code}/{s.evidence[w].observed}" for w in waves]]
+             for s in group.sample],
             title=f"sample, {label}",
         )
-    if report["participants"]:
+    if report.participants:
         print_table(
             ["participant", "code", "label", *waves],
-            [[r["participant"], r["code"], r["label"],
-              *[_cell(r["evidence"]["values"][w]) for w in waves]] for r in report["participants"]],
+            [[r.participant, r.code, r.label,
+              *[_cell(r.evidence.values[w]) for w in waves]] for r in report.participants],
             title=f"participants ({measure}; '-' = no data at that wave)",
         )
     if memos:
         print_table(["participant", "type", "title", "memo"],
                     [[pid, m.type, m.title, m.body] for pid, items in memos.items() for m in items],
                     title="cumulative and through-line memos")
-    if not report["sample"] and not report["participants"]:
+    if not report.sample and not report.participants:
         echo("no coded data")
 
 
@@ -242,18 +245,19 @@ def compare_waves(project: Project, wave_a, wave_b, codes, as_json, coded_by) ->
         return
     print_table(
         ["code", "change", f"{wave_a} with/obs", f"{wave_b} with/obs"],
-        [[s["code"], s["label"], f"{s[wave_a]['with_code']}/{s[wave_a]['observed']}",
-          f"{s[wave_b]['with_code']}/{s[wave_b]['observed']}"] for s in result["sample"]],
+        [[s.code, s.label, f"{s.at[wave_a].with_code}/{s.at[wave_a].observed}",
+          f"{s.at[wave_b].with_code}/{s.at[wave_b].observed}"] for s in result.sample],
         title=f"sample: {wave_a} -> {wave_b}",
     )
     print_table(
         ["participant", "new", "gone", "grown", "shrunk"],
-        [[p["participant"], *[", ".join(x["code"] for x in p[k]) for k in ("new", "gone", "grown", "shrunk")]]
-         for p in result["participants"]],
+        [[p.participant, *[", ".join(x.code for x in changed)
+                            for changed in (p.new, p.gone, p.grown, p.shrunk)]]
+         for p in result.participants],
         title=f"participants seen at both {wave_a} and {wave_b}",
     )
-    if result["not_observed_at_both"]:
-        echo(f"not seen at both waves: {', '.join(result['not_observed_at_both'])}")
+    if result.not_observed_at_both:
+        echo(f"not seen at both waves: {', '.join(result.not_observed_at_both)}")
 
 
 # --- saturation -----------------------------------------------------------------------
@@ -288,8 +292,7 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by, where) -> 
     result = project.analysis.saturation(by_wave=by == "wave", k=k, coders=list(coded_by) or None,
                                          order=order, by_role=by == "role", where=list(where) or None,
                                          by=attribute)
-    curves = (result["waves"] if by == "wave" else result["roles"] if by == "role"
-              else result["groups"] if attribute else {"all": result})
+    curves = result.curves
     if fmt == "png":
         if not output:
             raise QualcodeError("--format png needs -o FILE.png")
@@ -297,18 +300,18 @@ def saturation(project: Project, by, order, k, fmt, output, coded_by, where) -> 
         echo(f"wrote {output}", err=True)
         return
     if fmt == "json":
-        _write_or_print(project, json_text(result) + "\n", output)
+        _write_or_print(project, json_text(json_data(result)) + "\n", output)
         return
     if output:
         raise QualcodeError("-o needs --format json or png")
     for label, curve in curves.items():
         print_table(["#", "transcript", "wave", "codes", "new", "cumulative"],
-                    [[p["index"], p["transcript"], p["wave"], p["codes"], p["new"], p["cumulative"]]
-                     for p in curve["points"]],
+                    [[p.index, p.transcript, p.wave, p.codes, p.new, p.cumulative]
+                     for p in curve.points],
                     title=None if label == "all" else f"{by} {label}")
-        echo(f"{curve['distinct_codes']} distinct codes in {curve['transcripts']} transcripts; "
-                   f"{curve['new_in_last_k']} new in the last {curve['k']} "
-                   f"({100 * curve['new_share_last_k']:.0f}%)")
+        echo(f"{curve.distinct_codes} distinct codes in {curve.transcripts} transcripts; "
+             f"{curve.new_in_last_k} new in the last {curve.k} "
+             f"({100 * curve.new_share_last_k:.0f}%)")
 
 
 # --- co-occurrence --------------------------------------------------------------------
@@ -352,8 +355,8 @@ def cooccur(project: Project, scope, measure, waves, per_wave, minimum, category
         return
     for label, rows in tables.items():
         print_table(["code A", "code B", "n1", "n2", "count", "jaccard", "c", "n1/n2 > 5"],
-                    [[r["code_a"], r["code_b"], r["n1"], r["n2"], r["count"], r["jaccard"], r["c"],
-                      "yes" if r["freq_ratio_flag"] else ""] for r in rows],
+                    [[r.code_a, r.code_b, r.n1, r.n2, r.count, r.jaccard, r.c,
+                      "yes" if r.freq_ratio_flag else ""] for r in rows],
                     title=f"{scope} co-occurrence" + ("" if label == "all" else f": {label}"))
 
 
@@ -366,15 +369,15 @@ def _table_file(output: str) -> str:
     return suffix[1:]
 
 
-def attendance_tables(grid: dict) -> list[tuple[str, list[str], list[list]]]:
+def attendance_tables(grid: AttendanceGrid) -> list[tuple[str, list[str], list[list]]]:
     """The grid (a person's ways of taking part joined by +) and the per-wave counts."""
-    people = [[r["participant"], r["role"], r["site"],
-               *[" + ".join(r["took_part"][w]) or r["status"][w] for w in grid["waves"]]]
-              for r in grid["participants"]]
-    waves = [[s["wave"], s["interviewed"], s["focus-group"], s["both"], s["missed"], s["withdrawn"],
-              s["not_yet"], s["observed"], s["baseline_due"], s["retained"], s["retention"]]
-             for s in grid["summary"]]
-    return [("Attendance", ["participant", "role", "site", *grid["waves"]], people),
+    people = [[r.participant, r.role, r.site,
+               *[" + ".join(r.took_part[w]) or r.status[w] for w in grid.waves]]
+              for r in grid.participants]
+    waves = [[s.wave, s.interviewed, s.focus_group, s.both, s.missed, s.withdrawn,
+              s.not_yet, s.observed, s.baseline_due, s.retained, s.retention]
+             for s in grid.summary]
+    return [("Attendance", ["participant", "role", "site", *grid.waves], people),
             ("Per wave", ["wave", "interviewed", "focus-group", "both", "missed", "withdrawn",
                           "not_yet", "took_part", "baseline_due", "retained", "retention"], waves)]
 
@@ -397,20 +400,20 @@ def attendance(project: Project, as_json, output, csv_style) -> None:
     if as_json:
         print_json(grid)
         return
-    print_table(["participant", "role", "site", *grid["waves"]],
-                [[r["participant"], r["role"], r["site"],
-                  *[("." if r["status"][w] == "none" else
-                     " + ".join(r["took_part"][w]) if len(r["took_part"][w]) > 1 else r["status"][w])
-                    for w in grid["waves"]]]
-                 for r in grid["participants"]],
+    print_table(["participant", "role", "site", *grid.waves],
+                [[r.participant, r.role, r.site,
+                  *[("." if r.status[w] == "none" else
+                     " + ".join(r.took_part[w]) if len(r.took_part[w]) > 1 else r.status[w])
+                    for w in grid.waves]]
+                 for r in grid.participants],
                 title="attendance ('.' = nothing recorded)")
     print_table(["wave", "interviewed", "focus group", "both", "missed", "withdrawn", "not yet",
                  "retention"],
-                [[s["wave"], s["interviewed"], s["focus-group"], s["both"], s["missed"], s["withdrawn"],
-                  s["not_yet"],
-                  "-" if s["retention"] is None else f"{s['retained']}/{s['baseline_due']} "
-                                                      f"({100 * s['retention']:.0f}%)"]
-                 for s in grid["summary"]],
+                [[s.wave, s.interviewed, s.focus_group, s.both, s.missed, s.withdrawn,
+                  s.not_yet,
+                  "-" if s.retention is None else f"{s.retained}/{s.baseline_due} "
+                                                  f"({100 * s.retention:.0f}%)"]
+                 for s in grid.summary],
                 title="per wave (a person counts in every way they took part; retention: of those "
                       "interviewed at the first wave and due)")
 
@@ -427,28 +430,27 @@ def describe(project: Project, by, as_json, output, csv_style) -> None:
     """Describe the sample: counts and percentages of each attribute value, with missing."""
     result = project.analysis.describe_sample(by=by)
     if output:
-        rows = [[r["group"], r["size"], r["attribute"], r["value"], r["n"], r["percent"]]
-                for r in result["rows"]]
-        numeric = [[r["group"], r["attribute"], r["n"], r["missing"], r["median"], r["min"], r["max"]]
-                   for r in result["numeric"]]
+        rows = [[r.group, r.size, r.attribute, r.value, r.n, r.percent] for r in result.rows]
+        numeric = [[r.group, r.attribute, r.n, r.missing, r.median, r.min, r.max]
+                   for r in result.numeric]
         _emit_table(project, ["group", "size", "attribute", "value", "n", "percent"], rows,
                     _table_file(output), output, title="Sample", csv_style=csv_style,
                     sheets=[("Numbers", ["group", "attribute", "n", "missing", "median", "min", "max"],
                              numeric)],
-                    about=[f"The sample by {result['by']}: participants with each value, and "
+                    about=[f"The sample by {result.by}: participants with each value, and "
                            "(missing) for those without one; percent of the group's size."])
         return
     if as_json:
         print_json(result)
         return
     print_table(["group", "size", "attribute", "value", "n", "%"],
-                [[r["group"], r["size"], r["attribute"], r["value"], r["n"], f"{r['percent']:.1f}"]
-                 for r in result["rows"]],
-                title=f"sample by {result['by']}")
-    if result["numeric"]:
+                [[r.group, r.size, r.attribute, r.value, r.n, f"{r.percent:.1f}"]
+                 for r in result.rows],
+                title=f"sample by {result.by}")
+    if result.numeric:
         print_table(["group", "attribute", "n", "missing", "median", "range"],
-                    [[r["group"], r["attribute"], r["n"], r["missing"], r["median"],
-                      f"{r['min']}-{r['max']}"] for r in result["numeric"]],
+                    [[r.group, r.attribute, r.n, r.missing, r.median,
+                      f"{r.min}-{r.max}"] for r in result.numeric],
                     title="numeric attributes")
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from .. import outputs
+from ..records.analysis import SaturationCurve
 
 
-def write_saturation_png(curves: dict[str, Any], path: Path, title: str) -> Path:
+def write_saturation_png(curves: Mapping[str, SaturationCurve], path: Path, title: str) -> Path:
     """The saturation curves (cumulative distinct codes per transcript), one line each."""
     import matplotlib
 
@@ -17,8 +18,8 @@ def write_saturation_png(curves: dict[str, Any], path: Path, title: str) -> Path
 
     fig, ax = plt.subplots(figsize=(9, 5.5), dpi=120)
     for label, curve in curves.items():
-        xs = [p["index"] for p in curve["points"]]
-        ys = [p["cumulative"] for p in curve["points"]]
+        xs = [p.index for p in curve.points]
+        ys = [p.cumulative for p in curve.points]
         ax.plot(xs, ys, marker="o", markersize=3.5, linewidth=1.6,
                 label=None if label == "all" else str(label))
     ax.set_xlabel("transcripts in interview order")

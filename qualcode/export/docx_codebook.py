@@ -34,10 +34,12 @@ def count_passages(project, tree: list[CodeNode], coder: str | None = None) -> d
     counts = project.analysis.passage_counts(coders=[coder] if coder else None)
     result: dict[str, CodePassages] = {}
     for node, _depth in _walk(tree):
-        entry = counts.get(node.name, {"own": {}, "inclusive": {}})
+        entry = counts.get(node.name)
+        own = entry.own if entry else {}
+        inclusive = entry.inclusive if entry else {}
         result[node.name] = CodePassages(
-            passages=sum(entry["own"].values()), passages_by_wave=Counter(entry["own"]),
-            inclusive_by_wave=Counter(entry["inclusive"]), total=sum(entry["inclusive"].values()))
+            passages=sum(own.values()), passages_by_wave=Counter(own),
+            inclusive_by_wave=Counter(inclusive), total=sum(inclusive.values()))
     return result
 
 

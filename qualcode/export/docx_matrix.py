@@ -10,13 +10,15 @@ The matrix itself comes from :func:`qualcode.analysis.cube.framework`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import QualcodeError
 from ..records import Participant, Wave
+from ..records.analysis import FrameworkMatrix
 from . import docx_common as dc
 
 BY = ("wave", "case")
@@ -26,7 +28,7 @@ MISSING = "\u2014"
 
 
 def build_framework(project, *, cases: str, content: str, level: str, themes, category,
-                    coder, max_chars: int, waves=None, where=None) -> dict:
+                    coder, max_chars: int, waves=None, where=None) -> FrameworkMatrix:
     try:
         from ..analysis.cube import framework, load_cube
     except ImportError:  # pragma: no cover
@@ -55,10 +57,10 @@ def build_framework(project, *, cases: str, content: str, level: str, themes, ca
                        category=category, level="code" if themes else level,
                        max_chars=max_chars, coders=[coder] if coder else None, grouping=grouping)
     if waves:
-        result["sheets"] = {k: v for k, v in result["sheets"].items() if k in waves}
-    if not result["columns"]:
+        result = dataclasses.replace(result, sheets={k: v for k, v in result.sheets.items() if k in waves})
+    if not result.columns:
         raise QualcodeError("nothing to export: no themes to use as matrix columns")
-    if not any(row["cells"] for sheet in result["sheets"].values() for row in sheet):
+    if not any(row.cells for sheet in result.sheets.values() for row in sheet):
         raise QualcodeError("nothing to export: no case took part at the chosen waves")
     return result
 
@@ -86,11 +88,11 @@ def case_role(project_people: Mapping[str, Participant], cases: str, case: str) 
 def _case_order(m: _Layout) -> list[str]:
     """Every case of the sheets, in the framework's order (by name; an attribute's values
     in its declared type's order, "(missing)" last)."""
-    shown = {r["case"] for sheet in m.data["sheets"].values() for r in sheet}
-    return [case for case in m.data["cases"] if case in shown]
+    shown = {r.case for sheet in m.data.sheets.values() for r in sheet}
+    return [case for case in m.data.cases if case in shown]
 
 
-def _chunks(columns: list[str]) -> list[range]:
+def _chunks(columns: Sequence[str]) -> list[range]:
     n = len(columns)
     if n <= MAX_COLUMNS:
         return [range(n)]
@@ -121,7 +123,7 @@ def write_matrix(project, path: Path, *, by: str = "wave", cases: str = "partici
              ("Cases", {"participant": "participants", "site": "sites", "role": "roles"}.get(
                  cases, f"values of {cases} (at each time point)")),
              ("Columns", ("codes" if themes or level == "code" else "categories")
-              + f" ({len(data['columns'])})"),
+              + f" ({len(data.columns)})"),
              ("Cells", what),
              ("Coder", coder or ", ".join(dc.coder_names(project)))]
     dc.title_page(doc, "Framework matrix", project.title, facts)
@@ -140,7 +142,7 @@ class _Layout:
     """What every table of one matrix document shares."""
 
     doc: Any
-    data: dict
+    data: FrameworkMatrix
     people: dict[str, Participant]
     wave_rows: dict[str, Wave]
     cases: str
@@ -151,17 +153,17 @@ class _Layout:
 
 def _wave_tables(m: _Layout) -> None:
     """``by='wave'``: one landscape section per wave, cases x themes."""
-    columns = m.data["columns"]
-    for label, sheet in m.data["sheets"].items():
+    columns = m.data.columns
+    for label, sheet in m.data.sheets.items():
         dc.landscape_section(m.doc)
         wave = m.wave_rows.get(label)
         title = f"{label}: {wave.description}" if wave and wave.description else label
         dc.heading(m.doc, title, 1)
-        present = {row["case"] for row in sheet}
-        absent = sorted({c for s in m.data["sheets"].values() for c in (r["case"] for r in s)} - present)
+        present = {row.case for row in sheet}
+        absent = sorted({r.case for s in m.data.sheets.values() for r in s} - present)
         for part, span in enumerate(_chunks(columns), start=1):
             header = ["Case", *(columns[i] for i in span)]
-            rows = [[case_label(m.people, m.cases, row["case"]), *(row["cells"][i] for i in span)]
+            rows = [[case_label(m.people, m.cases, row.case), *(row.cells[i] for i in span)]
                     for row in sheet]
             extra = f" (part {part})" if len(_chunks(columns)) > 1 else ""
             dc.add_table(m.doc, header, rows, font_size=8, first_column_bold=True,
@@ -175,7 +177,7 @@ def _wave_tables(m: _Layout) -> None:
 
 def _case_table(m: _Layout) -> None:
     """``by='case'``: each case at each time point, the case cell spanning its rows."""
-    columns = m.data["columns"]
+    columns = m.data.columns
     dc.landscape_section(m.doc)
     dc.heading(m.doc, "Cases across time points", 1)
     all_cases = _case_order(m)
@@ -185,9 +187,9 @@ def _case_table(m: _Layout) -> None:
         merges: list[tuple[int, int]] = []
         for case in all_cases:
             first = len(body)
-            for label, sheet in m.data["sheets"].items():
-                found = next((r for r in sheet if r["case"] == case), None)
-                cells = [found["cells"][i] for i in span] if found else [MISSING] * len(span)
+            for label, sheet in m.data.sheets.items():
+                found = next((r for r in sheet if r.case == case), None)
+                cells = [found.cells[i] for i in span] if found else [MISSING] * len(span)
                 body.append([case_label(m.people, m.cases, case) if len(body) == first else "",
                              dc.wave_text(m.wave_rows.get(label), case_role(m.people, m.cases, case))
                              or label, *cells])
@@ -200,7 +202,7 @@ def _case_table(m: _Layout) -> None:
                 _merge_case_cells(table, first + 1, last + 1)
         dc.add_caption(m.doc, m.numbers.table(f"Cases across time points{extra}; cells hold {m.what}."))
     roles = sorted({p.role for p in m.people.values() if p.role})
-    for item in m.data["sheets"]:
+    for item in m.data.sheets:
         wave = m.wave_rows.get(item)
         cited = sorted({dc.wave_text(wave, r) for r in roles} | {dc.wave_text(wave)}) if wave else [item]
         dc.note(m.doc, f"Wave {item}" + (f" ({wave.description})" if wave and wave.description else "")

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from docx.shared import Cm
 
 from ..errors import QualcodeError
 from ..records import Wave
+from ..records.analysis import AgreementReport, SaturationCurve
 from . import docx_common as dc
 from . import methods_facts as mf
 from .docx_codebook import COUNT_RULE, _walk, count_passages
@@ -76,19 +78,19 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
     groups = [t for t in transcripts if t["kind"] == "focus-group"]
     timed, partial = mf.durations(project)
     lost: Counter[str] = Counter()
-    for row in grid["participants"]:
-        for status in row["status"].values():
+    for row in grid.participants:
+        for status in row.status.values():
             if status in ("missed", "withdrawn"):
                 lost[status] += 1
     roles_text = ", ".join(f"{by_role[r]} {dc.role_label(r).lower() if r else 'without a role'}"
                            f"{'s' if by_role[r] != 1 and r else ''}" for r in sorted(by_role))
-    curves = saturation(project.db, order="coding", by_role=True)["roles"]
+    curves = saturation(project.db, order="coding", by_role=True).curves
     sat = "; ".join(
-        f"{dc.role_label(role) if role != '(no role)' else 'No role'}: {c['distinct_codes']} codes "
-        f"first used over {plural_t(c['transcripts'])}, {last_k(c)}"
-        for role, c in curves.items() if c["transcripts"])
+        f"{dc.role_label(role) if role != '(no role)' else 'No role'}: {c.distinct_codes} codes "
+        f"first used over {plural_t(c.transcripts)}, {last_k(c)}"
+        for role, c in curves.items() if c.transcripts)
     report = change_report(cube)
-    minor = [s["code"] for s in report["sample"] if s["label"] == "idiosyncratic"]
+    minor = [s.code for s in report.sample if s.label == "idiosyncratic"]
     tree = project.codebook.tree()
     counted = count_passages(project, tree)
     flat = list(_walk(tree))
@@ -115,7 +117,7 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
                        else "Nothing coded yet."),
         "curves": curves,
         "coders": (f"{len(coders)}: {', '.join(coders)}"
-                   + (f"; {len(agreement['transcripts'])} transcripts coded by two or more, with "
+                   + (f"; {len(agreement.transcripts)} transcripts coded by two or more, with "
                       "agreement figures below." if agreement else ".")) if coders else "none yet",
         "agreement": agreement,
         "coding_tree": (f"{sum(1 for n, _ in flat if not n.is_category)} codes in "
@@ -139,15 +141,15 @@ def plural_t(n: int) -> str:
     return dc.plural(n, "transcript")
 
 
-def last_k(curve: dict) -> str:
+def last_k(curve: SaturationCurve) -> str:
     """What the last transcripts added, or that there are too few to tell."""
-    if curve["transcripts"] <= curve["k"]:
+    if curve.transcripts <= curve.k:
         return "too few transcripts to judge"
-    return (f"the last {curve['k']} coded adding {curve['new_in_last_k']} "
-            f"({curve['new_share_last_k'] * 100:.0f}% of the codes used)")
+    return (f"the last {curve.k} coded adding {curve.new_in_last_k} "
+            f"({curve.new_share_last_k * 100:.0f}% of the codes used)")
 
 
-def agreement_report(project, coders: list[str]) -> dict | None:
+def agreement_report(project, coders: list[str]) -> AgreementReport | None:
     if len(coders) < 2:
         return None
     from ..analysis.agreement_service import agreement
@@ -206,22 +208,23 @@ def waves_section(doc, project, people, grid, numbers) -> None:
     if not waves:
         dc.note(doc, "The project has no waves.")
         return
-    summary = {row["wave"]: row for row in grid["summary"]}
-    statuses = {row["participant"]: row["status"] for row in grid["participants"]}
+    summary = {row.wave: row for row in grid.summary}
+    statuses = {row.participant: row.status for row in grid.participants}
     # "Not yet" only when someone is not yet due: the columns must fit a portrait page.
     statuses_shown = [s for s in STATUSES
-                      if s != "not_yet" or any(summary.get(w.label, {}).get(s) for w in waves)]
+                      if s != "not_yet" or any(w.label in summary and summary[w.label].count(s)
+                                               for w in waves)]
     names = {"interviewed": "Interviewed", "focus-group": "Focus group", "missed": "Missed",
              "withdrawn": "Withdrawn", "not_yet": "Not yet"}
     header = ["Wave", "Time point", "Dates", *(names[s] for s in statuses_shown), "Retained"]
     rows = []
     for wave in waves:
-        row = summary.get(wave.label, {})
+        row = summary.get(wave.label)
         dates = " \u2013\n".join(d for d in (wave.start_date, wave.end_date) if d)
-        retention = row.get("retention")
+        retention = row.retention if row else None
         points = time_points_text(wave, sorted({p.role for p in people if p.role}))
         rows.append([wave.label, points, dates or "\u2013",
-                     *(row.get(s, 0) for s in statuses_shown),
+                     *(row.count(s) if row else 0 for s in statuses_shown),
                      f"{retention * 100:.0f}%" if retention is not None else "\u2013"])
     widths = {"interviewed": 2.35, "focus-group": 1.45, "missed": 1.5, "withdrawn": 2.3,
               "not_yet": 1.1}
@@ -337,7 +340,8 @@ def fmt(value, digits: int = 2) -> str:
     return text.lstrip("-")
 
 
-def agreement_paragraphs(doc, project, coders: list[str], report: dict | None, numbers) -> None:
+def agreement_paragraphs(doc, project, coders: list[str], report: AgreementReport | None,
+                         numbers) -> None:
     if len(coders) < 2:
         doc.add_paragraph("One coder coded the data, so there are no agreement figures.")
         return
@@ -345,17 +349,17 @@ def agreement_paragraphs(doc, project, coders: list[str], report: dict | None, n
         doc.add_paragraph("No transcript was coded by two or more coders, so there are no "
                           "agreement figures.")
         return
-    overall = report["overall"]
-    two = len(report["coders"]) == 2
-    table = overall.get("table") or {}
+    overall = report.overall
+    two = len(report.coders) == 2
+    table = overall.table or {}
     coded = mf.coded_agreement(table) if two else None
-    kappa = f", Cohen's kappa {fmt(overall.get('kappa'))}" if two else ""
+    kappa = f", Cohen's kappa {fmt(overall.kappa)}" if two else ""
     doc.add_paragraph(
-        f"{_and(report['coders'])} {'both' if two else 'all'} coded "
-        f"{dc.plural(len(report['transcripts']), 'transcript')} "
-        f"({', '.join(report['transcripts'])}). Character-level agreement over all codes: "
-        f"{fmt(overall.get('percent_agreement'), 1)}%{kappa}, Krippendorff's alpha "
-        f"{fmt(overall.get('alpha'))}.")
+        f"{_and(list(report.coders))} {'both' if two else 'all'} coded "
+        f"{dc.plural(len(report.transcripts), 'transcript')} "
+        f"({', '.join(report.transcripts)}). Character-level agreement over all codes: "
+        f"{fmt(overall.percent_agreement, 1)}%{kappa}, Krippendorff's alpha "
+        f"{fmt(overall.alpha)}.")
     if two:
         total = sum(table.values()) or 1
         doc.add_paragraph(
@@ -371,13 +375,13 @@ def agreement_paragraphs(doc, project, coders: list[str], report: dict | None, n
                                        "(characters summed over codes)."))
     order = {name: i for i, name in enumerate(project.codebook.code_names())}
     rows = []
-    for r in sorted(report["codes"], key=lambda r: order.get(r["code"], 10**6)):
-        t = r.get("table") or {}
-        rows.append([r["code"], *( [t.get("only_first", 0) + t.get("both", 0),
+    for r in sorted(report.codes, key=lambda r: order.get(r.code or "", 10**6)):
+        t = r.table or {}
+        rows.append([r.code, *( [t.get("only_first", 0) + t.get("both", 0),
                                     t.get("only_second", 0) + t.get("both", 0), t.get("both", 0)]
                                   if two else []),
-                     fmt(r.get("percent_agreement"), 1), fmt(r.get("kappa")), fmt(r.get("alpha"))])
-    header = ["Code", *([f"{report['coders'][0]} chars", f"{report['coders'][1]} chars", "Both"]
+                     fmt(r.percent_agreement, 1), fmt(r.kappa), fmt(r.alpha)])
+    header = ["Code", *([f"{report.coders[0]} chars", f"{report.coders[1]} chars", "Both"]
                         if two else []), "Agree %", "Kappa", "Alpha"]
     widths = [5.4, 2.1, 2.1, 1.6, 1.7, 1.5, 1.6] if two else [7.0, 3.0, 3.0, 3.0]
     dc.add_table(doc, header, rows, font_size=8.5, widths=widths,
@@ -391,7 +395,7 @@ def _and(names: list[str]) -> str:
 
 def saturation_section(doc, figures: dict, numbers) -> None:
     dc.heading(doc, "Saturation", 1)
-    curves = {r: c for r, c in figures["curves"].items() if c["transcripts"]}
+    curves = {r: c for r, c in figures["curves"].items() if c.transcripts}
     if not curves:
         doc.add_paragraph("Nothing has been coded yet, so there is no saturation curve.")
         return
@@ -402,14 +406,14 @@ def saturation_section(doc, figures: dict, numbers) -> None:
         "use shows when the coding stopped finding new things.")
     for role, curve in curves.items():
         who = dc.role_label(role) + "s" if role != "(no role)" else "No role"
-        dc.par(doc, f"{who}: {curve['distinct_codes']} codes first used over "
-                    f"{plural_t(curve['transcripts'])}; {last_k(curve)}.", "List Bullet")
+        dc.par(doc, f"{who}: {curve.distinct_codes} codes first used over "
+                    f"{plural_t(curve.transcripts)}; {last_k(curve)}.", "List Bullet")
     doc.add_picture(io.BytesIO(saturation_png(curves)), width=Cm(15.5))
     dc.add_caption(doc, numbers.figure(
         "Saturation by role: cumulative codes first used, per transcript in coding order."))
 
 
-def saturation_png(curves: dict) -> bytes:
+def saturation_png(curves: Mapping[str, SaturationCurve]) -> bytes:
     """One line per role, drawn with matplotlib's Agg canvas (no pyplot, no global
     backend)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -421,8 +425,8 @@ def saturation_png(curves: dict) -> bytes:
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     for i, (role, curve) in enumerate(curves.items()):
-        points = curve["points"]
-        ax.step([p["index"] for p in points], [p["cumulative"] for p in points], where="post",
+        points = curve.points
+        ax.step([p.index for p in points], [p.cumulative for p in points], where="post",
                 color=PALETTE[i % len(PALETTE)], marker="o", markersize=3,
                 label=dc.role_label(role) if role != "(no role)" else "no role")
     from matplotlib.ticker import MaxNLocator

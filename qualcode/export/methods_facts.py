@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..records.analysis import AgreementReport
 from ..store import exports as store_exports
 from ..version import __version__
 from .docx_common import plural, role_label
@@ -77,18 +79,18 @@ def sample_table(project, cube) -> tuple[list[str], list[list[str]]]:
     size = Counter(p.get("role") or MISSING for p in people)
     header = ["Attribute", "Value", *(f"{role_label(r) if r != MISSING else 'No role'}s (n={size[r]})"
                                       for r in roles), f"All (n={len(people)})"]
-    numeric = {(r["group"], r["attribute"]): r for r in by_role["numeric"] + overall["numeric"]}
-    numeric_keys = {r["attribute"] for r in overall["numeric"]}
+    numeric = {(r.group, r.attribute): r for r in by_role.numeric + overall.numeric}
+    numeric_keys = {r.attribute for r in overall.numeric}
     cells: dict[tuple[str, str], dict[str, str]] = {}
     order: list[tuple[str, str]] = []
-    for row in by_role["rows"] + overall["rows"]:
-        if row["attribute"] == "role" or (row["attribute"] in numeric_keys and row["value"] != MISSING):
+    for row in by_role.rows + overall.rows:
+        if row.attribute == "role" or (row.attribute in numeric_keys and row.value != MISSING):
             continue
-        key = (row["attribute"], row["value"])
+        key = (row.attribute, row.value)
         if key not in cells:
             cells[key] = {}
             order.append(key)
-        cells[key][row["group"]] = f"{row['n']} ({row['percent']:.0f}%)"
+        cells[key][row.group] = f"{row.n} ({row.percent:.0f}%)"
     # A role where nobody has a value of an attribute: all of them missing.
     for attribute in {a for a, _ in order}:
         for role in roles:
@@ -105,7 +107,7 @@ def sample_table(project, cube) -> tuple[list[str], list[list[str]]]:
         for group in [*roles, "all"]:
             found = numeric.get((group, attribute))
             if found:
-                cells[key][group] = f"{found['median']} ({found['min']}\u2013{found['max']})"
+                cells[key][group] = f"{found.median} ({found.min}\u2013{found.max})"
     order.sort(key=lambda k: (k[0] != "site", k[0], k[1] == MISSING, k[1] == "median (range)", k[1]))
     rows, previous = [], None
     for attribute, value in order:
@@ -116,21 +118,22 @@ def sample_table(project, cube) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def coder_base(project, report: dict) -> list[list]:
+def coder_base(project, report: AgreementReport) -> list[list]:
     """Per coder: codings and transcripts coded among the compared transcripts, and the
     characters they coded (summed over codes)."""
-    per_coder = store_exports.codings_per_coder(project.db, report["transcripts"])
-    first = second = 0
-    for row in report["codes"]:
-        table = row.get("table") or {}
+    per_coder = store_exports.codings_per_coder(project.db, list(report.transcripts))
+    first: float = 0
+    second: float = 0
+    for row in report.codes:
+        table = row.table or {}
         first += table.get("both", 0) + table.get("only_first", 0)
         second += table.get("both", 0) + table.get("only_second", 0)
-    chars = dict(zip(report["coders"], (first, second))) if len(report["coders"]) == 2 else {}
+    chars = dict(zip(report.coders, (first, second))) if len(report.coders) == 2 else {}
     return [[name, *per_coder.get(name, (0, 0)),
-             f"{chars[name]:,}" if name in chars else "\u2013"] for name in report["coders"]]
+             f"{chars[name]:,}" if name in chars else "\u2013"] for name in report.coders]
 
 
-def coded_agreement(table: dict) -> float | None:
+def coded_agreement(table: Mapping[str, float]) -> float | None:
     """Agreement on the text either coder coded: both / (both + only one)."""
     either = table.get("both", 0) + table.get("only_first", 0) + table.get("only_second", 0)
     return 100.0 * table.get("both", 0) / either if either else None

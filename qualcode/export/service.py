@@ -9,7 +9,7 @@ study id and pseudonym only.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..coding.service import CodingService
     from ..coding.summaries import SummaryService
     from ..ingest.service import TranscriptService
+    from ..records.analysis import SaturationCurve
     from ..study.service import StudyService
 
 FORMATS = ("docx", "md", "csv")
@@ -175,7 +176,7 @@ class ExportService(Service):
         results = self.analysis.cooccurrence_by_label(scope=scope, waves=waves, per_wave=per_wave)
         return network_drawing(results, measure=measure, minimum=minimum)
 
-    def saturation_chart(self, output: str | Path, curves: dict[str, Any]) -> Path:
+    def saturation_chart(self, output: str | Path, curves: Mapping[str, SaturationCurve]) -> Path:
         """Saturation curves (as :meth:`AnalysisService.saturation` gives them) as a PNG."""
         from .charts import write_saturation_png
 
@@ -344,9 +345,9 @@ class ExportService(Service):
             matrix = self.analysis.matrix(by="participant", measure=measure, codes=[code])
         values: dict[tuple[str, str], Any] = {}
         for row in matrix.rows:
-            pid, wave = row["labels"]
+            pid, wave = row.labels
             if role is None or roles.get(pid) == role:
-                values[(pid, wave)] = row["values"][0]
+                values[(pid, wave)] = row.values[0]
         people = [pid for pid in dict.fromkeys(p for p, _w in values)
                   if any(v is not None for (p, _w), v in values.items() if p == pid)]
         return people, [w.label for w in self.study.waves()], values
@@ -375,14 +376,14 @@ class ExportService(Service):
         values: dict[tuple[str, str], int] = {}
         missing: dict[str, str] = {}
         for row in matrix.rows:
-            pid, wave = row["labels"]
+            pid, wave = row.labels
             if pid != participant:
                 continue
-            if all(v is None for v in row["values"]):
-                missing[wave] = (row.get("status") or "no data").replace("_", " ")
-            for code, value in zip(matrix.columns, row["values"]):
+            if all(v is None for v in row.values):
+                missing[wave] = (row.status or "no data").replace("_", " ")
+            for code, value in zip(matrix.columns, row.values):
                 if value:
-                    values[(code, wave)] = value
+                    values[(code, wave)] = int(value)  # count or chars: whole numbers
         codes = [c for c in matrix.columns if any(k == c for k, _w in values)]
         return codes, [w.label for w in self.study.waves()], values, missing
 

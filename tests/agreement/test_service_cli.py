@@ -38,42 +38,42 @@ def study(tmp_path):
 def test_agreement_over_shared_transcripts(study):
     with AgreementProject.open(study) as project:
         r = project.agreement.report(["anna", "ben"])
-    assert r["transcripts"] == ["one", "two"]
-    by_code = {c["code"]: c for c in r["codes"]}
+    assert r.transcripts == ("one", "two")
+    by_code = {c.code: c for c in r.codes}
     assert set(by_code) == {"Care", "Diet"}
     # Care: one (100 chars): both 25, only anna 25, only ben 25, neither 25;
     #       two (90 chars): only ben 5, neither 85.
-    assert by_code["Care"]["table"] == {"both": 25, "only_first": 25, "only_second": 30,
+    assert by_code["Care"].table == {"both": 25, "only_first": 25, "only_second": 30,
                                         "neither": 110}
-    assert by_code["Care"]["units"] == 190
+    assert by_code["Care"].units == 190
     # Diet: one: both 10, neither 90; two: only anna 20, neither 70.
-    assert by_code["Diet"]["table"] == {"both": 10, "only_first": 20, "only_second": 0,
+    assert by_code["Diet"].table == {"both": 10, "only_first": 20, "only_second": 0,
                                         "neither": 160}
-    overall = r["overall"]
-    assert overall["units"] == 380 and overall["table"]["both"] == 35
-    assert overall["percent_agreement"] == pytest.approx(100 * (35 + 270) / 380)
+    overall = r.overall
+    assert overall.units == 380 and overall.table["both"] == 35
+    assert overall.percent_agreement == pytest.approx(100 * (35 + 270) / 380)
 
 
 def test_code_category_transcript_and_units(study):
     with AgreementProject.open(study) as project:
         only = project.agreement.report(["anna", "ben"], code="Diet")
-        assert [c["code"] for c in only["codes"]] == ["Diet"]
-        assert only["codes"][0]["units"] == 190
+        assert [c.code for c in only.codes] == ["Diet"]
+        assert only.codes[0].units == 190
         category = project.agreement.report(["anna", "ben"], category="Health")
-        assert {c["code"] for c in category["codes"]} == {"Care", "Diet"}
+        assert {c.code for c in category.codes} == {"Care", "Diet"}
         one = project.agreement.report(["anna", "ben"], transcripts=["one"], unit="turn")
-        assert one["transcripts"] == ["one"]
-        care = {c["code"]: c for c in one["codes"]}["Care"]
+        assert one.transcripts == ("one",)
+        care = {c.code: c for c in one.codes}["Care"]
         # anna's 0-50 ends where turn 2 starts (ends are exclusive); ben's 25-75 spans both.
-        assert care["table"] == {"both": 1, "only_first": 0, "only_second": 1, "neither": 0}
+        assert care.table == {"both": 1, "only_first": 0, "only_second": 1, "neither": 0}
         seg = project.agreement.report(["anna", "ben"], unit="segment", min_overlap=0.5)
-        assert seg["overall"]["table"] == {"matched": 2, "only_first": 1, "only_second": 1}
-        assert seg["note"]
+        assert seg.overall.table == {"matched": 2, "only_first": 1, "only_second": 1}
+        assert seg.note
         # A code asked for but unused by either coder: reported, chance-corrected
         # measures undefined (every unit is "not coded" by both).
-        unused = project.agreement.report(["anna", "ben"], code="Work")["codes"][0]
-        assert unused["percent_agreement"] == 100.0
-        assert unused["kappa"] is None and unused["alpha"] is None
+        unused = project.agreement.report(["anna", "ben"], code="Work").codes[0]
+        assert unused.percent_agreement == 100.0
+        assert unused.kappa is None and unused.alpha is None
         with pytest.raises(QualcodeError):
             project.agreement.report(["anna", "ben"], code="Care", category="Health")
 
@@ -81,20 +81,20 @@ def test_code_category_transcript_and_units(study):
 def test_three_coders_alpha_with_missing(study):
     with AgreementProject.open(study) as project:
         r = project.agreement.report(["anna", "ben", "carl"])
-    assert r["transcripts"] == ["one", "two"]
-    assert {c["code"] for c in r["codes"]} == {"Care", "Diet", "Work"}
-    assert all(c["kappa"] is None for c in r["codes"])
-    assert r["overall"]["alpha"] is not None
+    assert r.transcripts == ("one", "two")
+    assert {c.code for c in r.codes} == {"Care", "Diet", "Work"}
+    assert all(c.kappa is None for c in r.codes)
+    assert r.overall.alpha is not None
 
 
 def test_disagreements_with_text(study):
     with AgreementProject.open(study) as project:
         rows = project.agreement.disagreements(["anna", "ben"])
-    assert [(r["transcript"], r["code"], r["start"], r["end"], r["coded_by"]) for r in rows] == [
-        ("one", "Care", 0, 25, ["anna"]), ("one", "Care", 50, 75, ["ben"]),
-        ("two", "Diet", 0, 20, ["anna"]), ("two", "Care", 40, 45, ["ben"])]
-    assert rows[0]["text"] == TEXT1[0:25]
-    assert rows[2]["text"] == TEXT2[0:20]
+    assert [(r.transcript, r.code, r.start, r.end, r.coded_by) for r in rows] == [
+        ("one", "Care", 0, 25, ("anna",)), ("one", "Care", 50, 75, ("ben",)),
+        ("two", "Diet", 0, 20, ("anna",)), ("two", "Care", 40, 45, ("ben",))]
+    assert rows[0].text == TEXT1[0:25]
+    assert rows[2].text == TEXT2[0:20]
 
 
 @pytest.mark.parametrize("coders, message", [
@@ -175,8 +175,8 @@ def test_export_for_coder(study, tmp_path, monkeypatch):
     before = _counts(study)
     with AgreementProject.open(study) as project:
         report = project.agreement.export_for_coder("ben", dest)
-    assert report["codings_kept"] == 3 and report["codings_left_out"] == 5
-    assert report["memos_left_out"] == 1
+    assert report.codings_kept == 3 and report.codings_left_out == 5
+    assert report.memos_left_out == 1
     after = _counts(dest)
     assert after["codings"] == {"ben": 3}
     assert after["memos"] == ["ben's memo"]
@@ -200,7 +200,7 @@ def test_export_for_coder(study, tmp_path, monkeypatch):
 def test_export_for_a_new_coder_and_refusals(study, tmp_path):
     with AgreementProject.open(study) as project:
         report = project.agreement.export_for_coder("erin", tmp_path / "erin.qualcode")
-        assert report["codings_kept"] == 0
+        assert report.codings_kept == 0
         with pytest.raises(QualcodeError, match="already exists"):
             project.agreement.export_for_coder("erin", tmp_path / "erin.qualcode")
         with pytest.raises(QualcodeError, match=".qualcode"):

@@ -17,12 +17,12 @@ from .test_where_by import typed, typed_path  # noqa: F401 (the module fixtures)
 def test_change_by_a_number_groups_in_numeric_order_and_each_group_is_its_filter(typed):  # noqa: F811
     report = typed.analysis.change_report(by="age")
     # As text "10" < "50" < "9"; declared a number: 9, 10, 50. T1 has no age: no group.
-    assert list(report["groups"]) == ["age=9", "age=10", "age=50"]
+    assert list(report.groups) == ["age=9", "age=10", "age=50"]
     for age in ("9", "10", "50"):
         alone = typed.analysis.change_report(where=[f"age={age}"])
-        assert report["groups"][f"age={age}"]["sample"] == alone["sample"]
+        assert report.groups[f"age={age}"].sample == alone.sample
     # Each group counts only its own participant: P1 (age 9) is the only one observed.
-    observed = {s["evidence"]["W1"]["observed"] for s in report["groups"]["age=9"]["sample"]}
+    observed = {s.evidence["W1"].observed for s in report.groups["age=9"].sample}
     assert observed == {1}
 
 
@@ -30,9 +30,9 @@ def test_change_by_a_per_wave_attribute_needs_its_wave(typed):  # noqa: F811
     with pytest.raises(QualcodeError, match="employment varies by wave: name the wave"):
         typed.analysis.change_report(by="employment")
     report = typed.analysis.change_report(by="W1.employment")
-    assert list(report["groups"]) == ["W1.employment=unemployed", "W1.employment=part-time"]
+    assert list(report.groups) == ["W1.employment=unemployed", "W1.employment=part-time"]
     unemployed = typed.analysis.change_report(where=["W1.employment=unemployed"])
-    assert report["groups"]["W1.employment=unemployed"]["sample"] == unemployed["sample"]
+    assert report.groups["W1.employment=unemployed"].sample == unemployed.sample
 
 
 def test_cooccur_by_gives_one_network_per_value(typed):  # noqa: F811
@@ -61,7 +61,7 @@ def test_the_cli_prints_and_writes_each_group(run_cli, typed_path, tmp_path):  #
 
 def test_framework_matrix_cases_by_an_attribute(typed):  # noqa: F811
     result = typed.analysis.framework_matrix(by="age")
-    cases = {wave: [row["case"] for row in sheet] for wave, sheet in result["sheets"].items()}
+    cases = {wave: [row.case for row in sheet] for wave, sheet in result.sheets.items()}
     # W1: P1 (9), P2 (10), P3 (50) interviewed, numeric order. W2: P1 only of the
     # clients (P2 missed, P3 withdrew) and T1, who has no age, in the focus group.
     assert cases["W1"] == ["9", "10", "50"]
@@ -69,5 +69,5 @@ def test_framework_matrix_cases_by_an_attribute(typed):  # noqa: F811
     # A per-wave attribute is read at each wave: at W1 P1 and P2 were unemployed, P3
     # part-time; at W2 P1 was part-time.
     by_job = typed.analysis.framework_matrix(by="employment")
-    assert [row["case"] for row in by_job["sheets"]["W1"]] == ["unemployed", "part-time"]
-    assert [row["case"] for row in by_job["sheets"]["W2"]] == ["part-time", "(missing)"]
+    assert [row.case for row in by_job.sheets["W1"]] == ["unemployed", "part-time"]
+    assert [row.case for row in by_job.sheets["W2"]] == ["part-time", "(missing)"]

@@ -8,17 +8,18 @@ import pytest
 
 from qualcode import QualcodeError
 from qualcode.analysis.change import LABELS, classify
+from qualcode.records.analysis import MissingWave, WaveShare
 
 from .conftest import AnalysisProject
 
 
 def by_participant(report):
-    return {(r["participant"], r["code"]): r for r in report["participants"]}
+    return {(r.participant, r.code): r for r in report.participants}
 
 
 def test_every_participant_label(longitudinal):
     report = longitudinal.analysis.change_report()
-    got = {key: r["label"] for key, r in by_participant(report).items()}
+    got = {key: r.label for key, r in by_participant(report).items()}
     assert got == {
         # P1, observed at W1, W2, W3
         ("P1", "Emerge"): "emerges",      # 0, 1, 2
@@ -39,28 +40,28 @@ def test_every_participant_label(longitudinal):
 def test_evidence_shows_missing_waves(longitudinal):
     report = longitudinal.analysis.change_report(participants=["P2"])
     rows = by_participant(report)
-    cease = rows[("P2", "Cease")]["evidence"]
-    assert cease["values"] == {"W1": 1, "W2": None, "W3": 0}
-    assert cease["observed_waves"] == ["W1", "W3"]
-    assert cease["missing_waves"] == [{"wave": "W2", "status": "missed"}]
-    assert cease["present_waves"] == ["W1"]
-    assert report["sample"] == []          # a participant filter leaves out the sample view
+    cease = rows[("P2", "Cease")].evidence
+    assert cease.values == {"W1": 1, "W2": None, "W3": 0}
+    assert cease.observed_waves == ("W1", "W3")
+    assert cease.missing_waves == (MissingWave("W2", "missed"),)
+    assert cease.present_waves == ("W1",)
+    assert report.sample == ()          # a participant filter leaves out the sample view
 
 
 def test_sample_labels(longitudinal):
     report = longitudinal.analysis.change_report()
-    sample = {s["code"]: s for s in report["sample"]}
+    sample = {s.code: s for s in report.sample}
     # Constant: P1, P2, P3 have it. Shares of observed: W1 3/3, W2 1/2 (P1 of P1, T1),
     # W3 2/2 -> ends equal -> constant.
-    assert sample["Constant"]["label"] == "constant"
-    assert sample["Constant"]["participants"] == 3
-    assert sample["Constant"]["evidence"]["W2"] == {"observed": 2, "with_code": 1, "codings": 2,
-                                                    "share": 0.5}
+    assert sample["Constant"].label == "constant"
+    assert sample["Constant"].participants == 3
+    assert sample["Constant"].evidence["W2"] == WaveShare(observed=2, with_code=1, codings=2,
+                                                          share=0.5)
     # Every other code is seen in one or two participants only.
     for code, holders in (("Emerge", 1), ("Increase", 1), ("Surge", 2), ("Decrease", 1),
                           ("Cease", 2)):
-        assert sample[code]["label"] == "idiosyncratic"
-        assert sample[code]["participants"] == holders
+        assert sample[code].label == "idiosyncratic"
+        assert sample[code].participants == holders
 
 
 def test_sample_missing_when_one_wave_only(tmp_path):
@@ -77,8 +78,8 @@ def test_sample_missing_when_one_wave_only(tmp_path):
         text = project.transcripts.get(pid)["text"]
         project.coding.apply_spans([(pid, "Hope", text.index("hope"), text.index("hope") + 4)], summary="x")
     report = project.analysis.change_report()
-    assert [(s["code"], s["label"]) for s in report["sample"]] == [("Hope", "missing")]
-    assert {r["label"] for r in report["participants"]} == {"missing"}
+    assert [(s.code, s.label) for s in report.sample] == [("Hope", "missing")]
+    assert {r.label for r in report.participants} == {"missing"}
     project.close()
 
 
@@ -116,20 +117,20 @@ def test_labels_documented():
 
 def test_compare_waves(longitudinal):
     result = longitudinal.analysis.compare_waves("W1", "W3")
-    sample = {s["code"]: s["label"] for s in result["sample"]}
+    sample = {s.code: s.label for s in result.sample}
     # Shares W1 (of 3) -> W3 (of 2): Emerge 0 -> 1/2 new; Increase, Surge, Decrease
     # 1/3 -> 1/2 grown (ratio 1.5, +0.17); Cease 2/3 -> 0 gone; Constant 3/3 -> 2/2 same.
     assert sample == {"Emerge": "new", "Increase": "grown", "Surge": "grown",
                       "Decrease": "grown", "Cease": "gone", "Constant": "same"}
-    people = {p["participant"]: p for p in result["participants"]}
+    people = {p.participant: p for p in result.participants}
     assert set(people) == {"P1", "P2"}          # seen at both waves
     p1 = people["P1"]
-    assert [c["code"] for c in p1["new"]] == ["Emerge"]
-    assert [c["code"] for c in p1["grown"]] == ["Increase"]
-    assert [(c["code"], c["W1"], c["W3"]) for c in p1["shrunk"]] == [("Decrease", 2, 1)]
-    assert [c["code"] for c in p1["gone"]] == ["Cease"]
-    assert [c["code"] for c in people["P2"]["gone"]] == ["Cease"]
-    assert result["not_observed_at_both"] == ["P3"]
+    assert [c.code for c in p1.new] == ["Emerge"]
+    assert [c.code for c in p1.grown] == ["Increase"]
+    assert [(c.code, c.values["W1"], c.values["W3"]) for c in p1.shrunk] == [("Decrease", 2, 1)]
+    assert [c.code for c in p1.gone] == ["Cease"]
+    assert [c.code for c in people["P2"].gone] == ["Cease"]
+    assert result.not_observed_at_both == ("P3",)
 
 
 def test_compare_waves_errors(longitudinal):

@@ -24,7 +24,7 @@ from qualcode.export.graph import write_graph, write_graphs
 
 
 def edges(result, measure="count"):
-    return {(r["code_a"], r["code_b"]) if r["code_a"] < r["code_b"] else (r["code_b"], r["code_a"]):
+    return {(r.code_a, r.code_b) if r.code_a < r.code_b else (r.code_b, r.code_a):
             r for r in table(result, measure=measure)}
 
 
@@ -37,69 +37,69 @@ def test_overlap_scope(cooc):
     rows = edges(result)
     # A[0,10)-B[5,15): 5 chars; B-C[12,20): 3 chars; C-A[18,25): 2 chars; E-F: F[0,2)
     # meets E[0,1), E[1,2); zed's F[2,3) meets E[2,3).
-    assert {k: r["count"] for k, r in rows.items()} == {
+    assert {k: r.count for k, r in rows.items()} == {
         ("A", "B"): 1, ("B", "C"): 1, ("A", "C"): 1, ("E", "F"): 3}
-    assert rows[("A", "B")]["jaccard"] == approx(Fr(5, 22 + 14 - 5))
-    assert rows[("B", "C")]["jaccard"] == approx(Fr(3, 14 + 14 - 3))
-    assert rows[("A", "C")]["jaccard"] == approx(Fr(2, 22 + 14 - 2))
-    assert rows[("E", "F")]["jaccard"] == approx(Fr(3, 6 + 3 - 3))
-    assert rows[("A", "B")]["c"] == approx(Fr(1, 3 + 2 - 1))
-    assert rows[("B", "C")]["c"] == approx(Fr(1, 2 + 2 - 1))
-    assert rows[("E", "F")]["c"] == approx(Fr(3, 6 + 2 - 3))
-    assert not rows[("E", "F")]["freq_ratio_flag"]            # 6 is not > 5 * 2
-    assert (rows[("A", "B")]["n1"], rows[("A", "B")]["n2"]) == (3, 2)
+    assert rows[("A", "B")].jaccard == approx(Fr(5, 22 + 14 - 5))
+    assert rows[("B", "C")].jaccard == approx(Fr(3, 14 + 14 - 3))
+    assert rows[("A", "C")].jaccard == approx(Fr(2, 22 + 14 - 2))
+    assert rows[("E", "F")].jaccard == approx(Fr(3, 6 + 3 - 3))
+    assert rows[("A", "B")].c == approx(Fr(1, 3 + 2 - 1))
+    assert rows[("B", "C")].c == approx(Fr(1, 2 + 2 - 1))
+    assert rows[("E", "F")].c == approx(Fr(3, 6 + 2 - 3))
+    assert not rows[("E", "F")].freq_ratio_flag            # 6 is not > 5 * 2
+    assert (rows[("A", "B")].n1, rows[("A", "B")].n2) == (3, 2)
 
 
 def test_turn_scope(cooc):
     rows = edges(cooc.analysis.cooccurrence(scope="turn"))
     # Turns: X1 {A, B, C}, X2 {A, D}, Y1 {B}, Y2 {C}, Z1 {E, F}
-    assert {k: r["count"] for k, r in rows.items()} == {
+    assert {k: r.count for k, r in rows.items()} == {
         ("A", "B"): 1, ("A", "C"): 1, ("B", "C"): 1, ("A", "D"): 1, ("E", "F"): 1}
     # Turns with each code: A 2, B 2, C 2, D 1, E 1, F 1. c counts turns as n12 does
     # (not codings: E's 6 codings would make c(E, F) = 1 / (6 + 2 - 1)).
-    assert rows[("A", "B")]["jaccard"] == approx(Fr(1, 3))
-    assert rows[("A", "D")]["jaccard"] == approx(Fr(1, 2))
-    assert rows[("A", "D")]["c"] == approx(Fr(1, 2 + 1 - 1))
-    assert rows[("B", "C")]["c"] == approx(Fr(1, 2 + 2 - 1))
-    assert rows[("E", "F")]["c"] == approx(Fr(1, 1 + 1 - 1))
-    assert (rows[("E", "F")]["n1"], rows[("E", "F")]["n2"]) == (1, 1)
-    assert all(r["c"] == approx(r["jaccard"]) for r in rows.values())
+    assert rows[("A", "B")].jaccard == approx(Fr(1, 3))
+    assert rows[("A", "D")].jaccard == approx(Fr(1, 2))
+    assert rows[("A", "D")].c == approx(Fr(1, 2 + 1 - 1))
+    assert rows[("B", "C")].c == approx(Fr(1, 2 + 2 - 1))
+    assert rows[("E", "F")].c == approx(Fr(1, 1 + 1 - 1))
+    assert (rows[("E", "F")].n1, rows[("E", "F")].n2) == (1, 1)
+    assert all(r.c == approx(r.jaccard) for r in rows.values())
 
 
 def test_transcript_scope(cooc):
     rows = edges(cooc.analysis.cooccurrence(scope="transcript"))
     # Transcripts: X {A, B, C, D}, Y {B, C}, Z {E, F}
-    assert {k: r["count"] for k, r in rows.items()} == {
+    assert {k: r.count for k, r in rows.items()} == {
         ("A", "B"): 1, ("A", "C"): 1, ("A", "D"): 1, ("B", "C"): 2, ("B", "D"): 1,
         ("C", "D"): 1, ("E", "F"): 1}
-    assert rows[("B", "C")]["jaccard"] == approx(1)
-    assert rows[("A", "B")]["jaccard"] == approx(Fr(1, 2))
-    assert rows[("B", "C")]["c"] == approx(Fr(2, 2 + 2 - 2))
-    assert rows[("B", "D")]["c"] == approx(Fr(1, 2 + 1 - 1))
+    assert rows[("B", "C")].jaccard == approx(1)
+    assert rows[("A", "B")].jaccard == approx(Fr(1, 2))
+    assert rows[("B", "C")].c == approx(Fr(2, 2 + 2 - 2))
+    assert rows[("B", "D")].c == approx(Fr(1, 2 + 1 - 1))
     # n1, n2 are transcripts with the code, as n12 is: E has 6 codings in one transcript
-    assert rows[("E", "F")]["c"] == approx(Fr(1, 1 + 1 - 1))
-    assert (rows[("A", "B")]["n1"], rows[("A", "B")]["n2"]) == (1, 2)
+    assert rows[("E", "F")].c == approx(Fr(1, 1 + 1 - 1))
+    assert (rows[("A", "B")].n1, rows[("A", "B")].n2) == (1, 2)
 
 
 def test_coder_filter_and_frequency_flag(cooc):
     rows = edges(cooc.analysis.cooccurrence(scope="overlap", coders=["tester"]))
     ef = rows[("E", "F")]
-    assert (ef["count"], ef["n1"], ef["n2"]) == (2, 6, 1)
-    assert ef["c"] == approx(Fr(2, 6 + 1 - 2))
-    assert ef["freq_ratio_flag"]                              # 6 > 5 * 1
-    assert not rows[("A", "B")]["freq_ratio_flag"]
+    assert (ef.count, ef.n1, ef.n2) == (2, 6, 1)
+    assert ef.c == approx(Fr(2, 6 + 1 - 2))
+    assert ef.freq_ratio_flag                              # 6 > 5 * 1
+    assert not rows[("A", "B")].freq_ratio_flag
 
 
 def test_wave_attribute_category_filters(cooc):
     w2 = cooc.analysis.cooccurrence(scope="transcript", waves=["W2"])
-    assert {k: r["count"] for k, r in edges(w2).items()} == {("B", "C"): 1}
+    assert {k: r.count for k, r in edges(w2).items()} == {("B", "C"): 1}
     per_wave = cooc.analysis.cooccurrence(scope="transcript", per_wave=True)
     assert set(per_wave) == {"W1", "W2"}
-    assert edges(per_wave["W1"])[("B", "C")]["count"] == 1
+    assert edges(per_wave["W1"])[("B", "C")].count == 1
     site_b = cooc.analysis.cooccurrence(scope="transcript", where=["site:B"])
     assert site_b.freq == {cooc.codebook.code("B").id: 1, cooc.codebook.code("C").id: 1}
     only = cooc.analysis.cooccurrence(scope="overlap", codes=["A", "B"])
-    assert {k: r["count"] for k, r in edges(only).items()} == {("A", "B"): 1}
+    assert {k: r.count for k, r in edges(only).items()} == {("A", "B"): 1}
     with pytest.raises(QualcodeError, match="no code"):
         cooc.analysis.cooccurrence(category="Nope")
     with pytest.raises(QualcodeError, match="scope"):
@@ -108,7 +108,7 @@ def test_wave_attribute_category_filters(cooc):
 
 def test_minimum_weight(cooc):
     result = cooc.analysis.cooccurrence(scope="transcript")
-    assert [(r["code_a"], r["code_b"]) for r in table(result, measure="count", minimum=2)] == [("B", "C")]
+    assert [(r.code_a, r.code_b) for r in table(result, measure="count", minimum=2)] == [("B", "C")]
     # c over transcripts: A-D 1/(1+1-1), B-C 2/(2+2-2), E-F 1/(1+1-1); the others 1/2
     graph = to_graph(result, measure="c", minimum=0.6)
     assert sorted(tuple(sorted(e)) for e in graph.edges) == [("A", "D"), ("B", "C"), ("E", "F")]
@@ -266,8 +266,8 @@ def test_double_coded_passage_counts_once(project, tmp_path):
     project.coder = "ben"
     project.coding.apply_spans([("t1", "Trust", clause, clause + len("she knows the area"))], summary="ben")
     [row] = table(project.analysis.cooccurrence(scope="overlap"), measure="c")
-    assert (row["n1"], row["n2"], row["count"]) == (1, 1, 1)   # Place, Trust
-    assert row["c"] == approx(1)
-    assert row["jaccard"] == approx(Fr(20, len(sentence)))
+    assert (row.n1, row.n2, row.count) == (1, 1, 1)   # Place, Trust
+    assert row.c == approx(1)
+    assert row.jaccard == approx(Fr(20, len(sentence)))
     [by_ben] = table(project.analysis.cooccurrence(scope="overlap", coders=["anna"]), measure="c")
-    assert by_ben["count"] == 1
+    assert by_ben.count == 1

@@ -49,38 +49,38 @@ def test_attendance_mask_missing_is_not_absent(longitudinal):
 
 def test_matrix_by_participant(longitudinal):
     m = longitudinal.analysis.matrix(codes=["Constant", "Cease"])
-    rows = {tuple(r["labels"]): r for r in m.rows}
-    assert m.columns == ["Constant", "Cease"]
-    assert rows[("P1", "W1")]["values"] == [2, 1]
-    assert rows[("P2", "W2")]["values"] == [None, None]
-    assert rows[("P2", "W2")]["status"] == "missed"
-    assert rows[("P2", "W3")]["values"] == [1, 0]
-    assert rows[("T1", "W2")]["values"] == [0, 0]
-    assert rows[("T1", "W1")]["status"] == "none"
+    rows = {r.labels: r for r in m.rows}
+    assert m.columns == ("Constant", "Cease")
+    assert rows[("P1", "W1")].values == (2, 1)
+    assert rows[("P2", "W2")].values == (None, None)
+    assert rows[("P2", "W2")].status == "missed"
+    assert rows[("P2", "W3")].values == (1, 0)
+    assert rows[("T1", "W2")].values == (0, 0)
+    assert rows[("T1", "W1")].status == "none"
     assert len(m.rows) == 4 * 3
 
 
 def test_matrix_by_wave_and_site(longitudinal):
     m = longitudinal.analysis.matrix(by="wave", codes=["Constant"])
-    assert [(r["labels"], r["n"], r["values"]) for r in m.rows] == [
-        (["W1"], 3, [4]), (["W2"], 2, [2]), (["W3"], 2, [3])]
+    assert [(r.labels, r.n, r.values) for r in m.rows] == [
+        (("W1",), 3, (4,)), (("W2",), 2, (2,)), (("W3",), 2, (3,))]
     m = longitudinal.analysis.matrix(by="wave", measure="presence", codes=["Constant"])
-    assert [r["values"] for r in m.rows] == [[3], [1], [2]]
+    assert [r.values for r in m.rows] == [(3,), (1,), (2,)]
     m = longitudinal.analysis.matrix(by="site", measure="presence", codes=["Constant", "Surge"])
-    rows = {tuple(r["labels"]): (r["n"], r["values"]) for r in m.rows}
-    assert rows[("A", "W1")] == (2, [2, 1])
-    assert rows[("A", "W2")] == (1, [1, 1])
-    assert rows[("B", "W2")] == (1, [0, 1])      # T1 in the focus group
-    assert rows[("B", "W3")] == (0, [None, None])  # nobody from B seen at W3
+    rows = {r.labels: (r.n, r.values) for r in m.rows}
+    assert rows[("A", "W1")] == (2, (2, 1))
+    assert rows[("A", "W2")] == (1, (1, 1))
+    assert rows[("B", "W2")] == (1, (0, 1))      # T1 in the focus group
+    assert rows[("B", "W3")] == (0, (None, None))  # nobody from B seen at W3
 
 
 def test_matrix_category_level_sums_codes(longitudinal):
     m = longitudinal.analysis.matrix(by="wave", level="category")
-    assert m.columns == ["Longitudinal"]
+    assert m.columns == ("Longitudinal",)
     # W1: P1 7 + P2 2 + P3 1; W2: P1 10 + T1 1; W3: P1 8 + P2 1
-    assert [r["values"] for r in m.rows] == [[10], [11], [9]]
+    assert [r.values for r in m.rows] == [(10,), (11,), (9,)]
     m = longitudinal.analysis.matrix(category="Longitudinal")
-    assert m.columns == ["Emerge", "Increase", "Surge", "Decrease", "Cease", "Constant"]
+    assert m.columns == ("Emerge", "Increase", "Surge", "Decrease", "Cease", "Constant")
 
 
 def test_matrix_errors(longitudinal):
@@ -94,15 +94,15 @@ def test_matrix_errors(longitudinal):
 
 def test_framework_matrix_sheets_per_wave(longitudinal):
     frame = longitudinal.analysis.framework_matrix(by="site", codes=["Surge", "Cease"])
-    assert frame["columns"] == ["Surge", "Cease"]
-    assert list(frame["sheets"]) == ["W1", "W2", "W3"]
-    w1 = {row["case"]: row["cells"] for row in frame["sheets"]["W1"]}
+    assert frame.columns == ("Surge", "Cease")
+    assert list(frame.sheets) == ["W1", "W2", "W3"]
+    w1 = {row.case: row.cells for row in frame.sheets["W1"]}
     # P1 at W1: Increase word 0, Surge word 1, Decrease 2-3, Cease 4; P2: Cease word 0.
-    assert w1["A"] == ["wp1w1001", "wp1w1004 | wp2w1000"]
-    assert w1["B"] == ["", ""]                  # P3 seen, nothing of these codes
-    w2 = {row["case"]: row["cells"] for row in frame["sheets"]["W2"]}
-    assert w2["B"] == ["tfg000", ""]            # the trainer in the focus group
-    w3 = {row["case"] for row in frame["sheets"]["W3"]}
+    assert w1["A"] == ("wp1w1001", "wp1w1004 | wp2w1000")
+    assert w1["B"] == ("", "")                  # P3 seen, nothing of these codes
+    w2 = {row.case: row.cells for row in frame.sheets["W2"]}
+    assert w2["B"] == ("tfg000", "")            # the trainer in the focus group
+    w3 = {row.case for row in frame.sheets["W3"]}
     assert w3 == {"A"}                          # site B has no data at W3
 
 

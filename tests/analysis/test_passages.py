@@ -7,6 +7,7 @@ import pytest
 
 from qualcode import Project
 from qualcode.analysis.passages import count_packed, merge, pack
+from qualcode.records.analysis import PassageCounts
 
 BODY = "abcdefghij" * 7  # 70 characters, one respondent turn
 
@@ -39,7 +40,7 @@ def coded(tmp_path) -> Project:
 
 
 def cell(matrix, column):
-    return matrix.rows[0]["values"][matrix.columns.index(column)]
+    return matrix.rows[0].values[matrix.columns.index(column)]
 
 
 def test_cube_counts_passages_and_their_characters(coded):
@@ -57,15 +58,15 @@ def test_cube_counts_passages_and_their_characters(coded):
 
 def test_codebook_counts(coded):
     counts = coded.analysis.passage_counts()
-    assert counts["A"] == {"own": {"W1": 4}, "inclusive": {"W1": 4}}
-    assert counts["B"]["own"] == {"W1": 1}
-    assert counts["Cat"] == {"own": {}, "inclusive": {"W1": 4}}
-    assert coded.analysis.passage_counts(coders=["ben"])["Cat"]["inclusive"] == {"W1": 1}
+    assert counts["A"] == PassageCounts(own={"W1": 4}, inclusive={"W1": 4})
+    assert counts["B"].own == {"W1": 1}
+    assert counts["Cat"] == PassageCounts(own={}, inclusive={"W1": 4})
+    assert coded.analysis.passage_counts(coders=["ben"])["Cat"].inclusive == {"W1": 1}
 
 
 def test_change_and_cooccurrence_see_passages(coded):
     report = coded.analysis.change_report()
-    assert {s["code"]: s["evidence"]["W1"]["codings"] for s in report["sample"]} == {"A": 4, "B": 1}
+    assert {s.code: s.evidence["W1"].codings for s in report.sample} == {"A": 4, "B": 1}
     result = coded.analysis.cooccurrence(scope="overlap")
     a, b = coded.codebook.code("A").id, coded.codebook.code("B").id
     assert result.freq == {a: 4, b: 1}
@@ -91,7 +92,7 @@ def test_focus_group_passage_belongs_to_who_speaks_where_it_starts(tmp_path):
         p.coder = "ben"
         p.coding.apply_spans([("FG", "X", text.index("three"), text.index("six") + 3)], summary="b")
         m = p.analysis.matrix(measure="count")
-        values = {r["labels"][0]: r["values"][0] for r in m.rows}
+        values = {r.labels[0]: r.values[0] for r in m.rows}
         assert values == {"D1": 0, "L1": 1}
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from qualcode import QualcodeError
+from qualcode.records.analysis import WaveShare
 
 from .conftest import AnalysisProject, build_longitudinal
 
@@ -47,12 +48,12 @@ def typed(typed_path) -> AnalysisProject:
 
 def rows_of(matrix, code: str) -> list[tuple]:
     col = matrix.columns.index(code)
-    return [(*r["labels"], r["n"], r["values"][col]) for r in matrix.rows]
+    return [(*r.labels, r.n, r.values[col]) for r in matrix.rows]
 
 
 def test_matrix_by_age_sorts_numerically(typed):
     m = typed.analysis.matrix(by="age", codes=["Constant"])
-    assert m.row_keys == ["age", "wave"]
+    assert m.row_keys == ("age", "wave")
     # Constant: P1 2/2/2, P2 1/-/1 (missed W2), P3 1/-/- (withdrawn); T1 has no age and
     # was seen only in the W2 focus group, where Constant was the moderator's (nobody's).
     assert rows_of(m, "Constant") == [
@@ -85,7 +86,7 @@ def test_matrix_where_keeps_people_and_waves(typed):
     # P2 and P3: W1 both observed (1 + 1), W2 neither, W3 P2 only (1).
     assert rows_of(older, "Constant") == [("W1", 2, 2), ("W2", 0, None), ("W3", 1, 1)]
     w3 = typed.analysis.matrix(codes=["Constant"], where=["wave:W3"])
-    assert [r["labels"] for r in w3.rows] == [["P1", "W3"], ["P2", "W3"], ["P3", "W3"]]
+    assert [r.labels for r in w3.rows] == [("P1", "W3"), ("P2", "W3"), ("P3", "W3")]
     jobless_at_w1 = typed.analysis.matrix(codes=["Cease"], where=["employment@W1=unemployed"])
     assert rows_of(jobless_at_w1, "Cease") == [
         ("P1", "W1", 1, 1), ("P1", "W2", 1, 1), ("P1", "W3", 1, 0),
@@ -103,26 +104,26 @@ def test_participant_level_analyses_refuse_coding_filters(typed):
 
 def test_change_where_takes_the_sample_among_those_kept(typed):
     everyone = typed.analysis.change_report(codes=["Cease"])
-    assert everyone["sample"][0]["evidence"]["W1"] == {"observed": 3, "with_code": 2, "codings": 2,
-                                                      "share": round(2 / 3, 4)}
+    assert everyone.sample[0].evidence["W1"] == WaveShare(observed=3, with_code=2, codings=2,
+                                                          share=round(2 / 3, 4))
     younger = typed.analysis.change_report(codes=["Cease"], where=["age<50"])
     # P1 and P2 at W1: both have Cease; at W2 only P1 observed (has it); W3 neither has it.
-    sample = younger["sample"][0]
-    assert [sample["evidence"][w]["with_code"] for w in ("W1", "W2", "W3")] == [2, 1, 0]
-    assert [sample["evidence"][w]["observed"] for w in ("W1", "W2", "W3")] == [2, 1, 2]
-    assert {p["participant"] for p in younger["participants"]} == {"P1", "P2"}
+    sample = younger.sample[0]
+    assert [sample.evidence[w].with_code for w in ("W1", "W2", "W3")] == [2, 1, 0]
+    assert [sample.evidence[w].observed for w in ("W1", "W2", "W3")] == [2, 1, 2]
+    assert {p.participant for p in younger.participants} == {"P1", "P2"}
 
 
 def test_saturation_where_and_by_attribute(typed):
     everyone = typed.analysis.saturation()
-    assert everyone["transcripts"] == 7
+    assert everyone.curve.transcripts == 7
     women = typed.analysis.saturation(where=["sex=F"])
-    assert [p["transcript"] for p in women["points"]] == ["P1_W1", "P1_W2", "P1_W3"]
-    assert women["distinct_codes"] == 6
+    assert [p.transcript for p in women.curve.points] == ["P1_W1", "P1_W2", "P1_W3"]
+    assert women.curve.distinct_codes == 6
     by_age = typed.analysis.saturation(by="age")
-    assert list(by_age["groups"]) == ["9", "10", "50", "(missing)"]
-    assert by_age["groups"]["10"]["transcripts"] == 2      # P2_W1, P2_W3
-    assert by_age["groups"]["(missing)"]["transcripts"] == 1  # the focus group
+    assert list(by_age.curves) == ["9", "10", "50", "(missing)"]
+    assert by_age.curves["10"].transcripts == 2      # P2_W1, P2_W3
+    assert by_age.curves["(missing)"].transcripts == 1  # the focus group
 
 
 def test_cooccurrence_where_in_the_shared_language(typed):
@@ -152,10 +153,10 @@ def test_segments_where_and_group_by_attribute(typed):
 
 
 def test_describe_lists_values_in_type_order(typed):
-    rows = typed.analysis.describe_sample()["rows"]
-    assert [r["value"] for r in rows if r["attribute"] == "age"] == ["9", "10", "50", "(missing)"]
-    by_age = typed.analysis.describe_sample(by="age")["rows"]
-    assert list(dict.fromkeys(r["group"] for r in by_age)) == ["9", "10", "50", "(missing)"]
-    by_wave = typed.analysis.describe_sample(by="wave")["rows"]
-    w1 = [r["value"] for r in by_wave if r["group"] == "W1" and r["attribute"] == "employment"]
+    rows = typed.analysis.describe_sample().rows
+    assert [r.value for r in rows if r.attribute == "age"] == ["9", "10", "50", "(missing)"]
+    by_age = typed.analysis.describe_sample(by="age").rows
+    assert list(dict.fromkeys(r.group for r in by_age)) == ["9", "10", "50", "(missing)"]
+    by_wave = typed.analysis.describe_sample(by="wave").rows
+    w1 = [r.value for r in by_wave if r.group == "W1" and r.attribute == "employment"]
     assert w1 == ["unemployed", "part-time"]

@@ -104,18 +104,18 @@ class MatrixScreen(BaseScreen):
         summaries = self.attempt(self.project.summaries.all, row_kind="participant") or []
         self.summarised = {(s.row, s.wave, s.theme) for s in summaries} if self.by == "participant" else set()
         for r in matrix.rows:
-            labels = [shown(x, "bold") for x in r["labels"]]
-            if all(v is None for v in r["values"]):
-                reason = STATUS.get(r.get("status") or "", "no data")
+            labels = [shown(x, "bold") for x in r.labels]
+            if all(v is None for v in r.values):
+                reason = STATUS.get(r.status or "", "no data")
                 cells = [Text(reason, "dim italic", justify="right") for _ in self.columns]
             else:
-                cells = [_value(v, self.measure) for v in r["values"]]
-            if self.summarised and len(r["labels"]) == 2:
-                key = (str(r["labels"][0]), str(r["labels"][1]))
+                cells = [_value(v, self.measure) for v in r.values]
+            if self.summarised and len(r.labels) == 2:
+                key = (str(r.labels[0]), str(r.labels[1]))
                 cells = [Text.assemble(cell, ("✎", "bold magenta")) if (*key, code) in self.summarised else cell
                          for cell, code in zip(cells, self.columns)]
-            table.add_row(*labels, Text(str(r["n"]), "dim"), *cells)
-            self.row_labels.append([str(x) for x in r["labels"]])
+            table.add_row(*labels, Text(str(r.n), "dim"), *cells)
+            self.row_labels.append([str(x) for x in r.labels])
         self.label_cols = len(keys) + 1
         # Who and when stay in view while the codes scroll sideways (80 columns show few).
         table.fixed_columns = self.label_cols
@@ -166,40 +166,40 @@ class MatrixScreen(BaseScreen):
         if report is None:
             return
         among = f" (role {plain(self.change_role)})" if self.change_role else ""
-        waves = report["waves"]
+        waves = report.waves
         if self.change_code:
             table.add_columns("participant", "label", *(shown(w) for w in waves), "evidence")
-            for item in report["participants"]:
-                ev = item["evidence"]
-                missing = {m["wave"]: m["status"] for m in ev["missing_waves"]}
+            for item in report.participants:
+                ev = item.evidence
+                missing = {m.wave: m.status for m in ev.missing_waves}
                 cells = []
                 for w in waves:
                     if w in missing:
                         cells.append(Text(STATUS.get(missing[w], missing[w]), "dim italic", justify="right"))
                     else:
-                        cells.append(_value(ev["values"].get(w), measure))
-                evidence = f"present at {', '.join(ev['present_waves']) or '-'}"
+                        cells.append(_value(ev.values.get(w), measure))
+                evidence = f"present at {', '.join(ev.present_waves) or '-'}"
                 if missing:
                     evidence += f"; no data at {', '.join(missing)}"
-                table.add_row(shown(item["participant"], "bold"), self._label(item["label"]),
+                table.add_row(shown(item.participant, "bold"), self._label(item.label),
                               *cells, shown(evidence, "dim"))
-                self.change_rows.append((item["code"], item["participant"]))
+                self.change_rows.append((item.code, item.participant))
             title = (f"Change over time: {plain(self.change_code)}, per participant{among} "
-                     f"({len(report['participants'])} with the code)  ·  c back to the sample")
+                     f"({len(report.participants)} with the code)  ·  c back to the sample")
         else:
             table.add_columns("code", "label", "people", *(shown(w) for w in waves))
-            for item in report["sample"]:
+            for sample_item in report.sample:
                 cells = []
                 for w in waves:
-                    ev = item["evidence"][w]
-                    if ev["share"] is None:
+                    share = sample_item.evidence[w]
+                    if share.share is None:
                         cells.append(Text("no one observed", "dim italic"))
                     else:
-                        cells.append(Text(f"{ev['with_code']}/{ev['observed']} "
-                                          f"({100 * ev['share']:.0f}%) · {ev['codings']} cod."))
-                table.add_row(shown(item["code"], "bold"), self._label(item["label"]),
-                              str(item["participants"]), *cells)
-                self.change_rows.append((item["code"], None))
+                        cells.append(Text(f"{share.with_code}/{share.observed} "
+                                          f"({100 * share.share:.0f}%) · {share.codings} cod."))
+                table.add_row(shown(sample_item.code, "bold"), self._label(sample_item.label),
+                              str(sample_item.participants), *cells)
+                self.change_rows.append((sample_item.code, None))
             title = (f"Change over time for the sample{among} (share of those observed at each "
                      "wave who have the code)  ·  c per participant for the code under the cursor")
         self.query_one("#change-title", Label).update(Text(title, "bold"))

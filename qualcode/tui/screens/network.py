@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Label, ProgressBar, Static
 
 from ...model import COOCCURRENCE_MEASURES, COOCCURRENCE_SCOPES
 from ...project import Project
+from ...records.analysis import CooccurrencePair
 from ..shown import plain
 from ..widgets.key_footer import KeyFooter
 from ..widgets.network_picture import NetworkPicture
@@ -33,7 +34,8 @@ def _safe(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)
 
 
-def compute_tables(path: Path, coder: str, scope: str, measure: str, wave: str) -> dict:
+def compute_tables(path: Path, coder: str, scope: str, measure: str,
+                   wave: str) -> dict[str, tuple[CooccurrencePair, ...]]:
     """{label: rows} (see :func:`qualcode.analysis.cooccurrence.table`); one label, or
     one per wave."""
     return compute_network(path, coder, scope, measure, wave)["tables"]
@@ -101,7 +103,7 @@ class NetworkScreen(BaseScreen):
         super().__init__()
         self.scope, self.measure, self.wave = "overlap", "count", "all"
         self.export_folder = export_folder
-        self.tables: dict[str, list[dict]] = {}
+        self.tables: dict[str, tuple[CooccurrencePair, ...]] = {}
         self.row_codes: list[tuple[str, str]] = []
         self.exported: list[Path] = []
         self.network: dict = {}
@@ -193,7 +195,8 @@ class NetworkScreen(BaseScreen):
         self._busy(False)
         self.app.show_failure(message)
 
-    def _show(self, args: tuple, tables: dict[str, list[dict]], network: dict | None = None) -> None:
+    def _show(self, args: tuple, tables: dict[str, tuple[CooccurrencePair, ...]],
+              network: dict | None = None) -> None:
         if args != (self.scope, self.measure, self.wave):
             return  # the user changed a setting meanwhile; a newer count is on its way
         self._busy(False)
@@ -218,19 +221,19 @@ class NetworkScreen(BaseScreen):
                     return Text(f"{value:.3f}" if isinstance(value, float) else str(value),
                                 style, justify="right")
                 flag = Text("")
-                if r["freq_ratio_flag"]:
-                    low, high = sorted((r["n1"], r["n2"]))
+                if r.freq_ratio_flag:
+                    low, high = sorted((r.n1, r.n2))
                     flag = Text(f"⚠ {high / low:.0f}×", "bold yellow")
                 table.add_row(*([Text(plain(label), "bold")] if per_wave else []),
-                              Text(str(rank), "dim", justify="right"), Text(plain(r["code_a"])),
-                              Text(plain(r["code_b"])),
-                              Text(str(r["n1"]), justify="right"), Text(str(r["n2"]), justify="right"),
-                              num("count", r["count"]), num("jaccard", r["jaccard"]), num("c", r["c"]),
+                              Text(str(rank), "dim", justify="right"), Text(plain(r.code_a)),
+                              Text(plain(r.code_b)),
+                              Text(str(r.n1), justify="right"), Text(str(r.n2), justify="right"),
+                              num("count", r.count), num("jaccard", r.jaccard), num("c", r.c),
                               flag)
-                self.row_codes.append((r["code_a"], r["code_b"]))
+                self.row_codes.append((r.code_a, r.code_b))
         if self.row_codes:
             table.move_cursor(row=min(place.row, len(self.row_codes) - 1), column=place.column)
-        flagged = sum(r["freq_ratio_flag"] for rows in tables.values() for r in rows)
+        flagged = sum(r.freq_ratio_flag for rows in tables.values() for r in rows)
         shown = len(self.row_codes)
         self.query_one("#network-title", Label).update(Text.assemble(
             ("Co-occurrence network", "bold"), f"  ·  {self._describe()}  ·  ",
