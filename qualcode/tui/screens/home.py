@@ -64,9 +64,9 @@ class HomeScreen(BaseScreen):
         # Focus groups (and any other shared transcript) a participant spoke in.
         kinds = {t["name"]: t["kind"] for t in transcripts}
         took_part: dict[tuple[str, str], list[str]] = {}
-        for row in project.analysis.transcript_people():
-            if row.kind != "interview" and row.wave:
-                took_part.setdefault((row.participant, row.wave), []).append(row.transcript)
+        for spoke in project.analysis.transcript_people():
+            if spoke.kind != "interview" and spoke.wave:
+                took_part.setdefault((spoke.participant, spoke.wave), []).append(spoke.transcript)
         for t in transcripts:
             if t["kind"] == "interview" and t["participant"] and t["wave"]:
                 cells.setdefault((t["participant"], t["wave"]), []).append(t)
