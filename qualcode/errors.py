@@ -68,3 +68,10 @@ class ProjectBusyError(QualcodeError):
 
 class ActionInterrupted(QualcodeError):
     """A long statement was stopped by Ctrl-C; its transaction was rolled back."""
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """Whether a database error means another program held the project too long (SQLite
+    says "database is locked" or "... busy"): worth trying again, unlike the others."""
+    text = str(exc)
+    return "locked" in text or "busy" in text

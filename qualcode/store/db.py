@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .. import open_files
-from ..errors import InputError, NotFoundError, QualcodeError
+from ..errors import InputError, NotFoundError, QualcodeError, is_busy_error
 from ..input_files import refuse_special
 from . import schema
 from .connection import Database
@@ -201,7 +201,7 @@ def in_use_elsewhere(path: str | Path) -> bool:
         conn.execute("ROLLBACK")
         return False
     except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
+        if is_busy_error(exc):
             return True
         raise
     except sqlite3.DatabaseError:

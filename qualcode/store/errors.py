@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from ..errors import ActionInterrupted, ProjectBusyError, QualcodeError
+from ..errors import ActionInterrupted, ProjectBusyError, QualcodeError, is_busy_error
 from .untrusted import is_interrupt
 
 
@@ -19,6 +19,6 @@ def translated(exc: BaseException | None) -> QualcodeError | None:
         return None
     if is_interrupt(exc):  # Ctrl-C during a statement (see store.untrusted)
         return ActionInterrupted("interrupted; nothing half-done was saved")
-    if "locked" in str(exc) or "busy" in str(exc):
+    if is_busy_error(exc):
         return ProjectBusyError("the project is busy in another program for too long; try again")
     return None

@@ -24,7 +24,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from ..errors import QualcodeError
+from ..errors import QualcodeError, is_busy_error
 from ..project import Project
 from .live import ChangeWatcher, ProjectChanged
 from .presence import PresenceKeeper
@@ -178,11 +178,10 @@ class QualcodeApp(App):
 
     def database_failure(self, what: str, exc: sqlite3.Error) -> None:
         """``what`` failed on a database error: say so in words a user can act on."""
-        text = str(exc)
-        if "locked" in text or "busy" in text:
+        if is_busy_error(exc):
             reason = "the project was busy in another program for too long; try again"
         else:
-            reason = f"database error: {text}"
+            reason = f"database error: {exc}"
         self.show_failure(f"{what}: {reason}")
 
     def update_status(self) -> None:

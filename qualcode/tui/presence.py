@@ -15,6 +15,8 @@ import os
 import sqlite3
 import time
 
+from ..errors import is_busy_error
+
 SERVED_ENV = "QUALCODE_SERVED"  # set by `qualcode serve` for the apps it starts
 
 
@@ -64,7 +66,11 @@ class PresenceKeeper:
                     self.line = line
                     self.app.update_status()
         except sqlite3.Error as exc:
-            self.app.database_failure("could not update who else is here", exc)
+            # A busy project is tried again at the next tick, a second later; saying so
+            # would replace the failure of the user's own last action (a tag not saved),
+            # which is the one they need to see.
+            if not is_busy_error(exc):
+                self.app.database_failure("could not update who else is here", exc)
 
     def stop(self) -> None:
         if self.joined:
