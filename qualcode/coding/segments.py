@@ -55,22 +55,22 @@ def segments(self: CodingService, code: str, *, include_subcodes: bool = False, 
         if text is None:
             text = texts[tid] = store_tx.transcript_text(self.db, tid)
         start, end, coders, ids = row["start"], row["end"], row.get("coders"), row.get("ids")
+        estimated = bool(row["turn_time_estimated"])
+        # Positional, in the record's field order: the listing of 10,000 segments is timed
+        # (benchmarks/bench_coding.py).
         result.append(Segment(
-            id=row["id"], start=start, end=end, memo=row["memo"], exemplar=bool(row["exemplar"]),
-            code=row["code"], coder=row["coder"], transcript=row["transcript"], kind=row["kind"],
-            wave=row["wave"], wave_order=row["wave_order"], turn=row["turn"],
-            turn_start=row["turn_start"], turn_end=row["turn_end"], speaker=row["speaker"],
+            row["id"], start, end, row["memo"], bool(row["exemplar"]), row["code"], row["coder"],
+            row["transcript"], row["kind"], row["wave"], row["wave_order"], row["turn"],
+            row["turn_start"], row["turn_end"], row["speaker"],
             # The case is the interview's participant; who spoke is `speaker`, and
             # `interviewer` says the words are the researcher's, not the participant's.
-            interviewer=bool(row["interviewer"]), participant=row["participant"],
-            pseudonym=row["pseudonym"], role=row["role"], site=row["site"],
+            bool(row["interviewer"]), row["participant"], row["pseudonym"], row["role"], row["site"],
             # Where the turn starts in the recording: quotes cite it ("C05_W2, turn 12, 00:14:32").
-            turn_time=row["turn_time"], turn_time_estimated=bool(row["turn_time_estimated"]),
-            time=recording_clock(row["turn_time"], bool(row["turn_time_estimated"])),
-            coders=None if coders is None else tuple(coders), ids=None if ids is None else tuple(ids),
-            text=text[start:end],
-            before=text[max(0, start - context):start] if context else None,
-            after=text[end:end + context] if context else None))
+            row["turn_time"], estimated,
+            None if coders is None else tuple(coders), None if ids is None else tuple(ids),
+            text[start:end], recording_clock(row["turn_time"], estimated),
+            text[max(0, start - context):start] if context else None,
+            text[end:end + context] if context else None))
     return result
 
 
