@@ -76,8 +76,7 @@ class ReadFailed(Message, bubble=False):
 class CodingsRead(Message, bubble=False):
     """Every coding of the transcript, sorted onto the rows the read was given."""
 
-    def __init__(self, codings: list[dict], codes: list[Code], saves: int, indexed: tuple,
-    def __init__(self, codings: list[Coding], codes: list[dict], saves: int, indexed: tuple,
+    def __init__(self, codings: list[Coding], codes: list[Code], saves: int, indexed: tuple,
                  known: DrawnCodings) -> None:
         super().__init__()
         self.codings, self.codes, self.saves, self.indexed, self.known = codings, codes, saves, indexed, known
@@ -86,8 +85,7 @@ class CodingsRead(Message, bubble=False):
 class CodingsChanged(Message, bubble=False):
     """Only the codings others changed: ``fresh`` to draw, ``dropped`` to take away."""
 
-    def __init__(self, fresh: list[dict], dropped: list[int], codes: list[Code], saves: int,
-    def __init__(self, fresh: list[Coding], dropped: list[int], codes: list[dict], saves: int,
+    def __init__(self, fresh: list[Coding], dropped: list[int], codes: list[Code], saves: int,
                  known: DrawnCodings) -> None:
         super().__init__()
         self.fresh, self.dropped, self.codes, self.saves, self.known = fresh, dropped, codes, saves, known
@@ -240,8 +238,7 @@ class CodingReads:
         self._update_position()
         self.call_after_refresh(self.load_codings)
 
-    def _codings_loaded(self, codings: list[dict], codes: list[Code], saves: int,
-    def _codings_loaded(self, codings: list[Coding], codes: list[dict], saves: int,
+    def _codings_loaded(self, codings: list[Coding], codes: list[Code], saves: int,
                         indexed: tuple | None = None, known: DrawnCodings | None = None) -> None:
         if saves != self.app.saves:
             # Something was saved here since the read began, which it may have missed:
@@ -266,8 +263,7 @@ class CodingReads:
                     timeout=4, markup=False)
         self._reload_document()
 
-    def _codings_changed(self, fresh: list[dict], dropped: list[int], codes: list[Code],
-    def _codings_changed(self, fresh: list[Coding], dropped: list[int], codes: list[dict],
+    def _codings_changed(self, fresh: list[Coding], dropped: list[int], codes: list[Code],
                          saves: int, known: DrawnCodings) -> None:
         """Redraw what others changed: ``dropped`` codings go (the changed ones come back
         from ``fresh``); those saved here are drawn already."""
@@ -304,8 +300,7 @@ class CodingReads:
     def _count(self, code: str, step: int) -> None:
         self.counts_here[code] = max(0, self.counts_here.get(code, 0) + step)
 
-    def _set_codes(self, codes: list[Code], codings: list[dict]) -> None:
-    def _set_codes(self, codes: list[dict], codings: list[Coding]) -> None:
+    def _set_codes(self, codes: list[Code], codings: list[Coding]) -> None:
         self.counts_here = {}
         for c in codings:
             self.counts_here[c.code] = self.counts_here.get(c.code, 0) + 1
