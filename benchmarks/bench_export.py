@@ -88,7 +88,7 @@ def build_project(folder: Path, *, themes: int, participants: int, turns: int = 
         created = project.coding.apply_spans(rows, summary=f"{coder}'s codings")
         if coder == "anna":
             for row in created[::40]:
-                project.coding.set_exemplar(row["id"])
+                project.coding.set_exemplar(row.id)
     project.coder = "anna"
     for t in range(1, themes + 1, 5):
         project.memos.add("theme", f"Theme {t:02d} memo", "An analytic memo.\n\nSecond paragraph.",

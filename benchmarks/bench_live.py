@@ -59,7 +59,7 @@ OTHER_PROGRAM = textwrap.dedent("""
                 print("recoloured", colour, flush=True)
             else:
                 start = (i * 7919) % (n - 50)
-                last = project.coding.apply_spans([("long", "Code 01", start, start + 40)], summary=f"outside {i}")[0]["id"]
+                last = project.coding.apply_spans([("long", "Code 01", start, start + 40)], summary=f"outside {i}")[0].id
                 print("added", last, flush=True)
 """)
 

@@ -60,7 +60,7 @@ def worker(path: str, coder: str, index: int, seconds: float) -> None:
         project.presence.join(place=TRANSCRIPT)
         length = project.transcripts.get(TRANSCRIPT)["char_count"]
         version = project.data_version()
-        known = {c["id"] for c in project.coding.codings(transcript=TRANSCRIPT)}
+        known = {c.id for c in project.coding.codings(transcript=TRANSCRIPT)}
         start = time.monotonic()
         next_action, next_check, next_beat = start + index * 0.013, start + POLL_SECONDS, start
         step = 0
@@ -73,7 +73,7 @@ def worker(path: str, coder: str, index: int, seconds: float) -> None:
                 moved = project.data_version()
                 if moved != version:
                     version = moved
-                    ids = {c["id"] for c in project.coding.codings(transcript=TRANSCRIPT)}
+                    ids = {c.id for c in project.coding.codings(transcript=TRANSCRIPT)}
                     read_at = time.monotonic()
                     for new in ids - known:
                         seen.setdefault(new, read_at)
@@ -86,8 +86,8 @@ def worker(path: str, coder: str, index: int, seconds: float) -> None:
                                            summary=f"{coder} {step}")
                 t1 = time.monotonic()
                 if made:
-                    actions.append((made[0]["id"], t1, t1 - t0))
-                    known.add(made[0]["id"])
+                    actions.append((made[0].id, t1, t1 - t0))
+                    known.add(made[0].id)
                 step += 1
                 next_action += ACTION_SECONDS
             time.sleep(max(0.0, min(next_action, next_check, next_beat) - time.monotonic()))

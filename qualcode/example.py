@@ -90,9 +90,9 @@ def apply_scripted_codings(project: Project, path: Path) -> int:
                                       summary=f"coding session of {coder} ({len(spans)} segments)")
         memos = {(s[0], s[1], s[2], s[3]): s[4] for s in spans if s[4]}
         for coding in created:
-            memo = memos.get((coding["transcript"], coding["code"], coding["start"], coding["end"]))
+            memo = memos.get((coding.transcript, coding.code, coding.start, coding.end))
             if memo:
-                project.coding.set_coding_memo(coding["id"], memo)
+                project.coding.set_coding_memo(coding.id, memo)
         total += len(created)
     return total
 
@@ -117,7 +117,7 @@ def add_scripted_summaries(project: Project, path: Path) -> int:
             if not pair.strip():
                 continue
             transcript, _sep, code = pair.partition("|")
-            found = [c["id"] for c in project.coding.codings(transcript=transcript.strip(), code=code.strip(),
+            found = [c.id for c in project.coding.codings(transcript=transcript.strip(), code=code.strip(),
                                                             coder=row["author"])]
             if not found:
                 raise QualcodeError(f"{path.name} row {number}: no coding of {code!r} in {transcript!r} to cite")

@@ -224,8 +224,8 @@ def tag(project: Project, transcript, range_, turn, sentence, speaker, code_name
         print_json(created)
         return
     for c in created:
-        echo(f"#{c['id']} {c['code']} {c['transcript']} {c['start']}:{c['end']} "
-                   f"{' '.join(c['text'].split())[:70]!r}")
+        echo(f"#{c.id} {c.code} {c.transcript} {c.start}:{c.end} "
+                   f"{' '.join(c.text.split())[:70]!r}")
 
 
 @click.command()
@@ -253,5 +253,5 @@ def codings(project: Project, transcript, code_name, by_coder, as_json) -> None:
         print_json(rows)
         return
     print_table(["id", "transcript", "code", "coder", "span", "text"],
-                [(r["id"], r["transcript"], r["code"], r["coder"], f"{r['start']}:{r['end']}",
-                  " ".join(r["text"].split())[:60]) for r in rows])
+                [(r.id, r.transcript, r.code, r.coder, f"{r.start}:{r.end}",
+                  " ".join(r.text.split())[:60]) for r in rows])

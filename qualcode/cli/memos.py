@@ -120,11 +120,11 @@ def segments(project: Project, code_name, subcodes, participant, wave, role, sit
     for key, items in project.coding.group_segments(rows, group).items():
         print_table(
             ["#", "participant", "wave", "speaker", "turn", "coder", "segment"],
-            [(r["id"], f"{r['participant'] or ''} {r['pseudonym'] or ''}".strip(), r["wave"],
-              r["speaker"], r["turn"], r["coder"],
-              " ".join(((r.get("before") and "…" + r["before"] + " ⟦") or "") .split()) +
-              " ".join(r["text"].split()) +
-              ((r.get("after") and "⟧ " + " ".join(r["after"].split()) + "…") or ""))
+            [(r.id, f"{r.participant or ''} {r.pseudonym or ''}".strip(), r.wave,
+              r.speaker, r.turn, r.coder,
+              " ".join(((r.before and "…" + r.before + " ⟦") or "") .split()) +
+              " ".join(r.text.split()) +
+              ((r.after and "⟧ " + " ".join(r.after.split()) + "…") or ""))
              for r in items],
             title=f"{code_name}: {group} {key} ({len(items)})",
         )
@@ -140,7 +140,7 @@ def _show(project: Project, suggestions, apply: bool, as_json: bool) -> None:
         created = project.coding.apply_suggestions(suggestions)
         echo(f"applied {len(created)} coding(s) as one undoable action", err=as_json)
     if as_json:
-        print_json([s.to_dict() for s in suggestions])
+        print_json(suggestions)
         return
     print_table(["transcript", "code", "span", "why", "text"],
                 [(s.transcript, s.code, f"{s.start}:{s.end}", s.reason, " ".join(s.text.split())[:60])

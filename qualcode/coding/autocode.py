@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import QualcodeError
 from ..model import AUTOCODE_SCOPES
+from ..records.codings import Coding, Suggestion
 from ..store import codes as store_codes
 from ..store import transcripts as store_tx
 
@@ -18,19 +18,6 @@ if TYPE_CHECKING:
 
 
 SCOPES = AUTOCODE_SCOPES
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    transcript: str
-    code: str
-    start: int
-    end: int
-    reason: str
-    text: str
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
 
 
 def _transcript_names(self: CodingService, transcripts) -> list[str]:
@@ -172,7 +159,8 @@ def _suggest_matches(self: CodingService, code, code_id, names, regex, scope, al
                 result.append(Suggestion(name, code, start, end, reason, text[start:end]))
     return result
 
-def apply_suggestions(self: CodingService, suggestions: list[Suggestion], *, summary: str | None = None) -> list[dict]:
+def apply_suggestions(self: CodingService, suggestions: list[Suggestion], *,
+                      summary: str | None = None) -> list[Coding]:
     if not suggestions:
         raise QualcodeError("no suggestions to apply")
     return self.apply_spans(

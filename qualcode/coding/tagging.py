@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ConflictError, NotFoundError, QualcodeError
 from ..model import Target
+from ..records.codings import Coding
 from ..store import codes as store_codes
 from ..store import freshness as store_fresh
 from ..store import transcripts as store_tx
@@ -88,7 +89,8 @@ def _codable(self: CodingService, code: str) -> dict:
         raise QualcodeError(f"{code} is a category that is not applied to text; pick one of its codes")
     return row
 
-def tag(self: CodingService, transcript: str, code: str, target: Target, *, memo: str | None = None) -> list[dict]:
+def tag(self: CodingService, transcript: str, code: str, target: Target, *,
+        memo: str | None = None) -> list[Coding]:
     """Apply ``code`` to the target's spans as the current coder; one action."""
     row, spans = self.resolve_target(transcript, target)
     code_row = self._codable(code)
@@ -110,7 +112,7 @@ def tag(self: CodingService, transcript: str, code: str, target: Target, *, memo
     return self.codings_by_ids(new_ids)
 
 def apply_spans(self: CodingService, spans: Iterable[tuple[str, str, int, int]], *, summary: str,
-                memo: str | None = None) -> list[dict]:
+                memo: str | None = None) -> list[Coding]:
     """Apply many (transcript, code, start, end) at once as ONE undoable action;
     spans already coded identically by this coder are skipped."""
     spans = list(spans)
@@ -151,12 +153,13 @@ def untag(self: CodingService, transcript: str, code: str, target: Target, *, an
         store_codes.delete_codings(self.db, ids)
     return len(ids)
 
-def remove_coding(self: CodingService, coding_id: int) -> dict:
+def remove_coding(self: CodingService, coding_id: int) -> Coding:
+    """Remove one coding; returns it as it was."""
     coding = self.codings_by_ids([coding_id])
     if not coding:
         raise NotFoundError(f"no coding with id {coding_id}")
     c = coding[0]
-    with self.action("coding.remove", f"removed coding {c['code']} {c['start']}:{c['end']} from {c['transcript']}"):
+    with self.action("coding.remove", f"removed coding {c.code} {c.start}:{c.end} from {c.transcript}"):
         store_codes.delete_codings(self.db, [coding_id])
     return c
 
@@ -197,7 +200,8 @@ def _transcript_id(self: CodingService, name: str) -> int:
 
 
 def codings(self: CodingService, *, transcript: str | None = None, code: str | None = None,
-            coder: str | None = None) -> list[dict]:
+            coder: str | None = None) -> list[Coding]:
+    """Codings in transcript order, narrowed by each filter given."""
     rows = store_codes.codings(
         self.db,
         transcript_id=store_tx.transcript_row(self.db, transcript)["id"] if transcript else None,
@@ -206,19 +210,22 @@ def codings(self: CodingService, *, transcript: str | None = None, code: str | N
     return self._with_text(rows)
 
 
-def codings_by_ids(self: CodingService, ids: Sequence[int]) -> list[dict]:
+def codings_by_ids(self: CodingService, ids: Sequence[int]) -> list[Coding]:
     if not ids:
         return []
     return self._with_text(store_codes.codings(self.db, ids=ids))
 
 
-def _with_text(self: CodingService, rows: list[dict]) -> list[dict]:
+def _with_text(self: CodingService, rows: list[dict]) -> list[Coding]:
+    """Coding records of the store's rows, each with the words it covers."""
     texts: dict[int, str] = {}
+    result = []
     for r in rows:
-        tid = r.pop("transcript_id")
-        r.pop("code_id")
+        tid = r["transcript_id"]
         if tid not in texts:
             texts[tid] = store_tx.transcript_text(self.db, tid)
-        r["text"] = texts[tid][r["start"]:r["end"]]
-        r["exemplar"] = bool(r["exemplar"])
-    return rows
+        result.append(Coding(id=r["id"], guid=r["guid"], transcript=r["transcript"], code=r["code"],
+                             coder=r["coder"], start=r["start"], end=r["end"], memo=r["memo"],
+                             exemplar=bool(r["exemplar"]), created=r["created"],
+                             text=texts[tid][r["start"]:r["end"]]))
+    return result

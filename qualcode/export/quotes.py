@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 
 from ..analysis.passages import merge
+from ..records import json_data
+from ..records.codings import Segment
 
 QUOTE_CAP = 600
 GOOD_LENGTH = (60, 700)
@@ -48,6 +50,13 @@ class Texts:
 
     def text(self, name: str) -> str:
         return self.get(name)[0]
+
+
+def segment_row(segment: Segment) -> dict:
+    """A segment as the exports' working row: its fields by name, as its JSON has them.
+    The exports add to it (its passage's number, an attribution, a quote) and merge
+    rows into passages of their own."""
+    return json_data(segment)
 
 
 def passages(rows: Sequence[dict], texts: Texts, *, by_code: bool = True) -> list[dict]:

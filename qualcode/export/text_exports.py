@@ -8,6 +8,7 @@ from ..analysis.passages import merge
 from ..csv_writer import DEFAULT, CsvStyle, csv_text, dict_rows
 from .docx_common import attribution, paragraphs_of, plural, role_label, wave_text
 from .docx_theme import QUOTE_NOTE
+from .quotes import segment_row
 from .themes import (
     ThemeSummary,
     change_rows,
@@ -157,12 +158,13 @@ def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave
     waves = {w.label: w for w in project.study.waves()}
     seen, rows = set(), []
     for name in names:
-        for row in project.coding.segments(name, include_subcodes=include_subcodes, wave=wave, coder=coder,
-                                           where=where):
-            if row["id"] in seen:
+        for segment in project.coding.segments(name, include_subcodes=include_subcodes, wave=wave,
+                                               coder=coder, where=where):
+            if segment.id in seen:
                 continue
-            seen.add(row["id"])
-            row["coding_id"] = row["id"]
+            seen.add(segment.id)
+            row = segment_row(segment)
+            row["coding_id"] = segment.id
             row["time_point"] = wave_text(waves.get(row["wave"]), row.get("role"))
             row["attribution"] = attribution(row, waves)
             row["exemplar"] = int(bool(row["exemplar"]))

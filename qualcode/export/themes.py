@@ -38,7 +38,7 @@ from ..errors import QualcodeError
 from ..records import Memo, Participant, Summary, Wave
 from ..records.codes import Code
 from .docx_common import attribution, coder_names, project_summary, today, wave_text
-from .quotes import Texts, passages, pick_quotes, with_quotes
+from .quotes import Texts, passages, pick_quotes, segment_row, with_quotes
 
 ORDERS = ("codebook", "frequency")
 MEMO_ORDER = ("theme", "theoretical", "comparison", "code", "participant", "transcript",
@@ -295,8 +295,8 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
     used: set[tuple[str, str]] = set()       # quotes already in the document
     result = []
     for code in chosen:
-        rows = project.coding.segments(code.name, include_subcodes=True, wave=wave, coder=coder,
-                                       where=where)
+        rows = [segment_row(segment) for segment in project.coding.segments(
+            code.name, include_subcodes=True, wave=wave, coder=coder, where=where)]
         merged = passages(rows, texts, by_code=False)
         for r in merged:
             r["attribution"] = attribution(r, wave_by_label)

@@ -144,7 +144,7 @@ def test_cooccurrence_where_in_the_shared_language(typed):
 
 def test_segments_where_and_group_by_attribute(typed):
     rows = typed.coding.segments("Cease", where=["age<=10"])
-    assert [(r["participant"], r["wave"]) for r in rows] == [("P1", "W1"), ("P2", "W1"), ("P1", "W2")]
+    assert [(r.participant, r.wave) for r in rows] == [("P1", "W1"), ("P2", "W1"), ("P1", "W2")]
     groups = typed.coding.group_segments(typed.coding.segments("Constant"), "age")
     assert [(k, len(v)) for k, v in groups.items()] == [("9", 6), ("10", 2), ("50", 1), ("-", 1)]
     by_job = typed.coding.group_segments(typed.coding.segments("Constant"), "employment")

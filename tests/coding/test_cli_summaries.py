@@ -20,7 +20,7 @@ def cli_project(study_path):
         project.codebook.add_code("Trust")
         project.codebook.add_code("Loss")
         [coding] = project.coding.tag("p01_w1", "Trust", Target(turn=2))
-    return study_path, coding["id"]
+    return study_path, coding.id
 
 
 def test_set_show_list_delete(run_cli, cli_project, tmp_path):

@@ -153,7 +153,7 @@ def test_move_and_cycle_error(study):
 
 
 def _coding_ids(project, code):
-    return [c["id"] for c in project.coding.codings(code=code)]
+    return [c.id for c in project.coding.codings(code=code)]
 
 
 def test_merge_moves_codings_children_and_memo_links(study):
@@ -164,7 +164,7 @@ def test_merge_moves_codings_children_and_memo_links(study):
     study.coding.tag("p01_w1", "A", Target(turn=2), memo="twin memo")
     study.coding.tag("p01_w1", "A", Target(turn=4))
     study.coding.tag("p01_w1", "B", Target(turn=2), memo="kept memo")  # twin of A's turn 2
-    twin_id = next(c["id"] for c in study.coding.codings(code="A") if c["start"] == 102)
+    twin_id = next(c.id for c in study.coding.codings(code="A") if c.start == 102)
     survivor_id = _coding_ids(study, "B")[0]
     on_code = study.memos.add("code", "about A", links=[MemoLink("code", "A")])
     on_both = study.memos.add("comparison", "A versus B", links=[MemoLink("code", "A"), MemoLink("code", "B")])
@@ -174,9 +174,9 @@ def test_merge_moves_codings_children_and_memo_links(study):
     result = study.codebook.merge_codes("A", "B")
     assert result == CodeMerge(source="A", target="B", codings_moved=1, duplicates_absorbed=1)
     b_codings = study.coding.codings(code="B")
-    assert sorted((c["start"], c["end"]) for c in b_codings) == [(102, 200), (241, 329)]
-    survivor = next(c for c in b_codings if c["id"] == survivor_id)
-    assert survivor["memo"] == "kept memo\n\ntwin memo"  # nothing lost silently
+    assert sorted((c.start, c.end) for c in b_codings) == [(102, 200), (241, 329)]
+    survivor = next(c for c in b_codings if c.id == survivor_id)
+    assert survivor.memo == "kept memo\n\ntwin memo"  # nothing lost silently
     assert study.codebook.code("A child").parent == "B"
     assert list(study.memos.get(on_code.id).links) == [MemoLink("code", "B")]
     assert list(study.memos.get(on_both.id).links) == [MemoLink("code", "B")]

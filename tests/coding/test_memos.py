@@ -19,7 +19,7 @@ def linked(study):
     study.codebook.add_code("Trust")
     study.codebook.add_code("Fear")
     [coding] = study.coding.tag("p01_w1", "Trust", Target(turn=2))
-    study.coding_id = coding["id"]
+    study.coding_id = coding.id
     return study
 
 
@@ -141,7 +141,7 @@ def test_deleting_a_code_or_coding_leaves_no_dangling_link(linked):
     assert len(linked.memos.get(on_coding.id).links) == 1
     assert len(linked.memos.get(on_code.id).links) == 2
     [c] = linked.coding.codings()
-    memo = linked.memos.add("segment", "second", links=[MemoLink("coding", f"{c['id']}")])
+    memo = linked.memos.add("segment", "second", links=[MemoLink("coding", f"{c.id}")])
     linked.codebook.delete_code("Trust", force=True)
     assert linked.memos.get(memo.id).links == () and fk_problems(linked) == []
 
@@ -151,5 +151,5 @@ def test_merge_repoints_links(linked):
     linked.codebook.merge_codes("Trust", "Fear")
     assert list(linked.memos.get(memo.id).links) == [
         MemoLink("code", "Fear"), MemoLink("coding", str(linked.coding_id))]
-    assert linked.coding.codings()[0]["code"] == "Fear"
+    assert linked.coding.codings()[0].code == "Fear"
     assert fk_problems(linked) == []

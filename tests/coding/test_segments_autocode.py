@@ -28,29 +28,29 @@ def compared(study):
 
 def test_segments_carry_who_when_and_where(compared):
     rows = compared.coding.segments("Support")
-    assert [(r["wave"], r["participant"], r["turn"]) for r in rows] == [
+    assert [(r.wave, r.participant, r.turn) for r in rows] == [
         ("W1", "P01", 4), ("W2", "P02", 2), ("W2", "P02", 4)]
     first = rows[0]
-    assert first["text"] == "A trainer called Sam came round."
-    assert first["speaker"] == "P01" and first["role"] == "client" and first["site"] == "Northgate"
-    assert first["transcript"] == "p01_w1" and first["kind"] == "interview"
-    assert first["coder"] == "tester" and first["code"] == "Support"
-    assert "before" not in first
-    assert rows[2]["coder"] == "second"
+    assert first.text == "A trainer called Sam came round."
+    assert first.speaker == "P01" and first.role == "client" and first.site == "Northgate"
+    assert first.transcript == "p01_w1" and first.kind == "interview"
+    assert first.coder == "tester" and first.code == "Support"
+    assert first.before is None and first.after is None  # no context asked for
+    assert rows[2].coder == "second"
 
 
 def test_segments_context(compared):
     [row] = compared.coding.segments("Support", context=16, participant="P01")
-    assert row["before"] == "I rang them up. " and row["after"] == " We went walking"
+    assert row.before == "I rang them up. " and row.after == " We went walking"
     # Context is cut at the ends of the text.
     [start] = compared.coding.segments("Let down", context=100)
-    assert start["before"] == "Interviewer: " and start["text"] == "Thanks for coming in today."
+    assert start.before == "Interviewer: " and start.text == "Thanks for coming in today."
     with pytest.raises(QualcodeError, match="negative"):
         compared.coding.segments("Support", context=-1)
 
 
 def test_segments_filters(compared):
-    texts = lambda **kw: [r["text"][:12] for r in compared.coding.segments("Support", **kw)]
+    texts = lambda **kw: [r.text[:12] for r in compared.coding.segments("Support", **kw)]
     assert texts(participant="P02") == ["I stopped wa", "I felt let d"]
     assert texts(wave="W1") == ["A trainer ca"]
     assert texts(role="trainer") == ["I stopped wa", "I felt let d"]
@@ -64,7 +64,7 @@ def test_segments_with_subcodes_and_grouping(compared):
     assert len(compared.coding.segments("Support")) == 3
     rows = compared.coding.segments("Support", include_subcodes=True)
     assert len(rows) == 4
-    assert sorted({r["code"] for r in rows}) == ["Family", "Support"]
+    assert sorted({r.code for r in rows}) == ["Family", "Support"]
     by_wave = compared.coding.group_segments(rows, "wave")
     assert list(by_wave) == ["W1", "W2"] and [len(v) for v in by_wave.values()] == [2, 2]
     by_person = compared.coding.group_segments(rows, "participant")
@@ -177,10 +177,10 @@ def test_segments_one_per_passage_with_its_coders(compared):
     compared.coder = None
     assert len(compared.coding.segments("Support")) == 5
     rows = compared.coding.segments("Support", merge_coders=True, context=5)
-    assert [(r["participant"], r["turn"], r["coders"], len(r["ids"])) for r in rows] == [
-        ("P01", 4, ["second", "tester"], 2), ("P01", 4, ["second"], 1),
-        ("P02", 2, ["tester"], 1), ("P02", 4, ["second"], 1)]
-    assert rows[0]["text"] == "A trainer called Sam came round."
-    assert rows[0]["after"] == compared.transcripts.get("p01_w1")["text"][rows[0]["end"]:rows[0]["end"] + 5]
+    assert [(r.participant, r.turn, r.coders, len(r.ids)) for r in rows] == [
+        ("P01", 4, ("second", "tester"), 2), ("P01", 4, ("second",), 1),
+        ("P02", 2, ("tester",), 1), ("P02", 4, ("second",), 1)]
+    assert rows[0].text == "A trainer called Sam came round."
+    assert rows[0].after == compared.transcripts.get("p01_w1")["text"][rows[0].end:rows[0].end + 5]
     only = compared.coding.segments("Support", merge_coders=True, coder="tester")
-    assert [(r["participant"], r["coders"]) for r in only] == [("P01", ["tester"]), ("P02", ["tester"])]
+    assert [(r.participant, r.coders) for r in only] == [("P01", ("tester",)), ("P02", ("tester",))]

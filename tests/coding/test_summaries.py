@@ -23,7 +23,7 @@ def charted(study):
     study.codebook.add_code("Loss")
     [first] = study.coding.tag("p01_w1", "Trust", Target(turn=2))
     [second] = study.coding.tag("p02_w2", "Loss", Target(turn=2))
-    study.first, study.second = first["id"], second["id"]
+    study.first, study.second = first.id, second.id
     return study
 
 

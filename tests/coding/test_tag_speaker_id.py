@@ -32,10 +32,10 @@ def test_participant_id_tags_the_same_turns_as_the_label(mapped):
     with Project.open(mapped) as p:
         by_id = p.coding.tag("p01_w1", "Trust", Target(speaker="P01"))
         # Anna's two turns, and none of the interviewer's.
-        assert [c["text"] for c in by_id] == ["Through the food bank.", "I went back the next week."]
+        assert [c.text for c in by_id] == ["Through the food bank.", "I went back the next week."]
         p.undo()
         by_label = p.coding.tag("p01_w1", "Trust", Target(speaker="Anna"))
-        assert [(c["start"], c["end"]) for c in by_label] == [(c["start"], c["end"]) for c in by_id]
+        assert [(c.start, c.end) for c in by_label] == [(c.start, c.end) for c in by_id]
 
 
 def test_unknown_speaker_names_labels_and_ids(mapped):

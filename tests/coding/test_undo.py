@@ -32,7 +32,7 @@ def _prepare(p: Project) -> None:
 
 
 def _first_coding(p, code):
-    return p.coding.codings(code=code)[0]["id"]
+    return p.coding.codings(code=code)[0].id
 
 
 OPERATIONS = {
@@ -210,7 +210,7 @@ def _apply(p: Project, kind: str, a, b) -> None:
     elif kind == "merge":
         p.codebook.merge_codes(a, b)
     elif kind == "split":
-        ids = [c["id"] for c in p.coding.codings(code=a)][:1]
+        ids = [c.id for c in p.coding.codings(code=a)][:1]
         p.codebook.split_code(a, b, ids)
     elif kind == "delete":
         p.codebook.delete_code(a, force=True)
@@ -221,7 +221,7 @@ def _apply(p: Project, kind: str, a, b) -> None:
     elif kind == "memo":
         links = [MemoLink("code", f"{a}")]
         codings = p.coding.codings(code=a) if b else []
-        links += [MemoLink("coding", str(c["id"])) for c in codings[:1]]
+        links += [MemoLink("coding", str(c.id)) for c in codings[:1]]
         p.memos.add("code", f"memo on {a}", links=links)
     elif kind == "edit memo":
         memos = p.memos.all(link=MemoLink("code", f"{a}"))
@@ -324,5 +324,5 @@ def test_undo_of_a_new_coders_first_coding_after_they_imported(study, tmp_path):
     assert study.coding.codings() == []
     assert "newcomer" in [c["name"] for c in study.study.coders()]
     assert study.redo().action == "coding.add"
-    assert [c["coder"] for c in study.coding.codings()] == ["newcomer"]
+    assert [c.coder for c in study.coding.codings()] == ["newcomer"]
     assert fk_problems(study) == []

@@ -30,7 +30,7 @@ def coded_template(tmp_path_factory) -> Path:
         project.coding.tag("p01_w1", "Doctor", Target(range=_span(project, "My doctor told me about it.")))
         project.coding.tag("p01_w1", "Walking", Target(range=_span(project, "We went walking together every Tuesday.")))
         project.coding.tag("p01_w1", "Change", Target(range=_span(project, "It changed my life really.")))
-        coding = project.coding.codings(code="Walking")[0]["id"]
+        coding = project.coding.codings(code="Walking")[0].id
         project.memos.add("segment", "the walks", "Tuesdays matter", links=[MemoLink("coding", f"{coding}")])
     return path
 

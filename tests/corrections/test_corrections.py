@@ -30,7 +30,7 @@ def _texts(project, name="p01_w1"):
 
 def _coded(project):
     text = project.transcripts.get("p01_w1")["text"]
-    return {c["code"]: text[c["start"]:c["end"]] for c in project.coding.codings()}
+    return {c.code: text[c.start:c.end] for c in project.coding.codings()}
 
 
 def _round_trip(project, action):
@@ -114,7 +114,7 @@ def test_delete_transcript_refused_with_codings_unless_forced(coded, tmp_path):
     assert coded.search.turns("doctor") == []
     coded.undo()
     assert [h["transcript"] for h in coded.search.turns("doctor")] == ["p01_w1"]
-    assert coded.memos.all(link=MemoLink("coding", f"{coded.coding.codings(code='Walking')[0]['id']}"))[0].title == "the walks"
+    assert coded.memos.all(link=MemoLink("coding", f"{coded.coding.codings(code='Walking')[0].id}"))[0].title == "the walks"
     # No codings: no force needed.
     assert coded.transcripts.delete_transcript("p02_w2")["codings"] == 0
 
@@ -140,7 +140,7 @@ def test_replace_moves_shortens_and_deletes_coded_passages(coded, tmp_path):
     assert report.turns_before == 6 and report.turns_after == 5
     assert _coded(coded) == {"Doctor": "My doctor told me.", "Walking": "We went walking together every Tuesday."}
     # The memo on the moved coding still points at it.
-    walking = coded.coding.codings(code="Walking")[0]["id"]
+    walking = coded.coding.codings(code="Walking")[0].id
     assert coded.memos.all(link=MemoLink("coding", f"{walking}"))[0].title == "the walks"
     assert coded.transcripts.get("p01_w1")["text"] == CORRECTED
     assert coded.search.turns("Sam") == []
@@ -222,7 +222,7 @@ def test_deidentification_keeps_what_came_after_the_last_correction_undoable(cod
     coded.privacy.add_name("Samantha Jones", "[Trainer]")
     coded.privacy.deidentify()
     text = coded.transcripts.get("p01_w1")["text"]
-    assert [text[c["start"]:c["end"]] for c in coded.coding.codings(code="Change")] == ["And [Trainer]?"]
+    assert [text[c.start:c.end] for c in coded.coding.codings(code="Change")] == ["And [Trainer]?"]
     assert coded.undo().action == "coding.add"  # logged after the correction: moved, still undoable
     assert coded.coding.codings(code="Change") == []
     with pytest.raises(QualcodeError, match="nothing to undo"):

@@ -119,14 +119,14 @@ def test_qc_demo_project(tmp_path):
     with Project.open(tmp_path / "qc.qualcode") as project:
         assert {t["name"] for t in project.transcripts.all()} == {"board_2017", "admin-1"}
         codings = project.coding.codings()
-        assert {c["coder"] for c in codings} == {"cp"}
-        by_range = {(c["start"], c["end"]): c for c in codings}
-        assert by_range[(320, 400)]["text"] == "This district goal is engage every student in joyful, purposeful learning that \n"
-        assert by_range[(320, 400)]["code"] == "fun"
-        assert by_range[(474, 552)]["text"] == "maximizes each student's opportunity to excel academically. Action step five \n"
-        assert by_range[(25813, 25893)]["text"] == ("an example. I know that many schools incorporate Python "
+        assert {c.coder for c in codings} == {"cp"}
+        by_range = {(c.start, c.end): c for c in codings}
+        assert by_range[(320, 400)].text == "This district goal is engage every student in joyful, purposeful learning that \n"
+        assert by_range[(320, 400)].code == "fun"
+        assert by_range[(474, 552)].text == "maximizes each student's opportunity to excel academically. Action step five \n"
+        assert by_range[(25813, 25893)].text == ("an example. I know that many schools incorporate Python "
                                                     "into math classes, and \n")
-        assert by_range[(25813, 25893)]["code"] == "python"
+        assert by_range[(25813, 25893)].code == "python"
         assert project.codebook.code("competencies").parent == "rq1_definition"
         assert project.codebook.code("programming").guid == "36636563-3863-6264-3638-303637613863"
 
@@ -239,19 +239,19 @@ def test_atlas_standard_project_quotes_match_the_imported_text(tmp_path):
         assert len(codings) == 9  # 7 on the 3 coded text sources, 2 on a PDF's text representation
         by_code = {}
         for c in codings:
-            by_code.setdefault(c["code"], []).append(c)
-        assert [c["text"] for c in by_code["diet Coke"]] == [
+            by_code.setdefault(c.code, []).append(c)
+        assert [c.text for c in by_code["diet Coke"]] == [
             "Oh, that was great. See you tomorrow? Eleven thirty. Mm."]
-        assert by_code["diet Coke"][0]["transcript"] == "1994 Diet Coke-Diet Coke Break"
+        assert by_code["diet Coke"][0].transcript == "1994 Diet Coke-Diet Coke Break"
         # The CRLF and the e + combining accent before it each shrink by one character.
-        assert (by_code["diet Coke"][0]["start"], by_code["diet Coke"][0]["end"]) == (137, 193)
-        assert [c["text"] for c in by_code["waste of time"]] == ["granola"]
-        assert [c["text"] for c in by_code["Feelings"]] == [
+        assert (by_code["diet Coke"][0].start, by_code["diet Coke"][0].end) == (137, 193)
+        assert [c.text for c in by_code["waste of time"]] == ["granola"]
+        assert [c.text for c in by_code["Feelings"]] == [
             "I did try the gluten free bread, but it was always so soggy,"]
         for c in codings:
-            assert c["coder"] == "Friedrich Markgraf"
-        mabel = [c for c in codings if c["transcript"] == "Mabel"]
-        assert len(mabel) == 3 and all(c["text"].startswith("I'm a single mum with an 8 month old") for c in mabel)
+            assert c.coder == "Friedrich Markgraf"
+        mabel = [c for c in codings if c.transcript == "Mabel"]
+        assert len(mabel) == 3 and all(c.text.startswith("I'm a single mum with an 8 month old") for c in mabel)
         comments = [m for m in project.memos.all() if m.type == "segment"]
         assert {m.body.split("\n")[0] for m in comments} == {
             "why does Simon feel the need to do this?",
@@ -318,9 +318,9 @@ def test_utf16_positions_are_detected_and_converted(tmp_path, origin, quotes, ut
     assert any("duplicate selections" in w for w in report["warnings"])
     assert any("UTF-16" in w for w in report["warnings"]) == utf16
     with Project.open(tmp_path / "nv.qualcode") as project:
-        texts = sorted({c["text"] for c in project.coding.codings()})
+        texts = sorted({c.text for c in project.coding.codings()})
         assert texts == sorted(["world", "has emoji", "Third 😀 line é."])
-        assert {c["coder"] for c in project.coding.codings()} == {"Win User"}
+        assert {c.coder for c in project.coding.codings()} == {"Win User"}
         text = project.transcripts.get("Interview 1")["text"]
         assert text == normalise(NVIVO_TEXT)  # BOM gone, LF, NFC
 
@@ -390,10 +390,10 @@ def test_lenient_reading_of_odd_but_clear_files(tmp_path):
     with Project.open(tmp_path / "odd.qualcode") as project:
         assert project.codebook.code("Fruit").parent == "Food"
         assert project.codebook.code("Food").colour == "#aabbcc"
-        codings = {(c["transcript"], c["code"]): c for c in project.coding.codings()}
-        assert codings[("first", "Fruit")]["text"] == "Apple"
-        assert codings[("first", "Fruit")]["coder"] == "Ann"
-        assert codings[("first", "Food")]["text"] == "Apple pie.\nPears."  # whole-document coding
+        codings = {(c.transcript, c.code): c for c in project.coding.codings()}
+        assert codings[("first", "Fruit")].text == "Apple"
+        assert codings[("first", "Fruit")].coder == "Ann"
+        assert codings[("first", "Food")].text == "Apple pie.\nPears."  # whole-document coding
         assert len(codings) == 2
         assert project.transcripts.get("second")["text"] == "Interviewer: How was it?\nP01: Fine, thanks."
         person = project.study.participant("Jane_Doe")
@@ -433,8 +433,8 @@ def _coded_project(path: Path) -> ExchangeProject:
     project.coding.apply_spans([("P01_W1", "Dessert", a, b), ("P01_W2", "Dessert", c, c + 7)], summary="t")
     project.coder = "bob"
     coding = project.coding.apply_spans([("P01_W1", "Dessert", a, b)], summary="t", memo="sure?")[0]
-    project.coding.set_exemplar(coding["id"])
-    project.memos.add("code", "On desserts", "Line one\n\nLine two", links=[MemoLink("code", "Dessert"), MemoLink("coding", f"{coding['id']}")])
+    project.coding.set_exemplar(coding.id)
+    project.memos.add("code", "On desserts", "Line one\n\nLine two", links=[MemoLink("code", "Dessert"), MemoLink("coding", f"{coding.id}")])
     project.memos.add("participant", "About P01", "Moved house.", links=[MemoLink("participant", "P01"), MemoLink("wave", "W2")])
     project.memos.add("project", "Plan", "")
     return project
@@ -443,7 +443,7 @@ def _coded_project(path: Path) -> ExchangeProject:
 def test_export_validates_and_an_independent_reader_agrees(tmp_path):
     with _coded_project(tmp_path / "tiny.qualcode") as project:
         counts = project.exchange.export_refi(tmp_path / "tiny.qdpx")
-        coded = sorted((c["transcript"], project.codebook.code(c["code"]).guid, c["text"]) for c in project.coding.codings())
+        coded = sorted((c.transcript, project.codebook.code(c.code).guid, c.text) for c in project.coding.codings())
     assert counts["codings"] == 3 and counts["selections"] == 2
     other = independent_read(tmp_path / "tiny.qdpx")
     assert (other["users"], other["codes"], other["cases"], other["sources"]) == (3, 2, 1, 2)
@@ -463,7 +463,7 @@ def test_round_trip_of_a_small_project(tmp_path):
     assert report["warnings"] == [] and report["dropped"] == {}
     with Project.open(tmp_path / "back.qualcode") as back:
         assert snapshot(back) == before
-        assert back.coding.codings(code="Dessert")[0]["text"] == "crème brûlée"
+        assert back.coding.codings(code="Dessert")[0].text == "crème brûlée"
 
 
 def test_round_trip_and_validation_of_the_example_study(example_project, tmp_path):
@@ -588,7 +588,7 @@ def _build(path: Path, spec: dict) -> Project:
             continue
         seen.add((ti, ci, coder, a, b))
         project.coder = coder
-        coding_ids += [c["id"] for c in project.coding.apply_spans([(names[ti], code, a, b)], summary="t", memo=memo)]
+        coding_ids += [c.id for c in project.coding.apply_spans([(names[ti], code, a, b)], summary="t", memo=memo)]
     targets = ([f"code:{c}" for c in codes] + [f"participant:{p}" for p in spec["participants"]]
                + [f"transcript:{n}" for n in names] + [f"wave:{w}" for w in spec["waves"]]
                + [f"coding:{i}" for i in coding_ids])

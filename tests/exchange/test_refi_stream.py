@@ -51,7 +51,7 @@ def _guid(n: int) -> str:
 
 def _codings(path) -> list[tuple[int, int]]:
     with Project.open(path) as project:
-        return [(c["start"], c["end"]) for c in project.coding.codings()]
+        return [(c.start, c.end) for c in project.coding.codings()]
 
 
 def test_many_selections_are_read_one_at_a_time(tmp_path, monkeypatch):

@@ -24,7 +24,7 @@ def exported(tmp_path):
     with build_small_project(tmp_path / "grid.qualcode", tmp_path / "src") as project:
         project.codebook.add_code("Trust")
         [coding] = project.coding.tag("p01_w1", "Trust", Target(turn=2))
-        project.summaries.set("P01", "W1", "Trust", "Trusts Sam at once.", cite=[coding["id"]])
+        project.summaries.set("P01", "W1", "Trust", "Trusts Sam at once.", cite=[coding.id])
         project.summaries.set("Riverside", "W2", "Funding", "Council money.", case=True, dimension=True)
         project.summaries.set("Northgate", "W2", "Funding", "Nobody interviewed here then.", case=True,
                               dimension=True)

@@ -107,7 +107,7 @@ def test_matrix_case_study_shape(small, tmp_path):
 
 def test_matrix_memo_content_missing_cases_and_errors(small, tmp_path):
     rows = small.coding.codings(transcript="p01_w2", code="Let down")
-    small.coding.set_coding_memo(rows[0]["id"], "Feels abandoned after the trainer left.")
+    small.coding.set_coding_memo(rows[0].id, "Feels abandoned after the trainer left.")
     path = small.exports.matrix(tmp_path / "m.docx", by="case", cases="participant",
                                content="memo", themes="Let down,Walking")
     rows = table_rows(docx.Document(str(path)).tables[0])
@@ -162,7 +162,7 @@ def test_portraits_one_file(small, tmp_path):
     assert "Jan is a retired cook who walks by the canal." in text
     assert "No pen-portrait memo has been written yet." in text
     paras = paragraphs(path)
-    texts = {c["text"] for c in small.coding.codings()}
+    texts = {c.text for c in small.coding.codings()}
     quotes = [(p.text, paras[i + 1].text) for i, p in enumerate(paras) if p.style.name == "Quote"]
     assert quotes and all(any(t in q for t in texts) for q, _ in quotes)
     assert ("I stopped walking when the weather turned and the trainer left, and nobody rang me "
@@ -302,12 +302,12 @@ def test_methods_coreq_from_study_facts_and_durations(example, tmp_path):
 def test_segments_csv_and_markdown(small, tmp_path):
     path = small.exports.segments(tmp_path / "segments.csv")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    codings = {c["id"]: c for c in small.coding.codings()}
+    codings = {c.id: c for c in small.coding.codings()}
     assert len(rows) == len(codings) == 11
     for row in rows:
         coding = codings[int(row["coding_id"])]
-        assert row["text"] == coding["text"] and row["code"] == coding["code"]
-        assert row["coder"] == coding["coder"]
+        assert row["text"] == coding.text and row["code"] == coding.code
+        assert row["coder"] == coding.coder
     first = rows[0]
     assert (first["participant"], first["pseudonym"], first["wave"], first["transcript"]) == (
         "P01", "Jan", "W1", "p01_w1")

@@ -21,7 +21,7 @@ def charted(tmp_path):
     project.summaries.set("Northgate", "W1", "Funding", "Council money.", case=True, dimension=True)
     project.summaries.set("Northgate", "W2", "Funding", "Cut by a fifth.", case=True, dimension=True)
     project.summaries.set("Riverside", "W2", "Provider", "One charity.", case=True, dimension=True)
-    project.summaries.set("P01", "W1", "Trust", "Trusts Sam at once.", cite=[coding["id"]])
+    project.summaries.set("P01", "W1", "Trust", "Trusts Sam at once.", cite=[coding.id])
     yield project
     project.close()
 

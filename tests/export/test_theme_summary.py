@@ -13,14 +13,16 @@ import pytest
 
 from qualcode.errors import QualcodeError
 from qualcode.export import docx_common
+from qualcode.export.quotes import segment_row
 from qualcode.export.themes import pick_quotes
 from qualcode.records import MemoLink
+from qualcode.records.codings import Segment
 
 from .conftest import all_text, body_sequence, paragraphs, styled, table_rows
 
 
-def coded_texts(project, code: str) -> dict[str, dict]:
-    return {r["text"].strip(): r for r in project.coding.segments(code, include_subcodes=True)}
+def coded_texts(project, code: str) -> dict[str, Segment]:
+    return {r.text.strip(): r for r in project.coding.segments(code, include_subcodes=True)}
 
 
 def quotes_with_attribution(path) -> list[tuple[str, str]]:
@@ -80,8 +82,8 @@ def test_quotes_are_whole_sentences_naming_their_codes(small, tmp_path):
         assert inside, text
         assert text[0].isupper() and text.endswith((".", "?", "!")), text
         row = segments[inside[0]]
-        assert f"{row['participant']} ({row['pseudonym']})" in source and row["transcript"] in source
-        assert f"turn {row['turn']} \u00b7 " in source and source.endswith(row["code"])
+        assert f"{row.participant} ({row.pseudonym})" in source and row.transcript in source
+        assert f"turn {row.turn} \u00b7 " in source and source.endswith(row.code)
     # The coded clause "there is a box for everything except what matters" is quoted as
     # its sentence; a trainer's first wave is the start-up, a client's the baseline.
     assert ("The forms take longer than the walking, honestly, there is a box for everything "
@@ -96,10 +98,10 @@ def test_quotes_are_whole_sentences_naming_their_codes(small, tmp_path):
 
 
 def test_long_passages_are_cut_after_a_sentence_with_an_ellipsis(small):
-    from qualcode.export.quotes import Texts, passages, quote_text
+    from qualcode.export.quotes import Texts, passages, quote_text, segment_row
 
     texts = Texts(small)
-    rows = small.coding.segments("Journeys", include_subcodes=True, transcript="p01_w1")
+    rows = [segment_row(s) for s in small.coding.segments("Journeys", include_subcodes=True, transcript="p01_w1")]
     [change] = [p for p in passages(rows, texts, by_code=False)
                 if p["text"].startswith("It changed my life")]
     whole, cut = quote_text(change, texts, cap=600)
@@ -260,10 +262,10 @@ def test_csv_version(small, tmp_path):
     path = small.exports.themes(tmp_path / "t.csv")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert len(rows) == 7
-    by_id = {c["id"]: c for c in small.coding.codings()}
+    by_id = {c.id: c for c in small.coding.codings()}
     for row in rows:
         ids = [int(i) for i in row["coding_ids"].split()]
-        assert all(by_id[i]["text"] in row["text"] for i in ids)
+        assert all(by_id[i].text in row["text"] for i in ids)
         assert row["attribution"].startswith(("Client ", "Health trainer "))
     assert {r["theme"] for r in rows} == {"Journeys", "Workforce"}
     walking = next(r for r in rows if "walking together" in r["text"])
@@ -340,7 +342,7 @@ def test_example_end_to_end(example, tmp_path):
     pattern = re.compile(r"^\u2014 (Client|Health trainer|Manager) [CHM]\d\d \([A-Z][a-z]+\), "
                          r"(Baseline|Six months|Twelve months|Service start-up|Follow-up), \w+, "
                          r"turn \d+(, ~?\d\d:\d\d:\d\d)? \u00b7 [A-Z].+$")  # the time where it is known
-    codings = [c["text"].strip() for c in example.coding.codings()]
+    codings = [c.text.strip() for c in example.coding.codings()]
     for text, source in quotes:
         assert any(c in text for c in codings), text          # whole sentences around a coding
         assert len(text) <= 600 + 2, text
@@ -378,7 +380,7 @@ def test_interviewer_words_are_not_quoted_as_a_participants(small, tmp_path):
     small.coding.apply_spans([(transcript, "Questions asked", question["start"], question["end"])],
                       summary="coded a question")
     rows = small.coding.segments("Questions asked")
-    assert rows and rows[0]["interviewer"] is True
-    assert pick_quotes(rows, 3) == []
-    small.coding.set_exemplar(rows[0]["id"])  # the analyst can still force it in
-    assert len(pick_quotes(small.coding.segments("Questions asked"), 3)) == 1
+    assert rows and rows[0].interviewer is True
+    assert pick_quotes([segment_row(s) for s in rows], 3) == []
+    small.coding.set_exemplar(rows[0].id)  # the analyst can still force it in
+    assert len(pick_quotes([segment_row(s) for s in small.coding.segments("Questions asked")], 3)) == 1

@@ -35,7 +35,7 @@ def main(path: str, seed: int) -> None:
                 except QualcodeError:
                     continue  # every span already coded: refused, nothing happened
                 for coding in created:
-                    print(f"coding {coding['guid']}", flush=True)
+                    print(f"coding {coding.guid}", flush=True)
             elif kind == "merge":
                 name = f"temp {seed}-{n}"
                 project.codebook.add_code(name)

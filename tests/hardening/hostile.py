@@ -57,7 +57,7 @@ def build(folder: Path, payload: str, *, name_key: bool = False) -> Path:
         start = text.index("My doctor")
         project.coding.apply_spans([(name, "Walking", start, start + 60), (name, "Referral", start, start + 30)],
                             summary="coded")
-        coding = project.coding.codings(code="Walking")[0]["id"]
+        coding = project.coding.codings(code="Walking")[0].id
         project.coding.set_coding_memo(coding, f"{payload} coding memo")
         project.memos.add("code", f"{payload} memo title", f"{payload} memo body", links=[MemoLink("code", "Walking")])
         if name_key:

@@ -52,7 +52,7 @@ def test_two_writers_lose_nothing(tmp_path, n):
     with Project.open(path) as project:
         codings = project.coding.codings()
         assert len(codings) == 2 * n
-        assert sorted(c["coder"] for c in codings).count("tui") == n
+        assert sorted(c.coder for c in codings).count("tui") == n
         events = [e for e in project.log() if e.action == "coding.batch"]
         assert len(events) == 2 * n
         attrs = project.study.participant("P01").attributes

@@ -35,11 +35,11 @@ def study(tmp_path):
         walk = text.index("we walked along Ashby Road")
         project.coding.apply_spans([("Margaret_Thornbury_W1", "Help", walk, walk + 26)], summary="coded")
         coding = project.coding.codings()[0]
-        project.coding.set_coding_memo(coding["id"], "Margaret Thornbury again")
+        project.coding.set_coding_memo(coding.id, "Margaret Thornbury again")
         memo = project.memos.add("code", "About Margaret Thornbury", "Margaret Thornbury helps.",
                                 links=[MemoLink("code", "Help")])
         project.memos.edit(memo.id, body="Margaret Thornbury helps a lot.")
-        project.coding.remove_coding(coding["id"])  # the log now holds the coding's row, to restore
+        project.coding.remove_coding(coding.id)  # the log now holds the coding's row, to restore
         for real, pseudonym in KEY.items():
             project.privacy.add_name(real, pseudonym)
     return path
@@ -71,8 +71,8 @@ def test_every_field_and_the_log_are_deidentified(study):
         project.coder = "anna"
         project.undo()  # the coding's removal
         restored = project.coding.codings()[0]
-        assert restored["text"] == "we walked along [Street 1]"
-        assert restored["memo"] == "Maggie again"
+        assert restored.text == "we walked along [Street 1]"
+        assert restored.memo == "Maggie again"
         project.undo()  # the memo's edit
         assert project.memos.all()[0].body == "Maggie helps."
 

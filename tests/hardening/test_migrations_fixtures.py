@@ -30,7 +30,7 @@ def test_fixture_opens_and_keeps_everything(fixture, tmp_path):
         assert person.attributes == {"sex": "F"}
         assert person.wave_attributes == {"W1": {"employment": "none"}}
         assert [t["name"] for t in project.transcripts.all()] == ["P01_W1"]
-        codings = {(c["code"], c["text"], c["coder"]) for c in project.coding.codings()}
+        codings = {(c.code, c.text, c.coder) for c in project.coding.codings()}
         assert codings == {("GP referral", "My GP sent me.", "anna"),
                            ("Small steps", "It's the little things.", "anna")}
         assert project.codebook.code("GP referral").parent == "Routes in"

@@ -144,7 +144,7 @@ def saved_codings(path: Path) -> set[tuple[int, int, str, str]]:
     way: a new connection after every writer has gone."""
     with Project.open(path) as project:
         assert project.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        return {(c["start"], c["end"], c["code"], c["coder"]) for c in project.coding.codings()}
+        return {(c.start, c.end, c.code, c.coder) for c in project.coding.codings()}
 
 
 def lost(program: Program, coder: str, saved: set) -> list[tuple]:

@@ -170,7 +170,7 @@ def test_every_command_runs_under_the_watch(example_project, tmp_path, monkeypat
     runner = CliRunner()
     for name, args in steps:
         with Project.open(project) as p:
-            last_coding = max(c["id"] for c in p.coding.codings())
+            last_coding = max(c.id for c in p.coding.codings())
             memos = p.memos.all()
             last_memo = max((m.id for m in memos), default=0)
         args = [a.format(last_coding=last_coding, last_memo=last_memo) for a in args]

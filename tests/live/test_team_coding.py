@@ -46,7 +46,7 @@ def test_four_tuis_and_two_cli_writers_2000_actions(tmp_path):
         for writer in writers:
             assert writer.wait(timeout=600) == 0, writer.stderr()
         with Project.open(path) as project:
-            every_id = {c["id"] for c in project.coding.codings(transcript=TRANSCRIPT)}
+            every_id = {c.id for c in project.coding.codings(transcript=TRANSCRIPT)}
         # Within the live refresh (about a second), each screen draws every coding.
         deadline = time.monotonic() + 10
         for screen in screens.values():
@@ -72,7 +72,7 @@ def test_four_tuis_and_two_cli_writers_2000_actions(tmp_path):
     assert actions >= 4 * 6 * ROUNDS + 2 * CLI_EACH
     with Project.open(path) as project:
         assert project.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        rows = [(c["start"], c["end"], c["code"], c["coder"]) for c in project.coding.codings()]
+        rows = [(c.start, c.end, c.code, c.coder) for c in project.coding.codings()]
     saved = Counter(rows)
     assert [row for row, n in saved.items() if n > 1] == []  # nothing applied twice
     expected = Counter()

@@ -120,7 +120,7 @@ def test_tui_in_tmux_and_cli_in_turns_then_sigkill(example_project, tmp_path):
         terminal.close()
     with Project.open(project) as p:
         assert p.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        saved = {(c["start"], c["end"], c["code"], c["coder"]) for c in p.coding.codings(transcript="C01_W1")}
+        saved = {(c.start, c.end, c.code, c.coder) for c in p.coding.codings(transcript="C01_W1")}
     assert len(tui_acks) == len(cli_acks) == ROUNDS
     assert [a for a in cli_acks if (*a, "cli") not in saved] == []
     assert [a for a in tui_acks if (*a, "tui") not in saved] == []

@@ -15,7 +15,7 @@ def test_segments_and_their_attribution_carry_the_turns_time(project_path, tmp_p
         p.coding.tag("C05_W2", "Loss", Target(turn=4))  # estimated: 5 + 10 * 38/103 = 8.689 s
         rows = p.coding.segments("Loss")
         out = p.exports.segments(tmp_path / "segments.csv")
-    assert [(r["turn"], r["time"], r["turn_time_estimated"]) for r in rows] == [
+    assert [(r.turn, r.time, r.turn_time_estimated) for r in rows] == [
         (2, "00:00:05", False), (4, "~00:00:08", True)]
     with open(out, newline="", encoding="utf-8-sig") as handle:
         table = list(csv.DictReader(handle))
@@ -32,4 +32,4 @@ def test_a_transcript_without_times_cites_no_time(tmp_path):
         p.codebook.add_code("Greeting")
         p.coding.tag("P01_W1", "Greeting", Target(turn=2))
         (row,) = p.coding.segments("Greeting")
-    assert row["time"] == "" and row["turn_time"] is None
+    assert row.time == "" and row.turn_time is None

@@ -72,7 +72,7 @@ def test_no_export_contains_a_real_name(example_project, tmp_path):
                          keywords=["Ashby Road", "grandson"])
         project.coding.apply_spans([(name, "Community outreach", start, start + 120),
                              (name, "Family ties", start, start + 60)], summary="coded the notes")
-        coding = project.coding.codings(transcript=name, code="Family ties")[0]["id"]
+        coding = project.coding.codings(transcript=name, code="Family ties")[0].id
         project.coding.set_coding_memo(coding, "Raymond Hughes is mentioned again here.")
         project.study.set_participant("C01", {"site": "Ashby Road", "school": "Greenfield Primary"})
         project.study.set_participant("C02", {"carer": "Carol Entwistle"}, wave="W1")

@@ -105,7 +105,7 @@ def test_deidentify_moves_codings_with_the_text(study):
     result = project.privacy.deidentify()
     assert result == {"transcripts": 1, "replacements": 7, "speakers": 1, "names": 0, "fields": 0,
                       "log": 2}  # (the log's copies of the two codings, moved with the text)
-    texts = sorted(c["text"] for c in project.coding.codings())
+    texts = sorted(c.text for c in project.coding.codings())
     assert texts == ["Leanne. She's lovely.", "My neighbour Pam told me. Pam Jones, she lives on [Place 1]"]
     stored = project.transcripts.get("C01_W1")
     for s in stored["sentences"]:

@@ -94,11 +94,11 @@ def test_undo_undoes_only_ones_own_actions(shared):
     anna.coding.apply_spans([("p01_w1", "Walking", start, start + 9)], summary="anna codes")
     ben.coding.apply_spans([("p01_w1", "Walking", start, start + 20)], summary="ben codes")
     assert anna.undo().summary == "anna codes"
-    assert [(c["coder"], c["end"] - c["start"]) for c in anna.coding.codings()] == [("ben", 20)]
+    assert [(c.coder, c.end - c.start) for c in anna.coding.codings()] == [("ben", 20)]
     # ben's new action leaves anna's redo alone; anna's own would discard it.
     ben.coding.apply_spans([("p01_w1", "Walking", start, start + 30)], summary="ben again")
     assert anna.redo().summary == "anna codes"
-    assert sorted(c["coder"] for c in anna.coding.codings()) == ["anna", "ben", "ben"]
+    assert sorted(c.coder for c in anna.coding.codings()) == ["anna", "ben", "ben"]
 
 
 def test_undo_is_refused_when_another_coder_changed_the_same_thing_since(shared):

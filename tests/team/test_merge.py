@@ -150,7 +150,7 @@ def test_project_merge_brings_every_coding_once_with_its_coder(tmp_path):
         report = anna.team.merge_project(tmp_path / "ben.qualcode", plan=plan_path)
         assert report.codings_added == 3 and report.codings_identical == 0
         assert report.coders_added == ["ben"] and report.memos_added == 1
-        rows = {(c["coder"], c["code"], c["text"]) for c in anna.coding.codings()}
+        rows = {(c.coder, c.code, c.text) for c in anna.coding.codings()}
         assert rows == {
             ("anna", "GP referral", "My GP sent me after my blood test."),
             ("anna", "Trust and rapport", "She'd grown up two streets from me"),

@@ -78,7 +78,7 @@ async def test_matrix_shows_missing_waves_and_change_labels_then_compares(tui_pr
         compare = app.screen
         assert isinstance(compare, ComparisonScreen)
         assert (compare.role, compare.wave, compare.participant) == ("manager", "W1", None)
-        assert [s["participant"] for g in compare.groups.values() for s in g] == ["P02"]
+        assert [s.participant for g in compare.groups.values() for s in g] == ["P02"]
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
@@ -103,7 +103,7 @@ async def test_matrix_shows_missing_waves_and_change_labels_then_compares(tui_pr
         assert isinstance(compare, ComparisonScreen)
         assert (compare.code, compare.participant, compare.wave) == ("Trust", "P01", "W2")
         segments = [s for group in compare.groups.values() for s in group]
-        assert [(s["transcript"], s["participant"]) for s in segments] == [("P01_W2", "P01")]
+        assert [(s.transcript, s.participant) for s in segments] == [("P01_W2", "P01")]
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CodingScreen)
@@ -268,5 +268,5 @@ async def test_code_picker_overlay_keeps_focus_and_scroll(tui_project, open_proj
         await pilot.pause()
         assert view.selection != selection
     with open_project() as p:
-        assert ("Money worries", *selection) in {(c["code"], c["start"], c["end"])
+        assert ("Money worries", *selection) in {(c.code, c.start, c.end)
                                                  for c in p.coding.codings(transcript="P01_W1")}

@@ -26,7 +26,7 @@ def _second_coder(path) -> None:
 
 
 def _cards(screen: ComparisonScreen) -> list[tuple[str, list[str]]]:
-    return [(s["transcript"], s["coders"]) for group in screen.groups.values() for s in group]
+    return [(s.transcript, list(s.coders or ())) for group in screen.groups.values() for s in group]
 
 
 @run_async
@@ -65,9 +65,9 @@ async def test_comparison_shows_a_passage_once_with_its_coders_and_filters_by_co
         editor = app.screen
         assert isinstance(editor, MemoEditor)
         shared = screen.groups["W1"][0]
-        assert len(shared["ids"]) == 2
+        assert len(shared.ids) == 2
         assert {link.target for link in editor.draft.links if link.kind == "coding"} == {
-            str(i) for i in shared["ids"]}
+            str(i) for i in shared.ids}
 
 
 @run_async

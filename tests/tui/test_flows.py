@@ -64,7 +64,7 @@ async def test_select_third_sentence_of_turn_5_and_apply_code_in_3_keys(tui_proj
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen)
     with open_project() as p:
-        coded = [(c["code"], c["start"], c["end"]) for c in p.coding.codings(transcript="P01_W1")]
+        coded = [(c.code, c.start, c.end) for c in p.coding.codings(transcript="P01_W1")]
     assert ("Being listened to", *expected) in coded
 
 
@@ -80,7 +80,7 @@ async def test_digit_applies_the_numbered_code(tui_project, open_project):
         await pilot.press("c", "2")  # two keys: the second codable code
         await pilot.pause()
     with open_project() as p:
-        codes = {(c["code"], c["start"], c["end"]) for c in p.coding.codings(transcript="P01_W1")}
+        codes = {(c.code, c.start, c.end) for c in p.coding.codings(transcript="P01_W1")}
     assert (second, *turn) in codes
 
 
@@ -97,7 +97,7 @@ async def test_in_vivo_code_from_selection(tui_project, open_project):
     with open_project() as p:
         code = p.codebook.code("Nobody listens like that")
         assert code.in_vivo is True
-        assert [c["text"] for c in p.coding.codings(code="Nobody listens like that")] == ["Nobody listens like that."]
+        assert [c.text for c in p.coding.codings(code="Nobody listens like that")] == ["Nobody listens like that."]
 
 
 @run_async
@@ -115,26 +115,26 @@ async def test_new_code_from_typed_text(tui_project, open_project):
 @run_async
 async def test_remove_coding_then_undo_and_redo(tui_project, open_project):
     with open_project() as p:
-        money = next(c for c in p.coding.codings(transcript="P01_W1") if c["code"] == "Money worries")
+        money = next(c for c in p.coding.codings(transcript="P01_W1") if c.code == "Money worries")
     app = make_app(tui_project)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = await open_first_transcript(pilot)
-        view.go_to(money["start"] + 2)
+        view.go_to(money.start + 2)
         await pilot.press("x")
         await pilot.pause()
         with open_project() as p:
-            assert money["id"] not in {c["id"] for c in p.coding.codings(transcript="P01_W1")}
+            assert money.id not in {c.id for c in p.coding.codings(transcript="P01_W1")}
         await pilot.press("u")
         await pilot.pause()
         with open_project() as p:
-            assert money["id"] in {c["id"] for c in p.coding.codings(transcript="P01_W1")}
-        assert any(s.id == money["id"] for s in view.spans)  # the view follows undo
+            assert money.id in {c.id for c in p.coding.codings(transcript="P01_W1")}
+        assert any(s.id == money.id for s in view.spans)  # the view follows undo
         await pilot.press("ctrl+r")
         await pilot.pause()
         with open_project() as p:
-            assert money["id"] not in {c["id"] for c in p.coding.codings(transcript="P01_W1")}
-        assert not any(s.id == money["id"] for s in view.spans)
+            assert money.id not in {c.id for c in p.coding.codings(transcript="P01_W1")}
+        assert not any(s.id == money.id for s in view.spans)
 
 
 @run_async
@@ -238,8 +238,8 @@ async def test_comparison_jump_to_segment(tui_project, open_project):
         await settle(pilot)
         assert isinstance(app.screen, CodingScreen)
         view = app.screen.query_one(TranscriptView)
-        assert app.screen.transcript_name == first["transcript"]
-        assert view.selection == (first["start"], first["end"])
+        assert app.screen.transcript_name == first.transcript
+        assert view.selection == (first.start, first.end)
 
 
 @run_async

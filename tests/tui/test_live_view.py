@@ -85,8 +85,8 @@ async def test_a_cli_coding_appears_on_the_coding_screen_without_a_key(tui_proje
 @run_async
 async def test_removals_merges_and_renames_elsewhere_are_redrawn(tui_project, open_project):
     with open_project() as p:
-        money = next(c for c in p.coding.codings(transcript="P01_W1") if c["code"] == "Money worries")
-        trust = next(c for c in p.coding.codings(transcript="P01_W1") if c["code"] == "Trust")
+        money = next(c for c in p.coding.codings(transcript="P01_W1") if c.code == "Money worries")
+        trust = next(c for c in p.coding.codings(transcript="P01_W1") if c.code == "Trust")
         count = len(p.coding.codings(transcript="P01_W1"))
     app = make_app(tui_project)
     async with app.run_test(size=SIZE) as pilot:
@@ -96,18 +96,18 @@ async def test_removals_merges_and_renames_elsewhere_are_redrawn(tui_project, op
         title = screen.query_one("#doc-title")
         codes = lambda: {s.id: s.code for s in view.spans}
         elsewhere(tui_project, "--coder", "tester", "untag", "P01_W1", "--range",
-                  f"{money['start']}:{money['end']}", "--code", "Money worries")
-        await shown_within(pilot, lambda: money["id"] not in codes())
+                  f"{money.start}:{money.end}", "--code", "Money worries")
+        await shown_within(pilot, lambda: money.id not in codes())
         assert "· " + counted(count - 1, "coding") in label_text(title)
-        assert "Money worries" not in row_text(view, money["start"])
+        assert "Money worries" not in row_text(view, money.start)
         assert screen.counts_here.get("Money worries", 0) == 0
         elsewhere(tui_project, "code", "merge", "Trust", "Being listened to")
-        await shown_within(pilot, lambda: codes().get(trust["id"]) == "Being listened to")
+        await shown_within(pilot, lambda: codes().get(trust.id) == "Being listened to")
         assert "Trust" not in screen.nodes
         elsewhere(tui_project, "code", "rename", "Being listened to", "Heard")
-        await shown_within(pilot, lambda: codes().get(trust["id"]) == "Heard")
+        await shown_within(pilot, lambda: codes().get(trust.id) == "Heard")
         await settle(pilot)
-        assert "Heard" in row_text(view, trust["start"])
+        assert "Heard" in row_text(view, trust.start)
         assert screen.counts_here == {"Heard": 1}
         assert "· " + counted(count - 1, "coding") in label_text(title)
 
@@ -126,7 +126,7 @@ async def test_a_transcript_corrected_elsewhere_is_read_again(tui_project, open_
         assert "food bank" not in view.text
         with open_project() as p:
             saved = p.coding.codings(transcript="P01_W1")
-        assert sorted((s.start, s.end) for s in view.spans) == sorted((c["start"], c["end"]) for c in saved)
+        assert sorted((s.start, s.end) for s in view.spans) == sorted((c.start, c.end) for c in saved)
         turns = len(view.turns)
         elsewhere(tui_project, "transcript", "split-turn", "P01_W1", "5", "--before", "The gas")
         await shown_within(pilot, lambda: len(view.turns) == turns + 1)

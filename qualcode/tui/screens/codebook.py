@@ -15,6 +15,7 @@ from textual.widgets.tree import TreeNode
 
 from ...model import STAGES
 from ...records.codes import Code, CodeNode
+from ...records.codings import Coding
 from ..dialogs import ChoiceDialog, ConfirmDialog, TextInputDialog
 from ..shown import counted, editable, edited, plain, shown
 from ..widgets.code_picker import CodePicker
@@ -66,7 +67,7 @@ class SplitDialog(ModalScreen[tuple[str, list[int]] | None]):
 
     BINDINGS = [Binding("ctrl+s", "save", "split", priority=True), Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, code: str, codings: list[dict]) -> None:
+    def __init__(self, code: str, codings: list[Coding]) -> None:
         super().__init__()
         self.code, self.codings = code, codings
 
@@ -76,8 +77,8 @@ class SplitDialog(ModalScreen[tuple[str, list[int]] | None]):
                         classes="dialog-title", markup=False)
             yield Input(placeholder="new code name", id="name")
             yield SelectionList[int](*(
-                (shown(f"{c['transcript']} {c['start']}:{c['end']}  {' '.join(c['text'].split())[:80]}"),
-                 c["id"]) for c in self.codings), id="pick")
+                (shown(f"{c.transcript} {c.start}:{c.end}  {' '.join(c.text.split())[:80]}"),
+                 c.id) for c in self.codings), id="pick")
 
     def action_save(self) -> None:
         name = self.query_one("#name", Input).value.strip()

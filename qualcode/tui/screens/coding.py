@@ -391,10 +391,10 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         removed = self.attempt(self.project.coding.remove_coding, coding_id)
         if removed:
             self.query_one(TranscriptView).remove_codings([coding_id])
-            name = removed["code"]
+            name = removed.code
             self.counts_here[name] = max(0, self.counts_here.get(name, 0) - 1)
             self._add_to_count(name, -1)
-            self.saved(f"removed {name} from {removed['start']}:{removed['end']}")
+            self.saved(f"removed {name} from {removed.start}:{removed.end}")
             self._title(len(self.query_one(TranscriptView).spans))
             self._update_position()
 

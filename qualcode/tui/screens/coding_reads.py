@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from ...errors import NotFoundError, QualcodeError
 from ...project import Project
 from ...records.codes import Code
+from ...records.codings import Coding
 from ..live import ProjectChanged
 from ..shown import counted, editable, plain, shown
 from ..widgets.quick_line import QuickLine
@@ -82,7 +83,7 @@ class ReadFailed(Message, bubble=False):
 class CodingsRead(Message, bubble=False):
     """Every coding of the transcript, sorted onto the rows the read was given."""
 
-    def __init__(self, codings: list[dict], codes: list[Code], saves: int, indexed: tuple,
+    def __init__(self, codings: list[Coding], codes: list[Code], saves: int, indexed: tuple,
                  known: DrawnCodings) -> None:
         super().__init__()
         self.codings, self.codes, self.saves, self.indexed, self.known = codings, codes, saves, indexed, known
@@ -91,7 +92,7 @@ class CodingsRead(Message, bubble=False):
 class CodingsChanged(Message, bubble=False):
     """Only the codings others changed: ``fresh`` to draw, ``dropped`` to take away."""
 
-    def __init__(self, fresh: list[dict], dropped: list[int], codes: list[Code], saves: int,
+    def __init__(self, fresh: list[Coding], dropped: list[int], codes: list[Code], saves: int,
                  known: DrawnCodings) -> None:
         super().__init__()
         self.fresh, self.dropped, self.codes, self.saves, self.known = fresh, dropped, codes, saves, known
@@ -263,7 +264,7 @@ class CodingReads(_ScreenBase):
         self._update_position()
         self.call_after_refresh(self.load_codings)
 
-    def _codings_loaded(self, codings: list[dict], codes: list[Code], saves: int,
+    def _codings_loaded(self, codings: list[Coding], codes: list[Code], saves: int,
                         indexed: tuple | None = None, known: DrawnCodings | None = None) -> None:
         if saves != self.app.saves:
             # Something was saved here since the read began, which it may have missed:
@@ -288,7 +289,7 @@ class CodingReads(_ScreenBase):
                     timeout=4, markup=False)
         self._reload_document()
 
-    def _codings_changed(self, fresh: list[dict], dropped: list[int], codes: list[Code],
+    def _codings_changed(self, fresh: list[Coding], dropped: list[int], codes: list[Code],
                          saves: int, known: DrawnCodings) -> None:
         """Redraw what others changed: ``dropped`` codings go (the changed ones come back
         from ``fresh``); those saved here are drawn already."""
@@ -301,10 +302,10 @@ class CodingReads(_ScreenBase):
         for coding_id in dropped:
             if coding_id in drawn:
                 self._count(drawn.pop(coding_id).code, -1)
-        fresh = [c for c in fresh if c["id"] not in drawn]
+        fresh = [c for c in fresh if c.id not in drawn]
         view.add_codings(fresh)
         for c in fresh:
-            self._count(c["code"], 1)
+            self._count(c.code, 1)
         self._known = known
         self._show_codes(codes)
         self._title(len(view.spans))
@@ -325,10 +326,10 @@ class CodingReads(_ScreenBase):
     def _count(self, code: str, step: int) -> None:
         self.counts_here[code] = max(0, self.counts_here.get(code, 0) + step)
 
-    def _set_codes(self, codes: list[Code], codings: list[dict]) -> None:
+    def _set_codes(self, codes: list[Code], codings: list[Coding]) -> None:
         self.counts_here = {}
         for c in codings:
-            self.counts_here[c["code"]] = self.counts_here.get(c["code"], 0) + 1
+            self.counts_here[c.code] = self.counts_here.get(c.code, 0) + 1
         self._show_codes(codes)
 
     def _show_codes(self, codes: list[Code]) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...records import MemoLink
+from ...records.codings import Segment
 from ..dialogs import MemoDraft, MemoEditor
 from ..shown import counted, plain, shown
 from ..widgets.code_picker import CodePicker
@@ -57,7 +58,7 @@ class ComparisonScreen(BaseScreen):
         self.coder: str | None = None        # None: every coder's passages, each once
         self.coders: list[str] = []          # who coded the code (with the other filters)
         self.by = "wave"
-        self.groups: dict[str, list[dict]] = {}
+        self.groups: dict[str, list[Segment]] = {}
         self.marked: set[int] = set()
 
     def compose(self) -> ComposeResult:
@@ -96,7 +97,7 @@ class ComparisonScreen(BaseScreen):
         if rows is None:
             return
         if self.coder is None:
-            self.coders = sorted({c for row in rows for c in row["coders"]})
+            self.coders = sorted({c for row in rows for c in row.coders or ()})
         self.groups = self.project.coding.group_segments(rows, self.by)
         self.query_one("#compare-title", Label).update(Text.assemble(
             (plain(self.code), "bold"), f"  ·  {counted(len(rows), 'passage')} by {self.by}  ·  ",
@@ -116,7 +117,7 @@ class ComparisonScreen(BaseScreen):
         await columns.remove_children()
         await columns.mount_all(
             Vertical(Label(shown(f"{key}  ({len(segments)})"), classes="pane-title"),
-                     OptionList(*(Option(self._card(s), id=str(s["id"])) for s in segments)),
+                     OptionList(*(Option(self._card(s), id=str(s.id)) for s in segments)),
                      classes="column")
             for key, segments in self.groups.items())
         self._focus_first(place)
@@ -168,18 +169,18 @@ class ComparisonScreen(BaseScreen):
         elif not any(item.has_focus for item in lists):
             lists[0].focus()
 
-    def _card(self, s: dict) -> Text:
-        mark = ("● ", "yellow") if s["id"] in self.marked else ("  ", "")
-        who = f"{s['participant'] or s['speaker'] or '?'} ({s['role'] or '-'}) · {s['wave'] or '-'}"
-        coders = ", ".join(s.get("coders") or [s["coder"] or "?"])
+    def _card(self, s: Segment) -> Text:
+        mark = ("● ", "yellow") if s.id in self.marked else ("  ", "")
+        who = f"{s.participant or s.speaker or '?'} ({s.role or '-'}) · {s.wave or '-'}"
+        coders = ", ".join(s.coders or [s.coder or "?"])
         return Text.assemble(
-            mark, (plain(who), "bold"), (f" · {plain(s['transcript'])} turn {s['turn']}", "dim"),
+            mark, (plain(who), "bold"), (f" · {plain(s.transcript)} turn {s.turn}", "dim"),
             (f" · {plain(coders)}\n", "cyan"),
-            ("…" + plain(_words(s.get("before") or "", drop_first=True)) + " ", "dim"),
-            (plain(" ".join(s["text"].split())), "bold #ebcb8b"),
-            (" " + plain(_words(s.get("after") or "", drop_first=False)) + "…", "dim"), "\n")
+            ("…" + plain(_words(s.before or "", drop_first=True)) + " ", "dim"),
+            (plain(" ".join(s.text.split())), "bold #ebcb8b"),
+            (" " + plain(_words(s.after or "", drop_first=False)) + "…", "dim"), "\n")
 
-    def _current(self) -> dict | None:
+    def _current(self) -> Segment | None:
         focused = self.focused
         if not isinstance(focused, OptionList) or focused.highlighted is None:
             return None
@@ -189,7 +190,7 @@ class ComparisonScreen(BaseScreen):
         seg_id = int(option_id)
         for segments in self.groups.values():
             for s in segments:
-                if s["id"] == seg_id:
+                if s.id == seg_id:
                     return s
         return None
 
@@ -200,7 +201,7 @@ class ComparisonScreen(BaseScreen):
     def action_jump(self) -> None:
         s = self._current()
         if s:
-            self.app.open_transcript(s["transcript"], span=(s["start"], s["end"]))
+            self.app.open_transcript(s.transcript, span=(s.start, s.end))
 
     def action_group(self) -> None:
         self.by = GROUPS[(GROUPS.index(self.by) + 1) % len(GROUPS)]
@@ -223,7 +224,7 @@ class ComparisonScreen(BaseScreen):
         s = self._current()
         if not s:
             return
-        self.marked ^= {s["id"]}
+        self.marked ^= {s.id}
         focused = self.focused
         if isinstance(focused, OptionList) and focused.highlighted is not None:  # as _current found it
             focused.replace_option_prompt_at_index(focused.highlighted, self._card(s))
@@ -234,17 +235,17 @@ class ComparisonScreen(BaseScreen):
         if not self.code:
             return
         current = self._current()
-        ids = sorted(self.marked) or ([current["id"]] if current else [])
-        chosen = [s for segments in self.groups.values() for s in segments if s["id"] in ids]
+        ids = sorted(self.marked) or ([current.id] if current else [])
+        chosen = [s for segments in self.groups.values() for s in segments if s.id in ids]
         # A passage links every coding it is made of (each coder's).
-        coding_ids = sorted({i for s in chosen for i in s.get("ids", [s["id"]])})
+        coding_ids = sorted({i for s in chosen for i in s.coding_ids})
         links = [MemoLink("code", self.code)] + [MemoLink("coding", str(i)) for i in coding_ids]
         quotes = []
         for segments in self.groups.values():
             for s in segments:
-                if s["id"] in ids:
-                    quotes.append(f"> {s['participant'] or '?'} {s['wave'] or ''}: "
-                                  f"{' '.join(s['text'].split())}")
+                if s.id in ids:
+                    quotes.append(f"> {s.participant or '?'} {s.wave or ''}: "
+                                  f"{' '.join(s.text.split())}")
         draft = MemoDraft("comparison", f"{self.code}: compared by {self.by}",
                           "\n".join(quotes) + "\n\n", links)
         self.app.push_screen(MemoEditor(draft, heading="Comparison memo"), self._save)

@@ -299,7 +299,7 @@ class MatrixScreen(BaseScreen):
         existing = self.attempt(self.project.summaries.find, participant, wave, code)
         rows = self.attempt(self.project.coding.segments, code, include_subcodes=True,
                             participant=participant, wave=wave) or []
-        passages = [Passage(r["id"], f"{r['transcript']}, turn {r['turn']}, {r['coder']}", r["text"])
+        passages = [Passage(r.id, f"{r.transcript}, turn {r.turn}, {r.coder}", r.text)
                     for r in rows]
 
         def done(text: str | None) -> None:

@@ -95,8 +95,8 @@ class ParticipantScreen(BaseScreen):
         profile: dict[str, dict[str, int]] = {}
         for t in transcripts:
             for c in self.project.coding.codings(transcript=t["name"]):
-                profile.setdefault(c["code"], {}).setdefault(t["wave"] or "-", 0)
-                profile[c["code"]][t["wave"] or "-"] += 1
+                profile.setdefault(c.code, {}).setdefault(t["wave"] or "-", 0)
+                profile[c.code][t["wave"] or "-"] += 1
         table = self.query_one("#person-profile", DataTable)
         table.clear(columns=True)
         table.add_columns("code", *(shown(w) for w in waves))

@@ -14,6 +14,8 @@ from functools import cache
 
 from rich.cells import cell_len, get_character_cell_size, split_graphemes
 
+from ...records.codings import Coding
+
 WORD = re.compile(r"\w+")
 PREFIX = 20  # speaker name and timestamp column, on a wide view
 MARGIN = 22  # code names column, on a wide view
@@ -232,8 +234,8 @@ def offset_in_row(text: str, start: int, end: int, column: int) -> int:
     return end
 
 
-def sorted_spans(codings: list[dict]) -> list[Span]:
-    return sorted((Span(c["id"], c["code"], c["start"], c["end"], c.get("coder", ""))
+def sorted_spans(codings: list[Coding]) -> list[Span]:
+    return sorted((Span(c.id, c.code, c.start, c.end, c.coder)
                    for c in codings), key=lambda s: (s.start, -s.end))
 
 

@@ -24,6 +24,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...records.codings import Coding
 from ..shown import editable
 from ..textual_adapter import SteadyScrollView
 from .transcript_drawing import TranscriptDrawing
@@ -134,7 +135,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
             event.prevent_default()
             await self.run_action(action)
 
-    def load(self, transcript: dict, codings: list[dict], colours: dict[str, str | None],
+    def load(self, transcript: dict, codings: list[Coding], colours: dict[str, str | None],
              rows: tuple[int, list] | None = None) -> None:
         """Show a transcript (``Project.transcript()``) with its codings; ``rows`` may
         carry (width, rows) wrapped beforehand by :func:`wrap_rows` in a worker."""
@@ -157,7 +158,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
             self._rewrap(force=True)
         self.set_codings(codings)
 
-    def set_codings(self, codings: list[dict], colours: dict[str, str | None] | None = None,
+    def set_codings(self, codings: list[Coding], colours: dict[str, str | None] | None = None,
                     indexed: tuple[list, list[Span], list[list[Span]]] | None = None) -> None:
         """Replace the codings drawn (after tagging, removing, undo). ``indexed`` may
         carry (rows, spans, spans by row) computed in a worker for these very rows."""
@@ -446,10 +447,10 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
 
     # --- drawing -----------------------------------------------------------------------
 
-    def add_codings(self, codings: list[dict]) -> None:
+    def add_codings(self, codings: list[Coding]) -> None:
         """Draw new codings without re-indexing the whole document."""
         for c in codings:
-            span = Span(c["id"], c["code"], c["start"], c["end"], c.get("coder", ""))
+            span = Span(c.id, c.code, c.start, c.end, c.coder)
             self.spans.append(span)
             first, last = self.row_of(span.start), self.row_of(max(span.start, span.end - 1))
             for row in range(first, last + 1):

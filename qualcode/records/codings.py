@@ -1,0 +1,103 @@
+"""Records of coding: a code applied to a span of a transcript, a segment shown for
+constant comparison, and an auto-coding suggestion.
+
+Their JSON (through :func:`qualcode.records.json_data`) is what ``qualcode codings``,
+``tag``, ``segments`` and ``autocode`` print with ``--json``: the fields in the order
+declared here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    """A code applied by one coder to characters ``start`` to ``end`` (end exclusive)
+    of a transcript, with the words it covers."""
+
+    id: int
+    guid: str
+    transcript: str
+    code: str
+    coder: str
+    start: int
+    end: int
+    memo: str | None
+    exemplar: bool
+    created: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A coding as constant comparison shows it: its words, who said them (the turn's
+    speaker, the interview's participant), at which wave, and who coded them.
+
+    ``coders`` and ``ids`` are set only when the codings of several coders on one
+    passage were merged (the passage then spans all of theirs); ``before`` and ``after``
+    only when context was asked for. Unset, they are left out of the JSON, as they
+    always were. (No defaults: built positionally, 10,000 at a time, by the service.)"""
+
+    id: int
+    start: int
+    end: int
+    memo: str | None
+    exemplar: bool
+    code: str
+    coder: str | None
+    transcript: str
+    #: The transcript's kind (interview, focus group...).
+    kind: str | None
+    wave: str | None
+    #: The wave's place in time order.
+    wave_order: int | None
+    #: The number (seq) of the turn the segment starts in, and that turn's span.
+    turn: int | None
+    turn_start: int | None
+    turn_end: int | None
+    speaker: str | None
+    #: The words are the interviewer's, not the participant's.
+    interviewer: bool
+    #: The participant who spoke (or whose interview it is), with their fixed attributes.
+    participant: str | None
+    pseudonym: str | None
+    role: str | None
+    site: str | None
+    #: Where the turn starts in the recording, in seconds, and whether that is estimated.
+    turn_time: float | None
+    turn_time_estimated: bool
+    #: Every coder of the merged passage, and their codings' ids (merged segments only).
+    coders: tuple[str, ...] | None
+    ids: tuple[int, ...] | None
+    text: str
+    #: ``turn_time`` as a clock (``00:14:32``, ``~`` before an estimate), "" without one.
+    time: str
+    #: The characters either side (with context only).
+    before: str | None
+    after: str | None
+
+    @property
+    def coding_ids(self) -> tuple[int, ...]:
+        """The codings this segment stands for: its own, or every merged one's."""
+        return self.ids if self.ids is not None else (self.id,)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Its JSON object: every field, but the merged and context ones only when set."""
+        optional = ("coders", "ids", "before", "after")
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                if f.name not in optional or getattr(self, f.name) is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A span auto-coding proposes for a code, and why; nothing is coded until accepted."""
+
+    transcript: str
+    code: str
+    start: int
+    end: int
+    reason: str
+    text: str
