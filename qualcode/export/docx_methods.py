@@ -72,8 +72,8 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
     people = project.study.participants()
     by_role = Counter(p.role or "" for p in people)
     transcripts = project.transcripts.all()
-    interviews = [t for t in transcripts if t["kind"] == "interview"]
-    groups = [t for t in transcripts if t["kind"] == "focus-group"]
+    interviews = [t for t in transcripts if t.kind == "interview"]
+    groups = [t for t in transcripts if t.kind == "focus-group"]
     timed, partial = mf.durations(project)
     lost: Counter[str] = Counter()
     for row in grid["participants"]:
@@ -95,7 +95,7 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
     themes = sorted(((n.name, counted[n.name].total) for n, d in flat if d == 0 and counted[n.name].total),
                     key=lambda x: -x[1])
     agreement = agreement_report(project, coders)
-    notes = sum(1 for t in transcripts if t["kind"] == "notes")
+    notes = sum(1 for t in transcripts if t.kind == "notes")
     return {
         "sample_size": f"{len(people)} participants: {roles_text}.",
         "non_participation": (f"{dc.plural(lost['missed'], 'missed interview')} and "
@@ -264,12 +264,12 @@ def time_points_text(wave: Wave, roles: list[str]) -> str:
 def data_section(doc, project, figures: dict, numbers) -> None:
     dc.heading(doc, "Data collected", 1)
     transcripts = project.transcripts.all()
-    kinds = Counter((t["kind"], t["wave"] or "-") for t in transcripts)
+    kinds = Counter((t.kind, t.wave or "-") for t in transcripts)
     waves = [w.label for w in project.study.waves()]
-    if any(t["wave"] is None for t in transcripts):
+    if any(t.wave is None for t in transcripts):
         waves.append("-")
     kind_names = sorted({k for k, _ in kinds})
-    words = sum(t["words"] or 0 for t in transcripts)
+    words = sum(t.words or 0 for t in transcripts)
     doc.add_paragraph(f"{len(transcripts)} transcripts ({words:,} words).")
     if transcripts:
         header = ["Kind", *("no wave" if w == "-" else w for w in waves), "Total"]

@@ -38,12 +38,12 @@ class Duration:
 def durations(project) -> tuple[list[Duration], list[dict]]:
     """(usable durations, partly timed transcripts left out)."""
     recorded = project.study.durations()
-    known = {t["name"]: t for t in project.transcripts.all()}
+    known = {t.name: t for t in project.transcripts.all()}
     found, partial = [], []
     for name, minutes in recorded.items():
-        t = known.get(name)
-        if t:
-            found.append(Duration(name, t["kind"], t["wave"], t["participant"], float(minutes), "recorded"))
+        listed = known.get(name)
+        if listed:
+            found.append(Duration(name, listed.kind, listed.wave, listed.participant, float(minutes), "recorded"))
     for t in store_exports.timed_transcripts(project.db):
         if t["name"] in recorded:
             continue
@@ -225,8 +225,8 @@ def stage_text(project) -> str:
 def repeat_text(project, cube) -> str:
     interviews: Counter[str] = Counter()
     for t in project.transcripts.all():
-        if t["kind"] == "interview" and t["participant"]:
-            interviews[t["participant"]] += 1
+        if t.kind == "interview" and t.participant:
+            interviews[t.participant] += 1
     roles = {p.pid: p.role for p in project.study.participants()}
     repeated: Counter[str] = Counter()
     counts: Counter[str] = Counter()

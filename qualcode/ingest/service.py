@@ -12,6 +12,7 @@ from ..errors import ConflictError, NotFoundError, QualcodeError
 from ..model import check_date
 from ..nlp import word_count
 from ..privacy.replace import pseudonymise_parsed, replace_in_name
+from ..records.transcripts import Transcript, TranscriptDocument
 from ..store import namekey as store_namekey
 from ..store import schema
 from ..store import study as store_study
@@ -254,17 +255,13 @@ class TranscriptService(Service):
 
     # --- transcripts -------------------------------------------------------------------
 
-    def all(self) -> list[dict]:
-        return store_tx.list_transcripts(self.db)
+    def all(self) -> list[Transcript]:
+        """Every transcript, in wave order and by name within a wave."""
+        return store_tx.transcript_records(self.db)
 
-    def get(self, name: str) -> dict:
+    def get(self, name: str) -> TranscriptDocument:
         """A transcript with its text, speakers, turns and sentences."""
-        row = store_tx.transcript_row(self.db, name)
-        row["text"] = store_tx.transcript_text(self.db, row["id"])
-        row["speakers"] = store_tx.speakers_of(self.db, row["id"])
-        row["turns"] = store_tx.turns_of(self.db, row["id"])
-        row["sentences"] = store_tx.sentences_of(self.db, row["id"])
-        return row
+        return store_tx.transcript_document(self.db, name)
 
     def map_speakers(self, transcript: str, speaker_map: Mapping[str, str | None]) -> None:
         """Map speaker labels of a transcript to participants, or to ``interviewer`` (an

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from ..errors import NotFoundError, QualcodeError
 from ..nlp import word_count as count_words
+from ..records.transcripts import Sentence, Speaker, Transcript, TranscriptDocument, Turn
 from . import sentence_spans
 from .connection import Database
 from .db import new_guid, now
@@ -261,3 +262,24 @@ def search_turns(
         raise QualcodeError(f"search query {as_written or query!r} is not valid ({exc})") from None
     keys = ("transcript", "transcript_id", "turn", "speaker", "participant", "wave", "start", "end")
     return [dict(zip(keys, r)) for r in rows]
+
+
+# --- records for the faces ---------------------------------------------------------------
+
+
+def transcript_records(db: Database) -> list[Transcript]:
+    """Every transcript as listed (see :func:`list_transcripts`)."""
+    return [Transcript(**row) for row in list_transcripts(db)]
+
+
+def transcript_document(db: Database, name: str) -> TranscriptDocument:
+    """A transcript read in full; NotFoundError names a transcript that is not there."""
+    row = transcript_row(db, name)
+    transcript_id = row["id"]
+    return TranscriptDocument(
+        **row,
+        text=transcript_text(db, transcript_id),
+        speakers=tuple(Speaker(**s) for s in speakers_of(db, transcript_id)),
+        turns=tuple(Turn(**t) for t in turns_of(db, transcript_id)),
+        sentences=tuple(Sentence(**s) for s in sentences_of(db, transcript_id)),
+    )

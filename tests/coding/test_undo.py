@@ -236,7 +236,7 @@ def _apply(p: Project, kind: str, a, b) -> None:
 
 def _correct(p: Project, kind: str, a, b) -> None:
     if kind == "split":
-        turns = p.transcripts.get("p01_w1")["turns"]
+        turns = p.transcripts.get("p01_w1").turns
         if a > len(turns):
             raise QualcodeError("no such turn")
         turn = turns[a - 1]

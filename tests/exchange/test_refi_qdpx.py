@@ -117,7 +117,7 @@ def test_qc_demo_project(tmp_path):
     # Ten names occur twice in different branches: kept, made unique, and said so.
     assert any("occur more than once" in w for w in report["warnings"])
     with Project.open(tmp_path / "qc.qualcode") as project:
-        assert {t["name"] for t in project.transcripts.all()} == {"board_2017", "admin-1"}
+        assert {t.name for t in project.transcripts.all()} == {"board_2017", "admin-1"}
         codings = project.coding.codings()
         assert {c["coder"] for c in codings} == {"cp"}
         by_range = {(c["start"], c["end"]): c for c in codings}
@@ -141,7 +141,7 @@ def test_nvivo_mac_project_with_text_only_in_empty_docx(tmp_path):
     assert sum("its text is empty" in w for w in report["warnings"]) == 2
     with Project.open(tmp_path / "nv.qualcode") as project:
         assert {c["name"] for c in project.study.coders()} == {"chrisp", "cp"}
-        names = {t["name"] for t in project.transcripts.all()}
+        names = {t.name for t in project.transcripts.all()}
         assert names == {"66653866-6334-3535-3435-366637306566", "33663939-3636-3632-3038-613431643463"}
         guids = {r[0] for r in project.db.execute("SELECT guid FROM transcripts")}
         assert guids == {"d097e6fd-7671-4d95-a8b6-7795fa4a72e1", "e65f5ee2-9a55-47f1-bb0b-4921d8ce15c4"}
@@ -321,7 +321,7 @@ def test_utf16_positions_are_detected_and_converted(tmp_path, origin, quotes, ut
         texts = sorted({c["text"] for c in project.coding.codings()})
         assert texts == sorted(["world", "has emoji", "Third 😀 line é."])
         assert {c["coder"] for c in project.coding.codings()} == {"Win User"}
-        text = project.transcripts.get("Interview 1")["text"]
+        text = project.transcripts.get("Interview 1").text
         assert text == normalise(NVIVO_TEXT)  # BOM gone, LF, NFC
 
 
@@ -395,10 +395,10 @@ def test_lenient_reading_of_odd_but_clear_files(tmp_path):
         assert codings[("first", "Fruit")]["coder"] == "Ann"
         assert codings[("first", "Food")]["text"] == "Apple pie.\nPears."  # whole-document coding
         assert len(codings) == 2
-        assert project.transcripts.get("second")["text"] == "Interviewer: How was it?\nP01: Fine, thanks."
+        assert project.transcripts.get("second").text == "Interviewer: How was it?\nP01: Fine, thanks."
         person = project.study.participant("Jane_Doe")
         assert person.attributes == {"gender": "female"}
-        assert project.transcripts.get("first")["participant"] == "Jane_Doe"
+        assert project.transcripts.get("first").participant == "Jane_Doe"
 
 
 def test_bare_qde_reads_texts_from_a_sources_folder_beside_it(tmp_path):
@@ -426,7 +426,7 @@ def _coded_project(path: Path) -> ExchangeProject:
                                   wave=wave, kind="interview", speaker_map={}, date=None, name=name)
     project.codebook.add_code("Food", category=True)
     project.codebook.add_code("Dessert", parent="Food", colour="#112233", definition="Sweet things.")
-    first, second = project.transcripts.get("P01_W1")["text"], project.transcripts.get("P01_W2")["text"]
+    first, second = project.transcripts.get("P01_W1").text, project.transcripts.get("P01_W2").text
     a, b = first.index("crème"), first.index(".\n", first.index("crème"))
     c = second.index("Yes")
     project.coder = "ann"

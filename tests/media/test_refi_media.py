@@ -49,7 +49,7 @@ def test_a_qdpx_with_an_audio_source_validates_and_reimports_with_its_sync_point
     qdpx = tmp_path / "out.qdpx"
     with Project.open(path) as p:
         report = p.exchange.export_refi(qdpx)
-        turns = p.transcripts.get("C05_W2")["turns"]
+        turns = p.transcripts.get("C05_W2").turns
     assert report["recordings"] == 1
     root, names = _validate(qdpx)
     (audio,) = root.xpath("//q:Sources/q:AudioSource", namespaces=NS)
@@ -63,8 +63,8 @@ def test_a_qdpx_with_an_audio_source_validates_and_reimports_with_its_sync_point
     assert transcript.get("plainTextPath") == text_source.get("plainTextPath")  # one text, two views
     points = [(int(s.get("position")), int(s.get("timeStamp"))) for s in transcript.xpath("q:SyncPoint", namespaces=NS)]
     # A sync point at each turn's start and end: 6 turns, 12 points, in text order.
-    expected = sorted([(t["start"], round(t["start_time"] * 1000)) for t in turns]
-                      + [(t["end"], round(t["end_time"] * 1000)) for t in turns])
+    expected = sorted([(t.start, round(t.start_time * 1000)) for t in turns]
+                      + [(t.end, round(t.end_time * 1000)) for t in turns])
     assert points == expected and len(points) == 12
     assert points[:2] == [(12, 500), (32, 3200)]  # "SPEAKER_00: " is 12 characters
 
@@ -72,9 +72,9 @@ def test_a_qdpx_with_an_audio_source_validates_and_reimports_with_its_sync_point
     result = import_refi(qdpx, back)
     assert result["counts"]["transcripts"] == 1 and result["counts"]["recordings"] == 1
     with Project.open(back) as p:
-        again = p.transcripts.get("C05_W2")["turns"]
-        assert [(t["start"], t["start_time"], t["end_time"], t["time_estimated"]) for t in again] == \
-            [(t["start"], t["start_time"], t["end_time"], 0) for t in turns]
+        again = p.transcripts.get("C05_W2").turns
+        assert [(t.start, t.start_time, t.end_time, t.time_estimated) for t in again] == \
+            [(t.start, t.start_time, t.end_time, 0) for t in turns]
         link = p.media.get("C05_W2")
         assert link.state == "ok" and link.path == "back recordings/C05 W2.wav"
         assert len(p.coding.codings(transcript="C05_W2")) == 1

@@ -42,7 +42,7 @@ def make_project(path, *, codes=("GP referral", "Trust and rapport", "Small step
 
 
 def span(project, words):
-    text = project.transcripts.get("P01_W1")["text"]
+    text = project.transcripts.get("P01_W1").text
     start = text.index(words)
     return start, start + len(words)
 
