@@ -51,7 +51,7 @@ def test_example_transcripts_are_sound(example_project):
                 "SELECT c.start, c.end FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
                 "WHERE t.name = ?", [name]).fetchall()
             assert all(0 <= start < end <= length for start, end in rows)
-        assert {c["name"] for c in proj.study.coders()} == {"anna", "ben"}
+        assert {c.name for c in proj.study.coders()} == {"anna", "ben"}
 
 
 def test_example_refuses_to_overwrite(example_project, run_cli):

@@ -78,9 +78,9 @@ def test_named_entities_with_a_trained_pipeline(project, tmp_path):
     source.write_text("Interviewer: Who helped?\n\nC01: My sister Linda Morris drove me to Leeds "
                       "every Tuesday, and the Salvation Army gave us a food parcel.\n", encoding="utf-8")
     project.transcripts.import_transcript(source, participant="C01")
-    found = {h["text"]: h for h in project.privacy.suggest_names(use_entities=True)}
+    found = {h.text: h for h in project.privacy.suggest_names(use_entities=True)}
     assert any("Linda" in name for name in found)
-    assert all(h["source"] == "named entity" for h in found.values())
+    assert all(h.source == "named entity" for h in found.values())
 
 
 def test_sentences_never_end_inside_transcription_marks(blank_pipeline):

@@ -53,7 +53,7 @@ def export_context(exchange: ExchangeService) -> ExportContext:
     db, study = exchange.db, exchange.study
     return ExportContext(
         db=db, project_guid=store_study.get_meta(db, "project_guid") or str(uuid.uuid4()),
-        coders={c["id"]: c for c in study.coders()}, codebook=exchange.codebook.tree(),
+        coders={c.id: c for c in study.coders()}, codebook=exchange.codebook.tree(),
         participants=store_study.list_participants(db), waves=store_study.list_waves(db),
         time_points=study.time_points(),
         study_facts=study.study_facts(), transcripts=store_refi.transcript_outlines(db),

@@ -35,7 +35,7 @@ def write_methods(project, path: Path) -> Path:
     people = project.study.participants()
     if not people and not project.transcripts.all():
         raise QualcodeError("nothing to export: the project has no participants or transcripts")
-    coders = [c["name"] for c in project.study.coders() if c["codings"]]
+    coders = [c.name for c in project.study.coders() if c.codings]
     doc = dc.new_document(f"Methods appendix: {project.title}", subject="Methods appendix",
                           author=", ".join(coders) or None)
     dc.title_page(doc, "Methods appendix", project.title,
@@ -297,11 +297,11 @@ def data_section(doc, project, figures: dict, numbers) -> None:
 
 def coding_section(doc, project, coders: list[str], figures: dict, numbers) -> None:
     dc.heading(doc, "Coding", 1)
-    everyone = [c for c in project.study.coders() if c["codings"]]
+    everyone = [c for c in project.study.coders() if c.codings]
     doc.add_paragraph(f"{len(everyone)} coder{'s' if len(everyone) != 1 else ''} applied "
-                      f"{sum(c['codings'] for c in everyone)} codings.")
+                      f"{sum(c.codings for c in everyone)} codings.")
     if everyone:
-        dc.add_table(doc, ["Coder", "Codings"], [[c["name"], c["codings"]] for c in everyone],
+        dc.add_table(doc, ["Coder", "Codings"], [[c.name, c.codings] for c in everyone],
                      font_size=10, widths=[8.0, 4.0], caption=numbers.table("Codings per coder."))
     dc.heading(doc, "Agreement", 2)
     agreement_paragraphs(doc, project, coders, figures["agreement"], numbers)
@@ -442,12 +442,12 @@ def saturation_png(curves: dict) -> bytes:
 def team_section(doc, project) -> None:
     from ..model import INTERVIEWER_FIELDS
 
-    people = project.study.study_facts()["interviewers"]
+    people = project.study.study_facts().interviewers
     dc.heading(doc, "Research team", 1)
     if not people:
         dc.note(doc, "No interviewer or facilitator is recorded (qualcode study interviewer).")
         return
     for person in people:
-        dc.heading(doc, person["name"], 2)
+        dc.heading(doc, person.name, 2)
         for key, (_, label) in INTERVIEWER_FIELDS.items():
-            dc.labelled(doc, label, person.get(key) or mf.NOT_RECORDED)
+            dc.labelled(doc, label, person.value(key) or mf.NOT_RECORDED)

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..records.study import Interviewer
 from ..store import exports as store_exports
 from ..version import __version__
 from .docx_common import plural, role_label
@@ -136,11 +138,11 @@ def coded_agreement(table: dict) -> float | None:
     return 100.0 * table.get("both", 0) / either if either else None
 
 
-def _people(interviewers: list[dict], field: str) -> str:
-    values = [f"{p['name']}: {p[field].rstrip('. ')}" for p in interviewers if p.get(field)]
+def _people(interviewers: Sequence[Interviewer], field: str) -> str:
+    values = [f"{p.name}: {value.rstrip('. ')}" for p in interviewers if (value := p.value(field))]
     if not values:
         return NOT_RECORDED
-    ends = "." if any(p[field].rstrip().endswith(".") for p in interviewers if p.get(field)) else ""
+    ends = "." if any((p.value(field) or "").rstrip().endswith(".") for p in interviewers) else ""
     return "; ".join(values) + ends
 
 
@@ -174,8 +176,8 @@ ITEMS = {
 def coreq_rows(project, figures: dict) -> list[tuple[int, str, str]]:
     """(item number, item, what the project holds) for all 32 items."""
     study = project.study.study_facts()
-    facts, people = study["facts"], study["interviewers"]
-    names = ", ".join(p["name"] for p in people)
+    facts, people = study.facts, study.interviewers
+    names = ", ".join(p.name for p in people)
     text = {
         1: names or NOT_RECORDED,
         2: _people(people, "credentials"),

@@ -315,14 +315,14 @@ def test_undo_of_a_new_coders_first_coding_after_they_imported(study, tmp_path):
     study.coder = "passer-by"
     study.coding.tag("p01_w1", "A", Target(turn=4))
     study.undo()
-    assert "passer-by" not in [c["name"] for c in study.study.coders()]  # unused: removed
+    assert "passer-by" not in [c.name for c in study.study.coders()]  # unused: removed
     study.coder = "newcomer"
     study.coding.tag("p01_w1", "A", Target(turn=2))
     (tmp_path / "late.txt").write_text("Interviewer: Hi.\n\nP01: Hello again.\n", encoding="utf-8")
     study.transcripts.import_transcript(tmp_path / "late.txt", participant="P01", wave="W2")
     assert study.undo().action == "coding.add"
     assert study.coding.codings() == []
-    assert "newcomer" in [c["name"] for c in study.study.coders()]
+    assert "newcomer" in [c.name for c in study.study.coders()]
     assert study.redo().action == "coding.add"
     assert [c["coder"] for c in study.coding.codings()] == ["newcomer"]
     assert fk_problems(study) == []

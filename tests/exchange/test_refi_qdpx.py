@@ -140,7 +140,7 @@ def test_nvivo_mac_project_with_text_only_in_empty_docx(tmp_path):
     # Both the 1-byte .txt and the .docx are empty in this export: reported, not invented.
     assert sum("its text is empty" in w for w in report["warnings"]) == 2
     with Project.open(tmp_path / "nv.qualcode") as project:
-        assert {c["name"] for c in project.study.coders()} == {"chrisp", "cp"}
+        assert {c.name for c in project.study.coders()} == {"chrisp", "cp"}
         names = {t.name for t in project.transcripts.all()}
         assert names == {"66653866-6334-3535-3435-366637306566", "33663939-3636-3632-3038-613431643463"}
         guids = {r[0] for r in project.db.execute("SELECT guid FROM transcripts")}
@@ -153,7 +153,7 @@ def test_atlas_blank_project(tmp_path):
     assert report["counts"]["coders"] == 2
     assert report["counts"]["codes"] == report["counts"]["transcripts"] == 0
     with Project.open(tmp_path / "blank.qualcode") as project:
-        assert {(c["name"], c["guid"]) for c in project.study.coders()} == {
+        assert {(c.name, c.guid) for c in project.study.coders()} == {
             ("Enric Llagostera", "088b08ac-d5cd-4adb-8b71-b4f3459c177f"),
             ("ATLAS.ti", "c32a2bd5-537f-4838-8b17-df9efbafdf4b")}
         assert project.title == "blank-atlas-project"

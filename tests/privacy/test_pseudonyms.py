@@ -163,12 +163,12 @@ def test_suggestions_find_names_left_in_text(study):
     project, source = study
     project.transcripts.import_transcript(source, participant="C01", wave="W1")
     project.privacy.add_name("Greenfield Primary", "[School 1]", kind="organisation")
-    hits = {h["text"]: h for h in project.privacy.suggest_names(use_entities=False)}
-    assert hits["Greenfield Primary"]["source"].startswith("name key")
-    assert hits["Greenfield Primary"]["proposed"] == "[School 1]"
+    hits = {h.text: h for h in project.privacy.suggest_names(use_entities=False)}
+    assert hits["Greenfield Primary"].source.startswith("name key")
+    assert hits["Greenfield Primary"].proposed == "[School 1]"
     assert "Sue Smith" in hits and "Ashby Road" in hits
     assert "Interviewer" not in hits and "I" not in hits
-    assert "Leanne" not in hits or hits["Leanne"]["kind"] == "unknown"
+    assert "Leanne" not in hits or hits["Leanne"].kind == "unknown"
 
 
 def test_cli_namekey_and_deidentify(study, run_cli, tmp_path):
