@@ -122,3 +122,48 @@ class TranscriptDocument:
     speakers: tuple[Speaker, ...] = ()
     turns: tuple[Turn, ...] = ()
     sentences: tuple[Sentence, ...] = ()
+
+
+# --- what a correction did ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptSummary:
+    """Where a transcript sits in the study: its name, kind, wave, participant and date
+    (what ``transcript set`` changes)."""
+
+    name: str
+    kind: str
+    wave: str | None
+    participant: str | None
+    date: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TurnsJoined:
+    """Turns joined into one: the turn they became, what stood between them (now part
+    of it, a label say) and the speaker labels no turn has any more."""
+
+    turn: Turn
+    included: tuple[str, ...] = ()
+    speakers_removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptDeleted:
+    """A transcript deleted, with how many turns and codings went with it."""
+
+    transcript: str
+    turns: int
+    codings: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantDeleted:
+    """A participant deleted: their interview transcripts and codings went with them;
+    their labels in other transcripts (``"transcript: label"``) are unmapped now."""
+
+    participant: str
+    transcripts: tuple[str, ...]
+    codings: int
+    unmapped: tuple[str, ...] = ()

@@ -240,7 +240,7 @@ def _correct(p: Project, kind: str, a, b) -> None:
         if a > len(turns):
             raise QualcodeError("no such turn")
         turn = turns[a - 1]
-        p.transcripts.split_turn("p01_w1", a, at=turn["start"] + int(b * (turn["end"] - turn["start"])))
+        p.transcripts.split_turn("p01_w1", a, at=turn.start + int(b * (turn.end - turn.start)))
     elif kind == "join":
         p.transcripts.join_turns("p01_w1", a, b)
     elif kind == "relabel":

@@ -27,11 +27,11 @@ async def test_edit_a_transcripts_wave_from_home_and_undo(tui_project, open_proj
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         with open_project() as p:
-            assert p.transcripts.transcript_summary("P01_W1")["wave"] is None
+            assert p.transcripts.transcript_summary("P01_W1").wave is None
         await pilot.press("u")
         await settle(pilot)
         with open_project() as p:
-            assert p.transcripts.transcript_summary("P01_W1")["wave"] == "W1"
+            assert p.transcripts.transcript_summary("P01_W1").wave == "W1"
 
 
 @run_async

@@ -200,7 +200,7 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         result = self.attempt(self.project.transcripts.join_turns, self.transcript_name, turn.seq)
         if result:
             self._reload_document()
-            note = f" (now includes {', '.join(result['included'])})" if result["included"] else ""
+            note = f" (now includes {', '.join(result.included)})" if result.included else ""
             self.saved(f"joined turns {turn.seq} and {turn.seq + 1}{note}")
 
     def action_speaker(self) -> None:

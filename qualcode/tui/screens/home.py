@@ -149,7 +149,7 @@ class HomeScreen(BaseScreen):
                 return
             changed = {key: value for key, value in (("wave", fields.wave), ("participant", fields.participant),
                                                      ("kind", fields.kind), ("date", fields.date))
-                       if value != (current[key] or "")}
+                       if value != (getattr(current, key) or "")}
             rename = fields.name if fields.name != name else None
             if not changed and rename is None:
                 return
