@@ -12,7 +12,7 @@ from qualcode import Project
 from qualcode.records import json_data
 from qualcode.records.exchange import RefiExport, RefiImportReport
 from qualcode.records.study import Coder, Interviewer, NameKeyEntry, NameSuggestion, StudyFacts
-from qualcode.records.transcripts import Sentence, Speaker, Transcript, TranscriptDocument, Turn
+from qualcode.records.transcripts import ImportResult, Sentence, Speaker, Transcript, TranscriptDocument, Turn
 
 INTERVIEW = "Interviewer: How are you?\n\nP01: Fine. Thanks to Maggie Hale.\n\nInterviewer: Good.\n"
 
@@ -144,3 +144,17 @@ def test_refi_results_are_records_with_the_same_json(small, tmp_path, run_cli):
                                   "--json").stdout)
     assert list(imported) == ["source", "project", "origin", "counts", "dropped", "warnings", "checks"]
     assert imported["warnings"] == [] and imported["counts"]["transcripts"] == 1
+
+
+def test_an_import_result_is_a_frozen_record(tmp_path):
+    source = tmp_path / "P01_W1.txt"
+    source.write_text(INTERVIEW, encoding="utf-8")
+    with Project.create(tmp_path / "one.qualcode", title="one") as project:
+        project.study.add_participant("P01")
+        result = project.transcripts.import_transcript(source, participant="P01")
+        again = project.transcripts.import_transcript(source, participant="P01")
+    assert isinstance(result, ImportResult) and (result.status, result.turns, result.sentences) == ("imported", 3, 4)
+    assert again.status == "duplicate" and again.name == "P01_W1"
+    _frozen(result)
+    assert list(json_data(result)) == ["name", "source", "status", "kind", "encoding", "participant", "wave",
+                                       "turns", "sentences", "words", "speakers", "unmapped", "notes"]

@@ -10,7 +10,9 @@ always printed them that way, and ``if turn.interviewer`` reads the same either 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from . import INTERNAL
 
@@ -167,3 +169,32 @@ class ParticipantDeleted:
     transcripts: tuple[str, ...]
     codings: int
     unmapped: tuple[str, ...] = ()
+
+
+# --- what an import did -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What one file's import did (or why it did nothing)."""
+
+    name: str
+    source: str
+    status: str  # "imported" or "duplicate"
+    kind: str = "interview"
+    encoding: str | None = None  # what a text file was decoded from (None for Word files)
+    participant: str | None = None
+    wave: str | None = None
+    turns: int = 0
+    sentences: int = 0
+    words: int = 0
+    #: {speaker label: participant id, or None when unmapped}.
+    speakers: Mapping[str, str | None] = field(default_factory=dict)
+    unmapped: Sequence[str] = ()
+    notes: Sequence[str] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, as ``import --json`` prints it (the manifest report nests these)."""
+        data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        data.update(speakers=dict(self.speakers), unmapped=list(self.unmapped), notes=list(self.notes))
+        return data
