@@ -53,8 +53,12 @@ def test_transcripts_turns_and_speakers_are_frozen_records(small):
     assert all(isinstance(s, Sentence) for s in doc.sentences)
     assert [(s.seq, s.turn, doc.text[s.start:s.end]) for s in doc.sentences] == [
         (1, 1, "How are you?"), (2, 2, "Fine."), (3, 2, "Thanks to Maggie Hale."), (4, 3, "Good.")]
-    for record in (listed, doc, doc.turns[0], doc.speakers[0], doc.sentences[0]):
+    for record in (listed, doc, doc.turns[0], doc.speakers[0]):
         _frozen(record)
+    with pytest.raises(AttributeError):  # a named tuple: as immutable, and quicker to make
+        doc.sentences[0].seq = 9  # type: ignore[misc]
+    assert json_data(doc.sentences[1]) == {"seq": 2, "turn": 2, "start": doc.turns[1].start,
+                                           "end": doc.turns[1].start + len("Fine.")}
     assert doc.turns[1].with_text(doc.text).text == "Fine. Thanks to Maggie Hale."
 
 

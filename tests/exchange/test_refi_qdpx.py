@@ -714,7 +714,7 @@ def test_cli_export_and_import(tmp_path, run_cli):
     result = run_cli("import-refi", tmp_path / "t.qdpx", "-o", tmp_path / "back.qualcode", "--json")
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    assert report.counts["codings"] == 3 and report.counts["participants"] == 1
+    assert report["counts"]["codings"] == 3 and report["counts"]["participants"] == 1
     atlas = shared_path(*ATLAS_QDE)
     result = run_cli("import-refi", atlas, "-o", tmp_path / "atlas.qualcode", "--report")
     assert result.exit_code == 0
