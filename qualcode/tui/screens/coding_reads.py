@@ -109,7 +109,7 @@ class CodingReads(_ScreenBase):
     # Set by the coding screen (see CodingScreen.__init__).
     transcript_name: str
     span: tuple[int, int] | None
-    doc: dict
+    doc: TranscriptDocument
     codes: list[Code]
     colours: dict[str, str | None]  # a code may have no colour
     counts_here: dict[str, int]
@@ -118,7 +118,7 @@ class CodingReads(_ScreenBase):
     shown: bool
     wrap_width: int
     _mounted: bool
-    _pending: tuple[dict, list[Code], tuple | None] | None
+    _pending: tuple[TranscriptDocument, list[Code], tuple | None] | None
     _known: DrawnCodings | None
 
     if TYPE_CHECKING:  # the coding screen's own methods
