@@ -22,6 +22,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from qualcode.records.transcripts import Turn
 from qualcode.tui.widgets.transcript_rows import wrap_rows
 
 PLAIN = Style(color="rgb(220,220,220)", bgcolor="rgb(30,30,30)")
@@ -31,14 +32,14 @@ CURSOR = Style(color="rgb(20,20,20)", bgcolor="rgb(220,220,220)")
 class BareView(ScrollView, can_focus=True):
     BINDINGS = [Binding("down", "down"), Binding("pagedown", "page")]
 
-    def __init__(self, text: str, turns: list[dict], sentence_starts: list[int],
+    def __init__(self, text: str, turns: list[Turn], sentence_starts: list[int],
                  wrap_width: int | None = None) -> None:
         super().__init__()
         self.text, self.turns, self.sentence_starts = text, turns, sentence_starts
         self.wrap_width = wrap_width
         self.rows: list[tuple[int, int, int, bool]] = []
         self.row_starts: list[int] = []
-        self.cursor = turns[0]["start"] if turns else 0
+        self.cursor = turns[0].start if turns else 0
         self.cache: dict[int, Strip] = {}
 
     def on_resize(self) -> None:
@@ -94,7 +95,7 @@ class BareApp(App):
 
     frames: list[tuple[float, bool, bool]]
 
-    def __init__(self, text: str, turns: list[dict], sentence_starts: list[int],
+    def __init__(self, text: str, turns: list[Turn], sentence_starts: list[int],
                  wrap_width: int | None = None) -> None:
         super().__init__()
         self.view = BareView(text, turns, sentence_starts, wrap_width)

@@ -100,7 +100,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     project.study.add_wave("W1")
     project.study.add_participant("P01", role="client")
     result = project.transcripts.import_transcript(source, participant="P01", wave="W1")
-    length = len(project.transcripts.get(result.name)["text"])
+    length = len(project.transcripts.get(result.name).text)
     figures["import_s"] = time.perf_counter() - start
     print(f"transcript: {length:,} characters, {result.turns:,} turns, "
           f"{result.sentences:,} sentences (import {figures['import_s']:.1f} s)")

@@ -78,9 +78,9 @@ def build_project(folder: Path, *, themes: int, participants: int, turns: int = 
     for t in range(1, themes + 1):
         for k in range(codings_per_theme):
             name = rng.choice(names)
-            turn = rng.choice([x for x in texts[name]["turns"] if x["speaker"] == "Respondent"])
-            start = rng.randint(turn["start"], max(turn["start"], turn["end"] - 120))
-            end = min(turn["end"], start + rng.randint(60, 300))
+            turn = rng.choice([x for x in texts[name].turns if x.speaker == "Respondent"])
+            start = rng.randint(turn.start, max(turn.start, turn.end - 120))
+            end = min(turn.end, start + rng.randint(60, 300))
             coder = "ben" if k % 5 == 0 else "anna"
             spans[coder].append((name, f"Theme {t:02d} code {1 + k % 3}", start, end))
     for coder, rows in spans.items():

@@ -45,7 +45,7 @@ OTHER_PROGRAM = textwrap.dedent("""
     from qualcode import Project
     with Project.open(sys.argv[1]) as project:
         project.coder = "other"
-        n = project.transcripts.get("long")["char_count"]
+        n = project.transcripts.get("long").char_count
         print("ready", flush=True)
         last = None
         for line in sys.stdin:

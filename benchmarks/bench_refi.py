@@ -46,6 +46,7 @@ def _child(op: str, project: Path, qdpx: Path, back: Path) -> dict:
     """One operation, in this (child) process; its figures as a dict."""
     os.environ.setdefault("QUALCODE_CODER", "anna")
     from qualcode import Project
+    from qualcode.records import json_data
     from qualcode.store import study as store_study
 
     if op == "export":
@@ -57,7 +58,7 @@ def _child(op: str, project: Path, qdpx: Path, back: Path) -> dict:
             counts = export_qdpx(opened.exchange, qdpx)
             seconds = time.perf_counter() - t0
             stored = store_study.counts(opened.db)
-        return {"seconds": seconds, "written": counts, "stored": stored, "bytes": qdpx.stat().st_size}
+        return {"seconds": seconds, "written": json_data(counts), "stored": stored, "bytes": qdpx.stat().st_size}
     from qualcode.exchange.refi_import import import_qdpx
 
     for stale in back.parent.glob(back.name + "*"):
@@ -67,8 +68,8 @@ def _child(op: str, project: Path, qdpx: Path, back: Path) -> dict:
     seconds = time.perf_counter() - t0
     with Project.open(back) as opened:
         stored = store_study.counts(opened.db)
-    return {"seconds": seconds, "stored": stored, "warnings": len(report["warnings"]),
-            "dropped": report["dropped"]}
+    return {"seconds": seconds, "stored": stored, "warnings": len(report.warnings),
+            "dropped": dict(report.dropped)}
 
 
 def _notes_qdpx(path: Path, notes: int) -> None:

@@ -66,12 +66,12 @@ def run(files: list[Path], codings: int) -> list[dict]:
                 name = f"t{index}"
                 project.transcripts.import_transcript(path, name=name, kind="focus-group")
                 info = project.transcripts.get(name)
-                sentences = info["sentences"]
+                sentences = info.sentences
                 step = max(1, len(sentences) // max(1, codings))
                 for s in sentences[::step][:codings]:
-                    project.coding.tag(name, "Passage", Target(range=(s["start"], s["end"])))
+                    project.coding.tag(name, "Passage", Target(range=(s.start, s.end)))
                 coded = len(project.coding.codings(transcript=name))
-                for variant, text in variants(info["text"]).items():
+                for variant, text in variants(info.text).items():
                     source = folder / f"{name}_{variant}{path.suffix if path.suffix != '.vtt' else '.txt'}"
                     source.write_text(text, encoding="utf-8")
                     started = time.perf_counter()
@@ -81,7 +81,7 @@ def run(files: list[Path], codings: int) -> list[dict]:
                     project.undo()
                     undone = time.perf_counter() - started
                     results.append({
-                        "file": path.name, "chars": len(info["text"]), "codings": coded, "variant": variant,
+                        "file": path.name, "chars": len(info.text), "codings": coded, "variant": variant,
                         "seconds": replaced, "undo_seconds": undone, "kept": report.kept,
                         "changed": len(report.changed), "moved": len(report.moved),
                         "unplaced": len(report.unplaced) + len(report.merged),

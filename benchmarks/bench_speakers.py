@@ -31,7 +31,12 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qualcode.records.transcripts import Turn
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDER = REPO.parent / "shared" / "transcripts" / "realworld"
@@ -72,28 +77,28 @@ def _label_before(source: str, offset: int) -> str | None:
     return _normalised_label(head) or None
 
 
-def merged(turns: list[dict]) -> list[dict]:
+def merged(turns: Sequence[Turn]) -> list[Turn]:
     """Turns with neighbours of one speaker merged (unattributed ones never merge)."""
-    result: list[dict] = []
+    result: list[Turn] = []
     for turn in turns:
-        if result and turn["speaker"] is not None and turn["speaker"] == result[-1]["speaker"]:
+        if result and turn.speaker is not None and turn.speaker == result[-1].speaker:
             continue
         result.append(turn)
     return result
 
 
-def body(turns: list[dict]) -> list[dict]:
+def body(turns: Sequence[Turn]) -> Sequence[Turn]:
     """The turns without the unattributed text before the first labelled turn (a title,
     a header) and after the last (a colophon), when the transcript has labels."""
-    attributed = [i for i, t in enumerate(turns) if t["speaker"] is not None]
+    attributed = [i for i, t in enumerate(turns) if t.speaker is not None]
     if not attributed:
         return turns
     return turns[attributed[0]:attributed[-1] + 1]
 
 
-def score(truth: dict, text: str, turns: list[dict], source: str) -> dict:
+def score(truth: dict, text: str, turns: Sequence[Turn], source: str) -> dict:
     """How one imported transcript compares with its truth entry."""
-    labels = {t["speaker"] for t in turns if t["speaker"] is not None}
+    labels = {t.speaker for t in turns if t.speaker is not None}
     true_sets = [set(truth["speaker_labels"])]
     if truth.get("speaker_labels_normalised"):
         true_sets.append(set(truth["speaker_labels_normalised"]))
@@ -117,10 +122,10 @@ def score(truth: dict, text: str, turns: list[dict], source: str) -> dict:
         # the next cue's timing or label); our turn must start with the same letters.
         line_end = source.find("\n", offset)
         theirs = _letters(source[offset:line_end if line_end >= 0 else len(source)])
-        ours = _letters(text[turn["start"]:turn["end"]])[:len(theirs)]
-        same_label = (turn["speaker"] is None and label is None) or (
-            turn["speaker"] is not None and label is not None
-            and _normalised_label(turn["speaker"]) == label)
+        ours = _letters(text[turn.start:turn.end])[:len(theirs)]
+        same_label = (turn.speaker is None and label is None) or (
+            turn.speaker is not None and label is not None
+            and _normalised_label(turn.speaker) == label)
         firsts.append(same_label and bool(theirs) and ours == theirs)
     first_ok = len(firsts) == len(offsets) and all(firsts)
     return {
@@ -146,7 +151,7 @@ def run(folder: Path) -> list[dict]:
                 project.transcripts.import_transcript(path, name=name)
                 seconds = time.perf_counter() - started
                 info = project.transcripts.get(name)
-                result = score(truth, info["text"], info["turns"], _source_text(path))
+                result = score(truth, info.text, info.turns, _source_text(path))
                 result["seconds"] = seconds
                 results.append(result)
     return results

@@ -58,7 +58,7 @@ def worker(path: str, coder: str, index: int, seconds: float) -> None:
     with Project.open(path) as project:
         project.coder = coder
         project.presence.join(place=TRANSCRIPT)
-        length = project.transcripts.get(TRANSCRIPT)["char_count"]
+        length = project.transcripts.get(TRANSCRIPT).char_count
         version = project.data_version()
         known = {c.id for c in project.coding.codings(transcript=TRANSCRIPT)}
         start = time.monotonic()

@@ -70,7 +70,7 @@ def build(folder: Path, chars: int, codings: int, seed: int = 7) -> Path:
         project.transcripts.import_transcript(source, participant="P1", wave="W1", speaker_map={"Pat": "P1"})
         for i, name in enumerate(CODES):
             project.codebook.add_code(name, colour=PALETTE[i % len(PALETTE)])
-        n = project.transcripts.get("long")["char_count"]
+        n = project.transcripts.get("long").char_count
         spans = set()
         while len(spans) < codings:
             start = rng.randrange(0, n - 1)
@@ -181,8 +181,8 @@ async def run_bare(path: Path, presses: int) -> dict[str, list[float]]:
     """The bare viewer on the same transcript, the same keys, the same clock."""
     with Project.open(path) as project:
         transcript = project.transcripts.get("long")
-    turns = [t for t in transcript["turns"] if t["end"] > t["start"]]
-    app = BareApp(transcript["text"], turns, [s["start"] for s in transcript["sentences"]],
+    turns = [t for t in transcript.turns if t.end > t.start]
+    app = BareApp(transcript.text, turns, [s.start for s in transcript.sentences],
                   WRAP_WIDTH[0] or None)
     results: dict[str, list[float]] = {}
     async with app.run_test(size=(160, 48)) as pilot:

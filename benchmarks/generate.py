@@ -410,7 +410,7 @@ def load_codings(project, out: Path) -> int:
             if span is None:
                 name = Path(file).stem
                 tids[file] = by_source[name]
-                span = spans[file] = spans_for(project.transcripts.get(name)["text"])
+                span = spans[file] = spans_for(project.transcripts.get(name).text)
             s, e = span(a, b)
             yield tids[file], code_ids[code], coder_ids[coder], s, e
 

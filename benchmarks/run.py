@@ -223,6 +223,7 @@ def _child_result(done: dict) -> dict:
 def child(op: str, data: Path, work: Path, profile: str | None) -> dict:
     os.environ.setdefault("QUALCODE_CODER", "anna")
     from qualcode import Project
+    from qualcode.records import json_data
 
     project_path = work / "study.qualcode"
     result: dict = {}
@@ -268,7 +269,7 @@ def child(op: str, data: Path, work: Path, profile: str | None) -> dict:
         for p in work.glob("reimported.qualcode*"):
             p.unlink()
         report = timed(lambda: import_refi(work / "study.qdpx", dest, coder="anna"))
-        counts = report.get("counts", report) if isinstance(report, dict) else {}
+        counts = report.counts
         result["detail"] = ", ".join(f"{k} {v:,}" for k, v in counts.items()
                                      if isinstance(v, int) and k in ("codings", "sources",
                                                                      "transcripts"))
@@ -311,9 +312,8 @@ def child(op: str, data: Path, work: Path, profile: str | None) -> dict:
         target.unlink(missing_ok=True)
         counts = timed(lambda: export_qdpx(project.exchange, target))
         result["detail"] = f"{target.stat().st_size / 1e6:.1f} MB"
-        if isinstance(counts, dict):
-            result["detail"] += ", " + ", ".join(f"{k} {v:,}" for k, v in counts.items()
-                                                 if isinstance(v, int))[:60]
+        result["detail"] += ", " + ", ".join(f"{k} {v:,}" for k, v in json_data(counts).items()
+                                             if isinstance(v, int))[:60]
     else:
         raise SystemExit(f"unknown operation {op}")
     project.close()

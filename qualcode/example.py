@@ -80,7 +80,7 @@ def apply_scripted_codings(project: Project, path: Path) -> int:
     for number, row in enumerate(_rows(path), start=2):
         name = Path(row["file"]).stem
         if name not in texts:
-            texts[name] = project.transcripts.get(name)["text"]
+            texts[name] = project.transcripts.get(name).text
         start, end = locate_quote(texts[name], row["quote"], f"{path.name} row {number}")
         by_coder[row["coder"]].append((name, row["code"], start, end, row.get("memo") or None))
     total = 0

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from .privacy.service import PrivacyService
     from .query.service import QueryService
     from .records import Event
+    from .records.exchange import RefiImportReport
     from .study.service import StudyService
     from .team.live import AccessKeys, PresenceService
     from .team.service import TeamService
@@ -208,7 +209,7 @@ class Project:
         return store_db.in_use_elsewhere(path)
 
     @staticmethod
-    def from_refi(source: str | Path, dest: str | Path, *, coder: str | None = None) -> dict[str, Any]:
+    def from_refi(source: str | Path, dest: str | Path, *, coder: str | None = None) -> RefiImportReport:
         """Create the new project ``dest`` from a REFI-QDA ``.qdpx`` or ``.qde``; returns
         the report (counts, dropped, warnings, checks). Nothing is made at ``dest`` unless
         the import completes."""

@@ -40,18 +40,18 @@ def test_status_of_the_example(example_project, run_cli):
 
 def test_example_transcripts_are_sound(example_project):
     with Project.open(example_project) as proj:
-        names = [t["name"] for t in proj.transcripts.all()]
+        names = [t.name for t in proj.transcripts.all()]
         assert len(names) == 31
         for name in names:
             assert_offsets_sound(proj.transcripts.get(name))
         # Every scripted coding lies inside its transcript.
         for name in names:
-            length = len(proj.transcripts.get(name)["text"])
+            length = len(proj.transcripts.get(name).text)
             rows = proj.db.execute(
                 "SELECT c.start, c.end FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
                 "WHERE t.name = ?", [name]).fetchall()
             assert all(0 <= start < end <= length for start, end in rows)
-        assert {c["name"] for c in proj.study.coders()} == {"anna", "ben"}
+        assert {c.name for c in proj.study.coders()} == {"anna", "ben"}
 
 
 def test_example_refuses_to_overwrite(example_project, run_cli):
@@ -89,7 +89,7 @@ def test_example_codes_like_real_coders(example_project):
         by_coder = {name: {t for (t,) in proj.db.execute(
             "SELECT DISTINCT t.name FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
             "JOIN coders d ON d.id = c.coder_id WHERE d.name = ?", [name])} for name in ("anna", "ben")}
-        assert by_coder["anna"] == {t["name"] for t in proj.transcripts.all()}
+        assert by_coder["anna"] == {t.name for t in proj.transcripts.all()}
         assert by_coder["ben"] < by_coder["anna"] and len(by_coder["ben"]) >= 5
         assert len(proj.analysis.cooccurrence(scope="overlap").edges()) >= 25
         per_wave = proj.analysis.cooccurrence(scope="overlap", per_wave=True)

@@ -145,62 +145,62 @@ def test_import_stores_transcript_turns_speakers_sentences(study, tmp_path, vari
     assert result.unmapped == []
 
     _parsed, info = assert_stored_like_reader(study, "maria_w1", source)
-    assert info["kind"] == "interview"
-    assert info["wave"] == "W1"
-    assert info["participant"] == "P01"
-    assert info["date"] == "2025-03-12"
-    assert info["source_name"] == source.name
-    assert info["source_format"] == fmt
-    assert info["encoding"] == enc
-    assert info["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
-    assert info["word_count"] == len(info["text"].split()) == result.words
+    assert info.kind == "interview"
+    assert info.wave == "W1"
+    assert info.participant == "P01"
+    assert info.date == "2025-03-12"
+    assert info.source_name == source.name
+    assert info.source_format == fmt
+    assert info.encoding == enc
+    assert info.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert info.word_count == len(info.text.split()) == result.words
     # Normalised once: one line ending, no BOM, NFC.
-    assert "\r" not in info["text"] and not info["text"].startswith("\ufeff")
-    assert "café" in info["text"]
+    assert "\r" not in info.text and not info.text.startswith("\ufeff")
+    assert "café" in info.text
 
     # The speeches, exactly, in order; the preamble is an unattributed turn.
-    speeches = [(t["speaker"], info["text"][t["start"]:t["end"]]) for t in info["turns"]]
+    speeches = [(t.speaker, info.text[t.start:t.end]) for t in info.turns]
     if has_preamble:
         assert speeches[0] == (None, PREAMBLE)
         speeches = speeches[1:]
     assert speeches == INTERVIEW_TURNS
     if has_times:
-        assert [t["start_time"] for t in info["turns"]] == [0.0, 10.0, 20.0, 30.0]
-        assert info["turns"][1]["end_time"] == 18.5
+        assert [t.start_time for t in info.turns] == [0.0, 10.0, 20.0, 30.0]
+        assert info.turns[1].end_time == 18.5
     else:
-        assert all(t["start_time"] is None for t in info["turns"])
+        assert all(t.start_time is None for t in info.turns)
 
     # Interviewer recognised; the respondent is the participant interviewed.
-    speakers = {s["label"]: s for s in info["speakers"]}
-    assert speakers["Interviewer"]["interviewer"] == 1
-    assert speakers["Interviewer"]["participant"] is None
-    assert speakers["Maria"]["interviewer"] == 0
-    assert speakers["Maria"]["participant"] == "P01"
-    assert speakers["Maria"]["turns"] == 2
-    assert [t["participant"] for t in info["turns"] if t["speaker"] == "Maria"] == ["P01", "P01"]
+    speakers = {s.label: s for s in info.speakers}
+    assert speakers["Interviewer"].interviewer == 1
+    assert speakers["Interviewer"].participant is None
+    assert speakers["Maria"].interviewer == 0
+    assert speakers["Maria"].participant == "P01"
+    assert speakers["Maria"].turns == 2
+    assert [t.participant for t in info.turns if t.speaker == "Maria"] == ["P01", "P01"]
 
     # Sentences: the second Maria turn has two, exactly these.
-    last = info["turns"][-1]
-    inside = [info["text"][s["start"]:s["end"]] for s in info["sentences"] if s["turn"] == last["seq"]]
+    last = info.turns[-1]
+    inside = [info.text[s.start:s.end] for s in info.sentences if s.turn == last.seq]
     assert inside == ["Knowing somebody would notice if I didn't turn up.",
                       "That's it really, the café after."]
-    assert result.sentences == len(info["sentences"])
+    assert result.sentences == len(info.sentences)
 
     # Attendance follows from the interview.
     assert store_study.attendance_rows(study.db) == [("P01", "W1", "interviewed")]
     assert_turns_searchable(study, "maria_w1")
     listed = study.transcripts.all()
-    assert [(t["name"], t["turns"], t["words"]) for t in listed] == [("maria_w1", result.turns, result.words)]
+    assert [(t.name, t.turns, t.words) for t in listed] == [("maria_w1", result.turns, result.words)]
 
 
 def test_import_without_participant_or_wave(study, tmp_path):
     source = make_source(tmp_path, "utf8")
     result = study.transcripts.import_transcript(source, kind="notes", name="notes one")
     info = study.transcripts.get("notes one")
-    assert (info["kind"], info["wave"], info["participant"], info["date"]) == ("notes", None, None, None)
+    assert (info.kind, info.wave, info.participant, info.date) == ("notes", None, None, None)
     # Nobody to map the respondent to: reported, not guessed.
     assert result.unmapped == ["Maria"]
-    assert {s["label"]: s["participant"] for s in info["speakers"]} == {"Interviewer": None, "Maria": None}
+    assert {s.label: s.participant for s in info.speakers} == {"Interviewer": None, "Maria": None}
     assert store_study.attendance_rows(study.db) == []
 
 
@@ -252,10 +252,10 @@ def test_focus_group_speaker_map(project, tmp_path):
     assert any("'Parveen'" in note and "matches no speaker" in note for note in result.notes)
 
     info = project.transcripts.get("fg1")
-    speakers = {s["label"]: (s["participant"], s["interviewer"], s["turns"]) for s in info["speakers"]}
+    speakers = {s.label: (s.participant, s.interviewer, s.turns) for s in info.speakers}
     assert speakers == {"Moderator": (None, 1, 2), "Leanne": ("H01", 0, 2), "Dave": ("H02", 0, 1),
                         "H04": ("H04", 0, 1), "Sam": (None, 0, 2)}
-    assert info["participant"] is None and info["kind"] == "focus-group"
+    assert info.participant is None and info.kind == "focus-group"
     # A focus group records no interview attendance.
     assert store_study.attendance_rows(project.db) == []
     assert_stored_like_reader(project, "fg1", source)
@@ -277,7 +277,7 @@ def test_reimport_is_reported_not_duplicated(study, tmp_path):
         assert any("already imported as maria_w1" in note for note in result.notes)
     assert study.status()["counts"] == counts
     assert len(study.log()) == events  # nothing was imported, so nothing is logged
-    assert study.transcripts.get("maria_w1")["participant"] == "P01"
+    assert study.transcripts.get("maria_w1").participant == "P01"
 
 
 def test_name_clash_is_an_error(seeded_path, tmp_path):
@@ -453,7 +453,7 @@ def test_transcript_list(imported_path, run_cli):
 
 def test_transcript_show(imported_path, run_cli):
     with Project.open(imported_path) as proj:
-        text = proj.transcripts.get("maria_w1")["text"]
+        text = proj.transcripts.get("maria_w1").text
     plain = run_cli("-p", imported_path, "transcript", "show", "maria_w1")
     assert plain.exit_code == 0
     assert plain.stdout == text + "\n"
@@ -488,17 +488,17 @@ def test_transcript_speakers_mapping_is_undoable(imported_path, run_cli):
     assert after["Sam"] == "H05" and after["Leanne"] == "P01" and after["Dave"] is None
 
     with Project.open(imported_path) as proj:
-        turns = proj.transcripts.get("fg")["turns"]
-        assert {t["participant"] for t in turns if t["speaker"] == "Sam"} == {"H05"}
+        turns = proj.transcripts.get("fg").turns
+        assert {t.participant for t in turns if t.speaker == "Sam"} == {"H05"}
         undone = proj.undo()
         assert undone.action == "speaker.map"
-        assert {s["label"]: s["participant"] for s in proj.transcripts.get("fg")["speakers"]}["Sam"] is None
+        assert {s.label: s.participant for s in proj.transcripts.get("fg").speakers}["Sam"] is None
         proj.redo()
-        assert {s["label"]: s["participant"] for s in proj.transcripts.get("fg")["speakers"]}["Sam"] == "H05"
+        assert {s.label: s.participant for s in proj.transcripts.get("fg").speakers}["Sam"] == "H05"
         proj.transcripts.map_speakers("fg", {"Sam": None})
-        assert {s["label"]: s["participant"] for s in proj.transcripts.get("fg")["speakers"]}["Sam"] is None
+        assert {s.label: s.participant for s in proj.transcripts.get("fg").speakers}["Sam"] is None
         proj.transcripts.map_speakers("fg", {"dave": "H04"})  # any case, as with --speaker-map
-        assert {s["label"]: s["participant"] for s in proj.transcripts.get("fg")["speakers"]}["Dave"] == "H04"
+        assert {s.label: s.participant for s in proj.transcripts.get("fg").speakers}["Dave"] == "H04"
 
     before = file_digest(imported_path)
     for pairs, expected in ((["Nobody=H05"], "no speaker 'Nobody'"), (["Sam=H99"], "H99"), (["Sam"], "LABEL=ID")):
@@ -542,10 +542,10 @@ def test_random_transcripts_store_sound_offsets(project, tmp_path, data):
     result = project.transcripts.import_transcript(source, kind="focus-group")
     info = project.transcripts.get(result.name)
     if result.status == "imported":
-        assert info["sha256"] == digest
+        assert info.sha256 == digest
     assert_offsets_sound(info)
-    for turn in info["turns"]:
-        speech = info["text"][turn["start"]:turn["end"]]
+    for turn in info.turns:
+        speech = info.text[turn.start:turn.end]
         assert speech == speech.strip() and speech
 
 
@@ -573,19 +573,19 @@ def test_interviewer_marked_by_the_speaker_map(project, tmp_path):
                                        speaker_map={"访谈者": "Interviewer"})
     assert result.speakers == {"访谈者": None, "李华": "P01"}
     assert result.notes == [] and result.unmapped == []
-    turns = project.transcripts.get("P01_W1")["turns"]
-    assert [(t["speaker"], t["interviewer"], t["participant"]) for t in turns] == [
+    turns = project.transcripts.get("P01_W1").turns
+    assert [(t.speaker, t.interviewer, t.participant) for t in turns] == [
         ("访谈者", 1, None), ("李华", 0, "P01"), ("访谈者", 1, None), ("李华", 0, "P01")]
     # Marked later, and undone.
     project.transcripts.map_speakers("P01_W1", {"李华": "interviewer"})
-    assert {t["speaker"]: (t["interviewer"], t["participant"]) for t in project.transcripts.get("P01_W1")["turns"]} \
+    assert {t.speaker: (t.interviewer, t.participant) for t in project.transcripts.get("P01_W1").turns} \
         == {"访谈者": (1, None), "李华": (1, None)}
     project.undo()
-    assert {t["speaker"]: (t["interviewer"], t["participant"]) for t in project.transcripts.get("P01_W1")["turns"]} \
+    assert {t.speaker: (t.interviewer, t.participant) for t in project.transcripts.get("P01_W1").turns} \
         == {"访谈者": (1, None), "李华": (0, "P01")}
     # Mapping an interviewer's label to a participant makes it a participant's.
     project.transcripts.map_speakers("P01_W1", {"访谈者": "P01"})
-    assert project.transcripts.get("P01_W1")["turns"][0]["interviewer"] == 0
+    assert project.transcripts.get("P01_W1").turns[0].interviewer == 0
     with pytest.raises(QualcodeError, match="reserved"):
         project.study.add_participant("interviewer")
 
@@ -598,5 +598,5 @@ def test_manifest_marks_an_interviewer(project, tmp_path):
     report = project.transcripts.import_manifest(tmp_path / "manifest.csv")
     assert report.failures == []
     assert report.imported[0].speakers == {"المحاور": None, "سارة": "A01"}
-    speakers = {s["label"]: s for s in project.transcripts.get("A_W1")["speakers"]}
-    assert speakers["المحاور"]["interviewer"] == 1 and speakers["سارة"]["participant"] == "A01"
+    speakers = {s.label: s for s in project.transcripts.get("A_W1").speakers}
+    assert speakers["المحاور"].interviewer == 1 and speakers["سارة"].participant == "A01"

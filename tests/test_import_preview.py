@@ -45,10 +45,10 @@ def test_labels_given_replace_detection(project, tmp_path):
     pattern = project.transcripts.preview_import(source, label_pattern=r"(?P<label>[A-Z][a-z]+):")
     assert pattern.labels == given.labels
     result = project.transcripts.import_transcript(source, labels="Coach,Well", kind="focus-group")
-    turns = project.transcripts.get(result.name)["turns"]
-    assert [t["speaker"] for t in turns] == ["Coach", "Well", "Coach", "Well"]
-    text = project.transcripts.get(result.name)["text"]
-    assert [text[t["start"]:t["end"]] for t in turns] == ["Morning all.", "I am the one called Well.", "Right.", "Yes."]
+    turns = project.transcripts.get(result.name).turns
+    assert [t.speaker for t in turns] == ["Coach", "Well", "Coach", "Well"]
+    text = project.transcripts.get(result.name).text
+    assert [text[t.start:t.end] for t in turns] == ["Morning all.", "I am the one called Well.", "Right.", "Yes."]
 
 
 def test_a_label_with_a_comma_and_bad_patterns(project, tmp_path):
@@ -68,8 +68,8 @@ def test_labels_given_keep_caption_times(project, tmp_path):
     source.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nwell: I am here\n\n"
                       "00:00:03.000 --> 00:00:04.000\nCoach: good\n", encoding="utf-8")
     result = project.transcripts.import_transcript(source, labels="well,Coach", kind="focus-group")
-    turns = project.transcripts.get(result.name)["turns"]
-    assert [(t["speaker"], t["start_time"]) for t in turns] == [("well", 1.0), ("Coach", 3.0)]
+    turns = project.transcripts.get(result.name).turns
+    assert [(t.speaker, t.start_time) for t in turns] == [("well", 1.0), ("Coach", 3.0)]
 
 
 def test_manifest_preview_and_labels_column(project_path, tmp_path, run_cli):
@@ -89,7 +89,7 @@ def test_manifest_preview_and_labels_column(project_path, tmp_path, run_cli):
     manifest.write_text("file,participant,wave,kind,labels\nodd.txt,,W1,focus-group,\"Coach,Well\"\n", encoding="utf-8")
     assert run_cli("-p", project_path, "import", "--manifest", manifest).exit_code == 0
     with Project.open(project_path) as project:
-        assert [s["label"] for s in project.transcripts.get("odd")["speakers"]] == ["Coach", "Well"]
+        assert [s.label for s in project.transcripts.get("odd").speakers] == ["Coach", "Well"]
 
 
 def test_an_import_says_what_it_left_without_a_speaker(project, tmp_path):

@@ -72,5 +72,5 @@ def test_a_long_turn_through_the_manifest_workers(tmp_path, blank_pipeline):
             assert len(report.imported) == 1
             info = project.transcripts.get("long")
             assert_offsets_sound(info)
-            counts.append(len(info["sentences"]))
+            counts.append(len(info.sentences))
     assert counts[0] == counts[1] > 1000

@@ -40,7 +40,7 @@ def test_example_manifest_counts(manifest_import):
     assert report.waves_added == ["W1", "W2", "W3"]
     by_format = {}
     for t in proj.transcripts.all():
-        by_format[t["source_format"]] = by_format.get(t["source_format"], 0) + 1
+        by_format[t.source_format] = by_format.get(t.source_format, 0) + 1
     assert by_format == {"text": 26, "docx": 4, "vtt": 1}
 
 
@@ -93,17 +93,17 @@ def test_example_manifest_focus_groups_mapped(manifest_import):
     for label, pid in {"Leanne": "H01", "Dave": "H02", "Parveen": "H03", "Marcus": "H04",
                        "Julie": "H05", "Sam": "H06"}.items():
         assert fg1.speakers[label] == pid
-    speakers = {s["label"]: s for s in proj.transcripts.get("FG1_trainers_W1")["speakers"]}
-    assert speakers["Moderator"]["interviewer"] == 1
-    assert speakers["Leanne"]["participant"] == "H01"
+    speakers = {s.label: s for s in proj.transcripts.get("FG1_trainers_W1").speakers}
+    assert speakers["Moderator"].interviewer == 1
+    assert speakers["Leanne"].participant == "H01"
     # Whatever is not in the map is reported, never guessed.
     assert fg1.unmapped == [label for label, pid in fg1.speakers.items()
-                            if pid is None and not speakers[label]["interviewer"]]
-    assert all(speakers[label]["participant"] is None for label in fg1.unmapped)
+                            if pid is None and not speakers[label].interviewer]
+    assert all(speakers[label].participant is None for label in fg1.unmapped)
     fg2 = proj.transcripts.get("FG2_trainers_W3")
-    assert {s["participant"] for s in fg2["speakers"]} >= {"H07", "H08", "H09", "H10", "H11", "H12", "H13"}
+    assert {s.participant for s in fg2.speakers} >= {"H07", "H08", "H09", "H10", "H11", "H12", "H13"}
     c03 = proj.transcripts.get("C03_W2")
-    assert (c03["participant"], c03["wave"], c03["date"], c03["source_format"]) == ("C03", "W2", "2025-10-01", "docx")
+    assert (c03.participant, c03.wave, c03.date, c03.source_format) == ("C03", "W2", "2025-10-01", "docx")
     assert_stored_like_reader(proj, "C06_W2", EXAMPLE_DIR / "C06_W2.vtt")
 
 
@@ -182,7 +182,7 @@ def test_keep_going_imports_good_rows_and_reports_each_bad_one(project, folder):
     ])
     # The failed rows left nothing behind (C99 and C05 are not registered).
     assert sorted(p.pid for p in project.study.participants()) == ["C01", "C02", "H01", "H02"]
-    assert [t["name"] for t in project.transcripts.all()] == ["C01_W1", "FG1_trainers_W1"]
+    assert [t.name for t in project.transcripts.all()] == ["C01_W1", "FG1_trainers_W1"]
     assert store_study.attendance_rows(project.db) == [("C01", "W1", "interviewed"), ("C02", "W2", "missed")]
 
 
@@ -247,7 +247,7 @@ def test_cli_manifest_failures(project_path, folder, run_cli):
     assert "failed: manifest.csv row 3, column kind" in lenient.stderr
     assert "1 imported" in lenient.stdout
     with Project.open(project_path) as proj:
-        assert [t["name"] for t in proj.transcripts.all()] == ["C01_W1"]
+        assert [t.name for t in proj.transcripts.all()] == ["C01_W1"]
 
 
 def _content(proj: Project) -> dict:
@@ -297,10 +297,10 @@ def test_parallel_reading_with_a_name_key(tmp_path, folder):
             report = proj.transcripts.import_manifest(manifest, workers=workers)
             assert len(report.imported) == 2
             info = proj.transcripts.get("FG1_trainers_W1")
-            assert "Leanne" not in info["text"] and "Lee" in info["text"]
+            assert "Leanne" not in info.text and "Lee" in info.text
             from ._stored import assert_offsets_sound
 
             assert_offsets_sound(info)
-            assert info["word_count"] == len(info["text"].split())
+            assert info.word_count == len(info.text.split())
             contents.append(_content(proj))
     assert contents[0] == contents[1]

@@ -52,7 +52,7 @@ def test_other_text_is_tokenized_as_spacy_does(example_project):
     plain = spacy.blank("en").tokenizer
     ours = nlp.pipeline().tokenizer
     with Project.open(example_project) as project:
-        texts = [project.transcripts.get(t["name"])["text"] for t in project.transcripts.all()]
+        texts = [project.transcripts.get(t.name).text for t in project.transcripts.all()]
     texts.append("She said \u201cdon\u2019t\u201d \u2014 it\u2019s \u2018fine\u2019\u2026 isn\u2019t it? "
                  "Caf\u00e9 at 10:30, na\u00efve; 50% off (really!) \u00abnon\u00bb \u201eja\u201c.")
     for text in texts:
@@ -78,9 +78,9 @@ def test_named_entities_with_a_trained_pipeline(project, tmp_path):
     source.write_text("Interviewer: Who helped?\n\nC01: My sister Linda Morris drove me to Leeds "
                       "every Tuesday, and the Salvation Army gave us a food parcel.\n", encoding="utf-8")
     project.transcripts.import_transcript(source, participant="C01")
-    found = {h["text"]: h for h in project.privacy.suggest_names(use_entities=True)}
+    found = {h.text: h for h in project.privacy.suggest_names(use_entities=True)}
     assert any("Linda" in name for name in found)
-    assert all(h["source"] == "named entity" for h in found.values())
+    assert all(h.source == "named entity" for h in found.values())
 
 
 def test_sentences_never_end_inside_transcription_marks(blank_pipeline):
@@ -100,9 +100,9 @@ def test_no_sentence_boundary_inside_brackets_in_the_example_study(example_proje
     with Project.open(example_project) as project:
         sentences = unbalanced = 0
         for row in project.transcripts.all():
-            info = project.transcripts.get(row["name"])
-            for s in info["sentences"]:
-                sentence = info["text"][s["start"]:s["end"]]
+            info = project.transcripts.get(row.name)
+            for s in info.sentences:
+                sentence = info.text[s.start:s.end]
                 sentences += 1
                 unbalanced += sentence.count("[") != sentence.count("]") or sentence.count("(") != sentence.count(")")
     assert sentences > 3000

@@ -69,8 +69,8 @@ def hits_of(proj, query, **filters):
 
 def turn_text(proj, name, seq):
     info = proj.transcripts.get(name)
-    turn = info["turns"][seq - 1]
-    return info["text"][turn["start"]:turn["end"]]
+    turn = info.turns[seq - 1]
+    return info.text[turn.start:turn.end]
 
 
 def test_word_search_is_case_insensitive_and_ordered(searchable):
@@ -109,7 +109,7 @@ def test_filters(searchable):
 def test_kwic_matches_the_text(searchable):
     (hit,) = searchable.search.turns("lentils", kwic=20)
     info = searchable.transcripts.get("janet_w1")
-    text = info["text"]
+    text = info.text
     (m,) = hit["matches"]
     assert text[m["start"]:m["end"]] == m["match"] == "lentils"
     assert m["left"] == "batch cooking with"  # 20 characters before, white space squashed
@@ -224,7 +224,7 @@ def test_scripts_without_spaces_are_searched_as_text(tmp_path):
     assert hits_of(proj, "cafe 很贵") == [("P02_W1", 2)]  # case and accents folded as elsewhere
     hit = proj.search.turns("食物银行", kwic=3)[0]
     assert [(m["left"], m["match"], m["right"]) for m in hit["matches"]] == [("期都去", "食物银行", "，因为")]
-    text = proj.transcripts.get("P01_W1")["text"]
+    text = proj.transcripts.get("P01_W1").text
     assert text[hit["matches"][0]["start"]:hit["matches"][0]["end"]] == "食物银行"
     with pytest.raises(QualcodeError, match="OR is not available"):
         proj.search.turns("食物银行 OR 计划")

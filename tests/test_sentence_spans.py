@@ -36,6 +36,6 @@ def test_stored_sentences_follow_turns(project, tmp_path):
     project.study.add_wave("W1")
     result = project.transcripts.import_transcript(source, participant="C01", wave="W1")
     info = project.transcripts.get("C01_W1")
-    got = [(s["seq"], s["turn"], info["text"][s["start"]:s["end"]]) for s in info["sentences"]]
+    got = [(s.seq, s.turn, info.text[s.start:s.end]) for s in info.sentences]
     assert got == [(1, 1, "Hello."), (2, 1, "How are you?"), (3, 2, "Fine."), (4, 2, "Busy!")]
     assert result.sentences == 4 == project.status()["counts"]["sentences"]

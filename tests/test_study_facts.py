@@ -8,6 +8,7 @@ import json
 import pytest
 
 from qualcode import Project, QualcodeError
+from qualcode.records.study import Interviewer, StudyFacts
 from qualcode.study.facts import described_time_point, time_point
 
 
@@ -49,16 +50,16 @@ def test_facts_and_interviewers(study):
     study.study.set_interviewer("anna", credentials="MSc", gender="Woman")
     study.study.set_interviewer("anna", gender=None, occupation="Researcher")
     facts = study.study.study_facts()
-    assert facts["facts"] == {"setting": "Homes", "recording": "Audio"}
-    assert facts["interviewers"] == [{"name": "anna", "credentials": "MSc", "occupation": "Researcher"}]
+    assert facts.facts == {"setting": "Homes", "recording": "Audio"}
+    assert facts.interviewers == (Interviewer("anna", credentials="MSc", occupation="Researcher"),)
     with pytest.raises(QualcodeError, match="'colour' is not a study fact"):
         study.study.set_study_facts({"colour": "blue"})
     with pytest.raises(QualcodeError, match="'shoe' is not an interviewer field"):
         study.study.set_interviewer("ben", shoe="9")
     study.undo()                                             # the change of anna
-    assert study.study.study_facts()["interviewers"][0]["gender"] == "Woman"
+    assert study.study.study_facts().interviewers[0].gender == "Woman"
     study.study.remove_interviewer("anna")
-    assert study.study.study_facts()["interviewers"] == []
+    assert study.study.study_facts().interviewers == ()
 
 
 def test_study_file(study, tmp_path):
@@ -70,8 +71,7 @@ def test_study_file(study, tmp_path):
                     "time_points:\n  W2: {client: Six months, '*': Mid-point}\n"
                     "durations:\n  t: 42\n", encoding="utf-8")
     study.study.load_study_file(path)
-    assert study.study.study_facts() == {"facts": {"sampling": "Purposive"},
-                                   "interviewers": [{"name": "ben", "credentials": "PhD"}]}
+    assert study.study.study_facts() == StudyFacts({"sampling": "Purposive"}, (Interviewer("ben", credentials="PhD"),))
     assert study.study.time_points() == {"W2": {"client": "Six months", "*": "Mid-point"}}
     assert study.study.time_point("W2", "manager") == "Mid-point"
     assert study.study.durations() == {"t": 42.0}
@@ -82,7 +82,7 @@ def test_study_file(study, tmp_path):
         path.write_text(body, encoding="utf-8")
         with pytest.raises(QualcodeError, match=message):
             study.study.load_study_file(path)
-    assert study.study.study_facts()["facts"] == {"sampling": "Purposive"}    # nothing half-loaded
+    assert study.study.study_facts().facts == {"sampling": "Purposive"}    # nothing half-loaded
 
 
 def test_cli(project_path, run_cli, tmp_path):

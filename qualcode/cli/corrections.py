@@ -7,6 +7,7 @@ import click
 
 from ..errors import QualcodeError
 from ..project import Project
+from ..records import json_data
 from .common import echo, parse_pairs, print_json, print_table, project_option
 from .ingest import transcript
 from .study import participant
@@ -56,12 +57,12 @@ def transcript_relabel(project: Project, name: str, pairs, turns) -> None:
         raise QualcodeError("nothing to relabel: give OLD=NEW pairs or --turn N=LABEL")
     if pairs:
         speakers = project.transcripts.relabel_speakers(name, parse_pairs(pairs, "OLD=NEW"))
-        echo(f"{name}: speakers now " + ", ".join(f"{s['label']} ({s['turns']})" for s in speakers))
+        echo(f"{name}: speakers now " + ", ".join(f"{s.label} ({s.turns})" for s in speakers))
     for number, label in parse_pairs(turns, "N=LABEL").items():
         if not number.isdigit():
             raise QualcodeError(f"--turn {number}={label}: N is a turn number")
         turn = project.transcripts.set_turn_speaker(name, int(number), label or None)
-        echo(f"{name}: turn {turn['seq']} -> {turn['speaker'] or 'no speaker'}")
+        echo(f"{name}: turn {turn.seq} -> {turn.speaker or 'no speaker'}")
 
 
 @transcript.command("split-turn")
@@ -74,8 +75,8 @@ def transcript_relabel(project: Project, name: str, pairs, turns) -> None:
 def transcript_split_turn(project: Project, name: str, turn: int, at, before, speaker) -> None:
     """Cut turn TURN of transcript NAME in two."""
     first, second = project.transcripts.split_turn(name, turn, at=at, before=before, speaker=speaker)
-    echo(f"{name}: turn {first['seq']} ({first['speaker'] or '-'}) {first['start']}-{first['end']}, "
-               f"turn {second['seq']} ({second['speaker'] or '-'}) {second['start']}-{second['end']}")
+    echo(f"{name}: turn {first.seq} ({first.speaker or '-'}) {first.start}-{first.end}, "
+               f"turn {second.seq} ({second.speaker or '-'}) {second.start}-{second.end}")
 
 
 @transcript.command("join-turns")
@@ -86,10 +87,10 @@ def transcript_split_turn(project: Project, name: str, turn: int, at, before, sp
 def transcript_join_turns(project: Project, name: str, turn: int, count: int) -> None:
     """Join turn TURN of transcript NAME with the turns after it."""
     result = project.transcripts.join_turns(name, turn, count)
-    joined = result["turn"]
-    echo(f"{name}: turn {joined['seq']} ({joined['speaker'] or '-'}) now spans {joined['start']}-{joined['end']}")
-    if result["included"]:
-        echo(f"note: the joined turn now includes {', '.join(repr(t) for t in result['included'])}", err=True)
+    joined = result.turn
+    echo(f"{name}: turn {joined.seq} ({joined.speaker or '-'}) now spans {joined.start}-{joined.end}")
+    if result.included:
+        echo(f"note: the joined turn now includes {', '.join(repr(t) for t in result.included)}", err=True)
 
 
 @transcript.command("set")
@@ -104,7 +105,7 @@ def transcript_set(project: Project, name: str, wave, participant, kind, date, r
     """Change a transcript's wave, participant, kind, date or name."""
     summary = project.transcripts.set_transcript(name, wave=wave, participant=participant, kind=kind, date=date,
                                      rename=rename)
-    echo(", ".join(f"{k}={v if v is not None else '-'}" for k, v in summary.items()))
+    echo(", ".join(f"{k}={v if v is not None else '-'}" for k, v in json_data(summary).items()))
 
 
 @transcript.command("delete")
@@ -114,7 +115,7 @@ def transcript_set(project: Project, name: str, wave, participant, kind, date, r
 def transcript_delete(project: Project, name: str, force: bool) -> None:
     """Delete transcript NAME with its turns (refused while it has codings, unless --force)."""
     report = project.transcripts.delete_transcript(name, force=force)
-    echo(f"deleted {report['transcript']} ({report['turns']} turns, {report['codings']} codings); "
+    echo(f"deleted {report.transcript} ({report.turns} turns, {report.codings} codings); "
                "`qualcode undo` brings it back")
 
 
@@ -126,6 +127,6 @@ def participant_delete(project: Project, pid: str, force: bool) -> None:
     """Delete participant PID with their attributes and interview transcripts (refused
     while those have codings, unless --force; undo brings everything back)."""
     report = project.transcripts.delete_participant(pid, force=force)
-    echo(f"deleted {pid}: {len(report['transcripts'])} transcript(s), {report['codings']} codings")
-    if report["unmapped"]:
-        echo(f"now unmapped: {', '.join(report['unmapped'])}", err=True)
+    echo(f"deleted {pid}: {len(report.transcripts)} transcript(s), {report.codings} codings")
+    if report.unmapped:
+        echo(f"now unmapped: {', '.join(report.unmapped)}", err=True)

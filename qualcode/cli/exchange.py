@@ -15,9 +15,9 @@ def _export(project: Project, output: str | None, as_json: bool) -> None:
     if as_json:
         print_json(counts)
         return
-    echo(f"wrote {counts['path']}: {counts['sources']} sources, {counts['codes']} codes, "
-               f"{counts['codings']} codings in {counts['selections']} selections, "
-               f"{counts['memos']} memos, {counts['participants']} cases, {counts['users']} users")
+    echo(f"wrote {counts.path}: {counts.sources} sources, {counts.codes} codes, "
+               f"{counts.codings} codings in {counts.selections} selections, "
+               f"{counts.memos} memos, {counts.participants} cases, {counts.users} users")
 
 
 def _project_only(func):
@@ -64,18 +64,18 @@ def import_refi_command(ctx: click.Context, file: str, output: str, show_report:
     if as_json:
         print_json(report)
         return
-    c = report["counts"]
-    echo(f"created {report['project']}: {c['transcripts']} sources, {c['codes']} codes, "
+    c = report.counts
+    echo(f"created {report.project}: {c['transcripts']} sources, {c['codes']} codes, "
                f"{c['codings']} codings, {c['memos']} memos, {c['participants']} participants, "
                f"{c['coders']} coders")
-    dropped = report["dropped"]
+    dropped = report.dropped
     if dropped:
         echo("not kept: " + ", ".join(f"{n} {what}" for what, n in dropped.items()), err=True)
-    warnings = report["warnings"]
+    warnings = report.warnings
     if show_report:
         for warning in warnings:
             echo(f"warning: {warning}", err=True)
-        for check, n in report["checks"].items():
+        for check, n in report.checks.items():
             echo(f"check: {check}: {n}", err=True)
     elif warnings:
         echo(f"{len(warnings)} warnings (see --report)", err=True)

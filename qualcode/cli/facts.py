@@ -7,6 +7,7 @@ import click
 
 from ..model import FACTS, INTERVIEWER_FIELDS
 from ..project import Project
+from ..records import json_data
 from .common import echo, parse_pairs, print_json, print_table, project_option
 from .study import wave
 
@@ -24,13 +25,14 @@ def study_show(project: Project, as_json: bool) -> None:
     """Show the study facts, the interviewers and recorded durations."""
     facts = project.study.study_facts()
     if as_json:
-        print_json({**facts, "durations": project.study.durations(), "time_points": project.study.time_points()})
+        print_json({**json_data(facts), "durations": project.study.durations(),
+                    "time_points": project.study.time_points()})
         return
     print_table(["COREQ", "fact", "value"],
-                [(item, key, facts["facts"].get(key, "")) for key, (item, _) in FACTS.items()],
+                [(item, key, facts.facts.get(key, "")) for key, (item, _) in FACTS.items()],
                 title="study facts")
     print_table(["name", *INTERVIEWER_FIELDS],
-                [[p["name"], *(p.get(k, "") for k in INTERVIEWER_FIELDS)] for p in facts["interviewers"]],
+                [[p.name, *(p.value(k) or "" for k in INTERVIEWER_FIELDS)] for p in facts.interviewers],
                 title="interviewers and facilitators")
 
 
@@ -87,7 +89,7 @@ def study_load(project: Project, path: str) -> None:
     """Read a YAML study file with sections facts, interviewers, time_points and
     durations (see docs/exports.md)."""
     facts = project.study.load_study_file(path)
-    echo(f"loaded {len(facts['facts'])} facts and {len(facts['interviewers'])} interviewers")
+    echo(f"loaded {len(facts.facts)} facts and {len(facts.interviewers)} interviewers")
 
 
 @wave.command("time-point")

@@ -10,6 +10,7 @@ from rich.text import Text
 from ..errors import QualcodeError
 from ..model import parse_speaker_map
 from ..project import Project
+from ..records import json_data
 from ..terminal_text import printable
 from .common import console, echo, parse_pairs, print_json, print_table, project_option
 
@@ -164,12 +165,12 @@ def transcript_list(project: Project, as_json: bool) -> None:
     """List transcripts with their wave, participant, size and codings."""
     rows = project.transcripts.all()
     if as_json:
-        print_json([{k: v for k, v in r.items() if k != "id"} for r in rows])
+        print_json(rows)
         return
     print_table(
         ["name", "kind", "wave", "participant", "date", "format", "words", "turns", "codings"],
-        [(r["name"], r["kind"], r["wave"], r["participant"], r["date"], r["source_format"],
-          r["words"], r["turns"], r["codings"]) for r in rows],
+        [(r.name, r.kind, r.wave, r.participant, r.date, r.source_format,
+          r.words, r.turns, r.codings) for r in rows],
     )
 
 
@@ -181,24 +182,24 @@ def transcript_list(project: Project, as_json: bool) -> None:
 def transcript_show(project: Project, name: str, show_turns: bool, as_json: bool) -> None:
     """Show a transcript's text, or its turns."""
     info = project.transcripts.get(name)
-    text = info["text"]
+    text = info.text
     if as_json:
-        for turn in info["turns"]:
-            turn["text"] = text[turn["start"]:turn["end"]]
-        print_json({k: v for k, v in info.items() if k not in ("id", "wave_id", "participant_id")})
+        data = json_data(info)
+        data["turns"] = json_data([turn.with_text(text) for turn in info.turns])
+        print_json(data)
         return
     # Where the text came from and how it was decoded, on stderr: stdout is the text alone.
-    source = f"{info['source_name']}, {info['source_format']}" + (f", {info['encoding']}" if info["encoding"] else "")
+    source = f"{info.source_name}, {info.source_format}" + (f", {info.encoding}" if info.encoding else "")
     if not show_turns:
-        echo(f"{info['name']}: from {source}", err=True)
+        echo(f"{info.name}: from {source}", err=True)
         echo(text)
         return
     print_table(
         ["#", "speaker", "participant", "start", "end", "time", "text"],
-        [(t["seq"], t["speaker"], t["participant"], t["start"], t["end"],
-          ("~" if t.get("time_estimated") and t["start_time"] is not None else "") + _clock(t["start_time"]),
-          _preview(text[t["start"]:t["end"]])) for t in info["turns"]],
-        title=f"{info['name']} ({info['kind']}, {info['wave'] or 'no wave'}; from {source})",
+        [(t.seq, t.speaker, t.participant, t.start, t.end,
+          ("~" if t.time_estimated and t.start_time is not None else "") + _clock(t.start_time),
+          _preview(text[t.start:t.end])) for t in info.turns],
+        title=f"{info.name} ({info.kind}, {info.wave or 'no wave'}; from {source})",
     )
 
 
@@ -213,12 +214,13 @@ def transcript_speakers(project: Project, name: str, pairs, as_json: bool) -> No
     if pairs:
         mapping = {k: (v or None) for k, v in parse_pairs(pairs, "LABEL=ID").items()}
         project.transcripts.map_speakers(name, mapping)
-    speakers = project.transcripts.get(name)["speakers"]
+    speakers = project.transcripts.get(name).speakers
     if as_json:
-        print_json([{k: v for k, v in s.items() if k != "id"} for s in speakers])
+        # The speaker's row id is shown by ``transcript show --json`` but not here, as before.
+        print_json([{k: v for k, v in json_data(s).items() if k != "id"} for s in speakers])
         return
     print_table(["label", "participant", "interviewer", "turns"],
-                [(s["label"], s["participant"], "yes" if s["interviewer"] else "", s["turns"])
+                [(s.label, s.participant, "yes" if s.interviewer else "", s.turns)
                  for s in speakers])
 
 

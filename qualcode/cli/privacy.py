@@ -36,7 +36,7 @@ def namekey_list(project: Project, as_json) -> None:
         print_json(entries)
         return
     print_table(["real", "pseudonym", "kind", "participant"],
-                [(e["real"], e["pseudonym"], e["kind"], e["participant"]) for e in entries])
+                [(e.real, e.pseudonym, e.kind, e.participant) for e in entries])
 
 
 @namekey.command("export")
@@ -86,8 +86,8 @@ def deidentify(project: Project, suggest, entities, keep_memos, as_json) -> None
             print_json(hits)
             return
         print_table(["text", "kind", "found by", "count", "transcripts", "proposed", "in context"],
-                    [(h["text"], h["kind"], h["source"], h["count"], ", ".join(h["transcripts"][:3]),
-                      h["proposed"], h["example"]) for h in hits])
+                    [(h.text, h.kind, h.source, h.count, ", ".join(h.transcripts[:3]),
+                      h.proposed, h.example) for h in hits])
         echo("add the ones to replace with `qualcode namekey add REAL PSEUDONYM`, "
                    "then run `qualcode deidentify`", err=True)
         return

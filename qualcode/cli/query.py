@@ -80,12 +80,13 @@ def query(project: Project, query_words, count_by, limit, save_as, as_json, outp
             saved = project.query.save_set(save_as, text)
             echo(f"saved set {saved.name!r}: {saved.passages} passage(s)", err=True)
         if count_by:
-            rows = project.query.counts(text, count_by)
+            counts = project.query.counts(text, count_by)
+            rows = [count.to_dict() for count in counts]  # the columns of this grouping
             columns = list(rows[0]) if rows else (["wave", "passages"] if count_by == "wave" else
                                                   ["participant", "passages"] if count_by == "participant"
                                                   else ["participant", "wave", "passages"])
             if as_json:
-                print_json({"query": text, "count_by": count_by, "rows": rows})
+                print_json({"query": text, "count_by": count_by, "rows": counts})
             elif output:
                 _write(project, output, columns, [list(r.values()) for r in rows], "Counts",
                        [f"Query: {text}", f"Passages by {count_by}"], csv_style)

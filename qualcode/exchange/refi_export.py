@@ -24,10 +24,11 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import outputs
 from ..errors import QualcodeError
+from ..records.exchange import RefiExport
 from ..store import refi as store_refi
 from ..store import study as store_study
 from ..version import __version__
@@ -53,7 +54,7 @@ def export_context(exchange: ExchangeService) -> ExportContext:
     db, study = exchange.db, exchange.study
     return ExportContext(
         db=db, project_guid=store_study.get_meta(db, "project_guid") or str(uuid.uuid4()),
-        coders={c["id"]: c for c in study.coders()}, codebook=exchange.codebook.tree(),
+        coders={c.id: c for c in study.coders()}, codebook=exchange.codebook.tree(),
         participants=store_study.list_participants(db), waves=store_study.list_waves(db),
         time_points=study.time_points(),
         study_facts=study.study_facts(), transcripts=store_refi.transcript_outlines(db),
@@ -66,7 +67,7 @@ def _root_attributes(exchange: ExchangeService) -> dict[str, object | None]:
             "modifiedDateTime": xml_datetime(dt.datetime.now(dt.UTC).isoformat())}
 
 
-def export_qdpx(exchange: ExchangeService, path: str | Path) -> dict[str, Any]:
+def export_qdpx(exchange: ExchangeService, path: str | Path) -> RefiExport:
     """Write the project as a REFI-QDA ``.qdpx``; returns what was written (counts)."""
     path = outputs.check_target(path)  # refused before anything is written
     ctx = export_context(exchange)
@@ -85,7 +86,4 @@ def export_qdpx(exchange: ExchangeService, path: str | Path) -> dict[str, Any]:
                     archive.write(content, name, compress_type=zipfile.ZIP_STORED)
                 else:
                     archive.writestr(name, content)
-    result: dict[str, Any] = {"path": str(path), **asdict(ctx.counts)}
-    if ctx.missing_recordings:
-        result["recordings_missing"] = ctx.missing_recordings
-    return result
+    return RefiExport(str(path), **asdict(ctx.counts), recordings_missing=tuple(ctx.missing_recordings))

@@ -19,6 +19,7 @@ from typing import IO, Any
 from lxml import etree
 
 from ..records.codes import CodeNode
+from ..records.study import Coder, StudyFacts
 from ..store.connection import Database
 from ..store.refi import TranscriptOutline
 from .refi_vocabulary import NAMESPACE, clean
@@ -131,12 +132,12 @@ class ExportContext:
 
     db: Database
     project_guid: str
-    coders: dict[int, dict[str, Any]]
+    coders: dict[int, Coder]
     codebook: list[CodeNode]
     participants: list[dict[str, Any]]
     waves: list[dict[str, Any]]
     time_points: dict[str, dict[str, str]]
-    study_facts: dict[str, Any]
+    study_facts: StudyFacts
     transcripts: list[TranscriptOutline]
     out: XmlOut | None = None
     counts: Counts = field(default_factory=Counts)
@@ -152,4 +153,4 @@ class ExportContext:
 
     def coder_guid(self, coder_id: int | None) -> str | None:
         coder = self.coders.get(coder_id) if coder_id is not None else None
-        return str(coder["guid"]) if coder else None
+        return coder.guid if coder else None

@@ -39,16 +39,16 @@ def study_fact_notes(ctx: ExportContext) -> list[tuple[str, str, str]]:
 
     study = ctx.study_facts
     notes = []
-    if study["facts"]:
+    if study.facts:
         lines = [f"{FACTS[key][1]} (COREQ {FACTS[key][0]}): {value}"
-                 for key, value in study["facts"].items() if key in FACTS]
+                 for key, value in study.facts.items() if key in FACTS]
         notes.append((stable_guid(ctx.project_guid, "study", "facts"), "Study facts", "\n".join(lines)))
-    for person in study["interviewers"]:
-        lines = [f"Interviewer or facilitator (COREQ 1): {person['name']}"]
-        lines += [f"{label} (COREQ {item}): {person[key]}"
-                  for key, (item, label) in INTERVIEWER_FIELDS.items() if person.get(key)]
-        notes.append((stable_guid(ctx.project_guid, "study", "interviewer", person["name"]),
-                      f"Interviewer: {person['name']}", "\n".join(lines)))
+    for person in study.interviewers:
+        lines = [f"Interviewer or facilitator (COREQ 1): {person.name}"]
+        lines += [f"{label} (COREQ {item}): {value}"
+                  for key, (item, label) in INTERVIEWER_FIELDS.items() if (value := person.value(key))]
+        notes.append((stable_guid(ctx.project_guid, "study", "interviewer", person.name),
+                      f"Interviewer: {person.name}", "\n".join(lines)))
     return notes
 
 

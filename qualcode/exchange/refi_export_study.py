@@ -36,8 +36,8 @@ def write_users(ctx: ExportContext) -> None:
     if not ctx.coders:
         return
     with ctx.xml.open("Users"):
-        for coder in sorted(ctx.coders.values(), key=lambda c: c["name"]):
-            ctx.xml.leaf("User", {"guid": coder["guid"], "name": coder["name"]})
+        for coder in sorted(ctx.coders.values(), key=lambda c: c.name):
+            ctx.xml.leaf("User", {"guid": coder.guid, "name": coder.name})
     ctx.counts.users = len(ctx.coders)
 
 

@@ -43,6 +43,7 @@ import re
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..records.exchange import RefiImportReport
 from ..temp_files import move_into_place, remove_stale, remove_with_companions, temporary_beside
 from .refi_container import _Container
 from .refi_import_reader import MAX_TEXT_TOTAL, Report, _Reader  # noqa: F401  (part of this module's offer)
@@ -54,7 +55,7 @@ from .refi_positions import quote_matches, utf16_to_code_points  # noqa: F401
 PARTICIPANT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 
 
-def import_qdpx(source: str | Path, dest: str | Path, *, coder: str | None = None) -> dict:
+def import_qdpx(source: str | Path, dest: str | Path, *, coder: str | None = None) -> RefiImportReport:
     """Create the project ``dest`` from a REFI-QDA ``.qdpx`` (or bare ``.qde``); returns
     the report (counts, dropped, warnings, checks). Nothing is made at ``dest`` unless
     the import completes."""
@@ -80,7 +81,7 @@ def import_qdpx(source: str | Path, dest: str | Path, *, coder: str | None = Non
         _build(dest, stream.root_attributes.get("name") or source.stem, plan, report, coder)
     finally:
         container.close()
-    return report.to_dict()
+    return report.record()
 
 
 def _build(dest: Path, title: str, plan: dict, report: Report, coder: str | None) -> None:

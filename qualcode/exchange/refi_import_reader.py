@@ -26,6 +26,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..input_files import describe_size
+from ..records.exchange import RefiImportReport
 from ..yaml_input import shown
 from .refi_container import _Container
 from .refi_import_media import media_sources
@@ -59,8 +60,10 @@ class Report:
         if n:
             self.dropped[what] = self.dropped.get(what, 0) + n
 
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
+    def record(self) -> RefiImportReport:
+        """The finished report, as the faces are given it."""
+        return RefiImportReport(self.source, self.project, self.origin, dict(self.counts),
+                                dict(self.dropped), tuple(self.warnings), dict(self.checks))
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..coding.codebook import CodebookService
 from ..coding.memos import MemoService
 from ..context import ProjectContext, Service
+from ..records.exchange import RefiExport, RefiImportReport
 from ..study.service import StudyService
 
 
@@ -23,7 +24,7 @@ class ExchangeService(Service):
         super().__init__(ctx)
         self.study, self.codebook, self.memos = study, codebook, memos
 
-    def export_refi(self, path: str | Path | None = None) -> dict:
+    def export_refi(self, path: str | Path | None = None) -> RefiExport:
         """Write the whole project as a REFI-QDA ``.qdpx`` (validated against Project.xsd
         before it is written); returns counts of what was written. Without ``path``:
         ``<project>.qdpx`` in the ``exports/`` folder beside the project file."""
@@ -36,7 +37,7 @@ class ExchangeService(Service):
         return export_qdpx(self, path)
 
 
-def import_refi(source: str | Path, dest: str | Path, *, coder: str | None = None) -> dict:
+def import_refi(source: str | Path, dest: str | Path, *, coder: str | None = None) -> RefiImportReport:
     """Create the new project ``dest`` from a REFI-QDA ``.qdpx`` or ``.qde``; returns the
     report (counts, dropped, warnings, checks). Nothing is left at ``dest`` on failure."""
     from .refi_import import import_qdpx

@@ -530,7 +530,7 @@ def today() -> str:
 
 
 def coder_names(project) -> list[str]:
-    return [c["name"] for c in project.study.coders() if c["codings"]]
+    return [c.name for c in project.study.coders() if c.codings]
 
 
 def project_summary(project) -> str | None:

@@ -47,7 +47,7 @@ def build_framework(project, *, cases: str, content: str, level: str, themes, ca
     for name in (themes or []) + ([category] if category else []):
         if name not in known:
             raise QualcodeError(f"unknown theme {name!r}: there is no code of that name")
-    if coder and coder not in {c["name"] for c in project.study.coders()}:
+    if coder and coder not in {c.name for c in project.study.coders()}:
         raise QualcodeError(f"unknown coder {coder!r}")
     for label in waves or []:
         project.study.wave(label)

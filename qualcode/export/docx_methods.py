@@ -37,7 +37,7 @@ def write_methods(project, path: Path) -> Path:
     people = project.study.participants()
     if not people and not project.transcripts.all():
         raise QualcodeError("nothing to export: the project has no participants or transcripts")
-    coders = [c["name"] for c in project.study.coders() if c["codings"]]
+    coders = [c.name for c in project.study.coders() if c.codings]
     doc = dc.new_document(f"Methods appendix: {project.title}", subject="Methods appendix",
                           author=", ".join(coders) or None)
     dc.title_page(doc, "Methods appendix", project.title,
@@ -74,8 +74,8 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
     people = project.study.participants()
     by_role = Counter(p.role or "" for p in people)
     transcripts = project.transcripts.all()
-    interviews = [t for t in transcripts if t["kind"] == "interview"]
-    groups = [t for t in transcripts if t["kind"] == "focus-group"]
+    interviews = [t for t in transcripts if t.kind == "interview"]
+    groups = [t for t in transcripts if t.kind == "focus-group"]
     timed, partial = mf.durations(project)
     lost: Counter[str] = Counter()
     for row in grid.participants:
@@ -97,7 +97,7 @@ def gather(project, cube, grid, coders: list[str]) -> dict:
     themes = sorted(((n.name, counted[n.name].total) for n, d in flat if d == 0 and counted[n.name].total),
                     key=lambda x: -x[1])
     agreement = agreement_report(project, coders)
-    notes = sum(1 for t in transcripts if t["kind"] == "notes")
+    notes = sum(1 for t in transcripts if t.kind == "notes")
     return {
         "sample_size": f"{len(people)} participants: {roles_text}.",
         "non_participation": (f"{dc.plural(lost['missed'], 'missed interview')} and "
@@ -267,12 +267,12 @@ def time_points_text(wave: Wave, roles: list[str]) -> str:
 def data_section(doc, project, figures: dict, numbers) -> None:
     dc.heading(doc, "Data collected", 1)
     transcripts = project.transcripts.all()
-    kinds = Counter((t["kind"], t["wave"] or "-") for t in transcripts)
+    kinds = Counter((t.kind, t.wave or "-") for t in transcripts)
     waves = [w.label for w in project.study.waves()]
-    if any(t["wave"] is None for t in transcripts):
+    if any(t.wave is None for t in transcripts):
         waves.append("-")
     kind_names = sorted({k for k, _ in kinds})
-    words = sum(t["words"] or 0 for t in transcripts)
+    words = sum(t.words or 0 for t in transcripts)
     doc.add_paragraph(f"{len(transcripts)} transcripts ({words:,} words).")
     if transcripts:
         header = ["Kind", *("no wave" if w == "-" else w for w in waves), "Total"]
@@ -300,11 +300,11 @@ def data_section(doc, project, figures: dict, numbers) -> None:
 
 def coding_section(doc, project, coders: list[str], figures: dict, numbers) -> None:
     dc.heading(doc, "Coding", 1)
-    everyone = [c for c in project.study.coders() if c["codings"]]
+    everyone = [c for c in project.study.coders() if c.codings]
     doc.add_paragraph(f"{len(everyone)} coder{'s' if len(everyone) != 1 else ''} applied "
-                      f"{sum(c['codings'] for c in everyone)} codings.")
+                      f"{sum(c.codings for c in everyone)} codings.")
     if everyone:
-        dc.add_table(doc, ["Coder", "Codings"], [[c["name"], c["codings"]] for c in everyone],
+        dc.add_table(doc, ["Coder", "Codings"], [[c.name, c.codings] for c in everyone],
                      font_size=10, widths=[8.0, 4.0], caption=numbers.table("Codings per coder."))
     dc.heading(doc, "Agreement", 2)
     agreement_paragraphs(doc, project, coders, figures["agreement"], numbers)
@@ -446,12 +446,12 @@ def saturation_png(curves: Mapping[str, SaturationCurve]) -> bytes:
 def team_section(doc, project) -> None:
     from ..model import INTERVIEWER_FIELDS
 
-    people = project.study.study_facts()["interviewers"]
+    people = project.study.study_facts().interviewers
     dc.heading(doc, "Research team", 1)
     if not people:
         dc.note(doc, "No interviewer or facilitator is recorded (qualcode study interviewer).")
         return
     for person in people:
-        dc.heading(doc, person["name"], 2)
+        dc.heading(doc, person.name, 2)
         for key, (_, label) in INTERVIEWER_FIELDS.items():
-            dc.labelled(doc, label, person.get(key) or mf.NOT_RECORDED)
+            dc.labelled(doc, label, person.value(key) or mf.NOT_RECORDED)

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..records.analysis import AgreementReport
+from ..records.study import Interviewer
 from ..store import exports as store_exports
 from ..version import __version__
 from .docx_common import plural, role_label
@@ -40,12 +41,12 @@ class Duration:
 def durations(project) -> tuple[list[Duration], list[dict]]:
     """(usable durations, partly timed transcripts left out)."""
     recorded = project.study.durations()
-    known = {t["name"]: t for t in project.transcripts.all()}
+    known = {t.name: t for t in project.transcripts.all()}
     found, partial = [], []
     for name, minutes in recorded.items():
-        t = known.get(name)
-        if t:
-            found.append(Duration(name, t["kind"], t["wave"], t["participant"], float(minutes), "recorded"))
+        listed = known.get(name)
+        if listed:
+            found.append(Duration(name, listed.kind, listed.wave, listed.participant, float(minutes), "recorded"))
     for t in store_exports.timed_transcripts(project.db):
         if t["name"] in recorded:
             continue
@@ -139,11 +140,11 @@ def coded_agreement(table: Mapping[str, float]) -> float | None:
     return 100.0 * table.get("both", 0) / either if either else None
 
 
-def _people(interviewers: list[dict], field: str) -> str:
-    values = [f"{p['name']}: {p[field].rstrip('. ')}" for p in interviewers if p.get(field)]
+def _people(interviewers: Sequence[Interviewer], field: str) -> str:
+    values = [f"{p.name}: {value.rstrip('. ')}" for p in interviewers if (value := p.value(field))]
     if not values:
         return NOT_RECORDED
-    ends = "." if any(p[field].rstrip().endswith(".") for p in interviewers if p.get(field)) else ""
+    ends = "." if any((p.value(field) or "").rstrip().endswith(".") for p in interviewers) else ""
     return "; ".join(values) + ends
 
 
@@ -177,8 +178,8 @@ ITEMS = {
 def coreq_rows(project, figures: dict) -> list[tuple[int, str, str]]:
     """(item number, item, what the project holds) for all 32 items."""
     study = project.study.study_facts()
-    facts, people = study["facts"], study["interviewers"]
-    names = ", ".join(p["name"] for p in people)
+    facts, people = study.facts, study.interviewers
+    names = ", ".join(p.name for p in people)
     text = {
         1: names or NOT_RECORDED,
         2: _people(people, "credentials"),
@@ -228,8 +229,8 @@ def stage_text(project) -> str:
 def repeat_text(project, cube) -> str:
     interviews: Counter[str] = Counter()
     for t in project.transcripts.all():
-        if t["kind"] == "interview" and t["participant"]:
-            interviews[t["participant"]] += 1
+        if t.kind == "interview" and t.participant:
+            interviews[t.participant] += 1
     roles = {p.pid: p.role for p in project.study.participants()}
     repeated: Counter[str] = Counter()
     counts: Counter[str] = Counter()

@@ -43,8 +43,8 @@ class Texts:
         found = self._cache.get(name)
         if found is None:
             row = self.project.transcripts.get(name)
-            sentences = sorted((s["start"], s["end"]) for s in row["sentences"])
-            found = self._cache[name] = (row["text"], [s for s, _ in sentences],
+            sentences = sorted((s.start, s.end) for s in row.sentences)
+            found = self._cache[name] = (row.text, [s for s, _ in sentences],
                                          [e for _, e in sentences])
         return found
 

@@ -140,7 +140,7 @@ def _descendants(children: dict[str | None, list[Code]], name: str, depth: int =
 def check_filters(project, wave: str | None, coder: str | None) -> None:
     if wave:
         project.study.wave(wave)  # NotFoundError names the wave
-    if coder and coder not in {c["name"] for c in project.study.coders()}:
+    if coder and coder not in {c.name for c in project.study.coders()}:
         raise QualcodeError(f"unknown coder {coder!r}")
 
 

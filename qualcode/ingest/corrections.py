@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..errors import ConflictError, NotFoundError, QualcodeError
+from ..records.transcripts import ParticipantDeleted, Speaker, TranscriptDeleted, TranscriptSummary, Turn
 from ..store import schema
 from ..store import study as store_study
 from ..store import transcript_edits as edits
@@ -35,7 +36,7 @@ def set_transcript(
     kind: str | None = None,
     date: str | None = None,
     rename: str | None = None,
-) -> dict:
+) -> TranscriptSummary:
     """Move a transcript to another wave or participant, or change its kind, date or
     name. ``None`` leaves a field as it is; ``""`` clears wave, participant or date.
 
@@ -93,13 +94,13 @@ def _move_attendance(self: TranscriptService, transcript_id: int, old_key: tuple
     if new_kind == "interview" and participant_id and wave_id:
         store_study.set_attendance(db, participant_id, wave_id, "interviewed")
 
-def transcript_summary(self: TranscriptService, name: str) -> dict:
+def transcript_summary(self: TranscriptService, name: str) -> TranscriptSummary:
     row = store_tx.transcript_row(self.db, name)
-    return {k: row[k] for k in ("name", "kind", "wave", "participant", "date")}
+    return TranscriptSummary(row["name"], row["kind"], row["wave"], row["participant"], row["date"])
 
 # --- deleting ------------------------------------------------------------------------
 
-def delete_transcript(self: TranscriptService, name: str, *, force: bool = False) -> dict:
+def delete_transcript(self: TranscriptService, name: str, *, force: bool = False) -> TranscriptDeleted:
     """Delete a transcript with its speakers, turns, sentences and codings. Refused
     while it has codings, unless ``force`` (undo brings everything back)."""
     row = store_tx.transcript_row(self.db, name)
@@ -112,9 +113,9 @@ def delete_transcript(self: TranscriptService, name: str, *, force: bool = False
     turns = len(edits.turn_rows(self.db, row["id"]))
     with self.action("transcript.delete", f"deleted transcript {name} ({codings} codings)"):
         edits.delete_transcript(self.db, row["id"])
-    return {"transcript": name, "turns": turns, "codings": codings}
+    return TranscriptDeleted(name, turns, codings)
 
-def delete_participant(self: TranscriptService, pid: str, *, force: bool = False) -> dict:
+def delete_participant(self: TranscriptService, pid: str, *, force: bool = False) -> ParticipantDeleted:
     """Delete a participant with their attributes, attendance and interview
     transcripts. Refused while those transcripts have codings, unless ``force``
     (undo brings everything back). Their labels in focus groups become unmapped."""
@@ -133,12 +134,12 @@ def delete_participant(self: TranscriptService, pid: str, *, force: bool = False
         for transcript_id, _ in own:
             edits.delete_transcript(db, transcript_id)
         edits.delete_participant(db, person["id"])
-    return {"participant": pid, "transcripts": [n for _, n in own], "codings": codings,
-            "unmapped": [f"{t}: {label}" for t, label in elsewhere]}
+    return ParticipantDeleted(pid, tuple(n for _, n in own), codings,
+                              tuple(f"{t}: {label}" for t, label in elsewhere))
 
 # --- speaker labels -------------------------------------------------------------------
 
-def relabel_speakers(self: TranscriptService, name: str, mapping: Mapping[str, str]) -> list[dict]:
+def relabel_speakers(self: TranscriptService, name: str, mapping: Mapping[str, str]) -> list[Speaker]:
     """Rename speaker labels (``{"Speaker 1": "Janet"}``); a label renamed to one the
     transcript already has is merged into it (its turns move there). The transcript's
     text keeps the labels as written: this changes who its turns are attributed to."""
@@ -172,9 +173,9 @@ def relabel_speakers(self: TranscriptService, name: str, mapping: Mapping[str, s
             edits.rename_speaker(db, speaker_id, f"\x00{speaker_id}")
         for speaker_id, new in renames:
             edits.rename_speaker(db, speaker_id, new)
-    return store_tx.speakers_of(db, row["id"])
+    return [Speaker(**s) for s in store_tx.speakers_of(db, row["id"])]
 
-def set_turn_speaker(self: TranscriptService, name: str, turn: int, label: str | None) -> dict:
+def set_turn_speaker(self: TranscriptService, name: str, turn: int, label: str | None) -> Turn:
     """Give one turn to another speaker (a label the transcript has, or a new one), or
     with ``None`` to nobody."""
     db = self.db
@@ -187,7 +188,7 @@ def set_turn_speaker(self: TranscriptService, name: str, turn: int, label: str |
         speaker_id = self._speaker_id(row, label) if label else None
         edits.set_turn_speaker(db, turns[turn - 1][0], speaker_id)
         edits.delete_unused_speakers(db, row["id"])
-    return store_tx.turns_of(db, row["id"])[turn - 1]
+    return Turn(**store_tx.turns_of(db, row["id"])[turn - 1])
 
 def _speaker_id(self: TranscriptService, row: dict, label: str) -> int:
     """The id of a label of this transcript, added (and mapped as an import would map

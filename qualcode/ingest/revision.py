@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ConflictError, NotFoundError, QualcodeError
+from ..records.transcripts import Turn, TurnsJoined
 from ..store import codes as store_codes
 from ..store import namekey as store_namekey
 from ..store import study as store_study
@@ -81,7 +82,7 @@ def _quote(text: str, start: int, end: int, width: int = 80) -> str:
 
 
 def split_turn(self: TranscriptService, name: str, turn: int, *, at: int | None = None, before: str | None = None,
-               speaker: str | None = None) -> list[dict]:
+               speaker: str | None = None) -> list[Turn]:
     """Cut turn ``turn`` in two, at offset ``at`` of the transcript or before the first
     occurrence of ``before`` in the turn; the second part keeps the speaker, or goes
     to ``speaker``. Returns the two turns."""
@@ -116,9 +117,9 @@ def split_turn(self: TranscriptService, name: str, turn: int, *, at: int | None 
         edits.replace_turns(db, row["id"], text, rows)
         store_tx.replace_sentences(db, row["id"], _sentences_split(
             store_tx.sentence_tuples(db, row["id"]), turn, first_end, second_start, text))
-    return store_tx.turns_of(db, row["id"])[turn - 1:turn + 1]
+    return [Turn(**t) for t in store_tx.turns_of(db, row["id"])[turn - 1:turn + 1]]
 
-def join_turns(self: TranscriptService, name: str, turn: int, count: int = 2) -> dict:
+def join_turns(self: TranscriptService, name: str, turn: int, count: int = 2) -> TurnsJoined:
     """Join ``count`` neighbouring turns from ``turn`` into one, with the first one's
     speaker. What stood between them (a label, say) becomes part of the turn."""
     db = self.db
@@ -138,8 +139,8 @@ def join_turns(self: TranscriptService, name: str, turn: int, count: int = 2) ->
         store_tx.replace_sentences(db, row["id"], _sentences_joined(
             store_tx.sentence_tuples(db, row["id"]), turn, count))
         removed = edits.delete_unused_speakers(db, row["id"])
-    return {"turn": store_tx.turns_of(db, row["id"])[turn - 1], "included": [b for b in between if b],
-            "speakers_removed": removed}
+    return TurnsJoined(Turn(**store_tx.turns_of(db, row["id"])[turn - 1]), tuple(b for b in between if b),
+                       tuple(removed))
 
 def replace_transcript(self: TranscriptService, name: str, path: str | Path, *, labels: str | None = None,
                        label_pattern: str | None = None) -> ReplaceReport:

@@ -4,7 +4,6 @@ corrections of what was imported (``project.transcripts``)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..context import ProjectContext, Service
@@ -12,6 +11,7 @@ from ..errors import ConflictError, NotFoundError, QualcodeError
 from ..model import check_date
 from ..nlp import word_count
 from ..privacy.replace import pseudonymise_parsed, replace_in_name
+from ..records.transcripts import ImportResult, Transcript, TranscriptDocument
 from ..store import namekey as store_namekey
 from ..store import schema
 from ..store import study as store_study
@@ -24,28 +24,6 @@ from .preview import ImportPreview, layout_notes, preview
 from .speakers import marks_interviewer, plan_speakers
 
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass
-class ImportResult:
-    """What one file's import did (or why it did nothing)."""
-
-    name: str
-    source: str
-    status: str  # "imported" or "duplicate"
-    kind: str = "interview"
-    encoding: str | None = None  # what a text file was decoded from (None for Word files)
-    participant: str | None = None
-    wave: str | None = None
-    turns: int = 0
-    sentences: int = 0
-    words: int = 0
-    speakers: dict[str, str | None] = field(default_factory=dict)
-    unmapped: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
 
 
 class TranscriptService(Service):
@@ -254,17 +232,13 @@ class TranscriptService(Service):
 
     # --- transcripts -------------------------------------------------------------------
 
-    def all(self) -> list[dict]:
-        return store_tx.list_transcripts(self.db)
+    def all(self) -> list[Transcript]:
+        """Every transcript, in wave order and by name within a wave."""
+        return store_tx.transcript_records(self.db)
 
-    def get(self, name: str) -> dict:
+    def get(self, name: str) -> TranscriptDocument:
         """A transcript with its text, speakers, turns and sentences."""
-        row = store_tx.transcript_row(self.db, name)
-        row["text"] = store_tx.transcript_text(self.db, row["id"])
-        row["speakers"] = store_tx.speakers_of(self.db, row["id"])
-        row["turns"] = store_tx.turns_of(self.db, row["id"])
-        row["sentences"] = store_tx.sentences_of(self.db, row["id"])
-        return row
+        return store_tx.transcript_document(self.db, name)
 
     def map_speakers(self, transcript: str, speaker_map: Mapping[str, str | None]) -> None:
         """Map speaker labels of a transcript to participants, or to ``interviewer`` (an

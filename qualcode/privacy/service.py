@@ -19,6 +19,7 @@ from ..csv_writer import DEFAULT, CsvStyle, restore, write_csv
 from ..errors import InputError, QualcodeError
 from ..input_files import read_regular_file
 from ..model import NAME_KINDS
+from ..records.study import NameKeyEntry, NameSuggestion
 from ..store import events as store_events
 from ..store import namekey as store_key
 from ..store import study as store_study
@@ -38,8 +39,9 @@ def _unguarded(row: dict) -> dict:
 class PrivacyService(Service):
     """The name key, de-identification and suggestions."""
 
-    def name_key(self) -> list[dict]:
-        return store_key.entries(self.db)
+    def name_key(self) -> list[NameKeyEntry]:
+        """The name key, by real name."""
+        return [NameKeyEntry(**entry) for entry in store_key.entries(self.db)]
 
     def add_name(self, real: str, pseudonym: str, *, kind: str = "person",
                  participant: str | None = None) -> None:
@@ -150,7 +152,7 @@ class PrivacyService(Service):
                 store_key.update_event_change(self.db, change_id, old, new)
             store_key.forget_replaced_text(self.db)
 
-    def suggest_names(self, *, use_entities: bool | None = None) -> list[dict]:
+    def suggest_names(self, *, use_entities: bool | None = None) -> list[NameSuggestion]:
         """Likely identifying words still in the transcripts, with a proposed pseudonym."""
         from ..nlp import trained_pipeline_name
 
@@ -176,7 +178,9 @@ class PrivacyService(Service):
             for _tid, name, text in names:
                 for start, end, kind in heuristic_candidates(text, exclude):
                     collect(hits, text, name, start, end, kind, "capitalised word")
-        return number_proposals(hits)
+        return [NameSuggestion(e["text"], e["kind"], e["source"], e["count"], tuple(e["transcripts"]),
+                               e["example"], e["proposed"], e.get("pseudonym"))
+                for e in number_proposals(hits)]
 
     def reidentified_text(self, transcript: str, key_file: str | Path | None = None) -> str:
         key = self._key(key_file)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from ..context import Service
 from ..errors import NotFoundError, QualcodeError
 from ..records import Memo, QueryPassage, QueryResult, QuerySet
+from ..records.study import QueryCount
 from ..store import query as store
 from . import engine
 
@@ -26,9 +27,11 @@ class QueryService(Service):
         """Only the totals (no passage texts are read)."""
         return engine.run(self.db, text).totals()
 
-    def counts(self, text: str, by: str) -> list[dict]:
-        """Passages by wave, participant or participant-wave (``by``)."""
-        return engine.counts(self.db, engine.run(self.db, text), by)
+    def counts(self, text: str, by: str) -> list[QueryCount]:
+        """Passages by wave, participant or participant-wave (``by``), in wave order and
+        participant id order (only groups with any)."""
+        rows = engine.counts(self.db, engine.run(self.db, text), by)
+        return [QueryCount(by, row.get("participant"), row.get("wave"), row["passages"]) for row in rows]
 
     def search_memos(self, text: str, *, limit: int = 200) -> list[tuple[Memo, str]]:
         """Memos whose title or body holds every word of ``text`` (case and accents

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from ..errors import NotFoundError, QualcodeError
 from ..nlp import word_count as count_words
+from ..records.transcripts import Sentence, Speaker, Transcript, TranscriptDocument, Turn
 from . import sentence_spans
 from .connection import Database
 from .db import new_guid, now
@@ -199,14 +200,17 @@ def set_speaker_participant(db: Database, speaker_id: int, participant_id: int |
                "WHERE id = ?", [participant_id, None if interviewer is None else int(interviewer), speaker_id])
 
 
+#: A transcript's turns in seq order, in the field order of ``records.transcripts.Turn``.
+TURNS_OF = (
+    "SELECT t.id, t.seq, s.label, p.pid, s.is_interviewer, t.start, t.end, t.start_time, "
+    "t.end_time, t.time_estimated FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id "
+    "LEFT JOIN participants p ON p.id = s.participant_id "
+    "WHERE t.transcript_id = ? ORDER BY t.seq"
+)
+
+
 def turns_of(db: Database, transcript_id: int) -> list[dict]:
-    rows = db.execute(
-        "SELECT t.id, t.seq, s.label, p.pid, s.is_interviewer, t.start, t.end, t.start_time, "
-        "t.end_time, t.time_estimated FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id "
-        "LEFT JOIN participants p ON p.id = s.participant_id "
-        "WHERE t.transcript_id = ? ORDER BY t.seq",
-        [transcript_id],
-    ).fetchall()
+    rows = db.execute(TURNS_OF, [transcript_id]).fetchall()
     keys = ("id", "seq", "speaker", "participant", "interviewer", "start", "end",
             "start_time", "end_time", "time_estimated")
     return [dict(zip(keys, r)) for r in rows]
@@ -261,3 +265,28 @@ def search_turns(
         raise QualcodeError(f"search query {as_written or query!r} is not valid ({exc})") from None
     keys = ("transcript", "transcript_id", "turn", "speaker", "participant", "wave", "start", "end")
     return [dict(zip(keys, r)) for r in rows]
+
+
+# --- records for the faces ---------------------------------------------------------------
+
+
+def transcript_records(db: Database) -> list[Transcript]:
+    """Every transcript as listed (see :func:`list_transcripts`)."""
+    return [Transcript(**row) for row in list_transcripts(db)]
+
+
+def transcript_document(db: Database, name: str) -> TranscriptDocument:
+    """A transcript read in full; NotFoundError names a transcript that is not there.
+    Turns and sentences are made straight from their rows (a long transcript has tens
+    of thousands of sentences; the coding screen opens with this read)."""
+    row = transcript_row(db, name)
+    transcript_id = row["id"]
+    turns = db.execute(TURNS_OF, [transcript_id]).fetchall()
+    return TranscriptDocument(
+        **row,
+        text=transcript_text(db, transcript_id),
+        speakers=tuple(Speaker(**s) for s in speakers_of(db, transcript_id)),
+        turns=tuple(Turn(*t) for t in turns),
+        sentences=tuple(Sentence(seq, turn, start, end)
+                        for seq, (turn, start, end) in enumerate(sentence_tuples(db, transcript_id), start=1)),
+    )

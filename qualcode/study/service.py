@@ -22,6 +22,7 @@ from ..model import (
     check_pid,
 )
 from ..records import Participant, Wave
+from ..records.study import Coder, Interviewer, StudyFacts
 from ..store import study as store_study
 from ..store import transcripts as store_tx
 from . import attributes as _attributes
@@ -44,8 +45,9 @@ class StudyService(Service):
         with self.action("setting", f"default coder is {name}"):
             store_study.set_setting(self.db, "default_coder", name)
 
-    def coders(self) -> list[dict]:
-        return store_study.list_coders(self.db)
+    def coders(self) -> list[Coder]:
+        """Everyone who codes, by name, with how many codings are theirs."""
+        return [Coder(**row) for row in store_study.list_coders(self.db)]
 
     # --- participants ----------------------------------------------------------------
 
@@ -227,12 +229,12 @@ class StudyService(Service):
 
     # --- study facts -----------------------------------------------------------------
 
-    def study_facts(self) -> dict:
-        """{"facts": {key: text}, "interviewers": [{name, credentials, ...}]}."""
-        return {"facts": load_setting(self.db, FACTS_KEY, {}),
-                "interviewers": load_setting(self.db, INTERVIEWERS_KEY, [])}
+    def study_facts(self) -> StudyFacts:
+        """The study facts ({key: text}) and the interviewers, as stored."""
+        return StudyFacts(load_setting(self.db, FACTS_KEY, {}),
+                          tuple(Interviewer.from_stored(p) for p in load_setting(self.db, INTERVIEWERS_KEY, [])))
 
-    def set_study_facts(self, values: Mapping[str, object]) -> dict:
+    def set_study_facts(self, values: Mapping[str, object]) -> StudyFacts:
         """Set study facts (keys of :data:`FACTS`); an empty value removes one."""
         if not values:
             raise QualcodeError("nothing to set: give KEY=VALUE pairs")
@@ -249,7 +251,7 @@ class StudyService(Service):
             store_study.set_setting(self.db, FACTS_KEY, json.dumps(facts, ensure_ascii=False))
         return self.study_facts()
 
-    def set_interviewer(self, name: str, **fields: object) -> dict:
+    def set_interviewer(self, name: str, **fields: object) -> Interviewer:
         """Add an interviewer or facilitator, or change their fields (keys of
         :data:`INTERVIEWER_FIELDS`)."""
         cleaned = clean_text(name)
@@ -273,7 +275,7 @@ class StudyService(Service):
                 person.pop(key, None)
         with self.action("study.interviewer", f"interviewer {name}"):
             store_study.set_setting(self.db, INTERVIEWERS_KEY, json.dumps(people, ensure_ascii=False))
-        return person
+        return Interviewer.from_stored(person)
 
     def remove_interviewer(self, name: str) -> None:
         people = load_setting(self.db, INTERVIEWERS_KEY, [])
@@ -309,7 +311,7 @@ class StudyService(Service):
     attribute_summary = _attributes.attribute_summary
     attribute_list = _attributes.attribute_list
 
-    def load_study_file(self, path: str | Path) -> dict:
+    def load_study_file(self, path: str | Path) -> StudyFacts:
         """Read a YAML study file: ``facts`` (KEY: text), ``interviewers`` (a list of
         {name, credentials, ...}) and ``time_points`` ({WAVE: {ROLE or "*": label}}).
         Everything is checked before anything is stored; each part is one action."""

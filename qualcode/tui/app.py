@@ -55,8 +55,8 @@ class QualcodeCommands(Provider):
                             partial(app.open_participant, person.pid),
                             markup(f"{person.role or ''} {person.site or ''}".strip())))
         for t in project.transcripts.all():
-            entries.append((f"Transcript: {markup(t['name'])}", partial(app.open_transcript, t["name"]),
-                            f"{t['kind']}, {counted(t['codings'], 'coding')}"))
+            entries.append((f"Transcript: {markup(t.name)}", partial(app.open_transcript, t.name),
+                            f"{t.kind}, {counted(t.codings, 'coding')}"))
         self.entries = entries
 
     async def discover(self) -> Hits:

@@ -194,7 +194,7 @@ def test_export_for_coder(study, tmp_path, monkeypatch):
         assert copy.coder == "ben"
         assert copy.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert copy.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert {t["name"] for t in copy.transcripts.all()} == {"one", "two", "three"}
+        assert {t.name for t in copy.transcripts.all()} == {"one", "two", "three"}
 
 
 def test_export_for_a_new_coder_and_refusals(study, tmp_path):

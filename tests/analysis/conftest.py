@@ -77,7 +77,7 @@ def build_longitudinal(path: Path, tmp: Path) -> AnalysisProject:
         file = tmp / f"{name}.txt"
         file.write_text(body, encoding="utf-8")
         project.transcripts.import_transcript(file, participant=pid, wave=wave)
-        text = project.transcripts.get(name)["text"]
+        text = project.transcripts.get(name).text
         index = 0
         for code, n in plan.items():
             for _ in range(n):
@@ -87,7 +87,7 @@ def build_longitudinal(path: Path, tmp: Path) -> AnalysisProject:
     fg.write_text("Moderator: Welcome mfg000 everyone.\nTess: " + words("tfg") +
                   "\nModerator: And then?\nTess: Nothing more.\n", encoding="utf-8")
     project.transcripts.import_transcript(fg, wave="W2", kind="focus-group", speaker_map={"Tess": "T1"})
-    fg_text = project.transcripts.get("FG_W2")["text"]
+    fg_text = project.transcripts.get("FG_W2").text
     spans.append(("FG_W2", "Surge", *word_span(fg_text, "tfg", 0)))
     start = fg_text.index("mfg000")
     spans.append(("FG_W2", "Constant", start, start + 6))
@@ -145,9 +145,9 @@ def build_cooccurrence(path: Path, tmp: Path) -> AnalysisProject:
     for name, (body, pid, wave) in files.items():
         (tmp / f"{name}.txt").write_text(body, encoding="utf-8")
         project.transcripts.import_transcript(tmp / f"{name}.txt", participant=pid, wave=wave)
-    x = project.transcripts.get("X")["text"]
-    y = project.transcripts.get("Y")["text"]
-    z = project.transcripts.get("Z")["text"]
+    x = project.transcripts.get("X").text
+    y = project.transcripts.get("Y").text
+    z = project.transcripts.get("Z").text
     b1, b2 = x.index(DIGITS), x.index(LETTERS)
     y1, y2 = y.index("0123456789"), y.index("abcdefghij")
     z1 = z.index("zyxwvutsrq")

@@ -75,7 +75,7 @@ def test_sample_missing_when_one_wave_only(tmp_path):
         project.study.add_participant(pid)
         (tmp_path / f"{pid}.txt").write_text(f"Interviewer: Hi.\nR: hope {pid}\n", encoding="utf-8")
         project.transcripts.import_transcript(tmp_path / f"{pid}.txt", participant=pid, wave="W1")
-        text = project.transcripts.get(pid)["text"]
+        text = project.transcripts.get(pid).text
         project.coding.apply_spans([(pid, "Hope", text.index("hope"), text.index("hope") + 4)], summary="x")
     report = project.analysis.change_report()
     assert [(s.code, s.label) for s in report.sample] == [("Hope", "missing")]

@@ -254,7 +254,7 @@ def test_double_coded_passage_counts_once(project, tmp_path):
     project.study.add_wave("W1")
     project.study.add_participant("P1")
     project.transcripts.import_transcript(tmp_path / "t1.txt", participant="P1", wave="W1")
-    body = project.transcripts.get("t1")["text"]
+    body = project.transcripts.get("t1").text
     sentence = "She lives round the corner from me, so she knows the area."
     s = body.index(sentence)
     clause = body.index("she knows the area")

@@ -27,7 +27,7 @@ def coded(tmp_path) -> Project:
         p.study.add_wave("W1")
         p.study.add_participant("P1", role="client")
         p.transcripts.import_transcript(tmp_path / "P1_W1.txt", participant="P1", wave="W1")
-        o = p.transcripts.get("P1_W1")["text"].index(BODY)
+        o = p.transcripts.get("P1_W1").text.index(BODY)
         p.codebook.add_code("Cat", category=True)
         p.codebook.add_code("A", parent="Cat")
         p.codebook.add_code("B", parent="Cat")
@@ -85,7 +85,7 @@ def test_focus_group_passage_belongs_to_who_speaks_where_it_starts(tmp_path):
         p.study.add_participant("D1")
         p.transcripts.import_transcript(tmp_path / "FG.txt", wave="W1", kind="focus-group",
                             speaker_map={"Lee": "L1", "Dee": "D1"})
-        text = p.transcripts.get("FG")["text"]
+        text = p.transcripts.get("FG").text
         p.codebook.add_code("X")
         p.coder = "anna"
         p.coding.apply_spans([("FG", "X", text.index("one"), text.index("four") + 4)], summary="a")

@@ -136,7 +136,7 @@ def test_saturation_first_use_in_coding_order_by_role(tmp_path):
         for code in "ABCDE":
             p.codebook.add_code(code)
         for name, codes in (("C2", "AB"), ("C1", "AC"), ("M1", "A")):
-            start = p.transcripts.get(name)["text"].index("one")
+            start = p.transcripts.get(name).text.index("one")
             p.coding.apply_spans([(name, c, start + i, start + i + 1) for i, c in enumerate(codes)],
                           summary=f"coding {name}")
         curves = p.analysis.saturation(order="coding", by_role=True, k=1).curves

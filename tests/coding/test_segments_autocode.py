@@ -181,6 +181,6 @@ def test_segments_one_per_passage_with_its_coders(compared):
         ("P01", 4, ("second", "tester"), 2), ("P01", 4, ("second",), 1),
         ("P02", 2, ("tester",), 1), ("P02", 4, ("second",), 1)]
     assert rows[0].text == "A trainer called Sam came round."
-    assert rows[0].after == compared.transcripts.get("p01_w1")["text"][rows[0].end:rows[0].end + 5]
+    assert rows[0].after == compared.transcripts.get("p01_w1").text[rows[0].end:rows[0].end + 5]
     only = compared.coding.segments("Support", merge_coders=True, coder="tester")
     assert [(r.participant, r.coders) for r in only] == [("P01", ("tester",)), ("P02", ("tester",))]

@@ -48,8 +48,8 @@ def test_tag_turn_sentence_speaker(coded):
     assert first_of_turn.text == "What happened next?"
     spans = coded.coding.tag("p01_w1", "Fear", Target(speaker="P01"))
     assert [c.text[:12] for c in spans] == ["My doctor to", "I rang them ", "It changed m"]
-    turns = [t for t in coded.transcripts.get("p01_w1")["turns"] if t["speaker"] == "P01"]
-    assert [(c.start, c.end) for c in spans] == [(t["start"], t["end"]) for t in turns]
+    turns = [t for t in coded.transcripts.get("p01_w1").turns if t.speaker == "P01"]
+    assert [(c.start, c.end) for c in spans] == [(t.start, t.end) for t in turns]
     # Every turn of a speaker is one action.
     assert coded.log()[-1].summary == "coded 3 span(s) of p01_w1 with Fear"
 

@@ -236,11 +236,11 @@ def _apply(p: Project, kind: str, a, b) -> None:
 
 def _correct(p: Project, kind: str, a, b) -> None:
     if kind == "split":
-        turns = p.transcripts.get("p01_w1")["turns"]
+        turns = p.transcripts.get("p01_w1").turns
         if a > len(turns):
             raise QualcodeError("no such turn")
         turn = turns[a - 1]
-        p.transcripts.split_turn("p01_w1", a, at=turn["start"] + int(b * (turn["end"] - turn["start"])))
+        p.transcripts.split_turn("p01_w1", a, at=turn.start + int(b * (turn.end - turn.start)))
     elif kind == "join":
         p.transcripts.join_turns("p01_w1", a, b)
     elif kind == "relabel":
@@ -315,14 +315,14 @@ def test_undo_of_a_new_coders_first_coding_after_they_imported(study, tmp_path):
     study.coder = "passer-by"
     study.coding.tag("p01_w1", "A", Target(turn=4))
     study.undo()
-    assert "passer-by" not in [c["name"] for c in study.study.coders()]  # unused: removed
+    assert "passer-by" not in [c.name for c in study.study.coders()]  # unused: removed
     study.coder = "newcomer"
     study.coding.tag("p01_w1", "A", Target(turn=2))
     (tmp_path / "late.txt").write_text("Interviewer: Hi.\n\nP01: Hello again.\n", encoding="utf-8")
     study.transcripts.import_transcript(tmp_path / "late.txt", participant="P01", wave="W2")
     assert study.undo().action == "coding.add"
     assert study.coding.codings() == []
-    assert "newcomer" in [c["name"] for c in study.study.coders()]
+    assert "newcomer" in [c.name for c in study.study.coders()]
     assert study.redo().action == "coding.add"
     assert [c.coder for c in study.coding.codings()] == ["newcomer"]
     assert fk_problems(study) == []

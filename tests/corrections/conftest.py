@@ -36,7 +36,7 @@ def coded_template(tmp_path_factory) -> Path:
 
 
 def _span(project: Project, words: str) -> tuple[int, int]:
-    text = project.transcripts.get("p01_w1")["text"]
+    text = project.transcripts.get("p01_w1").text
     start = text.index(words)
     return start, start + len(words)
 

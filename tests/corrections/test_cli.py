@@ -46,8 +46,8 @@ def test_corrections_from_the_command_line(coded, run_cli, tmp_path):
     for _ in range(9):
         run("undo")
     with Project.open(path) as project:
-        text = project.transcripts.get("p01_w1")["text"]
+        text = project.transcripts.get("p01_w1").text
         assert text == INTERVIEW
-        assert [t["speaker"] for t in project.transcripts.get("p01_w1")["turns"]] == ["Interviewer", "P01"] * 3
+        assert [t.speaker for t in project.transcripts.get("p01_w1").turns] == ["Interviewer", "P01"] * 3
         assert len(project.coding.codings()) == 3
         assert [p.pid for p in project.study.participants()] == ["P01", "P02"]

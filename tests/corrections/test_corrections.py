@@ -7,6 +7,7 @@ import pytest
 
 from qualcode import QualcodeError
 from qualcode.records import MemoLink
+from qualcode.records.transcripts import TranscriptDeleted, TranscriptSummary
 
 from ..conftest import file_digest
 from .conftest import INTERVIEW, assert_index_in_step, dump, fk_problems
@@ -25,11 +26,11 @@ CORRECTED = INTERVIEW.replace(
 
 def _texts(project, name="p01_w1"):
     info = project.transcripts.get(name)
-    return [(t["speaker"], info["text"][t["start"]:t["end"]]) for t in info["turns"]]
+    return [(t.speaker, info.text[t.start:t.end]) for t in info.turns]
 
 
 def _coded(project):
-    text = project.transcripts.get("p01_w1")["text"]
+    text = project.transcripts.get("p01_w1").text
     return {c.code: text[c.start:c.end] for c in project.coding.codings()}
 
 
@@ -54,10 +55,10 @@ def test_set_moves_a_transcript_and_its_attendance(coded):
     coded.study.add_participant("P03")
     summary = _round_trip(coded, lambda: coded.transcripts.set_transcript("p01_w1", wave="W2", participant="P03",
                                                              date="2025-05-01", rename="p03_w2"))
-    assert summary == {"name": "p03_w2", "kind": "interview", "wave": "W2", "participant": "P03", "date": "2025-05-01"}
+    assert summary == TranscriptSummary("p03_w2", "interview", "W2", "P03", "2025-05-01")
     assert ("P01", "W1", "interviewed") not in coded.study.attendance()
     assert ("P03", "W2", "interviewed") in coded.study.attendance()
-    speakers = {s["label"]: s["participant"] for s in coded.transcripts.get("p03_w2")["speakers"]}
+    speakers = {s.label: s.participant for s in coded.transcripts.get("p03_w2").speakers}
     assert speakers == {"Interviewer": None, "P01": "P03"}
     assert coded.log()[-1].summary == f"redo of #{coded.log()[-3].id}: {coded.log()[-3].summary}"
     with pytest.raises(QualcodeError, match="nothing to change"):
@@ -68,38 +69,38 @@ def test_set_moves_a_transcript_and_its_attendance(coded):
 
 def test_relabel_renames_and_merges(coded):
     speakers = _round_trip(coded, lambda: coded.transcripts.relabel_speakers("p01_w1", {"P01": "Pat", "Interviewer": "Int"}))
-    assert [(s["label"], s["turns"]) for s in speakers] == [("Int", 3), ("Pat", 3)]
+    assert [(s.label, s.turns) for s in speakers] == [("Int", 3), ("Pat", 3)]
     merged = _round_trip(coded, lambda: coded.transcripts.relabel_speakers("p01_w1", {"Pat": "Int"}))
-    assert [(s["label"], s["turns"]) for s in merged] == [("Int", 6)]
+    assert [(s.label, s.turns) for s in merged] == [("Int", 6)]
     swapped = coded.transcripts.relabel_speakers("p02_w2", {"Interviewer": "P02", "P02": "Interviewer"})
-    assert [s["label"] for s in swapped] == ["P02", "Interviewer"]
+    assert [s.label for s in swapped] == ["P02", "Interviewer"]
     with pytest.raises(QualcodeError, match="has no speaker 'Nobody'"):
         coded.transcripts.relabel_speakers("p01_w1", {"Nobody": "X"})
 
 
 def test_split_and_join_turns(coded):
     turns = _round_trip(coded, lambda: coded.transcripts.split_turn("p01_w1", 2, before="She said", speaker="Nurse"))
-    assert [(t["speaker"], t["seq"]) for t in turns] == [("P01", 2), ("Nurse", 3)]
+    assert [(t.speaker, t.seq) for t in turns] == [("P01", 2), ("Nurse", 3)]
     assert _texts(coded)[1:3] == [("P01", "My doctor told me about it."),
                                   ("Nurse", "She said my blood pressure was high. I was a bit scared, to be honest.")]
-    sentences = coded.transcripts.get("p01_w1")["sentences"]
-    assert [s["turn"] for s in sentences][:5] == [1, 1, 2, 3, 3]
+    sentences = coded.transcripts.get("p01_w1").sentences
+    assert [s.turn for s in sentences][:5] == [1, 1, 2, 3, 3]
     joined = _round_trip(coded, lambda: coded.transcripts.join_turns("p01_w1", 2))
-    assert joined["turn"]["speaker"] == "P01" and joined["speakers_removed"] == ["Nurse"]
+    assert joined.turn.speaker == "P01" and joined.speakers_removed == ("Nurse",)
     assert _texts(coded)[1] == ("P01", INTERVIEW.split("\n\n")[1][len("P01: "):])
     joined = coded.transcripts.join_turns("p01_w1", 1, count=2)
-    assert joined["included"] == ["P01:"]  # the label between them is now inside the turn
+    assert joined.included == ("P01:",)  # the label between them is now inside the turn
     with pytest.raises(QualcodeError, match="does not cut turn"):
-        coded.transcripts.split_turn("p01_w1", 3, at=coded.transcripts.get("p01_w1")["turns"][2]["start"])
+        coded.transcripts.split_turn("p01_w1", 3, at=coded.transcripts.get("p01_w1").turns[2].start)
     with pytest.raises(QualcodeError, match="no turn 9"):
         coded.transcripts.split_turn("p01_w1", 9, at=3)
 
 
 def test_turn_speaker(coded):
     turn = _round_trip(coded, lambda: coded.transcripts.set_turn_speaker("p01_w1", 3, None))
-    assert turn["speaker"] is None
+    assert turn.speaker is None
     turn = coded.transcripts.set_turn_speaker("p01_w1", 3, "Carer")
-    assert turn["speaker"] == "Carer"
+    assert turn.speaker == "Carer"
 
 
 def test_delete_transcript_refused_with_codings_unless_forced(coded, tmp_path):
@@ -109,23 +110,23 @@ def test_delete_transcript_refused_with_codings_unless_forced(coded, tmp_path):
     coded.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert file_digest(coded.path) == before
     report = _round_trip(coded, lambda: coded.transcripts.delete_transcript("p01_w1", force=True))
-    assert report == {"transcript": "p01_w1", "turns": 6, "codings": 3}
-    assert [t["name"] for t in coded.transcripts.all()] == ["p02_w2"]
+    assert report == TranscriptDeleted("p01_w1", turns=6, codings=3)
+    assert [t.name for t in coded.transcripts.all()] == ["p02_w2"]
     assert coded.search.turns("doctor") == []
     coded.undo()
     assert [h["transcript"] for h in coded.search.turns("doctor")] == ["p01_w1"]
     assert coded.memos.all(link=MemoLink("coding", f"{coded.coding.codings(code='Walking')[0].id}"))[0].title == "the walks"
     # No codings: no force needed.
-    assert coded.transcripts.delete_transcript("p02_w2")["codings"] == 0
+    assert coded.transcripts.delete_transcript("p02_w2").codings == 0
 
 
 def test_delete_participant(coded):
     with pytest.raises(QualcodeError, match="participant P01 has 3 coding"):
         coded.transcripts.delete_participant("P01")
     report = _round_trip(coded, lambda: coded.transcripts.delete_participant("P01", force=True))
-    assert report["transcripts"] == ["p01_w1"] and report["codings"] == 3
+    assert report.transcripts == ("p01_w1",) and report.codings == 3
     assert [p.pid for p in coded.study.participants()] == ["P02"]
-    assert coded.transcripts.delete_participant("P02", force=True)["transcripts"] == ["p02_w2"]
+    assert coded.transcripts.delete_participant("P02", force=True).transcripts == ("p02_w2",)
 
 
 def test_replace_moves_shortens_and_deletes_coded_passages(coded, tmp_path):
@@ -142,7 +143,7 @@ def test_replace_moves_shortens_and_deletes_coded_passages(coded, tmp_path):
     # The memo on the moved coding still points at it.
     walking = coded.coding.codings(code="Walking")[0].id
     assert coded.memos.all(link=MemoLink("coding", f"{walking}"))[0].title == "the walks"
-    assert coded.transcripts.get("p01_w1")["text"] == CORRECTED
+    assert coded.transcripts.get("p01_w1").text == CORRECTED
     assert coded.search.turns("Sam") == []
     # Undo gives the deleted coding back.
     coded.undo()
@@ -216,12 +217,12 @@ def test_deidentification_keeps_what_came_after_the_last_correction_undoable(cod
     source = tmp_path / "corrected.txt"
     source.write_text(CORRECTED + "\nInterviewer: And Samantha Jones?\n", encoding="utf-8")
     coded.transcripts.replace_transcript("p01_w1", source)
-    text = coded.transcripts.get("p01_w1")["text"]
+    text = coded.transcripts.get("p01_w1").text
     start = text.index("And Samantha Jones?")
     coded.coding.tag("p01_w1", "Change", Target(range=(start, start + len("And Samantha Jones?"))))
     coded.privacy.add_name("Samantha Jones", "[Trainer]")
     coded.privacy.deidentify()
-    text = coded.transcripts.get("p01_w1")["text"]
+    text = coded.transcripts.get("p01_w1").text
     assert [text[c.start:c.end] for c in coded.coding.codings(code="Change")] == ["And [Trainer]?"]
     assert coded.undo().action == "coding.add"  # logged after the correction: moved, still undoable
     assert coded.coding.codings(code="Change") == []

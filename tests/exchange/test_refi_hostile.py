@@ -76,7 +76,7 @@ def test_nesting_of_other_elements_is_read_up_to_a_limit(tmp_path):
 
     (tmp_path / "deep.qdpx").write_bytes(qdpx(nested(MAX_DEPTH - 1)))
     report = import_qdpx(tmp_path / "deep.qdpx", tmp_path / "new.qualcode")
-    assert report["counts"]["transcripts"] == 1 and report["dropped"] == {"unknown elements (E0)": 1}
+    assert report.counts["transcripts"] == 1 and report.dropped == {"unknown elements (E0)": 1}
     for levels in (MAX_DEPTH, 100_000):
         (tmp_path / "deeper.qdpx").write_bytes(qdpx(nested(levels)))
         with pytest.raises(InputError, match=f"deeper.qdpx: refused: its elements are nested more than {MAX_DEPTH} "):
@@ -107,7 +107,7 @@ def test_repeated_guids_and_huge_numbers_are_read_with_a_warning(tmp_path, body,
     (tmp_path / "x.qdpx").write_bytes(qdpx("", body) if is_source else qdpx(body))
     report = import_qdpx(tmp_path / "x.qdpx", tmp_path / "new.qualcode")
     if warning:
-        assert any(w.startswith(warning) for w in report["warnings"]), report["warnings"]
+        assert any(w.startswith(warning) for w in report.warnings), report.warnings
     with Project.open(tmp_path / "new.qualcode") as project:
         assert project.status()["counts"]["transcripts"] == (2 if is_source else 1)
 

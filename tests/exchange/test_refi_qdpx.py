@@ -108,16 +108,16 @@ def independent_read(qdpx: Path) -> dict:
 def test_qc_demo_project(tmp_path):
     path = shared_path("refi", "samples", "qc-1.3.2_demo.qdpx")
     report = import_qdpx(path, tmp_path / "qc.qualcode")
-    assert report["counts"]["codes"] == 262
-    assert report["counts"]["transcripts"] == 2
-    assert report["counts"]["selections"] == 158
-    assert report["counts"]["codings"] == 205
-    assert report["counts"]["coders"] == 1
-    assert report["dropped"] == {}
+    assert report.counts["codes"] == 262
+    assert report.counts["transcripts"] == 2
+    assert report.counts["selections"] == 158
+    assert report.counts["codings"] == 205
+    assert report.counts["coders"] == 1
+    assert report.dropped == {}
     # Ten names occur twice in different branches: kept, made unique, and said so.
-    assert any("occur more than once" in w for w in report["warnings"])
+    assert any("occur more than once" in w for w in report.warnings)
     with Project.open(tmp_path / "qc.qualcode") as project:
-        assert {t["name"] for t in project.transcripts.all()} == {"board_2017", "admin-1"}
+        assert {t.name for t in project.transcripts.all()} == {"board_2017", "admin-1"}
         codings = project.coding.codings()
         assert {c.coder for c in codings} == {"cp"}
         by_range = {(c.start, c.end): c for c in codings}
@@ -134,14 +134,14 @@ def test_qc_demo_project(tmp_path):
 def test_nvivo_mac_project_with_text_only_in_empty_docx(tmp_path):
     path = shared_path("refi", "samples", "nvivo-15.0-mac_qc-project.qdpx")
     report = import_qdpx(path, tmp_path / "nv.qualcode")
-    counts = report["counts"]
+    counts = report.counts
     assert (counts["codes"], counts["transcripts"], counts["selections"], counts["codings"]) == (262, 2, 0, 0)
     assert counts["coders"] == 2
     # Both the 1-byte .txt and the .docx are empty in this export: reported, not invented.
-    assert sum("its text is empty" in w for w in report["warnings"]) == 2
+    assert sum("its text is empty" in w for w in report.warnings) == 2
     with Project.open(tmp_path / "nv.qualcode") as project:
-        assert {c["name"] for c in project.study.coders()} == {"chrisp", "cp"}
-        names = {t["name"] for t in project.transcripts.all()}
+        assert {c.name for c in project.study.coders()} == {"chrisp", "cp"}
+        names = {t.name for t in project.transcripts.all()}
         assert names == {"66653866-6334-3535-3435-366637306566", "33663939-3636-3632-3038-613431643463"}
         guids = {r[0] for r in project.db.execute("SELECT guid FROM transcripts")}
         assert guids == {"d097e6fd-7671-4d95-a8b6-7795fa4a72e1", "e65f5ee2-9a55-47f1-bb0b-4921d8ce15c4"}
@@ -150,10 +150,10 @@ def test_nvivo_mac_project_with_text_only_in_empty_docx(tmp_path):
 def test_atlas_blank_project(tmp_path):
     path = shared_path("refi", "samples", "atlasti-23.2-win_blank-project.qdpx")
     report = import_qdpx(path, tmp_path / "blank.qualcode")
-    assert report["counts"]["coders"] == 2
-    assert report["counts"]["codes"] == report["counts"]["transcripts"] == 0
+    assert report.counts["coders"] == 2
+    assert report.counts["codes"] == report.counts["transcripts"] == 0
     with Project.open(tmp_path / "blank.qualcode") as project:
-        assert {(c["name"], c["guid"]) for c in project.study.coders()} == {
+        assert {(c.name, c.guid) for c in project.study.coders()} == {
             ("Enric Llagostera", "088b08ac-d5cd-4adb-8b71-b4f3459c177f"),
             ("ATLAS.ti", "c32a2bd5-537f-4838-8b17-df9efbafdf4b")}
         assert project.title == "blank-atlas-project"
@@ -162,12 +162,12 @@ def test_atlas_blank_project(tmp_path):
 def test_atlas_standard_project_bare_qde_reports_missing_text(tmp_path):
     path = shared_path(*ATLAS_QDE)
     report = import_qdpx(path, tmp_path / "atlas.qualcode")
-    counts = report["counts"]
+    counts = report.counts
     assert counts["codes"] == 14 and counts["coders"] == 3
     assert counts["transcripts"] == 8  # 6 TextSource + the text representations of 2 PDFs
     assert counts["codings"] == 0 and counts["selections"] == 0
-    assert any("the text of 8 source(s) is not in the file" in w for w in report["warnings"])
-    dropped = report["dropped"]
+    assert any("the text of 8 source(s) is not in the file" in w for w in report.warnings)
+    dropped = report.dropped
     assert dropped["selections on sources whose text is missing"] == 8
     assert dropped["codings on sources whose text is missing"] == 9
     assert dropped["picture sources"] == 1 and dropped["picture selections"] == 1
@@ -175,7 +175,7 @@ def test_atlas_standard_project_bare_qde_reports_missing_text(tmp_path):
     # The videos' transcripts are those of two TextSources: kept, the recordings (not in a
     # bare .qde) reported missing; the audio source has no transcript to keep.
     assert dropped["audio sources without a transcript"] == 1 and "video sources" not in dropped
-    assert sum("its recording" in w for w in report["warnings"]) == 3
+    assert sum("its recording" in w for w in report.warnings) == 3
     assert dropped["video selections"] == 2 and dropped["graphs"] == 1
     assert dropped["sets of codes (code groups)"] == 4
     with Project.open(tmp_path / "atlas.qualcode") as project:
@@ -231,9 +231,9 @@ def test_atlas_standard_project_quotes_match_the_imported_text(tmp_path):
     report = import_qdpx(path, tmp_path / "atlas.qualcode")
     # 8 selections quote their text in @name; "damage done by fatty foods" is a name
     # given to a 219-character quotation, not a quote: reported, not hidden.
-    assert report["checks"]["quoted selections checked"] == 8
-    assert report["checks"]["quoted selections matching the text"] == 7
-    assert any("quote other text" in w and "Simon 688-907" in w for w in report["warnings"])
+    assert report.checks["quoted selections checked"] == 8
+    assert report.checks["quoted selections matching the text"] == 7
+    assert any("quote other text" in w and "Simon 688-907" in w for w in report.warnings)
     with Project.open(tmp_path / "atlas.qualcode") as project:
         codings = project.coding.codings()
         assert len(codings) == 9  # 7 on the 3 coded text sources, 2 on a PDF's text representation
@@ -314,14 +314,14 @@ def _g(n: int) -> str:
 def test_utf16_positions_are_detected_and_converted(tmp_path, origin, quotes, utf16):
     path = _nvivo_qdpx(tmp_path / "nv.qdpx", origin, quotes=quotes, utf16=utf16)
     report = import_qdpx(path, tmp_path / "nv.qualcode")
-    assert report["counts"]["selections"] == 3 and report["counts"]["codings"] == 6
-    assert any("duplicate selections" in w for w in report["warnings"])
-    assert any("UTF-16" in w for w in report["warnings"]) == utf16
+    assert report.counts["selections"] == 3 and report.counts["codings"] == 6
+    assert any("duplicate selections" in w for w in report.warnings)
+    assert any("UTF-16" in w for w in report.warnings) == utf16
     with Project.open(tmp_path / "nv.qualcode") as project:
         texts = sorted({c.text for c in project.coding.codings()})
         assert texts == sorted(["world", "has emoji", "Third 😀 line é."])
         assert {c.coder for c in project.coding.codings()} == {"Win User"}
-        text = project.transcripts.get("Interview 1")["text"]
+        text = project.transcripts.get("Interview 1").text
         assert text == normalise(NVIVO_TEXT)  # BOM gone, LF, NFC
 
 
@@ -381,12 +381,12 @@ def test_lenient_reading_of_odd_but_clear_files(tmp_path):
         archive.writestr(f"Sources/{_g(3)}.docx", _docx_bytes(["Interviewer: How was it?", "P01: Fine, thanks."]))
         archive.writestr("Sources/.root", "")
     report = import_qdpx(path, tmp_path / "odd.qualcode")
-    warnings = " | ".join(report["warnings"])
+    warnings = " | ".join(report.warnings)
     assert "does not validate against Project.xsd" in warnings
     assert "not GUIDs" in warnings and "turned into nesting" in warnings
     assert "text taken from" in warnings and "rgb(1,2,3)" in warnings
     assert "duplicate" in warnings
-    assert report["dropped"]["picture sources"] == 1
+    assert report.dropped["picture sources"] == 1
     with Project.open(tmp_path / "odd.qualcode") as project:
         assert project.codebook.code("Fruit").parent == "Food"
         assert project.codebook.code("Food").colour == "#aabbcc"
@@ -395,10 +395,10 @@ def test_lenient_reading_of_odd_but_clear_files(tmp_path):
         assert codings[("first", "Fruit")].coder == "Ann"
         assert codings[("first", "Food")].text == "Apple pie.\nPears."  # whole-document coding
         assert len(codings) == 2
-        assert project.transcripts.get("second")["text"] == "Interviewer: How was it?\nP01: Fine, thanks."
+        assert project.transcripts.get("second").text == "Interviewer: How was it?\nP01: Fine, thanks."
         person = project.study.participant("Jane_Doe")
         assert person.attributes == {"gender": "female"}
-        assert project.transcripts.get("first")["participant"] == "Jane_Doe"
+        assert project.transcripts.get("first").participant == "Jane_Doe"
 
 
 def test_bare_qde_reads_texts_from_a_sources_folder_beside_it(tmp_path):
@@ -408,7 +408,7 @@ def test_bare_qde_reads_texts_from_a_sources_folder_beside_it(tmp_path):
         archive.extractall(folder)
     (folder / "sources").rename(folder / "SOURCES")
     report = import_qdpx(folder / "project.qde", tmp_path / "bare.qualcode")
-    assert report["counts"]["codings"] == 9
+    assert report.counts["codings"] == 9
 
 
 # --- our export ------------------------------------------------------------------------------------
@@ -426,7 +426,7 @@ def _coded_project(path: Path) -> ExchangeProject:
                                   wave=wave, kind="interview", speaker_map={}, date=None, name=name)
     project.codebook.add_code("Food", category=True)
     project.codebook.add_code("Dessert", parent="Food", colour="#112233", definition="Sweet things.")
-    first, second = project.transcripts.get("P01_W1")["text"], project.transcripts.get("P01_W2")["text"]
+    first, second = project.transcripts.get("P01_W1").text, project.transcripts.get("P01_W2").text
     a, b = first.index("crème"), first.index(".\n", first.index("crème"))
     c = second.index("Yes")
     project.coder = "ann"
@@ -444,7 +444,7 @@ def test_export_validates_and_an_independent_reader_agrees(tmp_path):
     with _coded_project(tmp_path / "tiny.qualcode") as project:
         counts = project.exchange.export_refi(tmp_path / "tiny.qdpx")
         coded = sorted((c.transcript, project.codebook.code(c.code).guid, c.text) for c in project.coding.codings())
-    assert counts["codings"] == 3 and counts["selections"] == 2
+    assert counts.codings == 3 and counts.selections == 2
     other = independent_read(tmp_path / "tiny.qdpx")
     assert (other["users"], other["codes"], other["cases"], other["sources"]) == (3, 2, 1, 2)
     # Notes: three memos, a coding's memo and the mark of an exemplar quote.
@@ -460,7 +460,7 @@ def test_round_trip_of_a_small_project(tmp_path):
         project.exchange.export_refi(tmp_path / "tiny.qdpx")
         before = snapshot(project)
     report = import_refi(tmp_path / "tiny.qdpx", tmp_path / "back.qualcode")
-    assert report["warnings"] == [] and report["dropped"] == {}
+    assert report.warnings == () and report.dropped == {}
     with Project.open(tmp_path / "back.qualcode") as back:
         assert snapshot(back) == before
         assert back.coding.codings(code="Dessert")[0].text == "crème brûlée"
@@ -470,12 +470,12 @@ def test_round_trip_and_validation_of_the_example_study(example_project, tmp_pat
     with ExchangeProject.open(example_project) as project:
         counts = project.exchange.export_refi(tmp_path / "example.qdpx")
         before = snapshot(project)
-    assert counts["codings"] == len(before["codings"])
+    assert counts.codings == len(before["codings"])
     other = independent_read(tmp_path / "example.qdpx")  # validates against shared Project.xsd
-    assert other["codings"] == counts["codings"] and other["sources"] == counts["sources"]
+    assert other["codings"] == counts.codings and other["sources"] == counts.sources
     report = import_qdpx(tmp_path / "example.qdpx", tmp_path / "back.qualcode")
-    assert report["warnings"] == []
-    assert report["checks"]["quoted selections checked"] == report["checks"]["quoted selections matching the text"]
+    assert report.warnings == ()
+    assert report.checks["quoted selections checked"] == report.checks["quoted selections matching the text"]
     with Project.open(tmp_path / "back.qualcode") as back:
         assert snapshot(back) == before
     # Missed and withdrawn interviews travel too (the example has both).
@@ -614,7 +614,7 @@ def test_random_projects_survive_export_and_import(tmp_path_factory, spec):
         export_qdpx(project, folder / "a.qdpx")
         before = snapshot(project)
     report = import_qdpx(folder / "a.qdpx", folder / "b.qualcode")
-    assert report["dropped"] == {}, report
+    assert report.dropped == {}, report
     with Project.open(folder / "b.qualcode") as back:
         assert snapshot(back) == before
     shutil.rmtree(folder)
@@ -733,6 +733,6 @@ def test_short_codings_after_emoji_keep_their_positions(tmp_path):
         project.exchange.export_refi(tmp_path / "e.qdpx")
         before = snapshot(project)
     report = import_qdpx(tmp_path / "e.qdpx", tmp_path / "back.qualcode")
-    assert not any("UTF-16" in w for w in report["warnings"])
+    assert not any("UTF-16" in w for w in report.warnings)
     with Project.open(tmp_path / "back.qualcode") as back:
         assert snapshot(back) == before

@@ -61,7 +61,7 @@ def test_many_selections_are_read_one_at_a_time(tmp_path, monkeypatch):
     monkeypatch.setattr(refi_import_stream, "CHUNK_BYTES", 512)
     (tmp_path / "x.qdpx").write_bytes(_qdpx(200))
     report = import_qdpx(tmp_path / "x.qdpx", tmp_path / "new.qualcode")
-    assert report["counts"]["codings"] == 200 and report["counts"]["selections"] == 200
+    assert report.counts["codings"] == 200 and report.counts["selections"] == 200
     assert sorted(_codings(tmp_path / "new.qualcode")) == [(i, i + 3) for i in range(200)]
 
 
@@ -73,7 +73,7 @@ def test_one_element_holding_too_much_is_refused(tmp_path, monkeypatch):
         import_qdpx(tmp_path / "x.qdpx", tmp_path / "new.qualcode")
     assert list(tmp_path.glob("*new.qualcode*")) == []
     (tmp_path / "x.qdpx").write_bytes(_qdpx(3, case_values=10))  # 31 elements: read
-    assert import_qdpx(tmp_path / "x.qdpx", tmp_path / "new.qualcode")["counts"]["codings"] == 3
+    assert import_qdpx(tmp_path / "x.qdpx", tmp_path / "new.qualcode").counts["codings"] == 3
 
 
 @pytest.mark.parametrize("chunk", [100, 1 << 16])
@@ -86,7 +86,7 @@ def test_a_text_larger_than_the_limit_is_refused_however_it_is_cut(tmp_path, mon
     assert list(tmp_path.glob("*new.qualcode*")) == []
     (tmp_path / "x.qdpx").write_bytes(_qdpx(1, note="n" * 950))  # with "PlainTextContent>", under 1000
     report = import_qdpx(tmp_path / "x.qdpx", tmp_path / "new.qualcode")
-    assert report["counts"]["memos"] == 1
+    assert report.counts["memos"] == 1
 
 
 def test_a_source_with_too_many_selections_is_refused_and_nothing_is_left(tmp_path, monkeypatch):
@@ -98,7 +98,7 @@ def test_a_source_with_too_many_selections_is_refused_and_nothing_is_left(tmp_pa
         import_qdpx(tmp_path / "x.qdpx", tmp_path / "new.qualcode")
     assert list(tmp_path.iterdir()) == [tmp_path / "x.qdpx"]
     (tmp_path / "x.qdpx").write_bytes(_qdpx(100))
-    assert import_qdpx(tmp_path / "x.qdpx", tmp_path / "new.qualcode")["counts"]["codings"] == 100
+    assert import_qdpx(tmp_path / "x.qdpx", tmp_path / "new.qualcode").counts["codings"] == 100
 
 
 def test_a_document_cut_short_is_refused_before_anything_is_written(tmp_path):
@@ -139,7 +139,7 @@ def test_the_export_writes_each_source_before_reading_the_next(example_project, 
     monkeypatch.setattr(refi_export_sources.store_transcripts, "transcript_text", noting_read)
     with Project.open(example_project) as project:
         counts = project.exchange.export_refi(tmp_path / "out.qdpx")
-    in_document = seen_at_each_text[: counts["sources"]]  # then the texts go into the zip
-    assert counts["sources"] >= 3 and in_document[0] > 0
+    in_document = seen_at_each_text[: counts.sources]  # then the texts go into the zip
+    assert counts.sources >= 3 and in_document[0] > 0
     assert all(later > earlier for earlier, later in itertools.pairwise(in_document))
     assert written[0] > in_document[-1]

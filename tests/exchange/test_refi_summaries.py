@@ -79,7 +79,7 @@ def test_a_marked_note_that_cannot_be_placed_stays_a_memo(exported, tmp_path):
         for name, data in files.items():
             archive.writestr(name, data)
     report = Project.from_refi(edited, tmp_path / "edited.qualcode")
-    assert any("P99 at W1 under 'Trust' is not in the project; kept as a memo" in w for w in report["warnings"])
+    assert any("P99 at W1 under 'Trust' is not in the project; kept as a memo" in w for w in report.warnings)
     with Project.open(tmp_path / "edited.qualcode") as back:
         assert [s.row for s in back.summaries.all()] == ["Northgate", "Riverside"]
         [memo] = back.memos.all()

@@ -42,7 +42,7 @@ def _qdpx(path, size_of_p2: str):
 def test_typed_refi_variables_become_typed_attributes(tmp_path):
     report = import_qdpx(_qdpx(tmp_path / "t.qdpx", "big"), tmp_path / "t.qualcode")
     assert any("variable size is Integer but P2 has 'big'" in w and "kept as text" in w
-               for w in report["warnings"])
+               for w in report.warnings)
     with Project.open(tmp_path / "t.qualcode") as project:
         types = project.study.attribute_types()
         assert {k: t.kind for k, t in types.items()} == {"age": "number", "height": "number", "joined": "date"}

@@ -32,4 +32,4 @@ def test_pyrefiqda_reads_our_export(example_project, tmp_path):
     assert len(parsed.users.user) == coders
     assert len(parsed.notes.note) >= memos
     by_name = {t.name: t for t in sources}
-    assert set(by_name) == {t["name"] for t in transcripts}
+    assert set(by_name) == {t.name for t in transcripts}

@@ -108,7 +108,7 @@ def build_small(path: Path, folder: Path) -> Path:
                    definition="Trainer shares the client's background.")
         p.codebook.add_code("Paperwork", parent="Workforce", definition="Forms and targets.")
         p.codebook.add_code("Unused", definition="A code nobody applied.")
-        texts = {name: p.transcripts.get(name)["text"] for name in ("p01_w1", "p01_w2", "p02_w1", "p03_w2")}
+        texts = {name: p.transcripts.get(name).text for name in ("p01_w1", "p01_w2", "p02_w1", "p03_w2")}
         for coder in ("anna", "ben"):
             p.coder = coder
             spans = []

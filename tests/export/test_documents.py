@@ -261,7 +261,7 @@ def test_methods_shows_a_negative_kappa(tmp_path):
         p.study.add_participant("P1")
         p.transcripts.import_transcript(tmp_path / "t.txt", participant="P1")
         p.codebook.add_code("X")
-        n = len(p.transcripts.get("t")["text"])
+        n = len(p.transcripts.get("t").text)
         assert n % 2 == 0
         p.coder = "anna"
         p.coding.apply_spans([("t", "X", 0, n // 2)], summary="a")

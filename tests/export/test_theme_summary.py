@@ -106,7 +106,7 @@ def test_long_passages_are_cut_after_a_sentence_with_an_ellipsis(small):
                 if p["text"].startswith("It changed my life")]
     whole, cut = quote_text(change, texts, cap=600)
     assert not cut and whole == "It changed my life really."
-    text = small.transcripts.get("p01_w1")["text"]
+    text = small.transcripts.get("p01_w1").text
     start = text.index("My doctor")
     long = dict(change, start=start, end=text.index("younger.") + len("younger."))
     quote, cut = quote_text(long, texts, cap=90)
@@ -373,11 +373,11 @@ def test_example_end_to_end(example, tmp_path):
 
 
 def test_interviewer_words_are_not_quoted_as_a_participants(small, tmp_path):
-    transcript = small.transcripts.all()[0]["name"]
+    transcript = small.transcripts.all()[0].name
     info = small.transcripts.get(transcript)
-    question = next(t for t in info["turns"] if t["interviewer"])
+    question = next(t for t in info.turns if t.interviewer)
     small.codebook.add_code("Questions asked")
-    small.coding.apply_spans([(transcript, "Questions asked", question["start"], question["end"])],
+    small.coding.apply_spans([(transcript, "Questions asked", question.start, question.end)],
                       summary="coded a question")
     rows = small.coding.segments("Questions asked")
     assert rows and rows[0].interviewer is True

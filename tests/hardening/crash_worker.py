@@ -18,7 +18,7 @@ def main(path: str, seed: int) -> None:
     rng = random.Random(seed)
     with Project.open(path) as project:
         project.coder = f"worker{seed % 3}"
-        text_len = project.transcripts.get("P01_W1")["char_count"]
+        text_len = project.transcripts.get("P01_W1").char_count
         print("ready", flush=True)
         n = 0
         while True:

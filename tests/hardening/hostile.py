@@ -53,7 +53,7 @@ def build(folder: Path, payload: str, *, name_key: bool = False) -> Path:
         project.codebook.add_code("Walking", definition=f"{payload} definition", example=f"{payload} example",
                          inclusion=f"{payload} include", keywords=[f"{payload}walk", "canal"])
         project.codebook.add_code("Referral", definition="Who sent them.")
-        text = project.transcripts.get(name)["text"]
+        text = project.transcripts.get(name).text
         start = text.index("My doctor")
         project.coding.apply_spans([(name, "Walking", start, start + 60), (name, "Referral", start, start + 30)],
                             summary="coded")

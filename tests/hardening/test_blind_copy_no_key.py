@@ -27,7 +27,7 @@ def build(folder: Path) -> Path:
                              kind="person" if pseudonym == "Maggie" else "place")
         project.transcripts.import_transcript(source, participant="P01", wave="W1")
         project.codebook.add_code("Walking")
-        text = project.transcripts.get("p01_w1")["text"]
+        text = project.transcripts.get("p01_w1").text
         start = text.index("Maggie")
         project.coding.apply_spans([("p01_w1", "Walking", start, start + 40)], summary="coded")
         assert len(project.privacy.name_key()) == 3
@@ -67,4 +67,4 @@ def test_the_blind_copy_has_no_name_key_anywhere(tmp_path, run_cli):
     # It opens as a project, for the other coder.
     with Project.open(copy) as project:
         assert project.privacy.name_key() == []
-        assert "Maggie" in project.transcripts.get("p01_w1")["text"]
+        assert "Maggie" in project.transcripts.get("p01_w1").text

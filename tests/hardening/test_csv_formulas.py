@@ -93,7 +93,7 @@ def test_the_key_file_reads_back_as_it_was(study, run_cli, tmp_path):
     with Project.create(copy) as project:
         project.study.add_participant("P01")
         project.privacy.import_name_key(key)
-        assert [e["real"] for e in project.privacy.name_key()] == [f"{hostile.FORMULA}Margaret"]
+        assert [e.real for e in project.privacy.name_key()] == [f"{hostile.FORMULA}Margaret"]
 
 
 def test_spreadsheets_store_formula_text_as_text(study, run_cli, tmp_path):

@@ -31,7 +31,7 @@ def study(tmp_path):
         project.transcripts.import_transcript(source, participant="P01", wave="W1")
         project.codebook.add_code("Help", definition="Who helped, e.g. Margaret Thornbury.",
                          example="Margaret Thornbury did.", keywords=["Margaret Thornbury", "help"])
-        text = project.transcripts.get("Margaret_Thornbury_W1")["text"]
+        text = project.transcripts.get("Margaret_Thornbury_W1").text
         walk = text.index("we walked along Ashby Road")
         project.coding.apply_spans([("Margaret_Thornbury_W1", "Help", walk, walk + 26)], summary="coded")
         coding = project.coding.codings()[0]
@@ -62,8 +62,8 @@ def test_every_field_and_the_log_are_deidentified(study):
         seen = everything(project)
         for real in KEY:
             assert real not in seen
-        assert [t["name"] for t in project.transcripts.all()] == ["Maggie_W1"]
-        assert project.transcripts.all()[0]["source_name"] == "Maggie_W1.txt"
+        assert [t.name for t in project.transcripts.all()] == ["Maggie_W1"]
+        assert project.transcripts.all()[0].source_name == "Maggie_W1.txt"
         assert project.codebook.code("Help").keywords == ("Maggie", "help")
         assert project.study.participant("P01").attributes == {"helper": "Maggie"}
         # Undo replays the log's copies: the restored coding sits on the moved text, and

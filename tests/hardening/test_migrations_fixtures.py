@@ -29,7 +29,7 @@ def test_fixture_opens_and_keeps_everything(fixture, tmp_path):
         assert (person.pseudonym, person.role, person.site) == ("Pat", "client", "North")
         assert person.attributes == {"sex": "F"}
         assert person.wave_attributes == {"W1": {"employment": "none"}}
-        assert [t["name"] for t in project.transcripts.all()] == ["P01_W1"]
+        assert [t.name for t in project.transcripts.all()] == ["P01_W1"]
         codings = {(c.code, c.text, c.coder) for c in project.coding.codings()}
         assert codings == {("GP referral", "My GP sent me.", "anna"),
                            ("Small steps", "It's the little things.", "anna")}
@@ -37,7 +37,7 @@ def test_fixture_opens_and_keeps_everything(fixture, tmp_path):
         assert [m.title for m in project.memos.all()] == ["Small steps"]
         # Sentences and the full-text index come through whatever way they were stored.
         info = project.transcripts.get("P01_W1")
-        sentences = [(s["turn"], info["text"][s["start"]:s["end"]]) for s in info["sentences"]]
+        sentences = [(s.turn, info.text[s.start:s.end]) for s in info.sentences]
         assert sentences == [
             (1, "How did you come to the service?"), (2, "My GP sent me."),
             (2, "I didn't know what a health trainer was, to be honest."), (3, "And now?"),

@@ -122,7 +122,7 @@ def test_the_data_stays_as_imported(study, run_cli):
     for args in LISTINGS[:12]:
         run(run_cli, study, args)
     with Project.open(study) as project:
-        assert E.rstrip("\r") in project.transcripts.get(TX)["text"]  # (the import made \r a line end)
+        assert E.rstrip("\r") in project.transcripts.get(TX).text  # (the import made \r a line end)
         assert project.codebook.code("Walking").definition.startswith(E)
         assert project.study.participant("P01").site == f"{E}Site"
 

@@ -88,7 +88,7 @@ def test_every_screen_shows_escapes_escaped(study):
 def test_editing_without_changes_keeps_the_stored_value(study):
     with Project.open(study) as project:
         before = (project.memos.all()[0].body, project.codebook.code("Walking").definition,
-                  project.transcripts.get(f"{E}p01_w1")["text"])
+                  project.transcripts.get(f"{E}p01_w1").text)
 
     async def run() -> None:
         app = make_app(study, coder="anna")
@@ -108,6 +108,6 @@ def test_editing_without_changes_keeps_the_stored_value(study):
     asyncio.run(run())
     with Project.open(study) as project:
         after = (project.memos.all()[0].body, project.codebook.code("Walking").definition,
-                 project.transcripts.get(f"{E}p01_w1")["text"])
+                 project.transcripts.get(f"{E}p01_w1").text)
         assert after == before
         assert not [e for e in project.log() if e.action in ("memo.edit", "code.edit")]

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from qualcode import Project
+from qualcode.records.transcripts import Turn
 
 from ..conftest import REPO, SHARED, shared_path
 
@@ -47,7 +49,7 @@ def scored(tmp_path_factory):
                 project.transcripts.import_transcript(folder / truth["file"], name=name)
                 info = project.transcripts.get(name)
                 source = bench._source_text(folder / truth["file"])
-                results[(folder.name, truth["file"])] = bench.score(truth, info["text"], info["turns"], source)
+                results[(folder.name, truth["file"])] = bench.score(truth, info.text, info.turns, source)
     return results
 
 
@@ -75,20 +77,23 @@ def test_shared_real_transcripts(scored, file):
     _check(scored[("realworld", file)])
 
 
+def _turn(seq: int, speaker: str, start: int, end: int) -> Turn:
+    return Turn(id=seq, seq=seq, speaker=speaker, participant=None, interviewer=0, start=start, end=end)
+
+
 def test_scoring_can_fail():
     """The scorer itself: a wrong label set, a wrong count and a wrong start are caught."""
     bench = _bench()
     source = "A: one\nB: two\nA: three\n"
     truth = {"file": "x", "speaker_labels": ["A", "B"], "turns": 3, "turns_merged_consecutive_same_label": 3,
              "first5_turn_text_offsets": [3, 10, 17]}
-    turns = [{"speaker": "A", "start": 3, "end": 6}, {"speaker": "B", "start": 10, "end": 13},
-             {"speaker": "A", "start": 17, "end": 22}]
+    turns = [_turn(1, "A", 3, 6), _turn(2, "B", 10, 13), _turn(3, "A", 17, 22)]
     good = bench.score(truth, source, turns, source)
     assert good["labels_ok"] and good["turns_ok"] and good["first5_ok"]
-    wrong_label = [dict(turns[0], speaker="C"), *turns[1:]]
+    wrong_label = [replace(turns[0], speaker="C"), *turns[1:]]
     assert not bench.score(truth, source, wrong_label, source)["labels_ok"]
-    one_turn = [{"speaker": "A", "start": 3, "end": 22}]
+    one_turn = [_turn(1, "A", 3, 22)]
     result = bench.score(truth, source, one_turn, source)
     assert not result["turns_ok"] and not result["first5_ok"]
-    shifted = [dict(turns[0], start=4), *turns[1:]]
+    shifted = [replace(turns[0], start=4), *turns[1:]]
     assert not bench.score(truth, source, shifted, source)["first5_ok"]

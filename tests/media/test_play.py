@@ -79,9 +79,9 @@ def test_a_turn_without_a_time_plays_from_the_nearest_earlier_one(project_path, 
     _linked(project_path)
     with Project.open(project_path) as p:
         # Splitting turn 2 ("It was hard.", from 5 s) leaves its second half without a time.
-        text = p.transcripts.get("C05_W2")["text"]
+        text = p.transcripts.get("C05_W2").text
         p.transcripts.split_turn("C05_W2", 2, at=text.index("hard."))
-        assert p.transcripts.get("C05_W2")["turns"][2]["start_time"] is None
+        assert p.transcripts.get("C05_W2").turns[2].start_time is None
         when = p.media.turn_time("C05_W2", 3)
         assert (when.start, when.from_turn, when.estimated) == (5.0, 2, False)
         playback, _ = p.media.play("C05_W2", 3)

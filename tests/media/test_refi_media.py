@@ -49,8 +49,8 @@ def test_a_qdpx_with_an_audio_source_validates_and_reimports_with_its_sync_point
     qdpx = tmp_path / "out.qdpx"
     with Project.open(path) as p:
         report = p.exchange.export_refi(qdpx)
-        turns = p.transcripts.get("C05_W2")["turns"]
-    assert report["recordings"] == 1
+        turns = p.transcripts.get("C05_W2").turns
+    assert report.recordings == 1
     root, names = _validate(qdpx)
     (audio,) = root.xpath("//q:Sources/q:AudioSource", namespaces=NS)
     assert audio.get("name") == "C05 W2.wav"
@@ -63,18 +63,18 @@ def test_a_qdpx_with_an_audio_source_validates_and_reimports_with_its_sync_point
     assert transcript.get("plainTextPath") == text_source.get("plainTextPath")  # one text, two views
     points = [(int(s.get("position")), int(s.get("timeStamp"))) for s in transcript.xpath("q:SyncPoint", namespaces=NS)]
     # A sync point at each turn's start and end: 6 turns, 12 points, in text order.
-    expected = sorted([(t["start"], round(t["start_time"] * 1000)) for t in turns]
-                      + [(t["end"], round(t["end_time"] * 1000)) for t in turns])
+    expected = sorted([(t.start, round(t.start_time * 1000)) for t in turns]
+                      + [(t.end, round(t.end_time * 1000)) for t in turns])
     assert points == expected and len(points) == 12
     assert points[:2] == [(12, 500), (32, 3200)]  # "SPEAKER_00: " is 12 characters
 
     back = tmp_path / "back.qualcode"
     result = import_refi(qdpx, back)
-    assert result["counts"]["transcripts"] == 1 and result["counts"]["recordings"] == 1
+    assert result.counts["transcripts"] == 1 and result.counts["recordings"] == 1
     with Project.open(back) as p:
-        again = p.transcripts.get("C05_W2")["turns"]
-        assert [(t["start"], t["start_time"], t["end_time"], t["time_estimated"]) for t in again] == \
-            [(t["start"], t["start_time"], t["end_time"], 0) for t in turns]
+        again = p.transcripts.get("C05_W2").turns
+        assert [(t.start, t.start_time, t.end_time, t.time_estimated) for t in again] == \
+            [(t.start, t.start_time, t.end_time, 0) for t in turns]
         link = p.media.get("C05_W2")
         assert link.state == "ok" and link.path == "back recordings/C05 W2.wav"
         assert len(p.coding.codings(transcript="C05_W2")) == 1
@@ -102,7 +102,7 @@ def test_a_missing_recording_is_left_out_and_said(whisper_project, tmp_path):
     wav.unlink()
     with Project.open(path) as p:
         report = p.exchange.export_refi(tmp_path / "out.qdpx")
-    assert report["recordings"] == 0 and report["recordings_missing"] == ["C05_W2"]
+    assert report.recordings == 0 and report.recordings_missing == ("C05_W2",)
     root, _names = _validate(tmp_path / "out.qdpx")
     assert not root.xpath("//q:AudioSource", namespaces=NS)
 
@@ -114,16 +114,16 @@ def test_the_atlas_ti_standard_project_links_its_videos_found_beside_it(tmp_path
     # One of its two videos is put where its relative:/// path points (beside the .qde).
     (tmp_path / "DAD05D08-38E7-4F58-BF6D-9AAE714F2F50.mp4").write_bytes(b"not really a video")
     result = import_refi(copy, tmp_path / "atlas.qualcode")
-    dropped = result["dropped"]
+    dropped = result.dropped
     assert dropped["audio sources without a transcript"] == 1
     assert dropped["video selections"] == 2
     # Each video's transcripts are the TextSources of the same text file: attached, not doubled.
-    assert result["counts"]["transcripts"] == 8
-    assert result["counts"]["recordings"] == 1
+    assert result.counts["transcripts"] == 8
+    assert result.counts["recordings"] == 1
     with Project.open(tmp_path / "atlas.qualcode") as p:
         link = p.media.get("1994 Diet Coke-Diet Coke Break")
         assert (link.kind, link.path, link.state) == ("video", "DAD05D08-38E7-4F58-BF6D-9AAE714F2F50.mp4", "ok")
-    missing = [w for w in result["warnings"] if "its recording" in w]
+    missing = [w for w in result.warnings if "its recording" in w]
     assert len(missing) == 2 and all("5293A7DD-8139-4811-88E4-3357E3AA64E1.mp4" in w for w in missing)
 
 

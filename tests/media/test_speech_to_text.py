@@ -46,8 +46,8 @@ def test_whisperx_json_with_speakers_imports_with_the_right_turns_and_times(tmp_
                                                  speaker_map={"SPEAKER_01": "C05", "SPEAKER_00": "interviewer"})
         info = p.transcripts.get("C05_W2")
     assert result.turns == 6
-    got = [(t["speaker"], info["text"][t["start"]:t["end"]], t["start_time"], t["end_time"], t["time_estimated"])
-           for t in info["turns"]]
+    got = [(t.speaker, info.text[t.start:t.end], t.start_time, t.end_time, t.time_estimated)
+           for t in info.turns]
     assert got == [
         ("SPEAKER_00", "How did the move go?", 0.5, 3.2, 0),
         ("SPEAKER_01", "It was hard.", 3.6, 5.0, 0),  # cut where the next speaker's word starts
@@ -56,8 +56,8 @@ def test_whisperx_json_with_speakers_imports_with_the_right_turns_and_times(tmp_
         ("SPEAKER_00", "And the neighbours?", 9.5, 12.0, 0),
         ("SPEAKER_01", "Kind people. Very kind.", 12.1, 17.0, 0),  # two segments, one turn
     ]
-    assert info["source_format"] == "whisper"
-    speakers = {s["label"]: (s["participant"], s["interviewer"]) for s in info["speakers"]}
+    assert info.source_format == "whisper"
+    speakers = {s.label: (s.participant, s.interviewer) for s in info.speakers}
     assert speakers == {"SPEAKER_00": (None, 1), "SPEAKER_01": ("C05", 0)}
 
 
@@ -137,12 +137,12 @@ def test_noscribe_html_anchors_time_the_paragraphs(tmp_path):
 
 def test_estimated_times_are_stored_marked_and_shown(project_path):
     with Project.open(project_path) as p:
-        turns = p.transcripts.get("C05_W2")["turns"]
+        turns = p.transcripts.get("C05_W2").turns
         # Turns 3 and 4 lie between 5 s (turn 2 starts at character 62) and 15 s (turn 5 at
         # character 165): 10 s over 103 characters; turn 3 starts at 89, turn 4 at 100.
-        assert [t["start"] for t in turns] == [24, 62, 89, 100, 165]
-        assert [t["start_time"] for t in turns] == [2.0, 5.0, pytest.approx(5 + 10 * 27 / 103, abs=0.001),
+        assert [t.start for t in turns] == [24, 62, 89, 100, 165]
+        assert [t.start_time for t in turns] == [2.0, 5.0, pytest.approx(5 + 10 * 27 / 103, abs=0.001),
                                                     pytest.approx(5 + 10 * 38 / 103, abs=0.001), 15.0]
-        assert [t["time_estimated"] for t in turns] == [0, 0, 1, 1, 0]
+        assert [t.time_estimated for t in turns] == [0, 0, 1, 1, 0]
         assert p.media.turn_time("C05_W2", 3).clock == "~00:00:07"
         assert p.media.turn_time("C05_W2", 2).clock == "00:00:05"

@@ -64,7 +64,7 @@ def test_no_export_contains_a_real_name(example_project, tmp_path):
         # Before there is a key, real names reach the project by every way there is.
         project.transcripts.import_transcript(notes, kind="notes", wave="W1")
         name = "Janet_Walker_dropin_notes"
-        text = project.transcripts.get(name)["text"]
+        text = project.transcripts.get(name).text
         start = text.index("Janet Walker arrived early")
         project.codebook.add_code("Family ties", definition="Talk of family, as Raymond Hughes did of his son.",
                          inclusion="Carol Entwistle's neighbours count too.",

@@ -76,12 +76,12 @@ def test_key_is_applied_on_import(study):
     project.privacy.add_name("Ashby Road", "[Place 1]", kind="place")
     result = project.transcripts.import_transcript(source, participant="C01", wave="W1")
     stored = project.transcripts.get("C01_W1")
-    assert "Walker" not in stored["text"] and "Sue " not in stored["text"] and "Ashby" not in stored["text"]
-    assert {s["label"] for s in stored["speakers"]} == {"Interviewer", "Janet"}
-    for turn in stored["turns"]:
-        speech = stored["text"][turn["start"]:turn["end"]]
+    assert "Walker" not in stored.text and "Sue " not in stored.text and "Ashby" not in stored.text
+    assert {s.label for s in stored.speakers} == {"Interviewer", "Janet"}
+    for turn in stored.turns:
+        speech = stored.text[turn.start:turn.end]
         assert speech and speech == speech.strip()
-    assert stored["text"][stored["turns"][1]["start"]:].startswith("My neighbour Pam told me.")
+    assert stored.text[stored.turns[1].start:].startswith("My neighbour Pam told me.")
     assert any("replaced" in n for n in result.notes)
     # The event log holds no real name.
     dump = "\n".join(str(r) for r in project.db.execute("SELECT * FROM events UNION ALL SELECT id, event_id, tbl, op, row_id, old, new, NULL, NULL FROM event_changes"))
@@ -92,7 +92,7 @@ def test_deidentify_moves_codings_with_the_text(study):
     project, source = study
     project.transcripts.import_transcript(source, participant="C01", wave="W1")
     project.codebook.add_code("Word of mouth")
-    text = project.transcripts.get("C01_W1")["text"]
+    text = project.transcripts.get("C01_W1").text
     quote = "My neighbour Sue told me. Sue Smith, she lives on Ashby Road"
     start = text.index(quote)
     project.coding.apply_spans([("C01_W1", "Word of mouth", start, start + len(quote))], summary="x")
@@ -108,8 +108,8 @@ def test_deidentify_moves_codings_with_the_text(study):
     texts = sorted(c.text for c in project.coding.codings())
     assert texts == ["Leanne. She's lovely.", "My neighbour Pam told me. Pam Jones, she lives on [Place 1]"]
     stored = project.transcripts.get("C01_W1")
-    for s in stored["sentences"]:
-        assert stored["text"][s["start"]:s["end"]].strip() == stored["text"][s["start"]:s["end"]]
+    for s in stored.sentences:
+        assert stored.text[s.start:s.end].strip() == stored.text[s.start:s.end]
     hits = project.search.turns("Pam")
     assert hits and hits[0]["matches"][0]["match"] == "Pam"
     assert project.search.turns("Ashby") == []
@@ -163,12 +163,12 @@ def test_suggestions_find_names_left_in_text(study):
     project, source = study
     project.transcripts.import_transcript(source, participant="C01", wave="W1")
     project.privacy.add_name("Greenfield Primary", "[School 1]", kind="organisation")
-    hits = {h["text"]: h for h in project.privacy.suggest_names(use_entities=False)}
-    assert hits["Greenfield Primary"]["source"].startswith("name key")
-    assert hits["Greenfield Primary"]["proposed"] == "[School 1]"
+    hits = {h.text: h for h in project.privacy.suggest_names(use_entities=False)}
+    assert hits["Greenfield Primary"].source.startswith("name key")
+    assert hits["Greenfield Primary"].proposed == "[School 1]"
     assert "Sue Smith" in hits and "Ashby Road" in hits
     assert "Interviewer" not in hits and "I" not in hits
-    assert "Leanne" not in hits or hits["Leanne"]["kind"] == "unknown"
+    assert "Leanne" not in hits or hits["Leanne"].kind == "unknown"
 
 
 def test_cli_namekey_and_deidentify(study, run_cli, tmp_path):

@@ -71,7 +71,7 @@ def build(path: Path, folder: Path) -> Project:
                 f"Interviewer: And lately?\n{label}: {' '.join(second)}\n")
         (folder / f"{name}.txt").write_text(body, encoding="utf-8")
         project.transcripts.import_transcript(folder / f"{name}.txt", participant=pid, wave=wave)
-        texts[name] = project.transcripts.get(name)["text"]
+        texts[name] = project.transcripts.get(name).text
     project.codebook.add_code("Feelings", category=True)
     project.codebook.add_code("Money worries", parent="Feelings")
     project.codebook.add_code("Isolation", parent="Feelings")

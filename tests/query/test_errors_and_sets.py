@@ -81,7 +81,7 @@ def test_sets_save_show_refresh_undo_delete(qp):
 
 
 def _span(project, transcript, sentence):
-    text = project.transcripts.get(transcript)["text"]
+    text = project.transcripts.get(transcript).text
     start = text.index(sentence)
     return start, start + len(sentence)
 

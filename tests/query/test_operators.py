@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from qualcode.records import json_data
+
 
 def texts(project, query):
     return [p.text for p in project.query.run(query).passages]
@@ -142,10 +144,12 @@ def test_coder_filter_applies_before_the_operators(qp):
 
 def test_counts_by_wave_participant_and_participant_wave(qp):
     query = '"Money worries"'
-    assert qp.query.counts(query, "wave") == [{"wave": "W1", "passages": 3}, {"wave": "W2", "passages": 2}]
-    assert qp.query.counts(query, "participant") == [{"participant": "P1", "passages": 4},
-                                                     {"participant": "P2", "passages": 1}]
-    assert qp.query.counts(query, "participant-wave") == [
-        {"participant": "P1", "wave": "W1", "passages": 2},
-        {"participant": "P1", "wave": "W2", "passages": 2},
-        {"participant": "P2", "wave": "W1", "passages": 1}]
+    assert [(c.wave, c.passages) for c in qp.query.counts(query, "wave")] == [("W1", 3), ("W2", 2)]
+    assert [(c.participant, c.passages) for c in qp.query.counts(query, "participant")] == [("P1", 4), ("P2", 1)]
+    assert [(c.participant, c.wave, c.passages) for c in qp.query.counts(query, "participant-wave")] == [
+        ("P1", "W1", 2), ("P1", "W2", 2), ("P2", "W1", 1)]
+    # The JSON of a count has the keys of its grouping only, as ``query --count-by --json`` prints.
+    assert json_data(qp.query.counts(query, "wave")) == [{"wave": "W1", "passages": 3}, {"wave": "W2", "passages": 2}]
+    assert json_data(qp.query.counts(query, "participant"))[0] == {"participant": "P1", "passages": 4}
+    assert json_data(qp.query.counts(query, "participant-wave"))[0] == {"participant": "P1", "wave": "W1",
+                                                                        "passages": 2}

@@ -89,7 +89,7 @@ def test_an_undone_edit_gives_the_old_revision_back_and_a_new_edit_a_new_one(sha
 def test_undo_undoes_only_ones_own_actions(shared):
     anna, ben = shared
     anna.codebook.add_code("Walking")
-    text = anna.transcripts.get("p01_w1")["text"]
+    text = anna.transcripts.get("p01_w1").text
     start = text.index("My doctor")
     anna.coding.apply_spans([("p01_w1", "Walking", start, start + 9)], summary="anna codes")
     ben.coding.apply_spans([("p01_w1", "Walking", start, start + 20)], summary="ben codes")

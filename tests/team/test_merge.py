@@ -42,7 +42,7 @@ def make_project(path, *, codes=("GP referral", "Trust and rapport", "Small step
 
 
 def span(project, words):
-    text = project.transcripts.get("P01_W1")["text"]
+    text = project.transcripts.get("P01_W1").text
     start = text.index(words)
     return start, start + len(words)
 
@@ -168,7 +168,7 @@ def test_project_merge_brings_every_coding_once_with_its_coder(tmp_path):
         anna.undo()
         anna.undo()
         assert len(anna.coding.codings()) == 2 and anna.memos.all() == []
-        assert "ben" not in [c["name"] for c in anna.study.coders()]
+        assert "ben" not in [c.name for c in anna.study.coders()]
         assert list(tmp_path.glob("anna.qualcode.pre-merge-*.bak"))
 
 

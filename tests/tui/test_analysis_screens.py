@@ -183,7 +183,7 @@ async def test_home_shows_focus_group_members(tui_project, tmp_path):
                  ("Anna", "[00:00:12] We have targets now. Counting contacts all day.")]
         p.transcripts.import_transcript(write_transcript(tmp_path / "FG_trainers_W2.txt", turns, "Hana"),
                             wave="W2", kind="focus-group", speaker_map={"Hana": "H01"})
-        names = [t["name"] for t in p.transcripts.all()]
+        names = [t.name for t in p.transcripts.all()]
         assert "FG_trainers_W2" in names
     app = make_app(tui_project)
     async with app.run_test(size=SIZE) as pilot:

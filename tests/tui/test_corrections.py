@@ -27,11 +27,11 @@ async def test_edit_a_transcripts_wave_from_home_and_undo(tui_project, open_proj
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         with open_project() as p:
-            assert p.transcripts.transcript_summary("P01_W1")["wave"] is None
+            assert p.transcripts.transcript_summary("P01_W1").wave is None
         await pilot.press("u")
         await settle(pilot)
         with open_project() as p:
-            assert p.transcripts.transcript_summary("P01_W1")["wave"] == "W1"
+            assert p.transcripts.transcript_summary("P01_W1").wave == "W1"
 
 
 @run_async
@@ -46,7 +46,7 @@ async def test_delete_a_transcript_after_confirming(tui_project, open_project):
         await pilot.press("y")
         await settle(pilot)
         with open_project() as p:
-            assert "P01_W1" not in [t["name"] for t in p.transcripts.all()]
+            assert "P01_W1" not in [t.name for t in p.transcripts.all()]
         await pilot.press("u")
         await settle(pilot)
         with open_project() as p:
@@ -68,7 +68,7 @@ async def test_replace_a_transcripts_text(tui_project, open_project, tmp_path):
         await settle(pilot)
         assert "2 codings kept" in app.last_action
         with open_project() as p:
-            assert "A trainer had leaflets." in p.transcripts.get("P01_W1")["text"]
+            assert "A trainer had leaflets." in p.transcripts.get("P01_W1").text
 
 
 @run_async
@@ -78,26 +78,26 @@ async def test_split_join_and_relabel_turns_in_the_coding_screen(tui_project, op
         await pilot.pause()
         view = await open_first_transcript(pilot)
         with open_project() as p:
-            turns = p.transcripts.get("P01_W1")["turns"]
-            text = p.transcripts.get("P01_W1")["text"]
+            turns = p.transcripts.get("P01_W1").turns
+            text = p.transcripts.get("P01_W1").text
         second = turns[1]
-        at = text.index("A woman", second["start"])
+        at = text.index("A woman", second.start)
         view.go_to(at)
         await pilot.press("S")
         await settle(pilot)
         with open_project() as p:
             after = p.transcripts.get("P01_W1")
-            assert len(after["turns"]) == len(turns) + 1
-            assert after["text"][after["turns"][2]["start"]:].startswith("A woman had leaflets.")
+            assert len(after.turns) == len(turns) + 1
+            assert after.text[after.turns[2].start:].startswith("A woman had leaflets.")
         view = app.screen.query_one(TranscriptView)
         assert len(view.turns) == len(turns) + 1
         assert view.cursor == at  # kept where the cut was
-        view.go_to(second["start"])
+        view.go_to(second.start)
         await pilot.press("J")
         await settle(pilot)
         with open_project() as p:
-            assert [(t["start"], t["end"]) for t in p.transcripts.get("P01_W1")["turns"]] == [
-                (t["start"], t["end"]) for t in turns]
+            assert [(t.start, t.end) for t in p.transcripts.get("P01_W1").turns] == [
+                (t.start, t.end) for t in turns]
         await pilot.press("L")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceDialog)
@@ -106,12 +106,12 @@ async def test_split_join_and_relabel_turns_in_the_coding_screen(tui_project, op
         await pilot.press("enter")
         await settle(pilot)
         with open_project() as p:
-            assert p.transcripts.get("P01_W1")["turns"][1]["speaker"] == "Interviewer"
+            assert p.transcripts.get("P01_W1").turns[1].speaker == "Interviewer"
         await pilot.press("u", "u", "u")
         await settle(pilot)
         with open_project() as p:
-            assert [t["speaker"] for t in p.transcripts.get("P01_W1")["turns"]] == [t["speaker"] for t in turns]
-        assert [t["speaker"] for t in app.screen.query_one(TranscriptView).turns] == [t["speaker"] for t in turns]
+            assert [t.speaker for t in p.transcripts.get("P01_W1").turns] == [t.speaker for t in turns]
+        assert [t.speaker for t in app.screen.query_one(TranscriptView).turns] == [t.speaker for t in turns]
 
 
 @run_async

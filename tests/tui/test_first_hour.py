@@ -142,7 +142,7 @@ async def test_a_tab_is_drawn_to_its_tab_stop_and_the_margin_stays_in_line(tmp_p
         p.study.add_wave("W1")
         p.study.add_participant("P01")
         p.transcripts.import_transcript(source, participant="P01", wave="W1")
-        text = p.transcripts.get("p01_w1")["text"]
+        text = p.transcripts.get("p01_w1").text
         p.codebook.add_code("Dates", colour="#0072b2")
         start = text.index("Date of")
         p.coding.tag("p01_w1", "Dates", Target(range=(start, start + 10)))
@@ -189,8 +189,8 @@ async def test_escape_after_selecting_a_turn_leaves_the_cursor_where_it_was(tui_
         await pilot.press("]", "]", "]", "]", "w", "w")  # turn 5, its third word
         here = view.cursor
         await pilot.press("t")
-        assert view.selection == (view.turns[4]["start"], view.turns[4]["end"])
-        assert view.cursor == view.turns[4]["end"]
+        assert view.selection == (view.turns[4].start, view.turns[4].end)
+        assert view.cursor == view.turns[4].end
         await pilot.press("escape")
         assert view.selection is None and view.cursor == here
 

@@ -45,8 +45,8 @@ async def open_first_transcript(pilot) -> TranscriptView:
 
 
 def sentence(project, transcript: str, turn: int, nth: int) -> tuple[int, int]:
-    rows = [s for s in project.transcripts.get(transcript)["sentences"] if s["turn"] == turn]
-    return rows[nth - 1]["start"], rows[nth - 1]["end"]
+    rows = [s for s in project.transcripts.get(transcript).sentences if s.turn == turn]
+    return rows[nth - 1].start, rows[nth - 1].end
 
 
 @run_async
@@ -168,7 +168,7 @@ async def test_search_and_next_uncoded_turn(tui_project):
         assert view.selected_text == "gas"
         await pilot.press("home", "n")
         turn = view.turns[view.turn_index_at(view.cursor)]
-        assert turn["seq"] == 2  # turn 1 has no coding either, but n moves forward
+        assert turn.seq == 2  # turn 1 has no coding either, but n moves forward
 
 
 @run_async
@@ -317,7 +317,7 @@ async def test_mouse_drag_selects_text(tui_project):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = await open_first_transcript(pilot)
-        row = view.row_of(view.turns[1]["start"]) - int(view.scroll_y)  # Anna's first row
+        row = view.row_of(view.turns[1].start) - int(view.scroll_y)  # Anna's first row
         await pilot.mouse_down(view, offset=(view.prefix, row))
         await pilot.hover(view, offset=(view.prefix + 11, row))
         await pilot.mouse_up(view, offset=(view.prefix + 11, row))

@@ -59,7 +59,7 @@ async def test_a_cli_coding_appears_on_the_coding_screen_without_a_key(tui_proje
     full_reads = []  # on the main thread: what an outside change must never cost
     monkeypatch.setattr(CodingScreen, "reload", lambda self: full_reads.append(1))
     with open_project() as p:
-        turn6 = next(t for t in p.transcripts.get("P01_W1")["turns"] if t["seq"] == 6)
+        turn6 = next(t for t in p.transcripts.get("P01_W1").turns if t.seq == 6)
         before = len(p.coding.codings(transcript="P01_W1"))
         listened = p.codebook.code("Being listened to").codings
     app = make_app(tui_project)
@@ -70,11 +70,11 @@ async def test_a_cli_coding_appears_on_the_coding_screen_without_a_key(tui_proje
         place = view.selection
         title = app.screen.query_one("#doc-title")
         assert "· " + counted(before, "coding") in label_text(title)
-        assert "Being listened to" not in row_text(view, turn6["start"])
+        assert "Being listened to" not in row_text(view, turn6.start)
         elsewhere(tui_project, "tag", "P01_W1", "--turn", "6", "--code", "Being listened to")
         await shown_within(pilot, lambda: any(s.code == "Being listened to" for s in view.spans))
         await settle(pilot)
-        assert "Being listened to" in row_text(view, turn6["start"])  # the margin
+        assert "Being listened to" in row_text(view, turn6.start)  # the margin
         assert "· " + counted(before + 1, "coding") in label_text(title)  # the header
         node = app.screen.nodes["Being listened to"]
         assert str(node.label).endswith(f"1/{listened + 1}")  # the codebook pane: here / all
@@ -152,7 +152,7 @@ async def test_own_coding_updates_the_header_count_at_once(tui_project, open_pro
 @run_async
 async def test_home_grid_counts_follow_other_programs_and_keep_the_cursor(tui_project, open_project):
     with open_project() as p:
-        w2 = next(t for t in p.transcripts.all() if t["name"] == "P01_W2")["codings"]
+        w2 = next(t for t in p.transcripts.all() if t.name == "P01_W2").codings
     app = make_app(tui_project)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -33,7 +33,7 @@ async def test_the_status_line_names_who_else_is_here_and_on_what(tui_project):
         assert "also here" not in status_text(app)
         with Project.open(tui_project) as ben:
             ben.coder = "ben"
-            name = ben.transcripts.all()[0]["name"]
+            name = ben.transcripts.all()[0].name
             ben.presence.join(place=name)
             await until(pilot, lambda: f"also here: ben on {name}" in status_text(app))
             ben.presence.leave()

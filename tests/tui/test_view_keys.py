@@ -28,7 +28,7 @@ def test_view_keys_stop_in_the_view_and_screen_keys_reach_the_screen(tui_project
                 await asyncio.sleep(0.01)
             await pilot.pause()
             view = screen.query_one(TranscriptView)
-            turn_starts = [t["start"] for t in view.turns]
+            turn_starts = [t.start for t in view.turns]
             assert view.cursor == turn_starts[0]
             await pilot.press("right_square_bracket", "right_square_bracket")  # "]": next turn, twice
             assert view.cursor == turn_starts[2]

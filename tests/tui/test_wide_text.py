@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len, split_graphemes
 
 from qualcode import Project
+from qualcode.records.transcripts import Turn
 from qualcode.tui.app import make_app
 from qualcode.tui.widgets.transcript_rows import offset_in_row, wrap_rows
 from qualcode.tui.widgets.transcript_view import TranscriptView
@@ -19,12 +20,16 @@ FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467"  # one grapheme, five code
 WORDS = ["food", "bank", "食物银行", "我们", "每个星期", "👍", FAMILY, "café", "cafe\u0301", "naïve", "の"]
 
 
-def _check_rows(text: str, turns: list[dict], width: int) -> None:
+def _turn(start: int, end: int) -> Turn:
+    return Turn(id=1, seq=1, speaker="P01", participant="P01", interviewer=0, start=start, end=end)
+
+
+def _check_rows(text: str, turns: list[Turn], width: int) -> None:
     rows = wrap_rows(text, turns, width)
     for turn_index, turn in enumerate(turns):
         mine = [(a, b) for a, b, index, _ in rows if index == turn_index]
         # The rows cover the turn in order, leaving out only the line breaks.
-        assert "".join(text[a:b] for a, b in mine) == text[turn["start"]:turn["end"]].replace("\n", "")
+        assert "".join(text[a:b] for a, b in mine) == text[turn.start:turn.end].replace("\n", "")
         for a, b in mine:
             shown = text[a:b].rstrip(" ")  # a row may end with the space it was cut after
             # At most the width, unless one grapheme alone is wider than the row.
@@ -37,22 +42,22 @@ def _check_rows(text: str, turns: list[dict], width: int) -> None:
 def test_rows_never_exceed_the_width_in_cells(paragraphs, width):
     speech = "\n".join(" ".join(words) for words in paragraphs)
     text = "P01: " + speech
-    _check_rows(text, [{"start": 5, "end": len(text)}], width)
+    _check_rows(text, [_turn(5, len(text))], width)
 
 
 def test_ascii_rows_are_cut_as_before():
     text = "one two three four five six seven eight nine ten"
-    rows = wrap_rows(text, [{"start": 0, "end": len(text)}], 10)
+    rows = wrap_rows(text, [_turn(0, len(text))], 10)
     assert [text[a:b] for a, b, _, _ in rows] == ["one two ", "three four ", "five six ", "seven ",
                                                    "eight nine ", "ten"]
 
 
 def test_wide_rows_are_cut_in_cells_after_spaces():
     text = "我们 每个星期 都去 食物银行"
-    rows = wrap_rows(text, [{"start": 0, "end": len(text)}], 8)
+    rows = wrap_rows(text, [_turn(0, len(text))], 8)
     assert [text[a:b] for a, b, _, _ in rows] == ["我们 ", "每个星期 ", "都去 ", "食物银行"]
     unbroken = "食物银行食物银行食"
-    rows = wrap_rows(unbroken, [{"start": 0, "end": len(unbroken)}], 5)
+    rows = wrap_rows(unbroken, [_turn(0, len(unbroken))], 5)
     assert [unbroken[a:b] for a, b, _, _ in rows] == ["食物", "银行", "食物", "银行", "食"]
 
 
@@ -80,7 +85,7 @@ def test_coding_screen_keeps_wide_text_in_its_column(tmp_path):
         project.study.add_participant("P01")
         project.transcripts.import_transcript(source, participant="P01", wave="W1")
         project.codebook.add_code("Money", colour="#d55e00")
-        text = project.transcripts.get("P01_W1")["text"]
+        text = project.transcripts.get("P01_W1").text
         start = text.index("食物银行")
         project.coding.apply_spans([("P01_W1", "Money", start, start + 4)], summary="wide")
 

@@ -18,6 +18,7 @@ from textual.widgets.tree import TreeNode
 from ...model import Target
 from ...records import MemoLink
 from ...records.codes import Code
+from ...records.transcripts import Turn
 from ..dialogs import ChoiceDialog, MemoDraft, MemoEditor, TextInputDialog
 from ..shown import plain, shown
 from ..widgets.code_picker import PickerPanel, in_vivo_name
@@ -146,19 +147,18 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
     def _document_changed(self) -> bool:
         """Whether the stored turns or text differ from those shown (a correction, or its
         undo, happened)."""
-        names = [t["name"] for t in self.project.transcripts.all()]
+        names = [t.name for t in self.project.transcripts.all()]
         if self.transcript_name not in names:
             return True
         info = self.project.transcripts.get(self.transcript_name)
-        shown = [(t["start"], t["end"], t["speaker"]) for t in self.doc["turns"]]
-        return info["text"] != self.doc["text"] or shown != [(t["start"], t["end"], t["speaker"])
-                                                              for t in info["turns"]]
+        shown = [(t.start, t.end, t.speaker) for t in self.doc.turns]
+        return info.text != self.doc.text or shown != [(t.start, t.end, t.speaker) for t in info.turns]
 
     def _reload_document(self, cursor: int | None = None) -> None:
         """Show the transcript again as stored, the cursor kept where it was."""
         view = self.query_one(TranscriptView)
         keep = view.cursor if cursor is None else cursor
-        if self.transcript_name not in [t["name"] for t in self.project.transcripts.all()]:
+        if self.transcript_name not in [t.name for t in self.project.transcripts.all()]:
             self.notify(f"{plain(self.transcript_name)} is no longer in the project", severity="warning",
                         markup=False)
             self.app.pop_screen()
@@ -174,12 +174,12 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
 
     # --- correcting turns ----------------------------------------------------------------
 
-    def _turn_here(self) -> dict | None:
+    def _turn_here(self) -> Turn | None:
         view = self.query_one(TranscriptView)
         if not view.turns:
             return None
         turn = view.turns[view.turn_index_at(view.cursor)]
-        return turn if turn.get("seq") else None
+        return turn if turn.seq else None
 
     def action_split_turn(self) -> None:
         """Cut the turn at the cursor (or at the start of the selection) in two."""
@@ -188,28 +188,28 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         if turn is None or not self._ready():
             return
         at = view.selection[0] if view.selection else view.cursor
-        if self.attempt(self.project.transcripts.split_turn, self.transcript_name, turn["seq"], at=at):
+        if self.attempt(self.project.transcripts.split_turn, self.transcript_name, turn.seq, at=at):
             self._reload_document(at)
-            self.saved(f"split turn {turn['seq']} at {at}")
+            self.saved(f"split turn {turn.seq} at {at}")
 
     def action_join_turns(self) -> None:
         """Join the turn at the cursor with the next one."""
         turn = self._turn_here()
         if turn is None or not self._ready():
             return
-        result = self.attempt(self.project.transcripts.join_turns, self.transcript_name, turn["seq"])
+        result = self.attempt(self.project.transcripts.join_turns, self.transcript_name, turn.seq)
         if result:
             self._reload_document()
-            note = f" (now includes {', '.join(result['included'])})" if result["included"] else ""
-            self.saved(f"joined turns {turn['seq']} and {turn['seq'] + 1}{note}")
+            note = f" (now includes {', '.join(result.included)})" if result.included else ""
+            self.saved(f"joined turns {turn.seq} and {turn.seq + 1}{note}")
 
     def action_speaker(self) -> None:
         """Give the turn at the cursor to another speaker, or rename its label everywhere."""
         turn = self._turn_here()
         if turn is None or not self._ready():
             return
-        labels = [s["label"] for s in self.doc["speakers"]]
-        seq, current = turn["seq"], turn["speaker"]
+        labels = [s.label for s in self.doc.speakers]
+        seq, current = turn.seq, turn.speaker
         choices: list[tuple[str, tuple]] = [(f"turn {seq} -> {label}", ("turn", label))
                                              for label in labels if label != current]
         choices += [(f"turn {seq} -> no speaker", ("turn", None)), (f"turn {seq} -> a new label…", ("new", None))]
@@ -252,7 +252,7 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
             return
         turn = view.turns[view.turn_index_at(view.cursor)]
         sel = view.selection
-        parts = [f"turn {turn['seq']}"]
+        parts = [f"turn {turn.seq}"]
         if sel:
             parts.append(f"selected {sel[0]}:{sel[1]} ({sel[1] - sel[0]} chars, {view.unit if view.snap else 'free'})")
         else:

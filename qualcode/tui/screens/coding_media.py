@@ -39,12 +39,7 @@ class CodingPlayback:
             return None
         sel = view.selection
         first, last = (sel[0], max(sel[1] - 1, sel[0])) if sel else (view.cursor, view.cursor)
-        seqs = [view.turns[view.turn_index_at(at)].get("seq") for at in (first, last)]
-        if seqs[0] is None:
-            seqs[0] = seqs[1]
-        if seqs[0] is None:
-            return None
-        return seqs[0], seqs[1] or seqs[0]
+        return view.turns[view.turn_index_at(first)].seq, view.turns[view.turn_index_at(last)].seq
 
     def action_play(self) -> None:
         turns = self._selected_turns()

@@ -29,6 +29,7 @@ from ...errors import NotFoundError, QualcodeError
 from ...project import Project
 from ...records.codes import Code
 from ...records.codings import Coding
+from ...records.transcripts import TranscriptDocument
 from ..live import ProjectChanged
 from ..shown import counted, editable, plain, shown
 from ..widgets.quick_line import QuickLine
@@ -69,7 +70,7 @@ FEW_CHANGES = 50
 class TranscriptRead(Message, bubble=False):
     """The text and codes were read (and the rows wrapped, when the width was known)."""
 
-    def __init__(self, doc: dict, codes: list[Code], rows: tuple | None) -> None:
+    def __init__(self, doc: TranscriptDocument, codes: list[Code], rows: tuple | None) -> None:
         super().__init__()
         self.doc, self.codes, self.rows = doc, codes, rows
 
@@ -109,7 +110,7 @@ class CodingReads(_ScreenBase):
     # Set by the coding screen (see CodingScreen.__init__).
     transcript_name: str
     span: tuple[int, int] | None
-    doc: dict
+    doc: TranscriptDocument
     codes: list[Code]
     colours: dict[str, str | None]  # a code may have no colour
     counts_here: dict[str, int]
@@ -118,7 +119,7 @@ class CodingReads(_ScreenBase):
     shown: bool
     wrap_width: int
     _mounted: bool
-    _pending: tuple[dict, list[Code], tuple | None] | None
+    _pending: tuple[TranscriptDocument, list[Code], tuple | None] | None
     _known: DrawnCodings | None
 
     if TYPE_CHECKING:  # the coding screen's own methods
@@ -139,7 +140,7 @@ class CodingReads(_ScreenBase):
             width = self.wrap_width  # (then checked by _note_wrap_width, on the main thread)
             if width:
                 # Wrapped as the view shows it: control characters one visible cell each.
-                rows = (width, wrap_rows(editable(doc["text"]), usable_turns(doc), width))
+                rows = (width, wrap_rows(editable(doc.text), usable_turns(doc), width))
                 break
             time.sleep(0.005)
         self.post_message(TranscriptRead(doc, codes, rows))
@@ -184,8 +185,8 @@ class CodingReads(_ScreenBase):
         changed or removed since the last read, when they are few; and the whole
         transcript again if its text or turns were corrected meanwhile."""
         shape = [_shape(c) for c in self.codes]
-        bounds = tuple((t["start"], t["end"]) for t in self.doc["turns"])  # in seq order
-        layout = (self.doc["text"], bounds) if changes_only else None
+        bounds = tuple((t.start, t.end) for t in self.doc.turns)  # in seq order
+        layout = (self.doc.text, bounds) if changes_only else None
         self._read_codings(self.app.project.path, self.app.saves, self._known if changes_only else None,
                            shape, self.query_one(TranscriptView).row_layout(), layout)
 
@@ -248,7 +249,7 @@ class CodingReads(_ScreenBase):
         indexed = (drawn_rows, spans, spans_by_row(row_starts, spans), coded_turns(turn_starts, spans))
         self.post_message(CodingsRead(codings, codes, saves, indexed, drawn))
 
-    def _loaded(self, doc: dict, codes: list[Code], rows: tuple | None = None) -> None:
+    def _loaded(self, doc: TranscriptDocument, codes: list[Code], rows: tuple | None = None) -> None:
         if not self._mounted:
             self._pending = (doc, codes, rows)
             return
@@ -258,7 +259,7 @@ class CodingReads(_ScreenBase):
         view.load(doc, [], self.colours, rows=rows)
         self._title(0)
         if self.span:
-            view.go_to(*(min(offset, len(doc["text"])) for offset in self.span))
+            view.go_to(*(min(offset, len(doc.text)) for offset in self.span))
         view.focus()
         self.shown = True
         self._update_position()
@@ -317,10 +318,10 @@ class CodingReads(_ScreenBase):
 
     def _title(self, codings: int) -> None:
         doc = self.doc
-        who = " · ".join(x for x in (doc.get("participant"), doc.get("wave"), doc.get("kind")) if x)
+        who = " · ".join(x for x in (doc.participant, doc.wave, doc.kind) if x)
         self.query_one("#doc-title", QuickLine).show(
-            Text.assemble((plain(doc["name"]), "bold"), f"  {plain(who)}  ·  {counted(len(doc['turns']), 'turn')} · "
-                          f"{counted(doc['char_count'], 'character')} · ",
+            Text.assemble((plain(doc.name), "bold"), f"  {plain(who)}  ·  {counted(len(doc.turns), 'turn')} · "
+                          f"{counted(doc.char_count, 'character')} · ",
                           (counted(codings, "coding") if self.loaded else "loading codings…")))
 
     def _count(self, code: str, step: int) -> None:

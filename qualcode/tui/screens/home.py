@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, OptionList
 from textual.widgets.option_list import Option
 
+from ...records.transcripts import Transcript
 from ..dialogs import ConfirmDialog, TextInputDialog, TranscriptFields, TranscriptFieldsDialog
 from ..shown import counted, plain, shown
 from ..widgets.key_footer import KeyFooter
@@ -59,17 +60,17 @@ class HomeScreen(BaseScreen):
         waves = [w.label for w in project.study.waves()]
         transcripts = project.transcripts.all()
         attendance = {(pid, wave): status for pid, wave, status in project.study.attendance()}
-        cells: dict[tuple[str, str], list[dict]] = {}
-        others = []
+        cells: dict[tuple[str, str], list[Transcript]] = {}
+        others: list[Transcript] = []
         # Focus groups (and any other shared transcript) a participant spoke in.
-        kinds = {t["name"]: t["kind"] for t in transcripts}
+        kinds = {t.name: t.kind for t in transcripts}
         took_part: dict[tuple[str, str], list[str]] = {}
         for spoke in project.analysis.transcript_people():
             if spoke.kind != "interview" and spoke.wave:
                 took_part.setdefault((spoke.participant, spoke.wave), []).append(spoke.transcript)
         for t in transcripts:
-            if t["kind"] == "interview" and t["participant"] and t["wave"]:
-                cells.setdefault((t["participant"], t["wave"]), []).append(t)
+            if t.kind == "interview" and t.participant and t.wave:
+                cells.setdefault((t.participant, t.wave), []).append(t)
             else:
                 others.append(t)
         table = self.query_one("#grid", DataTable)
@@ -87,11 +88,11 @@ class HomeScreen(BaseScreen):
                 label, colour = ATTENDANCE.get(attendance.get((pid, wave)), ("", "dim"))
                 if found:
                     t = found[0]
-                    self.cell_transcripts[(r, 4 + c)] = t["name"]
+                    self.cell_transcripts[(r, 4 + c)] = t.name
                     # A transcript means the interview took place, whatever was recorded.
                     # The name only when it says more than the row and column do already.
-                    name = "" if t["name"].lower() == f"{pid}_{wave}".lower() else plain(t["name"]) + " "
-                    values.append(Text.assemble(name, (f"{t['codings']:>3} coded", "cyan"),
+                    name = "" if t.name.lower() == f"{pid}_{wave}".lower() else plain(t.name) + " "
+                    values.append(Text.assemble(name, (f"{t.codings:>3} coded", "cyan"),
                                                 " · ", (label or "interviewed", colour)))
                 elif took_part.get((pid, wave)):
                     name = took_part[(pid, wave)][0]
@@ -106,11 +107,11 @@ class HomeScreen(BaseScreen):
             table.move_cursor(row=min(row, table.row_count - 1), column=col or 4)
         side = self.query_one("#others", OptionList)
         side.clear_options()
-        self.other_names = [t["name"] for t in others]
+        self.other_names = [t.name for t in others]
         for t in others:
             side.add_option(Option(Text.assemble(
-                (plain(t["name"]), "bold"), f"\n  {t['kind']} · {plain(t['wave'] or '-')} · ",
-                (counted(t['codings'], "coding"), "cyan")), id=t["name"]))
+                (plain(t.name), "bold"), f"\n  {t.kind} · {plain(t.wave or '-')} · ",
+                (counted(t.codings, "coding"), "cyan")), id=t.name))
 
     def selected_transcript(self) -> str | None:
         """The transcript under the cursor (grid cell or side list), if any."""
@@ -148,7 +149,7 @@ class HomeScreen(BaseScreen):
                 return
             changed = {key: value for key, value in (("wave", fields.wave), ("participant", fields.participant),
                                                      ("kind", fields.kind), ("date", fields.date))
-                       if value != (current[key] or "")}
+                       if value != (getattr(current, key) or "")}
             rename = fields.name if fields.name != name else None
             if not changed and rename is None:
                 return
@@ -162,7 +163,7 @@ class HomeScreen(BaseScreen):
         name = self._target()
         if name is None:
             return
-        codings = next((t["codings"] for t in self.project.transcripts.all() if t["name"] == name), 0)
+        codings = next((t.codings for t in self.project.transcripts.all() if t.name == name), 0)
 
         def done(yes: bool | None) -> None:
             if yes and self.attempt(self.project.transcripts.delete_transcript, name, force=True):

@@ -76,16 +76,16 @@ class ParticipantScreen(BaseScreen):
                          *(shown(person.wave_attributes.get(w, {}).get(key, "")) for w in waves))
         self.query_one("#person-attrs", Static).update(grid)
 
-        transcripts = [t for t in self.project.transcripts.all() if t["participant"] == self.pid]
+        transcripts = [t for t in self.project.transcripts.all() if t.participant == self.pid]
         attendance = {w: s for p, w, s in self.project.study.attendance() if p == self.pid}
         listing = self.query_one("#person-transcripts", OptionList)
         place = listing.highlighted  # kept when counts are refreshed
         listing.clear_options()
-        self.transcript_names = [t["name"] for t in transcripts]
+        self.transcript_names = [t.name for t in transcripts]
         for t in transcripts:
             listing.add_option(Option(Text.assemble(
-                (plain(t["name"]), "bold"), f"  {plain(t['wave'] or '-')} · {t['date'] or ''} · {t['words']} words · ",
-                (counted(t['codings'], "coding"), "cyan"))))
+                (plain(t.name), "bold"), f"  {plain(t.wave or '-')} · {t.date or ''} · {t.words} words · ",
+                (counted(t.codings, "coding"), "cyan"))))
         if place is not None and transcripts:
             listing.highlighted = min(place, len(transcripts) - 1)
         missing = [f"{w}: {s}" for w, s in attendance.items() if s != "interviewed"]
@@ -94,9 +94,9 @@ class ParticipantScreen(BaseScreen):
 
         profile: dict[str, dict[str, int]] = {}
         for t in transcripts:
-            for c in self.project.coding.codings(transcript=t["name"]):
-                profile.setdefault(c.code, {}).setdefault(t["wave"] or "-", 0)
-                profile[c.code][t["wave"] or "-"] += 1
+            for c in self.project.coding.codings(transcript=t.name):
+                profile.setdefault(c.code, {}).setdefault(t.wave or "-", 0)
+                profile[c.code][t.wave or "-"] += 1
         table = self.query_one("#person-profile", DataTable)
         table.clear(columns=True)
         table.add_columns("code", *(shown(w) for w in waves))
@@ -127,7 +127,7 @@ class ParticipantScreen(BaseScreen):
 
     def action_delete(self) -> None:
         """Delete this participant (after asking), their transcripts and codings with them."""
-        codings = sum(t["codings"] for t in self.project.transcripts.all() if t["participant"] == self.pid)
+        codings = sum(t.codings for t in self.project.transcripts.all() if t.participant == self.pid)
 
         def done(yes: bool | None) -> None:
             if yes and self.attempt(self.project.transcripts.delete_participant, self.pid, force=True):

@@ -88,7 +88,7 @@ def search(path: Path, mode: str, text: str) -> tuple[list[Found], str]:
             for hit in hits:
                 name = hit["transcript"]
                 if name not in texts:
-                    texts[name] = project.transcripts.get(name)["text"]
+                    texts[name] = project.transcripts.get(name).text
                 first = hit["matches"][0] if hit["matches"] else None
                 span = (first["start"], first["end"]) if first else (hit["start"], hit["end"])
                 whole = texts[name]

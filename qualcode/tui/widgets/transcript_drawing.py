@@ -102,9 +102,9 @@ class TranscriptDrawing(TranscriptState):
         segments: list[Segment] = []
         if first and turn_index >= 0:
             turn = self.turns[turn_index]
-            speaker = _one_line(turn["speaker"] or "")
-            stamp = _clock(turn.get("start_time"))
-            if stamp and turn.get("time_estimated"):
+            speaker = _one_line(turn.speaker or "")
+            stamp = _clock(turn.start_time)
+            if stamp and turn.time_estimated:
                 stamp = "~" + stamp  # interpolated from neighbouring turns, not in the source
             if stamp and prefix_width - 3 - len(stamp) < NAME_AT_LEAST:
                 stamp = ""  # a narrow column: the name matters more than the time
@@ -112,7 +112,7 @@ class TranscriptDrawing(TranscriptState):
             room = prefix_width - 2 - (len(stamp) + 1 if stamp else 0)
             # Cut and padded in cells: a name in Chinese takes two cells a character.
             label = f"{set_cell_size(speaker, room)}{' ' + stamp if stamp else ''} "
-            style = self._style("speaker", bool(turn.get("interviewer")))
+            style = self._style("speaker", bool(turn.interviewer))
             segments.append(Segment(set_cell_size(label, prefix_width), style))
         else:
             segments.append(Segment(" " * prefix_width, base))

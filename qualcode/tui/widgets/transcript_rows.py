@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from rich.cells import cell_len, get_character_cell_size, split_graphemes
 
 from ...records.codings import Coding
+from ...records.transcripts import TranscriptDocument, Turn
 
 WORD = re.compile(r"\w+")
 PREFIX = 20  # speaker name and timestamp column, on a wide view
@@ -184,16 +186,16 @@ def _cut_wide_line(text: str, pos: int, line_end: int, width: int,
         pos = cut
 
 
-def wrap_rows(text: str, turns: list[dict], width: int) -> list[tuple[int, int, int, bool]]:
+def wrap_rows(text: str, turns: Sequence[Turn], width: int) -> list[tuple[int, int, int, bool]]:
     """Pre-wrap every turn into rows of at most ``width`` cells (+ a trailing space):
     (start, end, turn index, first row of the turn); a blank row (index -1) between
     turns. Pure, so a thread worker can do it while the screen is being built."""
     rows: list[tuple[int, int, int, bool]] = []
     for index, turn in enumerate(turns):
         if rows:
-            rows.append((turn["start"], turn["start"], -1, False))
+            rows.append((turn.start, turn.start, -1, False))
         first = True
-        pos, end = turn["start"], turn["end"]
+        pos, end = turn.start, turn.end
         while pos < end:
             line_end = text.find("\n", pos, end)
             line_end = end if line_end < 0 else line_end
@@ -250,5 +252,5 @@ def spans_by_row(row_starts: list[int], spans: list[Span]) -> list[list[Span]]:
     return per_row
 
 
-def usable_turns(transcript: dict) -> list[dict]:
-    return [t for t in transcript["turns"] if t["end"] > t["start"]]
+def usable_turns(transcript: TranscriptDocument) -> list[Turn]:
+    return [t for t in transcript.turns if t.end > t.start]

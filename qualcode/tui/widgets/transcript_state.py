@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from textual.strip import Strip
 
+from ...records.transcripts import Turn
 from .transcript_rows import Span
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class TranscriptState(_ViewBase):
     """The transcript view's state, declared for its mixins."""
 
     text: str
-    turns: list[dict]
+    turns: list[Turn]
     sentences: list[tuple[int, int, int]]  # (start, end, turn seq)
     spans: list[Span]
     colours: dict[str, str | None]

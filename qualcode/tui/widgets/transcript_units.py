@@ -24,7 +24,7 @@ class TranscriptUnits(TranscriptState):
         """The sentence, turn or word containing ``offset`` (or the next one)."""
         if unit == "turn":
             turn = self.turns[self.turn_index_at(offset)]
-            return turn["start"], turn["end"]
+            return turn.start, turn.end
         if unit == "sentence" and self.sentences:
             i = max(0, bisect_right(self._sentence_starts, offset) - 1)
             if self.sentences[i][1] <= offset and i + 1 < len(self.sentences):

@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...records.codings import Coding
+from ...records.transcripts import TranscriptDocument, Turn
 from ..shown import editable
 from ..textual_adapter import SteadyScrollView
 from .transcript_drawing import TranscriptDrawing
@@ -90,7 +91,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.text = ""
-        self.turns: list[dict] = []
+        self.turns: list[Turn] = []
         self.sentences: list[tuple[int, int, int]] = []  # (start, end, turn seq)
         self.spans: list[Span] = []
         self.colours: dict[str, str | None] = {}  # a code may have no colour
@@ -135,23 +136,23 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
             event.prevent_default()
             await self.run_action(action)
 
-    def load(self, transcript: dict, codings: list[Coding], colours: dict[str, str | None],
+    def load(self, transcript: TranscriptDocument, codings: list[Coding], colours: dict[str, str | None],
              rows: tuple[int, list] | None = None) -> None:
-        """Show a transcript (``Project.transcript()``) with its codings; ``rows`` may
+        """Show a transcript (``project.transcripts.get()``) with its codings; ``rows`` may
         carry (width, rows) wrapped beforehand by :func:`wrap_rows` in a worker."""
         # Shown with each control character as one visible character: same offsets, and
         # nothing in the text reaches the terminal as an escape sequence.
-        self.text = editable(transcript["text"])
+        self.text = editable(transcript.text)
         self.turns = usable_turns(transcript)
-        self._turn_starts = [t["start"] for t in self.turns]
-        self.sentences = [(s["start"], s["end"], s["turn"]) for s in transcript["sentences"]]
+        self._turn_starts = [t.start for t in self.turns]
+        self.sentences = [(s.start, s.end, s.turn) for s in transcript.sentences]
         self._sentence_starts = [s[0] for s in self.sentences]
-        self._turn_items = [(t["start"], t["end"]) for t in self.turns]
+        self._turn_items = [(t.start, t.end) for t in self.turns]
         self._sentence_items = [(s[0], s[1]) for s in self.sentences]
         self.colours = colours
         self._styles = {}
         self.selection_anchor, self.snap, self.visual = None, False, False
-        self.cursor = self.turns[0]["start"] if self.turns else 0
+        self.cursor = self.turns[0].start if self.turns else 0
         if rows is not None and rows[0] == self.text_width:
             self._set_rows(rows[1], rows[0])
         else:
@@ -420,7 +421,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         for i in order:
             if i not in self._coded_turns:
                 turn = self.turns[i]
-                self.set_selection(turn["start"], turn["end"], snap_unit="turn")
+                self.set_selection(turn.start, turn.end, snap_unit="turn")
                 return True
         return False
 
