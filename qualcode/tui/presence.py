@@ -28,9 +28,14 @@ class PresenceKeeper:
         self.seen_generation = -1
         self.line = ""
         self.joined = False
+        # A TUI started by `qualcode serve` is the server's own child; when the server is
+        # gone (stopped, killed), nobody can see or drive this app any more, and Textual's
+        # web driver does not end on the closed input: so it leaves by itself.
+        self.server_pid = os.getppid() if os.environ.get(SERVED_ENV) else None
 
     def start(self) -> None:
         program = "web" if os.environ.get(SERVED_ENV) else "tui"
+        self.app.set_interval(1.0, self.tick, name="presence")
         try:
             self.app.project.presence.join(program=program)
         except sqlite3.Error as exc:
@@ -38,7 +43,6 @@ class PresenceKeeper:
             return
         self.joined = True
         self.last_beat = time.monotonic()
-        self.app.set_interval(1.0, self.tick, name="presence")
         self.tick()
 
     def current_place(self) -> str | None:
@@ -49,6 +53,9 @@ class PresenceKeeper:
         return None
 
     def tick(self) -> None:
+        if self.server_pid is not None and os.getppid() != self.server_pid:
+            self.app.exit()
+            return
         if not self.joined:
             return
         place = self.current_place()

@@ -199,7 +199,9 @@ class GuardedServer(Server):
         args = [sys.executable, "-m", "qualcode", "tui", str(self.project_path)]
         if coder:
             args += ["--coder", coder]
-        return f"{SERVED_ENV}=1 " + shlex.join(args)
+        # exec: the shell textual-serve runs the command in becomes the TUI, so the TUI is
+        # the server's own child and notices when the server is gone (see tui.presence).
+        return "exec " + shlex.join(["env", f"{SERVED_ENV}=1", *args])
 
 
 def serve(project_path: Path, *, host: str = "127.0.0.1", port: int = 8000,

@@ -3,6 +3,7 @@ and a codebook edit made on a stale view is refused with a message, saving nothi
 
 from __future__ import annotations
 
+import os
 import time
 
 from qualcode import Project
@@ -65,3 +66,26 @@ async def test_a_rename_over_another_coders_edit_is_refused_with_a_message(tui_p
     with Project.open(tui_project) as after:
         assert name in after.codebook.code_names() and f"{name}X" not in after.codebook.code_names()
         assert after.codebook.code(name).definition == "ben's definition"
+
+
+@run_async
+async def test_a_served_tui_leaves_when_its_server_is_gone(tui_project, monkeypatch):
+    # `qualcode serve` runs each coder's TUI as its own child; Textual's web driver does
+    # not end when its input closes, so a TUI whose server died would stay on the project.
+    monkeypatch.setenv("QUALCODE_SERVED", "1")
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        with Project.open(tui_project) as other:
+            assert [s["program"] for s in other.presence.sessions()] == ["web"]
+        await pilot.pause(1.2)
+        assert app.is_running  # its server (this process's parent) is still there
+        server = os.getppid()
+        monkeypatch.setattr(os, "getppid", lambda: 1 if server != 1 else 2)  # handed to init
+        for _ in range(40):
+            if not app.is_running:
+                break
+            await pilot.pause(0.1)
+        assert not app.is_running
+    with Project.open(tui_project) as after:
+        assert after.presence.sessions() == []  # it left the way a quit leaves

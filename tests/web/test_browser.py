@@ -107,6 +107,21 @@ def server(example_project, tmp_path):
             process.kill()
             process.wait()
         process.stderr.close()
+        # The TUIs it started for browsers end with it (they watch their server).
+        _until(lambda: not _tuis_on(project), "the served TUIs gone after the server", 20)
+
+
+def _tuis_on(project: Path) -> list[str]:
+    """Command lines of the running `qualcode tui` processes on ``project``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"tui" in args and str(project).encode() in args:
+            found.append(" ".join(a.decode(errors="replace") for a in args))
+    return found
 
 
 def _listening(port: int) -> bool:

@@ -100,7 +100,8 @@ def test_a_valid_key_starts_the_tui_of_the_coder_it_names(served):
     run(scenario())
     assert len(FakeAppService.started) == 1
     command = FakeAppService.started[0]
-    assert command.startswith("QUALCODE_SERVED=1 ") and command.endswith("--coder ben")
+    # The shell becomes the TUI (exec), so the TUI is the server's own child.
+    assert command.startswith("exec env QUALCODE_SERVED=1 ") and command.endswith("--coder ben")
     log = served.with_name(served.name + ".serve-log").read_text()
     assert "let in\tben" in log and "refused: another site" in log
 
