@@ -60,4 +60,4 @@ def assert_turns_searchable(project, name: str) -> None:
         words = re.findall(r"\w+", info.text[turn.start:turn.end])
         word = max(words, key=len)
         hits = project.search.turns(f'"{word}"', limit=10_000)
-        assert (name, turn.seq) in {(h["transcript"], h["turn"]) for h in hits}, (word, turn)
+        assert (name, turn.seq) in {(h.transcript, h.turn) for h in hits}, (word, turn)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
 from qualcode import Project
 from qualcode.errors import QualcodeError
+from qualcode.records.transcripts import KwicMatch, SearchHit
 
 W1_JANET = """Interview with Janet, wave 1.
 
@@ -64,7 +66,7 @@ def searchable(tmp_path_factory):
 
 
 def hits_of(proj, query, **filters):
-    return [(h["transcript"], h["turn"]) for h in proj.search.turns(query, **filters)]
+    return [(h.transcript, h.turn) for h in proj.search.turns(query, **filters)]
 
 
 def turn_text(proj, name, seq):
@@ -103,31 +105,31 @@ def test_filters(searchable):
     assert hits_of(searchable, "money", speaker="Janet", wave="W1") == [("janet_w1", 3)]
     assert hits_of(searchable, "money", participant="C99") == []
     hit = searchable.search.turns("lentils")[0]
-    assert (hit["speaker"], hit["participant"], hit["wave"]) == ("Janet", "C01", "W1")
+    assert (hit.speaker, hit.participant, hit.wave) == ("Janet", "C01", "W1")
 
 
 def test_kwic_matches_the_text(searchable):
     (hit,) = searchable.search.turns("lentils", kwic=20)
     info = searchable.transcripts.get("janet_w1")
     text = info.text
-    (m,) = hit["matches"]
-    assert text[m["start"]:m["end"]] == m["match"] == "lentils"
-    assert m["left"] == "batch cooking with"  # 20 characters before, white space squashed
-    assert text[m["start"] - 20:m["start"]] == "d me batch cooking with "[-20:]
-    assert m["right"] == "."  # the turn ends there: context never leaves the turn
-    assert text[hit["start"]:hit["end"]] == turn_text(searchable, "janet_w1", 3)
+    (m,) = hit.matches
+    assert text[m.start:m.end] == m.match == "lentils"
+    assert m.left == "batch cooking with"  # 20 characters before, white space squashed
+    assert text[m.start - 20:m.start] == "d me batch cooking with "[-20:]
+    assert m.right == "."  # the turn ends there: context never leaves the turn
+    assert text[hit.start:hit.end] == turn_text(searchable, "janet_w1", 3)
 
-    (hit,) = [h for h in searchable.search.turns("walking", kwic=12) if h["turn"] == 5 and h["transcript"] == "janet_w1"]
-    assert [m["match"] for m in hit["matches"]] == ["walking", "Walking", "walking"]
-    for m in hit["matches"]:
-        assert text[m["start"]:m["end"]] == m["match"]
-        assert m["left"] == " ".join(text[max(hit["start"], m["start"] - 12):m["start"]].split())
-        assert m["right"] == " ".join(text[m["end"]:min(hit["end"], m["end"] + 12)].split())
+    (hit,) = [h for h in searchable.search.turns("walking", kwic=12) if h.turn == 5 and h.transcript == "janet_w1"]
+    assert [m.match for m in hit.matches] == ["walking", "Walking", "walking"]
+    for m in hit.matches:
+        assert text[m.start:m.end] == m.match
+        assert m.left == " ".join(text[max(hit.start, m.start - 12):m.start].split())
+        assert m.right == " ".join(text[m.end:min(hit.end, m.end + 12)].split())
 
     (hit,) = searchable.search.turns('"food bank" NOT Dave')
-    assert [m["match"] for m in hit["matches"]] == ["food bank"]
-    prefix = searchable.search.turns("cigar*")[0]["matches"]
-    assert [m["match"] for m in prefix] == ["cigarettes"]
+    assert [m.match for m in hit.matches] == ["food bank"]
+    prefix = searchable.search.turns("cigar*")[0].matches
+    assert [m.match for m in prefix] == ["cigarettes"]
 
 
 @pytest.mark.parametrize("query", ['"unclosed', "AND", "money AND", "(money", "NOT money"])
@@ -178,30 +180,30 @@ def test_words_fts5_cannot_take_bare_are_searched_as_written(searchable):
     # Hyphens, apostrophes and colons are FTS5 syntax; typed as in the text they still work.
     for query, match in (("full-time", "Full-time"), ("don't", "don't"), ("10:30", "10:30")):
         hits = searchable.search.turns(query)
-        assert [(h["transcript"], h["turn"]) for h in hits] == [("ken_w2", 2)], query
-        assert [m["match"] for m in hits[0]["matches"]] == [match]
+        assert [(h.transcript, h.turn) for h in hits] == [("ken_w2", 2)], query
+        assert [m.match for m in hits[0].matches] == [match]
     assert hits_of(searchable, "full-time OR lentils") == [("janet_w1", 3), ("ken_w2", 2)]
     assert hits_of(searchable, "mond*") == [("ken_w2", 2)]
     # Lower-case "and" is a word to FTS5, and is shown as matched.
     (hit,) = searchable.search.turns('"bread and butter"')
-    assert [m["match"] for m in hit["matches"]] == ["Bread and butter"]
+    assert [m.match for m in hit.matches] == ["Bread and butter"]
     (hit,) = searchable.search.turns("bread and butter")
-    assert sorted(m["match"] for m in hit["matches"]) == ["Bread", "and", "butter"]
+    assert sorted(m.match for m in hit.matches) == ["Bread", "and", "butter"]
 
 
 def test_accents_are_folded_in_search_and_kwic(searchable):
     for query in ("cafe", "café", "CAFÉ"):
         (hit,) = searchable.search.turns(query, kwic=6)
-        (m,) = hit["matches"]
-        assert (hit["transcript"], m["match"], m["left"], m["right"]) == ("ray_w1", "café", "bank", "."), query
+        (m,) = hit.matches
+        assert (hit.transcript, m.match, m.left, m.right) == ("ray_w1", "café", "bank", "."), query
 
 
 def test_near_and_phrase_prefix(searchable):
     assert hits_of(searchable, "NEAR(food bank, 1)") == [("janet_w1", 3), ("ray_w1", 4)]
     assert hits_of(searchable, "NEAR(lentils food, 2)") == []
     (hit,) = searchable.search.turns("NEAR(patches cafe, 5)")
-    assert sorted(m["match"] for m in hit["matches"]) == ["café", "patches"]
-    assert [m["match"] for m in searchable.search.turns('"batch cook"*')[0]["matches"]] == ["batch cooking"]
+    assert sorted(m.match for m in hit.matches) == ["café", "patches"]
+    assert [m.match for m in searchable.search.turns('"batch cook"*')[0].matches] == ["batch cooking"]
 
 
 def test_scripts_without_spaces_are_searched_as_text(tmp_path):
@@ -223,9 +225,20 @@ def test_scripts_without_spaces_are_searched_as_text(tmp_path):
     assert hits_of(proj, '"做了一个计划"') == [("P01_W1", 4)]
     assert hits_of(proj, "cafe 很贵") == [("P02_W1", 2)]  # case and accents folded as elsewhere
     hit = proj.search.turns("食物银行", kwic=3)[0]
-    assert [(m["left"], m["match"], m["right"]) for m in hit["matches"]] == [("期都去", "食物银行", "，因为")]
+    assert [(m.left, m.match, m.right) for m in hit.matches] == [("期都去", "食物银行", "，因为")]
     text = proj.transcripts.get("P01_W1").text
-    assert text[hit["matches"][0]["start"]:hit["matches"][0]["end"]] == "食物银行"
+    assert text[hit.matches[0].start:hit.matches[0].end] == "食物银行"
     with pytest.raises(QualcodeError, match="OR is not available"):
         proj.search.turns("食物银行 OR 计划")
     proj.close()
+
+
+def test_hits_are_frozen_records_and_the_json_keeps_its_keys(searchable, run_cli):
+    (hit,) = searchable.search.turns("lentils", kwic=20)
+    assert isinstance(hit, SearchHit) and isinstance(hit.matches[0], KwicMatch)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hit.turn = 1  # type: ignore[misc]
+    data = json.loads(run_cli("-p", searchable.path, "search", "lentils", "--json").stdout)
+    assert list(data[0]) == ["transcript", "turn", "speaker", "participant", "wave", "start", "end", "matches"]
+    assert list(data[0]["matches"][0]) == ["start", "end", "left", "match", "right"]
+    assert data[0]["matches"][0]["match"] == "lentils" and data[0]["turn"] == hit.turn

@@ -254,9 +254,9 @@ def search(project: Project, query, kwic, participant, wave, speaker, limit, as_
         return
     rows = []
     for hit in hits:
-        for m in hit["matches"] or [{"left": "", "match": "", "right": ""}]:
-            rows.append((hit["transcript"], hit["turn"], hit["speaker"], hit["wave"],
-                         m["left"], m["match"], m["right"]))
+        contexts = [(m.left, m.match, m.right) for m in hit.matches] or [("", "", "")]
+        for left, match, right in contexts:
+            rows.append((hit.transcript, hit.turn, hit.speaker, hit.wave, left, match, right))
     table_rows = [(t, n, s, w, Text.assemble("…", printable(item), " ", (printable(m), "bold"), " ",
                                              printable(r), "…"))
                   for t, n, s, w, item, m, r in rows]

@@ -10,6 +10,7 @@ import unicodedata
 from ..context import Service
 from ..errors import QualcodeError
 from ..nlp import UNSPACED
+from ..records.transcripts import KwicMatch, SearchHit
 from ..store import transcripts as store_tx
 
 
@@ -27,7 +28,7 @@ class SearchService(Service):
         wave: str | None = None,
         speaker: str | None = None,
         limit: int = 500,
-    ) -> list[dict]:
+    ) -> list[SearchHit]:
         """Turns matching an FTS5 query (words, "phrases", prefix*), each with its
         matches in keyword-in-context form (``kwic`` characters either side).
 
@@ -70,21 +71,19 @@ class SearchService(Service):
             hits = store_tx.search_turns(self.db, fts_query(query), participant=participant, wave=wave,
                                          speaker=speaker, limit=limit, as_written=query)
             pattern = _match_pattern(fts_query(query))
+        found = []
         for hit in hits:
             text = text_of(hit["transcript_id"])
-            speech = _fold_text(text[hit["start"]:hit["end"]])
+            start, end = hit["start"], hit["end"]
+            speech = _fold_text(text[start:end])
             matches = []
             for m in pattern.finditer(speech) if pattern else ():
-                a, b = hit["start"] + m.start(), hit["start"] + m.end()
-                matches.append({
-                    "start": a, "end": b,
-                    "left": _squash(text[max(hit["start"], a - kwic):a]),
-                    "match": text[a:b],
-                    "right": _squash(text[b:min(hit["end"], b + kwic)]),
-                })
-            hit["matches"] = matches
-            del hit["transcript_id"]
-        return hits
+                a, b = start + m.start(), start + m.end()
+                matches.append(KwicMatch(a, b, _squash(text[max(start, a - kwic):a]), text[a:b],
+                                         _squash(text[b:min(end, b + kwic)])))
+            found.append(SearchHit(hit["transcript"], hit["turn"], hit["speaker"], hit["participant"],
+                                   hit["wave"], start, end, tuple(matches)))
+        return found
 
 
 def _squash(text: str) -> str:

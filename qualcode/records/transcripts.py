@@ -203,3 +203,32 @@ class ImportResult:
         data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
         data.update(speakers=dict(self.speakers), unmapped=list(self.unmapped), notes=list(self.notes))
         return data
+
+
+# --- full-text search ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KwicMatch:
+    """One match of a search in its turn: offsets in the transcript's text, and the words
+    either side (keyword in context, white space squashed, never past the turn)."""
+
+    start: int
+    end: int
+    left: str
+    match: str
+    right: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A turn that matches a search, with where it is and each match in context."""
+
+    transcript: str
+    turn: int
+    speaker: str | None
+    participant: str | None
+    wave: str | None
+    start: int
+    end: int
+    matches: tuple[KwicMatch, ...]

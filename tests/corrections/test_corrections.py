@@ -114,7 +114,7 @@ def test_delete_transcript_refused_with_codings_unless_forced(coded, tmp_path):
     assert [t.name for t in coded.transcripts.all()] == ["p02_w2"]
     assert coded.search.turns("doctor") == []
     coded.undo()
-    assert [h["transcript"] for h in coded.search.turns("doctor")] == ["p01_w1"]
+    assert [h.transcript for h in coded.search.turns("doctor")] == ["p01_w1"]
     assert coded.memos.all(link=MemoLink("coding", f"{coded.coding.codings(code='Walking')[0].id}"))[0].title == "the walks"
     # No codings: no force needed.
     assert coded.transcripts.delete_transcript("p02_w2").codings == 0

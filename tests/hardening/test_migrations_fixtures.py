@@ -45,8 +45,8 @@ def test_fixture_opens_and_keeps_everything(fixture, tmp_path):
             (4, "It's the little things."),
         ]
         assert project.status()["counts"]["sentences"] == 7
-        assert [(h["turn"], h["speaker"]) for h in project.search.turns("takeaway*")] == [(4, "P01")]
-        assert [h["turn"] for h in project.search.turns('"health trainer"')] == [2]
+        assert [(h.turn, h.speaker) for h in project.search.turns("takeaway*")] == [(4, "P01")]
+        assert [h.turn for h in project.search.turns('"health trainer"')] == [2]
         # The upgraded file still undoes what was done before the upgrade (by its coder:
         # undo never reaches another coder's actions).
         project.coder = "anna"

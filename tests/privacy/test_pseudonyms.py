@@ -111,7 +111,7 @@ def test_deidentify_moves_codings_with_the_text(study):
     for s in stored.sentences:
         assert stored.text[s.start:s.end].strip() == stored.text[s.start:s.end]
     hits = project.search.turns("Pam")
-    assert hits and hits[0]["matches"][0]["match"] == "Pam"
+    assert hits and hits[0].matches[0].match == "Pam"
     assert project.search.turns("Ashby") == []
     assert list(project.path.parent.glob("p.qualcode.pre-deidentify-*.bak"))
 
@@ -135,7 +135,7 @@ def test_deidentified_words_leave_the_file(study, tmp_path):
         assert trace not in raw, trace
     with Project.open(path) as again:
         assert again.search.turns("Ashby") == [] and again.search.turns("Greenfield") == []
-        assert [h["turn"] for h in again.search.turns('"Place 1"')] == [2]
+        assert [h.turn for h in again.search.turns('"Place 1"')] == [2]
 
 
 def test_key_moved_out_of_the_project_leaves_no_trace(study, tmp_path):

@@ -86,18 +86,18 @@ def search(path: Path, mode: str, text: str) -> tuple[list[Found], str]:
             texts: dict[str, str] = {}
             found = []
             for hit in hits:
-                name = hit["transcript"]
+                name = hit.transcript
                 if name not in texts:
                     texts[name] = project.transcripts.get(name).text
-                first = hit["matches"][0] if hit["matches"] else None
-                span = (first["start"], first["end"]) if first else (hit["start"], hit["end"])
+                first = hit.matches[0] if hit.matches else None
+                span = (first.start, first.end) if first else (hit.start, hit.end)
                 whole = texts[name]
-                left = " ".join(whole[max(hit["start"], span[0] - 60):span[0]].split(" ")).lstrip()
-                right = whole[span[1]:min(hit["end"], span[1] + 60)]
+                left = " ".join(whole[max(hit.start, span[0] - 60):span[0]].split(" ")).lstrip()
+                right = whole[span[1]:min(hit.end, span[1] + 60)]
                 line = Text.assemble(plain(" ".join(left.splitlines())),
                                      (plain(whole[span[0]:span[1]]), "bold reverse"),
                                      plain(" ".join(right.splitlines())))
-                found.append(Found(Text.assemble(_where(hit["participant"], hit["wave"], name), "  ", line),
+                found.append(Found(Text.assemble(_where(hit.participant, hit.wave, name), "  ", line),
                                    name, span))
             return found, f"{len(found)} turn(s)"
         memos = project.query.search_memos(text, limit=LIMIT)
