@@ -54,6 +54,8 @@ def test_segments_are_records_and_a_merged_passage_lists_its_codings(two_coders)
     with Project.open(two_coders) as study:
         rows = study.coding.segments("Support")
         assert [type(r) for r in rows] == [Segment] * 3
+        with pytest.raises(AttributeError):  # immutable (a named tuple: built fast by the thousand)
+            rows[0].code = "Other"  # type: ignore[misc]
         assert all(r.coders is None and r.ids is None and r.before is None for r in rows)
         assert [r.coding_ids for r in rows] == [(r.id,) for r in rows]
         merged = study.coding.segments("Support", merge_coders=True)
