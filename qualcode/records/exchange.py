@@ -9,7 +9,7 @@ dropped or checked) and a face only prints or sums them. The JSON is what
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -31,10 +31,9 @@ class RefiExport:
     recordings_missing: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"path": self.path, "users": self.users, "codes": self.codes,
-                                "participants": self.participants, "sources": self.sources,
-                                "selections": self.selections, "codings": self.codings,
-                                "memos": self.memos, "waves": self.waves, "recordings": self.recordings}
+        # Every field in its declared order; the missing recordings only when there are some.
+        data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)
+                                if f.name != "recordings_missing"}
         if self.recordings_missing:
             data["recordings_missing"] = list(self.recordings_missing)
         return data
