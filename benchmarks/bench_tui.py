@@ -14,7 +14,7 @@ text (``bare_viewer.py``: one scroll view, no codings, status line or footer), a
 ratio of the medians is printed: what qualcode's screen adds to a key press. Goal
 (issue "Fast at the limit"): at most 1.2x for the cursor and page keys. Mind that the
 frame is forced by Pilot's ``pause``, which first has every widget on the screen (shown
-or not: 17 here, 2 in the bare viewer) run a callback, so part of each figure grows
+or not: 8 here, 2 in the bare viewer) run a callback, so part of each figure grows
 with the number of widgets whatever a key repaints; on a machine that other work keeps
 busy, compare the ratio, never the milliseconds.
 """

@@ -241,13 +241,14 @@ async def test_code_picker_overlay_keeps_focus_and_scroll(tui_project, open_proj
         await settle(pilot)
         screen = app.screen
         view = screen.query_one(TranscriptView)
-        panel = screen.query_one(PickerPanel)
+        assert not screen.query(PickerPanel) and not screen.picking  # mounted on first use
         await pilot.press("pagedown")
         await pilot.pause()
         top = view.scroll_y
         assert top > 0
         await pilot.press("s", "c")
         await pilot.pause()
+        panel = screen.query_one(PickerPanel)
         assert panel.display and screen.picking and app.screen is screen
         assert screen.focused is view
         await pilot.press(*"mon")
@@ -260,7 +261,7 @@ async def test_code_picker_overlay_keeps_focus_and_scroll(tui_project, open_proj
         count = len(view.spans)
         await pilot.press("c", *"mon", "enter")
         await pilot.pause()
-        assert not panel.display
+        assert not panel.display and screen.query_one(PickerPanel) is panel  # kept, hidden
         assert len(view.spans) == count + 1
         assert view.scroll_y == top and screen.focused is view
         selection = view.selection

@@ -53,9 +53,12 @@ class BaseScreen(Screen):
         the focus shows where it is: its first row is highlighted if none was, so Enter
         works at once (Tab into an empty highlight used to need a Down first)."""
         widget = event.widget
-        # The title of the pane holding the focus is lit (a pane: a title's container).
+        # The title of the pane holding the focus is lit: a pane is the widget a title
+        # names (on a screen without containers), else the title's container.
         for title in self.query(".pane-title"):
-            title.set_class(title.parent in widget.ancestors, "-pane-focused")
+            pane = getattr(title, "titles", None)
+            lit = widget.id == pane if pane else title.parent in widget.ancestors
+            title.set_class(lit, "-pane-focused")
         if isinstance(widget, OptionList) and widget.highlighted is None and widget.option_count:
             widget.highlighted = 0
         elif isinstance(widget, Tree) and widget.cursor_line < 0 and widget.last_line >= 0:

@@ -11,8 +11,7 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Label, OptionList, Tree
+from textual.widgets import OptionList, Tree
 from textual.widgets.tree import TreeNode
 
 from ...model import Target
@@ -21,6 +20,7 @@ from ...records.codes import Code
 from ...records.transcripts import Turn
 from ..dialogs import ChoiceDialog, MemoDraft, MemoEditor, TextInputDialog
 from ..shown import plain, shown
+from ..textual_adapter import SteadyLines
 from ..widgets.code_picker import PickerPanel, in_vivo_name
 from ..widgets.key_footer import KeyFooter
 from ..widgets.quick_line import QuickLine
@@ -34,8 +34,9 @@ PICKER_WIDTH = 80  # .dialog.picker in qualcode.tcss
 PICKER_TOP = 4
 PICKER_TALL = 32  # rows from which the picker fits below PICKER_TOP with its whole list
 PICKER_LIST = 16  # the list's most rows (.dialog OptionList in qualcode.tcss)
-#: The codebook pane's width by the app's width class (#code-pane in qualcode.tcss; a
-#: narrow terminal folds it away), and the transcript's stable scrollbar gutter.
+#: The codebook pane's width by the app's width class (CodingScreen's grid-columns in
+#: qualcode.tcss; a narrow terminal folds it away), and the transcript's stable
+#: scrollbar gutter.
 CODE_PANE = {"-wide": 44, "-medium": 32, "-narrow": 0}
 SCROLLBAR_GUTTER = 2
 
@@ -47,6 +48,11 @@ def expected_wrap_width(app_width: int, breakpoints: list[tuple[int, str]]) -> i
     width_class = next((name for at, name in sorted(breakpoints, reverse=True) if app_width >= at),
                        "-narrow")
     return text_width_for(app_width - CODE_PANE.get(width_class, 0) - SCROLLBAR_GUTTER)
+
+
+class SteadyTree(SteadyLines, Tree[str]):
+    """The codebook pane: a tree whose lines are not asked for again on every key that
+    moves the transcript's cursor (see :class:`SteadyLines`)."""
 
 
 class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
@@ -98,26 +104,21 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
                        description=f"reading {self.transcript_name}")
 
     def compose(self) -> ComposeResult:
-        # The code picker lives here, hidden, on the overlay layer: opening and closing it
-        # pushes and pops no screen, so applying a code repaints only what changed. It
-        # comes first: widgets' paint order counts the siblings after them, so a last
-        # child shown or hidden would make every other widget's geometry "change" (and
-        # the whole screen be repainted).
-        yield PickerPanel(id="picker")
-        # The panes are the screen's own children (its layout is horizontal), not held
-        # in a row container: on every key Textual renders again each widget whose
-        # container overlaps the rows that changed, so each level of nesting costs
-        # every key press a few more widgets.
-        with Vertical(id="text-pane"):
-            yield QuickLine(shown(self.transcript_name), id="doc-title", classes="pane-title")
-            yield TranscriptView(id="transcript")
-            yield QuickLine(id="position")
-        with Vertical(id="code-pane"):
-            yield Label("Codebook (here / all)", classes="pane-title")
-            yield Tree("codes", id="codebook")
-        with Vertical(id="bottom-bar"):
-            yield StatusLine(id="status")
-            yield KeyFooter()
+        # The screen is one grid with no containers: the text column (title, transcript,
+        # position line), the codebook column (title, tree) and, across both, the status
+        # line and the keys. On every key Textual renders again each widget whose region
+        # overlaps the rows that changed, and Pilot's pause visits every widget, so each
+        # container costs every key press; the code picker is mounted on first use (see
+        # _picker), which also spares the first paint its six widgets.
+        yield QuickLine(shown(self.transcript_name), id="doc-title", classes="pane-title",
+                        titles="transcript")
+        yield QuickLine(Text("Codebook (here / all)"), id="codebook-title",
+                        classes="pane-title code-pane", titles="codebook")
+        yield TranscriptView(id="transcript")
+        yield SteadyTree("codes", id="codebook", classes="code-pane")
+        yield QuickLine(id="position")
+        yield StatusLine(id="status")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         view = self.query_one(TranscriptView)
@@ -278,7 +279,24 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
             self.notify("Still reading the codings of this transcript…", timeout=2)
         return self.loaded
 
-    def action_code(self) -> None:
+    def _panel(self) -> PickerPanel | None:
+        """The code picker, if it has been mounted."""
+        found = self.query(PickerPanel)
+        return found.first() if found else None
+
+    async def _picker(self) -> PickerPanel:
+        """The code picker, mounted on first use and kept, hidden, from then on: opening
+        and closing it pushes and pops no screen, so applying a code repaints only what
+        changed. It goes first among the screen's children: paint order counts the
+        siblings after a widget, so a last child shown or hidden would make every other
+        widget's geometry "change" (and the whole screen be repainted)."""
+        panel = self._panel()
+        if panel is None:
+            panel = PickerPanel(id="picker", focus_on_mount=False)
+            await self.mount(panel, before=0)
+        return panel
+
+    async def action_code(self) -> None:
         if not self._ready():
             return
         view = self.query_one(TranscriptView)
@@ -286,7 +304,7 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
             self.notify("Select something first: s sentence, t turn, v or shift+arrows",
                         severity="warning")
             return
-        panel = self.query_one(PickerPanel)
+        panel = await self._picker()
         panel.configure(self._codable_names(), selected_text=view.selected_text,
                         parents=self._parent_choices(), parent=self._default_parent())
         width = PICKER_WIDTH
@@ -312,8 +330,8 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
 
     def on_descendant_focus(self, event) -> None:
         """Focus moved elsewhere by the mouse while the picker was open: close it."""
-        panel = self.query_one(PickerPanel)
-        if panel.display and event.widget is not self.query_one(TranscriptView) \
+        panel = self._panel()
+        if panel is not None and panel.display and event.widget is not self.query_one(TranscriptView) \
                 and panel not in event.widget.ancestors_with_self:
             self.query_one(TranscriptView).key_hook = None
             panel.display = False
@@ -321,7 +339,8 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
     @property
     def picking(self) -> bool:
         """Whether the code picker is open."""
-        return bool(self.query_one(PickerPanel).display)
+        panel = self._panel()
+        return panel is not None and bool(panel.display)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         event.stop()
@@ -458,7 +477,7 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
     @property
     def codebook_shown(self) -> bool:
         """Whether the codebook pane is on screen (a narrow terminal folds it away)."""
-        return bool(self.query_one("#code-pane").styles.display != "none")
+        return bool(self.query_one("#codebook").styles.display != "none")
 
     def _show_codebook(self, show: bool) -> None:
         self.set_class(show, "-show-codebook")

@@ -116,9 +116,11 @@ class PickerPanel(Vertical):
             self.parent = parent
 
     def __init__(self, names: list[str] | None = None, *, selected_text: str = "",
-                 title: str = "Apply a code", allow_new: bool = True, **kwargs) -> None:
+                 title: str = "Apply a code", allow_new: bool = True, focus_on_mount: bool = True,
+                 **kwargs) -> None:
         super().__init__(classes="dialog picker", **kwargs)
         self.shown: list[tuple[str, str]] = []  # (kind, name)
+        self.focus_on_mount = focus_on_mount  # False: the opener forwards its keys here
         self.configure(names or [], selected_text=selected_text, title=title, allow_new=allow_new)
 
     def configure(self, names: list[str], *, selected_text: str = "", title: str = "Apply a code",
@@ -160,7 +162,7 @@ class PickerPanel(Vertical):
         return hint + " · Esc cancel"
 
     def on_mount(self) -> None:
-        self.reset()
+        self.reset(focus=self.focus_on_mount)
 
     def reset(self, *, focus: bool = True) -> None:
         """Show the configured names from the start, with the filter empty (and focused,

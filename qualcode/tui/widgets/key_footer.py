@@ -11,8 +11,10 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
+from ..textual_adapter import SteadyLines
 
-class KeyFooter(Widget):
+
+class KeyFooter(SteadyLines, Widget):
     """The keys of the focused widget, the screen and the app; ``?`` lists them all."""
 
     DEFAULT_CSS = """

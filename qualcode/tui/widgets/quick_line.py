@@ -2,22 +2,58 @@
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual.color import Color
+from textual.constants import DIM_FACTOR
+from textual.filter import dim_style
+from textual.strip import Strip
 from textual.widget import Widget
 
+from ..textual_adapter import SteadyLines
 
-class QuickLine(Widget):
+
+class QuickLine(SteadyLines, Widget):
     """One line of text (where the cursor is; the transcript's title and counts) that
     repaints without a layout pass: a ``Static.update`` costs an extra frame tens of
-    milliseconds later, on every key press or coding."""
+    milliseconds later, on every key press or coding. The line is drawn straight from its
+    rich ``Text``, cut with an ellipsis where it does not fit: the position line changes
+    on every cursor key, and Textual's general content pipeline (wrapping, markup,
+    alignment) cost that key four times the drawing of the line itself."""
 
-    def __init__(self, text: Text | str = "", *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, text: Text | str = "", *, id: str | None = None, classes: str | None = None,
+                 titles: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.text = text if isinstance(text, Text) else Text(text)
+        #: The id of the pane this line is the title of, where the two are siblings
+        #: (see BaseScreen.on_descendant_focus).
+        self.titles = titles
 
     def show(self, text: Text) -> None:
         self.text = text
         self.refresh()
 
     def render(self) -> Text:
+        """The line's text (what it says; it is drawn by :meth:`render_line`)."""
         return self.text
+
+    def render_line(self, y: int) -> Strip:
+        style = self.rich_style  # the colours and text style the CSS gives this line
+        fill = Style(bgcolor=style.bgcolor)
+        width = self.content_size.width
+        if y:
+            return Strip.blank(width, fill)
+        text = self.text
+        if text.cell_len > width:
+            text = text.copy()
+            text.truncate(max(1, width), overflow="ellipsis")
+        console = self.app.console
+        base = style + console.get_style(text.style, default=Style.null())
+        segments = list(Segment.apply_style(text.render(console, end=""), base))
+        if any(s.style is not None and s.style.dim for s in segments) and style.bgcolor is not None:
+            # Dim as Textual draws it everywhere else: blended towards the background.
+            background = Color.from_rich_color(style.bgcolor)
+            segments = [Segment(s.text, dim_style(s.style, background, DIM_FACTOR))
+                        if s.style is not None and s.style.dim else s for s in segments]
+        return Strip(segments).adjust_cell_length(width, fill)

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from ..shown import plain
+from ..textual_adapter import SteadyLines
 
 SEPARATOR = "  ·  "
 
@@ -36,7 +37,7 @@ def fit_status(state: Text, last: str, coder: str, project: str, width: int,
     return line
 
 
-class StatusLine(Widget):
+class StatusLine(SteadyLines, Widget):
     """Every action is saved as it happens; the line says so, with the last action. After
     a failure it says what failed instead, until the next save. Drawn to fit the width:
     see :func:`fit_status`."""

@@ -1,0 +1,94 @@
+"""Widgets that give the compositor the lines they gave it last (SteadyLines) and the
+transcript view that draws again only its dirty rows (SteadyScrollView) must never show
+a stale line: after every change, what they give equals what a fresh render draws."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual.geometry import Region
+from textual.widgets import Tree
+
+from qualcode.tui.app import make_app
+from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.widgets.quick_line import QuickLine
+from qualcode.tui.widgets.transcript_view import TranscriptView
+
+
+def drawn(widget) -> list[list[tuple[str, str]]]:
+    """The widget's whole region as the compositor asks for it: text and style per run."""
+    lines = widget.render_lines(Region(0, 0, *widget.outer_size))
+    return [[(segment.text, str(segment.style)) for segment in line] for line in lines]
+
+
+def fresh(widget) -> list[list[tuple[str, str]]]:
+    """The same lines drawn from nothing (every cache of the widget dropped)."""
+    widget.refresh()
+    return drawn(widget)
+
+
+async def _coding_screen(app, pilot) -> CodingScreen:
+    await pilot.pause()
+    app.open_transcript("P01_W1")
+    screen = app.screen
+    assert isinstance(screen, CodingScreen)
+    while not screen.loaded:
+        await asyncio.sleep(0.01)
+    await pilot.pause()
+    return screen
+
+
+def test_the_view_redraws_its_dirty_rows_and_keeps_the_rest_exactly(tui_project):
+    async def run() -> None:
+        app = make_app(tui_project)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await _coding_screen(app, pilot)
+            view = screen.query_one(TranscriptView)
+            before = drawn(view)
+            for keys in (["down"], ["down", "down"], ["s"], ["down"], ["shift+right"] * 3,
+                         ["escape"], ["pagedown"], ["up"], ["right_square_bracket"], ["t"]):
+                await pilot.press(*keys)
+                await pilot.pause()
+                kept = drawn(view)
+                assert kept == fresh(view), keys
+            assert kept != before  # the keys did move the cursor on screen
+
+    asyncio.run(run())
+
+
+def test_steady_lines_follow_every_change(tui_project):
+    async def run() -> None:
+        app = make_app(tui_project)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await _coding_screen(app, pilot)
+            position = screen.query_one("#position", QuickLine)
+            title = screen.query_one("#codebook-title", QuickLine)
+            tree = screen.query_one(Tree)
+            # The position line says where the cursor is, key after key.
+            said = drawn(position)
+            await pilot.press("down")
+            await pilot.pause()
+            assert drawn(position) != said and drawn(position) == fresh(position)
+            # The codebook's title lights up when the tree takes the focus.
+            unlit = drawn(title)
+            await pilot.press("tab")
+            await pilot.pause()
+            assert tree.has_focus
+            assert drawn(title) != unlit and drawn(title) == fresh(title)
+            await pilot.press("tab")
+            await pilot.pause()
+            assert drawn(title) == unlit
+            # A code applied changes its count in the tree as drawn.
+            shown = drawn(tree)
+            await pilot.press("s", "c", *"mon", "enter")
+            await pilot.pause()
+            assert drawn(tree) != shown and drawn(tree) == fresh(tree)
+            # A longer text than the line is cut with an ellipsis, never wrapped away.
+            position.show(Text("x" * 500))
+            await pilot.pause()
+            (line,) = drawn(position)
+            text = "".join(run_text for run_text, _style in line)
+            assert text.rstrip().endswith("…") and len(text) == position.outer_size.width
+
+    asyncio.run(run())
