@@ -52,6 +52,8 @@ def network_drawing(results: Mapping[str, cooc.Cooccurrence], *, measure: str, m
     ``max_weight`` they share, with the pairs as table rows (``tables``)."""
     from . import graph as graph_export
 
+    # The table and the graph read the same measures: count the units once for both.
+    results = {label: r.with_units() for label, r in results.items()}
     graphs = {label: cooc.to_graph(r, measure=measure, minimum=minimum) for label, r in results.items()}
     return {
         "tables": {label: cooc.table(r, measure=measure, minimum=minimum) for label, r in results.items()},
@@ -81,8 +83,7 @@ def write_edge_list(result: cooc.Cooccurrence, output: str | Path, *, measure: s
     # Each edge's codes by name in name order, then the edges by descending weight and
     # names: sorts of name ranks in numpy (lexsort is stable, as Python's sort is).
     ids = np.union1d(columns["source"], columns["target"])
-    labels = [result.codes[code]["name"] if code in result.codes else str(code)
-              for code in ids.tolist()]
+    labels = [result.name(code) for code in ids.tolist()]
     order = sorted(range(len(labels)), key=labels.__getitem__)
     rank = np.empty(len(labels), dtype=np.int64)
     rank[order] = np.arange(len(labels))

@@ -125,6 +125,33 @@ class CooccurrencePair:
     weight: Number
 
 
+@dataclass(frozen=True, slots=True)
+class CooccurrenceEdge:
+    """One pair of codes of a co-occurrence network, by code id (``source`` < ``target``):
+    ``weight`` is the measure the network is drawn with, then every measure."""
+
+    source: int
+    target: int
+    weight: Number
+    count: int
+    jaccard: float
+    c: float
+    freq_ratio_flag: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkCode:
+    """A code as a network shows it: its name, parent and colour (its own, else the
+    nearest ancestor's, else its category's from a colour-blind-safe palette) and the
+    category it belongs to with that category's colour."""
+
+    name: str
+    parent: str | None
+    colour: str
+    category: str
+    category_colour: str
+
+
 # --- saturation -------------------------------------------------------------------------
 
 
