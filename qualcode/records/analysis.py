@@ -152,6 +152,22 @@ class NetworkCode:
     category_colour: str
 
 
+@dataclass(frozen=True, slots=True)
+class NetworkDrawing:
+    """Co-occurrence networks ready to draw as the picture export draws them: the pairs
+    as table rows and the graphs (networkx graphs: codes as nodes with their frequency
+    and colours, pairs as weighted edges) by label (a wave, the waves chosen, or "all"),
+    one layout over them all (``pos``: code name -> (x, y), so a code sits at the same
+    place in every wave's picture) and the size scales they share."""
+
+    tables: Mapping[str, tuple[CooccurrencePair, ...]]
+    graphs: Mapping[str, Any]
+    pos: Mapping[str, Any]
+    #: The largest code frequency and edge weight over all the graphs.
+    max_frequency: Number
+    max_weight: Number
+
+
 # --- saturation -------------------------------------------------------------------------
 
 

@@ -60,3 +60,22 @@ def test_results_cannot_be_changed_and_keep_their_json_keys(cooc):
     b = cooc.codebook.code("B").id
     assert (result.units[a], result.units[b]) == (2, 2)
     assert result.edge(a, b) == CooccurrenceEdge(min(a, b), max(a, b), 1, 1, 1 / 3, 1 / 3, False)
+
+
+def test_network_drawing_is_a_record_with_one_layout(cooc):
+    from qualcode.records.analysis import NetworkDrawing
+
+    drawing = cooc.exports.network_drawing(scope="overlap", per_wave=True)
+    assert type(drawing) is NetworkDrawing
+    assert list(json_data(drawing)) == ["tables", "graphs", "pos", "max_frequency", "max_weight"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        drawing.max_weight = 1  # type: ignore[misc]
+    # W1 (X, Z): A-B, B-C, A-C once each, E-F three times; W2 (Y): B and C in
+    # different turns, never overlapping: no pair
+    assert {label: len(rows) for label, rows in drawing.tables.items()} == {"W1": 4, "W2": 0}
+    assert sorted(drawing.graphs["W1"].nodes) == list("ABCDEF")
+    assert sorted(drawing.graphs["W2"].nodes) == ["B", "C"]
+    # one layout for both waves; the scales are the largest over them: E's 6 passages,
+    # E-F's 3 pairs
+    assert set(drawing.pos) == set("ABCDEF")
+    assert (drawing.max_frequency, drawing.max_weight) == (6, 3.0)
