@@ -35,13 +35,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, groupby, repeat
 from operator import itemgetter, mod, sub
+from types import MappingProxyType
 
 from ..errors import QualcodeError
-from ..records.analysis import CooccurrencePair
+from ..records.analysis import CooccurrenceEdge, CooccurrencePair, NetworkCode
 from ..store import analysis as store
 from ..store import study as store_study
 from .cube import tree_order
@@ -51,23 +52,51 @@ MEASURES = ("count", "jaccard", "c")
 FREQ_RATIO = 5.0
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Cooccurrence:
-    scope: str
-    freq: dict[int, int]                    # code id -> number of coded passages
-    units: dict[int, int] | None            # code id -> chars / turns / transcripts with it
-    pairs: dict[tuple[int, int], list[int]]  # (a, b), a < b -> [n12, shared units]
-    codes: dict[int, dict] = field(default_factory=dict)
-    label: str | None = None
-    rows: list | None = None                 # overlap scope: kept to count characters lazily
+    """The counts of one co-occurrence network, read-only: ``freq`` (code id -> coded
+    passages), ``units`` (code id -> characters, turns or transcripts with the code),
+    ``pairs`` ((a, b), a < b -> (n12, shared units)), ``codes`` (code id -> how the
+    network shows it) and ``label`` (the waves, or the group, it counts).
 
-    def _ensure_units(self) -> None:
-        if self.units is None:
-            units, shared = shared_chars(self.rows or [])
-            self.units = units
-            for key, value in shared.items():
-                self.pairs.setdefault(key, [0, 0])[1] = value
-            self.rows = None
+    In the overlap scope the characters behind Jaccard cost a second sweep, so a result
+    is made without them (``units`` None, the passages kept to count them); every
+    measure then comes from :meth:`with_units`, a copy with them counted. The edges
+    make that copy themselves: call it once first to read several things of one
+    result."""
+
+    scope: str
+    freq: Mapping[int, int]
+    units: Mapping[int, int] | None
+    pairs: Mapping[tuple[int, int], tuple[int, int]]
+    codes: Mapping[int, NetworkCode] = field(default_factory=dict)
+    label: str | None = None
+    #: Overlap scope without its characters counted: the passages to count them from.
+    passages: Sequence[tuple] | None = field(default=None, repr=False, compare=False,
+                                             metadata={"json": False})
+
+    @classmethod
+    def made(cls, scope: str, freq: dict, units: dict | None, pairs: dict, codes=None,
+             label: str | None = None, passages: Sequence[tuple] | None = None) -> Cooccurrence:
+        """A result from the counting functions' dicts (pairs' values as [n12, shared]),
+        wrapped so that nobody can change them."""
+        return cls(scope, MappingProxyType(freq),
+                   None if units is None else MappingProxyType(units),
+                   MappingProxyType({k: (v[0], v[1]) for k, v in pairs.items()}),
+                   MappingProxyType(codes or {}), label, passages)
+
+    def with_units(self) -> Cooccurrence:
+        """This result with its units counted (in the overlap scope, the characters);
+        itself when they are."""
+        if self.units is not None:
+            return self
+        units, shared = shared_chars(self.passages or [])
+        pairs = dict(self.pairs)
+        get = pairs.get
+        for key, value in shared.items():
+            pairs[key] = (get(key, (0, 0))[0], value)
+        return Cooccurrence(self.scope, self.freq, MappingProxyType(units),
+                            MappingProxyType(pairs), self.codes, self.label)
 
     def n(self, code: int) -> int:
         """The count of ``code`` in the unit n12 counts: passages in the overlap scope,
@@ -75,43 +104,65 @@ class Cooccurrence:
         then compares like with like)."""
         if self.scope == "overlap":
             return self.freq.get(code, 0)
-        self._ensure_units()
-        assert self.units is not None
-        return self.units.get(code, 0)
+        units = self.with_units().units
+        assert units is not None
+        return units.get(code, 0)
 
-    def edge(self, a: int, b: int) -> dict:
-        self._ensure_units()
+    def edge(self, a: int, b: int, measure: str = "count") -> CooccurrenceEdge:
+        """The measures of codes ``a`` and ``b`` (in either order), weighted by ``measure``."""
+        full = self.with_units()
         key = (a, b) if a < b else (b, a)
-        n12, shared = self.pairs.get(key, (0, 0))
+        return full._edge(key, full.pairs.get(key, (0, 0)), measure)
+
+    def _edge(self, key: tuple[int, int], counts: tuple[int, int], measure: str) -> CooccurrenceEdge:
+        units = self.units
+        assert units is not None
+        a, b = key
+        n12, shared = counts
         n1, n2 = self.n(a), self.n(b)
-        assert self.units is not None  # (self.n made them)
-        either = self.units.get(a, 0) + self.units.get(b, 0) - shared
+        either = units.get(a, 0) + units.get(b, 0) - shared
         denominator = n1 + n2 - n12
         c = min(1.0, n12 / denominator) if denominator > 0 else (1.0 if n12 else 0.0)
+        jaccard = shared / either if either > 0 else 0.0
         low, high = min(n1, n2), max(n1, n2)
-        return {
-            "count": n12,
-            "jaccard": shared / either if either > 0 else 0.0,
-            "c": c,
-            "freq_ratio_flag": bool(low and high > FREQ_RATIO * low),
-        }
+        weight = n12 if measure == "count" else jaccard if measure == "jaccard" else c
+        return CooccurrenceEdge(a, b, weight, n12, jaccard, c, bool(low and high > FREQ_RATIO * low))
 
-    def with_units(self) -> Cooccurrence:
-        """This result with its units counted (in the overlap scope, the characters)."""
-        self._ensure_units()
-        return self
-
-    def edges(self, measure: str = "count", minimum: float = 0) -> list[dict]:
+    def edges(self, measure: str = "count", minimum: float = 0) -> list[CooccurrenceEdge]:
+        """The pairs that co-occur with ``measure`` at least ``minimum``, in code id order
+        (each as :meth:`edge` gives it; written out here, as a network may have a million
+        pairs)."""
         if measure not in MEASURES:
             raise QualcodeError(f"measure {measure!r} is not one of {', '.join(MEASURES)}")
-        result = []
-        self._ensure_units()
-        for a, b in sorted(self.pairs):
-            values = self.edge(a, b)
-            if values["count"] <= 0 or values[measure] < minimum:
+        full = self.with_units()
+        assert full.units is not None
+        unit_of = full.units.get
+        n_of = full.freq.get if full.scope == "overlap" else unit_of
+        pairs = full.pairs
+        index = MEASURES.index(measure)
+        result: list[CooccurrenceEdge] = []
+        append = result.append
+        for key in sorted(pairs):
+            n12, shared = pairs[key]
+            if n12 <= 0:
                 continue
-            result.append({"source": a, "target": b, "weight": values[measure], **values})
+            a, b = key
+            n1, n2 = n_of(a, 0), n_of(b, 0)
+            either = unit_of(a, 0) + unit_of(b, 0) - shared
+            denominator = n1 + n2 - n12
+            c = min(1.0, n12 / denominator) if denominator > 0 else 1.0
+            jaccard = shared / either if either > 0 else 0.0
+            weight = (n12, jaccard, c)[index]
+            if weight >= minimum:
+                low, high = (n1, n2) if n1 < n2 else (n2, n1)
+                append(CooccurrenceEdge(a, b, weight, n12, jaccard, c,
+                                        bool(low and high > FREQ_RATIO * low)))
         return result
+
+    def name(self, code: int) -> str:
+        """The code's name (its id as text when the network does not know it)."""
+        found = self.codes.get(code)
+        return found.name if found is not None else str(code)
 
 
 def _overlap_keys(chunk: list, K: int) -> list[int]:
@@ -246,20 +297,20 @@ def count_units(rows, unit_index: int) -> tuple[dict, dict, dict]:
     return dict(freq), dict(units), pairs
 
 
-def compute(rows, scope: str, codes: dict[int, dict] | None = None,
+def compute(rows, scope: str, codes: dict[int, NetworkCode] | None = None,
             label: str | None = None) -> Cooccurrence:
     """Counts for one scope. In the overlap scope the characters behind Jaccard are
     counted on first use (they cost a second sweep)."""
     if scope == "overlap":
         freq, _units, pairs, merged = count_overlap(rows, chars=False)
-        return Cooccurrence(scope, freq, None, pairs, codes or {}, label, rows=merged)
+        return Cooccurrence.made(scope, freq, None, pairs, codes, label, passages=merged)
     elif scope == "turn":
         freq, units, pairs = count_units(rows, 5)
     elif scope == "transcript":
         freq, units, pairs = count_units(rows, 0)
     else:
         raise QualcodeError(f"scope {scope!r} is not one of {', '.join(SCOPES)}")
-    return Cooccurrence(scope, freq, units, pairs, codes or {}, label)
+    return Cooccurrence.made(scope, freq, units, pairs, codes, label)
 
 
 def coding_filter(db, where: Sequence[str]):
@@ -358,7 +409,7 @@ def cooccurrence(db, *, scope: str = "overlap", waves=None, coders=None, categor
             for w in wave_rows if wave_ids is None or w["id"] in wave_ids}
 
 
-def _count_units_in_numpy(db, scope: str, info: dict[int, dict], *, coder_ids, code_ids, wave_rows,
+def _count_units_in_numpy(db, scope: str, info: dict[int, NetworkCode], *, coder_ids, code_ids, wave_rows,
                           wave_ids, label: str | None, per_wave: bool,
                           ) -> Cooccurrence | dict[str, Cooccurrence]:
     """The turn and transcript scopes from two plain scans (see
@@ -367,7 +418,7 @@ def _count_units_in_numpy(db, scope: str, info: dict[int, dict], *, coder_ids, c
 
     def counted(ids, label: str | None) -> Cooccurrence:
         freq, units, pairs = count_scope(db, scope, coder_ids=coder_ids, wave_ids=ids, code_ids=code_ids)
-        return Cooccurrence(scope, freq, units, pairs, info, label)
+        return Cooccurrence.made(scope, freq, units, pairs, info, label)
 
     if not per_wave:
         return counted(wave_ids, label)
@@ -375,13 +426,13 @@ def _count_units_in_numpy(db, scope: str, info: dict[int, dict], *, coder_ids, c
             for w in wave_rows if wave_ids is None or w["id"] in wave_ids}
 
 
-def _code_info(codes: dict[int, dict]) -> dict[int, dict]:
+def _code_info(codes: dict[int, dict]) -> dict[int, NetworkCode]:
     """Name, colour and category name of every code (colour inherited if unset). A
     category without a colour gets one of a colour-blind-safe palette, so pictures tell
     categories apart even when the codebook has no colours."""
     from ..export.colours import category_colours
 
-    info: dict[int, dict] = {}
+    found: dict[int, tuple] = {}
     tops: dict[str, str | None] = {}
     for code_id in tree_order(codes):
         code = codes[code_id]
@@ -396,15 +447,13 @@ def _code_info(codes: dict[int, dict]) -> dict[int, dict]:
         if category is None:
             category, category_colour = current["name"], current["colour"]
         tops.setdefault(category, category_colour or colour)
-        info[code_id] = {"name": code["name"], "colour": colour, "category": category,
-                         "category_colour": category_colour or colour,
-                         "parent": parent["name"] if parent else None}
+        found[code_id] = (code["name"], parent["name"] if parent else None, colour, category,
+                          category_colour or colour)
     palette = category_colours(list(tops), tops)
-    for entry in info.values():
-        fallback = palette[entry["category"]]
-        entry["category_colour"] = entry["category_colour"] or fallback
-        entry["colour"] = entry["colour"] or fallback
-    return info
+    return {code_id: NetworkCode(name=name, parent=parent, colour=colour or palette[category],
+                                 category=category,
+                                 category_colour=category_colour or palette[category])
+            for code_id, (name, parent, colour, category, category_colour) in found.items()}
 
 
 def to_graph(result: Cooccurrence, *, measure: str = "count", minimum: float = 0):
@@ -414,20 +463,20 @@ def to_graph(result: Cooccurrence, *, measure: str = "count", minimum: float = 0
 
     wave = result.label or "all"
     graph = nx.Graph(scope=result.scope, measure=measure, wave=wave)
+    unknown = NetworkCode(name="", parent=None, colour="#888888", category="",
+                          category_colour="#888888")
     # Scope and wave on every node and edge too: Gephi drops graph-level attributes.
-    for code_id in sorted(result.freq, key=lambda k: result.codes.get(k, {}).get("name", str(k))):
-        info = result.codes.get(code_id, {"name": str(code_id), "colour": "#888888",
-                                          "category": ""})
-        graph.add_node(info["name"], label=info["name"], frequency=result.freq[code_id],
-                       category=info["category"] or "", colour=info["colour"],
-                       category_colour=info.get("category_colour") or info["colour"],
+    for code_id in sorted(result.freq, key=result.name):
+        info = result.codes.get(code_id, unknown)
+        name = result.name(code_id)
+        graph.add_node(name, label=name, frequency=result.freq[code_id],
+                       category=info.category or "", colour=info.colour,
+                       category_colour=info.category_colour or info.colour,
                        wave=wave, scope=result.scope)
     for edge in result.edges(measure, minimum):
-        a = result.codes.get(edge["source"], {"name": str(edge["source"])})["name"]
-        b = result.codes.get(edge["target"], {"name": str(edge["target"])})["name"]
-        graph.add_edge(a, b, weight=float(edge["weight"]), count=edge["count"],
-                       jaccard=round(edge["jaccard"], 6), c=round(edge["c"], 6),
-                       freq_ratio_flag=edge["freq_ratio_flag"], wave=wave, scope=result.scope,
+        graph.add_edge(result.name(edge.source), result.name(edge.target), weight=float(edge.weight),
+                       count=edge.count, jaccard=round(edge.jaccard, 6), c=round(edge.c, 6),
+                       freq_ratio_flag=edge.freq_ratio_flag, wave=wave, scope=result.scope,
                        measure=measure)
     return graph
 
@@ -438,12 +487,11 @@ def table(result: Cooccurrence, *, measure: str = "count",
     rows = []
     for edge in result.edges(measure, minimum):
         rows.append(CooccurrencePair(
-            code_a=result.codes.get(edge["source"], {"name": str(edge["source"])})["name"],
-            code_b=result.codes.get(edge["target"], {"name": str(edge["target"])})["name"],
-            n1=result.n(edge["source"]), n2=result.n(edge["target"]),
-            count=edge["count"], jaccard=round(edge["jaccard"], 4),
-            c=round(edge["c"], 4), freq_ratio_flag=edge["freq_ratio_flag"],
-            weight=edge["weight"] if measure == "count" else round(edge["weight"], 4),
+            code_a=result.name(edge.source), code_b=result.name(edge.target),
+            n1=result.n(edge.source), n2=result.n(edge.target),
+            count=edge.count, jaccard=round(edge.jaccard, 4),
+            c=round(edge.c, 4), freq_ratio_flag=edge.freq_ratio_flag,
+            weight=edge.weight if measure == "count" else round(edge.weight, 4),
         ))
     rows.sort(key=lambda r: (-r.weight, r.code_a, r.code_b))
     return tuple(rows)

@@ -9,13 +9,14 @@ are the same floats, since each is one IEEE division of the same integers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .cooccurrence import Cooccurrence
 
 
-def _lookup(counts: dict[int, int], top: int) -> Any:
+def _lookup(counts: Mapping[int, int], top: int) -> Any:
     """A dense array of ``top`` counts indexed by code id (0 where a code has none)."""
     import numpy as np
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from operator import itemgetter
+from typing import Any
 
 
 def count_packed(rows: list[tuple[int, int]], shift: int) -> dict[int, tuple[int, int]]:
@@ -85,27 +86,30 @@ def offset_bits(longest: int) -> int:
     return max(1, int(longest).bit_length())
 
 
-def merge(rows: Sequence[dict], key: Callable[[dict], Hashable] = itemgetter("transcript"),
-          ) -> list[list[dict]]:
-    """Group segment records (``start``, ``end`` and whatever ``key`` reads) into
-    passages: lists of the records of one passage, the earliest first. ``key`` says
-    what must be equal for two records to be one passage (default: the transcript;
-    give the transcript and code to count per code). Passages come in key, then start
-    order."""
+def merge(rows: Sequence[Any], key: Callable[[Any], Hashable] = itemgetter("transcript"),
+          span: Callable[[Any], tuple[int, int]] = itemgetter("start", "end"),
+          ) -> list[list[Any]]:
+    """Group segment records into passages: lists of the records of one passage, the
+    earliest first. ``key`` says what must be equal for two records to be one passage
+    (default: the transcript; give the transcript and code to count per code);
+    ``span`` reads a record's (start, end) (default: its ``start`` and ``end`` items;
+    ``attrgetter("start", "end")`` for records with fields). Passages come in key, then
+    start order."""
     try:
-        ordered = sorted(rows, key=lambda r: (key(r), r["start"], r["end"]))
+        ordered = sorted(rows, key=lambda r: (key(r), *span(r)))
     except TypeError:  # a None beside strings or numbers (no wave, no participant)
-        ordered = sorted(rows, key=lambda r: (_sortable(key(r)), r["start"], r["end"]))
-    result: list[list[dict]] = []
+        ordered = sorted(rows, key=lambda r: (_sortable(key(r)), *span(r)))
+    result: list[list[Any]] = []
     current_key, reach = object(), -1
     for row in ordered:
         k = key(row)
-        if k != current_key or row["start"] >= reach:
+        start, end = span(row)
+        if k != current_key or start >= reach:
             result.append([row])
-            current_key, reach = k, row["end"]
+            current_key, reach = k, end
         else:
             result[-1].append(row)
-            reach = max(reach, row["end"])
+            reach = max(reach, end)
     return result
 
 

@@ -33,9 +33,9 @@ def codebook_merge(project: Project, others, threshold, plan_out, plan_in, as_js
         print_json(plan)
         return
     print_table(["incoming", "status", "action", "target", "candidates"],
-                [(d["incoming"]["name"], d["status"], d["action"], d.get("target"),
-                  ", ".join(f"{c['name']} ({c['score']})" for c in d.get("candidates", [])))
-                 for d in plan["decisions"]])
+                [(d.incoming.name, d.status, d.action, d.target,
+                  ", ".join(f"{c.name} ({c.score})" for c in d.candidates or ()))
+                 for d in plan.decisions])
     if plan_out:
         echo(f"wrote {plan_out}: edit the actions, then run `qualcode codebook merge --apply {plan_out}`",
                    err=True)

@@ -26,6 +26,7 @@ from .. import outputs
 from ..errors import QualcodeError
 from ..output_folder import make_output_folder
 from ..records import Wave
+from ..records.codings import Passage, Segment
 
 TABLE_STYLE = "Table Grid"
 KEEP_TOGETHER = 25  # rows: a shorter table is kept on one page with its caption
@@ -486,22 +487,22 @@ def wave_text(wave: Wave | None, role: str | None = None) -> str:
     return time_point(wave, role)
 
 
-def attribution(row: dict, waves: Mapping[str, Wave]) -> str:
+def attribution(row: Segment | Passage, waves: Mapping[str, Wave]) -> str:
     """"Client C07 (Sharon), Six months, C07_W2, turn 12, 00:14:32"; the time point is the
     one of the speaker's role; the time in the recording where the turn's time is known."""
-    if row.get("participant"):
-        who = f"{role_label(row.get('role'))} {person_label(row['participant'], row.get('pseudonym'))}"
+    if row.participant:
+        who = f"{role_label(row.role)} {person_label(row.participant, row.pseudonym)}"
     else:
         who = "Unattributed speaker"
     parts = [who]
-    if row.get("wave"):
-        parts.append(wave_text(waves.get(row["wave"]), row.get("role")) or row["wave"])
-    if row.get("transcript"):
-        parts.append(row["transcript"])
-    if row.get("turn"):
-        parts.append(f"turn {row['turn']}")
-    if row.get("time"):  # where the turn starts in the recording ("~" when estimated)
-        parts.append(row["time"])
+    if row.wave:
+        parts.append(wave_text(waves.get(row.wave), row.role) or row.wave)
+    if row.transcript:
+        parts.append(row.transcript)
+    if row.turn:
+        parts.append(f"turn {row.turn}")
+    if row.time:  # where the turn starts in the recording ("~" when estimated)
+        parts.append(row.time)
     return ", ".join(parts)
 
 

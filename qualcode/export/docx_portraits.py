@@ -10,9 +10,10 @@ from typing import Any
 from ..errors import QualcodeError
 from ..records import Participant
 from ..records.codes import Code
+from ..records.codings import Segment
 from ..store import exports as store_exports
 from . import docx_common as dc
-from .quotes import Texts, passages, pick_quotes, with_quotes
+from .quotes import Texts, passages, pick_quotes
 from .text_exports import collect_segments
 from .themes import OBSERVED, participation_status, quote_source
 
@@ -62,10 +63,10 @@ class Context:
         self.transcripts: dict[tuple[str, str | None], list[str]] = defaultdict(list)
         for name, wave, kind, pid in store_exports.transcript_people(project.db):
             self.transcripts[(pid, wave)].append(name if kind == "interview" else f"{name} ({kind})")
-        self.segments: dict[str, list[dict]] = defaultdict(list)
+        self.segments: dict[str, list[Segment]] = defaultdict(list)
         for row in collect_segments(project):
-            if row["participant"]:
-                self.segments[row["participant"]].append(row)
+            if row.segment.participant:
+                self.segments[row.segment.participant].append(row.segment)
         codes = project.codebook.codes()
         self.order = {c.name: i for i, c in enumerate(_tree_order(codes))}
         parent = {c.name: c.parent for c in codes}
@@ -195,18 +196,18 @@ def _attendance(doc: Any, ctx: Context, person: Participant, who: str) -> None:
                  widths=[2.0, 4.0, 4.5, 5.5], caption=f"{who}: participation per wave.")
 
 
-def _code_profile(doc: Any, ctx: Context, pid: str, segments: list[dict], who: str) -> None:
+def _code_profile(doc: Any, ctx: Context, pid: str, segments: list[Segment], who: str) -> None:
     """Coded passages per code and wave, codes under their category (in bold)."""
     labels = [w.label for w in ctx.waves]
     took_part = {label: ctx.statuses.get((pid, label)) in OBSERVED for label in labels}
     counts: dict[str, Counter] = defaultdict(Counter)
-    for passage in passages(segments, ctx.texts, by_code=True):
-        counts[passage["code"]][passage["wave"] or "-"] += 1
+    for passage in passages(segments, ctx.texts, ctx.wave_by_label, by_code=True):
+        counts[passage.code][passage.wave or "-"] += 1
     # A category's row merges its codes' passages where they overlap.
-    in_category = [dict(r, code=ctx.category.get(r["code"], r["code"])) for r in segments]
+    in_category = [s._replace(code=ctx.category.get(s.code, s.code)) for s in segments]
     totals: dict[str, Counter] = defaultdict(Counter)
-    for passage in passages(in_category, ctx.texts, by_code=True):
-        totals[passage["code"]][passage["wave"] or "-"] += 1
+    for passage in passages(in_category, ctx.texts, ctx.wave_by_label, by_code=True):
+        totals[passage.code][passage.wave or "-"] += 1
     by_category: dict[str, list[str]] = defaultdict(list)
     for code in sorted(counts, key=lambda c: ctx.order.get(c, 10**6)):
         by_category[ctx.category.get(code, code)].append(code)
@@ -248,19 +249,19 @@ def _memos(doc: Any, ctx: Context, pid: str) -> None:
             doc.add_paragraph(block)
 
 
-def _key_quotes(doc: Any, ctx: Context, person: Participant, segments: list[dict]) -> None:
+def _key_quotes(doc: Any, ctx: Context, person: Participant, segments: list[Segment]) -> None:
     dc.heading(doc, "Key quotes", 2)
     if not segments or not ctx.quotes:
         dc.note(doc, "No quotes.")
         return
-    merged = with_quotes(passages(segments, ctx.texts, by_code=False), ctx.texts)
+    merged = passages(segments, ctx.texts, ctx.wave_by_label, by_code=False)
     for wave in ctx.waves:
-        chosen_rows = [r for r in merged if r["wave"] == wave.label]
+        chosen_rows = [r for r in merged if r.wave == wave.label]
         if not chosen_rows:
             continue
         dc.heading(doc, f"{wave.label}: {dc.wave_text(wave, person.role)}", 3)
         chosen = pick_quotes(chosen_rows, ctx.quotes,
-                             spread=lambda r: (ctx.category.get(r["codes"][0], r["codes"][0]),))
+                             spread=lambda r: (ctx.category.get(r.codes[0], r.codes[0]),))
         for row in chosen:
-            dc.add_quote(doc, row["quote"], quote_source(row))
+            dc.add_quote(doc, row.quote, quote_source(row))
 

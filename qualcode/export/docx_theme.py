@@ -123,10 +123,10 @@ def write_theme(doc, summary: ThemeSummary, theme, numbers: dc.Numbering, mark: 
         paired = theme.change.get("paired")
         if paired:
             first = paired["quotes"][0]
-            who = dc.person_label(first["participant"], first.get("pseudonym"))
+            who = dc.person_label(first.participant, first.pseudonym)
             dc.par(doc, f"One participant across the waves: {who}", "Heading 3")
             for row in paired["quotes"]:
-                dc.add_quote(doc, row["quote"], quote_source(row))
+                dc.add_quote(doc, row.quote, quote_source(row))
         if theme.summaries:
             from .docx_summaries import summaries_across_waves
 
@@ -137,4 +137,4 @@ def write_theme(doc, summary: ThemeSummary, theme, numbers: dc.Numbering, mark: 
     if not theme.quotes:
         dc.note(doc, "No coded passages for this theme in the selection.")
     for row in theme.quotes:
-        dc.add_quote(doc, row["quote"], quote_source(row))
+        dc.add_quote(doc, row.quote, quote_source(row))

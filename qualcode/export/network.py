@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import outputs
 from ..analysis import cooccurrence as cooc
 from ..model import DEFAULT_CSV, CsvStyle
+from ..records.analysis import NetworkDrawing
 from .network_formats import format_of
 
 
@@ -45,23 +46,24 @@ def write_network(results: Mapping[str, cooc.Cooccurrence], output: str | Path, 
     return [graph_export.write_graph(graph, output, title=title, csv_style=csv_style)]
 
 
-def network_drawing(results: Mapping[str, cooc.Cooccurrence], *, measure: str, minimum: float = 0) -> dict:
-    """What a picture of the networks of ``results`` needs, laid out as the PNGs are:
-    ``graphs`` ({label: graph}), ``pos`` (one layout over them all, so a code sits at the
-    same place in every wave's picture) and the size scales ``max_frequency`` and
-    ``max_weight`` they share, with the pairs as table rows (``tables``)."""
+def network_drawing(results: Mapping[str, cooc.Cooccurrence], *, measure: str,
+                    minimum: float = 0) -> NetworkDrawing:
+    """What a picture of the networks of ``results`` needs, laid out as the PNGs are
+    (see :class:`qualcode.records.analysis.NetworkDrawing`)."""
     from . import graph as graph_export
 
+    # The table and the graph read the same measures: count the units once for both.
+    results = {label: r.with_units() for label, r in results.items()}
     graphs = {label: cooc.to_graph(r, measure=measure, minimum=minimum) for label, r in results.items()}
-    return {
-        "tables": {label: cooc.table(r, measure=measure, minimum=minimum) for label, r in results.items()},
-        "graphs": graphs,
-        "pos": graph_export.shared_layout(list(graphs.values())),
-        "max_frequency": max((d.get("frequency", 1) for g in graphs.values() for _, d in g.nodes(data=True)),
-                             default=1),
-        "max_weight": max((d.get("weight", 1.0) for g in graphs.values() for _, _, d in g.edges(data=True)),
-                          default=1.0),
-    }
+    return NetworkDrawing(
+        tables={label: cooc.table(r, measure=measure, minimum=minimum) for label, r in results.items()},
+        graphs=graphs,
+        pos=graph_export.shared_layout(list(graphs.values())),
+        max_frequency=max((d.get("frequency", 1) for g in graphs.values() for _, d in g.nodes(data=True)),
+                          default=1),
+        max_weight=max((d.get("weight", 1.0) for g in graphs.values() for _, _, d in g.edges(data=True)),
+                       default=1.0),
+    )
 
 
 EDGE_COLUMNS = ("source", "target", "weight", "count", "jaccard", "c", "freq_ratio_flag")
@@ -81,8 +83,7 @@ def write_edge_list(result: cooc.Cooccurrence, output: str | Path, *, measure: s
     # Each edge's codes by name in name order, then the edges by descending weight and
     # names: sorts of name ranks in numpy (lexsort is stable, as Python's sort is).
     ids = np.union1d(columns["source"], columns["target"])
-    labels = [result.codes[code]["name"] if code in result.codes else str(code)
-              for code in ids.tolist()]
+    labels = [result.name(code) for code in ids.tolist()]
     order = sorted(range(len(labels)), key=labels.__getitem__)
     rank = np.empty(len(labels), dtype=np.int64)
     rank[order] = np.arange(len(labels))

@@ -1,10 +1,10 @@
 """Coded passages for the exports, and quotes made of them.
 
 Exports read coded segments (one per coding, :meth:`Project.segments`) and merge them
-into passages with :func:`qualcode.analysis.passages.merge`: overlapping codings (of one
-code, or of any code of a theme) count and show once. A passage keeps the codings it is
-made of (their codes, coders, memos, exemplar marks) and takes its speaker, turn and
-participant from its earliest coding.
+into passages (:class:`qualcode.records.codings.Passage`, made in one step by
+:func:`passages`): overlapping codings (of one code, or of any code of a theme) count
+and show once. A passage keeps the codings it is made of (their codes, coders, memos,
+exemplar marks) and takes its speaker, turn and participant from its earliest coding.
 
 Quotes
     A quote is a passage widened to whole sentences (the stored sentences that hold its
@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from operator import itemgetter
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from operator import attrgetter
 
 from ..analysis.passages import merge
-from ..records import json_data
-from ..records.codings import Segment
+from ..records import Wave
+from ..records.codings import Passage, Segment
+from .docx_common import attribution
 
 QUOTE_CAP = 600
 GOOD_LENGTH = (60, 700)
@@ -52,42 +54,46 @@ class Texts:
         return self.get(name)[0]
 
 
-def segment_row(segment: Segment) -> dict:
-    """A segment as the exports' working row: its fields by name, as its JSON has them.
-    The exports add to it (its passage's number, an attribution, a quote) and merge
-    rows into passages of their own."""
-    return json_data(segment)
-
-
-def passages(rows: Sequence[dict], texts: Texts, *, by_code: bool = True) -> list[dict]:
-    """Merge segment rows into passages (per transcript and code, or with ``by_code``
-    False per transcript: across the codes given). Each passage is the earliest
-    coding's row with ``start``/``end``/``text`` of the union, ``codes`` (in order of
-    first use), ``coders``, ``coding_ids``, ``memos``, ``exemplar`` (any marked)."""
-    key: Callable = itemgetter("transcript", "code") if by_code else itemgetter("transcript")
+def passages(segments: Sequence[Segment], texts: Texts, waves: Mapping[str, Wave], *,
+             by_code: bool = True, cap: int = QUOTE_CAP) -> list[Passage]:
+    """Merge segments into passages (per transcript and code, or with ``by_code`` False
+    per transcript: across the codes given), in text order (:func:`text_key`). Each
+    passage takes who, where and when from its earliest segment, its span and text
+    from the union, and is quoted (whole sentences, cut at ``cap`` characters) and
+    attributed (``waves``: by label) as it is made."""
+    key = attrgetter("transcript", "code") if by_code else attrgetter("transcript")
     result = []
-    for members in merge(rows, key=key):
-        first = dict(members[0])
-        start, end = first["start"], max(r["end"] for r in members)
-        first.update(
-            start=start, end=end, text=texts.text(first["transcript"])[start:end],
-            codes=list(dict.fromkeys(r["code"] for r in members)),
-            coders=sorted({r["coder"] for r in members}),
-            coding_ids=[r["id"] for r in members],
-            memos=list(dict.fromkeys(r["memo"] for r in members if r.get("memo"))),
-            exemplar=any(r.get("exemplar") for r in members),
-            interviewer=all(r.get("interviewer") for r in members),
-            codings=len(members))
-        result.append(first)
+    for members in merge(segments, key=key, span=_SPAN):
+        first = members[0]
+        start, end = first.start, max(s.end for s in members)
+        quote, cut = _quote(texts, first.transcript, start, end, cap)
+        result.append(Passage(
+            id=first.id, code=first.code, transcript=first.transcript, start=start, end=end,
+            text=texts.text(first.transcript)[start:end],
+            codes=tuple(dict.fromkeys(s.code for s in members)),
+            coders=tuple(sorted({s.coder for s in members if s.coder is not None})),
+            coding_ids=tuple(s.id for s in members),
+            memos=tuple(dict.fromkeys(s.memo for s in members if s.memo)),
+            exemplar=any(s.exemplar for s in members),
+            interviewer=all(s.interviewer for s in members),
+            wave=first.wave, wave_order=first.wave_order, turn=first.turn, time=first.time,
+            participant=first.participant, pseudonym=first.pseudonym, role=first.role,
+            site=first.site, attribution=attribution(first, waves), quote=quote, cut=cut))
     result.sort(key=text_key)
     return result
 
 
-def quote_text(passage: dict, texts: Texts, cap: int = QUOTE_CAP) -> tuple[str, bool]:
+_SPAN = attrgetter("start", "end")
+
+
+def quote_text(passage: Passage, texts: Texts, cap: int = QUOTE_CAP) -> tuple[str, bool]:
     """The passage widened to whole sentences, cut at ``cap`` characters with an
     ellipsis; returns (text, was cut)."""
-    text, starts, ends = texts.get(passage["transcript"])
-    start, end = passage["start"], passage["end"]
+    return _quote(texts, passage.transcript, passage.start, passage.end, cap)
+
+
+def _quote(texts: Texts, transcript: str, start: int, end: int, cap: int) -> tuple[str, bool]:
+    text, starts, ends = texts.get(transcript)
     i = bisect_right(starts, start) - 1
     if i >= 0 and ends[i] > start:
         start = starts[i]
@@ -128,24 +134,24 @@ def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _wave_key(r: dict) -> int:
-    return r["wave_order"] if r.get("wave_order") is not None else NO_WAVE
+def _wave_key(r: Passage) -> int:
+    return r.wave_order if r.wave_order is not None else NO_WAVE
 
 
-def text_key(r: dict) -> tuple:
-    return (_wave_key(r), r["participant"] or "\uffff", r["transcript"], r["start"], r["id"])
+def text_key(r: Passage) -> tuple:
+    return (_wave_key(r), r.participant or "\uffff", r.transcript, r.start, r.id)
 
 
-def role_person_wave(r: dict) -> tuple:
-    return (r.get("role") or "", r["participant"] or "\uffff", _wave_key(r))
+def role_person_wave(r: Passage) -> tuple:
+    return (r.role or "", r.participant or "\uffff", _wave_key(r))
 
 
-def _length(r: dict) -> int:
-    return len(r.get("quote") or r["text"].strip())
+def _length(r: Passage) -> int:
+    return len(r.quote or r.text.strip())
 
 
-def pick_quotes(rows: list[dict], n: int, spread=role_person_wave,
-                used: set[tuple[str, str]] | frozenset = frozenset()) -> list[dict]:
+def pick_quotes(rows: list[Passage], n: int, spread: Callable[[Passage], tuple] = role_person_wave,
+                used: AbstractSet[tuple[str, str]] = frozenset()) -> list[Passage]:
     """Choose ``n`` passages spread over the dimensions ``spread(row)`` returns, most
     important first (default: role, participant, wave). Pure and deterministic.
 
@@ -159,30 +165,30 @@ def pick_quotes(rows: list[dict], n: int, spread=role_person_wave,
     order. The chosen rows come back in wave, participant and text order."""
     # An interviewer's words are never quoted as a participant's, unless the analyst
     # marked the segment as an exemplar on purpose.
-    rows = [r for r in rows if r["exemplar"] or not r.get("interviewer")]
+    rows = [r for r in rows if r.exemplar or not r.interviewer]
     if n <= 0 or not rows:
         return []
-    kept: dict[str, list[dict]] = defaultdict(list)
-    unique: list[dict] = []
-    for r in sorted(rows, key=lambda r: (not r["exemplar"], *text_key(r))):
-        if any(r["start"] < k["end"] and k["start"] < r["end"] for k in kept[r["transcript"]]):
+    kept: dict[str, list[Passage]] = defaultdict(list)
+    unique: list[Passage] = []
+    for r in sorted(rows, key=lambda r: (not r.exemplar, *text_key(r))):
+        if any(r.start < k.end and k.start < r.end for k in kept[r.transcript]):
             continue
-        kept[r["transcript"]].append(r)
+        kept[r.transcript].append(r)
         unique.append(r)
-    chosen = sorted((r for r in unique if r["exemplar"]), key=text_key)[:n]
+    chosen = sorted((r for r in unique if r.exemplar), key=text_key)[:n]
     seen: list[Counter] = [Counter() for _ in spread(rows[0])]
     for r in chosen:
         for counter, value in zip(seen, spread(r)):
             counter[value] += 1
-    groups: dict[tuple, list[dict]] = defaultdict(list)
+    groups: dict[tuple, list[Passage]] = defaultdict(list)
     lo, hi = GOOD_LENGTH
     for r in unique:
-        if not r["exemplar"]:
+        if not r.exemplar:
             groups[spread(r)].append(r)
     for members in groups.values():
-        members.sort(key=lambda r: ((r["transcript"], r.get("quote")) in used, bool(r.get("cut")),
+        members.sort(key=lambda r: ((r.transcript, r.quote) in used, r.cut,
                                     not lo <= _length(r) <= hi, _length(r),
-                                    _wave_key(r), r["transcript"], r["start"]))
+                                    _wave_key(r), r.transcript, r.start))
     taken: Counter = Counter()
     while len(chosen) < n:
         open_groups = [g for g, members in groups.items() if taken[g] < len(members)]
@@ -197,10 +203,3 @@ def pick_quotes(rows: list[dict], n: int, spread=role_person_wave,
         for counter, value in zip(seen, group):
             counter[value] += 1
     return sorted(chosen, key=text_key)
-
-
-def with_quotes(rows: list[dict], texts: Texts, cap: int = QUOTE_CAP) -> list[dict]:
-    """Add ``quote`` (whole sentences, capped) and ``cut`` to passage rows."""
-    for row in rows:
-        row["quote"], row["cut"] = quote_text(row, texts, cap)
-    return rows

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..coding.service import CodingService
     from ..coding.summaries import SummaryService
     from ..ingest.service import TranscriptService
-    from ..records.analysis import SaturationCurve
+    from ..records.analysis import NetworkDrawing, SaturationCurve
     from ..study.service import StudyService
 
 FORMATS = ("docx", "md", "csv")
@@ -167,10 +167,10 @@ class ExportService(Service):
                              per_wave=per_wave or bool(by), order=order, csv_style=csv_style)
 
     def network_drawing(self, *, scope: str = "overlap", measure: str = "count", minimum: float = 0,
-                        waves: Sequence[str] | None = None, per_wave: bool = False) -> dict[str, Any]:
+                        waves: Sequence[str] | None = None, per_wave: bool = False) -> NetworkDrawing:
         """The co-occurrence network(s) ready to draw as the PNG export draws them: the
         graphs, their shared layout and size scales, and the pairs as table rows (see
-        :func:`qualcode.export.network.network_drawing`)."""
+        :class:`qualcode.records.analysis.NetworkDrawing`)."""
         from .network import network_drawing
 
         results = self.analysis.cooccurrence_by_label(scope=scope, waves=waves, per_wave=per_wave)

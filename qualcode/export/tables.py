@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .text_exports import SEGMENT_COLUMNS
+from .text_exports import SEGMENT_COLUMNS, segment_cells
 
 if TYPE_CHECKING:
     from ..records.codes import CodeNode
+    from ..records.codings import ListedSegment
     from .docx_codebook import CodePassages
 
 
-def segment_table(project, rows: list[dict]) -> tuple[list[str], list[list]]:
+def segment_table(project, rows: list[ListedSegment]) -> tuple[list[str], list[list]]:
     """The segment columns, then one column per participant attribute: fixed ones as
     ``attr:KEY``, those that vary by wave as ``wave:KEY`` (the value at the segment's
     wave)."""
@@ -24,10 +25,11 @@ def segment_table(project, rows: list[dict]) -> tuple[list[str], list[list]]:
     header = [*SEGMENT_COLUMNS, *(f"attr:{k}" for k in fixed), *(f"wave:{k}" for k in by_wave)]
     table = []
     for row in rows:
-        person = people.get(row.get("participant"))
+        segment = row.segment
+        person = people.get(segment.participant or "")
         attributes = person.attributes if person else {}
-        at_wave = person.wave_attributes.get(row.get("wave"), {}) if person else {}
-        table.append([row.get(c) for c in SEGMENT_COLUMNS]
+        at_wave = person.wave_attributes.get(segment.wave or "", {}) if person else {}
+        table.append(segment_cells(row)
                      + [attributes.get(k) for k in fixed]
                      + [at_wave.get(k) for k in by_wave])
     return header, table

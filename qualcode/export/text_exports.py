@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from operator import itemgetter
+from operator import attrgetter
 
 from ..analysis.passages import merge
-from ..csv_writer import DEFAULT, CsvStyle, csv_text, dict_rows
+from ..csv_writer import DEFAULT, CsvStyle, csv_text
+from ..records.codings import ListedSegment, Passage
 from .docx_common import attribution, paragraphs_of, plural, role_label, wave_text
 from .docx_theme import QUOTE_NOTE
-from .quotes import segment_row
 from .themes import (
     ThemeSummary,
     change_rows,
@@ -100,20 +100,16 @@ def theme_summary_markdown(summary: ThemeSummary) -> str:
             if paired:
                 out += [f"#### One participant across the waves: {paired['participant']}", ""]
                 for row in paired["quotes"]:
-                    out += md_quote(row["quote"])
+                    out += md_quote(row.quote)
                     out += [">", f"> \u2014 {quote_source(row)}", ""]
         out += ["### Exemplar quotes", ""]
         if not theme.quotes:
             out += ["*No coded passages for this theme in the selection.*", ""]
         for row in theme.quotes:
-            out += md_quote(row["quote"])
+            out += md_quote(row.quote)
             out += [">", f"> \u2014 {quote_source(row)}", ""]
     out += ["## About the quotes", "", QUOTE_NOTE, ""]
     return "\n".join(out)
-
-
-def _csv(columns, rows, style: CsvStyle = DEFAULT) -> str:
-    return csv_text(columns, dict_rows(columns, rows), style=style)
 
 
 def table_csv(header, rows, style: CsvStyle = DEFAULT) -> str:
@@ -124,19 +120,21 @@ def table_csv(header, rows, style: CsvStyle = DEFAULT) -> str:
 def theme_summary_csv(summary: ThemeSummary, style: CsvStyle = DEFAULT) -> str:
     """One row per chosen quote, with its theme and attribution."""
     waves = {w.label: w for w in summary.waves}
-    rows = []
-    for theme in summary.themes:
-        for n, row in enumerate(theme.quotes, start=1):
-            rows.append({**row, "theme": theme.name, "quote": n, "text": row["quote"],
-                         "codes": "; ".join(row["codes"]), "coders": "; ".join(row["coders"]),
-                         "coding_ids": " ".join(map(str, row["coding_ids"])),
-                         "time_point": wave_text(waves.get(row["wave"]), row.get("role")),
-                         "exemplar": int(bool(row["exemplar"]))})
-    return _csv(QUOTE_COLUMNS, rows, style)
+    rows = [_quote_cells(theme.name, n, row, waves) for theme in summary.themes
+            for n, row in enumerate(theme.quotes, start=1)]
+    return csv_text(QUOTE_COLUMNS, rows, style=style)
+
+
+def _quote_cells(theme: str, n: int, row: Passage, waves) -> list:
+    """The :data:`QUOTE_COLUMNS` of the ``n``-th quote of a theme."""
+    return [theme, n, "; ".join(row.codes), row.participant, row.pseudonym, row.role, row.site,
+            row.wave, wave_text(waves.get(row.wave), row.role), row.transcript, row.turn,
+            "; ".join(row.coders), int(row.exemplar), " ".join(map(str, row.coding_ids)),
+            row.start, row.end, row.quote, row.attribution]
 
 
 def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave=None,
-                     coder=None, where=None) -> list[dict]:
+                     coder=None, where=None) -> list[ListedSegment]:
     """Coded segments of the chosen codes (default: all), each coding once, in wave,
     transcript and text order, with an attribution, the time point of the speaker's
     role and ``passage``: the number of the coded passage it belongs to (codings of one
@@ -156,55 +154,59 @@ def collect_segments(project, *, codes=None, include_subcodes: bool = True, wave
         names = [c.name for c in project.codebook.tree()]
         include_subcodes = True
     waves = {w.label: w for w in project.study.waves()}
-    seen, rows = set(), []
+    seen, segments = set(), []
     for name in names:
         for segment in project.coding.segments(name, include_subcodes=include_subcodes, wave=wave,
                                                coder=coder, where=where):
-            if segment.id in seen:
-                continue
-            seen.add(segment.id)
-            row = segment_row(segment)
-            row["coding_id"] = segment.id
-            row["time_point"] = wave_text(waves.get(row["wave"]), row.get("role"))
-            row["attribution"] = attribution(row, waves)
-            row["exemplar"] = int(bool(row["exemplar"]))
-            rows.append(row)
-    rows.sort(key=lambda r: (r["wave_order"] if r["wave_order"] is not None else 10**6,
-                             r["transcript"], r["start"], r["end"], r["code"], r["coder"]))
+            if segment.id not in seen:
+                seen.add(segment.id)
+                segments.append(segment)
+    segments.sort(key=lambda s: (s.wave_order if s.wave_order is not None else 10**6,
+                                 s.transcript, s.start, s.end, s.code, s.coder))
     number = {}
-    for n, members in enumerate(merge(rows, key=itemgetter("transcript", "code")), start=1):
+    for n, members in enumerate(merge(segments, key=attrgetter("transcript", "code"),
+                                      span=attrgetter("start", "end")), start=1):
         for member in members:
-            number[member["id"]] = n
-    order: dict[int, int] = {}
-    for row in rows:  # numbered in the order the rows come
-        row["passage"] = order.setdefault(number[row["id"]], len(order) + 1)
-    return rows
+            number[member.id] = n
+    order: dict[int, int] = {}  # passages numbered in the order the rows come
+    return [ListedSegment(segment=s, passage=order.setdefault(number[s.id], len(order) + 1),
+                          time_point=wave_text(waves.get(s.wave or ""), s.role),
+                          attribution=attribution(s, waves)) for s in segments]
 
 
-def segments_csv(rows: list[dict], style: CsvStyle = DEFAULT) -> str:
-    return _csv(SEGMENT_COLUMNS, rows, style)
+def segment_cells(row: ListedSegment) -> list:
+    """The :data:`SEGMENT_COLUMNS` of one listed segment."""
+    s = row.segment
+    return [s.id, row.passage, s.code, s.transcript, s.turn, s.time, s.participant, s.pseudonym,
+            s.role, s.site, s.wave, row.time_point, s.coder, int(s.exemplar), s.start, s.end,
+            s.text, s.memo, row.attribution]
 
 
-def segments_markdown(project, rows: list[dict]) -> str:
+def segments_csv(rows: list[ListedSegment], style: CsvStyle = DEFAULT) -> str:
+    return csv_text(SEGMENT_COLUMNS, [segment_cells(row) for row in rows], style=style)
+
+
+def segments_markdown(project, rows: list[ListedSegment]) -> str:
     """The coded passages under each code, each once with the coders who coded it."""
     from .quotes import Texts, passages
 
-    merged = passages(rows, Texts(project), by_code=True)
+    waves = {w.label: w for w in project.study.waves()}
+    merged = passages([row.segment for row in rows], Texts(project), waves, by_code=True)
     out = [f"# Coded segments: {project.title}", "",
            f"{plural(len(merged), 'coded passage')} ({plural(len(rows), 'coding')}; "
            "overlapping codings of one code are one passage).", ""]
-    by_code: dict[str, list[dict]] = {}
+    by_code: dict[str, list[Passage]] = {}
     for row in merged:
-        by_code.setdefault(row["code"], []).append(row)
+        by_code.setdefault(row.code, []).append(row)
     order = {name: i for i, name in enumerate(project.codebook.code_names())}
     for code in sorted(by_code, key=lambda c: order.get(c, 10**6)):
         out += [f"## {code}", ""]
         for row in by_code[code]:
-            out += md_quote(row["text"])
-            extra = (f" (coded by {', '.join(row['coders'])}"
-                     f"{', exemplar' if row['exemplar'] else ''})")
-            out += [">", f"> \u2014 {row['attribution']}{extra}", ""]
-            for memo in row["memos"]:
+            out += md_quote(row.text)
+            extra = (f" (coded by {', '.join(row.coders)}"
+                     f"{', exemplar' if row.exemplar else ''})")
+            out += [">", f"> \u2014 {row.attribution}{extra}", ""]
+            for memo in row.memos:
                 out += [f"*Memo:* {' '.join(memo.split())}", ""]
     return "\n".join(out)
 

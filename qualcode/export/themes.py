@@ -37,8 +37,9 @@ from ..analysis.change import IDIOSYNCRATIC_MAX, MIN_SHARE_DIFF, classify
 from ..errors import QualcodeError
 from ..records import Memo, Participant, Summary, Wave
 from ..records.codes import Code
-from .docx_common import attribution, coder_names, project_summary, today, wave_text
-from .quotes import Texts, passages, pick_quotes, segment_row, with_quotes
+from ..records.codings import Passage
+from .docx_common import coder_names, project_summary, today, wave_text
+from .quotes import Texts, passages, pick_quotes
 
 ORDERS = ("codebook", "frequency")
 MEMO_ORDER = ("theme", "theoretical", "comparison", "code", "participant", "transcript",
@@ -64,10 +65,10 @@ class Theme:
     inclusion: str | None
     exclusion: str | None
     memos: list[PlacedMemo]                   # and where each is printed in full
-    passages: list[dict]                      # the theme's passages (all its codes merged)
+    passages: list[Passage]                   # the theme's passages (all its codes merged)
     prevalence: dict                          # see prevalence()
     subcodes: list[dict]                      # name, depth, by_wave {label: n}, total
-    quotes: list[dict]                        # chosen passages with "quote", "attribution"
+    quotes: list[Passage]                     # the chosen passages
     change: dict = field(default_factory=dict)  # see theme_change()
     summaries: list[Summary] = field(default_factory=list)  # the analyst's, under this theme
 
@@ -78,7 +79,7 @@ class Theme:
 
     @property
     def participants(self) -> int:
-        return len({s["participant"] for s in self.passages if s["participant"]})
+        return len({s.participant for s in self.passages if s.participant})
 
 
 @dataclass
@@ -181,7 +182,7 @@ def _members(people: dict[str, Participant], group: str, group_of, wave: str) ->
     return {pid for pid in people if group == "All" or group_of(pid, wave) == group}
 
 
-def prevalence(rows: list[dict], people: dict[str, Participant], observed: dict[str, set[str]],
+def prevalence(rows: list[Passage], people: dict[str, Participant], observed: dict[str, set[str]],
                waves: list[Wave], roles: list[str], group_of=None) -> dict:
     """{group or "All": {wave label or "All": (with_theme, observed, codings)}}; groups
     are roles, or with ``group_of(pid, wave)`` the values of an attribute (a per-wave
@@ -195,8 +196,8 @@ def prevalence(rows: list[dict], people: dict[str, Participant], observed: dict[
             label = wave.label
             members = _members(people, role, group_of, label)
             obs = members & observed.get(label, set())
-            mine = [s for s in rows if s["wave"] == label and s["participant"] in members]
-            with_theme = {s["participant"] for s in mine}
+            mine = [s for s in rows if s.wave == label and s.participant in members]
+            with_theme = {s.participant for s in mine}
             row[label] = (len(with_theme), len(obs), len(mine))
             every_with |= with_theme
             every_obs |= obs
@@ -227,8 +228,8 @@ def share_label(values: list[tuple[int, int]], people: int) -> str | None:
     return classify(shares, min_diff=MIN_SHARE_DIFF) or "missing"
 
 
-def theme_change(rows: list[dict], people: dict[str, Participant], observed: dict[str, set[str]],
-                 waves: list[Wave], roles: list[str], texts: Texts,
+def theme_change(rows: list[Passage], people: dict[str, Participant], observed: dict[str, set[str]],
+                 waves: list[Wave], roles: list[str],
                  quoted: AbstractSet[int] = frozenset(), used=frozenset(), group_of=None) -> dict:
     """Change over time of a theme: the label for the sample and per role, with the
     (with, observed) counts per wave, and one participant's passages paired across the
@@ -237,32 +238,32 @@ def theme_change(rows: list[dict], people: dict[str, Participant], observed: dic
     result: dict = {"roles": {}}
     for role in [*roles, "All"]:
         values = []
-        holders = {r["participant"] for r in rows if r["participant"] in people
-                   and (role == "All" or group_of(r["participant"], r["wave"]) == role)}
+        holders = {r.participant for r in rows if r.participant in people
+                   and (role == "All" or group_of(r.participant, r.wave) == role)}
         for wave in waves:
             members = _members(people, role, group_of, wave.label)
             obs = members & observed.get(wave.label, set())
-            have = {r["participant"] for r in rows if r["wave"] == wave.label} & obs
+            have = {r.participant for r in rows if r.wave == wave.label} & obs
             values.append((len(have), len(obs)))
         entry = {"label": share_label(values, len(holders)), "values": values}
         if role == "All":
             result["sample"] = entry
         else:
             result["roles"][role] = entry
-    by_person: dict[str, list[dict]] = defaultdict(list)
+    by_person: dict[str, list[Passage]] = defaultdict(list)
     for r in rows:
-        if r["participant"] and r["wave"] and not r.get("interviewer"):
-            by_person[r["participant"]].append(r)
-    candidates = [(len({r["wave"] for r in rs}), len(rs), pid) for pid, rs in by_person.items()]
+        if r.participant and r.wave and not r.interviewer:
+            by_person[r.participant].append(r)
+    candidates = [(len({r.wave for r in rs}), len(rs), pid) for pid, rs in by_person.items()]
     candidates = [c for c in candidates if c[0] >= 2]
     result["paired"] = None
     if candidates:
         _, _, pid = min(candidates, key=lambda c: (-c[0], -c[1], c[2]))
         paired = []
         for wave in waves:
-            mine = [r for r in by_person[pid] if r["wave"] == wave.label]
-            fresh = [r for r in mine if r["id"] not in quoted]
-            paired += pick_quotes(with_quotes(fresh or mine, texts), 1, used=used)
+            mine = [r for r in by_person[pid] if r.wave == wave.label]
+            fresh = [r for r in mine if r.id not in quoted]
+            paired += pick_quotes(fresh or mine, 1, used=used)
         result["paired"] = {"participant": pid, "quotes": paired}
     return result
 
@@ -295,15 +296,13 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
     used: set[tuple[str, str]] = set()       # quotes already in the document
     result = []
     for code in chosen:
-        rows = [segment_row(segment) for segment in project.coding.segments(
-            code.name, include_subcodes=True, wave=wave, coder=coder, where=where)]
-        merged = passages(rows, texts, by_code=False)
-        for r in merged:
-            r["attribution"] = attribution(r, wave_by_label)
-        with_quotes(merged, texts)
+        segments = project.coding.segments(code.name, include_subcodes=True, wave=wave,
+                                           coder=coder, where=where)
+        merged = passages(segments, texts, wave_by_label, by_code=False)
         tree = _descendants(children, code.name)
         names = {code.name, *(c.name for c, _ in tree)}
-        subcodes = _subcode_counts(code.name, tree, passages(rows, texts, by_code=True))
+        subcodes = _subcode_counts(code.name, tree,
+                                   passages(segments, texts, wave_by_label, by_code=True))
         chosen_quotes = pick_quotes(merged, quotes, used=used)
         result.append(Theme(
             name=code.name, code=code, definition=code.definition,
@@ -311,13 +310,13 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
             memos=theme_memos(all_memos, names), passages=merged,
             prevalence=prevalence(merged, people, observed, waves, roles, group_of),
             subcodes=subcodes, quotes=chosen_quotes,
-            change=theme_change(merged, people, observed, waves, roles, texts,
-                                {q["id"] for q in chosen_quotes}, used, group_of) if len(waves) > 1 else {},
+            change=theme_change(merged, people, observed, waves, roles,
+                                {q.id for q in chosen_quotes}, used, group_of) if len(waves) > 1 else {},
         ))
         theme = result[-1]
         theme.summaries = [s for s in project.summaries.all(theme=code.name) if not wave or s.wave == wave]
         for row in theme.quotes + ((theme.change.get("paired") or {}).get("quotes") or []):
-            used.add((row["transcript"], row["quote"]))
+            used.add((row.transcript, row.quote))
     if not themes:
         # Themes picked from the tree: leave out the ones with nothing coded (named
         # themes are kept, with a note, so that the reader sees they are empty).
@@ -369,12 +368,12 @@ def people_kept(project, where: Sequence[str], people: dict[str, Participant],
 
 
 
-def _subcode_counts(name: str, tree: list[tuple[Code, int]], by_code: list[dict]) -> list[dict]:
+def _subcode_counts(name: str, tree: list[tuple[Code, int]], by_code: list[Passage]) -> list[dict]:
     """Rows of a theme's sub-code table: name, depth, passages per wave, total; first the
     theme's own codings when it has sub-codes as well."""
     per_code: dict[str, Counter] = defaultdict(Counter)
     for r in by_code:
-        per_code[r["code"]][r["wave"] or "-"] += 1
+        per_code[r.code][r.wave or "-"] += 1
     subcodes = [{"name": c.name, "depth": d, "by_wave": dict(per_code[c.name]),
                  "total": sum(per_code[c.name].values())} for c, d in tree]
     if tree and per_code.get(name):
@@ -526,6 +525,6 @@ def memo_note(memo: Memo) -> str:
     return ", ".join(bits)
 
 
-def quote_source(row: dict) -> str:
+def quote_source(row: Passage) -> str:
     """The attribution and the codes the passage was coded with."""
-    return f"{row['attribution']} \u00b7 {', '.join(row['codes'])}"
+    return f"{row.attribution} \u00b7 {', '.join(row.codes)}"

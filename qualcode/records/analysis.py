@@ -125,6 +125,49 @@ class CooccurrencePair:
     weight: Number
 
 
+@dataclass(frozen=True, slots=True)
+class CooccurrenceEdge:
+    """One pair of codes of a co-occurrence network, by code id (``source`` < ``target``):
+    ``weight`` is the measure the network is drawn with, then every measure."""
+
+    source: int
+    target: int
+    weight: Number
+    count: int
+    jaccard: float
+    c: float
+    freq_ratio_flag: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkCode:
+    """A code as a network shows it: its name, parent and colour (its own, else the
+    nearest ancestor's, else its category's from a colour-blind-safe palette) and the
+    category it belongs to with that category's colour."""
+
+    name: str
+    parent: str | None
+    colour: str
+    category: str
+    category_colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkDrawing:
+    """Co-occurrence networks ready to draw as the picture export draws them: the pairs
+    as table rows and the graphs (networkx graphs: codes as nodes with their frequency
+    and colours, pairs as weighted edges) by label (a wave, the waves chosen, or "all"),
+    one layout over them all (``pos``: code name -> (x, y), so a code sits at the same
+    place in every wave's picture) and the size scales they share."""
+
+    tables: Mapping[str, tuple[CooccurrencePair, ...]]
+    graphs: Mapping[str, Any]
+    pos: Mapping[str, Any]
+    #: The largest code frequency and edge weight over all the graphs.
+    max_frequency: Number
+    max_weight: Number
+
+
 # --- saturation -------------------------------------------------------------------------
 
 

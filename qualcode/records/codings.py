@@ -104,3 +104,61 @@ class Suggestion:
     end: int
     reason: str
     text: str
+
+
+# --- what the exports quote and list ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A coded passage as the Word, Markdown and CSV exports count and quote it: the
+    codings (segments) of one code, or of the codes of a theme, that overlap, merged
+    into one stretch of a transcript (:mod:`qualcode.analysis.passages`).
+
+    Who said it, where and when come from its earliest coding; ``codes`` (in order of
+    first use), ``coders``, ``coding_ids`` and ``memos`` from all of them. ``quote`` is
+    the passage widened to whole sentences and capped in length, ``cut`` whether the
+    cap shortened it; ``attribution`` is how the exports cite it ("Client C07 (Sharon),
+    Six months, C07_W2, turn 12")."""
+
+    #: The earliest coding's id and code.
+    id: int
+    code: str
+    transcript: str
+    start: int
+    end: int
+    #: The characters ``start`` to ``end``: the union of the codings.
+    text: str
+    codes: tuple[str, ...]
+    coders: tuple[str, ...]
+    coding_ids: tuple[int, ...]
+    memos: tuple[str, ...]
+    #: Any of its codings is marked as an exemplar.
+    exemplar: bool
+    #: All of its codings are the interviewer's words.
+    interviewer: bool
+    wave: str | None
+    wave_order: int | None
+    turn: int | None
+    #: The turn's time in the recording (as :attr:`Segment.time`).
+    time: str
+    participant: str | None
+    pseudonym: str | None
+    role: str | None
+    site: str | None
+    attribution: str
+    quote: str
+    cut: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ListedSegment:
+    """A coding as the segments export lists it (one row of the CSV, the spreadsheet):
+    the segment, the number of the coded passage it belongs to (codings of one code
+    that overlap share it, numbered in the order the rows come), the time point its
+    speaker's role cites and its attribution."""
+
+    segment: Segment
+    passage: int
+    time_point: str
+    attribution: str

@@ -26,10 +26,11 @@ from rapidfuzz import fuzz
 from .. import outputs
 from ..errors import InputError, QualcodeError
 from ..records import json_data
+from ..records.codes import CodebookMergePlan, MergeCandidate, MergeDecision, MergeIncoming
 from ..store import codes as store_codes
 from ..yaml_input import load_yaml_file, shown
 
-PLAN_FORMAT = "qualcode-merge-plan"
+PLAN_FORMAT = CodebookMergePlan.FORMAT
 ACTIONS = ("map", "add", "rename", "reject", "review")
 DEFINITION_CHOICES = ("keep", "theirs", "both")
 
@@ -140,7 +141,7 @@ def _definition_text(definition: str | None) -> str:
 
 
 def build_plan(project, sources: list[str | Path], threshold: float = 85.0, *,
-               loaded: dict[str, list[IncomingCode]] | None = None) -> dict:
+               loaded: dict[str, list[IncomingCode]] | None = None) -> CodebookMergePlan:
     """Compare every incoming code with this project's codebook; return the plan.
     ``loaded``: the incoming codes of sources already read, by source."""
     if not 0 < threshold <= 100:
@@ -153,56 +154,55 @@ def build_plan(project, sources: list[str | Path], threshold: float = 85.0, *,
     for source in sources:
         already = (loaded or {}).get(str(source))
         for inc in already if already is not None else read_incoming(source):
-            decision: dict[str, Any] = {"source": Path(source).name,
-                        "incoming": {"name": inc.name, "guid": inc.guid, "parent": inc.parent_name},
-                        "fields": {k: v for k, v in inc.fields.items() if v not in (None, [], "")},
-                        "parent_guid": inc.parent}
-            target = by_guid.get(inc.guid.lower())
-            how = "guid" if target else None
-            if target is None and inc.guid.lower() in merged_guid:
-                target, how = by_name.get(merged_guid[inc.guid.lower()].casefold()), "guid"
-            if target is None:
-                target = by_name.get(inc.name.casefold())
-                how = "name" if target else None
-            if target is not None:
-                conflicts = []
-                theirs = inc.fields.get("definition")
-                if theirs and _definition_text(theirs) != _definition_text(target.definition):
-                    conflicts.append("definition")
-                if (inc.parent_name or None) != (target.parent or None):
-                    conflicts.append("parent")
-                decision.update(status="conflict" if conflicts else how, matched_by=how,
-                                conflicts=conflicts, action="map", target=target.name)
-                if "definition" in conflicts:
-                    decision["definition"] = "keep"
-            else:
-                scored = sorted(
-                    ((similarity(inc.name, c.name, inc.fields.get("definition"), c.definition), c.name)
-                     for c in live if c.codable or not inc.fields.get("codable", True)),
-                    reverse=True)
-                above = [(round(s, 1), n) for s, n in scored if s >= threshold]
-                if len(above) == 1:
-                    decision.update(status="fuzzy", action="review", target=above[0][1],
-                                    candidates=[{"name": n, "score": s} for s, n in above])
-                elif len(above) > 1:
-                    decision.update(status="ambiguous", action="review", target=None,
-                                    candidates=[{"name": n, "score": s} for s, n in above[:5]])
-                else:
-                    decision.update(status="new", action="add", target=None)
-            decisions.append(decision)
-    return {"format": PLAN_FORMAT, "version": 1, "threshold": threshold,
-            "sources": [Path(s).name for s in sources], "decisions": decisions}
+            decisions.append(_decide(inc, Path(source).name, live, by_guid, merged_guid, by_name,
+                                     threshold))
+    return CodebookMergePlan(threshold=threshold, sources=tuple(Path(s).name for s in sources),
+                             decisions=tuple(decisions))
 
 
-def summarise(plan: dict) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for d in plan["decisions"]:
-        status = d.get("status") or "decided"  # a plan written by hand may have none
-        counts[status] = counts.get(status, 0) + 1
-    return counts
+def _decide(inc: IncomingCode, source: str, live, by_guid, merged_guid, by_name,
+            threshold: float) -> MergeDecision:
+    """The proposed decision for one incoming code (see the module's docstring)."""
+    incoming = MergeIncoming(inc.name, inc.guid, inc.parent_name)
+    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in inc.fields.items()
+              if v not in (None, [], "")}
+    target = by_guid.get(inc.guid.lower())
+    how = "guid" if target else None
+    if target is None and inc.guid.lower() in merged_guid:
+        target, how = by_name.get(merged_guid[inc.guid.lower()].casefold()), "guid"
+    if target is None:
+        target = by_name.get(inc.name.casefold())
+        how = "name" if target else None
+    if target is not None:
+        conflicts = []
+        theirs = inc.fields.get("definition")
+        if theirs and _definition_text(theirs) != _definition_text(target.definition):
+            conflicts.append("definition")
+        if (inc.parent_name or None) != (target.parent or None):
+            conflicts.append("parent")
+        return MergeDecision(source, incoming, fields, inc.parent,
+                             status="conflict" if conflicts else how, matched_by=how,
+                             conflicts=tuple(conflicts), action="map", target=target.name,
+                             definition="keep" if "definition" in conflicts else None)
+    scored = sorted(
+        ((similarity(inc.name, c.name, inc.fields.get("definition"), c.definition), c.name)
+         for c in live if c.codable or not inc.fields.get("codable", True)),
+        reverse=True)
+    above = [MergeCandidate(n, round(s, 1)) for s, n in scored if s >= threshold]
+    if len(above) == 1:
+        return MergeDecision(source, incoming, fields, inc.parent, status="fuzzy",
+                             action="review", target=above[0].name, candidates=tuple(above))
+    if len(above) > 1:
+        return MergeDecision(source, incoming, fields, inc.parent, status="ambiguous",
+                             action="review", target=None, candidates=tuple(above[:5]))
+    return MergeDecision(source, incoming, fields, inc.parent, status="new", action="add")
 
 
-def write_plan(plan: dict, path: str | Path) -> Path:
+def summarise(plan: CodebookMergePlan) -> dict[str, int]:
+    return plan.counts()
+
+
+def write_plan(plan: CodebookMergePlan, path: str | Path) -> Path:
     path = Path(path)
     header = (
         "# Codebook merge plan. For each incoming code set `action` to one of:\n"
@@ -213,8 +213,8 @@ def write_plan(plan: dict, path: str | Path) -> Path:
         "# `review` marks fuzzy and ambiguous matches: decide them before applying.\n"
         "# On a definition conflict, `definition` is keep (ours), theirs, or both.\n"
     )
-    return outputs.write_text(path, header + yaml.safe_dump(plan, sort_keys=False, allow_unicode=True,
-                                                            width=100))
+    return outputs.write_text(path, header + yaml.safe_dump(plan.to_dict(), sort_keys=False,
+                                                            allow_unicode=True, width=100))
 
 
 # What a decision's ``fields`` may hold, and of which type (checked before use).
@@ -222,7 +222,7 @@ _PLAN_TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example", "colour"
 _PLAN_FLAG_FIELDS = ("category", "codable", "in_vivo")
 
 
-def read_plan(path: str | Path) -> dict:
+def read_plan(path: str | Path) -> CodebookMergePlan:
     """A reviewed plan file, every value's type checked before anything uses (or
     formats) it; GUIDs come back in their canonical form."""
     path = Path(path)
@@ -236,7 +236,13 @@ def read_plan(path: str | Path) -> dict:
         raise InputError(path, f"decisions is not a list: {shown(decisions)}")
     for number, decision in enumerate(decisions, start=1):
         _check_decision(path, number, decision)
-    return plan
+    threshold, sources = plan.get("threshold"), plan.get("sources")
+    return CodebookMergePlan(
+        threshold=threshold if isinstance(threshold, int | float) and not isinstance(threshold, bool)
+        else None,
+        sources=tuple(str(s) for s in sources) if isinstance(sources, list) else (),
+        decisions=tuple(MergeDecision.from_dict(d) for d in decisions),
+        version=plan.get("version", 1))
 
 
 def _check_decision(path: Path, number: int, d: object) -> None:
@@ -288,59 +294,60 @@ def _check_decision(path: Path, number: int, d: object) -> None:
             raise refuse(f"({name}) keywords are not a list of words")
 
 
-def apply_plan(project, plan: dict, *, plan_name: str = "plan") -> dict[str, int]:
+def apply_plan(project, plan: CodebookMergePlan, *, plan_name: str = "plan") -> dict[str, int]:
     """Apply a reviewed plan inside the caller's action; returns incoming GUID ->
     local code id for every code that was mapped or added."""
-    pending = [d["incoming"]["name"] for d in plan["decisions"] if d["action"] == "review"]
+    pending = [d.incoming.name for d in plan.decisions if d.action == "review"]
     if pending:
         raise QualcodeError(
             f"{plan_name}: {len(pending)} code(s) still marked review ({', '.join(pending[:5])}); "
             "set each to map, add, rename or reject")
     db = project.db
     mapping: dict[str, int] = {}
-    for d in plan["decisions"]:
-        action, inc = d["action"], d["incoming"]
-        fields = dict(d.get("fields") or {})
+    for d in plan.decisions:
+        action, inc = d.action, d.incoming
+        fields: dict[str, Any] = {k: list(v) if isinstance(v, tuple) else v
+                                  for k, v in d.fields.items()}
         if action == "reject":
             continue
         if action == "map":
-            if not d.get("target"):
-                raise QualcodeError(f"{plan_name}: {inc['name']} is to be mapped but names no target")
-            target = store_codes.code_by_name(db, d["target"])
-            choice = d.get("definition", "keep")
+            if not d.target:
+                raise QualcodeError(f"{plan_name}: {inc.name} is to be mapped but names no target")
+            target = store_codes.code_by_name(db, d.target)
+            choice = d.definition or "keep"
             if choice not in DEFINITION_CHOICES:
-                raise QualcodeError(f"{plan_name}: definition choice {choice!r} for {inc['name']} "
+                raise QualcodeError(f"{plan_name}: definition choice {choice!r} for {inc.name} "
                                     f"is not one of {', '.join(DEFINITION_CHOICES)}")
-            theirs = fields.get("definition")
+            theirs = d.fields.get("definition")  # text (read_plan checked it)
             if theirs and choice == "theirs":
                 store_codes.update_code(db, target["id"], definition=theirs)
             elif theirs and choice == "both" and theirs.strip() != (target["definition"] or "").strip():
                 store_codes.update_code(db, target["id"],
                                         definition=f"{target['definition'] or ''}\n\n{theirs}".strip())
-            if inc["guid"].lower() != target["guid"].lower() and store_codes.code_by_guid(db, inc["guid"]) is None:
+            if inc.guid.lower() != target["guid"].lower() and store_codes.code_by_guid(db, inc.guid) is None:
                 # The incoming code's identity is kept as a merged record: its history
                 # stays, and merging the same file again matches it by GUID.
-                history = store_codes.insert_code(db, f"{inc['name']} ({d.get('source', 'merged')})",
-                                                  target["parent_id"], {}, guid=inc["guid"])
+                history = store_codes.insert_code(db, f"{inc.name} ({d.source or 'merged'})",
+                                                  target["parent_id"], {}, guid=inc.guid)
                 store_codes.update_code(db, history, merged_into_id=target["id"])
-            mapping[inc["guid"]] = target["id"]
+            mapping[inc.guid] = target["id"]
             continue
-        name = d.get("new_name") if action == "rename" else inc["name"]
+        name = d.new_name if action == "rename" else inc.name
         if not name:
-            raise QualcodeError(f"{plan_name}: {inc['name']} is to be renamed but has no new_name")
+            raise QualcodeError(f"{plan_name}: {inc.name} is to be renamed but has no new_name")
         if store_codes.name_is_live(db, name):
             raise QualcodeError(f"{plan_name}: cannot add {name!r}: a code with that name exists "
                                 "(map it, or rename it)")
-        parent_id = mapping.get(d.get("parent_guid")) if d.get("parent_guid") else None
+        parent_id = mapping.get(d.parent_guid) if d.parent_guid else None
         from ..coding.codebook import clean_fields
 
         values = clean_fields({k: v for k, v in fields.items()
                                if k in ("definition", "inclusion", "exclusion", "example", "colour",
                                         "stage", "keywords", "category", "codable", "in_vivo")})
-        guid = inc["guid"] if store_codes.code_by_guid(db, inc["guid"]) is None else None
-        mapping[inc["guid"]] = store_codes.insert_code(db, name, parent_id, values, guid=guid)
+        guid = inc.guid if store_codes.code_by_guid(db, inc.guid) is None else None
+        mapping[inc.guid] = store_codes.insert_code(db, name, parent_id, values, guid=guid)
     return mapping
 
 
-def plan_json(plan: dict) -> str:
-    return json.dumps(plan, indent=2, ensure_ascii=False)
+def plan_json(plan: CodebookMergePlan) -> str:
+    return json.dumps(plan.to_dict(), indent=2, ensure_ascii=False)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..coding.codebook import CodebookService
 from ..context import ProjectContext, Service
+from ..records.codes import CodebookMergePlan
 from . import codebook_merge, project_merge
 
 
@@ -16,10 +17,10 @@ class TeamService(Service):
         super().__init__(ctx)
         self.codebook = codebook
 
-    def codebook_merge_plan(self, sources: list[str | Path], *, threshold: float = 85.0) -> dict:
+    def codebook_merge_plan(self, sources: list[str | Path], *, threshold: float = 85.0) -> CodebookMergePlan:
         return codebook_merge.build_plan(self, sources, threshold)
 
-    def write_plan(self, plan: dict, path: str | Path) -> Path:
+    def write_plan(self, plan: CodebookMergePlan, path: str | Path) -> Path:
         """Write a merge plan as YAML for people to review and edit."""
         return codebook_merge.write_plan(plan, path)
 

@@ -70,7 +70,7 @@ def test_change_and_cooccurrence_see_passages(coded):
     result = coded.analysis.cooccurrence(scope="overlap")
     a, b = coded.codebook.code("A").id, coded.codebook.code("B").id
     assert result.freq == {a: 4, b: 1}
-    assert result.edge(a, b)["count"] == 1          # [20,30) meets [25,35) once
+    assert result.edge(a, b).count == 1          # [20,30) meets [25,35) once
 
 
 def test_focus_group_passage_belongs_to_who_speaks_where_it_starts(tmp_path):

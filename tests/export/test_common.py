@@ -69,16 +69,20 @@ def test_attribution_and_time_points():
              "W3": Wave(id=3, guid="c", label="W3", ordinal=3,
                         description="Twelve months (clients) and follow-up (managers)",
                         time_points={"health_trainer": "Trainers' follow-up"})}
-    row = {"participant": "C07", "pseudonym": "Sharon", "role": "client", "wave": "W1",
-           "transcript": "C07_W1", "turn": 12}
+    from qualcode.records.codings import Segment
+
+    row = Segment(**{name: None for name in Segment._fields})._replace(
+        participant="C07", pseudonym="Sharon", role="client", wave="W1", transcript="C07_W1",
+        turn=12, time="")
     assert dc.attribution(row, waves) == "Client C07 (Sharon), Baseline, C07_W1, turn 12"
+    assert dc.attribution(row._replace(time="~00:14:32"), waves).endswith("turn 12, ~00:14:32")
     # The time point is the one of the speaker's role: a manager's first wave is the start-up.
-    assert dc.attribution(dict(row, role="manager"), waves).startswith("Manager C07 (Sharon), Start-up,")
+    assert dc.attribution(row._replace(role="manager"), waves).startswith("Manager C07 (Sharon), Start-up,")
     assert [dc.wave_text(waves["W3"], r) for r in ("client", "manager", "health_trainer", None)] == [
         "Twelve months", "Follow-up", "Trainers' follow-up", "W3"]
-    row.update(role="health_trainer", pseudonym=None, wave="W2", turn=None)
+    row = row._replace(role="health_trainer", pseudonym=None, wave="W2", turn=None)
     assert dc.attribution(row, waves) == "Health trainer C07, W2, C07_W1"
-    row.update(participant=None)
+    row = row._replace(participant=None)
     assert dc.attribution(row, waves).startswith("Unattributed speaker, W2")
     assert dc.shorten("one two three four five", 12) == "one two\u2026"
     assert dc.plural(1, "participant") == "1 participant" and dc.plural(2, "code") == "2 codes"

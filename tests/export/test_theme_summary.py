@@ -13,10 +13,9 @@ import pytest
 
 from qualcode.errors import QualcodeError
 from qualcode.export import docx_common
-from qualcode.export.quotes import segment_row
 from qualcode.export.themes import pick_quotes
 from qualcode.records import MemoLink
-from qualcode.records.codings import Segment
+from qualcode.records.codings import Passage, Segment
 
 from .conftest import all_text, body_sequence, paragraphs, styled, table_rows
 
@@ -98,17 +97,21 @@ def test_quotes_are_whole_sentences_naming_their_codes(small, tmp_path):
 
 
 def test_long_passages_are_cut_after_a_sentence_with_an_ellipsis(small):
-    from qualcode.export.quotes import Texts, passages, quote_text, segment_row
+    from dataclasses import replace
+
+    from qualcode.export.quotes import Texts, passages, quote_text
 
     texts = Texts(small)
-    rows = [segment_row(s) for s in small.coding.segments("Journeys", include_subcodes=True, transcript="p01_w1")]
-    [change] = [p for p in passages(rows, texts, by_code=False)
-                if p["text"].startswith("It changed my life")]
+    waves = {w.label: w for w in small.study.waves()}
+    rows = small.coding.segments("Journeys", include_subcodes=True, transcript="p01_w1")
+    [change] = [p for p in passages(rows, texts, waves, by_code=False)
+                if p.text.startswith("It changed my life")]
     whole, cut = quote_text(change, texts, cap=600)
     assert not cut and whole == "It changed my life really."
+    assert (change.quote, change.cut) == (whole, cut)   # quoted as it was made
     text = small.transcripts.get("p01_w1").text
     start = text.index("My doctor")
-    long = dict(change, start=start, end=text.index("younger.") + len("younger."))
+    long = replace(change, start=start, end=text.index("younger.") + len("younger."))
     quote, cut = quote_text(long, texts, cap=90)
     # 27 + 1 + 53 characters fit under the cap, the third sentence does not: cut after
     # the second, marked
@@ -165,25 +168,18 @@ def test_theme_change_labels_by_hand():
     from qualcode.export.themes import theme_change
     from qualcode.records import Participant, Wave
 
-    class NoTexts:
-        def get(self, name):
-            return ("x" * 200, [], [])
-
     people = {f"P{i}": Participant(id=i, guid=f"g{i}", pid=f"P{i}", role="client") for i in range(1, 5)}
     observed = {"W1": {"P1", "P2", "P3", "P4"}, "W2": {"P1", "P2", "P3"},
                 "W3": {"P1", "P2", "P3", "P4"}}
     waves = [Wave(id=n, guid=f"w{n}", label=w, ordinal=n) for n, w in enumerate(("W1", "W2", "W3"), start=1)]
     rows = []
-    for n, (wave, who) in enumerate((("W1", ["P1"]), ("W2", ["P1", "P2"]), ("W3", ["P1", "P2", "P3"]))):
-        for pid in who:
-            rows.append({"id": len(rows), "participant": pid, "wave": wave, "wave_order": n,
-                         "transcript": f"{pid}_{wave}", "start": 0, "end": 80, "text": "x" * 80,
-                         "exemplar": False})
-    result = theme_change(rows, people, observed, waves, ["client"], NoTexts())
+    for n, who in enumerate((["P1"], ["P1", "P2"], ["P1", "P2", "P3"]), start=1):
+        rows += [_row(len(rows), pid, n) for pid in who]    # at wave Wn
+    result = theme_change(rows, people, observed, waves, ["client"])
     assert result["sample"] == {"label": "increases", "values": [(1, 4), (2, 3), (3, 4)]}
     assert result["roles"]["client"]["label"] == "increases"
     assert result["paired"]["participant"] == "P1"
-    assert [q["wave"] for q in result["paired"]["quotes"]] == ["W1", "W2", "W3"]
+    assert [q.wave for q in result["paired"]["quotes"]] == ["W1", "W2", "W3"]
 
 
 def test_memos_of_every_type_printed_once_and_cross_referenced(small, tmp_path):
@@ -204,8 +200,11 @@ def test_memos_of_every_type_printed_once_and_cross_referenced(small, tmp_path):
 
 
 def _row(i, pid, wave, start=0, exemplar=False, length=80):
-    return {"id": i, "participant": pid, "wave_order": wave, "transcript": f"{pid}_{wave}",
-            "start": start, "end": start + length, "exemplar": exemplar, "text": "x" * length}
+    return Passage(id=i, code="C", transcript=f"{pid}_{wave}", start=start, end=start + length,
+                   text="x" * length, codes=("C",), coders=("anna",), coding_ids=(i,), memos=(),
+                   exemplar=exemplar, interviewer=False, wave=f"W{wave}", wave_order=wave,
+                   turn=1, time="", participant=pid, pseudonym=None, role=None, site=None,
+                   attribution=pid, quote="x" * length, cut=False)
 
 
 def test_pick_quotes_spreads_over_participants_and_waves():
@@ -213,16 +212,16 @@ def test_pick_quotes_spreads_over_participants_and_waves():
     rows += [_row(20, "B", 1), _row(21, "B", 2), _row(22, "C", 2), _row(23, "A", 2)]
     # A has 11 segments, but the picks take each participant once before any twice,
     # then the least-quoted wave
-    assert [(r["participant"], r["wave_order"]) for r in pick_quotes(rows, 3)] == [
+    assert [(r.participant, r.wave_order) for r in pick_quotes(rows, 3)] == [
         ("A", 1), ("B", 2), ("C", 2)]
     chosen = pick_quotes(rows, 4)
-    assert [(r["participant"], r["wave_order"]) for r in chosen] == [
+    assert [(r.participant, r.wave_order) for r in chosen] == [
         ("A", 1), ("B", 1), ("B", 2), ("C", 2)]
-    assert len({r["participant"] for r in chosen}) == 3
-    assert {r["wave_order"] for r in chosen} == {1, 2}
+    assert len({r.participant for r in chosen}) == 3
+    assert {r.wave_order for r in chosen} == {1, 2}
     assert pick_quotes(list(reversed(rows)), 4) == chosen  # deterministic, order-free
     # exemplars first, even from an over-quoted participant
-    rows[5]["exemplar"] = True
+    rows[5] = _row(5, "A", 1, start=500, exemplar=True)
     assert rows[5] in pick_quotes(rows, 1)
     # overlapping segments in one transcript count once
     twins = [_row(1, "A", 1, start=0), _row(2, "A", 1, start=10)]
@@ -381,6 +380,10 @@ def test_interviewer_words_are_not_quoted_as_a_participants(small, tmp_path):
                       summary="coded a question")
     rows = small.coding.segments("Questions asked")
     assert rows and rows[0].interviewer is True
-    assert pick_quotes([segment_row(s) for s in rows], 3) == []
+    from qualcode.export.quotes import Texts, passages
+
+    texts, waves = Texts(small), {w.label: w for w in small.study.waves()}
+    assert pick_quotes(passages(rows, texts, waves), 3) == []
     small.coding.set_exemplar(rows[0].id)  # the analyst can still force it in
-    assert len(pick_quotes([segment_row(s) for s in small.coding.segments("Questions asked")], 3)) == 1
+    again = passages(small.coding.segments("Questions asked"), texts, waves)
+    assert len(pick_quotes(again, 3)) == 1

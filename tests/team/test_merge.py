@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import pytest
 import yaml
@@ -71,15 +72,15 @@ def test_plan_statuses(tmp_path):
         theirs.codebook.add_code("Money worries", definition="Debt and bills.")   # new
         theirs.codebook.edit_code("Small steps", definition="Changing one habit at a time.")  # conflict
     plan = ours.team.codebook_merge_plan([tmp_path / "theirs.qualcode"])
-    by_name = {d["incoming"]["name"]: d for d in plan["decisions"]}
-    assert by_name["Trust & rapport"]["status"] == "guid"
-    assert by_name["Trust & rapport"]["target"] == "Trust and rapport"
-    assert by_name["GP referrals"]["status"] == "fuzzy"
-    assert by_name["GP referrals"]["action"] == "review"  # never merged on a guess
-    assert by_name["GP referrals"]["target"] == "GP referral"
-    assert by_name["Money worries"]["status"] == "new" and by_name["Money worries"]["action"] == "add"
-    assert by_name["Small steps"]["status"] == "conflict"
-    assert by_name["Small steps"]["conflicts"] == ["definition"]
+    by_name = {d.incoming.name: d for d in plan.decisions}
+    assert by_name["Trust & rapport"].status == "guid"
+    assert by_name["Trust & rapport"].target == "Trust and rapport"
+    assert by_name["GP referrals"].status == "fuzzy"
+    assert by_name["GP referrals"].action == "review"  # never merged on a guess
+    assert by_name["GP referrals"].target == "GP referral"
+    assert by_name["Money worries"].status == "new" and by_name["Money worries"].action == "add"
+    assert by_name["Small steps"].status == "conflict"
+    assert by_name["Small steps"].conflicts == ("definition",)
     ours.close()
 
 
@@ -88,9 +89,9 @@ def test_ambiguous_when_several_candidates(tmp_path):
     book = tmp_path / "theirs.yaml"
     book.write_text(yaml.safe_dump({"codes": [{"name": "GP referrals"}]}), encoding="utf-8")
     plan = ours.team.codebook_merge_plan([book], threshold=80)
-    decision = plan["decisions"][0]
-    assert decision["status"] == "ambiguous"
-    assert {c["name"] for c in decision["candidates"]} == {"GP referral", "GP referral letter"}
+    decision = plan.decisions[0]
+    assert decision.status == "ambiguous"
+    assert {c.name for c in decision.candidates} == {"GP referral", "GP referral letter"}
     ours.close()
 
 
@@ -141,10 +142,11 @@ def test_project_merge_brings_every_coding_once_with_its_coder(tmp_path):
             anna.team.merge_project(tmp_path / "ben.qualcode")  # the near-duplicate needs a decision
         assert file_digest(tmp_path / "anna.qualcode") == before  # refused: nothing written
         plan = anna.team.codebook_merge_plan([tmp_path / "ben.qualcode"])
-        decision = next(d for d in plan["decisions"] if d["incoming"]["name"] == "Small step")
-        assert decision["status"] == "fuzzy" and decision["target"] == "Small steps"
-        decision["action"] = "map"
-        plan_path = write_plan(plan, tmp_path / "plan.yaml")
+        decisions = [replace(d, action="map") if d.incoming.name == "Small step" else d
+                     for d in plan.decisions]
+        decision = next(d for d in plan.decisions if d.incoming.name == "Small step")
+        assert decision.status == "fuzzy" and decision.target == "Small steps"
+        plan_path = write_plan(replace(plan, decisions=tuple(decisions)), tmp_path / "plan.yaml")
         dry = anna.team.merge_project(tmp_path / "ben.qualcode", plan=plan_path, dry_run=True)
         assert dry.codings_added == 3 and anna.coding.codings(coder="ben") == []
         report = anna.team.merge_project(tmp_path / "ben.qualcode", plan=plan_path)

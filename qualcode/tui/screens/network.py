@@ -5,6 +5,7 @@ drawing the PNG run in thread workers, each on its own read-only connection."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from rich.text import Text
@@ -17,7 +18,7 @@ from textual.widgets import DataTable, Label, ProgressBar, Static
 
 from ...model import COOCCURRENCE_MEASURES, COOCCURRENCE_SCOPES
 from ...project import Project
-from ...records.analysis import CooccurrencePair
+from ...records.analysis import CooccurrencePair, NetworkDrawing
 from ..shown import plain
 from ..widgets.key_footer import KeyFooter
 from ..widgets.network_picture import NetworkPicture
@@ -35,13 +36,13 @@ def _safe(text: str) -> str:
 
 
 def compute_tables(path: Path, coder: str, scope: str, measure: str,
-                   wave: str) -> dict[str, tuple[CooccurrencePair, ...]]:
+                   wave: str) -> Mapping[str, tuple[CooccurrencePair, ...]]:
     """{label: rows} (see :func:`qualcode.analysis.cooccurrence.table`); one label, or
     one per wave."""
-    return compute_network(path, coder, scope, measure, wave)["tables"]
+    return compute_network(path, coder, scope, measure, wave).tables
 
 
-def compute_network(path: Path, coder: str, scope: str, measure: str, wave: str) -> dict:
+def compute_network(path: Path, coder: str, scope: str, measure: str, wave: str) -> NetworkDrawing:
     """The tables (as :func:`compute_tables`), the graphs, and the layout and size
     scales the PNG export uses for them: one layout over all the graphs shown, so a
     code sits at the same place in every wave's picture."""
@@ -70,7 +71,7 @@ def export_network(path: Path, coder: str, scope: str, measure: str, wave: str,
 class NetworkCounted(Message, bubble=False):
     """A worker's count for the settings ``args`` (scope, measure, wave)."""
 
-    def __init__(self, args: tuple, network: dict) -> None:
+    def __init__(self, args: tuple, network: NetworkDrawing) -> None:
         super().__init__()
         self.args, self.network = args, network
 
@@ -103,10 +104,10 @@ class NetworkScreen(BaseScreen):
         super().__init__()
         self.scope, self.measure, self.wave = "overlap", "count", "all"
         self.export_folder = export_folder
-        self.tables: dict[str, tuple[CooccurrencePair, ...]] = {}
+        self.tables: Mapping[str, tuple[CooccurrencePair, ...]] = {}
         self.row_codes: list[tuple[str, str]] = []
         self.exported: list[Path] = []
-        self.network: dict = {}
+        self.network: NetworkDrawing | None = None
         self.as_picture = True
 
     def compose(self) -> ComposeResult:
@@ -141,13 +142,14 @@ class NetworkScreen(BaseScreen):
         box = self.query_one("#pictures", VerticalScroll)
         box.remove_children()
         network = self.network
-        graphs = network.get("graphs", {})
+        graphs = network.graphs if network is not None else {}
         many = len(graphs) > 1
         pictures = []
         for label, graph in graphs.items():
+            assert network is not None
             title = "all waves" if label == "all" else f"wave {label}"
-            picture = NetworkPicture(title, graph, network["pos"], max_frequency=network["max_frequency"],
-                                     max_weight=network["max_weight"])
+            picture = NetworkPicture(title, graph, network.pos, max_frequency=network.max_frequency,
+                                     max_weight=network.max_weight)
             if many:  # each wave a screenful, scrolled to in turn
                 picture.styles.height = max(12, box.size.height or 20)
             pictures.append(picture)
@@ -183,7 +185,7 @@ class NetworkScreen(BaseScreen):
         self.post_message(NetworkCounted(args, network))
 
     def on_network_counted(self, message: NetworkCounted) -> None:
-        self._show(message.args, message.network["tables"], message.network)
+        self._show(message.args, message.network.tables, message.network)
 
     def on_network_failed(self, message: NetworkFailed) -> None:
         self._failed(message.reason)
@@ -195,8 +197,8 @@ class NetworkScreen(BaseScreen):
         self._busy(False)
         self.app.show_failure(message)
 
-    def _show(self, args: tuple, tables: dict[str, tuple[CooccurrencePair, ...]],
-              network: dict | None = None) -> None:
+    def _show(self, args: tuple, tables: Mapping[str, tuple[CooccurrencePair, ...]],
+              network: NetworkDrawing | None = None) -> None:
         if args != (self.scope, self.measure, self.wave):
             return  # the user changed a setting meanwhile; a newer count is on its way
         self._busy(False)

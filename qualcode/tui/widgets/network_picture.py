@@ -3,6 +3,8 @@ redrawn to fit whenever the widget's size changes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
@@ -17,7 +19,7 @@ class NetworkPicture(Widget):
 
     DEFAULT_CSS = "NetworkPicture { height: 1fr; min-height: 10; }"
 
-    def __init__(self, title: str, graph, pos: dict, *, max_frequency: float | None = None,
+    def __init__(self, title: str, graph, pos: Mapping, *, max_frequency: float | None = None,
                  max_weight: float | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.title, self.graph, self.pos = title, graph, pos
