@@ -84,6 +84,15 @@ def test_steady_lines_follow_every_change(tui_project):
             await pilot.press("s", "c", *"mon", "enter")
             await pilot.pause()
             assert drawn(tree) != shown and drawn(tree) == fresh(tree)
+            # Another theme: every line takes its colours.
+            dark = drawn(position), drawn(title), drawn(tree)
+            app.theme = "textual-light"
+            await pilot.pause()
+            light = drawn(position), drawn(title), drawn(tree)
+            assert all(a != b for a, b in zip(dark, light, strict=True))
+            assert light == (fresh(position), fresh(title), fresh(tree))
+            (line,) = position.render_lines(Region(0, 0, *position.outer_size))
+            assert {segment.style.bgcolor for segment in line} == {position.rich_style.bgcolor}
             # A longer text than the line is cut with an ellipsis, never wrapped away.
             position.show(Text("x" * 500))
             await pilot.pause()

@@ -38,8 +38,18 @@ class QuickLine(SteadyLines, Widget):
         """The line's text (what it says; it is drawn by :meth:`render_line`)."""
         return self.text
 
+    _line_style: Style | None = None
+
+    def notify_style_update(self) -> None:
+        self._line_style = None  # restyled (a class, the theme): computed again
+        super().notify_style_update()
+
     def render_line(self, y: int) -> Strip:
-        style = self.rich_style  # the colours and text style the CSS gives this line
+        # The colours and text style the CSS gives this line, kept until it is restyled:
+        # computing them walks every ancestor, which cost more than drawing the line.
+        style = self._line_style
+        if style is None:
+            style = self._line_style = self.rich_style
         fill = Style(bgcolor=style.bgcolor)
         width = self.content_size.width
         if y:
