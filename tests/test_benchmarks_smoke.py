@@ -167,5 +167,8 @@ def test_bench_tui_smoke(capsys):
     for ours, bare in bench.COMPARED:
         assert len(results[ours]) == len(results[bare]) == 3
         assert re.search(rf"{re.escape(ours)} +\d+\.\d+x the bare viewer", out)
-    # The bare viewer renders fewer widgets per key than the full screen.
-    assert bench.WIDGETS_RENDERED["bare: pagedown"] < bench.WIDGETS_RENDERED["scroll: pagedown"]
+    # Widgets rendered per key are counted for both; the coding screen's unchanged
+    # widgets give their lines again without rendering, so it renders no more of them
+    # per key than the bare viewer does.
+    for ours, bare in bench.COMPARED:
+        assert 0 < bench.WIDGETS_RENDERED[ours] <= bench.WIDGETS_RENDERED[bare]
