@@ -63,22 +63,24 @@ def test_steady_lines_follow_every_change(tui_project):
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await _coding_screen(app, pilot)
             position = screen.query_one("#position", QuickLine)
-            title = screen.query_one("#codebook-title", QuickLine)
+            title = screen.query_one("#doc-title", QuickLine)
             tree = screen.query_one(Tree)
             # The position line says where the cursor is, key after key.
             said = drawn(position)
             await pilot.press("down")
             await pilot.pause()
             assert drawn(position) != said and drawn(position) == fresh(position)
-            # The codebook's title lights up when the tree takes the focus.
-            unlit = drawn(title)
+            # The codebook's title (the tree's top border) lights up when the tree takes
+            # the focus, and the transcript's title goes dark.
+            unlit, lit = drawn(tree)[0], drawn(title)
             await pilot.press("tab")
             await pilot.pause()
             assert tree.has_focus
-            assert drawn(title) != unlit and drawn(title) == fresh(title)
+            assert drawn(tree)[0] != unlit and drawn(tree) == fresh(tree)
+            assert drawn(title) != lit and drawn(title) == fresh(title)
             await pilot.press("tab")
             await pilot.pause()
-            assert drawn(title) == unlit
+            assert drawn(tree)[0] == unlit and drawn(title) == lit
             # A code applied changes its count in the tree as drawn.
             shown = drawn(tree)
             await pilot.press("s", "c", *"mon", "enter")

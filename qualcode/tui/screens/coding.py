@@ -76,6 +76,8 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         Binding("K", "stop_playback", "stop playing", show=False),
     ]
 
+    AUTO_FOCUS = "#transcript"
+
     def __init__(self, name: str, *, span: tuple[int, int] | None = None) -> None:
         super().__init__()
         self.transcript_name = name
@@ -112,10 +114,12 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         # _picker), which also spares the first paint its six widgets.
         yield QuickLine(shown(self.transcript_name), id="doc-title", classes="pane-title",
                         titles="transcript")
-        yield QuickLine(Text("Codebook (here / all)"), id="codebook-title",
-                        classes="pane-title code-pane", titles="codebook")
+        # In grid order: the tree comes second so that it takes the right-hand column
+        # from the top row down (AUTO_FOCUS still gives the transcript the focus).
+        tree = SteadyTree("codes", id="codebook", classes="code-pane")
+        tree.border_title = "Codebook (here / all)"  # drawn as its top border: no widget
+        yield tree
         yield TranscriptView(id="transcript")
-        yield SteadyTree("codes", id="codebook", classes="code-pane")
         yield QuickLine(id="position")
         yield StatusLine(id="status")
         yield KeyFooter()
