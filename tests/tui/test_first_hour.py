@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import DataTable, OptionList
 
 from qualcode import Project
@@ -16,6 +17,7 @@ from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.help import HelpScreen, key_rows
 from qualcode.tui.shown import counted
 from qualcode.tui.widgets.code_picker import PickerPanel, rank
+from qualcode.tui.widgets.coding_bar import CodingBar
 from qualcode.tui.widgets.key_footer import KeyFooter
 from qualcode.tui.widgets.status_line import StatusLine, fit_status
 from qualcode.tui.widgets.transcript_view import TranscriptView
@@ -114,15 +116,21 @@ async def test_status_and_footer_fit_80_columns_and_keep_help(tui_project):
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         await open_first_transcript(pilot)
-        status = rendered(app.screen.query_one(StatusLine))
-        footer = rendered(app.screen.query_one(KeyFooter))
+        bar = app.screen.query_one(CodingBar)  # the coding screen's status and keys
+        status, footer = rendered(bar), str(bar.keys())
         assert cell_len(status) <= 80 and status.startswith(" ✓ all changes saved")
         assert cell_len(footer) <= 80
         assert footer.rstrip().endswith("?  help")  # help always, last: it lists the rest
         assert " c  code " in footer  # the screen's own keys before the global ones
+        # Drawn as said: line 2 the status, line 3 the keys.
+        lines = ["".join(segment.text for segment in line)
+                 for line in bar.render_lines(Region(0, 0, *bar.outer_size))]
+        assert lines[1].rstrip() == status.rstrip() and lines[2].rstrip() == footer.rstrip()
     app = make_app(tui_project)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
+        footer = rendered(app.screen.query_one(KeyFooter))  # other screens: a footer of its own
+        assert footer.rstrip().endswith("?  help")
         status = rendered(app.screen.query_one(StatusLine))
         # The title and the file name, told apart.
         assert "TUI test study (study.qualcode)" in status

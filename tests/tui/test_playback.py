@@ -7,15 +7,14 @@ import time
 
 from qualcode import Project
 from qualcode.tui.app import make_app
-from qualcode.tui.widgets.quick_line import QuickLine
+from qualcode.tui.widgets.coding_bar import CodingBar
 
 from ..media.recordings import make_wav, stand_in_player, wait_for_calls
 from .test_flows import SIZE, open_first_transcript, run_async, settle
 
 
 def _position_line(app) -> str:
-    line = app.screen.query_one("#position", QuickLine)
-    return str(line.render())
+    return str(app.screen.query_one(CodingBar).position)
 
 
 @run_async

@@ -12,6 +12,7 @@ from textual.widgets import Tree
 
 from qualcode.tui.app import make_app
 from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.widgets.coding_bar import CodingBar
 from qualcode.tui.widgets.quick_line import QuickLine
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
@@ -62,7 +63,7 @@ def test_steady_lines_follow_every_change(tui_project):
         app = make_app(tui_project)
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await _coding_screen(app, pilot)
-            position = screen.query_one("#position", QuickLine)
+            position = screen.query_one(CodingBar)
             title = screen.query_one("#doc-title", QuickLine)
             tree = screen.query_one(Tree)
             # The position line says where the cursor is, key after key.
@@ -93,12 +94,12 @@ def test_steady_lines_follow_every_change(tui_project):
             light = drawn(position), drawn(title), drawn(tree)
             assert all(a != b for a, b in zip(dark, light, strict=True))
             assert light == (fresh(position), fresh(title), fresh(tree))
-            (line,) = position.render_lines(Region(0, 0, *position.outer_size))
-            assert {segment.style.bgcolor for segment in line} == {position.rich_style.bgcolor}
+            line = title.render_lines(Region(0, 0, *title.outer_size))[0]
+            assert {segment.style.bgcolor for segment in line} == {title.rich_style.bgcolor}
             # A longer text than the line is cut with an ellipsis, never wrapped away.
-            position.show(Text("x" * 500))
+            position.show_position(Text("x" * 500))
             await pilot.pause()
-            (line,) = drawn(position)
+            line = drawn(position)[0]
             text = "".join(run_text for run_text, _style in line)
             assert text.rstrip().endswith("…") and len(text) == position.outer_size.width
 

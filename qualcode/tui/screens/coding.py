@@ -22,9 +22,8 @@ from ..dialogs import ChoiceDialog, MemoDraft, MemoEditor, TextInputDialog
 from ..shown import plain, shown
 from ..textual_adapter import SteadyLines
 from ..widgets.code_picker import PickerPanel, in_vivo_name
-from ..widgets.key_footer import KeyFooter
+from ..widgets.coding_bar import CodingBar
 from ..widgets.quick_line import QuickLine
-from ..widgets.status_line import StatusLine
 from ..widgets.transcript_view import TranscriptView, text_width_for
 from .base import BaseScreen
 from .coding_media import CodingPlayback
@@ -106,12 +105,13 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
                        description=f"reading {self.transcript_name}")
 
     def compose(self) -> ComposeResult:
-        # The screen is one grid with no containers: the text column (title, transcript,
-        # position line), the codebook column (title, tree) and, across both, the status
-        # line and the keys. On every key Textual renders again each widget whose region
-        # overlaps the rows that changed, and Pilot's pause visits every widget, so each
-        # container costs every key press; the code picker is mounted on first use (see
-        # _picker), which also spares the first paint its six widgets.
+        # The screen is one grid of four widgets and no containers: the transcript's
+        # title, the codebook (its title is its top border), the transcript, and across
+        # both columns one bar for where the cursor is, the status and the keys. Every
+        # widget on the screen costs every key press (Textual passes each one a turn in
+        # its message loop and asks it for its lines), so there are as few as can be;
+        # the code picker is mounted on first use (see _picker), which also spares the
+        # first paint its six widgets.
         yield QuickLine(shown(self.transcript_name), id="doc-title", classes="pane-title",
                         titles="transcript")
         # In grid order: the tree comes second so that it takes the right-hand column
@@ -120,9 +120,7 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         tree.border_title = "Codebook (here / all)"  # drawn as its top border: no widget
         yield tree
         yield TranscriptView(id="transcript")
-        yield QuickLine(id="position")
-        yield StatusLine(id="status")
-        yield KeyFooter()
+        yield CodingBar(id="status")  # where the cursor is, the status line, the keys
 
     def on_mount(self) -> None:
         view = self.query_one(TranscriptView)
@@ -269,7 +267,7 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
             parts.append("codes: " + ", ".join(plain(s.code) for s in here))
         if playing := self.playback_text():
             parts.append(playing)
-        self.query_one("#position", QuickLine).show(Text("  ·  ".join(parts), "dim"))
+        self.query_one(CodingBar).show_position(Text("  ·  ".join(parts), "dim"))
 
     # --- coding ------------------------------------------------------------------------
 

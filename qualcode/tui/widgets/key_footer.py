@@ -31,15 +31,21 @@ class KeyFooter(SteadyLines, Widget):
         self.refresh()
 
     def render(self) -> Text:
-        entries: list[tuple[str, str, bool, bool]] = []  # key, description, enabled, everywhere
-        seen: set[str] = set()
-        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
-            if not binding.show or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            entries.append((self.app.get_key_display(binding), binding.description, enabled,
-                            node is self.app))
-        return fit_keys(entries, self.size.width or 200)
+        return screen_keys(self.screen, self.size.width or 200)
+
+
+def screen_keys(screen, width: int) -> Text:
+    """The keys of ``screen`` (its focused widget's, its own, the app's) that fit in
+    ``width`` cells: see :func:`fit_keys`."""
+    entries: list[tuple[str, str, bool, bool]] = []  # key, description, enabled, everywhere
+    seen: set[str] = set()
+    app = screen.app
+    for node, binding, enabled, _tooltip in screen.active_bindings.values():
+        if not binding.show or binding.action in seen:
+            continue
+        seen.add(binding.action)
+        entries.append((app.get_key_display(binding), binding.description, enabled, node is app))
+    return fit_keys(entries, width)
 
 
 def _entry_width(key: str, description: str) -> int:

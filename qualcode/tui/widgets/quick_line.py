@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from rich.color import Color as RichColor
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -14,13 +18,39 @@ from textual.widget import Widget
 from ..textual_adapter import SteadyLines
 
 
+@lru_cache(maxsize=256)
+def _truecolor(style: Style | None) -> Style | None:
+    """A named colour ("green") as the RGB Textual gives it everywhere else (the
+    standard palette), not the terminal theme's."""
+    if style is None or style.color is None or style.color.is_default or style.color.triplet:
+        return style
+    return style + Style(color=RichColor.from_triplet(style.color.get_truecolor()))
+
+
+def draw_line(text: Text, width: int, style: Style, console: Console) -> Strip:
+    """One line of ``text`` in ``width`` cells over the widget's ``style`` (its CSS
+    colours), cut with an ellipsis where it does not fit. Drawn straight from the rich
+    text: Textual's general content pipeline (wrapping, markup, alignment) cost a cursor
+    key four times the drawing of the line itself."""
+    fill = Style(bgcolor=style.bgcolor)
+    if text.cell_len > width:
+        text = text.copy()
+        text.truncate(max(1, width), overflow="ellipsis")
+    base = style + console.get_style(text.style, default=Style.null())
+    segments = [Segment(s.text, _truecolor(s.style))
+                for s in Segment.apply_style(text.render(console, end=""), base)]
+    if any(s.style is not None and s.style.dim for s in segments) and style.bgcolor is not None:
+        # Dim as Textual draws it everywhere else: blended towards the background.
+        background = Color.from_rich_color(style.bgcolor)
+        segments = [Segment(s.text, dim_style(s.style, background, DIM_FACTOR))
+                    if s.style is not None and s.style.dim else s for s in segments]
+    return Strip(segments).adjust_cell_length(width, fill)
+
+
 class QuickLine(SteadyLines, Widget):
     """One line of text (where the cursor is; the transcript's title and counts) that
     repaints without a layout pass: a ``Static.update`` costs an extra frame tens of
-    milliseconds later, on every key press or coding. The line is drawn straight from its
-    rich ``Text``, cut with an ellipsis where it does not fit: the position line changes
-    on every cursor key, and Textual's general content pipeline (wrapping, markup,
-    alignment) cost that key four times the drawing of the line itself."""
+    milliseconds later, on every key press or coding. Drawn by :func:`draw_line`."""
 
     def __init__(self, text: Text | str = "", *, id: str | None = None, classes: str | None = None,
                  titles: str | None = None) -> None:
@@ -50,20 +80,7 @@ class QuickLine(SteadyLines, Widget):
         style = self._line_style
         if style is None:
             style = self._line_style = self.rich_style
-        fill = Style(bgcolor=style.bgcolor)
         width = self.content_size.width
         if y:
-            return Strip.blank(width, fill)
-        text = self.text
-        if text.cell_len > width:
-            text = text.copy()
-            text.truncate(max(1, width), overflow="ellipsis")
-        console = self.app.console
-        base = style + console.get_style(text.style, default=Style.null())
-        segments = list(Segment.apply_style(text.render(console, end=""), base))
-        if any(s.style is not None and s.style.dim for s in segments) and style.bgcolor is not None:
-            # Dim as Textual draws it everywhere else: blended towards the background.
-            background = Color.from_rich_color(style.bgcolor)
-            segments = [Segment(s.text, dim_style(s.style, background, DIM_FACTOR))
-                        if s.style is not None and s.style.dim else s for s in segments]
-        return Strip(segments).adjust_cell_length(width, fill)
+            return Strip.blank(width, Style(bgcolor=style.bgcolor))
+        return draw_line(self.text, width, style, self.app.console)
