@@ -96,6 +96,9 @@ def test_steady_lines_follow_every_change(tui_project):
             assert light == (fresh(position), fresh(title), fresh(tree))
             line = title.render_lines(Region(0, 0, *title.outer_size))[0]
             assert {segment.style.bgcolor for segment in line} == {title.rich_style.bgcolor}
+            status_line = position.render_lines(Region(0, 0, *position.outer_size))[1]
+            expected = position.get_component_rich_style("coding-bar--status").bgcolor
+            assert {segment.style.bgcolor for segment in status_line} == {expected}
             # A longer text than the line is cut with an ellipsis, never wrapped away.
             position.show_position(Text("x" * 500))
             await pilot.pause()

@@ -8,6 +8,7 @@ as it can. Each line repaints on its own: a cursor key redraws only the position
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
@@ -35,6 +36,7 @@ class CodingBar(StatusLine):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.position = Text()
+        self._part_styles: dict[str, Style] = {}
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -69,5 +71,14 @@ class CodingBar(StatusLine):
             text = self.render()
         else:
             text = self.keys()
-        style = self.get_component_rich_style(self._PARTS[min(y, KEYS)])
+        part = self._PARTS[min(y, KEYS)]
+        # Each line's colours, kept until the bar is restyled: Textual computes them
+        # again after every refresh (walking every ancestor), that is on every key.
+        style = self._part_styles.get(part)
+        if style is None:
+            style = self._part_styles[part] = self.get_component_rich_style(part)
         return draw_line(text, width, style, self.app.console)
+
+    def notify_style_update(self) -> None:
+        self._part_styles.clear()
+        super().notify_style_update()
