@@ -118,6 +118,9 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         # from the top row down (AUTO_FOCUS still gives the transcript the focus).
         tree = SteadyTree("codes", id="codebook", classes="code-pane")
         tree.border_title = "Codebook (here / all)"  # drawn as its top border: no widget
+        # Hidden (its place kept) until the codes are in it: drawing even an empty tree
+        # the first time costs ~10 ms, and the first paint should be the text's.
+        tree.visible = False
         yield tree
         yield TranscriptView(id="transcript")
         yield CodingBar(id="status")  # where the cursor is, the status line, the keys

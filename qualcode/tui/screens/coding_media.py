@@ -23,9 +23,10 @@ class CodingPlayback:
     playback = None  # the running player (qualcode.ingest.player.Playback), if any
     _play_timer = None
 
-    def on_mount(self) -> None:
-        # A recording that moved is said when the transcript is opened, not first when
-        # someone tries to play it.
+    def check_recording(self) -> None:
+        """A recording that moved is said when the transcript is opened, not first when
+        someone tries to play it. Called once the text is on screen: the check reads the
+        project on the main thread, which the first paint should not wait for."""
         link = self.attempt(self.project.media.linked, self.transcript_name)  # type: ignore[attr-defined]
         if link is not None and link.state != "ok":
             self.notify(f"The recording of {plain(self.transcript_name)} is {link.state}: {plain(link.path)} "  # type: ignore[attr-defined]

@@ -255,7 +255,7 @@ class CodingReads(_ScreenBase):
             return
         self.doc = doc
         view = self.query_one(TranscriptView)
-        self._set_codes(codes, [])
+        self._set_codes(codes, [], tree_later=True)
         view.load(doc, [], self.colours, rows=rows)
         self._title(0)
         if self.span:
@@ -264,6 +264,7 @@ class CodingReads(_ScreenBase):
         self.shown = True
         self._update_position()
         self.call_after_refresh(self.load_codings)
+        self.call_after_refresh(self.check_recording)  # type: ignore[attr-defined]
 
     def _codings_loaded(self, codings: list[Coding], codes: list[Code], saves: int,
                         indexed: tuple | None = None, known: DrawnCodings | None = None) -> None:
@@ -327,20 +328,25 @@ class CodingReads(_ScreenBase):
     def _count(self, code: str, step: int) -> None:
         self.counts_here[code] = max(0, self.counts_here.get(code, 0) + step)
 
-    def _set_codes(self, codes: list[Code], codings: list[Coding]) -> None:
+    def _set_codes(self, codes: list[Code], codings: list[Coding], *, tree_later: bool = False) -> None:
         self.counts_here = {}
         for c in codings:
             self.counts_here[c.code] = self.counts_here.get(c.code, 0) + 1
-        self._show_codes(codes)
+        self._show_codes(codes, tree_later=tree_later)
 
-    def _show_codes(self, codes: list[Code]) -> None:
+    def _show_codes(self, codes: list[Code], *, tree_later: bool = False) -> None:
         """The codebook pane: rebuilt when codes were added, moved, renamed or recoloured,
-        else only the labels whose counts changed (a rebuild costs a layout pass)."""
+        else only the labels whose counts changed (a rebuild costs a layout pass). With
+        ``tree_later`` (the first paint) the tree is built after the next frame: its first
+        drawing takes ~15 ms, which the text should not wait for."""
         same = bool(self.nodes) and [_shape(c) for c in codes] == [_shape(c) for c in self.codes]
         self.codes = codes
         self.colours = {c.name: c.colour for c in codes}
         if not same:
-            self._build_tree()
+            if tree_later:
+                self.call_after_refresh(self._build_tree_once)
+            else:
+                self._build_tree()
             return
         for code in codes:
             node, label = self.nodes[code.name], self._label(code)
@@ -361,8 +367,13 @@ class CodingReads(_ScreenBase):
         return Text.assemble(("■ ", code.colour or "#888888"), (plain(code.name), style),
                              (f"  {here}/{code.codings}", "cyan" if here else "dim"))
 
+    def _build_tree_once(self) -> None:
+        if not self.nodes:  # not built meanwhile (the codings' read may come first)
+            self._build_tree()
+
     def _build_tree(self) -> None:
         tree = self.query_one(Tree)
+        tree.visible = True  # hidden until first built: see CodingScreen.compose
         tree.clear()
         self.nodes = {}
         parents = {c.parent for c in self.codes}
