@@ -65,6 +65,13 @@ def test_other_text_is_tokenized_as_spacy_does(example_project):
     ("我每个星期都去食物银行。", 11),  # each character a word, as Word counts them
     ("她说：“好！” OK then 👍", 6),  # punctuation is not a word
     ("", 0),
+    # Characters whose UTF-8 form begins as an ideograph's does, or not: the quick test
+    # for Chinese and Japanese must neither miss one nor count the others apart.
+    ("She said \u201cdon\u2019t\u201d \u2014 fine\u2026", 5),
+    ("a \ufb01le (ligature) in \u2162 parts", 6),
+    ("\uf900\uf901 ok", 3),  # CJK compatibility ideographs
+    ("\U00020000 ok \u3042", 3),  # an ideograph beyond the first plane, and hiragana
+    ("\uac00\ub098 \u0416\u0416", 2),  # Hangul is written with spaces: a word each run
 ])
 def test_word_count(text, words):
     assert nlp.word_count(text) == words
