@@ -93,6 +93,8 @@ _BRACKET_LABEL = re.compile(r"\[(?P<label>[^\[\]\n:]{1,40})\](?:[ \t]*:)?[ \t]*"
 # the label by single spaces (so "Yes.  Then I" cannot swallow several words).
 _PADDED_LABEL = re.compile(rf"(?P<label>{_WORD}(?: [\w'\u2019.\-]+){{0,3}})(?:\t[ \t]*| {{2,}}[ \t]*)(?=\S)")
 _ALONE_LABEL = re.compile(rf"{_LABEL}[ \t]*(?:{_INNER_TIME})?[ \t]*")
+# What LEAD can start with, besides a digit: the empty string, white space, brackets.
+_MAY_LEAD = frozenset(("", " ", "\t", "[", "("))
 # An underscore-prefixed field ("_page : 77", "_note: ..."): metadata some logs carry.
 FIELD_LINE = re.compile(r"[ \t]*_[A-Za-z]+[ \t]*:")
 
@@ -203,6 +205,9 @@ def _candidate(label: str, style: str, speech_start: int, time: float | None) ->
 
 def speech_time(line: str, at: int, time: float | None) -> tuple[int, float | None]:
     """A timestamp opening the speech ("Adam: [04:06] So") times the turn."""
+    first = line[at:at + 1]
+    if first != "[" and first != "(" and not first.isdecimal():
+        return at, time  # (what SPEECH_TIME can start with: most speech starts otherwise)
     m = SPEECH_TIME.match(line, at)
     if m is None:
         return at, time
@@ -218,10 +223,12 @@ def label_candidate(line: str) -> LabelCandidate | None:
     This only looks at the line; whether the candidate counts is decided for the
     whole file (:func:`qualcode.ingest.label_evidence.accept_labels`).
     """
-    lead = LEAD.match(line)
-    assert lead is not None  # the pattern can match the empty string
-    pos = lead.end()
-    if pos:
+    first = line[:1]
+    # LEAD matches more than nothing only from white space, a bracket or a digit: most
+    # lines start with a letter, and are spared the regular expression.
+    lead = LEAD.match(line) if first in _MAY_LEAD or first.isdecimal() else None
+    pos = lead.end() if lead is not None else 0
+    if lead is not None and pos:
         raw_time = lead.group("t1") or lead.group("t2") or lead.group("t3")
         time = parse_clock(raw_time) if raw_time else None
         has_lead_time = raw_time is not None

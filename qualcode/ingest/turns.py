@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from .clock import only_times
 from .label_evidence import accept_labels
@@ -76,12 +76,9 @@ def _span(turn: _Turn) -> tuple[int, int]:
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
-    result = []
-    offset = 0
-    for line in text.split("\n"):
-        result.append((offset, line))
-        offset += len(line) + 1
-    return result
+    """Each line of ``text`` with the offset where it starts."""
+    lines = text.split("\n")
+    return list(zip(accumulate((len(line) + 1 for line in lines), initial=0), lines))
 
 
 def find_turns(
@@ -115,21 +112,27 @@ def detect_turns(
     blank line precedes them (each Word paragraph). ``override``: the researcher's
     own labels, which replace detection.
     """
+    # (This runs over every line of every file imported: the lists are made in
+    # comprehensions, and what only markup or an override needs only for them.)
     lines = _lines(text)
     plain = [line for _, line in lines]
-    marked = marked or {}
+    blank = [not line or line.isspace() for line in plain]
     if override is not None:
-        candidates = [override.candidate(line) if line.strip() else None for line in plain]
+        candidates = [None if empty else override.candidate(line) for line, empty in zip(plain, blank)]
+    elif marked:
+        candidates = [marked.get(offset) or (None if empty else label_candidate(line))
+                      for (offset, line), empty in zip(lines, blank)]
     else:
-        candidates = [
-            marked.get(offset) or (label_candidate(line) if line and not line.isspace() else None)
-            for offset, line in lines
-        ]
-    blank = [not line.strip() for line in plain]
-    para_start = [i == 0 or blank[i - 1] or lines[i][0] in paragraph_starts for i in range(len(lines))]
+        candidates = [None if empty else label_candidate(line) for line, empty in zip(plain, blank)]
+    # A line starts a paragraph after a blank line, at the start, or where the reader says.
+    para_start = [True, *blank[:-1]]
+    if paragraph_starts:
+        for i, (offset, _line) in enumerate(lines):
+            if offset in paragraph_starts:
+                para_start[i] = True
     accepted = candidates if override is not None else accept_labels(plain, candidates, para_start)
-    for i, (offset, _line) in enumerate(lines):
-        hint = (hints or {}).get(offset)
+    for i, (offset, _line) in enumerate(lines if hints else ()):
+        hint = hints.get(offset)  # type: ignore[union-attr]
         if hint is not None:
             candidate = candidates[i]
             time = candidate.time if candidate is not None else None
