@@ -138,6 +138,29 @@ def test_sentence_boundaries_are_where_spacys_sentencizer_puts_them(blank_pipeli
     assert got[4][0] == [(0, 8), (9, 13)]
 
 
+def test_sentence_enders_that_are_not_punctuation_are_found_too():
+    # Only punctuation tokens are looked up among the enders when every ender is
+    # punctuation (as spaCy's are); a sentencizer told otherwise ("|" is a symbol, not
+    # punctuation) still ends its sentences where the component does.
+    import spacy
+
+    custom = spacy.blank("en")
+    custom.add_pipe("sentencizer", config={"punct_chars": [".", "|"]})
+    assert not custom.vocab["|"].is_punct
+    texts = ["One | two. Three | four", "No ends here", "Stop. Go | on"]
+    got = [spans for spans, _text in nlp._sentencizer_bounds(custom, iter(texts), 256)]
+    assert got == [[(s.start_char, s.end_char) for s in custom(t).sents] for t in texts]
+    assert got[0] == [(0, 5), (6, 10), (11, 18), (19, 23)]  # by hand: "One |", "two.", "Three |", "four"
+
+
+def test_the_pipeline_is_set_aside_from_the_garbage_collector(blank_pipeline):
+    import gc
+
+    gc.unfreeze()
+    nlp.pipeline()
+    assert gc.get_freeze_count() > 10_000  # the pipeline's objects, and the modules'
+
+
 def test_sentence_spans_are_the_same_with_the_component_itself(blank_pipeline, monkeypatch):
     texts = ["I walk now. Every day!  Not far, mind.", "Yes! [laughs] Honestly. (pause)", "", "Ok?"]
     fast = list(nlp.sentence_spans(texts))
