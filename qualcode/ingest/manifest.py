@@ -339,6 +339,11 @@ def _choose_workers(folder: Path, rows: list[ManifestRow], workers: int | None) 
     return min(MAX_WORKERS, cpus) if total >= PARALLEL_MIN_BYTES else 0
 
 
+#: SQLite's page cache while a manifest is imported: a study's turns, sentences and
+#: index (some 20 MB per million words) stay in memory until the import commits.
+IMPORT_CACHE_KIB = 64 * 1024
+
+
 def import_manifest(project, path: Path, *, keep_going: bool = False, progress=None,
                     workers: int | None = None) -> ManifestReport:
     """Import a manifest as one action. ``workers``: processes that read and split files
@@ -362,6 +367,7 @@ def import_manifest(project, path: Path, *, keep_going: bool = False, progress=N
     done = 0
     # Workers start before the transaction does, so no process is forked holding it.
     with _Sources(path.parent, file_rows, _choose_workers(path.parent, file_rows, workers)) as sources, \
+            store_db.page_cache(db, IMPORT_CACHE_KIB), \
             project.action("manifest.import", f"imported manifest {path.name}", undoable=False):
         for row in good_rows:
             source = sources.next() if row.get("file") else None

@@ -258,6 +258,23 @@ def reading(db: Database) -> Iterator[Database]:
 
 
 @contextlib.contextmanager
+def page_cache(db: Database, kib: int) -> Iterator[Database]:
+    """SQLite's page cache at least ``kib`` KiB for the block, then as it was: a large
+    write (a study's import) then keeps its pages in memory rather than spilling them
+    to the write-ahead log before it commits."""
+    before = db.conn.execute("PRAGMA cache_size").fetchone()[0]
+    # A negative size is in KiB, a positive one in pages (of 4 KiB at least).
+    if (-before if before < 0 else before * 4) >= kib:
+        yield db
+        return
+    db.conn.execute(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield db
+    finally:
+        db.conn.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+@contextlib.contextmanager
 def write(db: Database) -> Iterator[Database]:
     """One transaction: all of the block's writes happen, or none do.
 
