@@ -77,7 +77,8 @@ def accept_labels(
     main_style = _main_style(accepted)
     speech_lines = sum(
         1 for line, c in zip(lines, candidates)
-        if line.strip() and not (c is not None and c.speaker is None and not line[c.speech_start:].strip())
+        if line and not line.isspace()
+        and not (c is not None and c.speaker is None and not line[c.speech_start:].strip())
     )
     labelled = sum(1 for c in accepted if c is not None and c.speaker is not None)
     dense = bool(speech_lines) and labelled / speech_lines >= 0.5

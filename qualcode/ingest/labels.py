@@ -194,12 +194,23 @@ def classify_label(label: str) -> tuple[bool, bool, bool] | None:
     return False, False, False
 
 
-def _candidate(label: str, style: str, speech_start: int, time: float | None) -> LabelCandidate | None:
-    label = " ".join(label.split())
+@functools.lru_cache(maxsize=4096)  # as label_shape: a file's few labels recur on every other line
+def _label_facts(raw: str) -> tuple[str, bool, bool, bool, str] | None:
+    """(label with its white space made single spaces, strong, role_word, name_like,
+    shape), or None if ``raw`` cannot be a label."""
+    label = " ".join(raw.split())
     shape = label_shape(label) if label else None
     if shape is None:
         return None
     strong, role_word, name_like = classify_label(label)  # type: ignore[misc]
+    return label, strong, role_word, name_like, shape
+
+
+def _candidate(label: str, style: str, speech_start: int, time: float | None) -> LabelCandidate | None:
+    facts = _label_facts(label)
+    if facts is None:
+        return None
+    label, strong, role_word, name_like, shape = facts
     return LabelCandidate(label, style, speech_start, time, strong, role_word, name_like, shape)
 
 

@@ -130,7 +130,7 @@ class TranscriptService(Service):
         for label, pid in speaker_map.items():
             if not marks_interviewer(pid) and not store_study.participant_exists(db, pid):
                 raise NotFoundError(f"speaker map {label}={pid}: no participant with id {pid!r}")
-        labels = parsed.speakers
+        labels = parsed.speakers  # (made from the turns each time it is asked for)
         # Only the ids this transcript can use: a query per file over every participant
         # made a large study's import quadratic.
         registered = set(store_tx.participant_ids(db, labels))
@@ -152,7 +152,7 @@ class TranscriptService(Service):
                 pid_to_id.get(plan.participant_of.get(label) or ""),
                 label in plan.interviewers,
             )
-            for label in parsed.speakers
+            for label in labels
         }
         turn_rows = [
             (seq, speaker_ids.get(turn.speaker) if turn.speaker else None, turn.start, turn.end,

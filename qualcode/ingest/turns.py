@@ -31,7 +31,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
-from itertools import accumulate, pairwise
+from itertools import accumulate, count, pairwise
+from operator import add
 
 from .clock import only_times
 from .label_evidence import accept_labels
@@ -78,7 +79,9 @@ def _span(turn: _Turn) -> tuple[int, int]:
 def _lines(text: str) -> list[tuple[int, str]]:
     """Each line of ``text`` with the offset where it starts."""
     lines = text.split("\n")
-    return list(zip(accumulate((len(line) + 1 for line in lines), initial=0), lines))
+    # Line i starts after the lengths of the lines before it and i line breaks (built
+    # from iterators that run in C: this is done for every line of every file).
+    return list(zip(map(add, accumulate(map(len, lines), initial=0), count()), lines))
 
 
 def find_turns(
@@ -146,7 +149,7 @@ def detect_turns(
         for i in breaks:
             para_start[i] = True
         layout.paragraphs = ("wrapped lines" if hard_wrap_width(plain) else "lines") if breaks else "blank lines"
-    turns = _build(text, lines, accepted, skip, para_start)
+    turns = _build(lines, accepted, skip, para_start)
 
     # A label whose every turn holds only timestamps is a marker, not a speaker.
     by_label: dict[str, list[_Turn]] = {}
@@ -162,7 +165,7 @@ def detect_turns(
                 accepted[i] = None
                 skip[i] = True
                 layout.skipped.append((lines[i][0], lines[i][0] + len(plain[i]), "timestamp marker"))
-        turns = _build(text, lines, accepted, skip, para_start)
+        turns = _build(lines, accepted, skip, para_start)
 
     _unattribute_narration(text, turns, layout)
     _mark_header_and_footer(text, turns, layout)
@@ -206,7 +209,7 @@ def _skipped_lines(plain: list[str], accepted: list[LabelCandidate | None], layo
     return skip
 
 
-def _build(text: str, lines: list[tuple[int, str]], accepted: list[LabelCandidate | None],
+def _build(lines: list[tuple[int, str]], accepted: list[LabelCandidate | None],
            skip: list[bool], para_start: list[bool]) -> list[_Turn]:
     turns: list[_Turn] = []
     current: _Turn | None = None
@@ -233,16 +236,16 @@ def _build(text: str, lines: list[tuple[int, str]], accepted: list[LabelCandidat
         current = _Turn(speaker, time if time is not None else pending_time, origin)
         pending_time = None
 
-    def add(start: int, end: int) -> None:
-        # The span starts at the first non-space character of the speech, ends after the last.
+    def add(start: int, segment: str) -> None:
+        # ``segment``: the speech on a line, from offset ``start`` to the line's end. The
+        # span starts at its first non-space character and ends after its last.
         nonlocal fresh
-        segment = text[start:end]
         stripped = segment.strip()
         if current is None or not stripped:
             return
         if current.origin == "under":
             fresh = False  # the paragraph under the label has begun
-        first = start + (len(segment) - len(segment.lstrip()))
+        first = start + (len(segment) - len(segment.lstrip()) if segment[0].isspace() else 0)
         if current.first is None:
             current.first = first
         current.last = first + len(stripped)
@@ -258,8 +261,7 @@ def _build(text: str, lines: list[tuple[int, str]], accepted: list[LabelCandidat
         return "continued"
 
     for i, ((offset, line), cand) in enumerate(zip(lines, accepted)):
-        end = offset + len(line)
-        if not line.strip():
+        if not line or line.isspace():
             close()
             at_paragraph = True
             continue
@@ -273,7 +275,7 @@ def _build(text: str, lines: list[tuple[int, str]], accepted: list[LabelCandidat
             speech = line[cand.speech_start:].strip()
             open_turn(cand.speaker, cand.time, "label" if speech else "under")
             last_speaker, below, fresh = cand.speaker, not speech, not speech
-            add(offset + cand.speech_start, end)
+            add(offset + cand.speech_start, line[cand.speech_start:])
         elif cand is not None and line[cand.speech_start:].strip() == "":
             # A line holding only a timestamp: it times the next turn.
             close()
@@ -282,12 +284,12 @@ def _build(text: str, lines: list[tuple[int, str]], accepted: list[LabelCandidat
             continue
         elif cand is not None and at_paragraph:
             open_turn(last_speaker, cand.time, continuation())
-            add(offset + cand.speech_start, end)
+            add(offset + cand.speech_start, line[cand.speech_start:])
         elif at_paragraph or current is None:
             open_turn(last_speaker, None, continuation())
-            add(offset, end)
+            add(offset, line)
         else:
-            add(offset, end)
+            add(offset, line)
         at_paragraph = False
     close()
     return turns
