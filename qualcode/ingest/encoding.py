@@ -54,6 +54,9 @@ _MAX_CONTROL_SHARE = 0.05
 # Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F; tab, newline,
 # carriage return and form feed are ordinary in text files.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# The same characters in UTF-8: one byte each below U+0080, C2 80-C2 9F above.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+_C1_CONTROL_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
 
 _BINARY_PROBLEM = "looks like a binary file, not a transcript"
 
@@ -71,9 +74,19 @@ def _check_controls(text: str, path: str | Path) -> None:
     if "\x00" in text:
         # A NUL never occurs in a real transcript; one is enough to refuse.
         raise _binary(path)
-    controls = len(_CONTROL.findall(text))
-    if controls / len(text) > _MAX_CONTROL_SHARE:
+    if controls_in(text) / len(text) > _MAX_CONTROL_SHARE:
         raise _binary(path)
+
+
+def controls_in(text: str) -> int:
+    """How many control characters ``text`` has (as ``_CONTROL`` finds them). Counted
+    on its UTF-8 bytes, which C code deletes from a copy at a fraction of the time the
+    regular expression takes to scan the text (this runs on every file imported)."""
+    data = text.encode("utf-8", "surrogatepass")
+    count = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if b"\xc2" in data:
+        count += len(_C1_CONTROL_UTF8.findall(data))
+    return count
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

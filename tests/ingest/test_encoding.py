@@ -122,3 +122,24 @@ def test_read_source_missing_file_and_folder(tmp_path):
     assert "does not exist" in one_line_error(excinfo, "nope.txt")
     with pytest.raises(InputError):
         read_source(tmp_path)
+
+
+@pytest.mark.parametrize(("text", "controls"), [
+    ("", 0),
+    ("plain text\twith tabs\r\nand\x0cform feeds", 0),  # ordinary in text files
+    ("\x00\x01 bell\x07 \x0b\x1f\x7f", 6),
+    ("C1 controls \x80\x85\x9f, not the letters \xa0\xc2\xe9 near them", 3),
+    ("\u0102\u0141\u2019\U0001f600 lone \ud800", 0),  # letters and symbols beyond Latin-1, a lone surrogate
+])
+def test_control_characters_are_counted_as_the_pattern_finds_them(text, controls):
+    assert encoding.controls_in(text) == controls == len(encoding._CONTROL.findall(text))
+
+
+def test_control_characters_are_counted_in_any_text():
+    import random
+
+    rng = random.Random(7)
+    alphabet = [chr(i) for i in range(0x180)] + ["\u2019", "\ud800", "\U0001f600", "\u3002"]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert encoding.controls_in(text) == len(encoding._CONTROL.findall(text)), repr(text)
