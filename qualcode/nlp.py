@@ -121,7 +121,7 @@ def sentence_spans(texts: Iterable[str], *, batch_size: int = 256) -> Iterator[l
     """
     nlp = pipeline()
     if _plain_sentencizer(nlp):
-        bounds = _sentencizer_bounds(nlp, texts, batch_size)
+        trimmed = _sentencizer_bounds(nlp, texts, batch_size, trimmed=True)
     else:
         # Each doc is paired with its text: ``doc.text`` would rebuild the string from its
         # tokens, and doing that per sentence made splitting quadratic in the turn length.
@@ -129,17 +129,23 @@ def sentence_spans(texts: Iterable[str], *, batch_size: int = 256) -> Iterator[l
             pairs = zip(nlp.pipe(texts, batch_size=batch_size), texts)
         else:
             pairs = nlp.pipe(((t, t) for t in texts), batch_size=batch_size, as_tuples=True)
-        bounds = (([(sent.start_char, sent.end_char) for sent in doc.sents], text) for doc, text in pairs)
-    for sentences, text in bounds:
-        spans = []
-        for start, end in sentences:
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
-                spans.append((start, end))
+        trimmed = ((_trimmed([(sent.start_char, sent.end_char) for sent in doc.sents], text), text)
+                   for doc, text in pairs)
+    for spans, text in trimmed:
         yield keep_transcription_marks_whole(text, spans) if len(spans) > 1 else spans
+
+
+def _trimmed(sentences: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Sentences without the white space at their edges; those of white space only go."""
+    spans = []
+    for start, end in sentences:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
 
 
 def _plain_sentencizer(nlp) -> bool:
@@ -147,7 +153,8 @@ def _plain_sentencizer(nlp) -> bool:
     return nlp.pipe_names == ["sentencizer"] and not nlp.get_pipe("sentencizer").overwrite
 
 
-def _sentencizer_bounds(nlp, texts: Iterable[str], batch_size: int) -> Iterator[tuple[list[tuple[int, int]], str]]:
+def _sentencizer_bounds(nlp, texts: Iterable[str], batch_size: int,
+                        trimmed: bool = False) -> Iterator[tuple[list[tuple[int, int]], str]]:
     """Each text's sentences as (start, end) offsets, untrimmed, exactly where spaCy's
     sentencizer puts them, with its rule applied to whole batches of token arrays.
 
@@ -157,9 +164,15 @@ def _sentencizer_bounds(nlp, texts: Iterable[str], batch_size: int) -> Iterator[
     neither punctuation nor one of the sentence-ending characters when such a character
     came after the last token that was neither (what the component's ``seen_period``
     remembers). A sentence ends after its last token: offset plus length.
+
+    ``trimmed``: each sentence as :func:`_trimmed` makes it, without the white space at
+    its edges, worked out on the token arrays too. A token of spaCy's is either all
+    white space or has none (the tokenizer cuts at every change between the two), so
+    a sentence without its edges runs from its first token that is not white space to
+    its last; one with no such token goes.
     """
     import numpy as np
-    from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
 
     punct_chars = nlp.get_pipe("sentencizer").punct_chars
     enders = np.array(sorted(nlp.vocab.strings.add(c) for c in punct_chars), dtype=np.uint64)
@@ -167,7 +180,7 @@ def _sentencizer_bounds(nlp, texts: Iterable[str], batch_size: int) -> Iterator[
     # (one in six) need looking up among them.
     enders_are_punct = all(nlp.vocab[c].is_punct for c in punct_chars)
     for batch in _batches(texts, batch_size):
-        arrays = [nlp.make_doc(text).to_array([ORTH, IS_PUNCT, IDX, LENGTH]) for text in batch]
+        arrays = [nlp.make_doc(text).to_array([ORTH, IS_PUNCT, IDX, LENGTH, IS_SPACE]) for text in batch]
         sizes = np.array([len(a) for a in arrays], dtype=np.int64)
         if not sizes.any():
             yield from (([], text) for text in batch)
@@ -202,6 +215,16 @@ def _sentencizer_bounds(nlp, texts: Iterable[str], batch_size: int) -> Iterator[
         doc_end = (first + sizes)[doc_of[start_tokens]]
         next_start = np.append(start_tokens[1:], len(tokens))
         end_tokens = np.minimum(next_start, doc_end) - 1
+        if trimmed:
+            index = np.arange(len(tokens))
+            solid = tokens[:, 4] == 0
+            # For each token, the first token from it on, and the last up to it, that is
+            # not white space (len(tokens) and -1 where there is none).
+            next_solid = np.minimum.accumulate(np.where(solid, index, len(tokens))[::-1])[::-1]
+            last_solid = np.maximum.accumulate(np.where(solid, index, -1))
+            start_tokens, end_tokens = next_solid[start_tokens], last_solid[end_tokens]
+            kept = start_tokens <= end_tokens
+            start_tokens, end_tokens = start_tokens[kept], end_tokens[kept]
         start_chars = tokens[start_tokens, 2].astype(np.int64).tolist()
         end_chars = (tokens[end_tokens, 2] + tokens[end_tokens, 3]).astype(np.int64).tolist()
         per_doc = np.bincount(doc_of[start_tokens], minlength=len(batch)).tolist()

@@ -169,6 +169,17 @@ def test_sentence_spans_are_the_same_with_the_component_itself(blank_pipeline, m
     assert fast[0] == [(0, 11), (12, 22), (24, 38)]
 
 
+def test_white_space_at_sentence_edges_is_trimmed_as_the_component_path_trims_it(blank_pipeline, monkeypatch):
+    # The fast path trims on the token arrays; the component's path trims characters.
+    texts = ["  Padded.  Both.  ", "\n\nx\n\n. \u3000", " . ", "a.\u2028b. \x1c c", "Stop.\n\n\nGo.\n",
+             "   ", "One.\u00a0\u00a0Two!\t", "\u3000\u3000\u6211\u3002\u3000"]
+    fast = list(nlp.sentence_spans(texts))
+    monkeypatch.setattr(nlp, "_plain_sentencizer", lambda _nlp: False)
+    assert list(nlp.sentence_spans(texts)) == fast
+    assert fast[0] == [(2, 9), (11, 16)]  # by hand: "Padded." and "Both."
+    assert fast[5] == []
+
+
 def test_sentence_batches_are_bounded_in_characters():
     # Pieces of a long turn (100,000 characters each) go one at a time; short texts share.
     texts = ["a" * 100_000, "b" * 100_000, "c" * 150_000, "d", "e"]
