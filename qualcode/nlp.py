@@ -14,6 +14,7 @@ import importlib.util
 import os
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable, Iterator
 
 TRAINED_PIPELINES = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
@@ -174,11 +175,7 @@ def _sentencizer_bounds(nlp, texts: Iterable[str], batch_size: int,
     import numpy as np
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
 
-    punct_chars = nlp.get_pipe("sentencizer").punct_chars
-    enders = np.array(sorted(nlp.vocab.strings.add(c) for c in punct_chars), dtype=np.uint64)
-    # Each of spaCy's sentence-ending characters is punctuation: only punctuation tokens
-    # (one in six) need looking up among them.
-    enders_are_punct = all(nlp.vocab[c].is_punct for c in punct_chars)
+    enders, enders_are_punct = _sentence_enders(nlp)
     for batch in _batches(texts, batch_size):
         arrays = [nlp.make_doc(text).to_array([ORTH, IS_PUNCT, IDX, LENGTH, IS_SPACE]) for text in batch]
         sizes = np.array([len(a) for a in arrays], dtype=np.int64)
@@ -232,6 +229,25 @@ def _sentencizer_bounds(nlp, texts: Iterable[str], batch_size: int,
         for text, count in zip(batch, per_doc):
             yield list(zip(start_chars[k:k + count], end_chars[k:k + count])), text
             k += count
+
+
+# Worked out once per pipeline (128 look-ups, for each transcript, cost more than
+# splitting a short one), and forgotten with it.
+_ENDERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _sentence_enders(nlp):
+    """The sentencizer's sentence-ending characters as sorted string ids, and whether
+    all of them are punctuation. (spaCy's are: then only punctuation tokens, one in
+    six, need looking up among them.)"""
+    import numpy as np
+
+    found = _ENDERS.get(nlp)
+    if found is None:
+        punct_chars = nlp.get_pipe("sentencizer").punct_chars
+        enders = np.array(sorted(nlp.vocab.strings.add(c) for c in punct_chars), dtype=np.uint64)
+        found = _ENDERS[nlp] = (enders, all(nlp.vocab[c].is_punct for c in punct_chars))
+    return found
 
 
 #: Most characters of text whose token arrays are held at once: a turn cut into pieces

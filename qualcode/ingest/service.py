@@ -164,11 +164,12 @@ class TranscriptService(Service):
         speeches = [parsed.text[t.start:t.end] for t in parsed.turns]
         if sentences is None:
             sentences = sentence_spans_of_any_length(speeches)
-        sentence_count = store_tx.insert_sentences(db, transcript_id, (
+        # (A list is made faster than a generator is drained, once per sentence.)
+        sentence_count = store_tx.insert_sentences(db, transcript_id, [
             (turn_seq, turn.start + start, turn.start + end)
             for turn_seq, (turn, spans) in enumerate(zip(parsed.turns, sentences, strict=True), start=1)
             for start, end in spans
-        ))
+        ])
         store_tx.index_turns(db, zip(turn_ids, speeches))
         if kind == "interview" and participant_id and wave_id:
             store_study.set_attendance(db, participant_id, wave_id, "interviewed")

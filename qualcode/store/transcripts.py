@@ -111,7 +111,7 @@ def insert_turns(db: Database, transcript_id: int, rows: Sequence[tuple], *,
 def insert_sentences(db: Database, transcript_id: int, sentences: Iterable[tuple[int, int, int]]) -> int:
     """Store a transcript's sentences, ``(turn seq, start, end)`` in text order (offsets
     into the transcript text); returns how many there are."""
-    sentences = list(sentences)
+    sentences = sentences if isinstance(sentences, list) else list(sentences)
     db.execute(
         "INSERT INTO sentence_spans (transcript_id, count, spans) VALUES (?, ?, ?)",
         [transcript_id, len(sentences), sentence_spans.pack(sentences)],
