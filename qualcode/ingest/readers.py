@@ -35,6 +35,7 @@ def read_docx(data: bytes, source_name: str) -> ParsedTranscript:
 
     return read(data, source_name)
 
+
 #: Most turns one transcript may have: a long focus group has a few thousand. Storing a
 #: turn, its sentences and its index entries costs about a kilobyte of memory at once.
 MAX_TURNS = 200_000
