@@ -2,7 +2,8 @@
 
 One ``ScrollView`` and nothing else on the screen: the transcript wrapped into the same
 rows as qualcode's view (:func:`qualcode.tui.widgets.transcript_rows.wrap_rows`, at the
-text column's width when one is given, so both scroll on the same key presses), a
+text column's width when one is given) in a view as tall as qualcode's when its height is
+given (so both scroll on the same key presses), a
 cursor that moves by sentence (down) or by a page (pagedown), one cached ``Strip`` per
 row and only the rows the cursor leaves and enters repainted. No codings, margin,
 status line or footer. ``bench_tui.py`` times it with the same clock as the real
@@ -31,6 +32,7 @@ CURSOR = Style(color="rgb(20,20,20)", bgcolor="rgb(220,220,220)")
 
 class BareView(ScrollView, can_focus=True):
     BINDINGS = [Binding("down", "down"), Binding("pagedown", "page")]
+    DEFAULT_CSS = "BareView { overflow-x: hidden; }"  # as qualcode's: no row lost to a scrollbar
 
     def __init__(self, text: str, turns: list[Turn], sentence_starts: list[int],
                  wrap_width: int | None = None) -> None:
@@ -96,9 +98,11 @@ class BareApp(App):
     frames: list[tuple[float, bool, bool]]
 
     def __init__(self, text: str, turns: list[Turn], sentence_starts: list[int],
-                 wrap_width: int | None = None) -> None:
+                 wrap_width: int | None = None, view_height: int | None = None) -> None:
         super().__init__()
         self.view = BareView(text, turns, sentence_starts, wrap_width)
+        if view_height:  # as tall as qualcode's view: the same presses scroll in both
+            self.view.styles.height = view_height
         self.frames = []
 
     def compose(self) -> ComposeResult:
