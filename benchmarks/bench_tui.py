@@ -278,6 +278,9 @@ def main(argv: list[str] | None = None) -> dict[str, list[float]]:
     print("targets: first paint < 100 ms; key press median < 15 ms, p95 < 30 ms")
     print(f"text view height: {VIEW_HEIGHT[0]} rows, the bare viewer's {VIEW_HEIGHT[-1]}")
     for ours, bare in COMPARED:
+        if not (results.get(ours) and results.get(bare)):
+            print(f"{ours:42} not compared: no such press in this run")
+            continue
         ratio = statistics.median(results[ours]) / max(1e-9, statistics.median(results[bare]))
         print(f"{ours:42} {ratio:7.2f}x the bare viewer (goal <= 1.2x); widgets rendered "
               f"per key {widgets_per_key(ours):.1f} vs {widgets_per_key(bare):.1f}")
