@@ -50,8 +50,9 @@ def _missing(goal: str, target: str, why: str = "not run") -> GoalRow:
 
 
 def _key_kind(label: str, kind: str) -> bool:
-    """Whether bench_tui's key ``label`` measures ``kind`` (cursor, scroll or page). Its
-    "scroll: down (cursor by sentence)" is both: down moves the cursor and scrolls."""
+    """Whether bench_tui's key ``label`` measures ``kind`` (cursor, scroll or page): its
+    "cursor: down (within the page)", "scroll: down (cursor at the bottom)" (a cursor
+    key too) and "scroll: pagedown"."""
     label = label.lower()
     if kind == "page":
         return "page" in label
