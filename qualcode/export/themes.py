@@ -32,12 +32,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from ..analysis.change import IDIOSYNCRATIC_MAX, MIN_SHARE_DIFF, classify
+from ..analysis.passages import merge
 from ..errors import QualcodeError
 from ..records import Memo, Participant, Summary, Wave
 from ..records.codes import Code
-from ..records.codings import Passage
+from ..records.codings import Passage, Segment
 from .docx_common import coder_names, project_summary, today, wave_text
 from .quotes import Texts, passages, pick_quotes
 
@@ -301,8 +303,7 @@ def build_summary(project, *, themes=None, category: str | None = None, wave: st
         merged = passages(segments, texts, wave_by_label, by_code=False)
         tree = _descendants(children, code.name)
         names = {code.name, *(c.name for c, _ in tree)}
-        subcodes = _subcode_counts(code.name, tree,
-                                   passages(segments, texts, wave_by_label, by_code=True))
+        subcodes = _subcode_counts(code.name, tree, segments)
         chosen_quotes = pick_quotes(merged, quotes, used=used)
         result.append(Theme(
             name=code.name, code=code, definition=code.definition,
@@ -368,12 +369,15 @@ def people_kept(project, where: Sequence[str], people: dict[str, Participant],
 
 
 
-def _subcode_counts(name: str, tree: list[tuple[Code, int]], by_code: list[Passage]) -> list[dict]:
-    """Rows of a theme's sub-code table: name, depth, passages per wave, total; first the
-    theme's own codings when it has sub-codes as well."""
+def _subcode_counts(name: str, tree: list[tuple[Code, int]], segments: Sequence[Segment]) -> list[dict]:
+    """Rows of a theme's sub-code table: name, depth, passages (per transcript and code)
+    per wave, total; first the theme's own codings when it has sub-codes as well. Only
+    counted: the passages are merged here without being quoted or attributed, which
+    for every passage of a large theme cost the summary more than its quotes."""
     per_code: dict[str, Counter] = defaultdict(Counter)
-    for r in by_code:
-        per_code[r.code][r.wave or "-"] += 1
+    for members in merge(segments, key=attrgetter("transcript", "code"), span=attrgetter("start", "end")):
+        first = members[0]
+        per_code[first.code][first.wave or "-"] += 1
     subcodes = [{"name": c.name, "depth": d, "by_wave": dict(per_code[c.name]),
                  "total": sum(per_code[c.name].values())} for c, d in tree]
     if tree and per_code.get(name):
