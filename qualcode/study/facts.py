@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..errors import QualcodeError
@@ -59,6 +60,7 @@ def _norm(word: str) -> str:
 _ROLE_PART = re.compile(r"([^();]+?)\s*\(([^)]*)\)")
 
 
+@lru_cache(maxsize=1024)  # the exports cite thousands of passages from a few waves and roles
 def described_time_point(description: str | None, role: str | None) -> str | None:
     """The part of a wave's description that names ``role``: "Baseline (clients) and
     service start-up (managers)" gives "Baseline" for client and "Service start-up" for
