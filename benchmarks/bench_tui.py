@@ -18,7 +18,7 @@ the view (the cursor at its last row), which redraws every row and costs several
 more; the same presses do the same in both viewers. Goal (issue "Fast at the limit"): at
 most 1.2x for the cursor, scroll and page keys. Mind that the
 frame is forced by Pilot's ``pause``, which first has every widget on the screen (shown
-or not: 8 here, 2 in the bare viewer) run a callback, so part of each figure grows
+or not: 5 here, 2 in the bare viewer) run a callback, so part of each figure grows
 with the number of widgets whatever a key repaints; on a machine that other work keeps
 busy, compare the ratio, never the milliseconds.
 """

@@ -118,8 +118,8 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         # from the top row down (AUTO_FOCUS still gives the transcript the focus).
         tree = SteadyTree("codes", id="codebook", classes="code-pane")
         tree.border_title = "Codebook (here / all)"  # drawn as its top border: no widget
-        # Hidden (its place kept) until the codes are in it: drawing even an empty tree
-        # the first time costs ~10 ms, and the first paint should be the text's.
+        # Hidden (its place kept) until its codes are in, the frame after the text's
+        # (see CodingReads._show_codes): the screen's first frames draw no tree at all.
         tree.visible = False
         yield tree
         yield TranscriptView(id="transcript")
