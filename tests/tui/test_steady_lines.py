@@ -11,10 +11,11 @@ from textual.geometry import Region
 from textual.widgets import Tree
 
 from qualcode.tui.app import make_app
-from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.widgets.coding_bar import CodingBar
 from qualcode.tui.widgets.quick_line import QuickLine
 from qualcode.tui.widgets.transcript_view import TranscriptView
+
+from .test_flows import open_first_transcript
 
 
 def drawn(widget) -> list[list[tuple[str, str]]]:
@@ -29,22 +30,13 @@ def fresh(widget) -> list[list[tuple[str, str]]]:
     return drawn(widget)
 
 
-async def _coding_screen(app, pilot) -> CodingScreen:
-    await pilot.pause()
-    app.open_transcript("P01_W1")
-    screen = app.screen
-    assert isinstance(screen, CodingScreen)
-    while not screen.loaded:
-        await asyncio.sleep(0.01)
-    await pilot.pause()
-    return screen
-
-
 def test_the_view_redraws_its_dirty_rows_and_keeps_the_rest_exactly(tui_project):
     async def run() -> None:
         app = make_app(tui_project)
         async with app.run_test(size=(120, 40)) as pilot:
-            screen = await _coding_screen(app, pilot)
+            await pilot.pause()
+            await open_first_transcript(pilot)
+            screen = app.screen
             view = screen.query_one(TranscriptView)
             before = drawn(view)
             for keys in (["down"], ["down", "down"], ["s"], ["down"], ["shift+right"] * 3,
@@ -62,7 +54,9 @@ def test_steady_lines_follow_every_change(tui_project):
     async def run() -> None:
         app = make_app(tui_project)
         async with app.run_test(size=(120, 40)) as pilot:
-            screen = await _coding_screen(app, pilot)
+            await pilot.pause()
+            await open_first_transcript(pilot)
+            screen = app.screen
             position = screen.query_one(CodingBar)
             title = screen.query_one("#doc-title", QuickLine)
             tree = screen.query_one(Tree)
