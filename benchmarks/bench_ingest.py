@@ -9,7 +9,8 @@ manifest, then, in two child processes so that each has its own peak memory:
 * imports the manifest into a fresh project (``Project.import_manifest``): reading,
   decoding, turn finding, sentence splitting, storing and indexing;
 * splits the same turns into sentences with bare spaCy
-  (``qualcode.nlp.pipeline()`` and ``nlp.pipe``), the floor the import cannot beat.
+  (``qualcode.nlp.pipeline()`` and ``nlp.pipe``): every word tokenized, and the
+  sentencizer component run on every token.
 
 Each side runs ``--repeat`` times (3 by default), alternating, and the fastest run of
 each is compared; the run-by-run ratios are printed too, to show the spread. It prints

@@ -122,7 +122,12 @@ def sentence_spans(texts: Iterable[str], *, batch_size: int = 256) -> Iterator[l
     """
     nlp = pipeline()
     if _plain_sentencizer(nlp):
-        trimmed = _sentencizer_bounds(nlp, texts, batch_size, trimmed=True)
+        from . import sparse_sentences
+
+        if sparse_sentences.usable(nlp):
+            trimmed = sparse_sentences.sentencizer_bounds(nlp, texts, batch_size)
+        else:
+            trimmed = _sentencizer_bounds(nlp, texts, batch_size, trimmed=True)
     else:
         # Each doc is paired with its text: ``doc.text`` would rebuild the string from its
         # tokens, and doing that per sentence made splitting quadratic in the turn length.
@@ -175,7 +180,6 @@ def _sentencizer_bounds(nlp, texts: Iterable[str], batch_size: int,
     import numpy as np
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
 
-    enders, enders_are_punct = _sentence_enders(nlp)
     for batch in _batches(texts, batch_size):
         arrays = [nlp.make_doc(text).to_array([ORTH, IS_PUNCT, IDX, LENGTH, IS_SPACE]) for text in batch]
         sizes = np.array([len(a) for a in arrays], dtype=np.int64)
@@ -185,29 +189,7 @@ def _sentencizer_bounds(nlp, texts: Iterable[str], batch_size: int,
         tokens = np.concatenate(arrays)
         doc_of = np.repeat(np.arange(len(batch)), sizes)
         first = np.cumsum(sizes) - sizes  # each doc's first token in the batch
-        orth = tokens[:, 0]
-        if enders_are_punct:
-            ender = np.zeros(len(tokens), dtype=bool)
-            punct = np.flatnonzero(tokens[:, 1])
-            orth = orth[punct]
-            ender[punct] = enders[np.minimum(np.searchsorted(enders, orth), len(enders) - 1)] == orth
-        else:
-            ender = enders[np.minimum(np.searchsorted(enders, orth), len(enders) - 1)] == orth
-        plain = (tokens[:, 1] == 0) & ~ender  # what ends a "seen period"
-        enders_so_far = np.cumsum(ender)
-        before_doc = np.where(first > 0, enders_so_far[first - 1], 0)
-        candidates = np.flatnonzero(plain)
-        # Sentence enders since the previous plain token of the same doc (or the doc's start).
-        previous = np.empty(len(candidates), dtype=np.int64)
-        previous[1:] = candidates[:-1]
-        same_doc = np.zeros(len(candidates), dtype=bool)
-        same_doc[1:] = doc_of[candidates[1:]] == doc_of[candidates[:-1]]
-        base = np.where(same_doc, enders_so_far[np.where(same_doc, previous, 0)],
-                        before_doc[doc_of[candidates]])
-        starts = np.zeros(len(tokens), dtype=bool)
-        starts[candidates[enders_so_far[candidates] > base]] = True
-        starts[first[sizes > 0]] = True
-        start_tokens = np.flatnonzero(starts)
+        start_tokens = _rule_starts(nlp, tokens, doc_of, first[sizes > 0])
         # A sentence runs to the next start of its doc, or to its doc's end.
         doc_end = (first + sizes)[doc_of[start_tokens]]
         next_start = np.append(start_tokens[1:], len(tokens))
@@ -229,6 +211,38 @@ def _sentencizer_bounds(nlp, texts: Iterable[str], batch_size: int,
         for text, count in zip(batch, per_doc):
             yield list(zip(start_chars[k:k + count], end_chars[k:k + count])), text
             k += count
+
+
+def _rule_starts(nlp, tokens, doc_of, firsts):
+    """The tokens where the sentencizer's rule starts a sentence, in order: ``tokens``
+    holds the ORTH and IS_PUNCT columns of docs laid end to end, ``doc_of`` each
+    token's doc, ``firsts`` each doc's first token (a start)."""
+    import numpy as np
+
+    enders, enders_are_punct = _sentence_enders(nlp)
+    orth = tokens[:, 0]
+    if enders_are_punct:
+        ender = np.zeros(len(tokens), dtype=bool)
+        punct = np.flatnonzero(tokens[:, 1])
+        orth = orth[punct]
+        ender[punct] = enders[np.minimum(np.searchsorted(enders, orth), len(enders) - 1)] == orth
+    else:
+        ender = enders[np.minimum(np.searchsorted(enders, orth), len(enders) - 1)] == orth
+    plain = (tokens[:, 1] == 0) & ~ender  # what ends a "seen period"
+    enders_so_far = np.cumsum(ender)
+    candidates = np.flatnonzero(plain)
+    # Sentence enders since the previous plain token of the same doc (or the doc's start).
+    previous = np.empty(len(candidates), dtype=np.int64)
+    previous[1:] = candidates[:-1]
+    same_doc = np.zeros(len(candidates), dtype=bool)
+    same_doc[1:] = doc_of[candidates[1:]] == doc_of[candidates[:-1]]
+    doc_first = firsts[np.searchsorted(firsts, candidates, side="right") - 1]
+    before_doc = np.where(doc_first > 0, enders_so_far[np.maximum(doc_first - 1, 0)], 0)
+    base = np.where(same_doc, enders_so_far[np.where(same_doc, previous, 0)], before_doc)
+    starts = np.zeros(len(tokens), dtype=bool)
+    starts[candidates[enders_so_far[candidates] > base]] = True
+    starts[firsts] = True
+    return np.flatnonzero(starts)
 
 
 # Worked out once per pipeline (128 look-ups, for each transcript, cost more than

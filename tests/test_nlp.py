@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from qualcode import nlp
+from qualcode import nlp, sparse_sentences
+
+from .conftest import shared_path
 
 
 def test_model_choice_follows_the_environment(monkeypatch):
@@ -186,3 +190,78 @@ def test_sentence_batches_are_bounded_in_characters():
     assert [len(batch) for batch in nlp._batches(iter(texts), 256)] == [2, 3]
     assert [len(batch) for batch in nlp._batches(iter(["x"] * 5), 2)] == [2, 2, 1]
     assert list(nlp._batches(iter([]), 2)) == []
+
+
+# The sparse path tokenizes only the pieces around sentence-ending characters; it must
+# put every boundary where splitting the whole text does. These words are chosen to
+# reach each part of the rule and of the tokenizer: abbreviations and emoticons spaCy
+# keeps whole ("e.g.", "Mr.", ":)"), enders inside words and numbers ("3.5", "www.a.org"),
+# runs of punctuation after an ender ("--", '"', "…", "?!"), white space that becomes a
+# token (line breaks, double and ideographic spaces), Chinese, an underscore (a word
+# character that is punctuation), and an ender beyond the Basic Multilingual Plane.
+_TRICKY_WORDS = ["well", "I", "Mr.", "Smith", "e.g.", "3.5", "www.a.org", ":)", "--", "-", '"', "'", "(laughs)",
+                 "[pause]", "[inaudible.", "00:05]", "...", "…", "?!", "!", "?", ".", "so.", "yes!", '"No."', "no?",
+                 "(", ")", "_", "__", "a_b.", "你好。", "谢谢！", "。", "\u3000", "\n", "\n\n", "  ", "\t",
+                 "\U00011047", "x\U00011047", "¿Qué?", "U.S.", "etc.", "Dr.", "...and", "end.\"", "—", "*", "$5."]
+
+
+def _whole_and_sparse(texts: list[str], batch_size: int = 256):
+    pipe = nlp.pipeline()
+    whole = [spans for spans, _t in nlp._sentencizer_bounds(pipe, iter(texts), batch_size, trimmed=True)]
+    sparse = list(sparse_sentences.sentencizer_bounds(pipe, iter(texts), batch_size))
+    assert [text for _spans, text in sparse] == texts
+    return whole, [spans for spans, _t in sparse]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(_TRICKY_WORDS), max_size=30).map(" ".join), min_size=1, max_size=12),
+       st.sampled_from([1, 5, 256]))
+def test_the_sparse_path_puts_every_boundary_where_the_whole_text_does(blank_pipeline, texts, batch_size):
+    whole, sparse = _whole_and_sparse(texts, batch_size)
+    assert sparse == whole
+
+
+def test_the_sparse_path_on_fixed_cases_worked_out_by_hand(blank_pipeline):
+    texts = ["  Padded.  Both.  ", "Mr. Smith went. Ok", "No ender at all", "", "   ", "Stop.\n\nGo.\n",
+             "Yes! \"Well, no.\" Then", "你好。我很好！谢谢", "a_b. c"]
+    whole, sparse = _whole_and_sparse(texts)
+    assert sparse == whole
+    assert sparse[0] == [(2, 9), (11, 16)]  # "Padded." and "Both."
+    assert sparse[1] == [(0, 15), (16, 18)]  # "Mr." does not end a sentence
+    assert sparse[2] == [(0, 15)] and sparse[3] == [] and sparse[4] == []
+    assert sparse[5] == [(0, 5), (7, 10)]  # "Stop." and "Go.", the line breaks left out
+
+
+def test_a_long_run_of_punctuation_after_an_ender_is_split_whole(blank_pipeline, monkeypatch):
+    # More chunks of punctuation after "Stop." than the pieces follow: the next start
+    # falls on a separator, and that text (only) is split the whole way.
+    texts = ["Stop. " + "-- " * 12 + "then on", "Plain. Text"]
+    whole_calls = []
+    original = nlp._sentencizer_bounds
+
+    def counting(pipe, batch, *args, **kwargs):
+        batch = list(batch)
+        whole_calls.append(batch)
+        return original(pipe, batch, *args, **kwargs)
+
+    monkeypatch.setattr(nlp, "_sentencizer_bounds", counting)
+    sparse = [spans for spans, _t in sparse_sentences.sentencizer_bounds(nlp.pipeline(), iter(texts), 256)]
+    assert whole_calls == [[texts[0]]]
+    # By hand: punctuation after an ender stays with its sentence, up to "then".
+    assert sparse[0] == [(0, 41), (42, 49)]
+    assert sparse[1] == [(0, 6), (7, 11)]
+
+
+def test_the_sparse_path_on_real_transcripts(blank_pipeline):
+    from qualcode.ingest.readers import read_transcript
+
+    shared = shared_path("transcripts")
+    texts = []
+    for path in sorted(shared.rglob("*")):
+        if path.suffix in (".txt", ".md", ".vtt", ".srt", ".docx"):
+            parsed = read_transcript(path)
+            texts.extend(parsed.text[t.start:t.end] for t in parsed.turns)
+            texts.append(parsed.text)
+    whole, sparse = _whole_and_sparse(texts)
+    assert sum(map(len, whole)) > 5000
+    assert sparse == whole
