@@ -23,11 +23,15 @@ They rely on Textual internals that may change in any release, which is why
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
+from rich.style import Style as RichStyle
 from textual import events
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 
 if TYPE_CHECKING:
     from textual.scroll_view import ScrollView as _ViewBase
@@ -37,39 +41,98 @@ else:
     _WidgetBase = object
 
 
+@functools.lru_cache(maxsize=64)
+def _inner_style(base: Color, background: Color) -> RichStyle:
+    """The style Textual pads a widget's content lines with (as its styles cache does)."""
+    return VisualStyle(background=base + background).rich_style
+
+
 class SteadyScrollView(_ViewBase):
     """Mixed in before ``ScrollView`` by a view drawn the same with or without focus,
     whose lines change a few at a time (a cursor move repaints two rows): of the lines
     the compositor asks for, only those marked dirty since it last asked are drawn again
-    (one run from the first to the last), the others are given as they were."""
+    (one run from the first to the last), the others are given as they were.
 
-    _kept: tuple[tuple, list[Strip]] | None = None  # (crop, size, scroll), lines
-    _dirty_rows: set[int] | None = None
+    Lines are kept by the document row they show, so scrolling by a few rows draws only
+    the rows that come into view: Textual repaints the whole view on a scroll, as the
+    rows moved, but no row changed. This holds for a view without top or bottom padding
+    or border, whose lines are its rows; any other view is drawn whole when it scrolls."""
+
+    # (crop, size, horizontal scroll, first document row), the lines
+    _kept: tuple[tuple, int, list[Strip]] | None = None
+    _dirty_rows: set[int] | None = None  # document rows
+    _scrolling = False
 
     def _set_dirty(self, *regions: Region) -> None:
-        if regions and self._kept is not None:
-            offset = self.content_offset  # as Textual's line cache counts its lines
+        if self._scrolling and regions and self._kept is not None:
+            pass  # the rows moved; none changed
+        elif regions and self._kept is not None:
+            # A region's lines as Textual's line cache counts them, and their rows.
+            top = int(self.scroll_y) - self.gutter.top
             rows = self._dirty_rows if self._dirty_rows is not None else set()
             for region in regions:
-                rows.update(region.translate(offset).line_range)
+                rows.update(line + top for line in region.translate(self.content_offset).line_range)
             self._dirty_rows = rows
         else:
             self._kept, self._dirty_rows = None, None
         super()._set_dirty(*regions)
 
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        if self.gutter.top or self.gutter.bottom:
+            self._kept = None  # lines that are not rows: drawn whole
+        self._scrolling = True
+        try:
+            super().watch_scroll_y(old, new)
+        finally:
+            self._scrolling = False
+
     def render_lines(self, crop: Region) -> list[Strip]:
-        key = (crop, self.size, self.scroll_offset)
-        kept, rows = self._kept, self._dirty_rows
-        if kept is None or kept[0] != key:
-            lines = super().render_lines(crop)
+        key, top = (crop, self.size, self.scroll_offset.x), int(self.scroll_y) - self.gutter.top
+        kept, dirty = self._kept, self._dirty_rows or set()
+        if kept is None or kept[0] != key or not kept[2]:
+            lines = self._lines(crop)
         else:
-            lines = list(kept[1])
-            inside = [y for y in rows or () if crop.y <= y < crop.bottom]
-            if inside:
-                first, last = min(inside), max(inside)
-                run = super().render_lines(Region(crop.x, first, crop.width, last - first + 1))
-                lines[first - crop.y:last - crop.y + 1] = run
-        self._kept, self._dirty_rows = (key, lines), set()
+            # The rows the crop shows, each from the lines kept where it was kept clean.
+            moved, old = top - kept[1], kept[2]
+            lines = []
+            stale: list[int] = []  # indexes into lines
+            for index, line in enumerate(crop.line_range):
+                was = index + moved
+                if 0 <= was < len(old) and line + top not in dirty:
+                    lines.append(old[was])
+                else:
+                    lines.append(old[0])  # a placeholder, drawn below
+                    stale.append(index)
+            if stale:
+                first, last = stale[0], stale[-1]
+                lines[first:last + 1] = self._lines(Region(crop.x, crop.y + first, crop.width, last - first + 1))
+        self._kept, self._dirty_rows = (key, top, lines), set()
+        return lines
+
+    def _lines(self, crop: Region) -> list[Strip]:
+        """Lines as Textual's pipeline draws them. For a view with nothing around or over
+        its rows (no padding, border, outline, tint, hatch or opacity, and no link under
+        the mouse), that pipeline only copies each row into a new line and filters it:
+        here a row drawn before is given as it was, filtered once (a strip keeps what
+        each filter made of it), instead of copied and filtered again on every scroll."""
+        styles = self.styles
+        decorated = (styles.gutter or styles.tint.a or styles.text_opacity != 1 or self.opacity != 1
+                     or any(edge for edge, _colour in styles.outline)
+                     or (styles.has_rule("hatch") and styles.hatch != "none"))
+        if decorated or (self.auto_links and self.hover_style._link_id):
+            return super().render_lines(crop)
+        width = self.size.width
+        base, background = self.background_colors
+        inner = _inner_style(base, background)  # what a row shorter than the view is padded with
+        filters = self.get_line_filters()
+        lines = []
+        for y in crop.line_range:
+            line = self.render_line(y).adjust_cell_length(width, inner)
+            for line_filter in filters:
+                line = line.apply_filter(line_filter, background)
+            lines.append(line)
+        if crop.x or crop.width != width:
+            lines = [line.crop(crop.x, crop.right) for line in lines]
         return lines
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,

@@ -101,3 +101,57 @@ def test_steady_lines_follow_every_change(tui_project):
             assert text.rstrip().endswith("…") and len(text) == position.outer_size.width
 
     asyncio.run(run())
+
+
+def textual_lines(view) -> list[list[tuple[str, str]]]:
+    """The view's lines as Textual's own pipeline draws them (its styles cache emptied
+    first), bypassing every shortcut of SteadyScrollView."""
+    from qualcode.tui.textual_adapter import SteadyScrollView
+
+    view._styles_cache.clear()
+    lines = super(SteadyScrollView, view).render_lines(Region(0, 0, *view.outer_size))
+    return [[(segment.text, str(segment.style)) for segment in line] for line in lines]
+
+
+def test_rows_kept_across_a_scroll_are_what_textual_draws(tui_project, tmp_path):
+    # Scrolling keeps every row that stays in view and draws only those that come in;
+    # the rows are given straight, filtered as Textual would filter them. After each of
+    # these moves the view must show exactly what Textual's own pipeline draws.
+    from qualcode import Project
+    from qualcode.coding.tagging import Target
+
+    source = tmp_path / "long.txt"
+    source.write_text("\n\n".join(
+        f"{'Interviewer' if i % 2 else 'Anna'}: Turn {i} begins here. It goes on for a while, "
+        f"with a second sentence! And a third one, to wrap the row? Yes." for i in range(60)) + "\n")
+    with Project.open(tui_project) as project:
+        project.coder = "tester"
+        project.transcripts.import_transcript(source, participant="P01", speaker_map={"Anna": "P01"})
+        for turn in range(2, 60, 3):
+            project.coding.tag("long", "Trust", Target(sentence=f"{turn}.2"))
+
+    async def run() -> None:
+        app = make_app(tui_project)
+        async with app.run_test(size=(100, 24)) as pilot:
+            await pilot.pause()
+            app.open_transcript("long")
+            while not getattr(app.screen, "loaded", False):
+                await asyncio.sleep(0.01)
+            await pilot.pause()
+            view = app.screen.query_one(TranscriptView)
+            height = view.scrollable_content_region.height
+            assert view.virtual_size.height > 5 * height
+            scrolled = []
+            for keys in (["down"] * (3 * height), ["shift+down"] * 3, ["escape"], ["up"] * (3 * height),
+                         ["pagedown"], ["pagedown"], ["down"], ["pageup"], ["end"], ["home"]):
+                top = view.scroll_y
+                await pilot.press(*keys)
+                await pilot.pause()
+                scrolled.append(view.scroll_y != top)
+                assert drawn(view) == textual_lines(view), keys
+            view.scroll_relative(y=3, animate=False)  # as the mouse wheel scrolls it
+            await pilot.pause()
+            assert drawn(view) == textual_lines(view)
+            assert all(scrolled[i] for i in (0, 4, 5, 7, 8, 9)), scrolled  # these did scroll the view
+
+    asyncio.run(run())
