@@ -161,16 +161,19 @@ def test_bench_bulk_load_smoke(capsys, tmp_path):
 
 def test_bench_tui_smoke(capsys):
     bench = _load("bench_tui")
-    results = bench.main(["--chars", "20000", "--codings", "50", "--presses", "20"])
+    results = bench.main(["--chars", "20000", "--codings", "50", "--presses", "20", "--rounds", "2"])
     out = capsys.readouterr().out
     # Both viewers were timed on the same keys (views of the same height: the same
-    # presses of down scroll in both, and both kinds happened), and the ratio is printed
-    # for each.
+    # presses of down scroll in both, and both kinds happened), in two alternating
+    # rounds whose presses are pooled, and the ratio is printed for each, with each
+    # round's beside it.
     assert "text view height: 44 rows, the bare viewer's 44" in out
-    assert len(results[bench.CURSOR_DOWN]) + len(results[bench.SCROLL_DOWN]) == 40
+    assert len(results[bench.CURSOR_DOWN]) + len(results[bench.SCROLL_DOWN]) == 2 * 40
+    assert len(results["first paint (text)"]) == 2
     for ours, bare in bench.COMPARED:
         assert len(results[ours]) == len(results[bare]) > 0
-        assert re.search(rf"{re.escape(ours)} +\d+\.\d+x the bare viewer", out)
+        assert re.search(rf"{re.escape(ours)} +\d+\.\d+x the bare viewer.*round by round \d+\.\d+, \d+\.\d+$",
+                         out, re.M)
     # Widgets rendered per key are counted for both; the coding screen's unchanged
     # widgets give their lines again without rendering, so it renders at most one more
     # of them per key than the bare viewer does (the bar that says where the cursor is).

@@ -47,6 +47,35 @@ def _inner_style(base: Color, background: Color) -> RichStyle:
     return VisualStyle(background=base + background).rich_style
 
 
+def straight_lines(widget: _WidgetBase, crop: Region) -> list[Strip] | None:
+    """The lines Textual's pipeline would give for ``crop`` of a widget with nothing
+    around or over its content (no padding, border, outline, tint, hatch or opacity, and
+    no link under the mouse), or None for any other widget. For such a widget that
+    pipeline only copies each line of ``render_line`` into a new strip and filters it:
+    here the line itself is filtered, and a line given again (a row kept by the view,
+    the same status line) finds what each filter made of it kept on the strip, instead
+    of being copied and filtered again on every key."""
+    styles = widget.styles
+    decorated = (widget.BLANK or styles.gutter or styles.tint.a or styles.text_opacity != 1 or widget.opacity != 1
+                 or any(edge for edge, _colour in styles.outline)
+                 or (styles.has_rule("hatch") and styles.hatch != "none"))
+    if decorated or (widget.auto_links and widget.hover_style._link_id):
+        return None
+    width = widget.size.width
+    base, background = widget.background_colors
+    inner = _inner_style(base, background)  # what a line shorter than the widget is padded with
+    filters = widget.get_line_filters()
+    lines = []
+    for y in crop.line_range:
+        line = widget.render_line(y).adjust_cell_length(width, inner)
+        for line_filter in filters:
+            line = line.apply_filter(line_filter, background)
+        lines.append(line)
+    if crop.x or crop.width != width:
+        lines = [line.crop(crop.x, crop.right) for line in lines]
+    return lines
+
+
 class SteadyScrollView(_ViewBase):
     """Mixed in before ``ScrollView`` by a view drawn the same with or without focus,
     whose lines change a few at a time (a cursor move repaints two rows): of the lines
@@ -110,30 +139,8 @@ class SteadyScrollView(_ViewBase):
         return lines
 
     def _lines(self, crop: Region) -> list[Strip]:
-        """Lines as Textual's pipeline draws them. For a view with nothing around or over
-        its rows (no padding, border, outline, tint, hatch or opacity, and no link under
-        the mouse), that pipeline only copies each row into a new line and filters it:
-        here a row drawn before is given as it was, filtered once (a strip keeps what
-        each filter made of it), instead of copied and filtered again on every scroll."""
-        styles = self.styles
-        decorated = (styles.gutter or styles.tint.a or styles.text_opacity != 1 or self.opacity != 1
-                     or any(edge for edge, _colour in styles.outline)
-                     or (styles.has_rule("hatch") and styles.hatch != "none"))
-        if decorated or (self.auto_links and self.hover_style._link_id):
-            return super().render_lines(crop)
-        width = self.size.width
-        base, background = self.background_colors
-        inner = _inner_style(base, background)  # what a row shorter than the view is padded with
-        filters = self.get_line_filters()
-        lines = []
-        for y in crop.line_range:
-            line = self.render_line(y).adjust_cell_length(width, inner)
-            for line_filter in filters:
-                line = line.apply_filter(line_filter, background)
-            lines.append(line)
-        if crop.x or crop.width != width:
-            lines = [line.crop(crop.x, crop.right) for line in lines]
-        return lines
+        lines = straight_lines(self, crop)
+        return super().render_lines(crop) if lines is None else lines
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
                       layout: bool = True) -> bool:
@@ -160,19 +167,36 @@ class SteadyLines(_WidgetBase):
     """Mixed in before a widget class whose lines change only when it is refreshed (a
     status line, a title, the codebook tree): the lines the compositor asked for last
     are given again, without a pass through Textual's line cache, until the widget is
-    marked dirty (refreshed, resized, restyled) or scrolled."""
+    marked dirty (refreshed, resized, restyled) or scrolled. A refresh of some lines
+    (a status bar's one line) draws only those again, straight where the widget has
+    nothing around its lines (see :func:`straight_lines`)."""
 
     _steady: tuple[tuple, list[Strip]] | None = None
+    _dirty_lines: set[int] | None = None  # as Textual's line cache counts them
 
     def _set_dirty(self, *regions: Region) -> None:
-        self._steady = None
+        if regions and self._steady is not None:
+            lines = self._dirty_lines if self._dirty_lines is not None else set()
+            for region in regions:
+                lines.update(region.translate(self.content_offset).line_range)
+            self._dirty_lines = lines
+        else:
+            self._steady, self._dirty_lines = None, None
         super()._set_dirty(*regions)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         key = (crop, self.size, self.scroll_offset)
-        steady = self._steady
-        if steady is not None and steady[0] == key:
+        steady, dirty = self._steady, self._dirty_lines
+        if steady is None or steady[0] != key:
+            lines = super().render_lines(crop)
+        elif not dirty:
             return steady[1]
-        lines = super().render_lines(crop)
-        self._steady = (key, lines)
+        else:
+            lines = list(steady[1])
+            inside = [y for y in dirty if crop.y <= y < crop.bottom]
+            if inside:
+                run = Region(crop.x, min(inside), crop.width, max(inside) - min(inside) + 1)
+                drawn = straight_lines(self, run)
+                lines[run.y - crop.y:run.bottom - crop.y] = super().render_lines(run) if drawn is None else drawn
+        self._steady, self._dirty_lines = (key, lines), set()
         return lines

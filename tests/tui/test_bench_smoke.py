@@ -12,7 +12,7 @@ def test_bench_tui_smoke(capsys):
     spec = importlib.util.spec_from_file_location("bench_tui", SCRIPT)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    results = bench.main(["--chars", "20000", "--codings", "200", "--presses", "3"])
+    results = bench.main(["--chars", "20000", "--codings", "200", "--presses", "3", "--rounds", "1"])
     assert results["first paint (text)"][0] > 0
     assert len(results["scroll: pagedown"]) == 3
     assert "first paint" in capsys.readouterr().out

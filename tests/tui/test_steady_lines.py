@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 
-from rich.text import Text
 from textual.geometry import Region
 from textual.widgets import Tree
 
@@ -88,13 +87,17 @@ def test_steady_lines_follow_every_change(tui_project):
             light = drawn(position), drawn(title), drawn(tree)
             assert all(a != b for a, b in zip(dark, light, strict=True))
             assert light == (fresh(position), fresh(title), fresh(tree))
+            # ...and keeps them when the position line alone is drawn again.
+            await pilot.press("down")
+            await pilot.pause()
+            assert drawn(position) != light[0] and drawn(position) == fresh(position)
             line = title.render_lines(Region(0, 0, *title.outer_size))[0]
             assert {segment.style.bgcolor for segment in line} == {title.rich_style.bgcolor}
             status_line = position.render_lines(Region(0, 0, *position.outer_size))[1]
             expected = position.get_component_rich_style("coding-bar--status").bgcolor
             assert {segment.style.bgcolor for segment in status_line} == {expected}
             # A longer text than the line is cut with an ellipsis, never wrapped away.
-            position.show_position(Text("x" * 500))
+            position.show_position("x" * 500)
             await pilot.pause()
             line = drawn(position)[0]
             text = "".join(run_text for run_text, _style in line)
@@ -153,5 +156,66 @@ def test_rows_kept_across_a_scroll_are_what_textual_draws(tui_project, tmp_path)
             await pilot.pause()
             assert drawn(view) == textual_lines(view)
             assert all(scrolled[i] for i in (0, 4, 5, 7, 8, 9)), scrolled  # these did scroll the view
+
+    asyncio.run(run())
+
+
+def test_the_quick_dim_line_is_drawn_as_the_general_one():
+    # The position line is drawn on every key by draw_dim_line, which must give what
+    # draw_line gives for the same dim text: styles, ellipsis and width, wide
+    # characters included.
+    from rich.console import Console
+    from rich.style import Style
+    from rich.text import Text
+
+    from qualcode.tui.widgets.quick_line import draw_dim_line, draw_line
+
+    console = Console(color_system="truecolor", width=80)
+    styles = [Style(color="rgb(220,220,220)", bgcolor="rgb(30,30,30)"), Style(color="green", bgcolor="#102030")]
+    texts = ["turn 3  ·  at 120", "x" * 200, "访谈 " * 30, "", "a\tb"]
+    for style in styles:
+        for text in texts:
+            for width in (1, 2, 3, 10, 40, 80):
+                quick = [(s.text, s.style) for s in draw_dim_line(text, width, style, console)]
+                general = [(s.text, s.style) for s in draw_line(Text.assemble(" ", Text(text, "dim")), width,
+                                                                style, console)]
+                assert "".join(t for t, _ in quick) == "".join(t for t, _ in general), (text, width)
+                assert [s for _, s in quick if _.strip()] == [s for _, s in general if _.strip()], (text, width)
+
+
+def test_lines_drawn_straight_take_a_new_background():
+    # straight_lines keeps a widget's background until the widget is restyled; a line
+    # shorter than the widget is padded in it, as Textual's own pipeline pads it.
+    from rich.segment import Segment
+    from textual.app import App
+    from textual.strip import Strip
+    from textual.widget import Widget
+
+    from qualcode.tui.textual_adapter import SteadyLines, straight_lines
+
+    class Short(SteadyLines, Widget):
+        def render_line(self, y: int) -> Strip:
+            return Strip([Segment("ab")])
+
+    class Host(App):
+        def compose(self):
+            yield Short()
+
+    def pads(widget) -> set:
+        lines = straight_lines(widget, Region(0, 0, widget.size.width, widget.size.height))
+        return {segment.style.bgcolor for line in lines for segment in line if not segment.text.strip()}
+
+    async def run() -> None:
+        async with Host().run_test(size=(20, 3)) as pilot:
+            widget = pilot.app.query_one(Short)
+            widget.styles.background = "rgb(10,20,30)"
+            await pilot.pause()
+            first = pads(widget)
+            widget.styles.background = "rgb(200,100,50)"
+            await pilot.pause()
+            second = pads(widget)
+            assert first != second and len(second) == 1
+            textual = super(SteadyLines, widget).render_lines(Region(0, 0, widget.size.width, widget.size.height))
+            assert straight_lines(widget, Region(0, 0, widget.size.width, widget.size.height)) == textual
 
     asyncio.run(run())

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import OptionList, Tree
@@ -89,6 +88,8 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         self.loaded = False  # codings drawn: coding keys work
         self.shown = False  # text painted
         self._mounted = False
+        self._view: TranscriptView | None = None  # and the bar: looked up at mount
+        self._bar: CodingBar | None = None
         self._pending: tuple | None = None
         self._codings_pending: tuple | None = None
         self._known: DrawnCodings | None = None  # see _read_codings
@@ -126,7 +127,8 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
         yield CodingBar(id="status")  # where the cursor is, the status line, the keys
 
     def on_mount(self) -> None:
-        view = self.query_one(TranscriptView)
+        view = self._view = self.query_one(TranscriptView)
+        self._bar = self.query_one(CodingBar)
         view.on_change = self._update_position
         self.query_one(Tree).show_root = False
         self.query_one("#doc-title", QuickLine).show(shown(f"{self.transcript_name}  ·  reading…"))
@@ -253,8 +255,10 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
 
 
     def _update_position(self) -> None:
-        view = self.query_one(TranscriptView)
-        if not view.turns:
+        """Say where the cursor is: called by the view on every move (so kept cheap:
+        the view and the bar are looked up once, at mount)."""
+        view = self._view
+        if view is None or not view.turns:
             return
         turn = view.turns[view.turn_index_at(view.cursor)]
         sel = view.selection
@@ -270,7 +274,8 @@ class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
             parts.append("codes: " + ", ".join(plain(s.code) for s in here))
         if playing := self.playback_text():
             parts.append(playing)
-        self.query_one(CodingBar).show_position(Text("  ·  ".join(parts), "dim"))
+        if self._bar is not None:
+            self._bar.show_position("  ·  ".join(parts))
 
     # --- coding ------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 
 from .key_footer import screen_keys
-from .quick_line import draw_line
+from .quick_line import draw_dim_line, draw_line
 from .status_line import StatusLine
 
 POSITION, STATUS, KEYS = range(3)
@@ -35,7 +35,7 @@ class CodingBar(StatusLine):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.position = Text()
+        self.position = ""
         self._part_styles: dict[str, Style] = {}
 
     def on_mount(self) -> None:
@@ -51,8 +51,8 @@ class CodingBar(StatusLine):
     def _refresh_line(self, y: int) -> None:
         self.refresh(Region(0, y, self.size.width or 1, 1))
 
-    def show_position(self, text: Text) -> None:
-        """Say where the cursor is (repaints that line only)."""
+    def show_position(self, text: str) -> None:
+        """Say where the cursor is, in dim text (repaints that line only)."""
         self.position = text
         self._refresh_line(POSITION)
 
@@ -65,19 +65,18 @@ class CodingBar(StatusLine):
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
-        if y == POSITION:
-            text = Text.assemble(" ", self.position)  # the line's padding
-        elif y == STATUS:
-            text = self.render()
-        else:
-            text = self.keys()
-        part = self._PARTS[min(y, KEYS)]
+        if y == POSITION:  # (drawn on every key: the quick way)
+            return draw_dim_line(self.position, width, self._part_style(self._PARTS[POSITION]), self.app.console)
+        text = self.render() if y == STATUS else self.keys()
+        return draw_line(text, width, self._part_style(self._PARTS[min(y, KEYS)]), self.app.console)
+
+    def _part_style(self, part: str) -> Style:
         # Each line's colours, kept until the bar is restyled: Textual computes them
         # again after every refresh (walking every ancestor), that is on every key.
         style = self._part_styles.get(part)
         if style is None:
             style = self._part_styles[part] = self.get_component_rich_style(part)
-        return draw_line(text, width, style, self.app.console)
+        return style
 
     def notify_style_update(self) -> None:
         self._part_styles.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from rich.cells import cell_len, set_cell_size
 from rich.color import Color as RichColor
 from rich.console import Console
 from rich.segment import Segment
@@ -45,6 +46,27 @@ def draw_line(text: Text, width: int, style: Style, console: Console) -> Strip:
         segments = [Segment(s.text, dim_style(s.style, background, DIM_FACTOR))
                     if s.style is not None and s.style.dim else s for s in segments]
     return Strip(segments).adjust_cell_length(width, fill)
+
+
+def draw_dim_line(text: str, width: int, style: Style, console: Console) -> Strip:
+    """What ``draw_line(Text.assemble(" ", Text(text, "dim")), ...)`` draws, made
+    directly: a line said on every key (where the cursor is) is one run of dim text after
+    a space, and its two styles are worked out once per line style instead of per key."""
+    if width < 3:
+        return draw_line(Text.assemble(" ", Text(text, "dim")), width, style, console)
+    space_style, text_style = _dim_line_styles(style, console)
+    if cell_len(text) + 1 > width:
+        text = set_cell_size(text, width - 2) + "…"
+    return Strip([Segment(" ", space_style), Segment(text, text_style)]).adjust_cell_length(
+        width, Style(bgcolor=style.bgcolor))
+
+
+@lru_cache(maxsize=64)
+def _dim_line_styles(style: Style, console: Console) -> tuple[Style | None, Style | None]:
+    """The styles draw_line gives a space and then dim text over ``style``."""
+    drawn = draw_line(Text.assemble(" ", Text("x", "dim")), 2, style, console)
+    first, second = list(drawn)[:2]
+    return first.style, second.style
 
 
 class QuickLine(SteadyLines, Widget):
