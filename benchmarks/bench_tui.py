@@ -13,8 +13,8 @@ The same keys are then timed, with the same clock, on a bare Line API viewer of 
 text (``bare_viewer.py``: one scroll view, no codings, status line or footer) wrapped to
 the same width in a view of the same height, and the ratio of the medians is printed:
 what qualcode's screen adds to a key press. The two viewers run in alternating rounds
-(``--rounds``, 3 by default) and each key's presses are pooled over the rounds, so that
-a slow spell of the machine falls on both alike. Down is timed from the top of the text and
+(``--rounds``, 3 by default), each in a fresh process of its own, and each key's presses
+are pooled over the rounds, so that a slow spell of the machine falls on both alike. Down is timed from the top of the text and
 each press is filed under what it did: moving the cursor within the page, or scrolling
 the view (the cursor at its last row), which redraws every row and costs several times
 more; the same presses do the same in both viewers. Goal (issue "Fast at the limit"): at
@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -255,6 +257,26 @@ def widgets_per_key(label: str) -> float:
     return statistics.mean(counts)
 
 
+def _child(viewer: str, path: Path, presses: int, wrap: int = 0, height: int = 0) -> dict:
+    """One viewer timed in a process of its own: each starts from a fresh interpreter, as
+    a user's does, and no viewer's leftovers (objects, caches, a heap grown by the other)
+    weigh on the next."""
+    command = [sys.executable, __file__, "--child", viewer, "--project", str(path), "--presses", str(presses),
+               "--wrap", str(wrap), "--height", str(height)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"the {viewer} viewer's run failed with exit code {done.returncode}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _run_child(viewer: str, path: Path, presses: int, wrap: int, height: int) -> dict:
+    WRAP_WIDTH[0], VIEW_HEIGHT[0] = wrap, height
+    Widget.render_lines = _counted_render_lines  # type: ignore[method-assign]
+    results = asyncio.run(run(path, presses) if viewer == "qualcode" else run_bare(path, presses))
+    return {"results": results, "widgets": WIDGETS_RENDERED, "wrap": WRAP_WIDTH[0], "height": VIEW_HEIGHT[-1]}
+
+
 def main(argv: list[str] | None = None) -> dict[str, list[float]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=1_000_000)
@@ -262,43 +284,51 @@ def main(argv: list[str] | None = None) -> dict[str, list[float]]:
     parser.add_argument("--presses", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3,
                         help="Rounds of both viewers, alternating; figures are pooled (default 3).")
+    parser.add_argument("--child", choices=("qualcode", "bare"), help=argparse.SUPPRESS)
+    parser.add_argument("--project", help=argparse.SUPPRESS)
+    parser.add_argument("--wrap", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--height", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ.setdefault("QUALCODE_CODER", "bench")
+    if args.child:
+        print(json.dumps(_run_child(args.child, Path(args.project), args.presses, args.wrap, args.height)))
+        return {}
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         path = build(Path(tmp), args.chars, args.codings)
         print(f"built {args.chars:,} characters with {args.codings:,} codings in "
               f"{time.perf_counter() - t:.1f} s")
-        Widget.render_lines = _counted_render_lines  # type: ignore[method-assign]
         results: dict[str, list[float]] = {}
         by_round: list[dict[str, list[float]]] = []
-        try:
-            # Rounds alternate between the two viewers, so that a slow spell of the
-            # machine (common on a shared one) falls on both alike; each key's figures
-            # are pooled over the rounds.
-            for _ in range(max(1, args.rounds)):
-                ours = asyncio.run(run(path, args.presses))
-                ours.update(asyncio.run(run_bare(path, args.presses)))
-                by_round.append(ours)
-                for label, times in ours.items():
-                    results.setdefault(label, []).extend(times)
-        finally:
-            Widget.render_lines = _render_lines  # type: ignore[method-assign]
+        # Rounds alternate between the two viewers, each in a process of its own, so
+        # that a slow spell of the machine (common on a shared one) falls on both alike;
+        # each key's figures are pooled over the rounds.
+        for _ in range(max(1, args.rounds)):
+            ours = _child("qualcode", path, args.presses)
+            bare = _child("bare", path, args.presses, ours["wrap"], ours["height"])
+            VIEW_HEIGHT[:] = [ours["height"], bare["height"]]
+            WIDGETS_RENDERED.update(ours["widgets"])
+            WIDGETS_RENDERED.update(bare["widgets"])
+            both = {**ours["results"], **bare["results"]}
+            by_round.append(both)
+            for label, times in both.items():
+                results.setdefault(label, []).extend(times)
     print(f"{'':42} {'median':>9} {'p95':>9} {'n':>5}")
     for label, times in results.items():
         print(f"{label:42} {statistics.median(times):7.1f}ms {percentile(times, 95):7.1f}ms "
               f"{len(times):5d}")
     print("targets: first paint < 100 ms; key press median < 15 ms, p95 < 30 ms")
     print(f"text view height: {VIEW_HEIGHT[0]} rows, the bare viewer's {VIEW_HEIGHT[-1]}")
-    for ours, bare in COMPARED:
-        if not (results.get(ours) and results.get(bare)):
-            print(f"{ours:42} not compared: no such press in this run")
+    for ours_label, bare_label in COMPARED:
+        if not (results.get(ours_label) and results.get(bare_label)):
+            print(f"{ours_label:42} not compared: no such press in this run")
             continue
-        ratio = statistics.median(results[ours]) / max(1e-9, statistics.median(results[bare]))
-        rounds = ", ".join(f"{statistics.median(r[ours]) / max(1e-9, statistics.median(r[bare])):.2f}"
-                           for r in by_round if r.get(ours) and r.get(bare))
-        print(f"{ours:42} {ratio:7.2f}x the bare viewer (goal <= 1.2x); widgets rendered "
-              f"per key {widgets_per_key(ours):.1f} vs {widgets_per_key(bare):.1f}"
+        ratio = statistics.median(results[ours_label]) / max(1e-9, statistics.median(results[bare_label]))
+        rounds = ", ".join(
+            f"{statistics.median(r[ours_label]) / max(1e-9, statistics.median(r[bare_label])):.2f}"
+            for r in by_round if r.get(ours_label) and r.get(bare_label))
+        print(f"{ours_label:42} {ratio:7.2f}x the bare viewer (goal <= 1.2x); widgets rendered "
+              f"per key {widgets_per_key(ours_label):.1f} vs {widgets_per_key(bare_label):.1f}"
               + (f"; round by round {rounds}" if len(by_round) > 1 else ""))
     return results
 

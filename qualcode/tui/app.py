@@ -316,6 +316,10 @@ def make_app(path: str | Path, coder: str | None = None) -> QualcodeApp:
     project = Project.open(path)
     if coder:
         project.coder = coder
+    # The codebook service (and the YAML library under it) is loaded now, with the app,
+    # rather than by the worker that reads the first transcript opened: there its ~25 ms
+    # of imports came before the text could be painted.
+    _ = project.codebook
     # Long-lived objects (the project, later the transcript rows) should not be walked
     # by every full garbage collection: those are the p95 frame spikes.
     gc.collect()

@@ -13,6 +13,8 @@ They rely on Textual internals that may change in any release, which is why
 - ``_on_focus`` / ``_on_blur`` (Widget): gaining or losing the focus repaints the whole
   widget, ~12 ms of compositing for a screen of text, for a widget drawn the same either
   way; they are replaced by setting ``has_focus`` and telling the parent, as Widget does.
+- ``_set_dirty``, ``_dirty_widgets`` and ``_compositor`` (Widget, Screen): :func:`repaint`
+  tells the screen of a few changed lines at once, without the rest of a refresh.
 - ``_set_dirty`` and ``render_lines`` (Widget): every partial update of the screen asks each widget beside
   the one that changed for all its lines again (the compositor picks widgets by their
   clip, which for a child of the screen is the whole screen). Textual answers from its
@@ -30,6 +32,7 @@ from rich.style import Style as RichStyle
 from textual import events
 from textual.color import Color
 from textual.geometry import Region, Size
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 
@@ -76,6 +79,22 @@ def straight_lines(widget: _WidgetBase, crop: Region) -> list[Strip] | None:
     return lines
 
 
+def repaint(widget: _WidgetBase, *regions: Region) -> None:
+    """``widget.refresh(*regions)`` for lines whose text changed but not the widget's
+    size or styles (the cursor's rows and the line that says where it is, on every key).
+    A refresh also drops the widget's cached sizes and styles, which the next frame then
+    works out again, and wakes the widget's own message loop only for it to tell the
+    screen; here the lines are marked dirty and the screen is told at once, as that loop
+    would tell it. A widget the screen does not show (yet) is refreshed as usual."""
+    screen = widget.screen
+    if not widget.is_mounted or widget not in screen._compositor.visible_widgets:
+        widget.refresh(*regions)
+        return
+    widget._set_dirty(*regions)
+    screen._dirty_widgets.add(widget)
+    screen.check_idle()
+
+
 class SteadyScrollView(_ViewBase):
     """Mixed in before ``ScrollView`` by a view drawn the same with or without focus,
     whose lines change a few at a time (a cursor move repaints two rows): of the lines
@@ -91,6 +110,17 @@ class SteadyScrollView(_ViewBase):
     _kept: tuple[tuple, int, list[Strip]] | None = None
     _dirty_rows: set[int] | None = None  # document rows
     _scrolling = False
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The vertical scrollbar, made as Widget makes it but steady: the compositor
+        asks it for its lines whenever a row beside it changes (every cursor key)."""
+        if self._vertical_scrollbar is None:
+            self._vertical_scrollbar = bar = SteadyScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical)
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def _set_dirty(self, *regions: Region) -> None:
         if self._scrolling and regions and self._kept is not None:
@@ -200,3 +230,8 @@ class SteadyLines(_WidgetBase):
                 lines[run.y - crop.y:run.bottom - crop.y] = super().render_lines(run) if drawn is None else drawn
         self._steady, self._dirty_lines = (key, lines), set()
         return lines
+
+
+class SteadyScrollBar(SteadyLines, ScrollBar):
+    """A scrollbar that gives its last lines again until it changes (its position, its
+    size, the mouse over it: each repaints it)."""

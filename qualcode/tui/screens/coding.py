@@ -53,8 +53,9 @@ class SteadyTree(SteadyLines, Tree[str]):
     moves the transcript's cursor (see :class:`SteadyLines`)."""
 
 
-class CodingScreen(CodingPlayback, CodingReads, BaseScreen):
-    """Code one transcript."""
+class CodingScreen(SteadyLines, CodingPlayback, CodingReads, BaseScreen):
+    """Code one transcript. (Steady: the compositor asks the screen, the layer under
+    every widget, for its lines on every key; they change only when it is restyled.)"""
 
     BINDINGS = [
         Binding("c", "code", "code"),

@@ -34,12 +34,12 @@ from ..live import ProjectChanged
 from ..shown import counted, editable, plain, shown
 from ..widgets.quick_line import QuickLine
 from ..widgets.transcript_view import (
+    PreparedText,
     TranscriptView,
     coded_turns,
+    prepare_text,
     sorted_spans,
     spans_by_row,
-    usable_turns,
-    wrap_rows,
 )
 
 if TYPE_CHECKING:  # mixed into the coding screen, whose screen methods it calls
@@ -68,11 +68,11 @@ FEW_CHANGES = 50
 
 
 class TranscriptRead(Message, bubble=False):
-    """The text and codes were read (and the rows wrapped, when the width was known)."""
+    """The text and codes were read (and made ready to show, when the width was known)."""
 
-    def __init__(self, doc: TranscriptDocument, codes: list[Code], rows: tuple | None) -> None:
+    def __init__(self, doc: TranscriptDocument, codes: list[Code], prepared: PreparedText | None) -> None:
         super().__init__()
-        self.doc, self.codes, self.rows = doc, codes, rows
+        self.doc, self.codes, self.prepared = doc, codes, prepared
 
 
 class ReadFailed(Message, bubble=False):
@@ -119,7 +119,7 @@ class CodingReads(_ScreenBase):
     shown: bool
     wrap_width: int
     _mounted: bool
-    _pending: tuple[TranscriptDocument, list[Code], tuple | None] | None
+    _pending: tuple[TranscriptDocument, list[Code], PreparedText | None] | None
     _known: DrawnCodings | None
 
     if TYPE_CHECKING:  # the coding screen's own methods
@@ -135,15 +135,15 @@ class CodingReads(_ScreenBase):
         except (QualcodeError, sqlite3.Error) as exc:
             self.post_message(ReadFailed(exc))
             return
-        rows = None
+        prepared = None
         for _ in range(100):  # set as the screen is pushed, from the terminal's width
             width = self.wrap_width  # (then checked by _note_wrap_width, on the main thread)
             if width:
                 # Wrapped as the view shows it: control characters one visible cell each.
-                rows = (width, wrap_rows(editable(doc.text), usable_turns(doc), width))
+                prepared = prepare_text(doc, editable(doc.text), width)
                 break
             time.sleep(0.005)
-        self.post_message(TranscriptRead(doc, codes, rows))
+        self.post_message(TranscriptRead(doc, codes, prepared))
 
     def _note_wrap_width(self) -> None:
         """Once the view is laid out, tell the reading worker the width to wrap to."""
@@ -154,7 +154,7 @@ class CodingReads(_ScreenBase):
             self.call_after_refresh(self._note_wrap_width)
 
     def on_transcript_read(self, message: TranscriptRead) -> None:
-        self._loaded(message.doc, message.codes, message.rows)
+        self._loaded(message.doc, message.codes, message.prepared)
 
     def on_read_failed(self, message: ReadFailed) -> None:
         self._unreadable(message.error)
@@ -249,14 +249,14 @@ class CodingReads(_ScreenBase):
         indexed = (drawn_rows, spans, spans_by_row(row_starts, spans), coded_turns(turn_starts, spans))
         self.post_message(CodingsRead(codings, codes, saves, indexed, drawn))
 
-    def _loaded(self, doc: TranscriptDocument, codes: list[Code], rows: tuple | None = None) -> None:
+    def _loaded(self, doc: TranscriptDocument, codes: list[Code], prepared: PreparedText | None = None) -> None:
         if not self._mounted:
-            self._pending = (doc, codes, rows)
+            self._pending = (doc, codes, prepared)
             return
         self.doc = doc
         view = self.query_one(TranscriptView)
         self._set_codes(codes, [], tree_later=True)
-        view.load(doc, [], self.colours, rows=rows)
+        view.load(doc, [], self.colours, prepared=prepared)
         self._title(0)
         if self.span:
             view.go_to(*(min(offset, len(doc.text)) for offset in self.span))

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
 
+from ..textual_adapter import repaint
 from .key_footer import screen_keys
 from .quick_line import draw_dim_line, draw_line
 from .status_line import StatusLine
@@ -49,7 +50,7 @@ class CodingBar(StatusLine):
         self._refresh_line(KEYS)
 
     def _refresh_line(self, y: int) -> None:
-        self.refresh(Region(0, y, self.size.width or 1, 1))
+        repaint(self, Region(0, y, self.size.width or 1, 1))
 
     def show_position(self, text: str) -> None:
         """Say where the cursor is, in dim text (repaints that line only)."""

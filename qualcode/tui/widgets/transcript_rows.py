@@ -254,3 +254,26 @@ def spans_by_row(row_starts: list[int], spans: list[Span]) -> list[list[Span]]:
 
 def usable_turns(transcript: TranscriptDocument) -> list[Turn]:
     return [t for t in transcript.turns if t.end > t.start]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedText:
+    """A transcript made ready for the view at one width: everything
+    :meth:`TranscriptView.load` would otherwise work out on the main thread (showing a
+    text of a million characters waited ~10 ms for it), worked out in the reading worker."""
+
+    width: int
+    text: str  # as shown: each control character one visible character
+    turns: list[Turn]
+    sentences: list[tuple[int, int, int]]  # (start, end, turn seq)
+    rows: list[tuple[int, int, int, bool]]
+    row_starts: list[int]
+    no_spans: list[list[Span]]  # an empty list per row: the codings come later
+
+
+def prepare_text(transcript: TranscriptDocument, shown_text: str, width: int) -> PreparedText:
+    """``transcript`` ready to show at ``width`` (``shown_text``: its text as shown)."""
+    turns = usable_turns(transcript)
+    rows = wrap_rows(shown_text, turns, width)
+    return PreparedText(width, shown_text, turns, [(s.start, s.end, s.turn) for s in transcript.sentences],
+                        rows, [r[0] for r in rows], [[] for _ in rows])

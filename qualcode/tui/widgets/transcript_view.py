@@ -20,20 +20,21 @@ from collections.abc import Callable
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingsMap
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...records.codings import Coding
 from ...records.transcripts import TranscriptDocument, Turn
 from ..shown import editable
-from ..textual_adapter import SteadyScrollView
+from ..textual_adapter import SteadyScrollView, repaint
 from .transcript_drawing import TranscriptDrawing
 from .transcript_rows import (  # noqa: F401  (re-exported for the screens)
     BASE_BG,
     MARGIN,
     PREFIX,
     WORD,
+    PreparedText,
     Span,
     _blend,
     _clock,
@@ -41,6 +42,7 @@ from .transcript_rows import (  # noqa: F401  (re-exported for the screens)
     coded_turns,
     columns_for,
     offset_in_row,
+    prepare_text,
     sorted_spans,
     spans_by_row,
     still_coded,
@@ -137,15 +139,18 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
             await self.run_action(action)
 
     def load(self, transcript: TranscriptDocument, codings: list[Coding], colours: dict[str, str | None],
-             rows: tuple[int, list] | None = None) -> None:
-        """Show a transcript (``project.transcripts.get()``) with its codings; ``rows`` may
-        carry (width, rows) wrapped beforehand by :func:`wrap_rows` in a worker."""
+             prepared: PreparedText | None = None) -> None:
+        """Show a transcript (``project.transcripts.get()``) with its codings; ``prepared``
+        may carry it made ready beforehand by :func:`prepare_text` in a worker (used if
+        made for the width the view has)."""
+        if prepared is not None and prepared.width != self.text_width:
+            prepared = None
         # Shown with each control character as one visible character: same offsets, and
         # nothing in the text reaches the terminal as an escape sequence.
-        self.text = editable(transcript.text)
-        self.turns = usable_turns(transcript)
+        self.text = prepared.text if prepared else editable(transcript.text)
+        self.turns = prepared.turns if prepared else usable_turns(transcript)
         self._turn_starts = [t.start for t in self.turns]
-        self.sentences = [(s.start, s.end, s.turn) for s in transcript.sentences]
+        self.sentences = prepared.sentences if prepared else [(s.start, s.end, s.turn) for s in transcript.sentences]
         self._sentence_starts = [s[0] for s in self.sentences]
         self._turn_items = [(t.start, t.end) for t in self.turns]
         self._sentence_items = [(s[0], s[1]) for s in self.sentences]
@@ -153,16 +158,20 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         self._styles = {}
         self.selection_anchor, self.snap, self.visual = None, False, False
         self.cursor = self.turns[0].start if self.turns else 0
-        if rows is not None and rows[0] == self.text_width:
-            self._set_rows(rows[1], rows[0])
+        if prepared is not None:
+            self._set_rows(prepared.rows, prepared.width, prepared.row_starts)
+            if not codings:
+                self.set_codings([], indexed=(prepared.rows, [], prepared.no_spans, set()))
+                return
         else:
             self._rewrap(force=True)
         self.set_codings(codings)
 
     def set_codings(self, codings: list[Coding], colours: dict[str, str | None] | None = None,
-                    indexed: tuple[list, list[Span], list[list[Span]]] | None = None) -> None:
+                    indexed: tuple | None = None) -> None:
         """Replace the codings drawn (after tagging, removing, undo). ``indexed`` may
-        carry (rows, spans, spans by row) computed in a worker for these very rows."""
+        carry (rows, spans, spans by row[, coded turns]) computed in a worker for these
+        very rows."""
         same_colours = colours is None or colours == self.colours
         if colours is not None:
             self.colours = colours
@@ -207,10 +216,10 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         if force or width != self._wrap_width:
             self._set_rows(wrap_rows(self.text, self.turns, width), width)
 
-    def _set_rows(self, rows: list, width: int) -> None:
+    def _set_rows(self, rows: list, width: int, row_starts: list[int] | None = None) -> None:
         self._wrap_width = width
         self._rows = rows
-        self._row_starts = [r[0] for r in rows]
+        self._row_starts = [r[0] for r in rows] if row_starts is None else row_starts
         self.virtual_size = Size(self.size.width, len(rows))
         self._cache.clear()
 
@@ -307,8 +316,15 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         visible = sorted(r for r in rows if top <= r < top + height)
         if len(visible) > height // 2:
             self.refresh()
+        elif visible and top <= self.row_of(self.cursor) < top + height:
+            # The cursor stays in view: only these rows change, and the screen is told
+            # at once (regions are counted from the top of the view, as refresh_lines
+            # counts them).
+            repaint(self, Region(0, visible[0] - top, max(self.virtual_size.width, self.size.width),
+                                 visible[-1] - visible[0] + 1))
         elif visible:
-            # refresh_lines takes document rows (it subtracts the scroll offset itself).
+            # The view will scroll to the cursor, and repaint itself whole in the same
+            # frame: these rows are only marked as changed.
             self.refresh_lines(visible[0], visible[-1] - visible[0] + 1)
 
     def scroll_to_cursor(self, center: bool = False) -> None:
