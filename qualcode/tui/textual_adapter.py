@@ -57,16 +57,26 @@ def straight_lines(widget: _WidgetBase, crop: Region) -> list[Strip] | None:
     pipeline only copies each line of ``render_line`` into a new strip and filters it:
     here the line itself is filtered, and a line given again (a row kept by the view,
     the same status line) finds what each filter made of it kept on the strip, instead
-    of being copied and filtered again on every key."""
-    styles = widget.styles
-    decorated = (widget.BLANK or styles.gutter or styles.tint.a or styles.text_opacity != 1 or widget.opacity != 1
-                 or any(edge for edge, _colour in styles.outline)
-                 or (styles.has_rule("hatch") and styles.hatch != "none"))
-    if decorated or (widget.auto_links and widget.hover_style._link_id):
+    of being copied and filtered again on every key.
+
+    What the widget's styles say (decorated or not, its background) is kept on the
+    widget until it is repainted whole (see :func:`_restyled`), as Textual keeps its
+    own lines: a change of style, its own or an ancestor's, repaints it whole."""
+    if widget.auto_links and widget.hover_style._link_id:
+        return None
+    looks = widget.__dict__.get("_straight_looks")
+    if looks is None:
+        styles = widget.styles
+        decorated = bool(widget.BLANK or styles.gutter or styles.tint.a or styles.text_opacity != 1
+                         or widget.opacity != 1 or any(edge for edge, _colour in styles.outline)
+                         or (styles.has_rule("hatch") and styles.hatch != "none"))
+        base, background = widget.background_colors
+        # (inner: what a line shorter than the widget is padded with)
+        looks = widget.__dict__["_straight_looks"] = (decorated, background, _inner_style(base, background))
+    decorated, background, inner = looks
+    if decorated:
         return None
     width = widget.size.width
-    base, background = widget.background_colors
-    inner = _inner_style(base, background)  # what a line shorter than the widget is padded with
     filters = widget.get_line_filters()
     lines = []
     for y in crop.line_range:
@@ -77,6 +87,11 @@ def straight_lines(widget: _WidgetBase, crop: Region) -> list[Strip] | None:
     if crop.x or crop.width != width:
         lines = [line.crop(crop.x, crop.right) for line in lines]
     return lines
+
+
+def _restyled(widget: _WidgetBase) -> None:
+    """Forget what :func:`straight_lines` kept of the widget's styles."""
+    widget.__dict__.pop("_straight_looks", None)
 
 
 def repaint(widget: _WidgetBase, *regions: Region) -> None:
@@ -134,6 +149,7 @@ class SteadyScrollView(_ViewBase):
             self._dirty_rows = rows
         else:
             self._kept, self._dirty_rows = None, None
+            _restyled(self)
         super()._set_dirty(*regions)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
@@ -212,6 +228,7 @@ class SteadyLines(_WidgetBase):
             self._dirty_lines = lines
         else:
             self._steady, self._dirty_lines = None, None
+            _restyled(self)
         super()._set_dirty(*regions)
 
     def render_lines(self, crop: Region) -> list[Strip]:

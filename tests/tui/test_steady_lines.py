@@ -184,8 +184,9 @@ def test_the_quick_dim_line_is_drawn_as_the_general_one():
 
 
 def test_lines_drawn_straight_take_a_new_background():
-    # straight_lines keeps a widget's background until the widget is restyled; a line
-    # shorter than the widget is padded in it, as Textual's own pipeline pads it.
+    # straight_lines keeps what a widget's styles say until the widget is repainted
+    # whole (as a change of style, its own or an ancestor's, repaints it); a line
+    # shorter than the widget is padded in its background, as Textual's pipeline pads it.
     from rich.segment import Segment
     from textual.app import App
     from textual.strip import Strip
@@ -217,5 +218,14 @@ def test_lines_drawn_straight_take_a_new_background():
             assert first != second and len(second) == 1
             textual = super(SteadyLines, widget).render_lines(Region(0, 0, widget.size.width, widget.size.height))
             assert straight_lines(widget, Region(0, 0, widget.size.width, widget.size.height)) == textual
+            # A widget without a background of its own shows its ancestor's: a new one
+            # there reaches its lines too.
+            widget.styles.background = None
+            pilot.app.screen.styles.background = "rgb(1,2,3)"
+            await pilot.pause()
+            third = pads(widget)
+            pilot.app.screen.styles.background = "rgb(90,90,200)"
+            await pilot.pause()
+            assert pads(widget) != third
 
     asyncio.run(run())
