@@ -15,6 +15,8 @@ They rely on Textual internals that may change in any release, which is why
   way; they are replaced by setting ``has_focus`` and telling the parent, as Widget does.
 - ``_set_dirty``, ``_dirty_widgets`` and ``_compositor`` (Widget, Screen): :func:`repaint`
   tells the screen of a few changed lines at once, without the rest of a refresh.
+- ``_tree_lines_cached`` and ``_check_refresh`` (Tree, Widget): :class:`IdleTree` skips
+  Tree's lock on idle when its lines are built.
 - ``_set_dirty`` and ``render_lines`` (Widget): every partial update of the screen asks each widget beside
   the one that changed for all its lines again (the compositor picks widgets by their
   clip, which for a child of the screen is the whole screen). Textual answers from its
@@ -141,11 +143,12 @@ class SteadyScrollView(_ViewBase):
         if self._scrolling and regions and self._kept is not None:
             pass  # the rows moved; none changed
         elif regions and self._kept is not None:
-            # A region's lines as Textual's line cache counts them, and their rows.
-            top = int(self.scroll_y) - self.gutter.top
+            # A region is counted from the top of the content, which shows document row
+            # scroll_y (Widget._set_dirty moves it by the content offset for its cache).
+            top = int(self.scroll_y)
             rows = self._dirty_rows if self._dirty_rows is not None else set()
             for region in regions:
-                rows.update(line + top for line in region.translate(self.content_offset).line_range)
+                rows.update(range(region.y + top, region.bottom + top))
             self._dirty_rows = rows
         else:
             self._kept, self._dirty_rows = None, None
@@ -252,3 +255,14 @@ class SteadyLines(_WidgetBase):
 class SteadyScrollBar(SteadyLines, ScrollBar):
     """A scrollbar that gives its last lines again until it changes (its position, its
     size, the mouse over it: each repaints it)."""
+
+
+class IdleTree(_WidgetBase):
+    """Mixed in before ``Tree``: Tree's idle handler takes an asyncio lock to build its
+    lines, on every idle of the tree, which comes twice a key whatever the key. Where the
+    lines are built already, only what Widget does on idle is done."""
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        if getattr(self, "_tree_lines_cached", None) is not None:
+            event.prevent_default()  # neither Tree's handler nor Widget's runs after this
+            self._check_refresh()  # (Widget's)

@@ -19,7 +19,7 @@ from ...records.codes import Code
 from ...records.transcripts import Turn
 from ..dialogs import ChoiceDialog, MemoDraft, MemoEditor, TextInputDialog
 from ..shown import plain, shown
-from ..textual_adapter import SteadyLines
+from ..textual_adapter import IdleTree, SteadyLines
 from ..widgets.code_picker import PickerPanel, in_vivo_name
 from ..widgets.coding_bar import CodingBar
 from ..widgets.quick_line import QuickLine
@@ -48,9 +48,10 @@ def expected_wrap_width(app_width: int, breakpoints: list[tuple[int, str]]) -> i
     return text_width_for(app_width - CODE_PANE.get(width_class, 0) - SCROLLBAR_GUTTER)
 
 
-class SteadyTree(SteadyLines, Tree[str]):
+class SteadyTree(SteadyLines, IdleTree, Tree[str]):
     """The codebook pane: a tree whose lines are not asked for again on every key that
-    moves the transcript's cursor (see :class:`SteadyLines`)."""
+    moves the transcript's cursor (see :class:`SteadyLines`), and whose idle handler does
+    not take a lock when there is nothing to build (see :class:`IdleTree`)."""
 
 
 class CodingScreen(SteadyLines, CodingPlayback, CodingReads, BaseScreen):

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from rich.style import Style
 from textual import events
+from textual.actions import parse as parse_action
 from textual.binding import Binding, BindingsMap
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -120,7 +121,7 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
 
     # --- loading -----------------------------------------------------------------------
 
-    async def on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
         """While a key hook is set (the code picker is open), keys go to it first; a key
         it uses is stopped here, before any binding sees it. A key the view binds itself
         runs its action here: left to bubble, it would be dispatched by every container
@@ -136,7 +137,11 @@ class TranscriptView(SteadyScrollView, TranscriptDrawing, TranscriptUnits, Scrol
         if action is not None:
             event.stop()
             event.prevent_default()
-            await self.run_action(action)
+            # Called straight: these actions only move the cursor and the selection,
+            # and Textual's run_action would parse the action and inspect the method's
+            # signature again on every key.
+            name, arguments = action
+            getattr(self, f"action_{name}")(*arguments)
 
     def load(self, transcript: TranscriptDocument, codings: list[Coding], colours: dict[str, str | None],
              prepared: PreparedText | None = None) -> None:
@@ -517,7 +522,8 @@ def text_width_for(content_width: int) -> int:
 
 
 #: The view's own keys (as Textual names them: ``[`` is ``left_square_bracket``) and
-#: their actions.
-_OWN_ACTIONS: dict[str, str] = {
-    key: bindings[0].action for key, bindings in BindingsMap(TranscriptView.BINDINGS).key_to_bindings.items()
+#: their actions, parsed: (name, arguments).
+_OWN_ACTIONS: dict[str, tuple[str, tuple]] = {
+    key: parse_action(bindings[0].action)[1:]
+    for key, bindings in BindingsMap(TranscriptView.BINDINGS).key_to_bindings.items()
 }
