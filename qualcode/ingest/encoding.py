@@ -185,12 +185,14 @@ def _decode_by_line(data: bytes, path: str | Path) -> Decoded:
             unsure.append(number)
         else:
             legacy.append(number)
+    if not utf8_lines:
+        # (Even where a line holds what looks like a UTF-8 sequence: with no UTF-8 line
+        # anywhere, "ç" and "œœ" in Windows-1252 happening to form one is the likelier.)
+        return Decoded(_decode_cp1252(data), "cp1252",
+                       ["not UTF-8: read as Windows-1252 (cp1252); check accented letters and quotes"])
     if unsure:
         raise InputError(path, f"mixes UTF-8 with another encoding within {describe_lines(unsure)}; "
                                "save it as UTF-8 and import it again")
-    if not utf8_lines:
-        return Decoded(_decode_cp1252(data), "cp1252",
-                       ["not UTF-8: read as Windows-1252 (cp1252); check accented letters and quotes"])
     undefined = [n for n in legacy if _UNDEFINED_IN_CP1252.search(lines[n - 1])]
     if undefined:
         raise InputError(path, f"is UTF-8 except {describe_lines(undefined)}, which "

@@ -47,6 +47,15 @@ def test_a_line_mixing_both_is_refused_by_its_number():
                                  "save it as UTF-8 and import it again")
 
 
+def test_a_windows_file_whose_letters_happen_to_form_a_utf8_sequence_is_windows_1252():
+    # "ç" then "œœ" in Windows-1252 are the bytes E7 9C 9C, a well-formed UTF-8 sequence;
+    # with no UTF-8 line anywhere in the file, the file is Windows-1252 throughout.
+    data = "Interviewer: ç çœœ.\n".encode("cp1252")
+    assert b"\xe7\x9c\x9c" in data
+    decoded = decode_text(data, "t.txt")
+    assert (decoded.encoding, decoded.text) == ("cp1252", "Interviewer: ç çœœ.\n")
+
+
 def test_a_line_that_is_neither_is_refused_by_its_number():
     data = UTF8_LINE + b"P01: caf\x81\x8d\n"
     with pytest.raises(InputError, match="t.txt: is UTF-8 except line 2, which is not Windows-1252 either"):
