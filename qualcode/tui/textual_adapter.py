@@ -2,10 +2,12 @@
 
 Everything else uses Textual's public API. These overrides exist for speed on long
 transcripts (measured in ``benchmarks/bench_tui.py``; see the notes on long documents):
-without them, closing the code picker costs a whole-screen repaint and an extra frame.
-They rely on Textual internals that may change in any release, which is why
-``pyproject.toml`` caps Textual below the next major version: check these three hooks
-(and run the benchmark) before raising the cap.
+without them, closing the code picker costs a whole-screen repaint and an extra frame,
+and every key redraws widgets that did not change. They rely on Textual internals that
+may change in any release, which is why ``pyproject.toml`` caps Textual below the next
+major version: check these hooks (the tests in ``tests/tui/test_steady_lines.py``
+compare what they give with Textual's own pipeline) and run the benchmark before raising
+the cap.
 
 - ``_size_updated`` (ScrollView): a layout pass elsewhere on the screen that leaves this
   widget's sizes as they were still repaints both scrollbars in a frame of its own,
@@ -13,16 +15,22 @@ They rely on Textual internals that may change in any release, which is why
 - ``_on_focus`` / ``_on_blur`` (Widget): gaining or losing the focus repaints the whole
   widget, ~12 ms of compositing for a screen of text, for a widget drawn the same either
   way; they are replaced by setting ``has_focus`` and telling the parent, as Widget does.
-- ``_set_dirty``, ``_dirty_widgets`` and ``_compositor`` (Widget, Screen): :func:`repaint`
-  tells the screen of a few changed lines at once, without the rest of a refresh.
+- ``_set_dirty`` and ``render_lines`` (Widget): every partial update of the screen asks
+  each widget beside the one that changed for all its lines again (the compositor picks
+  widgets by their clip, which for a child of the screen is the whole screen). Textual
+  answers from its line cache, but computing the widget's colours, filters and padding
+  for that costs ~180 function calls a widget; :class:`SteadyLines` keeps the last answer
+  until Textual marks the widget dirty, which is when its own line cache is dropped too,
+  and draws again only the lines marked. :class:`SteadyScrollView` does the same for the
+  transcript view, by document row, so that a scroll draws only the rows that come in.
+- ``render_line`` through the styles cache (Widget): :func:`straight_lines` gives the
+  lines of a widget with nothing around its content as that pipeline would, filtered
+  once per line instead of copied and filtered on every key.
+- ``_vertical_scrollbar`` (Widget): the view's scrollbar is made steady too.
+- ``_dirty_widgets`` and ``_compositor`` (Screen): :func:`repaint` tells the screen of a
+  few changed lines at once, without the rest of a refresh.
 - ``_tree_lines_cached`` and ``_check_refresh`` (Tree, Widget): :class:`IdleTree` skips
   Tree's lock on idle when its lines are built.
-- ``_set_dirty`` and ``render_lines`` (Widget): every partial update of the screen asks each widget beside
-  the one that changed for all its lines again (the compositor picks widgets by their
-  clip, which for a child of the screen is the whole screen). Textual answers from its
-  line cache, but computing the widget's colours, filters and padding for that costs
-  ~180 function calls a widget; :class:`SteadyLines` keeps the last answer until Textual
-  marks the widget dirty, which is when its own line cache is dropped too.
 """
 
 from __future__ import annotations
