@@ -13,8 +13,9 @@ The same keys are then timed, with the same clock, on a bare Line API viewer of 
 text (``bare_viewer.py``: one scroll view, no codings, status line or footer) wrapped to
 the same width in a view of the same height, and the ratio of the medians is printed:
 what qualcode's screen adds to a key press. The two viewers run in alternating rounds
-(``--rounds``, 3 by default), each in a fresh process of its own, and each key's presses
-are pooled over the rounds, so that a slow spell of the machine falls on both alike. Down is timed from the top of the text and
+(``--rounds``, 5 by default), each in a fresh process of its own, and each key's presses
+are pooled over the rounds, so that a slow spell of the machine falls on both alike (one
+process's figures move by a quarter from the next's on a shared machine). Down is timed from the top of the text and
 each press is filed under what it did: moving the cursor within the page, or scrolling
 the view (the cursor at its last row), which redraws every row and costs several times
 more; the same presses do the same in both viewers. Goal (issue "Fast at the limit"): at
@@ -282,8 +283,8 @@ def main(argv: list[str] | None = None) -> dict[str, list[float]]:
     parser.add_argument("--chars", type=int, default=1_000_000)
     parser.add_argument("--codings", type=int, default=10_000)
     parser.add_argument("--presses", type=int, default=60)
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="Rounds of both viewers, alternating; figures are pooled (default 3).")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="Rounds of both viewers, alternating; figures are pooled (default 5).")
     parser.add_argument("--child", choices=("qualcode", "bare"), help=argparse.SUPPRESS)
     parser.add_argument("--project", help=argparse.SUPPRESS)
     parser.add_argument("--wrap", type=int, default=0, help=argparse.SUPPRESS)

@@ -99,6 +99,21 @@ def straight_lines(widget: _WidgetBase, crop: Region) -> list[Strip] | None:
     return lines
 
 
+def warm_lines(widget: _WidgetBase, lines: list[Strip]) -> None:
+    """Make lines that ``widget.render_line`` will give (rows drawn ahead while idle)
+    into what :func:`straight_lines` gives for them, so that work is done by then: each
+    strip keeps its padded form and what each filter made of it."""
+    if not lines or straight_lines(widget, Region(0, 0, 0, 0)) is None:
+        return  # (an empty crop: only whether the widget's lines are given straight)
+    _decorated, background, inner = widget.__dict__["_straight_looks"]
+    width = widget.size.width
+    filters = widget.get_line_filters()
+    for line in lines:
+        line = line.adjust_cell_length(width, inner)
+        for line_filter in filters:
+            line = line.apply_filter(line_filter, background)
+
+
 def _restyled(widget: _WidgetBase) -> None:
     """Forget what :func:`straight_lines` kept of the widget's styles."""
     widget.__dict__.pop("_straight_looks", None)

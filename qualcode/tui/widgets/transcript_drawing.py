@@ -17,6 +17,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from ..shown import plain
+from ..textual_adapter import warm_lines
 from .transcript_rows import Span, _blend, _clock, columns_for, expand_tabs
 from .transcript_state import TranscriptState
 
@@ -59,15 +60,17 @@ class TranscriptDrawing(TranscriptState):
 
     def _prefetch(self) -> None:
         """Draw the pages above and below into the cache while idle, so paging and
-        scrolling find their rows ready (a fresh page is ~45 rows to draw)."""
+        scrolling find their rows ready (a fresh page is ~45 rows to draw), filtered
+        as the screen will want them."""
         if not self._rows:
             return
         top, height = int(self.scroll_y), self.scrollable_content_region.height
         width = self.scrollable_content_region.width
-        for row in (*range(top + height, min(top + 2 * height, len(self._rows))),
-                    *range(max(0, top - height), top)):
-            if row not in self._cache:
-                self._plain_strip(row, width)
+        drawn = [self._plain_strip(row, width)
+                 for row in (*range(top + height, min(top + 2 * height, len(self._rows))),
+                             *range(max(0, top - height), top))
+                 if row not in self._cache]
+        warm_lines(self, drawn)  # and made into lines as the screen will want them
 
     def _style(self, kind: str, *key) -> Style:
         """Styles built once and reused: building a Style parses colours."""
