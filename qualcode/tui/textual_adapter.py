@@ -36,6 +36,7 @@ the cap.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.style import Style as RichStyle
@@ -67,7 +68,29 @@ def straight_lines(widget: _WidgetBase, crop: Region) -> list[Strip] | None:
     pipeline only copies each line of ``render_line`` into a new strip and filters it:
     here the line itself is filtered, and a line given again (a row kept by the view,
     the same status line) finds what each filter made of it kept on the strip, instead
-    of being copied and filtered again on every key.
+    of being copied and filtered again on every key."""
+    finish = _finisher(widget)
+    if finish is None:
+        return None
+    lines = [finish(widget.render_line(y)) for y in crop.line_range]
+    if crop.x or crop.width != widget.size.width:
+        lines = [line.crop(crop.x, crop.right) for line in lines]
+    return lines
+
+
+def warm_lines(widget: _WidgetBase, lines: list[Strip]) -> None:
+    """Make lines that ``widget.render_line`` will give (rows drawn ahead while idle)
+    into what :func:`straight_lines` gives for them, so that work is done by then: each
+    strip keeps its padded form and what each filter made of it."""
+    finish = _finisher(widget) if lines else None
+    if finish is not None:
+        for line in lines:
+            finish(line)
+
+
+def _finisher(widget: _WidgetBase) -> Callable[[Strip], Strip] | None:
+    """What turns a line of ``render_line`` into the line Textual's pipeline gives, for
+    a widget whose lines can be given straight (None for any other widget).
 
     What the widget's styles say (decorated or not, its background) is kept on the
     widget until it is repainted whole (see :func:`_restyled`), as Textual keeps its
@@ -88,30 +111,14 @@ def straight_lines(widget: _WidgetBase, crop: Region) -> list[Strip] | None:
         return None
     width = widget.size.width
     filters = widget.get_line_filters()
-    lines = []
-    for y in crop.line_range:
-        line = widget.render_line(y).adjust_cell_length(width, inner)
-        for line_filter in filters:
-            line = line.apply_filter(line_filter, background)
-        lines.append(line)
-    if crop.x or crop.width != width:
-        lines = [line.crop(crop.x, crop.right) for line in lines]
-    return lines
 
-
-def warm_lines(widget: _WidgetBase, lines: list[Strip]) -> None:
-    """Make lines that ``widget.render_line`` will give (rows drawn ahead while idle)
-    into what :func:`straight_lines` gives for them, so that work is done by then: each
-    strip keeps its padded form and what each filter made of it."""
-    if not lines or straight_lines(widget, Region(0, 0, 0, 0)) is None:
-        return  # (an empty crop: only whether the widget's lines are given straight)
-    _decorated, background, inner = widget.__dict__["_straight_looks"]
-    width = widget.size.width
-    filters = widget.get_line_filters()
-    for line in lines:
+    def finish(line: Strip) -> Strip:
         line = line.adjust_cell_length(width, inner)
         for line_filter in filters:
             line = line.apply_filter(line_filter, background)
+        return line
+
+    return finish
 
 
 def _restyled(widget: _WidgetBase) -> None:
