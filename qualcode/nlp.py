@@ -195,12 +195,7 @@ def _sentencizer_bounds(nlp, texts: Iterable[str], batch_size: int,
         next_start = np.append(start_tokens[1:], len(tokens))
         end_tokens = np.minimum(next_start, doc_end) - 1
         if trimmed:
-            index = np.arange(len(tokens))
-            solid = tokens[:, 4] == 0
-            # For each token, the first token from it on, and the last up to it, that is
-            # not white space (len(tokens) and -1 where there is none).
-            next_solid = np.minimum.accumulate(np.where(solid, index, len(tokens))[::-1])[::-1]
-            last_solid = np.maximum.accumulate(np.where(solid, index, -1))
+            next_solid, last_solid = solid_neighbours(tokens)
             start_tokens, end_tokens = next_solid[start_tokens], last_solid[end_tokens]
             kept = start_tokens <= end_tokens
             start_tokens, end_tokens = start_tokens[kept], end_tokens[kept]
@@ -243,6 +238,18 @@ def _rule_starts(nlp, tokens, doc_of, firsts):
     starts[candidates[enders_so_far[candidates] > base]] = True
     starts[firsts] = True
     return np.flatnonzero(starts)
+
+
+def solid_neighbours(tokens):
+    """For each token (its IS_SPACE flag in column 4), the first token from it on, and
+    the last up to it, that is not white space (len(tokens) and -1 where there is none)."""
+    import numpy as np
+
+    index = np.arange(len(tokens))
+    solid = tokens[:, 4] == 0
+    next_solid = np.minimum.accumulate(np.where(solid, index, len(tokens))[::-1])[::-1]
+    last_solid = np.maximum.accumulate(np.where(solid, index, -1))
+    return next_solid, last_solid
 
 
 # Worked out once per pipeline (128 look-ups, for each transcript, cost more than

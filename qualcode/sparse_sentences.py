@@ -188,10 +188,7 @@ def _batch_sentences(pipe, batch: list[str]) -> list[list[tuple[int, int]] | Non
     # A sentence that starts on white space starts at the next token that is not (a
     # run of white space can be several tokens); the one before it ends after the
     # last such token before it. Both are in the start's piece: a piece ends with a chunk.
-    index = np.arange(len(tokens))
-    solid = tokens[:, 4] == 0
-    next_solid = np.minimum.accumulate(np.where(solid, index, len(tokens))[::-1])[::-1]
-    last_solid = np.maximum.accumulate(np.where(solid, index, -1))
+    next_solid, last_solid = nlp.solid_neighbours(tokens)
     # A token's offset in its text: its offset in its piece, plus the piece's in the text.
     shift = pieces.start - pieces.text_starts[pieces.text] - digest_start
     opening = next_solid[starts]
